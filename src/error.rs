@@ -1,0 +1,422 @@
+//! The library's one error type.
+//!
+//! Variants carry the facts (which file, which label, which bound) so that
+//! every front end can word them; [`Error::fix`] says what to do and
+//! [`Error::code`] gives the IBM HTTP Server catalogue code where one applies.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+use crate::store::kdf::KdfLimit;
+
+/// Shorthand used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Broad classes of failure, for front ends that map them to exit statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// A file could not be read or written (permissions, missing, disk).
+    Io,
+    /// The file is not a kdbman store, or is of an unsupported version.
+    NotAStore,
+    /// The store file is damaged (header or payload).
+    Damaged,
+    /// The password does not open the store.
+    WrongPassword,
+    /// The stash file cannot open the store.
+    Stash,
+    /// An entry was not found, or the change would duplicate a label or key.
+    Entry,
+    /// An input file (certificate, key, PKCS#12, request) is unusable.
+    Input,
+    /// The request itself is inconsistent (bad option value, missing source).
+    Usage,
+}
+
+/// What is wrong with a damaged file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Damage {
+    /// The file ends before the structure it announces.
+    Truncated { expected: u64, actual: u64 },
+    /// The file is longer than the structure it announces.
+    TrailingBytes { extra: u64 },
+    /// The magic bytes are close to, but not, kdbman's.
+    Magic,
+    /// The header's SHA-256 checksum does not match its contents.
+    HeaderChecksum,
+    /// A header field is missing, repeated or out of range.
+    HeaderField { field: &'static str },
+    /// The payload failed authentication although the password is right.
+    PayloadAuthentication,
+    /// The payload decrypted but its DER encoding is invalid.
+    PayloadEncoding { detail: String },
+    /// A stash file's checksum does not match its contents.
+    Checksum,
+}
+
+impl fmt::Display for Damage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Damage::Truncated { expected, actual } => write!(
+                f,
+                "truncated: {actual} bytes where at least {expected} are needed"
+            ),
+            Damage::TrailingBytes { extra } => {
+                write!(f, "{extra} unexpected bytes after the end of the data")
+            }
+            Damage::Magic => f.write_str("its identifying bytes are damaged"),
+            Damage::HeaderChecksum => f.write_str("the header checksum does not match"),
+            Damage::HeaderField { field } => write!(f, "header field {field} is invalid"),
+            Damage::PayloadAuthentication => {
+                f.write_str("the encrypted entries fail their integrity check")
+            }
+            Damage::PayloadEncoding { detail } => {
+                write!(f, "the decrypted entries are malformed ({detail})")
+            }
+            Damage::Checksum => f.write_str("its checksum does not match its contents"),
+        }
+    }
+}
+
+/// What a file that is not a kdbman store appears to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ForeignFormat {
+    Pkcs12,
+    Pem,
+    Jks,
+    Jceks,
+    IbmCmsKdb,
+    KdbmanStash,
+    Empty,
+    Unknown,
+}
+
+impl fmt::Display for ForeignFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ForeignFormat::Pkcs12 => "a PKCS#12 file",
+            ForeignFormat::Pem => "a PEM file",
+            ForeignFormat::Jks => "a Java KeyStore (JKS)",
+            ForeignFormat::Jceks => "a Java JCEKS keystore",
+            ForeignFormat::IbmCmsKdb => "an IBM CMS key database (GSKit .kdb)",
+            ForeignFormat::KdbmanStash => "a kdbman stash file",
+            ForeignFormat::Empty => "an empty file",
+            ForeignFormat::Unknown => "not a format kdbman recognises",
+        })
+    }
+}
+
+/// Why a stash file cannot open its store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StashProblem {
+    /// The stash file does not exist.
+    Missing,
+    /// The stash is damaged or not a stash at all.
+    Damaged(Damage),
+    /// The stash was written for another store.
+    Foreign,
+    /// The store's password was changed after the stash was written.
+    Stale,
+    /// The stash matches the store but its password does not open it.
+    Rejected,
+    /// The stash is readable by group or others.
+    Permissions { mode: u32 },
+    /// The stash is of a version this kdbman does not read.
+    UnsupportedVersion { version: u16 },
+}
+
+/// Which kind of entry an operation needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Needed {
+    Personal,
+    Signer,
+    Request,
+    Certificate,
+}
+
+impl fmt::Display for Needed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Needed::Personal => "a personal certificate (certificate with private key)",
+            Needed::Signer => "a signer certificate",
+            Needed::Request => "a certificate request",
+            Needed::Certificate => "an entry with a certificate",
+        })
+    }
+}
+
+/// The kdbman library error.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading, writing or locking a file failed.
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        source: io::Error,
+    },
+    /// A file to be created exists already.
+    AlreadyExists { path: PathBuf },
+    /// The file is not a kdbman store.
+    NotAStore {
+        path: PathBuf,
+        found: ForeignFormat,
+    },
+    /// The store is of a format version this kdbman cannot read.
+    UnsupportedVersion { path: PathBuf, version: u16 },
+    /// The store header is damaged.
+    DamagedHeader { path: PathBuf, damage: Damage },
+    /// The header asks for a key derivation beyond kdbman's bounds.
+    KdfCostRefused { path: PathBuf, limit: KdfLimit },
+    /// The password does not open the store.
+    WrongPassword { path: PathBuf },
+    /// The store's encrypted payload is damaged.
+    DamagedPayload { path: PathBuf, damage: Damage },
+    /// The stash file cannot open the store.
+    Stash {
+        stash: PathBuf,
+        store: PathBuf,
+        problem: StashProblem,
+    },
+    /// No entry has this label.
+    LabelNotFound { label: String },
+    /// An entry exists but is of the wrong kind for the operation.
+    WrongKind {
+        label: String,
+        found: crate::store::EntryKind,
+        needed: Needed,
+    },
+    /// Another entry already has this label (labels compare case-insensitively).
+    DuplicateLabel { label: String, existing: String },
+    /// Another entry already holds this key or certificate.
+    DuplicateKey { label: String, existing: String },
+    /// The store has no default personal certificate.
+    NoDefault,
+    /// A password was empty or otherwise unusable.
+    BadPassword { reason: &'static str },
+    /// A certificate, key, request or PKCS#12 input is unusable.
+    BadInput {
+        what: String,
+        detail: String,
+        code: Option<&'static str>,
+    },
+    /// An option value or combination is invalid.
+    Usage { detail: String },
+}
+
+impl Error {
+    /// The IBM HTTP Server catalogue code for this condition, where one applies.
+    pub fn code(&self) -> Option<&'static str> {
+        Some(match self {
+            Error::Io { .. } => "SSL0214E",
+            Error::NotAStore { .. } | Error::UnsupportedVersion { .. } => "SSL0215E",
+            Error::KdfCostRefused { .. } => "SSL0215E",
+            Error::DamagedHeader { .. } | Error::DamagedPayload { .. } => "SSL0218E",
+            Error::WrongPassword { .. } => "SSL0218E",
+            Error::Stash { .. } => "SSL0228E",
+            Error::LabelNotFound { .. } | Error::WrongKind { .. } => "SSL0227E",
+            Error::DuplicateLabel { .. } => "SSL0217E",
+            Error::DuplicateKey { .. } => "SSL0216E",
+            Error::NoDefault => "SSL0223E",
+            Error::BadInput { code, .. } => return *code,
+            Error::AlreadyExists { .. } | Error::BadPassword { .. } | Error::Usage { .. } => {
+                return None;
+            }
+        })
+    }
+
+    /// The broad class, for exit statuses.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Error::Io { .. } | Error::AlreadyExists { .. } => ErrorClass::Io,
+            Error::NotAStore { .. } | Error::UnsupportedVersion { .. } => ErrorClass::NotAStore,
+            Error::DamagedHeader { .. }
+            | Error::DamagedPayload { .. }
+            | Error::KdfCostRefused { .. } => ErrorClass::Damaged,
+            Error::WrongPassword { .. } => ErrorClass::WrongPassword,
+            Error::Stash { .. } => ErrorClass::Stash,
+            Error::LabelNotFound { .. }
+            | Error::WrongKind { .. }
+            | Error::DuplicateLabel { .. }
+            | Error::DuplicateKey { .. }
+            | Error::NoDefault => ErrorClass::Entry,
+            Error::BadInput { .. } => ErrorClass::Input,
+            Error::BadPassword { .. } | Error::Usage { .. } => ErrorClass::Usage,
+        }
+    }
+
+    /// What the user should do about it, in one or two sentences.
+    pub fn fix(&self) -> String {
+        match self {
+            Error::Io { path, action, source } => match source.kind() {
+                io::ErrorKind::NotFound => format!(
+                    "check the path {}; create a store with `kdbman keydb create --db PATH`",
+                    path.display()
+                ),
+                io::ErrorKind::PermissionDenied => format!(
+                    "give the user running kdbman permission to {action} {} (check owner and mode)",
+                    path.display()
+                ),
+                io::ErrorKind::IsADirectory => {
+                    "name the store file itself, not its directory".to_string()
+                }
+                _ => format!("check that {} can be {action}, and that the disk is healthy", path.display()),
+            },
+            Error::AlreadyExists { path } => format!(
+                "choose another path, or delete {} first if you really mean to replace it",
+                path.display()
+            ),
+            Error::NotAStore { found, .. } => match found {
+                ForeignFormat::Pkcs12 | ForeignFormat::Pem => {
+                    "import it into a store with `kdbman cert import --db STORE --file FILE`".into()
+                }
+                ForeignFormat::Jks | ForeignFormat::Jceks => "convert it with `keytool -importkeystore -deststoretype pkcs12`, then `kdbman cert import`".into(),
+                ForeignFormat::IbmCmsKdb => "export it with `gsk8capicmd -keydb -convert -target_type pkcs12` (or -cert -export), then `kdbman cert import`".into(),
+                ForeignFormat::KdbmanStash => "pass the store (.kdb) with --db and the stash with --stash".into(),
+                _ => "check that --db names a kdbman store".into(),
+            },
+            Error::UnsupportedVersion { .. } => {
+                "open it with the newer kdbman that wrote it, or export it from there".into()
+            }
+            Error::DamagedHeader { .. } | Error::DamagedPayload { .. } => {
+                "restore the store from a backup; the password is not the problem, so re-entering or re-stashing it will not help".into()
+            }
+            Error::KdfCostRefused { .. } => "the header was damaged or crafted; restore the store from a backup".into(),
+            Error::WrongPassword { .. } => {
+                "use the password the store was created with (or last changed to); the file itself is intact".into()
+            }
+            Error::Stash { store, problem, .. } => match problem {
+                StashProblem::Permissions { .. } => format!(
+                    "run `chmod 600` on the stash (or pass --allow-insecure-stash), then re-stash with `kdbman keydb stashpw --db {}`",
+                    store.display()
+                ),
+                StashProblem::UnsupportedVersion { .. } => "re-stash with this kdbman: `kdbman keydb stashpw`".into(),
+                _ => format!(
+                    "write a fresh stash with the store's password: `kdbman keydb stashpw --db {}`",
+                    store.display()
+                ),
+            },
+            Error::LabelNotFound { .. } => {
+                "list the labels with `kdbman cert list --db STORE`".into()
+            }
+            Error::WrongKind { needed, .. } => format!(
+                "choose a label of {needed}; `kdbman cert list --db STORE` shows each entry's kind"
+            ),
+            Error::DuplicateLabel { .. } => {
+                "choose another label, or rename or delete the existing entry first".into()
+            }
+            Error::DuplicateKey { existing, .. } => format!(
+                "the key is already in the store as `{existing}`; use that entry, or delete it first"
+            ),
+            Error::NoDefault => "name a label, or set one with `kdbman cert setdefault --db STORE --label L`".into(),
+            Error::BadPassword { .. } => "choose a non-empty password".into(),
+            Error::BadInput { .. } => "check the input file, or regenerate it".into(),
+            Error::Usage { .. } => "see `kdbman help` for the options".into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { path, action, source } => {
+                write!(f, "cannot {action} {}: {source}", path.display())
+            }
+            Error::AlreadyExists { path } => write!(f, "{} exists already", path.display()),
+            Error::NotAStore { path, found } => {
+                write!(f, "{} is not a kdbman store: it is {found}", path.display())
+            }
+            Error::UnsupportedVersion { path, version } => write!(
+                f,
+                "{} is a kdbman store of format version {version}, which this kdbman (format 1) cannot read",
+                path.display()
+            ),
+            Error::DamagedHeader { path, damage } => {
+                write!(f, "{} is damaged: header {damage}", path.display())
+            }
+            Error::KdfCostRefused { path, limit } => write!(
+                f,
+                "{} asks for a key derivation beyond kdbman's bounds: {limit}; refused without running it",
+                path.display()
+            ),
+            Error::WrongPassword { path } => {
+                write!(f, "the password is incorrect for {}", path.display())
+            }
+            Error::DamagedPayload { path, damage } => {
+                write!(f, "{} is damaged: {damage}", path.display())
+            }
+            Error::Stash { stash, store, problem } => {
+                let (s, st) = (stash.display(), store.display());
+                match problem {
+                    StashProblem::Missing => write!(f, "no stash file at {s} for {st}"),
+                    StashProblem::Damaged(d) => write!(f, "stash file {s} is damaged: {d}"),
+                    StashProblem::Foreign => {
+                        write!(f, "stash file {s} was written for another store, not {st}")
+                    }
+                    StashProblem::Stale => write!(
+                        f,
+                        "stash file {s} is stale: the password of {st} was changed after it was written"
+                    ),
+                    StashProblem::Rejected => {
+                        write!(f, "the password in stash file {s} does not open {st}")
+                    }
+                    StashProblem::Permissions { mode } => write!(
+                        f,
+                        "stash file {s} is readable by others (mode {mode:04o}); refusing to use it"
+                    ),
+                    StashProblem::UnsupportedVersion { version } => {
+                        write!(f, "stash file {s} has unsupported version {version}")
+                    }
+                }
+            }
+            Error::LabelNotFound { label } => write!(f, "no entry is labelled `{label}`"),
+            Error::WrongKind { label, found, needed } => {
+                write!(f, "`{label}` is a {found} entry, not {needed}")
+            }
+            Error::DuplicateLabel { label, existing } => {
+                write!(f, "label `{label}` is taken: entry `{existing}` has it")
+            }
+            Error::DuplicateKey { label, existing } => write!(
+                f,
+                "`{label}` would hold the same key as existing entry `{existing}`"
+            ),
+            Error::NoDefault => f.write_str("the store has no default personal certificate"),
+            Error::BadPassword { reason } => write!(f, "unusable password: {reason}"),
+            Error::BadInput { what, detail, .. } => write!(f, "{what}: {detail}"),
+            Error::Usage { detail } => f.write_str(detail),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, action: &'static str, source: io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            action,
+            source,
+        }
+    }
+
+    pub(crate) fn input(what: impl Into<String>, detail: impl fmt::Display) -> Self {
+        Error::BadInput {
+            what: what.into(),
+            detail: detail.to_string(),
+            code: None,
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Key generation into PKCS#8, and recognising a PKCS#8 key's algorithm.
+//!
+//! RSA keys come from the `rsa` crate (rcgen's ring backend cannot make
+//! them); ECDSA and Ed25519 keys from ring through rcgen.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+use crate::secret::PrivateKey;
+
+/// Key types `cert create` and `certreq create` offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    Rsa(u32),
+    EcP256,
+    EcP384,
+    Ed25519,
+}
+
+impl KeyType {
+    pub const ALL: [&'static str; 6] = [
+        "rsa:2048", "rsa:3072", "rsa:4096", "ec:p256", "ec:p384", "ed25519",
+    ];
+}
+
+impl FromStr for KeyType {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "rsa:2048" | "rsa" => KeyType::Rsa(2048),
+            "rsa:3072" => KeyType::Rsa(3072),
+            "rsa:4096" => KeyType::Rsa(4096),
+            "ec:p256" | "ec" | "p256" | "ecdsa" => KeyType::EcP256,
+            "ec:p384" | "p384" => KeyType::EcP384,
+            "ed25519" => KeyType::Ed25519,
+            _ => {
+                return Err(format!(
+                    "unknown key type `{s}`; choose one of {}",
+                    KeyType::ALL.join(", ")
+                ));
+            }
+        })
+    }
+}
+
+impl fmt::Display for KeyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyType::Rsa(bits) => write!(f, "rsa:{bits}"),
+            KeyType::EcP256 => f.write_str("ec:p256"),
+            KeyType::EcP384 => f.write_str("ec:p384"),
+            KeyType::Ed25519 => f.write_str("ed25519"),
+        }
+    }
+}
+
+/// Generates a private key as PKCS#8 DER.
+pub fn generate(kind: KeyType) -> Result<PrivateKey> {
+    let fail = |e: &dyn fmt::Display| Error::input(format!("generating a {kind} key"), e);
+    match kind {
+        KeyType::Rsa(bits) => {
+            use rsa::pkcs8::EncodePrivateKey;
+            let key = rsa::PrivateKey::new(&mut getrandom::SysRng, bits as usize)
+                .map_err(|e| fail(&e))?;
+            let doc = key.to_pkcs8_der().map_err(|e| fail(&e))?;
+            Ok(PrivateKey::from_pkcs8_der(doc.as_bytes().to_vec()))
+        }
+        KeyType::EcP256 | KeyType::EcP384 | KeyType::Ed25519 => {
+            let alg = match kind {
+                KeyType::EcP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
+                KeyType::EcP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
+                _ => &rcgen::PKCS_ED25519,
+            };
+            let kp = rcgen::KeyPair::generate_for(alg).map_err(|e| fail(&e))?;
+            Ok(PrivateKey::from_pkcs8_der(kp.serialize_der()))
+        }
+    }
+}
+
+/// Loads a PKCS#8 key into rcgen, choosing the signature algorithm from the key.
+pub(crate) fn rcgen_key_pair(key: &PrivateKey) -> Result<rcgen::KeyPair> {
+    let alg = match super::cert::key_algorithm_of_pkcs8(key.pkcs8_der()) {
+        super::KeyAlgorithm::Rsa { .. } => &rcgen::PKCS_RSA_SHA256,
+        super::KeyAlgorithm::EcP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
+        super::KeyAlgorithm::EcP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
+        super::KeyAlgorithm::Ed25519 => &rcgen::PKCS_ED25519,
+        other => {
+            return Err(Error::BadInput {
+                what: "private key".into(),
+                detail: format!("{other} keys cannot sign here"),
+                code: Some("SSL0225E"),
+            });
+        }
+    };
+    let der = rustls_pki_types::PrivatePkcs8KeyDer::from(key.pkcs8_der());
+    rcgen::KeyPair::from_pkcs8_der_and_sign_algo(&der, alg).map_err(|e| Error::BadInput {
+        what: "private key".into(),
+        detail: format!("unusable: {e}"),
+        code: Some("SSL0209E"),
+    })
+}

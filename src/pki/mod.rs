@@ -1,0 +1,42 @@
+//! Certificates and keys, with no knowledge of the store.
+
+pub mod cert;
+pub mod certgen;
+pub mod keygen;
+
+pub use cert::{CertInfo, KeyAlgorithm};
+pub use certgen::{CertSpec, ExtKeyUsage, KeyUsage, SubjectAltName};
+pub use keygen::KeyType;
+
+/// SHA-256 of some bytes.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    let d = ring::digest::digest(&ring::digest::SHA256, bytes);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(d.as_ref());
+    out
+}
+
+/// Lower-case hex, no separators.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The DER SubjectPublicKeyInfo of a certificate, if it parses.
+pub fn cert_spki(cert_der: &[u8]) -> Option<Vec<u8>> {
+    let (_, cert) = x509_parser::parse_x509_certificate(cert_der).ok()?;
+    Some(cert.public_key().raw.to_vec())
+}
+
+/// The DER SubjectPublicKeyInfo of a PKCS#10 request, if it parses.
+pub fn csr_spki(csr_der: &[u8]) -> Option<Vec<u8>> {
+    use x509_parser::prelude::FromDer;
+    let (_, csr) =
+        x509_parser::certification_request::X509CertificationRequest::from_der(csr_der).ok()?;
+    Some(csr.certification_request_info.subject_pki.raw.to_vec())
+}
+
+/// PEM-encodes DER under a label such as `CERTIFICATE`.
+pub fn pem_encode(label: &str, der: &[u8]) -> String {
+    pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, der)
+        .unwrap_or_default()
+}

@@ -1,0 +1,159 @@
+//! File handling: reading, locking, atomic replacement, permissions.
+//!
+//! Writers lock the store file itself (not a sidecar lock file), then check
+//! that the path still names the inode they locked: a writer that waited
+//! while another replaced the file retries on the new one. Replacement is
+//! write-to-temporary, fsync, rename, fsync the directory, so a crash leaves
+//! either the old or the new file. No backup copy is kept: the rename makes
+//! one unnecessary, and a backup would keep data readable under an old,
+//! possibly compromised, password.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Files holding secrets are created with this mode.
+pub const SECRET_MODE: u32 = 0o600;
+
+/// Reads a whole file, naming it in the error. Refuses directories.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    let mut f = File::open(path).map_err(|e| Error::io(path, "read", e))?;
+    read_open(path, &mut f)
+}
+
+fn read_open(path: &Path, f: &mut File) -> Result<Vec<u8>> {
+    let meta = f.metadata().map_err(|e| Error::io(path, "read", e))?;
+    if meta.is_dir() {
+        return Err(Error::io(
+            path,
+            "read",
+            io::Error::new(io::ErrorKind::IsADirectory, "it is a directory"),
+        ));
+    }
+    let mut buf = Vec::with_capacity(meta.len() as usize);
+    f.read_to_end(&mut buf)
+        .map_err(|e| Error::io(path, "read", e))?;
+    Ok(buf)
+}
+
+/// An exclusive lock on a store file, held until dropped.
+#[derive(Debug)]
+pub struct WriteLock {
+    file: File,
+}
+
+impl WriteLock {
+    /// Locks the file at `path`, waiting for other writers.
+    pub fn acquire(path: &Path) -> Result<WriteLock> {
+        loop {
+            let file = OpenOptions::new()
+                .read(true)
+                .open(path)
+                .map_err(|e| Error::io(path, "open", e))?;
+            file.lock().map_err(|e| Error::io(path, "lock", e))?;
+            // Another writer may have replaced the file while we waited.
+            let locked = file.metadata().map_err(|e| Error::io(path, "lock", e))?;
+            match fs::metadata(path) {
+                Ok(now) if now.ino() == locked.ino() && now.dev() == locked.dev() => {
+                    return Ok(WriteLock { file });
+                }
+                Ok(_) => continue,
+                Err(e) => return Err(Error::io(path, "lock", e)),
+            }
+        }
+    }
+
+    /// Reads the locked file's contents.
+    pub fn read(&mut self, path: &Path) -> Result<Vec<u8>> {
+        read_open(path, &mut self.file)
+    }
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "store".into());
+    let r: [u8; 6] = crate::store::format::random();
+    let tag: String = r.iter().map(|b| format!("{b:02x}")).collect();
+    path.with_file_name(format!(".{name}.{}.{tag}.tmp", std::process::id()))
+}
+
+fn parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+fn write_temp(path: &Path, bytes: &[u8], mode: u32) -> Result<PathBuf> {
+    let tmp = temp_path(path);
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&tmp)?;
+        // The umask may have narrowed the mode; make it exactly `mode`.
+        f.set_permissions(fs::Permissions::from_mode(mode))?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    })();
+    match result {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(Error::io(path, "write", e))
+        }
+    }
+}
+
+fn sync_dir(path: &Path) -> Result<()> {
+    let dir = parent(path);
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(dir, "sync directory of", e))
+}
+
+/// Atomically replaces `path` with `bytes` (mode 0600).
+pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace_with_mode(path, bytes, SECRET_MODE)
+}
+
+/// Atomically replaces `path` with `bytes`, creating it with `mode`.
+pub fn replace_with_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    let tmp = write_temp(path, bytes, mode)?;
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::io(path, "replace", e));
+    }
+    sync_dir(path)
+}
+
+/// Atomically creates `path`, failing if it exists (even if created by a
+/// concurrent process between our check and our write).
+pub fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    if fs::symlink_metadata(path).is_ok() {
+        return Err(Error::AlreadyExists {
+            path: path.to_path_buf(),
+        });
+    }
+    let tmp = write_temp(path, bytes, SECRET_MODE)?;
+    let linked = fs::hard_link(&tmp, path);
+    let _ = fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => sync_dir(path),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(Error::AlreadyExists {
+            path: path.to_path_buf(),
+        }),
+        Err(e) => Err(Error::io(path, "create", e)),
+    }
+}
+
+/// The permission bits of a file, if it exists.
+pub fn mode(path: &Path) -> Option<u32> {
+    fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
+}
