@@ -210,3 +210,9 @@ pub fn rfc3339(unix: i64) -> String {
         .and_then(|t| t.format(&::time::format_description::well_known::Rfc3339).ok())
         .unwrap_or_else(|| unix.to_string())
 }
+
+/// The subject of a PKCS#10 request, if it parses.
+pub fn csr_subject(der: &[u8]) -> Option<String> {
+    let (_, csr) = x509_parser::certification_request::X509CertificationRequest::from_der(der).ok()?;
+    Some(csr.certification_request_info.subject.to_string())
+}

@@ -11,6 +11,8 @@ use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, SanType, SerialNumber,
 };
 
+use x509_parser::prelude::FromDer;
+
 use super::keygen::rcgen_key_pair;
 use crate::error::{Error, Result};
 use crate::secret::PrivateKey;
@@ -126,7 +128,7 @@ impl CertSpec {
         }
     }
 
-    fn params(&self) -> Result<CertificateParams> {
+    fn params(&self, key: &super::KeyAlgorithm) -> Result<CertificateParams> {
         let mut p = CertificateParams::default();
         p.distinguished_name = parse_dn(&self.dn)?;
         p.subject_alt_names = self
@@ -166,8 +168,11 @@ impl CertSpec {
                     KeyUsage::CrlSign,
                     KeyUsage::DigitalSignature,
                 ]
-            } else {
+            } else if matches!(key, super::KeyAlgorithm::Rsa { .. }) {
                 vec![KeyUsage::DigitalSignature, KeyUsage::KeyEncipherment]
+            } else {
+                // Key encipherment is an RSA key-transport notion.
+                vec![KeyUsage::DigitalSignature]
             }
         });
         p.key_usages = ku
@@ -206,7 +211,8 @@ impl CertSpec {
     /// A self-signed certificate for `key`, as DER.
     pub fn self_signed(&self, key: &PrivateKey) -> Result<Vec<u8>> {
         let kp = rcgen_key_pair(key)?;
-        let cert = self.params()?.self_signed(&kp).map_err(gen_err)?;
+        let alg = super::cert::key_algorithm_of_pkcs8(key.pkcs8_der());
+        let cert = self.params(&alg)?.self_signed(&kp).map_err(gen_err)?;
         Ok(cert.der().to_vec())
     }
 
@@ -222,14 +228,18 @@ impl CertSpec {
         let issuer = rcgen::Issuer::from_ca_cert_der(&issuer_cert.to_vec().into(), ikp)
             .map_err(gen_err)?;
         let spki = rcgen::SubjectPublicKeyInfo::from_der(subject_public_key_der).map_err(gen_err)?;
-        let cert = self.params()?.signed_by(&spki, &issuer).map_err(gen_err)?;
+        let alg = x509_parser::x509::SubjectPublicKeyInfo::from_der(subject_public_key_der)
+            .map(|(_, s)| super::cert::key_algorithm_of_spki(&s))
+            .map_err(|e| Error::input("subject public key", e))?;
+        let cert = self.params(&alg)?.signed_by(&spki, &issuer).map_err(gen_err)?;
         Ok(cert.der().to_vec())
     }
 
     /// A PKCS#10 request for `key`, as DER.
     pub fn request(&self, key: &PrivateKey) -> Result<Vec<u8>> {
         let kp = rcgen_key_pair(key)?;
-        let csr = self.params()?.serialize_request(&kp).map_err(gen_err)?;
+        let alg = super::cert::key_algorithm_of_pkcs8(key.pkcs8_der());
+        let csr = self.params(&alg)?.serialize_request(&kp).map_err(gen_err)?;
         Ok(csr.der().to_vec())
     }
 }

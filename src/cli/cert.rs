@@ -1,0 +1,557 @@
+//! `kdbman cert`: entries with certificates.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Subcommand, ValueEnum};
+use kdbman::pki::{self, CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName, keygen};
+use kdbman::{Access, Entry, EntryKind, Error, Result};
+use serde_json::{Value, json};
+
+use super::exit;
+use super::keydb::now;
+use super::output;
+use super::password::PwArgs;
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum KindFilter {
+    All,
+    Personal,
+    Signer,
+    Request,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Encoding {
+    Pem,
+    Der,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Trust {
+    Enable,
+    Disable,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CertAction {
+    /// Create a key and a self-signed certificate as a personal entry
+    Create {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        /// Label of the new entry
+        #[arg(long)]
+        label: String,
+        /// Subject distinguished name, e.g. "CN=www.example.com,O=Example,C=US"
+        #[arg(long)]
+        dn: String,
+        /// Key type: rsa:2048, rsa:3072, rsa:4096, ec:p256, ec:p384, ed25519
+        #[arg(long, default_value = "rsa:2048", value_parser = parse_key_type)]
+        key: KeyType,
+        /// Subject alternative name, dns:NAME or ip:ADDR (repeatable)
+        #[arg(long, value_name = "dns:NAME|ip:ADDR", value_parser = parse_san)]
+        san: Vec<SubjectAltName>,
+        /// Days of validity from now
+        #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=36500))]
+        days: u32,
+        /// Make it a CA certificate (basicConstraints CA, keyCertSign, cRLSign)
+        #[arg(long)]
+        ca: bool,
+        /// Key usages, comma-separated (default: digitalSignature,keyEncipherment; for a CA keyCertSign,cRLSign,digitalSignature)
+        #[arg(long, value_delimiter = ',', value_parser = parse_ku)]
+        key_usage: Option<Vec<KeyUsage>>,
+        /// Extended key usages, comma-separated (default: serverAuth,clientAuth; none for a CA)
+        #[arg(long, value_delimiter = ',', value_parser = parse_eku)]
+        eku: Option<Vec<ExtKeyUsage>>,
+        /// Make the new entry the default personal certificate
+        #[arg(long)]
+        default: bool,
+    },
+    /// Add signer (CA) certificates from a PEM or DER file (one or a bundle)
+    Add {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        /// Label; a bundle's further certificates get LABEL-2, LABEL-3, …
+        #[arg(long)]
+        label: String,
+        /// PEM or DER certificate file
+        #[arg(long, value_name = "PATH")]
+        file: PathBuf,
+        /// Whether the signer is trusted as a root
+        #[arg(long, value_enum, default_value = "enable")]
+        trust: Trust,
+    },
+    /// List entries
+    List {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        /// Which entries
+        #[arg(long, value_enum, default_value = "all")]
+        kind: KindFilter,
+        /// Only certificates that expire within DAYS days (exit status 1 if any)
+        #[arg(long, value_name = "DAYS")]
+        expiring: Option<u32>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an entry's certificate, key and chain
+    Details {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        #[arg(long)]
+        label: String,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a personal entry the default
+    Setdefault {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        #[arg(long)]
+        label: String,
+    },
+    /// Print the default personal entry's label
+    Getdefault {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rename an entry
+    Rename {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        #[arg(long)]
+        label: String,
+        #[arg(long, value_name = "LABEL")]
+        new_label: String,
+    },
+    /// Delete an entry
+    Delete {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        #[arg(long)]
+        label: String,
+    },
+    /// Write an entry's certificate (no key) to a file
+    Extract {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        #[arg(long)]
+        label: String,
+        /// Output file
+        #[arg(long, value_name = "PATH")]
+        target: PathBuf,
+        /// Output encoding
+        #[arg(long, value_enum, default_value = "pem")]
+        format: Encoding,
+        /// Include the rest of the chain (PEM only)
+        #[arg(long)]
+        chain: bool,
+        /// Replace the target if it exists
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+fn parse_key_type(s: &str) -> std::result::Result<KeyType, String> {
+    s.parse()
+}
+fn parse_san(s: &str) -> std::result::Result<SubjectAltName, String> {
+    s.parse()
+}
+fn parse_ku(s: &str) -> std::result::Result<KeyUsage, String> {
+    s.parse()
+}
+fn parse_eku(s: &str) -> std::result::Result<ExtKeyUsage, String> {
+    s.parse()
+}
+
+pub fn run(action: CertAction) -> Result<u8> {
+    match action {
+        CertAction::Create {
+            db,
+            pw,
+            label,
+            dn,
+            key,
+            san,
+            days,
+            ca,
+            key_usage,
+            eku,
+            default,
+        } => {
+            let mut spec = CertSpec::new(dn, days);
+            spec.sans = san;
+            spec.is_ca = ca;
+            spec.key_usage = key_usage;
+            spec.ext_key_usage = eku;
+            // Check the inputs before spending time on a key.
+            kdbman::pki::certgen::parse_dn(&spec.dn)?;
+            let (mut store, _) = pw.open(&db, Access::Update)?;
+            kdbman::store::check_label(&label)?;
+            if let Ok(e) = store.get(&label) {
+                return Err(Error::DuplicateLabel {
+                    label,
+                    existing: e.label().to_string(),
+                });
+            }
+            let private_key = keygen::generate(key)?;
+            let cert = spec.self_signed(&private_key)?;
+            store.add(Entry::personal(&label, vec![cert], private_key).with_default_flag(default))?;
+            store.save()?;
+            output::line(format!(
+                "created personal certificate `{label}` ({key}){}",
+                if default { ", the default" } else { "" }
+            ));
+            Ok(exit::OK)
+        }
+        CertAction::Add {
+            db,
+            pw,
+            label,
+            file,
+            trust,
+        } => {
+            let certs = read_certificates(&file)?;
+            let (mut store, _) = pw.open(&db, Access::Update)?;
+            let n = certs.len();
+            for (i, der) in certs.into_iter().enumerate() {
+                let l = if i == 0 {
+                    label.clone()
+                } else {
+                    format!("{label}-{}", i + 1)
+                };
+                store.add(Entry::signer(&l, der).with_trust(trust == Trust::Enable))?;
+            }
+            store.save()?;
+            output::line(format!(
+                "added {n} signer certificate{} from {}",
+                if n == 1 { "" } else { "s" },
+                file.display()
+            ));
+            Ok(exit::OK)
+        }
+        CertAction::List {
+            db,
+            pw,
+            kind,
+            expiring,
+            json,
+        } => list(&db, &pw, kind, expiring, json),
+        CertAction::Details { db, pw, label, json } => {
+            let (store, _) = pw.open(&db, Access::Read)?;
+            let e = store.get(&label)?;
+            let v = entry_details(e);
+            if json {
+                output::json(&v);
+            } else {
+                print_details(&v);
+            }
+            Ok(exit::OK)
+        }
+        CertAction::Setdefault { db, pw, label } => {
+            let (mut store, _) = pw.open(&db, Access::Update)?;
+            store.set_default(&label)?;
+            store.save()?;
+            output::line(format!("`{}` is now the default", store.get(&label)?.label()));
+            Ok(exit::OK)
+        }
+        CertAction::Getdefault { db, pw, json } => {
+            let (store, _) = pw.open(&db, Access::Read)?;
+            let e = store.default_entry().ok_or(Error::NoDefault)?;
+            if json {
+                output::json(&json!({"label": e.label()}));
+            } else {
+                output::line(e.label());
+            }
+            Ok(exit::OK)
+        }
+        CertAction::Rename {
+            db,
+            pw,
+            label,
+            new_label,
+        } => {
+            let (mut store, _) = pw.open(&db, Access::Update)?;
+            store.rename(&label, &new_label)?;
+            store.save()?;
+            output::line(format!("renamed `{label}` to `{new_label}`"));
+            Ok(exit::OK)
+        }
+        CertAction::Delete { db, pw, label } => {
+            let (mut store, _) = pw.open(&db, Access::Update)?;
+            let e = store.remove(&label)?;
+            store.save()?;
+            output::line(format!("deleted {} entry `{}`", e.kind(), e.label()));
+            Ok(exit::OK)
+        }
+        CertAction::Extract {
+            db,
+            pw,
+            label,
+            target,
+            format,
+            chain,
+            force,
+        } => {
+            let (store, _) = pw.open(&db, Access::Read)?;
+            let e = store.get(&label)?;
+            let certs = e.certificates();
+            if certs.is_empty() {
+                return Err(Error::WrongKind {
+                    label: e.label().to_string(),
+                    found: e.kind(),
+                    needed: kdbman::error::Needed::Certificate,
+                });
+            }
+            let bytes = match format {
+                Encoding::Der => certs[0].clone(),
+                Encoding::Pem => {
+                    let take = if chain { certs.len() } else { 1 };
+                    certs[..take]
+                        .iter()
+                        .map(|c| pki::pem_encode("CERTIFICATE", c))
+                        .collect::<String>()
+                        .into_bytes()
+                }
+            };
+            write_public(&target, &bytes, force)?;
+            output::line(format!("wrote the certificate of `{}` to {}", e.label(), target.display()));
+            Ok(exit::OK)
+        }
+    }
+}
+
+/// Writes a public file (certificate) with mode 0644.
+pub fn write_public(target: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    if !force && target.exists() {
+        return Err(Error::AlreadyExists {
+            path: target.to_path_buf(),
+        });
+    }
+    kdbman::store::file::replace_with_mode(target, bytes, 0o644)
+}
+
+/// Reads one or more certificates from PEM (a bundle) or DER.
+pub fn read_certificates(file: &Path) -> Result<Vec<Vec<u8>>> {
+    let bytes = kdbman::store::file::read(file)?;
+    let what = || format!("certificate file {}", file.display());
+    let ders: Vec<Vec<u8>> = if bytes.trim_ascii_start().starts_with(b"-----BEGIN") {
+        use rustls_pki_types::pem::PemObject;
+        let mut v = Vec::new();
+        for item in rustls_pki_types::CertificateDer::pem_slice_iter(&bytes) {
+            let c = item.map_err(|e| Error::BadInput {
+                what: what(),
+                detail: format!("bad PEM: {e}"),
+                code: Some("SSL0224E"),
+            })?;
+            v.push(c.as_ref().to_vec());
+        }
+        if v.is_empty() {
+            return Err(Error::BadInput {
+                what: what(),
+                detail: "no CERTIFICATE block in the PEM file".into(),
+                code: Some("SSL0224E"),
+            });
+        }
+        v
+    } else {
+        vec![bytes]
+    };
+    for d in &ders {
+        pki::cert::cert_info(d).map_err(|e| Error::BadInput {
+            what: what(),
+            detail: format!("not a valid X.509 certificate: {e}"),
+            code: Some("SSL0224E"),
+        })?;
+    }
+    Ok(ders)
+}
+
+fn subject_of(e: &Entry) -> Option<String> {
+    if let Some(c) = e.certificate() {
+        return pki::cert::cert_info(c).ok().map(|i| i.subject);
+    }
+    e.csr().and_then(pki::cert::csr_subject)
+}
+
+fn list(db: &Path, pw: &PwArgs, kind: KindFilter, expiring: Option<u32>, as_json: bool) -> Result<u8> {
+    let (store, _) = pw.open(db, Access::Read)?;
+    let horizon = expiring.map(|d| now() + i64::from(d) * 86_400);
+    let mut rows = Vec::new();
+    for e in store.entries() {
+        let keep = match kind {
+            KindFilter::All => true,
+            KindFilter::Personal => e.kind() == EntryKind::Personal,
+            KindFilter::Signer => e.kind() == EntryKind::Signer,
+            KindFilter::Request => e.kind() == EntryKind::Request,
+        };
+        if !keep {
+            continue;
+        }
+        let info = e.certificate().and_then(|c| pki::cert::cert_info(c).ok());
+        let not_after = info.as_ref().map(|i| i.not_after);
+        if let Some(h) = horizon
+            && !not_after.is_some_and(|t| t <= h)
+        {
+            continue;
+        }
+        let sha = e
+            .certificate()
+            .or(e.csr())
+            .map(|d| pki::hex(&pki::sha256(d)));
+        rows.push(json!({
+            "label": e.label(),
+            "kind": e.kind().as_str(),
+            "default": e.is_default(),
+            "subject": info.as_ref().map(|i| i.subject.clone()).or_else(|| subject_of(e)),
+            "not_after": not_after.map(output::time),
+            "sha256": sha,
+        }));
+    }
+    if as_json {
+        output::json(&json!({"entries": rows}));
+    } else if rows.is_empty() {
+        output::line("(no entries)");
+    } else {
+        let w = rows
+            .iter()
+            .map(|r| r["label"].as_str().unwrap_or("").chars().count())
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        output::line(format!("{:<w$}  {:<8}  {:<20}  SUBJECT", "LABEL", "KIND", "NOT AFTER"));
+        for r in &rows {
+            let label = r["label"].as_str().unwrap_or("");
+            let marker = if r["default"] == true { " *" } else { "" };
+            output::line(format!(
+                "{:<w$}  {:<8}  {:<20}  {}{}",
+                label,
+                r["kind"].as_str().unwrap_or(""),
+                r["not_after"].as_str().unwrap_or("-"),
+                r["subject"].as_str().unwrap_or("-"),
+                marker
+            ));
+        }
+    }
+    if horizon.is_some() && !rows.is_empty() {
+        return Ok(exit::FINDINGS);
+    }
+    Ok(exit::OK)
+}
+
+fn cert_json(der: &[u8]) -> Value {
+    match pki::cert::cert_info(der) {
+        Ok(i) => json!({
+            "subject": i.subject,
+            "issuer": i.issuer,
+            "serial": i.serial,
+            "not_before": output::time(i.not_before),
+            "not_after": output::time(i.not_after),
+            "subject_alt_names": i.subject_alt_names,
+            "is_ca": i.is_ca,
+            "key_usage": i.key_usage,
+            "ext_key_usage": i.ext_key_usage,
+            "key": i.key.to_string(),
+            "signature_algorithm": i.signature_algorithm,
+            "sha256": i.sha256,
+        }),
+        Err(e) => json!({"error": format!("malformed certificate: {e}"), "sha256": pki::hex(&pki::sha256(der))}),
+    }
+}
+
+/// The JSON shape of `cert details`.
+pub fn entry_details(e: &Entry) -> Value {
+    let key = e
+        .private_key()
+        .map(|k| pki::cert::key_algorithm_of_pkcs8(k.pkcs8_der()).to_string());
+    let mut v = json!({
+        "label": e.label(),
+        "kind": e.kind().as_str(),
+        "default": e.is_default(),
+        "trusted": e.is_trusted(),
+        "has_private_key": e.private_key().is_some(),
+        "private_key": key,
+        "created": output::time(e.created()),
+    });
+    if let Some(c) = e.certificate() {
+        v["certificate"] = cert_json(c);
+        v["chain"] = Value::Array(e.certificates()[1..].iter().map(|c| cert_json(c)).collect());
+    }
+    if let Some(csr) = e.csr() {
+        v["request"] = json!({
+            "subject": pki::cert::csr_subject(csr),
+            "sha256": pki::hex(&pki::sha256(csr)),
+        });
+    }
+    v
+}
+
+fn print_details(v: &Value) {
+    let s = |x: &Value| x.as_str().unwrap_or("-").to_string();
+    output::line(format!("label:        {}", s(&v["label"])));
+    output::line(format!(
+        "kind:         {}{}",
+        s(&v["kind"]),
+        if v["default"] == true { " (default)" } else { "" }
+    ));
+    if v["kind"] == "signer" {
+        output::line(format!("trusted:      {}", v["trusted"]));
+    }
+    if let Some(k) = v["private_key"].as_str() {
+        output::line(format!("private key:  {k}"));
+    }
+    let c = &v["certificate"];
+    if c.is_object() {
+        if let Some(err) = c["error"].as_str() {
+            output::line(format!("certificate:  {err}"));
+        } else {
+            output::line(format!("subject:      {}", s(&c["subject"])));
+            output::line(format!("issuer:       {}", s(&c["issuer"])));
+            output::line(format!("serial:       {}", s(&c["serial"])));
+            output::line(format!("valid:        {} to {}", s(&c["not_before"]), s(&c["not_after"])));
+            let list = |x: &Value| {
+                x.as_array()
+                    .map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "))
+                    .unwrap_or_default()
+            };
+            output::line(format!("SANs:         {}", list(&c["subject_alt_names"])));
+            output::line(format!("key:          {}", s(&c["key"])));
+            output::line(format!("signature:    {}", s(&c["signature_algorithm"])));
+            output::line(format!("CA:           {}", c["is_ca"]));
+            output::line(format!("key usage:    {}", list(&c["key_usage"])));
+            output::line(format!("ext. usage:   {}", list(&c["ext_key_usage"])));
+            output::line(format!("sha256:       {}", s(&c["sha256"])));
+        }
+        if let Some(chain) = v["chain"].as_array() {
+            for (i, c) in chain.iter().enumerate() {
+                output::line(format!("chain[{}]:     {}", i + 1, s(&c["subject"])));
+            }
+        }
+    }
+    if v["request"].is_object() {
+        output::line(format!("request for:  {}", s(&v["request"]["subject"])));
+    }
+}

@@ -1,0 +1,53 @@
+//! Man pages and shell completions, generated from the clap definitions.
+//!
+//! `tests/docs.rs` regenerates them and fails when the committed copies in
+//! `man/` and `completions/` differ (set `KDBMAN_BLESS=1` to rewrite them).
+//! The section 5 pages (`kdbman-kdb.5`, `kdbman-stash.5`) are written by
+//! hand: they specify file formats, not options.
+
+use std::path::Path;
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+use kdbman::{Error, Result};
+
+fn io_err(path: &Path, e: std::io::Error) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        action: "write",
+        source: e,
+    }
+}
+
+fn render_man(cmd: &clap::Command, name: &str, dir: &Path) -> Result<()> {
+    let cmd = cmd.clone().name(name.to_string());
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(cmd.clone())
+        .render(&mut buf)
+        .map_err(|e| io_err(dir, e))?;
+    let path = dir.join(format!("{name}.1"));
+    std::fs::write(&path, buf).map_err(|e| io_err(&path, e))?;
+    for sub in cmd.get_subcommands() {
+        if sub.is_hide_set() || sub.get_name() == "help" {
+            continue;
+        }
+        render_man(sub, &format!("{name}-{}", sub.get_name()), dir)?;
+    }
+    Ok(())
+}
+
+/// Writes `man/*.1` and `completions/` under `out`.
+pub fn generate(out: &Path) -> Result<()> {
+    let man = out.join("man");
+    let comp = out.join("completions");
+    for d in [&man, &comp] {
+        std::fs::create_dir_all(d).map_err(|e| io_err(d, e))?;
+    }
+    let mut cmd = super::Cli::command();
+    cmd.build();
+    render_man(&cmd, "kdbman", &man)?;
+    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+        clap_complete::generate_to(shell, &mut cmd, "kdbman", &comp).map_err(|e| io_err(&comp, e))?;
+    }
+    Ok(())
+}

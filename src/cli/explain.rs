@@ -1,0 +1,80 @@
+//! `kdbman explain`: what an IHS message or GSKit return code means.
+
+use clap::Args;
+use kdbman::diagnose::catalogue::{self, Code, Scope};
+use kdbman::{Error, Result};
+use serde_json::{Value, json};
+
+use super::{exit, output};
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// SSL0218E, ssl0218, 218, a GSKit return code (408) or name (GSK_ERROR_BAD_KEYFILE_PASSWORD)
+    #[arg(required_unless_present = "list")]
+    pub code: Option<String>,
+    /// List every code
+    #[arg(long)]
+    pub list: bool,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn scope_str(s: Scope) -> &'static str {
+    match s {
+        Scope::Store => "store",
+        Scope::Runtime => "runtime",
+        Scope::NotApplicable => "not-applicable",
+    }
+}
+
+/// The JSON shape of one catalogue entry.
+pub fn code_json(c: &Code) -> Value {
+    json!({
+        "id": c.id,
+        "severity": c.severity.as_str(),
+        "title": c.title,
+        "gsk": c.gsk.map(|g| json!({"code": g.code, "name": g.name})),
+        "meaning": c.meaning,
+        "causes": c.causes,
+        "fix": c.fix,
+        "kdbman": c.kdbman,
+        "scope": scope_str(c.scope),
+    })
+}
+
+pub fn run(args: ExplainArgs) -> Result<u8> {
+    if args.list {
+        if args.json {
+            output::json(&json!({"codes": catalogue::CODES.iter().map(code_json).collect::<Vec<_>>()}));
+        } else {
+            for c in catalogue::CODES {
+                let gsk = c.gsk.map(|g| format!(" [GSK {} {}]", g.code, g.name)).unwrap_or_default();
+                output::line(format!("{}  {:<14} {}{}", c.id, scope_str(c.scope), c.title, gsk));
+            }
+        }
+        return Ok(exit::OK);
+    }
+    let q = args.code.unwrap_or_default();
+    let c = catalogue::lookup(&q).ok_or_else(|| Error::Usage {
+        detail: format!("`{q}` is not an IHS message code or GSKit return code kdbman knows; `kdbman explain --list` shows them all"),
+    })?;
+    if args.json {
+        output::json(&code_json(c));
+        return Ok(exit::OK);
+    }
+    output::line(format!("{}: {}", c.id, c.title));
+    if let Some(g) = c.gsk {
+        output::line(format!("GSKit return code {} ({})", g.code, g.name));
+    }
+    output::line(format!("\nWhat it means\n  {}", c.meaning));
+    if !c.causes.is_empty() {
+        output::line("\nLikely causes");
+        for cause in c.causes {
+            output::line(format!("  - {cause}"));
+        }
+    }
+    output::line(format!("\nHow to fix it\n  {}", c.fix));
+    output::line(format!("\nIn kdbman ({})\n  {}", scope_str(c.scope), c.kdbman));
+    Ok(exit::OK)
+}

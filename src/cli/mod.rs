@@ -1,0 +1,104 @@
+//! The command line: clap definitions and dispatch. A thin shell over the
+//! library; the only place that prints, prompts and picks exit statuses.
+
+pub mod cert;
+pub mod docs;
+// TEMP pub mod explain;
+pub mod keydb;
+pub mod output;
+pub mod password;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use kdbman::{Error, ErrorClass};
+
+/// Key database and stash file manager for GSKit-style keystores.
+#[derive(Parser, Debug)]
+#[command(
+    name = "kdbman",
+    version,
+    about = "Key database and stash file manager",
+    long_about = "kdbman manages encrypted key databases (personal certificates with their keys, trusted signers, pending requests) and their password stash files, diagnoses the conditions behind IBM HTTP Server's SSL02xx handshake messages, and serves test HTTPS from a store.",
+    after_help = "Exit status: 0 success; 1 findings (lint, cert list --expiring); 2 usage error; 3 file cannot be read or written (SSL0214E); 4 not a kdbman store or unsupported version (SSL0215E); 5 damaged store (SSL0218E); 6 wrong password (SSL0218E); 7 stash cannot open the store (SSL0228E); 8 entry not found or duplicate (SSL0227E, SSL0216E, SSL0217E); 9 unusable input file."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create, re-key, stash, inspect and delete key databases
+    Keydb {
+        #[command(subcommand)]
+        action: keydb::KeydbAction,
+    },
+    /// Create, add, list, inspect, rename, extract and delete certificates
+    Cert {
+        #[command(subcommand)]
+        action: cert::CertAction,
+    },
+    /// Explain an IHS message code (SSL0218E) or GSKit return code (408)
+    // TEMP Explain(explain::ExplainArgs),
+    /// Write the man pages and shell completions (for packagers)
+    #[command(hide = true)]
+    GenerateDocs {
+        /// Directory that receives man/ and completions/
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+/// Exit statuses, documented in the README and the man page.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FINDINGS: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const IO: u8 = 3;
+    pub const NOT_A_STORE: u8 = 4;
+    pub const DAMAGED: u8 = 5;
+    pub const WRONG_PASSWORD: u8 = 6;
+    pub const STASH: u8 = 7;
+    pub const ENTRY: u8 = 8;
+    pub const INPUT: u8 = 9;
+}
+
+/// The exit status for an error.
+pub fn status_of(e: &Error) -> u8 {
+    match e.class() {
+        ErrorClass::Io => exit::IO,
+        ErrorClass::NotAStore => exit::NOT_A_STORE,
+        ErrorClass::Damaged => exit::DAMAGED,
+        ErrorClass::WrongPassword => exit::WRONG_PASSWORD,
+        ErrorClass::Stash => exit::STASH,
+        ErrorClass::Entry => exit::ENTRY,
+        ErrorClass::Input => exit::INPUT,
+        _ => exit::USAGE,
+    }
+}
+
+/// Prints an error with its code and fix to standard error.
+pub fn report(e: &Error) {
+    let code = e.code().map(|c| format!("[{c}]")).unwrap_or_default();
+    eprintln!("kdbman: error{code}: {e}");
+    eprintln!("  fix: {}", e.fix());
+    if let Some(c) = e.code() {
+        eprintln!("  see: kdbman explain {c}");
+    }
+}
+
+/// Prints a warning to standard error.
+pub fn warn(msg: &str) {
+    eprintln!("kdbman: warning: {msg}");
+}
+
+/// Runs a parsed command line, returning the exit status.
+pub fn run(cli: Cli) -> Result<u8, Error> {
+    match cli.command {
+        Command::Keydb { action } => keydb::run(action),
+        Command::Cert { action } => cert::run(action),
+        // TEMP Command::Explain(args) => explain::run(args),
+        Command::GenerateDocs { out } => docs::generate(&out).map(|()| exit::OK),
+    }
+}

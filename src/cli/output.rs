@@ -1,0 +1,36 @@
+//! Writing to standard output, where a closed pipe is not an error.
+
+use std::io::Write;
+
+/// Writes text to stdout; a reader that went away (`| head`) ends the
+/// program quietly with success, as ripgrep does.
+pub fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let r = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    if let Err(e) = r {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("kdbman: error: cannot write to standard output: {e}");
+        std::process::exit(i32::from(super::exit::IO));
+    }
+}
+
+/// Writes a line.
+pub fn line(text: impl AsRef<str>) {
+    let mut s = text.as_ref().to_string();
+    s.push('\n');
+    emit(&s);
+}
+
+/// Writes pretty JSON and a newline.
+pub fn json(value: &serde_json::Value) {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    emit(&s);
+}
+
+/// Unix seconds as RFC 3339.
+pub fn time(unix: i64) -> String {
+    kdbman::pki::cert::rfc3339(unix)
+}
