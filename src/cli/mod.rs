@@ -3,7 +3,7 @@
 
 pub mod cert;
 pub mod docs;
-// TEMP pub mod explain;
+pub mod explain;
 pub mod keydb;
 pub mod output;
 pub mod password;
@@ -40,7 +40,7 @@ pub enum Command {
         action: cert::CertAction,
     },
     /// Explain an IHS message code (SSL0218E) or GSKit return code (408)
-    // TEMP Explain(explain::ExplainArgs),
+    Explain(explain::ExplainArgs),
     /// Write the man pages and shell completions (for packagers)
     #[command(hide = true)]
     GenerateDocs {
@@ -98,7 +98,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {
         Command::Keydb { action } => keydb::run(action),
         Command::Cert { action } => cert::run(action),
-        // TEMP Command::Explain(args) => explain::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::GenerateDocs { out } => docs::generate(&out).map(|()| exit::OK),
     }
 }
