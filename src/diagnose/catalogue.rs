@@ -122,7 +122,9 @@ pub struct Code {
 /// A GSKit return code and its name in GSKit's C headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Gsk {
+    /// The return code, e.g. 408.
     pub code: u16,
+    /// Its name, e.g. `GSK_ERROR_BAD_KEYFILE_PASSWORD`.
     pub name: &'static str,
 }
 
@@ -153,7 +155,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Warning,
         title: "Error setting GSK_NO_RENEGOTIATION",
         gsk: None,
-        meaning: "IHS asked GSKit to turn down client renegotiation, which it does by default and also when SSLInsecureRenegotiation is off, and GSKit returned an error. Protection against renegotiation may not be active on that virtual host.",
+        meaning: "Switching off client renegotiation failed: GSKit answered the request from IHS with an error. IHS makes that call whenever SSLInsecureRenegotiation is not on, so this can appear with default settings; renegotiation may then not be blocked.",
         causes: &[
             "a GSKit level too old to know the setting",
             "IHS loading a different GSKit than the one shipped with it",
@@ -180,7 +182,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Info,
         title: "Configured security library to reject insecure SSL client renegotiation",
         gsk: None,
-        meaning: "A start-up confirmation that the security library will now turn away client renegotiation. It reports a healthy state.",
+        meaning: "Start-up news, not a problem: from now on the security library will refuse renegotiation requests from clients.",
         causes: &["a normal start with renegotiation left disabled"],
         fix: "No action needed.",
         kdbman: "Not applicable: a start-up notice from IHS's security library set-up; rustls under `kdbman serve` refuses renegotiation without any configuration.",
@@ -237,12 +239,12 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Handshake Failed, The GSK library unloaded",
         gsk: gsk(2, "GSK_API_NOT_AVAILABLE"),
-        meaning: "A GSKit function could not be called because the library was no longer loaded in the server process (seen on Windows).",
+        meaning: "The GSKit DLL had disappeared from the server process by the time IHS called into it; IBM documents this for Windows only.",
         causes: &[
             "GSKit DLLs removed or replaced while IHS was running",
             "an interrupted or partial GSKit upgrade",
         ],
-        fix: "Stop and start IHS. If it persists, reinstall the GSKit that comes with your IHS level.",
+        fix: "Restart IHS so that it loads GSKit afresh. If it persists, reinstall the GSKit that comes with your IHS level.",
         kdbman: "Not applicable: kdbman's TLS code is compiled into the binary; it loads no GSKit library.",
         scope: Scope::NotApplicable,
     },
@@ -267,7 +269,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Handshake Failed, Internal memory allocation failure",
         gsk: gsk(4, "GSK_INSUFFICIENT_STORAGE"),
-        meaning: "The server process could not obtain the memory it needed to carry on with the handshake.",
+        meaning: "Memory ran out: an allocation inside the server process failed in the middle of setting up the connection.",
         causes: &[
             "more threads or child processes than the memory or process limits allow",
             "a module leaking memory until allocations fail",
@@ -378,13 +380,13 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Handshake Failed, ERROR connecting to LDAP server",
         gsk: gsk(11, "GSK_ERROR_LDAP"),
-        meaning: "IHS is set to look up certificate revocation lists in an LDAP directory and could not connect to it.",
+        meaning: "Revocation checking is configured against an LDAP directory, and the connection to that directory failed.",
         causes: &[
             "a wrong SSLCRLHostname or SSLCRLPort",
             "the directory server is down or a firewall blocks the path",
             "the directory needs a bind and the credentials are missing from the stash",
         ],
-        fix: "Check host, port and network path from the IHS machine (e.g. `ldapsearch -x -H ldap://HOST:PORT -b '' -s base`). If the directory needs a bind, set SSLCRLUserID and put its password into the stash that SSLStashfile names.",
+        fix: "Check host, port and network path from the IHS machine (e.g. `ldapsearch -x -H ldap://HOST:PORT -b '' -s base`). When the directory demands authentication, IHS binds as the SSLCRLUserID user with the password kept in its stash; make sure both are in place.",
         kdbman: "Not applicable: kdbman does not consult LDAP revocation servers.",
         scope: Scope::NotApplicable,
     },
@@ -421,7 +423,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Handshake Failed, I/O error reading key file",
         gsk: gsk(102, "GSK_KEYFILE_IO_ERROR"),
-        meaning: "The key database named in the configuration could not be read from disk by the server.",
+        meaning: "Reading the key database file failed at the operating-system level, so the server never got as far as its contents.",
         causes: &[
             "the server's user lacks read permission on the file or search permission on a directory above it",
             "a wrong path in KeyFile (IHS), SSLKEYR (MQ, which gives the name without its .kdb ending) or SSL_SVR_KEYDB (Db2)",
@@ -515,7 +517,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Handshake Failed, There was an error loading one of the GSKdynamic link libraries",
         gsk: gsk(108, "GSK_ERROR_LOAD_GSKLIB"),
-        meaning: "IHS could not load part of the GSKit library while setting up TLS.",
+        meaning: "One of GSKit's shared libraries failed to load when IHS prepared its TLS environment.",
         causes: &[
             "GSKit missing, partly installed, or built for a different bitness than IHS",
             "a library search path (LIBPATH, LD_LIBRARY_PATH, PATH) that does not reach the GSKit directory",
@@ -644,7 +646,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Handshake Failed, Invalid password for key file",
         gsk: gsk(408, "GSK_ERROR_BAD_KEYFILE_PASSWORD"),
-        meaning: "The password taken from the stash file did not open the key database. MQ and Db2 report the same thing as GSKit return code 408.",
+        meaning: "The key database rejected the password read from its stash file. MQ and Db2 report the same thing as GSKit return code 408.",
         causes: &[
             "the store password was changed but the stash was not written again",
             "the stash belongs to another store (copied or restored separately)",
@@ -661,7 +663,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Handshake Failed, Invalid key length for export",
         gsk: gsk(409, "GSK_ERROR_BAD_KEY_LEN_FOR_EXPORT"),
-        meaning: "Under the old export-grade cryptography rules, the certificate's key was longer than the restricted configuration allowed.",
+        meaning: "The installation runs with the historical US export limits on key size, and the certificate's key exceeds them.",
         causes: &[
             "an obsolete export-restricted GSKit or IHS installation",
             "export-grade cipher specifications selected in the configuration",
@@ -708,7 +710,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Warning,
         title: "Handshake Failed, Unsupported SSL protocol or unsupported certificate type",
         gsk: gsk(412, "GSK_ERROR_UNSUPPORTED"),
-        meaning: "The peer asked for a protocol version or feature the server will not use, or presented a certificate of a kind the server cannot handle.",
+        meaning: "Client and server could not agree: the client wants a protocol version or feature this server lacks, or its certificate is of a kind the server cannot process.",
         causes: &[
             "the client offers only SSL 3.0, TLS 1.0 or TLS 1.1 while the server requires TLS 1.2 or newer",
             "the client insists on a feature that is disabled on the server",
@@ -828,7 +830,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Info,
         title: "Handshake Failed, Socket has been closed",
         gsk: gsk(420, "GSK_ERROR_SOCKET_CLOSED"),
-        meaning: "The peer closed the connection in an orderly way before the handshake was complete.",
+        meaning: "The other side ended the connection cleanly (an end of stream, not an error) while the handshake was still in progress.",
         causes: &[
             "the client decided not to trust the server's certificate or name and hung up",
             "a user cancelled, or a browser dropped a connection it had opened in advance",
@@ -844,7 +846,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Handshake Failed, Invalid SSLV2 Cipher Spec",
         gsk: gsk(421, "GSK_ERROR_BAD_V2_CIPHER"),
-        meaning: "The list of SSL 2.0 cipher specifications handed to GSKit contains an entry it does not accept.",
+        meaning: "GSKit rejected one of the SSL 2.0 cipher codes it was configured with.",
         causes: &[
             "an old SSLCipherSpec entry for SSL 2.0 left in httpd.conf",
             "a cipher code unknown to the installed GSKit",
@@ -859,7 +861,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Handshake Failed, Invalid SSLV3 Cipher Spec",
         gsk: gsk(422, "GSK_ERROR_BAD_V3_CIPHER"),
-        meaning: "The list of SSL 3.0/TLS cipher specifications handed to GSKit contains an entry it rejects.",
+        meaning: "GSKit rejected one of the SSL 3.0 or TLS cipher codes it was configured with.",
         causes: &[
             "a mistyped or obsolete value in SSLCipherSpec",
             "a cipher name that the installed GSKit level does not know",
@@ -904,7 +906,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Handshake Failed, Internal error - GSK initialization has failed",
         gsk: gsk(426, "GSK_ERROR_INITIALIZATION_FAILED"),
-        meaning: "GSKit could not initialise its TLS environment, so no secure connection can be made.",
+        meaning: "Setting up GSKit's TLS environment failed, which leaves the server unable to make any secure connection.",
         causes: &[
             "a key database, stash or label problem reported just before",
             "a damaged GSKit installation",
@@ -919,7 +921,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Handshake Failed, LDAP server not available",
         gsk: gsk(427, "GSK_ERROR_LDAP_NOT_AVAILABLE"),
-        meaning: "While validating a certificate, the LDAP directory that holds revocation lists could not be used.",
+        meaning: "Certificate checking needed the revocation lists kept in an LDAP directory, and the directory did not answer.",
         causes: &[
             "the directory server is down or unreachable",
             "wrong SSLCRLHostname or SSLCRLPort",
@@ -988,7 +990,7 @@ pub static CODES: &[Code] = &[
             "the smart card is not inserted or the HSM partition is not assigned",
             "a wrong slot number",
         ],
-        fix: "Initialise the token or assign the partition with the vendor's tools, and make IHS use the slot that holds it.",
+        fix: "With the vendor's tools, find which slot actually holds an initialised token (initialising one if none exists), and configure IHS for that slot.",
         kdbman: "Not applicable: kdbman does not use PKCS#11 tokens.",
         scope: Scope::NotApplicable,
     },
@@ -1004,7 +1006,7 @@ pub static CODES: &[Code] = &[
             "the PIN was changed on the token but not in the stash",
             "SSLStashfile names a different stash",
         ],
-        fix: "Stash the current PIN again with IHS's sslstash utility and check that SSLStashfile points at that file. Take care: repeated wrong PINs can lock the token.",
+        fix: "Re-create the stash entry for the token with the current PIN (IHS's sslstash utility), and confirm that the SSLStashfile directive names the file you just wrote. Take care: repeated wrong PINs can lock the token.",
         kdbman: "Not applicable: kdbman stashes only its own store passwords, not PKCS#11 PINs.",
         scope: Scope::NotApplicable,
     },
@@ -1030,7 +1032,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Internal error - I/O failed, buffer size invalid",
         gsk: gsk(501, "GSK_INVALID_BUFFER_SIZE"),
-        meaning: "GSKit was asked to read or write with a buffer length of zero or less.",
+        meaning: "The caller handed GSKit an empty or negative-sized buffer for sending or receiving, which is a programming error.",
         causes: &["a defect in IHS or a module calling GSKit"],
         fix: "Update IHS and its modules; report it to IBM if it continues.",
         kdbman: "Not applicable: internal misuse of the GSKit API.",
@@ -1080,7 +1082,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Handshake Failed, The function call has an invalid ID",
         gsk: gsk(701, "GSK_ATTRIBUTE_INVALID_ID"),
-        meaning: "A GSKit attribute function, named in the message, was called with an attribute identifier GSKit does not recognise.",
+        meaning: "GSKit did not recognise the attribute identifier given to the attribute function named in the message.",
         causes: &[
             "IHS or a module built for a newer GSKit than the one installed",
             "a programming defect",
@@ -1122,7 +1124,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Handshake Failed, The SID cache is invalid",
         gsk: gsk(704, "GSK_ATTRIBUTE_INVALID_SID_CACHE"),
-        meaning: "GSKit did not accept the routines IHS supplied to replace its built-in TLS session cache.",
+        meaning: "The set of callback routines meant to stand in for GSKit's own session-ID cache was rejected as incomplete or inconsistent.",
         causes: &[
             "a defect in the session cache set-up",
             "IHS and GSKit at mismatched levels",
@@ -1152,7 +1154,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Warning,
         title: "SSL Connection attempted when SSL did not initialize",
         gsk: None,
-        meaning: "A client connected to a TLS virtual host whose TLS set-up had failed at start-up, so IHS could not serve it securely.",
+        meaning: "TLS for this virtual host never came up when IHS started, yet clients still reach its port; each such connection is turned away.",
         causes: &[
             "a key database, stash or label problem logged when IHS started",
             "GSKit failed to load or initialise",
@@ -1167,7 +1169,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Failure obtaining Cert data for label",
         gsk: None,
-        meaning: "The server found the configured label but could not read the certificate information stored under it. A message just before usually carries the underlying reason.",
+        meaning: "The entry behind the configured label could not be turned into usable certificate details; the underlying error normally appears in the message logged just before.",
         causes: &[
             "the entry's certificate data is damaged or cannot be decoded",
             "the entry is a pending request without a certificate",
@@ -1183,13 +1185,13 @@ pub static CODES: &[Code] = &[
         severity: Severity::Warning,
         title: "Client did not supply a certificate",
         gsk: None,
-        meaning: "A client reached the point of the handshake where it had to send a certificate, on a server that requires one, and sent none.",
+        meaning: "Client authentication is mandatory on this server, and the client answered the certificate request with an empty list. IHS records it as a warning.",
         causes: &[
             "the client has no suitable certificate configured",
             "browsers only offer certificates from CAs the server names, so one from another CA is never sent",
             "the user dismissed the certificate selection prompt",
         ],
-        fix: "Nothing to change on the server if the policy is right. Give the client a certificate from a CA that is a signer in the server's store, or make client certificates optional if some clients legitimately have none.",
+        fix: "The server is behaving as configured. Give the client a certificate from a CA that is a signer in the server's store, or make client certificates optional if some clients legitimately have none.",
         kdbman: "`kdbman serve --client-auth required` logs SSL0265W for a client that sends no certificate, along with SSL0207E for the failed handshake.",
         scope: Scope::Runtime,
     },
@@ -1199,7 +1201,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "Handshake failed",
         gsk: None,
-        meaning: "In IHS: acting as a reverse proxy, it could not complete a TLS handshake with the back-end server it forwards to. kdbman also uses the code for a handshake failure that no more specific code describes.",
+        meaning: "In IHS this comes from the proxy side: the TLS handshake that IHS starts towards a back-end server failed. kdbman also uses the code for a handshake failure that no more specific code describes.",
         causes: &[
             "the back end's certificate chain is not trusted by the key database IHS uses for proxy connections",
             "no protocol version or cipher suite in common with the back end",
@@ -1232,13 +1234,13 @@ pub static CODES: &[Code] = &[
         severity: Severity::Info,
         title: "SSL Handshake Failed, Timeout occurred before any data received",
         gsk: None,
-        meaning: "A client opened a TCP connection to the TLS port and then sent nothing before the time limit ran out.",
+        meaning: "The TCP connection was accepted, but the time limit passed without a single byte arriving from the client.",
         causes: &[
             "browsers opening spare connections in advance and never using them",
             "port scanners and TCP health checks",
             "many idle connections at once, which can be a slow denial-of-service attempt",
         ],
-        fix: "Isolated entries need no action. If there are many, check that the timeout has not been cut too far and look at the source addresses; a flood from a few addresses calls for rate limiting or a firewall rule.",
+        fix: "Watch the rate and the source addresses rather than single entries: a steady trickle from browsers and monitors is expected. A sudden flood from a few addresses calls for rate limiting or a firewall rule; a rise right after a configuration change suggests the Timeout value is now too short.",
         kdbman: "`kdbman serve` logs SSL0270I when a connection sends no bytes before its timeout.",
         scope: Scope::Runtime,
     },
@@ -1264,13 +1266,13 @@ pub static CODES: &[Code] = &[
         severity: Severity::Info,
         title: "SSL Handshake Failed, I/O error before any data received",
         gsk: None,
-        meaning: "The connection broke with a network error, typically a reset, before the client sent anything.",
+        meaning: "Before the first byte arrived, the socket reported an error, most often a reset from the client or from a device in between.",
         causes: &[
             "a load-balancer probe that ends with a reset",
             "a client crash or network interruption",
             "scanners",
         ],
-        fix: "Harmless when occasional. If the rate rises, look at firewalls and load balancers, and at the source addresses during bursts.",
+        fix: "Expect a few of these on any public server. Match the source addresses against your load balancers and monitors; a surge from elsewhere deserves a look at the firewall logs.",
         kdbman: "`kdbman serve` logs SSL0272I when the socket fails before the first byte arrives.",
         scope: Scope::Runtime,
     },
@@ -1296,7 +1298,7 @@ pub static CODES: &[Code] = &[
         severity: Severity::Error,
         title: "SSL: Unexpected SSL client renegotiation detected, aborting SSL connection",
         gsk: None,
-        meaning: "A client tried to start a new handshake on a connection that was already set up, and the server, which does not permit that, closed the connection.",
+        meaning: "Partway through an established connection, the client sent a fresh handshake request (renegotiation). Renegotiation is disallowed, so the server cut the connection.",
         causes: &[
             "an old client or library that renegotiates to refresh keys or to offer a certificate late",
             "an attacker probing for the CVE-2009-3555 weakness",
