@@ -414,7 +414,7 @@ fn list(db: &Path, pw: &PwArgs, kind: KindFilter, expiring: Option<u32>, as_json
         let info = e.certificate().and_then(|c| pki::cert::cert_info(c).ok());
         let not_after = info.as_ref().map(|i| i.not_after);
         if let Some(h) = horizon
-            && !not_after.is_some_and(|t| t <= h)
+            && not_after.is_none_or(|t| t > h)
         {
             continue;
         }
