@@ -33,6 +33,8 @@ pub enum ErrorClass {
     Input,
     /// The request itself is inconsistent (bad option value, missing source).
     Usage,
+    /// A certificate chain does not validate (a finding, not a failure to run).
+    Validation,
 }
 
 /// What is wrong with a damaged file.
@@ -208,6 +210,31 @@ pub enum Error {
     },
     /// An option value or combination is invalid.
     Usage { detail: String },
+    /// An entry's certificate chain does not validate (SSL0208E, SSL0221E).
+    Chain {
+        label: String,
+        problem: crate::pki::validate::ChainProblem,
+    },
+    /// A certificate a server would present is outside its validity period
+    /// (`is_default`: chosen as the store's default, as IHS words it).
+    CertificateDates {
+        label: String,
+        not_before: i64,
+        not_after: i64,
+        now: i64,
+        is_default: bool,
+    },
+    /// The store's password expired at `expired` (Unix seconds).
+    PasswordExpired { path: PathBuf, expired: i64 },
+    /// The protocol and cipher settings leave no cipher suite at all.
+    NoCiphers {
+        requested: Vec<String>,
+        min_tls: &'static str,
+    },
+    /// Cipher suites remain, but none can sign with this entry's key.
+    NoCipherForKey { label: String, key: String },
+    /// The server cannot listen on an address.
+    Listen { addr: String, source: io::Error },
 }
 
 impl Error {
@@ -225,6 +252,23 @@ impl Error {
             Error::DuplicateKey { .. } => "SSL0216E",
             Error::NoDefault => "SSL0223E",
             Error::BadInput { code, .. } => return *code,
+            Error::Chain { problem, .. } => problem.code(),
+            Error::CertificateDates {
+                not_after,
+                now,
+                is_default,
+                ..
+            } => {
+                if *is_default && now > not_after {
+                    "SSL0219E"
+                } else {
+                    "SSL0221E"
+                }
+            }
+            Error::PasswordExpired { .. } => "SSL0219E",
+            Error::NoCiphers { .. } => "SSL0222W",
+            Error::NoCipherForKey { .. } => "SSL0213E",
+            Error::Listen { .. } => return None,
             Error::AlreadyExists { .. } | Error::BadPassword { .. } | Error::Usage { .. } => {
                 return None;
             }
@@ -248,6 +292,11 @@ impl Error {
             | Error::NoDefault => ErrorClass::Entry,
             Error::BadInput { .. } => ErrorClass::Input,
             Error::BadPassword { .. } | Error::Usage { .. } => ErrorClass::Usage,
+            Error::Chain { .. } => ErrorClass::Validation,
+            Error::CertificateDates { .. } => ErrorClass::Entry,
+            Error::PasswordExpired { .. } => ErrorClass::WrongPassword,
+            Error::NoCiphers { .. } | Error::NoCipherForKey { .. } => ErrorClass::Usage,
+            Error::Listen { .. } => ErrorClass::Io,
         }
     }
 
@@ -318,6 +367,32 @@ impl Error {
             Error::BadPassword { .. } => "choose a non-empty password".into(),
             Error::BadInput { .. } => "check the input file, or regenerate it".into(),
             Error::Usage { .. } => "see `kdbman help` for the options".into(),
+            Error::Chain { problem, .. } => problem.fix(),
+            Error::CertificateDates { label, now, not_after, .. } if now > not_after => format!(
+                "renew `{label}` (a new certificate from its CA, or `kdbman cert create` for a test one), or serve another entry with --label; check the system clock too"
+            ),
+            Error::CertificateDates { .. } => {
+                "check the system clock; if it is right, wait until the certificate becomes valid or serve another entry with --label".into()
+            }
+            Error::PasswordExpired { path, .. } => format!(
+                "set a new password with `kdbman keydb changepw --db {}` (and re-stash it)",
+                path.display()
+            ),
+            Error::NoCiphers { .. } => {
+                "name at least one suite that --min-tls allows (TLS13_* suites for 1.3), or leave --ciphers out".into()
+            }
+            Error::NoCipherForKey { key, .. } => format!(
+                "add a suite that can use an {key} key (TLS13_* suites work with any key; TLS 1.2 needs ECDHE_ECDSA_* for EC and Ed25519 keys, ECDHE_RSA_* for RSA), or leave --ciphers out"
+            ),
+            Error::Listen { source, .. } => match source.kind() {
+                io::ErrorKind::AddrInUse => {
+                    "another process holds that port: choose another with --listen (port 0 picks a free one)".into()
+                }
+                io::ErrorKind::PermissionDenied => {
+                    "ports below 1024 need privileges: choose a higher port with --listen".into()
+                }
+                _ => "check the address given with --listen".into(),
+            },
         }
     }
 }
@@ -390,6 +465,47 @@ impl fmt::Display for Error {
             Error::BadPassword { reason } => write!(f, "unusable password: {reason}"),
             Error::BadInput { what, detail, .. } => write!(f, "{what}: {detail}"),
             Error::Usage { detail } => f.write_str(detail),
+            Error::Chain { label, problem } => {
+                write!(f, "the chain of `{label}` does not validate: {problem}")
+            }
+            Error::CertificateDates {
+                label,
+                not_before,
+                not_after,
+                now,
+                is_default,
+            } => {
+                let which = if *is_default { "default certificate" } else { "certificate" };
+                if now > not_after {
+                    write!(
+                        f,
+                        "the {which} `{label}` expired at {}",
+                        crate::pki::cert::rfc3339(*not_after)
+                    )
+                } else {
+                    write!(
+                        f,
+                        "the {which} `{label}` is not valid until {}",
+                        crate::pki::cert::rfc3339(*not_before)
+                    )
+                }
+            }
+            Error::PasswordExpired { path, expired } => write!(
+                f,
+                "the password of {} expired at {}",
+                path.display(),
+                crate::pki::cert::rfc3339(*expired)
+            ),
+            Error::NoCiphers { requested, min_tls } => write!(
+                f,
+                "no cipher suite is left: [{}] with TLS {min_tls} or later",
+                requested.join(", ")
+            ),
+            Error::NoCipherForKey { label, key } => write!(
+                f,
+                "none of the enabled cipher suites can be used with the {key} key of `{label}`"
+            ),
+            Error::Listen { addr, source } => write!(f, "cannot listen on {addr}: {source}"),
         }
     }
 }
@@ -397,7 +513,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Io { source, .. } => Some(source),
+            Error::Io { source, .. } | Error::Listen { source, .. } => Some(source),
             _ => None,
         }
     }

@@ -172,6 +172,44 @@ pub enum CertAction {
         #[arg(long)]
         force: bool,
     },
+    /// Build and check the chain of a personal or signer entry to a trusted signer
+    ///
+    /// Checks signatures, validity at --at, basic constraints, keyUsage
+    /// keyCertSign of the issuers and the extended key usage. A failing
+    /// chain is a finding (exit status 1, SSL0208E; SSL0221E for dates).
+    Validate {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        #[arg(long)]
+        label: String,
+        /// Validate at this time instead of now (RFC 3339, e.g. 2030-01-01T00:00:00Z)
+        #[arg(long, value_name = "RFC3339", value_parser = parse_rfc3339)]
+        at: Option<i64>,
+        /// The use the certificate must allow
+        #[arg(long, value_enum, default_value = "server")]
+        purpose: PurposeArg,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum PurposeArg {
+    /// TLS server (extended key usage serverAuth, if the certificate has one)
+    Server,
+    /// TLS client (clientAuth)
+    Client,
+    /// Any use: the extended key usage is not checked
+    Any,
+}
+
+fn parse_rfc3339(s: &str) -> std::result::Result<i64, String> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map(|t| t.unix_timestamp())
+        .map_err(|e| format!("`{s}` is not an RFC 3339 time such as 2030-01-01T00:00:00Z ({e})"))
 }
 
 fn parse_key_type(s: &str) -> std::result::Result<KeyType, String> {
@@ -189,6 +227,14 @@ fn parse_eku(s: &str) -> std::result::Result<ExtKeyUsage, String> {
 
 pub fn run(action: CertAction) -> Result<u8> {
     match action {
+        CertAction::Validate {
+            db,
+            pw,
+            label,
+            at,
+            purpose,
+            json,
+        } => validate(&db, &pw, &label, at, purpose, json),
         CertAction::Create {
             db,
             pw,
@@ -553,5 +599,58 @@ fn print_details(v: &Value) {
     }
     if v["request"].is_object() {
         output::line(format!("request for:  {}", s(&v["request"]["subject"])));
+    }
+}
+
+fn validate(
+    db: &Path,
+    pw: &PwArgs,
+    label: &str,
+    at: Option<i64>,
+    purpose: PurposeArg,
+    as_json: bool,
+) -> Result<u8> {
+    use kdbman::pki::validate::{Purpose, validate_entry};
+    let (store, _) = pw.open(db, Access::Read)?;
+    let at = at.unwrap_or_else(now);
+    let purpose = match purpose {
+        PurposeArg::Server => Purpose::ServerAuth,
+        PurposeArg::Client => Purpose::ClientAuth,
+        PurposeArg::Any => Purpose::Any,
+    };
+    let label = store.get(label)?.label().to_string();
+    match validate_entry(&store, &label, at, purpose) {
+        Ok(chain) => {
+            let subjects: Vec<String> = chain
+                .iter()
+                .map(|c| pki::cert::cert_info(c).map_or_else(|_| "?".into(), |i| i.subject))
+                .collect();
+            if as_json {
+                output::json(&json!({
+                    "label": label,
+                    "valid": true,
+                    "at": output::time(at),
+                    "chain": subjects,
+                }));
+            } else {
+                output::line(format!("`{label}` is valid at {}; chain:", output::time(at)));
+                for (i, s) in subjects.iter().enumerate() {
+                    output::line(format!("  {i}: {s}"));
+                }
+            }
+            Ok(exit::OK)
+        }
+        Err(Error::Chain { label, problem }) if as_json => {
+            output::json(&json!({
+                "label": label,
+                "valid": false,
+                "at": output::time(at),
+                "code": problem.code(),
+                "reason": problem.to_string(),
+                "fix": problem.fix(),
+            }));
+            Ok(exit::FINDINGS)
+        }
+        Err(e) => Err(e),
     }
 }

@@ -74,6 +74,7 @@ pub fn status_of(e: &Error) -> u8 {
         ErrorClass::Stash => exit::STASH,
         ErrorClass::Entry => exit::ENTRY,
         ErrorClass::Input => exit::INPUT,
+        ErrorClass::Validation => exit::FINDINGS,
         _ => exit::USAGE,
     }
 }

@@ -3,6 +3,7 @@
 pub mod cert;
 pub mod certgen;
 pub mod keygen;
+pub mod validate;
 
 pub use cert::{CertInfo, KeyAlgorithm};
 pub use certgen::{CertSpec, ExtKeyUsage, KeyUsage, SubjectAltName};
