@@ -1,2 +1,128 @@
 //! Diagnosis of the conditions behind IBM HTTP Server's SSL02xx messages.
+//!
+//! [`lint`] runs one check per store condition (modules under `checks`,
+//! named by their code) and returns [`Finding`]s; [`report`] renders the same
+//! list as text, JSON or SARIF. The library never prints: `kdbman lint` and
+//! `kdbman serve` word and show the findings.
+//!
+//! Decisions where the issue left a choice:
+//! - RSA keys under 2048 bits are an **error** under SSL0225E: the bundled
+//!   server (rustls with ring) cannot load them, and current clients refuse
+//!   them, so a store relying on one fails at its first handshake.
+//! - SSL0225E covers key types no TLS server should present (DSA, unknown
+//!   curves or algorithms, small RSA); SSL0213E covers a key of a known type
+//!   for which the bundled server offers no cipher suite (P-521, RSA over
+//!   8192 bits): the key loads nowhere in rustls's ring provider.
+//! - "In use" is the `--label` entry, else the default personal entry. Time,
+//!   chain, key-type, cipher and certificate-quality checks concern it (and
+//!   its chain); duplicates, malformed certificates (SSL0210E, SSL0224E) and
+//!   key/certificate mismatch (SSL0209E) are checked for every entry, since
+//!   any personal entry can be chosen by SNI or a later configuration.
+//! - A self-issued certificate in use is its own trust anchor: it is what
+//!   `kdbman cert create` makes, and its clients must trust it directly.
+//! - Expiry of the certificate in use (and of the store password) is
+//!   SSL0219E; "not yet valid", and expiry of a certificate above it in the
+//!   chain, are SSL0221E. A validity period that ends before it starts is a
+//!   field that breaks X.509 rules (SSL0210E) and suppresses the time checks.
+//! - As the catalogue words them: SSL0224E is a stored certificate whose DER
+//!   does not decode, SSL0210E one that decodes but breaks an X.509 rule
+//!   (serial, validity, version). When the undecodable certificate is the
+//!   one in use, the finding is SSL0264E (the server cannot get the
+//!   certificate data for its label) instead of SSL0224E.
+//! - Runtime-only codes ([`catalogue::Scope::Runtime`]) are checked by
+//!   `kdbman serve`, which reproduces and logs them; codes for parts kdbman
+//!   does not have ([`catalogue::Scope::NotApplicable`]) are listed with the
+//!   reason by [`coverage`].
+
 pub mod catalogue;
+pub mod checks;
+pub mod finding;
+pub mod report;
+
+use std::path::Path;
+
+pub use catalogue::Severity;
+pub use finding::{EXTRA_RULES, ExtraRule, Finding};
+
+use crate::error::Error;
+use crate::store::Store;
+
+/// What to lint: a store (opened, or the error that stopped it opening).
+#[derive(Debug, Clone, Copy)]
+pub struct LintTarget<'a> {
+    /// The store file, for messages and the permission check.
+    pub path: &'a Path,
+    /// The open store, or why it did not open (a finding in itself).
+    pub store: Result<&'a Store, &'a Error>,
+    /// The stash file used to open it, if any (permission check).
+    pub stash: Option<&'a Path>,
+    /// The label the server would be configured with (`SSLServerCert`).
+    pub label: Option<&'a str>,
+    /// The instant all time checks use, Unix seconds.
+    pub at: i64,
+    /// Warn about certificates expiring within this many days.
+    pub warn_days: u32,
+}
+
+/// The default warning window for expiring certificates.
+pub const DEFAULT_WARN_DAYS: u32 = 30;
+
+/// Runs every check and returns the findings, errors first.
+pub fn lint(target: &LintTarget<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    checks::kdb0005w::check(target, &mut out);
+    match target.store {
+        Err(e) => checks::open::check(target, e, &mut out),
+        Ok(store) => checks::run(store, target, &mut out),
+    }
+    // Stable: within a severity, the order the checks ran.
+    out.sort_by_key(|f| f.severity);
+    out
+}
+
+/// How lint treats one catalogue code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Coverage {
+    /// Checked by lint, by these checks.
+    Checked(&'static [&'static str]),
+    /// Only shows during a handshake: `kdbman serve` reproduces it.
+    Runtime,
+    /// Concerns a part kdbman does not have; the reason.
+    NotApplicable(&'static str),
+}
+
+/// The check modules that can report each code.
+pub static CHECKED: &[(&str, &[&str])] = &[
+    ("SSL0206E", &["ssl0206e"]),
+    ("SSL0208E", &["ssl0208e"]),
+    ("SSL0209E", &["ssl0209e"]),
+    ("SSL0210E", &["ssl0210e"]),
+    ("SSL0213E", &["ssl0213e"]),
+    ("SSL0214E", &["open"]),
+    ("SSL0215E", &["open"]),
+    ("SSL0216E", &["ssl0216e"]),
+    ("SSL0217E", &["ssl0217e"]),
+    ("SSL0218E", &["open"]),
+    ("SSL0219E", &["ssl0219e"]),
+    ("SSL0221E", &["ssl0221e"]),
+    ("SSL0223E", &["ssl0223e"]),
+    ("SSL0224E", &["ssl0224e"]),
+    ("SSL0225E", &["ssl0225e"]),
+    ("SSL0227E", &["ssl0206e"]),
+    ("SSL0228E", &["open"]),
+    ("SSL0248E", &["ssl0248e"]),
+    ("SSL0264E", &["ssl0224e"]),
+];
+
+/// How lint treats a catalogue code: checked, left to `serve`, or not
+/// applicable (with the catalogue's reason).
+pub fn coverage(code: &catalogue::Code) -> Coverage {
+    if let Some((_, checks)) = CHECKED.iter().find(|(id, _)| *id == code.id) {
+        return Coverage::Checked(checks);
+    }
+    match code.scope {
+        catalogue::Scope::NotApplicable => Coverage::NotApplicable(code.kdbman),
+        // Store-scope codes lint has no check for are reproduced by serve.
+        _ => Coverage::Runtime,
+    }
+}

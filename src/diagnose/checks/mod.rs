@@ -1,0 +1,158 @@
+//! One small unit per condition, named by its code. Each pushes
+//! [`Finding`]s; [`run`] orders them so that a later check can skip what an
+//! earlier one already explained (a certificate that does not decode is not
+//! also reported as expired).
+
+pub mod kdb0001w;
+pub mod kdb0002w;
+pub mod kdb0003w;
+pub mod kdb0004w;
+pub mod kdb0005w;
+pub mod open;
+pub mod ssl0206e;
+pub mod ssl0208e;
+pub mod ssl0209e;
+pub mod ssl0210e;
+pub mod ssl0213e;
+pub mod ssl0216e;
+pub mod ssl0217e;
+pub mod ssl0219e;
+pub mod ssl0221e;
+pub mod ssl0223e;
+pub mod ssl0224e;
+pub mod ssl0225e;
+pub mod ssl0248e;
+
+use std::collections::HashSet;
+
+use super::{Finding, LintTarget};
+use crate::pki::cert::{CertInfo, cert_info};
+use crate::store::{Entry, EntryKind, Store};
+
+/// What the checks share: the store, the target and what earlier checks
+/// learnt.
+pub struct Ctx<'a> {
+    pub store: &'a Store,
+    pub target: &'a LintTarget<'a>,
+    /// The personal entry the server would present, once resolved.
+    pub in_use: Option<usize>,
+    /// Entries with a certificate that does not decode or breaks X.509
+    /// rules: later checks leave them alone.
+    pub broken: HashSet<usize>,
+    /// Entries whose validity period is inverted (no time check applies).
+    pub bad_validity: HashSet<usize>,
+    /// Whether the key in use was found unusable (SSL0225E or SSL0213E).
+    pub key_unusable: bool,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn entries(&self) -> &'a [Entry] {
+        self.store.entries()
+    }
+
+    /// The entry in use and its index.
+    pub fn in_use_entry(&self) -> Option<(usize, &'a Entry)> {
+        let i = self.in_use?;
+        Some((i, &self.store.entries()[i]))
+    }
+
+    /// The certificate in use, parsed, unless it is broken.
+    pub fn in_use_cert(&self) -> Option<(&'a Entry, CertInfo)> {
+        let (i, e) = self.in_use_entry()?;
+        if self.broken.contains(&i) {
+            return None;
+        }
+        Some((e, cert_info(e.certificate()?).ok()?))
+    }
+
+    /// The chain of the certificate in use, leaf first: the entry's own
+    /// certificates, then issuers found among the signer entries by name,
+    /// up to a depth of 10. Certificates that do not parse are skipped.
+    pub fn chain(&self) -> Vec<(String, CertInfo)> {
+        let Some((i, e)) = self.in_use_entry() else {
+            return Vec::new();
+        };
+        if self.broken.contains(&i) {
+            return Vec::new();
+        }
+        let mut out: Vec<(String, CertInfo)> = Vec::new();
+        for (n, der) in e.certificates().iter().enumerate() {
+            let Ok(info) = cert_info(der) else { break };
+            let who = if n == 0 {
+                "the certificate".to_string()
+            } else {
+                format!("chain certificate {n} ({})", info.subject)
+            };
+            out.push((who, info));
+        }
+        let signers: Vec<(&str, CertInfo)> = self
+            .entries()
+            .iter()
+            .filter(|s| s.kind() == EntryKind::Signer)
+            .filter_map(|s| Some((s.label(), cert_info(s.certificate()?).ok()?)))
+            .collect();
+        while let Some((_, last)) = out.last() {
+            if last.self_issued || out.len() > 10 {
+                break;
+            }
+            let issuer = last.issuer.clone();
+            let Some((label, info)) = signers.iter().find(|(_, c)| c.subject == issuer) else {
+                break;
+            };
+            if out.iter().any(|(_, c)| c.sha256 == info.sha256) {
+                break;
+            }
+            out.push((format!("signer `{label}` ({})", info.subject), info.clone()));
+        }
+        out
+    }
+}
+
+/// Runs the checks on an open store, in dependency order.
+pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
+    let mut ctx = Ctx {
+        store,
+        target,
+        in_use: None,
+        broken: HashSet::new(),
+        bad_validity: HashSet::new(),
+        key_unusable: false,
+    };
+    ssl0217e::check(&ctx, out);
+    ssl0216e::check(&ctx, out);
+    ssl0206e::check(&mut ctx, out);
+    ssl0223e::check(&mut ctx, out);
+    ssl0224e::check(&mut ctx, out);
+    ssl0210e::check(&mut ctx, out);
+    ssl0248e::check(&mut ctx, out);
+    ssl0219e::check(&ctx, out);
+    ssl0221e::check(&ctx, out);
+    ssl0225e::check(&mut ctx, out);
+    ssl0213e::check(&mut ctx, out);
+    ssl0209e::check(&ctx, out);
+    ssl0208e::check(&ctx, out);
+    kdb0001w::check(&ctx, out);
+    kdb0002w::check(&ctx, out);
+    kdb0003w::check(&ctx, out);
+    kdb0004w::check(&ctx, out);
+}
+
+/// A duration in words, to say how far a bound was missed.
+pub fn span(secs: i64) -> String {
+    let s = secs.unsigned_abs();
+    let (n, unit) = if s >= 2 * 86_400 {
+        (s / 86_400, "days")
+    } else if s >= 2 * 3_600 {
+        (s / 3_600, "hours")
+    } else if s >= 120 {
+        (s / 60, "minutes")
+    } else {
+        (s, "seconds")
+    };
+    format!("{n} {unit}")
+}
+
+/// Unix seconds as RFC 3339.
+pub fn when(unix: i64) -> String {
+    crate::pki::cert::rfc3339(unix)
+}

@@ -1,0 +1,82 @@
+//! SSL0210E: a certificate decodes but one of its fields breaks X.509
+//! rules: the serial number, the validity period, the version, or a
+//! signature algorithm that differs inside and outside the signed part.
+
+use x509_parser::prelude::*;
+
+use super::Ctx;
+use crate::diagnose::Finding;
+
+/// The field problems of one decoded certificate, in words.
+pub fn field_problems(cert: &X509Certificate<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let serial = cert.raw_serial();
+    if serial.is_empty() {
+        out.push("the serial number is empty".to_string());
+    } else if serial[0] & 0x80 != 0 {
+        out.push("the serial number is negative (RFC 5280 requires a positive one)".to_string());
+    } else if serial.iter().all(|&b| b == 0) {
+        out.push("the serial number is zero (RFC 5280 requires a positive one)".to_string());
+    } else if serial.len() > 20 {
+        out.push(format!(
+            "the serial number is {} octets long; RFC 5280 allows at most 20",
+            serial.len()
+        ));
+    }
+    let (nb, na) = (
+        cert.validity().not_before.timestamp(),
+        cert.validity().not_after.timestamp(),
+    );
+    if na < nb {
+        out.push(format!(
+            "the validity period ends ({}) before it starts ({})",
+            super::when(na),
+            super::when(nb)
+        ));
+    }
+    if cert.version() != X509Version::V3 && !cert.extensions().is_empty() {
+        out.push(format!(
+            "it is a version {} certificate but carries extensions (only version 3 may)",
+            cert.version().0 + 1
+        ));
+    }
+    if cert.signature_algorithm.algorithm != cert.tbs_certificate.signature.algorithm {
+        out.push(
+            "the signature algorithm named inside the signed part differs from the one outside it"
+                .to_string(),
+        );
+    }
+    out
+}
+
+pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
+    for (i, e) in ctx.entries().iter().enumerate() {
+        if ctx.broken.contains(&i) {
+            continue;
+        }
+        for (n, der) in e.certificates().iter().enumerate() {
+            let Ok((_, cert)) = X509Certificate::from_der(der) else {
+                continue;
+            };
+            let problems = field_problems(&cert);
+            if problems.is_empty() {
+                continue;
+            }
+            if cert.validity().not_after.timestamp() < cert.validity().not_before.timestamp() {
+                ctx.bad_validity.insert(i);
+            }
+            let which = if n == 0 {
+                "its certificate".to_string()
+            } else {
+                format!("chain certificate {n} ({})", cert.subject())
+            };
+            out.push(Finding::new(
+                "SSL0210E",
+                "ssl0210e",
+                Some(e.label()),
+                format!("{which} breaks X.509 rules: {}", problems.join("; ")),
+                "have the certificate reissued by its CA (or recreate it with `kdbman cert create`), then replace the entry",
+            ));
+        }
+    }
+}

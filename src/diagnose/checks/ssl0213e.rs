@@ -1,0 +1,50 @@
+//! SSL0213E: no cipher suite the bundled server offers can use the key in
+//! use. The bundled server is rustls 0.23 with its ring provider (TLS 1.2
+//! ECDHE suites and the TLS 1.3 suites); a key it cannot load for signing
+//! (P-521, RSA over 8192 bits) leaves it no suite at all.
+
+use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+
+use super::Ctx;
+use crate::diagnose::Finding;
+
+/// How many of the bundled server's cipher suites can use a PKCS#8 key, or
+/// why the key cannot be loaded for signing.
+pub fn usable_suites(pkcs8: &[u8]) -> Result<usize, String> {
+    let der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pkcs8));
+    let key = rustls::crypto::ring::sign::any_supported_type(&der).map_err(|e| e.to_string())?;
+    let alg = key.algorithm();
+    Ok(rustls::crypto::ring::default_provider()
+        .cipher_suites
+        .iter()
+        .filter(|s| s.usable_for_signature_algorithm(alg))
+        .count())
+}
+
+pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
+    if ctx.key_unusable {
+        return;
+    }
+    let Some((e, info)) = ctx.in_use_cert() else {
+        return;
+    };
+    let Some(key) = e.private_key() else { return };
+    let why = match usable_suites(key.pkcs8_der()) {
+        Ok(0) => Some("no suite accepts its signature algorithm".to_string()),
+        Ok(_) => None,
+        Err(why) => Some(format!("the server cannot sign with it ({why})")),
+    };
+    if let Some(why) = why {
+        ctx.key_unusable = true;
+        out.push(Finding::new(
+            "SSL0213E",
+            "ssl0213e",
+            Some(e.label()),
+            format!(
+                "no TLS cipher suite of the bundled server can use the {} key in use: {why}",
+                info.key
+            ),
+            "use an RSA (2048 to 8192 bits), ECDSA P-256 or P-384, or Ed25519 key: `kdbman cert create --key-type ec:p256`",
+        ));
+    }
+}

@@ -1,0 +1,29 @@
+//! SSL0223E: no label is configured and the store has no default personal
+//! certificate. The server starts, then fails every handshake.
+
+use super::Ctx;
+use crate::diagnose::Finding;
+
+pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
+    if ctx.target.label.is_some() {
+        return;
+    }
+    let store = ctx.store;
+    let default = store
+        .entries()
+        .iter()
+        .position(|e| e.is_default() && e.kind() == crate::store::EntryKind::Personal);
+    match default {
+        Some(i) => ctx.in_use = Some(i),
+        None => out.push(Finding::new(
+            "SSL0223E",
+            "ssl0223e",
+            None,
+            format!(
+                "{} has no default personal certificate and no --label was given: a server would start and then fail every handshake",
+                ctx.target.path.display()
+            ),
+            "set one with `kdbman cert setdefault --db STORE --label L`, or configure the server (and lint) with --label",
+        )),
+    }
+}

@@ -1,0 +1,129 @@
+//! One thing lint found: a code, a severity, the entry, what and what to do.
+
+use std::fmt;
+
+use super::catalogue::{self, Severity};
+
+/// A lint finding. `code` is an IHS catalogue id (`SSL0219E`) or, for
+/// conditions the catalogue has no message for, one of kdbman's own
+/// [`EXTRA_RULES`] (`KDB0001W`); every code is a stable identifier that
+/// SARIF uses as its rule id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    /// The entry concerned; `None` for the store (or stash) as a whole.
+    pub label: Option<String>,
+    /// What is wrong, naming the facts (which bound, by how much).
+    pub message: String,
+    /// What to do about it.
+    pub fix: String,
+    /// The name of the check that found it (its module under `checks`).
+    pub check: &'static str,
+}
+
+impl Finding {
+    /// A finding with the severity its code carries.
+    pub fn new(
+        code: &'static str,
+        check: &'static str,
+        label: Option<&str>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            code,
+            severity: severity_of(code),
+            label: label.map(str::to_string),
+            message: message.into(),
+            fix: fix.into(),
+            check,
+        }
+    }
+
+    /// The catalogue entry behind the code, if it is an IHS code.
+    pub fn catalogue(&self) -> Option<&'static catalogue::Code> {
+        catalogue::by_id(self.code)
+    }
+
+    /// The short title of the code (catalogue title or kdbman rule title).
+    pub fn title(&self) -> &'static str {
+        rule_title(self.code)
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.severity, self.code)?;
+        if let Some(l) = &self.label {
+            write!(f, " [{l}]")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// A kdbman rule beyond the IHS catalogue (warnings GSKit does not give).
+#[derive(Debug)]
+pub struct ExtraRule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    /// Why it matters, for SARIF's rule help.
+    pub help: &'static str,
+}
+
+/// kdbman's own rules: the letter ends the id as in IHS codes.
+pub static EXTRA_RULES: &[ExtraRule] = &[
+    ExtraRule {
+        id: "KDB0001W",
+        severity: Severity::Warning,
+        title: "Certificate expires soon",
+        help: "A certificate in use expires within the warning window (--warn-days); renew it before clients start failing with SSL0219E or SSL0221E.",
+    },
+    ExtraRule {
+        id: "KDB0002W",
+        severity: Severity::Warning,
+        title: "SHA-1 signature",
+        help: "A certificate in the chain is signed with SHA-1, which browsers and current TLS libraries refuse; reissue it with SHA-256 or better.",
+    },
+    ExtraRule {
+        id: "KDB0003W",
+        severity: Severity::Warning,
+        title: "Server certificate without subject alternative names",
+        help: "Clients match the host name against the SAN extension only, not the common name; reissue the certificate with --san dns:HOST.",
+    },
+    ExtraRule {
+        id: "KDB0004W",
+        severity: Severity::Warning,
+        title: "Server certificate without the serverAuth extended key usage",
+        help: "Many clients and policies expect serverAuth in a server certificate's extended key usage; reissue it with --eku serverAuth.",
+    },
+    ExtraRule {
+        id: "KDB0005W",
+        severity: Severity::Warning,
+        title: "Store or stash file readable by group or others",
+        help: "The stash holds the store password in recoverable form and the store holds private keys: make both readable by their owner only (chmod 600).",
+    },
+];
+
+/// The severity a code carries: from the catalogue, or kdbman's own rules.
+pub fn severity_of(code: &str) -> Severity {
+    if let Some(c) = catalogue::by_id(code) {
+        return c.severity;
+    }
+    EXTRA_RULES
+        .iter()
+        .find(|r| r.id == code)
+        .map_or(Severity::Error, |r| r.severity)
+}
+
+/// The title of a code, from the catalogue or kdbman's own rules.
+pub fn rule_title(code: &str) -> &'static str {
+    if let Some(c) = catalogue::by_id(code) {
+        return c.title;
+    }
+    EXTRA_RULES
+        .iter()
+        .find(|r| r.id == code)
+        .map_or("", |r| r.title)
+}
