@@ -5,6 +5,7 @@ pub mod cert;
 pub mod docs;
 pub mod explain;
 pub mod keydb;
+pub mod lint;
 pub mod output;
 pub mod password;
 
@@ -39,6 +40,8 @@ pub enum Command {
         #[command(subcommand)]
         action: cert::CertAction,
     },
+    /// Check a store for the conditions behind IHS SSL02xx messages (text, JSON, SARIF)
+    Lint(Box<lint::LintArgs>),
     /// Explain an IHS message code (SSL0218E) or GSKit return code (408)
     Explain(explain::ExplainArgs),
     /// Write the man pages and shell completions (for packagers)
@@ -99,6 +102,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {
         Command::Keydb { action } => keydb::run(action),
         Command::Cert { action } => cert::run(action),
+        Command::Lint(args) => lint::run(*args),
         Command::Explain(args) => explain::run(args),
         Command::GenerateDocs { out } => docs::generate(&out).map(|()| exit::OK),
     }
