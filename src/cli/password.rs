@@ -300,6 +300,7 @@ impl PwArgs {
             };
             let stash = Stash::read(&stash_path, db, perms)?;
             let store = Store::open_stashed(db, &stash, access)?;
+            warn_if_expired(&store);
             return Ok((store, Opened::Stash(stash)));
         }
         let password = match plain {
@@ -311,6 +312,21 @@ impl PwArgs {
             }
         };
         let store = Store::open(db, &password, access)?;
+        warn_if_expired(&store);
         Ok((store, Opened::Password(password)))
+    }
+}
+
+/// An expired password still opens the store (so it can be changed), but
+/// every command says so: servers refuse such a store (SSL0219E).
+fn warn_if_expired(store: &Store) {
+    let now = crate::cli::keydb::now();
+    if let Some(t) = store.password_expires().filter(|_| store.password_expired_at(now)) {
+        crate::cli::warn(&format!(
+            "the password of {} expired on {} [SSL0219E]; change it with `kdbman keydb changepw --db {}`",
+            store.path().display(),
+            crate::cli::output::time(t),
+            store.path().display()
+        ));
     }
 }

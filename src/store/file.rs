@@ -118,6 +118,60 @@ fn sync_dir(path: &Path) -> Result<()> {
         .map_err(|e| Error::io(dir, "sync directory of", e))
 }
 
+/// Atomically replaces `path` with `bytes` (mode 0600), returning the
+/// write lock on the new file. The new file is locked before it appears at
+/// `path`, so no other writer can slip in between the rename and a
+/// caller's further updates. Call it while holding the old file's lock:
+/// then every other temporary file of this store is a leftover of a killed
+/// writer, and is removed.
+pub fn replace_locked(path: &Path, bytes: &[u8]) -> Result<WriteLock> {
+    let tmp = write_temp(path, bytes, SECRET_MODE)?;
+    let locked = File::open(&tmp).and_then(|f| f.lock().map(|()| f));
+    let file = match locked {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            return Err(Error::io(path, "lock", e));
+        }
+    };
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::io(path, "replace", e));
+    }
+    remove_stale_temps(path);
+    sync_dir(path)?;
+    Ok(WriteLock { file })
+}
+
+/// Removes `.NAME.*.tmp` files beside `path`, left by writers killed while
+/// writing. Best effort: failing to remove one harms nothing.
+fn remove_stale_temps(path: &Path) {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    let Ok(dir) = fs::read_dir(parent(path)) else {
+        return;
+    };
+    for e in dir.flatten() {
+        let n = e.file_name();
+        let n = n.to_string_lossy();
+        let is_ours = n
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|rest| rest.split_once('.'))
+            .is_some_and(|(pid, tag)| {
+                !pid.is_empty()
+                    && pid.bytes().all(|b| b.is_ascii_digit())
+                    && tag.len() == 12
+                    && tag.bytes().all(|b| b.is_ascii_hexdigit())
+            });
+        if is_ours {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Atomically replaces `path` with `bytes` (mode 0600).
 pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     replace_with_mode(path, bytes, SECRET_MODE)
@@ -155,5 +209,7 @@ pub fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// The permission bits of a file, if it exists.
 pub fn mode(path: &Path) -> Option<u32> {
-    fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
+    fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o7777)
 }

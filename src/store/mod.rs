@@ -224,10 +224,9 @@ impl Store {
             });
         }
         let bytes = self.seal()?;
-        file::replace(&self.path, &bytes)?;
-        // The lock was on the replaced inode; take it on the new one.
-        self.lock = None;
-        self.lock = Some(file::WriteLock::acquire(&self.path)?);
+        // The new file is locked before it replaces the old one, so the
+        // lock is never let go between two saves.
+        self.lock = Some(file::replace_locked(&self.path, &bytes)?);
         Ok(())
     }
 
