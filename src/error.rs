@@ -210,6 +210,8 @@ pub enum Error {
     },
     /// An option value or combination is invalid.
     Usage { detail: String },
+    /// The password does not open an input file (PKCS#12, encrypted key).
+    InputPassword { path: PathBuf },
     /// An entry's certificate chain does not validate (SSL0208E, SSL0221E).
     Chain {
         label: String,
@@ -253,18 +255,11 @@ impl Error {
             Error::NoDefault => "SSL0223E",
             Error::BadInput { code, .. } => return *code,
             Error::Chain { problem, .. } => problem.code(),
-            Error::CertificateDates {
-                not_after,
-                now,
-                is_default,
-                ..
-            } => {
-                if *is_default && now > not_after {
-                    "SSL0219E"
-                } else {
-                    "SSL0221E"
-                }
-            }
+            Error::InputPassword { .. } => return None,
+            // As lint words it: an expired certificate in use is SSL0219E,
+            // one not yet valid SSL0221E.
+            Error::CertificateDates { not_after, now, .. } if now > not_after => "SSL0219E",
+            Error::CertificateDates { .. } => "SSL0221E",
             Error::PasswordExpired { .. } => "SSL0219E",
             Error::NoCiphers { .. } => "SSL0222W",
             Error::NoCipherForKey { .. } => "SSL0213E",
@@ -293,6 +288,7 @@ impl Error {
             Error::BadInput { .. } => ErrorClass::Input,
             Error::BadPassword { .. } | Error::Usage { .. } => ErrorClass::Usage,
             Error::Chain { .. } => ErrorClass::Validation,
+            Error::InputPassword { .. } => ErrorClass::WrongPassword,
             Error::CertificateDates { .. } => ErrorClass::Entry,
             Error::PasswordExpired { .. } => ErrorClass::WrongPassword,
             Error::NoCiphers { .. } | Error::NoCipherForKey { .. } => ErrorClass::Usage,
@@ -368,6 +364,7 @@ impl Error {
             Error::BadInput { .. } => "check the input file, or regenerate it".into(),
             Error::Usage { .. } => "see `kdbman help` for the options".into(),
             Error::Chain { problem, .. } => problem.fix(),
+            Error::InputPassword { .. } => "give the password the file was exported with (--file-pw-env VAR, --file-pw-file PATH or --file-pw-stdin)".into(),
             Error::CertificateDates { label, now, not_after, .. } if now > not_after => format!(
                 "renew `{label}` (a new certificate from its CA, or `kdbman cert create` for a test one), or serve another entry with --label; check the system clock too"
             ),
@@ -465,6 +462,11 @@ impl fmt::Display for Error {
             Error::BadPassword { reason } => write!(f, "unusable password: {reason}"),
             Error::BadInput { what, detail, .. } => write!(f, "{what}: {detail}"),
             Error::Usage { detail } => f.write_str(detail),
+            Error::InputPassword { path } => write!(
+                f,
+                "the password is incorrect for {} (its integrity check fails)",
+                path.display()
+            ),
             Error::Chain { label, problem } => {
                 write!(f, "the chain of `{label}` does not validate: {problem}")
             }

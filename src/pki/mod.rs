@@ -3,6 +3,8 @@
 pub mod cert;
 pub mod certgen;
 pub mod keygen;
+pub mod pem;
+pub mod pkcs12;
 pub mod validate;
 
 pub use cert::{CertInfo, KeyAlgorithm};

@@ -1,0 +1,408 @@
+//! Private keys and certificates in and out: PEM or DER; PKCS#8, PKCS#1,
+//! SEC1 and encrypted PKCS#8 keys.
+//!
+//! Keys are kept as PKCS#8 that ring accepts: EC keys carry their public
+//! key (keytool leaves it out; it is put back from the certificate) and
+//! Ed25519 keys are PKCS#8 v2 as ring writes them. On the way out Ed25519
+//! becomes v1 (seed only), the form OpenSSL 3.0 reads.
+
+use std::path::Path;
+
+use pkcs8::der::asn1::{BitStringRef, ObjectIdentifier, OctetString, OctetStringRef};
+use pkcs8::der::{Decode, Encode, Sequence};
+use zeroize::Zeroizing;
+
+use super::KeyAlgorithm;
+use super::cert::key_algorithm_of_pkcs8;
+use crate::error::{Error, Result};
+use crate::secret::{Password, PrivateKey};
+
+const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+
+fn bad(what: &str, detail: impl std::fmt::Display) -> Error {
+    Error::BadInput {
+        what: what.to_string(),
+        detail: detail.to_string(),
+        code: Some("SSL0224E"),
+    }
+}
+
+/// Whether the bytes look like PEM text.
+pub fn is_pem(bytes: &[u8]) -> bool {
+    bytes.trim_ascii_start().starts_with(b"-----BEGIN")
+}
+
+/// One or more certificates from a PEM bundle or a single DER certificate,
+/// each checked to parse. `what` names the input in errors.
+pub fn parse_certificates(bytes: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
+    let ders: Vec<Vec<u8>> = if is_pem(bytes) {
+        use rustls_pki_types::pem::PemObject;
+        let mut v = Vec::new();
+        for item in rustls_pki_types::CertificateDer::pem_slice_iter(bytes) {
+            let c = item.map_err(|e| bad(what, format!("bad PEM: {e}")))?;
+            v.push(c.as_ref().to_vec());
+        }
+        if v.is_empty() {
+            return Err(bad(what, "no CERTIFICATE block in the PEM file"));
+        }
+        v
+    } else {
+        vec![bytes.to_vec()]
+    };
+    for d in &ders {
+        super::cert::cert_info(d)
+            .map_err(|e| bad(what, format!("not a valid X.509 certificate: {e}")))?;
+    }
+    Ok(ders)
+}
+
+/// [`parse_certificates`] of a file.
+pub fn read_certificates(file: &Path) -> Result<Vec<Vec<u8>>> {
+    let bytes = crate::store::file::read(file)?;
+    parse_certificates(&bytes, &format!("certificate file {}", file.display()))
+}
+
+/// The certificates and the private key blocks of a PEM file.
+pub struct PemBundle {
+    pub certificates: Vec<Vec<u8>>,
+    /// (PEM label, DER) of each key block, zeroized on drop.
+    pub keys: Vec<(String, Zeroizing<Vec<u8>>)>,
+}
+
+/// Splits PEM text into certificates and key blocks; other blocks are
+/// ignored.
+pub fn split_pem(bytes: &[u8], what: &str) -> Result<PemBundle> {
+    let text = std::str::from_utf8(bytes).map_err(|_| bad(what, "the PEM text is not UTF-8"))?;
+    let mut out = PemBundle {
+        certificates: Vec::new(),
+        keys: Vec::new(),
+    };
+    let mut rest = text;
+    while let Some(start) = rest.find("-----BEGIN ") {
+        let block = &rest[start..];
+        let label_end = block[11..]
+            .find("-----")
+            .ok_or_else(|| bad(what, "a PEM BEGIN line is not closed"))?;
+        let label = &block[11..11 + label_end];
+        let end_marker = format!("-----END {label}-----");
+        let end = block
+            .find(&end_marker)
+            .ok_or_else(|| bad(what, format!("no END line for the {label} block")))?
+            + end_marker.len();
+        let (got_label, der) = pem_rfc7468::decode_vec(block[..end].as_bytes())
+            .map_err(|e| bad(what, format!("bad PEM {label} block: {e}")))?;
+        let der = Zeroizing::new(der);
+        match got_label {
+            "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
+                super::cert::cert_info(&der)
+                    .map_err(|e| bad(what, format!("not a valid X.509 certificate: {e}")))?;
+                out.certificates.push(der.to_vec());
+            }
+            l if l.ends_with("PRIVATE KEY") => out.keys.push((l.to_string(), der)),
+            _ => {}
+        }
+        rest = &block[end..];
+    }
+    Ok(out)
+}
+
+/// A private key from PEM or DER in any of PKCS#8, encrypted PKCS#8
+/// (needs `password`), PKCS#1 (RSA) or SEC1 (EC), as PKCS#8.
+pub fn parse_private_key(
+    bytes: &[u8],
+    password: Option<&Password>,
+    what: &str,
+) -> Result<PrivateKey> {
+    if is_pem(bytes) {
+        let bundle = split_pem(bytes, what)?;
+        let Some((label, der)) = bundle.keys.into_iter().next() else {
+            return Err(bad(what, "no PRIVATE KEY block in the PEM file"));
+        };
+        return private_key_der(&der, Some(&label), password, what);
+    }
+    private_key_der(bytes, None, password, what)
+}
+
+/// A DER private key; `label` is the PEM label if there was one.
+pub fn private_key_der(
+    der: &[u8],
+    label: Option<&str>,
+    password: Option<&Password>,
+    what: &str,
+) -> Result<PrivateKey> {
+    let encrypted = label == Some("ENCRYPTED PRIVATE KEY")
+        || (label.is_none()
+            && pkcs8::EncryptedPrivateKeyInfoRef::from_der(der).is_ok()
+            && pkcs8::PrivateKeyInfoRef::from_der(der).is_err());
+    if encrypted {
+        let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(der)
+            .map_err(|e| bad(what, format!("malformed encrypted PKCS#8 key: {e}")))?;
+        let Some(pw) = password else {
+            return Err(Error::Usage {
+                detail: format!("{what} is an encrypted private key: give its password"),
+            });
+        };
+        let plain = info.decrypt(pw.as_bytes()).map_err(|e| match e {
+            pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::DecryptFailed) => {
+                Error::BadInput {
+                    what: what.to_string(),
+                    detail: "the password does not decrypt the private key".into(),
+                    code: None,
+                }
+            }
+            e => bad(what, format!("cannot decrypt the private key: {e}")),
+        })?;
+        return check_pkcs8(plain.as_bytes(), what);
+    }
+    match label {
+        Some("RSA PRIVATE KEY") => return from_pkcs1(der, what),
+        Some("EC PRIVATE KEY") => return from_sec1(der, what),
+        _ => {}
+    }
+    if pkcs8::PrivateKeyInfoRef::from_der(der).is_ok() {
+        return check_pkcs8(der, what);
+    }
+    if label.is_none() {
+        if let Ok(k) = from_pkcs1(der, what) {
+            return Ok(k);
+        }
+        if let Ok(k) = from_sec1(der, what) {
+            return Ok(k);
+        }
+    }
+    Err(bad(
+        what,
+        "not a private key in PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1 form",
+    ))
+}
+
+/// Refuses keys kdbman cannot use, naming the algorithm; Ed25519 v1 becomes v2.
+fn check_pkcs8(der: &[u8], what: &str) -> Result<PrivateKey> {
+    match key_algorithm_of_pkcs8(der) {
+        KeyAlgorithm::Rsa { bits } if bits > 0 => Ok(PrivateKey::from_pkcs8_der(der.to_vec())),
+        KeyAlgorithm::Rsa { .. } => Err(bad(what, "malformed RSA private key")),
+        KeyAlgorithm::EcP256 | KeyAlgorithm::EcP384 => Ok(PrivateKey::from_pkcs8_der(der.to_vec())),
+        KeyAlgorithm::Ed25519 => ed25519_v2(der, what),
+        other => Err(unsupported(what, &other)),
+    }
+}
+
+/// The error for a key algorithm kdbman does not handle.
+pub fn unsupported(what: &str, alg: &KeyAlgorithm) -> Error {
+    let name = match alg {
+        KeyAlgorithm::Other(oid) if oid == "1.3.101.113" => "Ed448".to_string(),
+        KeyAlgorithm::Other(oid) if oid == "1.3.101.110" => "X25519".to_string(),
+        KeyAlgorithm::Other(oid) if oid == "1.3.101.111" => "X448".to_string(),
+        other => other.to_string(),
+    };
+    Error::BadInput {
+        what: what.to_string(),
+        detail: format!(
+            "unsupported key algorithm {name}: kdbman handles RSA, ECDSA P-256/P-384 and Ed25519 keys"
+        ),
+        code: Some("SSL0225E"),
+    }
+}
+
+fn from_pkcs1(der: &[u8], what: &str) -> Result<PrivateKey> {
+    use rsa::pkcs1::DecodeRsaPrivateKey;
+    use rsa::pkcs8::EncodePrivateKey;
+    let key = rsa::PrivateKey::from_pkcs1_der(der)
+        .map_err(|e| bad(what, format!("malformed PKCS#1 RSA key: {e}")))?;
+    let doc = key
+        .to_pkcs8_der()
+        .map_err(|e| bad(what, format!("cannot re-encode the RSA key: {e}")))?;
+    Ok(PrivateKey::from_pkcs8_der(doc.as_bytes().to_vec()))
+}
+
+/// RFC 5915 ECPrivateKey, borrowed so the secret is never copied into
+/// a buffer that would not be wiped.
+#[derive(Sequence)]
+struct EcPrivateKey<'a> {
+    version: u8,
+    private_key: &'a OctetStringRef,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    parameters: Option<ObjectIdentifier>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    public_key: Option<BitStringRef<'a>>,
+}
+
+fn pkcs8_of_ec(curve: ObjectIdentifier, ec: &EcPrivateKey, what: &str) -> Result<PrivateKey> {
+    let inner = Zeroizing::new(
+        ec.to_der()
+            .map_err(|e| bad(what, format!("cannot encode the EC key: {e}")))?,
+    );
+    let params = pkcs8::der::Any::from_der(
+        &curve
+            .to_der()
+            .map_err(|e| bad(what, format!("cannot encode the curve: {e}")))?,
+    )
+    .map_err(|e| bad(what, e))?;
+    let info = pkcs8::PrivateKeyInfoRef::new(
+        pkcs8::AlgorithmIdentifierRef {
+            oid: OID_EC,
+            parameters: Some((&params).into()),
+        },
+        OctetStringRef::new(&inner).map_err(|e| bad(what, e))?,
+    );
+    let der = info
+        .to_der()
+        .map_err(|e| bad(what, format!("cannot encode the PKCS#8 key: {e}")))?;
+    check_pkcs8(&Zeroizing::new(der), what)
+}
+
+fn from_sec1(der: &[u8], what: &str) -> Result<PrivateKey> {
+    let ec = EcPrivateKey::from_der(der)
+        .map_err(|e| bad(what, format!("malformed SEC1 EC key: {e}")))?;
+    let Some(curve) = ec.parameters else {
+        return Err(bad(what, "the SEC1 EC key does not name its curve"));
+    };
+    let ec = EcPrivateKey {
+        version: 1,
+        private_key: ec.private_key,
+        parameters: None,
+        public_key: ec.public_key,
+    };
+    pkcs8_of_ec(curve, &ec, what)
+}
+
+/// Ed25519 as PKCS#8 v2 with the public key, byte for byte as ring writes it.
+fn ed25519_v2(der: &[u8], what: &str) -> Result<PrivateKey> {
+    let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| bad(what, e))?;
+    let seed = Zeroizing::new(
+        OctetString::from_der(info.private_key.as_bytes())
+            .map_err(|e| bad(what, format!("malformed Ed25519 key: {e}")))?
+            .into_bytes(),
+    );
+    let kp = ring::signature::Ed25519KeyPair::from_seed_unchecked(&seed)
+        .map_err(|_| bad(what, "malformed Ed25519 key (the seed is not 32 bytes)"))?;
+    use ring::signature::KeyPair;
+    let public = kp.public_key().as_ref().to_vec();
+    if let Some(given) = info.public_key.as_ref().and_then(|p| p.as_bytes())
+        && given != public.as_slice()
+    {
+        return Err(bad(
+            what,
+            "the Ed25519 key's public key does not match its seed",
+        ));
+    }
+    let mut out = Zeroizing::new(Vec::with_capacity(85));
+    out.extend_from_slice(&[
+        0x30, 0x53, 0x02, 0x01, 0x01, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+        0x20,
+    ]);
+    out.extend_from_slice(&seed);
+    out.extend_from_slice(&[0x81, 0x21, 0x00]);
+    out.extend_from_slice(&public);
+    Ok(PrivateKey::from_pkcs8_der(out.to_vec()))
+}
+
+/// The key's public key as the bit string content of a SubjectPublicKeyInfo
+/// (`None` for an EC key stored without it).
+pub fn public_key_bits(key: &PrivateKey) -> Option<Vec<u8>> {
+    let der = key.pkcs8_der();
+    match key_algorithm_of_pkcs8(der) {
+        KeyAlgorithm::Rsa { .. } => {
+            use rsa::pkcs1::EncodeRsaPublicKey;
+            use rsa::pkcs8::DecodePrivateKey;
+            let k = rsa::PrivateKey::from_pkcs8_der(der).ok()?;
+            Some(k.to_public_key().to_pkcs1_der().ok()?.as_bytes().to_vec())
+        }
+        KeyAlgorithm::EcP256 | KeyAlgorithm::EcP384 => {
+            let info = pkcs8::PrivateKeyInfoRef::from_der(der).ok()?;
+            let ec = EcPrivateKey::from_der(info.private_key.as_bytes()).ok()?;
+            ec.public_key.as_ref()?.as_bytes().map(<[u8]>::to_vec)
+        }
+        KeyAlgorithm::Ed25519 => {
+            use ring::signature::KeyPair;
+            let kp = ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(der).ok()?;
+            Some(kp.public_key().as_ref().to_vec())
+        }
+        _ => None,
+    }
+}
+
+/// Whether `key` is the private key of certificate (or request SPKI) `spki_der`.
+/// An EC key without its public key is tried with the certificate's.
+pub fn key_matches_spki(key: &PrivateKey, spki_der: &[u8]) -> bool {
+    use x509_parser::prelude::FromDer;
+    let Ok((_, spki)) = x509_parser::x509::SubjectPublicKeyInfo::from_der(spki_der) else {
+        return false;
+    };
+    match public_key_bits(key) {
+        Some(bits) => bits == spki.subject_public_key.data.as_ref(),
+        None => complete_ec_key(key, spki_der, "key").is_ok(),
+    }
+}
+
+/// Puts the public key from `spki_der` into an EC key that lacks it, and
+/// checks with ring that the two belong together. Other keys pass through.
+pub fn complete_ec_key(key: &PrivateKey, spki_der: &[u8], what: &str) -> Result<PrivateKey> {
+    use x509_parser::prelude::FromDer;
+    let der = key.pkcs8_der();
+    let alg = key_algorithm_of_pkcs8(der);
+    let ring_alg = match alg {
+        KeyAlgorithm::EcP256 => &ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+        KeyAlgorithm::EcP384 => &ring::signature::ECDSA_P384_SHA384_ASN1_SIGNING,
+        _ => return Ok(key.clone()),
+    };
+    let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| bad(what, e))?;
+    let ec = EcPrivateKey::from_der(info.private_key.as_bytes())
+        .map_err(|e| bad(what, format!("malformed EC key: {e}")))?;
+    let curve = info
+        .algorithm
+        .parameters
+        .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
+        .ok_or_else(|| bad(what, "the EC key does not name its curve"))?;
+    let (_, spki) = x509_parser::x509::SubjectPublicKeyInfo::from_der(spki_der)
+        .map_err(|e| bad(what, format!("malformed public key: {e}")))?;
+    let public =
+        BitStringRef::new(0, spki.subject_public_key.data.as_ref()).map_err(|e| bad(what, e))?;
+    let fixed = if ec.public_key.is_some() && ec.parameters.is_none() {
+        key.clone()
+    } else {
+        let rebuilt = EcPrivateKey {
+            version: 1,
+            private_key: ec.private_key,
+            parameters: None,
+            public_key: Some(ec.public_key.unwrap_or(public)),
+        };
+        pkcs8_of_ec(curve, &rebuilt, what)?
+    };
+    ring::signature::EcdsaKeyPair::from_pkcs8(
+        ring_alg,
+        fixed.pkcs8_der(),
+        &ring::rand::SystemRandom::new(),
+    )
+    .map_err(|e| Error::BadInput {
+        what: what.to_string(),
+        detail: format!("the EC private key does not belong to the certificate ({e})"),
+        code: Some("SSL0209E"),
+    })?;
+    Ok(fixed)
+}
+
+/// PKCS#8 as other tools read it: Ed25519 as v1 (seed only, for OpenSSL 3.0).
+pub fn pkcs8_for_export(key: &PrivateKey) -> Zeroizing<Vec<u8>> {
+    let der = key.pkcs8_der();
+    if let Ok(info) = pkcs8::PrivateKeyInfoRef::from_der(der)
+        && info.algorithm.oid == OID_ED25519
+        && info.public_key.is_some()
+    {
+        let v1 = pkcs8::PrivateKeyInfoRef::new(info.algorithm, info.private_key);
+        if let Ok(out) = v1.to_der() {
+            return Zeroizing::new(out);
+        }
+    }
+    Zeroizing::new(der.to_vec())
+}
+
+/// The key as PEM `PRIVATE KEY` (unencrypted PKCS#8), zeroized on drop.
+pub fn private_key_pem(key: &PrivateKey) -> Zeroizing<String> {
+    let der = pkcs8_for_export(key);
+    Zeroizing::new(
+        pem_rfc7468::encode_string("PRIVATE KEY", pem_rfc7468::LineEnding::LF, &der)
+            .unwrap_or_default(),
+    )
+}

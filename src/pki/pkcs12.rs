@@ -1,0 +1,446 @@
+//! PKCS#12 in and out (p12-keystore), pairing keys with certificates by
+//! public key.
+//!
+//! p12-keystore's keystore modes drop certificates without Java's trust
+//! attribute and keys without a localKeyId, so files are read as a raw
+//! [`p12_keystore::Pkcs12Archive`] and paired here: a key's certificate is
+//! the one with its public key; its chain follows issuer names through the
+//! other certificates. Certificates that are no key's leaf become signers.
+
+use std::path::Path;
+
+use p12_keystore::{
+    Certificate, EncryptionAlgorithm, KeyStore, KeyStoreEntry, MacAlgorithm, Pkcs12Archive,
+    PrivateKeyChain,
+};
+use x509_parser::prelude::{FromDer, X509Certificate};
+use zeroize::Zeroizing;
+
+use super::pem;
+use crate::error::{Error, Result};
+use crate::secret::{Password, PrivateKey};
+use crate::store::{Entry, EntryKind, Store};
+
+/// A key found in a PKCS#12 file with its certificate chain.
+#[derive(Debug, Clone)]
+pub struct KeyWithChain {
+    pub friendly_name: Option<String>,
+    pub key: PrivateKey,
+    /// Leaf first.
+    pub chain: Vec<Vec<u8>>,
+}
+
+/// What a PKCS#12 file holds, paired up.
+#[derive(Debug, Clone, Default)]
+pub struct Contents {
+    pub keys: Vec<KeyWithChain>,
+    /// Certificates that are no key's own certificate (CAs, trusted certs).
+    pub certificates: Vec<(Option<String>, Vec<u8>)>,
+}
+
+/// Export profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC), HMAC-SHA256 MAC.
+    #[default]
+    Modern,
+    /// PBE-SHA1-3DES, HMAC-SHA1 MAC: for old Java and Windows.
+    Legacy,
+}
+
+/// Iterations for the export's key derivation and MAC. OpenSSL 3 uses 2048,
+/// Java 10,000; more costs every reader without much gain for a file that
+/// travels under its own password.
+pub const ITERATIONS: u32 = 10_000;
+
+fn what(path: &Path) -> String {
+    format!("PKCS#12 file {}", path.display())
+}
+
+fn malformed(path: &Path, detail: impl std::fmt::Display) -> Error {
+    Error::BadInput {
+        what: what(path),
+        detail: format!("malformed: {detail}"),
+        code: Some("SSL0224E"),
+    }
+}
+
+/// Reads a PKCS#12 file's bytes with its password.
+pub fn parse(data: &[u8], password: &Password, path: &Path) -> Result<Contents> {
+    precheck(data, path)?;
+    let pw = password.as_str().to_string();
+    let pw = Zeroizing::new(pw);
+    // Defence in depth: a foreign parser must not take the process down.
+    let parsed = std::panic::catch_unwind(|| Pkcs12Archive::from_pkcs12(data, &pw))
+        .map_err(|_| malformed(path, "the PKCS#12 structure could not be decoded"))?;
+    let archive = parsed.map_err(|e| p12_error(e, path))?;
+    pair(archive, path)
+}
+
+/// Tells random bytes and truncation apart before the PKCS#12 parser runs.
+fn precheck(data: &[u8], path: &Path) -> Result<()> {
+    use der::{Decode, Header, Reader, SliceReader};
+    if data.is_empty() {
+        return Err(malformed(path, "the file is empty"));
+    }
+    if data[0] != 0x30 {
+        return Err(Error::BadInput {
+            what: what(path),
+            detail: "not a PKCS#12 file: it does not begin with a DER SEQUENCE (is it PEM, or another format?)".into(),
+            code: Some("SSL0224E"),
+        });
+    }
+    let Ok(mut r) = SliceReader::new(data) else {
+        return Err(malformed(path, "too large"));
+    };
+    match Header::decode(&mut r) {
+        Ok(h) => {
+            let need = u64::from(u32::from(r.position())) + u64::from(u32::from(h.length()));
+            if need > data.len() as u64 {
+                return Err(Error::BadInput {
+                    what: what(path),
+                    detail: format!(
+                        "truncated: {} bytes where the structure announces {need}",
+                        data.len()
+                    ),
+                    code: Some("SSL0224E"),
+                });
+            }
+            Ok(())
+        }
+        Err(e) => Err(malformed(path, format!("bad DER header ({e})"))),
+    }
+}
+
+fn p12_error(e: p12_keystore::error::Error, path: &Path) -> Error {
+    use p12_keystore::error::Error as P;
+    match e {
+        P::MacError(_) | P::UnpadError => Error::InputPassword {
+            path: path.to_path_buf(),
+        },
+        P::UnsupportedEncryptionScheme => Error::BadInput {
+            what: what(path),
+            detail: "it is encrypted with a scheme kdbman cannot read (supported: PBES2 with AES, PBE-SHA1-3DES, PBE-SHA1-RC2)".into(),
+            code: Some("SSL0225E"),
+        },
+        P::UnsupportedMacAlgorithm => Error::BadInput {
+            what: what(path),
+            detail: "its integrity check uses a MAC algorithm kdbman cannot verify".into(),
+            code: Some("SSL0225E"),
+        },
+        P::UnsupportedContentType => Error::BadInput {
+            what: what(path),
+            detail: "it uses public-key (enveloped or signed) protection, which kdbman cannot read".into(),
+            code: Some("SSL0225E"),
+        },
+        P::InvalidVersion => malformed(path, "not PKCS#12 version 3"),
+        other => malformed(path, other),
+    }
+}
+
+fn spki_of(cert: &[u8]) -> Option<Vec<u8>> {
+    super::cert_spki(cert)
+}
+
+struct Parsed {
+    der: Vec<u8>,
+    subject: Vec<u8>,
+    issuer: Vec<u8>,
+}
+
+fn parsed(der: &[u8]) -> Option<Parsed> {
+    let (_, c) = X509Certificate::from_der(der).ok()?;
+    Some(Parsed {
+        der: der.to_vec(),
+        subject: c.subject().as_raw().to_vec(),
+        issuer: c.issuer().as_raw().to_vec(),
+    })
+}
+
+/// The chain above `leaf` by issuer names, leaf first.
+pub fn chain_from(leaf: &[u8], pool: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    let pool: Vec<Parsed> = pool.iter().filter_map(|d| parsed(d)).collect();
+    let mut chain = vec![leaf.to_vec()];
+    let Some(mut cur) = parsed(leaf) else {
+        return chain;
+    };
+    while cur.subject != cur.issuer && chain.len() < 10 {
+        let Some(next) = pool
+            .iter()
+            .find(|p| p.subject == cur.issuer && !chain.contains(&p.der))
+        else {
+            break;
+        };
+        chain.push(next.der.clone());
+        cur = Parsed {
+            der: next.der.clone(),
+            subject: next.subject.clone(),
+            issuer: next.issuer.clone(),
+        };
+    }
+    chain
+}
+
+fn pair(archive: Pkcs12Archive, path: &Path) -> Result<Contents> {
+    let certs: Vec<(Option<String>, Vec<u8>)> = archive
+        .certs
+        .iter()
+        .map(|c| (c.friendly_name.clone(), c.cert.as_der().to_vec()))
+        .collect();
+    let all: Vec<Vec<u8>> = certs.iter().map(|(_, d)| d.clone()).collect();
+    let mut leaf_used = vec![false; certs.len()];
+    let mut keys = Vec::new();
+    for (n, bag) in archive.keys.into_iter().enumerate() {
+        let raw = Zeroizing::new(bag.key.as_der().to_vec());
+        drop(bag.key);
+        let name = bag
+            .friendly_name
+            .clone()
+            .unwrap_or_else(|| format!("key #{}", n + 1));
+        let w = format!("{} (key `{name}`)", what(path));
+        let key = pem::private_key_der(&raw, Some("PRIVATE KEY"), None, &w)?;
+        let Some(i) = certs
+            .iter()
+            .position(|(_, c)| spki_of(c).is_some_and(|s| pem::key_matches_spki(&key, &s)))
+        else {
+            return Err(Error::BadInput {
+                what: w,
+                detail: "no certificate in the file has this key's public key".into(),
+                code: Some("SSL0224E"),
+            });
+        };
+        leaf_used[i] = true;
+        let leaf = &certs[i].1;
+        let key = pem::complete_ec_key(&key, &spki_of(leaf).unwrap_or_default(), &w)?;
+        keys.push(KeyWithChain {
+            friendly_name: bag.friendly_name.or_else(|| certs[i].0.clone()),
+            key,
+            chain: chain_from(leaf, &all),
+        });
+    }
+    let certificates = certs
+        .into_iter()
+        .zip(leaf_used)
+        .filter(|(_, used)| !used)
+        .map(|(c, _)| c)
+        .collect();
+    Ok(Contents { keys, certificates })
+}
+
+/// Writes keys with their chains and lone certificates as PKCS#12.
+pub fn write(
+    keys: &[(&str, &PrivateKey, &[Vec<u8>])],
+    certificates: &[(&str, &[u8])],
+    password: &Password,
+    profile: Profile,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let fail = |e: &dyn std::fmt::Display| Error::input("writing PKCS#12", e);
+    let mut ks = KeyStore::new();
+    for (label, key, chain) in keys {
+        let der = pem::pkcs8_for_export(key);
+        let p12_key = p12_keystore::PrivateKey::from_der(&der).map_err(|e| fail(&e))?;
+        let certs = chain
+            .iter()
+            .map(|c| Certificate::from_der(c))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| fail(&e))?;
+        let id = chain
+            .first()
+            .map(|c| super::sha256(c)[..20].to_vec())
+            .unwrap_or_else(|| vec![1]);
+        ks.add_entry(
+            label,
+            KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new(id, p12_key, certs)),
+        );
+    }
+    for (label, cert) in certificates {
+        let c = Certificate::from_der(cert).map_err(|e| fail(&e))?;
+        ks.add_entry(label, KeyStoreEntry::Certificate(c));
+    }
+    let (enc, mac) = match profile {
+        Profile::Modern => (
+            EncryptionAlgorithm::PbeWithHmacSha256AndAes256,
+            MacAlgorithm::HmacSha256,
+        ),
+        Profile::Legacy => (
+            EncryptionAlgorithm::PbeWithShaAnd3KeyTripleDesCbc,
+            MacAlgorithm::HmacSha1,
+        ),
+    };
+    let out = ks
+        .writer(password.as_str())
+        .encryption_algorithm(enc)
+        .encryption_iterations(ITERATIONS)
+        .mac_algorithm(mac)
+        .mac_iterations(ITERATIONS)
+        .write()
+        .map_err(|e| fail(&e))?;
+    Ok(Zeroizing::new(out))
+}
+
+/// What an import added.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub personal: Vec<String>,
+    pub signers: Vec<String>,
+    /// Certificates skipped because the store has them already (their labels there).
+    pub already_present: Vec<String>,
+}
+
+/// The CN of a certificate, if any.
+pub fn common_name(cert: &[u8]) -> Option<String> {
+    let (_, c) = X509Certificate::from_der(cert).ok()?;
+    let cn = c
+        .subject()
+        .iter_common_name()
+        .next()
+        .and_then(|a| a.as_str().ok())
+        .map(str::to_string);
+    cn.filter(|s| !s.trim().is_empty())
+}
+
+/// A label for a certificate without a friendly name: its CN, else a
+/// prefix and the start of its SHA-256.
+pub fn default_label(cert: &[u8], prefix: &str) -> String {
+    common_name(cert)
+        .unwrap_or_else(|| format!("{prefix}-{}", &super::hex(&super::sha256(cert))[..12]))
+}
+
+/// Adds what a PKCS#12 (or PEM) file holds to a store: each key as a
+/// personal entry, other certificates as trusted signers unless the store
+/// already has them. `label` names the one key. Nothing is added unless
+/// everything can be.
+pub fn import_into(
+    store: &mut Store,
+    contents: Contents,
+    label: Option<&str>,
+) -> Result<ImportReport> {
+    if label.is_some() && contents.keys.len() > 1 {
+        return Err(Error::Usage {
+            detail: format!(
+                "the file holds {} keys; --label names one, so leave it out and the friendly names are used",
+                contents.keys.len()
+            ),
+        });
+    }
+    if label.is_some() && contents.keys.is_empty() && contents.certificates.len() > 1 {
+        return Err(Error::Usage {
+            detail: "--label names one entry, but the file holds several certificates and no key"
+                .into(),
+        });
+    }
+    let mut report = ImportReport::default();
+    let mut staged: Vec<Entry> = Vec::new();
+    for (name, cert) in &contents.certificates {
+        if let Some(e) = store
+            .entries()
+            .iter()
+            .find(|e| e.certificates().iter().any(|c| c == cert))
+        {
+            report.already_present.push(e.label().to_string());
+            continue;
+        }
+        let l = match (label, contents.keys.is_empty()) {
+            (Some(l), true) => l.to_string(),
+            _ => name
+                .clone()
+                .unwrap_or_else(|| default_label(cert, "signer")),
+        };
+        staged.push(Entry::signer(l, cert.clone()));
+    }
+    for k in contents.keys {
+        let leaf = k.chain.first().cloned().unwrap_or_default();
+        let l = label
+            .map(str::to_string)
+            .or(k.friendly_name)
+            .unwrap_or_else(|| default_label(&leaf, "key"));
+        staged.push(Entry::personal(l, k.chain, k.key));
+    }
+    // Try on a copy of the checks first, so a refusal adds nothing.
+    for e in &staged {
+        crate::store::check_label(e.label())?;
+    }
+    let mut added: Vec<String> = Vec::new();
+    for e in staged {
+        let (l, kind) = (e.label().to_string(), e.kind());
+        if let Err(err) = store.add(e) {
+            for a in added.iter().rev() {
+                let _ = store.remove(a);
+            }
+            return Err(err);
+        }
+        added.push(l.clone());
+        match kind {
+            EntryKind::Personal => report.personal.push(l),
+            _ => report.signers.push(l),
+        }
+    }
+    Ok(report)
+}
+
+/// Reads a PKCS#12 file from disk.
+pub fn read_file(path: &Path, password: &Password) -> Result<Contents> {
+    let data = Zeroizing::new(crate::store::file::read(path)?);
+    parse(&data, password, path)
+}
+
+/// PEM or DER input for `cert import`: certificates and at most one key
+/// (from the same file or `key_file`), paired like PKCS#12 contents.
+pub fn contents_from_pem(
+    file: &Path,
+    key_file: Option<&Path>,
+    password: Option<&Password>,
+) -> Result<Contents> {
+    let data = Zeroizing::new(crate::store::file::read(file)?);
+    let w = format!("file {}", file.display());
+    let (certs, mut key) = if pem::is_pem(&data) {
+        let b = pem::split_pem(&data, &w)?;
+        let key = match b.keys.first() {
+            Some((label, der)) => Some(pem::private_key_der(der, Some(label), password, &w)?),
+            None => None,
+        };
+        (b.certificates, key)
+    } else {
+        (pem::parse_certificates(&data, &w)?, None)
+    };
+    if let Some(kf) = key_file {
+        let kdata = Zeroizing::new(crate::store::file::read(kf)?);
+        key = Some(pem::parse_private_key(
+            &kdata,
+            password,
+            &format!("key file {}", kf.display()),
+        )?);
+    }
+    let Some(key) = key else {
+        return Ok(Contents {
+            keys: Vec::new(),
+            certificates: certs.into_iter().map(|c| (None, c)).collect(),
+        });
+    };
+    let Some(i) = certs
+        .iter()
+        .position(|c| spki_of(c).is_some_and(|s| pem::key_matches_spki(&key, &s)))
+    else {
+        return Err(Error::BadInput {
+            what: w,
+            detail: "no certificate given has the private key's public key".into(),
+            code: Some("SSL0224E"),
+        });
+    };
+    let key = pem::complete_ec_key(&key, &spki_of(&certs[i]).unwrap_or_default(), &w)?;
+    let chain = chain_from(&certs[i], &certs);
+    let rest = certs
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != i)
+        .map(|(_, c)| (None, c.clone()))
+        .collect();
+    Ok(Contents {
+        keys: vec![KeyWithChain {
+            friendly_name: None,
+            key,
+            chain,
+        }],
+        certificates: rest,
+    })
+}
