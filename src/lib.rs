@@ -31,6 +31,7 @@ pub mod diagnose;
 pub mod error;
 pub mod pki;
 pub mod secret;
+pub mod serve;
 pub mod stash;
 pub mod store;
 

@@ -8,6 +8,7 @@ pub mod keydb;
 pub mod lint;
 pub mod output;
 pub mod password;
+pub mod serve;
 
 use std::path::PathBuf;
 
@@ -44,6 +45,8 @@ pub enum Command {
     Lint(Box<lint::LintArgs>),
     /// Explain an IHS message code (SSL0218E) or GSKit return code (408)
     Explain(explain::ExplainArgs),
+    /// Serve HTTPS from a store's certificate, logging failed handshakes with their IHS codes
+    Serve(Box<serve::ServeArgs>),
     /// Write the man pages and shell completions (for packagers)
     #[command(hide = true)]
     GenerateDocs {
@@ -104,6 +107,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         Command::Cert { action } => cert::run(action),
         Command::Lint(args) => lint::run(*args),
         Command::Explain(args) => explain::run(args),
+        Command::Serve(args) => serve::run(*args),
         Command::GenerateDocs { out } => docs::generate(&out).map(|()| exit::OK),
     }
 }

@@ -1,0 +1,2 @@
+//! Benchmark of `kdbman serve` (filled in below).
+fn main() {}

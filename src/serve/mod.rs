@@ -1,0 +1,51 @@
+//! `kdbman serve`: a small TLS server that proves a store end to end.
+//!
+//! [`config`] turns a store into a rustls configuration, refusing at start
+//! what IBM HTTP Server would refuse; [`conn`] accepts, handshakes and
+//! answers, reporting each failed handshake as an [`log::Event`] with its
+//! catalogue code; [`page`] is the HTTP side. Nothing here prints: the
+//! front end supplies the event sink.
+
+pub mod config;
+pub mod conn;
+pub mod log;
+pub mod page;
+
+pub use config::{ClientAuth, MinTls, ServeOptions, Setup};
+pub use conn::{Limits, Server};
+pub use log::{Event, LogFormat};
+
+use crate::error::Result;
+use crate::pki::{CertSpec, KeyType, SubjectAltName, keygen};
+use crate::store::Entry;
+
+/// Label of the demo's served entry.
+pub const DEMO_LABEL: &str = "kdbman-demo";
+
+/// A throwaway CA and a leaf for localhost, 127.0.0.1 and ::1, as store
+/// entries (the leaf is the default). Returns the entries and the CA's DER,
+/// which a client must trust. Nothing is written anywhere.
+pub fn demo_entries() -> Result<(Vec<Entry>, Vec<u8>)> {
+    let ca_key = keygen::generate(KeyType::EcP256)?;
+    let mut ca_spec = CertSpec::new("CN=kdbman demo CA,O=kdbman demo", 2);
+    ca_spec.is_ca = true;
+    let ca = ca_spec.self_signed(&ca_key)?;
+
+    let key = keygen::generate(KeyType::EcP256)?;
+    let mut spec = CertSpec::new("CN=localhost,O=kdbman demo", 1);
+    spec.sans = vec![
+        SubjectAltName::Dns("localhost".into()),
+        SubjectAltName::Ip(std::net::Ipv4Addr::LOCALHOST.into()),
+        SubjectAltName::Ip(std::net::Ipv6Addr::LOCALHOST.into()),
+    ];
+    let spki = {
+        use rcgen::PublicKeyData;
+        keygen::rcgen_key_pair(&key)?.subject_public_key_info()
+    };
+    let leaf = spec.signed_by(&spki, &ca, &ca_key)?;
+    let entries = vec![
+        Entry::personal(DEMO_LABEL, vec![leaf, ca.clone()], key).with_default_flag(true),
+        Entry::signer("kdbman-demo-ca", ca.clone()),
+    ];
+    Ok((entries, ca))
+}
