@@ -209,12 +209,21 @@ fn a_writer_waits_for_the_lock_holder() {
         child.try_wait().unwrap().is_none(),
         "the writer waits for the lock"
     );
-    let key = keygen::generate(KeyType::EcP256).unwrap();
-    let cert = CertSpec::new("CN=holder", 30).self_signed(&key).unwrap();
-    holder
-        .add(Entry::personal("holder", vec![cert], key))
-        .unwrap();
-    holder.save().unwrap();
+    // Two saves: the lock passes to the new file at each, so the waiter
+    // cannot slip in between and have its entry overwritten by the second.
+    for label in ["holder", "holder-2"] {
+        let key = keygen::generate(KeyType::EcP256).unwrap();
+        let cert = CertSpec::new(format!("CN={label}"), 30)
+            .self_signed(&key)
+            .unwrap();
+        holder.add(Entry::personal(label, vec![cert], key)).unwrap();
+        holder.save().unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "still waiting after a save"
+        );
+    }
     drop(holder);
     let out = child.wait_with_output().unwrap();
     assert!(
@@ -224,5 +233,5 @@ fn a_writer_waits_for_the_lock_holder() {
     );
     let mut have = labels(&db);
     have.sort();
-    assert_eq!(have, ["holder", "waiter"]);
+    assert_eq!(have, ["holder", "holder-2", "waiter"]);
 }
