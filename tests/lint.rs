@@ -1,0 +1,334 @@
+//! `kdbman lint`: every fixture reports exactly its code with its exit
+//! status (acceptance 1 and 4), SARIF carries what code scanning needs
+//! (acceptance 2), and hostile stores never panic.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lint")
+}
+
+/// Copies the fixtures into a temporary directory with mode 0600 (git
+/// checks files out 0644, which lint would rightly warn about).
+fn copy_fixtures() -> TempDir {
+    let tmp = TempDir::new().unwrap();
+    copy_dir(&fixtures(), tmp.path());
+    tmp
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            fs::create_dir(&dest).unwrap();
+            copy_dir(&e.path(), &dest);
+        } else {
+            fs::copy(e.path(), &dest).unwrap();
+            fs::set_permissions(&dest, fs::Permissions::from_mode(0o600)).unwrap();
+        }
+    }
+}
+
+fn manifest() -> Value {
+    serde_json::from_str(&fs::read_to_string(fixtures().join("manifest.json")).unwrap()).unwrap()
+}
+
+/// Runs lint on one manifest case in `dir`; returns stdout and exit status.
+fn lint_case(dir: &Path, case: &Value, format: &str) -> (String, i32) {
+    let mut cmd = Command::cargo_bin("kdbman").unwrap();
+    cmd.current_dir(dir).args([
+        "lint",
+        "--db",
+        case["db"].as_str().unwrap(),
+        "--format",
+        format,
+    ]);
+    if let Some(pw) = case["auth"]["pw_file"].as_str() {
+        cmd.args(["--pw-file", pw]);
+    }
+    if let Some(st) = case["auth"]["stash"].as_str() {
+        cmd.args(["--stash", st]);
+    }
+    for a in case["args"].as_array().unwrap() {
+        cmd.arg(a.as_str().unwrap());
+    }
+    let out = cmd.output().unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn codes_of(json: &Value) -> Vec<String> {
+    let mut v: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_fixture_reports_exactly_its_code_and_status() {
+    let tmp = copy_fixtures();
+    let m = manifest();
+    let cases = m["cases"].as_array().unwrap();
+    let mut covered: Vec<String> = Vec::new();
+    for case in cases {
+        if let Some(mode) = case["mode"].as_u64() {
+            let p = tmp.path().join(case["db"].as_str().unwrap());
+            fs::set_permissions(&p, fs::Permissions::from_mode(mode as u32)).unwrap();
+        }
+        let name = case["name"].as_str().unwrap();
+        let (stdout, status) = lint_case(tmp.path(), case, "json");
+        let json: Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{name}: not JSON ({e}): {stdout}"));
+        let mut want: Vec<String> = case["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+        want.sort();
+        assert_eq!(codes_of(&json), want, "{name}: {json:#}");
+        assert_eq!(status as u64, case["exit"].as_u64().unwrap(), "{name}");
+        assert_eq!(json["schema"], "kdbman-lint/1");
+        for f in json["findings"].as_array().unwrap() {
+            for k in ["severity", "message", "fix", "check", "title"] {
+                assert!(
+                    f[k].as_str().is_some_and(|s| !s.is_empty()),
+                    "{name}: finding without {k}: {f}"
+                );
+            }
+        }
+        covered.extend(want);
+    }
+    // The table is not allowed to shrink below the conditions of the issue.
+    for code in [
+        "SSL0206E", "SSL0208E", "SSL0209E", "SSL0210E", "SSL0213E", "SSL0214E", "SSL0215E",
+        "SSL0216E", "SSL0217E", "SSL0218E", "SSL0219E", "SSL0221E", "SSL0223E", "SSL0224E",
+        "SSL0225E", "SSL0227E", "SSL0228E", "KDB0001W", "KDB0003W", "KDB0004W", "KDB0005W",
+    ] {
+        assert!(covered.iter().any(|c| c == code), "no fixture for {code}");
+    }
+    assert!(
+        cases
+            .iter()
+            .any(|c| c["name"] == "clean" && c["codes"].as_array().unwrap().is_empty())
+    );
+}
+
+fn case(name: &str) -> Value {
+    manifest()["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn unopenable_stores_have_distinct_statuses() {
+    // Acceptance 4: a damaged store, a wrong password, a foreign stash and
+    // a directory each give their own code and exit status.
+    let tmp = copy_fixtures();
+    let mut seen = Vec::new();
+    for (name, code, status) in [
+        ("SSL0218E-damaged", "SSL0218E", 5),
+        ("SSL0218E-password", "SSL0218E", 6),
+        ("SSL0228E-foreign", "SSL0228E", 7),
+        ("SSL0214E", "SSL0214E", 3),
+    ] {
+        for format in ["json", "text", "sarif"] {
+            let (out, got) = lint_case(tmp.path(), &case(name), format);
+            assert_eq!(got, status, "{name} {format}");
+            assert!(out.contains(code), "{name} {format}: {out}");
+        }
+        seen.push(status);
+    }
+    seen.dedup();
+    assert_eq!(seen.len(), 4);
+    // Wrong password and damage share a code but not a message.
+    let message = |name: &str| {
+        let (out, _) = lint_case(tmp.path(), &case(name), "json");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        v["findings"][0]["message"].as_str().unwrap().to_string()
+    };
+    let (damaged, wrong) = (message("SSL0218E-damaged"), message("SSL0218E-password"));
+    assert!(
+        damaged.contains("damaged") && !damaged.contains("password"),
+        "{damaged}"
+    );
+    assert!(wrong.contains("password is incorrect"), "{wrong}");
+}
+
+#[test]
+fn sarif_has_what_code_scanning_needs() {
+    let tmp = copy_fixtures();
+    let (out, status) = lint_case(tmp.path(), &case("SSL0216E"), "sarif");
+    assert_eq!(status, 1);
+    let s: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(s["version"], "2.1.0");
+    assert!(s["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let runs = s["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "kdbman");
+    let rules = driver["rules"].as_array().unwrap();
+    let rule_ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    for id in ["SSL0216E", "SSL0218E", "SSL0228E", "KDB0005W"] {
+        assert!(rule_ids.contains(&id), "no rule {id}");
+    }
+    let mut sorted = rule_ids.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), rule_ids.len(), "one rule per code");
+    for r in rules {
+        assert!(
+            r["shortDescription"]["text"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty())
+        );
+    }
+    let results = runs[0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    let r = &results[0];
+    assert_eq!(r["ruleId"], "SSL0216E");
+    assert_eq!(r["level"], "error");
+    let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[idx]["id"], "SSL0216E");
+    assert!(
+        r["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("server-copy")
+    );
+    let loc = &r["locations"][0];
+    assert_eq!(
+        loc["physicalLocation"]["artifactLocation"]["uri"],
+        "SSL0216E.kdb"
+    );
+    assert_eq!(loc["logicalLocations"][0]["name"], "server");
+    // A warning maps to SARIF's warning level.
+    let (out, _) = lint_case(tmp.path(), &case("KDB0003W"), "sarif");
+    let s: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(s["runs"][0]["results"][0]["level"], "warning");
+}
+
+#[test]
+fn at_moves_every_time_check() {
+    let tmp = copy_fixtures();
+    let clean = case("clean");
+    let run = |at: &str| {
+        let mut c = clean.clone();
+        c["args"] = serde_json::json!(["--at", at]);
+        let (out, status) = lint_case(tmp.path(), &c, "json");
+        (codes_of(&serde_json::from_str(&out).unwrap()), status, out)
+    };
+    let (codes, status, out) = run("2100-06-01");
+    assert_eq!(codes, ["SSL0219E"], "{out}");
+    assert_eq!(status, 1);
+    assert!(out.contains("expired on 2099-12-31"), "{out}");
+    let (codes, _, out) = run("1999-12-01T00:00:00Z");
+    assert!(
+        codes.iter().all(|c| c == "SSL0221E") && !codes.is_empty(),
+        "{out}"
+    );
+    assert!(
+        out.contains("not valid yet") && out.contains("31 days"),
+        "{out}"
+    );
+    let (codes, status, _) = run("@1700000000");
+    assert!(codes.is_empty());
+    assert_eq!(status, 0);
+    // A bad --at is a usage error, not a finding.
+    let mut c = clean.clone();
+    c["args"] = serde_json::json!(["--at", "next tuesday"]);
+    assert_eq!(lint_case(tmp.path(), &c, "json").1, 2);
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let tmp = copy_fixtures();
+    let mut c = case("KDB0003W");
+    assert_eq!(lint_case(tmp.path(), &c, "json").1, 0);
+    c["args"] = serde_json::json!(["--fail-on", "warning"]);
+    assert_eq!(lint_case(tmp.path(), &c, "json").1, 1);
+    c["args"] = serde_json::json!(["--fail-on", "info"]);
+    assert_eq!(lint_case(tmp.path(), &c, "json").1, 1);
+}
+
+#[test]
+fn text_is_grouped_and_plain_off_a_terminal() {
+    let tmp = copy_fixtures();
+    let (out, status) = lint_case(tmp.path(), &case("SSL0217E"), "text");
+    assert_eq!(status, 1);
+    assert!(!out.contains('\x1b'), "colour off a terminal: {out:?}");
+    assert!(out.contains("entry `server`"), "{out}");
+    assert!(out.contains("SSL0217E") && out.contains("fix: "), "{out}");
+    let (out, _) = lint_case(tmp.path(), &case("clean"), "text");
+    assert!(out.contains("no findings"), "{out}");
+}
+
+#[test]
+fn checks_lists_every_catalogue_code_with_its_handling() {
+    let out = Command::cargo_bin("kdbman")
+        .unwrap()
+        .args(["lint", "--checks", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes = v["codes"].as_array().unwrap();
+    let find = |id: &str| codes.iter().find(|c| c["code"] == id).unwrap().clone();
+    assert_eq!(codes.len(), kdbman::diagnose::catalogue::CODES.len());
+    assert_eq!(find("SSL0208E")["coverage"], "lint");
+    assert_eq!(find("SSL0207E")["coverage"], "serve");
+    assert_eq!(find("SSL0222W")["coverage"], "serve");
+    assert_eq!(find("SSL0226I")["coverage"], "serve");
+    for na in ["SSL0211E", "SSL0220E"] {
+        let c = find(na);
+        assert_eq!(c["coverage"], "not-applicable");
+        assert!(c["reason"].as_str().unwrap().starts_with("Not applicable"));
+    }
+}
+
+#[test]
+fn hostile_store_bytes_never_panic() {
+    let tmp = copy_fixtures();
+    let clean = fs::read(tmp.path().join("clean.kdb")).unwrap();
+    let target = tmp.path().join("hostile.kdb");
+    fs::copy(tmp.path().join("clean.pw"), tmp.path().join("hostile.pw")).unwrap();
+    let mut variants: Vec<Vec<u8>> = Vec::new();
+    for cut in [0, 1, 7, 8, 16, 40, 100, clean.len() / 2, clean.len() - 1] {
+        variants.push(clean[..cut].to_vec());
+    }
+    for pos in (0..clean.len()).step_by(clean.len() / 24 + 1) {
+        let mut v = clean.clone();
+        v[pos] ^= 0x5a;
+        variants.push(v);
+    }
+    let c = serde_json::json!({"db": "hostile.kdb", "auth": {"pw_file": "hostile.pw"}, "args": []});
+    for v in variants {
+        fs::write(&target, &v).unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o600)).unwrap();
+        let (out, status) = lint_case(tmp.path(), &c, "json");
+        assert!(
+            (3..=7).contains(&status),
+            "status {status} for {} bytes: {out}",
+            v.len()
+        );
+        let json: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(json["findings"].as_array().unwrap().len(), 1, "{json}");
+    }
+}
