@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::exit;
 use super::keydb::now;
 use super::output;
-use super::password::PwArgs;
+use super::password::{FilePwArgs, PwArgs, TargetPwArgs};
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum KindFilter {
@@ -168,6 +168,101 @@ pub enum CertAction {
         /// Include the rest of the chain (PEM only)
         #[arg(long)]
         chain: bool,
+        /// Also write the private key (unencrypted PKCS#8 PEM, before the certificates; the file is made mode 0600)
+        #[arg(long)]
+        with_key: bool,
+        /// Replace the target if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Import keys and certificates from PKCS#12 (.p12/.pfx) or PEM/DER files
+    ///
+    /// Each key becomes a personal entry with its chain (labelled by its
+    /// friendly name, or --label when there is one key); other certificates
+    /// become trusted signers unless the store has them already.
+    Import {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        /// PKCS#12 file, or PEM (certificates and optionally a private key) or DER certificate
+        #[arg(long, value_name = "PATH")]
+        file: PathBuf,
+        /// Private key file (PEM or DER: PKCS#8, encrypted PKCS#8, PKCS#1, SEC1) for the certificates in --file
+        #[arg(long, value_name = "PATH")]
+        key: Option<PathBuf>,
+        #[command(flatten)]
+        file_pw: FilePwArgs,
+        /// Label of the imported entry (when the file holds one key, or one certificate)
+        #[arg(long, visible_alias = "new-label")]
+        label: Option<String>,
+        /// Make the imported personal entry the default
+        #[arg(long)]
+        default: bool,
+    },
+    /// Export a personal entry (key, chain, friendly name) or a signer to PKCS#12
+    Export {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        #[arg(long)]
+        label: String,
+        /// The PKCS#12 file to write (mode 0600)
+        #[arg(long, value_name = "PATH")]
+        target: PathBuf,
+        #[command(flatten)]
+        target_pw: TargetPwArgs,
+        /// 3DES and an HMAC-SHA1 MAC, for old Java and Windows (default: AES-256-CBC, PBKDF2, HMAC-SHA256)
+        #[arg(long)]
+        legacy: bool,
+        /// Replace the target if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Turn a pending request into a personal entry with its signed certificate
+    Receive {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        /// The signed certificate, PEM (with its chain, if you have it) or DER
+        #[arg(long, value_name = "PATH")]
+        file: PathBuf,
+        /// Make the new personal entry the default
+        #[arg(long)]
+        default: bool,
+    },
+    /// Sign a certificate request with a CA entry of the store
+    Sign {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        /// Label of the CA (a personal entry with a CA certificate)
+        #[arg(long)]
+        label: String,
+        /// The PKCS#10 request, PEM or DER
+        #[arg(long, value_name = "PATH")]
+        file: PathBuf,
+        /// Where to write the certificate
+        #[arg(long, value_name = "PATH")]
+        target: PathBuf,
+        /// Days of validity from now
+        #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=36500))]
+        days: u32,
+        /// Subject alternative names to use instead of the requested ones (repeatable)
+        #[arg(long, value_name = "dns:NAME|ip:ADDR", value_parser = parse_san)]
+        san: Vec<SubjectAltName>,
+        /// Issue a CA certificate
+        #[arg(long)]
+        ca: bool,
+        /// Output encoding
+        #[arg(long, value_enum, default_value = "pem")]
+        format: Encoding,
+        /// Write the CA's chain after the certificate (PEM only)
+        #[arg(long)]
+        chain: bool,
         /// Replace the target if it exists
         #[arg(long)]
         force: bool,
@@ -227,6 +322,91 @@ fn parse_eku(s: &str) -> std::result::Result<ExtKeyUsage, String> {
 
 pub fn run(action: CertAction) -> Result<u8> {
     match action {
+        CertAction::Import {
+            db,
+            pw,
+            file,
+            key,
+            file_pw,
+            label,
+            default,
+        } => import(
+            &db,
+            &pw,
+            &file,
+            key.as_deref(),
+            &file_pw,
+            label.as_deref(),
+            default,
+        ),
+        CertAction::Export {
+            db,
+            pw,
+            label,
+            target,
+            target_pw,
+            legacy,
+            force,
+        } => export(&db, &pw, &label, &target, &target_pw, legacy, force),
+        CertAction::Receive {
+            db,
+            pw,
+            file,
+            default,
+        } => receive(&db, &pw, &file, default),
+        CertAction::Sign {
+            db,
+            pw,
+            label,
+            file,
+            target,
+            days,
+            san,
+            ca,
+            format,
+            chain,
+            force,
+        } => {
+            let (store, _) = pw.open(&db, Access::Read)?;
+            let ca_entry = store.get_kind(&label, EntryKind::Personal)?;
+            let csr = read_request(&file)?;
+            let mut opts = kdbman::pki::sign::SignOptions::days(days);
+            opts.is_ca = ca;
+            if !san.is_empty() {
+                opts.sans = Some(san);
+            }
+            let (Some(ca_cert), Some(ca_key)) = (ca_entry.certificate(), ca_entry.private_key())
+            else {
+                return Err(Error::WrongKind {
+                    label: ca_entry.label().to_string(),
+                    found: ca_entry.kind(),
+                    needed: kdbman::error::Needed::Personal,
+                });
+            };
+            let cert = kdbman::pki::sign::sign_request(&csr, ca_cert, ca_key, &opts)?;
+            let bytes = match format {
+                Encoding::Der => cert.clone(),
+                Encoding::Pem => {
+                    let mut out = pki::pem_encode("CERTIFICATE", &cert);
+                    if chain {
+                        for c in ca_entry.certificates() {
+                            out.push_str(&pki::pem_encode("CERTIFICATE", c));
+                        }
+                    }
+                    out.into_bytes()
+                }
+            };
+            write_public(&target, &bytes, force)?;
+            let subject = pki::cert::cert_info(&cert)
+                .map(|i| i.subject)
+                .unwrap_or_default();
+            output::line(format!(
+                "signed `{subject}` with `{}`; wrote {}",
+                ca_entry.label(),
+                target.display()
+            ));
+            Ok(exit::OK)
+        }
         CertAction::Validate {
             db,
             pw,
@@ -265,7 +445,8 @@ pub fn run(action: CertAction) -> Result<u8> {
             }
             let private_key = keygen::generate(key)?;
             let cert = spec.self_signed(&private_key)?;
-            store.add(Entry::personal(&label, vec![cert], private_key).with_default_flag(default))?;
+            store
+                .add(Entry::personal(&label, vec![cert], private_key).with_default_flag(default))?;
             store.save()?;
             output::line(format!(
                 "created personal certificate `{label}` ({key}){}",
@@ -306,7 +487,12 @@ pub fn run(action: CertAction) -> Result<u8> {
             expiring,
             json,
         } => list(&db, &pw, kind, expiring, json),
-        CertAction::Details { db, pw, label, json } => {
+        CertAction::Details {
+            db,
+            pw,
+            label,
+            json,
+        } => {
             let (store, _) = pw.open(&db, Access::Read)?;
             let e = store.get(&label)?;
             let v = entry_details(e);
@@ -321,7 +507,10 @@ pub fn run(action: CertAction) -> Result<u8> {
             let (mut store, _) = pw.open(&db, Access::Update)?;
             store.set_default(&label)?;
             store.save()?;
-            output::line(format!("`{}` is now the default", store.get(&label)?.label()));
+            output::line(format!(
+                "`{}` is now the default",
+                store.get(&label)?.label()
+            ));
             Ok(exit::OK)
         }
         CertAction::Getdefault { db, pw, json } => {
@@ -360,8 +549,12 @@ pub fn run(action: CertAction) -> Result<u8> {
             target,
             format,
             chain,
+            with_key,
             force,
         } => {
+            if with_key {
+                return extract_with_key(&db, &pw, &label, &target, format, force);
+            }
             let (store, _) = pw.open(&db, Access::Read)?;
             let e = store.get(&label)?;
             let certs = e.certificates();
@@ -384,7 +577,11 @@ pub fn run(action: CertAction) -> Result<u8> {
                 }
             };
             write_public(&target, &bytes, force)?;
-            output::line(format!("wrote the certificate of `{}` to {}", e.label(), target.display()));
+            output::line(format!(
+                "wrote the certificate of `{}` to {}",
+                e.label(),
+                target.display()
+            ));
             Ok(exit::OK)
         }
     }
@@ -402,38 +599,7 @@ pub fn write_public(target: &Path, bytes: &[u8], force: bool) -> Result<()> {
 
 /// Reads one or more certificates from PEM (a bundle) or DER.
 pub fn read_certificates(file: &Path) -> Result<Vec<Vec<u8>>> {
-    let bytes = kdbman::store::file::read(file)?;
-    let what = || format!("certificate file {}", file.display());
-    let ders: Vec<Vec<u8>> = if bytes.trim_ascii_start().starts_with(b"-----BEGIN") {
-        use rustls_pki_types::pem::PemObject;
-        let mut v = Vec::new();
-        for item in rustls_pki_types::CertificateDer::pem_slice_iter(&bytes) {
-            let c = item.map_err(|e| Error::BadInput {
-                what: what(),
-                detail: format!("bad PEM: {e}"),
-                code: Some("SSL0224E"),
-            })?;
-            v.push(c.as_ref().to_vec());
-        }
-        if v.is_empty() {
-            return Err(Error::BadInput {
-                what: what(),
-                detail: "no CERTIFICATE block in the PEM file".into(),
-                code: Some("SSL0224E"),
-            });
-        }
-        v
-    } else {
-        vec![bytes]
-    };
-    for d in &ders {
-        pki::cert::cert_info(d).map_err(|e| Error::BadInput {
-            what: what(),
-            detail: format!("not a valid X.509 certificate: {e}"),
-            code: Some("SSL0224E"),
-        })?;
-    }
-    Ok(ders)
+    kdbman::pki::pem::read_certificates(file)
 }
 
 fn subject_of(e: &Entry) -> Option<String> {
@@ -443,7 +609,13 @@ fn subject_of(e: &Entry) -> Option<String> {
     e.csr().and_then(pki::cert::csr_subject)
 }
 
-fn list(db: &Path, pw: &PwArgs, kind: KindFilter, expiring: Option<u32>, as_json: bool) -> Result<u8> {
+fn list(
+    db: &Path,
+    pw: &PwArgs,
+    kind: KindFilter,
+    expiring: Option<u32>,
+    as_json: bool,
+) -> Result<u8> {
     let (store, _) = pw.open(db, Access::Read)?;
     let horizon = expiring.map(|d| now() + i64::from(d) * 86_400);
     let mut rows = Vec::new();
@@ -488,7 +660,10 @@ fn list(db: &Path, pw: &PwArgs, kind: KindFilter, expiring: Option<u32>, as_json
             .max()
             .unwrap_or(5)
             .max(5);
-        output::line(format!("{:<w$}  {:<8}  {:<20}  SUBJECT", "LABEL", "KIND", "NOT AFTER"));
+        output::line(format!(
+            "{:<w$}  {:<8}  {:<20}  SUBJECT",
+            "LABEL", "KIND", "NOT AFTER"
+        ));
         for r in &rows {
             let label = r["label"].as_str().unwrap_or("");
             let marker = if r["default"] == true { " *" } else { "" };
@@ -524,7 +699,9 @@ fn cert_json(der: &[u8]) -> Value {
             "signature_algorithm": i.signature_algorithm,
             "sha256": i.sha256,
         }),
-        Err(e) => json!({"error": format!("malformed certificate: {e}"), "sha256": pki::hex(&pki::sha256(der))}),
+        Err(e) => {
+            json!({"error": format!("malformed certificate: {e}"), "sha256": pki::hex(&pki::sha256(der))})
+        }
     }
 }
 
@@ -561,7 +738,11 @@ fn print_details(v: &Value) {
     output::line(format!(
         "kind:         {}{}",
         s(&v["kind"]),
-        if v["default"] == true { " (default)" } else { "" }
+        if v["default"] == true {
+            " (default)"
+        } else {
+            ""
+        }
     ));
     if v["kind"] == "signer" {
         output::line(format!("trusted:      {}", v["trusted"]));
@@ -577,10 +758,19 @@ fn print_details(v: &Value) {
             output::line(format!("subject:      {}", s(&c["subject"])));
             output::line(format!("issuer:       {}", s(&c["issuer"])));
             output::line(format!("serial:       {}", s(&c["serial"])));
-            output::line(format!("valid:        {} to {}", s(&c["not_before"]), s(&c["not_after"])));
+            output::line(format!(
+                "valid:        {} to {}",
+                s(&c["not_before"]),
+                s(&c["not_after"])
+            ));
             let list = |x: &Value| {
                 x.as_array()
-                    .map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "))
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
                     .unwrap_or_default()
             };
             output::line(format!("SANs:         {}", list(&c["subject_alt_names"])));
@@ -633,7 +823,10 @@ fn validate(
                     "chain": subjects,
                 }));
             } else {
-                output::line(format!("`{label}` is valid at {}; chain:", output::time(at)));
+                output::line(format!(
+                    "`{label}` is valid at {}; chain:",
+                    output::time(at)
+                ));
                 for (i, s) in subjects.iter().enumerate() {
                     output::line(format!("  {i}: {s}"));
                 }
@@ -653,4 +846,253 @@ fn validate(
         }
         Err(e) => Err(e),
     }
+}
+
+/// A PKCS#10 request from PEM (`CERTIFICATE REQUEST`) or DER.
+pub fn read_request(file: &Path) -> Result<Vec<u8>> {
+    let bytes = kdbman::store::file::read(file)?;
+    let what = format!("request file {}", file.display());
+    let der = if kdbman::pki::pem::is_pem(&bytes) {
+        let (label, der) =
+            pem_rfc7468::decode_vec(bytes.trim_ascii()).map_err(|e| Error::BadInput {
+                what: what.clone(),
+                detail: format!("bad PEM: {e}"),
+                code: Some("SSL0224E"),
+            })?;
+        if label != "CERTIFICATE REQUEST" && label != "NEW CERTIFICATE REQUEST" {
+            return Err(Error::BadInput {
+                what,
+                detail: format!("a {label} block, not a CERTIFICATE REQUEST"),
+                code: Some("SSL0224E"),
+            });
+        }
+        der
+    } else {
+        bytes
+    };
+    kdbman::pki::sign::check_request(&der).map_err(|e| match e {
+        Error::BadInput { detail, code, .. } => Error::BadInput { what, detail, code },
+        e => e,
+    })?;
+    Ok(der)
+}
+
+fn import(
+    db: &Path,
+    pw: &PwArgs,
+    file: &Path,
+    key: Option<&Path>,
+    file_pw: &FilePwArgs,
+    label: Option<&str>,
+    default: bool,
+) -> Result<u8> {
+    use kdbman::pki::pkcs12;
+    let (mut store, _) = pw.open(db, Access::Update)?;
+    let given = file_pw.given()?;
+    let bytes = kdbman::store::file::read(file)?;
+    let bytes = zeroize::Zeroizing::new(bytes);
+    let looks_pem_or_cert =
+        kdbman::pki::pem::is_pem(&bytes) || key.is_some() || pki::cert::cert_info(&bytes).is_ok();
+    let contents = if looks_pem_or_cert {
+        pkcs12::contents_from_pem(file, key, given.as_ref())?
+    } else {
+        let pw = given.clone().unwrap_or_else(|| kdbman::Password::new(""));
+        match pkcs12::parse(&bytes, &pw, file) {
+            Err(Error::InputPassword { .. })
+                if given.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdin()) =>
+            {
+                let p = file_pw.prompt(file)?;
+                pkcs12::parse(&bytes, &p, file)?
+            }
+            other => other?,
+        }
+    };
+    let report = pkcs12::import_into(&mut store, contents, label)?;
+    if default {
+        match report.personal.as_slice() {
+            [one] => store.set_default(one)?,
+            _ => {
+                return Err(Error::Usage {
+                    detail: "--default needs exactly one imported personal entry".into(),
+                });
+            }
+        }
+    }
+    store.save()?;
+    for l in &report.personal {
+        output::line(format!("imported personal certificate `{l}`"));
+    }
+    for l in &report.signers {
+        output::line(format!("imported signer certificate `{l}`"));
+    }
+    for l in &report.already_present {
+        output::line(format!(
+            "skipped a certificate the store has already as `{l}`"
+        ));
+    }
+    if report.personal.is_empty() && report.signers.is_empty() {
+        output::line("nothing new to import");
+    }
+    Ok(exit::OK)
+}
+
+/// Writes a file holding a private key: mode 0600.
+pub fn write_secret(target: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    if !force && target.exists() {
+        return Err(Error::AlreadyExists {
+            path: target.to_path_buf(),
+        });
+    }
+    kdbman::store::file::replace(target, bytes)
+}
+
+fn export(
+    db: &Path,
+    pw: &PwArgs,
+    label: &str,
+    target: &Path,
+    target_pw: &TargetPwArgs,
+    legacy: bool,
+    force: bool,
+) -> Result<u8> {
+    use kdbman::pki::pkcs12::{self, Profile};
+    let (store, _) = pw.open(db, Access::Read)?;
+    let e = store.get(label)?;
+    if !force && target.exists() {
+        return Err(Error::AlreadyExists {
+            path: target.to_path_buf(),
+        });
+    }
+    let password = target_pw.resolve()?;
+    let profile = if legacy {
+        Profile::Legacy
+    } else {
+        Profile::Modern
+    };
+    let bytes = match (e.kind(), e.private_key(), e.certificate()) {
+        (EntryKind::Personal, Some(k), Some(_)) => {
+            pkcs12::write(&[(e.label(), k, e.certificates())], &[], &password, profile)?
+        }
+        (EntryKind::Signer, _, Some(c)) => {
+            pkcs12::write(&[], &[(e.label(), c)], &password, profile)?
+        }
+        _ => {
+            return Err(Error::WrongKind {
+                label: e.label().to_string(),
+                found: e.kind(),
+                needed: kdbman::error::Needed::Certificate,
+            });
+        }
+    };
+    write_secret(target, &bytes, force)?;
+    output::line(format!(
+        "exported `{}` to {} ({})",
+        e.label(),
+        target.display(),
+        if legacy {
+            "legacy 3DES/SHA-1"
+        } else {
+            "AES-256/SHA-256"
+        }
+    ));
+    Ok(exit::OK)
+}
+
+fn extract_with_key(
+    db: &Path,
+    pw: &PwArgs,
+    label: &str,
+    target: &Path,
+    format: Encoding,
+    force: bool,
+) -> Result<u8> {
+    if format != Encoding::Pem {
+        return Err(Error::Usage {
+            detail: "--with-key writes PEM; leave out --format der".into(),
+        });
+    }
+    let (store, _) = pw.open(db, Access::Read)?;
+    let e = store.get(label)?;
+    let Some(key) = e.private_key() else {
+        return Err(Error::WrongKind {
+            label: e.label().to_string(),
+            found: e.kind(),
+            needed: kdbman::error::Needed::Personal,
+        });
+    };
+    let mut out = kdbman::pki::pem::private_key_pem(key);
+    for c in e.certificates() {
+        out.push_str(&pki::pem_encode("CERTIFICATE", c));
+    }
+    if let Some(csr) = e.csr() {
+        out.push_str(&pki::pem_encode("CERTIFICATE REQUEST", csr));
+    }
+    write_secret(target, out.as_bytes(), force)?;
+    output::line(format!(
+        "wrote the private key and certificates of `{}` to {} (mode 0600)",
+        e.label(),
+        target.display()
+    ));
+    Ok(exit::OK)
+}
+
+fn receive(db: &Path, pw: &PwArgs, file: &Path, default: bool) -> Result<u8> {
+    let certs = read_certificates(file)?;
+    let (mut store, _) = pw.open(db, Access::Update)?;
+    let mut found = None;
+    'outer: for (ci, c) in certs.iter().enumerate() {
+        let Some(spki) = pki::cert_spki(c) else {
+            continue;
+        };
+        for e in store.entries() {
+            if e.kind() == EntryKind::Request
+                && e.csr().and_then(pki::csr_spki).as_deref() == Some(spki.as_slice())
+            {
+                found = Some((ci, e.label().to_string()));
+                break 'outer;
+            }
+        }
+    }
+    let Some((ci, label)) = found else {
+        let subject = pki::cert::cert_info(&certs[0])
+            .map(|i| i.subject)
+            .unwrap_or_default();
+        return Err(Error::BadInput {
+            what: format!("certificate file {}", file.display()),
+            detail: format!(
+                "`{subject}` matches no request in the store (no request entry has its public key)"
+            ),
+            code: None,
+        });
+    };
+    let req = store.get(&label)?;
+    let Some(key) = req.private_key().cloned() else {
+        return Err(Error::WrongKind {
+            label,
+            found: EntryKind::Request,
+            needed: kdbman::error::Needed::Request,
+        });
+    };
+    let mut pool: Vec<Vec<u8>> = certs.clone();
+    pool.extend(
+        store
+            .entries()
+            .iter()
+            .filter(|e| e.kind() == EntryKind::Signer)
+            .filter_map(|e| e.certificate().map(<[u8]>::to_vec)),
+    );
+    let chain = kdbman::pki::pkcs12::chain_from(&certs[ci], &pool);
+    let created = req.created();
+    store.replace(
+        &label,
+        Entry::personal(&label, chain, key).with_created(created),
+    )?;
+    if default {
+        store.set_default(&label)?;
+    }
+    store.save()?;
+    output::line(format!(
+        "received the certificate for request `{label}`: it is now a personal entry"
+    ));
+    Ok(exit::OK)
 }

@@ -98,6 +98,24 @@ pub enum KeydbAction {
         #[arg(long)]
         force: bool,
     },
+    /// Convert the whole store to one PKCS#12 file: every personal entry with its key and chain, every signer
+    Export {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        /// The PKCS#12 file to write (mode 0600)
+        #[arg(long, value_name = "PATH")]
+        target: PathBuf,
+        #[command(flatten)]
+        target_pw: super::password::TargetPwArgs,
+        /// 3DES and an HMAC-SHA1 MAC, for old Java and Windows
+        #[arg(long)]
+        legacy: bool,
+        /// Replace the target if it exists
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn kdf_of(choice: KdfChoice, floor: bool) -> Kdf {
@@ -190,6 +208,14 @@ pub fn run(action: KeydbAction) -> Result<u8> {
             Ok(exit::OK)
         }
         KeydbAction::Details { db, pw, json } => details(&db, &pw, json),
+        KeydbAction::Export {
+            db,
+            pw,
+            target,
+            target_pw,
+            legacy,
+            force,
+        } => export(&db, &pw, &target, &target_pw, legacy, force),
         KeydbAction::Delete { db, pw, force } => {
             if !force {
                 pw.open(&db, Access::Update)?;
@@ -310,4 +336,50 @@ fn kdf_json(k: Kdf) -> serde_json::Value {
         }
         _ => json!({"name": k.name()}),
     }
+}
+
+fn export(
+    db: &Path,
+    pw: &PwArgs,
+    target: &Path,
+    target_pw: &super::password::TargetPwArgs,
+    legacy: bool,
+    force: bool,
+) -> Result<u8> {
+    use kdbman::pki::pkcs12::{self, Profile};
+    let (store, _) = pw.open(db, Access::Read)?;
+    if !force && target.exists() {
+        return Err(Error::AlreadyExists {
+            path: target.to_path_buf(),
+        });
+    }
+    let keys: Vec<_> = store
+        .entries()
+        .iter()
+        .filter(|e| e.kind() == EntryKind::Personal && e.certificate().is_some())
+        .filter_map(|e| e.private_key().map(|k| (e.label(), k, e.certificates())))
+        .collect();
+    let signers: Vec<_> = store
+        .entries()
+        .iter()
+        .filter(|e| e.kind() == EntryKind::Signer)
+        .filter_map(|e| e.certificate().map(|c| (e.label(), c)))
+        .collect();
+    let skipped = store.entries().len() - keys.len() - signers.len();
+    let password = target_pw.resolve()?;
+    let profile = if legacy { Profile::Legacy } else { Profile::Modern };
+    let bytes = pkcs12::write(&keys, &signers, &password, profile)?;
+    super::cert::write_secret(target, &bytes, force)?;
+    output::line(format!(
+        "exported {} personal and {} signer entries to {}{}",
+        keys.len(),
+        signers.len(),
+        target.display(),
+        if skipped > 0 {
+            format!(" ({skipped} pending requests are not part of PKCS#12 and were left out)")
+        } else {
+            String::new()
+        }
+    ));
+    Ok(exit::OK)
 }

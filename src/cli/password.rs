@@ -2,7 +2,6 @@
 
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use clap::Args;
 use kdbman::stash::{self, Permissions};
@@ -115,38 +114,20 @@ pub enum Plain<'a> {
     Value(&'a str),
 }
 
-/// Standard input read once and handed out line by line, so that
-/// `--pw-stdin` and `--new-pw-stdin` can share it.
-static STDIN_LINES: Mutex<Option<Vec<Zeroizing<String>>>> = Mutex::new(None);
-
+/// Reads the next line of standard input as a password. One line per
+/// call, so `--pw-stdin` and `--new-pw-stdin` share stdin, and a single
+/// password does not wait for a second line (std buffers between calls).
 fn next_stdin_line() -> Result<Password> {
-    let mut guard = STDIN_LINES.lock().unwrap_or_else(|e| e.into_inner());
-    let lines = guard.get_or_insert_with(|| {
-        let mut v = Vec::new();
-        let stdin = std::io::stdin();
-        let mut lock = stdin.lock();
-        loop {
-            let mut line = Zeroizing::new(String::new());
-            match lock.read_line(&mut line) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    let trimmed = line.trim_end_matches(['\n', '\r']).to_string();
-                    v.push(Zeroizing::new(trimmed));
-                }
-            }
-            if v.len() >= 2 {
-                break;
-            }
-        }
-        v.reverse();
-        v
-    });
-    lines
-        .pop()
-        .map(|l| Password::new(l.as_str()))
-        .ok_or_else(|| Error::Usage {
+    let mut line = Zeroizing::new(String::new());
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(n) if n > 0 => Ok(Password::new(line.trim_end_matches(['\n', '\r']))),
+        Ok(_) => Err(Error::Usage {
             detail: "standard input ended before a password line".into(),
-        })
+        }),
+        Err(e) => Err(Error::Usage {
+            detail: format!("cannot read a password from standard input: {e}"),
+        }),
+    }
 }
 
 fn read_plain(src: Plain<'_>, what: &str) -> Result<Password> {
@@ -328,5 +309,76 @@ fn warn_if_expired(store: &Store) {
             crate::cli::output::time(t),
             store.path().display()
         ));
+    }
+}
+
+/// The password of an input file (PKCS#12, encrypted private key).
+#[derive(Args, Debug, Clone, Default)]
+pub struct FilePwArgs {
+    /// Read the input file's password from environment variable VAR
+    #[arg(long, value_name = "VAR", help_heading = "Input file password")]
+    pub file_pw_env: Option<String>,
+    /// Read the input file's password from the first line of PATH
+    #[arg(long, value_name = "PATH", help_heading = "Input file password")]
+    pub file_pw_file: Option<PathBuf>,
+    /// Read the input file's password from standard input (after the store password, if that comes from stdin too)
+    #[arg(long, help_heading = "Input file password")]
+    pub file_pw_stdin: bool,
+    /// The input file's password itself (visible to other processes: avoid)
+    #[arg(long, value_name = "VALUE", help_heading = "Input file password")]
+    pub file_pw: Option<String>,
+}
+
+impl FilePwArgs {
+    /// The password if one was given; `None` means try without one first.
+    pub fn given(&self) -> Result<Option<Password>> {
+        match one_of(&self.file_pw_env, &self.file_pw_file, self.file_pw_stdin, &self.file_pw)? {
+            Some(src) => read_plain(src, "input file password").map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Asks at the terminal, after a password-less attempt failed.
+    pub fn prompt(&self, file: &Path) -> Result<Password> {
+        prompt(&format!("Password for {}: ", file.display())).map_err(|_| Error::InputPassword {
+            path: file.to_path_buf(),
+        })
+    }
+}
+
+/// The password that protects a file kdbman writes (PKCS#12 export).
+#[derive(Args, Debug, Clone, Default)]
+pub struct TargetPwArgs {
+    /// Read the output file's password from environment variable VAR
+    #[arg(long, value_name = "VAR", help_heading = "Output file password")]
+    pub target_pw_env: Option<String>,
+    /// Read the output file's password from the first line of PATH
+    #[arg(long, value_name = "PATH", help_heading = "Output file password")]
+    pub target_pw_file: Option<PathBuf>,
+    /// Read the output file's password from standard input (after the store password, if that comes from stdin too)
+    #[arg(long, help_heading = "Output file password")]
+    pub target_pw_stdin: bool,
+    /// The output file's password itself (visible to other processes: avoid)
+    #[arg(long, value_name = "VALUE", help_heading = "Output file password")]
+    pub target_pw: Option<String>,
+}
+
+impl TargetPwArgs {
+    /// The password; an interactive prompt asks twice. It may be empty
+    /// only when given explicitly (some tools need password-less files).
+    pub fn resolve(&self) -> Result<Password> {
+        match one_of(&self.target_pw_env, &self.target_pw_file, self.target_pw_stdin, &self.target_pw)? {
+            Some(src) => read_plain(src, "output file password"),
+            None => {
+                let a = prompt("Password for the exported file: ")?;
+                let b = prompt("Repeat the password: ")?;
+                if a.as_bytes() != b.as_bytes() {
+                    return Err(Error::Usage {
+                        detail: "the two passwords differ".into(),
+                    });
+                }
+                Ok(a)
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ pub mod certgen;
 pub mod keygen;
 pub mod pem;
 pub mod pkcs12;
+pub mod sign;
 pub mod validate;
 
 pub use cert::{CertInfo, KeyAlgorithm};
@@ -40,6 +41,5 @@ pub fn csr_spki(csr_der: &[u8]) -> Option<Vec<u8>> {
 
 /// PEM-encodes DER under a label such as `CERTIFICATE`.
 pub fn pem_encode(label: &str, der: &[u8]) -> String {
-    pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, der)
-        .unwrap_or_default()
+    pem_rfc7468::encode_string(label, pem_rfc7468::LineEnding::LF, der).unwrap_or_default()
 }

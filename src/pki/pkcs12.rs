@@ -182,11 +182,24 @@ pub fn chain_from(leaf: &[u8], pool: &[Vec<u8>]) -> Vec<Vec<u8>> {
 }
 
 fn pair(archive: Pkcs12Archive, path: &Path) -> Result<Contents> {
-    let certs: Vec<(Option<String>, Vec<u8>)> = archive
-        .certs
-        .iter()
-        .map(|c| (c.friendly_name.clone(), c.cert.as_der().to_vec()))
-        .collect();
+    // One copy of each certificate; a chain copy and a trusted copy of the
+    // same CA (as in a whole-store export) keep the trusted copy's name.
+    let mut certs: Vec<(Option<String>, Vec<u8>)> = Vec::new();
+    let mut trusted: Vec<bool> = Vec::new();
+    for c in &archive.certs {
+        let der = c.cert.as_der();
+        match certs.iter().position(|(_, d)| d.as_slice() == der) {
+            Some(i) if c.trusted && !trusted[i] && c.friendly_name.is_some() => {
+                certs[i].0 = c.friendly_name.clone();
+                trusted[i] = true;
+            }
+            Some(_) => {}
+            None => {
+                certs.push((c.friendly_name.clone(), der.to_vec()));
+                trusted.push(c.trusted);
+            }
+        }
+    }
     let all: Vec<Vec<u8>> = certs.iter().map(|(_, d)| d.clone()).collect();
     let mut leaf_used = vec![false; certs.len()];
     let mut keys = Vec::new();

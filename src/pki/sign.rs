@@ -1,0 +1,149 @@
+//! Signing certificate requests with a CA key (rcgen), so a test PKI can
+//! run from one store.
+//!
+//! The request's subject is kept as encoded; its requested SANs, key usage
+//! and extended key usage are kept unless overridden. The validity and
+//! serial are always ours (rcgen's defaults are not fit for certificates).
+
+use rcgen::{
+    BasicConstraints, CertificateSigningRequestParams, ExtendedKeyUsagePurpose, IsCa,
+    KeyUsagePurpose, SanType, SerialNumber,
+};
+
+use super::SubjectAltName;
+use super::keygen::rcgen_key_pair;
+use crate::error::{Error, Result};
+use crate::secret::PrivateKey;
+
+/// How to sign a request.
+#[derive(Debug, Clone)]
+pub struct SignOptions {
+    /// Unix seconds.
+    pub not_before: i64,
+    pub not_after: i64,
+    /// Replace the requested SANs (`None`: keep them).
+    pub sans: Option<Vec<SubjectAltName>>,
+    /// Issue a CA certificate (basicConstraints CA, keyCertSign, cRLSign).
+    pub is_ca: bool,
+}
+
+impl SignOptions {
+    /// Valid from five minutes ago for `days` days.
+    pub fn days(days: u32) -> Self {
+        let now = crate::store::entry::now() - 300;
+        SignOptions {
+            not_before: now,
+            not_after: now + i64::from(days) * 86_400,
+            sans: None,
+            is_ca: false,
+        }
+    }
+}
+
+fn bad(detail: impl std::fmt::Display) -> Error {
+    Error::BadInput {
+        what: "certificate request".into(),
+        detail: detail.to_string(),
+        code: Some("SSL0224E"),
+    }
+}
+
+/// Checks a PKCS#10 request's own signature; errors say why it is unusable.
+pub fn check_request(csr_der: &[u8]) -> Result<()> {
+    use x509_parser::prelude::FromDer;
+    let (_, csr) = x509_parser::certification_request::X509CertificationRequest::from_der(csr_der)
+        .map_err(|e| bad(format!("not a PKCS#10 request: {e}")))?;
+    csr.verify_signature()
+        .map_err(|_| bad("its signature does not verify with its own public key"))?;
+    Ok(())
+}
+
+/// Signs `csr_der` with the CA certificate and key; returns the DER certificate.
+pub fn sign_request(
+    csr_der: &[u8],
+    ca_cert: &[u8],
+    ca_key: &PrivateKey,
+    opts: &SignOptions,
+) -> Result<Vec<u8>> {
+    check_request(csr_der)?;
+    let info = super::cert::cert_info(ca_cert)
+        .map_err(|e| Error::input("CA certificate", format!("malformed: {e}")))?;
+    if !info.is_ca {
+        return Err(Error::BadInput {
+            what: format!("CA certificate `{}`", info.subject),
+            detail: "it is not a CA certificate (basicConstraints CA:TRUE is missing), so what it signs will not validate".into(),
+            code: Some("SSL0208E"),
+        });
+    }
+    if !info.key_usage.is_empty() && !info.key_usage.iter().any(|k| k == "keyCertSign") {
+        return Err(Error::BadInput {
+            what: format!("CA certificate `{}`", info.subject),
+            detail: "its keyUsage does not include keyCertSign".into(),
+            code: Some("SSL0208E"),
+        });
+    }
+    if opts.not_after <= opts.not_before {
+        return Err(Error::Usage {
+            detail: "the validity period ends before it starts".into(),
+        });
+    }
+    let der = csr_der.to_vec();
+    let mut csr = CertificateSigningRequestParams::from_der(&der.into())
+        .map_err(|e| bad(format!("cannot use it: {e}")))?;
+    let p = &mut csr.params;
+    p.not_before = time::OffsetDateTime::from_unix_timestamp(opts.not_before)
+        .map_err(|_| bad("start time out of range"))?;
+    p.not_after = time::OffsetDateTime::from_unix_timestamp(opts.not_after)
+        .map_err(|_| bad("end time out of range"))?;
+    let mut serial = [0u8; 16];
+    getrandom::fill(&mut serial).map_err(|e| Error::input("random serial", e))?;
+    serial[0] &= 0x7f;
+    serial[0] |= 0x01;
+    p.serial_number = Some(SerialNumber::from_slice(&serial));
+    if let Some(sans) = &opts.sans {
+        p.subject_alt_names = sans
+            .iter()
+            .map(|s| match s {
+                SubjectAltName::Dns(d) => {
+                    d.clone()
+                        .try_into()
+                        .map(SanType::DnsName)
+                        .map_err(|_| Error::Usage {
+                            detail: format!("`{d}` is not a valid DNS name"),
+                        })
+                }
+                SubjectAltName::Ip(ip) => Ok(SanType::IpAddress(*ip)),
+            })
+            .collect::<Result<_>>()?;
+    }
+    if opts.is_ca {
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        p.extended_key_usages = Vec::new();
+    } else {
+        p.is_ca = IsCa::ExplicitNoCa;
+        if p.key_usages.is_empty() {
+            p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+            if csr.public_key.algorithm() == &rcgen::PKCS_RSA_SHA256 {
+                p.key_usages.push(KeyUsagePurpose::KeyEncipherment);
+            }
+        }
+        if p.extended_key_usages.is_empty() {
+            p.extended_key_usages = vec![
+                ExtendedKeyUsagePurpose::ServerAuth,
+                ExtendedKeyUsagePurpose::ClientAuth,
+            ];
+        }
+    }
+    let kp = rcgen_key_pair(ca_key)?;
+    let issuer = rcgen::Issuer::from_ca_cert_der(&ca_cert.to_vec().into(), kp)
+        .map_err(|e| Error::input("CA certificate", e))?;
+    let cert = csr
+        .signed_by(&issuer)
+        .map_err(|e| Error::input("signing the request", e))?;
+    Ok(cert.der().to_vec())
+}
