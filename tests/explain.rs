@@ -1,0 +1,156 @@
+//! `kdbman explain` answers for every code of the IHS handshake catalogue
+//! and every GSKit return code and name (acceptance 3). The code list is
+//! read from the reference catalogue and the GSK correspondence from the
+//! shared notes, not from a hand-written list.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn shared(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel)
+}
+
+/// Every message id in the reference catalogue, by number.
+fn reference_codes() -> BTreeMap<u16, String> {
+    let text = std::fs::read_to_string(shared("reference/ihs-handshake-messages.txt"))
+        .expect("the IHS catalogue is present (it is in CI)");
+    let mut out = BTreeMap::new();
+    for (i, _) in text.match_indices("Message: SSL") {
+        let id: String = text[i + 9..].chars().take(8).collect();
+        let b = id.as_bytes();
+        if b.len() == 8 && b[3..7].iter().all(u8::is_ascii_digit) && b"EWI".contains(&b[7]) {
+            out.insert(id[3..7].parse().unwrap(), id);
+        }
+    }
+    out
+}
+
+fn explain(args: &[&str]) -> (Value, bool) {
+    let out = Command::cargo_bin("kdbman")
+        .unwrap()
+        .arg("explain")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (v, out.status.success())
+}
+
+/// Expands `SSL0201E–SSL0212E` / `SSL0254E, SSL0255E` into numbers.
+fn ihs_numbers(cell: &str) -> Vec<u16> {
+    let num = |s: &str| -> u16 { s.trim().trim_start_matches("SSL")[..4].parse().unwrap() };
+    if let Some((a, b)) = cell.split_once('–') {
+        (num(a)..=num(b)).collect()
+    } else {
+        cell.split(',').map(num).collect()
+    }
+}
+
+fn gsk_numbers(cell: &str) -> Vec<u16> {
+    if let Some((a, b)) = cell.split_once('–') {
+        (a.trim().parse().unwrap()..=b.trim().parse().unwrap()).collect()
+    } else {
+        cell.split(',').map(|s| s.trim().parse().unwrap()).collect()
+    }
+}
+
+/// (IHS number, GSK code, GSK name) from the table in gsk-codes.md.
+fn gsk_pairs() -> Vec<(u16, u16, String)> {
+    let text = std::fs::read_to_string(shared("notes/gsk-codes.md")).unwrap();
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| l.starts_with("| SSL")) {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        let ihs = ihs_numbers(cells[0]);
+        let gsk = gsk_numbers(cells[1]);
+        let names: Vec<String> = cells[2]
+            .split(", ")
+            .map(|n| n.split_whitespace().next().unwrap().to_string())
+            .collect();
+        assert_eq!(ihs.len(), gsk.len(), "{line}");
+        assert_eq!(gsk.len(), names.len(), "{line}");
+        for ((i, g), n) in ihs.into_iter().zip(gsk).zip(names) {
+            out.push((i, g, n));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_catalogue_code_is_explained() {
+    let codes = reference_codes();
+    assert_eq!(codes.len(), 77, "the reference catalogue has 77 codes");
+    for (number, id) in &codes {
+        let bare = format!("ssl{number:04}");
+        for q in [id.as_str(), &id.to_lowercase(), &bare] {
+            let (v, ok) = explain(&[q]);
+            assert!(ok, "explain {q} failed");
+            assert_eq!(v["id"], id.as_str(), "explain {q}");
+            for k in ["title", "meaning", "fix", "kdbman"] {
+                assert!(v[k].as_str().is_some_and(|s| !s.is_empty()), "{id}: {k}");
+            }
+        }
+    }
+    let (list, ok) = explain(&["--list"]);
+    assert!(ok);
+    let listed: Vec<&str> = list["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    let want: Vec<&str> = codes.values().map(String::as_str).collect();
+    assert_eq!(listed, want, "--list shows exactly the catalogue, in order");
+}
+
+#[test]
+fn every_gsk_code_and_name_leads_to_its_ihs_entry() {
+    let codes = reference_codes();
+    let pairs = gsk_pairs();
+    assert!(pairs.len() >= 50, "parsed {} GSK pairs", pairs.len());
+    let mut checked = 0;
+    for (ihs, gsk, name) in pairs {
+        let Some(id) = codes.get(&ihs) else {
+            // GSK 424 has no IHS message: explain must not invent one.
+            assert!(
+                !explain(&[&gsk.to_string()]).1,
+                "GSK {gsk} has no IHS entry"
+            );
+            assert!(!explain(&[&name]).1, "{name} has no IHS entry");
+            continue;
+        };
+        for q in [gsk.to_string(), name.clone()] {
+            let (v, ok) = explain(&[&q]);
+            assert!(ok, "explain {q} failed");
+            assert_eq!(v["id"], id.as_str(), "explain {q}");
+            assert_eq!(v["gsk"]["code"], gsk, "{id} shows its GSK code");
+            assert_eq!(v["gsk"]["name"], name.as_str(), "{id} shows its GSK name");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 50);
+}
+
+#[test]
+fn text_shows_the_gsk_code_and_an_unknown_code_is_a_usage_error() {
+    let out = Command::cargo_bin("kdbman")
+        .unwrap()
+        .args(["explain", "GSK_ERROR_BAD_KEYFILE_PASSWORD"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("SSL0228E"), "{text}");
+    assert!(text.contains("GSKit return code 408"), "{text}");
+    let bad = Command::cargo_bin("kdbman")
+        .unwrap()
+        .args(["explain", "SSL9999E"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
