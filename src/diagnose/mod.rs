@@ -64,6 +64,13 @@ pub struct LintTarget<'a> {
     pub warn_days: u32,
 }
 
+/// The current time in Unix seconds (the default instant of [`lint`]).
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 /// The default warning window for expiring certificates.
 pub const DEFAULT_WARN_DAYS: u32 = 30;
 
