@@ -18,8 +18,9 @@
 //!   its chain); duplicates, malformed certificates (SSL0210E, SSL0224E) and
 //!   key/certificate mismatch (SSL0209E) are checked for every entry, since
 //!   any personal entry can be chosen by SNI or a later configuration.
-//! - A self-issued certificate in use is its own trust anchor: it is what
-//!   `kdbman cert create` makes, and its clients must trust it directly.
+//! - The chain check (SSL0208E) uses `pki::validate`, the one policy of
+//!   `cert validate` and `serve`: a self-signed certificate in use
+//!   validates only when it is also a trusted signer in the store.
 //! - Expiry of the certificate in use (and of the store password) is
 //!   SSL0219E; "not yet valid", and expiry of a certificate above it in the
 //!   chain, are SSL0221E. A validity period that ends before it starts is a
