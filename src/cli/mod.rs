@@ -2,6 +2,7 @@
 //! library; the only place that prints, prompts and picks exit statuses.
 
 pub mod cert;
+pub mod certreq;
 pub mod docs;
 pub mod explain;
 pub mod keydb;
@@ -40,6 +41,11 @@ pub enum Command {
     Cert {
         #[command(subcommand)]
         action: cert::CertAction,
+    },
+    /// Create, list, inspect, extract and delete certificate requests
+    Certreq {
+        #[command(subcommand)]
+        action: certreq::CertreqAction,
     },
     /// Check a store for the conditions behind IHS SSL02xx messages (text, JSON, SARIF)
     Lint(Box<lint::LintArgs>),
@@ -105,6 +111,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {
         Command::Keydb { action } => keydb::run(action),
         Command::Cert { action } => cert::run(action),
+        Command::Certreq { action } => certreq::run(action),
         Command::Lint(args) => lint::run(*args),
         Command::Explain(args) => explain::run(args),
         Command::Serve(args) => serve::run(*args),

@@ -1,0 +1,270 @@
+//! `kdbman certreq`: pending certificate requests (key kept in the store).
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use kdbman::pki::{self, CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName, keygen};
+use kdbman::{Access, Entry, EntryKind, Error, Result};
+use serde_json::json;
+
+use super::cert::{Encoding, write_public};
+use super::exit;
+use super::output;
+use super::password::PwArgs;
+
+#[derive(Subcommand, Debug)]
+pub enum CertreqAction {
+    /// Create a key and a PKCS#10 request, kept as a request entry
+    Create {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        /// Label of the request (and of the personal entry it becomes)
+        #[arg(long)]
+        label: String,
+        /// Subject distinguished name, e.g. "CN=www.example.com,O=Example,C=US"
+        #[arg(long)]
+        dn: String,
+        /// Key type: rsa:2048, rsa:3072, rsa:4096, ec:p256, ec:p384, ed25519
+        #[arg(long, default_value = "rsa:2048", value_parser = |s: &str| s.parse::<KeyType>())]
+        key: KeyType,
+        /// Subject alternative name, dns:NAME or ip:ADDR (repeatable)
+        #[arg(long, value_name = "dns:NAME|ip:ADDR", value_parser = |s: &str| s.parse::<SubjectAltName>())]
+        san: Vec<SubjectAltName>,
+        /// Request a CA certificate
+        #[arg(long)]
+        ca: bool,
+        /// Key usages, comma-separated
+        #[arg(long, value_delimiter = ',', value_parser = |s: &str| s.parse::<KeyUsage>())]
+        key_usage: Option<Vec<KeyUsage>>,
+        /// Extended key usages, comma-separated (default: serverAuth,clientAuth)
+        #[arg(long, value_delimiter = ',', value_parser = |s: &str| s.parse::<ExtKeyUsage>())]
+        eku: Option<Vec<ExtKeyUsage>>,
+        /// Also write the request to this file (PEM) for the CA
+        #[arg(long, value_name = "PATH")]
+        target: Option<PathBuf>,
+        /// Replace the target if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// List pending requests
+    List {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a request's subject, names and key
+    Details {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        #[arg(long)]
+        label: String,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a request to a file for the CA
+    Extract {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        #[arg(long)]
+        label: String,
+        #[arg(long, value_name = "PATH")]
+        target: PathBuf,
+        /// Output encoding
+        #[arg(long, value_enum, default_value = "pem")]
+        format: Encoding,
+        /// Replace the target if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Delete a request and its key
+    Delete {
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        #[arg(long)]
+        label: String,
+    },
+}
+
+fn encode(csr: &[u8], format: Encoding) -> Vec<u8> {
+    match format {
+        Encoding::Der => csr.to_vec(),
+        Encoding::Pem => pki::pem_encode("CERTIFICATE REQUEST", csr).into_bytes(),
+    }
+}
+
+fn request_json(e: &Entry) -> serde_json::Value {
+    use x509_parser::prelude::FromDer;
+    let csr = e.csr().unwrap_or_default();
+    let parsed = x509_parser::certification_request::X509CertificationRequest::from_der(csr).ok();
+    let mut sans = Vec::new();
+    if let Some((_, r)) = &parsed
+        && let Some(exts) = r.requested_extensions()
+    {
+        for ext in exts {
+            if let x509_parser::extensions::ParsedExtension::SubjectAlternativeName(san) = ext {
+                for n in &san.general_names {
+                    sans.push(n.to_string());
+                }
+            }
+        }
+    }
+    json!({
+        "label": e.label(),
+        "kind": e.kind().as_str(),
+        "subject": pki::cert::csr_subject(csr),
+        "subject_alt_names": sans,
+        "key": e.private_key().map(|k| pki::cert::key_algorithm_of_pkcs8(k.pkcs8_der()).to_string()),
+        "signature_valid": kdbman::pki::sign::check_request(csr).is_ok(),
+        "created": output::time(e.created()),
+        "sha256": pki::hex(&pki::sha256(csr)),
+    })
+}
+
+pub fn run(action: CertreqAction) -> Result<u8> {
+    match action {
+        CertreqAction::Create {
+            db,
+            pw,
+            label,
+            dn,
+            key,
+            san,
+            ca,
+            key_usage,
+            eku,
+            target,
+            force,
+        } => {
+            let mut spec = CertSpec::new(dn, 365);
+            spec.sans = san;
+            spec.is_ca = ca;
+            spec.key_usage = key_usage;
+            spec.ext_key_usage = eku;
+            pki::certgen::parse_dn(&spec.dn)?;
+            if let Some(t) = &target
+                && !force
+                && t.exists()
+            {
+                return Err(Error::AlreadyExists { path: t.clone() });
+            }
+            let (mut store, _) = pw.open(&db, Access::Update)?;
+            kdbman::store::check_label(&label)?;
+            if let Ok(e) = store.get(&label) {
+                return Err(Error::DuplicateLabel {
+                    label,
+                    existing: e.label().to_string(),
+                });
+            }
+            let private_key = keygen::generate(key)?;
+            let csr = spec.request(&private_key)?;
+            store.add(Entry::request(&label, csr.clone(), private_key))?;
+            store.save()?;
+            if let Some(t) = &target {
+                write_public(t, &encode(&csr, Encoding::Pem), force)?;
+                output::line(format!(
+                    "created request `{label}` ({key}); wrote it to {}",
+                    t.display()
+                ));
+            } else {
+                output::line(format!("created request `{label}` ({key})"));
+            }
+            Ok(exit::OK)
+        }
+        CertreqAction::List { db, pw, json } => {
+            let (store, _) = pw.open(&db, Access::Read)?;
+            let rows: Vec<_> = store
+                .entries()
+                .iter()
+                .filter(|e| e.kind() == EntryKind::Request)
+                .map(request_json)
+                .collect();
+            if json {
+                output::json(&json!({ "requests": rows }));
+            } else if rows.is_empty() {
+                output::line("(no requests)");
+            } else {
+                for r in &rows {
+                    output::line(format!(
+                        "{}  {}",
+                        r["label"].as_str().unwrap_or(""),
+                        r["subject"].as_str().unwrap_or("-")
+                    ));
+                }
+            }
+            Ok(exit::OK)
+        }
+        CertreqAction::Details {
+            db,
+            pw,
+            label,
+            json,
+        } => {
+            let (store, _) = pw.open(&db, Access::Read)?;
+            let e = store.get_kind(&label, EntryKind::Request)?;
+            let v = request_json(e);
+            if json {
+                output::json(&v);
+            } else {
+                let s = |k: &str| v[k].as_str().unwrap_or("-").to_string();
+                output::line(format!("label:        {}", s("label")));
+                output::line(format!("subject:      {}", s("subject")));
+                let sans: Vec<&str> = v["subject_alt_names"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+                    .unwrap_or_default();
+                output::line(format!("SANs:         {}", sans.join(", ")));
+                output::line(format!("key:          {}", s("key")));
+                output::line(format!(
+                    "signature:    {}",
+                    if v["signature_valid"] == true {
+                        "valid"
+                    } else {
+                        "INVALID"
+                    }
+                ));
+                output::line(format!("created:      {}", s("created")));
+                output::line(format!("sha256:       {}", s("sha256")));
+            }
+            Ok(exit::OK)
+        }
+        CertreqAction::Extract {
+            db,
+            pw,
+            label,
+            target,
+            format,
+            force,
+        } => {
+            let (store, _) = pw.open(&db, Access::Read)?;
+            let e = store.get_kind(&label, EntryKind::Request)?;
+            write_public(&target, &encode(e.csr().unwrap_or_default(), format), force)?;
+            output::line(format!(
+                "wrote request `{}` to {}",
+                e.label(),
+                target.display()
+            ));
+            Ok(exit::OK)
+        }
+        CertreqAction::Delete { db, pw, label } => {
+            let (mut store, _) = pw.open(&db, Access::Update)?;
+            store.get_kind(&label, EntryKind::Request)?;
+            let e = store.remove(&label)?;
+            store.save()?;
+            output::line(format!("deleted request `{}`", e.label()));
+            Ok(exit::OK)
+        }
+    }
+}
