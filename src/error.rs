@@ -245,7 +245,7 @@ impl Error {
         Some(match self {
             Error::Io { .. } => "SSL0214E",
             Error::NotAStore { .. } | Error::UnsupportedVersion { .. } => "SSL0215E",
-            Error::KdfCostRefused { .. } => "SSL0215E",
+            Error::KdfCostRefused { .. } => "SSL0218E",
             Error::DamagedHeader { .. } | Error::DamagedPayload { .. } => "SSL0218E",
             Error::WrongPassword { .. } => "SSL0218E",
             Error::Stash { .. } => "SSL0228E",
@@ -410,7 +410,7 @@ impl fmt::Display for Error {
                 path.display()
             ),
             Error::DamagedHeader { path, damage } => {
-                write!(f, "{} is damaged: header {damage}", path.display())
+                write!(f, "{} is damaged (header): {damage}", path.display())
             }
             Error::KdfCostRefused { path, limit } => write!(
                 f,
@@ -421,7 +421,7 @@ impl fmt::Display for Error {
                 write!(f, "the password is incorrect for {}", path.display())
             }
             Error::DamagedPayload { path, damage } => {
-                write!(f, "{} is damaged: {damage}", path.display())
+                write!(f, "{} is damaged (entries): {damage}", path.display())
             }
             Error::Stash { stash, store, problem } => {
                 let (s, st) = (stash.display(), store.display());
@@ -440,7 +440,7 @@ impl fmt::Display for Error {
                     }
                     StashProblem::Permissions { mode } => write!(
                         f,
-                        "stash file {s} is readable by others (mode {mode:04o}); refusing to use it"
+                        "stash file {s} is accessible to group or others (mode {mode:04o}); refusing to use it"
                     ),
                     StashProblem::UnsupportedVersion { version } => {
                         write!(f, "stash file {s} has unsupported version {version}")

@@ -52,9 +52,17 @@ pub enum Permissions {
     AllowInsecure,
 }
 
-/// The stash path kdbman uses beside a store: `NAME.sth` for `NAME.kdb`.
+/// The stash path kdbman uses beside a store: `NAME.sth` for `NAME.kdb`
+/// (and `NAME.sth.sth` for a store oddly named `NAME.sth`, so a stash can
+/// never replace its own store).
 pub fn default_path(store: &Path) -> PathBuf {
-    store.with_extension("sth")
+    let p = store.with_extension("sth");
+    if p == store {
+        let mut s = store.as_os_str().to_owned();
+        s.push(".sth");
+        return PathBuf::from(s);
+    }
+    p
 }
 
 fn keystream(store_id: &[u8; 16], epoch: &[u8; 16], len: usize) -> Zeroizing<Vec<u8>> {

@@ -292,7 +292,7 @@ fn group_readable_stash_is_refused_unless_allowed() {
     let (db, sth) = stashed_store(dir.path(), "open");
     for m in [0o640, 0o604, 0o660] {
         std::fs::set_permissions(&sth, std::fs::Permissions::from_mode(m)).unwrap();
-        let err = assert_stash_failure(&db, "readable by others", &[]);
+        let err = assert_stash_failure(&db, "accessible to group or others", &[]);
         assert!(
             err.contains(&format!("{m:04o}")),
             "the mode is named: {err}"

@@ -219,12 +219,12 @@ pub fn run(action: KeydbAction) -> Result<u8> {
         KeydbAction::Delete { db, pw, force } => {
             if !force {
                 pw.open(&db, Access::Update)?;
-            } else if std::fs::metadata(&db).is_err() {
-                return Err(Error::Io {
-                    path: db.clone(),
-                    action: "delete",
-                    source: std::io::Error::from(std::io::ErrorKind::NotFound),
-                });
+            } else {
+                // --force skips the password, not the check that this is a
+                // store: a damaged store goes, someone's PEM file stays.
+                if let Err(e @ (Error::Io { .. } | Error::NotAStore { .. })) = Store::inspect(&db) {
+                    return Err(e);
+                }
             }
             std::fs::remove_file(&db).map_err(|e| Error::Io {
                 path: db.clone(),
@@ -246,19 +246,35 @@ pub fn run(action: KeydbAction) -> Result<u8> {
     }
 }
 
-/// The state of the stash beside a store, for `details`.
-fn stash_state(db: &Path, store: &Store) -> (PathBuf, &'static str, Option<String>) {
+/// The state of the stash beside a store, for `details`. The store is open,
+/// so its password is known: a stash whose password differs is "rejected"
+/// without running the KDF again.
+fn stash_state(
+    db: &Path,
+    store: &Store,
+    password: &kdbman::Password,
+) -> (PathBuf, &'static str, Option<String>) {
     let path = stash::default_path(db);
     if !path.exists() {
         return (path, "absent", None);
     }
     match Stash::read(&path, db, Permissions::AllowInsecure) {
-        Err(e) => (path, "damaged", Some(e.to_string())),
+        Err(e) => {
+            let state = match &e {
+                Error::Stash {
+                    problem: StashProblem::UnsupportedVersion { .. },
+                    ..
+                } => "unsupported-version",
+                _ => "damaged",
+            };
+            (path, state, Some(e.to_string()))
+        }
         Ok(s) => {
             let perms_bad = kdbman::store::file::mode(&path).is_some_and(|m| m & 0o077 != 0);
             match store.stash_problem(&s) {
                 Some(StashProblem::Foreign) => (path, "foreign", None),
                 Some(_) => (path, "stale", None),
+                None if s.password().as_bytes() != password.as_bytes() => (path, "rejected", None),
                 None if perms_bad => (path, "insecure-permissions", None),
                 None => (path, "good", None),
             }
@@ -267,7 +283,7 @@ fn stash_state(db: &Path, store: &Store) -> (PathBuf, &'static str, Option<Strin
 }
 
 fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
-    let (store, _) = pw.open(db, Access::Read)?;
+    let (store, opened) = pw.open(db, Access::Read)?;
     let count = |k| store.entries().iter().filter(|e| e.kind() == k).count();
     let (personal, signer, request) = (
         count(EntryKind::Personal),
@@ -276,7 +292,7 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
     );
     let expires = store.password_expires();
     let expired = store.password_expired_at(now());
-    let (stash_path, stash, stash_detail) = stash_state(db, &store);
+    let (stash_path, stash, stash_detail) = stash_state(db, &store, opened.password());
     let default = store.default_entry().map(|e| e.label().to_string());
     let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
     if as_json {

@@ -60,7 +60,6 @@ pub struct HeaderInfo {
 }
 
 /// An open store.
-#[derive(Debug)]
 pub struct Store {
     path: PathBuf,
     header: Header,
@@ -71,6 +70,19 @@ pub struct Store {
     /// Label and key lookup for [`Store::add`], built on first use and
     /// dropped by any change that would shift it.
     index: Option<Index>,
+}
+
+/// Shows the path, header facts and entry labels; never the data key.
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("kdf", &self.header.kdf)
+            .field("password_expires", &self.header.password_expires)
+            .field("entries", &self.entries.len())
+            .field("access", &self.access)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -177,7 +189,6 @@ impl Store {
         let (bytes, lock) = match access {
             Access::Read => (file::read(path)?, None),
             Access::Update => {
-                // Classify the file before taking a lock on something foreign.
                 let mut lock = file::WriteLock::acquire(path)?;
                 (lock.read(path)?, Some(lock))
             }
@@ -383,8 +394,9 @@ impl Store {
         Ok(())
     }
 
-    /// Changes the password: a new salt, epoch and key wrap; entries and
-    /// the data key stay. Old stashes become stale.
+    /// Changes the password: a new salt, epoch, data key and key wrap, so
+    /// an old copy of the file and the old password cannot read what is
+    /// written after the change. Old stashes become stale.
     pub fn change_password(
         &mut self,
         new_password: &Password,
@@ -398,9 +410,11 @@ impl Store {
         })?;
         let mut header = Header::new(kdf, password_expires);
         header.store_id = self.header.store_id;
+        let data_key = Zeroizing::new(format::random::<32>());
         let kek = header.kdf.derive(new_password, &header.salt);
-        format::wrap_key(&mut header, &kek, &self.data_key);
+        format::wrap_key(&mut header, &kek, &data_key);
         self.header = header;
+        self.data_key = data_key;
         Ok(())
     }
 
@@ -450,8 +464,8 @@ pub fn check_label(label: &str) -> Result<()> {
 }
 
 /// The identities by which two entries hold "the same key": the SHA-256 of
-/// the subject public key info (from the certificate, request or private
-/// key) and of the certificate itself.
+/// the subject public key info (from the certificate or request) and of
+/// the certificate itself.
 pub fn key_ids(entry: &Entry) -> Vec<[u8; 32]> {
     let mut ids = Vec::with_capacity(2);
     if let Some(cert) = entry.certificate() {
