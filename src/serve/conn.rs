@@ -202,6 +202,8 @@ fn handle(
 ) {
     let fail = |code: &'static str, detail: String| sink(Event::Handshake { peer, code, detail });
     let _ = sock.set_nodelay(true);
+    // A client that stops reading must not hold a thread forever.
+    let _ = sock.set_write_timeout(Some(limits.handshake_timeout));
     let hs_secs = limits.handshake_timeout.as_secs_f64();
     let deadline = Instant::now() + limits.handshake_timeout;
 
@@ -297,6 +299,7 @@ fn handle(
         }
     }
 
+    let _ = sock.set_write_timeout(Some(limits.idle_timeout));
     serve_http(&mut conn, &mut sock, peer, setup, limits, sink, stop, once);
     conn.send_close_notify();
     let _ = conn.write_tls(&mut sock);
