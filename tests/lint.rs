@@ -332,3 +332,55 @@ fn hostile_store_bytes_never_panic() {
         assert_eq!(json["findings"].as_array().unwrap().len(), 1, "{json}");
     }
 }
+
+/// A store made only with `cert create` (a self-signed server certificate
+/// with a SAN, set as the default) is what IHS would serve: no errors.
+#[test]
+fn self_signed_store_from_cert_create_is_clean() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("self.kdb");
+    let run = |args: &[&str]| {
+        Command::cargo_bin("kdbman")
+            .unwrap()
+            .env("PW", "pw-self-signed")
+            .args(args)
+            .assert()
+            .success();
+    };
+    let db_s = db.to_str().unwrap();
+    run(&[
+        "keydb",
+        "create",
+        "--db",
+        db_s,
+        "--pw-env",
+        "PW",
+        "--kdf-floor",
+    ]);
+    run(&[
+        "cert",
+        "create",
+        "--db",
+        db_s,
+        "--pw-env",
+        "PW",
+        "--label",
+        "web",
+        "--dn",
+        "CN=localhost",
+        "--san",
+        "dns:localhost",
+        "--key",
+        "ec:p256",
+        "--default",
+    ]);
+    let out = Command::cargo_bin("kdbman")
+        .unwrap()
+        .env("PW", "pw-self-signed")
+        .args(["lint", "--db", db_s, "--pw-env", "PW", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(codes_of(&json), Vec::<String>::new(), "{json}");
+    assert_eq!(out.status.code(), Some(0));
+}

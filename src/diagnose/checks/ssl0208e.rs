@@ -2,10 +2,12 @@
 //! trusted signer in the store (missing intermediate, untrusted root, bad
 //! signature, an issuer that may not sign, wrong extended key usage).
 //! Validation is `pki::validate`'s, the policy `cert validate` and `serve`
-//! share (webpki path building plus the issuer keyUsage check; a
-//! self-signed certificate validates only when it is also a trusted
-//! signer). Time bounds are left to SSL0219E / SSL0221E and undecodable
-//! certificates to SSL0224E / SSL0210E.
+//! share (webpki path building plus the issuer keyUsage check). A
+//! self-signed certificate in use is its own root, as with a self-signed
+//! certificate made by iKeyman: the server does not need a signer entry for
+//! it (its clients must trust it, which no store check can see), so it is
+//! not a finding here. Time bounds are left to SSL0219E / SSL0221E and
+//! undecodable certificates to SSL0224E / SSL0210E.
 
 use super::Ctx;
 use crate::diagnose::Finding;
@@ -16,7 +18,15 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some((i, e)) = ctx.in_use_entry() else {
         return;
     };
-    if ctx.broken.contains(&i) || e.certificate().is_none() {
+    let Some(cert) = e.certificate() else {
+        return;
+    };
+    if ctx.broken.contains(&i) {
+        return;
+    }
+    let self_signed = e.certificates().len() == 1
+        && crate::pki::cert::cert_info(cert).is_ok_and(|info| info.self_issued);
+    if self_signed {
         return;
     }
     let Err(Error::Chain { problem, .. }) =
