@@ -116,7 +116,21 @@ fn request_json(e: &Entry) -> serde_json::Value {
         for ext in exts {
             if let x509_parser::extensions::ParsedExtension::SubjectAlternativeName(san) = ext {
                 for n in &san.general_names {
-                    sans.push(n.to_string());
+                    use x509_parser::extensions::GeneralName as G;
+                    sans.push(match n {
+                        G::DNSName(d) => format!("dns:{d}"),
+                        G::IPAddress(b) if b.len() == 4 => format!(
+                            "ip:{}",
+                            std::net::Ipv4Addr::from(<[u8; 4]>::try_from(*b).unwrap_or_default())
+                        ),
+                        G::IPAddress(b) if b.len() == 16 => format!(
+                            "ip:{}",
+                            std::net::Ipv6Addr::from(<[u8; 16]>::try_from(*b).unwrap_or_default())
+                        ),
+                        G::RFC822Name(m) => format!("email:{m}"),
+                        G::URI(u) => format!("uri:{u}"),
+                        other => other.to_string(),
+                    });
                 }
             }
         }

@@ -239,7 +239,10 @@ impl CertSpec {
     pub fn request(&self, key: &PrivateKey) -> Result<Vec<u8>> {
         let kp = rcgen_key_pair(key)?;
         let alg = super::cert::key_algorithm_of_pkcs8(key.pkcs8_der());
-        let csr = self.params(&alg)?.serialize_request(&kp).map_err(gen_err)?;
+        let mut params = self.params(&alg)?;
+        // A request has no serial (rcgen refuses one); the CA picks it.
+        params.serial_number = None;
+        let csr = params.serialize_request(&kp).map_err(gen_err)?;
         Ok(csr.der().to_vec())
     }
 }
