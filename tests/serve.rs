@@ -458,6 +458,26 @@ fn client_auth_required_accepts_trusted_and_logs_missing_untrusted_and_expired()
         "served an expired client certificate"
     );
     assert!(server.wait_log("SSL0221E", 10), "log: {}", server.log());
+
+    // Optional: no certificate is fine, a certificate sent is still verified.
+    let optional = Server::start(Some(&db), &["--client-auth", "optional"]);
+    let url = optional.url("localhost", "/?format=json");
+    let page = json_of(&curl(&["--cacert", ca_arg, &url]));
+    assert!(page["client_subject"].is_null(), "{page}");
+    let untrusted = curl(&[
+        "--cacert",
+        ca_arg,
+        "--cert",
+        bad_c.to_str().unwrap(),
+        "--key",
+        bad_k.to_str().unwrap(),
+        &url,
+    ]);
+    assert!(
+        !untrusted.status.success(),
+        "optional auth served an untrusted client"
+    );
+    assert!(optional.wait_log("SSL0208E", 10), "log: {}", optional.log());
 }
 
 /// Runs `kdbman serve` expected to refuse; its exit code and stderr.
