@@ -90,7 +90,7 @@ pub fn split_pem(bytes: &[u8], what: &str) -> Result<PemBundle> {
             .find(&end_marker)
             .ok_or_else(|| bad(what, format!("no END line for the {label} block")))?
             + end_marker.len();
-        let (got_label, der) = pem_rfc7468::decode_vec(block[..end].as_bytes())
+        let (got_label, der) = pem_rfc7468::decode_vec(&block.as_bytes()[..end])
             .map_err(|e| bad(what, format!("bad PEM {label} block: {e}")))?;
         let der = Zeroizing::new(der);
         match got_label {
