@@ -669,3 +669,64 @@ fn extract_pem_and_refuse_overwrite() {
         "an existing target is not overwritten without --force: {e}"
     );
 }
+
+#[test]
+fn debug_output_shows_no_secrets() {
+    // `{:?}` of a store or an entry must not reveal the data key or a
+    // private key (they end up in logs and panic messages).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dbg.kdb");
+    let opts = kdbman::CreateOptions {
+        kdf: kdbman::Kdf::ARGON2_FLOOR,
+        password_expires: None,
+    };
+    let pw = kdbman::Password::new(PW);
+    let mut store = kdbman::Store::create(&path, &pw, &opts).unwrap();
+    let key = keygen::generate(KeyType::Ed25519).unwrap();
+    let cert = CertSpec::new("CN=dbg", 1).self_signed(&key).unwrap();
+    let key_bytes = format!("{:?}", key.pkcs8_der());
+    store
+        .add(kdbman::Entry::personal("dbg", vec![cert], key))
+        .unwrap();
+    let text = format!("{store:?} {:?} {pw:?}", store.entries());
+    assert!(!text.contains(PW), "{text}");
+    assert!(!text.contains(&key_bytes[1..key_bytes.len() - 1]), "{text}");
+    assert!(
+        !text.contains("data_key") && !text.contains("Zeroizing"),
+        "{text}"
+    );
+}
+
+#[test]
+fn keydb_delete_force_only_deletes_stores() {
+    let dir = tempfile::tempdir().unwrap();
+    // A damaged store that no password opens can be deleted with --force.
+    let db = new_store(dir.path(), "broken.kdb", false);
+    let mut b = std::fs::read(&db).unwrap();
+    b[20] ^= 0xff;
+    std::fs::write(&db, &b).unwrap();
+    let d = db.to_str().unwrap();
+    let (c, _, e) = run(&["keydb", "delete", "--db", d, "--pw-env", "KPW"]);
+    assert_eq!(c, 5, "{e}");
+    ok(&["keydb", "delete", "--db", d, "--force"]);
+    assert!(!db.exists());
+    // Something that is not a store is never deleted, even with --force.
+    let pem = dir.path().join("precious.pem");
+    std::fs::write(
+        &pem,
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let (c, _, e) = run(&["keydb", "delete", "--db", pem.to_str().unwrap(), "--force"]);
+    assert_eq!(c, 4, "{e}");
+    assert!(pem.exists());
+    let missing = dir.path().join("missing.kdb");
+    let (c, _, e) = run(&[
+        "keydb",
+        "delete",
+        "--db",
+        missing.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(c, 3, "{e}");
+}
