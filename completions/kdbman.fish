@@ -28,16 +28,20 @@ complete -c kdbman -n "__fish_kdbman_needs_command" -s h -l help -d 'Print help 
 complete -c kdbman -n "__fish_kdbman_needs_command" -s V -l version -d 'Print version'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "keydb" -d 'Create, re-key, stash, inspect and delete key databases'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "cert" -d 'Create, add, list, inspect, rename, extract and delete certificates'
+complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "certreq" -d 'Create, list, inspect, extract and delete certificate requests'
+complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "lint" -d 'Check a store for the conditions behind IHS SSL02xx messages (text, JSON, SARIF)'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "explain" -d 'Explain an IHS message code (SSL0218E) or GSKit return code (408)'
+complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "serve" -d 'Serve HTTPS from a store\'s certificate, logging failed handshakes with their IHS codes'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "generate-docs" -d 'Write the man pages and shell completions (for packagers)'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete help" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete help" -f -a "create" -d 'Create a new, empty key database'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete help" -f -a "changepw" -d 'Change the store password (old stashes become stale)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete help" -f -a "stashpw" -d 'Write the store password to a stash file (STORE.sth), mode 0600'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete help" -f -a "details" -d 'Show format, key derivation, entries, password expiry and stash state'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete help" -f -a "delete" -d 'Delete the store and the stash beside it'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -f -a "create" -d 'Create a new, empty key database'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -f -a "changepw" -d 'Change the store password (old stashes become stale)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -f -a "stashpw" -d 'Write the store password to a stash file (STORE.sth), mode 0600'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -f -a "details" -d 'Show format, key derivation, entries, password expiry and stash state'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -f -a "delete" -d 'Delete the store and the stash beside it'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -f -a "export" -d 'Convert the whole store to one PKCS#12 file: every personal entry with its key and chain, every signer'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l db -d 'The key database file to create' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-env -d 'Read the new store\'s password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the new store\'s password from the first line of PATH' -r -F
@@ -97,23 +101,45 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l force -d 'Delete without proving the password (for a store that no longer opens)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l pw-env -d 'Read the store password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target -d 'The PKCS#12 file to write (mode 0600)' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target-pw-env -d 'Read the output file\'s password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target-pw-file -d 'Read the output file\'s password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target-pw -d 'The output file\'s password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target-pw-stdin -d 'Read the output file\'s password from standard input (after the store password, if that comes from stdin too)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l legacy -d '3DES and an HMAC-SHA1 MAC, for old Java and Windows'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l force -d 'Replace the target if it exists'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a new, empty key database'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "changepw" -d 'Change the store password (old stashes become stale)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "stashpw" -d 'Write the store password to a stash file (STORE.sth), mode 0600'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "details" -d 'Show format, key derivation, entries, password expiry and stash state'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete the store and the stash beside it'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "export" -d 'Convert the whole store to one PKCS#12 file: every personal entry with its key and chain, every signer'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract help" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract help" -f -a "create" -d 'Create a key and a self-signed certificate as a personal entry'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract help" -f -a "add" -d 'Add signer (CA) certificates from a PEM or DER file (one or a bundle)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract help" -f -a "list" -d 'List entries'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract help" -f -a "details" -d 'Show an entry\'s certificate, key and chain'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract help" -f -a "setdefault" -d 'Make a personal entry the default'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract help" -f -a "getdefault" -d 'Print the default personal entry\'s label'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract help" -f -a "rename" -d 'Rename an entry'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract help" -f -a "delete" -d 'Delete an entry'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract help" -f -a "extract" -d 'Write an entry\'s certificate (no key) to a file'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "create" -d 'Create a key and a self-signed certificate as a personal entry'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "add" -d 'Add signer (CA) certificates from a PEM or DER file (one or a bundle)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "list" -d 'List entries'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "details" -d 'Show an entry\'s certificate, key and chain'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "setdefault" -d 'Make a personal entry the default'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "getdefault" -d 'Print the default personal entry\'s label'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "rename" -d 'Rename an entry'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "delete" -d 'Delete an entry'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "extract" -d 'Write an entry\'s certificate (no key) to a file'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "import" -d 'Import keys and certificates from PKCS#12 (.p12/.pfx) or PEM/DER files'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "export" -d 'Export a personal entry (key, chain, friendly name) or a signer to PKCS#12'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "receive" -d 'Turn a pending request into a personal entry with its signed certificate'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "sign" -d 'Sign a certificate request with a CA entry of the store'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "validate" -d 'Build and check the chain of a personal or signer entry to a trusted signer'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l db -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
@@ -225,8 +251,88 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l chain -d 'Include the rest of the chain (PEM only)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l with-key -d 'Also write the private key (unencrypted PKCS#8 PEM, before the certificates; the file is made mode 0600)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l force -d 'Replace the target if it exists'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l pw-env -d 'Read the store password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file -d 'PKCS#12 file, or PEM (certificates and optionally a private key) or DER certificate' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l key -d 'Private key file (PEM or DER: PKCS#8, encrypted PKCS#8, PKCS#1, SEC1) for the certificates in --file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw-env -d 'Read the input file\'s password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw-file -d 'Read the input file\'s password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw -d 'The input file\'s password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l label -l new-label -d 'Label of the imported entry (when the file holds one key, or one certificate)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw-stdin -d 'Read the input file\'s password from standard input (after the store password, if that comes from stdin too)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l default -d 'Make the imported personal entry the default'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw-env -d 'Read the store password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l label -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target -d 'The PKCS#12 file to write (mode 0600)' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw-env -d 'Read the output file\'s password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw-file -d 'Read the output file\'s password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw -d 'The output file\'s password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw-stdin -d 'Read the output file\'s password from standard input (after the store password, if that comes from stdin too)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l legacy -d '3DES and an HMAC-SHA1 MAC, for old Java and Windows (default: AES-256-CBC, PBKDF2, HMAC-SHA256)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l force -d 'Replace the target if it exists'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw-env -d 'Read the store password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l file -d 'The signed certificate, PEM (with its chain, if you have it) or DER' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l default -d 'Make the new personal entry the default'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-env -d 'Read the store password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l label -d 'Label of the CA (a personal entry with a CA certificate)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l file -d 'The PKCS#10 request, PEM or DER' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l target -d 'Where to write the certificate' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l days -d 'Days of validity from now' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l san -d 'Subject alternative names to use instead of the requested ones (repeatable)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l format -d 'Output encoding' -r -f -a "pem\t''
+der\t''"
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l ca -d 'Issue a CA certificate'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l chain -d 'Write the CA\'s chain after the certificate (PEM only)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l force -d 'Replace the target if it exists'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw-env -d 'Read the store password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l label -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l at -d 'Validate at this time instead of now (RFC 3339, e.g. 2030-01-01T00:00:00Z)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l purpose -d 'The use the certificate must allow' -r -f -a "server\t'TLS server (extended key usage serverAuth, if the certificate has one)'
+client\t'TLS client (clientAuth)'
+any\t'Any use: the extended key usage is not checked'"
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l json -d 'Print JSON'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a key and a self-signed certificate as a personal entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add signer (CA) certificates from a PEM or DER file (one or a bundle)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "list" -d 'List entries'
@@ -236,22 +342,152 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Rename an entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "extract" -d 'Write an entry\'s certificate (no key) to a file'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import keys and certificates from PKCS#12 (.p12/.pfx) or PEM/DER files'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export a personal entry (key, chain, friendly name) or a signer to PKCS#12'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "receive" -d 'Turn a pending request into a personal entry with its signed certificate'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "sign" -d 'Sign a certificate request with a CA entry of the store'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Build and check the chain of a personal or signer entry to a trusted signer'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "create" -d 'Create a key and a PKCS#10 request, kept as a request entry'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "list" -d 'List pending requests'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "details" -d 'Show a request\'s subject, names and key'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "extract" -d 'Write a request to a file for the CA'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "delete" -d 'Delete a request and its key'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw-env -d 'Read the store password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l label -d 'Label of the request (and of the personal entry it becomes)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l dn -d 'Subject distinguished name, e.g. "CN=www.example.com,O=Example,C=US"' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l key -d 'Key type: rsa:2048, rsa:3072, rsa:4096, ec:p256, ec:p384, ed25519' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l san -d 'Subject alternative name, dns:NAME or ip:ADDR (repeatable)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l key-usage -d 'Key usages, comma-separated' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l eku -d 'Extended key usages, comma-separated (default: serverAuth,clientAuth)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l target -d 'Also write the request to this file (PEM) for the CA' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l ca -d 'Request a CA certificate'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l force -d 'Replace the target if it exists'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw-env -d 'Read the store password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l json -d 'Print JSON'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw-env -d 'Read the store password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l label -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l json -d 'Print JSON'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw-env -d 'Read the store password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l label -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l target -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l format -d 'Output encoding' -r -f -a "pem\t''
+der\t''"
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l force -d 'Replace the target if it exists'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw-env -d 'Read the store password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l label -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a key and a PKCS#10 request, kept as a request entry'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from help" -f -a "list" -d 'List pending requests'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from help" -f -a "details" -d 'Show a request\'s subject, names and key'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from help" -f -a "extract" -d 'Write a request to a file for the CA'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a request and its key'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l db -d 'The key database to check' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw-env -d 'Read the store password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l label -d 'The label the server is configured with (SSLServerCert); default: the store\'s default' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l at -d 'Evaluate time checks at this instant: 2030-01-31, 2030-01-31T12:00:00Z or @UNIXSECONDS' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l warn-days -d 'Warn about certificates expiring within DAYS days' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l format -d 'Output format' -r -f -a "text\t'Grouped text for people (coloured on a terminal)'
+json\t'JSON (schema kdbman-lint/1)'
+sarif\t'SARIF 2.1.0 for CI code scanning'"
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l fail-on -d 'Lowest severity that makes lint exit 1' -r -f -a "error\t''
+warning\t''
+info\t''"
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l checks -d 'List every catalogue code and how lint treats it (checked, left to serve, not applicable)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand explain" -l list -d 'List every code'
 complete -c kdbman -n "__fish_kdbman_using_subcommand explain" -l json -d 'Print JSON'
 complete -c kdbman -n "__fish_kdbman_using_subcommand explain" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l db -d 'The store to serve from (not needed with --demo)' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw-env -d 'Read the store password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l label -d 'Personal entry to serve (default: the store\'s default entry)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l listen -d 'Address to listen on; port 0 picks a free port' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l sni -d 'Serve entry LABEL to clients asking for HOST by SNI (repeatable)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l client-auth -d 'Client certificates, verified against the store\'s trusted signers' -r -f -a "none\t''
+optional\t''
+required\t''"
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l min-tls -d 'Lowest TLS version accepted' -r -f -a "1.2\t''
+1.3\t''"
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l ciphers -d 'Cipher suites to enable, comma-separated rustls names (e.g. TLS13_AES_128_GCM_SHA256)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l handshake-timeout -d 'Seconds from connect to a finished handshake' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l idle-timeout -d 'Seconds a kept-alive connection may wait for its next request' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l max-connections -d 'Connections served at once (more wait in the listen queue)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l log-format -d 'Log line format' -r -f -a "text\t''
+json\t''"
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l access-log -d 'Also log each answered request'
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l once -d 'Answer one request, then exit'
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l demo -d 'No store: a throwaway CA and localhost certificate made in memory'
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand generate-docs" -l out -d 'Directory that receives man/ and completions/' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand generate-docs" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert explain generate-docs help" -f -a "keydb" -d 'Create, re-key, stash, inspect and delete key databases'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert explain generate-docs help" -f -a "cert" -d 'Create, add, list, inspect, rename, extract and delete certificates'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert explain generate-docs help" -f -a "explain" -d 'Explain an IHS message code (SSL0218E) or GSKit return code (408)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert explain generate-docs help" -f -a "generate-docs" -d 'Write the man pages and shell completions (for packagers)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert explain generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "keydb" -d 'Create, re-key, stash, inspect and delete key databases'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "cert" -d 'Create, add, list, inspect, rename, extract and delete certificates'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "certreq" -d 'Create, list, inspect, extract and delete certificate requests'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "lint" -d 'Check a store for the conditions behind IHS SSL02xx messages (text, JSON, SARIF)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "explain" -d 'Explain an IHS message code (SSL0218E) or GSKit return code (408)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "serve" -d 'Serve HTTPS from a store\'s certificate, logging failed handshakes with their IHS codes'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "generate-docs" -d 'Write the man pages and shell completions (for packagers)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "create" -d 'Create a new, empty key database'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "changepw" -d 'Change the store password (old stashes become stale)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "stashpw" -d 'Write the store password to a stash file (STORE.sth), mode 0600'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "details" -d 'Show format, key derivation, entries, password expiry and stash state'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "delete" -d 'Delete the store and the stash beside it'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "export" -d 'Convert the whole store to one PKCS#12 file: every personal entry with its key and chain, every signer'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "create" -d 'Create a key and a self-signed certificate as a personal entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "add" -d 'Add signer (CA) certificates from a PEM or DER file (one or a bundle)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "list" -d 'List entries'
@@ -261,3 +497,13 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "rename" -d 'Rename an entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "delete" -d 'Delete an entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "extract" -d 'Write an entry\'s certificate (no key) to a file'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "import" -d 'Import keys and certificates from PKCS#12 (.p12/.pfx) or PEM/DER files'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "export" -d 'Export a personal entry (key, chain, friendly name) or a signer to PKCS#12'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "receive" -d 'Turn a pending request into a personal entry with its signed certificate'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "sign" -d 'Sign a certificate request with a CA entry of the store'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "validate" -d 'Build and check the chain of a personal or signer entry to a trusted signer'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from certreq" -f -a "create" -d 'Create a key and a PKCS#10 request, kept as a request entry'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from certreq" -f -a "list" -d 'List pending requests'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from certreq" -f -a "details" -d 'Show a request\'s subject, names and key'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from certreq" -f -a "extract" -d 'Write a request to a file for the CA'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from certreq" -f -a "delete" -d 'Delete a request and its key'
