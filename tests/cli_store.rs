@@ -730,3 +730,44 @@ fn keydb_delete_force_only_deletes_stores() {
     ]);
     assert_eq!(c, 3, "{e}");
 }
+
+#[test]
+fn pw_stdin_reads_one_line_without_waiting_for_more() {
+    // A script that writes the password and keeps stdin open must not hang.
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_store(dir.path(), "stdin.kdb", false);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kdbman"))
+        .args(["cert", "list", "--json", "--pw-stdin", "--db"])
+        .arg(&db)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{PW}").unwrap();
+    stdin.flush().unwrap();
+    // Keep stdin open; give up (and fail) only if kdbman is clearly stuck.
+    let mut status = None;
+    for _ in 0..600 {
+        if let Some(s) = child.try_wait().unwrap() {
+            status = Some(s);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    drop(stdin);
+    if status.is_none() {
+        let _ = child.kill();
+        panic!("kdbman waited for a second line on stdin");
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v, json!({"entries": []}));
+}

@@ -235,3 +235,39 @@ fn a_writer_waits_for_the_lock_holder() {
     have.sort();
     assert_eq!(have, ["holder", "holder-2", "waiter"]);
 }
+
+#[test]
+fn concurrent_creates_one_wins_and_no_store_is_clobbered() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("race.kdb");
+    let children: Vec<(String, Child)> = (0..6)
+        .map(|i| {
+            let pw = format!("password number {i}");
+            let child = Command::new(bin())
+                .args(["keydb", "create", "--kdf-floor", "--pw-env", "KPW", "--db"])
+                .arg(&db)
+                .env("KPW", &pw)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            (pw, child)
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for (pw, child) in children {
+        let out = child.wait_with_output().unwrap();
+        match out.status.code() {
+            Some(0) => winners.push(pw),
+            Some(3) => {
+                let err = String::from_utf8_lossy(&out.stderr);
+                assert!(err.contains("exists already"), "{err}");
+            }
+            other => panic!("{other:?}: {}", String::from_utf8_lossy(&out.stderr)),
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one create succeeds");
+    Store::open(&db, &Password::new(winners[0].as_str()), Access::Read)
+        .expect("the winner's password opens the store");
+}
