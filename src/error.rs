@@ -166,10 +166,7 @@ pub enum Error {
     /// A file to be created exists already.
     AlreadyExists { path: PathBuf },
     /// The file is not a kdbman store.
-    NotAStore {
-        path: PathBuf,
-        found: ForeignFormat,
-    },
+    NotAStore { path: PathBuf, found: ForeignFormat },
     /// The store is of a format version this kdbman cannot read.
     UnsupportedVersion { path: PathBuf, version: u16 },
     /// The store header is damaged.
@@ -397,7 +394,11 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Io { path, action, source } => {
+            Error::Io {
+                path,
+                action,
+                source,
+            } => {
                 write!(f, "cannot {action} {}: {source}", path.display())
             }
             Error::AlreadyExists { path } => write!(f, "{} exists already", path.display()),
@@ -423,7 +424,11 @@ impl fmt::Display for Error {
             Error::DamagedPayload { path, damage } => {
                 write!(f, "{} is damaged (entries): {damage}", path.display())
             }
-            Error::Stash { stash, store, problem } => {
+            Error::Stash {
+                stash,
+                store,
+                problem,
+            } => {
                 let (s, st) = (stash.display(), store.display());
                 match problem {
                     StashProblem::Missing => write!(f, "no stash file at {s} for {st}"),
@@ -448,7 +453,11 @@ impl fmt::Display for Error {
                 }
             }
             Error::LabelNotFound { label } => write!(f, "no entry is labelled `{label}`"),
-            Error::WrongKind { label, found, needed } => {
+            Error::WrongKind {
+                label,
+                found,
+                needed,
+            } => {
                 write!(f, "`{label}` is a {found} entry, not {needed}")
             }
             Error::DuplicateLabel { label, existing } => {
@@ -477,7 +486,11 @@ impl fmt::Display for Error {
                 now,
                 is_default,
             } => {
-                let which = if *is_default { "default certificate" } else { "certificate" };
+                let which = if *is_default {
+                    "default certificate"
+                } else {
+                    "certificate"
+                };
                 if now > not_after {
                     write!(
                         f,

@@ -140,7 +140,9 @@ fn round_trip_list_shows_exactly_what_was_done() {
         ("ec", "ec:p256", "90"),
         ("ed", "ed25519", "400"),
     ] {
-        ok(&[
+        let dn = format!("CN={label}.example.com,O=Example");
+        let san = format!("dns:{label}.example.com");
+        let mut args = vec![
             "cert",
             "create",
             "--db",
@@ -150,18 +152,28 @@ fn round_trip_list_shows_exactly_what_was_done() {
             "--label",
             label,
             "--dn",
-            &format!("CN={label}.example.com,O=Example"),
+            &dn,
             "--key",
             key,
             "--san",
-            &format!("dns:{label}.example.com"),
+            &san,
             "--san",
             "ip:192.0.2.7",
             "--days",
             days,
-        ]);
+        ];
+        // The last one made is made the default.
+        if label == "ed" {
+            args.push("--default");
+        }
+        ok(&args);
     }
     let t1 = now();
+    assert_eq!(
+        ok(&["cert", "getdefault", "--db", d, "--pw-env", "KPW"]).trim(),
+        "ed",
+        "cert create --default"
+    );
 
     // A signer from PEM, made independently of the CLI.
     let ca_key = keygen::generate(KeyType::EcP384).unwrap();

@@ -49,7 +49,12 @@ fn man_pages_and_completions_are_fresh() {
             .iter()
             .filter(|(n, b)| committed.get(*n) != Some(*b))
             .map(|(n, _)| n.clone())
-            .chain(committed.keys().filter(|n| !fresh.contains_key(*n)).cloned())
+            .chain(
+                committed
+                    .keys()
+                    .filter(|n| !fresh.contains_key(*n))
+                    .cloned(),
+            )
             .collect();
         assert!(
             stale.is_empty(),
@@ -58,6 +63,9 @@ fn man_pages_and_completions_are_fresh() {
     }
     // The format specifications are hand-written and must exist.
     for page in ["kdbman-kdb.5", "kdbman-stash.5"] {
-        assert!(root.join("man").join(page).is_file(), "man/{page} is missing");
+        assert!(
+            root.join("man").join(page).is_file(),
+            "man/{page} is missing"
+        );
     }
 }

@@ -18,7 +18,9 @@ fn small_store(dir: &Path) -> (std::path::PathBuf, Password) {
     let mut store = Store::create(&path, &pw, &opts).unwrap();
     let key = keygen::generate(KeyType::EcP256).unwrap();
     let cert = CertSpec::new("CN=sweep", 30).self_signed(&key).unwrap();
-    store.add(Entry::personal("sweep", vec![cert], key)).unwrap();
+    store
+        .add(Entry::personal("sweep", vec![cert], key))
+        .unwrap();
     store.save().unwrap();
     (path, pw)
 }
@@ -172,9 +174,18 @@ fn foreign_files_are_named() {
     let probe = dir.path().join("x.kdb");
     let pw = Password::new("x");
     let cases: &[(&[u8], kdbman::ForeignFormat)] = &[
-        (b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", kdbman::ForeignFormat::Pem),
-        (&[0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2, 0, 0], kdbman::ForeignFormat::Jks),
-        (&[0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30, 0x00], kdbman::ForeignFormat::Pkcs12),
+        (
+            b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+            kdbman::ForeignFormat::Pem,
+        ),
+        (
+            &[0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2, 0, 0],
+            kdbman::ForeignFormat::Jks,
+        ),
+        (
+            &[0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30, 0x00],
+            kdbman::ForeignFormat::Pkcs12,
+        ),
     ];
     for (bytes, want) in cases {
         match classify(&probe, bytes, &pw) {
@@ -216,7 +227,11 @@ fn round_trip_keeps_entries_and_refuses_duplicates() {
     assert!(matches!(err, Error::DuplicateLabel { ref existing, .. } if existing == "sweep"));
     // Same key under another label: refused, naming the holder.
     let err = store
-        .add(Entry::personal("copy", e.certificates().to_vec(), e.private_key().unwrap().clone()))
+        .add(Entry::personal(
+            "copy",
+            e.certificates().to_vec(),
+            e.private_key().unwrap().clone(),
+        ))
         .unwrap_err();
     assert!(matches!(err, Error::DuplicateKey { ref existing, .. } if existing == "sweep"));
     store.add(Entry::signer("ca", cert)).unwrap();
@@ -226,14 +241,23 @@ fn round_trip_keeps_entries_and_refuses_duplicates() {
     let store = Store::open(&path, &pw, Access::Read).unwrap();
     assert_eq!(store.entries().len(), 2);
     assert_eq!(store.default_entry().unwrap().label(), "sweep");
-    assert_eq!(store.get("sweep").unwrap(), &e.clone().with_default_flag(true));
+    assert_eq!(
+        store.get("sweep").unwrap(),
+        &e.clone().with_default_flag(true)
+    );
     // The library can still represent duplicates written elsewhere.
     let mut store = Store::open(&path, &pw, Access::Update).unwrap();
     store.add_unchecked(e.clone().with_default_flag(false));
     store.save().unwrap();
     let store = Store::open(&path, &pw, Access::Read).unwrap();
-    assert_eq!(kdbman::store::duplicate_labels(store.entries()), vec![vec![0, 2]]);
-    assert_eq!(kdbman::store::duplicate_keys(store.entries()), vec![vec![0, 2]]);
+    assert_eq!(
+        kdbman::store::duplicate_labels(store.entries()),
+        vec![vec![0, 2]]
+    );
+    assert_eq!(
+        kdbman::store::duplicate_keys(store.entries()),
+        vec![vec![0, 2]]
+    );
 }
 
 #[test]

@@ -47,7 +47,8 @@ pub fn generate(out: &Path) -> Result<()> {
     cmd.build();
     render_man(&cmd, "kdbman", &man)?;
     for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
-        clap_complete::generate_to(shell, &mut cmd, "kdbman", &comp).map_err(|e| io_err(&comp, e))?;
+        clap_complete::generate_to(shell, &mut cmd, "kdbman", &comp)
+            .map_err(|e| io_err(&comp, e))?;
     }
     Ok(())
 }

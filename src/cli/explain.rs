@@ -46,11 +46,22 @@ pub fn code_json(c: &Code) -> Value {
 pub fn run(args: ExplainArgs) -> Result<u8> {
     if args.list {
         if args.json {
-            output::json(&json!({"codes": catalogue::CODES.iter().map(code_json).collect::<Vec<_>>()}));
+            output::json(
+                &json!({"codes": catalogue::CODES.iter().map(code_json).collect::<Vec<_>>()}),
+            );
         } else {
             for c in catalogue::CODES {
-                let gsk = c.gsk.map(|g| format!(" [GSK {} {}]", g.code, g.name)).unwrap_or_default();
-                output::line(format!("{}  {:<14} {}{}", c.id, scope_str(c.scope), c.title, gsk));
+                let gsk = c
+                    .gsk
+                    .map(|g| format!(" [GSK {} {}]", g.code, g.name))
+                    .unwrap_or_default();
+                output::line(format!(
+                    "{}  {:<14} {}{}",
+                    c.id,
+                    scope_str(c.scope),
+                    c.title,
+                    gsk
+                ));
             }
         }
         return Ok(exit::OK);
@@ -75,6 +86,10 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
         }
     }
     output::line(format!("\nHow to fix it\n  {}", c.fix));
-    output::line(format!("\nIn kdbman ({})\n  {}", scope_str(c.scope), c.kdbman));
+    output::line(format!(
+        "\nIn kdbman ({})\n  {}",
+        scope_str(c.scope),
+        c.kdbman
+    ));
     Ok(exit::OK)
 }

@@ -7,9 +7,9 @@ use kdbman::stash::{self, Permissions};
 use kdbman::{Access, CreateOptions, EntryKind, Error, Kdf, Result, Stash, StashProblem, Store};
 use serde_json::json;
 
+use super::exit;
 use super::output;
 use super::password::{CurrentPwArgs, NewPwArgs, NewStorePwArgs, PwArgs};
-use super::exit;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum KdfChoice {
@@ -136,7 +136,12 @@ pub fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn write_stash(db: &Path, at: Option<PathBuf>, store: &Store, pw: &kdbman::Password) -> Result<PathBuf> {
+fn write_stash(
+    db: &Path,
+    at: Option<PathBuf>,
+    store: &Store,
+    pw: &kdbman::Password,
+) -> Result<PathBuf> {
     let path = at.unwrap_or_else(|| stash::default_path(db));
     Stash::for_store(&path, store, pw).write()?;
     Ok(path)
@@ -204,7 +209,11 @@ pub fn run(action: KeydbAction) -> Result<u8> {
             let pw: PwArgs = pw.into();
             let (store, opened) = pw.open(&db, Access::Read)?;
             let p = write_stash(&db, stash_file, &store, opened.password())?;
-            output::line(format!("stashed the password of {} in {}", db.display(), p.display()));
+            output::line(format!(
+                "stashed the password of {} in {}",
+                db.display(),
+                p.display()
+            ));
             Ok(exit::OK)
         }
         KeydbAction::Details { db, pw, json } => details(&db, &pw, json),
@@ -319,13 +328,19 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
             "findings": findings,
         }));
     } else {
-        output::line(format!("store:     {} (kdbman format 1, {size} bytes)", db.display()));
+        output::line(format!(
+            "store:     {} (kdbman format 1, {size} bytes)",
+            db.display()
+        ));
         output::line(format!("kdf:       {}", store.kdf()));
         output::line(format!(
             "entries:   {} ({personal} personal, {signer} signer, {request} request)",
             store.entries().len()
         ));
-        output::line(format!("default:   {}", default.as_deref().unwrap_or("(none)")));
+        output::line(format!(
+            "default:   {}",
+            default.as_deref().unwrap_or("(none)")
+        ));
         let pwline = match expires {
             None => "never expires".to_string(),
             Some(t) if expired => format!(
@@ -346,7 +361,9 @@ fn kdf_json(k: Kdf) -> serde_json::Value {
             memory_kib,
             iterations,
             parallelism,
-        } => json!({"name": "argon2id", "memory_kib": memory_kib, "iterations": iterations, "parallelism": parallelism}),
+        } => {
+            json!({"name": "argon2id", "memory_kib": memory_kib, "iterations": iterations, "parallelism": parallelism})
+        }
         Kdf::Pbkdf2Sha256 { iterations } => {
             json!({"name": "pbkdf2-hmac-sha256", "iterations": iterations})
         }
@@ -383,7 +400,11 @@ fn export(
         .collect();
     let skipped = store.entries().len() - keys.len() - signers.len();
     let password = target_pw.resolve()?;
-    let profile = if legacy { Profile::Legacy } else { Profile::Modern };
+    let profile = if legacy {
+        Profile::Legacy
+    } else {
+        Profile::Modern
+    };
     let bytes = pkcs12::write(&keys, &signers, &password, profile)?;
     super::cert::write_secret(target, &bytes, force)?;
     output::line(format!(

@@ -135,7 +135,9 @@ fn read_plain(src: Plain<'_>, what: &str) -> Result<Password> {
         Plain::Env(var) => match std::env::var(var) {
             Ok(v) => Ok(Password::new(v)),
             Err(_) => Err(Error::Usage {
-                detail: format!("environment variable {var} (for the {what}) is not set or not UTF-8"),
+                detail: format!(
+                    "environment variable {var} (for the {what}) is not set or not UTF-8"
+                ),
             }),
         },
         Plain::File(path) => {
@@ -222,7 +224,12 @@ impl NewStorePwArgs {
 
 impl NewPwArgs {
     pub fn resolve(&self) -> Result<Password> {
-        match one_of(&self.new_pw_env, &self.new_pw_file, self.new_pw_stdin, &self.new_pw)? {
+        match one_of(
+            &self.new_pw_env,
+            &self.new_pw_file,
+            self.new_pw_stdin,
+            &self.new_pw,
+        )? {
             Some(src) => read_plain(src, "new password"),
             None => {
                 let a = prompt("New password: ")?;
@@ -302,7 +309,10 @@ impl PwArgs {
 /// every command says so: servers refuse such a store (SSL0219E).
 fn warn_if_expired(store: &Store) {
     let now = crate::cli::keydb::now();
-    if let Some(t) = store.password_expires().filter(|_| store.password_expired_at(now)) {
+    if let Some(t) = store
+        .password_expires()
+        .filter(|_| store.password_expired_at(now))
+    {
         crate::cli::warn(&format!(
             "the password of {} expired on {} [SSL0219E]; change it with `kdbman keydb changepw --db {}`",
             store.path().display(),
@@ -332,7 +342,12 @@ pub struct FilePwArgs {
 impl FilePwArgs {
     /// The password if one was given; `None` means try without one first.
     pub fn given(&self) -> Result<Option<Password>> {
-        match one_of(&self.file_pw_env, &self.file_pw_file, self.file_pw_stdin, &self.file_pw)? {
+        match one_of(
+            &self.file_pw_env,
+            &self.file_pw_file,
+            self.file_pw_stdin,
+            &self.file_pw,
+        )? {
             Some(src) => read_plain(src, "input file password").map(Some),
             None => Ok(None),
         }
@@ -367,7 +382,12 @@ impl TargetPwArgs {
     /// The password; an interactive prompt asks twice. It may be empty
     /// only when given explicitly (some tools need password-less files).
     pub fn resolve(&self) -> Result<Password> {
-        match one_of(&self.target_pw_env, &self.target_pw_file, self.target_pw_stdin, &self.target_pw)? {
+        match one_of(
+            &self.target_pw_env,
+            &self.target_pw_file,
+            self.target_pw_stdin,
+            &self.target_pw,
+        )? {
             Some(src) => read_plain(src, "output file password"),
             None => {
                 let a = prompt("Password for the exported file: ")?;

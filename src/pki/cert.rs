@@ -8,7 +8,9 @@ use x509_parser::prelude::*;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum KeyAlgorithm {
-    Rsa { bits: usize },
+    Rsa {
+        bits: usize,
+    },
     EcP256,
     EcP384,
     EcP521,
@@ -43,7 +45,11 @@ const OID_P256: &str = "1.2.840.10045.3.1.7";
 const OID_P384: &str = "1.3.132.0.34";
 const OID_P521: &str = "1.3.132.0.35";
 
-fn classify(alg_oid: &str, curve_oid: Option<String>, rsa_bits: impl FnOnce() -> usize) -> KeyAlgorithm {
+fn classify(
+    alg_oid: &str,
+    curve_oid: Option<String>,
+    rsa_bits: impl FnOnce() -> usize,
+) -> KeyAlgorithm {
     match alg_oid {
         OID_RSA => KeyAlgorithm::Rsa { bits: rsa_bits() },
         OID_ED25519 => KeyAlgorithm::Ed25519,
@@ -66,12 +72,14 @@ pub fn key_algorithm_of_spki(spki: &SubjectPublicKeyInfo<'_>) -> KeyAlgorithm {
         .as_ref()
         .and_then(|p| p.as_oid().ok())
         .map(|o| o.to_id_string());
-    classify(&spki.algorithm.algorithm.to_id_string(), curve, || {
-        match spki.parsed() {
+    classify(
+        &spki.algorithm.algorithm.to_id_string(),
+        curve,
+        || match spki.parsed() {
             Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => rsa.key_size(),
             _ => 0,
-        }
-    })
+        },
+    )
 }
 
 /// The algorithm of a PKCS#8 private key.
@@ -123,8 +131,14 @@ pub fn cert_info(der: &[u8]) -> Result<CertInfo, String> {
             match name {
                 GeneralName::DNSName(d) => sans.push(format!("dns:{d}")),
                 GeneralName::IPAddress(ip) => sans.push(match ip.len() {
-                    4 => format!("ip:{}", std::net::Ipv4Addr::from(<[u8; 4]>::try_from(*ip).unwrap_or_default())),
-                    16 => format!("ip:{}", std::net::Ipv6Addr::from(<[u8; 16]>::try_from(*ip).unwrap_or_default())),
+                    4 => format!(
+                        "ip:{}",
+                        std::net::Ipv4Addr::from(<[u8; 4]>::try_from(*ip).unwrap_or_default())
+                    ),
+                    16 => format!(
+                        "ip:{}",
+                        std::net::Ipv6Addr::from(<[u8; 16]>::try_from(*ip).unwrap_or_default())
+                    ),
                     _ => "ip:?".into(),
                 }),
                 GeneralName::RFC822Name(m) => sans.push(format!("email:{m}")),
@@ -207,12 +221,16 @@ pub fn signature_name(oid: &str) -> Option<&'static str> {
 pub fn rfc3339(unix: i64) -> String {
     ::time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
-        .and_then(|t| t.format(&::time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&::time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_else(|| unix.to_string())
 }
 
 /// The subject of a PKCS#10 request, if it parses.
 pub fn csr_subject(der: &[u8]) -> Option<String> {
-    let (_, csr) = x509_parser::certification_request::X509CertificationRequest::from_der(der).ok()?;
+    let (_, csr) =
+        x509_parser::certification_request::X509CertificationRequest::from_der(der).ok()?;
     Some(csr.certification_request_info.subject.to_string())
 }

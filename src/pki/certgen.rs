@@ -135,13 +135,14 @@ impl CertSpec {
             .sans
             .iter()
             .map(|s| match s {
-                SubjectAltName::Dns(d) => d
-                    .clone()
-                    .try_into()
-                    .map(SanType::DnsName)
-                    .map_err(|_| Error::Usage {
-                        detail: format!("`{d}` is not a valid DNS name"),
-                    }),
+                SubjectAltName::Dns(d) => {
+                    d.clone()
+                        .try_into()
+                        .map(SanType::DnsName)
+                        .map_err(|_| Error::Usage {
+                            detail: format!("`{d}` is not a valid DNS name"),
+                        })
+                }
                 SubjectAltName::Ip(ip) => Ok(SanType::IpAddress(*ip)),
             })
             .collect::<Result<_>>()?;
@@ -225,13 +226,17 @@ impl CertSpec {
         issuer_key: &PrivateKey,
     ) -> Result<Vec<u8>> {
         let ikp = rcgen_key_pair(issuer_key)?;
-        let issuer = rcgen::Issuer::from_ca_cert_der(&issuer_cert.to_vec().into(), ikp)
-            .map_err(gen_err)?;
-        let spki = rcgen::SubjectPublicKeyInfo::from_der(subject_public_key_der).map_err(gen_err)?;
+        let issuer =
+            rcgen::Issuer::from_ca_cert_der(&issuer_cert.to_vec().into(), ikp).map_err(gen_err)?;
+        let spki =
+            rcgen::SubjectPublicKeyInfo::from_der(subject_public_key_der).map_err(gen_err)?;
         let alg = x509_parser::x509::SubjectPublicKeyInfo::from_der(subject_public_key_der)
             .map(|(_, s)| super::cert::key_algorithm_of_spki(&s))
             .map_err(|e| Error::input("subject public key", e))?;
-        let cert = self.params(&alg)?.signed_by(&spki, &issuer).map_err(gen_err)?;
+        let cert = self
+            .params(&alg)?
+            .signed_by(&spki, &issuer)
+            .map_err(gen_err)?;
         Ok(cert.der().to_vec())
     }
 
@@ -303,8 +308,14 @@ pub fn parse_dn(dn: &str) -> Result<DistinguishedName> {
                 }
                 DnType::CountryName
             }
-            "E" | "EMAIL" | "EMAILADDRESS" => DnType::CustomDnType(vec![1, 2, 840, 113549, 1, 9, 1]),
-            other => return Err(bad(format!("unknown attribute `{other}` (use CN, O, OU, L, ST, C, E)"))),
+            "E" | "EMAIL" | "EMAILADDRESS" => {
+                DnType::CustomDnType(vec![1, 2, 840, 113549, 1, 9, 1])
+            }
+            other => {
+                return Err(bad(format!(
+                    "unknown attribute `{other}` (use CN, O, OU, L, ST, C, E)"
+                )));
+            }
         };
         out.push(ty, v);
         any = true;

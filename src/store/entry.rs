@@ -232,11 +232,7 @@ pub(crate) fn encode(entries: &[Entry]) -> Result<Zeroizing<Vec<u8>>, der::Error
                 .as_ref()
                 .map(|k| OctetStringRef::new(k.pkcs8_der()))
                 .transpose()?,
-            request: e
-                .request
-                .as_deref()
-                .map(OctetStringRef::new)
-                .transpose()?,
+            request: e.request.as_deref().map(OctetStringRef::new).transpose()?,
         });
     }
     let payload = PayloadRecord {
@@ -265,7 +261,11 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<Entry>, String> {
             is_default: r.is_default,
             trusted: r.trusted,
             created: r.created,
-            certificates: r.certificates.iter().map(|c| c.as_bytes().to_vec()).collect(),
+            certificates: r
+                .certificates
+                .iter()
+                .map(|c| c.as_bytes().to_vec())
+                .collect(),
             private_key: r
                 .private_key
                 .map(|k| PrivateKey::from_pkcs8_der(k.as_bytes().to_vec())),

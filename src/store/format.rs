@@ -285,9 +285,8 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Parsed<'a>> {
             version,
         });
     }
-    let header = parse_body(&bytes[PREFIX_LEN..sum_at]).map_err(|field| {
-        damaged(Damage::HeaderField { field })
-    })?;
+    let header = parse_body(&bytes[PREFIX_LEN..sum_at])
+        .map_err(|field| damaged(Damage::HeaderField { field }))?;
     if let Err(limit) = header.kdf.check() {
         return Err(Error::KdfCostRefused {
             path: path.to_path_buf(),
@@ -343,24 +342,34 @@ fn parse_body(mut body: &[u8]) -> std::result::Result<Header, &'static str> {
         body = &body[3 + len..];
         match t {
             REC_KDF => {
-                if kdf.is_some() { return Err("KDF (repeated)"); }
+                if kdf.is_some() {
+                    return Err("KDF (repeated)");
+                }
                 kdf = Some(parse_kdf(v)?);
             }
             REC_STORE_ID => {
-                if store_id.is_some() { return Err("store id (repeated)"); }
+                if store_id.is_some() {
+                    return Err("store id (repeated)");
+                }
                 store_id = Some(<[u8; 16]>::try_from(v).map_err(|_| "store id")?);
             }
             REC_EPOCH => {
-                if epoch.is_some() { return Err("password epoch (repeated)"); }
+                if epoch.is_some() {
+                    return Err("password epoch (repeated)");
+                }
                 epoch = Some(<[u8; 16]>::try_from(v).map_err(|_| "password epoch")?);
             }
             REC_PASSWORD_EXPIRES => {
-                if expires.is_some() { return Err("password expiry (repeated)"); }
+                if expires.is_some() {
+                    return Err("password expiry (repeated)");
+                }
                 let b = <[u8; 8]>::try_from(v).map_err(|_| "password expiry")?;
                 expires = Some(i64::from_be_bytes(b));
             }
             REC_WRAPPED_KEY => {
-                if wrapped.is_some() { return Err("wrapped key (repeated)"); }
+                if wrapped.is_some() {
+                    return Err("wrapped key (repeated)");
+                }
                 if v.len() != 61 || v[0] != AEAD_AES_256_GCM {
                     return Err("wrapped key");
                 }
@@ -369,7 +378,9 @@ fn parse_body(mut body: &[u8]) -> std::result::Result<Header, &'static str> {
                 wrapped = Some(w);
             }
             REC_PAYLOAD => {
-                if payload.is_some() { return Err("payload (repeated)"); }
+                if payload.is_some() {
+                    return Err("payload (repeated)");
+                }
                 if v.len() != 21 || v[0] != AEAD_AES_256_GCM {
                     return Err("payload");
                 }
@@ -442,7 +453,11 @@ pub fn wrap_key(header: &mut Header, kek: &[u8; 32], data_key: &[u8; 32]) {
     let mut buf = Zeroizing::new(data_key.to_vec());
     let aad = header.wrap_aad();
     aead_key(kek)
-        .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(&aad), &mut *buf)
+        .seal_in_place_append_tag(
+            Nonce::assume_unique_for_key(nonce),
+            Aad::from(&aad),
+            &mut *buf,
+        )
         .expect("sealing a 32-byte key cannot fail");
     header.wrapped_key[..12].copy_from_slice(&nonce);
     header.wrapped_key[12..].copy_from_slice(&buf);
@@ -455,7 +470,11 @@ pub fn unwrap_key(header: &Header, kek: &[u8; 32]) -> Option<Zeroizing<[u8; 32]>
     let mut buf = Zeroizing::new(header.wrapped_key[12..].to_vec());
     let aad = header.wrap_aad();
     let plain = aead_key(kek)
-        .open_in_place(Nonce::assume_unique_for_key(nonce), Aad::from(&aad), &mut buf[..])
+        .open_in_place(
+            Nonce::assume_unique_for_key(nonce),
+            Aad::from(&aad),
+            &mut buf[..],
+        )
         .ok()?;
     let mut key = Zeroizing::new([0u8; 32]);
     key.copy_from_slice(plain);

@@ -138,15 +138,21 @@ impl Kdf {
                 if let Ok(params) =
                     argon2::Params::new(memory_kib, iterations, parallelism, Some(32))
                 {
-                    let a =
-                        argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
-                    if a.hash_password_into(password.as_bytes(), salt, &mut out[..]).is_err() {
+                    let a = argon2::Argon2::new(
+                        argon2::Algorithm::Argon2id,
+                        argon2::Version::V0x13,
+                        params,
+                    );
+                    if a.hash_password_into(password.as_bytes(), salt, &mut out[..])
+                        .is_err()
+                    {
                         out.fill(0);
                     }
                 }
             }
             Kdf::Pbkdf2Sha256 { iterations } => {
-                let n = std::num::NonZeroU32::new(iterations.max(1)).unwrap_or(std::num::NonZeroU32::MIN);
+                let n = std::num::NonZeroU32::new(iterations.max(1))
+                    .unwrap_or(std::num::NonZeroU32::MIN);
                 ring::pbkdf2::derive(
                     ring::pbkdf2::PBKDF2_HMAC_SHA256,
                     n,
