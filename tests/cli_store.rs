@@ -360,6 +360,57 @@ fn labels_are_unique_case_insensitively() {
 }
 
 #[test]
+fn the_same_certificate_twice_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_store(dir.path(), "dupkey.kdb", false);
+    let d = db.to_str().unwrap();
+    ok(&[
+        "cert", "create", "--db", d, "--pw-env", "KPW", "--label", "a", "--dn", "CN=a", "--key",
+        "ec:p256",
+    ]);
+    let der = extract_der(&db, "a", dir.path());
+    let f = dir.path().join("a.der");
+    std::fs::write(&f, &der).unwrap();
+    let (code, _, err) = run(&[
+        "cert",
+        "add",
+        "--db",
+        d,
+        "--pw-env",
+        "KPW",
+        "--label",
+        "copy",
+        "--file",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 8, "{err}");
+    assert!(err.contains("SSL0216E") && err.contains("`a`"), "{err}");
+    // A bundle whose second certificate is a duplicate adds nothing at all.
+    let other = CertSpec::new("CN=other CA", 30)
+        .self_signed(&keygen::generate(KeyType::EcP256).unwrap())
+        .unwrap();
+    let bundle = dir.path().join("bundle.pem");
+    let text = kdbman::pki::pem_encode("CERTIFICATE", &other)
+        + &kdbman::pki::pem_encode("CERTIFICATE", &der);
+    std::fs::write(&bundle, text).unwrap();
+    let (code, _, err) = run(&[
+        "cert",
+        "add",
+        "--db",
+        d,
+        "--pw-env",
+        "KPW",
+        "--label",
+        "ca",
+        "--file",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 8, "{err}");
+    let list = list_json(&db, &["--pw-env", "KPW"]);
+    assert_eq!(list["entries"].as_array().unwrap().len(), 1, "{list}");
+}
+
+#[test]
 fn password_sources() {
     let dir = tempfile::tempdir().unwrap();
     let db = new_store(dir.path(), "pw.kdb", false);
