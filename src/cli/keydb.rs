@@ -255,15 +255,17 @@ pub fn run(action: KeydbAction) -> Result<u8> {
     }
 }
 
-/// The state of the stash beside a store, for `details`. The store is open,
+/// The state of the stash (the one named by `--stash`, else the one beside
+/// the store), for `details`. The store is open,
 /// so its password is known: a stash whose password differs is "rejected"
 /// without running the KDF again.
 fn stash_state(
     db: &Path,
+    named: Option<&Path>,
     store: &Store,
     password: &kdbman::Password,
 ) -> (PathBuf, &'static str, Option<String>) {
-    let path = stash::default_path(db);
+    let path = named.map_or_else(|| stash::default_path(db), Path::to_path_buf);
     if !path.exists() {
         return (path, "absent", None);
     }
@@ -301,7 +303,8 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
     );
     let expires = store.password_expires();
     let expired = store.password_expired_at(now());
-    let (stash_path, stash, stash_detail) = stash_state(db, &store, opened.password());
+    let (stash_path, stash, stash_detail) =
+        stash_state(db, pw.stash_path.as_deref(), &store, opened.password());
     let default = store.default_entry().map(|e| e.label().to_string());
     let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
     if as_json {
