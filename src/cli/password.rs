@@ -176,6 +176,18 @@ fn prompt(text: &str) -> Result<Password> {
         })
 }
 
+/// Asks for a new password twice, at a terminal.
+fn prompt_new(first: &str, again: &str) -> Result<Password> {
+    let a = prompt(first)?;
+    let b = prompt(again)?;
+    if a.as_bytes() != b.as_bytes() {
+        return Err(Error::Usage {
+            detail: "the two passwords differ".into(),
+        });
+    }
+    Ok(a)
+}
+
 fn one_of<'a>(
     env: &'a Option<String>,
     file: &'a Option<PathBuf>,
@@ -208,16 +220,7 @@ impl NewStorePwArgs {
     pub fn resolve(&self) -> Result<Password> {
         match one_of(&self.pw_env, &self.pw_file, self.pw_stdin, &self.pw)? {
             Some(src) => read_plain(src, "store password"),
-            None => {
-                let a = prompt("New store password: ")?;
-                let b = prompt("Repeat the password: ")?;
-                if a.as_bytes() != b.as_bytes() {
-                    return Err(Error::Usage {
-                        detail: "the two passwords differ".into(),
-                    });
-                }
-                Ok(a)
-            }
+            None => prompt_new("New store password: ", "Repeat the password: "),
         }
     }
 }
@@ -231,16 +234,7 @@ impl NewPwArgs {
             &self.new_pw,
         )? {
             Some(src) => read_plain(src, "new password"),
-            None => {
-                let a = prompt("New password: ")?;
-                let b = prompt("Repeat the new password: ")?;
-                if a.as_bytes() != b.as_bytes() {
-                    return Err(Error::Usage {
-                        detail: "the two passwords differ".into(),
-                    });
-                }
-                Ok(a)
-            }
+            None => prompt_new("New password: ", "Repeat the new password: "),
         }
     }
 }
@@ -389,16 +383,7 @@ impl TargetPwArgs {
             &self.target_pw,
         )? {
             Some(src) => read_plain(src, "output file password"),
-            None => {
-                let a = prompt("Password for the exported file: ")?;
-                let b = prompt("Repeat the password: ")?;
-                if a.as_bytes() != b.as_bytes() {
-                    return Err(Error::Usage {
-                        detail: "the two passwords differ".into(),
-                    });
-                }
-                Ok(a)
-            }
+            None => prompt_new("Password for the exported file: ", "Repeat the password: "),
         }
     }
 }

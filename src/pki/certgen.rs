@@ -131,21 +131,7 @@ impl CertSpec {
     fn params(&self, key: &super::KeyAlgorithm) -> Result<CertificateParams> {
         let mut p = CertificateParams::default();
         p.distinguished_name = parse_dn(&self.dn)?;
-        p.subject_alt_names = self
-            .sans
-            .iter()
-            .map(|s| match s {
-                SubjectAltName::Dns(d) => {
-                    d.clone()
-                        .try_into()
-                        .map(SanType::DnsName)
-                        .map_err(|_| Error::Usage {
-                            detail: format!("`{d}` is not a valid DNS name"),
-                        })
-                }
-                SubjectAltName::Ip(ip) => Ok(SanType::IpAddress(*ip)),
-            })
-            .collect::<Result<_>>()?;
+        p.subject_alt_names = rcgen_sans(&self.sans)?;
         p.not_before = time_of(self.not_before)?;
         p.not_after = time_of(self.not_after)?;
         if self.not_after <= self.not_before {
@@ -153,10 +139,7 @@ impl CertSpec {
                 detail: "the validity period ends before it starts".into(),
             });
         }
-        let mut serial: [u8; 16] = crate::store::format::random();
-        serial[0] &= 0x7f;
-        serial[0] |= 0x01;
-        p.serial_number = Some(SerialNumber::from_slice(&serial));
+        p.serial_number = Some(random_serial());
         p.is_ca = if self.is_ca {
             IsCa::Ca(BasicConstraints::Unconstrained)
         } else {
@@ -250,6 +233,32 @@ impl CertSpec {
         let csr = params.serialize_request(&kp).map_err(gen_err)?;
         Ok(csr.der().to_vec())
     }
+}
+
+/// SANs in rcgen's form.
+pub(crate) fn rcgen_sans(sans: &[SubjectAltName]) -> Result<Vec<SanType>> {
+    sans.iter()
+        .map(|s| match s {
+            SubjectAltName::Dns(d) => {
+                d.clone()
+                    .try_into()
+                    .map(SanType::DnsName)
+                    .map_err(|_| Error::Usage {
+                        detail: format!("`{d}` is not a valid DNS name"),
+                    })
+            }
+            SubjectAltName::Ip(ip) => Ok(SanType::IpAddress(*ip)),
+        })
+        .collect()
+}
+
+/// A random positive 128-bit serial (rcgen's default derives it from the
+/// key, so two certificates for one key would share a serial).
+pub(crate) fn random_serial() -> SerialNumber {
+    let mut serial: [u8; 16] = crate::store::format::random();
+    serial[0] &= 0x7f;
+    serial[0] |= 0x01;
+    SerialNumber::from_slice(&serial)
 }
 
 fn gen_err(e: rcgen::Error) -> Error {

@@ -7,7 +7,7 @@
 
 use rcgen::{
     BasicConstraints, CertificateSigningRequestParams, ExtendedKeyUsagePurpose, IsCa,
-    KeyUsagePurpose, SanType, SerialNumber,
+    KeyUsagePurpose,
 };
 
 use super::SubjectAltName;
@@ -95,26 +95,9 @@ pub fn sign_request(
         .map_err(|_| bad("start time out of range"))?;
     p.not_after = time::OffsetDateTime::from_unix_timestamp(opts.not_after)
         .map_err(|_| bad("end time out of range"))?;
-    let mut serial = [0u8; 16];
-    getrandom::fill(&mut serial).map_err(|e| Error::input("random serial", e))?;
-    serial[0] &= 0x7f;
-    serial[0] |= 0x01;
-    p.serial_number = Some(SerialNumber::from_slice(&serial));
+    p.serial_number = Some(super::certgen::random_serial());
     if let Some(sans) = &opts.sans {
-        p.subject_alt_names = sans
-            .iter()
-            .map(|s| match s {
-                SubjectAltName::Dns(d) => {
-                    d.clone()
-                        .try_into()
-                        .map(SanType::DnsName)
-                        .map_err(|_| Error::Usage {
-                            detail: format!("`{d}` is not a valid DNS name"),
-                        })
-                }
-                SubjectAltName::Ip(ip) => Ok(SanType::IpAddress(*ip)),
-            })
-            .collect::<Result<_>>()?;
+        p.subject_alt_names = super::certgen::rcgen_sans(sans)?;
     }
     if opts.is_ca {
         p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
