@@ -51,6 +51,10 @@ pub enum Damage {
     HeaderChecksum,
     /// A header field is missing, repeated or out of range.
     HeaderField { field: &'static str },
+    /// The password is right but the header fields it seals (KDF, ids,
+    /// expiry, wrapped key) were altered: edited, or damaged before the
+    /// checksum was written.
+    SealedFields,
     /// The payload failed authentication although the password is right.
     PayloadAuthentication,
     /// The payload decrypted but its DER encoding is invalid.
@@ -72,6 +76,9 @@ impl fmt::Display for Damage {
             Damage::Magic => f.write_str("its identifying bytes are damaged"),
             Damage::HeaderChecksum => f.write_str("the header checksum does not match"),
             Damage::HeaderField { field } => write!(f, "header field {field} is invalid"),
+            Damage::SealedFields => f.write_str(
+                "the password is right, but the fields it seals (key derivation, ids, expiry, wrapped key) were altered",
+            ),
             Damage::PayloadAuthentication => {
                 f.write_str("the encrypted entries fail their integrity check")
             }

@@ -199,5 +199,23 @@ fn expiry_is_authenticated_with_the_header() {
     let sum = ring::digest::digest(&ring::digest::SHA256, &b[..14 + body_len]);
     b[14 + body_len..14 + body_len + 32].copy_from_slice(sum.as_ref());
     std::fs::write(&db, &b).unwrap();
-    assert!(Store::open(&db, &Password::new(PW), Access::Read).is_err());
+    // The password is right, so this is not a wrong password: the fields
+    // the password seals were altered.
+    let err = Store::open(&db, &Password::new(PW), Access::Read).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            kdbman::Error::DamagedHeader {
+                damage: kdbman::Damage::SealedFields,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // And a wrong password on the same file is still only that.
+    let err = Store::open(&db, &Password::new("not it"), Access::Read).unwrap_err();
+    assert!(
+        matches!(err, kdbman::Error::WrongPassword { .. }),
+        "{err:?}"
+    );
 }

@@ -43,10 +43,12 @@ pub const REC_EPOCH: u8 = 0x03;
 pub const REC_PASSWORD_EXPIRES: u8 = 0x04;
 pub const REC_WRAPPED_KEY: u8 = 0x05;
 pub const REC_PAYLOAD: u8 = 0x06;
+pub const REC_PASSWORD_CHECK: u8 = 0x07;
 
 /// AEAD identifier: AES-256-GCM with a 96-bit nonce and 128-bit tag.
 pub const AEAD_AES_256_GCM: u8 = 1;
 const WRAP_CONTEXT: &[u8] = b"kdbman v1 key wrap";
+const CHECK_CONTEXT: &[u8] = b"kdbman v1 password check";
 
 /// A decoded v1 header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +63,10 @@ pub struct Header {
     pub password_expires: Option<i64>,
     /// Nonce (12) then sealed data key and tag (48).
     pub wrapped_key: [u8; 60],
+    /// HMAC-SHA-256 of a fixed string under the key-encryption key: tells
+    /// a wrong password (check fails) from password-governed header fields
+    /// that were altered (check passes, key unwrap fails).
+    pub password_check: [u8; 32],
     pub payload_nonce: [u8; 12],
     pub payload_len: u64,
 }
@@ -85,6 +91,7 @@ impl Header {
             epoch: random(),
             password_expires,
             wrapped_key: [0; 60],
+            password_check: [0; 32],
             payload_nonce: [0; 12],
             payload_len: 0,
         }
@@ -142,6 +149,7 @@ impl Header {
         let mut wk = vec![AEAD_AES_256_GCM];
         wk.extend_from_slice(&self.wrapped_key);
         rec(REC_WRAPPED_KEY, &wk);
+        rec(REC_PASSWORD_CHECK, &self.password_check);
         let mut pl = vec![AEAD_AES_256_GCM];
         pl.extend_from_slice(&self.payload_nonce);
         pl.extend_from_slice(&self.payload_len.to_be_bytes());
@@ -331,6 +339,7 @@ fn parse_body(mut body: &[u8]) -> std::result::Result<Header, &'static str> {
     let mut epoch = None;
     let mut expires = None;
     let mut wrapped = None;
+    let mut check = None;
     let mut payload = None;
     while !body.is_empty() {
         if body.len() < 3 {
@@ -377,6 +386,12 @@ fn parse_body(mut body: &[u8]) -> std::result::Result<Header, &'static str> {
                 w.copy_from_slice(&v[1..]);
                 wrapped = Some(w);
             }
+            REC_PASSWORD_CHECK => {
+                if check.is_some() {
+                    return Err("password check (repeated)");
+                }
+                check = Some(<[u8; 32]>::try_from(v).map_err(|_| "password check")?);
+            }
             REC_PAYLOAD => {
                 if payload.is_some() {
                     return Err("payload (repeated)");
@@ -407,6 +422,7 @@ fn parse_body(mut body: &[u8]) -> std::result::Result<Header, &'static str> {
         epoch: epoch.ok_or("password epoch (missing)")?,
         password_expires: expires,
         wrapped_key: wrapped.ok_or("wrapped key (missing)")?,
+        password_check: check.ok_or("password check (missing)")?,
         payload_nonce,
         payload_len,
     })
@@ -461,9 +477,26 @@ pub fn wrap_key(header: &mut Header, kek: &[u8; 32], data_key: &[u8; 32]) {
         .expect("sealing a 32-byte key cannot fail");
     header.wrapped_key[..12].copy_from_slice(&nonce);
     header.wrapped_key[12..].copy_from_slice(&buf);
+    header.password_check = password_check(kek);
 }
 
-/// Opens the wrapped data key; `None` means the password is wrong.
+fn password_check(kek: &[u8; 32]) -> [u8; 32] {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, kek);
+    let tag = ring::hmac::sign(&key, CHECK_CONTEXT);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(tag.as_ref());
+    out
+}
+
+/// Whether the key-encryption key is the one the header was sealed with,
+/// i.e. whether the password is right (compared in constant time).
+pub fn password_matches(header: &Header, kek: &[u8; 32]) -> bool {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, kek);
+    ring::hmac::verify(&key, CHECK_CONTEXT, &header.password_check).is_ok()
+}
+
+/// Opens the wrapped data key; `None` means the key wrap or the fields it
+/// authenticates were altered (call [`password_matches`] first).
 pub fn unwrap_key(header: &Header, kek: &[u8; 32]) -> Option<Zeroizing<[u8; 32]>> {
     let mut nonce = [0u8; 12];
     nonce.copy_from_slice(&header.wrapped_key[..12]);

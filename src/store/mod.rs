@@ -196,10 +196,16 @@ impl Store {
         let parsed = format::parse(path, &bytes)?;
         let password = password_for(&parsed.header)?;
         let kek = parsed.header.kdf.derive(&password, &parsed.header.salt);
-        let Some(data_key) = format::unwrap_key(&parsed.header, &kek) else {
+        if !format::password_matches(&parsed.header, &kek) {
             return Err(wrong_password(()).unwrap_or_else(|| Error::WrongPassword {
                 path: path.to_path_buf(),
             }));
+        }
+        let Some(data_key) = format::unwrap_key(&parsed.header, &kek) else {
+            return Err(Error::DamagedHeader {
+                path: path.to_path_buf(),
+                damage: Damage::SealedFields,
+            });
         };
         let plain = format::open_payload(path, &parsed, &data_key)?;
         let entries = entry::decode(&plain).map_err(|detail| Error::DamagedPayload {
