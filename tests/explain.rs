@@ -154,3 +154,19 @@ fn text_shows_the_gsk_code_and_an_unknown_code_is_a_usage_error() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// kdbman's own lint warnings are explained too, by id.
+#[test]
+fn explain_knows_kdbman_lint_warnings() {
+    for rule in kdbman::diagnose::EXTRA_RULES {
+        let out = assert_cmd::Command::cargo_bin("kdbman")
+            .unwrap()
+            .args(["explain", &rule.id.to_lowercase(), "--json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", rule.id);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["id"], rule.id);
+        assert_eq!(v["title"], rule.title);
+    }
+}

@@ -67,6 +67,12 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
         return Ok(exit::OK);
     }
     let q = args.code.unwrap_or_default();
+    if let Some(rule) = kdbman::diagnose::EXTRA_RULES
+        .iter()
+        .find(|r| r.id.eq_ignore_ascii_case(q.trim()) || r.id[..7].eq_ignore_ascii_case(q.trim()))
+    {
+        return explain_extra(rule, args.json);
+    }
     let c = catalogue::lookup(&q).ok_or_else(|| Error::Usage {
         detail: format!("`{q}` is not an IHS message code or GSKit return code kdbman knows; `kdbman explain --list` shows them all"),
     })?;
@@ -91,5 +97,29 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
         scope_str(c.scope),
         c.kdbman
     ));
+    Ok(exit::OK)
+}
+
+/// kdbman's own lint warnings (KDB0001W…), which have no IHS message.
+fn explain_extra(rule: &kdbman::diagnose::ExtraRule, as_json: bool) -> Result<u8> {
+    if as_json {
+        output::json(&json!({
+            "id": rule.id,
+            "severity": rule.severity.as_str(),
+            "title": rule.title,
+            "gsk": null,
+            "meaning": rule.help,
+            "causes": [],
+            "fix": rule.help,
+            "kdbman": "a kdbman lint warning beyond the IHS catalogue",
+            "scope": "store",
+        }));
+    } else {
+        output::line(format!("{}: {}", rule.id, rule.title));
+        output::line(format!("\nWhat it means\n  {}", rule.help));
+        output::line(
+            "\nIn kdbman (store)\n  A warning of `kdbman lint`, beyond the IHS catalogue: IBM HTTP Server has no message for it.",
+        );
+    }
     Ok(exit::OK)
 }
