@@ -191,19 +191,28 @@ pub enum Error {
         problem: StashProblem,
     },
     /// No entry has this label.
-    LabelNotFound { label: String },
+    LabelNotFound { store: PathBuf, label: String },
     /// An entry exists but is of the wrong kind for the operation.
     WrongKind {
+        store: PathBuf,
         label: String,
         found: crate::store::EntryKind,
         needed: Needed,
     },
     /// Another entry already has this label (labels compare case-insensitively).
-    DuplicateLabel { label: String, existing: String },
+    DuplicateLabel {
+        store: PathBuf,
+        label: String,
+        existing: String,
+    },
     /// Another entry already holds this key or certificate.
-    DuplicateKey { label: String, existing: String },
+    DuplicateKey {
+        store: PathBuf,
+        label: String,
+        existing: String,
+    },
     /// The store has no default personal certificate.
-    NoDefault,
+    NoDefault { store: PathBuf },
     /// A password was empty or otherwise unusable.
     BadPassword { reason: &'static str },
     /// A certificate, key, request or PKCS#12 input is unusable.
@@ -256,7 +265,7 @@ impl Error {
             Error::LabelNotFound { .. } | Error::WrongKind { .. } => "SSL0227E",
             Error::DuplicateLabel { .. } => "SSL0217E",
             Error::DuplicateKey { .. } => "SSL0216E",
-            Error::NoDefault => "SSL0223E",
+            Error::NoDefault { .. } => "SSL0223E",
             Error::BadInput { code, .. } => return *code,
             Error::Chain { problem, .. } => problem.code(),
             Error::InputPassword { .. } => return None,
@@ -288,7 +297,7 @@ impl Error {
             | Error::WrongKind { .. }
             | Error::DuplicateLabel { .. }
             | Error::DuplicateKey { .. }
-            | Error::NoDefault => ErrorClass::Entry,
+            | Error::NoDefault { .. } => ErrorClass::Entry,
             Error::BadInput { .. } => ErrorClass::Input,
             Error::BadPassword { .. } | Error::Usage { .. } => ErrorClass::Usage,
             Error::Chain { .. } => ErrorClass::Validation,
@@ -351,11 +360,13 @@ impl Error {
                     store.display()
                 ),
             },
-            Error::LabelNotFound { .. } => {
-                "list the labels with `kdbman cert list --db STORE`".into()
-            }
-            Error::WrongKind { needed, .. } => format!(
-                "choose a label of {needed}; `kdbman cert list --db STORE` shows each entry's kind"
+            Error::LabelNotFound { store, .. } => format!(
+                "list the labels with `kdbman cert list --db {}`",
+                store.display()
+            ),
+            Error::WrongKind { store, needed, .. } => format!(
+                "choose a label of {needed}; `kdbman cert list --db {}` shows each entry's kind",
+                store.display()
             ),
             Error::DuplicateLabel { .. } => {
                 "choose another label, or rename or delete the existing entry first".into()
@@ -363,7 +374,10 @@ impl Error {
             Error::DuplicateKey { existing, .. } => format!(
                 "the key is already in the store as `{existing}`; use that entry, or delete it first"
             ),
-            Error::NoDefault => "name a label, or set one with `kdbman cert setdefault --db STORE --label L`".into(),
+            Error::NoDefault { store } => format!(
+                "name a label, or set one with `kdbman cert setdefault --db {} --label L`",
+                store.display()
+            ),
             Error::BadPassword { .. } => "choose a non-empty password".into(),
             Error::BadInput { .. } => "check the input file, or regenerate it".into(),
             Error::Usage { .. } => "see `kdbman help` for the options".into(),
@@ -459,22 +473,40 @@ impl fmt::Display for Error {
                     }
                 }
             }
-            Error::LabelNotFound { label } => write!(f, "no entry is labelled `{label}`"),
+            Error::LabelNotFound { store, label } => {
+                write!(f, "no entry is labelled `{label}` in {}", store.display())
+            }
             Error::WrongKind {
+                store,
                 label,
                 found,
                 needed,
-            } => {
-                write!(f, "`{label}` is a {found} entry, not {needed}")
-            }
-            Error::DuplicateLabel { label, existing } => {
-                write!(f, "label `{label}` is taken: entry `{existing}` has it")
-            }
-            Error::DuplicateKey { label, existing } => write!(
+            } => write!(
                 f,
-                "`{label}` would hold the same key as existing entry `{existing}`"
+                "`{label}` in {} is a {found} entry, not {needed}",
+                store.display()
             ),
-            Error::NoDefault => f.write_str("the store has no default personal certificate"),
+            Error::DuplicateLabel {
+                store,
+                label,
+                existing,
+            } => write!(
+                f,
+                "label `{label}` is taken in {}: entry `{existing}` has it",
+                store.display()
+            ),
+            Error::DuplicateKey {
+                store,
+                label,
+                existing,
+            } => write!(
+                f,
+                "`{label}` would hold the same key as entry `{existing}` in {}",
+                store.display()
+            ),
+            Error::NoDefault { store } => {
+                write!(f, "{} has no default personal certificate", store.display())
+            }
             Error::BadPassword { reason } => write!(f, "unusable password: {reason}"),
             Error::BadInput { what, detail, .. } => write!(f, "{what}: {detail}"),
             Error::Usage { detail } => f.write_str(detail),

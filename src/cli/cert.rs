@@ -378,6 +378,7 @@ pub fn run(action: CertAction) -> Result<u8> {
             let (Some(ca_cert), Some(ca_key)) = (ca_entry.certificate(), ca_entry.private_key())
             else {
                 return Err(Error::WrongKind {
+                    store: store.path().to_path_buf(),
                     label: ca_entry.label().to_string(),
                     found: ca_entry.kind(),
                     needed: kdbman::error::Needed::Personal,
@@ -439,6 +440,7 @@ pub fn run(action: CertAction) -> Result<u8> {
             kdbman::store::check_label(&label)?;
             if let Ok(e) = store.get(&label) {
                 return Err(Error::DuplicateLabel {
+                    store: store.path().to_path_buf(),
                     label,
                     existing: e.label().to_string(),
                 });
@@ -515,7 +517,9 @@ pub fn run(action: CertAction) -> Result<u8> {
         }
         CertAction::Getdefault { db, pw, json } => {
             let (store, _) = pw.open(&db, Access::Read)?;
-            let e = store.default_entry().ok_or(Error::NoDefault)?;
+            let e = store.default_entry().ok_or_else(|| Error::NoDefault {
+                store: store.path().to_path_buf(),
+            })?;
             if json {
                 output::json(&json!({"label": e.label()}));
             } else {
@@ -560,6 +564,7 @@ pub fn run(action: CertAction) -> Result<u8> {
             let certs = e.certificates();
             if certs.is_empty() {
                 return Err(Error::WrongKind {
+                    store: store.path().to_path_buf(),
                     label: e.label().to_string(),
                     found: e.kind(),
                     needed: kdbman::error::Needed::Certificate,
@@ -978,6 +983,7 @@ fn export(
         }
         _ => {
             return Err(Error::WrongKind {
+                store: store.path().to_path_buf(),
                 label: e.label().to_string(),
                 found: e.kind(),
                 needed: kdbman::error::Needed::Certificate,
@@ -1015,6 +1021,7 @@ fn extract_with_key(
     let e = store.get(label)?;
     let Some(key) = e.private_key() else {
         return Err(Error::WrongKind {
+            store: store.path().to_path_buf(),
             label: e.label().to_string(),
             found: e.kind(),
             needed: kdbman::error::Needed::Personal,
@@ -1068,6 +1075,7 @@ fn receive(db: &Path, pw: &PwArgs, file: &Path, default: bool) -> Result<u8> {
     let req = store.get(&label)?;
     let Some(key) = req.private_key().cloned() else {
         return Err(Error::WrongKind {
+            store: store.path().to_path_buf(),
             label,
             found: EntryKind::Request,
             needed: kdbman::error::Needed::Request,

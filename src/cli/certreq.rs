@@ -178,6 +178,7 @@ pub fn run(action: CertreqAction) -> Result<u8> {
             kdbman::store::check_label(&label)?;
             if let Ok(e) = store.get(&label) {
                 return Err(Error::DuplicateLabel {
+                    store: store.path().to_path_buf(),
                     label,
                     existing: e.label().to_string(),
                 });

@@ -162,7 +162,7 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         })?;
         demo_dir = Some(dir);
         ca_file = Some(path);
-        serve::config::from_entries(&entries, &opts)?
+        serve::config::from_entries(std::path::Path::new("(demo store)"), &entries, &opts)?
     } else {
         let db = args.db.clone().ok_or_else(|| Error::Usage {
             detail: "--db STORE is needed (or --demo)".into(),

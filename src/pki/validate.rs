@@ -659,6 +659,7 @@ pub fn validate_entry(
     };
     if entry.certificates().is_empty() {
         return Err(Error::WrongKind {
+            store: store.path().to_path_buf(),
             label: entry.label().to_string(),
             found: entry.kind(),
             needed: Needed::Certificate,

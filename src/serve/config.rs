@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::path::Path;
 use std::sync::Arc;
 
 use rustls::crypto::CryptoProvider;
@@ -116,20 +117,22 @@ pub fn from_store(store: &Store, opts: &ServeOptions) -> Result<Setup> {
             expired,
         });
     }
-    from_entries(store.entries(), opts)
+    from_entries(store.path(), store.entries(), opts)
 }
 
 /// Builds the server from entries (a store's, or the demo's in memory).
-pub fn from_entries(entries: &[Entry], opts: &ServeOptions) -> Result<Setup> {
+pub fn from_entries(store: &Path, entries: &[Entry], opts: &ServeOptions) -> Result<Setup> {
     let provider = Arc::new(provider_for(opts)?);
 
     let (default_entry, is_default) = match &opts.label {
-        Some(l) => (personal(entries, l)?, false),
+        Some(l) => (personal(store, entries, l)?, false),
         None => (
             entries
                 .iter()
                 .find(|e| e.is_default() && e.kind() == EntryKind::Personal)
-                .ok_or(Error::NoDefault)?,
+                .ok_or_else(|| Error::NoDefault {
+                    store: store.to_path_buf(),
+                })?,
             true,
         ),
     };
@@ -139,7 +142,7 @@ pub fn from_entries(entries: &[Entry], opts: &ServeOptions) -> Result<Setup> {
     let mut keys = HashMap::new();
     let mut by_host = HashMap::new();
     for (host, label) in &opts.sni {
-        let e = personal(entries, label)?;
+        let e = personal(store, entries, label)?;
         let key = certified(entries, e, false, opts, &provider)?;
         let host = host.to_ascii_lowercase();
         keys.insert(host.clone(), key);
@@ -244,17 +247,19 @@ fn provider_for(opts: &ServeOptions) -> Result<CryptoProvider> {
 }
 
 /// The personal entry with this label, or the IHS-style refusal.
-fn personal<'a>(entries: &'a [Entry], label: &str) -> Result<&'a Entry> {
+fn personal<'a>(store: &Path, entries: &'a [Entry], label: &str) -> Result<&'a Entry> {
     let folded = fold_label(label);
     let e = entries
         .iter()
         .find(|e| e.label() == label)
         .or_else(|| entries.iter().find(|e| fold_label(e.label()) == folded))
         .ok_or_else(|| Error::LabelNotFound {
+            store: store.to_path_buf(),
             label: label.to_string(),
         })?;
     if e.kind() != EntryKind::Personal {
         return Err(Error::WrongKind {
+            store: store.to_path_buf(),
             label: e.label().to_string(),
             found: e.kind(),
             needed: Needed::Personal,
@@ -405,16 +410,20 @@ mod tests {
         let mut o = opts();
         o.label = Some("missing".into());
         assert_eq!(
-            from_entries(&entries, &o).unwrap_err().code(),
+            from_entries(Path::new("t.kdb"), &entries, &o)
+                .unwrap_err()
+                .code(),
             Some("SSL0227E")
         );
         o.label = Some("old".into());
         assert_eq!(
-            from_entries(&entries, &o).unwrap_err().code(),
+            from_entries(Path::new("t.kdb"), &entries, &o)
+                .unwrap_err()
+                .code(),
             Some("SSL0219E")
         );
         o.label = None;
-        let e = from_entries(&entries, &o).unwrap_err();
+        let e = from_entries(Path::new("t.kdb"), &entries, &o).unwrap_err();
         assert!(
             matches!(
                 e,
@@ -428,17 +437,21 @@ mod tests {
         o.now -= 800 * 86_400;
         o.label = Some("a".into());
         assert_eq!(
-            from_entries(&entries, &o).unwrap_err().code(),
+            from_entries(Path::new("t.kdb"), &entries, &o)
+                .unwrap_err()
+                .code(),
             Some("SSL0221E")
         );
         o.now += 800 * 86_400;
         o.label = None;
         assert_eq!(
-            from_entries(&entries[..1], &o).unwrap_err().code(),
+            from_entries(Path::new("t.kdb"), &entries[..1], &o)
+                .unwrap_err()
+                .code(),
             Some("SSL0223E")
         );
         o.label = Some("A".into());
-        assert!(from_entries(&entries, &o).is_ok());
+        assert!(from_entries(Path::new("t.kdb"), &entries, &o).is_ok());
     }
 
     #[test]
@@ -448,21 +461,25 @@ mod tests {
         o.label = Some("ec".into());
         o.ciphers = Some(vec!["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256".into()]);
         assert_eq!(
-            from_entries(&entries, &o).unwrap_err().code(),
+            from_entries(Path::new("t.kdb"), &entries, &o)
+                .unwrap_err()
+                .code(),
             Some("SSL0213E")
         );
         o.min_tls = MinTls::V13;
         assert_eq!(
-            from_entries(&entries, &o).unwrap_err().code(),
+            from_entries(Path::new("t.kdb"), &entries, &o)
+                .unwrap_err()
+                .code(),
             Some("SSL0222W")
         );
         o.ciphers = Some(vec!["NOT_A_SUITE".into()]);
         assert!(matches!(
-            from_entries(&entries, &o),
+            from_entries(Path::new("t.kdb"), &entries, &o),
             Err(Error::Usage { .. })
         ));
         o.ciphers = Some(vec!["tls13_aes_128_gcm_sha256".into()]);
-        assert!(from_entries(&entries, &o).is_ok());
+        assert!(from_entries(Path::new("t.kdb"), &entries, &o).is_ok());
     }
 
     #[test]
@@ -470,7 +487,7 @@ mod tests {
         let entries = vec![entry("a", None).with_default_flag(true), entry("b", None)];
         let mut o = opts();
         o.sni = vec![("B.example".into(), "b".into())];
-        let s = from_entries(&entries, &o).unwrap();
+        let s = from_entries(Path::new("t.kdb"), &entries, &o).unwrap();
         assert_eq!(s.served_for(Some("b.example")).label, "b");
         assert_eq!(s.served_for(Some("other")).label, "a");
         assert_eq!(s.served_for(None).label, "a");

@@ -286,6 +286,7 @@ impl Store {
                     .position(|e| fold_label(e.label()) == folded)
             })
             .ok_or_else(|| Error::LabelNotFound {
+                store: self.path.clone(),
                 label: label.to_string(),
             })
     }
@@ -295,6 +296,7 @@ impl Store {
         let e = self.get(label)?;
         if e.kind() != kind {
             return Err(Error::WrongKind {
+                store: self.path.clone(),
                 label: e.label().to_string(),
                 found: e.kind(),
                 needed: match kind {
@@ -322,12 +324,14 @@ impl Store {
             .get_or_insert_with(|| Index::build(&self.entries));
         if let Some(&i) = index.labels.get(&fold_label(entry.label())) {
             return Err(Error::DuplicateLabel {
+                store: self.path.clone(),
                 label: entry.label().to_string(),
                 existing: self.entries[i].label().to_string(),
             });
         }
         if let Some(&i) = key_ids(&entry).iter().find_map(|k| index.keys.get(k)) {
             return Err(Error::DuplicateKey {
+                store: self.path.clone(),
                 label: entry.label().to_string(),
                 existing: self.entries[i].label().to_string(),
             });
@@ -375,6 +379,7 @@ impl Store {
             .find(|(j, e)| *j != i && fold_label(e.label()) == fold_label(new_label))
         {
             return Err(Error::DuplicateLabel {
+                store: self.path.clone(),
                 label: new_label.to_string(),
                 existing: other.1.label().to_string(),
             });
@@ -389,6 +394,7 @@ impl Store {
         let i = self.position(label)?;
         if self.entries[i].kind() != EntryKind::Personal {
             return Err(Error::WrongKind {
+                store: self.path.clone(),
                 label: self.entries[i].label().to_string(),
                 found: self.entries[i].kind(),
                 needed: Needed::Personal,
