@@ -51,9 +51,10 @@ pub enum Damage {
     HeaderChecksum,
     /// A header field is missing, repeated or out of range.
     HeaderField { field: &'static str },
-    /// The password is right but the header fields it seals (KDF, ids,
-    /// expiry, wrapped key) were altered: edited, or damaged before the
-    /// checksum was written.
+    /// The password is right but the header fields it seals (ids, expiry,
+    /// wrapped key) were altered: edited, or damaged before the checksum
+    /// was written. (An altered KDF record changes the derived key, so it
+    /// reads as a wrong password.)
     SealedFields,
     /// The payload failed authentication although the password is right.
     PayloadAuthentication,
@@ -77,7 +78,7 @@ impl fmt::Display for Damage {
             Damage::HeaderChecksum => f.write_str("the header checksum does not match"),
             Damage::HeaderField { field } => write!(f, "header field {field} is invalid"),
             Damage::SealedFields => f.write_str(
-                "the password is right, but the fields it seals (key derivation, ids, expiry, wrapped key) were altered",
+                "the password is right, but the fields it seals (store id, password epoch, expiry, wrapped key) were altered",
             ),
             Damage::PayloadAuthentication => {
                 f.write_str("the encrypted entries fail their integrity check")

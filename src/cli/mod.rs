@@ -11,6 +11,7 @@ pub mod output;
 pub mod password;
 pub mod serve;
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -91,19 +92,20 @@ pub fn status_of(e: &Error) -> u8 {
     }
 }
 
-/// Prints an error with its code and fix to standard error.
+/// Prints an error with its code and fix to standard error. A closed
+/// stderr is ignored: there is nobody left to tell.
 pub fn report(e: &Error) {
     let code = e.code().map(|c| format!("[{c}]")).unwrap_or_default();
-    eprintln!("kdbman: error{code}: {e}");
-    eprintln!("  fix: {}", e.fix());
+    let mut text = format!("kdbman: error{code}: {e}\n  fix: {}\n", e.fix());
     if let Some(c) = e.code() {
-        eprintln!("  see: kdbman explain {c}");
+        text.push_str(&format!("  see: kdbman explain {c}\n"));
     }
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// Prints a warning to standard error.
+/// Prints a warning to standard error (a closed stderr is ignored).
 pub fn warn(msg: &str) {
-    eprintln!("kdbman: warning: {msg}");
+    let _ = writeln!(std::io::stderr().lock(), "kdbman: warning: {msg}");
 }
 
 /// Runs a parsed command line, returning the exit status.

@@ -11,7 +11,10 @@ pub fn emit(text: &str) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eprintln!("kdbman: error: cannot write to standard output: {e}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "kdbman: error: cannot write to standard output: {e}"
+        );
         std::process::exit(i32::from(super::exit::IO));
     }
 }
