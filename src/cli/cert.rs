@@ -657,7 +657,10 @@ fn list(
     if as_json {
         output::json(&json!({"entries": rows}));
     } else if rows.is_empty() {
-        output::line("(no entries)");
+        output::line(match expiring {
+            Some(d) => format!("(no certificate expires within {d} days)"),
+            None => "(no entries)".to_string(),
+        });
     } else {
         let w = rows
             .iter()
