@@ -212,8 +212,10 @@ struct PayloadRecord<'a> {
 
 pub const PAYLOAD_VERSION: u8 = 1;
 
-/// Encodes entries into a zeroizing DER buffer.
-pub(crate) fn encode(entries: &[Entry]) -> Result<Zeroizing<Vec<u8>>, der::Error> {
+/// Encodes entries into a zeroizing DER buffer: the plaintext that
+/// [`crate::store::format::seal`] seals (public for tools and tests that
+/// build store files).
+pub fn encode(entries: &[Entry]) -> Result<Zeroizing<Vec<u8>>, der::Error> {
     let mut records = Vec::with_capacity(entries.len());
     for e in entries {
         records.push(EntryRecord {

@@ -125,7 +125,9 @@ impl Kdf {
     }
 
     /// Derives the 32-byte key-encryption key. Call [`Kdf::check`] first.
-    pub(crate) fn derive(&self, password: &Password, salt: &[u8]) -> Zeroizing<[u8; 32]> {
+    /// Public so tools and tests can seal payloads with
+    /// [`crate::store::format`] exactly as a store does.
+    pub fn derive(&self, password: &Password, salt: &[u8]) -> Zeroizing<[u8; 32]> {
         let mut out = Zeroizing::new([0u8; 32]);
         match *self {
             Kdf::Argon2id {
