@@ -352,7 +352,7 @@ fn private_keys_in_every_form_never_panic() {
         no_panic(&format!("junk key #{i}"), || {
             let _ = pem::public_key_bits(&junk);
             let _ = pem::key_matches_spki(&junk, &spki);
-            let _ = pem::key_matches_spki(&junk, &junk.pkcs8_der().to_vec());
+            let _ = pem::key_matches_spki(&junk, junk.pkcs8_der());
             let _ = pem::complete_ec_key(&junk, &spki, "junk");
             let _ = pem::private_key_pem(&junk);
         });
@@ -897,4 +897,79 @@ fn cli_commands_on_garbage_entries_give_errors_or_findings() {
             "serve --label {l} started on garbage: {stderr}"
         );
     }
+}
+
+/// An encrypted PKCS#8 key with the given key-derivation parameters (the
+/// ciphertext is random: the parameters are refused before it matters).
+fn encrypted_key_with(kdf: pkcs8::pkcs5::pbes2::Kdf) -> Vec<u8> {
+    use pkcs8::der::Encode;
+    use pkcs8::pkcs5::{EncryptionScheme, pbes2};
+    let info = pkcs8::EncryptedPrivateKeyInfoOwned {
+        encryption_algorithm: EncryptionScheme::Pbes2(pbes2::Parameters {
+            kdf,
+            encryption: pbes2::EncryptionScheme::Aes256Cbc { iv: [3; 16] },
+        }),
+        encrypted_data: pkcs8::der::asn1::OctetString::new(vec![0x5a; 48]).unwrap(),
+    };
+    info.to_der().unwrap()
+}
+
+#[test]
+fn encrypted_keys_with_hostile_kdf_parameters_are_refused_before_running() {
+    use pkcs8::pkcs5::pbes2::{Kdf, Pbkdf2Params, ScryptParams};
+    let salt = || <&[u8]>::try_into(&[1u8; 16][..]).unwrap();
+    let scrypt = |n: u64, r: u16, p: u16| {
+        Kdf::Scrypt(ScryptParams {
+            salt: salt(),
+            cost_parameter: n,
+            block_size: r,
+            parallelization: p,
+            key_length: None,
+        })
+    };
+    let pbkdf2 = |iterations: u32| {
+        let mut p = Pbkdf2Params::hmac_sha256(1, &[1u8; 16]).unwrap();
+        p.iteration_count = iterations;
+        Kdf::Pbkdf2(p)
+    };
+    let cases = [
+        (
+            "scrypt N=0 (overflows inside pkcs5)",
+            scrypt(0, 8, 1),
+            "invalid",
+        ),
+        ("scrypt N=1", scrypt(1, 8, 1), "invalid"),
+        (
+            "scrypt N not a power of two",
+            scrypt(3 << 10, 8, 1),
+            "invalid",
+        ),
+        ("scrypt r=0", scrypt(1 << 14, 0, 1), "invalid"),
+        ("scrypt 4 GiB", scrypt(1 << 22, 8, 1), "MiB"),
+        ("scrypt N=2^63", scrypt(1 << 63, 8, 1), "MiB"),
+        ("scrypt p=65535", scrypt(1 << 10, 8, u16::MAX), "lanes"),
+        ("PBKDF2 0 iterations", pbkdf2(0), "iterations"),
+        ("PBKDF2 2^32-1 iterations", pbkdf2(u32::MAX), "iterations"),
+    ];
+    for (name, kdf, says) in cases {
+        let der = encrypted_key_with(kdf);
+        let pem = pem_of("ENCRYPTED PRIVATE KEY", &der);
+        for (form, bytes) in [("DER", &der), ("PEM", &pem)] {
+            let r = no_panic(name, || {
+                pem::parse_private_key(bytes, Some(&pw()), "key file k.pem")
+            })
+            .unwrap();
+            let e = r.expect_err(name);
+            let text = e.to_string();
+            assert!(
+                text.contains("k.pem") && text.contains(says) && text.contains("refused"),
+                "{name} ({form}): {text}"
+            );
+        }
+    }
+    // Costs at the bounds are still accepted (they fail later, on the
+    // random ciphertext, as a wrong password does).
+    let at_bound = encrypted_key_with(scrypt(1 << 10, 8, 1));
+    let e = pem::parse_private_key(&at_bound, Some(&pw()), "k").unwrap_err();
+    assert!(!e.to_string().contains("refused"), "{e}");
 }

@@ -196,7 +196,7 @@ impl CertSpec {
     pub fn self_signed(&self, key: &PrivateKey) -> Result<Vec<u8>> {
         let kp = rcgen_key_pair(key)?;
         let alg = super::cert::key_algorithm_of_pkcs8(key.pkcs8_der());
-        let cert = self.params(&alg)?.self_signed(&kp).map_err(gen_err)?;
+        let cert = self.params(&alg)?.self_signed(&*kp).map_err(gen_err)?;
         Ok(cert.der().to_vec())
     }
 
@@ -209,8 +209,8 @@ impl CertSpec {
         issuer_key: &PrivateKey,
     ) -> Result<Vec<u8>> {
         let ikp = rcgen_key_pair(issuer_key)?;
-        let issuer =
-            rcgen::Issuer::from_ca_cert_der(&issuer_cert.to_vec().into(), ikp).map_err(gen_err)?;
+        let issuer = rcgen::Issuer::from_ca_cert_der(&issuer_cert.to_vec().into(), &*ikp)
+            .map_err(gen_err)?;
         let spki =
             rcgen::SubjectPublicKeyInfo::from_der(subject_public_key_der).map_err(gen_err)?;
         let alg = x509_parser::x509::SubjectPublicKeyInfo::from_der(subject_public_key_der)
@@ -230,7 +230,7 @@ impl CertSpec {
         let mut params = self.params(&alg)?;
         // A request has no serial (rcgen refuses one); the CA picks it.
         params.serial_number = None;
-        let csr = params.serialize_request(&kp).map_err(gen_err)?;
+        let csr = params.serialize_request(&*kp).map_err(gen_err)?;
         Ok(csr.der().to_vec())
     }
 }

@@ -6,6 +6,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use zeroize::Zeroizing;
+
 use crate::error::{Error, Result};
 use crate::secret::PrivateKey;
 
@@ -72,14 +74,17 @@ pub fn generate(kind: KeyType) -> Result<PrivateKey> {
                 KeyType::EcP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
                 _ => &rcgen::PKCS_ED25519,
             };
-            let kp = rcgen::KeyPair::generate_for(alg).map_err(|e| fail(&e))?;
+            // rcgen keeps its own copy of the key: wiped when `kp` drops.
+            let kp = Zeroizing::new(rcgen::KeyPair::generate_for(alg).map_err(|e| fail(&e))?);
             Ok(PrivateKey::from_pkcs8_der(kp.serialize_der()))
         }
     }
 }
 
-/// Loads a PKCS#8 key into rcgen, choosing the signature algorithm from the key.
-pub(crate) fn rcgen_key_pair(key: &PrivateKey) -> Result<rcgen::KeyPair> {
+/// Loads a PKCS#8 key into rcgen, choosing the signature algorithm from the
+/// key. rcgen copies the key; the copy is wiped when the result drops (ring's
+/// own parsed key inside is not: ring does not zeroize).
+pub(crate) fn rcgen_key_pair(key: &PrivateKey) -> Result<Zeroizing<rcgen::KeyPair>> {
     let alg = match super::cert::key_algorithm_of_pkcs8(key.pkcs8_der()) {
         super::KeyAlgorithm::Rsa { .. } => &rcgen::PKCS_RSA_SHA256,
         super::KeyAlgorithm::EcP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
@@ -94,9 +99,11 @@ pub(crate) fn rcgen_key_pair(key: &PrivateKey) -> Result<rcgen::KeyPair> {
         }
     };
     let der = rustls_pki_types::PrivatePkcs8KeyDer::from(key.pkcs8_der());
-    rcgen::KeyPair::from_pkcs8_der_and_sign_algo(&der, alg).map_err(|e| Error::BadInput {
-        what: "private key".into(),
-        detail: format!("unusable: {e}"),
-        code: Some("SSL0209E"),
-    })
+    rcgen::KeyPair::from_pkcs8_der_and_sign_algo(&der, alg)
+        .map(Zeroizing::new)
+        .map_err(|e| Error::BadInput {
+            what: "private key".into(),
+            detail: format!("unusable: {e}"),
+            code: Some("SSL0209E"),
+        })
 }

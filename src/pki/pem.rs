@@ -143,6 +143,7 @@ pub fn private_key_der(
                 detail: format!("{what} is an encrypted private key: give its password"),
             });
         };
+        check_pbe_cost(&info.encryption_algorithm, what)?;
         let plain = info.decrypt(pw.as_bytes()).map_err(|e| match e {
             pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::DecryptFailed) => {
                 Error::BadInput {
@@ -175,6 +176,66 @@ pub fn private_key_der(
         what,
         "not a private key in PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1 form",
     ))
+}
+
+/// PBKDF2 iterations accepted in an encrypted key: the store's own
+/// ceiling (a few seconds); OpenSSL writes 2048, the pkcs8 crate 600,000.
+pub const PBE_MAX_ITERATIONS: u32 = crate::store::kdf::PBKDF2_MAX_ITERATIONS;
+/// scrypt memory (128·N·r bytes) accepted in an encrypted key: the
+/// store's Argon2 ceiling, 256 MiB (OpenSSL's own default limit is 32 MiB).
+pub const PBE_MAX_SCRYPT_MEMORY: u64 = crate::store::kdf::ARGON2_MAX_MEMORY_KIB as u64 * 1024;
+/// scrypt parallelism accepted in an encrypted key.
+pub const PBE_MAX_SCRYPT_PARALLELISM: u16 = 16;
+
+/// Refuses key-derivation parameters that would hang or exhaust memory
+/// (a crafted file), or that the pkcs5 crate cannot take without a panic
+/// (an scrypt cost of 0 overflows inside it), before anything runs.
+fn check_pbe_cost(scheme: &pkcs8::pkcs5::EncryptionScheme, what: &str) -> Result<()> {
+    use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};
+    let refuse = |detail: String| {
+        Err(bad(
+            what,
+            format!("{detail}; refused without running it (a damaged or crafted file?)"),
+        ))
+    };
+    let EncryptionScheme::Pbes2(params) = scheme else {
+        // PBES1 counts are 16-bit: at most 65,535 iterations.
+        return Ok(());
+    };
+    match &params.kdf {
+        Kdf::Pbkdf2(p) if p.iteration_count == 0 || p.iteration_count > PBE_MAX_ITERATIONS => {
+            refuse(format!(
+                "its key derivation asks for {} PBKDF2 iterations (kdbman accepts 1 to {PBE_MAX_ITERATIONS})",
+                p.iteration_count
+            ))
+        }
+        Kdf::Pbkdf2(_) => Ok(()),
+        Kdf::Scrypt(s) => {
+            let n = s.cost_parameter;
+            let memory = 128u64
+                .checked_mul(n)
+                .and_then(|m| m.checked_mul(u64::from(s.block_size)));
+            if n < 2 || !n.is_power_of_two() || s.block_size == 0 || s.parallelization == 0 {
+                refuse(format!(
+                    "its scrypt parameters are invalid (N={n}, r={}, p={})",
+                    s.block_size, s.parallelization
+                ))
+            } else if memory.is_none_or(|m| m > PBE_MAX_SCRYPT_MEMORY)
+                || s.parallelization > PBE_MAX_SCRYPT_PARALLELISM
+            {
+                refuse(format!(
+                    "its scrypt parameters (N={n}, r={}, p={}) ask for more than {} MiB or {PBE_MAX_SCRYPT_PARALLELISM} lanes",
+                    s.block_size,
+                    s.parallelization,
+                    PBE_MAX_SCRYPT_MEMORY >> 20
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        // Any other KDF is one pkcs5 refuses by itself.
+        _ => Ok(()),
+    }
 }
 
 /// Refuses keys kdbman cannot use, naming the algorithm; Ed25519 v1 becomes v2.

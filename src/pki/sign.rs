@@ -123,7 +123,7 @@ pub fn sign_request(
         }
     }
     let kp = rcgen_key_pair(ca_key)?;
-    let issuer = rcgen::Issuer::from_ca_cert_der(&ca_cert.to_vec().into(), kp)
+    let issuer = rcgen::Issuer::from_ca_cert_der(&ca_cert.to_vec().into(), &*kp)
         .map_err(|e| Error::input("CA certificate", e))?;
     let cert = csr
         .signed_by(&issuer)
