@@ -251,6 +251,26 @@ pub enum Error {
     NoCipherForKey { label: String, key: String },
     /// The server cannot listen on an address.
     Listen { addr: String, source: io::Error },
+    /// No password was given and there is no terminal to ask at
+    /// (`flags` names the options that give this password).
+    NoPassword {
+        what: &'static str,
+        flags: &'static str,
+    },
+    /// A password was given more than one way.
+    PasswordSources {
+        what: &'static str,
+        flags: &'static str,
+    },
+    /// The environment variable named for a password is unset or not UTF-8.
+    PasswordEnv { var: String, what: &'static str },
+    /// The two entries of a new password at the prompt differ.
+    PasswordMismatch { what: &'static str },
+    /// The password prompt ended (end of input) before a password was typed.
+    PromptClosed {
+        what: &'static str,
+        flags: &'static str,
+    },
 }
 
 impl Error {
@@ -278,6 +298,11 @@ impl Error {
             Error::NoCiphers { .. } => "SSL0222W",
             Error::NoCipherForKey { .. } => "SSL0213E",
             Error::Listen { .. } => return None,
+            Error::NoPassword { .. }
+            | Error::PasswordSources { .. }
+            | Error::PasswordEnv { .. }
+            | Error::PasswordMismatch { .. }
+            | Error::PromptClosed { .. } => return None,
             Error::AlreadyExists { .. } | Error::BadPassword { .. } | Error::Usage { .. } => {
                 return None;
             }
@@ -307,6 +332,11 @@ impl Error {
             Error::PasswordExpired { .. } => ErrorClass::WrongPassword,
             Error::NoCiphers { .. } | Error::NoCipherForKey { .. } => ErrorClass::Usage,
             Error::Listen { .. } => ErrorClass::Io,
+            Error::NoPassword { .. }
+            | Error::PasswordSources { .. }
+            | Error::PasswordEnv { .. }
+            | Error::PasswordMismatch { .. }
+            | Error::PromptClosed { .. } => ErrorClass::Usage,
         }
     }
 
@@ -314,8 +344,18 @@ impl Error {
     pub fn fix(&self) -> String {
         match self {
             Error::Io { path, action, source } => match source.kind() {
+                // Only a store gets the hint to create one (by its usual
+                // extension): for a missing input file it would mislead.
+                io::ErrorKind::NotFound
+                    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("kdb")) =>
+                {
+                    format!(
+                        "check the path {}; create a store with `kdbman keydb create --db PATH`",
+                        path.display()
+                    )
+                }
                 io::ErrorKind::NotFound => format!(
-                    "check the path {}; create a store with `kdbman keydb create --db PATH`",
+                    "check the path {} (relative paths start from the current directory)",
                     path.display()
                 ),
                 io::ErrorKind::PermissionDenied => format!(
@@ -409,6 +449,19 @@ impl Error {
                 }
                 _ => "check the address given with --listen".into(),
             },
+            Error::NoPassword { flags, .. } => {
+                format!("give it with {flags}, or run kdbman at a terminal to be asked for it")
+            }
+            Error::PasswordSources { flags, .. } => format!("keep only one of {flags}"),
+            Error::PasswordEnv { var, .. } => format!(
+                "export {var} with the password before running kdbman (check the spelling), or give the password another way"
+            ),
+            Error::PasswordMismatch { .. } => {
+                "run the command again and type the same password twice".into()
+            }
+            Error::PromptClosed { flags, .. } => {
+                format!("type the password and press Enter, or give it with {flags}")
+            }
         }
     }
 }
@@ -561,6 +614,27 @@ impl fmt::Display for Error {
                 "none of the enabled cipher suites can be used with the {key} key of `{label}`"
             ),
             Error::Listen { addr, source } => write!(f, "cannot listen on {addr}: {source}"),
+            Error::NoPassword { what, .. } => write!(
+                f,
+                "no password given for the {what}, and standard input is not a terminal to ask at"
+            ),
+            Error::PasswordSources { what, .. } => {
+                write!(f, "the {what} is given more than one way")
+            }
+            Error::PasswordEnv { var, what } => write!(
+                f,
+                "environment variable {var} (for the {what}) is not set or not UTF-8"
+            ),
+            Error::PasswordMismatch { what } => {
+                write!(
+                    f,
+                    "the two entries of the {what} differ; nothing was changed"
+                )
+            }
+            Error::PromptClosed { what, .. } => write!(
+                f,
+                "the prompt for the {what} ended before a password was typed"
+            ),
         }
     }
 }

@@ -36,6 +36,7 @@ pub enum Trust {
 pub enum CertAction {
     /// Create a key and a self-signed certificate as a personal entry
     Create {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
@@ -59,10 +60,10 @@ pub enum CertAction {
         #[arg(long)]
         ca: bool,
         /// Key usages, comma-separated (default: digitalSignature,keyEncipherment; for a CA keyCertSign,cRLSign,digitalSignature)
-        #[arg(long, value_delimiter = ',', value_parser = parse_ku)]
+        #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_ku)]
         key_usage: Option<Vec<KeyUsage>>,
         /// Extended key usages, comma-separated (default: serverAuth,clientAuth; none for a CA)
-        #[arg(long, value_delimiter = ',', value_parser = parse_eku)]
+        #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_eku)]
         eku: Option<Vec<ExtKeyUsage>>,
         /// Make the new entry the default personal certificate
         #[arg(long)]
@@ -70,6 +71,7 @@ pub enum CertAction {
     },
     /// Add signer (CA) certificates from a PEM or DER file (one or a bundle)
     Add {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
@@ -86,80 +88,93 @@ pub enum CertAction {
     },
     /// List entries
     List {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
-        /// Which entries
+        /// Which kind of entries to list
         #[arg(long, value_enum, default_value = "all")]
         kind: KindFilter,
         /// Only certificates that expire within DAYS days (exit status 1 if any)
         #[arg(long, value_name = "DAYS")]
         expiring: Option<u32>,
-        /// Print JSON
-        #[arg(long)]
+        /// Print JSON instead of a table (the shape is in --help)
+        #[arg(long, long_help = LIST_JSON)]
         json: bool,
     },
     /// Show an entry's certificate, key and chain
     Details {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
+        /// Label of the entry (labels compare case-insensitively)
         #[arg(long)]
         label: String,
-        /// Print JSON
-        #[arg(long)]
+        /// Print JSON instead of text (the shape is in --help)
+        #[arg(long, long_help = DETAILS_JSON)]
         json: bool,
     },
     /// Make a personal entry the default
     Setdefault {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
+        /// Label of the personal entry to make the default
         #[arg(long)]
         label: String,
     },
     /// Print the default personal entry's label
     Getdefault {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
-        /// Print JSON
+        /// Print JSON: {"label": "web"}
         #[arg(long)]
         json: bool,
     },
     /// Rename an entry
     Rename {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
+        /// Current label of the entry
         #[arg(long)]
         label: String,
+        /// The new label (it must not be taken, case-insensitively)
         #[arg(long, value_name = "LABEL")]
         new_label: String,
     },
     /// Delete an entry
     Delete {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
+        /// Label of the entry to delete
         #[arg(long)]
         label: String,
     },
-    /// Write an entry's certificate (no key) to a file
+    /// Write an entry's certificate (with --with-key, also its private key) to a file
     Extract {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
+        /// Label of the entry whose certificate to write
         #[arg(long)]
         label: String,
-        /// Output file
+        /// The file to write (mode 0644; 0600 with --with-key)
         #[arg(long, value_name = "PATH")]
         target: PathBuf,
         /// Output encoding
@@ -181,6 +196,7 @@ pub enum CertAction {
     /// friendly name, or --label when there is one key); other certificates
     /// become trusted signers unless the store has them already.
     Import {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
@@ -202,10 +218,12 @@ pub enum CertAction {
     },
     /// Export a personal entry (key, chain, friendly name) or a signer to PKCS#12
     Export {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
+        /// Label of the personal or signer entry to export
         #[arg(long)]
         label: String,
         /// The PKCS#12 file to write (mode 0600)
@@ -222,6 +240,7 @@ pub enum CertAction {
     },
     /// Turn a pending request into a personal entry with its signed certificate
     Receive {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
@@ -235,6 +254,7 @@ pub enum CertAction {
     },
     /// Sign a certificate request with a CA entry of the store
     Sign {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
@@ -273,20 +293,22 @@ pub enum CertAction {
     /// keyCertSign of the issuers and the extended key usage. A failing
     /// chain is a finding (exit status 1, SSL0208E; SSL0221E for dates).
     Validate {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
+        /// Label of the personal or signer entry to check
         #[arg(long)]
         label: String,
-        /// Validate at this time instead of now (RFC 3339, e.g. 2030-01-01T00:00:00Z)
-        #[arg(long, value_name = "RFC3339", value_parser = parse_rfc3339)]
+        /// Check at this time instead of now: 2030-01-31, 2030-01-31T12:00:00Z or @UNIXSECONDS (as lint --at)
+        #[arg(long, value_name = "TIME", value_parser = parse_at)]
         at: Option<i64>,
         /// The use the certificate must allow
         #[arg(long, value_enum, default_value = "server")]
         purpose: PurposeArg,
-        /// Print JSON
-        #[arg(long)]
+        /// Print JSON instead of text (the shape is in --help)
+        #[arg(long, long_help = VALIDATE_JSON)]
         json: bool,
     },
 }
@@ -301,11 +323,32 @@ pub enum PurposeArg {
     Any,
 }
 
-fn parse_rfc3339(s: &str) -> std::result::Result<i64, String> {
-    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .map(|t| t.unix_timestamp())
-        .map_err(|e| format!("`{s}` is not an RFC 3339 time such as 2030-01-01T00:00:00Z ({e})"))
+/// The same times `lint --at` takes, so one habit serves both.
+fn parse_at(s: &str) -> std::result::Result<i64, String> {
+    super::lint::parse_at(s).map_err(|e| e.to_string())
 }
+
+const LIST_JSON: &str = r#"Print JSON instead of a table:
+
+{"entries": [{"label": "web", "kind": "personal", "default": true, "subject": "CN=www.example.com, O=Example, C=US", "not_after": "2027-12-29T10:00:00Z", "sha256": "<hex>"}, ...]}
+
+kind is personal, signer or request; subject is null when unreadable; not_after is RFC 3339 (null for requests); sha256 is the SHA-256 fingerprint of the certificate (of the request, for requests) in lower-case hex. With --kind or --expiring only the matching entries appear. Fields are only ever added."#;
+
+const DETAILS_JSON: &str = r#"Print JSON instead of text:
+
+{"label": "web", "kind": "personal", "default": true, "trusted": false, "has_private_key": true, "private_key": "ECDSA P-256", "created": "<RFC 3339>", "certificate": CERT, "chain": [CERT, ...], "request": {"subject": "...", "sha256": "<hex>"}}
+
+CERT is {"subject", "issuer", "serial" (hex), "not_before", "not_after" (RFC 3339), "subject_alt_names": ["dns:NAME", "ip:ADDR"], "is_ca", "key_usage": [...], "ext_key_usage": [...], "key": "ECDSA P-256", "signature_algorithm", "sha256"}, or {"error", "sha256"} for an unreadable certificate. private_key is null without a key; certificate and chain (the issuers after the certificate) appear for entries with a certificate, request for requests. Fields are only ever added."#;
+
+const VALIDATE_JSON: &str = r#"Print JSON instead of text:
+
+{"label": "web", "valid": true, "at": "<RFC 3339>", "chain": ["<subject of the certificate>", ..., "<subject of the trusted signer>"]}
+
+or, when the chain does not validate (exit status 1):
+
+{"label": "web", "valid": false, "at": "<RFC 3339>", "code": "SSL0208E", "reason": "...", "fix": "..."}
+
+Fields are only ever added."#;
 
 fn parse_key_type(s: &str) -> std::result::Result<KeyType, String> {
     s.parse()

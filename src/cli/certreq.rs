@@ -16,6 +16,7 @@ use super::password::PwArgs;
 pub enum CertreqAction {
     /// Create a key and a PKCS#10 request, kept as a request entry
     Create {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
@@ -50,34 +51,40 @@ pub enum CertreqAction {
     },
     /// List pending requests
     List {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
-        /// Print JSON
-        #[arg(long)]
+        /// Print JSON instead of text (the shape is in --help)
+        #[arg(long, long_help = LIST_JSON)]
         json: bool,
     },
     /// Show a request's subject, names and key
     Details {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
+        /// Label of the request
         #[arg(long)]
         label: String,
-        /// Print JSON
-        #[arg(long)]
+        /// Print JSON instead of text (the shape is in --help)
+        #[arg(long, long_help = DETAILS_JSON)]
         json: bool,
     },
     /// Write a request to a file for the CA
     Extract {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
+        /// Label of the request to write
         #[arg(long)]
         label: String,
+        /// The file to write (mode 0644)
         #[arg(long, value_name = "PATH")]
         target: PathBuf,
         /// Output encoding
@@ -89,14 +96,28 @@ pub enum CertreqAction {
     },
     /// Delete a request and its key
     Delete {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
+        /// Label of the request to delete
         #[arg(long)]
         label: String,
     },
 }
+
+const LIST_JSON: &str = concat!(
+    "Print JSON instead of text:\n\n{\"requests\": [REQUEST, ...]}\n\nwhere REQUEST is as in `certreq details --json`:\n\n",
+    r#"{"label": "www", "kind": "request", "subject": "CN=www.example.com", "subject_alt_names": ["dns:NAME", "ip:ADDR"], "key": "ECDSA P-256", "signature_valid": true, "created": "<RFC 3339>", "sha256": "<hex of the request>"}"#,
+    "\n\nFields are only ever added."
+);
+
+const DETAILS_JSON: &str = concat!(
+    "Print JSON instead of text:\n\n",
+    r#"{"label": "www", "kind": "request", "subject": "CN=www.example.com", "subject_alt_names": ["dns:NAME", "ip:ADDR"], "key": "ECDSA P-256", "signature_valid": true, "created": "<RFC 3339>", "sha256": "<hex of the request>"}"#,
+    "\n\nsubject is null when unreadable; signature_valid says whether the request's self-signature verifies. Fields are only ever added."
+);
 
 fn encode(csr: &[u8], format: Encoding) -> Vec<u8> {
     match format {

@@ -15,10 +15,16 @@ pub struct ExplainArgs {
     /// List every code
     #[arg(long)]
     pub list: bool,
-    /// Print JSON
-    #[arg(long)]
+    /// Print JSON instead of text (the shape is in --help)
+    #[arg(long, long_help = EXPLAIN_JSON)]
     pub json: bool,
 }
+
+const EXPLAIN_JSON: &str = r#"Print JSON instead of text:
+
+{"id": "SSL0218E", "severity": "error", "title": "...", "gsk": {"code": 106, "name": "GSK_..."}, "meaning": "...", "causes": ["..."], "fix": "...", "kdbman": "...", "scope": "store"}
+
+gsk is null when no GSKit return code belongs to the message; scope is store (lint checks it), runtime (serve reports it) or not-applicable. With --list: {"codes": [CODE, ...]} with one such object per catalogue code. Fields are only ever added."#;
 
 fn scope_str(s: Scope) -> &'static str {
     match s {

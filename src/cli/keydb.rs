@@ -28,31 +28,32 @@ pub enum KeydbAction {
         db: PathBuf,
         #[command(flatten)]
         pw: NewStorePwArgs,
-        /// Also write a stash file beside the store (STORE.sth)
+        /// Also stash the password beside the store (STORE.sth), mode 0600
         #[arg(long)]
         stash: bool,
         /// Write the stash here instead of beside the store
         #[arg(long, value_name = "PATH", requires = "stash")]
         stash_file: Option<PathBuf>,
-        /// The password expires after DAYS days
+        /// The password expires after DAYS days (default: never)
         #[arg(long, value_name = "DAYS")]
         expire: Option<u32>,
         /// Key derivation function
         #[arg(long, value_enum, default_value = "argon2id")]
         kdf: KdfChoice,
         /// Use the cheapest key derivation the format accepts (tests, throwaway stores)
-        #[arg(long)]
+        #[arg(long, conflicts_with = "kdf")]
         kdf_floor: bool,
     },
     /// Change the store password (old stashes become stale)
     Changepw {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: CurrentPwArgs,
         #[command(flatten)]
         new_pw: NewPwArgs,
-        /// Re-stash the new password beside the store
+        /// Also stash the new password beside the store (STORE.sth), mode 0600
         #[arg(long)]
         stash: bool,
         /// Write the stash here instead of beside the store
@@ -64,12 +65,13 @@ pub enum KeydbAction {
         /// Switch the key derivation function
         #[arg(long, value_enum)]
         kdf: Option<KdfChoice>,
-        /// Use the cheapest key derivation the format accepts
-        #[arg(long)]
+        /// Use the cheapest key derivation the format accepts (tests, throwaway stores)
+        #[arg(long, conflicts_with = "kdf")]
         kdf_floor: bool,
     },
     /// Write the store password to a stash file (STORE.sth), mode 0600
     Stashpw {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
@@ -80,16 +82,18 @@ pub enum KeydbAction {
     },
     /// Show format, key derivation, entries, password expiry and stash state
     Details {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
-        /// Print JSON
-        #[arg(long)]
+        /// Print JSON instead of text (the shape is in --help)
+        #[arg(long, long_help = DETAILS_JSON)]
         json: bool,
     },
     /// Delete the store and the stash beside it
     Delete {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
@@ -100,6 +104,7 @@ pub enum KeydbAction {
     },
     /// Convert the whole store to one PKCS#12 file: every personal entry with its key and chain, every signer
     Export {
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
@@ -117,6 +122,12 @@ pub enum KeydbAction {
         force: bool,
     },
 }
+
+const DETAILS_JSON: &str = r#"Print JSON instead of text:
+
+{"path": "server.kdb", "format": "kdbman", "version": 1, "size": 1391, "kdf": {"name": "argon2id", "memory_kib": 65536, "iterations": 3, "parallelism": 1}, "entries": {"total": 2, "personal": 1, "signer": 1, "request": 0}, "default": "web", "password": {"expires": "<RFC 3339>", "expired": false}, "stash": {"path": "server.sth", "state": "good", "detail": null}, "findings": [{"code": "SSL0219E", "message": "..."}]}
+
+kdf is {"name": "pbkdf2-hmac-sha256", "iterations": N} for PBKDF2; default and password.expires are null when there is none; stash.state is absent, good, stale, foreign, rejected, damaged, insecure-permissions or unsupported-version, with detail saying more for damaged ones; findings lists SSL0219E when the password has expired. Fields are only ever added."#;
 
 fn kdf_of(choice: KdfChoice, floor: bool) -> Kdf {
     match (choice, floor) {

@@ -32,6 +32,10 @@ pub struct PwArgs {
     /// Accept a stash file that group or others can read
     #[arg(long, help_heading = "Password")]
     pub allow_insecure_stash: bool,
+    /// Set when built from [`CurrentPwArgs`] (no `--stash PATH` option), so
+    /// that messages name only options the command has.
+    #[arg(skip)]
+    pub no_stash_path: bool,
 }
 
 /// The current store password, from a source that is not a stash path
@@ -68,6 +72,7 @@ impl From<CurrentPwArgs> for PwArgs {
             stash_path: None,
             pw: c.pw,
             allow_insecure_stash: c.allow_insecure_stash,
+            no_stash_path: true,
         }
     }
 }
@@ -84,7 +89,7 @@ pub struct NewStorePwArgs {
     /// Read the new store's password from the first line of standard input
     #[arg(long, help_heading = "Password")]
     pub pw_stdin: bool,
-    /// The password itself (visible to other processes: avoid)
+    /// The new store's password itself (visible to other processes: avoid)
     #[arg(long, value_name = "VALUE", help_heading = "Password")]
     pub pw: Option<String>,
 }
@@ -106,6 +111,48 @@ pub struct NewPwArgs {
     pub new_pw: Option<String>,
 }
 
+/// Which password is wanted, for prompts and messages: each names the
+/// options of its own command, not those of another.
+#[derive(Debug, Clone, Copy)]
+pub struct Role {
+    what: &'static str,
+    /// Every way to give it, for "no password" messages.
+    flags: &'static str,
+    /// The safe ways, recommended over `--pw VALUE`.
+    prefer: &'static str,
+}
+
+const STORE: Role = Role {
+    what: "store password",
+    flags: "--pw-env VAR, --pw-file PATH, --pw-stdin, --stashed or --stash PATH",
+    prefer: "--pw-env, --pw-file, --pw-stdin or --stashed",
+};
+const STORE_NO_STASH_PATH: Role = Role {
+    what: "store password",
+    flags: "--pw-env VAR, --pw-file PATH, --pw-stdin or --stashed",
+    prefer: "--pw-env, --pw-file, --pw-stdin or --stashed",
+};
+const NEW_STORE: Role = Role {
+    what: "new store's password",
+    flags: "--pw-env VAR, --pw-file PATH or --pw-stdin",
+    prefer: "--pw-env, --pw-file or --pw-stdin",
+};
+const NEW: Role = Role {
+    what: "new password",
+    flags: "--new-pw-env VAR, --new-pw-file PATH or --new-pw-stdin",
+    prefer: "--new-pw-env, --new-pw-file or --new-pw-stdin",
+};
+const INPUT_FILE: Role = Role {
+    what: "input file's password",
+    flags: "--file-pw-env VAR, --file-pw-file PATH or --file-pw-stdin",
+    prefer: "--file-pw-env, --file-pw-file or --file-pw-stdin",
+};
+const TARGET: Role = Role {
+    what: "output file's password",
+    flags: "--target-pw-env VAR, --target-pw-file PATH or --target-pw-stdin",
+    prefer: "--target-pw-env, --target-pw-file or --target-pw-stdin",
+};
+
 /// A plain (non-stash) password source.
 pub enum Plain<'a> {
     Env(&'a str),
@@ -117,27 +164,27 @@ pub enum Plain<'a> {
 /// Reads the next line of standard input as a password. One line per
 /// call, so `--pw-stdin` and `--new-pw-stdin` share stdin, and a single
 /// password does not wait for a second line (std buffers between calls).
-fn next_stdin_line() -> Result<Password> {
+fn next_stdin_line(role: Role) -> Result<Password> {
     let mut line = Zeroizing::new(String::new());
     match std::io::stdin().lock().read_line(&mut line) {
         Ok(n) if n > 0 => Ok(Password::new(line.trim_end_matches(['\n', '\r']))),
         Ok(_) => Err(Error::Usage {
-            detail: "standard input ended before a password line".into(),
+            detail: format!("standard input ended before a line with the {}", role.what),
         }),
         Err(e) => Err(Error::Usage {
-            detail: format!("cannot read a password from standard input: {e}"),
+            detail: format!("cannot read the {} from standard input: {e}", role.what),
         }),
     }
 }
 
-fn read_plain(src: Plain<'_>, what: &str) -> Result<Password> {
+fn read_plain(src: Plain<'_>, role: Role) -> Result<Password> {
+    let what = role.what;
     match src {
         Plain::Env(var) => match std::env::var(var) {
             Ok(v) => Ok(Password::new(v)),
-            Err(_) => Err(Error::Usage {
-                detail: format!(
-                    "environment variable {var} (for the {what}) is not set or not UTF-8"
-                ),
+            Err(_) => Err(Error::PasswordEnv {
+                var: var.to_string(),
+                what,
             }),
         },
         Plain::File(path) => {
@@ -152,40 +199,159 @@ fn read_plain(src: Plain<'_>, what: &str) -> Result<Password> {
             let line = text.lines().next().unwrap_or("");
             Ok(Password::new(line))
         }
-        Plain::Stdin => next_stdin_line(),
+        Plain::Stdin => next_stdin_line(role),
         Plain::Value(v) => {
             crate::cli::warn(&format!(
-                "the {what} given on the command line is visible to other processes; prefer --pw-env, --pw-file or --pw-stdin"
+                "the {what} given on the command line is visible to other processes; prefer {}",
+                role.prefer
             ));
             Ok(Password::new(v))
         }
     }
 }
 
-fn prompt(text: &str) -> Result<Password> {
+/// Asks at the terminal. Standard input that is not a terminal means a
+/// script: it gets an error naming the options, not a hanging prompt.
+fn prompt(text: &str, role: Role) -> Result<Password> {
     if !std::io::stdin().is_terminal() {
-        return Err(Error::Usage {
-            detail: "no password given: use --pw-env VAR, --pw-file PATH, --pw-stdin or --stashed"
-                .into(),
+        return Err(Error::NoPassword {
+            what: role.what,
+            flags: role.flags,
         });
     }
-    rpassword::prompt_password(text)
-        .map(Password::new)
-        .map_err(|e| Error::Usage {
-            detail: format!("cannot read a password from the terminal: {e}"),
-        })
+    tty::read_password(text, role)
 }
 
 /// Asks for a new password twice, at a terminal.
-fn prompt_new(first: &str, again: &str) -> Result<Password> {
-    let a = prompt(first)?;
-    let b = prompt(again)?;
-    if a.as_bytes() != b.as_bytes() {
-        return Err(Error::Usage {
-            detail: "the two passwords differ".into(),
+fn prompt_new(first: &str, again: &str, role: Role) -> Result<Password> {
+    let a = prompt(first, role)?;
+    if a.is_empty() {
+        // Refused here rather than after a second, equally empty entry.
+        return Err(Error::BadPassword {
+            reason: "it is empty",
         });
     }
+    let b = prompt(again, role)?;
+    if a.as_bytes() != b.as_bytes() {
+        return Err(Error::PasswordMismatch { what: role.what });
+    }
     Ok(a)
+}
+
+/// The terminal prompt. Not rpassword's: with it, Ctrl-C at the prompt
+/// killed kdbman with echo still off, and a shell such as dash went on
+/// typing blind. Here the terminal is put back first, then the interrupt
+/// is delivered as usual (the shell sees a death by SIGINT).
+mod tty {
+    use std::fs::{File, OpenOptions};
+    use std::io::{Read, Write};
+
+    use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex};
+    use zeroize::Zeroizing;
+
+    use super::Role;
+    use kdbman::{Error, Password, Result};
+
+    enum Ended {
+        Line,
+        Signal(i32),
+        Closed,
+        Failed(std::io::Error),
+    }
+
+    fn unusable(role: Role, e: impl std::fmt::Display) -> Error {
+        Error::Usage {
+            detail: format!("cannot ask for the {} at the terminal: {e}", role.what),
+        }
+    }
+
+    /// Prints `text` on the controlling terminal and reads a line with echo
+    /// off. Echo goes off before the prompt appears, so nothing typed after
+    /// the prompt is ever shown.
+    pub(super) fn read_password(text: &str, role: Role) -> Result<Password> {
+        let mut tty = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .map_err(|e| unusable(role, e))?;
+        let saved = termios::tcgetattr(&tty).map_err(|e| unusable(role, e))?;
+        let mut quiet = saved.clone();
+        // Byte at a time, no echo, and Ctrl-C/Ctrl-\ as bytes we handle.
+        quiet.local_modes.remove(
+            LocalModes::ECHO
+                | LocalModes::ECHONL
+                | LocalModes::ICANON
+                | LocalModes::ISIG
+                | LocalModes::IEXTEN,
+        );
+        quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
+        quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
+        termios::tcsetattr(&tty, OptionalActions::Now, &quiet).map_err(|e| unusable(role, e))?;
+        let mut line = Zeroizing::new(Vec::with_capacity(256));
+        let ended = match tty.write_all(text.as_bytes()).and_then(|()| tty.flush()) {
+            Ok(()) => read_line(&mut tty, &mut line),
+            Err(e) => Ended::Failed(e),
+        };
+        let _ = termios::tcsetattr(&tty, OptionalActions::Now, &saved);
+        // Enter was not echoed: end the prompt's line ourselves.
+        let _ = tty.write_all(b"\n");
+        match ended {
+            Ended::Line => {}
+            Ended::Signal(sig) => {
+                let _ = signal_hook::low_level::emulate_default_handler(sig);
+                // Only reached if the signal is ignored by our parent's choice.
+                return Err(Error::PromptClosed {
+                    what: role.what,
+                    flags: role.flags,
+                });
+            }
+            Ended::Closed => {
+                return Err(Error::PromptClosed {
+                    what: role.what,
+                    flags: role.flags,
+                });
+            }
+            Ended::Failed(e) => return Err(unusable(role, e)),
+        }
+        let bytes = std::mem::take(&mut *line);
+        match String::from_utf8(bytes) {
+            Ok(s) => Ok(Password::new(s)),
+            Err(e) => {
+                drop(Zeroizing::new(e.into_bytes()));
+                Err(Error::Usage {
+                    detail: format!("the {} typed is not UTF-8", role.what),
+                })
+            }
+        }
+    }
+
+    /// Line editing the terminal no longer does for us: backspace, Ctrl-U;
+    /// Ctrl-C and Ctrl-\ interrupt, Ctrl-D on an empty line closes.
+    fn read_line(tty: &mut File, line: &mut Vec<u8>) -> Ended {
+        let mut byte = [0u8; 1];
+        loop {
+            match tty.read(&mut byte) {
+                Ok(0) => return Ended::Closed,
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Ended::Failed(e),
+            }
+            match byte[0] {
+                b'\r' | b'\n' => return Ended::Line,
+                0x03 => return Ended::Signal(signal_hook::consts::SIGINT),
+                0x1c => return Ended::Signal(signal_hook::consts::SIGQUIT),
+                0x04 if line.is_empty() => return Ended::Closed,
+                0x7f | 0x08 => {
+                    // Remove one whole UTF-8 character.
+                    while line.pop().is_some_and(|b| b & 0xc0 == 0x80) {}
+                }
+                0x15 | 0x17 => line.clear(),
+                b'\t' => line.push(b'\t'),
+                b if b < 0x20 => {}
+                b => line.push(b),
+            }
+        }
+    }
 }
 
 fn one_of<'a>(
@@ -193,6 +359,7 @@ fn one_of<'a>(
     file: &'a Option<PathBuf>,
     stdin: bool,
     value: &'a Option<String>,
+    role: Role,
 ) -> Result<Option<Plain<'a>>> {
     let mut found = Vec::new();
     if let Some(v) = env {
@@ -208,8 +375,9 @@ fn one_of<'a>(
         found.push(Plain::Value(v));
     }
     if found.len() > 1 {
-        return Err(Error::Usage {
-            detail: "give the password one way only".into(),
+        return Err(Error::PasswordSources {
+            what: role.what,
+            flags: role.flags,
         });
     }
     Ok(found.pop())
@@ -218,9 +386,15 @@ fn one_of<'a>(
 impl NewStorePwArgs {
     /// The new store's password; an interactive prompt asks twice.
     pub fn resolve(&self) -> Result<Password> {
-        match one_of(&self.pw_env, &self.pw_file, self.pw_stdin, &self.pw)? {
-            Some(src) => read_plain(src, "store password"),
-            None => prompt_new("New store password: ", "Repeat the password: "),
+        match one_of(
+            &self.pw_env,
+            &self.pw_file,
+            self.pw_stdin,
+            &self.pw,
+            NEW_STORE,
+        )? {
+            Some(src) => read_plain(src, NEW_STORE),
+            None => prompt_new("New store password: ", "Repeat the password: ", NEW_STORE),
         }
     }
 }
@@ -232,9 +406,10 @@ impl NewPwArgs {
             &self.new_pw_file,
             self.new_pw_stdin,
             &self.new_pw,
+            NEW,
         )? {
-            Some(src) => read_plain(src, "new password"),
-            None => prompt_new("New password: ", "Repeat the new password: "),
+            Some(src) => read_plain(src, NEW),
+            None => prompt_new("New password: ", "Repeat the new password: ", NEW),
         }
     }
 }
@@ -265,11 +440,17 @@ impl PwArgs {
 
     /// Opens the store at `db` with whatever source was given.
     pub fn open(&self, db: &Path, access: Access) -> Result<(Store, Opened)> {
-        let plain = one_of(&self.pw_env, &self.pw_file, self.pw_stdin, &self.pw)?;
+        let role = if self.no_stash_path {
+            STORE_NO_STASH_PATH
+        } else {
+            STORE
+        };
+        let plain = one_of(&self.pw_env, &self.pw_file, self.pw_stdin, &self.pw, role)?;
         let stash = self.stash_choice(db);
         if plain.is_some() && stash.is_some() {
-            return Err(Error::Usage {
-                detail: "give the password one way only (a password source or a stash)".into(),
+            return Err(Error::PasswordSources {
+                what: role.what,
+                flags: role.flags,
             });
         }
         if let Some(stash_path) = stash {
@@ -286,11 +467,11 @@ impl PwArgs {
             return Ok((store, Opened::Stash(stash)));
         }
         let password = match plain {
-            Some(src) => read_plain(src, "store password")?,
+            Some(src) => read_plain(src, role)?,
             None => {
                 // Fail on a missing or foreign file before asking.
                 Store::inspect(db)?;
-                prompt(&format!("Password for {}: ", db.display()))?
+                prompt(&format!("Password for {}: ", db.display()), role)?
             }
         };
         let store = Store::open(db, &password, access)?;
@@ -341,17 +522,16 @@ impl FilePwArgs {
             &self.file_pw_file,
             self.file_pw_stdin,
             &self.file_pw,
+            INPUT_FILE,
         )? {
-            Some(src) => read_plain(src, "input file password").map(Some),
+            Some(src) => read_plain(src, INPUT_FILE).map(Some),
             None => Ok(None),
         }
     }
 
     /// Asks at the terminal, after a password-less attempt failed.
     pub fn prompt(&self, file: &Path) -> Result<Password> {
-        prompt(&format!("Password for {}: ", file.display())).map_err(|_| Error::InputPassword {
-            path: file.to_path_buf(),
-        })
+        prompt(&format!("Password for {}: ", file.display()), INPUT_FILE)
     }
 }
 
@@ -381,9 +561,14 @@ impl TargetPwArgs {
             &self.target_pw_file,
             self.target_pw_stdin,
             &self.target_pw,
+            TARGET,
         )? {
-            Some(src) => read_plain(src, "output file password"),
-            None => prompt_new("Password for the exported file: ", "Repeat the password: "),
+            Some(src) => read_plain(src, TARGET),
+            None => prompt_new(
+                "Password for the exported file: ",
+                "Repeat the password: ",
+                TARGET,
+            ),
         }
     }
 }
