@@ -1,6 +1,7 @@
-//! Accepting, handshaking and answering: one thread per connection, a
-//! bound on how many, a deadline on every wait, and every failure turned
-//! into one [`Event`] with its IHS code.
+//! Accepting, handshaking and answering: a pool of at most
+//! `max_connections` worker threads, one connection each, a deadline on
+//! every wait, and every failure turned into one [`Event`] with its IHS
+//! code (or, after the handshake, an [`Event::Closed`] saying why).
 //!
 //! Before rustls sees a byte, the first read is classified: nothing before
 //! the deadline (SSL0270I), closed at once (SSL0271I), an error (SSL0272I),
@@ -10,10 +11,11 @@
 //! a reset, another I/O error or the deadline passing is SSL0226I ("I/O
 //! error during handshake"); rustls's own errors map in [`code_for`].
 
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use rustls::{AlertDescription, CertificateError, ServerConnection};
@@ -28,9 +30,13 @@ use crate::error::{Error, Result};
 pub struct Limits {
     /// From accept to a finished handshake.
     pub handshake_timeout: Duration,
-    /// Between requests on a kept-alive connection.
+    /// Between requests on a kept-alive connection; also the time a whole
+    /// request head (and body) has to arrive, so a client dribbling bytes
+    /// cannot hold a connection longer than this.
     pub idle_timeout: Duration,
-    /// Connections served at once; further ones wait in the listen queue.
+    /// Connections served at once, each by one worker thread. One more is
+    /// accepted and waits for a slot (an idle kept-alive connection gives
+    /// up its slot for it); the rest wait in the kernel's listen queue.
     pub max_connections: usize,
     /// Report every answered request as an [`Event::Request`].
     pub log_requests: bool,
@@ -62,9 +68,57 @@ pub struct Server {
 const TICK: Duration = Duration::from_millis(100);
 /// How long shutdown waits for connections in flight.
 const GRACE: Duration = Duration::from_secs(3);
+/// A worker idle this long exits; the pool shrinks back after a burst.
+const WORKER_IDLE: Duration = Duration::from_secs(60);
+/// After the last answer, how long (and how much) the client's leftover
+/// bytes are drained, so closing does not reset the answer away.
+const LINGER: Duration = Duration::from_secs(1);
+const LINGER_BYTES: usize = 256 * 1024;
+
+type Job = (TcpStream, SocketAddr);
+
+/// The connection workers: at most `max_connections` threads, each
+/// serving one connection at a time, spawned on demand and reused.
+struct Pool {
+    state: Mutex<PoolState>,
+    /// A job was queued (workers wait on it).
+    work: Condvar,
+    /// A worker finished a connection (the acceptor waits on it).
+    freed: Condvar,
+    /// A client is accepted and waiting for a slot: one idle kept-alive
+    /// connection should close to make room. A count of requests for room.
+    want_room: AtomicUsize,
+}
+
+#[derive(Default)]
+struct PoolState {
+    queue: VecDeque<Job>,
+    /// Connections queued or being served.
+    busy: usize,
+    /// Worker threads alive, and how many of them wait for work.
+    threads: usize,
+    idle: usize,
+}
+
+impl Pool {
+    fn lock(&self) -> MutexGuard<'_, PoolState> {
+        // A worker panic is caught outside the lock; recover regardless.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// What every worker shares.
+struct Shared {
+    pool: Pool,
+    setup: Arc<Setup>,
+    limits: Limits,
+    sink: Sink,
+    stop: Arc<AtomicBool>,
+    once: bool,
+}
 
 impl Server {
-    /// Binds `addr` (`127.0.0.1:8443`; port 0 picks a free one).
+    /// Binds `addr` (`127.0.0.1:8443`, `[::1]:8443`; port 0 picks a free one).
     pub fn bind(addr: &str, setup: Setup, limits: Limits) -> Result<Server> {
         let listener = TcpListener::bind(addr).map_err(|source| Error::Listen {
             addr: addr.to_string(),
@@ -94,15 +148,23 @@ impl Server {
     /// answered request. Waits a short grace period for connections in
     /// flight, then returns.
     pub fn run(&self, stop: &Arc<AtomicBool>, once: bool, sink: Sink) -> Result<()> {
-        let active = Arc::new(AtomicUsize::new(0));
+        let max = self.limits.max_connections.max(1);
+        let shared = Arc::new(Shared {
+            pool: Pool {
+                state: Mutex::new(PoolState::default()),
+                work: Condvar::new(),
+                freed: Condvar::new(),
+                want_room: AtomicUsize::new(0),
+            },
+            setup: self.setup.clone(),
+            limits: self.limits.clone(),
+            sink,
+            stop: stop.clone(),
+            once,
+        });
+        let pool = &shared.pool;
         let waker = spawn_waker(self.addr, stop.clone());
         while !stop.load(Ordering::SeqCst) {
-            while active.load(Ordering::SeqCst) >= self.limits.max_connections.max(1) {
-                if stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(2));
-            }
             let (sock, peer) = match self.listener.accept() {
                 Ok(x) => x,
                 Err(_) => {
@@ -114,51 +176,102 @@ impl Server {
             if stop.load(Ordering::SeqCst) {
                 break;
             }
-            active.fetch_add(1, Ordering::SeqCst);
-            let guard = ActiveGuard(active.clone());
-            let (setup, limits, sink, stop) = (
-                self.setup.clone(),
-                self.limits.clone(),
-                sink.clone(),
-                stop.clone(),
-            );
-            let spawned = std::thread::Builder::new()
-                .name("kdbman-conn".into())
-                .stack_size(512 * 1024)
-                .spawn(move || {
-                    let _guard = guard;
-                    let work = std::panic::AssertUnwindSafe(|| {
-                        handle(sock, peer, &setup, &limits, &sink, &stop, once)
-                    });
-                    if std::panic::catch_unwind(work).is_err() {
-                        sink(Event::Handshake {
-                            peer,
-                            code: "SSL0266E",
-                            detail:
-                                "internal error while serving the connection; the server goes on"
-                                    .into(),
-                        });
-                    }
-                });
-            if spawned.is_err() {
-                // The guard went with the closure and was dropped with it.
-                std::thread::sleep(Duration::from_millis(20));
+            // At the bound, this client waits here for a slot; an idle
+            // kept-alive connection is asked to make room.
+            let mut st = pool.lock();
+            if st.busy >= max {
+                pool.want_room.store(1, Ordering::SeqCst);
+                while st.busy >= max && !stop.load(Ordering::SeqCst) {
+                    st = pool
+                        .freed
+                        .wait_timeout(st, TICK)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0;
+                }
+                pool.want_room.store(0, Ordering::SeqCst);
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
             }
+            st.busy += 1;
+            st.queue.push_back((sock, peer));
+            if st.queue.len() > st.idle {
+                // Every idle worker is spoken for: one more thread. The
+                // count stays within the bound: threads <= busy <= max.
+                let worker = shared.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("kdbman-conn".into())
+                    .stack_size(512 * 1024)
+                    .spawn(move || work(&worker));
+                match spawned {
+                    Ok(_) => st.threads += 1,
+                    Err(_) if st.threads == 0 => {
+                        // No thread to serve it: close it and back off.
+                        st.queue.pop_back();
+                        st.busy -= 1;
+                        drop(st);
+                        std::thread::sleep(Duration::from_millis(20));
+                        continue;
+                    }
+                    Err(_) => {}
+                }
+            }
+            pool.work.notify_one();
         }
+        pool.work.notify_all();
         let until = Instant::now() + GRACE;
-        while active.load(Ordering::SeqCst) > 0 && Instant::now() < until {
-            std::thread::sleep(Duration::from_millis(10));
+        let mut st = pool.lock();
+        while st.busy > 0 {
+            let Some(left) = remaining(until) else { break };
+            st = pool
+                .freed
+                .wait_timeout(st, left.min(TICK))
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
         }
+        drop(st);
         let _ = waker.join();
         Ok(())
     }
 }
 
-struct ActiveGuard(Arc<AtomicUsize>);
-
-impl Drop for ActiveGuard {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+/// A worker: takes connections until stopped or idle for [`WORKER_IDLE`].
+fn work(shared: &Shared) {
+    let pool = &shared.pool;
+    let mut idle_since = Instant::now();
+    loop {
+        let mut st = pool.lock();
+        let job = loop {
+            if let Some(job) = st.queue.pop_front() {
+                break job;
+            }
+            if shared.stop.load(Ordering::SeqCst) || idle_since.elapsed() >= WORKER_IDLE {
+                st.threads -= 1;
+                return;
+            }
+            st.idle += 1;
+            st = pool
+                .work
+                .wait_timeout(st, TICK)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+            st.idle -= 1;
+        };
+        drop(st);
+        let (sock, peer) = job;
+        let serve = std::panic::AssertUnwindSafe(|| handle(sock, peer, shared));
+        if std::panic::catch_unwind(serve).is_err() {
+            (shared.sink)(Event::Handshake {
+                peer,
+                code: "SSL0266E",
+                detail: "internal error while serving the connection; the server goes on".into(),
+            });
+        }
+        let mut st = pool.lock();
+        st.busy -= 1;
+        drop(st);
+        pool.freed.notify_all();
+        idle_since = Instant::now();
     }
 }
 
@@ -179,6 +292,26 @@ fn spawn_waker(addr: SocketAddr, stop: Arc<AtomicBool>) -> std::thread::JoinHand
     })
 }
 
+/// Closes our side and drains what the client still sends, briefly, so
+/// the kernel does not answer unread bytes with a reset that would
+/// destroy the answer in flight (a 400, 408, 413 or 431).
+fn linger(sock: &mut TcpStream) {
+    let _ = sock.shutdown(Shutdown::Write);
+    let until = Instant::now() + LINGER;
+    let mut drained = 0;
+    let mut buf = [0u8; 8192];
+    while drained < LINGER_BYTES {
+        let Some(left) = remaining(until) else { return };
+        let _ = sock.set_read_timeout(Some(left));
+        match sock.read(&mut buf) {
+            Ok(0) => return,
+            Ok(n) => drained += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return,
+        }
+    }
+}
+
 fn is_timeout(e: &io::Error) -> bool {
     matches!(
         e.kind(),
@@ -191,15 +324,8 @@ fn remaining(deadline: Instant) -> Option<Duration> {
     (!left.is_zero()).then_some(left)
 }
 
-fn handle(
-    mut sock: TcpStream,
-    peer: SocketAddr,
-    setup: &Setup,
-    limits: &Limits,
-    sink: &Sink,
-    stop: &AtomicBool,
-    once: bool,
-) {
+fn handle(mut sock: TcpStream, peer: SocketAddr, shared: &Shared) {
+    let (setup, limits, sink) = (&*shared.setup, &shared.limits, &shared.sink);
     let fail = |code: &'static str, detail: String| sink(Event::Handshake { peer, code, detail });
     let _ = sock.set_nodelay(true);
     // A client that stops reading must not hold a thread forever.
@@ -213,6 +339,10 @@ fn handle(
         let Some(left) = remaining(deadline) else {
             return fail("SSL0270I", format!("nothing received within {hs_secs} s"));
         };
+        if shared.stop.load(Ordering::SeqCst) {
+            // Shutting down: a client that has said nothing is not waited for.
+            return;
+        }
         let _ = sock.set_read_timeout(Some(left.min(TICK)));
         match sock.read(&mut first) {
             Ok(0) => {
@@ -300,10 +430,12 @@ fn handle(
     }
 
     let _ = sock.set_write_timeout(Some(limits.idle_timeout));
-    serve_http(&mut conn, &mut sock, peer, setup, limits, sink, stop, once);
+    let end = serve_http(&mut conn, &mut sock, peer, shared);
     conn.send_close_notify();
     let _ = conn.write_tls(&mut sock);
-    let _ = sock.shutdown(Shutdown::Write);
+    if end != End::Gone {
+        linger(&mut sock);
+    }
 }
 
 /// Reads the rest of a plain HTTP head (briefly) and answers 400, so that
@@ -325,7 +457,7 @@ fn answer_plain_http(sock: &mut TcpStream, first: &[u8], deadline: Instant) -> O
         _ => None,
     };
     let _ = sock.write_all(&page::use_https(host.as_deref()));
-    let _ = sock.shutdown(Shutdown::Write);
+    linger(sock);
     host.filter(|h| h.len() <= 255 && h.bytes().all(|b| b.is_ascii_graphic()))
 }
 
@@ -381,51 +513,78 @@ pub fn code_for(e: &rustls::Error) -> (&'static str, String) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// How a served connection ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// The server chose to close (an answer with `Connection: close`, a
+    /// refusal, a timeout, shutdown): close_notify, then linger.
+    Closing,
+    /// The client closed or the connection broke: nothing to drain.
+    Gone,
+}
+
+/// Sends a final answer (`Connection: close`).
+fn refuse(tls: &mut rustls::Stream<'_, ServerConnection, TcpStream>, r: page::Response) -> End {
+    let _ = tls.write_all(&r.to_bytes(false, false));
+    let _ = tls.flush();
+    End::Closing
+}
+
+fn plural(n: u64) -> String {
+    format!("{n} request{}", if n == 1 { "" } else { "s" })
+}
+
+/// HTTP/1.1 over the finished handshake: keep-alive, pipelining, a
+/// deadline for each request (the idle timeout), and an [`Event::Closed`]
+/// whenever the server, not the client, ends the connection unasked.
 fn serve_http(
     conn: &mut ServerConnection,
     sock: &mut TcpStream,
     peer: SocketAddr,
-    setup: &Setup,
-    limits: &Limits,
-    sink: &Sink,
-    stop: &AtomicBool,
-    once: bool,
-) {
+    shared: &Shared,
+) -> End {
+    let (setup, limits, sink, stop) = (&*shared.setup, &shared.limits, &shared.sink, &*shared.stop);
+    let closed = |detail: String| sink(Event::Closed { peer, detail });
+    let idle_secs = limits.idle_timeout.as_secs_f64();
     let negotiated = negotiated(conn, setup);
     let mut buf: Vec<u8> = Vec::with_capacity(1024);
     let mut chunk = [0u8; 8192];
+    let mut served: u64 = 0;
     let mut idle_until = Instant::now() + limits.idle_timeout;
     let mut tls = rustls::Stream::new(conn, sock);
     loop {
         match page::parse(&buf) {
             Parsed::Complete(req, used) => {
                 let body = match req.content_length() {
-                    Ok(n) if n <= page::MAX_BODY => n,
-                    Ok(_) => {
-                        let r = page::bad_request("request body too large");
-                        let _ = tls.write_all(&r.to_bytes(false, false));
-                        return;
-                    }
-                    Err(why) => {
-                        let _ = tls.write_all(&page::bad_request(why).to_bytes(false, false));
-                        return;
-                    }
+                    Ok(n) if n <= page::MAX_BODY as u64 => n as usize,
+                    // Refused from the header alone: the body is never read.
+                    Ok(n) => return refuse(&mut tls, page::body_too_large(n)),
+                    Err(why) => return refuse(&mut tls, page::bad_request(why)),
                 };
-                // Read and discard the body.
+                // Read and discard the body, under the same deadline.
                 while buf.len() < used + body {
+                    let Some(left) = remaining(idle_until) else {
+                        closed(format!(
+                            "request body incomplete after {idle_secs} s; answered 408"
+                        ));
+                        return refuse(&mut tls, page::request_timeout());
+                    };
+                    let _ = tls.sock.set_read_timeout(Some(left.min(TICK)));
                     match tls.read(&mut chunk) {
-                        Ok(0) | Err(_) => return,
+                        Ok(0) => return End::Gone,
                         Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        Err(e) if is_timeout(&e) || e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(_) => return End::Gone,
                     }
                 }
-                let keep = req.keep_alive() && !once && !stop.load(Ordering::SeqCst);
+                let keep = req.keep_alive() && !shared.once && !stop.load(Ordering::SeqCst);
                 let resp = page::respond(&req, &negotiated);
                 let head_only = req.method == "HEAD";
                 if tls.write_all(&resp.to_bytes(keep, head_only)).is_err() {
-                    return;
+                    return End::Gone;
                 }
                 let _ = tls.flush();
+                served += 1;
                 if limits.log_requests {
                     sink(Event::Request {
                         peer,
@@ -434,32 +593,59 @@ fn serve_http(
                         status: resp.status,
                     });
                 }
-                if once {
+                if shared.once {
                     stop.store(true, Ordering::SeqCst);
                 }
                 if !keep {
-                    return;
+                    return End::Closing;
                 }
                 buf.drain(..used + body);
                 idle_until = Instant::now() + limits.idle_timeout;
             }
-            Parsed::Bad(why) => {
-                let _ = tls.write_all(&page::bad_request(why).to_bytes(false, false));
-                return;
-            }
+            Parsed::Bad(why) => return refuse(&mut tls, page::bad_request(why)),
+            Parsed::TooLarge(why) => return refuse(&mut tls, page::head_too_large(why)),
             Parsed::Partial => {
-                if stop.load(Ordering::SeqCst) && buf.is_empty() {
-                    return;
+                if buf.is_empty() {
+                    if stop.load(Ordering::SeqCst) {
+                        return End::Closing;
+                    }
+                    // Between requests, a waiting client may claim this slot.
+                    if served > 0
+                        && shared
+                            .pool
+                            .want_room
+                            .compare_exchange(1, 0, Ordering::SeqCst, Ordering::SeqCst)
+                            .is_ok()
+                    {
+                        closed(format!(
+                            "idle after {}; closed to make room for a waiting client (--max-connections {})",
+                            plural(served),
+                            limits.max_connections
+                        ));
+                        return End::Closing;
+                    }
                 }
                 let Some(left) = remaining(idle_until) else {
-                    return;
+                    if buf.is_empty() {
+                        closed(if served == 0 {
+                            format!("idle: no request within {idle_secs} s of the handshake")
+                        } else {
+                            format!("idle for {idle_secs} s after {}", plural(served))
+                        });
+                        return End::Closing;
+                    }
+                    closed(format!(
+                        "request head incomplete after {idle_secs} s ({} bytes); answered 408",
+                        buf.len()
+                    ));
+                    return refuse(&mut tls, page::request_timeout());
                 };
                 let _ = tls.sock.set_read_timeout(Some(left.min(TICK)));
                 match tls.read(&mut chunk) {
-                    Ok(0) => return,
+                    Ok(0) => return End::Gone,
                     Ok(n) => buf.extend_from_slice(&chunk[..n]),
                     Err(e) if is_timeout(&e) || e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(_) => return,
+                    Err(_) => return End::Gone,
                 }
             }
         }

@@ -18,6 +18,9 @@ pub enum Event {
         code: &'static str,
         detail: String,
     },
+    /// The server closed a connection after its handshake: idle, a
+    /// request too slow, or a slot needed for a waiting client.
+    Closed { peer: SocketAddr, detail: String },
     /// A request was answered.
     Request {
         peer: SocketAddr,
@@ -44,13 +47,32 @@ pub fn timestamp() -> String {
         .unwrap_or_default()
 }
 
+/// Control characters shown as escapes, so a client cannot split or
+/// forge a text log line.
+fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
 impl Event {
     /// One line (no newline) in the chosen format, stamped with `time`.
     pub fn render(&self, format: LogFormat, time: &str) -> String {
         match (self, format) {
             (Event::Handshake { peer, code, detail }, LogFormat::Text) => {
                 let title = catalogue::by_id(code).map_or("", |c| c.title);
-                format!("{time} {peer} {code} {title}: {detail}")
+                format!("{time} {peer} {code} {title}: {}", clean(detail))
             }
             (Event::Handshake { peer, code, detail }, LogFormat::Json) => {
                 let c = catalogue::by_id(code);
@@ -65,6 +87,16 @@ impl Event {
                 })
                 .to_string()
             }
+            (Event::Closed { peer, detail }, LogFormat::Text) => {
+                format!("{time} {peer} closed: {}", clean(detail))
+            }
+            (Event::Closed { peer, detail }, LogFormat::Json) => json!({
+                "time": time,
+                "event": "closed",
+                "peer": peer.to_string(),
+                "detail": detail,
+            })
+            .to_string(),
             (
                 Event::Request {
                     peer,
@@ -73,7 +105,7 @@ impl Event {
                     status,
                 },
                 LogFormat::Text,
-            ) => format!("{time} {peer} {status} {method} {path}"),
+            ) => format!("{time} {peer} {status} {} {}", clean(method), clean(path)),
             (
                 Event::Request {
                     peer,
@@ -116,5 +148,26 @@ mod tests {
         assert_eq!(j["code"], "SSL0207E");
         assert_eq!(j["peer"], "127.0.0.1:4000");
         assert!(timestamp().ends_with('Z'));
+    }
+
+    #[test]
+    fn control_characters_cannot_split_a_text_line() {
+        let peer = "[::1]:4000".parse().unwrap();
+        for e in [
+            Event::Request {
+                peer,
+                method: "GET".into(),
+                path: "/\n2030-01-01T00:00:00Z 10.0.0.1:1 SSL0207E forged".into(),
+                status: 404,
+            },
+            Event::Closed {
+                peer,
+                detail: "a\r\nb\u{1b}[31m".into(),
+            },
+        ] {
+            let t = e.render(LogFormat::Text, "2030-01-01T00:00:00Z");
+            assert!(!t.chars().any(char::is_control), "{t:?}");
+            assert!(t.starts_with("2030-01-01T00:00:00Z [::1]:4000 "), "{t}");
+        }
     }
 }

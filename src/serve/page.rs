@@ -39,15 +39,27 @@ impl Request {
         }
     }
 
-    /// The declared body length (0 when absent).
-    pub fn content_length(&self) -> Result<usize, &'static str> {
+    /// The declared body length (0 when absent). Digits beyond `u64`
+    /// read as `u64::MAX`: too large either way, refused with 413.
+    pub fn content_length(&self) -> Result<u64, &'static str> {
         if self.header("transfer-encoding").is_some() {
             return Err("chunked request bodies are not accepted");
         }
-        match self.header("content-length") {
-            None => Ok(0),
-            Some(v) => v.trim().parse().map_err(|_| "bad Content-Length"),
+        let mut values = self
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("content-length"));
+        let Some((_, v)) = values.next() else {
+            return Ok(0);
+        };
+        if values.next().is_some() {
+            return Err("more than one Content-Length");
         }
+        let v = v.trim();
+        if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("bad Content-Length");
+        }
+        Ok(v.parse().unwrap_or(u64::MAX))
     }
 }
 
@@ -60,21 +72,36 @@ pub enum Parsed {
     Partial,
     /// Not a request this server accepts: answer 400 and close.
     Bad(&'static str),
+    /// The head passed [`MAX_HEAD`] or the header count: answer 431 and close.
+    TooLarge(&'static str),
 }
 
+/// Maximum number of header lines in a request.
+pub const MAX_HEADERS: usize = 100;
+
 /// Parses a request head from `buf`, never reading past [`MAX_HEAD`].
+/// Control characters are refused anywhere in the head, so nothing a
+/// client sends can split a log line or a header.
 pub fn parse(buf: &[u8]) -> Parsed {
     let Some(end) = find_head_end(buf) else {
         return if buf.len() >= MAX_HEAD {
-            Parsed::Bad("request head too large")
+            Parsed::TooLarge("request head too large")
         } else {
             Parsed::Partial
         };
     };
     if end > MAX_HEAD {
-        return Parsed::Bad("request head too large");
+        return Parsed::TooLarge("request head too large");
     }
-    let Ok(head) = std::str::from_utf8(&buf[..end]) else {
+    let head_bytes = &buf[..end];
+    if head_bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| is_forbidden(b) && !is_crlf_at(head_bytes, i))
+    {
+        return Parsed::Bad("control character in the request head");
+    }
+    let Ok(head) = std::str::from_utf8(head_bytes) else {
         return Parsed::Bad("request head is not UTF-8");
     };
     let mut lines = head.split("\r\n").filter(|l| !l.is_empty());
@@ -100,8 +127,11 @@ pub fn parse(buf: &[u8]) -> Parsed {
         let Some((n, v)) = l.split_once(':') else {
             return Parsed::Bad("malformed header");
         };
-        if headers.len() >= 100 {
-            return Parsed::Bad("too many headers");
+        if n.is_empty() || !n.bytes().all(is_token_byte) {
+            return Parsed::Bad("malformed header name");
+        }
+        if headers.len() >= MAX_HEADERS {
+            return Parsed::TooLarge("too many headers");
         }
         headers.push((n.trim().to_string(), v.trim().to_string()));
     }
@@ -114,6 +144,24 @@ pub fn parse(buf: &[u8]) -> Parsed {
         },
         end + 4,
     )
+}
+
+/// Bytes no request head may hold (tab is allowed in header values).
+fn is_forbidden(b: u8) -> bool {
+    (b < 0x20 && b != b'\t') || b == 0x7f
+}
+
+fn is_crlf_at(head: &[u8], i: usize) -> bool {
+    match head[i] {
+        b'\r' => head.get(i + 1) == Some(&b'\n'),
+        b'\n' => i > 0 && head[i - 1] == b'\r',
+        _ => false,
+    }
+}
+
+/// RFC 9110 token characters (header names).
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 fn find_head_end(buf: &[u8]) -> Option<usize> {
@@ -225,7 +273,9 @@ impl Response {
             400 => "Bad Request",
             404 => "Not Found",
             405 => "Method Not Allowed",
+            408 => "Request Timeout",
             413 => "Content Too Large",
+            431 => "Request Header Fields Too Large",
             _ => "Error",
         };
         let mut out = format!(
@@ -281,6 +331,27 @@ pub fn bad_request(why: &str) -> Response {
     Response::text(400, &format!("bad request: {why}\n"))
 }
 
+/// The answer to a head over [`MAX_HEAD`] or [`MAX_HEADERS`].
+pub fn head_too_large(why: &str) -> Response {
+    Response::text(
+        431,
+        &format!("{why}: at most {MAX_HEAD} bytes and {MAX_HEADERS} headers\n"),
+    )
+}
+
+/// The answer to a declared body over [`MAX_BODY`]; the body is not read.
+pub fn body_too_large(declared: u64) -> Response {
+    Response::text(
+        413,
+        &format!("request body of {declared} bytes refused: at most {MAX_BODY}\n"),
+    )
+}
+
+/// The answer to a request head that did not arrive in time.
+pub fn request_timeout() -> Response {
+    Response::text(408, "the request did not arrive in time\n")
+}
+
 /// The plain-text answer to plain HTTP on the TLS port (SSL0273I).
 pub fn use_https(host: Option<&str>) -> Vec<u8> {
     let url = match host {
@@ -311,7 +382,35 @@ mod tests {
         assert!(r.keep_alive());
         assert_eq!(parse(b"GET / HTTP/1.1\r\nHost"), Parsed::Partial);
         assert!(matches!(parse(b"GET / SPDY/9\r\n\r\n"), Parsed::Bad(_)));
-        assert!(matches!(parse(&vec![b'a'; MAX_HEAD]), Parsed::Bad(_)));
+        assert!(matches!(parse(&vec![b'a'; MAX_HEAD]), Parsed::TooLarge(_)));
+    }
+
+    #[test]
+    fn control_characters_and_bad_lengths_are_refused() {
+        for raw in [
+            &b"GET /\0 HTTP/1.1\r\n\r\n"[..],
+            b"GET /\nX HTTP/1.1\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHo st: a\r\n\r\n",
+            b"GET / HTTP/1.1\r\nA: \x7f\r\n\r\n",
+        ] {
+            assert!(matches!(parse(raw), Parsed::Bad(_)), "{raw:?}");
+        }
+        let tab = b"GET / HTTP/1.1\r\nA: x\ty\r\n\r\n";
+        assert!(matches!(parse(tab), Parsed::Complete(..)));
+        let len = |v: &str| {
+            let raw = format!("GET / HTTP/1.1\r\nContent-Length: {v}\r\n\r\n");
+            match parse(raw.as_bytes()) {
+                Parsed::Complete(r, _) => r.content_length(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(len("12"), Ok(12));
+        assert_eq!(len("99999999999999999999999"), Ok(u64::MAX));
+        assert!(len("-1").is_err() && len("+5").is_err() && len("").is_err());
+        let many: String = (0..=MAX_HEADERS).map(|i| format!("X{i}: v\r\n")).collect();
+        let raw = format!("GET / HTTP/1.1\r\n{many}\r\n");
+        assert!(matches!(parse(raw.as_bytes()), Parsed::TooLarge(_)));
     }
 
     #[test]

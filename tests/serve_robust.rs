@@ -1,0 +1,716 @@
+//! `kdbman serve` under hostile and heavy use: timeouts, the connection
+//! bound, slow and oversized requests, hostile HTTP after a good
+//! handshake, IPv6, SIGINT and memory over thousands of connections.
+//!
+//! Every test talks only to 127.0.0.1 or ::1, puts a timeout on every read,
+//! bounds every loop by a count, and kills its server when done. The TLS
+//! client is rustls itself, trusting the demo CA the server prints.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::cargo_bin;
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
+
+/// A running `kdbman serve --demo`, killed on drop.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    ca: PathBuf,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(listen: &str, extra: &[&str]) -> Server {
+        let mut child = Command::new(cargo_bin("kdbman"))
+            .args(["serve", "--demo", "--listen", listen])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("kdbman runs");
+        let log = Arc::new(Mutex::new(String::new()));
+        let mut err = child.stderr.take().unwrap();
+        let l = log.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                l.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let (mut addr, mut ca) = (None, None);
+        while addr.is_none() || ca.is_none() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Ok(line) = rx.recv_timeout(left) else {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("no readiness line; stderr: {}", log.lock().unwrap());
+            };
+            if let Some(rest) = line.strip_prefix("listening on https://") {
+                let a = rest.split('/').next().unwrap();
+                addr = Some(a.parse::<SocketAddr>().unwrap());
+            } else if let Some(rest) = line.strip_prefix("try: curl --cacert ") {
+                ca = Some(PathBuf::from(rest.split(' ').next().unwrap()));
+            }
+        }
+        Server {
+            child,
+            addr: addr.unwrap(),
+            ca: ca.unwrap(),
+            log,
+        }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits until a log line holds every needle; false after `secs`.
+    fn wait_line(&self, needles: &[&str], secs: u64) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < deadline {
+            if self
+                .log()
+                .lines()
+                .any(|l| needles.iter().all(|n| l.contains(n)))
+            {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+
+    fn wait_exit(&mut self, secs: u64) -> Option<i32> {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < deadline {
+            if let Ok(Some(st)) = self.child.try_wait() {
+                return st.code();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+
+    fn signal(&self, sig: &str) {
+        let st = Command::new("kill")
+            .args([sig, &self.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+
+    /// Threads of connection work (named `kdbman-conn`) right now.
+    fn conn_threads(&self) -> usize {
+        let Ok(dir) = std::fs::read_dir(format!("/proc/{}/task", self.pid())) else {
+            return 0;
+        };
+        dir.filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+            .filter(|c| c.trim() == "kdbman-conn")
+            .count()
+    }
+
+    fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc/PID/status")
+    }
+
+    fn client_config(&self) -> Arc<ClientConfig> {
+        let pem = std::fs::read_to_string(&self.ca).unwrap();
+        let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = base64_decode(&b64);
+        let mut roots = RootCertStore::empty();
+        roots.add(CertificateDer::from(der)).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        Arc::new(
+            ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_root_certificates(roots)
+                .with_no_client_auth(),
+        )
+    }
+
+    fn tcp(&self) -> TcpStream {
+        let s = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
+        s
+    }
+
+    /// A TLS connection with the handshake finished.
+    fn tls(&self, config: &Arc<ClientConfig>) -> Tls {
+        let mut t = self.tls_started(config);
+        while t.conn.is_handshaking() {
+            t.conn.complete_io(&mut t.sock).expect("handshake");
+        }
+        t
+    }
+
+    /// A TLS connection whose handshake has not been driven yet.
+    fn tls_started(&self, config: &Arc<ClientConfig>) -> Tls {
+        let name = ServerName::IpAddress(self.addr.ip().into());
+        let conn = ClientConnection::new(config.clone(), name).unwrap();
+        StreamOwned::new(conn, self.tcp())
+    }
+
+    fn curl_ok(&self) {
+        let host = match self.addr {
+            SocketAddr::V4(a) => a.to_string(),
+            SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
+        };
+        let out = Command::new("curl")
+            .args(["-sS", "--max-time", "15", "--cacert"])
+            .arg(&self.ca)
+            .arg(format!("https://{host}/healthz"))
+            .output()
+            .expect("curl is installed");
+        assert!(
+            out.status.success() && out.stdout == b"ok\n",
+            "curl: {} {}\nlog: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+            self.log()
+        );
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+type Tls = StreamOwned<ClientConnection, TcpStream>;
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let bytes: Vec<u8> = s.bytes().filter(|&c| c != b'=').map(val).collect();
+    let mut out = Vec::new();
+    for chunk in bytes.chunks(4) {
+        let mut n = 0u32;
+        for (i, &b) in chunk.iter().enumerate() {
+            n |= u32::from(b) << (18 - 6 * i);
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
+/// Reads until EOF, a reset, the read timeout or `cap` bytes.
+/// Returns what arrived and whether the stream ended (EOF or reset).
+fn read_all(r: &mut impl Read, cap: usize) -> (Vec<u8>, bool) {
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    while out.len() < cap {
+        match r.read(&mut buf) {
+            Ok(0) => return (out, true),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if is_timeout(&e) => return (out, false),
+            // A reset, or a TLS stream cut without close_notify: ended.
+            Err(_) => return (out, true),
+        }
+    }
+    (out, false)
+}
+
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// Sends a request and reads one response (head + Content-Length body).
+fn request(t: &mut Tls, raw: &[u8]) -> String {
+    t.write_all(raw).unwrap();
+    t.flush().unwrap();
+    read_response(t).unwrap_or_else(|| panic!("no response to {:?}", String::from_utf8_lossy(raw)))
+}
+
+fn read_response(t: &mut Tls) -> Option<String> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    for _ in 0..1000 {
+        if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&got[..end]).to_string();
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("Content-Length: "))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            if got.len() >= end + 4 + len {
+                return Some(String::from_utf8_lossy(&got[..end + 4 + len]).into_owned());
+            }
+        }
+        match t.read(&mut buf) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    None
+}
+
+const HEALTH: &[u8] = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+#[test]
+fn idle_timeout_closes_a_quiet_keep_alive_connection_and_logs_it() {
+    let server = Server::start("127.0.0.1:0", &["--idle-timeout", "1"]);
+    let cfg = server.client_config();
+    let mut t = server.tls(&cfg);
+    let me = t.sock.local_addr().unwrap().to_string();
+    // Kept alive: two requests on one connection.
+    for _ in 0..2 {
+        let r = request(&mut t, HEALTH);
+        assert!(r.starts_with("HTTP/1.1 200 ") && r.ends_with("ok\n"), "{r}");
+        assert!(r.contains("Connection: keep-alive"), "{r}");
+    }
+    // Then quiet: the server closes it (close_notify, then EOF).
+    let (rest, ended) = read_all(&mut t, 1 << 16);
+    assert!(ended && rest.is_empty(), "still open: {rest:?}");
+    assert!(
+        server.wait_line(&[&me, "idle", "2 requests"], 10),
+        "log: {}",
+        server.log()
+    );
+    server.curl_ok();
+}
+
+#[test]
+fn handshake_timeout_cuts_off_half_a_client_hello() {
+    let server = Server::start("127.0.0.1:0", &["--handshake-timeout", "1"]);
+    let mut s = server.tcp();
+    let me = s.local_addr().unwrap().to_string();
+    // A handshake record announcing 200 bytes, of which 9 arrive.
+    s.write_all(&[
+        0x16, 0x03, 0x01, 0x00, 0xc8, 0x01, 0x00, 0x00, 0xc4, 0x03, 0x03,
+    ])
+    .unwrap();
+    let (got, ended) = read_all(&mut s, 1 << 16);
+    assert!(ended, "the server kept a stalled handshake open: {got:?}");
+    assert!(
+        server.wait_line(&[&me, "SSL0226I", "did not finish within 1 s"], 10),
+        "log: {}",
+        server.log()
+    );
+    server.curl_ok();
+}
+
+#[test]
+fn max_connections_queues_the_next_client_and_bounds_the_threads() {
+    let server = Server::start(
+        "127.0.0.1:0",
+        &["--max-connections", "2", "--handshake-timeout", "30"],
+    );
+    let cfg = server.client_config();
+    // Two clients that connect and say nothing hold both slots.
+    let silent: Vec<TcpStream> = (0..2).map(|_| server.tcp()).collect();
+    let mut third = server.tls_started(&cfg);
+    third
+        .sock
+        .set_read_timeout(Some(Duration::from_millis(1500)))
+        .unwrap();
+    let err = third
+        .conn
+        .complete_io(&mut third.sock)
+        .expect_err("a third connection was served while two held the slots");
+    assert!(is_timeout(&err), "{err}");
+    assert!(third.conn.is_handshaking());
+    assert!(
+        server.conn_threads() <= 2,
+        "{} threads",
+        server.conn_threads()
+    );
+
+    // One slot frees: the waiting client is served.
+    drop(silent.into_iter().next());
+    third
+        .sock
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    while third.conn.is_handshaking() {
+        third.conn.complete_io(&mut third.sock).expect("handshake");
+    }
+    let r = request(&mut third, HEALTH);
+    assert!(r.starts_with("HTTP/1.1 200 "), "{r}");
+    assert!(
+        server.conn_threads() <= 2,
+        "{} threads",
+        server.conn_threads()
+    );
+}
+
+#[test]
+fn at_the_bound_idle_keep_alive_connections_make_room() {
+    let server = Server::start(
+        "127.0.0.1:0",
+        &["--max-connections", "2", "--idle-timeout", "60"],
+    );
+    let cfg = server.client_config();
+    let mut idle: Vec<Tls> = (0..2).map(|_| server.tls(&cfg)).collect();
+    for t in &mut idle {
+        assert!(request(t, HEALTH).starts_with("HTTP/1.1 200 "));
+    }
+    // Both slots hold kept-alive connections waiting for a next request;
+    // a new client is served anyway, well before the 60 s idle timeout.
+    let mut t = server.tls(&cfg);
+    assert!(request(&mut t, HEALTH).starts_with("HTTP/1.1 200 "));
+    let mut closed = 0;
+    for t in &mut idle {
+        t.sock
+            .set_read_timeout(Some(Duration::from_millis(500)))
+            .unwrap();
+        if read_all(t, 1024).1 {
+            closed += 1;
+        }
+    }
+    assert!(closed >= 1, "no idle connection made room");
+    assert!(
+        server.wait_line(&["idle", "room"], 10),
+        "log: {}",
+        server.log()
+    );
+    for _ in 0..50 {
+        assert!(
+            server.conn_threads() <= 2,
+            "{} threads",
+            server.conn_threads()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_request_dribbled_one_byte_at_a_time_is_cut_off() {
+    let server = Server::start("127.0.0.1:0", &["--idle-timeout", "2"]);
+    let cfg = server.client_config();
+    let mut t = server.tls(&cfg);
+    let me = t.sock.local_addr().unwrap().to_string();
+    t.sock
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let head = b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
+    let mut sent = 0;
+    let mut answer = Vec::new();
+    let mut ended = false;
+    // At most 100 bytes, one per 200 ms read timeout: 20 s at the very most.
+    for i in 0..100 {
+        let byte = head.get(i).copied().unwrap_or(b'a');
+        if t.write_all(&[byte]).and_then(|()| t.flush()).is_err() {
+            ended = true;
+            break;
+        }
+        sent += 1;
+        let (got, end) = read_all(&mut t, 4096);
+        answer.extend_from_slice(&got);
+        if end {
+            ended = true;
+            break;
+        }
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(ended, "held open for {sent} bytes: {answer}");
+    assert!(
+        sent < 60,
+        "the dribble kept the connection for {sent} bytes"
+    );
+    assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
+    assert!(
+        server.wait_line(&[&me, "request head incomplete"], 10),
+        "log: {}",
+        server.log()
+    );
+    server.curl_ok();
+}
+
+#[test]
+fn an_oversized_head_gets_431_and_a_huge_body_413_unread() {
+    let server = Server::start("127.0.0.1:0", &[]);
+    let cfg = server.client_config();
+
+    let mut t = server.tls(&cfg);
+    let mut big = b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Pad: ".to_vec();
+    big.resize(40 * 1024, b'a');
+    t.write_all(&big).unwrap();
+    t.flush().unwrap();
+    let (got, ended) = read_all(&mut t, 1 << 16);
+    let got = String::from_utf8_lossy(&got);
+    assert!(got.starts_with("HTTP/1.1 431 "), "{got}");
+    assert!(got.contains("Connection: close") && ended, "{got}");
+
+    // Many small headers past the cap: the same.
+    let mut t = server.tls(&cfg);
+    let mut many = b"GET / HTTP/1.1\r\nHost: localhost\r\n".to_vec();
+    for i in 0..2000 {
+        many.extend_from_slice(format!("X-H{i}: v\r\n").as_bytes());
+    }
+    many.extend_from_slice(b"\r\n");
+    t.write_all(&many).unwrap();
+    t.flush().unwrap();
+    let (got, _) = read_all(&mut t, 1 << 16);
+    let got = String::from_utf8_lossy(&got);
+    assert!(got.starts_with("HTTP/1.1 431 "), "{got}");
+
+    for length in ["10000000000", "18446744073709551616", "1048576"] {
+        let mut t = server.tls(&cfg);
+        let req = format!(
+            "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: {length}\r\n\r\nonly a few bytes"
+        );
+        t.write_all(req.as_bytes()).unwrap();
+        t.flush().unwrap();
+        // Answered at once although the body never comes.
+        let (got, ended) = read_all(&mut t, 1 << 16);
+        let got = String::from_utf8_lossy(&got);
+        assert!(got.starts_with("HTTP/1.1 413 "), "{length}: {got}");
+        assert!(ended, "{length}: connection kept after 413");
+    }
+    server.curl_ok();
+}
+
+#[test]
+fn hostile_http_after_a_good_handshake_is_answered_or_closed() {
+    let server = Server::start("127.0.0.1:0", &["--idle-timeout", "2", "--access-log"]);
+    let cfg = server.client_config();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "garbage request line",
+            b"\x01\x02 garbage !!\r\n\r\n".to_vec(),
+        ),
+        ("no version", b"GET /\r\n\r\n".to_vec()),
+        (
+            "NUL bytes",
+            b"GET /\0\0 HTTP/1.1\r\nHost: \0localhost\r\n\r\n".to_vec(),
+        ),
+        (
+            "invalid UTF-8 header",
+            b"GET / HTTP/1.1\r\nHost: local\xff\xfehost\r\n\r\n".to_vec(),
+        ),
+        (
+            "bare LF in the target",
+            b"GET /\nINJECTED HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+        ),
+        (
+            "header without colon",
+            b"GET / HTTP/1.1\r\nHost\r\n\r\n".to_vec(),
+        ),
+        (
+            "bad Content-Length",
+            b"GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n".to_vec(),
+        ),
+        (
+            "chunked body",
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".to_vec(),
+        ),
+        ("only line ends", b"\r\n\r\n\r\n\r\n".to_vec()),
+    ];
+    for (what, raw) in &cases {
+        let mut t = server.tls(&cfg);
+        t.write_all(raw).unwrap();
+        t.flush().unwrap();
+        let (got, ended) = read_all(&mut t, 1 << 16);
+        let got = String::from_utf8_lossy(&got);
+        assert!(
+            got.starts_with("HTTP/1.1 400 ") || (got.is_empty() && ended),
+            "{what}: {got}"
+        );
+        assert!(ended, "{what}: kept open after a bad request");
+    }
+    // The access log line for a hostile target stays one line.
+    assert!(
+        !server.log().lines().any(|l| l.starts_with("INJECTED")),
+        "log: {}",
+        server.log()
+    );
+
+    // Pipelined: three requests in one write, three answers in order.
+    let mut t = server.tls(&cfg);
+    let mut three = Vec::new();
+    three.extend_from_slice(HEALTH);
+    three.extend_from_slice(b"GET /nope HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    three.extend_from_slice(
+        b"GET /?format=json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    t.write_all(&three).unwrap();
+    t.flush().unwrap();
+    let (got, ended) = read_all(&mut t, 1 << 20);
+    let got = String::from_utf8_lossy(&got);
+    let statuses: Vec<&str> = got
+        .match_indices("HTTP/1.1 ")
+        .map(|(i, _)| &got[i + 9..i + 12])
+        .collect();
+    assert_eq!(statuses, ["200", "404", "200"], "{got}");
+    assert!(got.contains("\"label\":\"kdbman-demo\"") && ended, "{got}");
+
+    // Random bytes after the handshake, 40 times: a 400, never a panic.
+    let mut x: u32 = 0x2545_f491;
+    for round in 0..40 {
+        let len = 1 + (round * 97) % 3000;
+        let junk: Vec<u8> = (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x as u8
+            })
+            .collect();
+        let mut t = server.tls(&cfg);
+        // Ended like a head, so each is judged at once, not at the timeout.
+        let junk = [&junk[..], b"\r\n\r\n"].concat();
+        t.write_all(&junk).unwrap();
+        t.flush().unwrap();
+        let (got, _) = read_all(&mut t, 1 << 16);
+        assert!(
+            got.starts_with(b"HTTP/1.1 400 ") || got.starts_with(b"HTTP/1.1 431 "),
+            "round {round}: {}",
+            String::from_utf8_lossy(&got)
+        );
+    }
+    assert!(
+        !server.log().contains("internal error"),
+        "log: {}",
+        server.log()
+    );
+    server.curl_ok();
+}
+
+fn has_ipv6_loopback() -> bool {
+    let out = Command::new("ip").args(["-6", "addr"]).output();
+    match out {
+        Ok(o) => String::from_utf8_lossy(&o.stdout).contains("::1/128"),
+        Err(_) => {
+            std::path::Path::new("/proc/net/if_inet6").exists()
+                && std::fs::read_to_string("/proc/net/if_inet6")
+                    .unwrap_or_default()
+                    .contains("00000000000000000000000000000001")
+        }
+    }
+}
+
+#[test]
+fn ipv6_loopback_serves_curl() {
+    if !has_ipv6_loopback() {
+        eprintln!("skipped: this machine has no ::1");
+        return;
+    }
+    let server = Server::start("[::1]:0", &[]);
+    assert!(server.addr.is_ipv6(), "{}", server.addr);
+    let out = Command::new("curl")
+        .args(["-6", "-sS", "--max-time", "15", "--cacert"])
+        .arg(&server.ca)
+        .arg(format!("https://[::1]:{}/?format=json", server.addr.port()))
+        .output()
+        .expect("curl is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(page["label"], kdbman::serve::DEMO_LABEL);
+    // Log lines name IPv6 peers the usual way.
+    drop(server.tcp());
+    assert!(
+        server.wait_line(&["[::1]:", "SSL0271I"], 10),
+        "log: {}",
+        server.log()
+    );
+}
+
+#[test]
+fn sigint_stops_the_server_gracefully_with_a_connection_open() {
+    let mut server = Server::start("127.0.0.1:0", &[]);
+    let cfg = server.client_config();
+    let mut t = server.tls(&cfg);
+    assert!(request(&mut t, HEALTH).starts_with("HTTP/1.1 200 "));
+    server.signal("-INT");
+    assert_eq!(server.wait_exit(15), Some(0), "log: {}", server.log());
+    // The kept-alive connection was closed, not left hanging.
+    let (_, ended) = read_all(&mut t, 1024);
+    assert!(ended);
+}
+
+#[test]
+fn memory_stays_flat_over_two_thousand_connections() {
+    let server = Server::start("127.0.0.1:0", &["--handshake-timeout", "5"]);
+    let cfg = server.client_config();
+    let round = |n: usize| {
+        std::thread::scope(|s| {
+            for w in 0..4 {
+                let (server, cfg) = (&server, cfg.clone());
+                s.spawn(move || {
+                    for i in 0..n / 4 {
+                        match (i + w) % 10 {
+                            // A plain HTTP request and a closed-at-once client.
+                            0 => {
+                                let mut s = server.tcp();
+                                let _ = s.write_all(b"GET / HTTP/1.1\r\n\r\n");
+                                let _ = read_all(&mut s, 4096);
+                            }
+                            1 => drop(server.tcp()),
+                            // Half a handshake, then gone.
+                            2 => {
+                                let mut s = server.tcp();
+                                let _ = s.write_all(&[0x16, 0x03, 0x01, 0x00, 0xc8, 0x01]);
+                                let _ = s.shutdown(Shutdown::Both);
+                            }
+                            _ => {
+                                let mut t = server.tls(&cfg);
+                                let r = request(
+                                    &mut t,
+                                    b"GET /?format=json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                                );
+                                assert!(r.starts_with("HTTP/1.1 200 "), "{r}");
+                            }
+                        }
+                    }
+                });
+            }
+        });
+    };
+    round(400);
+    let before = server.rss_kib();
+    round(2000);
+    let after = server.rss_kib();
+    eprintln!("VmRSS before {before} KiB, after 2,000 more connections {after} KiB");
+    assert!(
+        after < before + 8 * 1024,
+        "RSS grew from {before} KiB to {after} KiB"
+    );
+    server.curl_ok();
+}
