@@ -365,7 +365,18 @@ impl Error {
                 io::ErrorKind::IsADirectory => {
                     "name the store file itself, not its directory".to_string()
                 }
-                _ => format!("check that {} can be {action}, and that the disk is healthy", path.display()),
+                io::ErrorKind::StorageFull | io::ErrorKind::FileTooLarge => format!(
+                    "free space on the disk holding {} (or raise the file size limit) and retry; a failed write leaves the old file as it was",
+                    path.display()
+                ),
+                io::ErrorKind::ReadOnlyFilesystem => format!(
+                    "{} is on a read-only filesystem: remount it read-write, or copy the store elsewhere",
+                    path.display()
+                ),
+                _ => format!(
+                    "check {} and the disk it is on; a failed write leaves the old file as it was",
+                    path.display()
+                ),
             },
             Error::AlreadyExists { path } => format!(
                 "choose another path, or delete {} first if you really mean to replace it",

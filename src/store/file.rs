@@ -7,6 +7,13 @@
 //! either the old or the new file. No backup copy is kept: the rename makes
 //! one unnecessary, and a backup would keep data readable under an old,
 //! possibly compromised, password.
+//!
+//! A path that is a symbolic link is followed: the file it points to is
+//! replaced (the temporary file is made beside the target, so the rename
+//! stays on one filesystem) and the link is kept, as editors and
+//! `install -b` users expect. A failed write (full disk, read-only
+//! directory, file size limit) removes the temporary file and leaves the
+//! old file as it was.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -89,19 +96,33 @@ fn parent(path: &Path) -> &Path {
     }
 }
 
+/// The file a write to `path` should replace: the target of a symbolic
+/// link (links of links included), else `path` itself.
+pub fn resolve(path: &Path) -> Result<PathBuf> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            fs::canonicalize(path).map_err(|e| Error::io(path, "follow the link", e))
+        }
+        _ => Ok(path.to_path_buf()),
+    }
+}
+
 fn write_temp(path: &Path, bytes: &[u8], mode: u32) -> Result<PathBuf> {
     let tmp = temp_path(path);
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(&tmp)
+        // Creating the temporary file fails on the directory, not the file.
+        .map_err(|e| Error::io(parent(path), "create files in", e))?;
     let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .open(&tmp)?;
         // The umask may have narrowed the mode; make it exactly `mode`.
         f.set_permissions(fs::Permissions::from_mode(mode))?;
         f.write_all(bytes)?;
         f.sync_all()
     })();
+    drop(f);
     match result {
         Ok(()) => Ok(tmp),
         Err(e) => {
@@ -125,6 +146,7 @@ fn sync_dir(path: &Path) -> Result<()> {
 /// then every other temporary file of this store is a leftover of a killed
 /// writer, and is removed.
 pub fn replace_locked(path: &Path, bytes: &[u8]) -> Result<WriteLock> {
+    let path = &resolve(path)?;
     let tmp = write_temp(path, bytes, SECRET_MODE)?;
     let locked = File::open(&tmp).and_then(|f| f.lock().map(|()| f));
     let file = match locked {
@@ -179,6 +201,7 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Atomically replaces `path` with `bytes`, creating it with `mode`.
 pub fn replace_with_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    let path = &resolve(path)?;
     let tmp = write_temp(path, bytes, mode)?;
     if let Err(e) = fs::rename(&tmp, path) {
         let _ = fs::remove_file(&tmp);
