@@ -714,3 +714,23 @@ fn memory_stays_flat_over_two_thousand_connections() {
     );
     server.curl_ok();
 }
+
+#[test]
+fn a_second_sigint_exits_at_once_while_a_request_is_in_flight() {
+    let mut server = Server::start("127.0.0.1:0", &[]);
+    let cfg = server.client_config();
+    let mut t = server.tls(&cfg);
+    // Half a request head keeps the connection busy through shutdown.
+    t.write_all(b"GET / HTTP/1.1\r\nHost: local").unwrap();
+    t.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    server.signal("-INT");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        server.child.try_wait().unwrap(),
+        None,
+        "the first SIGINT did not wait for the request in flight"
+    );
+    server.signal("-INT");
+    assert_eq!(server.wait_exit(15), Some(130), "log: {}", server.log());
+}

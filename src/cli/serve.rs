@@ -64,10 +64,10 @@ pub struct ServeArgs {
     /// Seconds from connect to a finished handshake
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub handshake_timeout: u64,
-    /// Seconds a kept-alive connection may wait for its next request
+    /// Seconds a kept-alive connection may wait for its next request (and a request has to arrive in full)
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub idle_timeout: u64,
-    /// Connections served at once (more wait in the listen queue)
+    /// Connections served at once; at the bound an idle kept-alive one makes room, others queue
     #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=65536))]
     pub max_connections: u64,
     /// Log line format
@@ -217,9 +217,14 @@ pub fn run(args: ServeArgs) -> Result<u8> {
     let server = Server::bind(&args.listen, setup, limits)?;
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(sig, stop.clone()).map_err(|e| Error::Usage {
-            detail: format!("cannot install the signal handler: {e}"),
-        })?;
+        // The first signal stops gracefully; a second, while connections
+        // drain, exits at once (status 128 + signal, as a shell reports a
+        // killed process), as a second Ctrl-C should.
+        signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, stop.clone())
+            .and_then(|_| signal_hook::flag::register(sig, stop.clone()))
+            .map_err(|e| Error::Usage {
+                detail: format!("cannot install the signal handler: {e}"),
+            })?;
     }
     let addr = server.local_addr();
     {
