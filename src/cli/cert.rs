@@ -657,6 +657,23 @@ fn subject_of(e: &Entry) -> Option<String> {
     e.csr().and_then(pki::cert::csr_subject)
 }
 
+/// One row of `cert list --json`: a struct, so the fields print in the
+/// documented order (a `serde_json::Value` sorts them).
+#[derive(serde::Serialize)]
+struct ListRow {
+    label: String,
+    kind: &'static str,
+    default: bool,
+    subject: Option<String>,
+    not_after: Option<String>,
+    sha256: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct ListJson<'a> {
+    entries: &'a [ListRow],
+}
+
 fn list(
     db: &Path,
     pw: &PwArgs,
@@ -688,17 +705,20 @@ fn list(
             .certificate()
             .or(e.csr())
             .map(|d| pki::hex(&pki::sha256(d)));
-        rows.push(json!({
-            "label": e.label(),
-            "kind": e.kind().as_str(),
-            "default": e.is_default(),
-            "subject": info.as_ref().map(|i| i.subject.clone()).or_else(|| subject_of(e)),
-            "not_after": not_after.map(output::time),
-            "sha256": sha,
-        }));
+        rows.push(ListRow {
+            label: e.label().to_string(),
+            kind: e.kind().as_str(),
+            default: e.is_default(),
+            subject: info
+                .as_ref()
+                .map(|i| i.subject.clone())
+                .or_else(|| subject_of(e)),
+            not_after: not_after.map(output::time),
+            sha256: sha,
+        });
     }
     if as_json {
-        output::json(&json!({"entries": rows}));
+        output::json_ordered(&ListJson { entries: &rows });
     } else if rows.is_empty() {
         output::line(match expiring {
             Some(d) => format!("(no certificate expires within {d} days)"),
@@ -707,7 +727,7 @@ fn list(
     } else {
         let w = rows
             .iter()
-            .map(|r| r["label"].as_str().unwrap_or("").chars().count())
+            .map(|r| r.label.chars().count())
             .max()
             .unwrap_or(5)
             .max(5);
@@ -716,14 +736,13 @@ fn list(
             "LABEL", "KIND", "NOT AFTER"
         ));
         for r in &rows {
-            let label = r["label"].as_str().unwrap_or("");
-            let marker = if r["default"] == true { " *" } else { "" };
+            let marker = if r.default { " *" } else { "" };
             output::line(format!(
                 "{:<w$}  {:<8}  {:<20}  {}{}",
-                label,
-                r["kind"].as_str().unwrap_or(""),
-                r["not_after"].as_str().unwrap_or("-"),
-                r["subject"].as_str().unwrap_or("-"),
+                r.label,
+                r.kind,
+                r.not_after.as_deref().unwrap_or("-"),
+                r.subject.as_deref().unwrap_or("-"),
                 marker
             ));
         }

@@ -33,6 +33,13 @@ pub fn json(value: &serde_json::Value) {
     emit(&s);
 }
 
+/// Writes pretty JSON of a serializable type, its fields in declaration order.
+pub fn json_ordered<T: serde::Serialize>(value: &T) {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    emit(&s);
+}
+
 /// Unix seconds as RFC 3339.
 pub fn time(unix: i64) -> String {
     kdbman::pki::cert::rfc3339(unix)
