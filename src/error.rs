@@ -431,7 +431,15 @@ impl Error {
                 store.display()
             ),
             Error::BadPassword { .. } => "choose a non-empty password".into(),
-            Error::BadInput { .. } => "check the input file, or regenerate it".into(),
+            Error::BadInput { code: Some("SSL0225E"), .. } => {
+                "use an RSA (2048 bits or more), ECDSA P-256/P-384 or Ed25519 key and certificate".into()
+            }
+            Error::BadInput { code: Some("SSL0209E"), .. } => {
+                "give the private key the certificate was issued for (or a certificate for this key)".into()
+            }
+            Error::BadInput { .. } => {
+                "check that the file is the one you meant and complete (PEM or DER, not truncated); export it again from its source".into()
+            }
             Error::Usage { .. } => "see `kdbman help` for the options".into(),
             Error::Chain { problem, .. } => problem.fix(),
             Error::InputPassword { .. } => "give the password the file was exported with (--file-pw-env VAR, --file-pw-file PATH or --file-pw-stdin)".into(),

@@ -973,3 +973,36 @@ fn encrypted_keys_with_hostile_kdf_parameters_are_refused_before_running() {
     let e = pem::parse_private_key(&at_bound, Some(&pw()), "k").unwrap_err();
     assert!(!e.to_string().contains("refused"), "{e}");
 }
+
+/// Errors for broken certificates say what is wrong in words, not parser
+/// internals or bytes as numbers.
+#[test]
+fn broken_certificate_errors_are_worded() {
+    let key = keygen::generate(KeyType::EcP256).unwrap();
+    let der = CertSpec::new("CN=w", 1).self_signed(&key).unwrap();
+    let pem = pem_of("CERTIFICATE", &der);
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("empty", b"", "it is empty"),
+        ("truncated DER", &der[..der.len() / 2], "ends early"),
+        ("PEM without END", &pem[..pem.len() - 30], "no END line"),
+        (
+            "damaged base64",
+            b"-----BEGIN CERTIFICATE-----\n@@@@\n-----END CERTIFICATE-----\n",
+            "base64",
+        ),
+    ];
+    for (name, bytes, says) in cases {
+        let e = pem::parse_certificates(bytes, "certificate file c.pem").unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("c.pem") && text.contains(says),
+            "{name}: {text}"
+        );
+        assert!(
+            !text.contains("NomError") && !text.contains("[67, "),
+            "{name}: {text}"
+        );
+        assert_eq!(e.code(), Some("SSL0224E"));
+        assert!(e.fix().contains("not truncated"), "{name}: {}", e.fix());
+    }
+}

@@ -119,9 +119,31 @@ pub struct CertInfo {
     pub self_issued: bool,
 }
 
+/// Words an x509-parser error: truncation said as such, the rest named by
+/// the part that failed rather than by parser internals.
+fn describe_x509_error(e: &x509_parser::nom::Err<X509Error>) -> String {
+    use x509_parser::der_parser::error::BerError;
+    use x509_parser::nom::{Err, error::ErrorKind};
+    let truncated = "it ends early (truncated, or not DER)".to_string();
+    match e {
+        Err::Incomplete(_) => truncated,
+        Err::Error(x) | Err::Failure(x) => match x {
+            X509Error::NomError(ErrorKind::Eof) | X509Error::Der(BerError::Incomplete(_)) => {
+                truncated
+            }
+            X509Error::NomError(_) => "its DER structure is invalid".to_string(),
+            X509Error::Der(d) => format!("its DER encoding is invalid ({d})"),
+            other => other.to_string(),
+        },
+    }
+}
+
 /// Parses a DER certificate; the error says what is malformed.
 pub fn cert_info(der: &[u8]) -> Result<CertInfo, String> {
-    let (rest, cert) = X509Certificate::from_der(der).map_err(|e| e.to_string())?;
+    if der.is_empty() {
+        return Err("it is empty".into());
+    }
+    let (rest, cert) = X509Certificate::from_der(der).map_err(|e| describe_x509_error(&e))?;
     if !rest.is_empty() {
         return Err(format!("{} bytes after the certificate", rest.len()));
     }

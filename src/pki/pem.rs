@@ -40,7 +40,7 @@ pub fn parse_certificates(bytes: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
         use rustls_pki_types::pem::PemObject;
         let mut v = Vec::new();
         for item in rustls_pki_types::CertificateDer::pem_slice_iter(bytes) {
-            let c = item.map_err(|e| bad(what, format!("bad PEM: {e}")))?;
+            let c = item.map_err(|e| bad(what, describe_pem_error(&e)))?;
             v.push(c.as_ref().to_vec());
         }
         if v.is_empty() {
@@ -55,6 +55,23 @@ pub fn parse_certificates(bytes: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
             .map_err(|e| bad(what, format!("not a valid X.509 certificate: {e}")))?;
     }
     Ok(ders)
+}
+
+/// Words a PEM reader error without dumping bytes as numbers.
+fn describe_pem_error(e: &rustls_pki_types::pem::Error) -> String {
+    use rustls_pki_types::pem::Error as E;
+    match e {
+        E::MissingSectionEnd { end_marker } => format!(
+            "bad PEM: a {} block has no END line (truncated?)",
+            String::from_utf8_lossy(end_marker).trim()
+        ),
+        E::IllegalSectionStart { line } => format!(
+            "bad PEM: malformed BEGIN line `{}`",
+            String::from_utf8_lossy(line).trim().escape_debug()
+        ),
+        E::Base64Decode(d) => format!("bad PEM: the base64 text is damaged ({d})"),
+        other => format!("bad PEM: {other}"),
+    }
 }
 
 /// [`parse_certificates`] of a file.
