@@ -667,13 +667,27 @@ fn sigint_stops_the_server_gracefully_with_a_connection_open() {
 
 #[test]
 fn memory_stays_flat_over_two_thousand_connections() {
-    let server = Server::start("127.0.0.1:0", &["--handshake-timeout", "5"]);
+    // Four clients at once against a bound of three: the bound is busy.
+    let server = Server::start(
+        "127.0.0.1:0",
+        &["--handshake-timeout", "5", "--max-connections", "3"],
+    );
     let cfg = server.client_config();
+    let most_threads = std::sync::atomic::AtomicUsize::new(0);
     let round = |n: usize| {
+        let done = std::sync::atomic::AtomicBool::new(false);
         std::thread::scope(|s| {
+            let (server, most, done) = (&server, &most_threads, &done);
+            s.spawn(move || {
+                while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                    most.fetch_max(server.conn_threads(), std::sync::atomic::Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+            });
+            let mut clients = Vec::new();
             for w in 0..4 {
-                let (server, cfg) = (&server, cfg.clone());
-                s.spawn(move || {
+                let cfg = cfg.clone();
+                clients.push(s.spawn(move || {
                     for i in 0..n / 4 {
                         match (i + w) % 10 {
                             // A plain HTTP request and a closed-at-once client.
@@ -699,7 +713,14 @@ fn memory_stays_flat_over_two_thousand_connections() {
                             }
                         }
                     }
-                });
+                }));
+            }
+            let results: Vec<_> = clients.into_iter().map(|c| c.join()).collect();
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            for r in results {
+                if let Err(p) = r {
+                    std::panic::resume_unwind(p);
+                }
             }
         });
     };
@@ -712,6 +733,9 @@ fn memory_stays_flat_over_two_thousand_connections() {
         after < before + 8 * 1024,
         "RSS grew from {before} KiB to {after} KiB"
     );
+    let most = most_threads.into_inner();
+    eprintln!("at most {most} connection threads at once");
+    assert!((1..=3).contains(&most), "{most} connection threads at once");
     server.curl_ok();
 }
 
@@ -733,4 +757,42 @@ fn a_second_sigint_exits_at_once_while_a_request_is_in_flight() {
     );
     server.signal("-INT");
     assert_eq!(server.wait_exit(15), Some(130), "log: {}", server.log());
+}
+
+#[test]
+fn tls_shaped_garbage_before_the_handshake_never_stops_the_server() {
+    let server = Server::start("127.0.0.1:0", &["--handshake-timeout", "5"]);
+    let mut x: u32 = 0x9e37_79b9;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        x
+    };
+    for round in 0..60u32 {
+        let body_len = (next() % 6000) as usize;
+        let announced = match round % 3 {
+            0 => body_len as u16,
+            1 => (next() % 0x10000) as u16,
+            _ => 0x4000 + (next() % 0x800) as u16,
+        };
+        let mut rec = vec![0x16, 0x03, (round % 4) as u8];
+        rec.extend_from_slice(&announced.to_be_bytes());
+        if round % 2 == 0 {
+            // The start of a ClientHello: type 1, a length, version 3.3.
+            rec.extend_from_slice(&[0x01, 0x00, (next() % 256) as u8, 0x40, 0x03, 0x03]);
+        }
+        rec.extend((0..body_len).map(|_| next() as u8));
+        let mut s = server.tcp();
+        let _ = s.write_all(&rec);
+        let _ = s.shutdown(Shutdown::Write);
+        let (_, ended) = read_all(&mut s, 1 << 16);
+        assert!(ended, "round {round}: not closed");
+    }
+    assert!(
+        !server.log().contains("internal error"),
+        "log: {}",
+        server.log()
+    );
+    server.curl_ok();
 }

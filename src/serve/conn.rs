@@ -95,9 +95,8 @@ struct PoolState {
     queue: VecDeque<Job>,
     /// Connections queued or being served.
     busy: usize,
-    /// Worker threads alive, and how many of them wait for work.
+    /// Worker threads alive (decremented by a worker as it exits).
     threads: usize,
-    idle: usize,
 }
 
 impl Pool {
@@ -195,9 +194,10 @@ impl Server {
             }
             st.busy += 1;
             st.queue.push_back((sock, peer));
-            if st.queue.len() > st.idle {
-                // Every idle worker is spoken for: one more thread. The
-                // count stays within the bound: threads <= busy <= max.
+            if st.threads < st.busy {
+                // Fewer workers than connections: one more thread. Workers
+                // only exit with the queue empty, so every queued job has a
+                // worker, and threads <= busy <= max holds throughout.
                 let worker = shared.clone();
                 let spawned = std::thread::Builder::new()
                     .name("kdbman-conn".into())
@@ -249,13 +249,11 @@ fn work(shared: &Shared) {
                 st.threads -= 1;
                 return;
             }
-            st.idle += 1;
             st = pool
                 .work
                 .wait_timeout(st, TICK)
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
-            st.idle -= 1;
         };
         drop(st);
         let (sock, peer) = job;
@@ -384,8 +382,23 @@ fn handle(mut sock: TcpStream, peer: SocketAddr, shared: &Shared) {
     };
     let mut pending: &[u8] = data;
     while !pending.is_empty() {
-        if conn.read_tls(&mut pending).is_err() {
-            return fail("SSL0230I", "the client's first record is too large".into());
+        match conn.read_tls(&mut pending) {
+            // rustls takes nothing more until it has processed what it has;
+            // never spin on a slice it will not consume.
+            Ok(0) if !pending.is_empty() => {
+                if let Err(e) = conn.process_new_packets() {
+                    let _ = conn.write_tls(&mut sock);
+                    let (code, detail) = code_for(&e);
+                    return fail(code, detail);
+                }
+                if conn.read_tls(&mut pending).unwrap_or(0) == 0 {
+                    return fail("SSL0230I", "the client's first flight is too large".into());
+                }
+            }
+            Ok(_) => {}
+            Err(_) => {
+                return fail("SSL0230I", "the client's first record is too large".into());
+            }
         }
         if let Err(e) = conn.process_new_packets() {
             let _ = conn.write_tls(&mut sock);
