@@ -238,26 +238,22 @@ fn prompt_new(first: &str, again: &str, role: Role) -> Result<Password> {
     Ok(a)
 }
 
-/// The terminal prompt. Not rpassword's: with it, Ctrl-C at the prompt
-/// killed kdbman with echo still off, and a shell such as dash went on
-/// typing blind. Here the terminal is put back first, then the interrupt
-/// is delivered as usual (the shell sees a death by SIGINT).
+/// The terminal prompt: rpassword, with the terminal put back if a signal
+/// ends the prompt. rpassword raises SIGINT for Ctrl-C before restoring
+/// echo, so without this a shell such as dash goes on typing blind.
 mod tty {
     use std::fs::{File, OpenOptions};
-    use std::io::{Read, Write};
+    use std::sync::OnceLock;
 
-    use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex};
-    use zeroize::Zeroizing;
+    use rustix::termios::{self, OptionalActions, Termios};
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    use signal_hook::low_level;
 
     use super::Role;
     use kdbman::{Error, Password, Result};
 
-    enum Ended {
-        Line,
-        Signal(i32),
-        Closed,
-        Failed(std::io::Error),
-    }
+    /// The controlling terminal and its settings before the first prompt.
+    static SAVED: OnceLock<(File, Termios)> = OnceLock::new();
 
     fn unusable(role: Role, e: impl std::fmt::Display) -> Error {
         Error::Usage {
@@ -265,91 +261,62 @@ mod tty {
         }
     }
 
-    /// Prints `text` on the controlling terminal and reads a line with echo
-    /// off. Echo goes off before the prompt appears, so nothing typed after
-    /// the prompt is ever shown.
-    pub(super) fn read_password(text: &str, role: Role) -> Result<Password> {
-        let mut tty = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open("/dev/tty")
-            .map_err(|e| unusable(role, e))?;
-        let saved = termios::tcgetattr(&tty).map_err(|e| unusable(role, e))?;
-        let mut quiet = saved.clone();
-        // Byte at a time, no echo, and Ctrl-C/Ctrl-\ as bytes we handle.
-        quiet.local_modes.remove(
-            LocalModes::ECHO
-                | LocalModes::ECHONL
-                | LocalModes::ICANON
-                | LocalModes::ISIG
-                | LocalModes::IEXTEN,
-        );
-        quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
-        quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
-        termios::tcsetattr(&tty, OptionalActions::Now, &quiet).map_err(|e| unusable(role, e))?;
-        let mut line = Zeroizing::new(Vec::with_capacity(256));
-        let ended = match tty.write_all(text.as_bytes()).and_then(|()| tty.flush()) {
-            Ok(()) => read_line(&mut tty, &mut line),
-            Err(e) => Ended::Failed(e),
-        };
-        let _ = termios::tcsetattr(&tty, OptionalActions::Now, &saved);
-        // Enter was not echoed: end the prompt's line ourselves.
-        let _ = tty.write_all(b"\n");
-        match ended {
-            Ended::Line => {}
-            Ended::Signal(sig) => {
-                let _ = signal_hook::low_level::emulate_default_handler(sig);
-                // Only reached if the signal is ignored by our parent's choice.
-                return Err(Error::PromptClosed {
-                    what: role.what,
-                    flags: role.flags,
-                });
+    /// Restores the terminal on SIGINT, SIGQUIT, SIGTERM and SIGHUP while
+    /// it lives, then lets the signal do what it would have done.
+    struct RestoreOnSignal(Vec<signal_hook::SigId>);
+
+    impl RestoreOnSignal {
+        fn install(role: Role) -> Result<RestoreOnSignal> {
+            if SAVED.get().is_none() {
+                let tty = OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open("/dev/tty")
+                    .map_err(|e| unusable(role, e))?;
+                let saved = termios::tcgetattr(&tty).map_err(|e| unusable(role, e))?;
+                let _ = SAVED.set((tty, saved));
             }
-            Ended::Closed => {
-                return Err(Error::PromptClosed {
-                    what: role.what,
-                    flags: role.flags,
-                });
+            let mut ids = Vec::new();
+            for sig in [SIGINT, SIGQUIT, SIGTERM, SIGHUP] {
+                // SAFETY: the action only reads a value set before the
+                // handler exists and calls tcsetattr(3) and the default
+                // action, all async-signal-safe.
+                let id = unsafe {
+                    low_level::register(sig, move || {
+                        if let Some((tty, saved)) = SAVED.get() {
+                            let _ = termios::tcsetattr(tty, OptionalActions::Now, saved);
+                        }
+                        let _ = low_level::emulate_default_handler(sig);
+                    })
+                }
+                .map_err(|e| unusable(role, e))?;
+                ids.push(id);
             }
-            Ended::Failed(e) => return Err(unusable(role, e)),
+            Ok(RestoreOnSignal(ids))
         }
-        let bytes = std::mem::take(&mut *line);
-        match String::from_utf8(bytes) {
-            Ok(s) => Ok(Password::new(s)),
-            Err(e) => {
-                drop(Zeroizing::new(e.into_bytes()));
-                Err(Error::Usage {
-                    detail: format!("the {} typed is not UTF-8", role.what),
-                })
+    }
+
+    impl Drop for RestoreOnSignal {
+        fn drop(&mut self) {
+            for id in self.0.drain(..) {
+                low_level::unregister(id);
             }
         }
     }
 
-    /// Line editing the terminal no longer does for us: backspace, Ctrl-U;
-    /// Ctrl-C and Ctrl-\ interrupt, Ctrl-D on an empty line closes.
-    fn read_line(tty: &mut File, line: &mut Vec<u8>) -> Ended {
-        let mut byte = [0u8; 1];
-        loop {
-            match tty.read(&mut byte) {
-                Ok(0) => return Ended::Closed,
-                Ok(_) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Ended::Failed(e),
-            }
-            match byte[0] {
-                b'\r' | b'\n' => return Ended::Line,
-                0x03 => return Ended::Signal(signal_hook::consts::SIGINT),
-                0x1c => return Ended::Signal(signal_hook::consts::SIGQUIT),
-                0x04 if line.is_empty() => return Ended::Closed,
-                0x7f | 0x08 => {
-                    // Remove one whole UTF-8 character.
-                    while line.pop().is_some_and(|b| b & 0xc0 == 0x80) {}
-                }
-                0x15 | 0x17 => line.clear(),
-                b'\t' => line.push(b'\t'),
-                b if b < 0x20 => {}
-                b => line.push(b),
-            }
+    /// Prints `text` on the controlling terminal and reads a line with
+    /// echo off (rpassword).
+    pub(super) fn read_password(text: &str, role: Role) -> Result<Password> {
+        let guard = RestoreOnSignal::install(role)?;
+        let read = rpassword::prompt_password(text);
+        drop(guard);
+        match read {
+            Ok(line) => Ok(Password::new(line)),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(Error::PromptClosed {
+                what: role.what,
+                flags: role.flags,
+            }),
+            Err(e) => Err(unusable(role, e)),
         }
     }
 }
