@@ -26,8 +26,8 @@ end
 
 complete -c kdbman -n "__fish_kdbman_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_needs_command" -s V -l version -d 'Print version'
-complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "keydb" -d 'Create, re-key, stash, inspect and delete key databases'
-complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "cert" -d 'Create, add, list, inspect, rename, extract and delete certificates'
+complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "keydb" -d 'Create, re-key, stash, inspect, export and delete key databases'
+complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "cert" -d 'Create, add, import, list, inspect, rename, extract, export, sign, validate and delete certificates'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "certreq" -d 'Create, list, inspect, extract and delete certificate requests'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "lint" -d 'Check a store for the conditions behind IHS SSL02xx messages (text, JSON, SARIF)'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "explain" -d 'Explain an IHS message code (SSL0218E) or GSKit return code (408)'
@@ -45,16 +45,16 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l db -d 'The key database file to create' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-env -d 'Read the new store\'s password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the new store\'s password from the first line of PATH' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw -d 'The password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw -d 'The new store\'s password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l stash-file -d 'Write the stash here instead of beside the store' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l expire -d 'The password expires after DAYS days' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l expire -d 'The password expires after DAYS days (default: never)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l kdf -d 'Key derivation function' -r -f -a "argon2id\t'Argon2id, 64 MiB, 3 passes (default)'
 pbkdf2\t'PBKDF2-HMAC-SHA256, 600,000 iterations (for FIPS-minded policies)'"
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-stdin -d 'Read the new store\'s password from the first line of standard input'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l stash -d 'Also write a stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l stash -d 'Also stash the password beside the store (STORE.sth), mode 0600'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l kdf-floor -d 'Use the cheapest key derivation the format accepts (tests, throwaway stores)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
@@ -69,10 +69,10 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l new-pw-stdin -d 'Read the new password from standard input (the line after the current password, if that comes from stdin too)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l stash -d 'Re-stash the new password beside the store'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l kdf-floor -d 'Use the cheapest key derivation the format accepts'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l stash -d 'Also stash the new password beside the store (STORE.sth), mode 0600'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l kdf-floor -d 'Use the cheapest key derivation the format accepts (tests, throwaway stores)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
@@ -81,7 +81,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l stash -d 'Use this stash file' -r -F
@@ -89,9 +89,9 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l json -d 'Print JSON'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l json -d 'Print JSON instead of text (the shape is in --help)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l stash -d 'Use this stash file' -r -F
@@ -101,7 +101,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l force -d 'Delete without proving the password (for a store that no longer opens)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l stash -d 'Use this stash file' -r -F
@@ -133,14 +133,14 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "getdefault" -d 'Print the default personal entry\'s label'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "rename" -d 'Rename an entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "delete" -d 'Delete an entry'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "extract" -d 'Write an entry\'s certificate (no key) to a file'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "extract" -d 'Write an entry\'s certificate (with --with-key, also its private key) to a file'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "import" -d 'Import keys and certificates from PKCS#12 (.p12/.pfx) or PEM/DER files'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "export" -d 'Export a personal entry (key, chain, friendly name) or a signer to PKCS#12'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "receive" -d 'Turn a pending request into a personal entry with its signed certificate'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "sign" -d 'Sign a certificate request with a CA entry of the store'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "validate" -d 'Build and check the chain of a personal or signer entry to a trusted signer'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l stash -d 'Use this stash file' -r -F
@@ -158,7 +158,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l ca -d 'Make it a CA certificate (basicConstraints CA, keyCertSign, cRLSign)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l default -d 'Make the new entry the default personal certificate'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l stash -d 'Use this stash file' -r -F
@@ -171,12 +171,12 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l kind -d 'Which entries' -r -f -a "all\t''
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l kind -d 'Which kind of entries to list' -r -f -a "all\t''
 personal\t''
 signer\t''
 request\t''"
@@ -184,30 +184,30 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l json -d 'Print JSON'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table (the shape is in --help)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l label -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l label -d 'Label of the entry (labels compare case-insensitively)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l json -d 'Print JSON'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l json -d 'Print JSON instead of text (the shape is in --help)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l label -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l label -d 'Label of the personal entry to make the default' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l stash -d 'Use this stash file' -r -F
@@ -215,36 +215,36 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l json -d 'Print JSON'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l json -d 'Print JSON: {"label": "web"}'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l label -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l new-label -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l label -d 'Current label of the entry' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l new-label -d 'The new label (it must not be taken, case-insensitively)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l label -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l label -d 'Label of the entry to delete' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l label -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l target -d 'Output file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l label -d 'Label of the entry whose certificate to write' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l target -d 'The file to write (mode 0644; 0600 with --with-key)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l format -d 'Output encoding' -r -f -a "pem\t''
 der\t''"
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l pw-stdin -d 'Read the store password from the first line of standard input'
@@ -254,7 +254,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l with-key -d 'Also write the private key (unencrypted PKCS#8 PEM, before the certificates; the file is made mode 0600)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l force -d 'Replace the target if it exists'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l stash -d 'Use this stash file' -r -F
@@ -271,12 +271,12 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw-stdin -d 'Read the input file\'s password from standard input (after the store password, if that comes from stdin too)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l default -d 'Make the imported personal entry the default'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l label -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l label -d 'Label of the personal or signer entry to export' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target -d 'The PKCS#12 file to write (mode 0600)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw-env -d 'Read the output file\'s password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw-file -d 'Read the output file\'s password from the first line of PATH' -r -F
@@ -288,7 +288,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l legacy -d '3DES and an HMAC-SHA1 MAC, for old Java and Windows (default: AES-256-CBC, PBKDF2, HMAC-SHA256)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l force -d 'Replace the target if it exists'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l stash -d 'Use this stash file' -r -F
@@ -299,7 +299,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l default -d 'Make the new personal entry the default'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l stash -d 'Use this stash file' -r -F
@@ -318,20 +318,20 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l chain -d 'Write the CA\'s chain after the certificate (PEM only)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l force -d 'Replace the target if it exists'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l label -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l at -d 'Validate at this time instead of now (RFC 3339, e.g. 2030-01-01T00:00:00Z)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l label -d 'Label of the personal or signer entry to check' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l at -d 'Check at this time instead of now: 2030-01-31, 2030-01-31T12:00:00Z or @UNIXSECONDS (as lint --at)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l purpose -d 'The use the certificate must allow' -r -f -a "server\t'TLS server (extended key usage serverAuth, if the certificate has one)'
 client\t'TLS client (clientAuth)'
 any\t'Any use: the extended key usage is not checked'"
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l json -d 'Print JSON'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l json -d 'Print JSON instead of text (the shape is in --help)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a key and a self-signed certificate as a personal entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add signer (CA) certificates from a PEM or DER file (one or a bundle)'
@@ -341,7 +341,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "getdefault" -d 'Print the default personal entry\'s label'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Rename an entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an entry'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "extract" -d 'Write an entry\'s certificate (no key) to a file'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "extract" -d 'Write an entry\'s certificate (with --with-key, also its private key) to a file'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import keys and certificates from PKCS#12 (.p12/.pfx) or PEM/DER files'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export a personal entry (key, chain, friendly name) or a signer to PKCS#12'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "receive" -d 'Turn a pending request into a personal entry with its signed certificate'
@@ -355,7 +355,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_se
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "extract" -d 'Write a request to a file for the CA'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "delete" -d 'Delete a request and its key'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l stash -d 'Use this stash file' -r -F
@@ -373,7 +373,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_s
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l ca -d 'Request a CA certificate'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l force -d 'Replace the target if it exists'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l stash -d 'Use this stash file' -r -F
@@ -381,26 +381,26 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_s
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l json -d 'Print JSON'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of text (the shape is in --help)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l label -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l label -d 'Label of the request' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l json -d 'Print JSON'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l json -d 'Print JSON instead of text (the shape is in --help)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l label -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l target -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l label -d 'Label of the request to write' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l target -d 'The file to write (mode 0644)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l format -d 'Output encoding' -r -f -a "pem\t''
 der\t''"
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw-stdin -d 'Read the store password from the first line of standard input'
@@ -408,12 +408,12 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_s
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l force -d 'Replace the target if it exists'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l db -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l label -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l label -d 'Label of the request to delete' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
@@ -444,8 +444,8 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l allow-insecure-st
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l checks -d 'List every catalogue code and how lint treats it (checked, left to serve, not applicable)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand explain" -l list -d 'List every code'
-complete -c kdbman -n "__fish_kdbman_using_subcommand explain" -l json -d 'Print JSON'
-complete -c kdbman -n "__fish_kdbman_using_subcommand explain" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand explain" -l json -d 'Print JSON instead of text (the shape is in --help)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l db -d 'The store to serve from (not needed with --demo)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
@@ -461,8 +461,8 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l min-tls -d 'Lowe
 1.3\t''"
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l ciphers -d 'Cipher suites to enable, comma-separated rustls names (e.g. TLS13_AES_128_GCM_SHA256)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l handshake-timeout -d 'Seconds from connect to a finished handshake' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l idle-timeout -d 'Seconds a kept-alive connection may wait for its next request' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l max-connections -d 'Connections served at once (more wait in the listen queue)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l idle-timeout -d 'Seconds a kept-alive connection may wait for its next request (and a request has to arrive in full)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l max-connections -d 'Connections served at once; at the bound an idle kept-alive one makes room, others queue' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l log-format -d 'Log line format' -r -f -a "text\t''
 json\t''"
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw-stdin -d 'Read the store password from the first line of standard input'
@@ -474,8 +474,8 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l demo -d 'No stor
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand generate-docs" -l out -d 'Directory that receives man/ and completions/' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand generate-docs" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "keydb" -d 'Create, re-key, stash, inspect and delete key databases'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "cert" -d 'Create, add, list, inspect, rename, extract and delete certificates'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "keydb" -d 'Create, re-key, stash, inspect, export and delete key databases'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "cert" -d 'Create, add, import, list, inspect, rename, extract, export, sign, validate and delete certificates'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "certreq" -d 'Create, list, inspect, extract and delete certificate requests'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "lint" -d 'Check a store for the conditions behind IHS SSL02xx messages (text, JSON, SARIF)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "explain" -d 'Explain an IHS message code (SSL0218E) or GSKit return code (408)'
@@ -496,7 +496,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "getdefault" -d 'Print the default personal entry\'s label'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "rename" -d 'Rename an entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "delete" -d 'Delete an entry'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "extract" -d 'Write an entry\'s certificate (no key) to a file'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "extract" -d 'Write an entry\'s certificate (with --with-key, also its private key) to a file'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "import" -d 'Import keys and certificates from PKCS#12 (.p12/.pfx) or PEM/DER files'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "export" -d 'Export a personal entry (key, chain, friendly name) or a signer to PKCS#12'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "receive" -d 'Turn a pending request into a personal entry with its signed certificate'
