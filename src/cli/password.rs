@@ -421,14 +421,22 @@ impl PwArgs {
             });
         }
         if let Some(stash_path) = stash {
-            // Classify the store first: a damaged store is not a stash problem.
-            Store::inspect(db)?;
             let perms = if self.allow_insecure_stash {
                 Permissions::AllowInsecure
             } else {
                 Permissions::Strict
             };
-            let stash = Stash::read(&stash_path, db, perms)?;
+            // The store's own problems come first: a damaged store is not a
+            // stash problem. `open_stashed` parses the store before it looks
+            // at the stash; when the stash cannot even be read, classify
+            // the store before blaming the stash.
+            let stash = match Stash::read(&stash_path, db, perms) {
+                Ok(stash) => stash,
+                Err(e) => {
+                    Store::inspect(db)?;
+                    return Err(e);
+                }
+            };
             let store = Store::open_stashed(db, &stash, access)?;
             warn_if_expired(&store);
             return Ok((store, Opened::Stash(stash)));
