@@ -1,40 +1,20 @@
 //! Requests, receiving and signing, checked by openssl: CSR → openssl CA
 //! → `cert receive` → `cert validate`; CSR → `cert sign` → `openssl verify`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command as Proc;
 
 use assert_cmd::Command;
 use kdbman::{Access, EntryKind, Password, Store};
 use predicates::str::contains;
 
 fn have_openssl() -> bool {
-    let ok = Proc::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok && std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!("openssl is required under CI");
-    }
-    ok
+    common::require_tool("openssl", "version")
 }
 
 fn openssl(dir: &Path, args: &[&str]) -> String {
-    let out = Proc::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    common::tool_text(dir, "openssl", args)
 }
 
 fn kdbman() -> Command {

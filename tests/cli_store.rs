@@ -2,6 +2,8 @@
 //! certificates of every key family, a signer, default, rename, delete,
 //! reopen by password and by stash), password sources, and exit statuses.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -10,12 +12,7 @@ use serde_json::{Value, json};
 
 const PW: &str = "round trip password";
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
+use common::now;
 
 fn kdbman() -> Command {
     let mut c = Command::cargo_bin("kdbman").unwrap();

@@ -2,6 +2,8 @@
 //! (so the password can be changed) and `keydb details` reports SSL0219E;
 //! after a change without `--expire` it no longer does.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -12,12 +14,7 @@ use serde_json::Value;
 const PW: &str = "expiring password";
 const NEW: &str = "fresh password";
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
+use common::now;
 
 fn kdbman() -> Command {
     let mut c = Command::cargo_bin("kdbman").unwrap();

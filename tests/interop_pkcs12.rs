@@ -2,6 +2,8 @@
 //! write are imported; files we write are read by them. Under CI
 //! (`CI=true`) a missing tool fails the test instead of skipping it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command as Proc;
 
@@ -9,40 +11,16 @@ use assert_cmd::Command;
 use kdbman::{Access, EntryKind, Password, Store};
 use predicates::str::contains;
 
-fn tool_available(name: &str, arg: &str) -> bool {
-    let ok = Proc::new(name)
-        .arg(arg)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok && std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!("{name} is required under CI");
-    }
-    if !ok {
-        eprintln!("skipping: {name} not available");
-    }
-    ok
-}
-
 fn have_openssl() -> bool {
-    tool_available("openssl", "version")
+    common::require_tool("openssl", "version")
 }
 
 fn have_keytool() -> bool {
-    tool_available("keytool", "-help")
+    common::require_tool("keytool", "-help")
 }
 
 fn run(dir: &Path, prog: &str, args: &[&str]) -> Vec<u8> {
-    let out = Proc::new(prog)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{prog}: {e}"));
-    assert!(
-        out.status.success(),
-        "{prog} {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+    common::tool(dir, prog, args).stdout
 }
 
 fn openssl(dir: &Path, args: &[&str]) -> Vec<u8> {
@@ -51,21 +29,7 @@ fn openssl(dir: &Path, args: &[&str]) -> Vec<u8> {
 
 /// Standard output and error together (`pkcs12 -info` reports on stderr).
 fn openssl_all(dir: &Path, args: &[&str]) -> String {
-    let out = Proc::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    common::tool_text(dir, "openssl", args)
 }
 
 fn kdbman() -> Command {

@@ -1,5 +1,7 @@
 //! `cert validate` and `kdbman::pki::validate`: each failure has its reason.
 
+mod common;
+
 use assert_cmd::Command;
 use kdbman::pki::validate::{ChainProblem, Purpose, validate_chain, validate_entry};
 use kdbman::pki::{CertSpec, ExtKeyUsage, KeyType, KeyUsage, keygen};
@@ -7,12 +9,7 @@ use kdbman::{CreateOptions, Entry, Error, Kdf, Password, PrivateKey, Store};
 
 const DAY: i64 = 86_400;
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
+use common::now;
 
 struct Ca {
     cert: Vec<u8>,
