@@ -338,5 +338,6 @@ pub fn replace_set_locked(files: &[(PathBuf, &[u8])]) -> Result<WriteLock> {
     for (_, dst) in &staged {
         remove_stale_temps(dst);
     }
+    remove_stale_temps(&marker);
     Ok(WriteLock { file })
 }

@@ -560,9 +560,7 @@ pub fn run(action: CertAction) -> Result<u8> {
         }
         CertAction::Getdefault { db, pw, json } => {
             let (store, _) = pw.open(&db, Access::Read)?;
-            let e = store.default_entry().ok_or_else(|| Error::NoDefault {
-                store: store.path().to_path_buf(),
-            })?;
+            let e = store.require_default()?;
             if json {
                 output::json(&json!({"label": e.label()}));
             } else {

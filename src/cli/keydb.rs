@@ -134,7 +134,7 @@ pub enum KeydbAction {
     },
     /// Convert a store to another format (cms, kdbman, pkcs12), keeping labels, kinds, default, trust and requests where the target can hold them
     Convert {
-        /// The store to convert
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
@@ -153,6 +153,9 @@ pub enum KeydbAction {
         /// Use the cheapest key derivation the format accepts (kdbman targets: tests, throwaway stores)
         #[arg(long)]
         kdf_floor: bool,
+        /// CMS container version of a CMS target (default: the source's, else 6)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(4..=6))]
+        cms_version: Option<u8>,
     },
     /// Show format, key derivation, entries, password expiry and stash state
     Details {
@@ -367,7 +370,15 @@ pub fn run(action: KeydbAction) -> Result<u8> {
             target_pw,
             stash,
             kdf_floor,
-        } => convert(&db, &pw, &target, target_type, &target_pw, stash, kdf_floor),
+            cms_version,
+        } => convert(
+            &db,
+            &pw,
+            &target,
+            target_type,
+            &target_pw,
+            (stash, kdf_floor, cms_version),
+        ),
         KeydbAction::Export {
             db,
             pw,
@@ -569,15 +580,14 @@ fn convert(
     target: &Path,
     target_type: TypeChoice,
     target_pw: &super::password::TargetPwArgs,
-    stash: bool,
-    kdf_floor: bool,
+    (stash, kdf_floor, cms_version): (bool, bool, Option<u8>),
 ) -> Result<u8> {
     let (store, _) = pw.open(db, Access::Read)?;
     let password = target_pw.resolve()?;
-    let format = target_type.format(match store.format() {
+    let format = target_type.format(cms_version.unwrap_or(match store.format() {
         StoreFormat::Cms(CmsVersion::V4) => 4,
         _ => 6,
-    });
+    }));
     let opts = CreateOptions {
         format,
         kdf: if kdf_floor {

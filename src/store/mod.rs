@@ -421,6 +421,14 @@ impl Store {
         }
     }
 
+    /// The password of an open CMS store (lint judges its strength).
+    pub(crate) fn cms_password(&self) -> Option<&Password> {
+        match &self.backing {
+            Backing::Cms(s) => Some(&s.password),
+            _ => None,
+        }
+    }
+
     /// Whether this format records a default certificate kdbman can read.
     /// CMS: unknown (see [`cms::DEFAULT_UNKNOWN`]); PKCS#12 has none.
     pub fn default_known(&self) -> bool {
@@ -537,6 +545,18 @@ impl Store {
             });
         }
         Ok(e)
+    }
+
+    /// The default personal entry, or why there is none: an error that
+    /// says the format does not record one kdbman can read (CMS, PKCS#12),
+    /// or SSL0223E when a native store simply has none.
+    pub fn require_default(&self) -> Result<&Entry> {
+        if !self.default_known() {
+            return Err(self.default_unsupported());
+        }
+        self.default_entry().ok_or_else(|| Error::NoDefault {
+            store: self.path.clone(),
+        })
     }
 
     /// The default personal entry, if any.
