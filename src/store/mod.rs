@@ -345,7 +345,12 @@ impl Store {
                     Source::Password(p) => p,
                     Source::Stash(s) => s.password(),
                 };
-                let (state, entries) = pkcs12::open(path, &bytes, password)?;
+                let (state, entries) = match (pkcs12::open(path, &bytes, password), source) {
+                    (Err(Error::WrongPassword { .. }), Source::Stash(stash)) => {
+                        return Err(stash_err(stash, StashProblem::StaleOrForeign));
+                    }
+                    (r, _) => r?,
+                };
                 (Backing::Pkcs12(state), entries)
             }
         };
@@ -552,7 +557,11 @@ impl Store {
     /// or SSL0223E when a native store simply has none.
     pub fn require_default(&self) -> Result<&Entry> {
         if !self.default_known() {
-            return Err(self.default_unsupported());
+            let mut e = self.default_unsupported();
+            if let Error::Unsupported { what, .. } = &mut e {
+                *what = "tell which certificate is its default";
+            }
+            return Err(e);
         }
         self.default_entry().ok_or_else(|| Error::NoDefault {
             store: self.path.clone(),
