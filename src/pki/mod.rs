@@ -4,6 +4,7 @@ pub mod cert;
 pub mod certgen;
 pub mod keygen;
 pub mod pem;
+pub mod pfx;
 pub mod pkcs12;
 pub mod sign;
 pub mod validate;

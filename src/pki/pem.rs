@@ -207,7 +207,7 @@ pub const PBE_MAX_SCRYPT_PARALLELISM: u16 = 16;
 /// Refuses key-derivation parameters that would hang or exhaust memory
 /// (a crafted file), or that the pkcs5 crate cannot take without a panic
 /// (an scrypt cost of 0 overflows inside it), before anything runs.
-fn check_pbe_cost(scheme: &pkcs8::pkcs5::EncryptionScheme, what: &str) -> Result<()> {
+pub(crate) fn check_pbe_cost(scheme: &pkcs8::pkcs5::EncryptionScheme, what: &str) -> Result<()> {
     use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};
     let refuse = |detail: String| {
         Err(bad(
