@@ -923,20 +923,28 @@ pub fn read_request(file: &Path) -> Result<Vec<u8>> {
     let bytes = kdbman::store::file::read(file)?;
     let what = format!("request file {}", file.display());
     let der = if kdbman::pki::pem::is_pem(&bytes) {
-        let (label, der) =
-            pem_rfc7468::decode_vec(bytes.trim_ascii()).map_err(|e| Error::BadInput {
-                what: what.clone(),
-                detail: format!("bad PEM: {e}"),
-                code: Some("SSL0224E"),
-            })?;
-        if label != "CERTIFICATE REQUEST" && label != "NEW CERTIFICATE REQUEST" {
-            return Err(Error::BadInput {
-                what,
-                detail: format!("a {label} block, not a CERTIFICATE REQUEST"),
-                code: Some("SSL0224E"),
-            });
+        let blocks = kdbman::pki::pem::pem_blocks(&bytes, &what)?;
+        match blocks
+            .iter()
+            .find(|b| b.label == "CERTIFICATE REQUEST" || b.label == "NEW CERTIFICATE REQUEST")
+        {
+            Some(b) => b.der.to_vec(),
+            None => {
+                let labels: Vec<&str> = blocks.iter().map(|b| b.label.as_str()).collect();
+                return Err(Error::BadInput {
+                    what,
+                    detail: format!(
+                        "no CERTIFICATE REQUEST block: it holds {}",
+                        if labels.is_empty() {
+                            "no complete PEM block".to_string()
+                        } else {
+                            format!("{} block(s)", labels.join(", "))
+                        }
+                    ),
+                    code: Some("SSL0224E"),
+                });
+            }
         }
-        der
     } else {
         bytes
     };

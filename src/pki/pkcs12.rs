@@ -407,6 +407,16 @@ pub fn contents_from_pem(
     } else {
         (pem::parse_certificates(&data, &w)?, None)
     };
+    // A certificate pasted twice (a bundle and its chain again) counts once.
+    let mut certs = certs;
+    let mut seen: Vec<Vec<u8>> = Vec::new();
+    certs.retain(|c| {
+        let dup = seen.contains(c);
+        if !dup {
+            seen.push(c.clone());
+        }
+        !dup
+    });
     if let Some(kf) = key_file {
         let kdata = Zeroizing::new(crate::store::file::read(kf)?);
         key = Some(pem::parse_private_key(
