@@ -6,6 +6,7 @@ pub mod keygen;
 pub mod pem;
 pub mod pfx;
 pub mod pkcs12;
+mod rfc5280;
 pub mod sign;
 pub mod validate;
 
