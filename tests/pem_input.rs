@@ -312,6 +312,22 @@ fn pem_as_users_have_it_imports() {
     let web = store.get("web").unwrap();
     assert!(web.certificates() == [leaf.clone(), int.clone(), root.clone()]);
 
+    // Acceptance 5: no panic on any of these files truncated or damaged.
+    for (file, _) in &cases {
+        let data = std::fs::read(dir.join(file)).unwrap();
+        for i in (0..data.len()).step_by(7) {
+            let mut flipped = data.clone();
+            flipped[i] ^= 0x21;
+            for bytes in [&data[..i], &flipped[..]] {
+                let r = std::panic::catch_unwind(|| {
+                    let _ = kdbman::pki::pem::parse_certificates(bytes, "x");
+                    let _ = kdbman::pki::pem::split_pem(bytes, "x");
+                });
+                assert!(r.is_ok(), "{file}: panic at byte {i}");
+            }
+        }
+    }
+
     // No usable block: refused, naming what was found.
     std::fs::write(dir.join("prose.pem"), "just some text\nno blocks here\n").unwrap();
     std::fs::write(dir.join("keyonly.pem"), &key).unwrap();

@@ -515,6 +515,27 @@ fn every_pkcs12_openssl_and_keytool_write_imports() {
     }
 
     no_password_files_import_through_the_cli(dir);
+
+    // Acceptance 5: no panic on any of these files truncated or with a
+    // flipped byte (the reader's own catch_unwind is bypassed here).
+    for f in [
+        "ossl-p256-default.p12",
+        "ossl-rsa-pbe-PBE-SHA1-RC2-40.p12",
+        "ossl-ed25519-nomac.p12",
+        "null-pw-p256.p12",
+        "kt-p256-SHA1-aes128.p12",
+    ] {
+        let data = std::fs::read(dir.join(f)).unwrap();
+        let step = (data.len() / 150).max(1);
+        for i in (0..data.len()).step_by(step) {
+            let mut flipped = data.clone();
+            flipped[i] ^= 0x5a;
+            for bytes in [&data[..i], &flipped[..]] {
+                let r = std::panic::catch_unwind(|| kdbman::pki::pfx::read(bytes, "p12-pw"));
+                assert!(r.is_ok(), "{f}: panic at byte {i}");
+            }
+        }
+    }
 }
 
 fn kdbman() -> Command {

@@ -68,8 +68,14 @@ fn utctime_dates_from_1950_to_1969_are_dates() {
     let (root, leaf) = (der(&root), der(&leaf));
     // Encoded as UTCTime "60…" and "65…", which RFC 5280 reads as 19xx.
     assert!(root.windows(3).any(|w| w == [0x17, 0x0d, b'6']));
-    let chain = validate_chain(&[leaf.clone()], &[&root], &[], AT, Purpose::ServerAuth)
-        .expect("valid since 1965");
+    let chain = validate_chain(
+        std::slice::from_ref(&leaf),
+        &[&root],
+        &[],
+        AT,
+        Purpose::ServerAuth,
+    )
+    .expect("valid since 1965");
     assert_eq!(chain.len(), 2);
     // Before 1965 the leaf is not yet valid: that is the reason given.
     let at_1962 = -252_460_800; // 1962-01-01
@@ -89,8 +95,14 @@ fn names_match_per_section_7_1() {
     let leaf = der(&leaf_params("Leaf")
         .signed_by(&key(), &Issuer::new(other, &root_key))
         .unwrap());
-    let chain = validate_chain(&[leaf.clone()], &[&root], &[], AT, Purpose::ServerAuth)
-        .expect("§7.1: the names match");
+    let chain = validate_chain(
+        std::slice::from_ref(&leaf),
+        &[&root],
+        &[],
+        AT,
+        Purpose::ServerAuth,
+    )
+    .expect("§7.1: the names match");
     assert_eq!(chain, vec![leaf, root.clone()]);
     // A different name is a missing issuer, not a bad signature.
     let wrong = ca_params(printable("Example Root CB"), None);
@@ -168,7 +180,7 @@ fn a_ca_certificate_is_an_end_entity_for_purpose_any() {
     let int = der(&ca_params(printable("Any Int"), None)
         .signed_by(&key(), &Issuer::new(rp, &root_key))
         .unwrap());
-    validate_chain(&[int.clone()], &[&root], &[], AT, Purpose::Any)
+    validate_chain(std::slice::from_ref(&int), &[&root], &[], AT, Purpose::Any)
         .expect("a CA certificate checked as end entity under `any`");
     match validate_chain(&[int], &[&root], &[], AT, Purpose::ServerAuth) {
         Err(ChainProblem::LeafIsCa { subject }) => assert!(subject.contains("Any Int")),

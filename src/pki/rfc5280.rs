@@ -296,20 +296,20 @@ pub(crate) fn names_equal(a: &X509Name<'_>, b: &X509Name<'_>) -> bool {
 }
 
 fn string_of(v: &x509_parser::der_parser::asn1_rs::Any<'_>) -> Option<String> {
-    let d: &[u8] = &v.data;
+    let d: &[u8] = v.data;
     match v.tag() {
         Tag::PrintableString | Tag::Utf8String | Tag::Ia5String | Tag::NumericString => {
             std::str::from_utf8(d).ok().map(str::to_string)
         }
         // T.61: Latin-1 is what writers put there in practice.
         Tag::TeletexString => Some(d.iter().map(|&b| char::from(b)).collect()),
-        Tag::BmpString if d.len() % 2 == 0 => String::from_utf16(
+        Tag::BmpString if d.len().is_multiple_of(2) => String::from_utf16(
             &d.chunks(2)
                 .map(|c| u16::from_be_bytes([c[0], c[1]]))
                 .collect::<Vec<_>>(),
         )
         .ok(),
-        Tag::UniversalString if d.len() % 4 == 0 => d
+        Tag::UniversalString if d.len().is_multiple_of(4) => d
             .chunks(4)
             .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
             .collect(),
