@@ -237,7 +237,7 @@ pub enum Error {
     WrongKind {
         store: PathBuf,
         label: String,
-        found: crate::store::EntryKind,
+        found: crate::store::entry::EntryKind,
         needed: Needed,
     },
     /// Another entry already has this label (labels compare case-insensitively).
@@ -269,7 +269,7 @@ pub enum Error {
     /// An entry's certificate chain does not validate (SSL0208E, SSL0221E).
     Chain {
         label: String,
-        problem: crate::pki::validate::ChainProblem,
+        problem: crate::pki::chain_problem::ChainProblem,
     },
     /// A certificate a server would present is outside its validity period
     /// (`is_default`: chosen as the store's default, as IHS words it).

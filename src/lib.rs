@@ -31,6 +31,7 @@ pub mod clock;
 pub mod diagnose;
 pub mod error;
 pub mod file;
+pub mod limits;
 pub mod pki;
 pub mod secret;
 pub mod serve;

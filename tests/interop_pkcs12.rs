@@ -375,13 +375,13 @@ fn imports_what_openssl_writes() {
     let store = open(&db);
     let web = store.get("web").unwrap();
     assert_eq!(web.certificates().len(), 3, "leaf, intermediate, root");
-    kdbman::pki::validate::validate_entry(
-        &store,
-        "web",
-        kdbman_now(),
-        kdbman::pki::validate::Purpose::ServerAuth,
-    )
-    .unwrap();
+    store
+        .validate(
+            "web",
+            kdbman_now(),
+            kdbman::pki::validate::Purpose::ServerAuth,
+        )
+        .unwrap();
 }
 
 fn kdbman_now() -> i64 {

@@ -3,7 +3,7 @@
 mod common;
 
 use assert_cmd::Command;
-use kdbman::pki::validate::{ChainProblem, Purpose, validate_chain, validate_entry};
+use kdbman::pki::validate::{ChainProblem, Purpose, validate_chain};
 use kdbman::pki::{CertSpec, ExtKeyUsage, KeyType, KeyUsage, keygen};
 use kdbman::{CreateOptions, Entry, Error, Kdf, Password, PrivateKey, Store};
 
@@ -271,7 +271,7 @@ fn entries_validate_against_trusted_signers_only() {
     .unwrap();
     s.add(Entry::signer("root", r.cert.clone()).with_trust(false))
         .unwrap();
-    match validate_entry(&s, "www", now(), Purpose::ServerAuth) {
+    match s.validate("www", now(), Purpose::ServerAuth) {
         Err(Error::Chain { label, problem }) => {
             assert_eq!(label, "www");
             assert!(
@@ -283,19 +283,14 @@ fn entries_validate_against_trusted_signers_only() {
     }
     s.remove("root").unwrap();
     s.add(Entry::signer("root", r.cert.clone())).unwrap();
-    let chain = validate_entry(&s, "www", now(), Purpose::ServerAuth).unwrap();
+    let chain = s.validate("www", now(), Purpose::ServerAuth).unwrap();
     assert_eq!(chain.len(), 3);
     // A signer: the root as anchor, the intermediate through the root.
-    validate_entry(&s, "root", now(), Purpose::Any).unwrap();
+    s.validate("root", now(), Purpose::Any).unwrap();
     s.add(Entry::signer("inter", i.cert.clone()).with_trust(false))
         .unwrap();
-    assert_eq!(
-        validate_entry(&s, "inter", now(), Purpose::Any)
-            .unwrap()
-            .len(),
-        2
-    );
-    match validate_entry(&s, "inter", now() + 2000 * DAY, Purpose::Any) {
+    assert_eq!(s.validate("inter", now(), Purpose::Any).unwrap().len(), 2);
+    match s.validate("inter", now() + 2000 * DAY, Purpose::Any) {
         Err(Error::Chain {
             problem: ChainProblem::Expired { .. },
             ..
@@ -312,7 +307,7 @@ fn self_signed_personal_needs_itself_as_a_trusted_signer() {
     let cert = leaf_spec().self_signed(&key).unwrap();
     s.add(Entry::personal("ss", vec![cert.clone()], key))
         .unwrap();
-    match validate_entry(&s, "ss", now(), Purpose::ServerAuth) {
+    match s.validate("ss", now(), Purpose::ServerAuth) {
         Err(Error::Chain {
             problem:
                 ChainProblem::UntrustedRoot {
@@ -325,9 +320,7 @@ fn self_signed_personal_needs_itself_as_a_trusted_signer() {
     // The store refuses the same certificate twice, so fixtures add it unchecked.
     s.add_unchecked(Entry::signer("ss-trust", cert));
     assert_eq!(
-        validate_entry(&s, "ss", now(), Purpose::ServerAuth)
-            .unwrap()
-            .len(),
+        s.validate("ss", now(), Purpose::ServerAuth).unwrap().len(),
         1
     );
 }

@@ -877,7 +877,7 @@ fn validate(
     purpose: PurposeArg,
     as_json: bool,
 ) -> Result<u8> {
-    use kdbman::pki::validate::{Purpose, validate_entry};
+    use kdbman::pki::validate::Purpose;
     let (store, _) = pw.open(db, Access::Read)?;
     let at = at.unwrap_or_else(now);
     let purpose = match purpose {
@@ -886,7 +886,7 @@ fn validate(
         PurposeArg::Any => Purpose::Any,
     };
     let label = store.get(label)?.label().to_string();
-    match validate_entry(&store, &label, at, purpose) {
+    match store.validate(&label, at, purpose) {
         Ok(chain) => {
             let subjects: Vec<String> = chain
                 .iter()
@@ -992,7 +992,7 @@ fn import(
             other => other?,
         }
     };
-    let report = pkcs12::import_into(&mut store, contents, label)?;
+    let report = store.import(contents, label)?;
     if default {
         match report.personal.as_slice() {
             [one] => store.set_default(one)?,

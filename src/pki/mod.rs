@@ -2,6 +2,7 @@
 
 pub mod cert;
 pub mod certgen;
+pub mod chain_problem;
 pub mod keygen;
 pub mod pem;
 pub mod pfx;

@@ -371,11 +371,10 @@ pub fn private_key_der(
 
 /// PBKDF2 iterations accepted in an encrypted key: the store's own
 /// ceiling (a few seconds); OpenSSL writes 2048, the pkcs8 crate 600,000.
-pub const PBE_MAX_ITERATIONS: u32 = crate::store::native::kdf::PBKDF2_MAX_ITERATIONS;
+pub const PBE_MAX_ITERATIONS: u32 = crate::limits::PBKDF2_MAX_ITERATIONS;
 /// scrypt memory (128·N·r bytes) accepted in an encrypted key: the
 /// store's Argon2 ceiling, 256 MiB (OpenSSL's own default limit is 32 MiB).
-pub const PBE_MAX_SCRYPT_MEMORY: u64 =
-    crate::store::native::kdf::ARGON2_MAX_MEMORY_KIB as u64 * 1024;
+pub const PBE_MAX_SCRYPT_MEMORY: u64 = crate::limits::KDF_MAX_MEMORY_KIB as u64 * 1024;
 /// scrypt parallelism accepted in an encrypted key.
 pub const PBE_MAX_SCRYPT_PARALLELISM: u16 = 16;
 

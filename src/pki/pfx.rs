@@ -65,7 +65,7 @@ pub enum ReadError {
 
 /// The most PKCS#12-KDF or PBKDF2 iterations accepted (the store's own
 /// PBKDF2 ceiling: a few seconds). OpenSSL writes 2048, Java 10,000.
-pub const MAX_ITERATIONS: u32 = crate::store::native::kdf::PBKDF2_MAX_ITERATIONS;
+pub const MAX_ITERATIONS: u32 = crate::limits::PBKDF2_MAX_ITERATIONS;
 /// Nesting of safeContents bags accepted.
 const MAX_DEPTH: usize = 4;
 

@@ -14,14 +14,17 @@
 pub mod cms;
 pub mod detect;
 pub mod entry;
+mod import;
 pub mod native;
 pub mod pkcs12;
+mod trust;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use detect::StoreFormat;
 pub use entry::{Entry, EntryKind};
+pub use import::ImportReport;
 pub use native::kdf::Kdf;
 
 use crate::error::{Error, Needed, Result, StashProblem};

@@ -12,7 +12,7 @@
 use super::Ctx;
 use crate::diagnose::Finding;
 use crate::error::Error;
-use crate::pki::validate::{ChainProblem, Purpose, validate_entry};
+use crate::pki::validate::{ChainProblem, Purpose};
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some((i, e)) = ctx.in_use_entry() else {
@@ -30,7 +30,8 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let Err(Error::Chain { problem, .. }) =
-        validate_entry(ctx.store, e.label(), ctx.target.at, Purpose::ServerAuth)
+        ctx.store
+            .validate(e.label(), ctx.target.at, Purpose::ServerAuth)
     else {
         return;
     };

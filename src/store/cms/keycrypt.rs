@@ -22,7 +22,7 @@ use crate::secret::Password;
 
 pub const PBES2_ITERATIONS: u32 = 5;
 /// Keys asking for more work than this are refused as hostile or damaged.
-pub const MAX_ITERATIONS: u32 = 5_000_000;
+pub const MAX_ITERATIONS: u32 = crate::limits::PBKDF2_MAX_ITERATIONS;
 
 const PBES2_OID: &str = "1.2.840.113549.1.5.13";
 const PBKDF2_OID: &str = "1.2.840.113549.1.5.12";

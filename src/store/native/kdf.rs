@@ -31,7 +31,7 @@ pub const KDF_PBKDF2_SHA256: u8 = 2;
 /// Argon2id bounds. The floor is OWASP's minimum (19 MiB, 2 passes);
 /// the ceiling keeps a hostile header under about two seconds and 256 MiB.
 pub const ARGON2_MIN_MEMORY_KIB: u32 = 19 * 1024;
-pub const ARGON2_MAX_MEMORY_KIB: u32 = 256 * 1024;
+pub const ARGON2_MAX_MEMORY_KIB: u32 = crate::limits::KDF_MAX_MEMORY_KIB;
 pub const ARGON2_MIN_ITERATIONS: u32 = 2;
 pub const ARGON2_MAX_ITERATIONS: u32 = 10;
 pub const ARGON2_MAX_PARALLELISM: u32 = 4;
@@ -39,7 +39,7 @@ pub const ARGON2_MAX_PARALLELISM: u32 = 4;
 pub const ARGON2_MAX_WORK_KIB: u64 = 1024 * 1024;
 /// PBKDF2 bounds: OWASP's 600,000 floor; a ceiling of about three seconds.
 pub const PBKDF2_MIN_ITERATIONS: u32 = 600_000;
-pub const PBKDF2_MAX_ITERATIONS: u32 = 5_000_000;
+pub const PBKDF2_MAX_ITERATIONS: u32 = crate::limits::PBKDF2_MAX_ITERATIONS;
 pub const SALT_MIN: usize = 16;
 pub const SALT_MAX: usize = 64;
 

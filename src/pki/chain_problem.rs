@@ -1,0 +1,191 @@
+//! Why a certificate chain does not validate: data the error type
+//! carries, so it depends on nothing but certificate dates.
+
+use std::fmt;
+
+/// Why a chain does not validate; each is the SSL0208E condition
+/// (expired and not-yet-valid are also SSL0221E).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChainProblem {
+    /// A certificate's notAfter is before the validation time.
+    Expired {
+        subject: String,
+        not_after: i64,
+        at: i64,
+    },
+    /// A certificate's notBefore is after the validation time.
+    NotYetValid {
+        subject: String,
+        not_before: i64,
+        at: i64,
+    },
+    /// The chain ends at a self-signed certificate that is not a trusted
+    /// signer in the store.
+    UntrustedRoot { subject: String, self_signed: bool },
+    /// The issuer of `subject` is neither in the chain nor in the store.
+    MissingIssuer { subject: String, issuer: String },
+    /// The signature on `subject` does not verify with its issuer's key.
+    BadSignature { subject: String },
+    /// The extended key usage of `subject` does not allow the purpose.
+    WrongUsage {
+        subject: String,
+        needed: &'static str,
+    },
+    /// An issuer is not a CA, or its keyUsage lacks keyCertSign.
+    CaCannotSign {
+        subject: String,
+        reason: &'static str,
+    },
+    /// The end-entity certificate is a CA certificate.
+    LeafIsCa { subject: String },
+    /// A CA's pathLenConstraint allows fewer non-self-issued intermediate
+    /// certificates below it than the chain has (RFC 5280 §4.2.1.9).
+    PathTooLong {
+        subject: String,
+        path_len: u32,
+        found: u32,
+    },
+    /// A key that signs in the chain is too small or of an unsupported kind.
+    UnsupportedKey { subject: String, detail: String },
+    /// A certificate cannot be parsed.
+    Malformed { subject: String, detail: String },
+    /// Anything else webpki refuses (path length, name constraints, …).
+    Other { detail: String },
+}
+
+impl ChainProblem {
+    /// The IHS catalogue code: SSL0221E for time bounds, else SSL0208E.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ChainProblem::Expired { .. } | ChainProblem::NotYetValid { .. } => "SSL0221E",
+            _ => "SSL0208E",
+        }
+    }
+
+    /// What to do about it.
+    pub fn fix(&self) -> String {
+        match self {
+            ChainProblem::Expired { .. } => {
+                "renew the certificate (or check the system clock)".into()
+            }
+            ChainProblem::NotYetValid { .. } => {
+                "check the system clock, or wait until the certificate's start date".into()
+            }
+            ChainProblem::UntrustedRoot { .. } => {
+                "add the root CA certificate as a trusted signer: `kdbman cert add --db STORE --label CA --file ROOT.pem`".into()
+            }
+            ChainProblem::MissingIssuer { .. } => {
+                "add the missing intermediate CA certificate: `kdbman cert add --db STORE --label INTERMEDIATE --file CA.pem`".into()
+            }
+            ChainProblem::BadSignature { .. } => {
+                "the certificate was not issued by the CA in the store with that name; add the right CA or re-import the chain".into()
+            }
+            ChainProblem::WrongUsage { .. } => {
+                "request a certificate whose extended key usage includes the purpose".into()
+            }
+            ChainProblem::CaCannotSign { .. } => {
+                "use a CA certificate with basicConstraints CA:TRUE and keyUsage keyCertSign".into()
+            }
+            ChainProblem::LeafIsCa { .. } => {
+                "use a certificate issued for the server or client, not a CA certificate".into()
+            }
+            ChainProblem::PathTooLong { .. } => {
+                "re-issue the intermediate CA certificates under a CA whose pathLenConstraint allows them, or shorten the chain".into()
+            }
+            ChainProblem::UnsupportedKey { .. } => {
+                "re-issue the chain with RSA keys of 2048 bits or more, or ECDSA P-256/P-384 or Ed25519".into()
+            }
+            ChainProblem::Malformed { .. } | ChainProblem::Other { .. } => {
+                "re-issue or re-import the certificate chain".into()
+            }
+        }
+    }
+}
+
+impl fmt::Display for ChainProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use super::cert::rfc3339;
+        match self {
+            ChainProblem::Expired {
+                subject,
+                not_after,
+                at,
+            } => write!(
+                f,
+                "certificate `{subject}` expired at {} ({} before {})",
+                rfc3339(*not_after),
+                span(at - not_after),
+                rfc3339(*at)
+            ),
+            ChainProblem::NotYetValid {
+                subject,
+                not_before,
+                at,
+            } => write!(
+                f,
+                "certificate `{subject}` is not valid until {} ({} after {})",
+                rfc3339(*not_before),
+                span(not_before - at),
+                rfc3339(*at)
+            ),
+            ChainProblem::UntrustedRoot {
+                subject,
+                self_signed: true,
+            } => write!(
+                f,
+                "the chain ends at self-signed `{subject}`, which is not a trusted signer in the store"
+            ),
+            ChainProblem::UntrustedRoot { subject, .. } => {
+                write!(f, "root `{subject}` is not a trusted signer in the store")
+            }
+            ChainProblem::MissingIssuer { subject, issuer } => write!(
+                f,
+                "the issuer `{issuer}` of `{subject}` is missing (an intermediate certificate is not in the chain or the store)"
+            ),
+            ChainProblem::BadSignature { subject } => write!(
+                f,
+                "the signature on `{subject}` does not verify with its issuer's public key"
+            ),
+            ChainProblem::WrongUsage { subject, needed } => write!(
+                f,
+                "the extended key usage of `{subject}` does not include {needed}"
+            ),
+            ChainProblem::CaCannotSign { subject, reason } => {
+                write!(f, "issuer `{subject}` may not sign certificates: {reason}")
+            }
+            ChainProblem::LeafIsCa { subject } => write!(
+                f,
+                "`{subject}` is a CA certificate, not an end-entity certificate"
+            ),
+            ChainProblem::PathTooLong {
+                subject,
+                path_len,
+                found,
+            } => write!(
+                f,
+                "CA `{subject}` allows {path_len} intermediate CA certificate(s) below it (pathLenConstraint), the chain has {found} (self-issued ones not counted)"
+            ),
+            ChainProblem::UnsupportedKey { subject, detail } => {
+                write!(f, "the key of `{subject}` cannot be used: {detail}")
+            }
+            ChainProblem::Malformed { subject, detail } => {
+                write!(f, "certificate `{subject}` is malformed: {detail}")
+            }
+            ChainProblem::Other { detail } => f.write_str(detail),
+        }
+    }
+}
+
+fn span(secs: i64) -> String {
+    let s = secs.unsigned_abs();
+    if s >= 2 * 86_400 {
+        format!("{} days", s / 86_400)
+    } else if s >= 2 * 3600 {
+        format!("{} hours", s / 3600)
+    } else if s >= 120 {
+        format!("{} minutes", s / 60)
+    } else {
+        format!("{s} seconds")
+    }
+}
