@@ -47,7 +47,7 @@ fn receive_adds_bundled_ca_certificates_once() {
         .env("KPW", "store-pw")
         .args(["keydb", "create", "--db"])
         .arg(&db)
-        .args(["--pw-env", "KPW", "--kdf-floor"])
+        .args(["--pw-env", "KPW", "--kdf-floor", "--type", "kdbman"])
         .assert()
         .success();
     let csr = dir.join("web.csr");

@@ -124,7 +124,7 @@ fn good_stash_opens_and_is_private() {
         db.to_str().unwrap(),
         "--stashed",
     ]);
-    assert!(text.contains("(good)"), "{text}");
+    assert!(text.contains("(good, kdbman v1)"), "{text}");
 }
 
 #[test]

@@ -183,16 +183,18 @@ fn foreign_files_are_named() {
             &[0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2, 0, 0],
             kdbman::ForeignFormat::Jks,
         ),
-        (
-            &[0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30, 0x00],
-            kdbman::ForeignFormat::Pkcs12,
-        ),
     ];
     for (bytes, want) in cases {
         match classify(&probe, bytes, &pw) {
             Err(Error::NotAStore { found, .. }) => assert_eq!(found, *want),
             other => panic!("{want:?}: {other:?}"),
         }
+    }
+    // PKCS#12 is a store format of its own: a truncated one is damaged.
+    let p12 = [0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30, 0x00];
+    match classify(&probe, &p12, &pw) {
+        Err(e) => assert_eq!(e.class(), ErrorClass::Damaged, "{e}"),
+        Ok(_) => panic!("a truncated PKCS#12 file opened"),
     }
 }
 

@@ -24,8 +24,14 @@ impl State {
 
 /// Reads the entries of PKCS#12 bytes.
 pub fn open(path: &Path, bytes: &[u8], password: &Password) -> Result<(State, Vec<Entry>)> {
+    // Opened as a store, a PKCS#12 file is judged as one: a wrong
+    // password is exit 6, a malformed file is damaged (exit 5).
     let contents = pki::pkcs12::parse(bytes, password, path).map_err(|e| match e {
         Error::InputPassword { path } => Error::WrongPassword { path },
+        Error::BadInput { detail, .. } => Error::DamagedPayload {
+            path: path.to_path_buf(),
+            damage: crate::error::Damage::PayloadEncoding { detail },
+        },
         other => other,
     })?;
     let mut entries = Vec::new();
