@@ -300,9 +300,11 @@ fn serve(args: &[&str]) -> Server {
     });
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .expect("serve prints its listening line");
+        let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve printed no listening line");
+        };
         if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
             let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
             return Server {

@@ -275,7 +275,7 @@ impl Store {
                     },
                 })?;
                 match opened {
-                    native::Opened::Ok(state, entries) => (Backing::Native(state), entries),
+                    native::Opened::Ok(state, entries) => (Backing::Native(*state), entries),
                     native::Opened::WrongPassword => {
                         return Err(match source {
                             Source::Password(_) => Error::WrongPassword {

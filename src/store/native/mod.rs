@@ -43,7 +43,7 @@ impl State {
 
 /// Whether the password's derived key passes the header's password check.
 pub enum Opened {
-    Ok(State, Vec<Entry>),
+    Ok(Box<State>, Vec<Entry>),
     WrongPassword,
 }
 
@@ -72,10 +72,10 @@ pub fn open(
         damage: Damage::PayloadEncoding { detail },
     })?;
     Ok(Opened::Ok(
-        State {
+        Box::new(State {
             header: parsed.header,
             data_key,
-        },
+        }),
         entries,
     ))
 }
