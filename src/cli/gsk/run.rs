@@ -353,6 +353,42 @@ fn usages(inv: &Invocation) -> Vec<OsString> {
     out
 }
 
+/// GSKit reads `-dn "CN=x,O=y,C=US"` most specific first (LDAP order)
+/// and encodes it in X.500 order (C first), as CAs do; kdbman encodes a
+/// DN in the order written, so the front end reverses the RDNs. Commas
+/// escaped with a backslash or inside double quotes do not split.
+pub fn x500_order(dn: &str) -> String {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let (mut quoted, mut escaped) = (false, false);
+    for c in dn.chars() {
+        if escaped {
+            cur.push(c);
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => {
+                escaped = true;
+                cur.push(c);
+            }
+            '"' => {
+                quoted = !quoted;
+                cur.push(c);
+            }
+            ',' | ';' if !quoted => parts.push(std::mem::take(&mut cur).trim().to_string()),
+            _ => cur.push(c),
+        }
+    }
+    parts.push(cur.trim().to_string());
+    parts.reverse();
+    parts.join(",")
+}
+
+fn dn_arg(inv: &Invocation) -> String {
+    x500_order(inv.get("dn").unwrap_or_default())
+}
+
 fn db(inv: &Invocation) -> String {
     inv.get("db").unwrap_or_default().to_string()
 }
@@ -403,16 +439,20 @@ impl Runner {
         )
     }
 
-    /// Opens `-db` through the library, for the read actions.
-    fn open(&mut self, inv: &Invocation, access: Access) -> R<Store> {
-        let flags = self.store_pw(inv)?;
+    /// The source store's password as kdbman's password arguments.
+    fn source_pw(&mut self, inv: &Invocation) -> PwArgs {
         let mut pw = PwArgs::default();
         if let Some(p) = inv.get("pw") {
             pw.pw_env = Some(self.secret(p));
         }
         pw.stashed = inv.has("stashed");
-        drop(flags);
-        pw.open(Path::new(&db(inv)), access)
+        pw
+    }
+
+    /// Opens `-db` through the library, for the read actions.
+    fn open(&mut self, inv: &Invocation, access: Access) -> R<Store> {
+        self.store_pw(inv)?;
+        self.source_pw(inv).open(Path::new(&db(inv)), access)
             .map(|(s, _)| s)
             .map_err(|e| GskError::from_kdbman(&e))
     }
@@ -752,7 +792,7 @@ impl Runner {
         let days = number(inv, "expire", 1..=36500)?.unwrap_or(365);
         let mut a = os(&[
             "cert", "create", "--db", &db(inv), "--label", inv.get("label").unwrap_or_default(),
-            "--dn", inv.get("dn").unwrap_or_default(), "--key", &key, "--days", &days.to_string(),
+            "--dn", &dn_arg(inv), "--key", &key, "--days", &days.to_string(),
         ]);
         if inv.get("ca").map(|v| parse::boolean("ca", v)).transpose()? == Some(true) {
             a.push("--ca".into());
@@ -845,6 +885,40 @@ impl Runner {
             }
             return kdbman(import).map(drop);
         }
+        let src_pw = self.pw_flags(
+            inv.get("pw"),
+            inv.has("stashed"),
+            "--pw-env",
+            "source key database password",
+            "-pw PASSWORD or -stashed",
+        )?;
+        if let Some(l) = inv.get("label") {
+            // A signer goes over as a certificate, keeping its label and trust.
+            let (store, _) = self
+                .source_pw(inv)
+                .open(Path::new(&source), Access::Read)
+                .map_err(|e| GskError::from_kdbman(&e))?;
+            let e = find_any(&store, l)?;
+            if e.kind() == EntryKind::Signer {
+                let tmp = temp_beside(Path::new(&target));
+                let pem: String = e
+                    .certificate()
+                    .map(|c| kdbman::pki::pem_encode("CERTIFICATE", c))
+                    .unwrap_or_default();
+                std::fs::write(&tmp.0, pem).map_err(|err| {
+                    GskError::from_kdbman(&Error::Io {
+                        path: tmp.0.clone(),
+                        action: "write",
+                        source: err,
+                    })
+                })?;
+                let mut add = os(&["cert", "add", "--db", &target, "--label", new_label.unwrap_or(l)]);
+                add.extend(["--file".into(), tmp.0.clone().into_os_string()]);
+                add.extend(os(&["--trust", if e.is_trusted() { "enable" } else { "disable" }]));
+                add.extend(import.iter().skip(4).take_while(|a| *a != "--label").cloned());
+                return kdbman(add).map(drop);
+            }
+        }
         let tmp = temp_beside(Path::new(&target));
         let tpw = random_password(32, false)?;
         let tvar = self.secret(&tpw);
@@ -854,13 +928,6 @@ impl Runner {
         };
         export.extend(["--target".into(), tmp.0.clone().into_os_string()]);
         export.extend(["--target-pw-env".into(), tvar.clone().into()]);
-        let src_pw = self.pw_flags(
-            inv.get("pw"),
-            inv.has("stashed"),
-            "--pw-env",
-            "source key database password",
-            "-pw PASSWORD or -stashed",
-        )?;
         export.extend(src_pw);
         kdbman(export)?;
         import.extend(["--file".into(), tmp.0.clone().into_os_string()]);
@@ -996,7 +1063,7 @@ impl Runner {
         let key = key_type(inv)?;
         let mut a = os(&[
             "certreq", "create", "--db", &db(inv), "--label", inv.get("label").unwrap_or_default(),
-            "--dn", inv.get("dn").unwrap_or_default(), "--key", &key, "--target",
+            "--dn", &dn_arg(inv), "--key", &key, "--target",
             inv.get("file").unwrap_or_default(), "--force",
         ]);
         a.extend(sans(inv));
