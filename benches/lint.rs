@@ -15,6 +15,7 @@ fn main() {
     let path = dir.path().join("big.kdb");
     let pw = Password::new("bench-password");
     let opts = CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
         kdf: Kdf::ARGON2_FLOOR,
         password_expires: None,
     };

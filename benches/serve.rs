@@ -170,6 +170,7 @@ fn main() {
 
     let db = d.join("bench.kdb");
     let opts = CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
         kdf: Kdf::ARGON2_FLOOR,
         password_expires: None,
     };

@@ -79,6 +79,7 @@ fn bench(dir: &Path, entries: &[(Vec<u8>, PrivateKey)], kdf: Kdf) -> Row {
     let n = entries.len();
     let pw = Password::new("benchmark password");
     let opts = CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
         kdf,
         password_expires: None,
     };
@@ -105,7 +106,7 @@ fn bench(dir: &Path, entries: &[(Vec<u8>, PrivateKey)], kdf: Kdf) -> Row {
     let size = std::fs::metadata(&db).unwrap().len();
     let s = Store::open(&db, &pw, Access::Read).unwrap();
     let sth = stash::default_path(&db);
-    Stash::for_store(&sth, &s, &pw).write().unwrap();
+    s.stash_at(&sth, &pw).write().unwrap();
     drop(s);
 
     let open_pw = time(|| {

@@ -111,6 +111,7 @@ fn leaf(ca: &Ca, spec: &CertSpec) -> R<(Vec<u8>, PrivateKey)> {
 fn create(dir: &Path, name: &str, expires: Option<i64>) -> R<(PathBuf, Store)> {
     let path = dir.join(format!("{name}.kdb"));
     let opts = CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
         kdf: Kdf::ARGON2_FLOOR,
         password_expires: expires,
     };
@@ -360,7 +361,7 @@ fn main() -> R<()> {
         let (c, k) = leaf(&root, &good)?;
         standard(d, "SSL0228E-foreign", &root, c, k, |_| Ok(()))?;
         let (_, other) = create(d, "other", None)?;
-        Stash::for_store(&d.join("SSL0228E-foreign.sth"), &other, &Password::new(PW)).write()?;
+        other.stash_at(&d.join("SSL0228E-foreign.sth"), &Password::new(PW)).write()?;
         drop(other);
         fs::remove_file(d.join("other.kdb"))?;
         cases.push(case(
@@ -374,7 +375,7 @@ fn main() -> R<()> {
         let (c, k) = leaf(&root, &good)?;
         let p = standard(d, "SSL0228E-stale", &root, c, k, |_| Ok(()))?;
         let mut s = Store::open(&p, &Password::new(PW), Access::Update)?;
-        Stash::for_store(&d.join("SSL0228E-stale.sth"), &s, &Password::new(PW)).write()?;
+        s.stash_at(&d.join("SSL0228E-stale.sth"), &Password::new(PW)).write()?;
         s.change_password(&Password::new(PW), None, None)?;
         s.save()?;
         cases.push(case(
@@ -388,7 +389,7 @@ fn main() -> R<()> {
         let (c, k) = leaf(&root, &good)?;
         let p = standard(d, "SSL0228E-damaged", &root, c, k, |_| Ok(()))?;
         let s = Store::open(&p, &Password::new(PW), Access::Read)?;
-        let mut bytes = Stash::for_store(Path::new("x"), &s, &Password::new(PW))
+        let mut bytes = s.stash_at(Path::new("x"), &Password::new(PW))
             .encode()
             .to_vec();
         bytes[50] ^= 0x01;

@@ -32,6 +32,7 @@ fn make(dir: &Path, name: &str, kdf: Kdf, expires: Option<i64>) -> Value {
     let path = dir.join(format!("{name}.kdb"));
     let pw = Password::new(PW);
     let opts = CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
         kdf,
         password_expires: expires,
     };
@@ -71,7 +72,7 @@ fn make(dir: &Path, name: &str, kdf: Kdf, expires: Option<i64>) -> Value {
         store.add(e).expect("add");
     }
     store.save().expect("save");
-    Stash::for_store(&dir.join(format!("{name}.sth")), &store, &pw)
+    store.stash_at(&dir.join(format!("{name}.sth")), &pw)
         .write()
         .expect("stash");
 

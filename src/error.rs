@@ -8,7 +8,7 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use crate::store::kdf::KdfLimit;
+use crate::store::native::kdf::KdfLimit;
 
 /// Shorthand used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -27,6 +27,8 @@ pub enum ErrorClass {
     WrongPassword,
     /// The stash file cannot open the store.
     Stash,
+    /// A wrong password and a damaged header cannot be told apart.
+    Undecided,
     /// An entry was not found, or the change would duplicate a label or key.
     Entry,
     /// An input file (certificate, key, PKCS#12, request) is unusable.
@@ -62,6 +64,17 @@ pub enum Damage {
     PayloadEncoding { detail: String },
     /// A stash file's checksum does not match its contents.
     Checksum,
+    /// CMS: the integrity MAC over the records fails although the
+    /// password is proven right.
+    IntegrityMac,
+    /// CMS: a private key decrypts with the password, so it is right, but
+    /// the header's password verifier does not match it.
+    VerifierMac,
+    /// CMS: record `index` (from 1) is malformed.
+    Record { index: usize, detail: String },
+    /// CMS: the request database beside the key database does not open
+    /// with the key database's (proven) password.
+    CompanionMismatch,
 }
 
 impl fmt::Display for Damage {
@@ -87,6 +100,16 @@ impl fmt::Display for Damage {
                 write!(f, "the decrypted entries are malformed ({detail})")
             }
             Damage::Checksum => f.write_str("its checksum does not match its contents"),
+            Damage::IntegrityMac => f.write_str(
+                "the integrity MAC over its records does not match, although the password is right",
+            ),
+            Damage::VerifierMac => f.write_str(
+                "the password is right (it decrypts a private key), but the header's password verifier does not match",
+            ),
+            Damage::Record { index, detail } => write!(f, "record {index} is malformed: {detail}"),
+            Damage::CompanionMismatch => f.write_str(
+                "it does not open with the password of its key database (another store's file, or a damaged header)",
+            ),
         }
     }
 }
@@ -126,6 +149,9 @@ impl fmt::Display for ForeignFormat {
 pub enum StashProblem {
     /// The stash file does not exist.
     Missing,
+    /// A GSKit stash (not bound to its store) holds a password the store
+    /// rejects: it is stale (the password changed) or another store's.
+    StaleOrForeign,
     /// The stash is damaged or not a stash at all.
     Damaged(Damage),
     /// The stash was written for another store.
@@ -183,6 +209,20 @@ pub enum Error {
     KdfCostRefused { path: PathBuf, limit: KdfLimit },
     /// The password does not open the store.
     WrongPassword { path: PathBuf },
+    /// CMS: the header's verifier rejects the password and the store has no
+    /// private key to prove it either way: a wrong password, or a damaged
+    /// header (`stash`: the password came from this stash).
+    WrongPasswordOrDamaged {
+        path: PathBuf,
+        stash: Option<PathBuf>,
+    },
+    /// The store's format cannot hold what was asked (`why` says why).
+    Unsupported {
+        path: PathBuf,
+        what: &'static str,
+        why: String,
+        fix: String,
+    },
     /// The store's encrypted payload is damaged.
     DamagedPayload { path: PathBuf, damage: Damage },
     /// The stash file cannot open the store.
@@ -281,7 +321,8 @@ impl Error {
             Error::NotAStore { .. } | Error::UnsupportedVersion { .. } => "SSL0215E",
             Error::KdfCostRefused { .. } => "SSL0218E",
             Error::DamagedHeader { .. } | Error::DamagedPayload { .. } => "SSL0218E",
-            Error::WrongPassword { .. } => "SSL0218E",
+            Error::WrongPassword { .. } | Error::WrongPasswordOrDamaged { .. } => "SSL0218E",
+            Error::Unsupported { .. } => return None,
             Error::Stash { .. } => "SSL0228E",
             Error::LabelNotFound { .. } | Error::WrongKind { .. } => "SSL0227E",
             Error::DuplicateLabel { .. } => "SSL0217E",
@@ -318,6 +359,8 @@ impl Error {
             | Error::DamagedPayload { .. }
             | Error::KdfCostRefused { .. } => ErrorClass::Damaged,
             Error::WrongPassword { .. } => ErrorClass::WrongPassword,
+            Error::WrongPasswordOrDamaged { .. } => ErrorClass::Undecided,
+            Error::Unsupported { .. } => ErrorClass::Usage,
             Error::Stash { .. } => ErrorClass::Stash,
             Error::LabelNotFound { .. }
             | Error::WrongKind { .. }
@@ -401,6 +444,15 @@ impl Error {
             Error::WrongPassword { .. } => {
                 "use the password the store was created with (or last changed to); the file itself is intact".into()
             }
+            Error::WrongPasswordOrDamaged { path, stash: None } => format!(
+                "retry with the store's password; if you are sure of it, {} is damaged: restore it from a backup",
+                path.display()
+            ),
+            Error::WrongPasswordOrDamaged { path, stash: Some(_) } => format!(
+                "re-stash the right password with `kdbman keydb stashpw --db {}`; if the stash is current, the store is damaged: restore it from a backup",
+                path.display()
+            ),
+            Error::Unsupported { fix, .. } => fix.clone(),
             Error::Stash { store, problem, .. } => match problem {
                 StashProblem::Permissions { .. } => format!(
                     "run `chmod 600` on the stash (or pass --allow-insecure-stash), then re-stash with `kdbman keydb stashpw --db {}`",
@@ -515,6 +567,18 @@ impl fmt::Display for Error {
             Error::WrongPassword { path } => {
                 write!(f, "the password is incorrect for {}", path.display())
             }
+            Error::WrongPasswordOrDamaged { path, stash } => write!(
+                f,
+                "{} does not open with {}: either that password is wrong or the store's header is damaged; the store holds no private key that could tell which",
+                path.display(),
+                match stash {
+                    Some(s) => format!("the password in stash file {}", s.display()),
+                    None => "this password".to_string(),
+                }
+            ),
+            Error::Unsupported { path, what, why, .. } => {
+                write!(f, "{} cannot {what}: {why}", path.display())
+            }
             Error::DamagedPayload { path, damage } => {
                 write!(f, "{} is damaged (entries): {damage}", path.display())
             }
@@ -526,6 +590,10 @@ impl fmt::Display for Error {
                 let (s, st) = (stash.display(), store.display());
                 match problem {
                     StashProblem::Missing => write!(f, "no stash file at {s} for {st}"),
+                    StashProblem::StaleOrForeign => write!(
+                        f,
+                        "the password in stash file {s} does not open {st}: the stash is stale (the password was changed after it was written) or belongs to another store"
+                    ),
                     StashProblem::Damaged(d) => write!(f, "stash file {s} is damaged: {d}"),
                     StashProblem::Foreign => {
                         write!(f, "stash file {s} was written for another store, not {st}")

@@ -27,8 +27,10 @@
 //! # Ok(()) }
 //! ```
 
+pub mod clock;
 pub mod diagnose;
 pub mod error;
+pub mod file;
 pub mod pki;
 pub mod secret;
 pub mod serve;
@@ -38,4 +40,4 @@ pub mod store;
 pub use error::{Damage, Error, ErrorClass, ForeignFormat, Result, StashProblem};
 pub use secret::{Password, PrivateKey};
 pub use stash::Stash;
-pub use store::{Access, CreateOptions, Entry, EntryKind, HeaderInfo, Kdf, Store};
+pub use store::{Access, CreateOptions, Entry, EntryKind, HeaderInfo, Kdf, Store, StoreFormat};

@@ -737,6 +737,7 @@ fn debug_output_shows_no_secrets() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("dbg.kdb");
     let opts = kdbman::CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
         kdf: kdbman::Kdf::ARGON2_FLOOR,
         password_expires: None,
     };

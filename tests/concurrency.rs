@@ -17,6 +17,7 @@ fn bin() -> PathBuf {
 
 fn floor() -> CreateOptions {
     CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
         kdf: Kdf::ARGON2_FLOOR,
         password_expires: None,
     }

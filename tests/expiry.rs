@@ -41,6 +41,7 @@ fn ok(args: &[&str]) -> (String, String) {
 fn expired_store(dir: &Path, ago: i64) -> PathBuf {
     let path = dir.join("old.kdb");
     let opts = CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
         kdf: Kdf::ARGON2_FLOOR,
         password_expires: Some(now() - ago),
     };
@@ -185,7 +186,7 @@ fn expiry_is_authenticated_with_the_header() {
     let mut patched = false;
     while i < 14 + body_len {
         let (t, len) = (b[i], u16::from_be_bytes([b[i + 1], b[i + 2]]) as usize);
-        if t == kdbman::store::format::REC_PASSWORD_EXPIRES {
+        if t == kdbman::store::native::format::REC_PASSWORD_EXPIRES {
             let later = (now() + 365 * 86_400).to_be_bytes();
             b[i + 3..i + 3 + 8].copy_from_slice(&later);
             patched = true;

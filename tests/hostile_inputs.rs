@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use kdbman::pki::{CertSpec, KeyType, cert, keygen, pem, pkcs12, sign};
-use kdbman::store::format;
+use kdbman::store::native::format;
 use kdbman::{
     Access, CreateOptions, Damage, Entry, Error, Kdf, Password, PrivateKey, Stash, Store,
 };
@@ -192,6 +192,7 @@ const PW_VAR: &str = "KDBMAN_HOSTILE_PW";
 
 fn floor() -> CreateOptions {
     CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
         kdf: Kdf::ARGON2_FLOOR,
         password_expires: None,
     }
@@ -487,7 +488,7 @@ fn stash_files_never_panic_and_say_damaged() {
     let dir = TempDir::new().unwrap();
     let store_path = dir.path().join("s.kdb");
     let store = Store::create(&store_path, &pw(), &floor()).unwrap();
-    let stash = Stash::for_store(&dir.path().join("s.sth"), &store, &pw());
+    let stash = store.stash_at(&dir.path().join("s.sth"), &pw());
     let seed = stash.encode().to_vec();
     let sth = dir.path().join("s.sth");
     for (name, b) in mutations(&seed, 500, 800) {

@@ -79,6 +79,7 @@ fn server_entry(ca: &Ca, kind: KeyType, label: &str, host: &str) -> Entry {
 fn make_store(dir: &Path, entries: Vec<Entry>, default: Option<&str>) -> PathBuf {
     let path = dir.join("server.kdb");
     let opts = CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
         kdf: Kdf::ARGON2_FLOOR,
         password_expires: None,
     };

@@ -322,7 +322,7 @@ fn stash_that_matches_but_does_not_open() {
     let dir = tempfile::tempdir().unwrap();
     let (db, sth) = stashed_store(dir.path(), "crafted");
     let store = Store::open(&db, &Password::new(PW), Access::Read).unwrap();
-    Stash::for_store(&sth, &store, &Password::new("not the password"))
+    store.stash_at(&sth, &Password::new("not the password"))
         .write()
         .unwrap();
     drop(store);
@@ -361,6 +361,7 @@ fn library_outcomes() {
     let dir = tempfile::tempdir().unwrap();
     let pw = Password::new(PW);
     let opts = CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
         kdf: Kdf::ARGON2_FLOOR,
         password_expires: None,
     };
@@ -368,7 +369,7 @@ fn library_outcomes() {
     let b = dir.path().join("b.kdb");
     let sa = Store::create(&a, &pw, &opts).unwrap();
     let sb = Store::create(&b, &pw, &opts).unwrap();
-    let stash_a = Stash::for_store(&dir.path().join("a.sth"), &sa, &pw);
+    let stash_a = sa.stash_at(&dir.path().join("a.sth"), &pw);
     assert_eq!(sa.stash_problem(&stash_a), None);
     assert_eq!(sb.stash_problem(&stash_a), Some(StashProblem::Foreign));
     drop(sb);

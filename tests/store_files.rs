@@ -17,6 +17,7 @@ const PW: &str = "store files pw";
 
 fn floor() -> CreateOptions {
     CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
         kdf: Kdf::ARGON2_FLOOR,
         password_expires: None,
     }

@@ -5,13 +5,14 @@ use std::path::Path;
 use std::time::Instant;
 
 use kdbman::pki::{CertSpec, KeyType, keygen};
-use kdbman::store::format;
+use kdbman::store::native::format;
 use kdbman::{Access, CreateOptions, Entry, Error, ErrorClass, Kdf, Password, Store};
 
 fn small_store(dir: &Path) -> (std::path::PathBuf, Password) {
     let path = dir.join("s.kdb");
     let pw = Password::new("correct horse");
     let opts = CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
         kdf: Kdf::ARGON2_FLOOR,
         password_expires: None,
     };

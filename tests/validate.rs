@@ -251,6 +251,7 @@ fn garbage_is_malformed_not_a_panic() {
 
 fn store(dir: &tempfile::TempDir) -> Store {
     let opts = CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
         kdf: Kdf::ARGON2_FLOOR,
         password_expires: None,
     };
@@ -344,6 +345,7 @@ fn cli_validate_exit_statuses_and_reasons() {
             &db,
             &Password::new("pw"),
             &CreateOptions {
+                format: kdbman::StoreFormat::Kdbman,
                 kdf: Kdf::ARGON2_FLOOR,
                 password_expires: None,
             },

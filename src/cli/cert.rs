@@ -642,7 +642,7 @@ pub fn write_public(target: &Path, bytes: &[u8], force: bool) -> Result<()> {
             path: target.to_path_buf(),
         });
     }
-    kdbman::store::file::replace_with_mode(target, bytes, 0o644)
+    kdbman::file::replace_with_mode(target, bytes, 0o644)
 }
 
 /// Reads one or more certificates from PEM (a bundle) or DER.
@@ -920,7 +920,7 @@ fn validate(
 
 /// A PKCS#10 request from PEM (`CERTIFICATE REQUEST`) or DER.
 pub fn read_request(file: &Path) -> Result<Vec<u8>> {
-    let bytes = kdbman::store::file::read(file)?;
+    let bytes = kdbman::file::read(file)?;
     let what = format!("request file {}", file.display());
     let der = if kdbman::pki::pem::is_pem(&bytes) {
         let (label, der) =
@@ -959,7 +959,7 @@ fn import(
     use kdbman::pki::pkcs12;
     let (mut store, _) = pw.open(db, Access::Update)?;
     let given = file_pw.given()?;
-    let bytes = kdbman::store::file::read(file)?;
+    let bytes = kdbman::file::read(file)?;
     let bytes = zeroize::Zeroizing::new(bytes);
     let looks_pem_or_cert =
         kdbman::pki::pem::is_pem(&bytes) || key.is_some() || pki::cert::cert_info(&bytes).is_ok();
@@ -1013,7 +1013,7 @@ pub fn write_secret(target: &Path, bytes: &[u8], force: bool) -> Result<()> {
             path: target.to_path_buf(),
         });
     }
-    kdbman::store::file::replace(target, bytes)
+    kdbman::file::replace(target, bytes)
 }
 
 fn export(

@@ -4,7 +4,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use kdbman::stash::{self, Permissions};
-use kdbman::{Access, CreateOptions, EntryKind, Error, Kdf, Result, Stash, StashProblem, Store};
+use kdbman::stash::gskit;
+use kdbman::store::cms::Version as CmsVersion;
+use kdbman::{
+    Access, CreateOptions, EntryKind, Error, Kdf, Result, Stash, StashProblem, Store, StoreFormat,
+};
 use serde_json::json;
 
 use super::exit;
@@ -17,6 +21,42 @@ pub enum KdfChoice {
     Argon2id,
     /// PBKDF2-HMAC-SHA256, 600,000 iterations (for FIPS-minded policies)
     Pbkdf2,
+}
+
+/// Store file formats for `--type` and `--target-type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TypeChoice {
+    /// IBM CMS key database (.kdb, with .rdb for requests): what IHS, MQ and Db2 load
+    #[value(alias = "kdb")]
+    Cms,
+    /// kdbman's native format (Argon2id, AES-256-GCM; extension .kdbx by convention)
+    #[value(alias = "native")]
+    Kdbman,
+    /// A PKCS#12 file
+    #[value(alias = "p12")]
+    Pkcs12,
+}
+
+impl TypeChoice {
+    pub fn format(self, cms_version: u8) -> StoreFormat {
+        match self {
+            TypeChoice::Cms if cms_version == 4 => StoreFormat::Cms(CmsVersion::V4),
+            TypeChoice::Cms => StoreFormat::Cms(CmsVersion::V6),
+            TypeChoice::Kdbman => StoreFormat::Kdbman,
+            TypeChoice::Pkcs12 => StoreFormat::Pkcs12,
+        }
+    }
+}
+
+/// GSKit stash versions for `--stash-version`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StashVersion {
+    /// The 129-byte stash of old GSKit levels (-v1stash)
+    #[value(name = "1")]
+    V1,
+    /// The 193-byte stash of GSKit 8 and later (default)
+    #[value(name = "2")]
+    V2,
 }
 
 #[derive(Subcommand, Debug)]
@@ -34,13 +74,22 @@ pub enum KeydbAction {
         /// Write the stash here instead of beside the store
         #[arg(long, value_name = "PATH", requires = "stash")]
         stash_file: Option<PathBuf>,
-        /// The password expires after DAYS days (default: never)
+        /// The password expires after DAYS days (default: never; kdbman stores only)
         #[arg(long, value_name = "DAYS")]
         expire: Option<u32>,
-        /// Key derivation function
-        #[arg(long, value_enum, default_value = "argon2id")]
-        kdf: KdfChoice,
-        /// Use the cheapest key derivation the format accepts (tests, throwaway stores)
+        /// The file format: cms (default; what IHS, MQ and Db2 load), kdbman or pkcs12
+        #[arg(long = "type", value_enum, default_value = "cms")]
+        store_type: TypeChoice,
+        /// GSKit stash version for a CMS store: 2 (default) or 1 for old GSKit levels
+        #[arg(long, value_enum, default_value = "2")]
+        stash_version: StashVersion,
+        /// CMS container version (6; 4 only to test old-store handling)
+        #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u8).range(4..=6), hide = true)]
+        cms_version: u8,
+        /// Key derivation function (kdbman stores; default argon2id)
+        #[arg(long, value_enum)]
+        kdf: Option<KdfChoice>,
+        /// Use the cheapest key derivation the format accepts (kdbman stores: tests, throwaway stores)
         #[arg(long, conflicts_with = "kdf")]
         kdf_floor: bool,
     },
@@ -79,6 +128,31 @@ pub enum KeydbAction {
         /// Write the stash here instead of beside the store
         #[arg(long, value_name = "PATH")]
         stash_file: Option<PathBuf>,
+        /// GSKit stash version for a CMS store: 2 (default) or 1 for old GSKit levels
+        #[arg(long, value_enum, default_value = "2")]
+        stash_version: StashVersion,
+    },
+    /// Convert a store to another format (cms, kdbman, pkcs12), keeping labels, kinds, default, trust and requests where the target can hold them
+    Convert {
+        /// The store to convert
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        /// The store to write
+        #[arg(long, value_name = "PATH")]
+        target: PathBuf,
+        /// The target's format
+        #[arg(long, value_enum)]
+        target_type: TypeChoice,
+        #[command(flatten)]
+        target_pw: super::password::TargetPwArgs,
+        /// Also stash the target's password beside it (TARGET.sth)
+        #[arg(long)]
+        stash: bool,
+        /// Use the cheapest key derivation the format accepts (kdbman targets: tests, throwaway stores)
+        #[arg(long)]
+        kdf_floor: bool,
     },
     /// Show format, key derivation, entries, password expiry and stash state
     Details {
@@ -147,15 +221,41 @@ pub fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// The stash for `store` at `at` (else beside it), in the store's own
+/// stash format; `version` picks the GSKit version for a CMS store.
+fn make_stash(
+    db: &Path,
+    at: Option<PathBuf>,
+    store: &Store,
+    pw: &kdbman::Password,
+    version: StashVersion,
+) -> Result<Stash> {
+    let path = at.unwrap_or_else(|| stash::default_path(db));
+    match (store.format(), version) {
+        (StoreFormat::Kdbman, _) => Ok(store.stash_at(&path, pw)),
+        (_, StashVersion::V1) => store.gskit_stash_at(&path, pw, gskit::Version::V1),
+        (_, StashVersion::V2) => store.gskit_stash_at(&path, pw, gskit::Version::V2),
+    }
+}
+
 fn write_stash(
     db: &Path,
     at: Option<PathBuf>,
     store: &Store,
     pw: &kdbman::Password,
+    version: StashVersion,
 ) -> Result<PathBuf> {
-    let path = at.unwrap_or_else(|| stash::default_path(db));
-    Stash::for_store(&path, store, pw).write()?;
-    Ok(path)
+    let stash = make_stash(db, at, store, pw, version)?;
+    stash.write()?;
+    Ok(stash.path().to_path_buf())
+}
+
+/// How a store's format is described in messages: `kdbman v1 (argon2id …)`.
+fn describe(store: &Store) -> String {
+    match store.kdf() {
+        Some(k) => format!("{}, {k}", store.format()),
+        None => store.format().to_string(),
+    }
 }
 
 pub fn run(action: KeydbAction) -> Result<u8> {
@@ -166,18 +266,30 @@ pub fn run(action: KeydbAction) -> Result<u8> {
             stash,
             stash_file,
             expire,
+            store_type,
+            stash_version,
+            cms_version,
             kdf,
             kdf_floor,
         } => {
+            if store_type != TypeChoice::Kdbman && (kdf.is_some() || kdf_floor) {
+                return Err(Error::Usage {
+                    detail: format!(
+                        "--kdf and --kdf-floor apply to kdbman stores; add --type kdbman (a {} store has no key derivation of its own)",
+                        store_type.format(6).name()
+                    ),
+                });
+            }
             let password = pw.resolve()?;
             let opts = CreateOptions {
-                kdf: kdf_of(kdf, kdf_floor),
+                format: store_type.format(cms_version),
+                kdf: kdf_of(kdf.unwrap_or(KdfChoice::Argon2id), kdf_floor),
                 password_expires: expiry(expire),
             };
             let store = Store::create(&db, &password, &opts)?;
-            output::line(format!("created {} ({})", db.display(), store.kdf()));
+            output::line(format!("created {} ({})", db.display(), describe(&store)));
             if stash {
-                let p = write_stash(&db, stash_file, &store, &password)?;
+                let p = write_stash(&db, stash_file, &store, &password, stash_version)?;
                 output::line(format!("stashed the password in {}", p.display()));
             }
             Ok(exit::OK)
@@ -201,13 +313,27 @@ pub fn run(action: KeydbAction) -> Result<u8> {
                 (Some(k), f) => Some(kdf_of(k, f)),
             };
             store.change_password(&new_password, kdf, expiry(expire))?;
-            store.save()?;
-            output::line(format!("changed the password of {}", db.display()));
             let beside = stash::default_path(&db);
             if stash {
-                let p = write_stash(&db, stash_file, &store, &new_password)?;
-                output::line(format!("stashed the new password in {}", p.display()));
-            } else if beside.exists() {
+                // A GSKit store keeps the version of the stash it had.
+                let version = match Stash::read(&beside, &db, Permissions::AllowInsecure)
+                    .map(|s| s.format().clone())
+                {
+                    Ok(kdbman::stash::StashFormat::Gskit(gskit::Version::V1)) => StashVersion::V1,
+                    _ => StashVersion::V2,
+                };
+                let st = make_stash(&db, stash_file, &store, &new_password, version)?;
+                store.save_with_stash(&st)?;
+                output::line(format!("changed the password of {}", db.display()));
+                output::line(format!(
+                    "stashed the new password in {}",
+                    st.path().display()
+                ));
+            } else {
+                store.save()?;
+                output::line(format!("changed the password of {}", db.display()));
+            }
+            if !stash && beside.exists() {
                 super::warn(&format!(
                     "{} still holds the old password and is now stale; run `kdbman keydb stashpw --db {}`",
                     beside.display(),
@@ -216,10 +342,15 @@ pub fn run(action: KeydbAction) -> Result<u8> {
             }
             Ok(exit::OK)
         }
-        KeydbAction::Stashpw { db, pw, stash_file } => {
+        KeydbAction::Stashpw {
+            db,
+            pw,
+            stash_file,
+            stash_version,
+        } => {
             let pw: PwArgs = pw.into();
             let (store, opened) = pw.open(&db, Access::Read)?;
-            let p = write_stash(&db, stash_file, &store, opened.password())?;
+            let p = write_stash(&db, stash_file, &store, opened.password(), stash_version)?;
             output::line(format!(
                 "stashed the password of {} in {}",
                 db.display(),
@@ -228,6 +359,15 @@ pub fn run(action: KeydbAction) -> Result<u8> {
             Ok(exit::OK)
         }
         KeydbAction::Details { db, pw, json } => details(&db, &pw, json),
+        KeydbAction::Convert {
+            db,
+            pw,
+            target,
+            target_type,
+            target_pw,
+            stash,
+            kdf_floor,
+        } => convert(&db, &pw, &target, target_type, &target_pw, stash, kdf_floor),
         KeydbAction::Export {
             db,
             pw,
@@ -252,6 +392,15 @@ pub fn run(action: KeydbAction) -> Result<u8> {
                 source: e,
             })?;
             output::line(format!("deleted {}", db.display()));
+            let rdb = kdbman::store::cms::rdb_path(&db);
+            if rdb != db && rdb.exists() && Store::detect(&rdb).is_ok_and(|f| matches!(f, StoreFormat::Cms(_))) {
+                std::fs::remove_file(&rdb).map_err(|e| Error::Io {
+                    path: rdb.clone(),
+                    action: "delete",
+                    source: e,
+                })?;
+                output::line(format!("deleted {}", rdb.display()));
+            }
             let beside = stash::default_path(&db);
             if beside.exists() && beside != db {
                 std::fs::remove_file(&beside).map_err(|e| Error::Io {
@@ -292,9 +441,10 @@ fn stash_state(
             (path, state, Some(e.to_string()))
         }
         Ok(s) => {
-            let perms_bad = kdbman::store::file::mode(&path).is_some_and(|m| m & 0o077 != 0);
+            let perms_bad = kdbman::file::mode(&path).is_some_and(|m| m & 0o077 != 0);
             match store.stash_problem(&s) {
                 Some(StashProblem::Foreign) => (path, "foreign", None),
+                Some(StashProblem::StaleOrForeign) => (path, "stale-or-foreign", None),
                 Some(_) => (path, "stale", None),
                 None if s.password().as_bytes() != password.as_bytes() => (path, "rejected", None),
                 None if perms_bad => (path, "insecure-permissions", None),
@@ -316,6 +466,11 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
     let expired = store.password_expired_at(now());
     let (stash_path, stash, stash_detail) =
         stash_state(db, pw.stash_path.as_deref(), &store, opened.password());
+    let stash_format = Stash::read(&stash_path, db, Permissions::AllowInsecure)
+        .ok()
+        .map(|s| s.format_name());
+    let format = store.format();
+    let cms = store.cms_facts();
     let default = store.default_entry().map(|e| e.label().to_string());
     let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
     if as_json {
@@ -328,32 +483,58 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
         }
         output::json(&json!({
             "path": db.display().to_string(),
-            "format": "kdbman",
-            "version": 1,
+            "format": format.name(),
+            "version": format.version(),
             "size": size,
-            "kdf": kdf_json(store.kdf()),
+            "kdf": store.kdf().map(kdf_json),
+            "cms": cms.map(|c| json!({
+                "slot_size": c.slot_size,
+                "records": personal + signer + c.secret_keys,
+                "request_db": c.request_db,
+                "secret_keys": c.secret_keys,
+            })),
+            "default_known": store.default_known(),
             "entries": {"total": store.entries().len(), "personal": personal, "signer": signer, "request": request},
             "default": default,
             "password": {
                 "expires": expires.map(output::time),
                 "expired": expired,
             },
-            "stash": {"path": stash_path.display().to_string(), "state": stash, "detail": stash_detail},
+            "stash": {"path": stash_path.display().to_string(), "state": stash, "detail": stash_detail, "format": stash_format},
             "findings": findings,
         }));
     } else {
         output::line(format!(
-            "store:     {} (kdbman format 1, {size} bytes)",
+            "store:     {} ({format}, {size} bytes)",
             db.display()
         ));
-        output::line(format!("kdf:       {}", store.kdf()));
+        if let Some(k) = store.kdf() {
+            output::line(format!("kdf:       {k}"));
+        }
+        if let Some(c) = cms {
+            output::line(format!(
+                "records:   {} in slots of {} bytes{}{}",
+                personal + signer + c.secret_keys,
+                c.slot_size,
+                if c.request_db { ", requests in the .rdb" } else { ", no .rdb" },
+                if c.secret_keys > 0 {
+                    format!(", {} secret keys kept as they are", c.secret_keys)
+                } else {
+                    String::new()
+                }
+            ));
+        }
         output::line(format!(
             "entries:   {} ({personal} personal, {signer} signer, {request} request)",
             store.entries().len()
         ));
         output::line(format!(
             "default:   {}",
-            default.as_deref().unwrap_or("(none)")
+            match (&default, store.default_known()) {
+                (Some(d), _) => d.as_str(),
+                (None, true) => "(none)",
+                (None, false) => "(unknown: where GSKit marks the default is not documented; name the label instead)",
+            }
         ));
         let pwline = match expires {
             None => "never expires".to_string(),
@@ -364,7 +545,100 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
             Some(t) => format!("expires {}", output::time(t)),
         };
         output::line(format!("password:  {pwline}"));
-        output::line(format!("stash:     {} ({stash})", stash_path.display()));
+        output::line(format!(
+            "stash:     {} ({stash}{})",
+            stash_path.display(),
+            stash_format.map(|f| format!(", {f}")).unwrap_or_default()
+        ));
+    }
+    Ok(exit::OK)
+}
+
+/// Writes every entry of a store into a new store of another format.
+fn convert(
+    db: &Path,
+    pw: &PwArgs,
+    target: &Path,
+    target_type: TypeChoice,
+    target_pw: &super::password::TargetPwArgs,
+    stash: bool,
+    kdf_floor: bool,
+) -> Result<u8> {
+    let (store, _) = pw.open(db, Access::Read)?;
+    let password = target_pw.resolve()?;
+    let format = target_type.format(match store.format() {
+        StoreFormat::Cms(CmsVersion::V4) => 4,
+        _ => 6,
+    });
+    let opts = CreateOptions {
+        format,
+        kdf: if kdf_floor { Kdf::ARGON2_FLOOR } else { Kdf::DEFAULT },
+        password_expires: store.password_expires().filter(|_| format == StoreFormat::Kdbman),
+    };
+    let entries: Vec<_> = store.entries().to_vec();
+    let default = store.default_entry().map(|e| e.label().to_string());
+    let requests = entries.iter().filter(|e| e.kind() == EntryKind::Request).count();
+    if format == StoreFormat::Pkcs12 && requests > 0 {
+        return Err(Error::Unsupported {
+            path: target.to_path_buf(),
+            what: "hold certificate requests",
+            why: format!("PKCS#12 has no place for the {requests} pending requests of {}", db.display()),
+            fix: "receive or delete the requests first (`kdbman certreq list`), or convert to cms or kdbman".into(),
+        });
+    }
+    let mut out = Store::create(target, &password, &opts)?;
+    let mut notes = Vec::new();
+    let result = (|| {
+        for e in entries {
+            // The default is set once all entries are in, where the target keeps one.
+            let e = e.with_default_flag(false);
+            if out.entries().iter().any(|x| x.certificate().is_some() && x.certificate() == e.certificate()) {
+                continue; // a chain member the target added as a signer already
+            }
+            // Keep what the source holds even where kdbman would refuse it
+            // (duplicates written by other tools).
+            if let Err(refused) = out.add(e.clone()) {
+                match refused {
+                    Error::DuplicateKey { .. } | Error::DuplicateLabel { .. } => out.add_unchecked(e),
+                    other => return Err(other),
+                }
+            }
+        }
+        match (&default, out.default_known()) {
+            (Some(d), true) => out.set_default(d)?,
+            (Some(d), false) => notes.push(format!(
+                "`{d}` was the default; a {} store records no default kdbman can read, so name it with SSLServerCert or --label",
+                format.name()
+            )),
+            _ => {}
+        }
+        if store.password_expires().is_some() && format != StoreFormat::Kdbman {
+            notes.push("the password expiry was not carried over (the target format keeps none kdbman can read)".into());
+        }
+        out.save()
+    })();
+    if let Err(e) = result {
+        drop(out);
+        let _ = std::fs::remove_file(target);
+        if matches!(format, StoreFormat::Cms(_)) {
+            let _ = std::fs::remove_file(kdbman::store::cms::rdb_path(target));
+        }
+        return Err(e);
+    }
+    output::line(format!(
+        "converted {} ({}) to {} ({}): {} entries",
+        db.display(),
+        store.format(),
+        target.display(),
+        format,
+        out.entries().len()
+    ));
+    for n in notes {
+        super::warn(&n);
+    }
+    if stash {
+        let p = write_stash(target, None, &out, &password, StashVersion::V2)?;
+        output::line(format!("stashed the password in {}", p.display()));
     }
     Ok(exit::OK)
 }

@@ -116,7 +116,7 @@ pub struct CertSpec {
 impl CertSpec {
     /// A spec valid from five minutes ago for `days` days.
     pub fn new(dn: impl Into<String>, days: u32) -> Self {
-        let now = crate::store::entry::now() - 300;
+        let now = crate::clock::now() - 300;
         CertSpec {
             dn: dn.into(),
             sans: Vec::new(),
@@ -255,7 +255,7 @@ pub(crate) fn rcgen_sans(sans: &[SubjectAltName]) -> Result<Vec<SanType>> {
 /// A random positive 128-bit serial (rcgen's default derives it from the
 /// key, so two certificates for one key would share a serial).
 pub(crate) fn random_serial() -> SerialNumber {
-    let mut serial: [u8; 16] = crate::store::format::random();
+    let mut serial: [u8; 16] = crate::clock::random();
     serial[0] &= 0x7f;
     serial[0] |= 0x01;
     SerialNumber::from_slice(&serial)

@@ -31,6 +31,15 @@ pub fn cert_spki(cert_der: &[u8]) -> Option<Vec<u8>> {
     Some(cert.public_key().raw.to_vec())
 }
 
+/// The raw DER subject and issuer names of a certificate, if it parses.
+pub fn cert_names(cert_der: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let (_, cert) = x509_parser::parse_x509_certificate(cert_der).ok()?;
+    Some((
+        cert.subject().as_raw().to_vec(),
+        cert.issuer().as_raw().to_vec(),
+    ))
+}
+
 /// The DER SubjectPublicKeyInfo of a PKCS#10 request, if it parses.
 pub fn csr_spki(csr_der: &[u8]) -> Option<Vec<u8>> {
     use x509_parser::prelude::FromDer;

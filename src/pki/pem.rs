@@ -76,7 +76,7 @@ fn describe_pem_error(e: &rustls_pki_types::pem::Error) -> String {
 
 /// [`parse_certificates`] of a file.
 pub fn read_certificates(file: &Path) -> Result<Vec<Vec<u8>>> {
-    let bytes = crate::store::file::read(file)?;
+    let bytes = crate::file::read(file)?;
     parse_certificates(&bytes, &format!("certificate file {}", file.display()))
 }
 
@@ -197,10 +197,10 @@ pub fn private_key_der(
 
 /// PBKDF2 iterations accepted in an encrypted key: the store's own
 /// ceiling (a few seconds); OpenSSL writes 2048, the pkcs8 crate 600,000.
-pub const PBE_MAX_ITERATIONS: u32 = crate::store::kdf::PBKDF2_MAX_ITERATIONS;
+pub const PBE_MAX_ITERATIONS: u32 = crate::store::native::kdf::PBKDF2_MAX_ITERATIONS;
 /// scrypt memory (128·N·r bytes) accepted in an encrypted key: the
 /// store's Argon2 ceiling, 256 MiB (OpenSSL's own default limit is 32 MiB).
-pub const PBE_MAX_SCRYPT_MEMORY: u64 = crate::store::kdf::ARGON2_MAX_MEMORY_KIB as u64 * 1024;
+pub const PBE_MAX_SCRYPT_MEMORY: u64 = crate::store::native::kdf::ARGON2_MAX_MEMORY_KIB as u64 * 1024;
 /// scrypt parallelism accepted in an encrypted key.
 pub const PBE_MAX_SCRYPT_PARALLELISM: u16 = 16;
 

@@ -393,7 +393,7 @@ pub fn import_into(
 
 /// Reads a PKCS#12 file from disk.
 pub fn read_file(path: &Path, password: &Password) -> Result<Contents> {
-    let data = Zeroizing::new(crate::store::file::read(path)?);
+    let data = Zeroizing::new(crate::file::read(path)?);
     parse(&data, password, path)
 }
 
@@ -404,7 +404,7 @@ pub fn contents_from_pem(
     key_file: Option<&Path>,
     password: Option<&Password>,
 ) -> Result<Contents> {
-    let data = Zeroizing::new(crate::store::file::read(file)?);
+    let data = Zeroizing::new(crate::file::read(file)?);
     let w = format!("file {}", file.display());
     let (certs, mut key) = if pem::is_pem(&data) {
         let b = pem::split_pem(&data, &w)?;
@@ -417,7 +417,7 @@ pub fn contents_from_pem(
         (pem::parse_certificates(&data, &w)?, None)
     };
     if let Some(kf) = key_file {
-        let kdata = Zeroizing::new(crate::store::file::read(kf)?);
+        let kdata = Zeroizing::new(crate::file::read(kf)?);
         key = Some(pem::parse_private_key(
             &kdata,
             password,

@@ -30,7 +30,7 @@ pub struct SignOptions {
 impl SignOptions {
     /// Valid from five minutes ago for `days` days.
     pub fn days(days: u32) -> Self {
-        let now = crate::store::entry::now() - 300;
+        let now = crate::clock::now() - 300;
         SignOptions {
             not_before: now,
             not_after: now + i64::from(days) * 86_400,

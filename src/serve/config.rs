@@ -388,7 +388,7 @@ mod tests {
         let mut spec = CertSpec::new(format!("CN={label}"), 30);
         if let Some(d) = days_ago_expired {
             spec.not_before -= 400 * 86_400;
-            spec.not_after = crate::store::entry::now() - d * 86_400;
+            spec.not_after = crate::clock::now() - d * 86_400;
         }
         let cert = spec.self_signed(&key).unwrap();
         Entry::personal(label, vec![cert], key)
@@ -396,7 +396,7 @@ mod tests {
 
     fn opts() -> ServeOptions {
         ServeOptions {
-            now: crate::store::entry::now(),
+            now: crate::clock::now(),
             ..Default::default()
         }
     }

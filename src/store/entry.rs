@@ -1,28 +1,9 @@
-//! Entries and their DER encoding inside the sealed payload.
-//!
-//! ```asn1
-//! StorePayload ::= SEQUENCE {
-//!   version  INTEGER (1),
-//!   entries  SEQUENCE OF Entry }
-//! Entry ::= SEQUENCE {
-//!   label        UTF8String,
-//!   kind         INTEGER { personal(1), signer(2), request(3) },
-//!   isDefault    BOOLEAN,
-//!   trusted      BOOLEAN,
-//!   created      INTEGER,                  -- Unix seconds
-//!   certificates SEQUENCE OF OCTET STRING, -- DER X.509, leaf first
-//!   privateKey   [0] IMPLICIT OCTET STRING OPTIONAL, -- PKCS#8 PrivateKeyInfo
-//!   request      [1] IMPLICIT OCTET STRING OPTIONAL } -- PKCS#10 CertificationRequest
-//! ```
+//! Entries: the unit every store format holds, whatever its encoding.
 //!
 //! Certificates are kept as opaque octets so that a malformed certificate
 //! written by another tool can still be represented, listed and diagnosed.
 
 use std::fmt;
-
-use der::asn1::{OctetStringRef, Utf8StringRef};
-use der::{Decode, Encode, Sequence};
-use zeroize::Zeroizing;
 
 use crate::secret::PrivateKey;
 
@@ -46,7 +27,7 @@ impl EntryKind {
         }
     }
 
-    fn code(self) -> u8 {
+    pub(crate) fn code(self) -> u8 {
         match self {
             EntryKind::Personal => 1,
             EntryKind::Signer => 2,
@@ -54,7 +35,7 @@ impl EntryKind {
         }
     }
 
-    fn from_code(c: u8) -> Option<Self> {
+    pub(crate) fn from_code(c: u8) -> Option<Self> {
         match c {
             1 => Some(EntryKind::Personal),
             2 => Some(EntryKind::Signer),
@@ -73,14 +54,14 @@ impl fmt::Display for EntryKind {
 /// One labelled entry of a store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    label: String,
-    kind: EntryKind,
-    is_default: bool,
-    trusted: bool,
-    created: i64,
-    certificates: Vec<Vec<u8>>,
-    private_key: Option<PrivateKey>,
-    request: Option<Vec<u8>>,
+    pub(crate) label: String,
+    pub(crate) kind: EntryKind,
+    pub(crate) is_default: bool,
+    pub(crate) trusted: bool,
+    pub(crate) created: i64,
+    pub(crate) certificates: Vec<Vec<u8>>,
+    pub(crate) private_key: Option<PrivateKey>,
+    pub(crate) request: Option<Vec<u8>>,
 }
 
 impl Entry {
@@ -91,7 +72,7 @@ impl Entry {
             kind: EntryKind::Personal,
             is_default: false,
             trusted: true,
-            created: now(),
+            created: crate::clock::now(),
             certificates: chain,
             private_key: Some(key),
             request: None,
@@ -105,7 +86,7 @@ impl Entry {
             kind: EntryKind::Signer,
             is_default: false,
             trusted: true,
-            created: now(),
+            created: crate::clock::now(),
             certificates: vec![certificate],
             private_key: None,
             request: None,
@@ -119,7 +100,7 @@ impl Entry {
             kind: EntryKind::Request,
             is_default: false,
             trusted: false,
-            created: now(),
+            created: crate::clock::now(),
             certificates: Vec::new(),
             private_key: Some(key),
             request: Some(csr),
@@ -184,95 +165,3 @@ impl Entry {
     }
 }
 
-pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
-#[derive(Sequence)]
-struct EntryRecord<'a> {
-    label: Utf8StringRef<'a>,
-    kind: u8,
-    is_default: bool,
-    trusted: bool,
-    created: i64,
-    certificates: Vec<&'a OctetStringRef>,
-    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
-    private_key: Option<&'a OctetStringRef>,
-    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
-    request: Option<&'a OctetStringRef>,
-}
-
-#[derive(Sequence)]
-struct PayloadRecord<'a> {
-    version: u8,
-    entries: Vec<EntryRecord<'a>>,
-}
-
-pub const PAYLOAD_VERSION: u8 = 1;
-
-/// Encodes entries into a zeroizing DER buffer: the plaintext that
-/// [`crate::store::format::seal`] seals (public for tools and tests that
-/// build store files).
-pub fn encode(entries: &[Entry]) -> Result<Zeroizing<Vec<u8>>, der::Error> {
-    let mut records = Vec::with_capacity(entries.len());
-    for e in entries {
-        records.push(EntryRecord {
-            label: Utf8StringRef::new(e.label.as_str())?,
-            kind: e.kind.code(),
-            is_default: e.is_default,
-            trusted: e.trusted,
-            created: e.created,
-            certificates: e
-                .certificates
-                .iter()
-                .map(|c| OctetStringRef::new(c))
-                .collect::<Result<_, _>>()?,
-            private_key: e
-                .private_key
-                .as_ref()
-                .map(|k| OctetStringRef::new(k.pkcs8_der()))
-                .transpose()?,
-            request: e.request.as_deref().map(OctetStringRef::new).transpose()?,
-        });
-    }
-    let payload = PayloadRecord {
-        version: PAYLOAD_VERSION,
-        entries: records,
-    };
-    let len = u32::from(payload.encoded_len()?) as usize;
-    let mut buf = Zeroizing::new(vec![0u8; len]);
-    payload.encode_to_slice(&mut buf)?;
-    Ok(buf)
-}
-
-/// Decodes entries; the error text says what was malformed.
-pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<Entry>, String> {
-    let payload = PayloadRecord::from_der(bytes).map_err(|e| e.to_string())?;
-    if payload.version != PAYLOAD_VERSION {
-        return Err(format!("entry list version {}", payload.version));
-    }
-    let mut out = Vec::with_capacity(payload.entries.len());
-    for r in payload.entries {
-        let kind = EntryKind::from_code(r.kind)
-            .ok_or_else(|| format!("entry `{}` has unknown kind {}", r.label.as_str(), r.kind))?;
-        out.push(Entry {
-            label: r.label.as_str().to_string(),
-            kind,
-            is_default: r.is_default,
-            trusted: r.trusted,
-            created: r.created,
-            certificates: r
-                .certificates
-                .iter()
-                .map(|c| c.as_bytes().to_vec())
-                .collect(),
-            private_key: r
-                .private_key
-                .map(|k| PrivateKey::from_pkcs8_der(k.as_bytes().to_vec())),
-            request: r.request.map(|c| c.as_bytes().to_vec()),
-        });
-    }
-    Ok(out)
-}

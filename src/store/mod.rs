@@ -1,27 +1,34 @@
-//! The store: an encrypted container of labelled entries.
+//! The store: a model of labelled entries, kept in one of several file
+//! formats, each a codec of its own.
 //!
+//! - [`native`]: kdbman's format (`man/kdbman-kdb.5`);
+//! - [`cms`]: IBM CMS `.kdb` with its `.rdb` (`man/kdbman-cms.5`), what IBM
+//!   HTTP Server, MQ and Db2 load;
+//! - [`pkcs12`]: a PKCS#12 file used as a store.
+//!
+//! The format is told from the file's content, never its name.
 //! Labels are compared case-insensitively (Unicode lower case) for
 //! uniqueness and lookup, and kept as typed: `Server` and `server` cannot
 //! both exist, since a server configured with either would be ambiguous.
 
+pub mod cms;
+pub mod detect;
 pub mod entry;
-pub mod file;
-pub mod format;
-pub mod kdf;
+pub mod native;
+pub mod pkcs12;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use zeroize::Zeroizing;
-
+pub use detect::StoreFormat;
 pub use entry::{Entry, EntryKind};
-pub use kdf::Kdf;
+pub use native::kdf::Kdf;
 
-use crate::error::{Damage, Error, Needed, Result, StashProblem};
+use crate::error::{Error, Needed, Result, StashProblem};
+use crate::file;
 use crate::pki;
 use crate::secret::Password;
-use crate::stash::Stash;
-use format::Header;
+use crate::stash::{Stash, StashFormat, gskit};
 
 /// How a store is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,21 +42,25 @@ pub enum Access {
 /// Options for a new store.
 #[derive(Debug, Clone)]
 pub struct CreateOptions {
+    pub format: StoreFormat,
+    /// Native stores only.
     pub kdf: Kdf,
-    /// Unix seconds after which the password counts as expired.
+    /// Unix seconds after which the password counts as expired (native
+    /// stores only: where CMS keeps it is unknown).
     pub password_expires: Option<i64>,
 }
 
 impl Default for CreateOptions {
     fn default() -> Self {
         CreateOptions {
+            format: StoreFormat::default(),
             kdf: Kdf::DEFAULT,
             password_expires: None,
         }
     }
 }
 
-/// What can be learnt about a store without its password.
+/// What can be learnt about a native store without its password.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeaderInfo {
     pub version: u16,
@@ -59,11 +70,17 @@ pub struct HeaderInfo {
     pub payload_len: u64,
 }
 
+/// The format-specific half of an open store.
+enum Backing {
+    Native(native::State),
+    Cms(cms::State),
+    Pkcs12(pkcs12::State),
+}
+
 /// An open store.
 pub struct Store {
     path: PathBuf,
-    header: Header,
-    data_key: Zeroizing<[u8; 32]>,
+    backing: Backing,
     entries: Vec<Entry>,
     lock: Option<file::WriteLock>,
     access: Access,
@@ -72,13 +89,12 @@ pub struct Store {
     index: Option<Index>,
 }
 
-/// Shows the path, header facts and entry labels; never the data key.
+/// Shows the path, format and entry count; never a key or password.
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
             .field("path", &self.path)
-            .field("kdf", &self.header.kdf)
-            .field("password_expires", &self.header.password_expires)
+            .field("format", &self.format())
             .field("entries", &self.entries.len())
             .field("access", &self.access)
             .finish_non_exhaustive()
@@ -113,79 +129,120 @@ pub fn fold_label(label: &str) -> String {
     label.to_lowercase()
 }
 
+/// What a CMS store's container says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CmsFacts {
+    pub version: cms::Version,
+    pub slot_size: u32,
+    pub request_db: bool,
+    pub secret_keys: usize,
+}
+
+/// How the password of an open is known: typed, or from a stash.
+enum Source<'a> {
+    Password(&'a Password),
+    Stash(&'a Stash),
+}
+
 impl Store {
-    /// Creates a new store file; fails if `path` exists.
+    /// Creates a new store file (a CMS store: its `.rdb` too); fails if
+    /// `path` exists.
     pub fn create(path: &Path, password: &Password, options: &CreateOptions) -> Result<Store> {
         check_password(password)?;
-        options.kdf.check().map_err(|limit| Error::Usage {
-            detail: format!("key derivation cost refused: {limit}"),
-        })?;
-        let mut header = Header::new(options.kdf, options.password_expires);
-        let data_key = Zeroizing::new(format::random::<32>());
-        let kek = header.kdf.derive(password, &header.salt);
-        format::wrap_key(&mut header, &kek, &data_key);
+        let backing = match options.format {
+            StoreFormat::Kdbman => {
+                options.kdf.check().map_err(|limit| Error::Usage {
+                    detail: format!("key derivation cost refused: {limit}"),
+                })?;
+                Backing::Native(native::State::new(
+                    options.kdf,
+                    options.password_expires,
+                    password,
+                ))
+            }
+            StoreFormat::Cms(version) => {
+                if options.password_expires.is_some() {
+                    return Err(cms_expiry_unsupported(path));
+                }
+                check_cms_password(password)?;
+                Backing::Cms(cms::State::new(version, password))
+            }
+            StoreFormat::Pkcs12 => {
+                if options.password_expires.is_some() {
+                    return Err(Error::Unsupported {
+                        path: path.to_path_buf(),
+                        what: "expire its password",
+                        why: "PKCS#12 has no password expiry".into(),
+                        fix: "leave --expire out, or create a CMS or kdbman store".into(),
+                    });
+                }
+                Backing::Pkcs12(pkcs12::State::new(password))
+            }
+        };
         let mut store = Store {
             path: path.to_path_buf(),
-            header,
-            data_key,
+            backing,
             entries: Vec::new(),
             lock: None,
             access: Access::Update,
             index: None,
         };
-        let bytes = store.seal()?;
-        file::create_new(path, &bytes)?;
+        let files = store.encode()?;
+        file::create_new(path, &files[0].1)?;
         store.lock = Some(file::WriteLock::acquire(path)?);
+        if files.len() > 1 {
+            // The .rdb of a new CMS store: replaces any leftover of an
+            // old store of the same name.
+            let rest: Vec<(PathBuf, &[u8])> =
+                files[1..].iter().map(|(p, b)| (p.clone(), b.as_slice())).collect();
+            for (p, b) in rest {
+                file::replace(&p, b)?;
+            }
+        }
         Ok(store)
     }
 
-    /// Reads what the header says, without a password.
-    pub fn inspect(path: &Path) -> Result<HeaderInfo> {
+    /// Reads what a native store's header says, without a password; for
+    /// other formats, checks that the file is a store kdbman reads.
+    pub fn inspect(path: &Path) -> Result<Option<HeaderInfo>> {
         let bytes = file::read(path)?;
-        let parsed = format::parse(path, &bytes)?;
-        Ok(HeaderInfo {
-            version: format::VERSION,
-            kdf: parsed.header.kdf,
-            password_expires: parsed.header.password_expires,
-            store_id: parsed.header.store_id,
-            payload_len: parsed.header.payload_len,
-        })
+        match detect::detect(&bytes) {
+            StoreFormat::Kdbman => {
+                let parsed = native::format::parse(path, &bytes)?;
+                Ok(Some(HeaderInfo {
+                    version: native::format::VERSION,
+                    kdf: parsed.header.kdf,
+                    password_expires: parsed.header.password_expires,
+                    store_id: parsed.header.store_id,
+                    payload_len: parsed.header.payload_len,
+                }))
+            }
+            StoreFormat::Cms(_) => cms::container::parse(path, &bytes).map(|_| None),
+            StoreFormat::Pkcs12 => Ok(None),
+        }
+    }
+
+    /// The format of the store file at `path`, from its content.
+    pub fn detect(path: &Path) -> Result<StoreFormat> {
+        Ok(detect::detect(&file::read(path)?))
     }
 
     /// Opens a store with its password.
     pub fn open(path: &Path, password: &Password, access: Access) -> Result<Store> {
-        Self::open_with(path, access, |_header| Ok(password.clone()), |_| None)
+        Self::open_with(path, access, Source::Password(password))
     }
 
     /// Opens a store with the password held in a stash file.
     pub fn open_stashed(path: &Path, stash: &Stash, access: Access) -> Result<Store> {
-        let stash_err = |problem| Error::Stash {
-            stash: stash.path().to_path_buf(),
-            store: path.to_path_buf(),
-            problem,
-        };
-        Self::open_with(
-            path,
-            access,
-            |header| {
-                if stash.store_id() != &header.store_id {
-                    return Err(stash_err(StashProblem::Foreign));
-                }
-                if stash.epoch() != &header.epoch {
-                    return Err(stash_err(StashProblem::Stale));
-                }
-                Ok(stash.password().clone())
-            },
-            |_| Some(stash_err(StashProblem::Rejected)),
-        )
+        Self::open_with(path, access, Source::Stash(stash))
     }
 
-    fn open_with(
-        path: &Path,
-        access: Access,
-        password_for: impl FnOnce(&Header) -> Result<Password>,
-        wrong_password: impl FnOnce(()) -> Option<Error>,
-    ) -> Result<Store> {
+    fn open_with(path: &Path, access: Access, source: Source<'_>) -> Result<Store> {
+        if file::commit_pending(path) {
+            // A writer died between its renames: finish them first.
+            let _lock = file::WriteLock::acquire(path)?;
+            file::finish_commit(path)?;
+        }
         let (bytes, lock) = match access {
             Access::Read => (file::read(path)?, None),
             Access::Update => {
@@ -193,29 +250,106 @@ impl Store {
                 (lock.read(path)?, Some(lock))
             }
         };
-        let parsed = format::parse(path, &bytes)?;
-        let password = password_for(&parsed.header)?;
-        let kek = parsed.header.kdf.derive(&password, &parsed.header.salt);
-        if !format::password_matches(&parsed.header, &kek) {
-            return Err(wrong_password(()).unwrap_or_else(|| Error::WrongPassword {
-                path: path.to_path_buf(),
-            }));
-        }
-        let Some(data_key) = format::unwrap_key(&parsed.header, &kek) else {
-            return Err(Error::DamagedHeader {
-                path: path.to_path_buf(),
-                damage: Damage::SealedFields,
-            });
+        let stash_err = |stash: &Stash, problem| Error::Stash {
+            stash: stash.path().to_path_buf(),
+            store: path.to_path_buf(),
+            problem,
         };
-        let plain = format::open_payload(path, &parsed, &data_key)?;
-        let entries = entry::decode(&plain).map_err(|detail| Error::DamagedPayload {
-            path: path.to_path_buf(),
-            damage: Damage::PayloadEncoding { detail },
-        })?;
+        let (backing, entries) = match detect::detect(&bytes) {
+            StoreFormat::Kdbman => {
+                let opened = native::open(path, &bytes, |header| match source {
+                    Source::Password(p) => Ok(p.clone()),
+                    Source::Stash(stash) => match stash.format() {
+                        StashFormat::Kdbman { store_id, .. } if store_id != &header.store_id => {
+                            Err(stash_err(stash, StashProblem::Foreign))
+                        }
+                        StashFormat::Kdbman { epoch, .. } if epoch != &header.epoch => {
+                            Err(stash_err(stash, StashProblem::Stale))
+                        }
+                        _ => Ok(stash.password().clone()),
+                    },
+                })?;
+                match opened {
+                    native::Opened::Ok(state, entries) => (Backing::Native(state), entries),
+                    native::Opened::WrongPassword => {
+                        return Err(match source {
+                            Source::Password(_) => Error::WrongPassword {
+                                path: path.to_path_buf(),
+                            },
+                            Source::Stash(stash) => match stash.format() {
+                                StashFormat::Kdbman { .. } => {
+                                    stash_err(stash, StashProblem::Rejected)
+                                }
+                                StashFormat::Gskit(_) => {
+                                    stash_err(stash, StashProblem::StaleOrForeign)
+                                }
+                            },
+                        });
+                    }
+                }
+            }
+            StoreFormat::Cms(_) => {
+                let password = match source {
+                    Source::Password(p) => p,
+                    Source::Stash(stash) => {
+                        if let StashFormat::Kdbman { .. } = stash.format() {
+                            // Parse first: a damaged store is not a stash problem.
+                            cms::container::parse(path, &bytes)?;
+                            return Err(stash_err(stash, StashProblem::Foreign));
+                        }
+                        stash.password()
+                    }
+                };
+                let rdb_path = cms::rdb_path(path);
+                let rdb = match file::read(&rdb_path) {
+                    Ok(b) => Some(b),
+                    Err(Error::Io { source, .. })
+                        if source.kind() == std::io::ErrorKind::NotFound =>
+                    {
+                        None
+                    }
+                    Err(e) => return Err(e),
+                };
+                let via = match source {
+                    Source::Stash(s) => Some(s),
+                    Source::Password(_) => None,
+                };
+                match cms::open(path, &bytes, rdb.as_deref(), password)? {
+                    cms::Opened::Ok(state, entries) => (Backing::Cms(state), entries),
+                    cms::Opened::WrongPassword => {
+                        return Err(match via {
+                            Some(stash) => stash_err(stash, StashProblem::StaleOrForeign),
+                            None => Error::WrongPassword {
+                                path: path.to_path_buf(),
+                            },
+                        });
+                    }
+                    cms::Opened::HeaderDamaged => {
+                        return Err(Error::DamagedHeader {
+                            path: path.to_path_buf(),
+                            damage: crate::error::Damage::VerifierMac,
+                        });
+                    }
+                    cms::Opened::Undecided => {
+                        return Err(Error::WrongPasswordOrDamaged {
+                            path: path.to_path_buf(),
+                            stash: via.map(|s| s.path().to_path_buf()),
+                        });
+                    }
+                }
+            }
+            StoreFormat::Pkcs12 => {
+                let password = match source {
+                    Source::Password(p) => p,
+                    Source::Stash(s) => s.password(),
+                };
+                let (state, entries) = pkcs12::open(path, &bytes, password)?;
+                (Backing::Pkcs12(state), entries)
+            }
+        };
         Ok(Store {
             path: path.to_path_buf(),
-            header: parsed.header,
-            data_key,
+            backing,
             entries,
             lock,
             access,
@@ -223,15 +357,37 @@ impl Store {
         })
     }
 
-    fn seal(&mut self) -> Result<Vec<u8>> {
-        let plain = entry::encode(&self.entries).map_err(|e| Error::Usage {
-            detail: format!("cannot encode the entries: {e}"),
-        })?;
-        Ok(format::seal(&mut self.header, &self.data_key, &plain))
+    /// The files this store is written as: the store first.
+    fn encode(&mut self) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+        match &mut self.backing {
+            Backing::Native(state) => Ok(vec![(self.path.clone(), state.seal(&self.entries)?)]),
+            Backing::Cms(state) => {
+                let (kdb, rdb) = cms::encode(state, &self.entries)?;
+                let mut files = vec![(self.path.clone(), kdb)];
+                if let Some(rdb) = rdb {
+                    files.push((cms::rdb_path(&self.path), rdb));
+                }
+                Ok(files)
+            }
+            Backing::Pkcs12(state) => Ok(vec![(
+                self.path.clone(),
+                pkcs12::encode(&self.path, state, &self.entries)?,
+            )]),
+        }
     }
 
     /// Writes the store atomically. Needs [`Access::Update`].
     pub fn save(&mut self) -> Result<()> {
+        self.save_with(None)
+    }
+
+    /// Writes the store and a stash for it as one atomic change, so a
+    /// crash never leaves a stash that does not open the store.
+    pub fn save_with_stash(&mut self, stash: &Stash) -> Result<()> {
+        self.save_with(Some(stash))
+    }
+
+    fn save_with(&mut self, stash: Option<&Stash>) -> Result<()> {
         if self.access != Access::Update {
             return Err(Error::Usage {
                 detail: format!(
@@ -240,31 +396,100 @@ impl Store {
                 ),
             });
         }
-        let bytes = self.seal()?;
+        let mut files = self.encode()?;
+        if let Some(s) = stash {
+            files.push((s.path().to_path_buf(), s.encode().to_vec()));
+        }
+        let set: Vec<(PathBuf, &[u8])> = files.iter().map(|(p, b)| (p.clone(), b.as_slice())).collect();
         // The new file is locked before it replaces the old one, so the
         // lock is never let go between two saves.
-        self.lock = Some(file::replace_locked(&self.path, &bytes)?);
+        self.lock = Some(file::replace_set_locked(&set)?);
         Ok(())
+    }
+
+    /// The file format of this store.
+    pub fn format(&self) -> StoreFormat {
+        match &self.backing {
+            Backing::Native(_) => StoreFormat::Kdbman,
+            Backing::Cms(s) => StoreFormat::Cms(s.version()),
+            Backing::Pkcs12(_) => StoreFormat::Pkcs12,
+        }
+    }
+
+    /// Whether this format records a default certificate kdbman can read.
+    /// CMS: unknown (see [`cms::DEFAULT_UNKNOWN`]); PKCS#12 has none.
+    pub fn default_known(&self) -> bool {
+        matches!(self.backing, Backing::Native(_))
+    }
+
+    /// CMS container facts: (version, slot size, records in the .kdb,
+    /// whether a .rdb exists, secret-key records kept as they are).
+    pub fn cms_facts(&self) -> Option<CmsFacts> {
+        match &self.backing {
+            Backing::Cms(s) => Some(CmsFacts {
+                version: s.kdb.version,
+                slot_size: s.kdb.slot_size,
+                request_db: s.rdb.is_some(),
+                secret_keys: s.secret_keys(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// A stash of `password` at `path` in this store's own stash format
+    /// (kdbman's for native stores, GSKit v2 otherwise).
+    pub fn stash_at(&self, path: &Path, password: &Password) -> Stash {
+        let format = match &self.backing {
+            Backing::Native(s) => StashFormat::Kdbman {
+                store_id: s.header.store_id,
+                epoch: s.header.epoch,
+            },
+            _ => StashFormat::Gskit(gskit::Version::V2),
+        };
+        Stash::new(path, format, password)
+    }
+
+    /// A GSKit stash of a version for a CMS store (v1 for old GSKit).
+    pub fn gskit_stash_at(
+        &self,
+        path: &Path,
+        password: &Password,
+        version: gskit::Version,
+    ) -> Result<Stash> {
+        if password.as_bytes().len() > gskit::MAX_PASSWORD {
+            return Err(Error::BadPassword {
+                reason: "a GSKit stash holds at most 128 bytes",
+            });
+        }
+        Ok(Stash::new(path, StashFormat::Gskit(version), password))
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
-    pub fn kdf(&self) -> Kdf {
-        self.header.kdf
+    /// The key derivation of a native store (other formats have none).
+    pub fn kdf(&self) -> Option<Kdf> {
+        match &self.backing {
+            Backing::Native(s) => Some(s.header.kdf),
+            _ => None,
+        }
     }
-    pub fn store_id(&self) -> &[u8; 16] {
-        &self.header.store_id
-    }
-    pub(crate) fn epoch(&self) -> &[u8; 16] {
-        &self.header.epoch
+    /// The id a native store's stashes are bound to.
+    pub fn store_id(&self) -> Option<&[u8; 16]> {
+        match &self.backing {
+            Backing::Native(s) => Some(&s.header.store_id),
+            _ => None,
+        }
     }
     pub fn password_expires(&self) -> Option<i64> {
-        self.header.password_expires
+        match &self.backing {
+            Backing::Native(s) => s.header.password_expires,
+            _ => None,
+        }
     }
     /// Whether the password has expired at `now` (Unix seconds).
     pub fn password_expired_at(&self, now: i64) -> bool {
-        self.header.password_expires.is_some_and(|t| t <= now)
+        self.password_expires().is_some_and(|t| t <= now)
     }
     pub fn entries(&self) -> &[Entry] {
         &self.entries
@@ -337,13 +562,71 @@ impl Store {
             });
         }
         let make_default = entry.is_default();
+        if make_default && !self.default_known() {
+            return Err(self.default_unsupported());
+        }
         let label = entry.label().to_string();
+        let chain_signers = match self.backing {
+            Backing::Cms(_) => self.missing_chain_signers(&entry),
+            _ => Vec::new(),
+        };
+        let index = self
+            .index
+            .get_or_insert_with(|| Index::build(&self.entries));
         index.insert(self.entries.len(), &entry);
         self.entries.push(entry.with_default_flag(false));
+        for signer in chain_signers {
+            self.index = None;
+            self.entries.push(signer);
+        }
         if make_default {
             self.set_default(&label)?;
         }
         Ok(())
+    }
+
+    /// A CMS personal record holds only its own certificate: the rest of
+    /// its chain must be in the store as signers, or the chain is lost.
+    /// These are the signer entries to add for that, labelled by their CN.
+    fn missing_chain_signers(&self, entry: &Entry) -> Vec<Entry> {
+        let mut out: Vec<Entry> = Vec::new();
+        for cert in entry.certificates().iter().skip(1) {
+            let present = self
+                .entries
+                .iter()
+                .chain(out.iter())
+                .any(|e| e.certificate() == Some(cert.as_slice()));
+            if present {
+                continue;
+            }
+            let base = pki::pkcs12::default_label(cert, "signer");
+            let mut label = base.clone();
+            let mut n = 2;
+            while self
+                .entries
+                .iter()
+                .chain(out.iter())
+                .chain(std::iter::once(entry))
+                .any(|e| fold_label(e.label()) == fold_label(&label))
+            {
+                label = format!("{base} ({n})");
+                n += 1;
+            }
+            out.push(Entry::signer(label, cert.clone()));
+        }
+        out
+    }
+
+    /// Labels of signers [`Store::add`] would add for `entry`'s chain.
+    pub fn chain_signers_needed(&self, entry: &Entry) -> Vec<String> {
+        match self.backing {
+            Backing::Cms(_) => self
+                .missing_chain_signers(entry)
+                .iter()
+                .map(|e| e.label().to_string())
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// Adds an entry without any check. Stores written by other tools can
@@ -389,9 +672,13 @@ impl Store {
         Ok(())
     }
 
-    /// Makes a personal entry the one default.
+    /// Makes a personal entry the one default. Native stores only: where
+    /// a CMS store keeps its default is unknown, and PKCS#12 has none.
     pub fn set_default(&mut self, label: &str) -> Result<()> {
         let i = self.position(label)?;
+        if !self.default_known() {
+            return Err(self.default_unsupported());
+        }
         if self.entries[i].kind() != EntryKind::Personal {
             return Err(Error::WrongKind {
                 store: self.path.clone(),
@@ -416,30 +703,98 @@ impl Store {
         password_expires: Option<i64>,
     ) -> Result<()> {
         check_password(new_password)?;
-        let kdf = kdf.unwrap_or(self.header.kdf);
-        kdf.check().map_err(|limit| Error::Usage {
-            detail: format!("key derivation cost refused: {limit}"),
-        })?;
-        let mut header = Header::new(kdf, password_expires);
-        header.store_id = self.header.store_id;
-        let data_key = Zeroizing::new(format::random::<32>());
-        let kek = header.kdf.derive(new_password, &header.salt);
-        format::wrap_key(&mut header, &kek, &data_key);
-        self.header = header;
-        self.data_key = data_key;
+        match &mut self.backing {
+            Backing::Native(state) => {
+                let kdf = kdf.unwrap_or(state.header.kdf);
+                kdf.check().map_err(|limit| Error::Usage {
+                    detail: format!("key derivation cost refused: {limit}"),
+                })?;
+                let store_id = state.header.store_id;
+                *state = native::State::new(kdf, password_expires, new_password);
+                state.header.store_id = store_id;
+                // The key wrap binds the store id: wrap again with it.
+                let kek = state.header.kdf.derive(new_password, &state.header.salt);
+                native::format::wrap_key(&mut state.header, &kek, &state.data_key);
+            }
+            Backing::Cms(state) => {
+                if password_expires.is_some() {
+                    return Err(cms_expiry_unsupported(&self.path));
+                }
+                if kdf.is_some() {
+                    return Err(Error::Usage {
+                        detail: "--kdf applies to kdbman stores; a CMS store keys its MACs with the password itself".into(),
+                    });
+                }
+                check_cms_password(new_password)?;
+                state.change_password(new_password)?;
+            }
+            Backing::Pkcs12(state) => {
+                if password_expires.is_some() || kdf.is_some() {
+                    return Err(Error::Usage {
+                        detail: "a PKCS#12 store has neither a password expiry nor a kdbman KDF".into(),
+                    });
+                }
+                state.password = new_password.clone();
+            }
+        }
         Ok(())
     }
 
     /// Checks a stash against this store without opening anything.
     pub fn stash_problem(&self, stash: &Stash) -> Option<StashProblem> {
-        if stash.store_id() != self.store_id() {
-            Some(StashProblem::Foreign)
-        } else if stash.epoch() != self.epoch() {
-            Some(StashProblem::Stale)
-        } else {
-            None
+        match (&self.backing, stash.format()) {
+            (Backing::Native(s), StashFormat::Kdbman { store_id, epoch }) => {
+                if store_id != &s.header.store_id {
+                    Some(StashProblem::Foreign)
+                } else if epoch != &s.header.epoch {
+                    Some(StashProblem::Stale)
+                } else {
+                    None
+                }
+            }
+            (Backing::Native(_), StashFormat::Gskit(_)) => Some(StashProblem::StaleOrForeign),
+            (_, StashFormat::Kdbman { .. }) => Some(StashProblem::Foreign),
+            (Backing::Cms(s), StashFormat::Gskit(_)) => {
+                (!s.password_is(stash.password())).then_some(StashProblem::StaleOrForeign)
+            }
+            (Backing::Pkcs12(s), StashFormat::Gskit(_)) => {
+                (s.password.as_bytes() != stash.password().as_bytes())
+                    .then_some(StashProblem::StaleOrForeign)
+            }
         }
     }
+
+    fn default_unsupported(&self) -> Error {
+        let why = match self.format() {
+            StoreFormat::Cms(_) => cms::DEFAULT_UNKNOWN.to_string(),
+            _ => "a PKCS#12 file has no default certificate".to_string(),
+        };
+        Error::Unsupported {
+            path: self.path.clone(),
+            what: "mark a default certificate",
+            why,
+            fix: "name the certificate instead: `SSLServerCert LABEL` in httpd.conf (IHS), the certificate label of the queue manager or channel (MQ), or `--label` for kdbman serve and lint".into(),
+        }
+    }
+}
+
+fn cms_expiry_unsupported(path: &Path) -> Error {
+    Error::Unsupported {
+        path: path.to_path_buf(),
+        what: "expire its password",
+        why: "where GSKit keeps the password expiry of a CMS key database is not documented, and kdbman does not guess".into(),
+        fix: "leave --expire out (rotate the password on your own schedule), or use a kdbman store (--type kdbman) for an enforced expiry".into(),
+    }
+}
+
+/// CMS passwords end up in GSKit stashes, which hold at most 128 bytes.
+fn check_cms_password(p: &Password) -> Result<()> {
+    if p.as_bytes().len() > gskit::MAX_PASSWORD {
+        return Err(Error::BadPassword {
+            reason: "a CMS key database password can be at most 128 bytes (its stash holds no more)",
+        });
+    }
+    Ok(())
 }
 
 fn check_password(p: &Password) -> Result<()> {

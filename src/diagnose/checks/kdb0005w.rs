@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::diagnose::{Finding, LintTarget};
-use crate::store::file;
+use crate::file;
 
 fn one(path: &Path, what: &str, out: &mut Vec<Finding>) {
     if !path.is_file() {

@@ -84,7 +84,7 @@ fn temp_path(path: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "store".into());
-    let r: [u8; 6] = crate::store::format::random();
+    let r: [u8; 6] = crate::clock::random();
     let tag: String = r.iter().map(|b| format!("{b:02x}")).collect();
     path.with_file_name(format!(".{name}.{}.{tag}.tmp", std::process::id()))
 }
@@ -235,4 +235,108 @@ pub fn mode(path: &Path) -> Option<u32> {
     fs::metadata(path)
         .ok()
         .map(|m| m.permissions().mode() & 0o7777)
+}
+
+/// The marker that makes a multi-file replacement (a CMS `.kdb` with its
+/// `.rdb`, and a stash) all-or-nothing: written once every new file is
+/// complete on disk, removed once every rename is done. A writer killed
+/// between the two leaves it, and the next open finishes the renames.
+fn commit_marker(primary: &Path) -> PathBuf {
+    let name = primary
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "store".into());
+    primary.with_file_name(format!(".{name}.commit"))
+}
+
+/// Whether a multi-file replacement of `primary` was interrupted.
+pub fn commit_pending(primary: &Path) -> bool {
+    resolve(primary).is_ok_and(|p| commit_marker(&p).exists())
+}
+
+/// Finishes an interrupted multi-file replacement of `primary`. Call it
+/// holding the primary's write lock.
+pub fn finish_commit(primary: &Path) -> Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let primary = &resolve(primary)?;
+    let marker = commit_marker(primary);
+    let text = match fs::read(&marker) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(&marker, "read", e)),
+    };
+    for line in text.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let mut parts = line.split(|&b| b == 0);
+        let (Some(tmp), Some(dst)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let tmp = Path::new(std::ffi::OsStr::from_bytes(tmp));
+        let dst = Path::new(std::ffi::OsStr::from_bytes(dst));
+        if tmp.exists() {
+            fs::rename(tmp, dst).map_err(|e| Error::io(dst, "replace", e))?;
+        }
+    }
+    sync_dir(primary)?;
+    fs::remove_file(&marker).map_err(|e| Error::io(&marker, "remove", e))?;
+    sync_dir(primary)
+}
+
+/// Atomically replaces several files together, `files[0]` being the
+/// primary whose write lock is returned (as [`replace_locked`]). Every
+/// new file is written and synced first; a marker listing them is synced;
+/// then the renames; then the marker goes. A crash before the marker
+/// leaves the old files, after it [`finish_commit`] completes the new
+/// ones. Secondary files take `mode` 0600 too.
+pub fn replace_set_locked(files: &[(PathBuf, &[u8])]) -> Result<WriteLock> {
+    use std::os::unix::ffi::OsStrExt;
+    let Some((primary, primary_bytes)) = files.first() else {
+        return Err(Error::Usage {
+            detail: "nothing to write".into(),
+        });
+    };
+    if files.len() == 1 {
+        return replace_locked(primary, primary_bytes);
+    }
+    let primary = resolve(primary)?;
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let cleanup = |staged: &[(PathBuf, PathBuf)]| {
+        for (tmp, _) in staged {
+            let _ = fs::remove_file(tmp);
+        }
+    };
+    for (path, bytes) in files {
+        let dst = resolve(path)?;
+        match write_temp(&dst, bytes, SECRET_MODE) {
+            Ok(tmp) => staged.push((tmp, dst)),
+            Err(e) => {
+                cleanup(&staged);
+                return Err(e);
+            }
+        }
+    }
+    let mut list = Vec::new();
+    for (tmp, dst) in &staged {
+        list.extend_from_slice(tmp.as_os_str().as_bytes());
+        list.push(0);
+        list.extend_from_slice(dst.as_os_str().as_bytes());
+        list.push(b'\n');
+    }
+    let marker = commit_marker(&primary);
+    let written = write_temp(&marker, &list, SECRET_MODE)
+        .and_then(|t| fs::rename(&t, &marker).map_err(|e| Error::io(&marker, "write", e)))
+        .and_then(|()| sync_dir(&primary));
+    if let Err(e) = written {
+        cleanup(&staged);
+        let _ = fs::remove_file(&marker);
+        return Err(e);
+    }
+    // Lock the new primary before it appears, as `replace_locked` does.
+    let file = File::open(&staged[0].0)
+        .and_then(|f| f.lock().map(|()| f))
+        .map_err(|e| Error::io(&primary, "lock", e))?;
+    finish_commit(&primary)?;
+    for (_, dst) in &staged {
+        remove_stale_temps(dst);
+    }
+    Ok(WriteLock { file })
 }

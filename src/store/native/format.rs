@@ -18,13 +18,12 @@
 //! version-specific is read.
 
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
-use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
 
 use std::path::Path;
 
 use crate::error::{Damage, Error, ForeignFormat, Result};
-use crate::store::kdf::{KDF_ARGON2ID, KDF_PBKDF2_SHA256, Kdf, SALT_MAX, SALT_MIN};
+use super::kdf::{KDF_ARGON2ID, KDF_PBKDF2_SHA256, Kdf, SALT_MAX, SALT_MIN};
 
 pub const MAGIC: [u8; 8] = *b"\x89KDBMAN\n";
 pub const VERSION: u16 = 1;
@@ -71,15 +70,7 @@ pub struct Header {
     pub payload_len: u64,
 }
 
-pub(crate) fn random<const N: usize>() -> [u8; N] {
-    let mut b = [0u8; N];
-    // The system RNG failing is not recoverable; ring reports it, and an
-    // all-zero value would be unsafe, so abort loudly.
-    SystemRandom::new()
-        .fill(&mut b)
-        .expect("the operating system's random number generator failed");
-    b
-}
+pub(crate) use crate::clock::random;
 
 impl Header {
     /// A fresh header for a new store or a new password.
@@ -180,7 +171,7 @@ pub fn identify(bytes: &[u8]) -> ForeignFormat {
         ForeignFormat::Jks
     } else if bytes.starts_with(&[0xCE, 0xCE, 0xCE, 0xCE]) {
         ForeignFormat::Jceks
-    } else if bytes.starts_with(crate::stash::MAGIC.as_slice()) {
+    } else if bytes.starts_with(crate::stash::native::MAGIC.as_slice()) {
         ForeignFormat::KdbmanStash
     } else if looks_like_pkcs12(bytes) {
         ForeignFormat::Pkcs12

@@ -1,0 +1,199 @@
+//! Password stash files: let a server open its store unattended.
+//!
+//! A stash is obfuscated, not encrypted: anyone who can read it can
+//! recover the password, so its protection is the file's permissions.
+//! Two formats, told apart by content:
+//!
+//! - kdbman's own ([`native`], `man/kdbman-stash.5`): bound to its store's
+//!   id and password epoch, so a foreign or stale stash is named as such
+//!   without trying the password;
+//! - GSKit's v1 and v2 ([`gskit`], `man/kdbman-gskit-stash.5`): what IHS,
+//!   MQ and Db2 read beside a CMS key database. Nothing binds it to its
+//!   store; the store's verifier decides.
+
+pub mod gskit;
+pub mod native;
+
+use std::path::{Path, PathBuf};
+
+use zeroize::Zeroizing;
+
+use crate::error::{Damage, Error, Result, StashProblem};
+use crate::file;
+use crate::secret::Password;
+
+pub use native::MAX_PASSWORD;
+
+/// Which stash format, with what binds a native stash to its store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StashFormat {
+    Kdbman { store_id: [u8; 16], epoch: [u8; 16] },
+    Gskit(gskit::Version),
+}
+
+/// A stash read from disk (or made for a store), holding its password.
+#[derive(Debug, Clone)]
+pub struct Stash {
+    path: PathBuf,
+    format: StashFormat,
+    password: Password,
+    /// The mode bits when group or others may read the file.
+    exposed: Option<u32>,
+}
+
+/// Whether to accept a stash that group or others can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Permissions {
+    /// Refuse a kdbman stash, as ssh refuses an exposed private key. A
+    /// GSKit stash is still read (GSKit itself reads it), and
+    /// [`Stash::exposed_mode`] says so, for the caller to warn.
+    #[default]
+    Strict,
+    /// Accept it (an explicit user choice).
+    AllowInsecure,
+}
+
+/// The stash path beside a store: `NAME.sth` for `NAME.kdb`, as GSKit's
+/// `-stashed` looks for it (and `NAME.sth.sth` for a store oddly named
+/// `NAME.sth`, so a stash can never replace its own store).
+pub fn default_path(store: &Path) -> PathBuf {
+    let p = store.with_extension("sth");
+    if p == store {
+        let mut s = store.as_os_str().to_owned();
+        s.push(".sth");
+        return PathBuf::from(s);
+    }
+    p
+}
+
+fn password_from(bytes: &[u8]) -> Option<Password> {
+    std::str::from_utf8(bytes).ok().map(Password::new)
+}
+
+impl Stash {
+    /// A stash of `password` in `format`, to be written at `path`.
+    pub fn new(path: &Path, format: StashFormat, password: &Password) -> Stash {
+        Stash {
+            path: path.to_path_buf(),
+            format,
+            password: password.clone(),
+            exposed: None,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    pub fn format(&self) -> &StashFormat {
+        &self.format
+    }
+    pub fn password(&self) -> &Password {
+        &self.password
+    }
+    /// The store id a kdbman stash is bound to (GSKit stashes: none).
+    pub fn store_id(&self) -> Option<&[u8; 16]> {
+        match &self.format {
+            StashFormat::Kdbman { store_id, .. } => Some(store_id),
+            StashFormat::Gskit(_) => None,
+        }
+    }
+    /// The password epoch a kdbman stash was written at.
+    pub fn epoch(&self) -> Option<&[u8; 16]> {
+        match &self.format {
+            StashFormat::Kdbman { epoch, .. } => Some(epoch),
+            StashFormat::Gskit(_) => None,
+        }
+    }
+    /// The file's mode when group or others can read it.
+    pub fn exposed_mode(&self) -> Option<u32> {
+        self.exposed
+    }
+    /// A short name of the format, as `keydb details` shows it.
+    pub fn format_name(&self) -> String {
+        match &self.format {
+            StashFormat::Kdbman { .. } => "kdbman v1".into(),
+            StashFormat::Gskit(v) => format!("gskit v{}", v.number()),
+        }
+    }
+
+    /// The file bytes.
+    pub fn encode(&self) -> Zeroizing<Vec<u8>> {
+        match &self.format {
+            StashFormat::Kdbman { store_id, epoch } => {
+                native::encode(store_id, epoch, self.password.as_bytes())
+            }
+            StashFormat::Gskit(v) => gskit::encode(*v, self.password.as_bytes()),
+        }
+    }
+
+    /// Decodes stash bytes of either format; `store` only names the store
+    /// in errors.
+    pub fn decode(path: &Path, store: &Path, bytes: &[u8]) -> Result<Stash> {
+        let err = |problem| Error::Stash {
+            stash: path.to_path_buf(),
+            store: store.to_path_buf(),
+            problem,
+        };
+        let not_text = || {
+            err(StashProblem::Damaged(Damage::HeaderField {
+                field: "password encoding",
+            }))
+        };
+        let native_like = bytes.starts_with(&native::MAGIC[..4]) || bytes.len() < gskit::V1_LEN;
+        if native_like || gskit::version_of(bytes).is_none() {
+            let d = native::decode(bytes).map_err(err)?;
+            let password = password_from(&d.password).ok_or_else(not_text)?;
+            return Ok(Stash {
+                path: path.to_path_buf(),
+                format: StashFormat::Kdbman {
+                    store_id: d.store_id,
+                    epoch: d.epoch,
+                },
+                password,
+                exposed: None,
+            });
+        }
+        match gskit::decode(bytes) {
+            Ok((v, pw)) => Ok(Stash {
+                path: path.to_path_buf(),
+                format: StashFormat::Gskit(v),
+                password: password_from(&pw).ok_or_else(not_text)?,
+                exposed: None,
+            }),
+            Err(gskit::Problem::Damaged(d)) => Err(err(StashProblem::Damaged(d))),
+            Err(gskit::Problem::Size(n)) => Err(err(StashProblem::Damaged(Damage::Truncated {
+                expected: gskit::V1_LEN as u64,
+                actual: n as u64,
+            }))),
+        }
+    }
+
+    /// Reads a stash file for `store`, checking permissions first.
+    pub fn read(path: &Path, store: &Path, perms: Permissions) -> Result<Stash> {
+        let err = |problem| Error::Stash {
+            stash: path.to_path_buf(),
+            store: store.to_path_buf(),
+            problem,
+        };
+        let mode = file::mode(path);
+        if mode.is_none() && !path.exists() {
+            return Err(err(StashProblem::Missing));
+        }
+        let exposed = mode.filter(|m| m & 0o077 != 0);
+        let bytes = Zeroizing::new(file::read(path)?);
+        let mut stash = Stash::decode(path, store, &bytes)?;
+        if let Some(mode) = exposed
+            && perms == Permissions::Strict
+            && matches!(stash.format, StashFormat::Kdbman { .. })
+        {
+            return Err(err(StashProblem::Permissions { mode }));
+        }
+        stash.exposed = exposed;
+        Ok(stash)
+    }
+
+    /// Writes the stash atomically with mode 0600.
+    pub fn write(&self) -> Result<()> {
+        file::replace(&self.path, &self.encode())
+    }
+}

@@ -1,0 +1,317 @@
+//! One CMS record: its slot framing and its DER body.
+//!
+//! ```text
+//! slot:   u32 record type ‖ u32 record number ‖ u32 DER length L ‖ DER
+//!         ‖ u32 label length ‖ label (GSKit: no NUL; KdbTool: NUL-ended)
+//!         ‖ u32 0 ‖ hash entries (u32 20 ‖ SHA-1)… ‖ zero padding
+//!
+//! Record ::= SEQUENCE {
+//!   id     INTEGER,                 -- GSKit: the record number
+//!   body   CHOICE {
+//!     [0] SEQUENCE { CertificationRequest, EncryptedPrivateKeyInfo },  -- request (.rdb)
+//!     [1] Certificate,                                              -- signer
+//!     [2] SEQUENCE { Certificate, EncryptedPrivateKeyInfo },        -- personal
+//!     [3] EncryptedPrivateKeyInfo },                                -- secret key
+//!   label  VisibleString,
+//!   flags  BIT STRING }             -- bit 0: trusted (inferred)
+//! ```
+//!
+//! Certificates, requests and encrypted keys are kept as the exact bytes
+//! read, so a rewrite leaves them byte-identical.
+
+use der::asn1::AnyRef;
+use der::{Decode, Encode, Header, Length, Reader, SliceReader, Tag, TagNumber, Tagged};
+
+/// The record type GSKit writes for every record it makes.
+pub const RECORD_TYPE: u32 = 1;
+/// GSKit's flags for every record seen: one bit set, "trusted".
+pub const FLAGS_TRUSTED: [u8; 2] = [0x07, 0x80];
+/// The flags of a signer whose trust is switched off (bit 0 clear).
+pub const FLAGS_UNTRUSTED: [u8; 2] = [0x07, 0x00];
+
+/// What a record holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Request { csr: Vec<u8>, key: Vec<u8> },
+    Signer { cert: Vec<u8> },
+    Personal { cert: Vec<u8>, key: Vec<u8> },
+    SecretKey { key: Vec<u8> },
+}
+
+/// A decoded record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub record_type: u32,
+    pub number: u32,
+    pub id: u64,
+    pub body: Body,
+    /// The label bytes of the DER VisibleString (both tools agree there).
+    pub label: Vec<u8>,
+    /// The BIT STRING contents: unused-bits count, then the bits.
+    pub flags: Vec<u8>,
+}
+
+impl Record {
+    /// Bit 0 of the flags, read as "trusted" (see `kdbman-cms(5)`).
+    pub fn trusted(&self) -> bool {
+        self.flags.get(1).is_some_and(|b| b & 0x80 != 0)
+    }
+}
+
+fn be32(b: &[u8], at: usize) -> Option<u32> {
+    let s = b.get(at..at + 4)?;
+    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// Reads one slot. The error says what is malformed.
+pub fn decode_slot(slot: &[u8]) -> Result<Record, String> {
+    let record_type = be32(slot, 0).ok_or("the slot is shorter than its header")?;
+    let number = be32(slot, 4).ok_or("the slot is shorter than its header")?;
+    let len = be32(slot, 8).ok_or("the slot is shorter than its header")? as usize;
+    let der = slot
+        .get(12..12usize.saturating_add(len))
+        .ok_or_else(|| format!("its DER length {len} runs past the slot"))?;
+    let mut rec = decode_der(der)?;
+    rec.record_type = record_type;
+    rec.number = number;
+    // The label copy, the u32 and the hashes after the DER are indexes a
+    // reader does not need; their lengths are still checked.
+    let at = 12 + len;
+    let label_len = be32(slot, at).ok_or("the label length runs past the slot")? as usize;
+    if at + 4 + label_len > slot.len() {
+        return Err(format!("its label length {label_len} runs past the slot"));
+    }
+    Ok(rec)
+}
+
+struct Parts<'a> {
+    reader: SliceReader<'a>,
+    bytes: &'a [u8],
+}
+
+impl<'a> Parts<'a> {
+    fn new(bytes: &'a [u8]) -> Result<Self, String> {
+        Ok(Parts {
+            reader: SliceReader::new(bytes).map_err(|e| e.to_string())?,
+            bytes,
+        })
+    }
+    /// The next element: its tag and its whole TLV bytes.
+    fn next(&mut self, what: &str) -> Result<(AnyRef<'a>, &'a [u8]), String> {
+        let start = usize::try_from(self.reader.position()).unwrap_or(0);
+        let any = AnyRef::decode(&mut self.reader).map_err(|e| format!("{what}: {e}"))?;
+        let end = usize::try_from(self.reader.position()).unwrap_or(0);
+        Ok((any, &self.bytes[start..end]))
+    }
+    fn finish(&self, what: &str) -> Result<(), String> {
+        if self.reader.is_finished() {
+            Ok(())
+        } else {
+            Err(format!("unexpected data after {what}"))
+        }
+    }
+}
+
+fn expect(any: &AnyRef<'_>, tag: Tag, what: &str) -> Result<(), String> {
+    if any.tag() == tag {
+        Ok(())
+    } else {
+        Err(format!("{what} has tag {} where {tag} is expected", any.tag()))
+    }
+}
+
+/// Decodes the DER body of a record (type and number left zero).
+pub fn decode_der(der: &[u8]) -> Result<Record, String> {
+    let mut outer = Parts::new(der)?;
+    let (seq, _) = outer.next("the record")?;
+    expect(&seq, Tag::Sequence, "the record")?;
+    outer.finish("the record")?;
+    let mut p = Parts::new(seq.value())?;
+    let (id, _) = p.next("the record id")?;
+    expect(&id, Tag::Integer, "the record id")?;
+    let id = id
+        .decode_as::<u64>()
+        .map_err(|e| format!("the record id: {e}"))?;
+    let (choice, _) = p.next("the record body")?;
+    let Tag::ContextSpecific {
+        constructed: true,
+        number,
+    } = choice.tag()
+    else {
+        return Err(format!(
+            "the record body has tag {} where [0]..[3] is expected",
+            choice.tag()
+        ));
+    };
+    let body = decode_body(number.0, choice.value())?;
+    let (label, _) = p.next("the label")?;
+    expect(&label, Tag::VisibleString, "the label")?;
+    let (flags, _) = p.next("the flags")?;
+    expect(&flags, Tag::BitString, "the flags")?;
+    p.finish("the flags")?;
+    Ok(Record {
+        record_type: 0,
+        number: 0,
+        id,
+        body,
+        label: label.value().to_vec(),
+        flags: flags.value().to_vec(),
+    })
+}
+
+fn decode_body(number: u32, inner: &[u8]) -> Result<Body, String> {
+    let mut p = Parts::new(inner)?;
+    let body = match number {
+        1 => {
+            let (cert, tlv) = p.next("the certificate")?;
+            expect(&cert, Tag::Sequence, "the certificate")?;
+            Body::Signer { cert: tlv.to_vec() }
+        }
+        3 => {
+            let (key, tlv) = p.next("the secret key")?;
+            expect(&key, Tag::Sequence, "the secret key")?;
+            Body::SecretKey { key: tlv.to_vec() }
+        }
+        0 | 2 => {
+            let (pair, _) = p.next("the key pair")?;
+            expect(&pair, Tag::Sequence, "the key pair")?;
+            let mut q = Parts::new(pair.value())?;
+            let (first, first_tlv) = q.next("the certificate")?;
+            expect(&first, Tag::Sequence, "the certificate")?;
+            let (key, key_tlv) = q.next("the encrypted private key")?;
+            expect(&key, Tag::Sequence, "the encrypted private key")?;
+            q.finish("the encrypted private key")?;
+            if number == 0 {
+                Body::Request {
+                    csr: first_tlv.to_vec(),
+                    key: key_tlv.to_vec(),
+                }
+            } else {
+                Body::Personal {
+                    cert: first_tlv.to_vec(),
+                    key: key_tlv.to_vec(),
+                }
+            }
+        }
+        n => return Err(format!("unknown record body [{n}]")),
+    };
+    p.finish("the record body")?;
+    Ok(body)
+}
+
+fn tlv(tag: Tag, parts: &[&[u8]]) -> Vec<u8> {
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    let header = Header::new(tag, Length::try_from(len).unwrap_or(Length::ZERO));
+    let mut out = header.to_der().unwrap_or_default();
+    for p in parts {
+        out.extend_from_slice(p);
+    }
+    out
+}
+
+fn context(n: u32) -> Tag {
+    Tag::ContextSpecific {
+        constructed: true,
+        number: TagNumber(n),
+    }
+}
+
+/// Encodes the DER body of a record.
+pub fn encode_der(rec: &Record) -> Vec<u8> {
+    let body = match &rec.body {
+        Body::Request { csr, key } => tlv(context(0), &[&tlv(Tag::Sequence, &[csr, key])]),
+        Body::Signer { cert } => tlv(context(1), &[cert]),
+        Body::Personal { cert, key } => tlv(context(2), &[&tlv(Tag::Sequence, &[cert, key])]),
+        Body::SecretKey { key } => tlv(context(3), &[key]),
+    };
+    let id = rec.id.to_der().unwrap_or_default();
+    tlv(
+        Tag::Sequence,
+        &[
+            &id,
+            &body,
+            &tlv(Tag::VisibleString, &[&rec.label]),
+            &tlv(Tag::BitString, &[&rec.flags]),
+        ],
+    )
+}
+
+/// Encodes a slot as GSKit lays it out: the label without a NUL, a zero
+/// u32, then the five SHA-1 indexes of the certificate (none for requests
+/// and secret keys). Padding is the container's job.
+pub fn encode_slot(rec: &Record) -> Vec<u8> {
+    let der = encode_der(rec);
+    let mut out = Vec::with_capacity(der.len() + rec.label.len() + 140);
+    out.extend_from_slice(&rec.record_type.to_be_bytes());
+    out.extend_from_slice(&rec.number.to_be_bytes());
+    out.extend_from_slice(&(der.len() as u32).to_be_bytes());
+    out.extend_from_slice(&der);
+    out.extend_from_slice(&(rec.label.len() as u32).to_be_bytes());
+    out.extend_from_slice(&rec.label);
+    out.extend_from_slice(&0u32.to_be_bytes());
+    let cert = match &rec.body {
+        Body::Signer { cert } | Body::Personal { cert, .. } => Some(cert),
+        _ => None,
+    };
+    for h in cert.and_then(|c| gskit_hashes(c)).unwrap_or_default() {
+        out.extend_from_slice(&20u32.to_be_bytes());
+        out.extend_from_slice(&h);
+    }
+    out
+}
+
+fn sha1(parts: &[&[u8]]) -> [u8; 20] {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY);
+    for p in parts {
+        ctx.update(p);
+    }
+    let mut out = [0u8; 20];
+    out.copy_from_slice(ctx.finish().as_ref());
+    out
+}
+
+/// GSKit's five SHA-1 lookup hashes of a certificate: its signature BIT
+/// STRING, TBSCertificate, subject, SubjectPublicKeyInfo, and
+/// `SEQUENCE { issuer, serialNumber }` (each over the full TLV).
+pub fn gskit_hashes(cert: &[u8]) -> Option<Vec<[u8; 20]>> {
+    let mut outer = Parts::new(cert).ok()?;
+    let (c, _) = outer.next("").ok()?;
+    let mut p = Parts::new(c.value()).ok()?;
+    let (tbs, tbs_tlv) = p.next("").ok()?;
+    let _alg = p.next("").ok()?;
+    let (_, sig_tlv) = p.next("").ok()?;
+    let mut t = Parts::new(tbs.value()).ok()?;
+    let (mut first, mut first_tlv) = t.next("").ok()?;
+    if first.tag()
+        == (Tag::ContextSpecific {
+            constructed: true,
+            number: TagNumber(0),
+        })
+    {
+        (first, first_tlv) = t.next("").ok()?; // version, then serial
+    }
+    let _ = first;
+    let serial_tlv = first_tlv;
+    let _sig_alg = t.next("").ok()?;
+    let (_, issuer_tlv) = t.next("").ok()?;
+    let _validity = t.next("").ok()?;
+    let (_, subject_tlv) = t.next("").ok()?;
+    let (_, spki_tlv) = t.next("").ok()?;
+    let ias = tlv(Tag::Sequence, &[issuer_tlv, serial_tlv]);
+    Some(vec![
+        sha1(&[sig_tlv]),
+        sha1(&[tbs_tlv]),
+        sha1(&[subject_tlv]),
+        sha1(&[spki_tlv]),
+        sha1(&[&ias]),
+    ])
+}
+
+/// The label as text: UTF-8 where it is (KdbTool, kdbman), else each
+/// byte as Latin-1, since what GSKit writes for non-ASCII is unknown.
+pub fn label_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
