@@ -104,6 +104,15 @@ impl GskError {
                 format!("An invalid certificate chain was found: {e}"),
                 vec!["CTGSK2043W Key entry validation failed.".to_string()],
             ),
+            Error::Unsupported { .. } => {
+                return GskError {
+                    code: "KDBG0002W",
+                    text: e.to_string(),
+                    extra: Vec::new(),
+                    fix,
+                    status: REFUSED,
+                };
+            }
             Error::NoPassword { .. } | Error::PromptClosed { .. } => {
                 ("KDBG0011W", e.to_string(), Vec::new())
             }

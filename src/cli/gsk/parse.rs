@@ -81,6 +81,7 @@ pub const OPTIONS: &[OptSpec] = &[
     opt("pw", Value, "PASSWORD", "the store password (visible to other processes: prefer -stashed)"),
     opt("stashed", Flag, "", "take the password from the stash beside the store (STEM.sth)"),
     opt("stash", Flag, "", "also write the password to STEM.sth (create, changepw, convert)"),
+    opt("v1stash", Flag, "", "write the old 129-byte GSKit stash (version 1) instead of version 2"),
     opt("type", Value, "cms|kdb|pkcs12|p12", "store type; by extension when absent (.p12/.pfx PKCS#12, otherwise CMS); existing stores are recognised by content"),
     opt("target", Value, "PATH", "destination file or store"),
     opt("target_pw", Value, "PASSWORD", "password of the destination"),
@@ -200,11 +201,11 @@ macro_rules! action {
 
 /// Every action kdbman implements.
 pub const ACTIONS: &[ActionSpec] = &[
-    action!(Keydb, "-create", "create an empty key database (CMS by default)", ["db"], ["pw", "stash", "expire", "populate"]),
+    action!(Keydb, "-create", "create an empty key database (CMS by default)", ["db"], ["pw", "stash", "v1stash", "expire", "populate"]),
     action!(Keydb, "-delete", "delete a key database and its stash", ["db"], ["pw", "stashed"]),
     action!(Keydb, "-changepw", "change the password (re-stash with -stash)", ["db", "new_pw"], ["pw", "stashed", "stash", "expire"]),
-    action!(Keydb, "-stashpw", "write the password to STEM.sth", ["db"], ["pw", "stashed"]),
-    action!(Keydb, "-convert", "convert to another store type", ["db"], ["pw", "stashed", "new_format", "old_format", "target", "target_type", "target_pw", "stash", "expire"]),
+    action!(Keydb, "-stashpw", "write the password to STEM.sth", ["db"], ["pw", "stashed", "v1stash"]),
+    action!(Keydb, "-convert", "convert to another store type", ["db"], ["pw", "stashed", "new_format", "old_format", "target", "target_type", "target_pw", "stash", "v1stash"]),
     action!(Keydb, "-list", "list the store types kdbman can create", [], []),
     action!(Keydb, "-expiry", "show when the store password expires", ["db"], ["pw", "stashed"]),
     action!(Cert, "-create", "create a key and a self-signed certificate", ["db", "label", "dn"], ["pw", "stashed", "size", "sigalg", "expire", "x509version", "ca", "default_cert", "san_dnsname", "san_ipaddr", "san_emailaddr", "ku", "eku"]),

@@ -88,6 +88,20 @@ fn type_args(command: &[&str], flag_id: &str, flag: &str, t: StoreType) -> R<Vec
     }
 }
 
+/// `--stash-version 1` for `-v1stash`, where the kdbman command has it.
+fn v1stash(inv: &Invocation, command: &[&str]) -> R<Vec<OsString>> {
+    if !inv.has("v1stash") {
+        return Ok(Vec::new());
+    }
+    if kdbman_has(command, Some("stash_version")) {
+        Ok(os(&["--stash-version", "1"]))
+    } else {
+        Err(GskError::refused(
+            "-v1stash: this kdbman build writes only its own stash format".to_string(),
+        ))
+    }
+}
+
 /// Runs kdbman's own command line with its output captured; returns what
 /// it printed.
 fn kdbman(argv: Vec<OsString>) -> R<String> {
@@ -439,6 +453,19 @@ impl Runner {
         )
     }
 
+    /// The password in the stash beside `db`.
+    fn stashed_password(&mut self, db: &str) -> R<String> {
+        let path = kdbman::stash::default_path(Path::new(db));
+        let stash = kdbman::Stash::read(&path, Path::new(db), kdbman::stash::Permissions::Strict)
+            .map_err(|e| GskError::from_kdbman(&e))?;
+        String::from_utf8(stash.password().as_bytes().to_vec()).map_err(|_| {
+            GskError::usage(
+                format!("the password in {} is not UTF-8 text", path.display()),
+                "give the password with -target_pw".to_string(),
+            )
+        })
+    }
+
     /// The source store's password as kdbman's password arguments.
     fn source_pw(&mut self, inv: &Invocation) -> PwArgs {
         let mut pw = PwArgs::default();
@@ -505,12 +532,13 @@ impl Runner {
             (Object::Keydb, "-stashpw") => {
                 let mut a = os(&["keydb", "stashpw", "--db", &db(inv)]);
                 a.extend(self.store_pw(inv)?);
+                a.extend(v1stash(inv, &["keydb", "stashpw"])?);
                 kdbman(a).map(drop)
             }
             (Object::Keydb, "-convert") => self.keydb_convert(inv),
             (Object::Keydb, "-list") => {
                 let mut types = vec!["CMS"];
-                if kdbman_has(&["keydb", "create"], Some("type")) {
+                if kdbman_has(&["keydb", "create"], Some("store_type")) {
                     types.push("PKCS12");
                 }
                 output::emit(&types.iter().map(|t| format!("{t}\n")).collect::<String>());
@@ -648,7 +676,7 @@ impl Runner {
         };
         check_strong(inv, "pw", inv.get("pw"))?;
         let mut a = os(&["keydb", "create", "--db", &path]);
-        a.extend(type_args(&["keydb", "create"], "type", "--type", ty)?.iter().map(OsString::from));
+        a.extend(type_args(&["keydb", "create"], "store_type", "--type", ty)?.iter().map(OsString::from));
         match inv.get("pw") {
             Some(p) => a.extend(["--pw-env".into(), self.secret(p).into()]),
             None if std::io::stdin().is_terminal() => {}
@@ -657,6 +685,7 @@ impl Runner {
         if inv.has("stash") {
             a.push("--stash".into());
         }
+        a.extend(v1stash(inv, &["keydb", "create"])?);
         if let Some(d) = number(inv, "expire", 0..=36500)?
             && d > 0
         {
@@ -687,6 +716,12 @@ impl Runner {
         a.extend(self.store_pw(inv)?);
         let text = kdbman(a)?;
         let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        if v["format"] == "cms" {
+            return Err(GskError::refused(format!(
+                "-keydb -expiry: where GSKit keeps the password expiry of a CMS key database ({}) is not documented, and kdbman does not guess",
+                db(inv)
+            )));
+        }
         let line = match v["password"]["expires"].as_str().and_then(|s| {
             time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
         }) {
@@ -741,14 +776,20 @@ impl Runner {
                 a.extend(os(&["--target-type", name]));
             }
             a.extend(self.store_pw(inv)?);
-            if let Some(p) = inv.get("target_pw")
-                && kdbman_has(&["keydb", "convert"], Some("target_pw_env"))
-            {
-                a.extend(["--target-pw-env".into(), self.secret(p).into()]);
+            // GSKit keeps the password: the target gets -target_pw, else
+            // the source's (from -pw or the stash).
+            let tp = match (inv.get("target_pw"), inv.get("pw")) {
+                (Some(p), _) | (None, Some(p)) => Some(p.to_string()),
+                (None, None) if inv.has("stashed") => Some(self.stashed_password(&src)?),
+                (None, None) => None,
+            };
+            if let Some(p) = tp {
+                a.extend(["--target-pw-env".into(), self.secret(&p).into()]);
             }
-            if inv.has("stash") && kdbman_has(&["keydb", "convert"], Some("stash")) {
+            if inv.has("stash") {
                 a.push("--stash".into());
             }
+            a.extend(v1stash(inv, &["keydb", "convert"])?);
             kdbman(a)?;
             return Ok(());
         }
@@ -995,7 +1036,7 @@ impl Runner {
         if !exists {
             // A new CMS store to export into.
             let mut c = os(&["keydb", "create", "--db", &target]);
-            c.extend(type_args(&["keydb", "create"], "type", "--type", ty)?.iter().map(OsString::from));
+            c.extend(type_args(&["keydb", "create"], "store_type", "--type", ty)?.iter().map(OsString::from));
             c.extend(target_pw.clone());
             kdbman(c)?;
         }
