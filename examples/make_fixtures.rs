@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use kdbman::pki::{CertSpec, ExtKeyUsage, KeyType, keygen};
-use kdbman::{Access, CreateOptions, Entry, Kdf, Password, PrivateKey, Stash, Store};
+use kdbman::{Access, CreateOptions, Entry, Kdf, Password, PrivateKey, Store};
 use serde_json::{Value, json};
 
 const PW: &str = "fixture-password";
@@ -361,7 +361,9 @@ fn main() -> R<()> {
         let (c, k) = leaf(&root, &good)?;
         standard(d, "SSL0228E-foreign", &root, c, k, |_| Ok(()))?;
         let (_, other) = create(d, "other", None)?;
-        other.stash_at(&d.join("SSL0228E-foreign.sth"), &Password::new(PW)).write()?;
+        other
+            .stash_at(&d.join("SSL0228E-foreign.sth"), &Password::new(PW))
+            .write()?;
         drop(other);
         fs::remove_file(d.join("other.kdb"))?;
         cases.push(case(
@@ -375,7 +377,8 @@ fn main() -> R<()> {
         let (c, k) = leaf(&root, &good)?;
         let p = standard(d, "SSL0228E-stale", &root, c, k, |_| Ok(()))?;
         let mut s = Store::open(&p, &Password::new(PW), Access::Update)?;
-        s.stash_at(&d.join("SSL0228E-stale.sth"), &Password::new(PW)).write()?;
+        s.stash_at(&d.join("SSL0228E-stale.sth"), &Password::new(PW))
+            .write()?;
         s.change_password(&Password::new(PW), None, None)?;
         s.save()?;
         cases.push(case(
@@ -389,7 +392,8 @@ fn main() -> R<()> {
         let (c, k) = leaf(&root, &good)?;
         let p = standard(d, "SSL0228E-damaged", &root, c, k, |_| Ok(()))?;
         let s = Store::open(&p, &Password::new(PW), Access::Read)?;
-        let mut bytes = s.stash_at(Path::new("x"), &Password::new(PW))
+        let mut bytes = s
+            .stash_at(Path::new("x"), &Password::new(PW))
             .encode()
             .to_vec();
         bytes[50] ^= 0x01;

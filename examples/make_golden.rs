@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use kdbman::pki::{CertSpec, KeyType, keygen};
-use kdbman::{CreateOptions, Entry, Kdf, Password, Stash, Store};
+use kdbman::{CreateOptions, Entry, Kdf, Password, Store};
 use serde_json::{Value, json};
 
 const PW: &str = "golden v1 password";
@@ -72,7 +72,8 @@ fn make(dir: &Path, name: &str, kdf: Kdf, expires: Option<i64>) -> Value {
         store.add(e).expect("add");
     }
     store.save().expect("save");
-    store.stash_at(&dir.join(format!("{name}.sth")), &pw)
+    store
+        .stash_at(&dir.join(format!("{name}.sth")), &pw)
         .write()
         .expect("stash");
 

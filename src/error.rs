@@ -576,7 +576,9 @@ impl fmt::Display for Error {
                     None => "this password".to_string(),
                 }
             ),
-            Error::Unsupported { path, what, why, .. } => {
+            Error::Unsupported {
+                path, what, why, ..
+            } => {
                 write!(f, "{} cannot {what}: {why}", path.display())
             }
             Error::DamagedPayload { path, damage } => {

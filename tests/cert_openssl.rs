@@ -42,6 +42,8 @@ fn store(dir: &Path) -> PathBuf {
         "--pw-env",
         "KPW",
         "--kdf-floor",
+        "--type",
+        "kdbman",
     ]);
     db
 }

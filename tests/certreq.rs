@@ -38,7 +38,7 @@ fn new_store(dir: &Path) -> PathBuf {
     kdbman()
         .args(["keydb", "create", "--db"])
         .arg(&db)
-        .args(["--pw-env", "KPW", "--kdf-floor"])
+        .args(["--pw-env", "KPW", "--kdf-floor", "--type", "kdbman"])
         .assert()
         .success();
     db

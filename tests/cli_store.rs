@@ -52,6 +52,8 @@ fn new_store(dir: &Path, name: &str, stash: bool) -> PathBuf {
         "--pw-env",
         "KPW",
         "--kdf-floor",
+        "--type",
+        "kdbman",
     ];
     if stash {
         args.push("--stash");
@@ -63,7 +65,17 @@ fn new_store(dir: &Path, name: &str, stash: bool) -> PathBuf {
 fn list_json(db: &Path, source: &[&str]) -> Value {
     let mut args = vec!["cert", "list", "--db", db.to_str().unwrap(), "--json"];
     args.extend_from_slice(source);
-    serde_json::from_str(&ok(&args)).unwrap()
+    let mut v: Value = serde_json::from_str(&ok(&args)).unwrap();
+    // These tests are about a native store; serial and trust are checked
+    // in tests/cms.rs.
+    assert_eq!(v["format"], "kdbman");
+    let obj = v.as_object_mut().unwrap();
+    obj.remove("format");
+    for e in obj["entries"].as_array_mut().unwrap() {
+        let e = e.as_object_mut().unwrap();
+        assert!(e.remove("serial").is_some() && e.remove("trusted").is_some());
+    }
+    v
 }
 
 fn hex(b: &[u8]) -> String {
@@ -665,6 +677,8 @@ fn exit_statuses_per_class() {
         "--pw-env",
         "KPW",
         "--kdf-floor",
+        "--type",
+        "kdbman",
     ]);
     assert_eq!(c, 3, "{e}");
     assert_eq!(std::fs::read(&db).unwrap(), before);
@@ -830,5 +844,5 @@ fn pw_stdin_reads_one_line_without_waiting_for_more() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v, json!({"entries": []}));
+    assert_eq!(v, json!({"format": "kdbman", "entries": []}));
 }

@@ -49,6 +49,8 @@ fn new_store(dir: &Path, name: &str) -> PathBuf {
         "--pw-env",
         "KPW",
         "--kdf-floor",
+        "--type",
+        "kdbman",
         "--stash",
     ]);
     db
@@ -177,7 +179,7 @@ fn prompt_asks_twice_hides_typing_and_opens_the_store() {
     let k = bin();
     let mut pty = Pty::spawn(
         &format!(
-            "{} keydb create --db {} --kdf-floor",
+            "{} keydb create --db {} --kdf-floor --type kdbman",
             sh_quote(&k),
             sh_quote(&db)
         ),
@@ -234,7 +236,7 @@ fn prompt_refuses_two_different_entries() {
     let db = dir.path().join("mismatch.kdb");
     let mut pty = Pty::spawn(
         &format!(
-            "{} keydb create --db {} --kdf-floor",
+            "{} keydb create --db {} --kdf-floor --type kdbman",
             sh_quote(&bin()),
             sh_quote(&db)
         ),
@@ -303,6 +305,8 @@ fn missing_password_names_the_options_of_the_command() {
                 "--db",
                 newdb.to_str().unwrap(),
                 "--kdf-floor",
+                "--type",
+                "kdbman",
             ],
             "--pw-env VAR, --pw-file PATH or --pw-stdin",
             &["--stashed"],
@@ -434,6 +438,8 @@ fn kdf_floor_and_kdf_together_are_refused() {
         "--kdf",
         "pbkdf2",
         "--kdf-floor",
+        "--type",
+        "kdbman",
     ]);
     assert_eq!(code, 2, "{err}");
     assert!(!db.exists());
@@ -782,7 +788,16 @@ fn cert_list_json_prints_the_documented_fields_in_order() {
     let v: Value = serde_json::from_str(&out).unwrap();
     let row = v["entries"][0].as_object().unwrap();
     let keys: Vec<&str> = row.keys().map(String::as_str).collect();
-    let mut want = vec!["label", "kind", "default", "subject", "not_after", "sha256"];
+    let mut want = vec![
+        "label",
+        "kind",
+        "default",
+        "subject",
+        "not_after",
+        "sha256",
+        "serial",
+        "trusted",
+    ];
     assert_eq!(
         {
             let mut k = keys.clone();
@@ -795,11 +810,25 @@ fn cert_list_json_prints_the_documented_fields_in_order() {
         }
     );
     let at = |k: &str| out.find(&format!("\"{k}\"")).unwrap();
-    let order = ["label", "kind", "default", "subject", "not_after", "sha256"];
+    let order = [
+        "format",
+        "label",
+        "kind",
+        "default",
+        "subject",
+        "not_after",
+        "sha256",
+        "serial",
+        "trusted",
+    ];
     for w in order.windows(2) {
         assert!(at(w[0]) < at(w[1]), "{} before {}: {out}", w[0], w[1]);
     }
-    assert_eq!(v.as_object().unwrap().len(), 1, "only `entries`: {out}");
+    assert_eq!(
+        v.as_object().unwrap().len(),
+        2,
+        "only `format` and `entries`: {out}"
+    );
 }
 
 // ---------------------------------------------------------------------

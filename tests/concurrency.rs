@@ -245,7 +245,16 @@ fn concurrent_creates_one_wins_and_no_store_is_clobbered() {
         .map(|i| {
             let pw = format!("password number {i}");
             let child = Command::new(bin())
-                .args(["keydb", "create", "--kdf-floor", "--pw-env", "KPW", "--db"])
+                .args([
+                    "keydb",
+                    "create",
+                    "--kdf-floor",
+                    "--type",
+                    "kdbman",
+                    "--pw-env",
+                    "KPW",
+                    "--db",
+                ])
                 .arg(&db)
                 .env("KPW", &pw)
                 .stdin(Stdio::null())

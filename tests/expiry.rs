@@ -137,6 +137,8 @@ fn expire_option_at_create_and_changepw() {
         "--pw-env",
         "KPW",
         "--kdf-floor",
+        "--type",
+        "kdbman",
         "--expire",
         "10",
     ]);

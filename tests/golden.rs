@@ -54,7 +54,7 @@ fn golden_v1_stores_open_and_hold_their_manifest() {
         let stash_path = private_copy(tmp.path(), m["stash"].as_str().unwrap());
 
         let store = Store::open(&db, &pw, Access::Read).unwrap();
-        assert_eq!(store.kdf().name(), m["kdf"].as_str().unwrap());
+        assert_eq!(store.kdf().unwrap().name(), m["kdf"].as_str().unwrap());
         assert_eq!(store.password_expires(), m["password_expires"].as_i64());
         assert_eq!(
             store.default_entry().map(|e| e.label()),

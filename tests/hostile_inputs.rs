@@ -533,10 +533,11 @@ fn hostile_payloads_inside_a_valid_seal_are_damage_not_panics() {
     s.add(Entry::request("r", csr, rkey)).unwrap();
     s.save().unwrap();
     drop(s);
-    let plain =
-        kdbman::store::entry::encode(Store::open(&src, &pw(), Access::Read).unwrap().entries())
-            .unwrap()
-            .to_vec();
+    let plain = kdbman::store::native::payload::encode(
+        Store::open(&src, &pw(), Access::Read).unwrap().entries(),
+    )
+    .unwrap()
+    .to_vec();
     // Each open runs the floor KDF, so the derivation is done once and the
     // sweep decodes payloads through the same path `open` uses.
     let path = dir.path().join("h.kdb");
@@ -624,6 +625,8 @@ fn cli_store(dir: &Path, name: &str) -> PathBuf {
             "--pw-env",
             PW_VAR,
             "--kdf-floor",
+            "--type",
+            "kdbman",
         ])
         .assert()
         .success();

@@ -43,7 +43,7 @@ fn new_store(dir: &Path, name: &str) -> PathBuf {
     kdbman()
         .args(["keydb", "create", "--db"])
         .arg(&db)
-        .args(["--pw-env", "KPW", "--kdf-floor"])
+        .args(["--pw-env", "KPW", "--kdf-floor", "--type", "kdbman"])
         .assert()
         .success();
     db

@@ -356,6 +356,8 @@ fn self_signed_store_from_cert_create_is_clean() {
         "--pw-env",
         "PW",
         "--kdf-floor",
+        "--type",
+        "kdbman",
     ]);
     run(&[
         "cert",

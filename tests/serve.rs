@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::cargo_bin;
 use kdbman::pki::{self, CertSpec, KeyType, keygen};
-use kdbman::{CreateOptions, Entry, Kdf, Password, PrivateKey, Stash, Store};
+use kdbman::{CreateOptions, Entry, Kdf, Password, PrivateKey, Store};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -559,7 +559,8 @@ fn refuses_a_stale_stash_found_beside_the_store_with_ssl0228e() {
     let db = one_ca_store(dir.path(), false, true);
     {
         let mut store = Store::open(&db, &password(), kdbman::Access::Update).unwrap();
-        Stash::for_store(&kdbman::stash::default_path(&db), &store, &password())
+        store
+            .stash_at(&kdbman::stash::default_path(&db), &password())
             .write()
             .unwrap();
         store

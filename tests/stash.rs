@@ -45,6 +45,8 @@ fn stashed_store(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
         "--pw-env",
         "KPW",
         "--kdf-floor",
+        "--type",
+        "kdbman",
         "--stash",
     ]);
     ok(&[
@@ -322,7 +324,8 @@ fn stash_that_matches_but_does_not_open() {
     let dir = tempfile::tempdir().unwrap();
     let (db, sth) = stashed_store(dir.path(), "crafted");
     let store = Store::open(&db, &Password::new(PW), Access::Read).unwrap();
-    store.stash_at(&sth, &Password::new("not the password"))
+    store
+        .stash_at(&sth, &Password::new("not the password"))
         .write()
         .unwrap();
     drop(store);

@@ -135,7 +135,7 @@ fn a_write_that_fails_part_way_leaves_the_old_store() {
             "--pw-env",
             PW_VAR,
         ])
-        .arg("--kdf-floor")
+        .args(["--kdf-floor", "--type", "kdbman"])
         .assert()
         .success();
     let before = std::fs::read(&db).unwrap();

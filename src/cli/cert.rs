@@ -330,9 +330,9 @@ fn parse_at(s: &str) -> std::result::Result<i64, String> {
 
 const LIST_JSON: &str = r#"Print JSON instead of a table:
 
-{"entries": [{"label": "web", "kind": "personal", "default": true, "subject": "CN=www.example.com, O=Example, C=US", "not_after": "2027-12-29T10:00:00Z", "sha256": "<hex>"}, ...]}
+{"format": "cms", "entries": [{"label": "web", "kind": "personal", "default": true, "subject": "CN=www.example.com, O=Example, C=US", "not_after": "2027-12-29T10:00:00Z", "sha256": "<hex>", "serial": "<hex>", "trusted": true}, ...]}
 
-kind is personal, signer or request; subject is null when unreadable; not_after is RFC 3339 (null for requests); sha256 is the SHA-256 fingerprint of the certificate (of the request, for requests) in lower-case hex. With --kind or --expiring only the matching entries appear. Fields are only ever added."#;
+format is cms, kdbman or pkcs12; kind is personal, signer or request; subject is null when unreadable; default is always false in a CMS store (where GSKit marks the default is unknown); serial is the certificate's serial number in hex (null for requests); not_after is RFC 3339 (null for requests); sha256 is the SHA-256 fingerprint of the certificate (of the request, for requests) in lower-case hex. With --kind or --expiring only the matching entries appear. Fields are only ever added."#;
 
 const DETAILS_JSON: &str = r#"Print JSON instead of text:
 
@@ -667,10 +667,13 @@ struct ListRow {
     subject: Option<String>,
     not_after: Option<String>,
     sha256: Option<String>,
+    serial: Option<String>,
+    trusted: bool,
 }
 
 #[derive(serde::Serialize)]
 struct ListJson<'a> {
+    format: &'static str,
     entries: &'a [ListRow],
 }
 
@@ -715,10 +718,15 @@ fn list(
                 .or_else(|| subject_of(e)),
             not_after: not_after.map(output::time),
             sha256: sha,
+            serial: info.as_ref().map(|i| i.serial.clone()),
+            trusted: e.is_trusted(),
         });
     }
     if as_json {
-        output::json_ordered(&ListJson { entries: &rows });
+        output::json_ordered(&ListJson {
+            format: store.format().name(),
+            entries: &rows,
+        });
     } else if rows.is_empty() {
         output::line(match expiring {
             Some(d) => format!("(no certificate expires within {d} days)"),

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
-use kdbman::stash::{self, Permissions};
 use kdbman::stash::gskit;
+use kdbman::stash::{self, Permissions};
 use kdbman::store::cms::Version as CmsVersion;
 use kdbman::{
     Access, CreateOptions, EntryKind, Error, Kdf, Result, Stash, StashProblem, Store, StoreFormat,
@@ -148,7 +148,7 @@ pub enum KeydbAction {
         #[command(flatten)]
         target_pw: super::password::TargetPwArgs,
         /// Also stash the target's password beside it (TARGET.sth)
-        #[arg(long)]
+        #[arg(long = "target-stash")]
         stash: bool,
         /// Use the cheapest key derivation the format accepts (kdbman targets: tests, throwaway stores)
         #[arg(long)]
@@ -393,7 +393,10 @@ pub fn run(action: KeydbAction) -> Result<u8> {
             })?;
             output::line(format!("deleted {}", db.display()));
             let rdb = kdbman::store::cms::rdb_path(&db);
-            if rdb != db && rdb.exists() && Store::detect(&rdb).is_ok_and(|f| matches!(f, StoreFormat::Cms(_))) {
+            if rdb != db
+                && rdb.exists()
+                && Store::detect(&rdb).is_ok_and(|f| matches!(f, StoreFormat::Cms(_)))
+            {
                 std::fs::remove_file(&rdb).map_err(|e| Error::Io {
                     path: rdb.clone(),
                     action: "delete",
@@ -516,7 +519,11 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
                 "records:   {} in slots of {} bytes{}{}",
                 personal + signer + c.secret_keys,
                 c.slot_size,
-                if c.request_db { ", requests in the .rdb" } else { ", no .rdb" },
+                if c.request_db {
+                    ", requests in the .rdb"
+                } else {
+                    ", no .rdb"
+                },
                 if c.secret_keys > 0 {
                     format!(", {} secret keys kept as they are", c.secret_keys)
                 } else {
@@ -533,7 +540,8 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
             match (&default, store.default_known()) {
                 (Some(d), _) => d.as_str(),
                 (None, true) => "(none)",
-                (None, false) => "(unknown: where GSKit marks the default is not documented; name the label instead)",
+                (None, false) =>
+                    "(unknown: where GSKit marks the default is not documented; name the label instead)",
             }
         ));
         let pwline = match expires {
@@ -572,12 +580,21 @@ fn convert(
     });
     let opts = CreateOptions {
         format,
-        kdf: if kdf_floor { Kdf::ARGON2_FLOOR } else { Kdf::DEFAULT },
-        password_expires: store.password_expires().filter(|_| format == StoreFormat::Kdbman),
+        kdf: if kdf_floor {
+            Kdf::ARGON2_FLOOR
+        } else {
+            Kdf::DEFAULT
+        },
+        password_expires: store
+            .password_expires()
+            .filter(|_| format == StoreFormat::Kdbman),
     };
     let entries: Vec<_> = store.entries().to_vec();
     let default = store.default_entry().map(|e| e.label().to_string());
-    let requests = entries.iter().filter(|e| e.kind() == EntryKind::Request).count();
+    let requests = entries
+        .iter()
+        .filter(|e| e.kind() == EntryKind::Request)
+        .count();
     if format == StoreFormat::Pkcs12 && requests > 0 {
         return Err(Error::Unsupported {
             path: target.to_path_buf(),
@@ -592,14 +609,20 @@ fn convert(
         for e in entries {
             // The default is set once all entries are in, where the target keeps one.
             let e = e.with_default_flag(false);
-            if out.entries().iter().any(|x| x.certificate().is_some() && x.certificate() == e.certificate()) {
+            if out
+                .entries()
+                .iter()
+                .any(|x| x.certificate().is_some() && x.certificate() == e.certificate())
+            {
                 continue; // a chain member the target added as a signer already
             }
             // Keep what the source holds even where kdbman would refuse it
             // (duplicates written by other tools).
             if let Err(refused) = out.add(e.clone()) {
                 match refused {
-                    Error::DuplicateKey { .. } | Error::DuplicateLabel { .. } => out.add_unchecked(e),
+                    Error::DuplicateKey { .. } | Error::DuplicateLabel { .. } => {
+                        out.add_unchecked(e)
+                    }
                     other => return Err(other),
                 }
             }

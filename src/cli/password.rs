@@ -437,6 +437,13 @@ impl PwArgs {
                     return Err(e);
                 }
             };
+            if let Some(mode) = stash.exposed_mode() {
+                crate::cli::warn(&format!(
+                    "stash file {} is readable by group or others (mode {mode:04o}): anyone who can read it has the store password; run `chmod 600 {}`",
+                    stash.path().display(),
+                    stash.path().display()
+                ));
+            }
             let store = Store::open_stashed(db, &stash, access)?;
             warn_if_expired(&store);
             return Ok((store, Opened::Stash(stash)));

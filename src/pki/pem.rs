@@ -200,7 +200,8 @@ pub fn private_key_der(
 pub const PBE_MAX_ITERATIONS: u32 = crate::store::native::kdf::PBKDF2_MAX_ITERATIONS;
 /// scrypt memory (128·N·r bytes) accepted in an encrypted key: the
 /// store's Argon2 ceiling, 256 MiB (OpenSSL's own default limit is 32 MiB).
-pub const PBE_MAX_SCRYPT_MEMORY: u64 = crate::store::native::kdf::ARGON2_MAX_MEMORY_KIB as u64 * 1024;
+pub const PBE_MAX_SCRYPT_MEMORY: u64 =
+    crate::store::native::kdf::ARGON2_MAX_MEMORY_KIB as u64 * 1024;
 /// scrypt parallelism accepted in an encrypted key.
 pub const PBE_MAX_SCRYPT_PARALLELISM: u16 = 16;
 

@@ -63,7 +63,8 @@ fn looks_cms(b: &[u8]) -> bool {
     let tag_near = tags.iter().any(|t| bit_distance(&b[8..16], t) <= 2);
     let magic_exact = b[..2] == cms::container::MAGIC;
     let magic_near = bit_distance(&b[..2], &cms::container::MAGIC) <= 2;
-    magic_exact || (magic_near && tags.iter().any(|t| b[8..16] == **t)) || (magic_near && tag_near && b[4..8] == [0; 4])
+    let tag_exact = tags.iter().any(|t| b[8..16] == **t);
+    magic_exact || (tag_exact && b[4..8] == [0; 4]) || (magic_near && (tag_exact || tag_near))
 }
 
 /// A PFX is a DER SEQUENCE whose first element is INTEGER 3.

@@ -193,8 +193,10 @@ impl Store {
         if files.len() > 1 {
             // The .rdb of a new CMS store: replaces any leftover of an
             // old store of the same name.
-            let rest: Vec<(PathBuf, &[u8])> =
-                files[1..].iter().map(|(p, b)| (p.clone(), b.as_slice())).collect();
+            let rest: Vec<(PathBuf, &[u8])> = files[1..]
+                .iter()
+                .map(|(p, b)| (p.clone(), b.as_slice()))
+                .collect();
             for (p, b) in rest {
                 file::replace(&p, b)?;
             }
@@ -400,7 +402,10 @@ impl Store {
         if let Some(s) = stash {
             files.push((s.path().to_path_buf(), s.encode().to_vec()));
         }
-        let set: Vec<(PathBuf, &[u8])> = files.iter().map(|(p, b)| (p.clone(), b.as_slice())).collect();
+        let set: Vec<(PathBuf, &[u8])> = files
+            .iter()
+            .map(|(p, b)| (p.clone(), b.as_slice()))
+            .collect();
         // The new file is locked before it replaces the old one, so the
         // lock is never let go between two saves.
         self.lock = Some(file::replace_set_locked(&set)?);
@@ -731,7 +736,8 @@ impl Store {
             Backing::Pkcs12(state) => {
                 if password_expires.is_some() || kdf.is_some() {
                     return Err(Error::Usage {
-                        detail: "a PKCS#12 store has neither a password expiry nor a kdbman KDF".into(),
+                        detail: "a PKCS#12 store has neither a password expiry nor a kdbman KDF"
+                            .into(),
                     });
                 }
                 state.password = new_password.clone();
@@ -757,10 +763,9 @@ impl Store {
             (Backing::Cms(s), StashFormat::Gskit(_)) => {
                 (!s.password_is(stash.password())).then_some(StashProblem::StaleOrForeign)
             }
-            (Backing::Pkcs12(s), StashFormat::Gskit(_)) => {
-                (s.password.as_bytes() != stash.password().as_bytes())
-                    .then_some(StashProblem::StaleOrForeign)
-            }
+            (Backing::Pkcs12(s), StashFormat::Gskit(_)) => (s.password.as_bytes()
+                != stash.password().as_bytes())
+            .then_some(StashProblem::StaleOrForeign),
         }
     }
 

@@ -49,7 +49,10 @@ pub fn encode(path: &Path, state: &State, entries: &[Entry]) -> Result<Vec<u8>> 
         return Err(Error::Unsupported {
             path: path.to_path_buf(),
             what: "hold a certificate request",
-            why: format!("PKCS#12 has no place for the pending request `{}`", r.label()),
+            why: format!(
+                "PKCS#12 has no place for the pending request `{}`",
+                r.label()
+            ),
             fix: "keep requests in a CMS or kdbman store (convert with `kdbman keydb convert`)"
                 .into(),
         });

@@ -134,6 +134,11 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
         path: path.to_path_buf(),
         damage,
     };
+    let known_tag = bytes.len() >= 16 && Kind::from_tag(&bytes[8..16]).is_some();
+    if !looks_like(bytes) && known_tag && bytes.len() >= Version::V4.header_len() {
+        // The rest says CMS: the magic itself was damaged.
+        return Err(damaged(Damage::Magic));
+    }
     if !looks_like(bytes) {
         return Err(Error::NotAStore {
             path: path.to_path_buf(),
@@ -155,8 +160,7 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
         // v4 or v6 layout is damage, not a newer format.
         let fits = |v: Version| {
             bytes.len() >= v.header_len()
-                && u64::from(be32(&bytes[0x10..])).max(1)
-                    * u64::from(be32(&bytes[0x14..]))
+                && u64::from(be32(&bytes[0x10..])).max(1) * u64::from(be32(&bytes[0x14..]))
                     + v.header_len() as u64
                     == bytes.len() as u64
         };
@@ -174,9 +178,8 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
             actual: bytes.len() as u64,
         }));
     }
-    let kind = Kind::from_tag(&bytes[8..16]).ok_or(damaged(Damage::HeaderField {
-        field: "type tag",
-    }))?;
+    let kind =
+        Kind::from_tag(&bytes[8..16]).ok_or(damaged(Damage::HeaderField { field: "type tag" }))?;
     if bytes[3] != kind.kind_byte() {
         return Err(damaged(Damage::HeaderField {
             field: "container kind",

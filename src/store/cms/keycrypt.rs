@@ -112,7 +112,11 @@ fn decrypt_pbes2(epki: &Epki<'_>, password: &Password) -> Result<Zeroizing<Vec<u
             return Err(KeyError::TooCostly(p.iteration_count));
         }
         pbes2::Kdf::Pbkdf2(_) => {}
-        _ => return Err(KeyError::Malformed("PBES2 with a KDF other than PBKDF2".into())),
+        _ => {
+            return Err(KeyError::Malformed(
+                "PBES2 with a KDF other than PBKDF2".into(),
+            ));
+        }
     }
     params
         .decrypt(password.as_bytes(), epki.data)

@@ -190,7 +190,15 @@ pub fn open(
     let rdb_path = rdb_path(kdb_path);
     let mut all = Vec::with_capacity(recs.len());
     for (i, r) in recs {
-        all.push(r.map_err(|detail| damaged_payload(kdb_path, Damage::Record { index: i + 1, detail }))?);
+        all.push(r.map_err(|detail| {
+            damaged_payload(
+                kdb_path,
+                Damage::Record {
+                    index: i + 1,
+                    detail,
+                },
+            )
+        })?);
     }
     let mut rdb_params = None;
     if let Some(bytes) = rdb {
@@ -215,7 +223,15 @@ pub fn open(
             return Err(damaged_payload(&rdb_path, Damage::IntegrityMac));
         }
         for (i, r) in records(&l) {
-            all.push(r.map_err(|detail| damaged_payload(&rdb_path, Damage::Record { index: i + 1, detail }))?);
+            all.push(r.map_err(|detail| {
+                damaged_payload(
+                    &rdb_path,
+                    Damage::Record {
+                        index: i + 1,
+                        detail,
+                    },
+                )
+            })?);
         }
         rdb_params = Some(FileParams {
             version: l.version,
@@ -240,12 +256,23 @@ pub fn open(
         let label = record::label_text(&rec.label);
         let trusted = rec.trusted();
         let (entry, encrypted) = match rec.body {
-            Body::Signer { ref cert } => (Entry::signer(label, cert.clone()).with_trust(trusted), None),
-            Body::Personal { ref cert, key: ref enc } => {
-                let Some(key) = key else { continue };
-                (Entry::personal(label, vec![cert.clone()], key), Some(enc.clone()))
+            Body::Signer { ref cert } => {
+                (Entry::signer(label, cert.clone()).with_trust(trusted), None)
             }
-            Body::Request { ref csr, key: ref enc } => {
+            Body::Personal {
+                ref cert,
+                key: ref enc,
+            } => {
+                let Some(key) = key else { continue };
+                (
+                    Entry::personal(label, vec![cert.clone()], key),
+                    Some(enc.clone()),
+                )
+            }
+            Body::Request {
+                ref csr,
+                key: ref enc,
+            } => {
                 let Some(key) = key else { continue };
                 (Entry::request(label, csr.clone(), key), Some(enc.clone()))
             }
@@ -339,7 +366,17 @@ fn decrypt_all(
     results
         .into_iter()
         .enumerate()
-        .map(|(i, r)| r.map_err(|detail| damaged_payload(path, Damage::Record { index: i + 1, detail })))
+        .map(|(i, r)| {
+            r.map_err(|detail| {
+                damaged_payload(
+                    path,
+                    Damage::Record {
+                        index: i + 1,
+                        detail,
+                    },
+                )
+            })
+        })
         .collect()
 }
 
@@ -369,12 +406,16 @@ fn assemble_chains(entries: &mut [Entry]) {
             let Some(&j) = by_subject.get(&issuer).and_then(|v| v.first()) else {
                 break;
             };
-            let Some(cert) = entries[j].certificate() else { break };
+            let Some(cert) = entries[j].certificate() else {
+                break;
+            };
             if chain.iter().any(|c| c.as_slice() == cert) {
                 break;
             }
             chain.push(cert.to_vec());
-            let Some((s, iss)) = names[j].clone() else { break };
+            let Some((s, iss)) = names[j].clone() else {
+                break;
+            };
             (subject, issuer) = (s, iss);
         }
         entries[i].certificates = chain;
@@ -396,7 +437,12 @@ pub fn encode(state: &State, entries: &[Entry]) -> Result<(Vec<u8>, Option<Vec<u
     keys.extend(state.passthrough.iter().cloned());
     let kdb = encode_container(&state.kdb, Kind::Keys, keys, &state.password);
     let rdb = match state.rdb {
-        Some(params) => Some(encode_container(&params, Kind::Requests, requests, &state.password)),
+        Some(params) => Some(encode_container(
+            &params,
+            Kind::Requests,
+            requests,
+            &state.password,
+        )),
         None if !requests.is_empty() => Some(encode_container(
             &FileParams::new(state.kdb.version),
             Kind::Requests,
@@ -424,7 +470,14 @@ fn encode_container(
         })
         .collect();
     let slot_size = container::slot_size_for(&slots).max(params.slot_size);
-    container::encode(params.version, kind, &params.salt, slot_size, &slots, password)
+    container::encode(
+        params.version,
+        kind,
+        &params.salt,
+        slot_size,
+        &slots,
+        password,
+    )
 }
 
 fn to_record(state: &State, e: &Entry) -> Record {

@@ -116,7 +116,10 @@ fn expect(any: &AnyRef<'_>, tag: Tag, what: &str) -> Result<(), String> {
     if any.tag() == tag {
         Ok(())
     } else {
-        Err(format!("{what} has tag {} where {tag} is expected", any.tag()))
+        Err(format!(
+            "{what} has tag {} where {tag} is expected",
+            any.tag()
+        ))
     }
 }
 

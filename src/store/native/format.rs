@@ -22,8 +22,8 @@ use zeroize::Zeroizing;
 
 use std::path::Path;
 
-use crate::error::{Damage, Error, ForeignFormat, Result};
 use super::kdf::{KDF_ARGON2ID, KDF_PBKDF2_SHA256, Kdf, SALT_MAX, SALT_MIN};
+use crate::error::{Damage, Error, ForeignFormat, Result};
 
 pub const MAGIC: [u8; 8] = *b"\x89KDBMAN\n";
 pub const VERSION: u16 = 1;
