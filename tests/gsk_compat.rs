@@ -240,7 +240,7 @@ fn workflow(via: Via) {
     // Where GSKit marks the default in a CMS file is undocumented:
     // refused with a reason and a fix, and nothing changes.
     let out = s.gsk("-cert -setdefault -db key.kdb -stashed -label \"web server\"");
-    assert_eq!(out.status.code(), Some(10));
+    assert_eq!(out.status.code(), Some(11));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("KDBG0002W ") && err.contains("default") && err.contains("kdbman fix: "), "{err}");
     assert_eq!(s.entry("key.kdb", "web server").unwrap()["default"], false);

@@ -112,7 +112,7 @@ pub fn man_page() -> String {
         m.push_str(&format!(".TP\n.B {}\n{}\n", roff(&head), roff(&body)));
     }
     m.push_str(".SH REFUSED OPTIONS AND OBJECTS\n");
-    m.push_str(&roff("These end the command with a one-line KDBG0002W message and exit status 10, before anything is changed:"));
+    m.push_str(&roff("These end the command with a one-line KDBG0002W message and exit status 11, before anything is changed:"));
     m.push('\n');
     for o in OPTIONS {
         if let Support::Refused(why) = o.support {

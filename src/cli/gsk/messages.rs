@@ -10,7 +10,7 @@ use kdbman::{Error, ErrorClass};
 use crate::cli::exit;
 
 /// Exit status for an option or action kdbman does not implement.
-pub const REFUSED: u8 = 10;
+pub const REFUSED: u8 = 11;
 
 /// Every code the front end prints, its meaning and exit status
 /// (the man page and README are generated from / checked against this).
@@ -22,8 +22,8 @@ pub const CATALOGUE: &[(&str, &str, u8)] = &[
     ("KDBG0005W", "the file is not a key database kdbman can open", exit::NOT_A_STORE),
     ("KDBG0006W", "the key database is damaged", exit::DAMAGED),
     ("KDBG0007W", "the password is not correct (the file is intact)", exit::WRONG_PASSWORD),
-    ("KDBG0008W", "the stash file cannot open the key database (missing, damaged, stale, foreign, readable by others; for CMS stores also a stashed password that does not open the store)", exit::STASH),
-    ("KDBG0012W", "the password does not open the store, and the store cannot tell a wrong password from a damaged header (CMS key databases without a private key)", exit::WRONG_PASSWORD),
+    ("KDBG0008W", "the stash file cannot open the key database (missing, damaged, stale, foreign, readable by others)", exit::STASH),
+    ("KDBG0012W", "the password (given or stashed) does not open the store, and the store cannot tell a wrong or stale password from a damaged header (CMS key databases without a private key)", exit::UNDECIDED),
     ("CTGSK3029W", "the database does not contain an entry with that label", exit::ENTRY),
     ("KDBG0009W", "the entry is of the wrong kind, or the label or key is already in the database", exit::ENTRY),
     ("KDBG0010W", "an input file (certificate, request, key, PKCS#12) is unusable", exit::INPUT),
@@ -116,20 +116,7 @@ impl GskError {
             }
             // A CMS store cannot tell a wrong password from a damaged
             // header; GSKit reports both as one error too.
-            Error::WrongPasswordOrDamaged { stash, .. } => {
-                let (code, status) = if stash.is_some() {
-                    ("KDBG0008W", exit::STASH)
-                } else {
-                    ("KDBG0012W", exit::WRONG_PASSWORD)
-                };
-                return GskError {
-                    code,
-                    text: e.to_string(),
-                    extra: Vec::new(),
-                    fix,
-                    status,
-                };
-            }
+            Error::WrongPasswordOrDamaged { .. } => ("KDBG0012W", e.to_string(), Vec::new()),
             Error::NoPassword { .. } | Error::PromptClosed { .. } => {
                 ("KDBG0011W", e.to_string(), Vec::new())
             }

@@ -28,7 +28,7 @@ pub enum Support {
     Yes,
     /// Accepted and ignored, for the reason given (documented).
     NoOp(&'static str),
-    /// Refused with this reason and exit status 10.
+    /// Refused with this reason and exit status 11.
     Refused(&'static str),
 }
 

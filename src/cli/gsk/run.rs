@@ -67,6 +67,18 @@ pub fn kdbman_has(path: &[&str], arg: Option<&str>) -> bool {
     arg.is_none_or(|a| cmd.get_arguments().any(|x| x.get_id() == a))
 }
 
+/// The long option (`--target-stash`) of an argument of a kdbman command.
+pub fn kdbman_long(path: &[&str], id: &str) -> Option<String> {
+    let mut cmd = Cli::command();
+    for p in path {
+        cmd = cmd.find_subcommand(p)?.clone();
+    }
+    cmd.get_arguments()
+        .find(|x| x.get_id() == id)
+        .and_then(|a| a.get_long())
+        .map(|l| format!("--{l}"))
+}
+
 /// kdbman's `--type` value for a GSKit store type, or why this build cannot
 /// create one. The one place that maps store types: `keydb create --type`
 /// arrives with CMS support.
@@ -787,7 +799,14 @@ impl Runner {
                 a.extend(["--target-pw-env".into(), self.secret(&p).into()]);
             }
             if inv.has("stash") {
-                a.push("--stash".into());
+                match kdbman_long(&["keydb", "convert"], "stash") {
+                    Some(flag) => a.push(flag.into()),
+                    None => {
+                        return Err(GskError::refused(
+                            "-stash with -keydb -convert: this kdbman build cannot stash the new file's password; run -keydb -stashpw on it".to_string(),
+                        ));
+                    }
+                }
             }
             a.extend(v1stash(inv, &["keydb", "convert"])?);
             kdbman(a)?;
