@@ -250,6 +250,9 @@ _kdbman() {
             kdbman__subcmd__help__subcmd__keydb,changepw)
                 cmd="kdbman__subcmd__help__subcmd__keydb__subcmd__changepw"
                 ;;
+            kdbman__subcmd__help__subcmd__keydb,convert)
+                cmd="kdbman__subcmd__help__subcmd__keydb__subcmd__convert"
+                ;;
             kdbman__subcmd__help__subcmd__keydb,create)
                 cmd="kdbman__subcmd__help__subcmd__keydb__subcmd__create"
                 ;;
@@ -267,6 +270,9 @@ _kdbman() {
                 ;;
             kdbman__subcmd__keydb,changepw)
                 cmd="kdbman__subcmd__keydb__subcmd__changepw"
+                ;;
+            kdbman__subcmd__keydb,convert)
+                cmd="kdbman__subcmd__keydb__subcmd__convert"
                 ;;
             kdbman__subcmd__keydb,create)
                 cmd="kdbman__subcmd__keydb__subcmd__create"
@@ -288,6 +294,9 @@ _kdbman() {
                 ;;
             kdbman__subcmd__keydb__subcmd__help,changepw)
                 cmd="kdbman__subcmd__keydb__subcmd__help__subcmd__changepw"
+                ;;
+            kdbman__subcmd__keydb__subcmd__help,convert)
+                cmd="kdbman__subcmd__keydb__subcmd__help__subcmd__convert"
                 ;;
             kdbman__subcmd__keydb__subcmd__help,create)
                 cmd="kdbman__subcmd__keydb__subcmd__help__subcmd__create"
@@ -1922,7 +1931,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__help__subcmd__keydb)
-            opts="create changepw stashpw details delete export"
+            opts="create changepw stashpw convert details delete export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1936,6 +1945,20 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__help__subcmd__keydb__subcmd__changepw)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdbman__subcmd__help__subcmd__keydb__subcmd__convert)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2048,7 +2071,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__keydb)
-            opts="-h --help create changepw stashpw details delete export help"
+            opts="-h --help create changepw stashpw convert details delete export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2115,8 +2138,62 @@ _kdbman() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kdbman__subcmd__keydb__subcmd__convert)
+            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --target --target-type --target-pw-env --target-pw-file --target-pw-stdin --target-pw --target-stash --kdf-floor --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pw-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pw-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stash)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pw)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-type)
+                    COMPREPLY=($(compgen -W "cms kdbman pkcs12" -- "${cur}"))
+                    return 0
+                    ;;
+                --target-pw-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-pw-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-pw)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kdbman__subcmd__keydb__subcmd__create)
-            opts="-h --db --pw-env --pw-file --pw-stdin --pw --stash --stash-file --expire --kdf --kdf-floor --help"
+            opts="-h --db --pw-env --pw-file --pw-stdin --pw --stash --stash-file --expire --type --stash-version --cms-version --kdf --kdf-floor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2143,6 +2220,18 @@ _kdbman() {
                     return 0
                     ;;
                 --expire)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -W "cms kdbman pkcs12" -- "${cur}"))
+                    return 0
+                    ;;
+                --stash-version)
+                    COMPREPLY=($(compgen -W "1 2" -- "${cur}"))
+                    return 0
+                    ;;
+                --cms-version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2276,7 +2365,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__keydb__subcmd__help)
-            opts="create changepw stashpw details delete export help"
+            opts="create changepw stashpw convert details delete export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2290,6 +2379,20 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__keydb__subcmd__help__subcmd__changepw)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdbman__subcmd__keydb__subcmd__help__subcmd__convert)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2388,7 +2491,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__keydb__subcmd__stashpw)
-            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --pw --allow-insecure-stash --stash-file --help"
+            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --pw --allow-insecure-stash --stash-file --stash-version --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2412,6 +2515,10 @@ _kdbman() {
                     ;;
                 --stash-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stash-version)
+                    COMPREPLY=($(compgen -W "1 2" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -34,25 +34,32 @@ complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "explain" -d 'Explain 
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "serve" -d 'Serve HTTPS from a store\'s certificate, logging failed handshakes with their IHS codes'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "generate-docs" -d 'Write the man pages and shell completions (for packagers)'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -f -a "create" -d 'Create a new, empty key database'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -f -a "changepw" -d 'Change the store password (old stashes become stale)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -f -a "stashpw" -d 'Write the store password to a stash file (STORE.sth), mode 0600'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -f -a "details" -d 'Show format, key derivation, entries, password expiry and stash state'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -f -a "delete" -d 'Delete the store and the stash beside it'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -f -a "export" -d 'Convert the whole store to one PKCS#12 file: every personal entry with its key and chain, every signer'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw details delete export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw convert details delete export help" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw convert details delete export help" -f -a "create" -d 'Create a new, empty key database'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw convert details delete export help" -f -a "changepw" -d 'Change the store password (old stashes become stale)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw convert details delete export help" -f -a "stashpw" -d 'Write the store password to a stash file (STORE.sth), mode 0600'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw convert details delete export help" -f -a "convert" -d 'Convert a store to another format (cms, kdbman, pkcs12), keeping labels, kinds, default, trust and requests where the target can hold them'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw convert details delete export help" -f -a "details" -d 'Show format, key derivation, entries, password expiry and stash state'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw convert details delete export help" -f -a "delete" -d 'Delete the store and the stash beside it'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw convert details delete export help" -f -a "export" -d 'Convert the whole store to one PKCS#12 file: every personal entry with its key and chain, every signer'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw convert details delete export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l db -d 'The key database file to create' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-env -d 'Read the new store\'s password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the new store\'s password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw -d 'The new store\'s password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l stash-file -d 'Write the stash here instead of beside the store' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l expire -d 'The password expires after DAYS days (default: never)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l kdf -d 'Key derivation function' -r -f -a "argon2id\t'Argon2id, 64 MiB, 3 passes (default)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l expire -d 'The password expires after DAYS days (default: never; kdbman stores only)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l type -d 'The file format: cms (default; what IHS, MQ and Db2 load), kdbman or pkcs12' -r -f -a "cms\t'IBM CMS key database (.kdb, with .rdb for requests): what IHS, MQ and Db2 load'
+kdbman\t'kdbman\'s native format (Argon2id, AES-256-GCM; extension .kdbx by convention)'
+pkcs12\t'A PKCS#12 file'"
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l stash-version -d 'GSKit stash version for a CMS store: 2 (default) or 1 for old GSKit levels' -r -f -a "1\t'The 129-byte stash of old GSKit levels (-v1stash)'
+2\t'The 193-byte stash of GSKit 8 and later (default)'"
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l cms-version -d 'CMS container version (6; 4 only to test old-store handling)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l kdf -d 'Key derivation function (kdbman stores; default argon2id)' -r -f -a "argon2id\t'Argon2id, 64 MiB, 3 passes (default)'
 pbkdf2\t'PBKDF2-HMAC-SHA256, 600,000 iterations (for FIPS-minded policies)'"
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-stdin -d 'Read the new store\'s password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l stash -d 'Also stash the password beside the store (STORE.sth), mode 0600'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l kdf-floor -d 'Use the cheapest key derivation the format accepts (tests, throwaway stores)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l kdf-floor -d 'Use the cheapest key derivation the format accepts (kdbman stores: tests, throwaway stores)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l pw-env -d 'Read the store password from environment variable VAR' -r
@@ -77,10 +84,31 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l stash-file -d 'Write the stash here instead of beside the store' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l stash-version -d 'GSKit stash version for a CMS store: 2 (default) or 1 for old GSKit levels' -r -f -a "1\t'The 129-byte stash of old GSKit levels (-v1stash)'
+2\t'The 193-byte stash of GSKit 8 and later (default)'"
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l db -d 'The store to convert' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l pw-env -d 'Read the store password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target -d 'The store to write' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-type -d 'The target\'s format' -r -f -a "cms\t'IBM CMS key database (.kdb, with .rdb for requests): what IHS, MQ and Db2 load'
+kdbman\t'kdbman\'s native format (Argon2id, AES-256-GCM; extension .kdbx by convention)'
+pkcs12\t'A PKCS#12 file'"
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw-env -d 'Read the output file\'s password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw-file -d 'Read the output file\'s password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw -d 'The output file\'s password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw-stdin -d 'Read the output file\'s password from standard input (after the store password, if that comes from stdin too)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-stash -d 'Also stash the target\'s password beside it (TARGET.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l kdf-floor -d 'Use the cheapest key derivation the format accepts (kdbman targets: tests, throwaway stores)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
@@ -120,6 +148,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a new, empty key database'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "changepw" -d 'Change the store password (old stashes become stale)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "stashpw" -d 'Write the store password to a stash file (STORE.sth), mode 0600'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "convert" -d 'Convert a store to another format (cms, kdbman, pkcs12), keeping labels, kinds, default, trust and requests where the target can hold them'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "details" -d 'Show format, key derivation, entries, password expiry and stash state'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete the store and the stash beside it'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "export" -d 'Convert the whole store to one PKCS#12 file: every personal entry with its key and chain, every signer'
@@ -485,6 +514,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "create" -d 'Create a new, empty key database'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "changepw" -d 'Change the store password (old stashes become stale)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "stashpw" -d 'Write the store password to a stash file (STORE.sth), mode 0600'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "convert" -d 'Convert a store to another format (cms, kdbman, pkcs12), keeping labels, kinds, default, trust and requests where the target can hold them'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "details" -d 'Show format, key derivation, entries, password expiry and stash state'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "delete" -d 'Delete the store and the stash beside it'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "export" -d 'Convert the whole store to one PKCS#12 file: every personal entry with its key and chain, every signer'

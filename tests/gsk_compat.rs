@@ -106,8 +106,16 @@ impl Script {
             out.status.code(),
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(out.stdout.is_empty(), "`{line}` printed {:?}", String::from_utf8_lossy(&out.stdout));
-        assert!(out.stderr.is_empty(), "`{line}` said {:?}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.stdout.is_empty(),
+            "`{line}` printed {:?}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "`{line}` said {:?}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// Runs a read action; returns its standard output.
@@ -190,7 +198,9 @@ fn workflow(via: Via) {
     let mut s = Script::new(via);
 
     // ---- IBM HTTP Server ----
-    s.ok(&format!("-keydb -create -db key.kdb -pw {PW} -type cms -stash"));
+    s.ok(&format!(
+        "-keydb -create -db key.kdb -pw {PW} -type cms -stash"
+    ));
     let d = s.json_stashed(&["keydb", "details", "--db", "key.kdb"]);
     assert_eq!(d["format"], "cms");
     assert_eq!(d["entries"]["total"], 0);
@@ -200,10 +210,26 @@ fn workflow(via: Via) {
     s.ok("-cert -create -db key.kdb -stashed -label selfsigned -dn \"CN=www.example.com,O=Example,C=US\" -size 2048 -expire 365 -sigalg SHA256WithRSA -san_dnsname www.example.com,example.com");
     let e = s.entry("key.kdb", "selfsigned").expect("self-signed entry");
     assert_eq!(e["kind"], "personal");
-    let det = s.json_stashed(&["cert", "details", "--db", "key.kdb", "--label", "selfsigned"]);
+    let det = s.json_stashed(&[
+        "cert",
+        "details",
+        "--db",
+        "key.kdb",
+        "--label",
+        "selfsigned",
+    ]);
     assert_eq!(det["certificate"]["key"], "RSA 2048");
-    assert_eq!(det["certificate"]["subject_alt_names"], serde_json::json!(["dns:www.example.com", "dns:example.com"]));
-    assert!(det["certificate"]["signature_algorithm"].as_str().unwrap().to_lowercase().contains("sha256"));
+    assert_eq!(
+        det["certificate"]["subject_alt_names"],
+        serde_json::json!(["dns:www.example.com", "dns:example.com"])
+    );
+    assert!(
+        det["certificate"]["signature_algorithm"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("sha256")
+    );
 
     s.ok("-certreq -create -db key.kdb -stashed -label \"web server\" -dn \"CN=web.example.com,OU=Web Team,O=Example,C=US\" -file certreq.arm -size 2048 -sig_alg SHA256_WITH_RSA -san_dnsname web.example.com");
     assert!(pem_file(&s.path("certreq.arm"), "CERTIFICATE REQUEST"));
@@ -217,9 +243,19 @@ fn workflow(via: Via) {
 
     // ---- Db2-style private CA that signs the request ----
     s.ok(&format!("-keydb -create -db ca.kdb -pw {CA_PW} -stash"));
-    assert_eq!(s.json_stashed(&["keydb", "details", "--db", "ca.kdb"])["format"], "cms");
+    assert_eq!(
+        s.json_stashed(&["keydb", "details", "--db", "ca.kdb"])["format"],
+        "cms"
+    );
     s.ok("-cert -create -db ca.kdb -stashed -label \"Example Root CA\" -dn \"CN=Example Root CA,O=Example,C=US\" -ca true -expire 3650 -sigalg SHA384WithECDSA -size 384");
-    let ca = s.json_stashed(&["cert", "details", "--db", "ca.kdb", "--label", "Example Root CA"]);
+    let ca = s.json_stashed(&[
+        "cert",
+        "details",
+        "--db",
+        "ca.kdb",
+        "--label",
+        "Example Root CA",
+    ]);
     assert_eq!(ca["certificate"]["is_ca"], true);
     assert_eq!(ca["certificate"]["key"], "ECDSA P-384");
 
@@ -231,18 +267,32 @@ fn workflow(via: Via) {
 
     // ---- back on the web server: add the CA, receive, default ----
     s.ok("-cert -add -db key.kdb -stashed -label \"Example Root CA\" -file ca.arm -format ascii -trust enable");
-    assert_eq!(s.entry("key.kdb", "Example Root CA").unwrap()["kind"], "signer");
+    assert_eq!(
+        s.entry("key.kdb", "Example Root CA").unwrap()["kind"],
+        "signer"
+    );
 
     s.ok("-cert -receive -db key.kdb -stashed -file cert.arm -format ascii");
-    assert_eq!(s.entry("key.kdb", "web server").unwrap()["kind"], "personal");
-    assert!(s.json_stashed(&["certreq", "list", "--db", "key.kdb"])["requests"].as_array().unwrap().is_empty());
+    assert_eq!(
+        s.entry("key.kdb", "web server").unwrap()["kind"],
+        "personal"
+    );
+    assert!(
+        s.json_stashed(&["certreq", "list", "--db", "key.kdb"])["requests"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
     // Where GSKit marks the default in a CMS file is undocumented:
     // refused with a reason and a fix, and nothing changes.
     let out = s.gsk("-cert -setdefault -db key.kdb -stashed -label \"web server\"");
     assert_eq!(out.status.code(), Some(11));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("KDBG0002W ") && err.contains("default") && err.contains("kdbman fix: "), "{err}");
+    assert!(
+        err.starts_with("KDBG0002W ") && err.contains("default") && err.contains("kdbman fix: "),
+        "{err}"
+    );
     assert_eq!(s.entry("key.kdb", "web server").unwrap()["default"], false);
 
     assert_eq!(
@@ -254,54 +304,107 @@ fn workflow(via: Via) {
         "Certificates found\n* default, - personal, ! trusted, # secret key\n-\tselfsigned\n-\t\"web server\"\n"
     );
     let details = s.read("-cert -details -db key.kdb -stashed -label \"web server\"");
-    assert!(details.starts_with("Label : web server\nKey Size : 2048\nVersion : X509 V3\n"), "{details}");
-    assert!(details.contains("\nIssuer : CN=Example Root CA,O=Example,C=US\n"), "{details}");
-    assert!(details.contains("\nSubject : CN=web.example.com,OU=Web Team,O=Example,C=US\n"), "{details}");
+    assert!(
+        details.starts_with("Label : web server\nKey Size : 2048\nVersion : X509 V3\n"),
+        "{details}"
+    );
+    assert!(
+        details.contains("\nIssuer : CN=Example Root CA,O=Example,C=US\n"),
+        "{details}"
+    );
+    assert!(
+        details.contains("\nSubject : CN=web.example.com,OU=Web Team,O=Example,C=US\n"),
+        "{details}"
+    );
 
     s.ok("-cert -validate -db key.kdb -stashed -label \"web server\"");
 
     s.ok(&format!("-cert -export -db key.kdb -stashed -label \"web server\" -target web.p12 -target_pw {P12_PW} -target_type pkcs12"));
     let p12 = s.json(&["cert", "list", "--db", "web.p12"], P12_PW);
-    assert!(p12["entries"].as_array().unwrap().iter().any(|e| e["label"] == "web server" && e["kind"] == "personal"), "{p12}");
+    assert!(
+        p12["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["label"] == "web server" && e["kind"] == "personal"),
+        "{p12}"
+    );
 
-    s.ok(&format!("-keydb -changepw -db key.kdb -pw {PW} -new_pw {NEW_PW} -stash"));
-    assert_eq!(s.json(&["keydb", "details", "--db", "key.kdb"], NEW_PW)["stash"]["state"], "good");
+    s.ok(&format!(
+        "-keydb -changepw -db key.kdb -pw {PW} -new_pw {NEW_PW} -stash"
+    ));
+    assert_eq!(
+        s.json(&["keydb", "details", "--db", "key.kdb"], NEW_PW)["stash"]["state"],
+        "good"
+    );
     let old = Command::new(kdbman_bin())
         .args(["cert", "list", "--db", "key.kdb", "--pw-env", "KDB_PW"])
         .env("KDB_PW", PW)
         .current_dir(s.dir.path())
         .output()
         .unwrap();
-    assert!(!old.status.success(), "the old password still opens the store");
+    assert!(
+        !old.status.success(),
+        "the old password still opens the store"
+    );
 
     s.read(&format!("-cert -list -db key.kdb -pw {NEW_PW}"));
 
     s.ok("-cert -rename -db key.kdb -stashed -label selfsigned -new_label \"old self-signed\"");
-    assert!(s.entry("key.kdb", "old self-signed").is_some() && s.entry("key.kdb", "selfsigned").is_none());
+    assert!(
+        s.entry("key.kdb", "old self-signed").is_some()
+            && s.entry("key.kdb", "selfsigned").is_none()
+    );
 
     s.ok("-cert -delete -db key.kdb -stashed -label \"old self-signed\"");
     assert!(s.entry("key.kdb", "old self-signed").is_none());
 
     // ---- MQ with runmqakm ----
-    s.ok(&format!("-keydb -create -db qm1.p12 -pw {MQ_PW} -type pkcs12 -stash"));
-    assert_eq!(s.json_stashed(&["keydb", "details", "--db", "qm1.p12"])["format"], "pkcs12");
+    s.ok(&format!(
+        "-keydb -create -db qm1.p12 -pw {MQ_PW} -type pkcs12 -stash"
+    ));
+    assert_eq!(
+        s.json_stashed(&["keydb", "details", "--db", "qm1.p12"])["format"],
+        "pkcs12"
+    );
 
     s.ok("-cert -create -db qm1.p12 -stashed -label ibmwebspheremqqm1 -dn \"CN=QM1,OU=MQ,O=Example,C=US\" -size 2048 -sig_alg sha256 -expire 730");
-    assert_eq!(s.entry("qm1.p12", "ibmwebspheremqqm1").unwrap()["kind"], "personal");
+    assert_eq!(
+        s.entry("qm1.p12", "ibmwebspheremqqm1").unwrap()["kind"],
+        "personal"
+    );
 
-    s.ok(&format!("-keydb -create -db qm2.kdb -pw {MQ_PW} -type CMS -stash"));
-    assert_eq!(s.json_stashed(&["keydb", "details", "--db", "qm2.kdb"])["format"], "cms");
+    s.ok(&format!(
+        "-keydb -create -db qm2.kdb -pw {MQ_PW} -type CMS -stash"
+    ));
+    assert_eq!(
+        s.json_stashed(&["keydb", "details", "--db", "qm2.kdb"])["format"],
+        "cms"
+    );
 
     s.ok("-cert -add -db qm2.kdb -stashed -label \"Example Root CA\" -file ca.arm -format ascii");
-    assert_eq!(s.entry("qm2.kdb", "Example Root CA").unwrap()["kind"], "signer");
+    assert_eq!(
+        s.entry("qm2.kdb", "Example Root CA").unwrap()["kind"],
+        "signer"
+    );
 
     s.ok(&format!("-cert -import -file web.p12 -pw {P12_PW} -type pkcs12 -target qm2.kdb -target_pw {MQ_PW} -target_type cms -label \"web server\" -new_label ibmwebspheremqqm2"));
-    assert_eq!(s.entry("qm2.kdb", "ibmwebspheremqqm2").unwrap()["kind"], "personal");
+    assert_eq!(
+        s.entry("qm2.kdb", "ibmwebspheremqqm2").unwrap()["kind"],
+        "personal"
+    );
     // The chain's CA was there already: no second copy under another label.
     assert_eq!(s.labels("qm2.kdb").len(), 2);
 
     s.ok("-cert -modify -db qm2.kdb -stashed -label \"Example Root CA\" -trust disable");
-    let root = s.json_stashed(&["cert", "details", "--db", "qm2.kdb", "--label", "Example Root CA"]);
+    let root = s.json_stashed(&[
+        "cert",
+        "details",
+        "--db",
+        "qm2.kdb",
+        "--label",
+        "Example Root CA",
+    ]);
     assert_eq!(root["trusted"], false);
 
     assert_eq!(
@@ -310,7 +413,17 @@ fn workflow(via: Via) {
     );
 
     s.ok("-cert -modify -db qm2.kdb -stashed -label \"Example Root CA\" -trust enable");
-    assert_eq!(s.json_stashed(&["cert", "details", "--db", "qm2.kdb", "--label", "Example Root CA"])["trusted"], true);
+    assert_eq!(
+        s.json_stashed(&[
+            "cert",
+            "details",
+            "--db",
+            "qm2.kdb",
+            "--label",
+            "Example Root CA"
+        ])["trusted"],
+        true
+    );
 
     s.ok(&format!("-cert -import -db key.kdb -pw {NEW_PW} -label \"Example Root CA\" -target qm1.p12 -target_stashed -new_label mqroot"));
     assert_eq!(s.entry("qm1.p12", "mqroot").unwrap()["kind"], "signer");
@@ -319,19 +432,39 @@ fn workflow(via: Via) {
     assert!(det.starts_with("Label : ibmwebspheremqqm2\n"), "{det}");
 
     // ---- Db2: server request signed by the private CA ----
-    s.ok(&format!("-keydb -create -db db2server.kdb -pw {DB2_PW} -stash"));
+    s.ok(&format!(
+        "-keydb -create -db db2server.kdb -pw {DB2_PW} -stash"
+    ));
     s.ok("-certreq -create -db db2server.kdb -stashed -label db2server -dn \"CN=db2.example.com,O=Example,C=US\" -file db2server.csr -san_dnsname db2.example.com -san_ipaddr 192.0.2.10 -size 2048");
-    assert_eq!(s.json_stashed(&["certreq", "list", "--db", "db2server.kdb"])["requests"][0]["label"], "db2server");
+    assert_eq!(
+        s.json_stashed(&["certreq", "list", "--db", "db2server.kdb"])["requests"][0]["label"],
+        "db2server"
+    );
 
     s.ok("-cert -sign -db ca.kdb -stashed -label \"Example Root CA\" -file db2server.csr -target db2server.arm -expire 825");
     assert!(pem_file(&s.path("db2server.arm"), "CERTIFICATE"));
 
     s.ok("-cert -add -db db2server.kdb -stashed -label \"Example Root CA\" -file ca.arm");
     s.ok("-cert -receive -db db2server.kdb -stashed -file db2server.arm");
-    let det = s.json_stashed(&["cert", "details", "--db", "db2server.kdb", "--label", "db2server"]);
+    let det = s.json_stashed(&[
+        "cert",
+        "details",
+        "--db",
+        "db2server.kdb",
+        "--label",
+        "db2server",
+    ]);
     assert_eq!(det["kind"], "personal");
-    assert_eq!(det["certificate"]["subject_alt_names"], serde_json::json!(["dns:db2.example.com", "ip:192.0.2.10"]));
-    assert_eq!(det["chain"][0]["subject"].as_str().map(|s| s.contains("Example Root CA")), Some(true));
+    assert_eq!(
+        det["certificate"]["subject_alt_names"],
+        serde_json::json!(["dns:db2.example.com", "ip:192.0.2.10"])
+    );
+    assert_eq!(
+        det["chain"][0]["subject"]
+            .as_str()
+            .map(|s| s.contains("Example Root CA")),
+        Some(true)
+    );
 
     assert_eq!(
         s.read("-certreq -list -db db2server.kdb -stashed"),
@@ -340,7 +473,10 @@ fn workflow(via: Via) {
 
     std::fs::remove_file(s.path("db2server.sth")).unwrap();
     s.ok(&format!("-keydb -stashpw -db db2server.kdb -pw {DB2_PW}"));
-    assert_eq!(s.json_stashed(&["keydb", "details", "--db", "db2server.kdb"])["stash"]["state"], "good");
+    assert_eq!(
+        s.json_stashed(&["keydb", "details", "--db", "db2server.kdb"])["stash"]["state"],
+        "good"
+    );
 
     s.ok("-keydb -delete -db qm1.p12 -stashed");
     assert!(!s.path("qm1.p12").exists() && !s.path("qm1.sth").exists());
@@ -374,30 +510,64 @@ fn ibm_workflows_as_kdbman_with_the_object_first() {
 
 #[test]
 fn every_tool_name_selects_the_gsk_syntax() {
-    for name in ["gsk8capicmd", "gsk8capicmd_64", "gskcapicmd", "runmqakm", "gsk8capicmd_64.exe"] {
-        let mut s = Script::new(Via::Link(if name.ends_with(".exe") { "gsk8capicmd_64.exe" } else { name }));
+    for name in [
+        "gsk8capicmd",
+        "gsk8capicmd_64",
+        "gskcapicmd",
+        "runmqakm",
+        "gsk8capicmd_64.exe",
+    ] {
+        let mut s = Script::new(Via::Link(if name.ends_with(".exe") {
+            "gsk8capicmd_64.exe"
+        } else {
+            name
+        }));
         let out = s.gsk("-version");
         assert!(out.status.success(), "{name}");
-        assert!(String::from_utf8_lossy(&out.stdout).starts_with("kdbman "), "{name}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).starts_with("kdbman "),
+            "{name}"
+        );
         let out = s.gsk("-keydb -list");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), "CMS\nPKCS12\n", "{name}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "CMS\nPKCS12\n",
+            "{name}"
+        );
     }
     // kdbman's own subcommands are unchanged.
-    let out = Command::new(kdbman_bin()).args(["explain", "SSL0218E"]).output().unwrap();
+    let out = Command::new(kdbman_bin())
+        .args(["explain", "SSL0218E"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     // And a leading object selects the GSKit syntax under kdbman's name.
-    let out = Command::new(kdbman_bin()).args(["-help", "-cert"]).output().unwrap();
+    let out = Command::new(kdbman_bin())
+        .args(["-help", "-cert"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("-receive"));
 }
 
 #[test]
 fn stashed_finds_the_stem_sth_and_type_follows_the_extension() {
     let mut s = Script::new(Via::Link("gsk8capicmd_64"));
-    s.ok(&format!("-keydb -create -db server.store.p12 -pw {P12_PW} -stash"));
+    s.ok(&format!(
+        "-keydb -create -db server.store.p12 -pw {P12_PW} -stash"
+    ));
     assert!(s.path("server.store.sth").exists());
-    assert_eq!(s.json_stashed(&["keydb", "details", "--db", "server.store.p12"])["format"], "pkcs12");
+    assert_eq!(
+        s.json_stashed(&["keydb", "details", "--db", "server.store.p12"])["format"],
+        "pkcs12"
+    );
     s.ok(&format!("-keydb -create -db plain.kdb -pw {PW}"));
-    assert_eq!(s.json(&["keydb", "details", "--db", "plain.kdb"], PW)["format"], "cms");
+    assert_eq!(
+        s.json(&["keydb", "details", "--db", "plain.kdb"], PW)["format"],
+        "cms"
+    );
     assert!(!s.path("plain.sth").exists());
-    assert_eq!(s.read("-cert -list -db server.store.p12 -stashed"), "No certificates were found.\n");
+    assert_eq!(
+        s.read("-cert -list -db server.store.p12 -stashed"),
+        "No certificates were found.\n"
+    );
 }

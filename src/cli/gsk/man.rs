@@ -4,7 +4,9 @@
 
 use super::TOOL_NAMES;
 use super::messages::CATALOGUE;
-use super::parse::{ACTIONS, GLOBAL, OPTIONS, Object, REFUSED_OBJECTS, Support, actions_of, find_object};
+use super::parse::{
+    ACTIONS, GLOBAL, OPTIONS, Object, REFUSED_OBJECTS, Support, actions_of, find_object,
+};
 
 fn usage_line(a: &super::parse::ActionSpec) -> String {
     let mut s = format!("{} {}", a.object.name(), a.name);
@@ -12,7 +14,10 @@ fn usage_line(a: &super::parse::ActionSpec) -> String {
         s.push_str(&format!(" [{}]", a.positional.join("|")));
     }
     for r in a.required {
-        let v = OPTIONS.iter().find(|o| o.name == *r).map_or("", |o| o.value);
+        let v = OPTIONS
+            .iter()
+            .find(|o| o.name == *r)
+            .map_or("", |o| o.value);
         s.push_str(&format!(" -{r}{}{v}", if v.is_empty() { "" } else { " " }));
     }
     for o in a.optional {
@@ -23,7 +28,10 @@ fn usage_line(a: &super::parse::ActionSpec) -> String {
             continue;
         }
         let v = spec.value;
-        s.push_str(&format!(" [-{o}{}{v}]", if v.is_empty() { "" } else { " " }));
+        s.push_str(&format!(
+            " [-{o}{}{v}]",
+            if v.is_empty() { "" } else { " " }
+        ));
     }
     s
 }
@@ -37,7 +45,16 @@ pub fn help_text(topic: &[String]) -> String {
         (Some(obj), Some(act)) if obj != Object::Help && obj != Object::Version => {
             match actions_of(obj).find(|a| a.name == act) {
                 Some(a) => {
-                    out.push_str(&format!("{}: {}\n\nUsage: {}\n\n", usage_line(a).split(" -").take(2).collect::<Vec<_>>().join(" -"), a.summary, usage_line(a)));
+                    out.push_str(&format!(
+                        "{}: {}\n\nUsage: {}\n\n",
+                        usage_line(a)
+                            .split(" -")
+                            .take(2)
+                            .collect::<Vec<_>>()
+                            .join(" -"),
+                        a.summary,
+                        usage_line(a)
+                    ));
                     for o in a.required.iter().chain(a.optional) {
                         if let Some(spec) = OPTIONS.iter().find(|x| x.name == *o) {
                             out.push_str(&format!("  -{:<15} {}\n", spec.name, spec.help));
@@ -53,7 +70,10 @@ pub fn help_text(topic: &[String]) -> String {
             for a in actions_of(obj) {
                 out.push_str(&format!("  {:<12} {}\n", a.name, a.summary));
             }
-            out.push_str(&format!("\nRun -help {} ACTION for its options.\n", obj.name()));
+            out.push_str(&format!(
+                "\nRun -help {} ACTION for its options.\n",
+                obj.name()
+            ));
         }
         _ => {
             out.push_str("kdbman: gsk8capicmd-compatible command line (also as gsk8capicmd_64, gskcapicmd, runmqakm)\n\n");
@@ -84,10 +104,15 @@ pub fn man_page() -> String {
     m.push_str(".TH KDBMAN-GSK 1 \"\" \"kdbman ");
     m.push_str(env!("CARGO_PKG_VERSION"));
     m.push_str("\" \"kdbman manual\"\n");
-    m.push_str(".SH NAME\nkdbman\\-gsk \\- gsk8capicmd, gskcapicmd and runmqakm command lines on kdbman\n");
+    m.push_str(
+        ".SH NAME\nkdbman\\-gsk \\- gsk8capicmd, gskcapicmd and runmqakm command lines on kdbman\n",
+    );
     m.push_str(".SH SYNOPSIS\n");
     for t in TOOL_NAMES {
-        m.push_str(&format!(".B {}\n.I OBJECT ACTION\n[\\fB\\-option\\fR \\fIvalue\\fR]...\n.br\n", roff(t)));
+        m.push_str(&format!(
+            ".B {}\n.I OBJECT ACTION\n[\\fB\\-option\\fR \\fIvalue\\fR]...\n.br\n",
+            roff(t)
+        ));
     }
     m.push_str(".B kdbman\n.I OBJECT ACTION\n[\\fB\\-option\\fR \\fIvalue\\fR]...\n");
     m.push_str(".SH DESCRIPTION\n");
@@ -96,15 +121,37 @@ pub fn man_page() -> String {
     m.push_str(&roff("The object and the action come first, in that order; options follow in any order as -name value pairs or bare flags. Option names and keyword values are matched case-insensitively (-type CMS, -format ASCII); labels, DNs, paths and passwords are taken as given, so quote those with spaces or commas. Write actions print nothing on success. Read actions print GSKit's layout (see OUTPUT). Stores are recognised by their content; -type (or the .p12/.pfx extension) chooses the type of a new store, CMS otherwise."));
     m.push_str("\n.SH ACTIONS\n");
     for a in ACTIONS {
-        m.push_str(&format!(".TP\n.B {}\n{}\n", roff(&usage_line(a)), roff(a.summary)));
+        m.push_str(&format!(
+            ".TP\n.B {}\n{}\n",
+            roff(&usage_line(a)),
+            roff(a.summary)
+        ));
     }
     m.push_str(".TP\n.B \\-version\nprint kdbman's version\n.TP\n.B \\-help [OBJECT [ACTION]]\nprint usage\n");
     m.push_str(".SH OPTIONS\n");
-    m.push_str(&roff(&format!("Every action also accepts {}.", GLOBAL.iter().map(|g| format!("-{g}")).collect::<Vec<_>>().join(", "))));
+    m.push_str(&roff(&format!(
+        "Every action also accepts {}.",
+        GLOBAL
+            .iter()
+            .map(|g| format!("-{g}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )));
     m.push('\n');
-    for o in OPTIONS.iter().filter(|o| !matches!(o.support, Support::Refused(_))) {
-        let names: Vec<String> = std::iter::once(o.name).chain(o.aliases.iter().copied()).map(|n| format!("-{n}")).collect();
-        let head = format!("{}{}{}", names.join(", "), if o.value.is_empty() { "" } else { " " }, o.value);
+    for o in OPTIONS
+        .iter()
+        .filter(|o| !matches!(o.support, Support::Refused(_)))
+    {
+        let names: Vec<String> = std::iter::once(o.name)
+            .chain(o.aliases.iter().copied())
+            .map(|n| format!("-{n}"))
+            .collect();
+        let head = format!(
+            "{}{}{}",
+            names.join(", "),
+            if o.value.is_empty() { "" } else { " " },
+            o.value
+        );
         let mut body = o.help.to_string();
         if let Support::NoOp(why) = o.support {
             body.push_str(&format!(". Accepted, no effect: {why}."));
@@ -123,13 +170,31 @@ pub fn man_page() -> String {
         m.push_str(&format!(".TP\n.B {}\n{}\n", roff(name), roff(why)));
     }
     for (v, why) in [
-        ("-fips, -fips true", "kdbman's cryptography is not FIPS 140 validated; -fips false is accepted"),
-        ("-pqc true", "kdbman stores use no post-quantum algorithms; -pqc false is accepted"),
-        ("-type jks|jceks|pkcs11|mscapi", "only cms (kdb) and pkcs12 (p12) files"),
+        (
+            "-fips, -fips true",
+            "kdbman's cryptography is not FIPS 140 validated; -fips false is accepted",
+        ),
+        (
+            "-pqc true",
+            "kdbman stores use no post-quantum algorithms; -pqc false is accepted",
+        ),
+        (
+            "-type jks|jceks|pkcs11|mscapi",
+            "only cms (kdb) and pkcs12 (p12) files",
+        ),
         ("-x509version 1|2", "kdbman issues version 3 certificates"),
-        ("-size under 2048 (RSA), 521 (EC)", "RSA 2048, 3072, 4096; EC P-256 and P-384"),
-        ("-sigalg md5|sha1|sha224|*PSS|*DSA", "kdbman signs with SHA-256, or SHA-384 for P-384 keys; SHA-384/512 with RSA keys is refused rather than silently signed with SHA-256"),
-        ("-trust disable on a personal certificate", "personal certificates stay trusted; only signers' trust changes"),
+        (
+            "-size under 2048 (RSA), 521 (EC)",
+            "RSA 2048, 3072, 4096; EC P-256 and P-384",
+        ),
+        (
+            "-sigalg md5|sha1|sha224|*PSS|*DSA",
+            "kdbman signs with SHA-256, or SHA-384 for P-384 keys; SHA-384/512 with RSA keys is refused rather than silently signed with SHA-256",
+        ),
+        (
+            "-trust disable on a personal certificate",
+            "personal certificates stay trusted; only signers' trust changes",
+        ),
     ] {
         m.push_str(&format!(".TP\n.B {}\n{}\n", roff(v), roff(why)));
     }
@@ -141,7 +206,10 @@ pub fn man_page() -> String {
     m.push_str(&roff("An error prints one line, CODE text, where CODE is GSKit's message number when GSKit has one for the condition (CTGSK3029W, CTGSK2146W followed by CTGSK2043W) and a kdbman number (KDBGnnnnW) otherwise, then a line `kdbman fix: ...` that says what to do. Messages go to standard error; standard output carries only the listing of read actions. Exit status 0 means success."));
     m.push('\n');
     for (code, what, status) in CATALOGUE {
-        m.push_str(&format!(".TP\n.B {code}\n{} (exit status {status})\n", roff(what)));
+        m.push_str(&format!(
+            ".TP\n.B {code}\n{} (exit status {status})\n",
+            roff(what)
+        ));
     }
     m.push_str(".SH DIFFERENCES FROM GSKIT\n");
     m.push_str(&roff("Pending requests and their keys are kept in the key database itself, so a request label cannot also be a certificate label. -cert -receive finds the request by the certificate's public key; -label is accepted and not needed. -cert -import -label with a PKCS#12 source gives the imported entry that label when the file holds one key. -certreq -recreate writes a new request for an existing personal certificate's key; the store does not keep it. -cert -extract, -cert -sign, -certreq -create and -certreq -extract replace an existing output file; -cert -export into an existing file adds the entry to that store; a new PKCS#12 file is never written over. -keydb -convert without -target writes STEM.p12 or STEM.kdb beside the source. -cert -validate checks the chain only (any key usage) and prints nothing when it is valid."));
@@ -155,7 +223,11 @@ mod tests {
     fn page_lists_every_option_and_refusal() {
         let page = super::man_page();
         for o in super::OPTIONS {
-            assert!(page.contains(&format!("\\-{}", o.name.replace('-', "\\-"))), "{}", o.name);
+            assert!(
+                page.contains(&format!("\\-{}", o.name.replace('-', "\\-"))),
+                "{}",
+                o.name
+            );
         }
         assert!(page.contains("KDBG0002W") && page.contains("CTGSK3029W"));
     }

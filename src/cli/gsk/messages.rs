@@ -15,21 +15,77 @@ pub const REFUSED: u8 = 11;
 /// Every code the front end prints, its meaning and exit status
 /// (the man page and README are generated from / checked against this).
 pub const CATALOGUE: &[(&str, &str, u8)] = &[
-    ("KDBG0001W", "the command line is not valid (object, action, option or value)", exit::USAGE),
-    ("KDBG0002W", "an option or action kdbman does not implement (PKCS#11, secret keys, FIPS, JKS ...)", REFUSED),
-    ("KDBG0003W", "a new password breaks the -strong rules", exit::USAGE),
-    ("KDBG0004W", "a file cannot be read or written, or already exists", exit::IO),
-    ("KDBG0005W", "the file is not a key database kdbman can open", exit::NOT_A_STORE),
+    (
+        "KDBG0001W",
+        "the command line is not valid (object, action, option or value)",
+        exit::USAGE,
+    ),
+    (
+        "KDBG0002W",
+        "an option or action kdbman does not implement (PKCS#11, secret keys, FIPS, JKS ...)",
+        REFUSED,
+    ),
+    (
+        "KDBG0003W",
+        "a new password breaks the -strong rules",
+        exit::USAGE,
+    ),
+    (
+        "KDBG0004W",
+        "a file cannot be read or written, or already exists",
+        exit::IO,
+    ),
+    (
+        "KDBG0005W",
+        "the file is not a key database kdbman can open",
+        exit::NOT_A_STORE,
+    ),
     ("KDBG0006W", "the key database is damaged", exit::DAMAGED),
-    ("KDBG0007W", "the password is not correct (the file is intact)", exit::WRONG_PASSWORD),
-    ("KDBG0008W", "the stash file cannot open the key database (missing, damaged, stale, foreign, readable by others)", exit::STASH),
-    ("KDBG0012W", "the password (given or stashed) does not open the store, and the store cannot tell a wrong or stale password from a damaged header (CMS key databases without a private key)", exit::UNDECIDED),
-    ("CTGSK3029W", "the database does not contain an entry with that label", exit::ENTRY),
-    ("KDBG0009W", "the entry is of the wrong kind, or the label or key is already in the database", exit::ENTRY),
-    ("KDBG0010W", "an input file (certificate, request, key, PKCS#12) is unusable", exit::INPUT),
-    ("CTGSK2146W", "an invalid certificate chain was found (followed by CTGSK2043W Key entry validation failed.)", exit::FINDINGS),
-    ("KDBG0011W", "no password was given and there is no terminal to ask at", exit::USAGE),
-    ("KDBG0099E", "internal error (a bug in kdbman: please report it)", 70),
+    (
+        "KDBG0007W",
+        "the password is not correct (the file is intact)",
+        exit::WRONG_PASSWORD,
+    ),
+    (
+        "KDBG0008W",
+        "the stash file cannot open the key database (missing, damaged, stale, foreign, readable by others)",
+        exit::STASH,
+    ),
+    (
+        "KDBG0012W",
+        "the password (given or stashed) does not open the store, and the store cannot tell a wrong or stale password from a damaged header (CMS key databases without a private key)",
+        exit::UNDECIDED,
+    ),
+    (
+        "CTGSK3029W",
+        "the database does not contain an entry with that label",
+        exit::ENTRY,
+    ),
+    (
+        "KDBG0009W",
+        "the entry is of the wrong kind, or the label or key is already in the database",
+        exit::ENTRY,
+    ),
+    (
+        "KDBG0010W",
+        "an input file (certificate, request, key, PKCS#12) is unusable",
+        exit::INPUT,
+    ),
+    (
+        "CTGSK2146W",
+        "an invalid certificate chain was found (followed by CTGSK2043W Key entry validation failed.)",
+        exit::FINDINGS,
+    ),
+    (
+        "KDBG0011W",
+        "no password was given and there is no terminal to ask at",
+        exit::USAGE,
+    ),
+    (
+        "KDBG0099E",
+        "internal error (a bug in kdbman: please report it)",
+        70,
+    ),
 ];
 
 /// A failure, worded for a GSKit user.

@@ -69,8 +69,5 @@ pub fn main(tool: &'static str, args: &[OsString]) -> u8 {
             .as_bytes(),
         );
     }));
-    match std::panic::catch_unwind(move || run::main(tool, &args)) {
-        Ok(status) => status,
-        Err(_) => 70,
-    }
+    std::panic::catch_unwind(move || run::main(tool, &args)).unwrap_or(70)
 }

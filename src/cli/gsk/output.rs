@@ -52,7 +52,8 @@ pub fn cert_list<'a>(entries: impl IntoIterator<Item = &'a Entry>, filter: ListF
     if lines.is_empty() {
         return "No certificates were found.\n".to_string();
     }
-    let mut out = String::from("Certificates found\n* default, - personal, ! trusted, # secret key\n");
+    let mut out =
+        String::from("Certificates found\n* default, - personal, ! trusted, # secret key\n");
     out.extend(lines);
     out
 }
@@ -355,7 +356,11 @@ pub fn cert_details(e: &Entry) -> Result<String, String> {
     out.push_str(&hex_block(&cert.signature_value.data));
     out.push_str(&format!(
         "Trust Status : {}\n",
-        if e.is_trusted() { "Enabled" } else { "Disabled" }
+        if e.is_trusted() {
+            "Enabled"
+        } else {
+            "Disabled"
+        }
     ));
     Ok(out)
 }
@@ -444,8 +449,12 @@ fn md5(input: &[u8]) -> [u8; 16] {
         msg.push(0);
     }
     msg.extend_from_slice(&bit_len.to_le_bytes());
-    let (mut a0, mut b0, mut c0, mut d0) =
-        (0x6745_2301u32, 0xefcd_ab89u32, 0x98ba_dcfeu32, 0x1032_5476u32);
+    let (mut a0, mut b0, mut c0, mut d0) = (
+        0x6745_2301u32,
+        0xefcd_ab89u32,
+        0x98ba_dcfeu32,
+        0x1032_5476u32,
+    );
     for block in msg.chunks(64) {
         let m: Vec<u32> = block
             .chunks(4)
@@ -499,8 +508,14 @@ mod tests {
 
     #[test]
     fn dates_in_gskit_form() {
-        assert_eq!(gsk_date(1_546_041_600), "December 29, 2018 12:00:00 AM GMT+00:00");
-        assert_eq!(gsk_date(1_627_316_977), "July 26, 2021 4:29:37 PM GMT+00:00");
+        assert_eq!(
+            gsk_date(1_546_041_600),
+            "December 29, 2018 12:00:00 AM GMT+00:00"
+        );
+        assert_eq!(
+            gsk_date(1_627_316_977),
+            "July 26, 2021 4:29:37 PM GMT+00:00"
+        );
     }
 
     #[test]

@@ -46,12 +46,7 @@ pub struct OptSpec {
     pub support: Support,
 }
 
-const fn opt(
-    name: &'static str,
-    arity: Arity,
-    value: &'static str,
-    help: &'static str,
-) -> OptSpec {
+const fn opt(name: &'static str, arity: Arity, value: &'static str, help: &'static str) -> OptSpec {
     OptSpec {
         name,
         aliases: &[],
@@ -77,54 +72,214 @@ use Arity::{Flag, OptValue, Value};
 
 /// Every option kdbman knows in GSKit syntax.
 pub const OPTIONS: &[OptSpec] = &[
-    opt("db", Value, "PATH", "the key database (store); with -cert -import, the source"),
-    opt("pw", Value, "PASSWORD", "the store password (visible to other processes: prefer -stashed)"),
-    opt("stashed", Flag, "", "take the password from the stash beside the store (STEM.sth)"),
-    opt("stash", Flag, "", "also write the password to STEM.sth (create, changepw, convert)"),
-    opt("v1stash", Flag, "", "write the old 129-byte GSKit stash (version 1) instead of version 2"),
-    opt("type", Value, "cms|kdb|pkcs12|p12", "store type; by extension when absent (.p12/.pfx PKCS#12, otherwise CMS); existing stores are recognised by content"),
+    opt(
+        "db",
+        Value,
+        "PATH",
+        "the key database (store); with -cert -import, the source",
+    ),
+    opt(
+        "pw",
+        Value,
+        "PASSWORD",
+        "the store password (visible to other processes: prefer -stashed)",
+    ),
+    opt(
+        "stashed",
+        Flag,
+        "",
+        "take the password from the stash beside the store (STEM.sth)",
+    ),
+    opt(
+        "stash",
+        Flag,
+        "",
+        "also write the password to STEM.sth (create, changepw, convert)",
+    ),
+    opt(
+        "v1stash",
+        Flag,
+        "",
+        "write the old 129-byte GSKit stash (version 1) instead of version 2",
+    ),
+    opt(
+        "type",
+        Value,
+        "cms|kdb|pkcs12|p12",
+        "store type; by extension when absent (.p12/.pfx PKCS#12, otherwise CMS); existing stores are recognised by content",
+    ),
     opt("target", Value, "PATH", "destination file or store"),
-    opt("target_pw", Value, "PASSWORD", "password of the destination"),
-    opt("target_stashed", Flag, "", "take the destination's password from its stash"),
-    opt("target_type", Value, "cms|kdb|pkcs12|p12", "destination type"),
-    opt("new_format", Value, "cms|kdb|pkcs12|p12", "-keydb -convert: the new type (same as -target_type)"),
+    opt(
+        "target_pw",
+        Value,
+        "PASSWORD",
+        "password of the destination",
+    ),
+    opt(
+        "target_stashed",
+        Flag,
+        "",
+        "take the destination's password from its stash",
+    ),
+    opt(
+        "target_type",
+        Value,
+        "cms|kdb|pkcs12|p12",
+        "destination type",
+    ),
+    opt(
+        "new_format",
+        Value,
+        "cms|kdb|pkcs12|p12",
+        "-keydb -convert: the new type (same as -target_type)",
+    ),
     OptSpec {
         support: Support::NoOp("the source type is recognised from the file's content"),
-        ..opt("old_format", Value, "cms|kdb|pkcs12|p12", "-keydb -convert: the source type")
+        ..opt(
+            "old_format",
+            Value,
+            "cms|kdb|pkcs12|p12",
+            "-keydb -convert: the source type",
+        )
     },
-    opt("label", Value, "LABEL", "entry label (quote labels with spaces)"),
+    opt(
+        "label",
+        Value,
+        "LABEL",
+        "entry label (quote labels with spaces)",
+    ),
     opt("new_label", Value, "LABEL", "new label (rename, import)"),
-    opt("dn", Value, "DN", "subject, e.g. \"CN=www.example.com,O=Example,C=US\""),
-    opt("size", Value, "BITS", "key size: RSA 2048, 3072, 4096 (default 2048); EC 256, 384"),
+    opt(
+        "dn",
+        Value,
+        "DN",
+        "subject, e.g. \"CN=www.example.com,O=Example,C=US\"",
+    ),
+    opt(
+        "size",
+        Value,
+        "BITS",
+        "key size: RSA 2048, 3072, 4096 (default 2048); EC 256, 384",
+    ),
     OptSpec {
         aliases: &["sig_alg"],
-        ..opt("sigalg", Value, "ALG", "signature algorithm: sha256, sha384, SHA256_WITH_RSA, SHA256WithRSA, SHA256WithECDSA, SHA384WithECDSA, EC_ecdsa_with_SHA256 ...")
+        ..opt(
+            "sigalg",
+            Value,
+            "ALG",
+            "signature algorithm: sha256, sha384, SHA256_WITH_RSA, SHA256WithRSA, SHA256WithECDSA, SHA384WithECDSA, EC_ecdsa_with_SHA256 ...",
+        )
     },
-    opt("expire", Value, "DAYS", "certificate validity (default 365) or, for -keydb, password lifetime"),
-    opt("x509version", Value, "3", "certificate version; kdbman issues version 3 only"),
+    opt(
+        "expire",
+        Value,
+        "DAYS",
+        "certificate validity (default 365) or, for -keydb, password lifetime",
+    ),
+    opt(
+        "x509version",
+        Value,
+        "3",
+        "certificate version; kdbman issues version 3 only",
+    ),
     opt("ca", Value, "true|false", "make a CA certificate"),
-    opt("default_cert", Value, "yes|no", "make the entry the default personal certificate"),
-    opt("file", Value, "PATH", "input certificate, request or PKCS#12 file; output request file"),
-    opt("format", Value, "ascii|binary", "PEM (ascii, the default) or DER (binary)"),
+    opt(
+        "default_cert",
+        Value,
+        "yes|no",
+        "make the entry the default personal certificate",
+    ),
+    opt(
+        "file",
+        Value,
+        "PATH",
+        "input certificate, request or PKCS#12 file; output request file",
+    ),
+    opt(
+        "format",
+        Value,
+        "ascii|binary",
+        "PEM (ascii, the default) or DER (binary)",
+    ),
     opt("trust", Value, "enable|disable", "trust a signer as a root"),
-    opt("san_dnsname", Value, "NAMES", "subjectAltName DNS names, comma-separated"),
-    opt("san_ipaddr", Value, "ADDRS", "subjectAltName IP addresses, comma-separated"),
-    refused("san_emailaddr", Value, "kdbman does not issue e-mail subjectAltNames; use -san_dnsname or -san_ipaddr"),
-    opt("ku", Value, "LIST", "key usages, comma-separated (digitalSignature, keyEncipherment, keyCertSign, cRLSign ...)"),
-    opt("eku", Value, "LIST", "extended key usages, comma-separated (serverAuth, clientAuth ...)"),
-    opt("new_pw", Value, "PASSWORD", "-keydb -changepw: the new password"),
-    refused("populate", Flag, "kdbman has no built-in list of well-known CAs; add the CAs you trust with -cert -add -file CA.pem -label NAME"),
-    opt("strong", Flag, "", "enforce IBM's password rules on new passwords (14+ printable ASCII characters, lower and upper case, a digit or special character, no character more than 3 times, none 3 times in a row)"),
+    opt(
+        "san_dnsname",
+        Value,
+        "NAMES",
+        "subjectAltName DNS names, comma-separated",
+    ),
+    opt(
+        "san_ipaddr",
+        Value,
+        "ADDRS",
+        "subjectAltName IP addresses, comma-separated",
+    ),
+    refused(
+        "san_emailaddr",
+        Value,
+        "kdbman does not issue e-mail subjectAltNames; use -san_dnsname or -san_ipaddr",
+    ),
+    opt(
+        "ku",
+        Value,
+        "LIST",
+        "key usages, comma-separated (digitalSignature, keyEncipherment, keyCertSign, cRLSign ...)",
+    ),
+    opt(
+        "eku",
+        Value,
+        "LIST",
+        "extended key usages, comma-separated (serverAuth, clientAuth ...)",
+    ),
+    opt(
+        "new_pw",
+        Value,
+        "PASSWORD",
+        "-keydb -changepw: the new password",
+    ),
+    refused(
+        "populate",
+        Flag,
+        "kdbman has no built-in list of well-known CAs; add the CAs you trust with -cert -add -file CA.pem -label NAME",
+    ),
+    opt(
+        "strong",
+        Flag,
+        "",
+        "enforce IBM's password rules on new passwords (14+ printable ASCII characters, lower and upper case, a digit or special character, no character more than 3 times, none 3 times in a row)",
+    ),
     OptSpec {
         support: Support::NoOp("accepted only as -fips false; -fips and -fips true are refused"),
-        ..opt("fips", OptValue, "[true|false]", "FIPS mode: kdbman's cryptography is not FIPS 140 validated, so only -fips false is accepted")
+        ..opt(
+            "fips",
+            OptValue,
+            "[true|false]",
+            "FIPS mode: kdbman's cryptography is not FIPS 140 validated, so only -fips false is accepted",
+        )
     },
     OptSpec {
-        support: Support::NoOp("accepted only as -pqc false (kdbman stores use no post-quantum algorithms)"),
-        ..opt("pqc", Value, "false", "Db2 post-quantum store option; only false is accepted")
+        support: Support::NoOp(
+            "accepted only as -pqc false (kdbman stores use no post-quantum algorithms)",
+        ),
+        ..opt(
+            "pqc",
+            Value,
+            "false",
+            "Db2 post-quantum store option; only false is accepted",
+        )
     },
-    opt("encryption", Value, "strong|weak", "PKCS#12 export: strong (AES-256, default) or weak (3DES/SHA-1, for old Java and Windows)"),
-    opt("expiry", OptValue, "[DAYS]", "-cert -list: only certificates that expire within DAYS days (default 0: already expired)"),
+    opt(
+        "encryption",
+        Value,
+        "strong|weak",
+        "PKCS#12 export: strong (AES-256, default) or weak (3DES/SHA-1, for old Java and Windows)",
+    ),
+    opt(
+        "expiry",
+        OptValue,
+        "[DAYS]",
+        "-cert -list: only certificates that expire within DAYS days (default 0: already expired)",
+    ),
     opt("length", Value, "N", "-random -create: password length"),
     OptSpec {
         support: Support::NoOp("kdbman's messages are in English"),
@@ -138,12 +293,36 @@ pub const OPTIONS: &[OptSpec] = &[
         support: Support::NoOp("OIDs are always shown"),
         ..opt("showoid", Flag, "", "show OIDs in -details")
     },
-    refused("crypto", Value, "PKCS#11 hardware tokens are not supported by kdbman; use a key database file"),
-    refused("tokenlabel", Value, "PKCS#11 hardware tokens are not supported by kdbman; use a key database file"),
-    refused("secondarydb", Value, "PKCS#11 secondary key databases are not supported by kdbman"),
-    refused("secondarydbpw", Value, "PKCS#11 secondary key databases are not supported by kdbman"),
-    refused("secretkey", Flag, "secret (symmetric) keys are not supported by kdbman"),
-    refused("genpw", Flag, "generated store passwords are not supported; use -random -create -length N and pass the result with -pw"),
+    refused(
+        "crypto",
+        Value,
+        "PKCS#11 hardware tokens are not supported by kdbman; use a key database file",
+    ),
+    refused(
+        "tokenlabel",
+        Value,
+        "PKCS#11 hardware tokens are not supported by kdbman; use a key database file",
+    ),
+    refused(
+        "secondarydb",
+        Value,
+        "PKCS#11 secondary key databases are not supported by kdbman",
+    ),
+    refused(
+        "secondarydbpw",
+        Value,
+        "PKCS#11 secondary key databases are not supported by kdbman",
+    ),
+    refused(
+        "secretkey",
+        Flag,
+        "secret (symmetric) keys are not supported by kdbman",
+    ),
+    refused(
+        "genpw",
+        Flag,
+        "generated store passwords are not supported; use -random -create -length N and pass the result with -pw",
+    ),
 ];
 
 /// Options that every action accepts.
@@ -201,37 +380,268 @@ macro_rules! action {
 
 /// Every action kdbman implements.
 pub const ACTIONS: &[ActionSpec] = &[
-    action!(Keydb, "-create", "create an empty key database (CMS by default)", ["db"], ["pw", "stash", "v1stash", "expire", "populate"]),
-    action!(Keydb, "-delete", "delete a key database and its stash", ["db"], ["pw", "stashed"]),
-    action!(Keydb, "-changepw", "change the password (re-stash with -stash)", ["db", "new_pw"], ["pw", "stashed", "stash", "expire"]),
-    action!(Keydb, "-stashpw", "write the password to STEM.sth", ["db"], ["pw", "stashed", "v1stash"]),
-    action!(Keydb, "-convert", "convert to another store type", ["db"], ["pw", "stashed", "new_format", "old_format", "target", "target_type", "target_pw", "stash", "v1stash"]),
-    action!(Keydb, "-list", "list the store types kdbman can create", [], []),
-    action!(Keydb, "-expiry", "show when the store password expires", ["db"], ["pw", "stashed"]),
-    action!(Cert, "-create", "create a key and a self-signed certificate", ["db", "label", "dn"], ["pw", "stashed", "size", "sigalg", "expire", "x509version", "ca", "default_cert", "san_dnsname", "san_ipaddr", "san_emailaddr", "ku", "eku"]),
-    action!(Cert, "-add", "add a CA certificate as a signer", ["db", "file"], ["pw", "stashed", "label", "format", "trust"]),
-    action!(Cert, "-receive", "store the signed certificate of a pending request", ["db", "file"], ["pw", "stashed", "label", "format", "default_cert"]),
-    action!(Cert, "-import", "import entries from a PKCS#12 file or another store", ["target"], ["db", "file", "pw", "stashed", "target_pw", "target_stashed", "target_type", "label", "new_label"]),
-    action!(Cert, "-export", "export a personal certificate and key to PKCS#12 or another store", ["db", "label", "target"], ["pw", "stashed", "target_pw", "target_stashed", "target_type", "encryption"]),
-    action!(Cert, "-extract", "write a certificate (public part) to a file", ["db", "label", "target"], ["pw", "stashed", "format"]),
+    action!(
+        Keydb,
+        "-create",
+        "create an empty key database (CMS by default)",
+        ["db"],
+        ["pw", "stash", "v1stash", "expire", "populate"]
+    ),
+    action!(
+        Keydb,
+        "-delete",
+        "delete a key database and its stash",
+        ["db"],
+        ["pw", "stashed"]
+    ),
+    action!(
+        Keydb,
+        "-changepw",
+        "change the password (re-stash with -stash)",
+        ["db", "new_pw"],
+        ["pw", "stashed", "stash", "expire"]
+    ),
+    action!(
+        Keydb,
+        "-stashpw",
+        "write the password to STEM.sth",
+        ["db"],
+        ["pw", "stashed", "v1stash"]
+    ),
+    action!(
+        Keydb,
+        "-convert",
+        "convert to another store type",
+        ["db"],
+        [
+            "pw",
+            "stashed",
+            "new_format",
+            "old_format",
+            "target",
+            "target_type",
+            "target_pw",
+            "stash",
+            "v1stash"
+        ]
+    ),
+    action!(
+        Keydb,
+        "-list",
+        "list the store types kdbman can create",
+        [],
+        []
+    ),
+    action!(
+        Keydb,
+        "-expiry",
+        "show when the store password expires",
+        ["db"],
+        ["pw", "stashed"]
+    ),
+    action!(
+        Cert,
+        "-create",
+        "create a key and a self-signed certificate",
+        ["db", "label", "dn"],
+        [
+            "pw",
+            "stashed",
+            "size",
+            "sigalg",
+            "expire",
+            "x509version",
+            "ca",
+            "default_cert",
+            "san_dnsname",
+            "san_ipaddr",
+            "san_emailaddr",
+            "ku",
+            "eku"
+        ]
+    ),
+    action!(
+        Cert,
+        "-add",
+        "add a CA certificate as a signer",
+        ["db", "file"],
+        ["pw", "stashed", "label", "format", "trust"]
+    ),
+    action!(
+        Cert,
+        "-receive",
+        "store the signed certificate of a pending request",
+        ["db", "file"],
+        ["pw", "stashed", "label", "format", "default_cert"]
+    ),
+    action!(
+        Cert,
+        "-import",
+        "import entries from a PKCS#12 file or another store",
+        ["target"],
+        [
+            "db",
+            "file",
+            "pw",
+            "stashed",
+            "target_pw",
+            "target_stashed",
+            "target_type",
+            "label",
+            "new_label"
+        ]
+    ),
+    action!(
+        Cert,
+        "-export",
+        "export a personal certificate and key to PKCS#12 or another store",
+        ["db", "label", "target"],
+        [
+            "pw",
+            "stashed",
+            "target_pw",
+            "target_stashed",
+            "target_type",
+            "encryption"
+        ]
+    ),
+    action!(
+        Cert,
+        "-extract",
+        "write a certificate (public part) to a file",
+        ["db", "label", "target"],
+        ["pw", "stashed", "format"]
+    ),
     ActionSpec {
         positional: &["all", "personal", "ca", "site"],
-        ..action!(Cert, "-list", "list certificates (all, personal or CA)", ["db"], ["pw", "stashed", "expiry"])
+        ..action!(
+            Cert,
+            "-list",
+            "list certificates (all, personal or CA)",
+            ["db"],
+            ["pw", "stashed", "expiry"]
+        )
     },
-    action!(Cert, "-details", "show a certificate", ["db", "label"], ["pw", "stashed", "showoid"]),
-    action!(Cert, "-delete", "delete an entry", ["db", "label"], ["pw", "stashed"]),
-    action!(Cert, "-rename", "rename an entry", ["db", "label", "new_label"], ["pw", "stashed"]),
-    action!(Cert, "-setdefault", "make a personal certificate the default", ["db", "label"], ["pw", "stashed"]),
-    action!(Cert, "-getdefault", "show the default personal certificate", ["db"], ["pw", "stashed", "showoid"]),
-    action!(Cert, "-modify", "change a signer's trust", ["db", "label", "trust"], ["pw", "stashed"]),
-    action!(Cert, "-sign", "sign a certificate request with a CA in the store", ["db", "label", "file", "target"], ["pw", "stashed", "format", "expire", "sigalg", "san_dnsname", "san_ipaddr", "san_emailaddr", "ca"]),
-    action!(Cert, "-validate", "check the chain of an entry against the store's signers", ["db", "label"], ["pw", "stashed"]),
-    action!(Certreq, "-create", "create a key and a certificate request", ["db", "label", "dn", "file"], ["pw", "stashed", "size", "sigalg", "san_dnsname", "san_ipaddr", "san_emailaddr", "ku", "eku", "secondarydb", "secondarydbpw"]),
-    action!(Certreq, "-list", "list pending requests", ["db"], ["pw", "stashed"]),
-    action!(Certreq, "-details", "show a pending request", ["db", "label"], ["pw", "stashed", "showoid"]),
-    action!(Certreq, "-delete", "delete a pending request and its key", ["db", "label"], ["pw", "stashed"]),
-    action!(Certreq, "-extract", "write a pending request to a file", ["db", "label", "target"], ["pw", "stashed", "format"]),
-    action!(Certreq, "-recreate", "write a new request for an existing personal certificate's key", ["db", "label", "target"], ["pw", "stashed", "format"]),
+    action!(
+        Cert,
+        "-details",
+        "show a certificate",
+        ["db", "label"],
+        ["pw", "stashed", "showoid"]
+    ),
+    action!(
+        Cert,
+        "-delete",
+        "delete an entry",
+        ["db", "label"],
+        ["pw", "stashed"]
+    ),
+    action!(
+        Cert,
+        "-rename",
+        "rename an entry",
+        ["db", "label", "new_label"],
+        ["pw", "stashed"]
+    ),
+    action!(
+        Cert,
+        "-setdefault",
+        "make a personal certificate the default",
+        ["db", "label"],
+        ["pw", "stashed"]
+    ),
+    action!(
+        Cert,
+        "-getdefault",
+        "show the default personal certificate",
+        ["db"],
+        ["pw", "stashed", "showoid"]
+    ),
+    action!(
+        Cert,
+        "-modify",
+        "change a signer's trust",
+        ["db", "label", "trust"],
+        ["pw", "stashed"]
+    ),
+    action!(
+        Cert,
+        "-sign",
+        "sign a certificate request with a CA in the store",
+        ["db", "label", "file", "target"],
+        [
+            "pw",
+            "stashed",
+            "format",
+            "expire",
+            "sigalg",
+            "san_dnsname",
+            "san_ipaddr",
+            "san_emailaddr",
+            "ca"
+        ]
+    ),
+    action!(
+        Cert,
+        "-validate",
+        "check the chain of an entry against the store's signers",
+        ["db", "label"],
+        ["pw", "stashed"]
+    ),
+    action!(
+        Certreq,
+        "-create",
+        "create a key and a certificate request",
+        ["db", "label", "dn", "file"],
+        [
+            "pw",
+            "stashed",
+            "size",
+            "sigalg",
+            "san_dnsname",
+            "san_ipaddr",
+            "san_emailaddr",
+            "ku",
+            "eku",
+            "secondarydb",
+            "secondarydbpw"
+        ]
+    ),
+    action!(
+        Certreq,
+        "-list",
+        "list pending requests",
+        ["db"],
+        ["pw", "stashed"]
+    ),
+    action!(
+        Certreq,
+        "-details",
+        "show a pending request",
+        ["db", "label"],
+        ["pw", "stashed", "showoid"]
+    ),
+    action!(
+        Certreq,
+        "-delete",
+        "delete a pending request and its key",
+        ["db", "label"],
+        ["pw", "stashed"]
+    ),
+    action!(
+        Certreq,
+        "-extract",
+        "write a pending request to a file",
+        ["db", "label", "target"],
+        ["pw", "stashed", "format"]
+    ),
+    action!(
+        Certreq,
+        "-recreate",
+        "write a new request for an existing personal certificate's key",
+        ["db", "label", "target"],
+        ["pw", "stashed", "format"]
+    ),
     action!(Random, "-create", "print a random password", ["length"], []),
 ];
 
@@ -320,7 +730,10 @@ fn take_option(
     let Some(spec) = find_option(token) else {
         return Err(GskError::usage(
             format!("{token} is not an option of {command}"),
-            format!("run `{} -help` for the options (option names start with one dash, values follow them)", help_for(command)),
+            format!(
+                "run `{} -help` for the options (option names start with one dash, values follow them)",
+                help_for(command)
+            ),
         ));
     };
     *i += 1;
@@ -334,7 +747,10 @@ fn take_option(
             None => {
                 return Err(GskError::usage(
                     format!("-{} needs a value ({})", spec.name, spec.value),
-                    format!("give it as -{} {} (quote values with spaces)", spec.name, spec.value),
+                    format!(
+                        "give it as -{} {} (quote values with spaces)",
+                        spec.name, spec.value
+                    ),
                 ));
             }
         },
@@ -392,7 +808,9 @@ pub fn parse(args: &[String]) -> Result<Invocation, GskError> {
     }
     let Some(object) = find_object(obj_token) else {
         return Err(GskError::usage(
-            format!("{obj_token} is not an object: the first argument must be -keydb, -cert, -certreq, -version or -help"),
+            format!(
+                "{obj_token} is not an object: the first argument must be -keydb, -cert, -certreq, -version or -help"
+            ),
             "put the object and action first, then the options: -cert -list -db key.kdb -stashed"
                 .to_string(),
         ));
@@ -432,7 +850,11 @@ pub fn parse(args: &[String]) -> Result<Invocation, GskError> {
     let Some(act_token) = args.get(i) else {
         return Err(GskError::usage(
             format!("{} needs an action: {}", object.name(), action_list(object)),
-            format!("for example: {} {} -help", object.name(), actions_of(object).next().map_or("", |a| a.name)),
+            format!(
+                "for example: {} {} -help",
+                object.name(),
+                actions_of(object).next().map_or("", |a| a.name)
+            ),
         ));
     };
     let Some(action) = actions_of(object).find(|a| a.name.eq_ignore_ascii_case(act_token)) else {
@@ -442,7 +864,11 @@ pub fn parse(args: &[String]) -> Result<Invocation, GskError> {
                 object.name(),
                 action_list(object)
             ),
-            format!("put the action right after {}; run -help {} for each action's options", object.name(), object.name()),
+            format!(
+                "put the action right after {}; run -help {} for each action's options",
+                object.name(),
+                object.name()
+            ),
         ));
     };
     i += 1;
@@ -640,8 +1066,19 @@ pub fn sigalg(value: &str) -> Result<SigAlg, GskError> {
     };
     // Anything left over besides these words is a typo, not an algorithm.
     let rest = [
-        "sha512", "sha384", "sha256", "sha224", "sha1", "sha", "md5", "with", "ecdsa", "rsa",
-        "encryption", "signature", "ec",
+        "sha512",
+        "sha384",
+        "sha256",
+        "sha224",
+        "sha1",
+        "sha",
+        "md5",
+        "with",
+        "ecdsa",
+        "rsa",
+        "encryption",
+        "signature",
+        "ec",
     ]
     .iter()
     .fold(norm.clone(), |s, w| s.replace(w, ""));
@@ -674,7 +1111,15 @@ mod tests {
     #[test]
     fn names_are_case_insensitive_and_sig_alg_is_sigalg() {
         let inv = parse(&argv(&[
-            "-CERT", "-Create", "-DB", "k.kdb", "-Label", "x", "-dn", "CN=x", "-sig_alg",
+            "-CERT",
+            "-Create",
+            "-DB",
+            "k.kdb",
+            "-Label",
+            "x",
+            "-dn",
+            "CN=x",
+            "-sig_alg",
             "SHA256_WITH_RSA",
         ]))
         .unwrap();
@@ -683,18 +1128,27 @@ mod tests {
 
     #[test]
     fn values_may_start_with_a_dash() {
-        let inv = parse(&argv(&["-keydb", "-stashpw", "-db", "k.kdb", "-pw", "-secret-"])).unwrap();
+        let inv = parse(&argv(&[
+            "-keydb", "-stashpw", "-db", "k.kdb", "-pw", "-secret-",
+        ]))
+        .unwrap();
         assert_eq!(inv.get("pw"), Some("-secret-"));
     }
 
     #[test]
     fn list_keyword_and_optional_values() {
-        let inv = parse(&argv(&["-cert", "-list", "CA", "-db", "k.kdb", "-fips", "false"])).unwrap();
+        let inv = parse(&argv(&[
+            "-cert", "-list", "CA", "-db", "k.kdb", "-fips", "false",
+        ]))
+        .unwrap();
         assert_eq!(inv.positional.as_deref(), Some("ca"));
         assert_eq!(inv.get("fips"), Some("false"));
         let inv = parse(&argv(&["-cert", "-list", "-db", "k.kdb", "-expiry"])).unwrap();
         assert!(inv.has("expiry") && inv.get("expiry").is_none());
-        let inv = parse(&argv(&["-fips", "-cert", "-list", "-db", "k.kdb", "-expiry", "30"])).unwrap();
+        let inv = parse(&argv(&[
+            "-fips", "-cert", "-list", "-db", "k.kdb", "-expiry", "30",
+        ]))
+        .unwrap();
         assert_eq!(inv.get("expiry"), Some("30"));
     }
 
@@ -739,7 +1193,10 @@ mod tests {
         let words: Vec<&str> = OPTIONS
             .iter()
             .map(|o| o.name)
-            .chain(["-keydb", "-cert", "-certreq", "-help", "-version", "-create", "-list", "all", "", "-", "--", "x", "ü", "-db"])
+            .chain([
+                "-keydb", "-cert", "-certreq", "-help", "-version", "-create", "-list", "all", "",
+                "-", "--", "x", "ü", "-db",
+            ])
             .collect();
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = || {
@@ -753,12 +1210,19 @@ mod tests {
             let args: Vec<String> = (0..n)
                 .map(|_| {
                     let w = words[(next() % words.len() as u64) as usize];
-                    if next() % 3 == 0 { format!("-{w}") } else { w.to_string() }
+                    if next() % 3 == 0 {
+                        format!("-{w}")
+                    } else {
+                        w.to_string()
+                    }
                 })
                 .collect();
             let _ = parse(&args);
         }
-        let full = argv(&["-cert", "-create", "-db", "k.kdb", "-pw", "p", "-label", "l", "-dn", "CN=x", "-size", "2048", "-sigalg", "sha256"]);
+        let full = argv(&[
+            "-cert", "-create", "-db", "k.kdb", "-pw", "p", "-label", "l", "-dn", "CN=x", "-size",
+            "2048", "-sigalg", "sha256",
+        ]);
         for n in 0..=full.len() {
             let _ = parse(&full[..n]);
             let _ = parse(&full[n..]);

@@ -30,7 +30,11 @@ pub fn main(tool: &'static str, args: &[OsString]) -> u8 {
             Some(s) => strings.push(s.to_string()),
             None => {
                 let e = GskError::usage(
-                    format!("argument {} ({}) is not valid UTF-8", i + 1, a.to_string_lossy()),
+                    format!(
+                        "argument {} ({}) is not valid UTF-8",
+                        i + 1,
+                        a.to_string_lossy()
+                    ),
                     "rename the file or pass it through a path that is valid UTF-8".to_string(),
                 );
                 e.print();
@@ -168,16 +172,12 @@ fn temp_beside(path: &Path) -> TempFile {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    TempFile(dir.join(format!(
-        ".kdbman-gsk-{}-{nanos}.p12",
-        std::process::id()
-    )))
+    TempFile(dir.join(format!(".kdbman-gsk-{}-{nanos}.p12", std::process::id())))
 }
 
 /// A random password (for temporary files and `-random -create`).
 fn random_password(len: usize, strong: bool) -> R<String> {
-    const CHARS: &[u8] =
-        b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!#%+-.:=@_";
+    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!#%+-.:=@_";
     for _ in 0..1000 {
         let mut bytes = vec![0u8; len];
         getrandom::fill(&mut bytes).map_err(|e| {
@@ -202,12 +202,13 @@ fn random_password(len: usize, strong: bool) -> R<String> {
 /// IBM's `-strong` password rules; the first one broken.
 pub fn strong_problem(pw: &str) -> Option<String> {
     if let Some(c) = pw.chars().find(|c| !(' '..='~').contains(c)) {
-        return Some(format!(
-            "it contains {c:?}, which is not printable ASCII"
-        ));
+        return Some(format!("it contains {c:?}, which is not printable ASCII"));
     }
     if pw.chars().count() < 14 {
-        return Some(format!("it has {} characters; at least 14 are needed", pw.chars().count()));
+        return Some(format!(
+            "it has {} characters; at least 14 are needed",
+            pw.chars().count()
+        ));
     }
     if !pw.chars().any(|c| c.is_ascii_lowercase()) {
         return Some("it has no lower-case letter".to_string());
@@ -252,8 +253,16 @@ fn number(inv: &Invocation, option: &str, range: std::ops::RangeInclusive<u32>) 
     match v.trim().parse::<u32>() {
         Ok(n) if range.contains(&n) => Ok(Some(n)),
         _ => Err(GskError::usage(
-            format!("-{option} {v} is not a number from {} to {}", range.start(), range.end()),
-            format!("give -{option} a whole number from {} to {}", range.start(), range.end()),
+            format!(
+                "-{option} {v} is not a number from {} to {}",
+                range.start(),
+                range.end()
+            ),
+            format!(
+                "give -{option} a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ),
         )),
     }
 }
@@ -264,7 +273,10 @@ fn encoding(inv: &Invocation) -> R<&'static str> {
         None | Some("ascii" | "pem" | "base64") => Ok("pem"),
         Some("binary" | "der") => Ok("der"),
         Some(_) => Err(GskError::usage(
-            format!("-format {} is neither ascii nor binary", inv.get("format").unwrap_or("")),
+            format!(
+                "-format {} is neither ascii nor binary",
+                inv.get("format").unwrap_or("")
+            ),
             "use -format ascii (PEM) or -format binary (DER)".to_string(),
         )),
     }
@@ -491,7 +503,8 @@ impl Runner {
     /// Opens `-db` through the library, for the read actions.
     fn open(&mut self, inv: &Invocation, access: Access) -> R<Store> {
         self.store_pw(inv)?;
-        self.source_pw(inv).open(Path::new(&db(inv)), access)
+        self.source_pw(inv)
+            .open(Path::new(&db(inv)), access)
             .map(|(s, _)| s)
             .map_err(|e| GskError::from_kdbman(&e))
     }
@@ -522,7 +535,11 @@ impl Runner {
                 output::line(format!(
                     "kdbman {} ({}-compatible command line; see man kdbman-gsk)",
                     env!("CARGO_PKG_VERSION"),
-                    if self.tool == "kdbman" { "gsk8capicmd" } else { self.tool }
+                    if self.tool == "kdbman" {
+                        "gsk8capicmd"
+                    } else {
+                        self.tool
+                    }
                 ));
                 return Ok(());
             }
@@ -563,7 +580,12 @@ impl Runner {
                 let mut a = os(&["cert", "receive", "--db", &db(inv), "--file"]);
                 a.push(inv.get("file").unwrap_or_default().into());
                 encoding(inv)?;
-                if inv.get("default_cert").map(|v| parse::boolean("default_cert", v)).transpose()? == Some(true) {
+                if inv
+                    .get("default_cert")
+                    .map(|v| parse::boolean("default_cert", v))
+                    .transpose()?
+                    == Some(true)
+                {
                     a.push("--default".into());
                 }
                 a.extend(self.store_pw(inv)?);
@@ -573,9 +595,17 @@ impl Runner {
             (Object::Cert, "-export") => self.cert_export(inv),
             (Object::Cert, "-extract") => {
                 let mut a = os(&[
-                    "cert", "extract", "--db", &db(inv), "--label",
-                    inv.get("label").unwrap_or_default(), "--target",
-                    inv.get("target").unwrap_or_default(), "--format", encoding(inv)?, "--force",
+                    "cert",
+                    "extract",
+                    "--db",
+                    &db(inv),
+                    "--label",
+                    inv.get("label").unwrap_or_default(),
+                    "--target",
+                    inv.get("target").unwrap_or_default(),
+                    "--format",
+                    encoding(inv)?,
+                    "--force",
                 ]);
                 a.extend(self.store_pw(inv)?);
                 kdbman(a).map(drop)
@@ -623,8 +653,13 @@ impl Runner {
             (Object::Cert, "-setdefault") => self.simple(inv, &["cert", "setdefault"]),
             (Object::Cert, "-rename") => {
                 let mut a = os(&[
-                    "cert", "rename", "--db", &db(inv), "--label",
-                    inv.get("label").unwrap_or_default(), "--new-label",
+                    "cert",
+                    "rename",
+                    "--db",
+                    &db(inv),
+                    "--label",
+                    inv.get("label").unwrap_or_default(),
+                    "--new-label",
                     inv.get("new_label").unwrap_or_default(),
                 ]);
                 a.extend(self.store_pw(inv)?);
@@ -634,8 +669,14 @@ impl Runner {
             (Object::Cert, "-sign") => self.cert_sign(inv),
             (Object::Cert, "-validate") => {
                 let mut a = os(&[
-                    "cert", "validate", "--db", &db(inv), "--label",
-                    inv.get("label").unwrap_or_default(), "--purpose", "any",
+                    "cert",
+                    "validate",
+                    "--db",
+                    &db(inv),
+                    "--label",
+                    inv.get("label").unwrap_or_default(),
+                    "--purpose",
+                    "any",
                 ]);
                 a.extend(self.store_pw(inv)?);
                 kdbman(a).map(drop)
@@ -655,9 +696,17 @@ impl Runner {
             (Object::Certreq, "-delete") => self.simple(inv, &["certreq", "delete"]),
             (Object::Certreq, "-extract") => {
                 let mut a = os(&[
-                    "certreq", "extract", "--db", &db(inv), "--label",
-                    inv.get("label").unwrap_or_default(), "--target",
-                    inv.get("target").unwrap_or_default(), "--format", encoding(inv)?, "--force",
+                    "certreq",
+                    "extract",
+                    "--db",
+                    &db(inv),
+                    "--label",
+                    inv.get("label").unwrap_or_default(),
+                    "--target",
+                    inv.get("target").unwrap_or_default(),
+                    "--format",
+                    encoding(inv)?,
+                    "--force",
                 ]);
                 a.extend(self.store_pw(inv)?);
                 kdbman(a).map(drop)
@@ -675,7 +724,12 @@ impl Runner {
     /// `OBJECT ACTION --db DB --label LABEL` plus the password.
     fn simple(&mut self, inv: &Invocation, cmd: &[&str]) -> R<()> {
         let mut a = os(cmd);
-        a.extend(os(&["--db", &db(inv), "--label", inv.get("label").unwrap_or_default()]));
+        a.extend(os(&[
+            "--db",
+            &db(inv),
+            "--label",
+            inv.get("label").unwrap_or_default(),
+        ]));
         a.extend(self.store_pw(inv)?);
         kdbman(a).map(drop)
     }
@@ -688,11 +742,20 @@ impl Runner {
         };
         check_strong(inv, "pw", inv.get("pw"))?;
         let mut a = os(&["keydb", "create", "--db", &path]);
-        a.extend(type_args(&["keydb", "create"], "store_type", "--type", ty)?.iter().map(OsString::from));
+        a.extend(
+            type_args(&["keydb", "create"], "store_type", "--type", ty)?
+                .iter()
+                .map(OsString::from),
+        );
         match inv.get("pw") {
             Some(p) => a.extend(["--pw-env".into(), self.secret(p).into()]),
             None if std::io::stdin().is_terminal() => {}
-            None => return Err(GskError::no_password("new key database's password", "-pw PASSWORD")),
+            None => {
+                return Err(GskError::no_password(
+                    "new key database's password",
+                    "-pw PASSWORD",
+                ));
+            }
         }
         if inv.has("stash") {
             a.push("--stash".into());
@@ -851,13 +914,28 @@ impl Runner {
         let key = key_type(inv)?;
         let days = number(inv, "expire", 1..=36500)?.unwrap_or(365);
         let mut a = os(&[
-            "cert", "create", "--db", &db(inv), "--label", inv.get("label").unwrap_or_default(),
-            "--dn", &dn_arg(inv), "--key", &key, "--days", &days.to_string(),
+            "cert",
+            "create",
+            "--db",
+            &db(inv),
+            "--label",
+            inv.get("label").unwrap_or_default(),
+            "--dn",
+            &dn_arg(inv),
+            "--key",
+            &key,
+            "--days",
+            &days.to_string(),
         ]);
         if inv.get("ca").map(|v| parse::boolean("ca", v)).transpose()? == Some(true) {
             a.push("--ca".into());
         }
-        if inv.get("default_cert").map(|v| parse::boolean("default_cert", v)).transpose()? == Some(true) {
+        if inv
+            .get("default_cert")
+            .map(|v| parse::boolean("default_cert", v))
+            .transpose()?
+            == Some(true)
+        {
             a.push("--default".into());
         }
         a.extend(sans(inv));
@@ -890,7 +968,15 @@ impl Runner {
             }
         };
         let mut a = os(&[
-            "cert", "add", "--db", &db(inv), "--label", &label, "--file", file, "--trust",
+            "cert",
+            "add",
+            "--db",
+            &db(inv),
+            "--label",
+            &label,
+            "--file",
+            file,
+            "--trust",
             if trust { "enable" } else { "disable" },
         ]);
         a.extend(self.store_pw(inv)?);
@@ -972,10 +1058,26 @@ impl Runner {
                         source: err,
                     })
                 })?;
-                let mut add = os(&["cert", "add", "--db", &target, "--label", new_label.unwrap_or(l)]);
+                let mut add = os(&[
+                    "cert",
+                    "add",
+                    "--db",
+                    &target,
+                    "--label",
+                    new_label.unwrap_or(l),
+                ]);
                 add.extend(["--file".into(), tmp.0.clone().into_os_string()]);
-                add.extend(os(&["--trust", if e.is_trusted() { "enable" } else { "disable" }]));
-                add.extend(import.iter().skip(4).take_while(|a| *a != "--label").cloned());
+                add.extend(os(&[
+                    "--trust",
+                    if e.is_trusted() { "enable" } else { "disable" },
+                ]));
+                add.extend(
+                    import
+                        .iter()
+                        .skip(4)
+                        .take_while(|a| *a != "--label")
+                        .cloned(),
+                );
                 return kdbman(add).map(drop);
             }
         }
@@ -1005,7 +1107,11 @@ impl Runner {
             Some(t) => StoreType::parse("target_type", t)?,
             None => StoreType::by_extension(&target),
         };
-        let legacy = match inv.get("encryption").map(str::to_ascii_lowercase).as_deref() {
+        let legacy = match inv
+            .get("encryption")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None | Some("strong") => false,
             Some("weak") => true,
             Some(v) => {
@@ -1027,9 +1133,14 @@ impl Runner {
                     ));
                 }
                 if !std::io::stdin().is_terminal() {
-                    return Err(GskError::no_password("target file's password", "-target_pw PASSWORD"));
+                    return Err(GskError::no_password(
+                        "target file's password",
+                        "-target_pw PASSWORD",
+                    ));
                 }
-                let mut a = os(&["cert", "export", "--db", &src, "--label", &label, "--target", &target]);
+                let mut a = os(&[
+                    "cert", "export", "--db", &src, "--label", &label, "--target", &target,
+                ]);
                 a.extend(src_pw);
                 if legacy {
                     a.push("--legacy".into());
@@ -1037,7 +1148,9 @@ impl Runner {
                 return kdbman(a).map(drop);
             };
             let tp = tp.to_string();
-            let mut a = os(&["cert", "export", "--db", &src, "--label", &label, "--target", &target]);
+            let mut a = os(&[
+                "cert", "export", "--db", &src, "--label", &label, "--target", &target,
+            ]);
             a.extend(src_pw);
             a.extend(["--target-pw-env".into(), self.secret(&tp).into()]);
             if legacy {
@@ -1055,7 +1168,11 @@ impl Runner {
         if !exists {
             // A new CMS store to export into.
             let mut c = os(&["keydb", "create", "--db", &target]);
-            c.extend(type_args(&["keydb", "create"], "store_type", "--type", ty)?.iter().map(OsString::from));
+            c.extend(
+                type_args(&["keydb", "create"], "store_type", "--type", ty)?
+                    .iter()
+                    .map(OsString::from),
+            );
             c.extend(target_pw.clone());
             kdbman(c)?;
         }
@@ -1106,10 +1223,21 @@ impl Runner {
         }
         let days = number(inv, "expire", 1..=36500)?.unwrap_or(365);
         let mut a = os(&[
-            "cert", "sign", "--db", &db(inv), "--label", inv.get("label").unwrap_or_default(),
-            "--file", inv.get("file").unwrap_or_default(), "--target",
-            inv.get("target").unwrap_or_default(), "--days", &days.to_string(), "--format",
-            encoding(inv)?, "--force",
+            "cert",
+            "sign",
+            "--db",
+            &db(inv),
+            "--label",
+            inv.get("label").unwrap_or_default(),
+            "--file",
+            inv.get("file").unwrap_or_default(),
+            "--target",
+            inv.get("target").unwrap_or_default(),
+            "--days",
+            &days.to_string(),
+            "--format",
+            encoding(inv)?,
+            "--force",
         ]);
         if inv.get("ca").map(|v| parse::boolean("ca", v)).transpose()? == Some(true) {
             a.push("--ca".into());
@@ -1122,9 +1250,19 @@ impl Runner {
     fn certreq_create(&mut self, inv: &Invocation) -> R<()> {
         let key = key_type(inv)?;
         let mut a = os(&[
-            "certreq", "create", "--db", &db(inv), "--label", inv.get("label").unwrap_or_default(),
-            "--dn", &dn_arg(inv), "--key", &key, "--target",
-            inv.get("file").unwrap_or_default(), "--force",
+            "certreq",
+            "create",
+            "--db",
+            &db(inv),
+            "--label",
+            inv.get("label").unwrap_or_default(),
+            "--dn",
+            &dn_arg(inv),
+            "--key",
+            &key,
+            "--target",
+            inv.get("file").unwrap_or_default(),
+            "--force",
         ]);
         a.extend(sans(inv));
         a.extend(usages(inv));
@@ -1142,8 +1280,12 @@ impl Runner {
         let der = match (e.csr(), e.certificate(), e.private_key()) {
             (Some(csr), _, _) => csr.to_vec(),
             (None, Some(cert), Some(key)) => {
-                let info = kdbman::pki::cert::cert_info(cert)
-                    .map_err(|t| bad_entry(&store, format!("the certificate of `{}` is malformed: {t}", e.label())))?;
+                let info = kdbman::pki::cert::cert_info(cert).map_err(|t| {
+                    bad_entry(
+                        &store,
+                        format!("the certificate of `{}` is malformed: {t}", e.label()),
+                    )
+                })?;
                 let mut spec = CertSpec::new(info.subject.clone(), 365);
                 spec.sans = info
                     .subject_alt_names
@@ -1210,7 +1352,9 @@ fn find<'a>(store: &'a Store, label: &str, request: bool) -> R<&'a Entry> {
     store
         .entries()
         .iter()
-        .find(|e| e.label().eq_ignore_ascii_case(label) && (e.kind() == EntryKind::Request) == request)
+        .find(|e| {
+            e.label().eq_ignore_ascii_case(label) && (e.kind() == EntryKind::Request) == request
+        })
         .ok_or_else(|| {
             GskError::from_kdbman(&Error::LabelNotFound {
                 store: store.path().to_path_buf(),
@@ -1251,8 +1395,16 @@ mod tests {
         assert!(strong_problem("abcdefgh1jklmn").unwrap().contains("upper"));
         assert!(strong_problem("ABCDEFGH1JKLMN").unwrap().contains("lower"));
         assert!(strong_problem("Abcdefghijklmn").unwrap().contains("digit"));
-        assert!(strong_problem("Abcdaefgahi1ja").unwrap().contains("more than 3"));
-        assert!(strong_problem("Abcdddefgh1jkl").unwrap().contains("in a row"));
+        assert!(
+            strong_problem("Abcdaefgahi1ja")
+                .unwrap()
+                .contains("more than 3")
+        );
+        assert!(
+            strong_problem("Abcdddefgh1jkl")
+                .unwrap()
+                .contains("in a row")
+        );
         assert!(strong_problem("Abcdéfgh1jklmno").unwrap().contains("ASCII"));
     }
 }
