@@ -1389,6 +1389,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dn_goes_to_x500_order() {
+        assert_eq!(x500_order("CN=x,O=y,C=US"), "C=US,O=y,CN=x");
+        assert_eq!(
+            x500_order("CN=Smith\\, John, O=\"a,b\",C=US"),
+            "C=US,O=\"a,b\",CN=Smith\\, John"
+        );
+        assert_eq!(x500_order("CN=only"), "CN=only");
+    }
+
+    #[test]
     fn strong_rules() {
         assert_eq!(strong_problem("Abcdefgh1jklmn"), None);
         assert!(strong_problem("Abcdefgh1jklm").unwrap().contains("14"));
@@ -1396,7 +1406,7 @@ mod tests {
         assert!(strong_problem("ABCDEFGH1JKLMN").unwrap().contains("lower"));
         assert!(strong_problem("Abcdefghijklmn").unwrap().contains("digit"));
         assert!(
-            strong_problem("Abcdaefgahi1ja")
+            strong_problem("Abcaefgahiaj1a")
                 .unwrap()
                 .contains("more than 3")
         );
