@@ -2139,7 +2139,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__keydb__subcmd__convert)
-            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --target --target-type --target-pw-env --target-pw-file --target-pw-stdin --target-pw --target-stash --kdf-floor --help"
+            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --target --target-type --target-pw-env --target-pw-file --target-pw-stdin --target-pw --target-stash --kdf-floor --cms-version --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2182,6 +2182,10 @@ _kdbman() {
                     return 0
                     ;;
                 --target-pw)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cms-version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

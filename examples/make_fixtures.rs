@@ -11,10 +11,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use kdbman::pki::{CertSpec, ExtKeyUsage, KeyType, keygen};
+use kdbman::stash::gskit;
+use kdbman::store::cms;
 use kdbman::{Access, CreateOptions, Entry, Kdf, Password, PrivateKey, Store};
 use serde_json::{Value, json};
 
 const PW: &str = "fixture-password";
+/// CMS stores get a password lint does not call guessable (KDB0006W).
+const CMS_PW: &str = "Fixture-Password-2026";
 const Y2000: i64 = 946_684_800; // 2000-01-01
 const Y2001: i64 = 978_307_200; // 2001-01-01
 const Y2002: i64 = 1_009_843_200; // 2002-01-01
@@ -438,6 +442,72 @@ fn main() -> R<()> {
     );
     perm["mode"] = json!(0o644);
     cases.push(perm);
+
+    // CMS-only findings (each on a CMS store whose other checks are clean).
+    let cms_store = |name: &str,
+                     version: cms::Version,
+                     pw: &str,
+                     leaf_cert: Vec<u8>,
+                     key: PrivateKey|
+     -> R<PathBuf> {
+        let path = d.join(format!("{name}.kdb"));
+        let opts = CreateOptions {
+            format: kdbman::StoreFormat::Cms(version),
+            ..CreateOptions::default()
+        };
+        let mut store = Store::create(&path, &Password::new(pw), &opts)?;
+        store.add(Entry::signer("root", root.cert.clone()))?;
+        store.add(Entry::personal("server", vec![leaf_cert], key))?;
+        store.save()?;
+        write_pw(d, name, pw)?;
+        Ok(path)
+    };
+    let (c, k) = leaf(&root, &good)?;
+    cms_store("KDB0006W", cms::Version::V6, "password1", c, k)?;
+    cases.push(case(
+        "KDB0006W",
+        pw_auth("KDB0006W"),
+        &["--label", "server"],
+        &["KDB0006W"],
+        0,
+    ));
+    let (c, k) = leaf(&root, &good)?;
+    cms_store("KDB0007W", cms::Version::V4, CMS_PW, c, k)?;
+    cases.push(case(
+        "KDB0007W",
+        pw_auth("KDB0007W"),
+        &["--label", "server"],
+        &["KDB0007W"],
+        0,
+    ));
+    let (c, k) = leaf(&root, &good)?;
+    let p = cms_store("KDB0008W", cms::Version::V6, CMS_PW, c, k)?;
+    Store::open(&p, &Password::new(CMS_PW), Access::Read)?
+        .gskit_stash_at(
+            &d.join("KDB0008W.sth"),
+            &Password::new(CMS_PW),
+            gskit::Version::V1,
+        )?
+        .write()?;
+    cases.push(case(
+        "KDB0008W",
+        stash_case("KDB0008W"),
+        &["--label", "server"],
+        &["KDB0008W"],
+        0,
+    ));
+    let (c, k) = leaf(&root, &good)?;
+    cms_store("KDB0009W", cms::Version::V6, CMS_PW, c, k)?;
+    cases.push(case("KDB0009W", pw_auth("KDB0009W"), &[], &["KDB0009W"], 0));
+    let (c, k) = leaf(&root, &good)?;
+    cms_store("cms-clean", cms::Version::V6, CMS_PW, c, k)?;
+    cases.push(case(
+        "cms-clean",
+        pw_auth("cms-clean"),
+        &["--label", "server"],
+        &[],
+        0,
+    ));
 
     let manifest = json!({
         "about": "lint fixtures: lint each `db` with its `auth` and `args`; it must report exactly `codes` and exit with `exit`. Files are meant to be mode 0600 (copy them and chmod before linting; `mode` overrides). Regenerate with `cargo run --example make_fixtures -- fixtures/lint`.",

@@ -305,7 +305,9 @@ pub fn replace_set_locked(files: &[(PathBuf, &[u8])]) -> Result<WriteLock> {
         }
     };
     for (path, bytes) in files {
+        // Absolute, so the marker means the same from any directory.
         let dst = resolve(path)?;
+        let dst = std::path::absolute(&dst).map_err(|e| Error::io(&dst, "resolve", e))?;
         match write_temp(&dst, bytes, SECRET_MODE) {
             Ok(tmp) => staged.push((tmp, dst)),
             Err(e) => {
@@ -338,5 +340,6 @@ pub fn replace_set_locked(files: &[(PathBuf, &[u8])]) -> Result<WriteLock> {
     for (_, dst) in &staged {
         remove_stale_temps(dst);
     }
+    remove_stale_temps(&marker);
     Ok(WriteLock { file })
 }

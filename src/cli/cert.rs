@@ -560,9 +560,7 @@ pub fn run(action: CertAction) -> Result<u8> {
         }
         CertAction::Getdefault { db, pw, json } => {
             let (store, _) = pw.open(&db, Access::Read)?;
-            let e = store.default_entry().ok_or_else(|| Error::NoDefault {
-                store: store.path().to_path_buf(),
-            })?;
+            let e = store.require_default()?;
             if json {
                 output::json(&json!({"label": e.label()}));
             } else {
@@ -795,7 +793,8 @@ pub fn entry_details(e: &Entry) -> Value {
         "trusted": e.is_trusted(),
         "has_private_key": e.private_key().is_some(),
         "private_key": key,
-        "created": output::time(e.created()),
+        // CMS records carry no creation time (0): null, not 1970.
+        "created": (e.created() > 0).then(|| output::time(e.created())),
     });
     if let Some(c) = e.certificate() {
         v["certificate"] = cert_json(c);

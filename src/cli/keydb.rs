@@ -134,7 +134,7 @@ pub enum KeydbAction {
     },
     /// Convert a store to another format (cms, kdbman, pkcs12), keeping labels, kinds, default, trust and requests where the target can hold them
     Convert {
-        /// The store to convert
+        /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
@@ -153,6 +153,9 @@ pub enum KeydbAction {
         /// Use the cheapest key derivation the format accepts (kdbman targets: tests, throwaway stores)
         #[arg(long)]
         kdf_floor: bool,
+        /// CMS container version of a CMS target (default: the source's, else 6)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(4..=6))]
+        cms_version: Option<u8>,
     },
     /// Show format, key derivation, entries, password expiry and stash state
     Details {
@@ -199,9 +202,9 @@ pub enum KeydbAction {
 
 const DETAILS_JSON: &str = r#"Print JSON instead of text:
 
-{"path": "server.kdb", "format": "kdbman", "version": 1, "size": 1391, "kdf": {"name": "argon2id", "memory_kib": 65536, "iterations": 3, "parallelism": 1}, "entries": {"total": 2, "personal": 1, "signer": 1, "request": 0}, "default": "web", "password": {"expires": "<RFC 3339>", "expired": false}, "stash": {"path": "server.sth", "state": "good", "detail": null}, "findings": [{"code": "SSL0219E", "message": "..."}]}
+{"path": "server.kdb", "format": "kdbman", "version": 1, "size": 1391, "kdf": {"name": "argon2id", "memory_kib": 65536, "iterations": 3, "parallelism": 1}, "cms": null, "default_known": true, "entries": {"total": 2, "personal": 1, "signer": 1, "request": 0}, "default": "web", "password": {"expires": "<RFC 3339>", "expired": false, "expiry_known": true}, "stash": {"path": "server.sth", "state": "good", "detail": null, "format": "kdbman v1"}, "findings": [{"code": "SSL0219E", "message": "..."}]}
 
-kdf is {"name": "pbkdf2-hmac-sha256", "iterations": N} for PBKDF2; default and password.expires are null when there is none; stash.state is absent, good, stale, foreign, rejected, damaged, insecure-permissions or unsupported-version, with detail saying more for damaged ones; findings lists SSL0219E when the password has expired. Fields are only ever added."#;
+format is cms, kdbman or pkcs12, version its format version (CMS: 4 or 6); kdf is null for CMS and PKCS#12, {"name": "pbkdf2-hmac-sha256", "iterations": N} for PBKDF2; cms is {"slot_size", "records", "request_db", "secret_keys"} for a CMS store, else null; default_known and password.expiry_known are false where the format keeps them where kdbman cannot read them (CMS); default and password.expires are null when there is none (or it is unknown); stash.state is absent, good, stale, foreign, stale-or-foreign (a GSKit stash the store rejects), rejected, damaged, insecure-permissions or unsupported-version, with detail saying more for damaged ones; stash.format is "kdbman v1", "gskit v1" or "gskit v2"; findings lists SSL0219E when the password has expired. Fields are only ever added."#;
 
 fn kdf_of(choice: KdfChoice, floor: bool) -> Kdf {
     match (choice, floor) {
@@ -367,7 +370,15 @@ pub fn run(action: KeydbAction) -> Result<u8> {
             target_pw,
             stash,
             kdf_floor,
-        } => convert(&db, &pw, &target, target_type, &target_pw, stash, kdf_floor),
+            cms_version,
+        } => convert(
+            &db,
+            &pw,
+            &target,
+            target_type,
+            &target_pw,
+            (stash, kdf_floor, cms_version),
+        ),
         KeydbAction::Export {
             db,
             pw,
@@ -502,6 +513,7 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
             "password": {
                 "expires": expires.map(output::time),
                 "expired": expired,
+                "expiry_known": format == StoreFormat::Kdbman,
             },
             "stash": {"path": stash_path.display().to_string(), "state": stash, "detail": stash_detail, "format": stash_format},
             "findings": findings,
@@ -545,6 +557,9 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
             }
         ));
         let pwline = match expires {
+            None if format != StoreFormat::Kdbman => {
+                "expiry unknown (where this format keeps one is not documented)".to_string()
+            }
             None => "never expires".to_string(),
             Some(t) if expired => format!(
                 "EXPIRED on {} [SSL0219E]: change it with `kdbman keydb changepw`",
@@ -569,15 +584,14 @@ fn convert(
     target: &Path,
     target_type: TypeChoice,
     target_pw: &super::password::TargetPwArgs,
-    stash: bool,
-    kdf_floor: bool,
+    (stash, kdf_floor, cms_version): (bool, bool, Option<u8>),
 ) -> Result<u8> {
     let (store, _) = pw.open(db, Access::Read)?;
     let password = target_pw.resolve()?;
-    let format = target_type.format(match store.format() {
+    let format = target_type.format(cms_version.unwrap_or(match store.format() {
         StoreFormat::Cms(CmsVersion::V4) => 4,
         _ => 6,
-    });
+    }));
     let opts = CreateOptions {
         format,
         kdf: if kdf_floor {

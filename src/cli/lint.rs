@@ -149,6 +149,7 @@ pub fn run(args: LintArgs) -> Result<u8> {
     let findings = diagnose::lint(&target);
     let meta = report::Meta {
         store: &db,
+        format: opened.as_ref().ok().map(|s| s.format().name()),
         label: args.label.as_deref(),
         at,
     };

@@ -104,6 +104,30 @@ pub static EXTRA_RULES: &[ExtraRule] = &[
         title: "Store or stash file readable by group or others",
         help: "The stash holds the store password in recoverable form and the store holds private keys: make both readable by their owner only (chmod 600).",
     },
+    ExtraRule {
+        id: "KDB0006W",
+        severity: Severity::Warning,
+        title: "CMS password open to offline guessing",
+        help: "A CMS key database checks its password with a single HMAC keyed by the password itself, with no slow key derivation: a copy of the file lets an attacker try passwords as fast as hardware allows. Use 14 or more characters of mixed kinds, and protect the .kdb and .sth with mode 0600.",
+    },
+    ExtraRule {
+        id: "KDB0007W",
+        severity: Severity::Warning,
+        title: "CMS v4 key database",
+        help: "Version 4 CMS stores protect their integrity with HMAC-SHA1, and old GSKit levels encrypted their keys with 3DES. GSKit 8 and later write version 6 (HMAC-SHA384, AES-256): convert the store to v6.",
+    },
+    ExtraRule {
+        id: "KDB0008W",
+        severity: Severity::Warning,
+        title: "GSKit v1 stash file",
+        help: "A v1 stash is the password XORed with one fixed byte: anyone who can read the file has the password at a glance. GSKit 8 reads v2 stashes; re-stash with v2 unless a GSKit 7 server still needs v1.",
+    },
+    ExtraRule {
+        id: "KDB0009W",
+        severity: Severity::Warning,
+        title: "Default certificate cannot be determined",
+        help: "Where GSKit marks the default certificate of a CMS key database is not documented, and PKCS#12 has no default. kdbman does not guess: configure the server with a certificate label (SSLServerCert for IHS) and lint with --label.",
+    },
 ];
 
 /// The severity a code carries: from the catalogue, or kdbman's own rules.

@@ -79,6 +79,7 @@ pub const DEFAULT_WARN_DAYS: u32 = 30;
 pub fn lint(target: &LintTarget<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     checks::kdb0005w::check(target, &mut out);
+    checks::kdb0008w::check(target, &mut out);
     match target.store {
         Err(e) => checks::open::check(target, e, &mut out),
         Ok(store) => checks::run(store, target, &mut out),

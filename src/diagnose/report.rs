@@ -5,6 +5,7 @@
 //! ```text
 //! { "schema":  "kdbman-lint/1",
 //!   "store":   "path/as/given.kdb",
+//!   "format":  "cms" | "kdbman" | "pkcs12" | null,  -- null: it did not open
 //!   "label":   "server" | null,          -- --label, if given
 //!   "at":      "2030-01-01T00:00:00Z",   -- the instant time checks used
 //!   "summary": { "error": 1, "warning": 0, "info": 0 },
@@ -36,6 +37,8 @@ use super::{CHECKED, Finding};
 #[derive(Debug, Clone, Copy)]
 pub struct Meta<'a> {
     pub store: &'a Path,
+    /// The store's format (`cms`, `kdbman`, `pkcs12`), when it opened.
+    pub format: Option<&'static str>,
     pub label: Option<&'a str>,
     /// Unix seconds.
     pub at: i64,
@@ -138,6 +141,7 @@ pub fn json(findings: &[Finding], meta: &Meta<'_>) -> Value {
     json!({
         "schema": "kdbman-lint/1",
         "store": meta.store.display().to_string(),
+        "format": meta.format,
         "label": meta.label,
         "at": catalogue_time(meta.at),
         "summary": {

@@ -117,6 +117,11 @@ pub fn from_store(store: &Store, opts: &ServeOptions) -> Result<Setup> {
             expired,
         });
     }
+    if opts.label.is_none() {
+        // A format whose default kdbman cannot read says so, rather than
+        // claiming there is none.
+        store.require_default()?;
+    }
     from_entries(store.path(), store.entries(), opts)
 }
 

@@ -345,7 +345,12 @@ impl Store {
                     Source::Password(p) => p,
                     Source::Stash(s) => s.password(),
                 };
-                let (state, entries) = pkcs12::open(path, &bytes, password)?;
+                let (state, entries) = match (pkcs12::open(path, &bytes, password), source) {
+                    (Err(Error::WrongPassword { .. }), Source::Stash(stash)) => {
+                        return Err(stash_err(stash, StashProblem::StaleOrForeign));
+                    }
+                    (r, _) => r?,
+                };
                 (Backing::Pkcs12(state), entries)
             }
         };
@@ -418,6 +423,14 @@ impl Store {
             Backing::Native(_) => StoreFormat::Kdbman,
             Backing::Cms(s) => StoreFormat::Cms(s.version()),
             Backing::Pkcs12(_) => StoreFormat::Pkcs12,
+        }
+    }
+
+    /// The password of an open CMS store (lint judges its strength).
+    pub(crate) fn cms_password(&self) -> Option<&Password> {
+        match &self.backing {
+            Backing::Cms(s) => Some(&s.password),
+            _ => None,
         }
     }
 
@@ -537,6 +550,22 @@ impl Store {
             });
         }
         Ok(e)
+    }
+
+    /// The default personal entry, or why there is none: an error that
+    /// says the format does not record one kdbman can read (CMS, PKCS#12),
+    /// or SSL0223E when a native store simply has none.
+    pub fn require_default(&self) -> Result<&Entry> {
+        if !self.default_known() {
+            let mut e = self.default_unsupported();
+            if let Error::Unsupported { what, .. } = &mut e {
+                *what = "tell which certificate is its default";
+            }
+            return Err(e);
+        }
+        self.default_entry().ok_or_else(|| Error::NoDefault {
+            store: self.path.clone(),
+        })
     }
 
     /// The default personal entry, if any.

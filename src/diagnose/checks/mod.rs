@@ -8,6 +8,10 @@ pub mod kdb0002w;
 pub mod kdb0003w;
 pub mod kdb0004w;
 pub mod kdb0005w;
+pub mod kdb0006w;
+pub mod kdb0007w;
+pub mod kdb0008w;
+pub mod kdb0009w;
 pub mod open;
 pub mod ssl0206e;
 pub mod ssl0208e;
@@ -121,6 +125,7 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
     ssl0217e::check(&ctx, out);
     ssl0216e::check(&ctx, out);
     ssl0206e::check(&mut ctx, out);
+    kdb0009w::check(&ctx, out);
     ssl0223e::check(&mut ctx, out);
     ssl0224e::check(&mut ctx, out);
     ssl0210e::check(&mut ctx, out);
@@ -135,6 +140,8 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
     kdb0002w::check(&ctx, out);
     kdb0003w::check(&ctx, out);
     kdb0004w::check(&ctx, out);
+    kdb0006w::check(&ctx, out);
+    kdb0007w::check(&ctx, out);
 }
 
 /// A duration in words, to say how far a bound was missed.

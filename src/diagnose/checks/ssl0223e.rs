@@ -5,8 +5,8 @@ use super::Ctx;
 use crate::diagnose::Finding;
 
 pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
-    if ctx.target.label.is_some() {
-        return;
+    if ctx.target.label.is_some() || !ctx.store.default_known() {
+        return; // KDB0009W says why a default cannot be judged
     }
     let store = ctx.store;
     let default = store
