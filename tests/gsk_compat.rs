@@ -478,6 +478,17 @@ fn workflow(via: Via) {
         "good"
     );
 
+    s.ok("-keydb -convert -db db2server.kdb -stashed -new_format pkcs12 -target db2server.p12");
+    let conv = s.json(&["cert", "list", "--db", "db2server.p12"], DB2_PW);
+    assert!(
+        conv["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["label"] == "db2server" && e["kind"] == "personal"),
+        "{conv}"
+    );
+
     s.ok("-keydb -delete -db qm1.p12 -stashed");
     assert!(!s.path("qm1.p12").exists() && !s.path("qm1.sth").exists());
 
