@@ -641,6 +641,14 @@ impl Runner {
             }
             (Object::Cert, "-getdefault") => {
                 let store = self.open(inv, Access::Read)?;
+                if !store.default_known() {
+                    return Err(GskError::from_kdbman(&Error::Unsupported {
+                        path: store.path().to_path_buf(),
+                        what: "show its default certificate",
+                        why: "where GSKit marks the default certificate in a CMS key database is not documented, and kdbman does not guess".to_string(),
+                        fix: "name the certificate instead: -cert -details -label LABEL, the label in SSLServerCert (IHS) or the queue manager's certificate label (MQ)".to_string(),
+                    }));
+                }
                 let Some(e) = store.default_entry() else {
                     return Err(GskError::from_kdbman(&Error::NoDefault {
                         store: store.path().to_path_buf(),
