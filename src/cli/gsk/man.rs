@@ -192,6 +192,14 @@ pub fn man_page() -> String {
             "kdbman signs with SHA-256, or SHA-384 for P-384 keys; SHA-384/512 with RSA keys is refused rather than silently signed with SHA-256",
         ),
         (
+            "-cert -setdefault, -cert -getdefault, -default_cert yes on a CMS store",
+            "where GSKit marks the default certificate in a CMS key database is not documented, and kdbman does not guess; name the label in SSLServerCert (IHS) or the queue manager's certificate label (MQ)",
+        ),
+        (
+            "-expire on a CMS store, -keydb -expiry on a CMS store",
+            "where GSKit keeps a CMS store's password expiry is not documented",
+        ),
+        (
             "-trust disable on a personal certificate",
             "personal certificates stay trusted; only signers' trust changes",
         ),
