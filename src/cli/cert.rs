@@ -930,20 +930,28 @@ pub fn read_request(file: &Path) -> Result<Vec<u8>> {
     let bytes = kdbman::file::read(file)?;
     let what = format!("request file {}", file.display());
     let der = if kdbman::pki::pem::is_pem(&bytes) {
-        let (label, der) =
-            pem_rfc7468::decode_vec(bytes.trim_ascii()).map_err(|e| Error::BadInput {
-                what: what.clone(),
-                detail: format!("bad PEM: {e}"),
-                code: Some("SSL0224E"),
-            })?;
-        if label != "CERTIFICATE REQUEST" && label != "NEW CERTIFICATE REQUEST" {
-            return Err(Error::BadInput {
-                what,
-                detail: format!("a {label} block, not a CERTIFICATE REQUEST"),
-                code: Some("SSL0224E"),
-            });
+        let blocks = kdbman::pki::pem::pem_blocks(&bytes, &what)?;
+        match blocks
+            .iter()
+            .find(|b| b.label == "CERTIFICATE REQUEST" || b.label == "NEW CERTIFICATE REQUEST")
+        {
+            Some(b) => b.der.to_vec(),
+            None => {
+                let labels: Vec<&str> = blocks.iter().map(|b| b.label.as_str()).collect();
+                return Err(Error::BadInput {
+                    what,
+                    detail: format!(
+                        "no CERTIFICATE REQUEST block: it holds {}",
+                        if labels.is_empty() {
+                            "no complete PEM block".to_string()
+                        } else {
+                            format!("{} block(s)", labels.join(", "))
+                        }
+                    ),
+                    code: Some("SSL0224E"),
+                });
+            }
         }
-        der
     } else {
         bytes
     };
@@ -1132,47 +1140,108 @@ fn receive(db: &Path, pw: &PwArgs, file: &Path, default: bool) -> Result<u8> {
             }
         }
     }
-    let Some((ci, label)) = found else {
-        let subject = pki::cert::cert_info(&certs[0])
-            .map(|i| i.subject)
-            .unwrap_or_default();
-        return Err(Error::BadInput {
-            what: format!("certificate file {}", file.display()),
-            detail: format!(
-                "`{subject}` matches no request in the store (no request entry has its public key)"
-            ),
-            code: None,
-        });
+    // Received before: the certificate is a personal entry's already.
+    let again = found.is_none().then(|| {
+        certs.iter().enumerate().find_map(|(ci, c)| {
+            store
+                .entries()
+                .iter()
+                .find(|e| e.kind() == EntryKind::Personal && e.certificate() == Some(c.as_slice()))
+                .map(|e| (ci, e.label().to_string()))
+        })
+    });
+    let (ci, label) = match (found, again.flatten()) {
+        (Some(f), _) => f,
+        (None, Some((ci, label))) => {
+            output::line(format!(
+                "the certificate was received before: it is personal entry `{label}`"
+            ));
+            (ci, label)
+        }
+        (None, None) => {
+            let subject = pki::cert::cert_info(&certs[0])
+                .map(|i| i.subject)
+                .unwrap_or_default();
+            return Err(Error::BadInput {
+                what: format!("certificate file {}", file.display()),
+                detail: format!(
+                    "`{subject}` matches no request in the store (no request entry has its public key)"
+                ),
+                code: None,
+            });
+        }
     };
     let req = store.get(&label)?;
-    let Some(key) = req.private_key().cloned() else {
-        return Err(Error::WrongKind {
-            store: store.path().to_path_buf(),
-            label,
-            found: EntryKind::Request,
-            needed: kdbman::error::Needed::Request,
-        });
-    };
-    let mut pool: Vec<Vec<u8>> = certs.clone();
-    pool.extend(
-        store
+    if req.kind() == EntryKind::Request {
+        let Some(key) = req.private_key().cloned() else {
+            return Err(Error::WrongKind {
+                store: store.path().to_path_buf(),
+                label,
+                found: EntryKind::Request,
+                needed: kdbman::error::Needed::Request,
+            });
+        };
+        let mut pool: Vec<Vec<u8>> = certs.clone();
+        pool.extend(
+            store
+                .entries()
+                .iter()
+                .filter(|e| e.kind() == EntryKind::Signer)
+                .filter_map(|e| e.certificate().map(<[u8]>::to_vec)),
+        );
+        let chain = kdbman::pki::pkcs12::chain_from(&certs[ci], &pool);
+        let created = req.created();
+        store.replace(
+            &label,
+            Entry::personal(&label, chain, key).with_created(created),
+        )?;
+        output::line(format!(
+            "received the certificate for request `{label}`: it is now a personal entry"
+        ));
+    }
+    // CA certificates that came in the same file become signers, unless
+    // the store has them already; nothing is saved unless all are added.
+    let mut added: Vec<(String, String)> = Vec::new();
+    let mut present: Vec<String> = Vec::new();
+    for (i, c) in certs.iter().enumerate() {
+        let Ok(info) = pki::cert::cert_info(c) else {
+            continue;
+        };
+        if i == ci || !info.is_ca {
+            continue;
+        }
+        if let Some(e) = store
             .entries()
             .iter()
-            .filter(|e| e.kind() == EntryKind::Signer)
-            .filter_map(|e| e.certificate().map(<[u8]>::to_vec)),
-    );
-    let chain = kdbman::pki::pkcs12::chain_from(&certs[ci], &pool);
-    let created = req.created();
-    store.replace(
-        &label,
-        Entry::personal(&label, chain, key).with_created(created),
-    )?;
+            .find(|e| e.kind() == EntryKind::Signer && e.certificate() == Some(c.as_slice()))
+        {
+            present.push(e.label().to_string());
+            continue;
+        }
+        let base = kdbman::pki::pkcs12::default_label(c, "signer");
+        let mut l = base.clone();
+        let mut n = 2;
+        while store.get(&l).is_ok() {
+            l = format!("{base}-{n}");
+            n += 1;
+        }
+        store.add(Entry::signer(&l, c.clone()))?;
+        added.push((l, info.subject));
+    }
     if default {
         store.set_default(&label)?;
     }
     store.save()?;
-    output::line(format!(
-        "received the certificate for request `{label}`: it is now a personal entry"
-    ));
+    for (l, subject) in &added {
+        output::line(format!(
+            "added signer certificate `{l}` ({subject}) from {}",
+            file.display()
+        ));
+    }
+    for l in &present {
+        output::line(format!(
+            "skipped a CA certificate the store has already as `{l}`"
+        ));
+    }
     Ok(exit::OK)
 }

@@ -4,7 +4,9 @@ pub mod cert;
 pub mod certgen;
 pub mod keygen;
 pub mod pem;
+pub mod pfx;
 pub mod pkcs12;
+mod rfc5280;
 pub mod sign;
 pub mod validate;
 

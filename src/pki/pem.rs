@@ -28,50 +28,231 @@ fn bad(what: &str, detail: impl std::fmt::Display) -> Error {
     }
 }
 
-/// Whether the bytes look like PEM text.
+/// Whether the bytes are PEM text: a `-----BEGIN ` line anywhere, with
+/// any text around it (as openssl reads it), and no NUL byte before it
+/// (which DER almost always has).
 pub fn is_pem(bytes: &[u8]) -> bool {
-    bytes.trim_ascii_start().starts_with(b"-----BEGIN")
+    let mut offset = 0;
+    for line in bytes.split(|b| *b == b'\n') {
+        if line.trim_ascii_start().starts_with(b"-----BEGIN ") {
+            return !bytes[..offset].contains(&0);
+        }
+        offset += line.len() + 1;
+    }
+    false
 }
 
-/// One or more certificates from a PEM bundle or a single DER certificate,
-/// each checked to parse. `what` names the input in errors.
+/// One PEM block.
+pub struct PemBlock {
+    pub label: String,
+    /// RFC 1421 headers (`Proc-Type`, `DEK-Info`, …) in order.
+    pub headers: Vec<(String, String)>,
+    pub der: Zeroizing<Vec<u8>>,
+    /// 1-based line number of the BEGIN line.
+    pub line: usize,
+}
+
+/// Every PEM block in text, read the way openssl reads PEM: any text
+/// before, between and after blocks is skipped; lines may end in CRLF;
+/// RFC 1421 headers (`Name: value`, continued by indented lines, ended by
+/// a blank line) may open a block; base64 lines may carry spaces.
+pub fn pem_blocks(bytes: &[u8], what: &str) -> Result<Vec<PemBlock>> {
+    use base64ct::{Base64, Encoding};
+    struct Open {
+        label: String,
+        line: usize,
+        headers: Vec<(String, String)>,
+        in_headers: bool,
+        body: Zeroizing<Vec<u8>>,
+    }
+    let mut out = Vec::new();
+    let mut open: Option<Open> = None;
+    for (n, raw) in bytes.split(|b| *b == b'\n').enumerate() {
+        let line = raw.trim_ascii();
+        let marker = |prefix: &[u8]| -> Option<String> {
+            let rest = line.strip_prefix(prefix)?.strip_suffix(b"-----")?;
+            Some(String::from_utf8_lossy(rest).trim().to_string())
+        };
+        let Some(mut cur) = open.take() else {
+            if let Some(label) = marker(b"-----BEGIN ") {
+                open = Some(Open {
+                    label,
+                    line: n + 1,
+                    headers: Vec::new(),
+                    in_headers: true,
+                    body: Zeroizing::new(Vec::new()),
+                });
+            }
+            continue;
+        };
+        if let Some(end) = marker(b"-----END ") {
+            if end != cur.label {
+                return Err(bad(
+                    what,
+                    format!(
+                        "bad PEM: the {} block begun on line {} ends with `END {end}` on line {}",
+                        cur.label,
+                        cur.line,
+                        n + 1
+                    ),
+                ));
+            }
+            let der = Base64::decode_vec(&String::from_utf8_lossy(&cur.body)).map_err(|_| {
+                bad(
+                    what,
+                    format!(
+                        "bad PEM: the base64 text of the {} block begun on line {} is damaged",
+                        cur.label, cur.line
+                    ),
+                )
+            })?;
+            out.push(PemBlock {
+                label: cur.label,
+                headers: cur.headers,
+                der: Zeroizing::new(der),
+                line: cur.line,
+            });
+            continue;
+        }
+        if line.starts_with(b"-----BEGIN ") {
+            return Err(bad(
+                what,
+                format!(
+                    "bad PEM: the {} block begun on line {} has no END line before line {}",
+                    cur.label,
+                    cur.line,
+                    n + 1
+                ),
+            ));
+        }
+        if cur.in_headers {
+            let continued = raw.first().is_some_and(|b| *b == b' ' || *b == b'\t');
+            if line.is_empty() {
+                // A blank line ends the headers (if any were read).
+                cur.in_headers = cur.headers.is_empty();
+                open = Some(cur);
+                continue;
+            }
+            if continued && !cur.headers.is_empty() {
+                if let Some(last) = cur.headers.last_mut() {
+                    last.1.push(' ');
+                    last.1.push_str(String::from_utf8_lossy(line).as_ref());
+                }
+                open = Some(cur);
+                continue;
+            }
+            if let Some(colon) = line.iter().position(|b| *b == b':') {
+                let (k, v) = line.split_at(colon);
+                cur.headers.push((
+                    String::from_utf8_lossy(k).trim().to_string(),
+                    String::from_utf8_lossy(&v[1..]).trim().to_string(),
+                ));
+                open = Some(cur);
+                continue;
+            }
+            cur.in_headers = false;
+        }
+        cur.body
+            .extend(line.iter().filter(|b| !b.is_ascii_whitespace()));
+        open = Some(cur);
+    }
+    if let Some(cur) = open {
+        return Err(bad(
+            what,
+            format!(
+                "bad PEM: the {} block begun on line {} has no END line (truncated?)",
+                cur.label, cur.line
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+/// Labels openssl reads as a certificate. `TRUSTED CERTIFICATE` is
+/// OpenSSL's certificate followed by its trust settings.
+fn is_certificate_label(label: &str) -> bool {
+    matches!(
+        label,
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE"
+    )
+}
+
+/// The certificate of a certificate block: for `TRUSTED CERTIFICATE`, the
+/// first DER element (the trust settings that follow are dropped).
+fn certificate_of(block: &PemBlock, what: &str) -> Result<Vec<u8>> {
+    let mut der = block.der.to_vec();
+    if block.label == "TRUSTED CERTIFICATE" {
+        use pkcs8::der::{Reader, SliceReader};
+        let len = SliceReader::new(&der)
+            .ok()
+            .and_then(|mut r| r.tlv_bytes().ok().map(<[u8]>::len));
+        if let Some(len) = len {
+            der.truncate(len);
+        }
+    }
+    super::cert::cert_info(&der).map_err(|e| {
+        bad(
+            what,
+            format!(
+                "the {} block on line {} is not a valid X.509 certificate: {e}",
+                block.label, block.line
+            ),
+        )
+    })?;
+    Ok(der)
+}
+
+/// What a file without a usable block holds, for the error.
+fn found_instead(blocks: &[PemBlock]) -> String {
+    if blocks.is_empty() {
+        return "no PEM block (no `-----BEGIN …-----` line)".into();
+    }
+    let mut labels: Vec<&str> = blocks.iter().map(|b| b.label.as_str()).collect();
+    labels.dedup();
+    format!("only {} block(s)", labels.join(", "))
+}
+
+/// One or more certificates from PEM (any text around the blocks) or a
+/// single DER certificate, each checked to parse. `what` names the input
+/// in errors.
 pub fn parse_certificates(bytes: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
-    let ders: Vec<Vec<u8>> = if is_pem(bytes) {
-        use rustls_pki_types::pem::PemObject;
-        let mut v = Vec::new();
-        for item in rustls_pki_types::CertificateDer::pem_slice_iter(bytes) {
-            let c = item.map_err(|e| bad(what, describe_pem_error(&e)))?;
-            v.push(c.as_ref().to_vec());
+    if is_pem(bytes) {
+        let blocks = pem_blocks(bytes, what)?;
+        let mut certs: Vec<Vec<u8>> = Vec::new();
+        for b in blocks.iter().filter(|b| is_certificate_label(&b.label)) {
+            let c = certificate_of(b, what)?;
+            // The same certificate pasted twice counts once.
+            if !certs.contains(&c) {
+                certs.push(c);
+            }
         }
-        if v.is_empty() {
-            return Err(bad(what, "no CERTIFICATE block in the PEM file"));
+        if certs.is_empty() {
+            return Err(bad(
+                what,
+                format!(
+                    "no CERTIFICATE block in the PEM file: it holds {}",
+                    found_instead(&blocks)
+                ),
+            ));
         }
-        v
-    } else {
-        vec![bytes.to_vec()]
-    };
-    for d in &ders {
-        super::cert::cert_info(d)
-            .map_err(|e| bad(what, format!("not a valid X.509 certificate: {e}")))?;
+        return Ok(certs);
     }
-    Ok(ders)
-}
-
-/// Words a PEM reader error without dumping bytes as numbers.
-fn describe_pem_error(e: &rustls_pki_types::pem::Error) -> String {
-    use rustls_pki_types::pem::Error as E;
-    match e {
-        E::MissingSectionEnd { end_marker } => format!(
-            "bad PEM: a {} block has no END line (truncated?)",
-            String::from_utf8_lossy(end_marker).trim()
-        ),
-        E::IllegalSectionStart { line } => format!(
-            "bad PEM: malformed BEGIN line `{}`",
-            String::from_utf8_lossy(line).trim().escape_debug()
-        ),
-        E::Base64Decode(d) => format!("bad PEM: the base64 text is damaged ({d})"),
-        other => format!("bad PEM: {other}"),
+    if bytes.first() != Some(&0x30) {
+        return Err(bad(
+            what,
+            if bytes.is_empty() {
+                "it is empty".to_string()
+            } else {
+                format!(
+                    "neither PEM nor a DER certificate: it holds {}",
+                    found_instead(&[])
+                )
+            },
+        ));
     }
+    super::cert::cert_info(bytes)
+        .map_err(|e| bad(what, format!("not a valid X.509 certificate: {e}")))?;
+    Ok(vec![bytes.to_vec()])
 }
 
 /// [`parse_certificates`] of a file.
@@ -87,39 +268,32 @@ pub struct PemBundle {
     pub keys: Vec<(String, Zeroizing<Vec<u8>>)>,
 }
 
-/// Splits PEM text into certificates and key blocks; other blocks are
-/// ignored.
+/// Splits PEM text into certificates and key blocks; other blocks and
+/// text around them are ignored.
 pub fn split_pem(bytes: &[u8], what: &str) -> Result<PemBundle> {
-    let text = std::str::from_utf8(bytes).map_err(|_| bad(what, "the PEM text is not UTF-8"))?;
     let mut out = PemBundle {
         certificates: Vec::new(),
         keys: Vec::new(),
     };
-    let mut rest = text;
-    while let Some(start) = rest.find("-----BEGIN ") {
-        let block = &rest[start..];
-        let label_end = block[11..]
-            .find("-----")
-            .ok_or_else(|| bad(what, "a PEM BEGIN line is not closed"))?;
-        let label = &block[11..11 + label_end];
-        let end_marker = format!("-----END {label}-----");
-        let end = block
-            .find(&end_marker)
-            .ok_or_else(|| bad(what, format!("no END line for the {label} block")))?
-            + end_marker.len();
-        let (got_label, der) = pem_rfc7468::decode_vec(&block.as_bytes()[..end])
-            .map_err(|e| bad(what, format!("bad PEM {label} block: {e}")))?;
-        let der = Zeroizing::new(der);
-        match got_label {
-            "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
-                super::cert::cert_info(&der)
-                    .map_err(|e| bad(what, format!("not a valid X.509 certificate: {e}")))?;
-                out.certificates.push(der.to_vec());
+    for block in pem_blocks(bytes, what)? {
+        if is_certificate_label(&block.label) {
+            out.certificates.push(certificate_of(&block, what)?);
+        } else if block.label.ends_with("PRIVATE KEY") {
+            if block
+                .headers
+                .iter()
+                .any(|(k, v)| k.eq_ignore_ascii_case("Proc-Type") && v.contains("ENCRYPTED"))
+            {
+                return Err(bad(
+                    what,
+                    format!(
+                        "the {} block on line {} is encrypted the old OpenSSL way (Proc-Type: 4,ENCRYPTED); convert it with `openssl pkcs8 -topk8 -in KEY -out KEY8.pem` and give that",
+                        block.label, block.line
+                    ),
+                ));
             }
-            l if l.ends_with("PRIVATE KEY") => out.keys.push((l.to_string(), der)),
-            _ => {}
+            out.keys.push((block.label, block.der));
         }
-        rest = &block[end..];
     }
     Ok(out)
 }
@@ -208,7 +382,7 @@ pub const PBE_MAX_SCRYPT_PARALLELISM: u16 = 16;
 /// Refuses key-derivation parameters that would hang or exhaust memory
 /// (a crafted file), or that the pkcs5 crate cannot take without a panic
 /// (an scrypt cost of 0 overflows inside it), before anything runs.
-fn check_pbe_cost(scheme: &pkcs8::pkcs5::EncryptionScheme, what: &str) -> Result<()> {
+pub(crate) fn check_pbe_cost(scheme: &pkcs8::pkcs5::EncryptionScheme, what: &str) -> Result<()> {
     use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};
     let refuse = |detail: String| {
         Err(bad(

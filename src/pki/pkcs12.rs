@@ -1,17 +1,16 @@
-//! PKCS#12 in and out (p12-keystore), pairing keys with certificates by
-//! public key.
+//! PKCS#12 in (`pfx`, on RustCrypto crates) and out (p12-keystore),
+//! pairing keys with certificates by public key.
 //!
-//! p12-keystore's keystore modes drop certificates without Java's trust
-//! attribute and keys without a localKeyId, so files are read as a raw
-//! [`p12_keystore::Pkcs12Archive`] and paired here: a key's certificate is
-//! the one with its public key; its chain follows issuer names through the
-//! other certificates. Certificates that are no key's leaf become signers.
+//! Files are read bag by bag ([`super::pfx`]) and paired here: a key's
+//! certificate is the one with its public key; its chain follows issuer
+//! names through the other certificates. Certificates that are no key's
+//! leaf become signers. Nothing depends on localKeyId or Java's trust
+//! attribute, which many writers leave out.
 
 use std::path::Path;
 
 use p12_keystore::{
-    Certificate, EncryptionAlgorithm, KeyStore, KeyStoreEntry, MacAlgorithm, Pkcs12Archive,
-    PrivateKeyChain,
+    Certificate, EncryptionAlgorithm, KeyStore, KeyStoreEntry, MacAlgorithm, PrivateKeyChain,
 };
 use x509_parser::prelude::{FromDer, X509Certificate};
 use zeroize::Zeroizing;
@@ -65,15 +64,14 @@ fn malformed(path: &Path, detail: impl std::fmt::Display) -> Error {
     }
 }
 
-/// Reads a PKCS#12 file's bytes with its password.
+/// Reads a PKCS#12 file's bytes with its password. An empty password is
+/// tried in both of PKCS#12's encodings (see [`super::pfx`]).
 pub fn parse(data: &[u8], password: &Password, path: &Path) -> Result<Contents> {
     precheck(data, path)?;
-    let pw = password.as_str().to_string();
-    let pw = Zeroizing::new(pw);
-    // Defence in depth: a foreign parser must not take the process down.
-    let parsed = std::panic::catch_unwind(|| Pkcs12Archive::from_pkcs12(data, &pw))
+    // Defence in depth: a foreign decoder must not take the process down.
+    let parsed = std::panic::catch_unwind(|| super::pfx::read(data, password.as_str()))
         .map_err(|_| malformed(path, "the PKCS#12 structure could not be decoded"))?;
-    let archive = parsed.map_err(|e| p12_error(e, path))?;
+    let archive = parsed.map_err(|e| read_error(e, path))?;
     pair(archive, path)
 }
 
@@ -112,29 +110,23 @@ fn precheck(data: &[u8], path: &Path) -> Result<()> {
     }
 }
 
-fn p12_error(e: p12_keystore::error::Error, path: &Path) -> Error {
-    use p12_keystore::error::Error as P;
+fn read_error(e: super::pfx::ReadError, path: &Path) -> Error {
+    use super::pfx::ReadError as R;
     match e {
-        P::MacError(_) | P::UnpadError => Error::InputPassword {
+        R::WrongPassword => Error::InputPassword {
             path: path.to_path_buf(),
         },
-        P::UnsupportedEncryptionScheme => Error::BadInput {
+        R::Unsupported(detail) => Error::BadInput {
             what: what(path),
-            detail: "it is encrypted with a scheme kdbman cannot read (supported: PBES2 with AES, PBE-SHA1-3DES, PBE-SHA1-RC2)".into(),
+            detail,
             code: Some("SSL0225E"),
         },
-        P::UnsupportedMacAlgorithm => Error::BadInput {
+        R::TooCostly(detail) => Error::BadInput {
             what: what(path),
-            detail: "its integrity check uses a MAC algorithm kdbman cannot verify".into(),
-            code: Some("SSL0225E"),
+            detail,
+            code: Some("SSL0224E"),
         },
-        P::UnsupportedContentType => Error::BadInput {
-            what: what(path),
-            detail: "it uses public-key (enveloped or signed) protection, which kdbman cannot read".into(),
-            code: Some("SSL0225E"),
-        },
-        P::InvalidVersion => malformed(path, "not PKCS#12 version 3"),
-        other => malformed(path, other),
+        R::Malformed(detail) => malformed(path, detail),
     }
 }
 
@@ -181,13 +173,13 @@ pub fn chain_from(leaf: &[u8], pool: &[Vec<u8>]) -> Vec<Vec<u8>> {
     chain
 }
 
-fn pair(archive: Pkcs12Archive, path: &Path) -> Result<Contents> {
+fn pair(archive: super::pfx::Archive, path: &Path) -> Result<Contents> {
     // One copy of each certificate; a chain copy and a trusted copy of the
     // same CA (as in a whole-store export) keep the trusted copy's name.
     let mut certs: Vec<(Option<String>, Vec<u8>)> = Vec::new();
     let mut trusted: Vec<bool> = Vec::new();
     for c in &archive.certs {
-        let der = c.cert.as_der();
+        let der = c.der.as_slice();
         match certs.iter().position(|(_, d)| d.as_slice() == der) {
             Some(i) if c.trusted && !trusted[i] && c.friendly_name.is_some() => {
                 certs[i].0 = c.friendly_name.clone();
@@ -204,8 +196,7 @@ fn pair(archive: Pkcs12Archive, path: &Path) -> Result<Contents> {
     let mut leaf_used = vec![false; certs.len()];
     let mut keys = Vec::new();
     for (n, bag) in archive.keys.into_iter().enumerate() {
-        let raw = Zeroizing::new(bag.key.as_der().to_vec());
-        drop(bag.key);
+        let raw = bag.pkcs8;
         let name = bag
             .friendly_name
             .clone()
@@ -416,6 +407,16 @@ pub fn contents_from_pem(
     } else {
         (pem::parse_certificates(&data, &w)?, None)
     };
+    // A certificate pasted twice (a bundle and its chain again) counts once.
+    let mut certs = certs;
+    let mut seen: Vec<Vec<u8>> = Vec::new();
+    certs.retain(|c| {
+        let dup = seen.contains(c);
+        if !dup {
+            seen.push(c.clone());
+        }
+        !dup
+    });
     if let Some(kf) = key_file {
         let kdata = Zeroizing::new(crate::file::read(kf)?);
         key = Some(pem::parse_private_key(

@@ -75,6 +75,13 @@ pub enum ChainProblem {
     },
     /// The end-entity certificate is a CA certificate.
     LeafIsCa { subject: String },
+    /// A CA's pathLenConstraint allows fewer non-self-issued intermediate
+    /// certificates below it than the chain has (RFC 5280 §4.2.1.9).
+    PathTooLong {
+        subject: String,
+        path_len: u32,
+        found: u32,
+    },
     /// A key that signs in the chain is too small or of an unsupported kind.
     UnsupportedKey { subject: String, detail: String },
     /// A certificate cannot be parsed.
@@ -118,6 +125,9 @@ impl ChainProblem {
             }
             ChainProblem::LeafIsCa { .. } => {
                 "use a certificate issued for the server or client, not a CA certificate".into()
+            }
+            ChainProblem::PathTooLong { .. } => {
+                "re-issue the intermediate CA certificates under a CA whose pathLenConstraint allows them, or shorten the chain".into()
             }
             ChainProblem::UnsupportedKey { .. } => {
                 "re-issue the chain with RSA keys of 2048 bits or more, or ECDSA P-256/P-384 or Ed25519".into()
@@ -183,6 +193,14 @@ impl fmt::Display for ChainProblem {
             ChainProblem::LeafIsCa { subject } => write!(
                 f,
                 "`{subject}` is a CA certificate, not an end-entity certificate"
+            ),
+            ChainProblem::PathTooLong {
+                subject,
+                path_len,
+                found,
+            } => write!(
+                f,
+                "CA `{subject}` allows {path_len} intermediate CA certificate(s) below it (pathLenConstraint), the chain has {found} (self-issued ones not counted)"
             ),
             ChainProblem::UnsupportedKey { subject, detail } => {
                 write!(f, "the key of `{subject}` cannot be used: {detail}")
@@ -386,10 +404,27 @@ pub fn validate_chain(
         .chain(extra_intermediates.iter().map(|d| CertificateDer::from(*d)))
         .collect();
     let leaf_cert = CertificateDer::from(leaf_der.as_slice());
-    let ee = EndEntityCert::try_from(&leaf_cert).map_err(|e| ChainProblem::Malformed {
-        subject: leaf_facts.subject.clone(),
-        detail: format!("{e:?}"),
-    })?;
+    // RFC 5280 path validation where webpki refuses (see `rfc5280`).
+    let rfc_pool: Vec<&[u8]> = leaf_and_chain[1..]
+        .iter()
+        .map(Vec::as_slice)
+        .chain(extra_intermediates.iter().copied())
+        .chain(trust_anchors.iter().copied())
+        .collect();
+    let rfc5280 = || super::rfc5280::validate(leaf_der, &rfc_pool, trust_anchors, at, purpose);
+    let ee = match EndEntityCert::try_from(&leaf_cert) {
+        Ok(ee) => ee,
+        Err(e) => {
+            return match rfc5280() {
+                super::rfc5280::Outcome::Valid(chain) => Ok(chain),
+                super::rfc5280::Outcome::Invalid(p) => Err(p),
+                super::rfc5280::Outcome::NotApplicable => Err(ChainProblem::Malformed {
+                    subject: leaf_facts.subject.clone(),
+                    detail: format!("{e:?}"),
+                }),
+            };
+        }
+    };
 
     let refused: RefCell<Option<ChainProblem>> = RefCell::new(None);
     let find_anchor_der = |a: &TrustAnchor<'_>| -> Option<&[u8]> {
@@ -461,16 +496,28 @@ pub fn validate_chain(
             Ok(chain)
         }
         Err(e) => {
-            if let Some(p) = refused.borrow_mut().take() {
-                return Err(p);
+            let diag = match refused.borrow_mut().take() {
+                Some(p) => p,
+                None => diagnose(&e, &leaf_facts, &rfc_pool, trust_anchors, at, purpose),
+            };
+            // webpki compares names byte for byte, counts self-issued CAs
+            // against path lengths, refuses pre-1970 dates, unique
+            // identifiers and a CA as end entity: RFC 5280 decides those.
+            match rfc5280() {
+                super::rfc5280::Outcome::Valid(chain) => Ok(chain),
+                super::rfc5280::Outcome::Invalid(p)
+                    if matches!(
+                        diag,
+                        ChainProblem::BadSignature { .. }
+                            | ChainProblem::Malformed { .. }
+                            | ChainProblem::Other { .. }
+                            | ChainProblem::MissingIssuer { .. }
+                    ) || matches!(e, webpki::Error::PathLenConstraintViolated) =>
+                {
+                    Err(p)
+                }
+                _ => Err(diag),
             }
-            let pool: Vec<&[u8]> = leaf_and_chain[1..]
-                .iter()
-                .map(Vec::as_slice)
-                .chain(extra_intermediates.iter().copied())
-                .chain(trust_anchors.iter().copied())
-                .collect();
-            Err(diagnose(&e, &leaf_facts, &pool, trust_anchors, at, purpose))
         }
     }
 }

@@ -1,0 +1,201 @@
+//! Issue 12, acceptance 4: `cert receive` of a signed certificate bundled
+//! with its intermediate and root adds both as signers and says so;
+//! receiving the same file again adds nothing twice. The CA is openssl.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use kdbman::{Access, EntryKind, Password, Store};
+use predicates::str::contains;
+
+fn openssl(dir: &Path, args: &[&str]) {
+    common::tool(dir, "openssl", args);
+}
+
+fn kdb(db: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    let mut c = Command::cargo_bin("kdbman").unwrap();
+    c.env("KPW", "store-pw")
+        .args([args[0], args[1], "--db"])
+        .arg(db)
+        .args(["--pw-env", "KPW"])
+        .args(&args[2..])
+        .assert()
+}
+
+fn signers(db: &Path) -> Vec<(String, Vec<u8>)> {
+    let store = Store::open(db, &Password::new("store-pw"), Access::Read).unwrap();
+    store
+        .entries()
+        .iter()
+        .filter(|e| e.kind() == EntryKind::Signer)
+        .map(|e| (e.label().to_string(), e.certificate().unwrap().to_vec()))
+        .collect()
+}
+
+#[test]
+fn receive_adds_bundled_ca_certificates_once() {
+    if !common::require_tool("openssl", "version") {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let db = dir.join("r.kdb");
+    Command::cargo_bin("kdbman")
+        .unwrap()
+        .env("KPW", "store-pw")
+        .args(["keydb", "create", "--db"])
+        .arg(&db)
+        .args(["--pw-env", "KPW", "--kdf-floor"])
+        .assert()
+        .success();
+    let csr = dir.join("web.csr");
+    kdb(
+        &db,
+        &[
+            "certreq",
+            "create",
+            "--label",
+            "web",
+            "--dn",
+            "CN=web.example",
+            "--key",
+            "ec:p256",
+            "--san",
+            "dns:web.example",
+            "--target",
+            csr.to_str().unwrap(),
+        ],
+    )
+    .success();
+    std::fs::write(
+        dir.join("ca.ext"),
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("leaf.ext"),
+        "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:web.example\n",
+    )
+    .unwrap();
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    openssl(
+        dir,
+        &[
+            &["req", "-x509"][..],
+            &ec,
+            &[
+                "-keyout",
+                "root.key",
+                "-subj",
+                "/CN=Bundle Root",
+                "-days",
+                "30",
+                "-out",
+                "root.pem",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        dir,
+        &[
+            &["req"][..],
+            &ec,
+            &[
+                "-keyout",
+                "int.key",
+                "-subj",
+                "/CN=Bundle Intermediate",
+                "-out",
+                "int.csr",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "int.csr",
+            "-CA",
+            "root.pem",
+            "-CAkey",
+            "root.key",
+            "-CAcreateserial",
+            "-days",
+            "30",
+            "-extfile",
+            "ca.ext",
+            "-out",
+            "int.pem",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "web.csr",
+            "-CA",
+            "int.pem",
+            "-CAkey",
+            "int.key",
+            "-CAcreateserial",
+            "-days",
+            "30",
+            "-extfile",
+            "leaf.ext",
+            "-out",
+            "web.pem",
+        ],
+    );
+    // The bundle as a CA portal sends it: leaf, intermediate, root, with text.
+    let bundle = format!(
+        "Your certificate:\n{}\nChain:\n{}{}",
+        std::fs::read_to_string(dir.join("web.pem")).unwrap(),
+        std::fs::read_to_string(dir.join("int.pem")).unwrap(),
+        std::fs::read_to_string(dir.join("root.pem")).unwrap()
+    );
+    std::fs::write(dir.join("bundle.pem"), bundle).unwrap();
+    let file = dir.join("bundle.pem");
+    let file = file.to_str().unwrap();
+
+    assert!(signers(&db).is_empty());
+    kdb(&db, &["cert", "receive", "--file", file])
+        .success()
+        .stdout(contains("it is now a personal entry"))
+        .stdout(contains("added signer certificate `Bundle Intermediate`"))
+        .stdout(contains("added signer certificate `Bundle Root`"));
+    let after = signers(&db);
+    assert_eq!(after.len(), 2, "{after:?}");
+    let der = |f: &str| kdbman::pki::pem::read_certificates(&dir.join(f)).unwrap()[0].clone();
+    assert!(after.iter().any(|(_, c)| *c == der("int.pem")));
+    assert!(after.iter().any(|(_, c)| *c == der("root.pem")));
+    // The chain validates with what was received.
+    kdb(&db, &["cert", "validate", "--label", "web"]).success();
+
+    // Again: nothing is added twice, and it says why.
+    kdb(&db, &["cert", "receive", "--file", file])
+        .success()
+        .stdout(contains("received before"))
+        .stdout(contains("has already as `Bundle Root`"))
+        .stdout(contains("added signer").not());
+    assert_eq!(signers(&db), after);
+}
+
+use predicates::prelude::PredicateBooleanExt;
