@@ -5,7 +5,11 @@ mod cli;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    let parsed = cli::Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(tool) = cli::gsk::selected(&args) {
+        return std::process::ExitCode::from(cli::gsk::main(tool, &args[1..]));
+    }
+    let parsed = cli::Cli::parse_from(args);
     match cli::run(parsed) {
         Ok(status) => std::process::ExitCode::from(status),
         Err(e) => {

@@ -46,6 +46,8 @@ pub fn generate(out: &Path) -> Result<()> {
     let mut cmd = super::Cli::command();
     cmd.build();
     render_man(&cmd, "kdbman", &man)?;
+    let gsk = man.join("kdbman-gsk.1");
+    std::fs::write(&gsk, super::gsk::man::man_page()).map_err(|e| io_err(&gsk, e))?;
     for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
         clap_complete::generate_to(shell, &mut cmd, "kdbman", &comp)
             .map_err(|e| io_err(&comp, e))?;

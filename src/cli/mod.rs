@@ -5,6 +5,7 @@ pub mod cert;
 pub mod certreq;
 pub mod docs;
 pub mod explain;
+pub mod gsk;
 pub mod keydb;
 pub mod lint;
 pub mod output;

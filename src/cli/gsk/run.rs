@@ -1,0 +1,1428 @@
+//! Dispatch of a parsed GSKit command.
+//!
+//! Writes are translated into kdbman's own command line and run through
+//! kdbman's clap parser and `cli::run` with standard output captured, so
+//! they are silent as GSKit's are and follow kdbman's own behaviour
+//! exactly. Reads (`-list`, `-details`, `-getdefault`) are rendered from
+//! the library. Passwords given with `-pw` reach kdbman through
+//! process-private environment variables, never through its argv.
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{CommandFactory, Parser};
+use kdbman::{Access, Entry, EntryKind, Error, Store};
+
+use super::messages::GskError;
+use super::output::{self as gout, ListFilter};
+use super::parse::{self, Family, Invocation, Object, StoreType};
+use crate::cli::password::PwArgs;
+use crate::cli::{Cli, exit, output};
+
+type R<T> = Result<T, GskError>;
+
+/// Parses and runs; prints the error, if any; returns the exit status.
+pub fn main(tool: &'static str, args: &[OsString]) -> u8 {
+    let mut strings = Vec::with_capacity(args.len());
+    for (i, a) in args.iter().enumerate() {
+        match a.to_str() {
+            Some(s) => strings.push(s.to_string()),
+            None => {
+                let e = GskError::usage(
+                    format!(
+                        "argument {} ({}) is not valid UTF-8",
+                        i + 1,
+                        a.to_string_lossy()
+                    ),
+                    "rename the file or pass it through a path that is valid UTF-8".to_string(),
+                );
+                e.print();
+                return e.status;
+            }
+        }
+    }
+    let result = parse::parse(&strings).and_then(|inv| Runner { tool, n: 0 }.run(&inv));
+    match result {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            e.print();
+            e.status
+        }
+    }
+}
+
+struct Runner {
+    tool: &'static str,
+    /// Counter for the environment variables that carry passwords.
+    n: usize,
+}
+
+/// Whether kdbman's own CLI has a subcommand (and an argument of it): the
+/// front end adapts to the store formats this build supports.
+pub fn kdbman_has(path: &[&str], arg: Option<&str>) -> bool {
+    let mut cmd = Cli::command();
+    for p in path {
+        match cmd.find_subcommand(p) {
+            Some(c) => cmd = c.clone(),
+            None => return false,
+        }
+    }
+    arg.is_none_or(|a| cmd.get_arguments().any(|x| x.get_id() == a))
+}
+
+/// The long option (`--target-stash`) of an argument of a kdbman command.
+pub fn kdbman_long(path: &[&str], id: &str) -> Option<String> {
+    let mut cmd = Cli::command();
+    for p in path {
+        cmd = cmd.find_subcommand(p)?.clone();
+    }
+    cmd.get_arguments()
+        .find(|x| x.get_id() == id)
+        .and_then(|a| a.get_long())
+        .map(|l| format!("--{l}"))
+}
+
+/// kdbman's `--type` value for a GSKit store type, or why this build cannot
+/// create one. The one place that maps store types: `keydb create --type`
+/// arrives with CMS support.
+fn type_args(command: &[&str], flag_id: &str, flag: &str, t: StoreType) -> R<Vec<String>> {
+    let name = match t {
+        StoreType::Cms => "cms",
+        StoreType::Pkcs12 => "pkcs12",
+    };
+    if kdbman_has(command, Some(flag_id)) {
+        return Ok(vec![flag.to_string(), name.to_string()]);
+    }
+    match t {
+        // Before CMS support, kdbman's own format is the only store type.
+        StoreType::Cms => Ok(Vec::new()),
+        StoreType::Pkcs12 => Err(GskError::refused(
+            "this kdbman build cannot keep a PKCS#12 file as a key database; use -type cms"
+                .to_string(),
+        )),
+    }
+}
+
+/// `--stash-version 1` for `-v1stash`, where the kdbman command has it.
+fn v1stash(inv: &Invocation, command: &[&str]) -> R<Vec<OsString>> {
+    if !inv.has("v1stash") {
+        return Ok(Vec::new());
+    }
+    if kdbman_has(command, Some("stash_version")) {
+        Ok(os(&["--stash-version", "1"]))
+    } else {
+        Err(GskError::refused(
+            "-v1stash: this kdbman build writes only its own stash format".to_string(),
+        ))
+    }
+}
+
+/// Runs kdbman's own command line with its output captured; returns what
+/// it printed.
+fn kdbman(argv: Vec<OsString>) -> R<String> {
+    let full = std::iter::once(OsString::from("kdbman")).chain(argv);
+    let cli = Cli::try_parse_from(full).map_err(|e| {
+        let text = e.to_string();
+        let first = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ")
+            .to_string();
+        GskError::usage(
+            format!("a value is not accepted: {first}"),
+            "check the option values against `man kdbman-gsk`".to_string(),
+        )
+    })?;
+    output::capture_start();
+    let r = crate::cli::run(cli);
+    let out = output::capture_take();
+    match r {
+        Ok(s) if s == exit::OK => Ok(out),
+        Ok(s) => Err(GskError {
+            code: "KDBG0001W",
+            text: out.trim().to_string(),
+            extra: Vec::new(),
+            fix: "see the message above".to_string(),
+            status: s,
+        }),
+        Err(e) => Err(GskError::from_kdbman(&e)),
+    }
+}
+
+fn os(v: &[&str]) -> Vec<OsString> {
+    v.iter().map(OsString::from).collect()
+}
+
+/// A file removed when dropped (temporary PKCS#12 between stores).
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn temp_beside(path: &Path) -> TempFile {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    TempFile(dir.join(format!(".kdbman-gsk-{}-{nanos}.p12", std::process::id())))
+}
+
+/// A random password (for temporary files and `-random -create`).
+fn random_password(len: usize, strong: bool) -> R<String> {
+    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!#%+-.:=@_";
+    for _ in 0..1000 {
+        let mut bytes = vec![0u8; len];
+        getrandom::fill(&mut bytes).map_err(|e| {
+            GskError::usage(
+                format!("the system random number generator failed: {e}"),
+                "retry; check /dev/urandom".to_string(),
+            )
+        })?;
+        let s: String = bytes
+            .iter()
+            .map(|b| CHARS[usize::from(*b) % CHARS.len()] as char)
+            .collect();
+        if !strong || strong_problem(&s).is_none() {
+            return Ok(s);
+        }
+    }
+    Err(GskError::weak_password(
+        "no random password of this length meets the -strong rules".to_string(),
+    ))
+}
+
+/// IBM's `-strong` password rules; the first one broken.
+pub fn strong_problem(pw: &str) -> Option<String> {
+    if let Some(c) = pw.chars().find(|c| !(' '..='~').contains(c)) {
+        return Some(format!("it contains {c:?}, which is not printable ASCII"));
+    }
+    if pw.chars().count() < 14 {
+        return Some(format!(
+            "it has {} characters; at least 14 are needed",
+            pw.chars().count()
+        ));
+    }
+    if !pw.chars().any(|c| c.is_ascii_lowercase()) {
+        return Some("it has no lower-case letter".to_string());
+    }
+    if !pw.chars().any(|c| c.is_ascii_uppercase()) {
+        return Some("it has no upper-case letter".to_string());
+    }
+    if !pw.chars().any(|c| !c.is_ascii_alphabetic()) {
+        return Some("it has no digit or special character".to_string());
+    }
+    for c in pw.chars() {
+        if pw.chars().filter(|x| *x == c).count() > 3 {
+            return Some(format!("{c:?} occurs more than 3 times"));
+        }
+    }
+    let chars: Vec<char> = pw.chars().collect();
+    if chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]) {
+        return Some("a character occurs 3 times in a row".to_string());
+    }
+    None
+}
+
+fn check_strong(inv: &Invocation, option: &str, pw: Option<&str>) -> R<()> {
+    if !inv.has("strong") {
+        return Ok(());
+    }
+    let Some(pw) = pw else {
+        return Ok(());
+    };
+    match strong_problem(pw) {
+        Some(why) => Err(GskError::weak_password(format!(
+            "the password of -{option} breaks the -strong rules: {why}"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn number(inv: &Invocation, option: &str, range: std::ops::RangeInclusive<u32>) -> R<Option<u32>> {
+    let Some(v) = inv.get(option) else {
+        return Ok(None);
+    };
+    match v.trim().parse::<u32>() {
+        Ok(n) if range.contains(&n) => Ok(Some(n)),
+        _ => Err(GskError::usage(
+            format!(
+                "-{option} {v} is not a number from {} to {}",
+                range.start(),
+                range.end()
+            ),
+            format!(
+                "give -{option} a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ),
+        )),
+    }
+}
+
+/// `-format ascii|binary` as kdbman's pem|der.
+fn encoding(inv: &Invocation) -> R<&'static str> {
+    match inv.get("format").map(str::to_ascii_lowercase).as_deref() {
+        None | Some("ascii" | "pem" | "base64") => Ok("pem"),
+        Some("binary" | "der") => Ok("der"),
+        Some(_) => Err(GskError::usage(
+            format!(
+                "-format {} is neither ascii nor binary",
+                inv.get("format").unwrap_or("")
+            ),
+            "use -format ascii (PEM) or -format binary (DER)".to_string(),
+        )),
+    }
+}
+
+/// kdbman's `--key` for `-size` and `-sigalg`.
+fn key_type(inv: &Invocation) -> R<String> {
+    let sig = inv.get("sigalg").map(parse::sigalg).transpose()?;
+    let size = number(inv, "size", 1..=16384)?;
+    if let Some(s) = sig
+        && matches!(s.hash, 1 | 5 | 224)
+    {
+        return Err(GskError::refused(format!(
+            "-sigalg {}: kdbman signs with SHA-256 or SHA-384 only (MD5, SHA-1 and SHA-224 are not accepted by current clients)",
+            inv.get("sigalg").unwrap_or("")
+        )));
+    }
+    let family = match (sig.and_then(|s| s.family), size) {
+        (Some(f), _) => f,
+        (None, Some(256 | 384 | 512 | 521)) => Family::Ec,
+        (None, None) if sig.is_some_and(|s| s.hash == 384) => Family::Ec,
+        _ => Family::Rsa,
+    };
+    let hash = sig.map(|s| s.hash);
+    match family {
+        Family::Rsa => {
+            let bits = size.unwrap_or(2048);
+            if !matches!(bits, 2048 | 3072 | 4096) {
+                return Err(GskError::refused(format!(
+                    "-size {bits}: kdbman makes RSA keys of 2048, 3072 or 4096 bits (under 2048 is refused by current clients)"
+                )));
+            }
+            if matches!(hash, Some(384 | 512)) {
+                return Err(GskError::refused(format!(
+                    "-sigalg {}: kdbman signs with RSA keys using SHA-256; use -sigalg SHA256WithRSA (or SHA384WithECDSA for SHA-384)",
+                    inv.get("sigalg").unwrap_or("")
+                )));
+            }
+            Ok(format!("rsa:{bits}"))
+        }
+        Family::Ec => {
+            let bits = size.unwrap_or(if hash == Some(384) { 384 } else { 256 });
+            let (curve, needs) = match bits {
+                256 => ("ec:p256", 256),
+                384 => ("ec:p384", 384),
+                512 | 521 => {
+                    return Err(GskError::refused(
+                        "-size 521: kdbman makes EC keys on P-256 and P-384 only".to_string(),
+                    ));
+                }
+                other => {
+                    return Err(GskError::usage(
+                        format!("-size {other} is not an EC key size"),
+                        "use -size 256 or -size 384 with an ECDSA -sigalg".to_string(),
+                    ));
+                }
+            };
+            if let Some(h) = hash
+                && h != needs
+            {
+                return Err(GskError::refused(format!(
+                    "-sigalg {} with -size {bits}: kdbman signs P-256 keys with SHA-256 and P-384 keys with SHA-384",
+                    inv.get("sigalg").unwrap_or("")
+                )));
+            }
+            Ok(curve.to_string())
+        }
+    }
+}
+
+/// `--san dns:x --san ip:y` from `-san_dnsname a,b -san_ipaddr c`.
+fn sans(inv: &Invocation) -> Vec<OsString> {
+    let mut out = Vec::new();
+    for (opt, kind) in [("san_dnsname", "dns"), ("san_ipaddr", "ip")] {
+        for (n, v) in &inv.opts {
+            if *n == opt
+                && let Some(v) = v
+            {
+                for item in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    out.push("--san".into());
+                    out.push(format!("{kind}:{item}").into());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `--key-usage` / `--eku` from `-ku` / `-eku` (names in any case, with or
+/// without underscores).
+fn usages(inv: &Invocation) -> Vec<OsString> {
+    let mut out = Vec::new();
+    for (opt, flag) in [("ku", "--key-usage"), ("eku", "--eku")] {
+        if let Some(v) = inv.get(opt) {
+            let list: Vec<String> = v
+                .split(',')
+                .map(|s| {
+                    s.trim()
+                        .chars()
+                        .filter(|c| c.is_ascii_alphanumeric())
+                        .collect::<String>()
+                        .to_ascii_lowercase()
+                })
+                .filter(|s| !s.is_empty())
+                .collect();
+            if !list.is_empty() {
+                out.push(flag.into());
+                out.push(list.join(",").into());
+            }
+        }
+    }
+    out
+}
+
+/// GSKit reads `-dn "CN=x,O=y,C=US"` most specific first (LDAP order)
+/// and encodes it in X.500 order (C first), as CAs do; kdbman encodes a
+/// DN in the order written, so the front end reverses the RDNs. Commas
+/// escaped with a backslash or inside double quotes do not split.
+pub fn x500_order(dn: &str) -> String {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let (mut quoted, mut escaped) = (false, false);
+    for c in dn.chars() {
+        if escaped {
+            cur.push(c);
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => {
+                escaped = true;
+                cur.push(c);
+            }
+            '"' => {
+                quoted = !quoted;
+                cur.push(c);
+            }
+            ',' | ';' if !quoted => parts.push(std::mem::take(&mut cur).trim().to_string()),
+            _ => cur.push(c),
+        }
+    }
+    parts.push(cur.trim().to_string());
+    parts.reverse();
+    parts.join(",")
+}
+
+fn dn_arg(inv: &Invocation) -> String {
+    x500_order(inv.get("dn").unwrap_or_default())
+}
+
+fn db(inv: &Invocation) -> String {
+    inv.get("db").unwrap_or_default().to_string()
+}
+
+impl Runner {
+    /// Puts a secret in a process-private environment variable and returns
+    /// its name, for kdbman's `--*-pw-env`.
+    fn secret(&mut self, value: &str) -> String {
+        self.n += 1;
+        let name = format!("KDBMAN_GSK_SECRET_{}", self.n);
+        // SAFETY: the front end runs on the main thread and starts no
+        // other thread before kdbman's command has read the variable;
+        // nothing else reads or writes the environment meanwhile.
+        unsafe { std::env::set_var(&name, value) };
+        name
+    }
+
+    /// Password options for kdbman: `--pw-env VAR`, `--stashed`, or
+    /// nothing (kdbman prompts at a terminal).
+    fn pw_flags(
+        &mut self,
+        value: Option<&str>,
+        stashed: bool,
+        flag_env: &str,
+        what: &str,
+        options: &str,
+    ) -> R<Vec<OsString>> {
+        match (value, stashed) {
+            (Some(_), true) => Err(GskError::usage(
+                format!("both a password and a stash were given for the {what}"),
+                format!("give one of {options}"),
+            )),
+            (Some(v), false) => Ok(vec![flag_env.into(), self.secret(v).into()]),
+            (None, true) => Ok(vec!["--stashed".into()]),
+            (None, false) if std::io::stdin().is_terminal() => Ok(Vec::new()),
+            (None, false) => Err(GskError::no_password(what, options)),
+        }
+    }
+
+    /// The store password options for `-db`.
+    fn store_pw(&mut self, inv: &Invocation) -> R<Vec<OsString>> {
+        self.pw_flags(
+            inv.get("pw"),
+            inv.has("stashed"),
+            "--pw-env",
+            "key database password",
+            "-pw PASSWORD or -stashed",
+        )
+    }
+
+    /// The password in the stash beside `db`.
+    fn stashed_password(&mut self, db: &str) -> R<String> {
+        let path = kdbman::stash::default_path(Path::new(db));
+        let stash = kdbman::Stash::read(&path, Path::new(db), kdbman::stash::Permissions::Strict)
+            .map_err(|e| GskError::from_kdbman(&e))?;
+        String::from_utf8(stash.password().as_bytes().to_vec()).map_err(|_| {
+            GskError::usage(
+                format!("the password in {} is not UTF-8 text", path.display()),
+                "give the password with -target_pw".to_string(),
+            )
+        })
+    }
+
+    /// The source store's password as kdbman's password arguments.
+    fn source_pw(&mut self, inv: &Invocation) -> PwArgs {
+        let mut pw = PwArgs::default();
+        if let Some(p) = inv.get("pw") {
+            pw.pw_env = Some(self.secret(p));
+        }
+        pw.stashed = inv.has("stashed");
+        pw
+    }
+
+    /// Opens `-db` through the library, for the read actions.
+    fn open(&mut self, inv: &Invocation, access: Access) -> R<Store> {
+        self.store_pw(inv)?;
+        self.source_pw(inv)
+            .open(Path::new(&db(inv)), access)
+            .map(|(s, _)| s)
+            .map_err(|e| GskError::from_kdbman(&e))
+    }
+
+    fn run(&mut self, inv: &Invocation) -> R<()> {
+        match inv.get("fips").map(str::to_ascii_lowercase) {
+            Some(v) if matches!(v.as_str(), "false" | "no") => {}
+            _ if !inv.has("fips") => {}
+            _ => {
+                return Err(GskError::refused(
+                    "-fips: kdbman's cryptography is not FIPS 140 validated (-fips false is accepted)"
+                        .to_string(),
+                ));
+            }
+        }
+        if let Some(v) = inv.get("pqc")
+            && !v.eq_ignore_ascii_case("false")
+        {
+            return Err(GskError::refused(format!(
+                "-pqc {v}: kdbman stores use no post-quantum algorithms (-pqc false is accepted)"
+            )));
+        }
+        if let Some(t) = inv.get("type") {
+            StoreType::parse("type", t)?;
+        }
+        let action = match (inv.object, inv.action) {
+            (Object::Version, _) => {
+                output::line(format!(
+                    "kdbman {} ({}-compatible command line; see man kdbman-gsk)",
+                    env!("CARGO_PKG_VERSION"),
+                    if self.tool == "kdbman" {
+                        "gsk8capicmd"
+                    } else {
+                        self.tool
+                    }
+                ));
+                return Ok(());
+            }
+            (Object::Help, _) => {
+                output::emit(&super::man::help_text(&inv.topic));
+                return Ok(());
+            }
+            (_, Some(a)) => a.name,
+            (_, None) => return unreachable_action(),
+        };
+        match (inv.object, action) {
+            (Object::Keydb, "-create") => self.keydb_create(inv),
+            (Object::Keydb, "-delete") => {
+                let mut a = os(&["keydb", "delete", "--db", &db(inv)]);
+                a.extend(self.store_pw(inv)?);
+                kdbman(a).map(drop)
+            }
+            (Object::Keydb, "-changepw") => self.keydb_changepw(inv),
+            (Object::Keydb, "-stashpw") => {
+                let mut a = os(&["keydb", "stashpw", "--db", &db(inv)]);
+                a.extend(self.store_pw(inv)?);
+                a.extend(v1stash(inv, &["keydb", "stashpw"])?);
+                kdbman(a).map(drop)
+            }
+            (Object::Keydb, "-convert") => self.keydb_convert(inv),
+            (Object::Keydb, "-list") => {
+                let mut types = vec!["CMS"];
+                if kdbman_has(&["keydb", "create"], Some("store_type")) {
+                    types.push("PKCS12");
+                }
+                output::emit(&types.iter().map(|t| format!("{t}\n")).collect::<String>());
+                Ok(())
+            }
+            (Object::Keydb, "-expiry") => self.keydb_expiry(inv),
+            (Object::Cert, "-create") => self.cert_create(inv),
+            (Object::Cert, "-add") => self.cert_add(inv),
+            (Object::Cert, "-receive") => {
+                let mut a = os(&["cert", "receive", "--db", &db(inv), "--file"]);
+                a.push(inv.get("file").unwrap_or_default().into());
+                encoding(inv)?;
+                if inv
+                    .get("default_cert")
+                    .map(|v| parse::boolean("default_cert", v))
+                    .transpose()?
+                    == Some(true)
+                {
+                    a.push("--default".into());
+                }
+                a.extend(self.store_pw(inv)?);
+                kdbman(a).map(drop)
+            }
+            (Object::Cert, "-import") => self.cert_import(inv),
+            (Object::Cert, "-export") => self.cert_export(inv),
+            (Object::Cert, "-extract") => {
+                let mut a = os(&[
+                    "cert",
+                    "extract",
+                    "--db",
+                    &db(inv),
+                    "--label",
+                    inv.get("label").unwrap_or_default(),
+                    "--target",
+                    inv.get("target").unwrap_or_default(),
+                    "--format",
+                    encoding(inv)?,
+                    "--force",
+                ]);
+                a.extend(self.store_pw(inv)?);
+                kdbman(a).map(drop)
+            }
+            (Object::Cert, "-list") => {
+                let store = self.open(inv, Access::Read)?;
+                let filter = match inv.positional.as_deref() {
+                    Some("personal") => ListFilter::Personal,
+                    Some("ca" | "site") => ListFilter::Ca,
+                    _ => ListFilter::All,
+                };
+                let horizon = if inv.has("expiry") {
+                    let days = number(inv, "expiry", 0..=36500)?.unwrap_or(0);
+                    Some(crate::cli::keydb::now() + i64::from(days) * 86_400)
+                } else {
+                    None
+                };
+                let entries = store.entries().iter().filter(|e| match horizon {
+                    None => true,
+                    Some(h) => e
+                        .certificate()
+                        .and_then(|c| kdbman::pki::cert::cert_info(c).ok())
+                        .is_some_and(|i| i.not_after <= h),
+                });
+                output::emit(&gout::cert_list(entries, filter));
+                Ok(())
+            }
+            (Object::Cert, "-details") => {
+                let store = self.open(inv, Access::Read)?;
+                let e = find(&store, inv.get("label").unwrap_or_default(), false)?;
+                output::emit(&gout::cert_details(e).map_err(|t| bad_entry(&store, t))?);
+                Ok(())
+            }
+            (Object::Cert, "-getdefault") => {
+                let store = self.open(inv, Access::Read)?;
+                if !store.default_known() {
+                    return Err(GskError::from_kdbman(&Error::Unsupported {
+                        path: store.path().to_path_buf(),
+                        what: "show its default certificate",
+                        why: "where GSKit marks the default certificate in a CMS key database is not documented, and kdbman does not guess".to_string(),
+                        fix: "name the certificate instead: -cert -details -label LABEL, the label in SSLServerCert (IHS) or the queue manager's certificate label (MQ)".to_string(),
+                    }));
+                }
+                let Some(e) = store.default_entry() else {
+                    return Err(GskError::from_kdbman(&Error::NoDefault {
+                        store: store.path().to_path_buf(),
+                    }));
+                };
+                output::emit(&gout::cert_details(e).map_err(|t| bad_entry(&store, t))?);
+                Ok(())
+            }
+            (Object::Cert, "-delete") => self.simple(inv, &["cert", "delete"]),
+            (Object::Cert, "-setdefault") => self.simple(inv, &["cert", "setdefault"]),
+            (Object::Cert, "-rename") => {
+                let mut a = os(&[
+                    "cert",
+                    "rename",
+                    "--db",
+                    &db(inv),
+                    "--label",
+                    inv.get("label").unwrap_or_default(),
+                    "--new-label",
+                    inv.get("new_label").unwrap_or_default(),
+                ]);
+                a.extend(self.store_pw(inv)?);
+                kdbman(a).map(drop)
+            }
+            (Object::Cert, "-modify") => self.cert_modify(inv),
+            (Object::Cert, "-sign") => self.cert_sign(inv),
+            (Object::Cert, "-validate") => {
+                let mut a = os(&[
+                    "cert",
+                    "validate",
+                    "--db",
+                    &db(inv),
+                    "--label",
+                    inv.get("label").unwrap_or_default(),
+                    "--purpose",
+                    "any",
+                ]);
+                a.extend(self.store_pw(inv)?);
+                kdbman(a).map(drop)
+            }
+            (Object::Certreq, "-create") => self.certreq_create(inv),
+            (Object::Certreq, "-list") => {
+                let store = self.open(inv, Access::Read)?;
+                output::emit(&gout::certreq_list(store.entries()));
+                Ok(())
+            }
+            (Object::Certreq, "-details") => {
+                let store = self.open(inv, Access::Read)?;
+                let e = find(&store, inv.get("label").unwrap_or_default(), true)?;
+                output::emit(&gout::certreq_details(e).map_err(|t| bad_entry(&store, t))?);
+                Ok(())
+            }
+            (Object::Certreq, "-delete") => self.simple(inv, &["certreq", "delete"]),
+            (Object::Certreq, "-extract") => {
+                let mut a = os(&[
+                    "certreq",
+                    "extract",
+                    "--db",
+                    &db(inv),
+                    "--label",
+                    inv.get("label").unwrap_or_default(),
+                    "--target",
+                    inv.get("target").unwrap_or_default(),
+                    "--format",
+                    encoding(inv)?,
+                    "--force",
+                ]);
+                a.extend(self.store_pw(inv)?);
+                kdbman(a).map(drop)
+            }
+            (Object::Certreq, "-recreate") => self.certreq_recreate(inv),
+            (Object::Random, "-create") => {
+                let n = number(inv, "length", 1..=1024)?.unwrap_or(16) as usize;
+                output::line(random_password(n, inv.has("strong"))?);
+                Ok(())
+            }
+            _ => unreachable_action(),
+        }
+    }
+
+    /// `OBJECT ACTION --db DB --label LABEL` plus the password.
+    fn simple(&mut self, inv: &Invocation, cmd: &[&str]) -> R<()> {
+        let mut a = os(cmd);
+        a.extend(os(&[
+            "--db",
+            &db(inv),
+            "--label",
+            inv.get("label").unwrap_or_default(),
+        ]));
+        a.extend(self.store_pw(inv)?);
+        kdbman(a).map(drop)
+    }
+
+    fn keydb_create(&mut self, inv: &Invocation) -> R<()> {
+        let path = db(inv);
+        let ty = match inv.get("type") {
+            Some(t) => StoreType::parse("type", t)?,
+            None => StoreType::by_extension(&path),
+        };
+        check_strong(inv, "pw", inv.get("pw"))?;
+        let mut a = os(&["keydb", "create", "--db", &path]);
+        a.extend(
+            type_args(&["keydb", "create"], "store_type", "--type", ty)?
+                .iter()
+                .map(OsString::from),
+        );
+        match inv.get("pw") {
+            Some(p) => a.extend(["--pw-env".into(), self.secret(p).into()]),
+            None if std::io::stdin().is_terminal() => {}
+            None => {
+                return Err(GskError::no_password(
+                    "new key database's password",
+                    "-pw PASSWORD",
+                ));
+            }
+        }
+        if inv.has("stash") {
+            a.push("--stash".into());
+        }
+        a.extend(v1stash(inv, &["keydb", "create"])?);
+        if let Some(d) = number(inv, "expire", 0..=36500)?
+            && d > 0
+        {
+            a.extend(["--expire".into(), d.to_string().into()]);
+        }
+        kdbman(a).map(drop)
+    }
+
+    fn keydb_changepw(&mut self, inv: &Invocation) -> R<()> {
+        let new = inv.get("new_pw").unwrap_or_default();
+        check_strong(inv, "new_pw", Some(new))?;
+        let mut a = os(&["keydb", "changepw", "--db", &db(inv)]);
+        a.extend(self.store_pw(inv)?);
+        a.extend(["--new-pw-env".into(), self.secret(new).into()]);
+        if inv.has("stash") {
+            a.push("--stash".into());
+        }
+        if let Some(d) = number(inv, "expire", 0..=36500)?
+            && d > 0
+        {
+            a.extend(["--expire".into(), d.to_string().into()]);
+        }
+        kdbman(a).map(drop)
+    }
+
+    fn keydb_expiry(&mut self, inv: &Invocation) -> R<()> {
+        let mut a = os(&["keydb", "details", "--db", &db(inv), "--json"]);
+        a.extend(self.store_pw(inv)?);
+        let text = kdbman(a)?;
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        if v["format"] == "cms" {
+            return Err(GskError::refused(format!(
+                "-keydb -expiry: where GSKit keeps the password expiry of a CMS key database ({}) is not documented, and kdbman does not guess",
+                db(inv)
+            )));
+        }
+        let line = match v["password"]["expires"].as_str().and_then(|s| {
+            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+        }) {
+            Some(t) => format!("Password expiry : {}\n", gout::gsk_date(t.unix_timestamp())),
+            None => "Password expiry : never\n".to_string(),
+        };
+        output::emit(&line);
+        Ok(())
+    }
+
+    fn keydb_convert(&mut self, inv: &Invocation) -> R<()> {
+        let src = db(inv);
+        let ty = match (inv.get("new_format"), inv.get("target_type")) {
+            (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => {
+                return Err(GskError::usage(
+                    format!("-new_format {a} and -target_type {b} disagree"),
+                    "give one of them".to_string(),
+                ));
+            }
+            (Some(v), _) => StoreType::parse("new_format", v)?,
+            (None, Some(v)) => StoreType::parse("target_type", v)?,
+            (None, None) => {
+                return Err(GskError::usage(
+                    "-keydb -convert needs -new_format (or -target_type)".to_string(),
+                    "add -new_format cms or -new_format pkcs12".to_string(),
+                ));
+            }
+        };
+        let target = match inv.get("target") {
+            Some(t) => t.to_string(),
+            None => Path::new(&src)
+                .with_extension(match ty {
+                    StoreType::Cms => "kdb",
+                    StoreType::Pkcs12 => "p12",
+                })
+                .to_string_lossy()
+                .into_owned(),
+        };
+        if target == src {
+            return Err(GskError::usage(
+                format!("-keydb -convert would write {target} over its own source"),
+                "name the new file with -target".to_string(),
+            ));
+        }
+        let name = match ty {
+            StoreType::Cms => "cms",
+            StoreType::Pkcs12 => "pkcs12",
+        };
+        if kdbman_has(&["keydb", "convert"], None) {
+            let mut a = os(&["keydb", "convert", "--db", &src, "--target", &target]);
+            if kdbman_has(&["keydb", "convert"], Some("target_type")) {
+                a.extend(os(&["--target-type", name]));
+            }
+            a.extend(self.store_pw(inv)?);
+            // GSKit keeps the password: the target gets -target_pw, else
+            // the source's (from -pw or the stash).
+            let tp = match (inv.get("target_pw"), inv.get("pw")) {
+                (Some(p), _) | (None, Some(p)) => Some(p.to_string()),
+                (None, None) if inv.has("stashed") => Some(self.stashed_password(&src)?),
+                (None, None) => None,
+            };
+            if let Some(p) = tp {
+                a.extend(["--target-pw-env".into(), self.secret(&p).into()]);
+            }
+            if inv.has("stash") {
+                match kdbman_long(&["keydb", "convert"], "stash") {
+                    Some(flag) => a.push(flag.into()),
+                    None => {
+                        return Err(GskError::refused(
+                            "-stash with -keydb -convert: this kdbman build cannot stash the new file's password; run -keydb -stashpw on it".to_string(),
+                        ));
+                    }
+                }
+            }
+            a.extend(v1stash(inv, &["keydb", "convert"])?);
+            kdbman(a)?;
+            return Ok(());
+        }
+        // Before `keydb convert`: PKCS#12 through `keydb export`, same password.
+        if ty == StoreType::Cms {
+            return Err(GskError::refused(
+                "-new_format cms: this kdbman build cannot write CMS key databases".to_string(),
+            ));
+        }
+        let Some(pw) = inv.get("target_pw").or(inv.get("pw")) else {
+            return Err(GskError::usage(
+                "-keydb -convert to pkcs12 needs the password for the new file".to_string(),
+                "give -pw PASSWORD (or -target_pw PASSWORD)".to_string(),
+            ));
+        };
+        let pw = pw.to_string();
+        let mut a = os(&["keydb", "export", "--db", &src, "--target", &target]);
+        a.extend(self.store_pw(inv)?);
+        a.extend(["--target-pw-env".into(), self.secret(&pw).into()]);
+        kdbman(a).map(drop)
+    }
+
+    fn cert_create(&mut self, inv: &Invocation) -> R<()> {
+        if let Some(v) = inv.get("x509version") {
+            match v.trim() {
+                "3" => {}
+                "1" | "2" => {
+                    return Err(GskError::refused(format!(
+                        "-x509version {v}: kdbman issues version 3 certificates only (extensions need V3)"
+                    )));
+                }
+                _ => {
+                    return Err(GskError::usage(
+                        format!("-x509version {v} is not 1, 2 or 3"),
+                        "leave it out (kdbman issues version 3)".to_string(),
+                    ));
+                }
+            }
+        }
+        let key = key_type(inv)?;
+        let days = number(inv, "expire", 1..=36500)?.unwrap_or(365);
+        let mut a = os(&[
+            "cert",
+            "create",
+            "--db",
+            &db(inv),
+            "--label",
+            inv.get("label").unwrap_or_default(),
+            "--dn",
+            &dn_arg(inv),
+            "--key",
+            &key,
+            "--days",
+            &days.to_string(),
+        ]);
+        if inv.get("ca").map(|v| parse::boolean("ca", v)).transpose()? == Some(true) {
+            a.push("--ca".into());
+        }
+        if inv
+            .get("default_cert")
+            .map(|v| parse::boolean("default_cert", v))
+            .transpose()?
+            == Some(true)
+        {
+            a.push("--default".into());
+        }
+        a.extend(sans(inv));
+        a.extend(usages(inv));
+        a.extend(self.store_pw(inv)?);
+        kdbman(a).map(drop)
+    }
+
+    fn cert_add(&mut self, inv: &Invocation) -> R<()> {
+        let file = inv.get("file").unwrap_or_default();
+        encoding(inv)?;
+        let trust = match inv.get("trust") {
+            Some(v) => parse::boolean("trust", v)?,
+            None => true,
+        };
+        let label = match inv.get("label") {
+            Some(l) => l.to_string(),
+            // GSKit labels an unlabelled CA by its subject.
+            None => {
+                let certs = crate::cli::cert::read_certificates(Path::new(file))
+                    .map_err(|e| GskError::from_kdbman(&e))?;
+                let der = certs.first().map(Vec::as_slice).unwrap_or_default();
+                let (_, c) = x509_parser::parse_x509_certificate(der).map_err(|e| {
+                    GskError::usage(
+                        format!("the certificate in {file} cannot be read: {e}"),
+                        "check the file, or give -label".to_string(),
+                    )
+                })?;
+                subject_label(&c)
+            }
+        };
+        let mut a = os(&[
+            "cert",
+            "add",
+            "--db",
+            &db(inv),
+            "--label",
+            &label,
+            "--file",
+            file,
+            "--trust",
+            if trust { "enable" } else { "disable" },
+        ]);
+        a.extend(self.store_pw(inv)?);
+        kdbman(a).map(drop)
+    }
+
+    /// `-cert -import`: from a PKCS#12 file straight in; from another store
+    /// through a temporary PKCS#12 file beside the target.
+    fn cert_import(&mut self, inv: &Invocation) -> R<()> {
+        let (source, from_file) = match (inv.get("db"), inv.get("file")) {
+            (Some(_), Some(_)) => {
+                return Err(GskError::usage(
+                    "-cert -import takes its source from -db or -file, not both".to_string(),
+                    "give the source store or PKCS#12 file once".to_string(),
+                ));
+            }
+            (Some(d), None) => (d.to_string(), false),
+            (None, Some(f)) => (f.to_string(), true),
+            (None, None) => {
+                return Err(GskError::usage(
+                    "-cert -import needs the source: -db STORE or -file FILE.p12".to_string(),
+                    "add -db SOURCE.kdb (or -file SOURCE.p12) and its -pw".to_string(),
+                ));
+            }
+        };
+        let source_type = match inv.get("type") {
+            Some(t) => StoreType::parse("type", t)?,
+            None if from_file => StoreType::Pkcs12,
+            None => StoreType::by_extension(&source),
+        };
+        if let Some(t) = inv.get("target_type") {
+            StoreType::parse("target_type", t)?;
+        }
+        let target = inv.get("target").unwrap_or_default().to_string();
+        let new_label = inv.get("new_label").or(inv.get("label"));
+        let target_pw = self.pw_flags(
+            inv.get("target_pw"),
+            inv.has("target_stashed"),
+            "--pw-env",
+            "target key database password",
+            "-target_pw PASSWORD or -target_stashed",
+        )?;
+        let mut import = os(&["cert", "import", "--db", &target]);
+        import.extend(target_pw);
+        if let Some(l) = new_label {
+            import.extend(os(&["--label", l]));
+        }
+        if source_type == StoreType::Pkcs12 {
+            import.extend(["--file".into(), source.clone().into()]);
+            if let Some(p) = inv.get("pw") {
+                import.extend(["--file-pw-env".into(), self.secret(p).into()]);
+            }
+            return kdbman(import).map(drop);
+        }
+        let src_pw = self.pw_flags(
+            inv.get("pw"),
+            inv.has("stashed"),
+            "--pw-env",
+            "source key database password",
+            "-pw PASSWORD or -stashed",
+        )?;
+        if let Some(l) = inv.get("label") {
+            // A signer goes over as a certificate, keeping its label and trust.
+            let (store, _) = self
+                .source_pw(inv)
+                .open(Path::new(&source), Access::Read)
+                .map_err(|e| GskError::from_kdbman(&e))?;
+            let e = find_any(&store, l)?;
+            if e.kind() == EntryKind::Signer {
+                let tmp = temp_beside(Path::new(&target));
+                let pem: String = e
+                    .certificate()
+                    .map(|c| kdbman::pki::pem_encode("CERTIFICATE", c))
+                    .unwrap_or_default();
+                std::fs::write(&tmp.0, pem).map_err(|err| {
+                    GskError::from_kdbman(&Error::Io {
+                        path: tmp.0.clone(),
+                        action: "write",
+                        source: err,
+                    })
+                })?;
+                let mut add = os(&[
+                    "cert",
+                    "add",
+                    "--db",
+                    &target,
+                    "--label",
+                    new_label.unwrap_or(l),
+                ]);
+                add.extend(["--file".into(), tmp.0.clone().into_os_string()]);
+                add.extend(os(&[
+                    "--trust",
+                    if e.is_trusted() { "enable" } else { "disable" },
+                ]));
+                add.extend(
+                    import
+                        .iter()
+                        .skip(4)
+                        .take_while(|a| *a != "--label")
+                        .cloned(),
+                );
+                return kdbman(add).map(drop);
+            }
+        }
+        let tmp = temp_beside(Path::new(&target));
+        let tpw = random_password(32, false)?;
+        let tvar = self.secret(&tpw);
+        let mut export = match inv.get("label") {
+            Some(l) => os(&["cert", "export", "--db", &source, "--label", l]),
+            None => os(&["keydb", "export", "--db", &source]),
+        };
+        export.extend(["--target".into(), tmp.0.clone().into_os_string()]);
+        export.extend(["--target-pw-env".into(), tvar.clone().into()]);
+        export.extend(src_pw);
+        kdbman(export)?;
+        import.extend(["--file".into(), tmp.0.clone().into_os_string()]);
+        import.extend(["--file-pw-env".into(), tvar.into()]);
+        kdbman(import).map(drop)
+    }
+
+    /// `-cert -export`: to a new PKCS#12 file, a new CMS store, or into an
+    /// existing store.
+    fn cert_export(&mut self, inv: &Invocation) -> R<()> {
+        let src = db(inv);
+        let label = inv.get("label").unwrap_or_default().to_string();
+        let target = inv.get("target").unwrap_or_default().to_string();
+        let ty = match inv.get("target_type") {
+            Some(t) => StoreType::parse("target_type", t)?,
+            None => StoreType::by_extension(&target),
+        };
+        let legacy = match inv
+            .get("encryption")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("strong") => false,
+            Some("weak") => true,
+            Some(v) => {
+                return Err(GskError::usage(
+                    format!("-encryption {v} is neither strong nor weak"),
+                    "use -encryption strong (AES-256) or -encryption weak (3DES, for old clients)"
+                        .to_string(),
+                ));
+            }
+        };
+        let src_pw = self.store_pw(inv)?;
+        let exists = Path::new(&target).exists();
+        if !exists && ty == StoreType::Pkcs12 {
+            let Some(tp) = inv.get("target_pw") else {
+                if inv.has("target_stashed") {
+                    return Err(GskError::usage(
+                        format!("{target} does not exist, so it has no stash"),
+                        "give the new file's password with -target_pw".to_string(),
+                    ));
+                }
+                if !std::io::stdin().is_terminal() {
+                    return Err(GskError::no_password(
+                        "target file's password",
+                        "-target_pw PASSWORD",
+                    ));
+                }
+                let mut a = os(&[
+                    "cert", "export", "--db", &src, "--label", &label, "--target", &target,
+                ]);
+                a.extend(src_pw);
+                if legacy {
+                    a.push("--legacy".into());
+                }
+                return kdbman(a).map(drop);
+            };
+            let tp = tp.to_string();
+            let mut a = os(&[
+                "cert", "export", "--db", &src, "--label", &label, "--target", &target,
+            ]);
+            a.extend(src_pw);
+            a.extend(["--target-pw-env".into(), self.secret(&tp).into()]);
+            if legacy {
+                a.push("--legacy".into());
+            }
+            return kdbman(a).map(drop);
+        }
+        let target_pw = self.pw_flags(
+            inv.get("target_pw"),
+            inv.has("target_stashed"),
+            "--pw-env",
+            "target key database password",
+            "-target_pw PASSWORD or -target_stashed",
+        )?;
+        if !exists {
+            // A new CMS store to export into.
+            let mut c = os(&["keydb", "create", "--db", &target]);
+            c.extend(
+                type_args(&["keydb", "create"], "store_type", "--type", ty)?
+                    .iter()
+                    .map(OsString::from),
+            );
+            c.extend(target_pw.clone());
+            kdbman(c)?;
+        }
+        let tmp = temp_beside(Path::new(&target));
+        let tpw = random_password(32, false)?;
+        let tvar = self.secret(&tpw);
+        let mut e = os(&["cert", "export", "--db", &src, "--label", &label]);
+        e.extend(["--target".into(), tmp.0.clone().into_os_string()]);
+        e.extend(["--target-pw-env".into(), tvar.clone().into()]);
+        e.extend(src_pw);
+        kdbman(e)?;
+        let mut i = os(&["cert", "import", "--db", &target]);
+        i.extend(target_pw);
+        i.extend(["--file".into(), tmp.0.clone().into_os_string()]);
+        i.extend(["--file-pw-env".into(), tvar.into()]);
+        kdbman(i).map(drop)
+    }
+
+    fn cert_modify(&mut self, inv: &Invocation) -> R<()> {
+        let trusted = parse::boolean("trust", inv.get("trust").unwrap_or_default())?;
+        let mut store = self.open(inv, Access::Update)?;
+        let e = find(&store, inv.get("label").unwrap_or_default(), false)?;
+        match e.kind() {
+            EntryKind::Signer => {
+                let label = e.label().to_string();
+                let changed = e.clone().with_trust(trusted);
+                store
+                    .replace(&label, changed)
+                    .and_then(|_| store.save())
+                    .map_err(|e| GskError::from_kdbman(&e))
+            }
+            _ if trusted => Ok(()),
+            _ => Err(GskError::refused(format!(
+                "-trust disable on personal certificate `{}`: kdbman keeps personal certificates trusted; only signers' trust can change",
+                e.label()
+            ))),
+        }
+    }
+
+    fn cert_sign(&mut self, inv: &Invocation) -> R<()> {
+        if let Some(s) = inv.get("sigalg") {
+            let sig = parse::sigalg(s)?;
+            if matches!(sig.hash, 1 | 5 | 224 | 512) {
+                return Err(GskError::refused(format!(
+                    "-sigalg {s}: kdbman signs with SHA-256 (RSA and P-256 CAs) or SHA-384 (P-384 CAs)"
+                )));
+            }
+        }
+        let days = number(inv, "expire", 1..=36500)?.unwrap_or(365);
+        let mut a = os(&[
+            "cert",
+            "sign",
+            "--db",
+            &db(inv),
+            "--label",
+            inv.get("label").unwrap_or_default(),
+            "--file",
+            inv.get("file").unwrap_or_default(),
+            "--target",
+            inv.get("target").unwrap_or_default(),
+            "--days",
+            &days.to_string(),
+            "--format",
+            encoding(inv)?,
+            "--force",
+        ]);
+        if inv.get("ca").map(|v| parse::boolean("ca", v)).transpose()? == Some(true) {
+            a.push("--ca".into());
+        }
+        a.extend(sans(inv));
+        a.extend(self.store_pw(inv)?);
+        kdbman(a).map(drop)
+    }
+
+    fn certreq_create(&mut self, inv: &Invocation) -> R<()> {
+        let key = key_type(inv)?;
+        let mut a = os(&[
+            "certreq",
+            "create",
+            "--db",
+            &db(inv),
+            "--label",
+            inv.get("label").unwrap_or_default(),
+            "--dn",
+            &dn_arg(inv),
+            "--key",
+            &key,
+            "--target",
+            inv.get("file").unwrap_or_default(),
+            "--force",
+        ]);
+        a.extend(sans(inv));
+        a.extend(usages(inv));
+        a.extend(self.store_pw(inv)?);
+        kdbman(a).map(drop)
+    }
+
+    /// A new request for the key of an existing personal certificate (or
+    /// the stored request itself), written to `-target`.
+    fn certreq_recreate(&mut self, inv: &Invocation) -> R<()> {
+        use kdbman::pki::{CertSpec, SubjectAltName};
+        let store = self.open(inv, Access::Read)?;
+        let e = find_any(&store, inv.get("label").unwrap_or_default())?;
+        let target = PathBuf::from(inv.get("target").unwrap_or_default());
+        let der = match (e.csr(), e.certificate(), e.private_key()) {
+            (Some(csr), _, _) => csr.to_vec(),
+            (None, Some(cert), Some(key)) => {
+                let info = kdbman::pki::cert::cert_info(cert).map_err(|t| {
+                    bad_entry(
+                        &store,
+                        format!("the certificate of `{}` is malformed: {t}", e.label()),
+                    )
+                })?;
+                let mut spec = CertSpec::new(info.subject.clone(), 365);
+                spec.sans = info
+                    .subject_alt_names
+                    .iter()
+                    .filter_map(|s| s.parse::<SubjectAltName>().ok())
+                    .collect();
+                spec.request(key).map_err(|e| GskError::from_kdbman(&e))?
+            }
+            _ => {
+                return Err(GskError::from_kdbman(&Error::WrongKind {
+                    store: store.path().to_path_buf(),
+                    label: e.label().to_string(),
+                    found: e.kind(),
+                    needed: kdbman::error::Needed::Personal,
+                }));
+            }
+        };
+        let bytes = match encoding(inv)? {
+            "der" => der,
+            _ => kdbman::pki::pem_encode("CERTIFICATE REQUEST", &der).into_bytes(),
+        };
+        crate::cli::cert::write_public(&target, &bytes, true).map_err(|e| GskError::from_kdbman(&e))
+    }
+}
+
+fn unreachable_action() -> R<()> {
+    Err(GskError::usage(
+        "no action given".to_string(),
+        "run -help for the objects and actions".to_string(),
+    ))
+}
+
+/// A label as GSKit gives an unlabelled CA: its subject DN.
+fn subject_label(c: &x509_parser::certificate::X509Certificate<'_>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for rdn in c.subject().iter() {
+        for atv in rdn.iter() {
+            let key = match atv.attr_type().to_id_string().as_str() {
+                "2.5.4.3" => "CN",
+                "2.5.4.6" => "C",
+                "2.5.4.7" => "L",
+                "2.5.4.8" => "ST",
+                "2.5.4.10" => "O",
+                "2.5.4.11" => "OU",
+                _ => continue,
+            };
+            if let Ok(v) = atv.as_str() {
+                parts.push(format!("{key}={v}"));
+            }
+        }
+    }
+    parts.reverse();
+    if parts.is_empty() {
+        "CA certificate".to_string()
+    } else {
+        parts.join(",")
+    }
+}
+
+/// The entry with this label (case-insensitively). `-cert` actions see
+/// personal and signer entries, `-certreq` actions requests: GSKit keeps
+/// requests in the separate .rdb file.
+fn find<'a>(store: &'a Store, label: &str, request: bool) -> R<&'a Entry> {
+    store
+        .entries()
+        .iter()
+        .find(|e| {
+            e.label().eq_ignore_ascii_case(label) && (e.kind() == EntryKind::Request) == request
+        })
+        .ok_or_else(|| {
+            GskError::from_kdbman(&Error::LabelNotFound {
+                store: store.path().to_path_buf(),
+                label: label.to_string(),
+            })
+        })
+}
+
+fn find_any<'a>(store: &'a Store, label: &str) -> R<&'a Entry> {
+    store
+        .entries()
+        .iter()
+        .find(|e| e.label().eq_ignore_ascii_case(label))
+        .ok_or_else(|| {
+            GskError::from_kdbman(&Error::LabelNotFound {
+                store: store.path().to_path_buf(),
+                label: label.to_string(),
+            })
+        })
+}
+
+fn bad_entry(store: &Store, text: String) -> GskError {
+    GskError::from_kdbman(&Error::BadInput {
+        what: format!("an entry of {}", store.path().display()),
+        detail: text,
+        code: Some("SSL0224E"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dn_goes_to_x500_order() {
+        assert_eq!(x500_order("CN=x,O=y,C=US"), "C=US,O=y,CN=x");
+        assert_eq!(
+            x500_order("CN=Smith\\, John, O=\"a,b\",C=US"),
+            "C=US,O=\"a,b\",CN=Smith\\, John"
+        );
+        assert_eq!(x500_order("CN=only"), "CN=only");
+    }
+
+    #[test]
+    fn strong_rules() {
+        assert_eq!(strong_problem("Abcdefgh1jklmn"), None);
+        assert!(strong_problem("Abcdefgh1jklm").unwrap().contains("14"));
+        assert!(strong_problem("abcdefgh1jklmn").unwrap().contains("upper"));
+        assert!(strong_problem("ABCDEFGH1JKLMN").unwrap().contains("lower"));
+        assert!(strong_problem("Abcdefghijklmn").unwrap().contains("digit"));
+        assert!(
+            strong_problem("Abcaefgahiaj1a")
+                .unwrap()
+                .contains("more than 3")
+        );
+        assert!(
+            strong_problem("Abcdddefgh1jkl")
+                .unwrap()
+                .contains("in a row")
+        );
+        assert!(strong_problem("Abcdéfgh1jklmno").unwrap().contains("ASCII"));
+    }
+}
