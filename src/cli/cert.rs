@@ -8,9 +8,10 @@ use kdbman::{Access, Entry, EntryKind, Error, Result};
 use serde_json::{Value, json};
 
 use super::exit;
-use super::keydb::now;
+use super::files::{Encoding, read_certificates, read_request, write_public, write_secret};
 use super::output;
 use super::password::{FilePwArgs, PwArgs, TargetPwArgs};
+use kdbman::clock::now;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum KindFilter {
@@ -18,12 +19,6 @@ pub enum KindFilter {
     Personal,
     Signer,
     Request,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum Encoding {
-    Pem,
-    Der,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -325,7 +320,7 @@ pub enum PurposeArg {
 
 /// The same times `lint --at` takes, so one habit serves both.
 fn parse_at(s: &str) -> std::result::Result<i64, String> {
-    super::lint::parse_at(s).map_err(|e| e.to_string())
+    super::values::parse_at(s).map_err(|e| e.to_string())
 }
 
 const LIST_JSON: &str = r#"Print JSON instead of a table:
@@ -633,21 +628,6 @@ pub fn run(action: CertAction) -> Result<u8> {
     }
 }
 
-/// Writes a public file (certificate) with mode 0644.
-pub fn write_public(target: &Path, bytes: &[u8], force: bool) -> Result<()> {
-    if !force && target.exists() {
-        return Err(Error::AlreadyExists {
-            path: target.to_path_buf(),
-        });
-    }
-    kdbman::file::replace_with_mode(target, bytes, 0o644)
-}
-
-/// Reads one or more certificates from PEM (a bundle) or DER.
-pub fn read_certificates(file: &Path) -> Result<Vec<Vec<u8>>> {
-    kdbman::pki::pem::read_certificates(file)
-}
-
 fn subject_of(e: &Entry) -> Option<String> {
     if let Some(c) = e.certificate() {
         return pki::cert::cert_info(c).ok().map(|i| i.subject);
@@ -925,43 +905,6 @@ fn validate(
     }
 }
 
-/// A PKCS#10 request from PEM (`CERTIFICATE REQUEST`) or DER.
-pub fn read_request(file: &Path) -> Result<Vec<u8>> {
-    let bytes = kdbman::file::read(file)?;
-    let what = format!("request file {}", file.display());
-    let der = if kdbman::pki::pem::is_pem(&bytes) {
-        let blocks = kdbman::pki::pem::pem_blocks(&bytes, &what)?;
-        match blocks
-            .iter()
-            .find(|b| b.label == "CERTIFICATE REQUEST" || b.label == "NEW CERTIFICATE REQUEST")
-        {
-            Some(b) => b.der.to_vec(),
-            None => {
-                let labels: Vec<&str> = blocks.iter().map(|b| b.label.as_str()).collect();
-                return Err(Error::BadInput {
-                    what,
-                    detail: format!(
-                        "no CERTIFICATE REQUEST block: it holds {}",
-                        if labels.is_empty() {
-                            "no complete PEM block".to_string()
-                        } else {
-                            format!("{} block(s)", labels.join(", "))
-                        }
-                    ),
-                    code: Some("SSL0224E"),
-                });
-            }
-        }
-    } else {
-        bytes
-    };
-    kdbman::pki::sign::check_request(&der).map_err(|e| match e {
-        Error::BadInput { detail, code, .. } => Error::BadInput { what, detail, code },
-        e => e,
-    })?;
-    Ok(der)
-}
-
 fn import(
     db: &Path,
     pw: &PwArgs,
@@ -1019,16 +962,6 @@ fn import(
         output::line("nothing new to import");
     }
     Ok(exit::OK)
-}
-
-/// Writes a file holding a private key: mode 0600.
-pub fn write_secret(target: &Path, bytes: &[u8], force: bool) -> Result<()> {
-    if !force && target.exists() {
-        return Err(Error::AlreadyExists {
-            path: target.to_path_buf(),
-        });
-    }
-    kdbman::file::replace(target, bytes)
 }
 
 fn export(

@@ -7,8 +7,8 @@ use kdbman::pki::{self, CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName
 use kdbman::{Access, Entry, EntryKind, Error, Result};
 use serde_json::json;
 
-use super::cert::{Encoding, write_public};
 use super::exit;
+use super::files::{Encoding, write_public};
 use super::output;
 use super::password::PwArgs;
 

@@ -215,13 +215,7 @@ fn kdf_of(choice: KdfChoice, floor: bool) -> Kdf {
 }
 
 fn expiry(days: Option<u32>) -> Option<i64> {
-    days.map(|d| now() + i64::from(d) * 86_400)
-}
-
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+    days.map(|d| kdbman::clock::now() + i64::from(d) * 86_400)
 }
 
 /// The stash for `store` at `at` (else beside it), in the store's own
@@ -477,7 +471,7 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
         count(EntryKind::Request),
     );
     let expires = store.password_expires();
-    let expired = store.password_expired_at(now());
+    let expired = store.password_expired_at(kdbman::clock::now());
     let (stash_path, stash, stash_detail) =
         stash_state(db, pw.stash_path.as_deref(), &store, opened.password());
     let stash_format = Stash::read(&stash_path, db, Permissions::AllowInsecure)
@@ -731,7 +725,7 @@ fn export(
         Profile::Modern
     };
     let bytes = pkcs12::write(&keys, &signers, &password, profile)?;
-    super::cert::write_secret(target, &bytes, force)?;
+    super::files::write_secret(target, &bytes, force)?;
     output::line(format!(
         "exported {} personal and {} signer entries to {}{}",
         keys.len(),

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use kdbman::diagnose::{self, Coverage, LintTarget, Severity, catalogue, report};
 use kdbman::stash;
-use kdbman::{Access, Error, ErrorClass, Result};
+use kdbman::{Access, ErrorClass, Result};
 use serde_json::json;
 
 use super::password::PwArgs;
@@ -59,28 +59,6 @@ pub struct LintArgs {
     pub checks: bool,
 }
 
-/// Parses --at: RFC 3339, a calendar date (midnight UTC), or @UNIX seconds.
-pub fn parse_at(s: &str) -> Result<i64> {
-    use time::format_description::well_known::Rfc3339;
-    let s = s.trim();
-    if let Some(n) = s.strip_prefix('@') {
-        if let Ok(v) = n.parse::<i64>() {
-            return Ok(v);
-        }
-    } else if let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) {
-        return Ok(t.unix_timestamp());
-    } else if let Ok(d) =
-        time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
-    {
-        return Ok(d.midnight().assume_utc().unix_timestamp());
-    }
-    Err(Error::Usage {
-        detail: format!(
-            "--at `{s}` is not a time: use 2030-01-31, 2030-01-31T12:00:00Z or @UNIXSECONDS"
-        ),
-    })
-}
-
 fn list_checks(format: Format) -> u8 {
     let rows: Vec<(&catalogue::Code, Coverage)> = catalogue::CODES
         .iter()
@@ -122,8 +100,8 @@ pub fn run(args: LintArgs) -> Result<u8> {
     }
     let db = args.db.clone().unwrap_or_default();
     let at = match &args.at {
-        Some(s) => parse_at(s)?,
-        None => super::keydb::now(),
+        Some(s) => super::values::parse_at(s)?,
+        None => kdbman::clock::now(),
     };
     // Lint reports an exposed stash as a warning instead of refusing it.
     let mut pw = args.pw.clone();

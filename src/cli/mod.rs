@@ -5,12 +5,14 @@ pub mod cert;
 pub mod certreq;
 pub mod docs;
 pub mod explain;
+pub mod files;
 pub mod gsk;
 pub mod keydb;
 pub mod lint;
 pub mod output;
 pub mod password;
 pub mod serve;
+pub mod values;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -465,7 +465,7 @@ impl PwArgs {
 /// An expired password still opens the store (so it can be changed), but
 /// every command says so: servers refuse such a store (SSL0219E).
 fn warn_if_expired(store: &Store) {
-    let now = crate::cli::keydb::now();
+    let now = kdbman::clock::now();
     if let Some(t) = store
         .password_expires()
         .filter(|_| store.password_expired_at(now))

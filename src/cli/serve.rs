@@ -145,7 +145,7 @@ pub fn run(args: ServeArgs) -> Result<u8> {
             MinTlsArg::V13 => MinTls::V13,
         },
         ciphers: args.ciphers.clone(),
-        now: super::keydb::now(),
+        now: kdbman::clock::now(),
     };
     let mut demo_dir = None;
     let mut ca_file = None;

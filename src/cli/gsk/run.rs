@@ -619,7 +619,7 @@ impl Runner {
                 };
                 let horizon = if inv.has("expiry") {
                     let days = number(inv, "expiry", 0..=36500)?.unwrap_or(0);
-                    Some(crate::cli::keydb::now() + i64::from(days) * 86_400)
+                    Some(kdbman::clock::now() + i64::from(days) * 86_400)
                 } else {
                     None
                 };
@@ -963,7 +963,7 @@ impl Runner {
             Some(l) => l.to_string(),
             // GSKit labels an unlabelled CA by its subject.
             None => {
-                let certs = crate::cli::cert::read_certificates(Path::new(file))
+                let certs = crate::cli::files::read_certificates(Path::new(file))
                     .map_err(|e| GskError::from_kdbman(&e))?;
                 let der = certs.first().map(Vec::as_slice).unwrap_or_default();
                 let (_, c) = x509_parser::parse_x509_certificate(der).map_err(|e| {
@@ -1315,7 +1315,8 @@ impl Runner {
             "der" => der,
             _ => kdbman::pki::pem_encode("CERTIFICATE REQUEST", &der).into_bytes(),
         };
-        crate::cli::cert::write_public(&target, &bytes, true).map_err(|e| GskError::from_kdbman(&e))
+        crate::cli::files::write_public(&target, &bytes, true)
+            .map_err(|e| GskError::from_kdbman(&e))
     }
 }
 

@@ -1,0 +1,76 @@
+//! The CLI's own input and output files (certificates, requests, keys,
+//! PKCS#12 exports): shared by every command that reads or writes one.
+
+use std::path::Path;
+
+use clap::ValueEnum;
+use kdbman::{Error, Result};
+
+/// How a certificate or request is written.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Encoding {
+    Pem,
+    Der,
+}
+
+/// Writes a public file (certificate) with mode 0644.
+pub fn write_public(target: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    if !force && target.exists() {
+        return Err(Error::AlreadyExists {
+            path: target.to_path_buf(),
+        });
+    }
+    kdbman::file::replace_with_mode(target, bytes, 0o644)
+}
+
+/// Reads one or more certificates from PEM (a bundle) or DER.
+pub fn read_certificates(file: &Path) -> Result<Vec<Vec<u8>>> {
+    kdbman::pki::pem::read_certificates(file)
+}
+
+/// A PKCS#10 request from PEM (`CERTIFICATE REQUEST`) or DER.
+pub fn read_request(file: &Path) -> Result<Vec<u8>> {
+    let bytes = kdbman::file::read(file)?;
+    let what = format!("request file {}", file.display());
+    let der = if kdbman::pki::pem::is_pem(&bytes) {
+        let blocks = kdbman::pki::pem::pem_blocks(&bytes, &what)?;
+        match blocks
+            .iter()
+            .find(|b| b.label == "CERTIFICATE REQUEST" || b.label == "NEW CERTIFICATE REQUEST")
+        {
+            Some(b) => b.der.to_vec(),
+            None => {
+                let labels: Vec<&str> = blocks.iter().map(|b| b.label.as_str()).collect();
+                return Err(Error::BadInput {
+                    what,
+                    detail: format!(
+                        "no CERTIFICATE REQUEST block: it holds {}",
+                        if labels.is_empty() {
+                            "no complete PEM block".to_string()
+                        } else {
+                            format!("{} block(s)", labels.join(", "))
+                        }
+                    ),
+                    code: Some("SSL0224E"),
+                });
+            }
+        }
+    } else {
+        bytes
+    };
+    kdbman::pki::sign::check_request(&der).map_err(|e| match e {
+        Error::BadInput { detail, code, .. } => Error::BadInput { what, detail, code },
+        e => e,
+    })?;
+    Ok(der)
+}
+
+/// Writes a file holding a private key: mode 0600.
+pub fn write_secret(target: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    if !force && target.exists() {
+        return Err(Error::AlreadyExists {
+            path: target.to_path_buf(),
+        });
+    }
+    kdbman::file::replace(target, bytes)
+}
