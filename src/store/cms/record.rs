@@ -273,6 +273,30 @@ fn sha1(parts: &[&[u8]]) -> [u8; 20] {
     out
 }
 
+/// The subject and issuer Name TLVs of a certificate, by a walk of its
+/// DER (no full X.509 parse: chains are assembled for every record).
+pub fn cert_names(cert: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut outer = Parts::new(cert).ok()?;
+    let (c, _) = outer.next("").ok()?;
+    let mut p = Parts::new(c.value()).ok()?;
+    let (tbs, _) = p.next("").ok()?;
+    let mut t = Parts::new(tbs.value()).ok()?;
+    let (first, _) = t.next("").ok()?;
+    if first.tag()
+        == (Tag::ContextSpecific {
+            constructed: true,
+            number: TagNumber(0),
+        })
+    {
+        t.next("").ok()?; // the serial after the version
+    }
+    t.next("").ok()?; // signature algorithm
+    let (_, issuer) = t.next("").ok()?;
+    t.next("").ok()?; // validity
+    let (_, subject) = t.next("").ok()?;
+    Some((subject, issuer))
+}
+
 /// GSKit's five SHA-1 lookup hashes of a certificate: its signature BIT
 /// STRING, TBSCertificate, subject, SubjectPublicKeyInfo, and
 /// `SEQUENCE { issuer, serialNumber }` (each over the full TLV).
