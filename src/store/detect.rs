@@ -68,7 +68,7 @@ fn looks_cms(b: &[u8]) -> bool {
 }
 
 /// A PFX is a DER SEQUENCE whose first element is INTEGER 3.
-fn looks_pkcs12(b: &[u8]) -> bool {
+pub(crate) fn looks_pkcs12(b: &[u8]) -> bool {
     if b.first() != Some(&0x30) || b.len() < 6 {
         return false;
     }

@@ -465,6 +465,25 @@ impl Runner {
             (None, false) => Err(GskError::no_password(what, options)),
         }
     }
+    /// `-cert -extract` and `-certreq -extract`: the public part to a file
+    /// (GSKit overwrites it).
+    fn extract(&mut self, inv: &Invocation, object: &str) -> R<()> {
+        let mut a = os(&[
+            object,
+            "extract",
+            "--db",
+            &db(inv),
+            "--label",
+            inv.get("label").unwrap_or_default(),
+            "--target",
+            inv.get("target").unwrap_or_default(),
+            "--format",
+            encoding(inv)?,
+            "--force",
+        ]);
+        a.extend(self.store_pw(inv)?);
+        kdbman(a).map(drop)
+    }
 
     /// The store password options for `-db`.
     fn store_pw(&mut self, inv: &Invocation) -> R<Vec<OsString>> {
@@ -593,23 +612,7 @@ impl Runner {
             }
             (Object::Cert, "-import") => self.cert_import(inv),
             (Object::Cert, "-export") => self.cert_export(inv),
-            (Object::Cert, "-extract") => {
-                let mut a = os(&[
-                    "cert",
-                    "extract",
-                    "--db",
-                    &db(inv),
-                    "--label",
-                    inv.get("label").unwrap_or_default(),
-                    "--target",
-                    inv.get("target").unwrap_or_default(),
-                    "--format",
-                    encoding(inv)?,
-                    "--force",
-                ]);
-                a.extend(self.store_pw(inv)?);
-                kdbman(a).map(drop)
-            }
+            (Object::Cert, "-extract") => self.extract(inv, "cert"),
             (Object::Cert, "-list") => {
                 let store = self.open(inv, Access::Read)?;
                 let filter = match inv.positional.as_deref() {
@@ -702,23 +705,7 @@ impl Runner {
                 Ok(())
             }
             (Object::Certreq, "-delete") => self.simple(inv, &["certreq", "delete"]),
-            (Object::Certreq, "-extract") => {
-                let mut a = os(&[
-                    "certreq",
-                    "extract",
-                    "--db",
-                    &db(inv),
-                    "--label",
-                    inv.get("label").unwrap_or_default(),
-                    "--target",
-                    inv.get("target").unwrap_or_default(),
-                    "--format",
-                    encoding(inv)?,
-                    "--force",
-                ]);
-                a.extend(self.store_pw(inv)?);
-                kdbman(a).map(drop)
-            }
+            (Object::Certreq, "-extract") => self.extract(inv, "certreq"),
             (Object::Certreq, "-recreate") => self.certreq_recreate(inv),
             (Object::Random, "-create") => {
                 let n = number(inv, "length", 1..=1024)?.unwrap_or(16) as usize;

@@ -173,26 +173,13 @@ pub fn identify(bytes: &[u8]) -> ForeignFormat {
         ForeignFormat::Jceks
     } else if bytes.starts_with(crate::stash::native::MAGIC.as_slice()) {
         ForeignFormat::KdbmanStash
-    } else if looks_like_pkcs12(bytes) {
+    } else if crate::store::detect::looks_pkcs12(bytes) {
         ForeignFormat::Pkcs12
     } else if looks_like_cms_kdb(bytes) {
         ForeignFormat::IbmCmsKdb
     } else {
         ForeignFormat::Unknown
     }
-}
-
-/// A PFX is a DER SEQUENCE whose first element is INTEGER 3.
-fn looks_like_pkcs12(b: &[u8]) -> bool {
-    if b.first() != Some(&0x30) || b.len() < 6 {
-        return false;
-    }
-    let len_octets = match b[1] {
-        n if n < 0x80 => 0,
-        n @ 0x81..=0x84 => (n & 0x7f) as usize,
-        _ => return false,
-    };
-    b.get(2 + len_octets..2 + len_octets + 3) == Some(&[0x02, 0x01, 0x03])
 }
 
 /// IBM CMS key databases are not documented publicly. What is observable is
