@@ -1104,3 +1104,233 @@ fn lint_on_gskit_fixtures_with_a_label_reports_no_error() {
         "{text}"
     );
 }
+
+#[test]
+fn every_command_on_a_cms_store() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let db = d.join("all.kdb");
+    let sdb = s(&db);
+    ok(&["keydb", "create", "--db", sdb, "--pw-env", "KPW", "--stash"]);
+    // A CMS CA signs a request from another CMS store.
+    ok(&[
+        "cert",
+        "create",
+        "--db",
+        sdb,
+        "--stashed",
+        "--label",
+        "ca",
+        "--dn",
+        "CN=CMS CA",
+        "--key",
+        "ec:p384",
+        "--ca",
+        "--days",
+        "3650",
+    ]);
+    let other = d.join("other.kdb");
+    ok(&[
+        "keydb",
+        "create",
+        "--db",
+        s(&other),
+        "--pw-env",
+        "KPW",
+        "--stash",
+    ]);
+    let csr = d.join("req.csr");
+    ok(&[
+        "certreq",
+        "create",
+        "--db",
+        s(&other),
+        "--stashed",
+        "--label",
+        "web",
+        "--dn",
+        "CN=web.example.com",
+        "--san",
+        "dns:web.example.com",
+        "--target",
+        s(&csr),
+    ]);
+    let details = json(&[
+        "certreq",
+        "details",
+        "--db",
+        s(&other),
+        "--stashed",
+        "--label",
+        "web",
+        "--json",
+    ]);
+    assert_eq!(details["label"], "web");
+    let signed = d.join("web.pem");
+    ok(&[
+        "cert",
+        "sign",
+        "--db",
+        sdb,
+        "--stashed",
+        "--label",
+        "ca",
+        "--file",
+        s(&csr),
+        "--target",
+        s(&signed),
+        "--days",
+        "30",
+    ]);
+    let ca_pem = d.join("ca.pem");
+    ok(&[
+        "cert",
+        "extract",
+        "--db",
+        sdb,
+        "--stashed",
+        "--label",
+        "ca",
+        "--target",
+        s(&ca_pem),
+    ]);
+    ok(&[
+        "cert",
+        "add",
+        "--db",
+        s(&other),
+        "--stashed",
+        "--label",
+        "cms-ca",
+        "--file",
+        s(&ca_pem),
+    ]);
+    ok(&[
+        "cert",
+        "receive",
+        "--db",
+        s(&other),
+        "--stashed",
+        "--file",
+        s(&signed),
+    ]);
+    ok(&[
+        "cert",
+        "validate",
+        "--db",
+        s(&other),
+        "--stashed",
+        "--label",
+        "web",
+    ]);
+    // Export to PKCS#12 and import into a third CMS store: the CA comes along as a signer.
+    let p12 = d.join("web.p12");
+    ok(&[
+        "cert",
+        "export",
+        "--db",
+        s(&other),
+        "--stashed",
+        "--label",
+        "web",
+        "--target",
+        s(&p12),
+        "--target-pw-env",
+        "KPW",
+    ]);
+    let third = d.join("third.kdb");
+    ok(&["keydb", "create", "--db", s(&third), "--pw-env", "KPW"]);
+    ok(&[
+        "cert",
+        "import",
+        "--db",
+        s(&third),
+        "--pw-env",
+        "KPW",
+        "--file",
+        s(&p12),
+        "--file-pw-env",
+        "KPW",
+        "--label",
+        "imported",
+    ]);
+    let list = json(&[
+        "cert",
+        "list",
+        "--db",
+        s(&third),
+        "--pw-env",
+        "KPW",
+        "--json",
+    ]);
+    let kinds: Vec<(String, String)> = list["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["label"].as_str().unwrap().into(),
+                e["kind"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        kinds.contains(&("imported".into(), "personal".into())),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.iter().any(|(_, k)| k == "signer"),
+        "the CA became a signer: {kinds:?}"
+    );
+    ok(&[
+        "cert",
+        "validate",
+        "--db",
+        s(&third),
+        "--pw-env",
+        "KPW",
+        "--label",
+        "imported",
+    ]);
+    // Trust, rename, delete, keydb export.
+    ok(&[
+        "cert",
+        "rename",
+        "--db",
+        s(&other),
+        "--stashed",
+        "--label",
+        "web",
+        "--new-label",
+        "www",
+    ]);
+    ok(&[
+        "cert",
+        "delete",
+        "--db",
+        s(&other),
+        "--stashed",
+        "--label",
+        "www",
+    ]);
+    let all = d.join("all.p12");
+    ok(&[
+        "keydb",
+        "export",
+        "--db",
+        sdb,
+        "--stashed",
+        "--target",
+        s(&all),
+        "--target-pw-env",
+        "KPW",
+    ]);
+    let out = kdbman(&["cert", "getdefault", "--db", sdb, "--stashed"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--label"));
+    // keydb delete takes the .rdb and the stash with it.
+    ok(&["keydb", "delete", "--db", s(&other), "--stashed"]);
+    for f in ["other.kdb", "other.rdb", "other.sth"] {
+        assert!(!d.join(f).exists(), "{f} left behind");
+    }
+}
