@@ -29,6 +29,8 @@
 
 pub mod diagnose;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod pki;
 pub mod secret;
 pub mod serve;

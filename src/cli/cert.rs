@@ -921,30 +921,7 @@ fn validate(
 /// A PKCS#10 request from PEM (`CERTIFICATE REQUEST`) or DER.
 pub fn read_request(file: &Path) -> Result<Vec<u8>> {
     let bytes = kdbman::store::file::read(file)?;
-    let what = format!("request file {}", file.display());
-    let der = if kdbman::pki::pem::is_pem(&bytes) {
-        let (label, der) =
-            pem_rfc7468::decode_vec(bytes.trim_ascii()).map_err(|e| Error::BadInput {
-                what: what.clone(),
-                detail: format!("bad PEM: {e}"),
-                code: Some("SSL0224E"),
-            })?;
-        if label != "CERTIFICATE REQUEST" && label != "NEW CERTIFICATE REQUEST" {
-            return Err(Error::BadInput {
-                what,
-                detail: format!("a {label} block, not a CERTIFICATE REQUEST"),
-                code: Some("SSL0224E"),
-            });
-        }
-        der
-    } else {
-        bytes
-    };
-    kdbman::pki::sign::check_request(&der).map_err(|e| match e {
-        Error::BadInput { detail, code, .. } => Error::BadInput { what, detail, code },
-        e => e,
-    })?;
-    Ok(der)
+    kdbman::pki::sign::parse_request(&bytes, &format!("request file {}", file.display()))
 }
 
 fn import(

@@ -322,6 +322,32 @@ fn remaining(deadline: Instant) -> Option<Duration> {
     (!left.is_zero()).then_some(left)
 }
 
+/// What the first bytes a client sends say it is speaking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirstBytes {
+    /// A TLS handshake record: hand it to rustls.
+    TlsHandshake,
+    /// Plain HTTP on the TLS port (SSL0273I).
+    PlainHttp,
+    /// Anything else (SSL0253E), with the detail for the log.
+    NotTls(String),
+}
+
+/// Classifies the first read of a connection before rustls sees it.
+pub fn classify_first(data: &[u8]) -> FirstBytes {
+    if page::looks_like_http(data) {
+        return FirstBytes::PlainHttp;
+    }
+    if data.first() == Some(&0x16) {
+        return FirstBytes::TlsHandshake;
+    }
+    let shown: Vec<String> = data.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    FirstBytes::NotTls(format!(
+        "the first bytes ({}) are not a TLS handshake record",
+        shown.join(" ")
+    ))
+}
+
 fn handle(mut sock: TcpStream, peer: SocketAddr, shared: &Shared) {
     let (setup, limits, sink) = (&*shared.setup, &shared.limits, &shared.sink);
     let fail = |code: &'static str, detail: String| sink(Event::Handshake { peer, code, detail });
@@ -355,25 +381,19 @@ fn handle(mut sock: TcpStream, peer: SocketAddr, shared: &Shared) {
         }
     };
     let data = &first[..n];
-    if page::looks_like_http(data) {
-        let host = answer_plain_http(&mut sock, data, deadline);
-        return fail(
-            "SSL0273I",
-            format!(
-                "plain HTTP request{} on the TLS port; answered 400 (use https)",
-                host.map(|h| format!(" for {h}")).unwrap_or_default()
-            ),
-        );
-    }
-    if data[0] != 0x16 {
-        let shown: Vec<String> = data.iter().take(8).map(|b| format!("{b:02x}")).collect();
-        return fail(
-            "SSL0253E",
-            format!(
-                "the first bytes ({}) are not a TLS handshake record",
-                shown.join(" ")
-            ),
-        );
+    match classify_first(data) {
+        FirstBytes::TlsHandshake => {}
+        FirstBytes::PlainHttp => {
+            let host = answer_plain_http(&mut sock, data, deadline);
+            return fail(
+                "SSL0273I",
+                format!(
+                    "plain HTTP request{} on the TLS port; answered 400 (use https)",
+                    host.map(|h| format!(" for {h}")).unwrap_or_default()
+                ),
+            );
+        }
+        FirstBytes::NotTls(detail) => return fail("SSL0253E", detail),
     }
 
     let mut conn = match ServerConnection::new(setup.config.clone()) {
