@@ -196,7 +196,7 @@ fn crash_loop(f: &Format) -> Tally {
     let mut runs = Vec::new();
     for _ in 0..3 {
         let t = Instant::now();
-        let st = (f.writer)(&store, n).status().expect("writer");
+        let st = (f.writer)(&store, n).output().expect("writer").status;
         assert!(st.success(), "{}: an unkilled write failed", f.name);
         runs.push(t.elapsed());
         n += 1;
@@ -238,7 +238,7 @@ fn crash_loop(f: &Format) -> Tally {
         if !left.is_empty() {
             t.leftovers_seen += 1;
             // The next write, run to the end, removes them.
-            let st = (f.writer)(&store, n).status().expect("writer");
+            let st = (f.writer)(&store, n).output().expect("writer").status;
             assert!(st.success(), "{}: the write after kill {i} failed", f.name);
             n += 1;
             assert_eq!(
