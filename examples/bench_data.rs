@@ -28,7 +28,11 @@ fn main() {
     let path = dir.join("serve.kdb");
     let mut store = Store::create(&path, &pw, &opts).expect("create");
     store
-        .add(Entry::personal("localhost", vec![cert.clone()], key.clone()))
+        .add(Entry::personal(
+            "localhost",
+            vec![cert.clone()],
+            key.clone(),
+        ))
         .expect("add");
     store.set_default("localhost").expect("default");
     store.save().expect("save");
@@ -36,7 +40,11 @@ fn main() {
         .write()
         .expect("stash");
     std::fs::write(dir.join("cert.pem"), pki::pem_encode("CERTIFICATE", &cert)).expect("pem");
-    std::fs::write(dir.join("key.pem"), pki::pem::private_key_pem(&key).as_bytes()).expect("pem");
+    std::fs::write(
+        dir.join("key.pem"),
+        pki::pem::private_key_pem(&key).as_bytes(),
+    )
+    .expect("pem");
 
     // N entries, in a store and in a PKCS#12.
     let ca_key = keygen::generate(KeyType::EcP256).expect("key");
@@ -45,7 +53,9 @@ fn main() {
     let ca = ca_spec.self_signed(&ca_key).expect("ca");
     let path = dir.join("big.kdb");
     let mut store = Store::create(&path, &pw, &opts).expect("create");
-    store.add(Entry::signer("root", ca.clone())).expect("add root");
+    store
+        .add(Entry::signer("root", ca.clone()))
+        .expect("add root");
     let mut keys = Vec::with_capacity(n);
     for i in 0..n - 1 {
         let key = keygen::generate(KeyType::EcP256).expect("key");
@@ -56,7 +66,11 @@ fn main() {
             .push(format!("dns:host{i}.example.com").parse().expect("san"));
         let cert = spec.signed_by(&spki, &ca, &ca_key).expect("cert");
         store
-            .add(Entry::personal(format!("host{i}"), vec![cert.clone()], key.clone()))
+            .add(Entry::personal(
+                format!("host{i}"),
+                vec![cert.clone()],
+                key.clone(),
+            ))
             .expect("add");
         keys.push((format!("host{i}"), key, vec![cert]));
     }

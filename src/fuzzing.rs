@@ -23,8 +23,11 @@ use crate::store::{entry, format};
 /// The password the seed corpora are made with.
 pub const SEED_PASSWORD: &str = "fuzz-password";
 
+/// A fuzz target's body.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, as the regression test replays them.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("store", store),
     ("stash", stash),
     ("pkcs12", pkcs12),
