@@ -31,6 +31,8 @@ pub mod clock;
 pub mod diagnose;
 pub mod error;
 pub mod file;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod limits;
 pub mod pki;
 pub mod secret;

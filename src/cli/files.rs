@@ -31,38 +31,7 @@ pub fn read_certificates(file: &Path) -> Result<Vec<Vec<u8>>> {
 /// A PKCS#10 request from PEM (`CERTIFICATE REQUEST`) or DER.
 pub fn read_request(file: &Path) -> Result<Vec<u8>> {
     let bytes = kdbman::file::read(file)?;
-    let what = format!("request file {}", file.display());
-    let der = if kdbman::pki::pem::is_pem(&bytes) {
-        let blocks = kdbman::pki::pem::pem_blocks(&bytes, &what)?;
-        match blocks
-            .iter()
-            .find(|b| b.label == "CERTIFICATE REQUEST" || b.label == "NEW CERTIFICATE REQUEST")
-        {
-            Some(b) => b.der.to_vec(),
-            None => {
-                let labels: Vec<&str> = blocks.iter().map(|b| b.label.as_str()).collect();
-                return Err(Error::BadInput {
-                    what,
-                    detail: format!(
-                        "no CERTIFICATE REQUEST block: it holds {}",
-                        if labels.is_empty() {
-                            "no complete PEM block".to_string()
-                        } else {
-                            format!("{} block(s)", labels.join(", "))
-                        }
-                    ),
-                    code: Some("SSL0224E"),
-                });
-            }
-        }
-    } else {
-        bytes
-    };
-    kdbman::pki::sign::check_request(&der).map_err(|e| match e {
-        Error::BadInput { detail, code, .. } => Error::BadInput { what, detail, code },
-        e => e,
-    })?;
-    Ok(der)
+    kdbman::pki::sign::parse_request(&bytes, &format!("request file {}", file.display()))
 }
 
 /// Writes a file holding a private key: mode 0600.

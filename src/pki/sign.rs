@@ -48,6 +48,38 @@ fn bad(detail: impl std::fmt::Display) -> Error {
     }
 }
 
+/// A PKCS#10 request from PEM (`CERTIFICATE REQUEST` or `NEW CERTIFICATE
+/// REQUEST`) or DER, checked with [`check_request`]. `what` names the input
+/// in errors.
+pub fn parse_request(bytes: &[u8], what: &str) -> Result<Vec<u8>> {
+    let bad_in = |detail: String| Error::BadInput {
+        what: what.to_string(),
+        detail,
+        code: Some("SSL0224E"),
+    };
+    let der = if super::pem::is_pem(bytes) {
+        let (label, der) = pem_rfc7468::decode_vec(bytes.trim_ascii())
+            .map_err(|e| bad_in(format!("bad PEM: {e}")))?;
+        if label != "CERTIFICATE REQUEST" && label != "NEW CERTIFICATE REQUEST" {
+            return Err(bad_in(format!(
+                "a {label} block, not a CERTIFICATE REQUEST"
+            )));
+        }
+        der
+    } else {
+        bytes.to_vec()
+    };
+    check_request(&der).map_err(|e| match e {
+        Error::BadInput { detail, code, .. } => Error::BadInput {
+            what: what.to_string(),
+            detail,
+            code,
+        },
+        e => e,
+    })?;
+    Ok(der)
+}
+
 /// Checks a PKCS#10 request's own signature; errors say why it is unusable.
 pub fn check_request(csr_der: &[u8]) -> Result<()> {
     use x509_parser::prelude::FromDer;

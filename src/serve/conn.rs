@@ -22,7 +22,7 @@ use rustls::{AlertDescription, CertificateError, ServerConnection};
 
 use super::config::Setup;
 use super::log::Event;
-use super::page::{self, Negotiated, Parsed};
+use super::page::{self, Negotiated, Parsed, Request};
 use crate::error::{Error, Result};
 
 /// Timeouts and bounds.
@@ -322,6 +322,32 @@ fn remaining(deadline: Instant) -> Option<Duration> {
     (!left.is_zero()).then_some(left)
 }
 
+/// What the first bytes a client sends say it is speaking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirstBytes {
+    /// A TLS handshake record: hand it to rustls.
+    TlsHandshake,
+    /// Plain HTTP on the TLS port (SSL0273I).
+    PlainHttp,
+    /// Anything else (SSL0253E), with the detail for the log.
+    NotTls(String),
+}
+
+/// Classifies the first read of a connection before rustls sees it.
+pub fn classify_first(data: &[u8]) -> FirstBytes {
+    if page::looks_like_http(data) {
+        return FirstBytes::PlainHttp;
+    }
+    if data.first() == Some(&0x16) {
+        return FirstBytes::TlsHandshake;
+    }
+    let shown: Vec<String> = data.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    FirstBytes::NotTls(format!(
+        "the first bytes ({}) are not a TLS handshake record",
+        shown.join(" ")
+    ))
+}
+
 fn handle(mut sock: TcpStream, peer: SocketAddr, shared: &Shared) {
     let (setup, limits, sink) = (&*shared.setup, &shared.limits, &shared.sink);
     let fail = |code: &'static str, detail: String| sink(Event::Handshake { peer, code, detail });
@@ -355,25 +381,19 @@ fn handle(mut sock: TcpStream, peer: SocketAddr, shared: &Shared) {
         }
     };
     let data = &first[..n];
-    if page::looks_like_http(data) {
-        let host = answer_plain_http(&mut sock, data, deadline);
-        return fail(
-            "SSL0273I",
-            format!(
-                "plain HTTP request{} on the TLS port; answered 400 (use https)",
-                host.map(|h| format!(" for {h}")).unwrap_or_default()
-            ),
-        );
-    }
-    if data[0] != 0x16 {
-        let shown: Vec<String> = data.iter().take(8).map(|b| format!("{b:02x}")).collect();
-        return fail(
-            "SSL0253E",
-            format!(
-                "the first bytes ({}) are not a TLS handshake record",
-                shown.join(" ")
-            ),
-        );
+    match classify_first(data) {
+        FirstBytes::TlsHandshake => {}
+        FirstBytes::PlainHttp => {
+            let host = answer_plain_http(&mut sock, data, deadline);
+            return fail(
+                "SSL0273I",
+                format!(
+                    "plain HTTP request{} on the TLS port; answered 400 (use https)",
+                    host.map(|h| format!(" for {h}")).unwrap_or_default()
+                ),
+            );
+        }
+        FirstBytes::NotTls(detail) => return fail("SSL0253E", detail),
     }
 
     let mut conn = match ServerConnection::new(setup.config.clone()) {
@@ -565,6 +585,13 @@ fn serve_http(
     let mut served: u64 = 0;
     let mut idle_until = Instant::now() + limits.idle_timeout;
     let mut tls = rustls::Stream::new(conn, sock);
+    // Clients repeat the same request on a kept-alive connection; the page
+    // depends only on the request and the handshake, so the last answer
+    // is kept and sent again for an identical request.
+    let mut last: Option<(Request, bool, Vec<u8>, u16)> = None;
+    // The socket's read timeout, changed only when it must be (one
+    // system call less per request).
+    let mut timeout = ReadTimeout::default();
     loop {
         match page::parse(&buf) {
             Parsed::Complete(req, used) => {
@@ -582,7 +609,7 @@ fn serve_http(
                         ));
                         return refuse(&mut tls, page::request_timeout());
                     };
-                    let _ = tls.sock.set_read_timeout(Some(left.min(TICK)));
+                    timeout.set(tls.sock, left);
                     match tls.read(&mut chunk) {
                         Ok(0) => return End::Gone,
                         Ok(n) => buf.extend_from_slice(&chunk[..n]),
@@ -591,9 +618,18 @@ fn serve_http(
                     }
                 }
                 let keep = req.keep_alive() && !shared.once && !stop.load(Ordering::SeqCst);
-                let resp = page::respond(&req, &negotiated);
-                let head_only = req.method == "HEAD";
-                if tls.write_all(&resp.to_bytes(keep, head_only)).is_err() {
+                let status = match &last {
+                    Some((r, k, _, status)) if *r == req && *k == keep => *status,
+                    _ => {
+                        let resp = page::respond(&req, &negotiated);
+                        let head_only = req.method == "HEAD";
+                        let bytes = resp.to_bytes(keep, head_only);
+                        last = Some((req.clone(), keep, bytes, resp.status));
+                        resp.status
+                    }
+                };
+                let bytes = last.as_ref().map_or(&[][..], |l| &l.2[..]);
+                if tls.write_all(bytes).is_err() {
                     return End::Gone;
                 }
                 let _ = tls.flush();
@@ -603,7 +639,7 @@ fn serve_http(
                         peer,
                         method: req.method.clone(),
                         path: req.target.chars().take(200).collect(),
-                        status: resp.status,
+                        status,
                     });
                 }
                 if shared.once {
@@ -653,7 +689,7 @@ fn serve_http(
                     ));
                     return refuse(&mut tls, page::request_timeout());
                 };
-                let _ = tls.sock.set_read_timeout(Some(left.min(TICK)));
+                timeout.set(tls.sock, left);
                 match tls.read(&mut chunk) {
                     Ok(0) => return End::Gone,
                     Ok(n) => buf.extend_from_slice(&chunk[..n]),
@@ -661,6 +697,21 @@ fn serve_http(
                     Err(_) => return End::Gone,
                 }
             }
+        }
+    }
+}
+
+/// The read timeout last set on a socket: at most [`TICK`], so the stop
+/// flag is seen, and never past the deadline.
+#[derive(Default)]
+struct ReadTimeout(Option<Duration>);
+
+impl ReadTimeout {
+    fn set(&mut self, sock: &TcpStream, left: Duration) {
+        let want = left.min(TICK);
+        // A timeout already at TICK stays; a shorter one is set exactly.
+        if self.0 != Some(want) && sock.set_read_timeout(Some(want)).is_ok() {
+            self.0 = Some(want);
         }
     }
 }

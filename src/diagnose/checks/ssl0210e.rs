@@ -49,26 +49,45 @@ pub fn field_problems(cert: &X509Certificate<'_>) -> Vec<String> {
     out
 }
 
-pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
-    for (i, e) in ctx.entries().iter().enumerate() {
-        if ctx.broken.contains(&i) {
+/// One certificate's problems: (index in the chain, subject, inverted
+/// validity, problems).
+type Problems = Vec<(usize, String, bool, Vec<String>)>;
+
+fn entry_problems(e: &crate::store::Entry) -> Problems {
+    let mut out = Vec::new();
+    for (n, der) in e.certificates().iter().enumerate() {
+        let Ok((_, cert)) = X509Certificate::from_der(der) else {
+            continue;
+        };
+        let problems = field_problems(&cert);
+        if problems.is_empty() {
             continue;
         }
-        for (n, der) in e.certificates().iter().enumerate() {
-            let Ok((_, cert)) = X509Certificate::from_der(der) else {
-                continue;
-            };
-            let problems = field_problems(&cert);
-            if problems.is_empty() {
-                continue;
-            }
-            if cert.validity().not_after.timestamp() < cert.validity().not_before.timestamp() {
+        let inverted =
+            cert.validity().not_after.timestamp() < cert.validity().not_before.timestamp();
+        out.push((n, cert.subject().to_string(), inverted, problems));
+    }
+    out
+}
+
+pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
+    // Parsing is independent per entry: on every core.
+    let entries = ctx.entries();
+    let todo: Vec<_> = entries
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !ctx.broken.contains(i))
+        .collect();
+    let found = super::ssl0209e::par_map(&todo, |(_, e)| entry_problems(e));
+    for ((i, e), problems) in todo.into_iter().zip(found) {
+        for (n, subject, inverted, problems) in problems {
+            if inverted {
                 ctx.bad_validity.insert(i);
             }
             let which = if n == 0 {
                 "its certificate".to_string()
             } else {
-                format!("chain certificate {n} ({})", cert.subject())
+                format!("chain certificate {n} ({subject})")
             };
             out.push(Finding::new(
                 "SSL0210E",

@@ -7,9 +7,17 @@ use crate::diagnose::Finding;
 use crate::pki::cert::cert_info;
 
 pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
-    for (i, e) in ctx.entries().iter().enumerate() {
-        for (n, der) in e.certificates().iter().enumerate() {
-            let Err(why) = cert_info(der) else { continue };
+    // Decoding is independent per entry: on every core.
+    let entries = ctx.entries();
+    let errors = super::ssl0209e::par_map(entries, |e| {
+        e.certificates()
+            .iter()
+            .enumerate()
+            .filter_map(|(n, der)| Some((n, der.len(), cert_info(der).err()?)))
+            .collect::<Vec<_>>()
+    });
+    for ((i, e), errs) in entries.iter().enumerate().zip(errors) {
+        for (n, der_len, why) in errs {
             ctx.broken.insert(i);
             let which = if n == 0 {
                 "its certificate".to_string()
@@ -29,8 +37,7 @@ pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
                 "ssl0224e",
                 Some(e.label()),
                 format!(
-                    "{which} ({} bytes) is not valid X.509 DER: {why}{consequence}",
-                    der.len()
+                    "{which} ({der_len} bytes) is not valid X.509 DER: {why}{consequence}"
                 ),
                 "delete the entry and add the certificate again from a good copy (`kdbman cert add --file CERT`)",
             ));

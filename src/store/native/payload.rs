@@ -80,7 +80,8 @@ pub fn encode(entries: &[Entry]) -> Result<Zeroizing<Vec<u8>>, der::Error> {
 }
 
 /// Decodes entries; the error text says what was malformed.
-pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<Entry>, String> {
+#[doc(hidden)]
+pub fn decode(bytes: &[u8]) -> Result<Vec<Entry>, String> {
     let payload = PayloadRecord::from_der(bytes).map_err(|e| e.to_string())?;
     if payload.version != PAYLOAD_VERSION {
         return Err(format!("entry list version {}", payload.version));
