@@ -209,7 +209,7 @@ pub(crate) fn shared_password(pw: &super::password::PwArgs) -> Result<Option<Pas
 /// How many stores' passwords are found: each store's own stash
 /// (`--stashed`, falling back to a password source for stores without
 /// one), one stash for all (`--stash PATH`), or one password for all.
-fn fleet_auth(pw: &super::password::PwArgs) -> Result<Auth> {
+pub(crate) fn fleet_auth(pw: &super::password::PwArgs) -> Result<Auth> {
     let plain = shared_password(pw)?;
     match (&pw.stash_path, pw.stashed, plain) {
         (Some(_), true, _) | (Some(_), _, Some(_)) => Err(Error::Usage {
@@ -219,7 +219,7 @@ fn fleet_auth(pw: &super::password::PwArgs) -> Result<Auth> {
         (None, true, fallback) => Ok(Auth::OwnStash { fallback }),
         (None, false, Some(p)) => Ok(Auth::Password(p)),
         (None, false, None) => Err(Error::Usage {
-            detail: "linting several stores needs their passwords without a prompt: --stashed (each store's own NAME.sth), --stash PATH, --pw-env VAR, --pw-file PATH or --pw-stdin".into(),
+            detail: "several stores need their passwords without a prompt: --stashed (each store's own NAME.sth), --stash PATH, --pw-env VAR, --pw-file PATH or --pw-stdin".into(),
         }),
     }
 }

@@ -164,6 +164,12 @@ pub fn report(
 /// store: when a stash cannot even be read, the store's own problem (not a
 /// store, damaged) is reported first.
 pub fn open(path: &Path, auth: &Auth) -> (Result<Store>, Option<PathBuf>) {
+    open_with(path, auth, Permissions::AllowInsecure)
+}
+
+/// [`open`], refusing an exposed kdbman stash unless `perms` allows it
+/// (lint allows it and reports KDB0005W instead).
+pub fn open_with(path: &Path, auth: &Auth, perms: Permissions) -> (Result<Store>, Option<PathBuf>) {
     let stash_path = match auth {
         Auth::Password(_) => None,
         Auth::OwnStash { fallback } => {
@@ -185,7 +191,7 @@ pub fn open(path: &Path, auth: &Auth) -> (Result<Store>, Option<PathBuf>) {
         };
         return (result, None);
     };
-    let result = match Stash::read(&sp, path, Permissions::AllowInsecure) {
+    let result = match Stash::read(&sp, path, perms) {
         Ok(stash) => Store::open_stashed(path, &stash, Access::Read),
         Err(e) => match Store::inspect(path) {
             Err(store_problem) => Err(store_problem),
