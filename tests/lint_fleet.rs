@@ -926,3 +926,128 @@ fn one_store_in_the_new_formats() {
         "{text}"
     );
 }
+
+/// The README's cron line, run as written (paths moved into a temporary
+/// tree), writes a textfile promtool accepts; its alert rules pass
+/// `promtool check rules`.
+#[test]
+fn readme_prometheus_recipe_works_as_written() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let cron = readme
+        .lines()
+        .find(|l| l.starts_with("*/15 * * * * root /usr/local/bin/kdbman lint"))
+        .expect("the cron line in the README");
+    let command = cron.splitn(7, ' ').nth(6).unwrap();
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("node-exporter");
+    let _ = fs::remove_dir_all(&out_dir);
+    fs::create_dir_all(&out_dir).unwrap();
+    let command = command
+        .replace(
+            "/usr/local/bin/kdbman",
+            cargo_bin("kdbman").to_str().unwrap(),
+        )
+        .replace("/opt/keystores", fleet().join("fleet").to_str().unwrap())
+        .replace(
+            "/var/lib/prometheus/node-exporter",
+            out_dir.to_str().unwrap(),
+        );
+    let out = Command::new("sh").args(["-c", &command]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let prom = fs::read_to_string(out_dir.join("kdbman.prom")).unwrap();
+    assert!(!out_dir.join("kdbman.prom.tmp").exists());
+    assert_eq!(prom.matches("kdbman_store_opened{").count(), 20, "{prom}");
+    if !common::require_tool("promtool", "--version") {
+        return;
+    }
+    let check = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(fs::File::open(out_dir.join("kdbman.prom")).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let start = readme
+        .find("groups:\n  - name: kdbman")
+        .expect("alert rules");
+    let rules = &readme[start..start + readme[start..].find("```").unwrap()];
+    let file = write_tmp("kdbman-rules.yml", rules);
+    let check = Command::new("promtool")
+        .args(["check", "rules", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+/// JUnit has a test case per check: every check that can report is in
+/// `checks::NAMES` (each lint fixture's findings name theirs).
+#[test]
+fn every_check_that_reports_is_a_junit_test_case() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lint");
+    let m: Value =
+        serde_json::from_str(&fs::read_to_string(fixtures.join("manifest.json")).unwrap()).unwrap();
+    let names = kdbman::diagnose::checks::NAMES;
+    let mut seen = std::collections::BTreeSet::new();
+    for case in m["cases"].as_array().unwrap() {
+        let mut args = vec![
+            "lint".to_string(),
+            "--format".into(),
+            "json".into(),
+            "--db".into(),
+        ];
+        args.push(
+            fixtures
+                .join(case["db"].as_str().unwrap())
+                .display()
+                .to_string(),
+        );
+        if let Some(pw) = case["auth"]["pw_file"].as_str() {
+            args.extend(["--pw-file".into(), fixtures.join(pw).display().to_string()]);
+        }
+        if let Some(st) = case["auth"]["stash"].as_str() {
+            args.extend(["--stash".into(), fixtures.join(st).display().to_string()]);
+        }
+        args.extend(
+            case["args"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_string()),
+        );
+        let out = Command::new(cargo_bin("kdbman"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for f in v["findings"].as_array().unwrap() {
+            let check = f["check"].as_str().unwrap().to_string();
+            assert!(
+                names.contains(&check.as_str()),
+                "{check} is not in checks::NAMES"
+            );
+            seen.insert(check);
+        }
+    }
+    let (json, _) = lint_fleet(&["--format", "json"]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    for s in v["stores"].as_array().unwrap() {
+        for f in s["findings"].as_array().unwrap() {
+            let check = f["check"].as_str().unwrap();
+            assert!(names.contains(&check), "{check} is not in checks::NAMES");
+            seen.insert(check.to_string());
+        }
+    }
+    assert!(seen.len() >= 20, "{seen:?}");
+}

@@ -22,7 +22,7 @@ use super::{exit, output};
 pub enum Format {
     /// Grouped text for people (coloured on a terminal)
     Text,
-    /// JSON (schema kdbman-lint/1)
+    /// JSON (schema kdbman-lint/1; kdbman-lint-fleet/1 over many stores)
     Json,
     /// SARIF 2.1.0 for CI code scanning (one run; each result on its store)
     Sarif,
@@ -41,7 +41,18 @@ pub enum FailOn {
     Info,
 }
 
+const MANY: &str = r#"Many stores in one run: give --db more than once, or --dir DIR (repeatable) to search a directory tree. --db always names one store (a directory given as --db is reported as unreadable, SSL0214E); --dir is searched recursively, in name order, for files whose first bytes are a store kdbman reads (CMS key database, kdbman store, PKCS#12 — told by content, never by name, so a damaged store is still found). Skipped: .rdb, .crl and .sth companions, CMS request and CRL databases, directories starting with "." (.git) and symbolic links to directories, and every other file (PEM, password files, READMEs). A directory or *.kdb/*.p12/*.pfx file that cannot be read is linted, so it shows as SSL0214E.
+
+Passwords over many stores (no prompt): --stashed opens each store with its own stash beside it (NAME.sth for NAME.kdb); with --stashed and --pw-env/--pw-file/--pw-stdin, stores without a stash use that password; --stash PATH is one stash for all; --pw-env/--pw-file/--pw-stdin alone is one password for all (--pw-stdin reads one line, once).
+
+Stores are linted in parallel (--jobs). A store that cannot be opened is a finding of that store (SSL0214E, SSL0215E, SSL0218E, SSL0228E) and the run goes on. Output is one report: text per store and a summary line; JSON schema kdbman-lint-fleet/1 {"schema", "label", "at", "summary": {"stores", "opened", "failed", "error", "warning", "info"}, "stores": [each store's kdbman-lint/1 object plus "opened" and "certificates": [{"label", "kind": personal|chain|signer, "subject", "serial", "not_after", "sha256"}]]}; SARIF one run with each result located at its store; JUnit one testsuite per store, one testcase per check (failures: findings at or above --fail-on, with code, message and fix; an unopenable store is an error in the "open" case); Prometheus kdbman_certificate_not_after_seconds{store,label,kind,subject,serial}, kdbman_store_opened{store}, kdbman_lint_findings{store,code,severity}, kdbman_lint_timestamp_seconds; github one ::error/::warning/::notice annotation per finding. One --db alone keeps the kdbman-lint/1 JSON.
+
+Every certificate of a store is checked for expiry: the one in use and its chain as SSL0219E (expired), SSL0221E (chain member expired, or not yet valid) and KDB0001W (expiring within --warn-days); every other certificate (other personal certificates, other entries' chain members, signers) as KDB0010W (expiring within --warn-days) and KDB0011W (expired), both warnings.
+
+Exit status: 0 nothing at or above --fail-on; 1 findings; 2 usage; 3-7 and 10 a store could not be opened (as for one store). Over many stores: the highest status any store gives."#;
+
 #[derive(Args, Debug)]
+#[command(after_long_help = MANY)]
 pub struct LintArgs {
     /// A key database to check (repeat for several: one combined report)
     #[arg(long, value_name = "PATH", required_unless_present_any = ["checks", "dir"])]

@@ -232,13 +232,21 @@ pub fn lint_all(paths: &[PathBuf], options: &Options) -> Vec<StoreReport> {
             .collect()
     });
     done.sort_by_key(|(i, _)| *i);
-    // A store whose worker failed is still reported (it never should).
+    // A store whose worker failed is still reported (it never should),
+    // and the others keep their reports.
     let mut out = Vec::with_capacity(paths.len());
     let mut it = done.into_iter().peekable();
     for (i, path) in paths.iter().enumerate() {
         match it.next_if(|(j, _)| *j == i) {
             Some((_, r)) => out.push(r),
-            None => out.push(lint_one(path, options)),
+            None => {
+                let e = Error::BadInput {
+                    what: path.display().to_string(),
+                    detail: "kdbman failed while linting this store (a bug: please report it with the store's format and size)".into(),
+                    code: None,
+                };
+                out.push(report(path, Err(e), None, options));
+            }
         }
     }
     out

@@ -189,10 +189,10 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
 /// run (`open` stands for the store opening at all). JUnit reports one test
 /// case per name.
 pub static NAMES: &[&str] = &[
-    "open", "kdb0005w", "kdb0008w", "ssl0217e", "ssl0216e", "ssl0206e", "kdb0009w", "ssl0223e",
-    "ssl0224e", "ssl0210e", "ssl0248e", "ssl0219e", "ssl0221e", "ssl0225e", "ssl0213e", "ssl0209e",
-    "ssl0208e", "kdb0001w", "kdb0002w", "kdb0003w", "kdb0004w", "kdb0006w", "kdb0007w", "kdb0010w",
-    "kdb0011w",
+    "open", "kdb0005w", "kdb0008w", "ssl0217e", "ssl0216e", "ssl0206e", "ssl0227e", "kdb0009w",
+    "ssl0223e", "ssl0224e", "ssl0210e", "ssl0248e", "ssl0219e", "ssl0221e", "ssl0225e", "ssl0213e",
+    "ssl0209e", "ssl0208e", "kdb0001w", "kdb0002w", "kdb0003w", "kdb0004w", "kdb0006w", "kdb0007w",
+    "kdb0010w", "kdb0011w",
 ];
 
 /// A certificate of the store outside the chain in use: another personal
