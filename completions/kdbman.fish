@@ -157,7 +157,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "create" -d 'Create a key and a self-signed certificate as a personal entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "add" -d 'Add signer (CA) certificates from a PEM or DER file (one or a bundle)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "list" -d 'List entries'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "list" -d 'List entries (repeat --db to list several stores, each under its name)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "details" -d 'Show an entry\'s certificate, key and chain'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "setdefault" -d 'Make a personal entry the default'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "getdefault" -d 'Print the default personal entry\'s label'
@@ -201,7 +201,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l db -d 'The key database (store) file (repeat to list several, each under its name)' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l stash -d 'Use this stash file' -r -F
@@ -365,7 +365,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a key and a self-signed certificate as a personal entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add signer (CA) certificates from a PEM or DER file (one or a bundle)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "list" -d 'List entries'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "list" -d 'List entries (repeat --db to list several stores, each under its name)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "details" -d 'Show an entry\'s certificate, key and chain'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "setdefault" -d 'Make a personal entry the default'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "getdefault" -d 'Print the default personal entry\'s label'
@@ -526,7 +526,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "export" -d 'Convert the whole store to one PKCS#12 file: every personal entry with its key and chain, every signer'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "create" -d 'Create a key and a self-signed certificate as a personal entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "add" -d 'Add signer (CA) certificates from a PEM or DER file (one or a bundle)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "list" -d 'List entries'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "list" -d 'List entries (repeat --db to list several stores, each under its name)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "details" -d 'Show an entry\'s certificate, key and chain'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "setdefault" -d 'Make a personal entry the default'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "getdefault" -d 'Print the default personal entry\'s label'

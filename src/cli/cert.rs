@@ -86,9 +86,9 @@ pub enum CertAction {
         #[arg(long, value_enum, default_value = "enable")]
         trust: Trust,
     },
-    /// List entries
+    /// List entries (repeat --db to list several stores, each under its name)
     List {
-        /// The key database (store) file (repeat to list several, each under its name)
+        /// The key database (store) file
         #[arg(long, value_name = "PATH", required = true)]
         db: Vec<PathBuf>,
         #[command(flatten)]
