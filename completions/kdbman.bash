@@ -2533,13 +2533,21 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__lint)
-            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --at --warn-days --format --fail-on --checks --help"
+            opts="-h --db --dir --jobs --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --at --warn-days --format --fail-on --checks --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2572,7 +2580,7 @@ _kdbman() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json sarif" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif junit prometheus github" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)

@@ -29,7 +29,7 @@ complete -c kdbman -n "__fish_kdbman_needs_command" -s V -l version -d 'Print ve
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "keydb" -d 'Create, re-key, stash, inspect, export and delete key databases'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "cert" -d 'Create, add, import, list, inspect, rename, extract, export, sign, validate and delete certificates'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "certreq" -d 'Create, list, inspect, extract and delete certificate requests'
-complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "lint" -d 'Check a store for the conditions behind IHS SSL02xx messages (text, JSON, SARIF)'
+complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "lint" -d 'Check stores for the conditions behind IHS SSL02xx messages (text, JSON, SARIF, JUnit, Prometheus)'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "explain" -d 'Explain an IHS message code (SSL0218E) or GSKit return code (408)'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "serve" -d 'Serve HTTPS from a store\'s certificate, logging failed handshakes with their IHS codes'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "generate-docs" -d 'Write the man pages and shell completions (for packagers)'
@@ -157,7 +157,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "create" -d 'Create a key and a self-signed certificate as a personal entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "add" -d 'Add signer (CA) certificates from a PEM or DER file (one or a bundle)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "list" -d 'List entries'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "list" -d 'List entries (repeat --db to list several stores, each under its name)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "details" -d 'Show an entry\'s certificate, key and chain'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "setdefault" -d 'Make a personal entry the default'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "getdefault" -d 'Print the default personal entry\'s label'
@@ -365,7 +365,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a key and a self-signed certificate as a personal entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add signer (CA) certificates from a PEM or DER file (one or a bundle)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "list" -d 'List entries'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "list" -d 'List entries (repeat --db to list several stores, each under its name)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "details" -d 'Show an entry\'s certificate, key and chain'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "setdefault" -d 'Make a personal entry the default'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "getdefault" -d 'Print the default personal entry\'s label'
@@ -454,7 +454,9 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_s
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from help" -f -a "extract" -d 'Write a request to a file for the CA'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a request and its key'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l db -d 'The key database to check' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l db -d 'A key database to check (repeat for several: one combined report)' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l dir -d 'A directory searched recursively for stores of every format kdbman reads, told by content (repeatable; .rdb, .crl and .sth companions and other files are skipped; with --stashed each store uses its own NAME.sth)' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l jobs -d 'Stores linted at once (default: the number of CPUs)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw-env -d 'Read the store password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l stash -d 'Use this stash file' -r -F
@@ -463,8 +465,11 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l label -d 'The lab
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l at -d 'Evaluate time checks at this instant: 2030-01-31, 2030-01-31T12:00:00Z or @UNIXSECONDS' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l warn-days -d 'Warn about certificates expiring within DAYS days' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l format -d 'Output format' -r -f -a "text\t'Grouped text for people (coloured on a terminal)'
-json\t'JSON (schema kdbman-lint/1)'
-sarif\t'SARIF 2.1.0 for CI code scanning'"
+json\t'JSON (schema kdbman-lint/1; kdbman-lint-fleet/1 over many stores)'
+sarif\t'SARIF 2.1.0 for CI code scanning (one run; each result on its store)'
+junit\t'JUnit XML: one test suite per store, one test case per check'
+prometheus\t'Prometheus text exposition (node_exporter textfile collector)'
+github\t'GitHub Actions workflow commands (::error / ::warning annotations)'"
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l fail-on -d 'Lowest severity that makes lint exit 1' -r -f -a "error\t''
 warning\t''
 info\t''"
@@ -507,7 +512,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand generate-docs" -s h -l hel
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "keydb" -d 'Create, re-key, stash, inspect, export and delete key databases'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "cert" -d 'Create, add, import, list, inspect, rename, extract, export, sign, validate and delete certificates'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "certreq" -d 'Create, list, inspect, extract and delete certificate requests'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "lint" -d 'Check a store for the conditions behind IHS SSL02xx messages (text, JSON, SARIF)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "lint" -d 'Check stores for the conditions behind IHS SSL02xx messages (text, JSON, SARIF, JUnit, Prometheus)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "explain" -d 'Explain an IHS message code (SSL0218E) or GSKit return code (408)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "serve" -d 'Serve HTTPS from a store\'s certificate, logging failed handshakes with their IHS codes'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "generate-docs" -d 'Write the man pages and shell completions (for packagers)'
@@ -521,7 +526,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "export" -d 'Convert the whole store to one PKCS#12 file: every personal entry with its key and chain, every signer'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "create" -d 'Create a key and a self-signed certificate as a personal entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "add" -d 'Add signer (CA) certificates from a PEM or DER file (one or a bundle)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "list" -d 'List entries'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "list" -d 'List entries (repeat --db to list several stores, each under its name)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "details" -d 'Show an entry\'s certificate, key and chain'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "setdefault" -d 'Make a personal entry the default'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "getdefault" -d 'Print the default personal entry\'s label'

@@ -81,11 +81,11 @@ pub enum CertAction {
         #[arg(long, value_enum, default_value = "enable")]
         trust: Trust,
     },
-    /// List entries
+    /// List entries (repeat --db to list several stores, each under its name)
     List {
         /// The key database (store) file
-        #[arg(long, value_name = "PATH")]
-        db: PathBuf,
+        #[arg(long, value_name = "PATH", required = true)]
+        db: Vec<PathBuf>,
         #[command(flatten)]
         pw: PwArgs,
         /// Which kind of entries to list
@@ -327,7 +327,9 @@ const LIST_JSON: &str = r#"Print JSON instead of a table:
 
 {"format": "cms", "entries": [{"label": "web", "kind": "personal", "default": true, "subject": "CN=www.example.com, O=Example, C=US", "not_after": "2027-12-29T10:00:00Z", "sha256": "<hex>", "serial": "<hex>", "trusted": true}, ...]}
 
-format is cms, kdbman or pkcs12; kind is personal, signer or request; subject is null when unreadable; default is always false in a CMS store (where GSKit marks the default is unknown); serial is the certificate's serial number in hex (null for requests); not_after is RFC 3339 (null for requests); sha256 is the SHA-256 fingerprint of the certificate (of the request, for requests) in lower-case hex. With --kind or --expiring only the matching entries appear. Fields are only ever added."#;
+format is cms, kdbman or pkcs12; kind is personal, signer or request; subject is null when unreadable; default is always false in a CMS store (where GSKit marks the default is unknown); serial is the certificate's serial number in hex (null for requests); not_after is RFC 3339 (null for requests); sha256 is the SHA-256 fingerprint of the certificate (of the request, for requests) in lower-case hex. With --kind or --expiring only the matching entries appear. Fields are only ever added.
+
+With --db given more than once: {"stores": [{"store": "a.kdb", "format": "cms", "entries": [...]}, {"store": "b.kdb", "format": null, "error": {"code": "SSL0218E", "message": "...", "fix": "..."}, "entries": []}]}, one element per --db in order; a store that does not open has "error" (and the exit status is the worst of all)."#;
 
 const DETAILS_JSON: &str = r#"Print JSON instead of text:
 
@@ -526,7 +528,10 @@ pub fn run(action: CertAction) -> Result<u8> {
             kind,
             expiring,
             json,
-        } => list(&db, &pw, kind, expiring, json),
+        } => match db.as_slice() {
+            [one] => list(one, &pw, kind, expiring, json),
+            many => list_many(many, &pw, kind, expiring, json),
+        },
         CertAction::Details {
             db,
             pw,
@@ -663,6 +668,22 @@ fn list(
     as_json: bool,
 ) -> Result<u8> {
     let (store, _) = pw.open(db, Access::Read)?;
+    let rows = list_rows(&store, kind, expiring);
+    if as_json {
+        output::json_ordered(&ListJson {
+            format: store.format().name(),
+            entries: &rows,
+        });
+    } else {
+        print_rows(&rows, expiring);
+    }
+    if expiring.is_some() && !rows.is_empty() {
+        return Ok(exit::FINDINGS);
+    }
+    Ok(exit::OK)
+}
+
+fn list_rows(store: &kdbman::Store, kind: KindFilter, expiring: Option<u32>) -> Vec<ListRow> {
     let horizon = expiring.map(|d| now() + i64::from(d) * 86_400);
     let mut rows = Vec::new();
     for e in store.entries() {
@@ -700,43 +721,92 @@ fn list(
             trusted: e.is_trusted(),
         });
     }
-    if as_json {
-        output::json_ordered(&ListJson {
-            format: store.format().name(),
-            entries: &rows,
-        });
-    } else if rows.is_empty() {
+    rows
+}
+
+fn print_rows(rows: &[ListRow], expiring: Option<u32>) {
+    if rows.is_empty() {
         output::line(match expiring {
             Some(d) => format!("(no certificate expires within {d} days)"),
             None => "(no entries)".to_string(),
         });
-    } else {
-        let w = rows
-            .iter()
-            .map(|r| r.label.chars().count())
-            .max()
-            .unwrap_or(5)
-            .max(5);
+        return;
+    }
+    let w = rows
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    output::line(format!(
+        "{:<w$}  {:<8}  {:<20}  SUBJECT",
+        "LABEL", "KIND", "NOT AFTER"
+    ));
+    for r in rows {
+        let marker = if r.default { " *" } else { "" };
         output::line(format!(
-            "{:<w$}  {:<8}  {:<20}  SUBJECT",
-            "LABEL", "KIND", "NOT AFTER"
+            "{:<w$}  {:<8}  {:<20}  {}{}",
+            r.label,
+            r.kind,
+            r.not_after.as_deref().unwrap_or("-"),
+            r.subject.as_deref().unwrap_or("-"),
+            marker
         ));
-        for r in &rows {
-            let marker = if r.default { " *" } else { "" };
-            output::line(format!(
-                "{:<w$}  {:<8}  {:<20}  {}{}",
-                r.label,
-                r.kind,
-                r.not_after.as_deref().unwrap_or("-"),
-                r.subject.as_deref().unwrap_or("-"),
-                marker
-            ));
+    }
+}
+
+/// `cert list` over several stores: each under its name (text) or as an
+/// element of `stores` (JSON). The passwords come as for `lint` over many
+/// stores (each store's own stash with --stashed, or one source for all);
+/// a store that does not open is reported and the others still listed;
+/// the exit status is the worst of all.
+fn list_many(
+    dbs: &[PathBuf],
+    pw: &PwArgs,
+    kind: KindFilter,
+    expiring: Option<u32>,
+    as_json: bool,
+) -> Result<u8> {
+    use kdbman::diagnose::fleet;
+    let auth = super::lint::fleet_auth(pw)?;
+    let perms = if pw.allow_insecure_stash {
+        kdbman::stash::Permissions::AllowInsecure
+    } else {
+        kdbman::stash::Permissions::Strict
+    };
+    let mut worst = exit::OK;
+    let mut stores = Vec::new();
+    for (n, db) in dbs.iter().enumerate() {
+        let name = db.display().to_string();
+        match fleet::open_with(db, &auth, perms).0 {
+            Ok(store) => {
+                let rows = list_rows(&store, kind, expiring);
+                if expiring.is_some() && !rows.is_empty() {
+                    worst = worst.max(exit::FINDINGS);
+                }
+                if as_json {
+                    stores.push(json!({"store": name, "format": store.format().name(), "entries": serde_json::to_value(&rows).unwrap_or_default()}));
+                } else {
+                    if n > 0 {
+                        output::line("");
+                    }
+                    output::line(format!("{name}:"));
+                    print_rows(&rows, expiring);
+                }
+            }
+            Err(e) => {
+                super::report(&e);
+                worst = worst.max(super::status_of(&e));
+                if as_json {
+                    stores.push(json!({"store": name, "format": null, "error": {"code": e.code(), "message": e.to_string(), "fix": e.fix()}, "entries": []}));
+                }
+            }
         }
     }
-    if horizon.is_some() && !rows.is_empty() {
-        return Ok(exit::FINDINGS);
+    if as_json {
+        output::json(&json!({ "stores": stores }));
     }
-    Ok(exit::OK)
+    Ok(worst)
 }
 
 fn cert_json(der: &[u8]) -> Value {

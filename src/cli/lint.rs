@@ -1,15 +1,18 @@
 //! `kdbman lint`: find the conditions behind IHS SSL02xx messages before
 //! deployment. Exit status: 0 nothing at or above --fail-on; 1 findings;
-//! 2 usage; 3–7 the store could not be opened (the finding is still printed
-//! in the requested format, with its code).
+//! 2 usage; 3–7 and 10 the store could not be opened (the finding is still
+//! printed in the requested format, with its code). Over many stores
+//! (`--db` more than once, or `--dir`): the highest status any store alone
+//! would give, so an unopenable store outranks findings.
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use kdbman::diagnose::{self, Coverage, LintTarget, Severity, catalogue, report};
+use kdbman::diagnose::fleet::{self, Auth, StoreReport};
+use kdbman::diagnose::{self, Coverage, Severity, catalogue, report};
 use kdbman::stash;
-use kdbman::{Access, ErrorClass, Result};
+use kdbman::{Access, Error, ErrorClass, Password, Result};
 use serde_json::json;
 
 use super::password::PwArgs;
@@ -19,10 +22,16 @@ use super::{exit, output};
 pub enum Format {
     /// Grouped text for people (coloured on a terminal)
     Text,
-    /// JSON (schema kdbman-lint/1)
+    /// JSON (schema kdbman-lint/1; kdbman-lint-fleet/1 over many stores)
     Json,
-    /// SARIF 2.1.0 for CI code scanning
+    /// SARIF 2.1.0 for CI code scanning (one run; each result on its store)
     Sarif,
+    /// JUnit XML: one test suite per store, one test case per check
+    Junit,
+    /// Prometheus text exposition (node_exporter textfile collector)
+    Prometheus,
+    /// GitHub Actions workflow commands (::error / ::warning annotations)
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -32,11 +41,28 @@ pub enum FailOn {
     Info,
 }
 
+const MANY: &str = r#"Many stores in one run: give --db more than once, or --dir DIR (repeatable) to search a directory tree. --db always names one store (a directory given as --db is reported as unreadable, SSL0214E); --dir is searched recursively, in name order, for files whose first bytes are a store kdbman reads (CMS key database, kdbman store, PKCS#12 — told by content, never by name, so a damaged store is still found). Skipped: .rdb, .crl and .sth companions, CMS request and CRL databases, directories starting with "." (.git) and symbolic links to directories, and every other file (PEM, password files, READMEs). A directory or *.kdb/*.p12/*.pfx file that cannot be read is linted, so it shows as SSL0214E.
+
+Passwords over many stores (no prompt): --stashed opens each store with its own stash beside it (NAME.sth for NAME.kdb); with --stashed and --pw-env/--pw-file/--pw-stdin, stores without a stash use that password; --stash PATH is one stash for all; --pw-env/--pw-file/--pw-stdin alone is one password for all (--pw-stdin reads one line, once).
+
+Stores are linted in parallel (--jobs). A store that cannot be opened is a finding of that store (SSL0214E, SSL0215E, SSL0218E, SSL0228E) and the run goes on. Output is one report: text per store and a summary line; JSON schema kdbman-lint-fleet/1 {"schema", "label", "at", "summary": {"stores", "opened", "failed", "error", "warning", "info"}, "stores": [each store's kdbman-lint/1 object plus "opened" and "certificates": [{"label", "kind": personal|chain|signer, "subject", "serial", "not_after", "sha256"}]]}; SARIF one run with each result located at its store; JUnit one testsuite per store, one testcase per check (failures: findings at or above --fail-on, with code, message and fix; an unopenable store is an error in the "open" case); Prometheus kdbman_certificate_not_after_seconds{store,label,kind,subject,serial}, kdbman_store_opened{store}, kdbman_lint_findings{store,code,severity}, kdbman_lint_timestamp_seconds; github one ::error/::warning/::notice annotation per finding. One --db alone keeps the kdbman-lint/1 JSON.
+
+Every certificate of a store is checked for expiry: the one in use and its chain as SSL0219E (expired), SSL0221E (chain member expired, or not yet valid) and KDB0001W (expiring within --warn-days); every other certificate (other personal certificates, other entries' chain members, signers) as KDB0010W (expiring within --warn-days) and KDB0011W (expired), both warnings.
+
+Exit status: 0 nothing at or above --fail-on; 1 findings; 2 usage; 3-7 and 10 a store could not be opened (as for one store). Over many stores: the highest status any store gives."#;
+
 #[derive(Args, Debug)]
+#[command(after_long_help = MANY)]
 pub struct LintArgs {
-    /// The key database to check
-    #[arg(long, value_name = "PATH", required_unless_present = "checks")]
-    pub db: Option<PathBuf>,
+    /// A key database to check (repeat for several: one combined report)
+    #[arg(long, value_name = "PATH", required_unless_present_any = ["checks", "dir"])]
+    pub db: Vec<PathBuf>,
+    /// A directory searched recursively for stores of every format kdbman reads, told by content (repeatable; .rdb, .crl and .sth companions and other files are skipped; with --stashed each store uses its own NAME.sth)
+    #[arg(long, value_name = "DIR")]
+    pub dir: Vec<PathBuf>,
+    /// Stores linted at once (default: the number of CPUs)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
     #[command(flatten)]
     pub pw: PwArgs,
     /// The label the server is configured with (SSLServerCert); default: the store's default
@@ -55,7 +81,7 @@ pub struct LintArgs {
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
     /// List every catalogue code and how lint treats it (checked, left to serve, not applicable)
-    #[arg(long, conflicts_with = "db")]
+    #[arg(long, conflicts_with_all = ["db", "dir"])]
     pub checks: bool,
 }
 
@@ -94,65 +120,177 @@ fn list_checks(format: Format) -> u8 {
     exit::OK
 }
 
+fn threshold(f: FailOn) -> Severity {
+    match f {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    }
+}
+
+/// The exit status one store alone gives.
+fn status(r: &StoreReport, fail_on: Severity) -> u8 {
+    match &r.error {
+        Some(e) => super::status_of(e),
+        None if r.findings.iter().any(|f| f.severity <= fail_on) => exit::FINDINGS,
+        None => exit::OK,
+    }
+}
+
+/// The one password source for many stores, read once: `--pw-env`,
+/// `--pw-file` (first line), `--pw-stdin` (one line) or `--pw`; `None` when
+/// none was given. There is no prompt for many stores.
+pub(crate) fn shared_password(pw: &super::password::PwArgs) -> Result<Option<Password>> {
+    let given = [
+        pw.pw_env.is_some(),
+        pw.pw_file.is_some(),
+        pw.pw_stdin,
+        pw.pw.is_some(),
+    ];
+    if given.iter().filter(|&&g| g).count() > 1 {
+        return Err(Error::PasswordSources {
+            what: "store password",
+            flags: "--pw-env VAR, --pw-file PATH, --pw-stdin or --pw VALUE",
+        });
+    }
+    if let Some(var) = &pw.pw_env {
+        return std::env::var(var)
+            .map(|v| Some(Password::new(v)))
+            .map_err(|_| Error::PasswordEnv {
+                var: var.clone(),
+                what: "store password",
+            });
+    }
+    if let Some(path) = &pw.pw_file {
+        let text = std::fs::read(path).map_err(|e| Error::Io {
+            path: path.clone(),
+            action: "read",
+            source: e,
+        })?;
+        let text = zeroize::Zeroizing::new(text);
+        let s = std::str::from_utf8(&text).map_err(|_| Error::Usage {
+            detail: format!(
+                "{} (the store password) is not UTF-8 text: write the password as its first line",
+                path.display()
+            ),
+        })?;
+        return Ok(Some(Password::new(s.lines().next().unwrap_or(""))));
+    }
+    if pw.pw_stdin {
+        let mut line = zeroize::Zeroizing::new(String::new());
+        return match std::io::stdin().lock().read_line(&mut line) {
+            Ok(n) if n > 0 => Ok(Some(Password::new(line.trim_end_matches(['\n', '\r'])))),
+            _ => Err(Error::Usage {
+                detail: "standard input ended before a line with the store password (--pw-stdin)"
+                    .into(),
+            }),
+        };
+    }
+    if let Some(v) = &pw.pw {
+        super::warn(
+            "the store password given on the command line is visible to other processes; prefer --pw-env, --pw-file, --pw-stdin or --stashed",
+        );
+        return Ok(Some(Password::new(v.as_str())));
+    }
+    Ok(None)
+}
+
+/// How many stores' passwords are found: each store's own stash
+/// (`--stashed`, falling back to a password source for stores without
+/// one), one stash for all (`--stash PATH`), or one password for all.
+pub(crate) fn fleet_auth(pw: &super::password::PwArgs) -> Result<Auth> {
+    let plain = shared_password(pw)?;
+    match (&pw.stash_path, pw.stashed, plain) {
+        (Some(_), true, _) | (Some(_), _, Some(_)) => Err(Error::Usage {
+            detail: "--stash PATH names one stash for every store: give it alone, or --stashed for each store's own NAME.sth (optionally with a password source for stores without one)".into(),
+        }),
+        (Some(p), false, None) => Ok(Auth::Stash(p.clone())),
+        (None, true, fallback) => Ok(Auth::OwnStash { fallback }),
+        (None, false, Some(p)) => Ok(Auth::Password(p)),
+        (None, false, None) => Err(Error::Usage {
+            detail: "several stores need their passwords without a prompt: --stashed (each store's own NAME.sth), --stash PATH, --pw-env VAR, --pw-file PATH or --pw-stdin".into(),
+        }),
+    }
+}
+
+fn jobs(args: &LintArgs) -> usize {
+    match args.jobs {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+    }
+}
+
 pub fn run(args: LintArgs) -> Result<u8> {
     if args.checks {
         return Ok(list_checks(args.format));
     }
-    let db = args.db.clone().unwrap_or_default();
     let at = match &args.at {
         Some(s) => super::values::parse_at(s)?,
         None => kdbman::clock::now(),
     };
+    let fail_on = threshold(args.fail_on);
+    let many = args.db.len() + args.dir.len() > 1 || !args.dir.is_empty();
+    let mut options = fleet::Options {
+        auth: Auth::OwnStash { fallback: None },
+        label: args.label.clone(),
+        at,
+        warn_days: args.warn_days,
+        jobs: jobs(&args),
+    };
+    let reports = if many {
+        options.auth = fleet_auth(&args.pw)?;
+        let paths = fleet::discover(&args.db, &args.dir);
+        fleet::lint_all(&paths, &options)
+    } else {
+        let db = args.db.first().cloned().unwrap_or_default();
+        vec![lint_single(&db, &args, &options)?]
+    };
+    let run = report::Run {
+        label: args.label.as_deref(),
+        at,
+        fail_on,
+    };
+    let color = || std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match (args.format, many) {
+        (Format::Text, false) => {
+            let r = &reports[0];
+            output::emit(&report::text(&r.findings, &run.meta(r), color()));
+        }
+        (Format::Text, true) => output::emit(&report::fleet_text(&reports, &run, color())),
+        (Format::Json, false) => {
+            let r = &reports[0];
+            output::json(&report::json(&r.findings, &run.meta(r)));
+        }
+        (Format::Json, true) => output::json(&report::fleet_json(&reports, &run)),
+        (Format::Sarif, _) => {
+            let v = serde_json::to_value(report::fleet_sarif(&reports, &run)).unwrap_or_default();
+            output::json(&v);
+        }
+        (Format::Junit, _) => output::emit(&report::junit(&reports, &run)),
+        (Format::Prometheus, _) => output::emit(&report::prometheus(&reports, &run)),
+        (Format::Github, _) => output::emit(&report::github(&reports)),
+    }
+    Ok(reports
+        .iter()
+        .map(|r| status(r, fail_on))
+        .max()
+        .unwrap_or(exit::OK))
+}
+
+/// One store, opened as every other command opens it (prompt included).
+fn lint_single(db: &Path, args: &LintArgs, options: &fleet::Options) -> Result<StoreReport> {
     // Lint reports an exposed stash as a warning instead of refusing it.
     let mut pw = args.pw.clone();
     pw.allow_insecure_stash = true;
     let stash_path = match (&args.pw.stash_path, args.pw.stashed) {
         (Some(p), _) => Some(p.clone()),
-        (None, true) => Some(stash::default_path(&db)),
+        (None, true) => Some(stash::default_path(db)),
         _ => None,
     };
-    let opened = match pw.open(&db, Access::Read) {
+    let opened = match pw.open(db, Access::Read) {
         Ok((store, _)) => Ok(store),
         Err(e) if e.class() == ErrorClass::Usage => return Err(e),
         Err(e) => Err(e),
     };
-    let target = LintTarget {
-        path: &db,
-        store: opened.as_ref(),
-        stash: stash_path.as_deref(),
-        label: args.label.as_deref(),
-        at,
-        warn_days: args.warn_days,
-    };
-    let findings = diagnose::lint(&target);
-    let meta = report::Meta {
-        store: &db,
-        format: opened.as_ref().ok().map(|s| s.format().name()),
-        label: args.label.as_deref(),
-        at,
-    };
-    match args.format {
-        Format::Text => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            output::emit(&report::text(&findings, &meta, color));
-        }
-        Format::Json => output::json(&report::json(&findings, &meta)),
-        Format::Sarif => {
-            let v = serde_json::to_value(report::sarif(&findings, &meta)).unwrap_or_default();
-            output::json(&v);
-        }
-    }
-    if let Err(e) = &opened {
-        return Ok(super::status_of(e));
-    }
-    let threshold = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-    };
-    Ok(if findings.iter().any(|f| f.severity <= threshold) {
-        exit::FINDINGS
-    } else {
-        exit::OK
-    })
+    Ok(fleet::report(db, opened, stash_path.as_deref(), options))
 }

@@ -51,7 +51,7 @@ pub enum Command {
         #[command(subcommand)]
         action: certreq::CertreqAction,
     },
-    /// Check a store for the conditions behind IHS SSL02xx messages (text, JSON, SARIF)
+    /// Check stores for the conditions behind IHS SSL02xx messages (text, JSON, SARIF, JUnit, Prometheus)
     Lint(Box<lint::LintArgs>),
     /// Explain an IHS message code (SSL0218E) or GSKit return code (408)
     Explain(explain::ExplainArgs),

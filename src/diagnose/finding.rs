@@ -128,6 +128,18 @@ pub static EXTRA_RULES: &[ExtraRule] = &[
         title: "Default certificate cannot be determined",
         help: "Where GSKit marks the default certificate of a CMS key database is not documented, and PKCS#12 has no default. kdbman does not guess: configure the server with a certificate label (SSLServerCert for IHS) and lint with --label.",
     },
+    ExtraRule {
+        id: "KDB0010W",
+        severity: Severity::Warning,
+        title: "Certificate not in use expires soon",
+        help: "A certificate the server does not present today — another personal certificate (another virtual host, a later configuration), a member of another entry's chain, or a trusted signer — expires within the warning window (--warn-days). Renew it, or delete it if nothing uses it. The certificate in use and its chain have KDB0001W.",
+    },
+    ExtraRule {
+        id: "KDB0011W",
+        severity: Severity::Warning,
+        title: "Certificate not in use has expired",
+        help: "A certificate the server does not present today — another personal certificate, a member of another entry's chain, or a trusted signer — has expired. Nothing fails until something picks it, so it is a warning (use --fail-on warning to fail on it); renew it or delete it. An expired certificate in use is SSL0219E, one in its chain SSL0221E.",
+    },
 ];
 
 /// The severity a code carries: from the catalogue, or kdbman's own rules.

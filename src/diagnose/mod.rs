@@ -34,10 +34,22 @@
 //!   `kdbman serve`, which reproduces and logs them; codes for parts kdbman
 //!   does not have ([`catalogue::Scope::NotApplicable`]) are listed with the
 //!   reason by [`coverage`].
+//! - Every other certificate in the store (other personal certificates,
+//!   members of other entries' chains, signers) is checked for expiry too:
+//!   KDB0010W when it expires within `--warn-days`, KDB0011W when it has
+//!   expired. Both are warnings: the server does not present such a
+//!   certificate, so nothing fails today, and stock stores often carry
+//!   expired CA signers; `--fail-on warning` makes them fail a run. The
+//!   chain in use keeps SSL0219E / SSL0221E / KDB0001W, and a certificate
+//!   is reported once even when several entries hold it.
+//! - Many stores in one run: [`fleet`] finds them, opens each and lints
+//!   them in parallel; [`report`] renders the list (JSON schema
+//!   `kdbman-lint-fleet/1`, JUnit, Prometheus, GitHub annotations).
 
 pub mod catalogue;
 pub mod checks;
 pub mod finding;
+pub mod fleet;
 pub mod report;
 
 use std::path::Path;

@@ -1,6 +1,8 @@
-//! Text, JSON and SARIF renderings of the same [`Finding`] list.
+//! Text, JSON, SARIF, JUnit, Prometheus and GitHub Actions renderings of
+//! the same [`Finding`] lists.
 //!
-//! JSON schema (`"schema": "kdbman-lint/1"`; fields are only ever added):
+//! JSON schema for one store (`"schema": "kdbman-lint/1"`; fields are only
+//! ever added):
 //!
 //! ```text
 //! { "schema":  "kdbman-lint/1",
@@ -18,10 +20,45 @@
 //!       "check": "ssl0219e" } ] }
 //! ```
 //!
+//! JSON schema for many stores (`lint --dir`, or `--db` given more than
+//! once; `"schema": "kdbman-lint-fleet/1"`, fields only ever added). Each
+//! element of `stores` is the one-store object above, unchanged (its own
+//! `schema` included), with two fields added:
+//!
+//! ```text
+//! { "schema":  "kdbman-lint-fleet/1",
+//!   "label":   "server" | null,
+//!   "at":      "2030-01-01T00:00:00Z",
+//!   "summary": { "stores": 20, "opened": 18, "failed": 2,
+//!                "error": 3, "warning": 5, "info": 0 },
+//!   "stores":  [ { ...kdbman-lint/1...,
+//!                  "opened": true,     -- false: the first finding says why
+//!                  "certificates": [ { "label": "web",
+//!                      "kind": "personal" | "chain" | "signer",
+//!                      "subject": "CN=...", "serial": "<hex>",
+//!                      "not_after": "2031-01-01T00:00:00Z",
+//!                      "sha256": "<hex>" } ] } ] }
+//! ```
+//!
 //! SARIF 2.1.0 is built with serde-sarif's typed structures: one run whose
 //! driver lists a rule for every code lint can report, and one result per
-//! finding located at the store file (region line 1, as code scanning
-//! wants a region) with the entry's label as a logical location.
+//! finding located at its own store file (region line 1, as code scanning
+//! wants a region) with the entry's label as a logical location. With many
+//! stores there is still one run; each result points at its store.
+//!
+//! JUnit XML: one `<testsuite>` per store (named by its path), one
+//! `<testcase>` per check (`kdbman lint --checks` lists them; `open` is the
+//! store opening at all). Findings at or above `--fail-on` are a
+//! `<failure>` (type: the code; message: code and message; body: every
+//! finding with its fix); those below are in the case's `<system-out>`. A
+//! store that did not open has an `<error>` in `open`, and its checks that
+//! need an open store are `<skipped>`.
+//!
+//! Prometheus text exposition (for node_exporter's textfile collector):
+//! `kdbman_certificate_not_after_seconds{store,label,kind,subject,serial}`,
+//! `kdbman_store_opened{store}` (1 or 0),
+//! `kdbman_lint_findings{store,code,severity}` (codes with findings only)
+//! and `kdbman_lint_timestamp_seconds` (the instant checked).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -31,7 +68,8 @@ use serde_sarif::sarif;
 
 use super::catalogue::{self, Severity};
 use super::finding::{EXTRA_RULES, rule_title};
-use super::{CHECKED, Finding};
+use super::fleet::StoreReport;
+use super::{CHECKED, Finding, checks};
 
 /// What a report says besides the findings.
 #[derive(Debug, Clone, Copy)]
@@ -202,52 +240,18 @@ fn rule(id: &'static str) -> sarif::ReportingDescriptor {
 
 /// The SARIF 2.1.0 log.
 pub fn sarif(findings: &[Finding], meta: &Meta<'_>) -> sarif::Sarif {
+    sarif_many(&[(findings, *meta)])
+}
+
+/// The SARIF 2.1.0 log of many stores: one run, each result located at
+/// its own store.
+pub fn sarif_many(stores: &[(&[Finding], Meta<'_>)]) -> sarif::Sarif {
     let ids = rule_ids();
-    let uri = meta.store.to_string_lossy().replace('\\', "/");
-    let results: Vec<sarif::Result> = findings
-        .iter()
-        .map(|f| {
-            let mut loc = sarif::Location::builder()
-                .physical_location(
-                    sarif::PhysicalLocation::builder()
-                        .artifact_location(
-                            sarif::ArtifactLocation::builder().uri(uri.clone()).build(),
-                        )
-                        .region(sarif::Region::builder().start_line(1).build())
-                        .build(),
-                )
-                .build();
-            if let Some(l) = &f.label {
-                loc.logical_locations = Some(vec![
-                    sarif::LogicalLocation::builder()
-                        .name(l.clone())
-                        .fully_qualified_name(format!("{uri}#{l}"))
-                        .kind("object".to_string())
-                        .build(),
-                ]);
-            }
-            let mut fp = BTreeMap::new();
-            fp.insert(
-                "kdbman/v1".to_string(),
-                crate::pki::hex(&crate::pki::sha256(
-                    format!("{}\0{}", f.code, f.label.as_deref().unwrap_or("")).as_bytes(),
-                )),
-            );
-            let mut r = sarif::Result::builder()
-                .rule_id(f.code.to_string())
-                .level(level(f.severity))
-                .message(
-                    sarif::Message::builder()
-                        .text(format!("{} Fix: {}", f.message, f.fix))
-                        .build(),
-                )
-                .locations(vec![loc])
-                .partial_fingerprints(fp)
-                .build();
-            r.rule_index = ids.iter().position(|id| *id == f.code).map(|i| i as i64);
-            r
-        })
-        .collect();
+    let mut results: Vec<sarif::Result> = Vec::new();
+    for (findings, meta) in stores {
+        let uri = meta.store.to_string_lossy().replace('\\', "/");
+        results.extend(findings.iter().map(|f| sarif_result(f, &uri, &ids)));
+    }
     let driver = sarif::ToolComponent::builder()
         .name("kdbman".to_string())
         .version(env!("CARGO_PKG_VERSION").to_string())
@@ -264,4 +268,372 @@ pub fn sarif(findings: &[Finding], meta: &Meta<'_>) -> sarif::Sarif {
         .version(json!("2.1.0"))
         .runs(vec![run])
         .build()
+}
+
+fn sarif_result(f: &Finding, uri: &str, ids: &[&str]) -> sarif::Result {
+    let mut loc = sarif::Location::builder()
+        .physical_location(
+            sarif::PhysicalLocation::builder()
+                .artifact_location(
+                    sarif::ArtifactLocation::builder()
+                        .uri(uri.to_string())
+                        .build(),
+                )
+                .region(sarif::Region::builder().start_line(1).build())
+                .build(),
+        )
+        .build();
+    if let Some(l) = &f.label {
+        loc.logical_locations = Some(vec![
+            sarif::LogicalLocation::builder()
+                .name(l.clone())
+                .fully_qualified_name(format!("{uri}#{l}"))
+                .kind("object".to_string())
+                .build(),
+        ]);
+    }
+    let mut fp = BTreeMap::new();
+    fp.insert(
+        "kdbman/v1".to_string(),
+        crate::pki::hex(&crate::pki::sha256(
+            format!("{}\0{}", f.code, f.label.as_deref().unwrap_or("")).as_bytes(),
+        )),
+    );
+    let mut r = sarif::Result::builder()
+        .rule_id(f.code.to_string())
+        .level(level(f.severity))
+        .message(
+            sarif::Message::builder()
+                .text(format!("{} Fix: {}", f.message, f.fix))
+                .build(),
+        )
+        .locations(vec![loc])
+        .partial_fingerprints(fp)
+        .build();
+    r.rule_index = ids.iter().position(|id| *id == f.code).map(|i| i as i64);
+    r
+}
+
+/// What a many-store report says besides the stores.
+#[derive(Debug, Clone, Copy)]
+pub struct Run<'a> {
+    pub label: Option<&'a str>,
+    /// Unix seconds.
+    pub at: i64,
+    /// Findings at or above this severity fail the run (JUnit failures).
+    pub fail_on: Severity,
+}
+
+impl<'a> Run<'a> {
+    /// The one-store report header of a store of the run.
+    pub fn meta(&self, r: &'a StoreReport) -> Meta<'a> {
+        Meta {
+            store: &r.path,
+            format: r.format.map(|f| f.name()),
+            label: self.label,
+            at: self.at,
+        }
+    }
+}
+
+fn totals(reports: &[StoreReport]) -> (usize, usize, usize) {
+    let all = |s| reports.iter().map(|r| count(&r.findings, s)).sum::<usize>();
+    (
+        all(Severity::Error),
+        all(Severity::Warning),
+        all(Severity::Info),
+    )
+}
+
+/// Text for many stores: each store's report, then a summary line.
+pub fn fleet_text(reports: &[StoreReport], run: &Run<'_>, color: bool) -> String {
+    let mut out = String::new();
+    for r in reports {
+        out.push_str(&text(&r.findings, &run.meta(r), color));
+        out.push('\n');
+    }
+    let failed = reports.iter().filter(|r| !r.opened()).count();
+    let (e, w, i) = totals(reports);
+    out.push_str(&format!(
+        "{} store(s), {} did not open: {e} error(s), {w} warning(s), {i} info\n",
+        reports.len(),
+        failed
+    ));
+    out
+}
+
+/// The `kdbman-lint-fleet/1` JSON report (schema above).
+pub fn fleet_json(reports: &[StoreReport], run: &Run<'_>) -> Value {
+    let stores: Vec<Value> = reports
+        .iter()
+        .map(|r| {
+            let mut v = json(&r.findings, &run.meta(r));
+            v["opened"] = json!(r.opened());
+            v["certificates"] = r
+                .certificates
+                .iter()
+                .map(|c| {
+                    json!({
+                        "label": c.label, "kind": c.kind, "subject": c.subject,
+                        "serial": c.serial, "not_after": catalogue_time(c.not_after),
+                        "sha256": c.sha256,
+                    })
+                })
+                .collect();
+            v
+        })
+        .collect();
+    let failed = reports.iter().filter(|r| !r.opened()).count();
+    let (e, w, i) = totals(reports);
+    json!({
+        "schema": "kdbman-lint-fleet/1",
+        "label": run.label,
+        "at": catalogue_time(run.at),
+        "summary": {
+            "stores": reports.len(), "opened": reports.len() - failed, "failed": failed,
+            "error": e, "warning": w, "info": i,
+        },
+        "stores": stores,
+    })
+}
+
+/// SARIF for many stores.
+pub fn fleet_sarif(reports: &[StoreReport], run: &Run<'_>) -> sarif::Sarif {
+    let items: Vec<(&[Finding], Meta<'_>)> = reports
+        .iter()
+        .map(|r| (r.findings.as_slice(), run.meta(r)))
+        .collect();
+    sarif_many(&items)
+}
+
+/// Escapes text for XML 1.0 content and attributes; drops the control
+/// characters XML 1.0 cannot carry.
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Element text: newlines kept as they are.
+fn xml_text(s: &str) -> String {
+    xml(s).replace("&#10;", "\n")
+}
+
+fn finding_line(f: &Finding) -> String {
+    let label = f
+        .label
+        .as_deref()
+        .map(|l| format!(" [{l}]"))
+        .unwrap_or_default();
+    format!(
+        "{} {}{label}: {}\n  fix: {}\n",
+        f.severity.as_str(),
+        f.code,
+        f.message,
+        f.fix
+    )
+}
+
+/// The title a check's test case carries: its code's title.
+fn check_title(check: &str) -> &'static str {
+    match check {
+        "open" => "The store opens",
+        c => rule_title(&c.to_ascii_uppercase()),
+    }
+}
+
+/// Checks that run before (and whatever) the store opens.
+const PRE_OPEN: &[&str] = &["open", "kdb0005w", "kdb0008w"];
+
+/// JUnit XML (shape above).
+pub fn junit(reports: &[StoreReport], run: &Run<'_>) -> String {
+    let stamp = catalogue_time(run.at).trim_end_matches('Z').to_string();
+    let mut suites = String::new();
+    let (mut t_all, mut f_all, mut e_all, mut s_all) = (0, 0, 0, 0);
+    for r in reports {
+        let name = r.path.display().to_string();
+        let (mut tests, mut failures, mut errors, mut skipped) = (0, 0, 0, 0);
+        let mut cases = String::new();
+        for &check in checks::NAMES {
+            tests += 1;
+            let mine: Vec<&Finding> = r.findings.iter().filter(|f| f.check == check).collect();
+            let failing: Vec<&&Finding> =
+                mine.iter().filter(|f| f.severity <= run.fail_on).collect();
+            let mut body = String::new();
+            if check == "open" && !r.opened() {
+                errors += 1;
+                let f = mine.first();
+                body.push_str(&format!(
+                    "      <error type=\"{}\" message=\"{}\">{}</error>\n",
+                    xml(f.map_or("SSL0214E", |f| f.code)),
+                    xml(&f.map_or(String::new(), |f| format!("{}: {}", f.code, f.message))),
+                    xml_text(&mine.iter().map(|f| finding_line(f)).collect::<String>())
+                ));
+            } else if !r.opened() && !PRE_OPEN.contains(&check) {
+                skipped += 1;
+                body.push_str("      <skipped message=\"the store did not open\"/>\n");
+            } else if let Some(first) = failing.first() {
+                failures += 1;
+                body.push_str(&format!(
+                    "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                    xml(first.code),
+                    xml(&format!("{}: {}", first.code, first.message)),
+                    xml_text(&failing.iter().map(|f| finding_line(f)).collect::<String>())
+                ));
+            }
+            let below: String = mine
+                .iter()
+                .filter(|f| f.severity > run.fail_on)
+                .map(|f| finding_line(f))
+                .collect();
+            if !below.is_empty() {
+                body.push_str(&format!(
+                    "      <system-out>{}</system-out>\n",
+                    xml_text(&below)
+                ));
+            }
+            let open = format!(
+                "    <testcase name=\"{} ({})\" classname=\"{}\" time=\"0\"",
+                xml(check),
+                xml(check_title(check)),
+                xml(&name)
+            );
+            if body.is_empty() {
+                cases.push_str(&format!("{open}/>\n"));
+            } else {
+                cases.push_str(&format!("{open}>\n{body}    </testcase>\n"));
+            }
+        }
+        let format = r.format.map_or("", |f| f.name());
+        suites.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"0\" timestamp=\"{stamp}\">\n    <properties>\n      <property name=\"format\" value=\"{}\"/>\n      <property name=\"checked_at\" value=\"{}\"/>\n    </properties>\n{cases}  </testsuite>\n",
+            xml(&name),
+            xml(format),
+            xml(&catalogue_time(run.at)),
+        ));
+        t_all += tests;
+        f_all += failures;
+        e_all += errors;
+        s_all += skipped;
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kdbman lint\" tests=\"{t_all}\" failures=\"{f_all}\" errors=\"{e_all}\" skipped=\"{s_all}\" time=\"0\">\n{suites}</testsuites>\n"
+    )
+}
+
+/// A Prometheus label value: backslash, double quote and newline escaped.
+fn prom(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// Prometheus text exposition format 0.0.4 (metrics above).
+pub fn prometheus(reports: &[StoreReport], run: &Run<'_>) -> String {
+    let mut out = String::new();
+    out.push_str("# HELP kdbman_certificate_not_after_seconds When a certificate in a store expires (its notAfter), as a Unix time.\n# TYPE kdbman_certificate_not_after_seconds gauge\n");
+    for r in reports {
+        let store = prom(&r.path.display().to_string());
+        // One series per label set: the same certificate twice under one
+        // entry would be a duplicate series.
+        let mut series: BTreeMap<String, i64> = BTreeMap::new();
+        for c in &r.certificates {
+            let key = format!(
+                "store=\"{store}\",label=\"{}\",kind=\"{}\",subject=\"{}\",serial=\"{}\"",
+                prom(&c.label),
+                c.kind,
+                prom(&c.subject),
+                prom(&c.serial)
+            );
+            series
+                .entry(key)
+                .and_modify(|t| *t = (*t).min(c.not_after))
+                .or_insert(c.not_after);
+        }
+        for (k, t) in series {
+            out.push_str(&format!(
+                "kdbman_certificate_not_after_seconds{{{k}}} {t}\n"
+            ));
+        }
+    }
+    out.push_str("# HELP kdbman_store_opened Whether the store opened (1) or not (0); when not, kdbman_lint_findings says why.\n# TYPE kdbman_store_opened gauge\n");
+    for r in reports {
+        out.push_str(&format!(
+            "kdbman_store_opened{{store=\"{}\"}} {}\n",
+            prom(&r.path.display().to_string()),
+            u8::from(r.opened())
+        ));
+    }
+    out.push_str("# HELP kdbman_lint_findings Lint findings of a store, by code and severity (codes with findings only).\n# TYPE kdbman_lint_findings gauge\n");
+    for r in reports {
+        let store = prom(&r.path.display().to_string());
+        let mut by: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        for f in &r.findings {
+            *by.entry((f.code, f.severity.as_str())).or_default() += 1;
+        }
+        for ((code, sev), n) in by {
+            out.push_str(&format!(
+                "kdbman_lint_findings{{store=\"{store}\",code=\"{code}\",severity=\"{sev}\"}} {n}\n"
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "# HELP kdbman_lint_timestamp_seconds The instant the lint's time checks used, as a Unix time.\n# TYPE kdbman_lint_timestamp_seconds gauge\nkdbman_lint_timestamp_seconds {}\n",
+        run.at
+    ));
+    out
+}
+
+/// A GitHub Actions workflow command's data (`%`, CR, LF escaped) or
+/// property (`:` and `,` too).
+fn gh(s: &str, property: bool) -> String {
+    let s = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    if property {
+        s.replace(':', "%3A").replace(',', "%2C")
+    } else {
+        s
+    }
+}
+
+/// GitHub Actions workflow commands: one `::error`, `::warning` or
+/// `::notice` annotation per finding, on its store file.
+pub fn github(reports: &[StoreReport]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let file = r.path.to_string_lossy().replace('\\', "/");
+        for f in &r.findings {
+            let cmd = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let label = f
+                .label
+                .as_deref()
+                .map(|l| format!("[{l}] "))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "::{cmd} file={},line=1,title={}::{}\n",
+                gh(&file, true),
+                gh(&format!("{} {}", f.code, f.title()), true),
+                gh(&format!("{label}{}\nfix: {}", f.message, f.fix), false)
+            ));
+        }
+    }
+    out
 }

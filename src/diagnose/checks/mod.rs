@@ -12,6 +12,8 @@ pub mod kdb0006w;
 pub mod kdb0007w;
 pub mod kdb0008w;
 pub mod kdb0009w;
+pub mod kdb0010w;
+pub mod kdb0011w;
 pub mod open;
 pub mod ssl0206e;
 pub mod ssl0208e;
@@ -112,6 +114,43 @@ impl<'a> Ctx<'a> {
     }
 }
 
+impl Ctx<'_> {
+    /// Every decodable certificate of the store that is not in the chain
+    /// in use (SSL0219E, SSL0221E and KDB0001W speak for that chain), once
+    /// each (by fingerprint), in entry order. Entries found broken and
+    /// certificates whose validity ends before it starts are left out.
+    pub fn other_certificates(&self) -> Vec<Other> {
+        let mut seen: HashSet<String> = self.chain().into_iter().map(|(_, c)| c.sha256).collect();
+        let mut out = Vec::new();
+        for (i, e) in self.entries().iter().enumerate() {
+            if self.broken.contains(&i) || e.kind() == EntryKind::Request {
+                continue;
+            }
+            for (n, der) in e.certificates().iter().enumerate() {
+                let Ok(info) = cert_info(der) else { continue };
+                if info.not_after < info.not_before || !seen.insert(info.sha256.clone()) {
+                    continue;
+                }
+                let who = match (e.kind(), n) {
+                    (EntryKind::Signer, _) => format!("signer `{}` ({})", e.label(), info.subject),
+                    (_, 0) => format!("personal certificate `{}` ({})", e.label(), info.subject),
+                    _ => format!(
+                        "chain certificate {n} of `{}` ({})",
+                        e.label(),
+                        info.subject
+                    ),
+                };
+                out.push(Other {
+                    label: e.label().to_string(),
+                    who,
+                    info,
+                });
+            }
+        }
+        out
+    }
+}
+
 /// Runs the checks on an open store, in dependency order.
 pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
     let mut ctx = Ctx {
@@ -142,6 +181,28 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
     kdb0004w::check(&ctx, out);
     kdb0006w::check(&ctx, out);
     kdb0007w::check(&ctx, out);
+    kdb0010w::check(&ctx, out);
+    kdb0011w::check(&ctx, out);
+}
+
+/// Every check, by the name findings carry in `check`, in the order they
+/// run (`open` stands for the store opening at all). JUnit reports one test
+/// case per name.
+pub static NAMES: &[&str] = &[
+    "open", "kdb0005w", "kdb0008w", "ssl0217e", "ssl0216e", "ssl0206e", "ssl0227e", "kdb0009w",
+    "ssl0223e", "ssl0224e", "ssl0210e", "ssl0248e", "ssl0219e", "ssl0221e", "ssl0225e", "ssl0213e",
+    "ssl0209e", "ssl0208e", "kdb0001w", "kdb0002w", "kdb0003w", "kdb0004w", "kdb0006w", "kdb0007w",
+    "kdb0010w", "kdb0011w",
+];
+
+/// A certificate of the store outside the chain in use: another personal
+/// certificate, a member of another entry's chain, or a signer.
+pub struct Other {
+    /// The entry that holds it.
+    pub label: String,
+    /// Words naming it in a message: "personal certificate `web2` (CN=…)".
+    pub who: String,
+    pub info: CertInfo,
 }
 
 /// A duration in words, to say how far a bound was missed.

@@ -1,0 +1,347 @@
+//! Linting many stores in one run: finding the stores under directories,
+//! opening each with its own stash or one shared password, linting them in
+//! parallel, and the certificate inventory that Prometheus metrics show.
+//!
+//! # Which files in a searched directory are stores
+//!
+//! Directories are walked recursively, in name order. A file is linted
+//! when its first bytes say it is a store of a format kdbman reads — the
+//! same content test [`Store::detect`] makes, never the name:
+//!
+//! - a CMS key database: the CMS container magic, or a container header a
+//!   few bit flips away from one (a damaged store is still linted, and
+//!   reported as damaged);
+//! - a kdbman native store: its magic, or one a few bit flips away;
+//! - a PKCS#12 file: a DER SEQUENCE whose first element is INTEGER 3.
+//!
+//! Skipped: GSKit companions — `*.rdb` (the request database), `*.crl`
+//! and `*.sth` (stash files, of either format) by name, and any CMS
+//! container whose tag says it is a request or CRL database by content —
+//! and everything else (PEM files, password files, READMEs…) silently.
+//! Directories whose name starts with `.` (`.git`) are not entered, nor
+//! are symbolic links to directories (no loops); symbolic links to files
+//! are followed. A file that cannot be read is linted (so it shows up as
+//! SSL0214E) when its name ends in `.kdb`, `.p12` or `.pfx`, else skipped;
+//! a directory that cannot be read is listed as a store, so it too is
+//! reported (SSL0214E) instead of silently hiding what it holds. A path
+//! named directly (not found by the walk) is always linted, whatever it
+//! holds. The same file reached twice is linted once.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::{Finding, LintTarget};
+use crate::error::{Error, Result};
+use crate::pki::cert::cert_info;
+use crate::secret::Password;
+use crate::stash::{self, Permissions, Stash};
+use crate::store::{Access, EntryKind, Store, StoreFormat, cms, native};
+
+/// How every store of a run gets its password.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// One password for every store.
+    Password(Password),
+    /// Each store's own stash beside it ([`stash::default_path`]:
+    /// `NAME.sth` for `NAME.kdb`). With a `fallback`, a store that has no
+    /// stash file is opened with that password instead; without one, a
+    /// missing stash is that store's finding (SSL0228E).
+    OwnStash { fallback: Option<Password> },
+    /// One stash file for every store.
+    Stash(PathBuf),
+}
+
+/// What a run checks, besides the stores.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub auth: Auth,
+    /// `--label`: the label every server is configured with.
+    pub label: Option<String>,
+    /// The instant of every time check, Unix seconds.
+    pub at: i64,
+    pub warn_days: u32,
+    /// Stores linted at once (at least 1).
+    pub jobs: usize,
+}
+
+/// A certificate held in a store, for the inventory (Prometheus).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertRecord {
+    /// The entry that holds it.
+    pub label: String,
+    /// `personal` (an entry's own certificate), `chain` (a member of a
+    /// personal entry's chain) or `signer`.
+    pub kind: &'static str,
+    pub subject: String,
+    /// Hex, as `cert list` shows it.
+    pub serial: String,
+    /// Unix seconds.
+    pub not_after: i64,
+    pub sha256: String,
+}
+
+/// Every decodable certificate in the store, entry by entry (a request
+/// has none; a certificate that does not decode is left out — lint reports
+/// it as SSL0224E).
+pub fn certificates(store: &Store) -> Vec<CertRecord> {
+    let mut out = Vec::new();
+    for e in store.entries() {
+        for (n, der) in e.certificates().iter().enumerate() {
+            let Ok(info) = cert_info(der) else { continue };
+            let kind = match (e.kind(), n) {
+                (EntryKind::Signer, _) => "signer",
+                (EntryKind::Request, _) => continue,
+                (_, 0) => "personal",
+                _ => "chain",
+            };
+            out.push(CertRecord {
+                label: e.label().to_string(),
+                kind,
+                subject: info.subject,
+                serial: info.serial,
+                not_after: info.not_after,
+                sha256: info.sha256,
+            });
+        }
+    }
+    out
+}
+
+/// The outcome for one store.
+#[derive(Debug)]
+pub struct StoreReport {
+    /// As named on the command line or found by the walk.
+    pub path: PathBuf,
+    /// The store's format, when it opened.
+    pub format: Option<StoreFormat>,
+    /// Why it did not open (also the first finding).
+    pub error: Option<Error>,
+    pub findings: Vec<Finding>,
+    /// Its certificates (empty when it did not open).
+    pub certificates: Vec<CertRecord>,
+}
+
+impl StoreReport {
+    pub fn opened(&self) -> bool {
+        self.error.is_none()
+    }
+}
+
+/// Lints a store already opened (or the error that stopped it), with the
+/// stash that was used; keeps the store's inventory.
+pub fn report(
+    path: &Path,
+    opened: Result<Store>,
+    stash: Option<&Path>,
+    options: &Options,
+) -> StoreReport {
+    let target = LintTarget {
+        path,
+        store: opened.as_ref(),
+        stash,
+        label: options.label.as_deref(),
+        at: options.at,
+        warn_days: options.warn_days,
+    };
+    let findings = super::lint(&target);
+    let (format, certs) = match &opened {
+        Ok(s) => (Some(s.format()), certificates(s)),
+        Err(_) => (None, Vec::new()),
+    };
+    StoreReport {
+        path: path.to_path_buf(),
+        format,
+        error: opened.err(),
+        findings,
+        certificates: certs,
+    }
+}
+
+/// Opens a store for reading as `auth` says; returns the stash used, if
+/// any (lint checks its permissions and version). As `kdbman` does for one
+/// store: when a stash cannot even be read, the store's own problem (not a
+/// store, damaged) is reported first.
+pub fn open(path: &Path, auth: &Auth) -> (Result<Store>, Option<PathBuf>) {
+    open_with(path, auth, Permissions::AllowInsecure)
+}
+
+/// [`open`], refusing an exposed kdbman stash unless `perms` allows it
+/// (lint allows it and reports KDB0005W instead).
+pub fn open_with(path: &Path, auth: &Auth, perms: Permissions) -> (Result<Store>, Option<PathBuf>) {
+    let stash_path = match auth {
+        Auth::Password(_) => None,
+        Auth::OwnStash { fallback } => {
+            let p = stash::default_path(path);
+            (fallback.is_none() || p.exists()).then_some(p)
+        }
+        Auth::Stash(p) => Some(p.clone()),
+    };
+    let Some(sp) = stash_path else {
+        let result = match auth {
+            Auth::Password(pw)
+            | Auth::OwnStash {
+                fallback: Some(pw), ..
+            } => Store::open(path, pw, Access::Read),
+            // Unreachable by construction: a stash path was chosen above.
+            _ => Err(Error::Usage {
+                detail: "no password source for this store".into(),
+            }),
+        };
+        return (result, None);
+    };
+    let result = match Stash::read(&sp, path, perms) {
+        Ok(stash) => Store::open_stashed(path, &stash, Access::Read),
+        Err(e) => match Store::inspect(path) {
+            Err(store_problem) => Err(store_problem),
+            Ok(_) => Err(e),
+        },
+    };
+    (result, Some(sp))
+}
+
+/// Opens and lints one store.
+pub fn lint_one(path: &Path, options: &Options) -> StoreReport {
+    let (opened, stash) = open(path, &options.auth);
+    report(path, opened, stash.as_deref(), options)
+}
+
+/// Lints every store, `options.jobs` at a time (scoped threads taking the
+/// next store from a shared counter); reports come back in `paths` order.
+pub fn lint_all(paths: &[PathBuf], options: &Options) -> Vec<StoreReport> {
+    let jobs = options.jobs.clamp(1, paths.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, StoreReport)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else { break };
+                        mine.push((i, lint_one(path, options)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    // A store whose worker failed is still reported (it never should),
+    // and the others keep their reports.
+    let mut out = Vec::with_capacity(paths.len());
+    let mut it = done.into_iter().peekable();
+    for (i, path) in paths.iter().enumerate() {
+        match it.next_if(|(j, _)| *j == i) {
+            Some((_, r)) => out.push(r),
+            None => {
+                let e = Error::BadInput {
+                    what: path.display().to_string(),
+                    detail: "kdbman failed while linting this store (a bug: please report it with the store's format and size)".into(),
+                    code: None,
+                };
+                out.push(report(path, Err(e), None, options));
+            }
+        }
+    }
+    out
+}
+
+/// Whether the file's first bytes are a store kdbman reads (the rule in
+/// the module documentation).
+pub fn looks_like_store(head: &[u8]) -> bool {
+    match crate::store::detect::detect(head) {
+        StoreFormat::Cms(_) => {
+            // Request (.rdb) and CRL databases are companions, not stores.
+            !(cms::container::looks_like(head)
+                && matches!(head.get(8..16), Some(b"X509KYP\0" | b"X509CRL\0")))
+        }
+        StoreFormat::Pkcs12 => true,
+        StoreFormat::Kdbman => {
+            head.len() >= 8
+                && head[..8]
+                    .iter()
+                    .zip(native::format::MAGIC.iter())
+                    .map(|(a, b)| (a ^ b).count_ones())
+                    .sum::<u32>()
+                    <= 4
+        }
+    }
+}
+
+fn has_ext(path: &Path, exts: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(_) => {
+            out.push(dir.to_path_buf());
+            return;
+        }
+    };
+    entries.sort();
+    for p in entries {
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if meta.is_dir() {
+            if !hidden {
+                walk(&p, out);
+            }
+            continue;
+        }
+        if meta.file_type().is_symlink() && p.is_dir() {
+            continue;
+        }
+        if has_ext(&p, &["rdb", "sth", "crl"]) {
+            continue;
+        }
+        let mut head = [0u8; 64];
+        let read = std::fs::File::open(&p).and_then(|mut f| {
+            let mut n = 0;
+            while n < head.len() {
+                match f.read(&mut head[n..])? {
+                    0 => break,
+                    k => n += k,
+                }
+            }
+            Ok(n)
+        });
+        match read {
+            Ok(n) if looks_like_store(&head[..n]) => out.push(p),
+            Ok(_) => {}
+            Err(_) if has_ext(&p, &["kdb", "p12", "pfx"]) => out.push(p),
+            Err(_) => {}
+        }
+    }
+}
+
+/// The stores to lint: each of `files` as given, then the stores found
+/// under each of `dirs` (rule above); the same file once.
+pub fn discover(files: &[PathBuf], dirs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = files.to_vec();
+    for d in dirs {
+        if d.is_dir() {
+            walk(d, &mut found);
+        } else {
+            // Not a directory: lint it as named, so the problem shows.
+            found.push(d.clone());
+        }
+    }
+    let mut seen = HashSet::new();
+    found.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
+    found
+}
