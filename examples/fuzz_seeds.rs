@@ -36,7 +36,7 @@ fn main() {
         .expect("csr");
     let entries = vec![
         Entry::personal("Web", vec![leaf, ca.clone()], key).with_default_flag(true),
-        Entry::signer("root", ca),
+        Entry::signer("root", ca.clone()),
         Entry::request("pending", csr, req_key),
     ];
     put(
@@ -106,6 +106,62 @@ fn main() {
         ),
         ("ssl2", b"\x80\x2e\x01\x00\x02\x00\x15\x00\x00"),
     ];
+    // CMS key databases (v6 and v4, with a personal entry, a signer and a
+    // request in the .rdb) and GSKit stashes, made by kdbman with the seed
+    // password: the GSKit-made files in shared/ are never copied here.
+    let tmp = tempfile::TempDir::new().expect("temp dir");
+    for (name, version) in [
+        ("v6", kdbman::store::cms::Version::V6),
+        ("v4", kdbman::store::cms::Version::V4),
+    ] {
+        let path = tmp.path().join(format!("{name}.kdb"));
+        let opts = CreateOptions {
+            format: kdbman::StoreFormat::Cms(version),
+            ..CreateOptions::default()
+        };
+        let mut store = Store::create(&path, &pw, &opts).expect("cms store");
+        store
+            .add(Entry::signer("root", ca.clone()))
+            .expect("signer");
+        let leaf_key = keygen::generate(KeyType::EcP256).expect("key");
+        let leaf = CertSpec::new("CN=cms.seed", 30)
+            .self_signed(&leaf_key)
+            .expect("leaf");
+        store
+            .add(Entry::personal("leaf", vec![leaf], leaf_key.clone()))
+            .expect("personal");
+        let req_key = keygen::generate(KeyType::EcP256).expect("key");
+        let csr = CertSpec::new("CN=req.seed", 30)
+            .request(&req_key)
+            .expect("csr");
+        store
+            .add(Entry::request("req", csr, req_key))
+            .expect("request");
+        store.save().expect("save");
+        put(out, "cms", name, &std::fs::read(&path).expect("kdb"));
+        put(
+            out,
+            "cms",
+            &format!("{name}-rdb"),
+            &std::fs::read(path.with_extension("rdb")).expect("rdb"),
+        );
+        if version == kdbman::store::cms::Version::V6 {
+            for v in [
+                kdbman::stash::gskit::Version::V1,
+                kdbman::stash::gskit::Version::V2,
+            ] {
+                let st = store
+                    .gskit_stash_at(&tmp.path().join("x.sth"), &pw, v)
+                    .expect("stash");
+                put(
+                    out,
+                    "gskit_stash",
+                    &format!("v{}", v.number()),
+                    &st.encode(),
+                );
+            }
+        }
+    }
     for (name, bytes) in heads {
         put(out, "http_head", name, bytes);
     }

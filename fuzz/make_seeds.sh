@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/fuzz/seeds
 pw=fuzz-password
 rm -rf "$out"
-mkdir -p "$out/store" "$out/stash" "$out/pkcs12" "$out/cert" "$out/key" "$out/csr" "$out/http_head"
+mkdir -p "$out/store" "$out/stash" "$out/pkcs12" "$out/cert" "$out/key" "$out/csr" "$out/http_head" "$out/cms" "$out/gskit_stash"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

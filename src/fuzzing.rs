@@ -35,6 +35,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("key", key),
     ("csr", csr),
     ("http_head", http_head),
+    ("cms", cms),
+    ("gskit_stash", gskit_stash),
 ];
 
 /// Rewrites a frame's SHA-256 so the fuzzer reaches what the checksum
@@ -115,6 +117,55 @@ pub fn stash(data: &[u8]) {
                 "a decoded stash does not encode back to its bytes"
             );
         }
+    }
+}
+
+/// CMS key database: the container and both MACs as read (mostly a
+/// failing verifier, so the private-key proof of the password runs), then
+/// the same bytes with both MACs recomputed under the seed password, so
+/// the records, key decryption, chain assembly and a rewrite run too. The
+/// same bytes also serve as the `.rdb` beside a valid empty `.kdb`.
+pub fn cms(data: &[u8]) {
+    use crate::store::cms::{self, container};
+    let path = Path::new("fuzz.kdb");
+    let pw = Password::new(SEED_PASSWORD);
+    let _ = crate::store::detect::detect(data);
+    let _ = cms::open(path, data, None, &pw);
+    if let Some(sealed) = container::remac(path, data, &pw) {
+        if let Ok(cms::Opened::Ok(state, entries)) = cms::open(path, &sealed, None, &pw) {
+            let (kdb, _) = cms::encode(&state, &entries).expect("entries that opened encode");
+            match cms::open(path, &kdb, None, &pw) {
+                Ok(cms::Opened::Ok(_, again)) => {
+                    assert_eq!(again.len(), entries.len(), "a rewrite lost entries")
+                }
+                _ => panic!("a rewritten CMS store does not open"),
+            }
+        }
+        let empty = container::encode(
+            container::Version::V6,
+            container::Kind::Keys,
+            &[1; 24],
+            container::DEFAULT_SLOT_SIZE,
+            &[],
+            &pw,
+        );
+        let _ = cms::open(path, &empty, Some(&sealed), &pw);
+    }
+}
+
+/// GSKit stash v1/v2: decode, and a decoded password re-encodes to a stash
+/// that decodes to it again.
+pub fn gskit_stash(data: &[u8]) {
+    use crate::stash::gskit;
+    if let Ok((version, pw)) = gskit::decode(data)
+        && pw.len() <= gskit::MAX_PASSWORD
+    {
+        let again = gskit::encode(version, &pw);
+        assert_eq!(
+            gskit::decode(&again).map(|(v, p)| (v, p.to_vec())),
+            Ok((version, pw.to_vec())),
+            "a GSKit stash does not survive encode and decode"
+        );
     }
 }
 
