@@ -5,14 +5,14 @@
 //! (`--db` more than once, or `--dir`): the highest status any store alone
 //! would give, so an unopenable store outranks findings.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use kdbman::diagnose::fleet::{self, Auth, StoreReport};
 use kdbman::diagnose::{self, Coverage, Severity, catalogue, report};
 use kdbman::stash;
-use kdbman::{Access, Error, ErrorClass, Password, Result};
+use kdbman::{Access, Error, ErrorClass, Result};
 use serde_json::json;
 
 use super::password::PwArgs;
@@ -137,69 +137,11 @@ fn status(r: &StoreReport, fail_on: Severity) -> u8 {
     }
 }
 
-/// The one password source for many stores, read once: `--pw-env`,
-/// `--pw-file` (first line), `--pw-stdin` (one line) or `--pw`; `None` when
-/// none was given. There is no prompt for many stores.
-pub(crate) fn shared_password(pw: &super::password::PwArgs) -> Result<Option<Password>> {
-    let given = [
-        pw.pw_env.is_some(),
-        pw.pw_file.is_some(),
-        pw.pw_stdin,
-        pw.pw.is_some(),
-    ];
-    if given.iter().filter(|&&g| g).count() > 1 {
-        return Err(Error::PasswordSources {
-            what: "store password",
-            flags: "--pw-env VAR, --pw-file PATH, --pw-stdin or --pw VALUE",
-        });
-    }
-    if let Some(var) = &pw.pw_env {
-        return std::env::var(var)
-            .map(|v| Some(Password::new(v)))
-            .map_err(|_| Error::PasswordEnv {
-                var: var.clone(),
-                what: "store password",
-            });
-    }
-    if let Some(path) = &pw.pw_file {
-        let text = std::fs::read(path).map_err(|e| Error::Io {
-            path: path.clone(),
-            action: "read",
-            source: e,
-        })?;
-        let text = zeroize::Zeroizing::new(text);
-        let s = std::str::from_utf8(&text).map_err(|_| Error::Usage {
-            detail: format!(
-                "{} (the store password) is not UTF-8 text: write the password as its first line",
-                path.display()
-            ),
-        })?;
-        return Ok(Some(Password::new(s.lines().next().unwrap_or(""))));
-    }
-    if pw.pw_stdin {
-        let mut line = zeroize::Zeroizing::new(String::new());
-        return match std::io::stdin().lock().read_line(&mut line) {
-            Ok(n) if n > 0 => Ok(Some(Password::new(line.trim_end_matches(['\n', '\r'])))),
-            _ => Err(Error::Usage {
-                detail: "standard input ended before a line with the store password (--pw-stdin)"
-                    .into(),
-            }),
-        };
-    }
-    if let Some(v) = &pw.pw {
-        super::warn(
-            "the store password given on the command line is visible to other processes; prefer --pw-env, --pw-file, --pw-stdin or --stashed",
-        );
-        return Ok(Some(Password::new(v.as_str())));
-    }
-    Ok(None)
-}
-
 /// How many stores' passwords are found: each store's own stash
 /// (`--stashed`, falling back to a password source for stores without
 /// one), one stash for all (`--stash PATH`), or one password for all.
 pub(crate) fn fleet_auth(pw: &super::password::PwArgs) -> Result<Auth> {
-    let plain = shared_password(pw)?;
+    let plain = pw.given()?;
     match (&pw.stash_path, pw.stashed, plain) {
         (Some(_), true, _) | (Some(_), _, Some(_)) => Err(Error::Usage {
             detail: "--stash PATH names one stash for every store: give it alone, or --stashed for each store's own NAME.sth (optionally with a password source for stores without one)".into(),

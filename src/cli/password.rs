@@ -397,6 +397,15 @@ impl Opened {
 }
 
 impl PwArgs {
+    /// The password given by --pw-env, --pw-file, --pw-stdin or --pw, read
+    /// once; `None` when none was (there is no prompt: lint over many
+    /// stores uses it for all of them).
+    pub fn given(&self) -> Result<Option<Password>> {
+        one_of(&self.pw_env, &self.pw_file, self.pw_stdin, &self.pw, STORE)?
+            .map(|src| read_plain(src, STORE))
+            .transpose()
+    }
+
     fn stash_choice(&self, db: &Path) -> Option<PathBuf> {
         match (&self.stash_path, self.stashed) {
             (Some(p), _) => Some(p.clone()),
