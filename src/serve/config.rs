@@ -187,10 +187,26 @@ pub fn from_entries(store: &Path, entries: &[Entry], opts: &ServeOptions) -> Res
             } else {
                 b
             };
-            let verifier = b.build().map_err(|e| Error::Usage {
+            let inner = b.build().map_err(|e| Error::Usage {
                 detail: format!("client certificate verifier refused: {e}"),
             })?;
-            builder.with_client_cert_verifier(verifier)
+            let signers: Vec<&Entry> = entries
+                .iter()
+                .filter(|e| e.kind() == EntryKind::Signer)
+                .collect();
+            let verifier = super::client_auth::PolicyVerifier {
+                inner,
+                anchors: signers
+                    .iter()
+                    .filter(|e| e.is_trusted())
+                    .filter_map(|e| e.certificate().map(<[u8]>::to_vec))
+                    .collect(),
+                signers: signers
+                    .iter()
+                    .filter_map(|e| e.certificate().map(<[u8]>::to_vec))
+                    .collect(),
+            };
+            builder.with_client_cert_verifier(Arc::new(verifier))
         }
     };
     let mut config = builder.with_cert_resolver(Arc::new(Resolver {

@@ -514,6 +514,10 @@ pub fn code_for(e: &rustls::Error) -> (&'static str, String) {
                 "SSL0208E",
                 "the client certificate is not issued by a trusted signer in the store".into(),
             ),
+            CertificateError::Other(o) => (
+                "SSL0208E",
+                format!("the client certificate does not validate: {}", o.0),
+            ),
             other => (
                 "SSL0208E",
                 format!("the client certificate failed validation ({other:?})"),

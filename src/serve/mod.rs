@@ -6,6 +6,7 @@
 //! catalogue code; [`page`] is the HTTP side. Nothing here prints: the
 //! front end supplies the event sink.
 
+pub mod client_auth;
 pub mod config;
 pub mod conn;
 pub mod log;

@@ -1,0 +1,212 @@
+//! Issue 12: `serve`'s client authentication applies the one chain policy
+//! that `cert validate` and lint's SSL0208E apply. A client certificate
+//! whose issuer name matches its CA only by RFC 5280 §7.1 (case, spaces,
+//! UTF8String against PrintableString) is accepted, which webpki alone
+//! refuses; one from an unknown issuer is refused and logged as SSL0208E
+//! with the policy's reason.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::cargo_bin;
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose,
+};
+
+fn dn(value: DnValue) -> DistinguishedName {
+    let mut d = DistinguishedName::new();
+    d.push(DnType::CommonName, value);
+    d
+}
+
+fn ca_params(name: DnValue) -> CertificateParams {
+    let mut p = CertificateParams::default();
+    p.distinguished_name = dn(name);
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    p
+}
+
+fn kdbman(args: &[&str]) {
+    let out = Command::new(cargo_bin("kdbman"))
+        .args(args)
+        .env("KPW", "client-policy-password")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(db: &Path) -> Server {
+    let mut child = Command::new(cargo_bin("kdbman"))
+        .args(["serve", "--db", db.to_str().unwrap(), "--pw-env", "KPW"])
+        .args(["--listen", "127.0.0.1:0", "--client-auth", "required"])
+        .env("KPW", "client-policy-password")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = Arc::new(Mutex::new(String::new()));
+    let mut err = child.stderr.take().unwrap();
+    let l = log.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = err.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            l.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve printed no listening line: {}", log.lock().unwrap());
+        };
+        if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
+            let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            return Server {
+                child,
+                port: port.parse().unwrap(),
+                log,
+            };
+        }
+    }
+}
+
+fn curl(server: &Server, dir: &Path, cert: &str) -> bool {
+    Command::new("curl")
+        .current_dir(dir)
+        .args(["-sS", "-k", "--fail", "--cert", cert, "--key", "client.key"])
+        .arg(format!("https://localhost:{}/healthz", server.port))
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+#[test]
+fn client_auth_follows_the_shared_chain_policy() {
+    if !common::require_tool("curl", "--version") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let rp = ca_params(DnValue::PrintableString(
+        "Client  Root CA".try_into().unwrap(),
+    ));
+    let root = rp.self_signed(&root_key).unwrap();
+    std::fs::write(d.join("root.pem"), root.pem()).unwrap();
+    // The client's certificate names its issuer in UTF8String, other case
+    // and spacing: the same name under RFC 5280 §7.1.
+    let client_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    std::fs::write(d.join("client.key"), client_key.serialize_pem()).unwrap();
+    let mut lp = CertificateParams::default();
+    lp.distinguished_name = dn(DnValue::Utf8String("client one".into()));
+    let alias = ca_params(DnValue::Utf8String(" client root   ca ".into()));
+    let client = lp
+        .signed_by(&client_key, &Issuer::new(alias, &root_key))
+        .unwrap();
+    std::fs::write(d.join("client.pem"), client.pem()).unwrap();
+    // A client from a CA the store does not know.
+    let stranger_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let stranger_ca = ca_params(DnValue::Utf8String("Stranger CA".into()));
+    let mut sp = CertificateParams::default();
+    sp.distinguished_name = dn(DnValue::Utf8String("client two".into()));
+    let stranger = sp
+        .signed_by(&client_key, &Issuer::new(stranger_ca, &stranger_key))
+        .unwrap();
+    std::fs::write(d.join("stranger.pem"), stranger.pem()).unwrap();
+
+    let db = d.join("server.kdbx");
+    let s = db.to_str().unwrap();
+    kdbman(&[
+        "keydb",
+        "create",
+        "--db",
+        s,
+        "--pw-env",
+        "KPW",
+        "--type",
+        "kdbman",
+        "--kdf-floor",
+    ]);
+    kdbman(&[
+        "cert",
+        "create",
+        "--db",
+        s,
+        "--pw-env",
+        "KPW",
+        "--label",
+        "web",
+        "--dn",
+        "CN=localhost",
+        "--san",
+        "dns:localhost",
+        "--key",
+        "ec:p256",
+        "--default",
+    ]);
+    let root_pem = d.join("root.pem");
+    kdbman(&[
+        "cert",
+        "add",
+        "--db",
+        s,
+        "--pw-env",
+        "KPW",
+        "--label",
+        "client-root",
+        "--file",
+        root_pem.to_str().unwrap(),
+    ]);
+    let server = serve(&db);
+    assert!(
+        curl(&server, d, "client.pem"),
+        "log: {}",
+        server.log.lock().unwrap()
+    );
+    assert!(!curl(&server, d, "stranger.pem"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && !server.log.lock().unwrap().contains("SSL0208E") {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let log = server.log.lock().unwrap().clone();
+    assert!(log.contains("SSL0208E"), "{log}");
+}
