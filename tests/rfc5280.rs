@@ -6,6 +6,8 @@
 //! while a real excess is named as such, and a CA certificate checked as
 //! the end entity under `--purpose any`.
 
+mod common;
+
 use kdbman::pki::validate::{ChainProblem, Purpose, validate_chain};
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue, IsCa, Issuer, KeyPair,
@@ -199,5 +201,89 @@ fn a_bad_signature_is_still_a_bad_signature() {
     match validate_chain(&[leaf], &[&root], &[], AT, Purpose::ServerAuth) {
         Err(ChainProblem::BadSignature { subject }) => assert!(subject.contains("Forged")),
         other => panic!("{other:?}"),
+    }
+}
+
+/// A DER TLV of `tag` around `parts`.
+fn tlv(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    let mut out = vec![tag];
+    match len {
+        0..=0x7f => out.push(len as u8),
+        0x80..=0xff => out.extend_from_slice(&[0x81, len as u8]),
+        _ => out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]),
+    }
+    for p in parts {
+        out.extend_from_slice(p);
+    }
+    out
+}
+
+/// The elements of a DER SEQUENCE (each as its whole TLV).
+fn elements(seq: &[u8]) -> Vec<Vec<u8>> {
+    use der::{Decode, Encode, Reader};
+    let any = der::asn1::AnyRef::from_der(seq).unwrap();
+    let mut r = der::SliceReader::new(any.value()).unwrap();
+    let mut out = Vec::new();
+    while !r.is_finished() {
+        let e = der::asn1::AnyRef::decode(&mut r).unwrap();
+        out.push(e.to_der().unwrap());
+    }
+    out
+}
+
+#[test]
+fn unique_identifiers_are_accepted() {
+    // RFC 5280 §4.1.2.8: issuerUniqueID [1] and subjectUniqueID [2] may
+    // follow the public key in a v2 or v3 certificate. rcgen cannot write
+    // them, so they are added to its TBSCertificate and the result signed
+    // again with the CA's key.
+    let root_key = key();
+    let rp = ca_params(printable("UID Root"), None);
+    let root = der(&rp.clone().self_signed(&root_key).unwrap());
+    let leaf = der(&leaf_params("UID Leaf")
+        .signed_by(&key(), &Issuer::new(rp, &root_key))
+        .unwrap());
+    let parts = elements(&leaf);
+    let mut tbs = elements(&parts[0]);
+    // version, serial, signature, issuer, validity, subject, spki, [3] extensions
+    assert_eq!(tbs.len(), 8);
+    tbs.insert(7, vec![0x82, 0x03, 0x00, 0x12, 0x34]);
+    tbs.insert(7, vec![0x81, 0x03, 0x00, 0xab, 0xcd]);
+    let refs: Vec<&[u8]> = tbs.iter().map(Vec::as_slice).collect();
+    let tbs = tlv(0x30, &refs);
+    let rng = ring::rand::SystemRandom::new();
+    let signer = ring::signature::EcdsaKeyPair::from_pkcs8(
+        &ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+        &root_key.serialize_der(),
+        &rng,
+    )
+    .unwrap();
+    let sig = signer.sign(&rng, &tbs).unwrap();
+    let cert = tlv(0x30, &[&tbs, &parts[1], &tlv(0x03, &[&[0], sig.as_ref()])]);
+    let chain = validate_chain(
+        std::slice::from_ref(&cert),
+        &[&root],
+        &[],
+        AT,
+        Purpose::ServerAuth,
+    )
+    .expect("unique identifiers are allowed in a v3 certificate");
+    assert_eq!(chain, vec![cert.clone(), root.clone()]);
+    // openssl agrees the certificate is well formed and carries them.
+    if common::require_tool("openssl", "version") {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("uid.der"), &cert).unwrap();
+        let text = common::tool_text(
+            dir.path(),
+            "openssl",
+            &[
+                "x509", "-inform", "DER", "-in", "uid.der", "-noout", "-text",
+            ],
+        );
+        assert!(
+            text.contains("Issuer Unique ID") && text.contains("Subject Unique ID"),
+            "{text}"
+        );
     }
 }
