@@ -55,12 +55,23 @@ pub struct WriteLock {
 impl WriteLock {
     /// Locks the file at `path`, waiting for other writers.
     pub fn acquire(path: &Path) -> Result<WriteLock> {
+        Self::acquire_with(path, File::lock)
+    }
+
+    /// A shared lock: for a reader that must see several files (a CMS
+    /// `.kdb` and its `.rdb`) from one writer's commit. Writers hold their
+    /// exclusive lock across all of their renames.
+    pub fn acquire_shared(path: &Path) -> Result<WriteLock> {
+        Self::acquire_with(path, File::lock_shared)
+    }
+
+    fn acquire_with(path: &Path, lock: fn(&File) -> io::Result<()>) -> Result<WriteLock> {
         loop {
             let file = OpenOptions::new()
                 .read(true)
                 .open(path)
                 .map_err(|e| Error::io(path, "open", e))?;
-            file.lock().map_err(|e| Error::io(path, "lock", e))?;
+            lock(&file).map_err(|e| Error::io(path, "lock", e))?;
             // Another writer may have replaced the file while we waited.
             let locked = file.metadata().map_err(|e| Error::io(path, "lock", e))?;
             match fs::metadata(path) {

@@ -248,12 +248,23 @@ impl Store {
             let _lock = file::WriteLock::acquire(path)?;
             file::finish_commit(path)?;
         }
-        let (bytes, lock) = match access {
+        let (mut bytes, lock) = match access {
             Access::Read => (file::read(path)?, None),
             Access::Update => {
                 let mut lock = file::WriteLock::acquire(path)?;
                 (lock.read(path)?, Some(lock))
             }
+        };
+        // A CMS reader must see the .kdb and .rdb of one commit: it reads
+        // both under a shared lock (a writer holds its exclusive lock
+        // across every rename).
+        let _shared = match (access, detect::detect(&bytes)) {
+            (Access::Read, StoreFormat::Cms(_)) => {
+                let mut shared = file::WriteLock::acquire_shared(path)?;
+                bytes = shared.read(path)?;
+                Some(shared)
+            }
+            _ => None,
         };
         let stash_err = |stash: &Stash, problem| Error::Stash {
             stash: stash.path().to_path_buf(),

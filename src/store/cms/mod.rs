@@ -181,7 +181,12 @@ pub fn open(
         });
     }
     if !layout.password_matches(password) {
-        return Ok(prove_password(&records(&layout), password));
+        let mut recs = records(&layout);
+        // No key in the .kdb: the requests' keys in the .rdb can decide.
+        if let Some(l) = rdb.and_then(|b| container::parse(&rdb_path(kdb_path), b).ok()) {
+            recs.extend(records(&l));
+        }
+        return Ok(prove_password(&recs, password));
     }
     // The integrity MAC covers every slot (50 MB for 10,000 records in
     // GSKit's 5000-byte slots): compute it on one core while the other
