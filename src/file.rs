@@ -31,7 +31,18 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
     read_open(path, &mut f)
 }
 
-fn read_open(path: &Path, f: &mut File) -> Result<Vec<u8>> {
+/// Up to the first `n` bytes of a file (fewer if it is shorter).
+pub fn read_head(path: &Path, n: u64) -> Result<Vec<u8>> {
+    let f = File::open(path).map_err(|e| Error::io(path, "read", e))?;
+    not_a_directory(path, &f)?;
+    let mut buf = Vec::new();
+    f.take(n)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(path, "read", e))?;
+    Ok(buf)
+}
+
+fn not_a_directory(path: &Path, f: &File) -> Result<fs::Metadata> {
     let meta = f.metadata().map_err(|e| Error::io(path, "read", e))?;
     if meta.is_dir() {
         return Err(Error::io(
@@ -40,6 +51,11 @@ fn read_open(path: &Path, f: &mut File) -> Result<Vec<u8>> {
             io::Error::new(io::ErrorKind::IsADirectory, "it is a directory"),
         ));
     }
+    Ok(meta)
+}
+
+fn read_open(path: &Path, f: &mut File) -> Result<Vec<u8>> {
+    let meta = not_a_directory(path, f)?;
     let mut buf = Vec::with_capacity(meta.len() as usize);
     f.read_to_end(&mut buf)
         .map_err(|e| Error::io(path, "read", e))?;

@@ -141,11 +141,20 @@ fn killed_writer_leaves_old_or_new_store() {
     let mut count = labels(&db).len();
     assert_eq!(count, 4001);
 
-    let iterations = 40;
+    let iterations = 40u32;
     let (mut old, mut new, mut leftovers) = (0, 0, 0);
-    for i in 0..iterations {
-        // Delays spread over 0 .. 1.1 × a full run.
-        let delay = full.mul_f64(1.1 * f64::from(i) / f64::from(iterations - 1));
+    // Delays spread over 0 .. 1.1 × the timed run; should a loaded machine
+    // make every kill land before the commit, the delays keep growing
+    // until a writer finishes (never past 40 extra rounds), so the kills
+    // span the write whatever the machine's speed.
+    let mut i = 0u32;
+    while i < iterations || (new == 0 && i < 2 * iterations) {
+        let delay = if i < iterations {
+            full.mul_f64(1.1 * f64::from(i) / f64::from(iterations - 1))
+        } else {
+            full.mul_f64(1.1 + 0.5 * f64::from(i - iterations + 1))
+        };
+        i += 1;
         let label = format!("kill-{i}");
         let mut child = spawn_create(&db, &label);
         std::thread::sleep(delay);

@@ -140,6 +140,12 @@ fn describe_x509_error(e: &x509_parser::nom::Err<X509Error>) -> String {
 
 /// Parses a DER certificate; the error says what is malformed.
 pub fn cert_info(der: &[u8]) -> Result<CertInfo, String> {
+    Ok(info_of(&decode(der)?, der))
+}
+
+/// Decodes a DER certificate, refusing trailing bytes; the error says what
+/// is malformed.
+pub fn decode(der: &[u8]) -> Result<X509Certificate<'_>, String> {
     if der.is_empty() {
         return Err("it is empty".into());
     }
@@ -147,6 +153,11 @@ pub fn cert_info(der: &[u8]) -> Result<CertInfo, String> {
     if !rest.is_empty() {
         return Err(format!("{} bytes after the certificate", rest.len()));
     }
+    Ok(cert)
+}
+
+/// The facts of a certificate [`decode`] read from `der`.
+pub fn info_of(cert: &X509Certificate<'_>, der: &[u8]) -> CertInfo {
     let mut sans = Vec::new();
     if let Ok(Some(ext)) = cert.subject_alternative_name() {
         for name in &ext.value.general_names {
@@ -204,7 +215,7 @@ pub fn cert_info(der: &[u8]) -> Result<CertInfo, String> {
         }
     }
     let sig = cert.signature_algorithm.algorithm.to_id_string();
-    Ok(CertInfo {
+    CertInfo {
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
         serial: super::hex(cert.raw_serial()),
@@ -218,7 +229,7 @@ pub fn cert_info(der: &[u8]) -> Result<CertInfo, String> {
         signature_algorithm: signature_name(&sig).unwrap_or(&sig).to_string(),
         sha256: super::hex(&super::sha256(der)),
         self_issued: cert.subject().as_raw() == cert.issuer().as_raw(),
-    })
+    }
 }
 
 /// Common signature algorithm names by OID.

@@ -3,6 +3,7 @@
 pub mod cert;
 pub mod certgen;
 pub mod chain_problem;
+pub mod der_walk;
 pub mod keygen;
 pub mod pem;
 pub mod pfx;
@@ -25,7 +26,13 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
 
 /// Lower-case hex, no separators.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 /// The DER SubjectPublicKeyInfo of a certificate, if it parses.

@@ -248,23 +248,27 @@ impl Store {
             let _lock = file::WriteLock::acquire(path)?;
             file::finish_commit(path)?;
         }
-        let (mut bytes, lock) = match access {
-            Access::Read => (file::read(path)?, None),
+        // A CMS reader must see the .kdb and .rdb of one commit: it reads
+        // both under a shared lock (a writer holds its exclusive lock
+        // across every rename). The first bytes tell whether it is CMS, so
+        // the file (50 MB for 10,000 GSKit slots) is read once.
+        let mut _shared = None;
+        let (bytes, lock) = match access {
+            Access::Read => {
+                let head = file::read_head(path, 16)?;
+                if let StoreFormat::Cms(_) = detect::detect(&head) {
+                    let mut shared = file::WriteLock::acquire_shared(path)?;
+                    let bytes = shared.read(path)?;
+                    _shared = Some(shared);
+                    (bytes, None)
+                } else {
+                    (file::read(path)?, None)
+                }
+            }
             Access::Update => {
                 let mut lock = file::WriteLock::acquire(path)?;
                 (lock.read(path)?, Some(lock))
             }
-        };
-        // A CMS reader must see the .kdb and .rdb of one commit: it reads
-        // both under a shared lock (a writer holds its exclusive lock
-        // across every rename).
-        let _shared = match (access, detect::detect(&bytes)) {
-            (Access::Read, StoreFormat::Cms(_)) => {
-                let mut shared = file::WriteLock::acquire_shared(path)?;
-                bytes = shared.read(path)?;
-                Some(shared)
-            }
-            _ => None,
         };
         let stash_err = |stash: &Stash, problem| Error::Stash {
             stash: stash.path().to_path_buf(),
@@ -885,8 +889,9 @@ pub fn key_ids(entry: &Entry) -> Vec<[u8; 32]> {
     let mut ids = Vec::with_capacity(2);
     if let Some(cert) = entry.certificate() {
         ids.push(pki::sha256(cert));
-        if let Some(spki) = pki::cert_spki(cert) {
-            ids.push(pki::sha256(&spki));
+        // A DER walk, not an X.509 parse: lint runs this on every entry.
+        if let Some(p) = pki::der_walk::cert_parts(cert) {
+            ids.push(pki::sha256(p.spki));
         }
     } else if let Some(csr) = entry.csr()
         && let Some(spki) = pki::csr_spki(csr)

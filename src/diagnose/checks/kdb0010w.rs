@@ -9,15 +9,15 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let at = ctx.target.at;
     let limit = at + i64::from(ctx.target.warn_days) * 86_400;
     for o in ctx.other_certificates() {
-        let i = &o.info;
+        let i = o.info;
         if i.not_before <= at && at <= i.not_after && i.not_after <= limit {
             out.push(Finding::new(
                 "KDB0010W",
                 "kdb0010w",
-                Some(&o.label),
+                Some(o.label),
                 format!(
                     "{} (serial {}) expires on {}, in {} (warning window: {} days)",
-                    o.who,
+                    o.who(),
                     i.serial,
                     when(i.not_after),
                     span(i.not_after - at),

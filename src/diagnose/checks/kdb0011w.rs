@@ -10,15 +10,15 @@ use crate::diagnose::Finding;
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let at = ctx.target.at;
     for o in ctx.other_certificates() {
-        let i = &o.info;
+        let i = o.info;
         if at > i.not_after {
             out.push(Finding::new(
                 "KDB0011W",
                 "kdb0011w",
-                Some(&o.label),
+                Some(o.label),
                 format!(
                     "{} (serial {}) expired on {}, {} before {}",
-                    o.who,
+                    o.who(),
                     i.serial,
                     when(i.not_after),
                     span(at - i.not_after),

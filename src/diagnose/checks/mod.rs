@@ -32,8 +32,35 @@ pub mod ssl0248e;
 use std::collections::HashSet;
 
 use super::{Finding, LintTarget};
-use crate::pki::cert::{CertInfo, cert_info};
+use crate::pki::cert::{self, CertInfo};
 use crate::store::{Entry, EntryKind, Store};
+
+/// One stored certificate, decoded once per run (X.509 parsing is most of
+/// what lint costs, and many checks look at the same certificate).
+pub struct Decoded {
+    pub info: CertInfo,
+    /// Fields that break X.509 rules, in words (SSL0210E).
+    pub problems: Vec<String>,
+    /// The subjectPublicKey BIT STRING contents (SSL0209E).
+    pub public_key: Vec<u8>,
+}
+
+fn decode(der: &[u8]) -> Result<Decoded, String> {
+    let c = cert::decode(der)?;
+    Ok(Decoded {
+        info: cert::info_of(&c, der),
+        problems: ssl0210e::field_problems(&c),
+        public_key: c.public_key().subject_public_key.data.to_vec(),
+    })
+}
+
+/// Every entry's certificates decoded, in entry and chain order; entries
+/// are independent, so on every core.
+fn decode_all(entries: &[Entry]) -> Vec<Vec<Result<Decoded, String>>> {
+    ssl0209e::par_map(entries, |e| {
+        e.certificates().iter().map(|der| decode(der)).collect()
+    })
+}
 
 /// What the checks share: the store, the target and what earlier checks
 /// learnt.
@@ -49,6 +76,8 @@ pub struct Ctx<'a> {
     pub bad_validity: HashSet<usize>,
     /// Whether the key in use was found unusable (SSL0225E or SSL0213E).
     pub key_unusable: bool,
+    /// `certs[i][n]`: certificate `n` of entry `i`, decoded.
+    pub certs: Vec<Vec<Result<Decoded, String>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -62,13 +91,18 @@ impl<'a> Ctx<'a> {
         Some((i, &self.store.entries()[i]))
     }
 
+    /// Certificate `n` of entry `i`, if it decoded.
+    pub fn decoded(&self, i: usize, n: usize) -> Option<&Decoded> {
+        self.certs.get(i)?.get(n)?.as_ref().ok()
+    }
+
     /// The certificate in use, parsed, unless it is broken.
     pub fn in_use_cert(&self) -> Option<(&'a Entry, CertInfo)> {
         let (i, e) = self.in_use_entry()?;
         if self.broken.contains(&i) {
             return None;
         }
-        Some((e, cert_info(e.certificate()?).ok()?))
+        Some((e, self.decoded(i, 0)?.info.clone()))
     }
 
     /// The chain of the certificate in use, leaf first: the entry's own
@@ -82,20 +116,21 @@ impl<'a> Ctx<'a> {
             return Vec::new();
         }
         let mut out: Vec<(String, CertInfo)> = Vec::new();
-        for (n, der) in e.certificates().iter().enumerate() {
-            let Ok(info) = cert_info(der) else { break };
+        for n in 0..e.certificates().len() {
+            let Some(d) = self.decoded(i, n) else { break };
             let who = if n == 0 {
                 "the certificate".to_string()
             } else {
-                format!("chain certificate {n} ({})", info.subject)
+                format!("chain certificate {n} ({})", d.info.subject)
             };
-            out.push((who, info));
+            out.push((who, d.info.clone()));
         }
-        let signers: Vec<(&str, CertInfo)> = self
+        let signers: Vec<(&str, &CertInfo)> = self
             .entries()
             .iter()
-            .filter(|s| s.kind() == EntryKind::Signer)
-            .filter_map(|s| Some((s.label(), cert_info(s.certificate()?).ok()?)))
+            .enumerate()
+            .filter(|(_, s)| s.kind() == EntryKind::Signer)
+            .filter_map(|(j, s)| Some((s.label(), &self.decoded(j, 0)?.info)))
             .collect();
         while let Some((_, last)) = out.last() {
             if last.self_issued || out.len() > 10 {
@@ -108,7 +143,10 @@ impl<'a> Ctx<'a> {
             if out.iter().any(|(_, c)| c.sha256 == info.sha256) {
                 break;
             }
-            out.push((format!("signer `{label}` ({})", info.subject), info.clone()));
+            out.push((
+                format!("signer `{label}` ({})", info.subject),
+                (*info).clone(),
+            ));
         }
         out
     }
@@ -119,30 +157,25 @@ impl Ctx<'_> {
     /// in use (SSL0219E, SSL0221E and KDB0001W speak for that chain), once
     /// each (by fingerprint), in entry order. Entries found broken and
     /// certificates whose validity ends before it starts are left out.
-    pub fn other_certificates(&self) -> Vec<Other> {
+    pub fn other_certificates(&self) -> Vec<Other<'_>> {
         let mut seen: HashSet<String> = self.chain().into_iter().map(|(_, c)| c.sha256).collect();
         let mut out = Vec::new();
         for (i, e) in self.entries().iter().enumerate() {
             if self.broken.contains(&i) || e.kind() == EntryKind::Request {
                 continue;
             }
-            for (n, der) in e.certificates().iter().enumerate() {
-                let Ok(info) = cert_info(der) else { continue };
+            for n in 0..e.certificates().len() {
+                let Some(d) = self.decoded(i, n) else {
+                    continue;
+                };
+                let info = &d.info;
                 if info.not_after < info.not_before || !seen.insert(info.sha256.clone()) {
                     continue;
                 }
-                let who = match (e.kind(), n) {
-                    (EntryKind::Signer, _) => format!("signer `{}` ({})", e.label(), info.subject),
-                    (_, 0) => format!("personal certificate `{}` ({})", e.label(), info.subject),
-                    _ => format!(
-                        "chain certificate {n} of `{}` ({})",
-                        e.label(),
-                        info.subject
-                    ),
-                };
                 out.push(Other {
-                    label: e.label().to_string(),
-                    who,
+                    label: e.label(),
+                    kind: e.kind(),
+                    n,
                     info,
                 });
             }
@@ -160,6 +193,7 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
         broken: HashSet::new(),
         bad_validity: HashSet::new(),
         key_unusable: false,
+        certs: decode_all(store.entries()),
     };
     ssl0217e::check(&ctx, out);
     ssl0216e::check(&ctx, out);
@@ -197,12 +231,25 @@ pub static NAMES: &[&str] = &[
 
 /// A certificate of the store outside the chain in use: another personal
 /// certificate, a member of another entry's chain, or a signer.
-pub struct Other {
+pub struct Other<'c> {
     /// The entry that holds it.
-    pub label: String,
+    pub label: &'c str,
+    kind: EntryKind,
+    /// Its place in the entry's chain (0: the entry's own certificate).
+    n: usize,
+    pub info: &'c CertInfo,
+}
+
+impl Other<'_> {
     /// Words naming it in a message: "personal certificate `web2` (CN=…)".
-    pub who: String,
-    pub info: CertInfo,
+    pub fn who(&self) -> String {
+        let (label, subject) = (self.label, &self.info.subject);
+        match (self.kind, self.n) {
+            (EntryKind::Signer, _) => format!("signer `{label}` ({subject})"),
+            (_, 0) => format!("personal certificate `{label}` ({subject})"),
+            (_, n) => format!("chain certificate {n} of `{label}` ({subject})"),
+        }
+    }
 }
 
 /// A duration in words, to say how far a bound was missed.

@@ -7,20 +7,22 @@
 
 use ring::rand::SystemRandom;
 use ring::signature::{self, KeyPair};
-use x509_parser::prelude::*;
 
 use super::Ctx;
 use crate::diagnose::Finding;
 use crate::pki::KeyAlgorithm;
-use crate::pki::cert::{key_algorithm_of_pkcs8, key_algorithm_of_spki};
+use crate::pki::cert::key_algorithm_of_pkcs8;
 use crate::store::EntryKind;
 
-/// Whether `pkcs8` is the private key of the certificate's public key.
+/// Whether `pkcs8` is the private key of a certificate whose public key
+/// is `cert_alg` with subjectPublicKey bits `cert_public_key`.
 /// `Ok(None)`: the key type is one ring cannot load (left to SSL0225E and
 /// SSL0213E).
-pub fn key_matches_certificate(pkcs8: &[u8], cert_der: &[u8]) -> Result<Option<()>, String> {
-    let (_, cert) = X509Certificate::from_der(cert_der).map_err(|e| e.to_string())?;
-    let spki = cert.public_key();
+pub fn key_matches_certificate(
+    pkcs8: &[u8],
+    cert_alg: &KeyAlgorithm,
+    cert_public_key: &[u8],
+) -> Result<Option<()>, String> {
     let key_alg = key_algorithm_of_pkcs8(pkcs8);
     let cannot = |e: &dyn std::fmt::Display| format!("the key cannot sign: {e}");
     // The public key as the certificate's BIT STRING carries it.
@@ -46,15 +48,14 @@ pub fn key_matches_certificate(pkcs8: &[u8], cert_der: &[u8]) -> Result<Option<(
         }
         _ => return Ok(None),
     };
-    let cert_alg = key_algorithm_of_spki(spki);
-    if std::mem::discriminant(&cert_alg) != std::mem::discriminant(&key_alg)
-        || (cert_alg != key_alg && !matches!(cert_alg, KeyAlgorithm::Rsa { .. }))
+    if std::mem::discriminant(cert_alg) != std::mem::discriminant(&key_alg)
+        || (*cert_alg != key_alg && !matches!(cert_alg, KeyAlgorithm::Rsa { .. }))
     {
         return Err(format!(
             "the private key is {key_alg} but the certificate's public key is {cert_alg}"
         ));
     }
-    if derived != spki.subject_public_key.data.as_ref() {
+    if derived != cert_public_key {
         return Err("the public key derived from the private key is not the certificate's public key: they belong to different key pairs".to_string());
     }
     Ok(Some(()))
@@ -98,10 +99,10 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 && !ctx.broken.contains(&i)
                 && !(ctx.in_use == Some(i) && ctx.key_unusable)
         })
-        .filter_map(|(_, e)| Some((e, e.private_key()?, e.certificate()?)))
+        .filter_map(|(i, e)| Some((e, e.private_key()?, ctx.decoded(i, 0)?)))
         .collect();
     let verdicts = par_map(&todo, |(_, key, cert)| {
-        key_matches_certificate(key.pkcs8_der(), cert).err()
+        key_matches_certificate(key.pkcs8_der(), &cert.info.key, &cert.public_key).err()
     });
     for ((e, _, _), why) in todo.iter().zip(verdicts) {
         if let Some(why) = why {

@@ -53,32 +53,27 @@ pub fn field_problems(cert: &X509Certificate<'_>) -> Vec<String> {
 /// validity, problems).
 type Problems = Vec<(usize, String, bool, Vec<String>)>;
 
-fn entry_problems(e: &crate::store::Entry) -> Problems {
-    let mut out = Vec::new();
-    for (n, der) in e.certificates().iter().enumerate() {
-        let Ok((_, cert)) = X509Certificate::from_der(der) else {
-            continue;
-        };
-        let problems = field_problems(&cert);
-        if problems.is_empty() {
-            continue;
-        }
-        let inverted =
-            cert.validity().not_after.timestamp() < cert.validity().not_before.timestamp();
-        out.push((n, cert.subject().to_string(), inverted, problems));
-    }
-    out
-}
-
 pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
-    // Parsing is independent per entry: on every core.
     let entries = ctx.entries();
-    let todo: Vec<_> = entries
+    let todo: Vec<(usize, &crate::store::Entry)> = entries
         .iter()
         .enumerate()
         .filter(|(i, _)| !ctx.broken.contains(i))
         .collect();
-    let found = super::ssl0209e::par_map(&todo, |(_, e)| entry_problems(e));
+    let found: Vec<Problems> = todo
+        .iter()
+        .map(|&(i, _)| {
+            ctx.certs[i]
+                .iter()
+                .enumerate()
+                .filter_map(|(n, d)| {
+                    let d = d.as_ref().ok().filter(|d| !d.problems.is_empty())?;
+                    let inverted = d.info.not_after < d.info.not_before;
+                    Some((n, d.info.subject.clone(), inverted, d.problems.clone()))
+                })
+                .collect()
+        })
+        .collect();
     for ((i, e), problems) in todo.into_iter().zip(found) {
         for (n, subject, inverted, problems) in problems {
             if inverted {

@@ -4,18 +4,23 @@
 
 use super::Ctx;
 use crate::diagnose::Finding;
-use crate::pki::cert::cert_info;
 
 pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
-    // Decoding is independent per entry: on every core.
     let entries = ctx.entries();
-    let errors = super::ssl0209e::par_map(entries, |e| {
-        e.certificates()
-            .iter()
-            .enumerate()
-            .filter_map(|(n, der)| Some((n, der.len(), cert_info(der).err()?)))
-            .collect::<Vec<_>>()
-    });
+    let errors: Vec<Vec<(usize, usize, String)>> = entries
+        .iter()
+        .zip(&ctx.certs)
+        .map(|(e, certs)| {
+            certs
+                .iter()
+                .enumerate()
+                .filter_map(|(n, d)| {
+                    let why = d.as_ref().err()?;
+                    Some((n, e.certificates()[n].len(), why.clone()))
+                })
+                .collect()
+        })
+        .collect();
     for ((i, e), errs) in entries.iter().enumerate().zip(errors) {
         for (n, der_len, why) in errs {
             ctx.broken.insert(i);

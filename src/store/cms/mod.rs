@@ -189,29 +189,21 @@ pub fn open(
         return Ok(prove_password(&recs, password));
     }
     // The integrity MAC covers every slot (50 MB for 10,000 records in
-    // GSKit's 5000-byte slots): compute it on one core while the other
-    // decodes the records. Keys are decrypted only once it has passed.
-    let (integrity, recs) = std::thread::scope(|s| {
+    // GSKit's 5000-byte slots): one core computes it while the other
+    // decodes the records and decrypts their keys. Nothing decoded counts
+    // until the MAC has passed.
+    let (integrity, recs, kdb_keys) = std::thread::scope(|s| {
         let mac = s.spawn(|| layout.integrity_matches(password));
         let recs = records(&layout);
-        (mac.join().unwrap_or(false), recs)
+        let keys = decrypt_each(&recs, password);
+        (mac.join().unwrap_or(false), recs, keys)
     });
     if !integrity {
         return Err(damaged_payload(kdb_path, Damage::IntegrityMac));
     }
+    let mut all = checked(kdb_path, recs)?;
+    let mut keys = checked_keys(kdb_path, kdb_keys)?;
     let rdb_path = rdb_path(kdb_path);
-    let mut all = Vec::with_capacity(recs.len());
-    for (i, r) in recs {
-        all.push(r.map_err(|detail| {
-            damaged_payload(
-                kdb_path,
-                Damage::Record {
-                    index: i + 1,
-                    detail,
-                },
-            )
-        })?);
-    }
     let mut rdb_params = None;
     if let Some(bytes) = rdb {
         let l = container::parse(&rdb_path, bytes)?;
@@ -234,24 +226,16 @@ pub fn open(
         if !l.integrity_matches(password) {
             return Err(damaged_payload(&rdb_path, Damage::IntegrityMac));
         }
-        for (i, r) in records(&l) {
-            all.push(r.map_err(|detail| {
-                damaged_payload(
-                    &rdb_path,
-                    Damage::Record {
-                        index: i + 1,
-                        detail,
-                    },
-                )
-            })?);
-        }
+        let recs = records(&l);
+        let rdb_keys = decrypt_each(&recs, password);
+        all.extend(checked(&rdb_path, recs)?);
+        keys.extend(checked_keys(&rdb_path, rdb_keys)?);
         rdb_params = Some(FileParams {
             version: l.version,
             salt: l.salt,
             slot_size: l.slot_size,
         });
     }
-    let keys = decrypt_all(kdb_path, &all, password)?;
     let mut state = State {
         password: password.clone(),
         kdb: FileParams {
@@ -332,14 +316,56 @@ fn prove_password(
     Opened::Undecided
 }
 
-/// Decrypts every private key; after both MACs passed, a key that does
-/// not decrypt is damage. Many keys are decrypted on two threads.
-fn decrypt_all(
+/// The records of one file, or the first malformed one as damage.
+fn checked(
     path: &Path,
-    recs: &[Record],
+    recs: Vec<(usize, std::result::Result<Record, String>)>,
+) -> Result<Vec<Record>> {
+    recs.into_iter()
+        .map(|(i, r)| {
+            r.map_err(|detail| {
+                damaged_payload(
+                    path,
+                    Damage::Record {
+                        index: i + 1,
+                        detail,
+                    },
+                )
+            })
+        })
+        .collect()
+}
+
+/// One file's decrypted keys; once the MACs passed, a key that does not
+/// decrypt is damage.
+fn checked_keys(path: &Path, keys: Vec<KeyResult>) -> Result<Vec<Option<PrivateKey>>> {
+    keys.into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.map_err(|detail| {
+                damaged_payload(
+                    path,
+                    Damage::Record {
+                        index: i + 1,
+                        detail,
+                    },
+                )
+            })
+        })
+        .collect()
+}
+
+/// A record's private key: none for signers, secret keys and malformed
+/// records (reported as such), or why it does not decrypt.
+type KeyResult = std::result::Result<Option<PrivateKey>, String>;
+
+/// Decrypts every record's private key, many on two threads.
+fn decrypt_each(
+    recs: &[(usize, std::result::Result<Record, String>)],
     password: &Password,
-) -> Result<Vec<Option<PrivateKey>>> {
-    let one = |rec: &Record| -> std::result::Result<Option<PrivateKey>, String> {
+) -> Vec<KeyResult> {
+    let one = |(_, rec): &(usize, std::result::Result<Record, String>)| -> KeyResult {
+        let Ok(rec) = rec else { return Ok(None) };
         let key = match &rec.body {
             Body::Personal { key, .. } | Body::Request { key, .. } => key,
             _ => return Ok(None),
@@ -360,36 +386,19 @@ fn decrypt_all(
             )),
         }
     };
-    let results: Vec<_> = if recs.len() >= 64 {
-        let mid = recs.len() / 2;
-        let (a, b) = recs.split_at(mid);
-        std::thread::scope(|s| {
-            let h = s.spawn(|| b.iter().map(one).collect::<Vec<_>>());
-            let mut first: Vec<_> = a.iter().map(one).collect();
-            first.extend(h.join().unwrap_or_default());
-            first
-        })
-    } else {
-        recs.iter().map(one).collect()
-    };
-    if results.len() != recs.len() {
-        return Err(damaged_payload(path, Damage::PayloadAuthentication));
+    if recs.len() < 64 {
+        return recs.iter().map(one).collect();
     }
-    results
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            r.map_err(|detail| {
-                damaged_payload(
-                    path,
-                    Damage::Record {
-                        index: i + 1,
-                        detail,
-                    },
-                )
-            })
-        })
-        .collect()
+    let (a, b) = recs.split_at(recs.len() / 2);
+    std::thread::scope(|s| {
+        let h = s.spawn(|| b.iter().map(one).collect::<Vec<_>>());
+        let mut first: Vec<_> = a.iter().map(one).collect();
+        match h.join() {
+            Ok(rest) => first.extend(rest),
+            Err(p) => std::panic::resume_unwind(p),
+        }
+        first
+    })
 }
 
 /// Personal records hold only their own certificate; the chain is the

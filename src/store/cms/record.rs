@@ -20,7 +20,9 @@
 //! read, so a rewrite leaves them byte-identical.
 
 use der::asn1::AnyRef;
-use der::{Decode, Encode, Header, Length, Reader, SliceReader, Tag, TagNumber, Tagged};
+use der::{Encode, Header, Length, Tag, TagNumber, Tagged};
+
+use crate::pki::der_walk::{Elements, cert_parts};
 
 /// The record type GSKit writes for every record it makes.
 pub const RECORD_TYPE: u32 = 1;
@@ -84,34 +86,6 @@ pub fn decode_slot(slot: &[u8]) -> Result<Record, String> {
     Ok(rec)
 }
 
-struct Parts<'a> {
-    reader: SliceReader<'a>,
-    bytes: &'a [u8],
-}
-
-impl<'a> Parts<'a> {
-    fn new(bytes: &'a [u8]) -> Result<Self, String> {
-        Ok(Parts {
-            reader: SliceReader::new(bytes).map_err(|e| e.to_string())?,
-            bytes,
-        })
-    }
-    /// The next element: its tag and its whole TLV bytes.
-    fn next(&mut self, what: &str) -> Result<(AnyRef<'a>, &'a [u8]), String> {
-        let start = usize::try_from(self.reader.position()).unwrap_or(0);
-        let any = AnyRef::decode(&mut self.reader).map_err(|e| format!("{what}: {e}"))?;
-        let end = usize::try_from(self.reader.position()).unwrap_or(0);
-        Ok((any, &self.bytes[start..end]))
-    }
-    fn finish(&self, what: &str) -> Result<(), String> {
-        if self.reader.is_finished() {
-            Ok(())
-        } else {
-            Err(format!("unexpected data after {what}"))
-        }
-    }
-}
-
 fn expect(any: &AnyRef<'_>, tag: Tag, what: &str) -> Result<(), String> {
     if any.tag() == tag {
         Ok(())
@@ -125,11 +99,11 @@ fn expect(any: &AnyRef<'_>, tag: Tag, what: &str) -> Result<(), String> {
 
 /// Decodes the DER body of a record (type and number left zero).
 pub fn decode_der(der: &[u8]) -> Result<Record, String> {
-    let mut outer = Parts::new(der)?;
+    let mut outer = Elements::new(der)?;
     let (seq, _) = outer.next("the record")?;
     expect(&seq, Tag::Sequence, "the record")?;
     outer.finish("the record")?;
-    let mut p = Parts::new(seq.value())?;
+    let mut p = Elements::new(seq.value())?;
     let (id, _) = p.next("the record id")?;
     expect(&id, Tag::Integer, "the record id")?;
     let id = id
@@ -163,7 +137,7 @@ pub fn decode_der(der: &[u8]) -> Result<Record, String> {
 }
 
 fn decode_body(number: u32, inner: &[u8]) -> Result<Body, String> {
-    let mut p = Parts::new(inner)?;
+    let mut p = Elements::new(inner)?;
     let body = match number {
         1 => {
             let (cert, tlv) = p.next("the certificate")?;
@@ -178,7 +152,7 @@ fn decode_body(number: u32, inner: &[u8]) -> Result<Body, String> {
         0 | 2 => {
             let (pair, _) = p.next("the key pair")?;
             expect(&pair, Tag::Sequence, "the key pair")?;
-            let mut q = Parts::new(pair.value())?;
+            let mut q = Elements::new(pair.value())?;
             let (first, first_tlv) = q.next("the certificate")?;
             expect(&first, Tag::Sequence, "the certificate")?;
             let (key, key_tlv) = q.next("the encrypted private key")?;
@@ -276,60 +250,21 @@ fn sha1(parts: &[&[u8]]) -> [u8; 20] {
 /// The subject and issuer Name TLVs of a certificate, by a walk of its
 /// DER (no full X.509 parse: chains are assembled for every record).
 pub fn cert_names(cert: &[u8]) -> Option<(&[u8], &[u8])> {
-    let mut outer = Parts::new(cert).ok()?;
-    let (c, _) = outer.next("").ok()?;
-    let mut p = Parts::new(c.value()).ok()?;
-    let (tbs, _) = p.next("").ok()?;
-    let mut t = Parts::new(tbs.value()).ok()?;
-    let (first, _) = t.next("").ok()?;
-    if first.tag()
-        == (Tag::ContextSpecific {
-            constructed: true,
-            number: TagNumber(0),
-        })
-    {
-        t.next("").ok()?; // the serial after the version
-    }
-    t.next("").ok()?; // signature algorithm
-    let (_, issuer) = t.next("").ok()?;
-    t.next("").ok()?; // validity
-    let (_, subject) = t.next("").ok()?;
-    Some((subject, issuer))
+    let p = cert_parts(cert)?;
+    Some((p.subject, p.issuer))
 }
 
 /// GSKit's five SHA-1 lookup hashes of a certificate: its signature BIT
 /// STRING, TBSCertificate, subject, SubjectPublicKeyInfo, and
 /// `SEQUENCE { issuer, serialNumber }` (each over the full TLV).
 pub fn gskit_hashes(cert: &[u8]) -> Option<Vec<[u8; 20]>> {
-    let mut outer = Parts::new(cert).ok()?;
-    let (c, _) = outer.next("").ok()?;
-    let mut p = Parts::new(c.value()).ok()?;
-    let (tbs, tbs_tlv) = p.next("").ok()?;
-    let _alg = p.next("").ok()?;
-    let (_, sig_tlv) = p.next("").ok()?;
-    let mut t = Parts::new(tbs.value()).ok()?;
-    let (mut first, mut first_tlv) = t.next("").ok()?;
-    if first.tag()
-        == (Tag::ContextSpecific {
-            constructed: true,
-            number: TagNumber(0),
-        })
-    {
-        (first, first_tlv) = t.next("").ok()?; // version, then serial
-    }
-    let _ = first;
-    let serial_tlv = first_tlv;
-    let _sig_alg = t.next("").ok()?;
-    let (_, issuer_tlv) = t.next("").ok()?;
-    let _validity = t.next("").ok()?;
-    let (_, subject_tlv) = t.next("").ok()?;
-    let (_, spki_tlv) = t.next("").ok()?;
-    let ias = tlv(Tag::Sequence, &[issuer_tlv, serial_tlv]);
+    let p = cert_parts(cert)?;
+    let ias = tlv(Tag::Sequence, &[p.issuer, p.serial]);
     Some(vec![
-        sha1(&[sig_tlv]),
-        sha1(&[tbs_tlv]),
-        sha1(&[subject_tlv]),
-        sha1(&[spki_tlv]),
+        sha1(&[p.signature]),
+        sha1(&[p.tbs]),
+        sha1(&[p.subject]),
+        sha1(&[p.spki]),
         sha1(&[&ias]),
     ])
 }
