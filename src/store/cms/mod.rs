@@ -201,8 +201,8 @@ pub fn open(
     if !integrity {
         return Err(damaged_payload(kdb_path, Damage::IntegrityMac));
     }
-    let mut all = checked(kdb_path, recs)?;
-    let mut keys = checked_keys(kdb_path, kdb_keys)?;
+    let mut all = slots_or_damage(kdb_path, recs)?;
+    let mut keys = slots_or_damage(kdb_path, kdb_keys.into_iter().enumerate())?;
     let rdb_path = rdb_path(kdb_path);
     let mut rdb_params = None;
     if let Some(bytes) = rdb {
@@ -228,8 +228,11 @@ pub fn open(
         }
         let recs = records(&l);
         let rdb_keys = decrypt_each(&recs, password);
-        all.extend(checked(&rdb_path, recs)?);
-        keys.extend(checked_keys(&rdb_path, rdb_keys)?);
+        all.extend(slots_or_damage(&rdb_path, recs)?);
+        keys.extend(slots_or_damage(
+            &rdb_path,
+            rdb_keys.into_iter().enumerate(),
+        )?);
         rdb_params = Some(FileParams {
             version: l.version,
             salt: l.salt,
@@ -316,31 +319,14 @@ fn prove_password(
     Opened::Undecided
 }
 
-/// The records of one file, or the first malformed one as damage.
-fn checked(
+/// One file's per-slot results (records, or their keys once the MACs
+/// passed), or the first failure as damage of that slot.
+fn slots_or_damage<T>(
     path: &Path,
-    recs: Vec<(usize, std::result::Result<Record, String>)>,
-) -> Result<Vec<Record>> {
-    recs.into_iter()
-        .map(|(i, r)| {
-            r.map_err(|detail| {
-                damaged_payload(
-                    path,
-                    Damage::Record {
-                        index: i + 1,
-                        detail,
-                    },
-                )
-            })
-        })
-        .collect()
-}
-
-/// One file's decrypted keys; once the MACs passed, a key that does not
-/// decrypt is damage.
-fn checked_keys(path: &Path, keys: Vec<KeyResult>) -> Result<Vec<Option<PrivateKey>>> {
-    keys.into_iter()
-        .enumerate()
+    results: impl IntoIterator<Item = (usize, std::result::Result<T, String>)>,
+) -> Result<Vec<T>> {
+    results
+        .into_iter()
         .map(|(i, r)| {
             r.map_err(|detail| {
                 damaged_payload(
