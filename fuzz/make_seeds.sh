@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/fuzz/seeds
 pw=fuzz-password
 rm -rf "$out"
-mkdir -p "$out/store" "$out/stash" "$out/pkcs12" "$out/cert" "$out/key" "$out/csr" "$out/http_head" "$out/cms" "$out/gskit_stash"
+mkdir -p "$out/store" "$out/stash" "$out/pkcs12" "$out/cert" "$out/key" "$out/csr" "$out/http_head" "$out/cms" "$out/gskit_stash" "$out/gsk_args"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -57,5 +57,13 @@ o pkcs12 -export -inkey ec.key -in ec.crt -keypbe NONE -certpbe NONE -nomac -pas
 o pkcs12 -export -nokeys -in rsa.crt -passout pass:$pw -out "$out/pkcs12/nokeys.p12"
 
 cd "$root"
+# gsk8capicmd command lines: one seed a line, arguments split as a shell
+# would and joined by NUL (the gsk_args target's input).
+python3 - "$root/fuzz/gsk_args_seeds.txt" "$out/gsk_args" <<'PY'
+import shlex, sys
+for i, line in enumerate(open(sys.argv[1])):
+    args = shlex.split(line)
+    open(f"{sys.argv[2]}/seed{i:02}", "wb").write(b"\0".join(a.encode() for a in args))
+PY
 cargo run -q --example fuzz_seeds -- "$out"
 echo "seeds:"; for d in "$out"/*; do echo "  $(basename "$d"): $(ls "$d" | wc -l) files, $(du -sk "$d" | cut -f1) KiB"; done

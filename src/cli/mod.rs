@@ -18,7 +18,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use kdbman::{Error, ErrorClass};
+use kdbman::Error;
 
 /// Key database and stash file manager for GSKit-style keystores.
 #[derive(Parser, Debug)]
@@ -66,36 +66,8 @@ pub enum Command {
     },
 }
 
-/// Exit statuses, documented in the README and the man page.
-pub mod exit {
-    pub const OK: u8 = 0;
-    pub const FINDINGS: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const IO: u8 = 3;
-    pub const NOT_A_STORE: u8 = 4;
-    pub const DAMAGED: u8 = 5;
-    pub const WRONG_PASSWORD: u8 = 6;
-    pub const STASH: u8 = 7;
-    pub const ENTRY: u8 = 8;
-    pub const INPUT: u8 = 9;
-    pub const UNDECIDED: u8 = 10;
-}
-
-/// The exit status for an error.
-pub fn status_of(e: &Error) -> u8 {
-    match e.class() {
-        ErrorClass::Io => exit::IO,
-        ErrorClass::NotAStore => exit::NOT_A_STORE,
-        ErrorClass::Damaged => exit::DAMAGED,
-        ErrorClass::WrongPassword => exit::WRONG_PASSWORD,
-        ErrorClass::Stash => exit::STASH,
-        ErrorClass::Entry => exit::ENTRY,
-        ErrorClass::Input => exit::INPUT,
-        ErrorClass::Undecided => exit::UNDECIDED,
-        ErrorClass::Validation => exit::FINDINGS,
-        _ => exit::USAGE,
-    }
-}
+pub mod exit;
+pub use exit::status_of;
 
 /// Prints an error with its code and fix to standard error. A closed
 /// stderr is ignored: there is nobody left to tell.

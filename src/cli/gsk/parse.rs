@@ -1096,6 +1096,36 @@ mod tests {
         s.iter().map(|x| x.to_string()).collect()
     }
 
+    /// The `gsk_args` fuzz target's seeds and any reproducer it found
+    /// (`fixtures/fuzz-regressions/gsk_args/`) parse without a panic, and
+    /// every seed (a real command line) parses.
+    #[test]
+    fn fuzz_inputs_replay() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut seeds = 0;
+        for (dir, must_parse) in [
+            ("fuzz/seeds/gsk_args", true),
+            ("fixtures/fuzz-regressions/gsk_args", false),
+        ] {
+            let Ok(files) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for f in files.flatten() {
+                let data = std::fs::read(f.path()).unwrap();
+                let args: Vec<String> = data
+                    .split(|&b| b == 0)
+                    .map(|a| String::from_utf8_lossy(a).into_owned())
+                    .collect();
+                let parsed = parse(&args);
+                if must_parse {
+                    assert!(parsed.is_ok(), "seed {:?}: {args:?}", f.path());
+                    seeds += 1;
+                }
+            }
+        }
+        assert!(seeds >= 10, "the gsk_args seeds are missing");
+    }
+
     #[test]
     fn object_action_then_options_in_any_order() {
         let inv = parse(&argv(&[
