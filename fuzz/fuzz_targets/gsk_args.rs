@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 
 #[path = "../../src/cli/exit.rs"]
-mod exit;
+pub mod exit;
 #[path = "../../src/cli/gsk/messages.rs"]
 mod messages;
 #[path = "../../src/cli/gsk/parse.rs"]
