@@ -1,8 +1,8 @@
-//! Data for `benches/compare.sh`: in DIR, a store for `serve` with one
+//! Data for `benches/compare.sh`: in DIR, a CMS store for `serve` with one
 //! ECDSA P-256 `localhost` certificate (serve.kdb, its stash, and the same
-//! certificate and key as cert.pem/key.pem for nginx), and a store of N
-//! entries (big.kdb, default KDF, with its stash) beside a PKCS#12 holding
-//! the same entries (big.p12). Password: `bench-password`.
+//! certificate and key as cert.pem/key.pem for nginx), and N entries in a
+//! CMS store (big.kdb), a native store (bignative.kdbman, default KDF), each with
+//! its stash, and a PKCS#12 (big.p12). Password: `bench-password`.
 //!
 //! `cargo run --release --example bench_data -- DIR N`
 
@@ -34,7 +34,6 @@ fn main() {
             key.clone(),
         ))
         .expect("add");
-    store.set_default("localhost").expect("default");
     store.save().expect("save");
     store
         .stash_at(&kdbman::stash::default_path(&path), &pw)
@@ -52,11 +51,7 @@ fn main() {
     let mut ca_spec = CertSpec::new("CN=bench root", 3650);
     ca_spec.is_ca = true;
     let ca = ca_spec.self_signed(&ca_key).expect("ca");
-    let path = dir.join("big.kdb");
-    let mut store = Store::create(&path, &pw, &opts).expect("create");
-    store
-        .add(Entry::signer("root", ca.clone()))
-        .expect("add root");
+    let mut entries = vec![Entry::signer("root", ca.clone())];
     let mut keys = Vec::with_capacity(n);
     for i in 0..n - 1 {
         let key = keygen::generate(KeyType::EcP256).expect("key");
@@ -66,20 +61,32 @@ fn main() {
         spec.sans
             .push(format!("dns:host{i}.example.com").parse().expect("san"));
         let cert = spec.signed_by(&spki, &ca, &ca_key).expect("cert");
-        store
-            .add(Entry::personal(
-                format!("host{i}"),
-                vec![cert.clone()],
-                key.clone(),
-            ))
-            .expect("add");
+        entries.push(Entry::personal(
+            format!("host{i}"),
+            vec![cert.clone()],
+            key.clone(),
+        ));
         keys.push((format!("host{i}"), key, vec![cert]));
     }
-    store.save().expect("save");
-    store
-        .stash_at(&kdbman::stash::default_path(&path), &pw)
-        .write()
-        .expect("stash");
+    for (name, format) in [
+        ("big.kdb", kdbman::StoreFormat::default()),
+        ("bignative.kdbman", kdbman::StoreFormat::Kdbman),
+    ] {
+        let path = dir.join(name);
+        let opts = CreateOptions {
+            format,
+            ..CreateOptions::default()
+        };
+        let mut store = Store::create(&path, &pw, &opts).expect("create");
+        for e in &entries {
+            store.add_unchecked(e.clone());
+        }
+        store.save().expect("save");
+        store
+            .stash_at(&kdbman::stash::default_path(&path), &pw)
+            .write()
+            .expect("stash");
+    }
     let key_refs: Vec<(&str, &kdbman::PrivateKey, &[Vec<u8>])> = keys
         .iter()
         .map(|(l, k, c)| (l.as_str(), k, c.as_slice()))
