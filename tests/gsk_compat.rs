@@ -471,6 +471,67 @@ fn workflow(via: Via) {
         "No certificate requests were found.\n"
     );
 
+    // Renewal: a new request for the same key, signed, received in place.
+    let before = s.json_stashed(&[
+        "cert",
+        "details",
+        "--db",
+        "db2server.kdb",
+        "--label",
+        "db2server",
+    ]);
+    s.ok("-certreq -recreate -db db2server.kdb -stashed -label db2server -target renew.arm");
+    s.ok("-cert -sign -db ca.kdb -stashed -label \"Example Root CA\" -file renew.arm -target renewed.arm -expire 400");
+    s.ok("-cert -receive -db db2server.kdb -stashed -file renewed.arm");
+    let after = s.json_stashed(&[
+        "cert",
+        "details",
+        "--db",
+        "db2server.kdb",
+        "--label",
+        "db2server",
+    ]);
+    assert_eq!(after["kind"], "personal");
+    assert_ne!(
+        after["certificate"]["serial"],
+        before["certificate"]["serial"]
+    );
+    assert_ne!(
+        after["certificate"]["not_after"],
+        before["certificate"]["not_after"]
+    );
+    assert_eq!(after["private_key"], before["private_key"]);
+    assert_eq!(
+        s.labels("db2server.kdb")
+            .iter()
+            .filter(|(l, _)| l == "db2server")
+            .count(),
+        1
+    );
+    let lint = Command::new(kdbman_bin())
+        .args([
+            "lint",
+            "--db",
+            "db2server.kdb",
+            "--stashed",
+            "--label",
+            "db2server",
+            "--format",
+            "json",
+        ])
+        .current_dir(s.dir.path())
+        .output()
+        .unwrap();
+    let lint: Value = serde_json::from_slice(&lint.stdout).unwrap();
+    assert!(
+        !lint["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "SSL0209E"),
+        "the renewed certificate is the key's: {lint}"
+    );
+
     std::fs::remove_file(s.path("db2server.sth")).unwrap();
     s.ok(&format!("-keydb -stashpw -db db2server.kdb -pw {DB2_PW}"));
     assert_eq!(

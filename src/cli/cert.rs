@@ -233,7 +233,7 @@ pub enum CertAction {
         #[arg(long)]
         force: bool,
     },
-    /// Turn a pending request into a personal entry with its signed certificate
+    /// Turn a pending request into a personal entry with its signed certificate (or renew the personal entry that holds its key)
     Receive {
         /// The key database (store) file
         #[arg(long, value_name = "PATH")]
@@ -1126,6 +1126,48 @@ fn extract_with_key(
     Ok(exit::OK)
 }
 
+/// A renewal: no request has the certificate's key, but one personal entry
+/// does, with another certificate (after `certreq recreate`, or a CA
+/// reissuing for the same key). Several entries with that key are refused:
+/// which one to renew would be a guess (SSL0216E).
+fn renewal(
+    store: &kdbman::Store,
+    certs: &[Vec<u8>],
+    file: &Path,
+) -> Result<Option<(usize, String)>> {
+    for (ci, c) in certs.iter().enumerate() {
+        let Some(spki) = pki::cert_spki(c) else {
+            continue;
+        };
+        let holders: Vec<&Entry> = store
+            .entries()
+            .iter()
+            .filter(|e| {
+                e.kind() == EntryKind::Personal
+                    && e.private_key().is_some()
+                    && e.certificate().and_then(pki::cert_spki).as_deref() == Some(spki.as_slice())
+            })
+            .collect();
+        match holders.as_slice() {
+            [] => continue,
+            [one] => return Ok(Some((ci, one.label().to_string()))),
+            many => {
+                let labels: Vec<String> = many.iter().map(|e| format!("`{}`", e.label())).collect();
+                return Err(Error::BadInput {
+                    what: format!("certificate file {}", file.display()),
+                    detail: format!(
+                        "its public key is the key of {} personal entries ({}), so which one it renews is unclear; delete the duplicates first (SSL0216E)",
+                        many.len(),
+                        labels.join(", ")
+                    ),
+                    code: Some("SSL0216E"),
+                });
+            }
+        }
+    }
+    Ok(None)
+}
+
 fn receive(db: &Path, pw: &PwArgs, file: &Path, default: bool) -> Result<u8> {
     let certs = read_certificates(file)?;
     let (mut store, _) = pw.open(db, Access::Update)?;
@@ -1161,21 +1203,26 @@ fn receive(db: &Path, pw: &PwArgs, file: &Path, default: bool) -> Result<u8> {
             ));
             (ci, label)
         }
-        (None, None) => {
-            let subject = pki::cert::cert_info(&certs[0])
-                .map(|i| i.subject)
-                .unwrap_or_default();
-            return Err(Error::BadInput {
-                what: format!("certificate file {}", file.display()),
-                detail: format!(
-                    "`{subject}` matches no request in the store (no request entry has its public key)"
-                ),
-                code: None,
-            });
-        }
+        (None, None) => match renewal(&store, &certs, file)? {
+            Some(found) => found,
+            None => {
+                let subject = pki::cert::cert_info(&certs[0])
+                    .map(|i| i.subject)
+                    .unwrap_or_default();
+                return Err(Error::BadInput {
+                    what: format!("certificate file {}", file.display()),
+                    detail: format!(
+                        "`{subject}` matches no request in the store (no request or personal entry has its public key)"
+                    ),
+                    code: None,
+                });
+            }
+        },
     };
     let req = store.get(&label)?;
-    if req.kind() == EntryKind::Request {
+    let renewing =
+        req.kind() == EntryKind::Personal && req.certificate() != Some(certs[ci].as_slice());
+    if req.kind() == EntryKind::Request || renewing {
         let Some(key) = req.private_key().cloned() else {
             return Err(Error::WrongKind {
                 store: store.path().to_path_buf(),
@@ -1194,13 +1241,20 @@ fn receive(db: &Path, pw: &PwArgs, file: &Path, default: bool) -> Result<u8> {
         );
         let chain = kdbman::pki::pkcs12::chain_from(&certs[ci], &pool);
         let created = req.created();
+        let default = req.is_default();
         store.replace(
             &label,
-            Entry::personal(&label, chain, key).with_created(created),
+            Entry::personal(&label, chain, key)
+                .with_created(created)
+                .with_default_flag(default),
         )?;
-        output::line(format!(
-            "received the certificate for request `{label}`: it is now a personal entry"
-        ));
+        output::line(if renewing {
+            format!(
+                "renewed personal entry `{label}`: the certificate received (same key) replaces its old one"
+            )
+        } else {
+            format!("received the certificate for request `{label}`: it is now a personal entry")
+        });
     }
     // CA certificates that came in the same file become signers, unless
     // the store has them already; nothing is saved unless all are added.
