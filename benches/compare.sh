@@ -127,7 +127,7 @@ best() { # best wall time in seconds of 3 runs of a command
     echo "$b"
 }
 t_k=$(best "$KDBMAN" cert list --db "$work/big.kdb" --stashed)
-t_kn=$(best "$KDBMAN" cert list --db "$work/bignative.kdbman" --stashed)
+t_kn=$(best "$KDBMAN" cert list --db "$work/bignative.kdbx" --stashed)
 t_kt=$(best keytool -list -storetype PKCS12 -keystore "$work/big.p12" -storepass bench-password)
 t_o=$(best openssl pkcs12 -info -nokeys -in "$work/big.p12" -passin pass:bench-password)
 printf '  kdbman cert list, CMS .kdb       %6.3f s\n' "$t_k"

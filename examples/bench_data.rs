@@ -1,7 +1,7 @@
 //! Data for `benches/compare.sh`: in DIR, a CMS store for `serve` with one
 //! ECDSA P-256 `localhost` certificate (serve.kdb, its stash, and the same
 //! certificate and key as cert.pem/key.pem for nginx), and N entries in a
-//! CMS store (big.kdb), a native store (bignative.kdbman, default KDF), each with
+//! CMS store (big.kdb), a native store (bignative.kdbx, default KDF), each with
 //! its stash, and a PKCS#12 (big.p12). Password: `bench-password`.
 //!
 //! `cargo run --release --example bench_data -- DIR N`
@@ -70,7 +70,7 @@ fn main() {
     }
     for (name, format) in [
         ("big.kdb", kdbman::StoreFormat::default()),
-        ("bignative.kdbman", kdbman::StoreFormat::Kdbman),
+        ("bignative.kdbx", kdbman::StoreFormat::Kdbman),
     ] {
         let path = dir.join(name);
         let opts = CreateOptions {
