@@ -162,6 +162,11 @@ impl Script {
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
+    /// `cert details --json` of one entry, through the stash.
+    fn details(&self, db: &str, label: &str) -> Value {
+        self.json_stashed(&["cert", "details", "--db", db, "--label", label])
+    }
+
     fn entry(&self, db: &str, label: &str) -> Option<Value> {
         let list = self.json_stashed(&["cert", "list", "--db", db]);
         list["entries"]
@@ -210,14 +215,7 @@ fn workflow(via: Via) {
     s.ok("-cert -create -db key.kdb -stashed -label selfsigned -dn \"CN=www.example.com,O=Example,C=US\" -size 2048 -expire 365 -sigalg SHA256WithRSA -san_dnsname www.example.com,example.com");
     let e = s.entry("key.kdb", "selfsigned").expect("self-signed entry");
     assert_eq!(e["kind"], "personal");
-    let det = s.json_stashed(&[
-        "cert",
-        "details",
-        "--db",
-        "key.kdb",
-        "--label",
-        "selfsigned",
-    ]);
+    let det = s.details("key.kdb", "selfsigned");
     assert_eq!(det["certificate"]["key"], "RSA 2048");
     assert_eq!(
         det["certificate"]["subject_alt_names"],
@@ -248,14 +246,7 @@ fn workflow(via: Via) {
         "cms"
     );
     s.ok("-cert -create -db ca.kdb -stashed -label \"Example Root CA\" -dn \"CN=Example Root CA,O=Example,C=US\" -ca true -expire 3650 -sigalg SHA384WithECDSA -size 384");
-    let ca = s.json_stashed(&[
-        "cert",
-        "details",
-        "--db",
-        "ca.kdb",
-        "--label",
-        "Example Root CA",
-    ]);
+    let ca = s.details("ca.kdb", "Example Root CA");
     assert_eq!(ca["certificate"]["is_ca"], true);
     assert_eq!(ca["certificate"]["key"], "ECDSA P-384");
 
@@ -397,14 +388,7 @@ fn workflow(via: Via) {
     assert_eq!(s.labels("qm2.kdb").len(), 2);
 
     s.ok("-cert -modify -db qm2.kdb -stashed -label \"Example Root CA\" -trust disable");
-    let root = s.json_stashed(&[
-        "cert",
-        "details",
-        "--db",
-        "qm2.kdb",
-        "--label",
-        "Example Root CA",
-    ]);
+    let root = s.details("qm2.kdb", "Example Root CA");
     assert_eq!(root["trusted"], false);
 
     assert_eq!(
@@ -413,17 +397,7 @@ fn workflow(via: Via) {
     );
 
     s.ok("-cert -modify -db qm2.kdb -stashed -label \"Example Root CA\" -trust enable");
-    assert_eq!(
-        s.json_stashed(&[
-            "cert",
-            "details",
-            "--db",
-            "qm2.kdb",
-            "--label",
-            "Example Root CA"
-        ])["trusted"],
-        true
-    );
+    assert_eq!(s.details("qm2.kdb", "Example Root CA")["trusted"], true);
 
     s.ok(&format!("-cert -import -db key.kdb -pw {NEW_PW} -label \"Example Root CA\" -target qm1.p12 -target_stashed -new_label mqroot"));
     assert_eq!(s.entry("qm1.p12", "mqroot").unwrap()["kind"], "signer");
@@ -446,14 +420,7 @@ fn workflow(via: Via) {
 
     s.ok("-cert -add -db db2server.kdb -stashed -label \"Example Root CA\" -file ca.arm");
     s.ok("-cert -receive -db db2server.kdb -stashed -file db2server.arm");
-    let det = s.json_stashed(&[
-        "cert",
-        "details",
-        "--db",
-        "db2server.kdb",
-        "--label",
-        "db2server",
-    ]);
+    let det = s.details("db2server.kdb", "db2server");
     assert_eq!(det["kind"], "personal");
     assert_eq!(
         det["certificate"]["subject_alt_names"],
@@ -472,25 +439,11 @@ fn workflow(via: Via) {
     );
 
     // Renewal: a new request for the same key, signed, received in place.
-    let before = s.json_stashed(&[
-        "cert",
-        "details",
-        "--db",
-        "db2server.kdb",
-        "--label",
-        "db2server",
-    ]);
+    let before = s.details("db2server.kdb", "db2server");
     s.ok("-certreq -recreate -db db2server.kdb -stashed -label db2server -target renew.arm");
     s.ok("-cert -sign -db ca.kdb -stashed -label \"Example Root CA\" -file renew.arm -target renewed.arm -expire 400");
     s.ok("-cert -receive -db db2server.kdb -stashed -file renewed.arm");
-    let after = s.json_stashed(&[
-        "cert",
-        "details",
-        "--db",
-        "db2server.kdb",
-        "--label",
-        "db2server",
-    ]);
+    let after = s.details("db2server.kdb", "db2server");
     assert_eq!(after["kind"], "personal");
     assert_ne!(
         after["certificate"]["serial"],
