@@ -46,11 +46,15 @@ fn kdbtool_slot(rec: &Record, number: u32) -> Vec<u8> {
 /// PBES2 as the JDK (and so KdbTool) writes it: 20-byte salt, 4096
 /// iterations, HMAC-SHA384 with NULL parameters (pkcs5's encoding).
 fn jdk_pbes2(pkcs8: &[u8]) -> Vec<u8> {
+    pbes2_key(pkcs8, 4096)
+}
+
+fn pbes2_key(pkcs8: &[u8], iterations: u32) -> Vec<u8> {
     use pkcs5::pbes2;
     let params = pbes2::Parameters {
         kdf: pbes2::Pbkdf2Params {
             salt: pbes2::Salt::new([9u8; 20]).unwrap(),
-            iteration_count: 4096,
+            iteration_count: iterations,
             key_length: Some(32),
             prf: pbes2::Pbkdf2Prf::HmacWithSha384,
         }
@@ -217,4 +221,51 @@ fn long_labels_and_a_4096_bit_chain_fit() {
     );
     assert_eq!(e.private_key().unwrap().pkcs8_der(), leaf_key.pkcs8_der());
     assert_eq!(store.entries().len(), 2, "the CA was added as a signer");
+}
+
+/// Keys are decrypted while the integrity MAC is checked, but only those
+/// asking for little work; the rest (here 20,000 PBKDF2 iterations) wait
+/// for the MAC and still open. With the MAC broken the same store is
+/// damage, whatever its keys ask for.
+#[test]
+fn costly_keys_wait_for_the_mac_and_still_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("costly.kdb");
+    let mut slots = Vec::new();
+    let mut keys = Vec::new();
+    for i in 0..70u32 {
+        let (cert, key) = self_signed(&format!("costly {i}"));
+        let iterations = if i % 10 == 0 { 20_000 } else { 5 };
+        let rec = Record {
+            record_type: 1,
+            number: i + 1,
+            id: u64::from(i + 1),
+            body: Body::Personal {
+                cert,
+                key: pbes2_key(key.pkcs8_der(), iterations),
+            },
+            label: format!("k{i}").into_bytes(),
+            flags: record::FLAGS_TRUSTED.to_vec(),
+        };
+        slots.push(record::encode_slot(&rec));
+        keys.push(key);
+    }
+    write_store(&path, Version::V6, &slots);
+    let pw = Password::new(PW);
+    let store = Store::open(&path, &pw, Access::Read).unwrap();
+    for (i, key) in keys.iter().enumerate() {
+        let e = store.get(&format!("k{i}")).unwrap();
+        assert_eq!(
+            e.private_key().unwrap().pkcs8_der(),
+            key.pkcs8_der(),
+            "k{i}"
+        );
+    }
+    drop(store);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01; // padding of the last slot: only the MAC sees it
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Store::open(&path, &pw, Access::Read).unwrap_err();
+    assert_eq!(err.class(), kdbman::ErrorClass::Damaged, "{err}");
 }

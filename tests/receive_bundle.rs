@@ -199,3 +199,105 @@ fn receive_adds_bundled_ca_certificates_once() {
 }
 
 use predicates::prelude::PredicateBooleanExt;
+
+/// A certificate for a personal entry's own key (a renewal after
+/// `-certreq -recreate`) replaces that entry's certificate, keeping its
+/// label, key and default flag, even when the file also carries the CA
+/// certificate of another personal entry; receiving it again changes
+/// nothing.
+#[test]
+fn receive_renews_the_entry_that_holds_the_key() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let db = dir.join("r.kdbx");
+    Command::cargo_bin("kdbman")
+        .unwrap()
+        .env("KPW", "store-pw")
+        .args(["keydb", "create", "--db"])
+        .arg(&db)
+        .args(["--pw-env", "KPW", "--kdf-floor", "--type", "kdbman"])
+        .assert()
+        .success();
+    kdb(
+        &db,
+        &[
+            "cert",
+            "create",
+            "--label",
+            "ca",
+            "--dn",
+            "CN=Renewal CA",
+            "--ca",
+        ],
+    )
+    .success();
+    kdb(
+        &db,
+        &[
+            "cert",
+            "create",
+            "--label",
+            "web",
+            "--dn",
+            "CN=web.example",
+            "--default",
+        ],
+    )
+    .success();
+    let open = || Store::open(&db, &Password::new("store-pw"), Access::Read).unwrap();
+    let before = open().get("web").unwrap().clone();
+
+    // The request for web's own key, as gsk8capicmd writes it.
+    Command::cargo_bin("kdbman")
+        .unwrap()
+        .current_dir(dir)
+        .args(["-certreq", "-recreate", "-db", "r.kdbx", "-pw", "store-pw"])
+        .args(["-label", "web", "-target", "web.csr"])
+        .assert()
+        .success();
+    let signed = dir.join("web.pem");
+    Command::cargo_bin("kdbman")
+        .unwrap()
+        .env("KPW", "store-pw")
+        .args(["cert", "sign", "--db"])
+        .arg(&db)
+        .args(["--pw-env", "KPW", "--label", "ca", "--chain", "--file"])
+        .arg(dir.join("web.csr"))
+        .arg("--target")
+        .arg(&signed)
+        .assert()
+        .success();
+
+    kdb(
+        &db,
+        &["cert", "receive", "--file", signed.to_str().unwrap()],
+    )
+    .success()
+    .stdout(contains("renewed personal entry `web`"));
+    let after = open().get("web").unwrap().clone();
+    assert_eq!(after.kind(), EntryKind::Personal);
+    assert_ne!(
+        after.certificate(),
+        before.certificate(),
+        "the new certificate"
+    );
+    assert_eq!(
+        after.private_key().unwrap().pkcs8_der(),
+        before.private_key().unwrap().pkcs8_der(),
+        "the same key"
+    );
+    assert!(after.is_default(), "the default stays");
+    assert_eq!(after.certificates().len(), 2, "leaf and the CA");
+    assert_eq!(open().get("ca").unwrap().kind(), EntryKind::Personal);
+
+    kdb(
+        &db,
+        &["cert", "receive", "--file", signed.to_str().unwrap()],
+    )
+    .success()
+    .stdout(contains("received before: it is personal entry `web`"));
+    assert_eq!(
+        open().get("web").unwrap().certificate(),
+        after.certificate()
+    );
+}

@@ -1126,31 +1126,44 @@ fn extract_with_key(
     Ok(exit::OK)
 }
 
-/// A renewal: no request has the certificate's key, but one personal entry
-/// does, with another certificate (after `certreq recreate`, or a CA
-/// reissuing for the same key). Several entries with that key are refused:
-/// which one to renew would be a guess (SSL0216E).
-fn renewal(
+/// For a certificate file no request matches: the personal entry it was
+/// received into before (`true`), or the one personal entry holding its key
+/// that it renews (`false`: after `certreq recreate`, or a CA reissuing for
+/// the same key). End-entity certificates are looked at first, in file
+/// order, so a CA certificate that came along never decides. Several
+/// entries with the key are refused: which one to renew would be a guess
+/// (SSL0216E).
+fn received_or_renewed(
     store: &kdbman::Store,
     certs: &[Vec<u8>],
     file: &Path,
-) -> Result<Option<(usize, String)>> {
-    for (ci, c) in certs.iter().enumerate() {
+) -> Result<Option<(usize, String, bool)>> {
+    let is_ca = |c: &[u8]| pki::cert::cert_info(c).is_ok_and(|i| i.is_ca);
+    let mut order: Vec<usize> = (0..certs.len()).filter(|&i| !is_ca(&certs[i])).collect();
+    order.extend((0..certs.len()).filter(|&i| is_ca(&certs[i])));
+    let personal = || {
+        store
+            .entries()
+            .iter()
+            .filter(|e| e.kind() == EntryKind::Personal)
+    };
+    for ci in order {
+        let c = certs[ci].as_slice();
+        if let Some(e) = personal().find(|e| e.certificate() == Some(c)) {
+            return Ok(Some((ci, e.label().to_string(), true)));
+        }
         let Some(spki) = pki::cert_spki(c) else {
             continue;
         };
-        let holders: Vec<&Entry> = store
-            .entries()
-            .iter()
+        let holders: Vec<&Entry> = personal()
             .filter(|e| {
-                e.kind() == EntryKind::Personal
-                    && e.private_key().is_some()
+                e.private_key().is_some()
                     && e.certificate().and_then(pki::cert_spki).as_deref() == Some(spki.as_slice())
             })
             .collect();
         match holders.as_slice() {
             [] => continue,
-            [one] => return Ok(Some((ci, one.label().to_string()))),
+            [one] => return Ok(Some((ci, one.label().to_string(), false))),
             many => {
                 let labels: Vec<String> = many.iter().map(|e| format!("`{}`", e.label())).collect();
                 return Err(Error::BadInput {
@@ -1185,26 +1198,17 @@ fn receive(db: &Path, pw: &PwArgs, file: &Path, default: bool) -> Result<u8> {
             }
         }
     }
-    // Received before: the certificate is a personal entry's already.
-    let again = found.is_none().then(|| {
-        certs.iter().enumerate().find_map(|(ci, c)| {
-            store
-                .entries()
-                .iter()
-                .find(|e| e.kind() == EntryKind::Personal && e.certificate() == Some(c.as_slice()))
-                .map(|e| (ci, e.label().to_string()))
-        })
-    });
-    let (ci, label) = match (found, again.flatten()) {
-        (Some(f), _) => f,
-        (None, Some((ci, label))) => {
-            output::line(format!(
-                "the certificate was received before: it is personal entry `{label}`"
-            ));
-            (ci, label)
-        }
-        (None, None) => match renewal(&store, &certs, file)? {
-            Some(found) => found,
+    let (ci, label) = match found {
+        Some(f) => f,
+        None => match received_or_renewed(&store, &certs, file)? {
+            Some((ci, label, before)) => {
+                if before {
+                    output::line(format!(
+                        "the certificate was received before: it is personal entry `{label}`"
+                    ));
+                }
+                (ci, label)
+            }
             None => {
                 let subject = pki::cert::cert_info(&certs[0])
                     .map(|i| i.subject)
@@ -1267,10 +1271,12 @@ fn receive(db: &Path, pw: &PwArgs, file: &Path, default: bool) -> Result<u8> {
         if i == ci || !info.is_ca {
             continue;
         }
+        // A signer, or a personal CA entry of this store (it signed the
+        // certificate itself), that holds it already.
         if let Some(e) = store
             .entries()
             .iter()
-            .find(|e| e.kind() == EntryKind::Signer && e.certificate() == Some(c.as_slice()))
+            .find(|e| e.kind() != EntryKind::Request && e.certificate() == Some(c.as_slice()))
         {
             present.push(e.label().to_string());
             continue;

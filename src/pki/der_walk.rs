@@ -53,12 +53,18 @@ pub struct CertParts<'a> {
 /// Walks `Certificate ::= SEQUENCE { tbs, algorithm, signature }` and the
 /// TBSCertificate up to its SubjectPublicKeyInfo.
 pub fn cert_parts(cert: &[u8]) -> Option<CertParts<'_>> {
+    // Each element must carry the tag X.509 gives it, so a certificate
+    // missing a field never yields another field in its place.
+    fn take<'a>(e: &mut Elements<'a>, tag: Tag) -> Option<(AnyRef<'a>, &'a [u8])> {
+        let (any, tlv) = e.next("").ok()?;
+        (any.tag() == tag).then_some((any, tlv))
+    }
     let mut outer = Elements::new(cert).ok()?;
-    let (c, _) = outer.next("").ok()?;
+    let (c, _) = take(&mut outer, Tag::Sequence)?;
     let mut p = Elements::new(c.value()).ok()?;
-    let (tbs, tbs_tlv) = p.next("").ok()?;
-    p.next("").ok()?; // signatureAlgorithm
-    let (_, signature) = p.next("").ok()?;
+    let (tbs, tbs_tlv) = take(&mut p, Tag::Sequence)?;
+    take(&mut p, Tag::Sequence)?; // signatureAlgorithm
+    let (_, signature) = take(&mut p, Tag::BitString)?;
     let mut t = Elements::new(tbs.value()).ok()?;
     let (first, mut serial) = t.next("").ok()?;
     let version = Tag::ContextSpecific {
@@ -66,13 +72,15 @@ pub fn cert_parts(cert: &[u8]) -> Option<CertParts<'_>> {
         number: TagNumber(0),
     };
     if first.tag() == version {
-        (_, serial) = t.next("").ok()?;
+        (_, serial) = take(&mut t, Tag::Integer)?;
+    } else if first.tag() != Tag::Integer {
+        return None;
     }
-    t.next("").ok()?; // signature
-    let (_, issuer) = t.next("").ok()?;
-    t.next("").ok()?; // validity
-    let (_, subject) = t.next("").ok()?;
-    let (_, spki) = t.next("").ok()?;
+    take(&mut t, Tag::Sequence)?; // signature
+    let (_, issuer) = take(&mut t, Tag::Sequence)?;
+    take(&mut t, Tag::Sequence)?; // validity
+    let (_, subject) = take(&mut t, Tag::Sequence)?;
+    let (_, spki) = take(&mut t, Tag::Sequence)?;
     Some(CertParts {
         tbs: tbs_tlv,
         serial,

@@ -256,13 +256,22 @@ impl Store {
         let (bytes, lock) = match access {
             Access::Read => {
                 let head = file::read_head(path, 16)?;
-                if let StoreFormat::Cms(_) = detect::detect(&head) {
-                    let mut shared = file::WriteLock::acquire_shared(path)?;
-                    let bytes = shared.read(path)?;
-                    _shared = Some(shared);
-                    (bytes, None)
-                } else {
-                    (file::read(path)?, None)
+                let mut bytes = None;
+                if !matches!(detect::detect(&head), StoreFormat::Cms(_)) {
+                    let b = file::read(path)?;
+                    // Replaced by a CMS store in between: read it locked.
+                    if !matches!(detect::detect(&b), StoreFormat::Cms(_)) {
+                        bytes = Some(b);
+                    }
+                }
+                match bytes {
+                    Some(b) => (b, None),
+                    None => {
+                        let mut shared = file::WriteLock::acquire_shared(path)?;
+                        let b = shared.read(path)?;
+                        _shared = Some(shared);
+                        (b, None)
+                    }
                 }
             }
             Access::Update => {
@@ -890,8 +899,12 @@ pub fn key_ids(entry: &Entry) -> Vec<[u8; 32]> {
     if let Some(cert) = entry.certificate() {
         ids.push(pki::sha256(cert));
         // A DER walk, not an X.509 parse: lint runs this on every entry.
-        if let Some(p) = pki::der_walk::cert_parts(cert) {
-            ids.push(pki::sha256(p.spki));
+        // What the strict walk refuses, x509-parser may still read.
+        let spki = pki::der_walk::cert_parts(cert)
+            .map(|p| p.spki.to_vec())
+            .or_else(|| pki::cert_spki(cert));
+        if let Some(spki) = spki {
+            ids.push(pki::sha256(&spki));
         }
     } else if let Some(csr) = entry.csr()
         && let Some(spki) = pki::csr_spki(csr)

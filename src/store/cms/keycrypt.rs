@@ -77,7 +77,18 @@ fn parse(der: &[u8]) -> Result<Epki<'_>, KeyError> {
 /// Decrypts an EncryptedPrivateKeyInfo into PKCS#8 PrivateKeyInfo DER,
 /// checking that the result parses as PKCS#8.
 pub fn decrypt(der: &[u8], password: &Password) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-    let plain = decrypt_raw(der, password)?;
+    decrypt_within(der, password, MAX_ITERATIONS)
+}
+
+/// [`decrypt`], refusing (as [`KeyError::TooCostly`]) a key that asks for
+/// more than `max_iterations`: for work done before the file is known to
+/// be intact.
+pub fn decrypt_within(
+    der: &[u8],
+    password: &Password,
+    max_iterations: u32,
+) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    let plain = decrypt_raw_within(der, password, max_iterations)?;
     if pkcs8::PrivateKeyInfoRef::from_der(&plain).is_err() {
         return Err(KeyError::Rejected);
     }
@@ -87,11 +98,20 @@ pub fn decrypt(der: &[u8], password: &Password) -> Result<Zeroizing<Vec<u8>>, Ke
 /// Decrypts an EncryptedPrivateKeyInfo whose content is not PKCS#8
 /// (secret-key records hold raw key bytes).
 pub fn decrypt_raw(der: &[u8], password: &Password) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    decrypt_raw_within(der, password, MAX_ITERATIONS)
+}
+
+fn decrypt_raw_within(
+    der: &[u8],
+    password: &Password,
+    max_iterations: u32,
+) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    let max_iterations = max_iterations.min(MAX_ITERATIONS);
     let epki = parse(der)?;
     let plain = if epki.alg == oid(PBES2_OID) {
-        decrypt_pbes2(&epki, password)?
+        decrypt_pbes2(&epki, password, max_iterations)?
     } else if epki.alg == oid(PBE_SHA_3DES_OID) || epki.alg == oid(PBE_SHA_2DES_OID) {
-        decrypt_pkcs12_pbe(&epki, password)?
+        decrypt_pkcs12_pbe(&epki, password, max_iterations)?
     } else {
         return Err(KeyError::Malformed(format!(
             "key encryption {} is not supported",
@@ -101,14 +121,18 @@ pub fn decrypt_raw(der: &[u8], password: &Password) -> Result<Zeroizing<Vec<u8>>
     Ok(plain)
 }
 
-fn decrypt_pbes2(epki: &Epki<'_>, password: &Password) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+fn decrypt_pbes2(
+    epki: &Epki<'_>,
+    password: &Password,
+    max_iterations: u32,
+) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     let params = epki
         .params
         .ok_or_else(|| KeyError::Malformed("PBES2 without parameters".into()))?;
     let params =
         pbes2::Parameters::try_from(params).map_err(|e| KeyError::Malformed(e.to_string()))?;
     match &params.kdf {
-        pbes2::Kdf::Pbkdf2(p) if p.iteration_count > MAX_ITERATIONS => {
+        pbes2::Kdf::Pbkdf2(p) if p.iteration_count > max_iterations => {
             return Err(KeyError::TooCostly(p.iteration_count));
         }
         pbes2::Kdf::Pbkdf2(_) => {}
@@ -130,6 +154,7 @@ fn decrypt_pbes2(epki: &Epki<'_>, password: &Password) -> Result<Zeroizing<Vec<u
 fn decrypt_pkcs12_pbe(
     epki: &Epki<'_>,
     password: &Password,
+    max_iterations: u32,
 ) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     use cbc::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::Pkcs7};
     use pkcs12::kdf::{Pkcs12KeyType, derive_key_utf8};
@@ -141,7 +166,7 @@ fn decrypt_pkcs12_pbe(
     let mut r = SliceReader::new(params.value()).map_err(bad)?;
     let salt = <&der::asn1::OctetStringRef>::decode(&mut r).map_err(bad)?;
     let iterations = u32::decode(&mut r).map_err(bad)?;
-    if iterations > MAX_ITERATIONS {
+    if iterations > max_iterations {
         return Err(KeyError::TooCostly(iterations));
     }
     let three_key = epki.alg == oid(PBE_SHA_3DES_OID);

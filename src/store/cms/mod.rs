@@ -16,6 +16,7 @@ pub mod record;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Damage, Error, Result};
 use crate::pki;
@@ -191,20 +192,27 @@ pub fn open(
     // The integrity MAC covers every slot (50 MB for 10,000 records in
     // GSKit's 5000-byte slots): one core computes it while the other
     // decodes the records and decrypts their keys. Nothing decoded counts
-    // until the MAC has passed.
+    // until the MAC has passed; a failing MAC stops the decryption, and
+    // keys asking for more than GSKit-like work wait for the MAC.
+    let mac_failed = AtomicBool::new(false);
     let (integrity, recs, kdb_keys) = std::thread::scope(|s| {
-        let mac = s.spawn(|| layout.integrity_matches(password));
+        let mac = s.spawn(|| {
+            let ok = layout.integrity_matches(password);
+            mac_failed.store(!ok, Ordering::Relaxed);
+            ok
+        });
         let recs = records(&layout);
-        let keys = decrypt_each(&recs, password);
+        let keys = decrypt_each(&recs, password, SPECULATIVE_ITERATIONS, &mac_failed);
         (mac.join().unwrap_or(false), recs, keys)
     });
     if !integrity {
         return Err(damaged_payload(kdb_path, Damage::IntegrityMac));
     }
     let mut all = slots_or_damage(kdb_path, recs)?;
-    let mut keys = slots_or_damage(kdb_path, kdb_keys.into_iter().enumerate())?;
+    let kdb_keys = finish_keys(&all, kdb_keys, password);
     let rdb_path = rdb_path(kdb_path);
     let mut rdb_params = None;
+    let mut rdb_keys = Vec::new();
     if let Some(bytes) = rdb {
         let l = container::parse(&rdb_path, bytes)?;
         if l.kind != Kind::Requests {
@@ -226,19 +234,21 @@ pub fn open(
         if !l.integrity_matches(password) {
             return Err(damaged_payload(&rdb_path, Damage::IntegrityMac));
         }
-        let recs = records(&l);
-        let rdb_keys = decrypt_each(&recs, password);
-        all.extend(slots_or_damage(&rdb_path, recs)?);
-        keys.extend(slots_or_damage(
-            &rdb_path,
-            rdb_keys.into_iter().enumerate(),
-        )?);
+        let recs = slots_or_damage(&rdb_path, records(&l))?;
+        rdb_keys = finish_keys(&recs, Vec::new(), password);
+        all.extend(recs);
         rdb_params = Some(FileParams {
             version: l.version,
             salt: l.salt,
             slot_size: l.slot_size,
         });
     }
+    // Both files are intact: a key that does not decrypt is damage.
+    let mut keys = slots_or_damage(kdb_path, kdb_keys.into_iter().enumerate())?;
+    keys.extend(slots_or_damage(
+        &rdb_path,
+        rdb_keys.into_iter().enumerate(),
+    )?);
     let mut state = State {
         password: password.clone(),
         kdb: FileParams {
@@ -345,32 +355,53 @@ fn slots_or_damage<T>(
 /// records (reported as such), or why it does not decrypt.
 type KeyResult = std::result::Result<Option<PrivateKey>, String>;
 
-/// Decrypts every record's private key, many on two threads.
-fn decrypt_each(
-    recs: &[(usize, std::result::Result<Record, String>)],
-    password: &Password,
-) -> Vec<KeyResult> {
-    let one = |(_, rec): &(usize, std::result::Result<Record, String>)| -> KeyResult {
-        let Ok(rec) = rec else { return Ok(None) };
-        let key = match &rec.body {
-            Body::Personal { key, .. } | Body::Request { key, .. } => key,
-            _ => return Ok(None),
-        };
-        match keycrypt::decrypt(key, password) {
+/// The most PBKDF2 iterations a key may ask for to be decrypted before the
+/// file's MAC has passed (GSKit writes 5, KdbTool 4096).
+const SPECULATIVE_ITERATIONS: u32 = 10_000;
+
+fn decrypt_one(rec: &Record, password: &Password, max_iterations: u32) -> Option<KeyResult> {
+    let key = match &rec.body {
+        Body::Personal { key, .. } | Body::Request { key, .. } => key,
+        _ => return Some(Ok(None)),
+    };
+    let label = || record::label_text(&rec.label);
+    Some(
+        match keycrypt::decrypt_within(key, password, max_iterations) {
             Ok(plain) => Ok(Some(PrivateKey::from_pkcs8_der(plain.to_vec()))),
+            Err(KeyError::TooCostly(_)) if max_iterations < keycrypt::MAX_ITERATIONS => {
+                return None;
+            }
             Err(KeyError::Rejected) => Err(format!(
                 "the private key of `{}` does not decrypt although the password is right",
-                record::label_text(&rec.label)
+                label()
             )),
             Err(KeyError::TooCostly(n)) => Err(format!(
                 "the private key of `{}` asks for {n} PBKDF2 iterations (refused without running it)",
-                record::label_text(&rec.label)
+                label()
             )),
             Err(KeyError::Malformed(m)) => Err(format!(
                 "the private key of `{}` is malformed: {m}",
-                record::label_text(&rec.label)
+                label()
             )),
+        },
+    )
+}
+
+/// Decrypts the records' private keys (many on two threads) while the MAC
+/// is being checked: `None` for a key left for later (it asks for more
+/// than `max_iterations`, or `stop` was set).
+fn decrypt_each(
+    recs: &[(usize, std::result::Result<Record, String>)],
+    password: &Password,
+    max_iterations: u32,
+    stop: &AtomicBool,
+) -> Vec<Option<KeyResult>> {
+    let one = |(_, rec): &(usize, std::result::Result<Record, String>)| {
+        let Ok(rec) = rec else { return Some(Ok(None)) };
+        if stop.load(Ordering::Relaxed) {
+            return None;
         }
+        decrypt_one(rec, password, max_iterations)
     };
     if recs.len() < 64 {
         return recs.iter().map(one).collect();
@@ -385,6 +416,24 @@ fn decrypt_each(
         }
         first
     })
+}
+
+/// Every key of an intact file: what [`decrypt_each`] left (or all, when
+/// `done` is empty) decrypted now, with the full iteration limit.
+fn finish_keys(
+    recs: &[Record],
+    done: Vec<Option<KeyResult>>,
+    password: &Password,
+) -> Vec<KeyResult> {
+    let mut done = done.into_iter();
+    recs.iter()
+        .map(|rec| {
+            done.next()
+                .flatten()
+                .or_else(|| decrypt_one(rec, password, keycrypt::MAX_ITERATIONS))
+                .unwrap_or(Ok(None))
+        })
+        .collect()
 }
 
 /// Personal records hold only their own certificate; the chain is the
