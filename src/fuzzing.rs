@@ -133,8 +133,9 @@ pub fn cms(data: &[u8]) {
     let _ = cms::open(path, data, None, &pw);
     if let Some(sealed) = container::remac(path, data, &pw) {
         if let Ok(cms::Opened::Ok(state, entries)) = cms::open(path, &sealed, None, &pw) {
-            let (kdb, _) = cms::encode(&state, &entries).expect("entries that opened encode");
-            match cms::open(path, &kdb, None, &pw) {
+            // A request record found in the .kdb is written to the .rdb.
+            let (kdb, rdb) = cms::encode(&state, &entries).expect("entries that opened encode");
+            match cms::open(path, &kdb, rdb.as_deref(), &pw) {
                 Ok(cms::Opened::Ok(_, again)) => {
                     assert_eq!(again.len(), entries.len(), "a rewrite lost entries")
                 }
