@@ -24,6 +24,18 @@ fn kdb(db: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
         .assert()
 }
 
+/// A native store with the cheapest KDF, password `store-pw`.
+fn create_store(db: &Path) {
+    Command::cargo_bin("kdbman")
+        .unwrap()
+        .env("KPW", "store-pw")
+        .args(["keydb", "create", "--db"])
+        .arg(db)
+        .args(["--pw-env", "KPW", "--kdf-floor", "--type", "kdbman"])
+        .assert()
+        .success();
+}
+
 fn signers(db: &Path) -> Vec<(String, Vec<u8>)> {
     let store = Store::open(db, &Password::new("store-pw"), Access::Read).unwrap();
     store
@@ -42,14 +54,7 @@ fn receive_adds_bundled_ca_certificates_once() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
     let db = dir.join("r.kdb");
-    Command::cargo_bin("kdbman")
-        .unwrap()
-        .env("KPW", "store-pw")
-        .args(["keydb", "create", "--db"])
-        .arg(&db)
-        .args(["--pw-env", "KPW", "--kdf-floor", "--type", "kdbman"])
-        .assert()
-        .success();
+    create_store(&db);
     let csr = dir.join("web.csr");
     kdb(
         &db,
@@ -210,14 +215,7 @@ fn receive_renews_the_entry_that_holds_the_key() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
     let db = dir.join("r.kdbx");
-    Command::cargo_bin("kdbman")
-        .unwrap()
-        .env("KPW", "store-pw")
-        .args(["keydb", "create", "--db"])
-        .arg(&db)
-        .args(["--pw-env", "KPW", "--kdf-floor", "--type", "kdbman"])
-        .assert()
-        .success();
+    create_store(&db);
     kdb(
         &db,
         &[
@@ -256,17 +254,22 @@ fn receive_renews_the_entry_that_holds_the_key() {
         .assert()
         .success();
     let signed = dir.join("web.pem");
-    Command::cargo_bin("kdbman")
-        .unwrap()
-        .env("KPW", "store-pw")
-        .args(["cert", "sign", "--db"])
-        .arg(&db)
-        .args(["--pw-env", "KPW", "--label", "ca", "--chain", "--file"])
-        .arg(dir.join("web.csr"))
-        .arg("--target")
-        .arg(&signed)
-        .assert()
-        .success();
+    let csr = dir.join("web.csr");
+    kdb(
+        &db,
+        &[
+            "cert",
+            "sign",
+            "--label",
+            "ca",
+            "--chain",
+            "--file",
+            csr.to_str().unwrap(),
+            "--target",
+            signed.to_str().unwrap(),
+        ],
+    )
+    .success();
 
     kdb(
         &db,
