@@ -1138,9 +1138,12 @@ fn received_or_renewed(
     certs: &[Vec<u8>],
     file: &Path,
 ) -> Result<Option<(usize, String, bool)>> {
-    let is_ca = |c: &[u8]| pki::cert::cert_info(c).is_ok_and(|i| i.is_ca);
-    let mut order: Vec<usize> = (0..certs.len()).filter(|&i| !is_ca(&certs[i])).collect();
-    order.extend((0..certs.len()).filter(|&i| is_ca(&certs[i])));
+    let is_ca: Vec<bool> = certs
+        .iter()
+        .map(|c| pki::cert::cert_info(c).is_ok_and(|i| i.is_ca))
+        .collect();
+    let mut order: Vec<usize> = (0..certs.len()).collect();
+    order.sort_by_key(|&i| is_ca[i]); // stable: end entities first, file order kept
     let personal = || {
         store
             .entries()
