@@ -306,9 +306,24 @@ mod tty {
 
     /// Prints `text` on the controlling terminal and reads a line with
     /// echo off (rpassword).
+    ///
+    /// Echo goes off before the prompt is printed: rpassword prints first
+    /// and only then changes the terminal, so a quick typist (or a script
+    /// driving a pty) would see the first characters echoed in between.
     pub(super) fn read_password(text: &str, role: Role) -> Result<Password> {
         let guard = RestoreOnSignal::install(role)?;
+        let saved = SAVED.get().map(|(tty, saved)| (tty, saved.clone()));
+        if let Some((tty, saved)) = &saved {
+            let mut quiet = saved.clone();
+            quiet
+                .local_modes
+                .remove(termios::LocalModes::ECHO | termios::LocalModes::ECHONL);
+            termios::tcsetattr(tty, OptionalActions::Now, &quiet).map_err(|e| unusable(role, e))?;
+        }
         let read = rpassword::prompt_password(text);
+        if let Some((tty, saved)) = &saved {
+            let _ = termios::tcsetattr(tty, OptionalActions::Now, saved);
+        }
         drop(guard);
         match read {
             Ok(line) => Ok(Password::new(line)),
