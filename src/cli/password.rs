@@ -307,17 +307,22 @@ mod tty {
     /// Prints `text` on the controlling terminal and reads a line with
     /// echo off (rpassword).
     ///
-    /// Echo goes off before the prompt is printed: rpassword prints first
-    /// and only then changes the terminal, so a quick typist (or a script
-    /// driving a pty) would see the first characters echoed in between.
+    /// The terminal is put in rpassword's mode (no echo, no line editing,
+    /// no signal keys) before the prompt is printed: rpassword prints first
+    /// and only then changes the terminal, so keys typed quickly after the
+    /// prompt (by a person or a script driving a pty) would be echoed, or
+    /// a Ctrl-C would reach the whole process group, in between.
     pub(super) fn read_password(text: &str, role: Role) -> Result<Password> {
+        use termios::{LocalModes, SpecialCodeIndex};
         let guard = RestoreOnSignal::install(role)?;
         let saved = SAVED.get().map(|(tty, saved)| (tty, saved.clone()));
         if let Some((tty, saved)) = &saved {
             let mut quiet = saved.clone();
-            quiet
-                .local_modes
-                .remove(termios::LocalModes::ECHO | termios::LocalModes::ECHONL);
+            quiet.local_modes.remove(
+                LocalModes::ECHO | LocalModes::ECHONL | LocalModes::ICANON | LocalModes::ISIG,
+            );
+            quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
+            quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
             termios::tcsetattr(tty, OptionalActions::Now, &quiet).map_err(|e| unusable(role, e))?;
         }
         let read = rpassword::prompt_password(text);
