@@ -54,12 +54,28 @@ fn decode(der: &[u8]) -> Result<Decoded, String> {
     })
 }
 
-/// Every entry's certificates decoded, in entry and chain order; entries
-/// are independent, so on every core.
-fn decode_all(entries: &[Entry]) -> Vec<Vec<Result<Decoded, String>>> {
-    ssl0209e::par_map(entries, |e| {
-        e.certificates().iter().map(|der| decode(der)).collect()
-    })
+/// Every entry's certificates decoded: each distinct certificate once
+/// (CMS stores repeat their signers in every personal entry's chain), on
+/// every core. Returns the decoded certificates and, per entry, the index
+/// of each of its certificates among them.
+fn decode_all(entries: &[Entry]) -> (Vec<Result<Decoded, String>>, Vec<Vec<usize>>) {
+    let mut index: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+    let mut unique: Vec<&[u8]> = Vec::new();
+    let places = entries
+        .iter()
+        .map(|e| {
+            e.certificates()
+                .iter()
+                .map(|der| {
+                    *index.entry(der.as_slice()).or_insert_with(|| {
+                        unique.push(der);
+                        unique.len() - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    (ssl0209e::par_map(&unique, |der| decode(der)), places)
 }
 
 /// What the checks share: the store, the target and what earlier checks
@@ -76,8 +92,10 @@ pub struct Ctx<'a> {
     pub bad_validity: HashSet<usize>,
     /// Whether the key in use was found unusable (SSL0225E or SSL0213E).
     pub key_unusable: bool,
-    /// `certs[i][n]`: certificate `n` of entry `i`, decoded.
-    pub certs: Vec<Vec<Result<Decoded, String>>>,
+    /// Each distinct certificate of the store, decoded.
+    decoded: Vec<Result<Decoded, String>>,
+    /// `places[i][n]`: where certificate `n` of entry `i` is in `decoded`.
+    places: Vec<Vec<usize>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -93,7 +111,19 @@ impl<'a> Ctx<'a> {
 
     /// Certificate `n` of entry `i`, if it decoded.
     pub fn decoded(&self, i: usize, n: usize) -> Option<&Decoded> {
-        self.certs.get(i)?.get(n)?.as_ref().ok()
+        self.decoded
+            .get(*self.places.get(i)?.get(n)?)?
+            .as_ref()
+            .ok()
+    }
+
+    /// Entry `i`'s certificates in chain order: decoded, or why not.
+    pub fn decode_results(&self, i: usize) -> impl Iterator<Item = &Result<Decoded, String>> {
+        self.places
+            .get(i)
+            .into_iter()
+            .flatten()
+            .filter_map(|&u| self.decoded.get(u))
     }
 
     /// The certificate in use, parsed, unless it is broken.
@@ -186,6 +216,7 @@ impl Ctx<'_> {
 
 /// Runs the checks on an open store, in dependency order.
 pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
+    let (decoded, places) = decode_all(store.entries());
     let mut ctx = Ctx {
         store,
         target,
@@ -193,7 +224,8 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
         broken: HashSet::new(),
         bad_validity: HashSet::new(),
         key_unusable: false,
-        certs: decode_all(store.entries()),
+        decoded,
+        places,
     };
     ssl0217e::check(&ctx, out);
     ssl0216e::check(&ctx, out);

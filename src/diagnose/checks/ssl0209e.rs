@@ -213,7 +213,10 @@ mod tests {
                 kept.extend_from_slice(tlv);
             }
         }
-        assert!(kept.len() < seq.value().len(), "the key carried no public key");
+        assert!(
+            kept.len() < seq.value().len(),
+            "the key carried no public key"
+        );
         let ec = der::asn1::AnyRef::new(Tag::Sequence, &kept)
             .unwrap()
             .to_der()

@@ -63,8 +63,7 @@ pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
     let found: Vec<Problems> = todo
         .iter()
         .map(|&(i, _)| {
-            ctx.certs[i]
-                .iter()
+            ctx.decode_results(i)
                 .enumerate()
                 .filter_map(|(n, d)| {
                     let d = d.as_ref().ok().filter(|d| !d.problems.is_empty())?;

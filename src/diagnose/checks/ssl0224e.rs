@@ -9,10 +9,9 @@ pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
     let entries = ctx.entries();
     let errors: Vec<Vec<(usize, usize, String)>> = entries
         .iter()
-        .zip(&ctx.certs)
-        .map(|(e, certs)| {
-            certs
-                .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            ctx.decode_results(i)
                 .enumerate()
                 .filter_map(|(n, d)| {
                     let why = d.as_ref().err()?;

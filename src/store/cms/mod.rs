@@ -16,7 +16,7 @@ pub mod record;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::error::{Damage, Error, Result};
 use crate::pki;
@@ -191,19 +191,22 @@ pub fn open(
     }
     // The integrity MAC covers every slot (50 MB for 10,000 records in
     // GSKit's 5000-byte slots): one core computes it while the other
-    // decodes the records and decrypts their keys. Nothing decoded counts
-    // until the MAC has passed; a failing MAC stops the decryption, and
-    // keys asking for more than GSKit-like work wait for the MAC.
+    // decrypts the records' keys, and joins the decryption when the MAC
+    // is done. Nothing decoded counts until the MAC has passed; a failing
+    // MAC stops the decryption, and keys asking for more than GSKit-like
+    // work wait for the MAC.
+    let recs = records(&layout);
     let mac_failed = AtomicBool::new(false);
-    let (integrity, recs, kdb_keys) = std::thread::scope(|s| {
+    let keys = KeyQueue::new(&recs, password, &mac_failed);
+    let (integrity, kdb_keys) = std::thread::scope(|s| {
         let mac = s.spawn(|| {
             let ok = layout.integrity_matches(password);
             mac_failed.store(!ok, Ordering::Relaxed);
-            ok
+            (ok, if ok { keys.work() } else { Vec::new() })
         });
-        let recs = records(&layout);
-        let keys = decrypt_each(&recs, password, SPECULATIVE_ITERATIONS, &mac_failed);
-        (mac.join().unwrap_or(false), recs, keys)
+        let mine = keys.work();
+        let (ok, theirs) = mac.join().unwrap_or((false, Vec::new()));
+        (ok, keys.results(mine, theirs))
     });
     if !integrity {
         return Err(damaged_payload(kdb_path, Damage::IntegrityMac));
@@ -387,35 +390,66 @@ fn decrypt_one(rec: &Record, password: &Password, max_iterations: u32) -> Option
     )
 }
 
-/// Decrypts the records' private keys (many on two threads) while the MAC
-/// is being checked: `None` for a key left for later (it asks for more
-/// than `max_iterations`, or `stop` was set).
-fn decrypt_each(
-    recs: &[(usize, std::result::Result<Record, String>)],
-    password: &Password,
-    max_iterations: u32,
-    stop: &AtomicBool,
-) -> Vec<Option<KeyResult>> {
-    let one = |(_, rec): &(usize, std::result::Result<Record, String>)| {
-        let Ok(rec) = rec else { return Some(Ok(None)) };
-        if stop.load(Ordering::Relaxed) {
-            return None;
+/// The records' private keys, decrypted by every thread that calls
+/// [`KeyQueue::work`] (in chunks, so the threads share the work however
+/// long each has) while the MAC is being checked.
+struct KeyQueue<'a> {
+    recs: &'a [(usize, std::result::Result<Record, String>)],
+    password: &'a Password,
+    stop: &'a AtomicBool,
+    next: AtomicUsize,
+}
+
+impl<'a> KeyQueue<'a> {
+    const CHUNK: usize = 32;
+
+    fn new(
+        recs: &'a [(usize, std::result::Result<Record, String>)],
+        password: &'a Password,
+        stop: &'a AtomicBool,
+    ) -> Self {
+        KeyQueue {
+            recs,
+            password,
+            stop,
+            next: AtomicUsize::new(0),
         }
-        decrypt_one(rec, password, max_iterations)
-    };
-    if recs.len() < 64 {
-        return recs.iter().map(one).collect();
     }
-    let (a, b) = recs.split_at(recs.len() / 2);
-    std::thread::scope(|s| {
-        let h = s.spawn(|| b.iter().map(one).collect::<Vec<_>>());
-        let mut first: Vec<_> = a.iter().map(one).collect();
-        match h.join() {
-            Ok(rest) => first.extend(rest),
-            Err(p) => std::panic::resume_unwind(p),
+
+    /// Decrypts chunks until none is left or `stop` is set: each result
+    /// with its record's index (`None`: left for later, see [`decrypt_one`]).
+    fn work(&self) -> Vec<(usize, Option<KeyResult>)> {
+        let mut done = Vec::new();
+        loop {
+            let start = self.next.fetch_add(Self::CHUNK, Ordering::Relaxed);
+            if start >= self.recs.len() || self.stop.load(Ordering::Relaxed) {
+                return done;
+            }
+            let end = (start + Self::CHUNK).min(self.recs.len());
+            for (i, (_, rec)) in self.recs[start..end].iter().enumerate() {
+                let result = match rec {
+                    Ok(rec) => decrypt_one(rec, self.password, SPECULATIVE_ITERATIONS),
+                    Err(_) => Some(Ok(None)),
+                };
+                done.push((start + i, result));
+            }
         }
-        first
-    })
+    }
+
+    /// The threads' results in record order; `None` where nothing was done.
+    fn results(
+        &self,
+        mine: Vec<(usize, Option<KeyResult>)>,
+        theirs: Vec<(usize, Option<KeyResult>)>,
+    ) -> Vec<Option<KeyResult>> {
+        let mut all: Vec<Option<KeyResult>> = (0..self.recs.len()).map(|_| None).collect();
+        for (i, r) in mine.into_iter().chain(theirs) {
+            if let Some(slot) = all.get_mut(i) {
+                *slot = r;
+            }
+        }
+        all
+    }
 }
 
 /// Every key of an intact file: what [`decrypt_each`] left (or all, when
