@@ -303,4 +303,41 @@ fn receive_renews_the_entry_that_holds_the_key() {
         open().get("web").unwrap().certificate(),
         after.certificate()
     );
+
+    // A second entry holding the same key (made by another tool; kdbman
+    // refuses to create one): which to renew is ambiguous, so nothing is.
+    let mut store = Store::open(&db, &Password::new("store-pw"), Access::Update).unwrap();
+    let key = after.private_key().unwrap().clone();
+    let copy = kdbman::pki::CertSpec::new("CN=web copy", 30)
+        .self_signed(&key)
+        .unwrap();
+    store.add_unchecked(kdbman::Entry::personal("web-copy", vec![copy], key));
+    store.save().unwrap();
+    drop(store);
+    let again = dir.join("web-again.pem");
+    kdb(
+        &db,
+        &[
+            "cert",
+            "sign",
+            "--label",
+            "ca",
+            "--chain",
+            "--file",
+            csr.to_str().unwrap(),
+            "--target",
+            again.to_str().unwrap(),
+        ],
+    )
+    .success();
+    kdb(&db, &["cert", "receive", "--file", again.to_str().unwrap()])
+        .failure()
+        .stderr(contains("SSL0216E"))
+        .stderr(contains("web-copy"));
+    assert_eq!(
+        open().get("web").unwrap().certificate(),
+        after.certificate(),
+        "nothing renewed"
+    );
+    assert_eq!(open().entries().len(), 3, "nothing added");
 }
