@@ -253,23 +253,28 @@ fn receive_renews_the_entry_that_holds_the_key() {
         .args(["-label", "web", "-target", "web.csr"])
         .assert()
         .success();
-    let signed = dir.join("web.pem");
-    let csr = dir.join("web.csr");
-    kdb(
-        &db,
-        &[
-            "cert",
-            "sign",
-            "--label",
-            "ca",
-            "--chain",
-            "--file",
-            csr.to_str().unwrap(),
-            "--target",
-            signed.to_str().unwrap(),
-        ],
-    )
-    .success();
+    // The CA signs the request into a file of the name given.
+    let sign = |name: &str| {
+        let signed = dir.join(name);
+        let csr = dir.join("web.csr");
+        kdb(
+            &db,
+            &[
+                "cert",
+                "sign",
+                "--label",
+                "ca",
+                "--chain",
+                "--file",
+                csr.to_str().unwrap(),
+                "--target",
+                signed.to_str().unwrap(),
+            ],
+        )
+        .success();
+        signed
+    };
+    let signed = sign("web.pem");
 
     kdb(
         &db,
@@ -314,22 +319,7 @@ fn receive_renews_the_entry_that_holds_the_key() {
     store.add_unchecked(kdbman::Entry::personal("web-copy", vec![copy], key));
     store.save().unwrap();
     drop(store);
-    let again = dir.join("web-again.pem");
-    kdb(
-        &db,
-        &[
-            "cert",
-            "sign",
-            "--label",
-            "ca",
-            "--chain",
-            "--file",
-            csr.to_str().unwrap(),
-            "--target",
-            again.to_str().unwrap(),
-        ],
-    )
-    .success();
+    let again = sign("web-again.pem");
     kdb(&db, &["cert", "receive", "--file", again.to_str().unwrap()])
         .failure()
         .stderr(contains("SSL0216E"))
