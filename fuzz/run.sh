@@ -3,14 +3,16 @@
 # the stable toolchain, logging to fuzz/logs/<target>.log and printing a
 # summary line per target (time, executions, coverage, features, result).
 # Usage: fuzz/run.sh [SECONDS] TARGET...
+# FUZZ_BUILD sets the build mode (default -O; -a for debug assertions).
 set -u
 cd "$(dirname "$0")"
 secs=${1:-600}; shift
+build=${FUZZ_BUILD:--O}
 mkdir -p logs corpus
 for t in "$@"; do
     mkdir -p "corpus/$t"
     start=$(date +%s)
-    RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$t" "corpus/$t" "seeds/$t" -- \
+    RUSTC_BOOTSTRAP=1 cargo fuzz run "$build" "$t" "corpus/$t" "seeds/$t" -- \
         -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -print_final_stats=1 > "logs/$t.log" 2>&1
     rc=$?
