@@ -287,6 +287,52 @@ fn ctrl_c_at_the_prompt_restores_echo() {
     );
 }
 
+/// After a prompt, SIGTERM still ends kdbman: the prompt's signal handlers
+/// must not leave the signal ignored once the password is read (here
+/// kdbman then waits for the new password on standard input).
+#[test]
+fn sigterm_after_the_prompt_still_ends_kdbman() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_store(dir.path(), "term.kdb");
+    let mut pty = Pty::spawn(
+        &format!(
+            "echo pid=$$; exec {} keydb changepw --db {} --new-pw-stdin",
+            sh_quote(&bin()),
+            sh_quote(&db)
+        ),
+        dir.path(),
+    );
+    pty.wait_for("Password for");
+    pty.type_text(format!("{PW}\n").as_bytes());
+    // Echo is back on once the prompt is over: a typed `@` shows, and
+    // kdbman is reading the new password from the terminal. (Keys typed
+    // before the terminal is put back arrive unechoed, so keep typing.)
+    let start = Instant::now();
+    while !pty.screen().contains('@') {
+        assert!(
+            start.elapsed() < WAIT,
+            "echo never came back:\n{}",
+            pty.screen()
+        );
+        pty.type_text(b"@");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let screen = pty.screen();
+    let pid = screen
+        .split("pid=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no pid on the screen:\n{screen}"));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let (code, screen) = pty.finish();
+    assert_ne!(code, 0, "{screen}");
+    assert!(!screen.contains(PW), "typing was echoed:\n{screen}");
+}
+
 // ---------------------------------------------------------------------
 // Messages that name the command's own options.
 

@@ -387,3 +387,77 @@ fn self_signed_store_from_cert_create_is_clean() {
     assert_eq!(codes_of(&json), Vec::<String>::new(), "{json}");
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// A private key whose stored public half is another key's (only another
+/// tool could write one): the server cannot load it, so lint reports it as
+/// SSL0209E whether or not it is the entry in use, and never suggests
+/// another key type (SSL0213E) for a P-256 key.
+#[test]
+fn a_key_whose_parts_disagree_is_ssl0209e_in_use_or_not() {
+    use kdbman::diagnose::{self, LintTarget};
+    use kdbman::pki::{CertSpec, KeyType, keygen};
+    use kdbman::{CreateOptions, Entry, Kdf, Password, PrivateKey, Store, StoreFormat};
+
+    let tmp = TempDir::new().unwrap();
+    let path = tmp.path().join("mixed.kdbx");
+    let pw = Password::new("lint-mixed-pw");
+    let opts = CreateOptions {
+        format: StoreFormat::Kdbman,
+        kdf: Kdf::ARGON2_FLOOR,
+        password_expires: None,
+    };
+    let mut store = Store::create(&path, &pw, &opts).unwrap();
+    let good_key = keygen::generate(KeyType::EcP256).unwrap();
+    let good = CertSpec::new("CN=good.example", 30)
+        .self_signed(&good_key)
+        .unwrap();
+    store
+        .add(Entry::personal("good", vec![good], good_key))
+        .unwrap();
+
+    let key = keygen::generate(KeyType::EcP256).unwrap();
+    let other = keygen::generate(KeyType::EcP256).unwrap();
+    let cert = CertSpec::new("CN=mixed.example", 30)
+        .self_signed(&key)
+        .unwrap();
+    // `other`'s private part, `key`'s public point (the last 65 bytes of a
+    // ring-made P-256 PKCS#8 are the stored point).
+    let mut mixed = other.pkcs8_der().to_vec();
+    let point = &key.pkcs8_der()[key.pkcs8_der().len() - 65..];
+    let n = mixed.len();
+    mixed[n - 65..].copy_from_slice(point);
+    assert_eq!(mixed[n - 65], 0x04, "an uncompressed point");
+    store.add_unchecked(Entry::personal(
+        "mixed",
+        vec![cert],
+        PrivateKey::from_pkcs8_der(mixed),
+    ));
+    store.save().unwrap();
+
+    for in_use in ["good", "mixed"] {
+        let findings = diagnose::lint(&LintTarget {
+            path: &path,
+            store: Ok(&store),
+            stash: None,
+            label: Some(in_use),
+            at: diagnose::now(),
+            warn_days: diagnose::DEFAULT_WARN_DAYS,
+        });
+        let codes: Vec<(&str, Option<&str>)> = findings
+            .iter()
+            .map(|f| (f.code, f.label.as_deref()))
+            .collect();
+        assert!(
+            codes.contains(&("SSL0209E", Some("mixed"))),
+            "in use {in_use}: {codes:?}"
+        );
+        assert!(
+            !codes.iter().any(|(c, _)| *c == "SSL0213E"),
+            "in use {in_use}: {codes:?}"
+        );
+        assert!(
+            !codes.contains(&("SSL0209E", Some("good"))),
+            "in use {in_use}: {codes:?}"
+        );
+    }
+}

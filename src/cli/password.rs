@@ -244,6 +244,7 @@ fn prompt_new(first: &str, again: &str, role: Role) -> Result<Password> {
 mod tty {
     use std::fs::{File, OpenOptions};
     use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
     use rustix::termios::{self, OptionalActions, Termios};
     use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
@@ -254,6 +255,16 @@ mod tty {
 
     /// The controlling terminal and its settings before the first prompt.
     static SAVED: OnceLock<(File, Termios)> = OnceLock::new();
+    /// Whether the terminal is in the prompt's mode now.
+    static PROMPTING: AtomicBool = AtomicBool::new(false);
+    /// Signals (as bits) whose handling the rest of the program has taken
+    /// over: outside a prompt, the handlers leave them alone.
+    static HANDED_OVER: AtomicU64 = AtomicU64::new(0);
+    /// Whether the handlers are installed (once: signal-hook cannot give a
+    /// signal its default action back, so they stay and keep it).
+    static INSTALLED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+
+    const SIGNALS: [i32; 4] = [SIGINT, SIGQUIT, SIGTERM, SIGHUP];
 
     fn unusable(role: Role, e: impl std::fmt::Display) -> Error {
         Error::Usage {
@@ -261,46 +272,83 @@ mod tty {
         }
     }
 
-    /// Restores the terminal on SIGINT, SIGQUIT, SIGTERM and SIGHUP while
-    /// it lives, then lets the signal do what it would have done.
-    struct RestoreOnSignal(Vec<signal_hook::SigId>);
+    fn bit(sig: i32) -> u64 {
+        1u64 << (sig.clamp(0, 63) as u32)
+    }
 
-    impl RestoreOnSignal {
-        fn install(role: Role) -> Result<RestoreOnSignal> {
-            if SAVED.get().is_none() {
-                let tty = OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .open("/dev/tty")
-                    .map_err(|e| unusable(role, e))?;
-                let saved = termios::tcgetattr(&tty).map_err(|e| unusable(role, e))?;
-                let _ = SAVED.set((tty, saved));
-            }
-            let mut ids = Vec::new();
-            for sig in [SIGINT, SIGQUIT, SIGTERM, SIGHUP] {
-                // SAFETY: the action only reads a value set before the
-                // handler exists and calls tcsetattr(3) and the default
-                // action, all async-signal-safe.
-                let id = unsafe {
-                    low_level::register(sig, move || {
-                        if let Some((tty, saved)) = SAVED.get() {
-                            let _ = termios::tcsetattr(tty, OptionalActions::Now, saved);
-                        }
-                        let _ = low_level::emulate_default_handler(sig);
-                    })
-                }
-                .map_err(|e| unusable(role, e))?;
-                ids.push(id);
-            }
-            Ok(RestoreOnSignal(ids))
+    /// From now on `signals` are handled elsewhere (serve's graceful stop):
+    /// the prompt's handlers act on them only while a prompt is open.
+    pub fn hand_over(signals: &[i32]) {
+        for &sig in signals {
+            HANDED_OVER.fetch_or(bit(sig), Ordering::SeqCst);
         }
     }
 
-    impl Drop for RestoreOnSignal {
-        fn drop(&mut self) {
-            for id in self.0.drain(..) {
-                low_level::unregister(id);
+    /// Installs, once, handlers for SIGINT, SIGQUIT, SIGTERM and SIGHUP
+    /// that put the terminal back during a prompt and otherwise do what the
+    /// signal would have done (unless it was handed over).
+    fn install(role: Role) -> Result<()> {
+        if SAVED.get().is_none() {
+            let tty = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+                .map_err(|e| unusable(role, e))?;
+            let saved = termios::tcgetattr(&tty).map_err(|e| unusable(role, e))?;
+            let _ = SAVED.set((tty, saved));
+        }
+        let installed = INSTALLED.get_or_init(|| {
+            for sig in SIGNALS {
+                // SAFETY: the action only reads values set before the
+                // handler exists and atomics, and calls tcsetattr(3) and
+                // the default action, all async-signal-safe.
+                unsafe {
+                    low_level::register(sig, move || {
+                        let prompting = PROMPTING.load(Ordering::SeqCst);
+                        if prompting && let Some((tty, saved)) = SAVED.get() {
+                            let _ = termios::tcsetattr(tty, OptionalActions::Now, saved);
+                        }
+                        if prompting || HANDED_OVER.load(Ordering::SeqCst) & bit(sig) == 0 {
+                            let _ = low_level::emulate_default_handler(sig);
+                        }
+                    })
+                }
+                .map_err(|e| e.to_string())?;
             }
+            Ok(())
+        });
+        installed.clone().map_err(|e| unusable(role, e))
+    }
+
+    /// The terminal in the prompt's mode while it lives; its settings from
+    /// before the first prompt when dropped, however the prompt ends.
+    struct Quiet(&'static File, &'static Termios);
+
+    impl Quiet {
+        fn enter(role: Role) -> Result<Option<Quiet>> {
+            use termios::{LocalModes, SpecialCodeIndex};
+            let Some((tty, saved)) = SAVED.get() else {
+                return Ok(None);
+            };
+            let mut quiet = saved.clone();
+            quiet.local_modes.remove(
+                LocalModes::ECHO | LocalModes::ECHONL | LocalModes::ICANON | LocalModes::ISIG,
+            );
+            quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
+            quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
+            PROMPTING.store(true, Ordering::SeqCst);
+            if let Err(e) = termios::tcsetattr(tty, OptionalActions::Now, &quiet) {
+                PROMPTING.store(false, Ordering::SeqCst);
+                return Err(unusable(role, e));
+            }
+            Ok(Some(Quiet(tty, saved)))
+        }
+    }
+
+    impl Drop for Quiet {
+        fn drop(&mut self) {
+            let _ = termios::tcsetattr(self.0, OptionalActions::Now, self.1);
+            PROMPTING.store(false, Ordering::SeqCst);
         }
     }
 
@@ -313,23 +361,10 @@ mod tty {
     /// prompt (by a person or a script driving a pty) would be echoed, or
     /// a Ctrl-C would reach the whole process group, in between.
     pub(super) fn read_password(text: &str, role: Role) -> Result<Password> {
-        use termios::{LocalModes, SpecialCodeIndex};
-        let guard = RestoreOnSignal::install(role)?;
-        let saved = SAVED.get().map(|(tty, saved)| (tty, saved.clone()));
-        if let Some((tty, saved)) = &saved {
-            let mut quiet = saved.clone();
-            quiet.local_modes.remove(
-                LocalModes::ECHO | LocalModes::ECHONL | LocalModes::ICANON | LocalModes::ISIG,
-            );
-            quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
-            quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
-            termios::tcsetattr(tty, OptionalActions::Now, &quiet).map_err(|e| unusable(role, e))?;
-        }
+        install(role)?;
+        let quiet = Quiet::enter(role)?;
         let read = rpassword::prompt_password(text);
-        if let Some((tty, saved)) = &saved {
-            let _ = termios::tcsetattr(tty, OptionalActions::Now, saved);
-        }
-        drop(guard);
+        drop(quiet);
         match read {
             Ok(line) => Ok(Password::new(line)),
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(Error::PromptClosed {
@@ -340,6 +375,8 @@ mod tty {
         }
     }
 }
+
+pub use tty::hand_over as hand_over_signals;
 
 fn one_of<'a>(
     env: &'a Option<String>,

@@ -216,7 +216,9 @@ pub fn run(args: ServeArgs) -> Result<u8> {
     };
     let server = Server::bind(&args.listen, setup, limits)?;
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+    let graceful = [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM];
+    super::password::hand_over_signals(&graceful);
+    for sig in graceful {
         // The first signal stops gracefully; a second, while connections
         // drain, exits at once (status 128 + signal, as a shell reports a
         // killed process), as a second Ctrl-C should.

@@ -356,7 +356,7 @@ pub static CODES: &[Code] = &[
             "a hardware crypto device failed the operation (GSKit with ICSF or PKCS#11)",
         ],
         fix: "Run `kdbman lint --db STORE --label L`. If key and certificate do not belong together, import the PKCS#12 file holding the matching pair with `kdbman cert import`, or, if the request was made in this store, receive the issued certificate against it with `kdbman cert receive`.",
-        kdbman: "`kdbman lint` compares the public key each personal entry's private key carries (RSA's modulus and exponent, the EC point stored beside the private part) with its certificate's, without signing anything, and reports SSL0209E when they differ, are of different types, or the key is malformed; the key in use is also loaded exactly as the server loads it (SSL0213E), which proves its private part agrees with its public part.",
+        kdbman: "`kdbman lint` loads each personal entry's private key the way the bundled server does, derives its public key and compares it with the certificate's (no signature needed), reporting SSL0209E when they differ, are of different types, or the key cannot be loaded (its stored parts disagree or it is malformed).",
         scope: Scope::Store,
     },
     Code {

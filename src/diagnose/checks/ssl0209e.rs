@@ -1,18 +1,16 @@
 //! SSL0209E: a personal entry's private key does not match its certificate,
-//! or cannot be used. Proved without a signature: the public key the
-//! private key carries (RSA's modulus and exponent, the EC point or
-//! Ed25519 key stored beside the private part) is compared with the
-//! certificate's; ring derives it only for a key that carries none.
-//!
-//! That the private part agrees with the public part it carries is not
-//! re-proved here for every entry (it costs an elliptic-curve
-//! multiplication per key, most of a 10,000-entry lint): SSL0213E loads
-//! the key in use exactly as the server will, which refuses a key whose
-//! parts disagree, and the store's MAC or AEAD guards every key since it
-//! was written. Entries are independent, so they are checked on every core.
+//! or cannot be used. Proved without a signature: ring loads the key as
+//! the server will, deriving its public key from the private part and
+//! refusing a key whose stored parts disagree, and the derived public key
+//! is compared with the certificate's. Every entry is proved, not only the
+//! one in use: SNI or a later configuration can pick any of them, and keys
+//! written by other tools were never checked by kdbman. An RSA key ring
+//! cannot load (under 2048 or over 8192 bits, reported by SSL0225E or
+//! SSL0213E when in use) is compared by the modulus and exponent it carries,
+//! after the rsa crate has checked its parts. Entries are independent, so
+//! they are checked on every core.
 
-use der::asn1::BitStringRef;
-use der::{Decode, Encode, Tag, TagNumber, Tagged};
+use der::{Decode, Encode};
 use ring::rand::SystemRandom;
 use ring::signature::{self, KeyPair};
 
@@ -20,7 +18,6 @@ use super::Ctx;
 use crate::diagnose::Finding;
 use crate::pki::KeyAlgorithm;
 use crate::pki::cert::key_algorithm_of_pkcs8;
-use crate::pki::der_walk::Elements;
 use crate::store::EntryKind;
 
 /// Whether `pkcs8` is the private key of a certificate whose public key
@@ -33,14 +30,18 @@ pub fn key_matches_certificate(
     cert_public_key: &[u8],
 ) -> Result<Option<()>, String> {
     let key_alg = key_algorithm_of_pkcs8(pkcs8);
-    if !matches!(
-        key_alg,
+    match key_alg {
+        // The rsa crate measures a key only once its parts agree.
+        KeyAlgorithm::Rsa { bits: 0 } => {
+            return Err(
+                "the RSA private key is malformed: its parts do not form a valid key".to_string(),
+            );
+        }
         KeyAlgorithm::Rsa { .. }
-            | KeyAlgorithm::EcP256
-            | KeyAlgorithm::EcP384
-            | KeyAlgorithm::Ed25519
-    ) {
-        return Ok(None);
+        | KeyAlgorithm::EcP256
+        | KeyAlgorithm::EcP384
+        | KeyAlgorithm::Ed25519 => {}
+        _ => return Ok(None),
     }
     if std::mem::discriminant(cert_alg) != std::mem::discriminant(&key_alg)
         || (*cert_alg != key_alg && !matches!(cert_alg, KeyAlgorithm::Rsa { .. }))
@@ -49,64 +50,23 @@ pub fn key_matches_certificate(
             "the private key is {key_alg} but the certificate's public key is {cert_alg}"
         ));
     }
-    let public = match carried_public_key(pkcs8, &key_alg)? {
-        Some(public) => public,
-        None => derived_public_key(pkcs8, &key_alg)?,
-    };
+    let public = public_key_of(pkcs8, &key_alg)?;
     if public != cert_public_key {
-        return Err("the private key's public half is not the certificate's public key: they belong to different key pairs".to_string());
+        return Err("the public key derived from the private key is not the certificate's public key: they belong to different key pairs".to_string());
     }
     Ok(Some(()))
 }
 
-/// The public key stored in the private key, as a certificate's
-/// subjectPublicKey BIT STRING holds it; `None` when the key stores none
-/// (an ECPrivateKey without its optional publicKey, Ed25519 in PKCS#8 v1).
-fn carried_public_key(pkcs8: &[u8], alg: &KeyAlgorithm) -> Result<Option<Vec<u8>>, String> {
-    let malformed = |e: &dyn std::fmt::Display| format!("the private key is malformed: {e}");
-    let info = pkcs8::PrivateKeyInfoRef::from_der(pkcs8).map_err(|e| malformed(&e))?;
-    let private = info.private_key.as_bytes();
-    match alg {
-        KeyAlgorithm::Rsa { .. } => {
-            let key = pkcs1::RsaPrivateKeyRef::from_der(private).map_err(|e| malformed(&e))?;
-            let public = pkcs1::RsaPublicKeyRef {
-                modulus: key.modulus,
-                public_exponent: key.public_exponent,
-            };
-            public.to_der().map(Some).map_err(|e| malformed(&e))
-        }
-        KeyAlgorithm::EcP256 | KeyAlgorithm::EcP384 => {
-            // ECPrivateKey ::= SEQUENCE { version, privateKey,
-            //   [0] parameters OPTIONAL, [1] publicKey BIT STRING OPTIONAL }
-            let mut outer = Elements::new(private).map_err(|e| malformed(&e))?;
-            let (seq, _) = outer.next("ECPrivateKey").map_err(|e| malformed(&e))?;
-            if seq.tag() != Tag::Sequence {
-                return Err(malformed(&"ECPrivateKey is not a SEQUENCE"));
-            }
-            let mut fields = Elements::new(seq.value()).map_err(|e| malformed(&e))?;
-            let public_tag = Tag::ContextSpecific {
-                constructed: true,
-                number: TagNumber(1),
-            };
-            while let Ok((field, _)) = fields.next("ECPrivateKey field") {
-                if field.tag() == public_tag {
-                    let bits = BitStringRef::from_der(field.value()).map_err(|e| malformed(&e))?;
-                    return Ok(bits.as_bytes().map(<[u8]>::to_vec));
-                }
-            }
-            Ok(None)
-        }
-        KeyAlgorithm::Ed25519 => Ok(info
-            .public_key
-            .and_then(|bits| bits.as_bytes().map(<[u8]>::to_vec))),
-        _ => Ok(None),
-    }
-}
-
-/// The public key ring derives from the private part.
-fn derived_public_key(pkcs8: &[u8], alg: &KeyAlgorithm) -> Result<Vec<u8>, String> {
+/// The key's public key as a certificate's subjectPublicKey BIT STRING
+/// holds it: derived by ring, which loads the key as the server does.
+fn public_key_of(pkcs8: &[u8], alg: &KeyAlgorithm) -> Result<Vec<u8>, String> {
     let cannot = |e: &dyn std::fmt::Display| format!("the key cannot sign: {e}");
     match alg {
+        KeyAlgorithm::Rsa { bits } if (2048..=8192).contains(bits) => {
+            let kp = signature::RsaKeyPair::from_pkcs8(pkcs8).map_err(|e| cannot(&e))?;
+            Ok(kp.public_key().as_ref().to_vec())
+        }
+        KeyAlgorithm::Rsa { .. } => rsa_carried_public_key(pkcs8),
         KeyAlgorithm::EcP256 | KeyAlgorithm::EcP384 => {
             let ring_alg = if *alg == KeyAlgorithm::EcP256 {
                 &signature::ECDSA_P256_SHA256_ASN1_SIGNING
@@ -122,9 +82,23 @@ fn derived_public_key(pkcs8: &[u8], alg: &KeyAlgorithm) -> Result<Vec<u8>, Strin
                 .map_err(|e| cannot(&e))?;
             Ok(kp.public_key().as_ref().to_vec())
         }
-        // An RSA private key always carries its public half.
-        _ => Err(cannot(&"no public key can be derived")),
+        _ => Err(cannot(&"kdbman does not handle this key type")),
     }
+}
+
+/// An RSA key's modulus and exponent as RSAPublicKey DER, for sizes ring
+/// does not load.
+fn rsa_carried_public_key(pkcs8: &[u8]) -> Result<Vec<u8>, String> {
+    let malformed = |e: &dyn std::fmt::Display| format!("the RSA private key is malformed: {e}");
+    let info = pkcs8::PrivateKeyInfoRef::from_der(pkcs8).map_err(|e| malformed(&e))?;
+    let key = pkcs1::RsaPrivateKeyRef::from_der(info.private_key.as_bytes())
+        .map_err(|e| malformed(&e))?;
+    pkcs1::RsaPublicKeyRef {
+        modulus: key.modulus,
+        public_exponent: key.public_exponent,
+    }
+    .to_der()
+    .map_err(|e| malformed(&e))
 }
 
 /// Runs `f` over `items` on up to every core, keeping the order.
@@ -200,36 +174,6 @@ mod tests {
         )
     }
 
-    /// `pkcs8` with the ECPrivateKey's optional publicKey removed, as some
-    /// tools write it: its public half must then be derived.
-    fn without_carried_public_key(pkcs8: &[u8]) -> Vec<u8> {
-        let info = pkcs8::PrivateKeyInfoRef::from_der(pkcs8).unwrap();
-        let mut outer = Elements::new(info.private_key.as_bytes()).unwrap();
-        let (seq, _) = outer.next("ECPrivateKey").unwrap();
-        let mut fields = Elements::new(seq.value()).unwrap();
-        let mut kept = Vec::new();
-        while let Ok((field, tlv)) = fields.next("field") {
-            if field.tag().number() != TagNumber(1) || !field.tag().is_context_specific() {
-                kept.extend_from_slice(tlv);
-            }
-        }
-        assert!(
-            kept.len() < seq.value().len(),
-            "the key carried no public key"
-        );
-        let ec = der::asn1::AnyRef::new(Tag::Sequence, &kept)
-            .unwrap()
-            .to_der()
-            .unwrap();
-        pkcs8::PrivateKeyInfoRef {
-            algorithm: info.algorithm,
-            private_key: der::asn1::OctetStringRef::new(&ec).unwrap(),
-            public_key: None,
-        }
-        .to_der()
-        .unwrap()
-    }
-
     #[test]
     fn each_key_type_matches_its_own_certificate_and_no_other() {
         for kind in [
@@ -251,20 +195,32 @@ mod tests {
         }
     }
 
+    /// `a`'s PKCS#8 with its stored public key replaced by `b`'s: a key
+    /// whose parts disagree, which only another tool could have written.
+    fn with_public_half_of(a: &PrivateKey, b: &PrivateKey, alg: &KeyAlgorithm) -> Vec<u8> {
+        let (_, a_public) = cert_key(a);
+        let (_, b_public) = cert_key(b);
+        let mut der = a.pkcs8_der().to_vec();
+        let at = der
+            .windows(a_public.len())
+            .position(|w| w == a_public.as_slice())
+            .unwrap_or_else(|| panic!("{alg}: the key stores no public key"));
+        der[at..at + a_public.len()].copy_from_slice(&b_public);
+        der
+    }
+
     #[test]
-    fn an_ec_key_without_its_public_half_goes_to_ring_which_refuses_it() {
-        let key = keygen::generate(KeyType::EcP256).unwrap();
-        let bare = without_carried_public_key(key.pkcs8_der());
-        let (alg, public) = cert_key(&key);
-        assert_eq!(carried_public_key(&bare, &alg), Ok(None));
-        assert_eq!(
-            carried_public_key(key.pkcs8_der(), &alg),
-            Ok(Some(public.clone()))
-        );
-        // ring (and so the server) needs the public key stored: such a key
-        // is reported as unusable, never passed unchecked.
-        let why = key_matches_certificate(&bare, &alg, &public).unwrap_err();
-        assert!(why.contains("cannot sign"), "{why}");
+    fn a_key_whose_parts_disagree_is_found_even_with_the_right_public_half() {
+        for kind in [KeyType::EcP256, KeyType::EcP384, KeyType::Ed25519] {
+            let key = keygen::generate(kind).unwrap();
+            let other = keygen::generate(kind).unwrap();
+            // Other's private part with this key's public part: the
+            // certificate of `key` and the stored public key agree.
+            let (alg, public) = cert_key(&key);
+            let mixed = with_public_half_of(&other, &key, &alg);
+            let why = key_matches_certificate(&mixed, &alg, &public).unwrap_err();
+            assert!(why.contains("cannot sign"), "{kind}: {why}");
+        }
     }
 
     #[test]

@@ -7,6 +7,17 @@ use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 
 use super::Ctx;
 use crate::diagnose::Finding;
+use crate::pki::KeyAlgorithm;
+use crate::pki::cert::key_algorithm_of_pkcs8;
+
+/// Key types the bundled server's ring provider loads for signing.
+fn loadable_type(alg: &KeyAlgorithm) -> bool {
+    match alg {
+        KeyAlgorithm::Rsa { bits } => (2048..=8192).contains(bits),
+        KeyAlgorithm::EcP256 | KeyAlgorithm::EcP384 | KeyAlgorithm::Ed25519 => true,
+        _ => false,
+    }
+}
 
 /// How many of the bundled server's cipher suites can use a PKCS#8 key, or
 /// why the key cannot be loaded for signing.
@@ -32,6 +43,9 @@ pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
     let why = match usable_suites(key.pkcs8_der()) {
         Ok(0) => Some("no suite accepts its signature algorithm".to_string()),
         Ok(_) => None,
+        // A key of a type the server takes that still does not load is
+        // broken or not this certificate's: SSL0209E says which.
+        Err(_) if loadable_type(&key_algorithm_of_pkcs8(key.pkcs8_der())) => None,
         Err(why) => Some(format!("the server cannot sign with it ({why})")),
     };
     if let Some(why) = why {

@@ -202,10 +202,19 @@ pub fn open(
         let mac = s.spawn(|| {
             let ok = layout.integrity_matches(password);
             mac_failed.store(!ok, Ordering::Relaxed);
-            (ok, if ok { keys.work() } else { Vec::new() })
+            // Past the MAC, a key may ask for all it is allowed.
+            let theirs = if ok {
+                keys.work(keycrypt::MAX_ITERATIONS)
+            } else {
+                Vec::new()
+            };
+            (ok, theirs)
         });
-        let mine = keys.work();
-        let (ok, theirs) = mac.join().unwrap_or((false, Vec::new()));
+        let mine = keys.work(SPECULATIVE_ITERATIONS);
+        let (ok, theirs) = match mac.join() {
+            Ok(done) => done,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
         (ok, keys.results(mine, theirs))
     });
     if !integrity {
@@ -416,19 +425,23 @@ impl<'a> KeyQueue<'a> {
         }
     }
 
-    /// Decrypts chunks until none is left or `stop` is set: each result
-    /// with its record's index (`None`: left for later, see [`decrypt_one`]).
-    fn work(&self) -> Vec<(usize, Option<KeyResult>)> {
+    /// Decrypts chunks, each key allowed `max_iterations`, until none is
+    /// left or `stop` is set: each result with its record's index (`None`:
+    /// left for later, see [`decrypt_one`]; records not reached stay so).
+    fn work(&self, max_iterations: u32) -> Vec<(usize, Option<KeyResult>)> {
         let mut done = Vec::new();
         loop {
             let start = self.next.fetch_add(Self::CHUNK, Ordering::Relaxed);
-            if start >= self.recs.len() || self.stop.load(Ordering::Relaxed) {
+            if start >= self.recs.len() {
                 return done;
             }
             let end = (start + Self::CHUNK).min(self.recs.len());
             for (i, (_, rec)) in self.recs[start..end].iter().enumerate() {
+                if self.stop.load(Ordering::Relaxed) {
+                    return done;
+                }
                 let result = match rec {
-                    Ok(rec) => decrypt_one(rec, self.password, SPECULATIVE_ITERATIONS),
+                    Ok(rec) => decrypt_one(rec, self.password, max_iterations),
                     Err(_) => Some(Ok(None)),
                 };
                 done.push((start + i, result));
@@ -452,7 +465,7 @@ impl<'a> KeyQueue<'a> {
     }
 }
 
-/// Every key of an intact file: what [`decrypt_each`] left (or all, when
+/// Every key of an intact file: what [`KeyQueue::work`] left (or all, when
 /// `done` is empty) decrypted now, with the full iteration limit.
 fn finish_keys(
     recs: &[Record],
