@@ -1,6 +1,7 @@
 //! Lint on a store of 10,000 entries (issue 13: under 0.4 s with the KDF,
 //! growing linearly): duplicate detection is linear, and every personal
-//! key is matched with its certificate by the public key it carries.
+//! key is loaded as the server loads it and matched with its certificate by
+//! the public key derived from it (no signature).
 //! Run: `cargo bench --bench lint` (prints the timings; not a test);
 //! `KDBMAN_LINT_N=1000 cargo bench --bench lint` for another size.
 
