@@ -287,20 +287,18 @@ fn ctrl_c_at_the_prompt_restores_echo() {
     );
 }
 
-/// After a prompt, SIGTERM still ends kdbman: the prompt's signal handlers
-/// must not leave the signal ignored once the password is read (here
-/// kdbman then waits for the new password on standard input).
-#[test]
-fn sigterm_after_the_prompt_still_ends_kdbman() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "term.kdb");
+/// `keydb changepw --new-pw-stdin` run by `sh -c "<setup>; exec kdbman …"`
+/// with the store password typed at the prompt, once kdbman is past the
+/// prompt and reading the new password from the terminal; with its pid.
+fn past_the_prompt(dir: &Path, setup: &str) -> (Pty, String) {
+    let db = new_store(dir, "signals.kdb");
     let mut pty = Pty::spawn(
         &format!(
-            "echo pid=$$; exec {} keydb changepw --db {} --new-pw-stdin",
+            "{setup}; echo pid=$$; exec {} keydb changepw --db {} --new-pw-stdin",
             sh_quote(&bin()),
             sh_quote(&db)
         ),
-        dir.path(),
+        dir,
     );
     pty.wait_for("Password for");
     pty.type_text(format!("{PW}\n").as_bytes());
@@ -322,15 +320,42 @@ fn sigterm_after_the_prompt_still_ends_kdbman() {
         .split("pid=")
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no pid on the screen:\n{screen}"));
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", pid])
+        .unwrap_or_else(|| panic!("no pid on the screen:\n{screen}"))
+        .to_string();
+    (pty, pid)
+}
+
+fn send(signal: &str, pid: &str) {
+    let sent = std::process::Command::new("kill")
+        .args([signal, pid])
         .status()
         .unwrap();
-    assert!(killed.success());
+    assert!(sent.success(), "kill {signal} {pid}");
+}
+
+/// After a prompt, SIGTERM still ends kdbman: the prompt's signal handlers
+/// must not leave the signal ignored once the password is read.
+#[test]
+fn sigterm_after_the_prompt_still_ends_kdbman() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pty, pid) = past_the_prompt(dir.path(), "true");
+    send("-TERM", &pid);
     let (code, screen) = pty.finish();
     assert_ne!(code, 0, "{screen}");
     assert!(!screen.contains(PW), "typing was echoed:\n{screen}");
+}
+
+/// A signal kdbman was started with ignored (nohup, `trap '' HUP`) stays
+/// ignored after a prompt: it does not end the command.
+#[test]
+fn a_signal_ignored_from_the_start_stays_ignored_after_the_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut pty, pid) = past_the_prompt(dir.path(), "trap '' HUP");
+    send("-HUP", &pid);
+    pty.type_text(b"\n");
+    let (code, screen) = pty.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("changed the password"), "{screen}");
 }
 
 // ---------------------------------------------------------------------

@@ -298,7 +298,9 @@ mod tty {
             let _ = SAVED.set((tty, saved));
         }
         let installed = INSTALLED.get_or_init(|| {
-            for sig in SIGNALS {
+            // A signal ignored from the start (nohup, a shell's background
+            // job) stays ignored: a handler would end the process on it.
+            for sig in SIGNALS.into_iter().filter(|&sig| !ignored(sig)) {
                 // SAFETY: the action only reads values set before the
                 // handler exists and atomics, and calls tcsetattr(3) and
                 // the default action, all async-signal-safe.
@@ -318,6 +320,17 @@ mod tty {
             Ok(())
         });
         installed.clone().map_err(|e| unusable(role, e))
+    }
+
+    /// Whether `sig`'s action is SIG_IGN.
+    fn ignored(sig: i32) -> bool {
+        // SAFETY: with a null new action, sigaction(2) only writes the
+        // current one into `old`, a plain C struct for which zero is valid.
+        unsafe {
+            let mut old: libc::sigaction = std::mem::zeroed();
+            libc::sigaction(sig, std::ptr::null(), &mut old) == 0
+                && old.sa_sigaction == libc::SIG_IGN
+        }
     }
 
     /// The terminal in the prompt's mode while it lives; its settings from
