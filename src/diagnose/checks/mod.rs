@@ -75,7 +75,35 @@ fn decode_all(entries: &[Entry]) -> (Vec<Result<Decoded, String>>, Vec<Vec<usize
                 .collect()
         })
         .collect();
-    (ssl0209e::par_map(&unique, |der| decode(der)), places)
+    (par_map(&unique, |der| decode(der)), places)
+}
+
+/// Runs `f` over `items` on up to every core, keeping the order.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    const MIN_PER_THREAD: usize = 32;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len().div_ceil(MIN_PER_THREAD))
+        .max(1);
+    if threads == 1 {
+        return items.iter().map(f).collect();
+    }
+    let per = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .map(|chunk| s.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                // A panic in a worker is a bug; surface it as the caller's.
+                Err(p) => std::panic::resume_unwind(p),
+            })
+            .collect()
+    })
 }
 
 /// What the checks share: the store, the target and what earlier checks

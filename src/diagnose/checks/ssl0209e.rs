@@ -14,7 +14,8 @@ use der::{Decode, Encode};
 use ring::rand::SystemRandom;
 use ring::signature::{self, KeyPair};
 
-use super::Ctx;
+use super::ssl0213e::loadable_type;
+use super::{Ctx, par_map};
 use crate::diagnose::Finding;
 use crate::pki::KeyAlgorithm;
 use crate::pki::cert::key_algorithm_of_pkcs8;
@@ -62,11 +63,11 @@ pub fn key_matches_certificate(
 fn public_key_of(pkcs8: &[u8], alg: &KeyAlgorithm) -> Result<Vec<u8>, String> {
     let cannot = |e: &dyn std::fmt::Display| format!("the key cannot sign: {e}");
     match alg {
-        KeyAlgorithm::Rsa { bits } if (2048..=8192).contains(bits) => {
+        KeyAlgorithm::Rsa { .. } if !loadable_type(alg) => rsa_carried_public_key(pkcs8),
+        KeyAlgorithm::Rsa { .. } => {
             let kp = signature::RsaKeyPair::from_pkcs8(pkcs8).map_err(|e| cannot(&e))?;
             Ok(kp.public_key().as_ref().to_vec())
         }
-        KeyAlgorithm::Rsa { .. } => rsa_carried_public_key(pkcs8),
         KeyAlgorithm::EcP256 | KeyAlgorithm::EcP384 => {
             let ring_alg = if *alg == KeyAlgorithm::EcP256 {
                 &signature::ECDSA_P256_SHA256_ASN1_SIGNING
@@ -99,34 +100,6 @@ fn rsa_carried_public_key(pkcs8: &[u8]) -> Result<Vec<u8>, String> {
     }
     .to_der()
     .map_err(|e| malformed(&e))
-}
-
-/// Runs `f` over `items` on up to every core, keeping the order.
-pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    const MIN_PER_THREAD: usize = 32;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(items.len().div_ceil(MIN_PER_THREAD))
-        .max(1);
-    if threads == 1 {
-        return items.iter().map(f).collect();
-    }
-    let per = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(per)
-            .map(|chunk| s.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(v) => v,
-                // A panic in a worker is a bug; surface it as the caller's.
-                Err(p) => std::panic::resume_unwind(p),
-            })
-            .collect()
-    })
 }
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {

@@ -11,7 +11,7 @@ use crate::pki::KeyAlgorithm;
 use crate::pki::cert::key_algorithm_of_pkcs8;
 
 /// Key types the bundled server's ring provider loads for signing.
-fn loadable_type(alg: &KeyAlgorithm) -> bool {
+pub(super) fn loadable_type(alg: &KeyAlgorithm) -> bool {
     match alg {
         KeyAlgorithm::Rsa { bits } => (2048..=8192).contains(bits),
         KeyAlgorithm::EcP256 | KeyAlgorithm::EcP384 | KeyAlgorithm::Ed25519 => true,
