@@ -15,7 +15,7 @@ use std::path::Path;
 
 use crate::pki::{self, cert, pem, pkcs12, sign};
 use crate::secret::Password;
-use crate::serve::conn::{FirstBytes, classify_first};
+use crate::serve::first_bytes::{FirstBytes, classify_first};
 use crate::serve::log::{Event, LogFormat};
 use crate::serve::page;
 use crate::store::native::{format, payload as entry};

@@ -796,3 +796,55 @@ fn tls_shaped_garbage_before_the_handshake_never_stops_the_server() {
     );
     server.curl_ok();
 }
+
+#[test]
+fn forty_kept_alive_connections_share_one_loop_per_core() {
+    let server = Server::start("127.0.0.1:0", &[]);
+    let cfg = server.client_config();
+    let mut conns: Vec<Tls> = (0..40).map(|_| server.tls(&cfg)).collect();
+    // Every connection is answered, round after round, while all stay open.
+    for round in 0..3 {
+        for (i, t) in conns.iter_mut().enumerate() {
+            let r = request(t, HEALTH);
+            assert!(
+                r.starts_with("HTTP/1.1 200 "),
+                "round {round}, connection {i}: {r}"
+            );
+        }
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert!(
+        (1..=cores).contains(&server.conn_threads()),
+        "{} connection threads for 40 connections on {cores} cores",
+        server.conn_threads()
+    );
+}
+
+#[test]
+fn requests_sent_with_the_last_handshake_flight_are_answered_in_order() {
+    let server = Server::start("127.0.0.1:0", &[]);
+    let cfg = server.client_config();
+    let mut t = server.tls_started(&cfg);
+    // Queued before the handshake: rustls sends them right behind the
+    // client's Finished, so the server finds them decrypted at once.
+    t.conn
+        .writer()
+        .write_all(
+            b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n\
+              GET /missing HTTP/1.1\r\nHost: localhost\r\n\r\n\
+              HEAD / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        )
+        .unwrap();
+    while t.conn.is_handshaking() || t.conn.wants_write() {
+        t.conn.complete_io(&mut t.sock).expect("handshake");
+    }
+    let (got, ended) = read_all(&mut t, 1 << 16);
+    let got = String::from_utf8_lossy(&got);
+    assert!(ended, "kept open after Connection: close: {got}");
+    let statuses: Vec<&str> = got
+        .match_indices("HTTP/1.1 ")
+        .map(|(i, _)| &got[i + 9..i + 12])
+        .collect();
+    assert_eq!(statuses, ["200", "404", "200"], "{got}");
+    assert!(got.ends_with("Connection: close\r\n\r\n"), "{got}");
+}

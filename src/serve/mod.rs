@@ -1,20 +1,26 @@
 //! `kdbman serve`: a small TLS server that proves a store end to end.
 //!
 //! [`config`] turns a store into a rustls configuration, refusing at start
-//! what IBM HTTP Server would refuse; [`conn`] accepts, handshakes and
-//! answers, reporting each failed handshake as an [`log::Event`] with its
-//! catalogue code; [`page`] is the HTTP side. Nothing here prints: the
-//! front end supplies the event sink.
+//! what IBM HTTP Server would refuse; [`server`] accepts and spreads
+//! connections over one event loop per core ([`event_loop`]), where each
+//! connection is a [`session`] that handshakes and answers, reporting each
+//! failed handshake as an [`log::Event`] with its catalogue code
+//! ([`first_bytes`], [`tls_codes`]); [`page`] is the HTTP side. Nothing
+//! here prints: the front end supplies the event sink.
 
 pub mod client_auth;
 pub mod config;
-pub mod conn;
+mod event_loop;
+pub mod first_bytes;
 pub mod log;
 pub mod page;
+pub mod server;
+mod session;
+pub mod tls_codes;
 
 pub use config::{ClientAuth, MinTls, ServeOptions, Setup};
-pub use conn::{Limits, Server};
 pub use log::{Event, LogFormat};
+pub use server::{Limits, Server};
 
 use crate::error::Result;
 use crate::pki::{CertSpec, KeyType, SubjectAltName, keygen};

@@ -1,0 +1,215 @@
+//! Accepting connections and spreading them over the event loops: one
+//! loop per core ([`super::event_loop`]), each serving many connections
+//! ([`super::session`]), at most `max_connections` at once.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use super::config::Setup;
+use super::event_loop;
+use super::log::Event;
+use crate::error::{Error, Result};
+
+/// Timeouts and bounds.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// From accept to a finished handshake.
+    pub handshake_timeout: Duration,
+    /// Between requests on a kept-alive connection; also the time a whole
+    /// request head (and body) has to arrive, so a client dribbling bytes
+    /// cannot hold a connection longer than this.
+    pub idle_timeout: Duration,
+    /// Connections served at once. One more is accepted and waits for a
+    /// slot (an idle kept-alive connection gives up its slot for it); the
+    /// rest wait in the kernel's listen queue.
+    pub max_connections: usize,
+    /// Report every answered request as an [`Event::Request`].
+    pub log_requests: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            handshake_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+            max_connections: 256,
+            log_requests: false,
+        }
+    }
+}
+
+/// Where events go; the front end decides how to show them.
+pub type Sink = Arc<dyn Fn(Event) + Send + Sync>;
+
+/// A bound listener with its configuration.
+pub struct Server {
+    listener: TcpListener,
+    addr: SocketAddr,
+    setup: Arc<Setup>,
+    limits: Limits,
+}
+
+/// How often deadlines and the stop flag are looked at.
+pub(super) const TICK: Duration = Duration::from_millis(100);
+/// How long shutdown waits for connections in flight.
+pub(super) const GRACE: Duration = Duration::from_secs(3);
+
+/// What every event loop shares.
+pub(super) struct Shared {
+    pub(super) setup: Arc<Setup>,
+    pub(super) limits: Limits,
+    pub(super) sink: Sink,
+    pub(super) stop: Arc<AtomicBool>,
+    pub(super) once: bool,
+    /// A client is accepted and waiting for a slot: one idle kept-alive
+    /// connection should close to make room (1), or none is wanted (0).
+    pub(super) want_room: AtomicUsize,
+    /// Connections handed to a loop and not yet finished.
+    open: Mutex<usize>,
+    /// A connection finished (the acceptor waits on it at the bound).
+    freed: Condvar,
+}
+
+impl Shared {
+    fn open(&self) -> std::sync::MutexGuard<'_, usize> {
+        // Nothing panics while holding it; recover regardless.
+        self.open.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A connection is finished: its slot is free.
+    pub(super) fn release(&self) {
+        let mut open = self.open();
+        *open = open.saturating_sub(1);
+        drop(open);
+        self.freed.notify_all();
+    }
+}
+
+impl Server {
+    /// Binds `addr` (`127.0.0.1:8443`, `[::1]:8443`; port 0 picks a free one).
+    pub fn bind(addr: &str, setup: Setup, limits: Limits) -> Result<Server> {
+        let listener = TcpListener::bind(addr).map_err(|source| Error::Listen {
+            addr: addr.to_string(),
+            source,
+        })?;
+        let addr = listener.local_addr().map_err(|source| Error::Listen {
+            addr: addr.to_string(),
+            source,
+        })?;
+        Ok(Server {
+            listener,
+            addr,
+            setup: Arc::new(setup),
+            limits,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn setup(&self) -> &Setup {
+        &self.setup
+    }
+
+    /// Serves until `stop` is set; with `once`, sets it after the first
+    /// answered request. Waits a short grace period for connections in
+    /// flight, then returns.
+    pub fn run(&self, stop: &Arc<AtomicBool>, once: bool, sink: Sink) -> Result<()> {
+        let max = self.limits.max_connections.max(1);
+        let shared = Arc::new(Shared {
+            setup: self.setup.clone(),
+            limits: self.limits.clone(),
+            sink,
+            stop: stop.clone(),
+            once,
+            want_room: AtomicUsize::new(0),
+            open: Mutex::new(0),
+            freed: Condvar::new(),
+        });
+        // One loop per core, and never more loops than connections.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut loops = Vec::new();
+        for _ in 0..cores.min(max) {
+            match event_loop::spawn(shared.clone()) {
+                Ok(l) => loops.push(l),
+                Err(_) if !loops.is_empty() => break,
+                Err(source) => {
+                    return Err(Error::Listen {
+                        addr: self.addr.to_string(),
+                        source,
+                    });
+                }
+            }
+        }
+        let waker = spawn_waker(self.addr, stop.clone());
+        while !stop.load(Ordering::SeqCst) {
+            let (sock, peer) = match self.listener.accept() {
+                Ok(x) => x,
+                Err(_) => {
+                    // Out of descriptors or an aborted connection: back off.
+                    std::thread::sleep(Duration::from_millis(20));
+                    continue;
+                }
+            };
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            // At the bound, this client waits here for a slot; an idle
+            // kept-alive connection is asked to make room.
+            let mut open = shared.open();
+            if *open >= max {
+                shared.want_room.store(1, Ordering::SeqCst);
+                loops.iter().for_each(|l| l.inbox.wake());
+                while *open >= max && !stop.load(Ordering::SeqCst) {
+                    open = shared
+                        .freed
+                        .wait_timeout(open, TICK)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0;
+                }
+                shared.want_room.store(0, Ordering::SeqCst);
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+            }
+            *open += 1;
+            drop(open);
+            if sock.set_nonblocking(true).is_err() {
+                shared.release();
+                continue;
+            }
+            let _ = sock.set_nodelay(true);
+            // The loop with the fewest connections takes it.
+            let Some(least) = loops.iter().min_by_key(|l| l.inbox.load()) else {
+                break;
+            };
+            least.inbox.push(mio::net::TcpStream::from_std(sock), peer);
+        }
+        loops.iter().for_each(|l| l.inbox.wake());
+        for l in loops {
+            let _ = l.thread.join();
+        }
+        let _ = waker.join();
+        Ok(())
+    }
+}
+
+/// Wakes the blocking `accept` once `stop` is set, by connecting to it.
+fn spawn_waker(addr: SocketAddr, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::SeqCst) {
+            std::thread::sleep(TICK);
+        }
+        let mut target = addr;
+        if target.ip().is_unspecified() {
+            target.set_ip(match addr {
+                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        let _ = TcpStream::connect_timeout(&target, Duration::from_secs(1));
+    })
+}

@@ -1,0 +1,810 @@
+//! One connection as a state machine driven by readiness, not by a thread
+//! of its own: the first bytes, the TLS handshake, HTTP/1.1 with
+//! keep-alive and pipelining, and a closing that lets the last answer
+//! arrive. [`Session::drive`] runs until the socket would block;
+//! [`Session::on_tick`] enforces the deadlines.
+//!
+//! Before rustls sees a byte, the first read is classified
+//! ([`super::first_bytes`]): nothing before the deadline (SSL0270I), closed
+//! at once (SSL0271I), an error (SSL0272I), plain HTTP (SSL0273I, answered
+//! with a 400 that says to use https), anything that is not a TLS handshake
+//! record (SSL0253E). During the handshake, a clean close by the client is
+//! SSL0240I ("socket closed") and a reset, another I/O error or the
+//! deadline passing is SSL0226I ("I/O error during handshake"); rustls's
+//! own errors map in [`super::tls_codes`]. After the handshake, the server
+//! closing a connection unasked is an [`Event::Closed`] saying why.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr};
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use mio::net::TcpStream;
+use rustls::ServerConnection;
+
+use super::first_bytes::{FirstBytes, classify_first};
+use super::log::Event;
+use super::page::{self, Negotiated, Parsed, Request};
+use super::server::Shared;
+use super::tls_codes::code_for;
+
+/// How long a plain HTTP client has to finish its head, so the 400 can
+/// name the host it asked for.
+const PLAIN_WAIT: Duration = Duration::from_secs(1);
+/// After the last answer, how long (and how much) the client's leftover
+/// bytes are drained, so closing does not reset the answer away.
+const LINGER: Duration = Duration::from_secs(1);
+const LINGER_BYTES: usize = 256 * 1024;
+
+/// Whether a session goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Status {
+    Open,
+    Done,
+}
+
+pub(super) struct Session<'s> {
+    io: Io,
+    phase: Phase<'s>,
+}
+
+/// The socket, with what is known of its unread bytes.
+struct Io {
+    sock: TcpStream,
+    peer: SocketAddr,
+    /// Bytes may be waiting: set by a readable event, cleared by a read
+    /// that came back short or would block. Readiness is edge-triggered,
+    /// so a socket not read dry would never be reported again, and a read
+    /// of a socket known to be dry is a wasted system call.
+    unread: bool,
+    /// The client's end (or an error) was reported: a short read no
+    /// longer means dry, since no new edge follows the end.
+    ended: bool,
+}
+
+impl Read for Io {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.sock.read(buf) {
+            Ok(n) => {
+                // A short read emptied the socket; anything arriving later
+                // raises a new edge.
+                if n < buf.len() && !self.ended {
+                    self.unread = false;
+                }
+                Ok(n)
+            }
+            Err(e) => {
+                if e.kind() == io::ErrorKind::WouldBlock {
+                    self.unread = false;
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Write for Io {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.sock.write(buf)
+    }
+
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.sock.write_vectored(bufs)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+enum Phase<'s> {
+    /// Nothing read yet: the first bytes decide what the client speaks.
+    First {
+        deadline: Instant,
+    },
+    /// Plain HTTP on the TLS port: its head is read briefly, so that the
+    /// 400 can name the host.
+    Plain {
+        head: Vec<u8>,
+        until: Instant,
+    },
+    Handshake {
+        tls: Box<ServerConnection>,
+        deadline: Instant,
+    },
+    Http(Box<Http<'s>>),
+    Closing(Box<Closing>),
+    /// Finished; also what a phase is while a step owns it.
+    Done,
+}
+
+/// HTTP/1.1 over a finished handshake.
+struct Http<'s> {
+    tls: ServerConnection,
+    negotiated: Negotiated<'s>,
+    /// Request bytes received and not yet answered.
+    buf: Vec<u8>,
+    served: u64,
+    /// The deadline for the next request (head and body) to arrive, and
+    /// for the client to take the last answer.
+    idle_until: Instant,
+    /// Clients repeat the same request on a kept-alive connection; the
+    /// page depends only on the request and the handshake, so the last
+    /// answer is kept and sent again for an identical request.
+    last: Option<Answer>,
+    /// The client closed its side: answer what is buffered, then end.
+    peer_done: bool,
+}
+
+struct Answer {
+    req: Request,
+    keep: bool,
+    bytes: Vec<u8>,
+    status: u16,
+}
+
+/// The server is done: the last bytes go out, our side shuts, and what the
+/// client still sends is drained briefly, so that unread bytes do not make
+/// the kernel answer with a reset that destroys the answer in flight.
+struct Closing {
+    tls: Option<ServerConnection>,
+    /// Bytes to send outside TLS (the plain HTTP 400), and how many went.
+    raw: Vec<u8>,
+    sent: usize,
+    /// Until the last bytes are sent; then, until draining stops.
+    until: Instant,
+    shut: bool,
+    drained: usize,
+}
+
+/// What a step did with its phase.
+enum Flow<'s> {
+    /// Waiting for the socket or a deadline.
+    Wait(Phase<'s>),
+    /// Moved on: step again.
+    Go(Phase<'s>),
+    Done,
+}
+
+impl<'s> Session<'s> {
+    pub(super) fn new(sock: TcpStream, peer: SocketAddr, sh: &Shared, now: Instant) -> Self {
+        Session {
+            io: Io {
+                sock,
+                peer,
+                unread: false,
+                ended: false,
+            },
+            phase: Phase::First {
+                deadline: now + sh.limits.handshake_timeout,
+            },
+        }
+    }
+
+    pub(super) fn peer(&self) -> SocketAddr {
+        self.io.peer
+    }
+
+    pub(super) fn sock(&mut self) -> &mut TcpStream {
+        &mut self.io.sock
+    }
+
+    /// The socket was reported ready: `readable` says it has bytes to
+    /// read, `ended` that the client closed its side or the socket failed.
+    pub(super) fn on_ready(
+        &mut self,
+        readable: bool,
+        ended: bool,
+        sh: &'s Shared,
+        now: Instant,
+    ) -> Status {
+        if readable || ended {
+            self.io.unread = true;
+        }
+        if ended {
+            self.io.ended = true;
+        }
+        self.drive(sh, now)
+    }
+
+    /// Steps until the socket would block or the session ends.
+    fn drive(&mut self, sh: &'s Shared, now: Instant) -> Status {
+        loop {
+            let phase = std::mem::replace(&mut self.phase, Phase::Done);
+            match step(phase, &mut self.io, sh, now) {
+                Flow::Wait(p) => {
+                    self.phase = p;
+                    return Status::Open;
+                }
+                Flow::Go(p) => self.phase = p,
+                Flow::Done => return Status::Done,
+            }
+        }
+    }
+
+    /// Deadlines, and a graceful stop: a client that has said nothing or
+    /// waits idle between requests is not waited for.
+    pub(super) fn on_tick(&mut self, sh: &'s Shared, now: Instant) -> Status {
+        let phase = std::mem::replace(&mut self.phase, Phase::Done);
+        match expire(phase, &mut self.io, sh, now) {
+            Flow::Wait(p) => {
+                self.phase = p;
+                Status::Open
+            }
+            Flow::Go(p) => {
+                self.phase = p;
+                self.drive(sh, now)
+            }
+            Flow::Done => Status::Done,
+        }
+    }
+
+    /// At the connection bound, an idle kept-alive connection gives up its
+    /// slot for a waiting client. `None` when this one is not idle or
+    /// another made room first.
+    pub(super) fn make_room(&mut self, sh: &'s Shared, now: Instant) -> Option<Status> {
+        let Phase::Http(h) = &self.phase else {
+            return None;
+        };
+        if !h.idle() || h.served == 0 {
+            return None;
+        }
+        sh.want_room
+            .compare_exchange(1, 0, Ordering::SeqCst, Ordering::SeqCst)
+            .ok()?;
+        let Phase::Http(h) = std::mem::replace(&mut self.phase, Phase::Done) else {
+            unreachable!("checked above");
+        };
+        (sh.sink)(Event::Closed {
+            peer: self.io.peer,
+            detail: format!(
+                "idle after {}; closed to make room for a waiting client (--max-connections {})",
+                plural(h.served),
+                sh.limits.max_connections
+            ),
+        });
+        self.phase = closing_tls(h.tls, sh, now);
+        Some(self.drive(sh, now))
+    }
+}
+
+impl Http<'_> {
+    /// Between requests, with nothing left to send.
+    fn idle(&self) -> bool {
+        self.buf.is_empty() && !self.tls.wants_write()
+    }
+}
+
+fn step<'s>(phase: Phase<'s>, io: &mut Io, sh: &'s Shared, now: Instant) -> Flow<'s> {
+    match phase {
+        Phase::First { deadline } => first(io, deadline, sh, now),
+        Phase::Plain { mut head, until } => {
+            if read_plain_head(io, &mut head) {
+                answer_plain(&head, io.peer, sh, now)
+            } else {
+                Flow::Wait(Phase::Plain { head, until })
+            }
+        }
+        Phase::Handshake { tls, deadline } => handshake(io, tls, deadline, sh, now),
+        Phase::Http(h) => http(io, h, sh, now),
+        Phase::Closing(c) => closing(io, c, now),
+        Phase::Done => Flow::Done,
+    }
+}
+
+fn fail<'s>(sh: &Shared, peer: SocketAddr, code: &'static str, detail: String) -> Flow<'s> {
+    (sh.sink)(Event::Handshake { peer, code, detail });
+    Flow::Done
+}
+
+fn is_would_block(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::WouldBlock
+}
+
+fn is_interrupted(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::Interrupted
+}
+
+/// Classifies the first bytes, before rustls sees them.
+fn first<'s>(io: &mut Io, deadline: Instant, sh: &'s Shared, now: Instant) -> Flow<'s> {
+    if !io.unread {
+        return Flow::Wait(Phase::First { deadline });
+    }
+    let mut first = [0u8; 4096];
+    let n = loop {
+        match io.read(&mut first) {
+            Ok(0) => {
+                return fail(
+                    sh,
+                    io.peer,
+                    "SSL0271I",
+                    "client closed the connection without sending anything".into(),
+                );
+            }
+            Ok(n) => break n,
+            Err(e) if is_would_block(&e) => return Flow::Wait(Phase::First { deadline }),
+            Err(e) if is_interrupted(&e) => {}
+            Err(e) => {
+                return fail(
+                    sh,
+                    io.peer,
+                    "SSL0272I",
+                    format!("{e} before any data arrived"),
+                );
+            }
+        }
+    };
+    let data = &first[..n];
+    match classify_first(data) {
+        FirstBytes::TlsHandshake => {}
+        FirstBytes::PlainHttp => {
+            return Flow::Go(Phase::Plain {
+                head: data.to_vec(),
+                until: deadline.min(now + PLAIN_WAIT),
+            });
+        }
+        FirstBytes::NotTls(detail) => return fail(sh, io.peer, "SSL0253E", detail),
+    }
+
+    let mut tls = match ServerConnection::new(sh.setup.config.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            return fail(
+                sh,
+                io.peer,
+                "SSL0266E",
+                format!("cannot start a TLS session: {e}"),
+            );
+        }
+    };
+    let mut pending: &[u8] = data;
+    while !pending.is_empty() {
+        match tls.read_tls(&mut pending) {
+            // rustls takes nothing more until it has processed what it has;
+            // never spin on a slice it will not consume.
+            Ok(0) if !pending.is_empty() => {
+                if let Err(e) = tls.process_new_packets() {
+                    return tls_failed(&mut tls, io, &e, sh);
+                }
+                if tls.read_tls(&mut pending).unwrap_or(0) == 0 {
+                    return fail(
+                        sh,
+                        io.peer,
+                        "SSL0230I",
+                        "the client's first flight is too large".into(),
+                    );
+                }
+            }
+            Ok(_) => {}
+            Err(_) => {
+                return fail(
+                    sh,
+                    io.peer,
+                    "SSL0230I",
+                    "the client's first record is too large".into(),
+                );
+            }
+        }
+        if let Err(e) = tls.process_new_packets() {
+            return tls_failed(&mut tls, io, &e, sh);
+        }
+    }
+    Flow::Go(Phase::Handshake {
+        tls: Box::new(tls),
+        deadline,
+    })
+}
+
+/// A rustls error: its alert goes out if the socket takes it, and the
+/// failure is logged with its code.
+fn tls_failed<'s>(
+    tls: &mut ServerConnection,
+    io: &mut Io,
+    e: &rustls::Error,
+    sh: &Shared,
+) -> Flow<'s> {
+    let _ = tls.write_tls(io);
+    let (code, detail) = code_for(e);
+    fail(sh, io.peer, code, detail)
+}
+
+/// Reads more of a plain HTTP head; `true` once it is complete, refused,
+/// or the client stopped sending.
+fn read_plain_head(io: &mut Io, head: &mut Vec<u8>) -> bool {
+    let mut chunk = [0u8; 2048];
+    loop {
+        if !matches!(page::parse(head), Parsed::Partial) {
+            return true;
+        }
+        if !io.unread {
+            return false;
+        }
+        match io.read(&mut chunk) {
+            Ok(0) => return true,
+            Ok(n) => head.extend_from_slice(&chunk[..n]),
+            Err(e) if is_would_block(&e) => return false,
+            Err(e) if is_interrupted(&e) => {}
+            Err(_) => return true,
+        }
+    }
+}
+
+/// Answers plain HTTP with a 400 that says to use https.
+fn answer_plain<'s>(head: &[u8], peer: SocketAddr, sh: &Shared, now: Instant) -> Flow<'s> {
+    let host = match page::parse(head) {
+        Parsed::Complete(r, _) => r.header("host").map(str::to_string),
+        _ => None,
+    };
+    let raw = page::use_https(host.as_deref());
+    let host = host.filter(|h| h.len() <= 255 && h.bytes().all(|b| b.is_ascii_graphic()));
+    (sh.sink)(Event::Handshake {
+        peer,
+        code: "SSL0273I",
+        detail: format!(
+            "plain HTTP request{} on the TLS port; answered 400 (use https)",
+            host.map(|h| format!(" for {h}")).unwrap_or_default()
+        ),
+    });
+    Flow::Go(Phase::Closing(Box::new(Closing {
+        tls: None,
+        raw,
+        sent: 0,
+        until: now + sh.limits.handshake_timeout,
+        shut: false,
+        drained: 0,
+    })))
+}
+
+/// Sends what rustls has queued: `Ok(true)` when all of it went,
+/// `Ok(false)` when the socket is full.
+fn flush(tls: &mut ServerConnection, io: &mut Io) -> io::Result<bool> {
+    while tls.wants_write() {
+        match tls.write_tls(io) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(_) => {}
+            Err(e) if is_would_block(&e) => return Ok(false),
+            Err(e) if is_interrupted(&e) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(true)
+}
+
+fn handshake<'s>(
+    io: &mut Io,
+    mut tls: Box<ServerConnection>,
+    deadline: Instant,
+    sh: &'s Shared,
+    now: Instant,
+) -> Flow<'s> {
+    loop {
+        match flush(&mut tls, io) {
+            Ok(true) => {}
+            Ok(false) => return Flow::Wait(Phase::Handshake { tls, deadline }),
+            Err(e) => {
+                return fail(
+                    sh,
+                    io.peer,
+                    "SSL0226I",
+                    format!("cannot send the handshake: {e}"),
+                );
+            }
+        }
+        if !tls.is_handshaking() {
+            return Flow::Go(Phase::Http(Box::new(Http::new(*tls, sh, now))));
+        }
+        if !io.unread {
+            return Flow::Wait(Phase::Handshake { tls, deadline });
+        }
+        match tls.read_tls(io) {
+            Ok(0) => {
+                return fail(
+                    sh,
+                    io.peer,
+                    "SSL0240I",
+                    "the client closed the connection in the middle of the handshake".into(),
+                );
+            }
+            Ok(_) => {}
+            Err(e) if is_would_block(&e) => return Flow::Wait(Phase::Handshake { tls, deadline }),
+            Err(e) if is_interrupted(&e) => continue,
+            Err(e) => return fail(sh, io.peer, "SSL0226I", format!("{e} during the handshake")),
+        }
+        if let Err(e) = tls.process_new_packets() {
+            return tls_failed(&mut tls, io, &e, sh);
+        }
+    }
+}
+
+impl<'s> Http<'s> {
+    fn new(tls: ServerConnection, sh: &'s Shared, now: Instant) -> Self {
+        let negotiated = negotiated(&tls, sh);
+        Http {
+            tls,
+            negotiated,
+            buf: Vec::new(),
+            served: 0,
+            idle_until: now + sh.limits.idle_timeout,
+            last: None,
+            peer_done: false,
+        }
+    }
+}
+
+/// The client closed or the connection broke: nothing to drain.
+fn gone<'s>(mut tls: ServerConnection, io: &mut Io) -> Flow<'s> {
+    tls.send_close_notify();
+    let _ = tls.write_tls(io);
+    Flow::Done
+}
+
+/// The server chose to close: close_notify after what is queued, then the
+/// closing drain.
+fn closing_tls<'s>(mut tls: ServerConnection, sh: &Shared, now: Instant) -> Phase<'s> {
+    tls.send_close_notify();
+    Phase::Closing(Box::new(Closing {
+        tls: Some(tls),
+        raw: Vec::new(),
+        sent: 0,
+        until: now + sh.limits.idle_timeout,
+        shut: false,
+        drained: 0,
+    }))
+}
+
+/// A final answer (`Connection: close`), then closing.
+fn refuse<'s>(mut tls: ServerConnection, r: page::Response, sh: &Shared, now: Instant) -> Flow<'s> {
+    let _ = tls.writer().write_all(&r.to_bytes(false, false));
+    Flow::Go(closing_tls(tls, sh, now))
+}
+
+fn plural(n: u64) -> String {
+    format!("{n} request{}", if n == 1 { "" } else { "s" })
+}
+
+/// HTTP/1.1: answers every complete request in order, one at a time: the
+/// next is not answered, nor more read, until the client has taken the
+/// last answer, so a client that does not read holds no more than one.
+fn http<'s>(io: &mut Io, mut h: Box<Http<'s>>, sh: &'s Shared, now: Instant) -> Flow<'s> {
+    loop {
+        match flush(&mut h.tls, io) {
+            Ok(true) => {}
+            Ok(false) => return Flow::Wait(Phase::Http(h)),
+            Err(_) => return gone(h.tls, io),
+        }
+        match page::parse(&h.buf) {
+            Parsed::Complete(req, used) => {
+                let body = match req.content_length() {
+                    Ok(n) if n <= page::MAX_BODY as u64 => n as usize,
+                    // Refused from the header alone: the body is never read.
+                    Ok(n) => return refuse(h.tls, page::body_too_large(n), sh, now),
+                    Err(why) => return refuse(h.tls, page::bad_request(why), sh, now),
+                };
+                if h.buf.len() >= used + body {
+                    let keep = answer(&mut h, &req, io.peer, sh);
+                    if !keep {
+                        return Flow::Go(closing_tls(h.tls, sh, now));
+                    }
+                    h.buf.drain(..used + body);
+                    h.idle_until = now + sh.limits.idle_timeout;
+                    continue;
+                }
+            }
+            Parsed::Bad(why) => return refuse(h.tls, page::bad_request(why), sh, now),
+            Parsed::TooLarge(why) => return refuse(h.tls, page::head_too_large(why), sh, now),
+            Parsed::Partial => {}
+        }
+        // More of the request is needed: first what rustls has decrypted
+        // already (a request can arrive with the handshake's last flight).
+        match take_plaintext(&mut h) {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(()) => return gone(h.tls, io),
+        }
+        if h.peer_done {
+            return gone(h.tls, io);
+        }
+        if !io.unread {
+            return Flow::Wait(Phase::Http(h));
+        }
+        match h.tls.read_tls(io) {
+            Ok(0) => h.peer_done = true,
+            Ok(_) => {
+                if h.tls.process_new_packets().is_err() {
+                    return gone(h.tls, io);
+                }
+            }
+            Err(e) if is_would_block(&e) => return Flow::Wait(Phase::Http(h)),
+            Err(e) if is_interrupted(&e) => {}
+            Err(_) => return gone(h.tls, io),
+        }
+    }
+}
+
+/// Moves decrypted bytes into the request buffer: `Ok(true)` if there were
+/// any; a close_notify marks the client done.
+fn take_plaintext(h: &mut Http<'_>) -> Result<bool, ()> {
+    let mut chunk = [0u8; 8192];
+    let mut took = false;
+    loop {
+        match h.tls.reader().read(&mut chunk) {
+            Ok(0) => {
+                h.peer_done = true;
+                return Ok(took);
+            }
+            Ok(n) => {
+                h.buf.extend_from_slice(&chunk[..n]);
+                took = true;
+            }
+            Err(e) if is_would_block(&e) => return Ok(took),
+            Err(_) => return Err(()),
+        }
+    }
+}
+
+/// Queues the answer to a complete request; returns whether the
+/// connection stays.
+fn answer(h: &mut Http<'_>, req: &Request, peer: SocketAddr, sh: &Shared) -> bool {
+    let keep = req.keep_alive() && !sh.once && !sh.stop.load(Ordering::SeqCst);
+    let cached = matches!(&h.last, Some(a) if a.req == *req && a.keep == keep);
+    if !cached {
+        let resp = page::respond(req, &h.negotiated);
+        let bytes = resp.to_bytes(keep, req.method == "HEAD");
+        h.last = Some(Answer {
+            req: req.clone(),
+            keep,
+            bytes,
+            status: resp.status,
+        });
+    }
+    let Some(last) = &h.last else {
+        unreachable!("set above")
+    };
+    // The buffer was empty (flushed above), so this is not refused for
+    // size: rustls's limit is far above any page.
+    let _ = h.tls.writer().write_all(&last.bytes);
+    h.served += 1;
+    if sh.limits.log_requests {
+        (sh.sink)(Event::Request {
+            peer,
+            method: req.method.clone(),
+            path: req.target.chars().take(200).collect(),
+            status: last.status,
+        });
+    }
+    if sh.once {
+        sh.stop.store(true, Ordering::SeqCst);
+    }
+    keep
+}
+
+fn closing<'s>(io: &mut Io, mut c: Box<Closing>, now: Instant) -> Flow<'s> {
+    if let Some(tls) = &mut c.tls {
+        match flush(tls, io) {
+            Ok(true) => {}
+            Ok(false) => return Flow::Wait(Phase::Closing(c)),
+            Err(_) => return Flow::Done,
+        }
+    }
+    while c.sent < c.raw.len() {
+        match io.write(&c.raw[c.sent..]) {
+            Ok(0) => return Flow::Done,
+            Ok(n) => c.sent += n,
+            Err(e) if is_would_block(&e) => return Flow::Wait(Phase::Closing(c)),
+            Err(e) if is_interrupted(&e) => {}
+            Err(_) => return Flow::Done,
+        }
+    }
+    if !c.shut {
+        let _ = io.sock.shutdown(Shutdown::Write);
+        c.shut = true;
+        c.until = now + LINGER;
+    }
+    let mut scratch = [0u8; 8192];
+    loop {
+        if !io.unread {
+            return Flow::Wait(Phase::Closing(c));
+        }
+        match io.read(&mut scratch) {
+            Ok(0) => return Flow::Done,
+            Ok(n) => {
+                c.drained += n;
+                if c.drained >= LINGER_BYTES {
+                    return Flow::Done;
+                }
+            }
+            Err(e) if is_would_block(&e) => return Flow::Wait(Phase::Closing(c)),
+            Err(e) if is_interrupted(&e) => {}
+            Err(_) => return Flow::Done,
+        }
+    }
+}
+
+/// What a deadline passing (or a graceful stop) does to each phase.
+fn expire<'s>(phase: Phase<'s>, io: &mut Io, sh: &'s Shared, now: Instant) -> Flow<'s> {
+    let stopping = sh.stop.load(Ordering::SeqCst);
+    let hs_secs = sh.limits.handshake_timeout.as_secs_f64();
+    let idle_secs = sh.limits.idle_timeout.as_secs_f64();
+    let peer = io.peer;
+    let closed = |detail: String| (sh.sink)(Event::Closed { peer, detail });
+    match phase {
+        // Shutting down: a client that has said nothing is not waited for.
+        Phase::First { .. } if stopping => Flow::Done,
+        Phase::First { deadline } if now >= deadline => fail(
+            sh,
+            io.peer,
+            "SSL0270I",
+            format!("nothing received within {hs_secs} s"),
+        ),
+        Phase::Plain { head, until } if now >= until => answer_plain(&head, io.peer, sh, now),
+        Phase::Handshake { deadline, .. } if now >= deadline => fail(
+            sh,
+            io.peer,
+            "SSL0226I",
+            format!("the handshake did not finish within {hs_secs} s"),
+        ),
+        Phase::Http(h) if stopping && h.idle() => Flow::Go(closing_tls(h.tls, sh, now)),
+        Phase::Http(h) if now >= h.idle_until => {
+            if h.tls.wants_write() {
+                // The client has not taken its answer in all this time.
+                return gone(h.tls, io);
+            }
+            if h.buf.is_empty() {
+                closed(if h.served == 0 {
+                    format!("idle: no request within {idle_secs} s of the handshake")
+                } else {
+                    format!("idle for {idle_secs} s after {}", plural(h.served))
+                });
+                return Flow::Go(closing_tls(h.tls, sh, now));
+            }
+            if let Parsed::Complete(..) = page::parse(&h.buf) {
+                closed(format!(
+                    "request body incomplete after {idle_secs} s; answered 408"
+                ));
+            } else {
+                closed(format!(
+                    "request head incomplete after {idle_secs} s ({} bytes); answered 408",
+                    h.buf.len()
+                ));
+            }
+            refuse(h.tls, page::request_timeout(), sh, now)
+        }
+        Phase::Closing(c) if now >= c.until => Flow::Done,
+        other => Flow::Wait(other),
+    }
+}
+
+/// What the page reports, read once after the handshake.
+fn negotiated<'s>(conn: &ServerConnection, sh: &'s Shared) -> Negotiated<'s> {
+    let protocol = match conn.protocol_version() {
+        Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3".to_string(),
+        Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2".to_string(),
+        Some(v) => format!("{v:?}"),
+        None => "unknown".into(),
+    };
+    let cipher_suite = conn
+        .negotiated_cipher_suite()
+        .map(|s| {
+            s.suite()
+                .as_str()
+                .map_or_else(|| format!("{:?}", s.suite()), str::to_string)
+        })
+        .unwrap_or_default();
+    let sni = conn.server_name().map(str::to_string);
+    let alpn = conn
+        .alpn_protocol()
+        .map(|a| String::from_utf8_lossy(a).into_owned());
+    let client_subject = conn
+        .peer_certificates()
+        .and_then(|c| c.first())
+        .and_then(|c| crate::pki::cert::cert_info(c).ok())
+        .map(|i| i.subject);
+    Negotiated {
+        protocol,
+        cipher_suite,
+        served: sh.setup.served_for(sni.as_deref()),
+        sni,
+        alpn,
+        client_subject,
+    }
+}
