@@ -2595,7 +2595,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__serve)
-            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --listen --sni --client-auth --min-tls --ciphers --handshake-timeout --idle-timeout --max-connections --log-format --access-log --once --demo --help"
+            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --listen --sni --client-auth --min-tls --ciphers --handshake-timeout --idle-timeout --max-connections --threads --log-format --access-log --once --demo --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2654,6 +2654,10 @@ _kdbman() {
                     return 0
                     ;;
                 --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

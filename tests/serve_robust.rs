@@ -818,6 +818,15 @@ fn forty_kept_alive_connections_share_one_loop_per_core() {
         "{} connection threads for 40 connections on {cores} cores",
         server.conn_threads()
     );
+
+    // `--threads 1`: one loop for all of them.
+    let server = Server::start("127.0.0.1:0", &["--threads", "1"]);
+    let cfg = server.client_config();
+    let mut conns: Vec<Tls> = (0..10).map(|_| server.tls(&cfg)).collect();
+    for t in &mut conns {
+        assert!(request(t, HEALTH).starts_with("HTTP/1.1 200 "));
+    }
+    assert_eq!(server.conn_threads(), 1);
 }
 
 #[test]

@@ -70,6 +70,9 @@ pub struct ServeArgs {
     /// Connections served at once; at the bound an idle kept-alive one makes room, others queue
     #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=65536))]
     pub max_connections: u64,
+    /// Threads serving connections, each an event loop; 0 means one per core
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=1024))]
+    pub threads: u64,
     /// Log line format
     #[arg(long, value_enum, default_value = "text")]
     pub log_format: LogFormatArg,
@@ -212,6 +215,7 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         handshake_timeout: Duration::from_secs(args.handshake_timeout),
         idle_timeout: Duration::from_secs(args.idle_timeout),
         max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        threads: usize::try_from(args.threads).unwrap_or(0),
         log_requests: args.access_log,
     };
     let server = Server::bind(&args.listen, setup, limits)?;

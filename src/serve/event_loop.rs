@@ -2,7 +2,8 @@
 //! [`Session`] woken by edge-triggered readiness (epoll through mio).
 //! Every [`TICK`] it looks at deadlines, a graceful stop and a request
 //! for room. A panic while serving one connection ends that connection
-//! only (SSL0266E).
+//! only (SSL0266E); should the loop itself fail, its connections' slots
+//! are freed and the acceptor starts another loop.
 //!
 //! A thread per connection (the first design) lost keep-alive throughput
 //! to the scheduler: with 50 busy connections on two cores, every request
@@ -11,10 +12,10 @@
 use std::io;
 use std::net::SocketAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token, Waker};
@@ -30,8 +31,11 @@ const WAKE: Token = Token(usize::MAX);
 pub(super) struct Inbox {
     jobs: Mutex<Vec<(TcpStream, SocketAddr)>>,
     waker: Waker,
-    /// Connections this loop holds or is about to.
+    /// Connections this loop holds or is about to (changed on the
+    /// acceptor's side only under `jobs`).
     load: AtomicUsize,
+    /// The loop failed; it takes no more connections (set under `jobs`).
+    dead: AtomicBool,
 }
 
 impl Inbox {
@@ -39,10 +43,22 @@ impl Inbox {
         self.jobs.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub(super) fn push(&self, sock: TcpStream, peer: SocketAddr) {
+    /// Hands over a connection; `false` (and the connection closed) if
+    /// the loop has failed.
+    pub(super) fn push(&self, sock: TcpStream, peer: SocketAddr) -> bool {
+        let mut jobs = self.jobs();
+        if self.dead.load(Ordering::SeqCst) {
+            return false;
+        }
         self.load.fetch_add(1, Ordering::SeqCst);
-        self.jobs().push((sock, peer));
+        jobs.push((sock, peer));
+        drop(jobs);
         self.wake();
+        true
+    }
+
+    pub(super) fn is_dead(&self) -> bool {
+        self.dead.load(Ordering::SeqCst)
     }
 
     /// Makes the loop look at its inbox, the stop flag and room requests.
@@ -68,11 +84,23 @@ pub(super) fn spawn(shared: Arc<Shared>) -> io::Result<Loop> {
         jobs: Mutex::new(Vec::new()),
         waker,
         load: AtomicUsize::new(0),
+        dead: AtomicBool::new(false),
     });
     let mine = inbox.clone();
     let thread = std::thread::Builder::new()
         .name("kdbman-conn".into())
-        .spawn(move || run(&shared, &mine, poll))?;
+        .spawn(move || {
+            if catch_unwind(AssertUnwindSafe(|| run(&shared, &mine, poll))).is_err() {
+                // Its sessions are gone with the stack: free their slots
+                // so that the acceptor does not wait on them.
+                let mut jobs = mine.jobs();
+                mine.dead.store(true, Ordering::SeqCst);
+                jobs.clear();
+                for _ in 0..mine.load.swap(0, Ordering::SeqCst) {
+                    shared.release();
+                }
+            }
+        })?;
     Ok(Loop { inbox, thread })
 }
 
@@ -115,13 +143,20 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
     let mut events = Events::with_capacity(1024);
     let mut next_tick = Instant::now() + TICK;
     let mut stopped_at: Option<Instant> = None;
+    // Sessions that used up their reads with bytes still waiting.
+    let mut again: Vec<usize> = Vec::new();
     let finish = |slots: &mut Slots<'_>, i: usize| {
         slots.remove(i);
         inbox.load.fetch_sub(1, Ordering::SeqCst);
         sh.release();
     };
     loop {
-        let wait = next_tick.saturating_duration_since(Instant::now());
+        let wait = if again.is_empty() {
+            next_tick.saturating_duration_since(Instant::now())
+        } else {
+            Duration::ZERO
+        };
+        let turn = std::mem::take(&mut again);
         if let Err(e) = poll.poll(&mut events, Some(wait))
             && e.kind() != io::ErrorKind::Interrupted
         {
@@ -141,8 +176,27 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
             };
             let ended = ev.is_read_closed() || ev.is_error();
             let readable = ev.is_readable();
-            if guarded(sh, session, |s| s.on_ready(readable, ended, sh, now)) == Status::Done {
-                finish(&mut slots, i);
+            match guarded(sh, session, |s| {
+                s.on_ready(readable, ended, sh, Instant::now())
+            }) {
+                Status::Done => finish(&mut slots, i),
+                Status::Open if session.wants_another_turn() => again.push(i),
+                Status::Open => {}
+            }
+        }
+        for i in turn {
+            let Some(Some(session)) = slots.slots.get_mut(i) else {
+                continue;
+            };
+            if !session.wants_another_turn() {
+                continue; // an event drove it already
+            }
+            match guarded(sh, session, |s| {
+                s.on_ready(false, false, sh, Instant::now())
+            }) {
+                Status::Done => finish(&mut slots, i),
+                Status::Open if session.wants_another_turn() => again.push(i),
+                Status::Open => {}
             }
         }
         if woken {

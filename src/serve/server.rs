@@ -25,6 +25,9 @@ pub struct Limits {
     /// slot (an idle kept-alive connection gives up its slot for it); the
     /// rest wait in the kernel's listen queue.
     pub max_connections: usize,
+    /// Event loops (threads) serving the connections; 0 means one per
+    /// core. Never more than `max_connections`.
+    pub threads: usize,
     /// Report every answered request as an [`Event::Request`].
     pub log_requests: bool,
 }
@@ -35,6 +38,7 @@ impl Default for Limits {
             handshake_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(30),
             max_connections: 256,
+            threads: 0,
             log_requests: false,
         }
     }
@@ -129,10 +133,14 @@ impl Server {
             open: Mutex::new(0),
             freed: Condvar::new(),
         });
-        // One loop per core, and never more loops than connections.
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // One loop per core unless told otherwise, and never more loops
+        // than connections.
+        let threads = match self.limits.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
         let mut loops = Vec::new();
-        for _ in 0..cores.min(max) {
+        for _ in 0..threads.min(max) {
             match event_loop::spawn(shared.clone()) {
                 Ok(l) => loops.push(l),
                 Err(_) if !loops.is_empty() => break,
@@ -182,11 +190,19 @@ impl Server {
                 continue;
             }
             let _ = sock.set_nodelay(true);
+            // A loop that failed is replaced.
+            for l in loops.iter_mut().filter(|l| l.inbox.is_dead()) {
+                if let Ok(fresh) = event_loop::spawn(shared.clone()) {
+                    *l = fresh;
+                }
+            }
             // The loop with the fewest connections takes it.
             let Some(least) = loops.iter().min_by_key(|l| l.inbox.load()) else {
                 break;
             };
-            least.inbox.push(mio::net::TcpStream::from_std(sock), peer);
+            if !least.inbox.push(mio::net::TcpStream::from_std(sock), peer) {
+                shared.release();
+            }
         }
         loops.iter().for_each(|l| l.inbox.wake());
         for l in loops {

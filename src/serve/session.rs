@@ -31,6 +31,10 @@ use super::tls_codes::code_for;
 /// How long a plain HTTP client has to finish its head, so the 400 can
 /// name the host it asked for.
 const PLAIN_WAIT: Duration = Duration::from_secs(1);
+/// Socket reads one session may make per turn of its loop, so that a
+/// client that keeps its socket full cannot starve the others (nor the
+/// loop's deadlines): with reads left over, it goes to the back.
+const READS_PER_TURN: u32 = 16;
 /// After the last answer, how long (and how much) the client's leftover
 /// bytes are drained, so closing does not reset the answer away.
 const LINGER: Duration = Duration::from_secs(1);
@@ -55,8 +59,14 @@ struct Io {
     /// Bytes may be waiting: set by a readable event, cleared by a read
     /// that came back short or would block. Readiness is edge-triggered,
     /// so a socket not read dry would never be reported again, and a read
-    /// of a socket known to be dry is a wasted system call.
+    /// of a socket known to be dry is a wasted system call. (A short read
+    /// also happens at a TCP urgent mark, with bytes behind it and no new
+    /// edge; no TLS or HTTP client sends urgent data, and one that does
+    /// stalls only its own connection until its deadline.)
     unread: bool,
+    /// Reads left in this turn; at 0 a read says "would block" with
+    /// `unread` still set, and the loop drives the session again later.
+    reads_left: u32,
     /// The client's end (or an error) was reported: a short read no
     /// longer means dry, since no new edge follows the end.
     ended: bool,
@@ -64,6 +74,10 @@ struct Io {
 
 impl Read for Io {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.reads_left == 0 {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        self.reads_left -= 1;
         match self.sock.read(buf) {
             Ok(n) => {
                 // A short read emptied the socket; anything arriving later
@@ -173,6 +187,7 @@ impl<'s> Session<'s> {
                 sock,
                 peer,
                 unread: false,
+                reads_left: READS_PER_TURN,
                 ended: false,
             },
             phase: Phase::First {
@@ -204,7 +219,14 @@ impl<'s> Session<'s> {
         if ended {
             self.io.ended = true;
         }
+        self.io.reads_left = READS_PER_TURN;
         self.drive(sh, now)
+    }
+
+    /// The session used up its reads for this turn with bytes still
+    /// waiting: no new edge will come, so the loop must drive it again.
+    pub(super) fn wants_another_turn(&self) -> bool {
+        self.io.unread && self.io.reads_left == 0
     }
 
     /// Steps until the socket would block or the session ends.
@@ -643,7 +665,9 @@ fn take_plaintext(h: &mut Http<'_>) -> Result<bool, ()> {
 }
 
 /// Queues the answer to a complete request; returns whether the
-/// connection stays.
+/// connection stays. The access log line (and `--once`'s stop) comes as
+/// the answer is queued: a client that vanishes before taking it is
+/// still logged as answered.
 fn answer(h: &mut Http<'_>, req: &Request, peer: SocketAddr, sh: &Shared) -> bool {
     let keep = req.keep_alive() && !sh.once && !sh.stop.load(Ordering::SeqCst);
     let cached = matches!(&h.last, Some(a) if a.req == *req && a.keep == keep);
