@@ -66,6 +66,8 @@ fn run(dir: &Path, auth: Auth, jobs: usize, what: &str) {
         at: kdbman::diagnose::now(),
         warn_days: 30,
         jobs,
+        // As `lint --dir D --format json` keeps it.
+        inventory: true,
     };
     let reports = fleet::lint_all(&paths, &options);
     let run = report::Run {

@@ -925,6 +925,13 @@ fn one_store_in_the_new_formats() {
         text.contains("kdbman_store_opened{store=\"fleet/cms-00.kdb\"} 1"),
         "{text}"
     );
+    // The certificate inventory is kept for one store too.
+    assert!(
+        text.contains(
+            "kdbman_certificate_not_after_seconds{store=\"fleet/cms-00.kdb\",label=\"web\",kind=\"personal\""
+        ),
+        "{text}"
+    );
 }
 
 /// The README's cron line, run as written (paths moved into a temporary

@@ -178,6 +178,10 @@ pub fn run(args: LintArgs) -> Result<u8> {
         at,
         warn_days: args.warn_days,
         jobs: jobs(&args),
+        inventory: matches!(
+            (args.format, many),
+            (Format::Json, true) | (Format::Prometheus, _)
+        ),
     };
     let reports = if many {
         options.auth = fleet_auth(&args.pw)?;

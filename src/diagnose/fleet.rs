@@ -64,6 +64,10 @@ pub struct Options {
     pub warn_days: u32,
     /// Stores linted at once (at least 1).
     pub jobs: usize,
+    /// Keep each store's certificate inventory ([`StoreReport::certificates`]),
+    /// which only the fleet JSON and Prometheus reports show; it costs a
+    /// second decode of every certificate.
+    pub inventory: bool,
 }
 
 /// A certificate held in a store, for the inventory (Prometheus).
@@ -119,7 +123,8 @@ pub struct StoreReport {
     /// Why it did not open (also the first finding).
     pub error: Option<Error>,
     pub findings: Vec<Finding>,
-    /// Its certificates (empty when it did not open).
+    /// Its certificates (empty when it did not open, or when
+    /// [`Options::inventory`] is off).
     pub certificates: Vec<CertRecord>,
 }
 
@@ -147,7 +152,8 @@ pub fn report(
     };
     let findings = super::lint(&target);
     let (format, certs) = match &opened {
-        Ok(s) => (Some(s.format()), certificates(s)),
+        Ok(s) if options.inventory => (Some(s.format()), certificates(s)),
+        Ok(s) => (Some(s.format()), Vec::new()),
         Err(_) => (None, Vec::new()),
     };
     StoreReport {
