@@ -145,11 +145,6 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
     let mut stopped_at: Option<Instant> = None;
     // Sessions that used up their reads with bytes still waiting.
     let mut again: Vec<usize> = Vec::new();
-    let finish = |slots: &mut Slots<'_>, i: usize| {
-        slots.remove(i);
-        inbox.load.fetch_sub(1, Ordering::SeqCst);
-        sh.release();
-    };
     loop {
         let wait = if again.is_empty() {
             next_tick.saturating_duration_since(Instant::now())
@@ -170,33 +165,22 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
                 woken = true;
                 continue;
             }
-            let i = ev.token().0;
-            let Some(Some(session)) = slots.slots.get_mut(i) else {
-                continue;
-            };
-            let ended = ev.is_read_closed() || ev.is_error();
             let readable = ev.is_readable();
-            match guarded(sh, session, |s| {
-                s.on_ready(readable, ended, sh, Instant::now())
-            }) {
-                Status::Done => finish(&mut slots, i),
-                Status::Open if session.wants_another_turn() => again.push(i),
-                Status::Open => {}
-            }
+            let ended = ev.is_read_closed() || ev.is_error();
+            ready(
+                sh,
+                inbox,
+                &mut slots,
+                &mut again,
+                ev.token().0,
+                readable,
+                ended,
+            );
         }
         for i in turn {
-            let Some(Some(session)) = slots.slots.get_mut(i) else {
-                continue;
-            };
-            if !session.wants_another_turn() {
-                continue; // an event drove it already
-            }
-            match guarded(sh, session, |s| {
-                s.on_ready(false, false, sh, Instant::now())
-            }) {
-                Status::Done => finish(&mut slots, i),
-                Status::Open if session.wants_another_turn() => again.push(i),
-                Status::Open => {}
+            // Unless an event drove it already.
+            if matches!(slots.slots.get(i), Some(Some(s)) if s.wants_another_turn()) {
+                ready(sh, inbox, &mut slots, &mut again, i, false, false);
             }
         }
         if woken {
@@ -212,12 +196,12 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
                     Interest::READABLE | Interest::WRITABLE,
                 );
                 if registered.is_err() {
-                    finish(&mut slots, i);
+                    finish(sh, inbox, &mut slots, i);
                 }
             }
         }
         if woken && sh.want_room.load(Ordering::SeqCst) != 0 {
-            make_room(sh, &mut slots, now, &finish);
+            make_room(sh, inbox, &mut slots, now);
         }
         if now >= next_tick || (woken && sh.stop.load(Ordering::SeqCst)) {
             for i in 0..slots.slots.len() {
@@ -225,11 +209,11 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
                     continue;
                 };
                 if guarded(sh, session, |s| s.on_tick(sh, now)) == Status::Done {
-                    finish(&mut slots, i);
+                    finish(sh, inbox, &mut slots, i);
                 }
             }
             if sh.want_room.load(Ordering::SeqCst) != 0 {
-                make_room(sh, &mut slots, now, &finish);
+                make_room(sh, inbox, &mut slots, now);
             }
             next_tick = now + TICK;
         }
@@ -244,7 +228,7 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
     // stop) closes now.
     for i in 0..slots.slots.len() {
         if matches!(slots.slots.get(i), Some(Some(_))) {
-            finish(&mut slots, i);
+            finish(sh, inbox, &mut slots, i);
         }
     }
     for _ in std::mem::take(&mut *inbox.jobs()) {
@@ -253,13 +237,38 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
     }
 }
 
-/// Closes one idle kept-alive connection for a client waiting at the bound.
-fn make_room<'s>(
+/// A session is over: its slot, and its place in the connection bound.
+fn finish(sh: &Shared, inbox: &Inbox, slots: &mut Slots<'_>, i: usize) {
+    slots.remove(i);
+    inbox.load.fetch_sub(1, Ordering::SeqCst);
+    sh.release();
+}
+
+/// Drives session `i` on readiness; one that used up its reads with bytes
+/// still waiting goes to `again`.
+fn ready<'s>(
     sh: &'s Shared,
+    inbox: &Inbox,
     slots: &mut Slots<'s>,
-    now: Instant,
-    finish: &impl Fn(&mut Slots<'s>, usize),
+    again: &mut Vec<usize>,
+    i: usize,
+    readable: bool,
+    ended: bool,
 ) {
+    let Some(Some(session)) = slots.slots.get_mut(i) else {
+        return;
+    };
+    match guarded(sh, session, |s| {
+        s.on_ready(readable, ended, sh, Instant::now())
+    }) {
+        Status::Done => finish(sh, inbox, slots, i),
+        Status::Open if session.wants_another_turn() => again.push(i),
+        Status::Open => {}
+    }
+}
+
+/// Closes one idle kept-alive connection for a client waiting at the bound.
+fn make_room<'s>(sh: &'s Shared, inbox: &Inbox, slots: &mut Slots<'s>, now: Instant) {
     for i in 0..slots.slots.len() {
         let Some(Some(session)) = slots.slots.get_mut(i) else {
             continue;
@@ -270,7 +279,7 @@ fn make_room<'s>(
             made.unwrap_or(Status::Open)
         });
         if status == Status::Done {
-            finish(slots, i);
+            finish(sh, inbox, slots, i);
         }
         if made.is_some() {
             return;
