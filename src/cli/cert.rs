@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::{Subcommand, ValueEnum};
 use kdbman::pki::{self, CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName, keygen};
 use kdbman::{Access, Entry, EntryKind, Error, Result};
+use kdbman::store::{DefaultMark, cms};
 use serde_json::{Value, json};
 
 use super::exit;
@@ -113,6 +114,7 @@ pub enum CertAction {
         json: bool,
     },
     /// Make a personal entry the default
+    #[command(long_about = SETDEFAULT_ABOUT)]
     Setdefault {
         /// The key database (store) file
         #[arg(long, value_name = "PATH")]
@@ -130,7 +132,7 @@ pub enum CertAction {
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
-        /// Print JSON: {"label": "web"}
+        /// Print JSON: {"label": "web", "default_note": null} (default_note says, for a CMS store, that the mark is read on evidence from IBM-made files)
         #[arg(long)]
         json: bool,
     },
@@ -323,19 +325,23 @@ fn parse_at(s: &str) -> std::result::Result<i64, String> {
     super::values::parse_at(s).map_err(|e| e.to_string())
 }
 
+const SETDEFAULT_ABOUT: &str = "Make a personal entry the default: the certificate a server presents when it is not told a label.
+
+In a kdbman store the default is a documented field. In a CMS key database (.kdb) kdbman marks it with flag bit 1 of the entry's record and clears that bit on every other record, leaving the record's other flag bits as they are. That reading rests on IBM-made files (the bit was seen on the one personal certificate of a store IBM's tooling made for MQ), not on IBM documentation: a GSKit server configured with a label (SSLServerCert, the queue manager's certificate label) does not depend on it. A PKCS#12 file has no default and is refused.";
+
 const LIST_JSON: &str = r#"Print JSON instead of a table:
 
-{"format": "cms", "entries": [{"label": "web", "kind": "personal", "default": true, "subject": "CN=www.example.com, O=Example, C=US", "not_after": "2027-12-29T10:00:00Z", "sha256": "<hex>", "serial": "<hex>", "trusted": true}, ...]}
+{"format": "cms", "default_note": "...", "entries": [{"label": "web", "kind": "personal", "default": true, "subject": "CN=www.example.com, O=Example, C=US", "not_after": "2027-12-29T10:00:00Z", "sha256": "<hex>", "serial": "<hex>", "trusted": true}, ...]}
 
-format is cms, kdbman or pkcs12; kind is personal, signer or request; subject is null when unreadable; default is always false in a CMS store (where GSKit marks the default is unknown); serial is the certificate's serial number in hex (null for requests); not_after is RFC 3339 (null for requests); sha256 is the SHA-256 fingerprint of the certificate (of the request, for requests) in lower-case hex. With --kind or --expiring only the matching entries appear. Fields are only ever added.
+format is cms, kdbman or pkcs12; kind is personal, signer or request; subject is null when unreadable; default is true or false, and null in a PKCS#12 file, which cannot say; in a CMS store it is flag bit 1 of the record, read as the default mark on evidence from IBM-made files rather than IBM documentation, which default_note says (null for other formats); serial is the certificate's serial number in hex (null for requests); not_after is RFC 3339 (null for requests); sha256 is the SHA-256 fingerprint of the certificate (of the request, for requests) in lower-case hex. With --kind or --expiring only the matching entries appear. Fields are only ever added.
 
 With --db given more than once: {"stores": [{"store": "a.kdb", "format": "cms", "entries": [...]}, {"store": "b.kdb", "format": null, "error": {"code": "SSL0218E", "message": "...", "fix": "..."}, "entries": []}]}, one element per --db in order; a store that does not open has "error" (and the exit status is the worst of all)."#;
 
 const DETAILS_JSON: &str = r#"Print JSON instead of text:
 
-{"label": "web", "kind": "personal", "default": true, "trusted": false, "has_private_key": true, "private_key": "ECDSA P-256", "created": "<RFC 3339>", "certificate": CERT, "chain": [CERT, ...], "request": {"subject": "...", "sha256": "<hex>"}}
+{"label": "web", "kind": "personal", "default": true, "default_note": null, "trusted": false, "has_private_key": true, "private_key": "ECDSA P-256", "created": "<RFC 3339>", "certificate": CERT, "chain": [CERT, ...], "request": {"subject": "...", "sha256": "<hex>"}}
 
-CERT is {"subject", "issuer", "serial" (hex), "not_before", "not_after" (RFC 3339), "subject_alt_names": ["dns:NAME", "ip:ADDR"], "is_ca", "key_usage": [...], "ext_key_usage": [...], "key": "ECDSA P-256", "signature_algorithm", "sha256"}, or {"error", "sha256"} for an unreadable certificate. private_key is null without a key; certificate and chain (the issuers after the certificate) appear for entries with a certificate, request for requests. Fields are only ever added."#;
+CERT is {"subject", "issuer", "serial" (hex), "not_before", "not_after" (RFC 3339), "subject_alt_names": ["dns:NAME", "ip:ADDR"], "is_ca", "key_usage": [...], "ext_key_usage": [...], "key": "ECDSA P-256", "signature_algorithm", "sha256"}, or {"error", "sha256"} for an unreadable certificate. default is null in a PKCS#12 file (it cannot say), and in a CMS store flag bit 1 of the record, read as the default mark on evidence from IBM-made files, which default_note then says (null for other formats); private_key is null without a key; certificate and chain (the issuers after the certificate) appear for entries with a certificate, request for requests. Fields are only ever added."#;
 
 const VALIDATE_JSON: &str = r#"Print JSON instead of text:
 
@@ -540,7 +546,7 @@ pub fn run(action: CertAction) -> Result<u8> {
         } => {
             let (store, _) = pw.open(&db, Access::Read)?;
             let e = store.get(&label)?;
-            let v = entry_details(e);
+            let v = entry_details(e, store.default_mark());
             if json {
                 output::json(&v);
             } else {
@@ -556,13 +562,16 @@ pub fn run(action: CertAction) -> Result<u8> {
                 "`{}` is now the default",
                 store.get(&label)?.label()
             ));
+            if let Some(note) = default_note(&store) {
+                output::line(format!("note: {note}"));
+            }
             Ok(exit::OK)
         }
         CertAction::Getdefault { db, pw, json } => {
             let (store, _) = pw.open(&db, Access::Read)?;
             let e = store.require_default()?;
             if json {
-                output::json(&json!({"label": e.label()}));
+                output::json(&json!({"label": e.label(), "default_note": default_note(&store)}));
             } else {
                 output::line(e.label());
             }
@@ -646,7 +655,8 @@ fn subject_of(e: &Entry) -> Option<String> {
 struct ListRow {
     label: String,
     kind: &'static str,
-    default: bool,
+    /// None where the format cannot say (PKCS#12): never false for "unknown".
+    default: Option<bool>,
     subject: Option<String>,
     not_after: Option<String>,
     sha256: Option<String>,
@@ -657,7 +667,19 @@ struct ListRow {
 #[derive(serde::Serialize)]
 struct ListJson<'a> {
     format: &'static str,
+    default_note: Option<&'static str>,
     entries: &'a [ListRow],
+}
+
+/// What a store's default mark rests on, where it is not documentation:
+/// said wherever a CMS default is shown.
+fn default_note(store: &kdbman::Store) -> Option<&'static str> {
+    (store.default_mark() == DefaultMark::CmsFlag).then_some(cms::DEFAULT_EVIDENCE)
+}
+
+/// An entry's default flag as shown: None where the format cannot say.
+fn default_shown(e: &Entry, mark: DefaultMark) -> Option<bool> {
+    (mark != DefaultMark::Absent).then(|| e.is_default())
 }
 
 fn list(
@@ -672,10 +694,11 @@ fn list(
     if as_json {
         output::json_ordered(&ListJson {
             format: store.format().name(),
+            default_note: default_note(&store),
             entries: &rows,
         });
     } else {
-        print_rows(&rows, expiring);
+        print_rows(&rows, expiring, default_note(&store));
     }
     if expiring.is_some() && !rows.is_empty() {
         return Ok(exit::FINDINGS);
@@ -710,7 +733,7 @@ fn list_rows(store: &kdbman::Store, kind: KindFilter, expiring: Option<u32>) -> 
         rows.push(ListRow {
             label: e.label().to_string(),
             kind: e.kind().as_str(),
-            default: e.is_default(),
+            default: default_shown(e, store.default_mark()),
             subject: info
                 .as_ref()
                 .map(|i| i.subject.clone())
@@ -724,7 +747,7 @@ fn list_rows(store: &kdbman::Store, kind: KindFilter, expiring: Option<u32>) -> 
     rows
 }
 
-fn print_rows(rows: &[ListRow], expiring: Option<u32>) {
+fn print_rows(rows: &[ListRow], expiring: Option<u32>, note: Option<&str>) {
     if rows.is_empty() {
         output::line(match expiring {
             Some(d) => format!("(no certificate expires within {d} days)"),
@@ -743,7 +766,7 @@ fn print_rows(rows: &[ListRow], expiring: Option<u32>) {
         "LABEL", "KIND", "NOT AFTER"
     ));
     for r in rows {
-        let marker = if r.default { " *" } else { "" };
+        let marker = if r.default == Some(true) { " *" } else { "" };
         output::line(format!(
             "{:<w$}  {:<8}  {:<20}  {}{}",
             r.label,
@@ -752,6 +775,11 @@ fn print_rows(rows: &[ListRow], expiring: Option<u32>) {
             r.subject.as_deref().unwrap_or("-"),
             marker
         ));
+    }
+    if let Some(note) = note
+        && rows.iter().any(|r| r.default == Some(true))
+    {
+        output::line(format!("* default: {note}"));
     }
 }
 
@@ -785,13 +813,13 @@ fn list_many(
                     worst = worst.max(exit::FINDINGS);
                 }
                 if as_json {
-                    stores.push(json!({"store": name, "format": store.format().name(), "entries": serde_json::to_value(&rows).unwrap_or_default()}));
+                    stores.push(json!({"store": name, "format": store.format().name(), "default_note": default_note(&store), "entries": serde_json::to_value(&rows).unwrap_or_default()}));
                 } else {
                     if n > 0 {
                         output::line("");
                     }
                     output::line(format!("{name}:"));
-                    print_rows(&rows, expiring);
+                    print_rows(&rows, expiring, default_note(&store));
                 }
             }
             Err(e) => {
@@ -831,15 +859,16 @@ fn cert_json(der: &[u8]) -> Value {
     }
 }
 
-/// The JSON shape of `cert details`.
-pub fn entry_details(e: &Entry) -> Value {
+/// The JSON shape of `cert details`; `mark` says what `default` rests on.
+pub fn entry_details(e: &Entry, mark: DefaultMark) -> Value {
     let key = e
         .private_key()
         .map(|k| pki::cert::key_algorithm_of_pkcs8(k.pkcs8_der()).to_string());
     let mut v = json!({
         "label": e.label(),
         "kind": e.kind().as_str(),
-        "default": e.is_default(),
+        "default": default_shown(e, mark),
+        "default_note": (mark == DefaultMark::CmsFlag).then_some(cms::DEFAULT_EVIDENCE),
         "trusted": e.is_trusted(),
         "has_private_key": e.private_key().is_some(),
         "private_key": key,
@@ -865,10 +894,10 @@ fn print_details(v: &Value) {
     output::line(format!(
         "kind:         {}{}",
         s(&v["kind"]),
-        if v["default"] == true {
-            " (default)"
-        } else {
-            ""
+        match (&v["default"], v["default_note"].as_str()) {
+            (Value::Bool(true), Some(note)) => format!(" (default: {note})"),
+            (Value::Bool(true), None) => " (default)".to_string(),
+            _ => String::new(),
         }
     ));
     if v["kind"] == "signer" {

@@ -6,6 +6,7 @@ use clap::{Subcommand, ValueEnum};
 use kdbman::stash::gskit;
 use kdbman::stash::{self, Permissions};
 use kdbman::store::cms::Version as CmsVersion;
+use kdbman::store::{DefaultMark, DefaultState};
 use kdbman::{
     Access, CreateOptions, EntryKind, Error, Kdf, Result, Stash, StashProblem, Store, StoreFormat,
 };
@@ -204,7 +205,7 @@ const DETAILS_JSON: &str = r#"Print JSON instead of text:
 
 {"path": "server.kdb", "format": "kdbman", "version": 1, "size": 1391, "kdf": {"name": "argon2id", "memory_kib": 65536, "iterations": 3, "parallelism": 1}, "cms": null, "default_known": true, "entries": {"total": 2, "personal": 1, "signer": 1, "request": 0}, "default": "web", "password": {"expires": "<RFC 3339>", "expired": false, "expiry_known": true}, "stash": {"path": "server.sth", "state": "good", "detail": null, "format": "kdbman v1"}, "findings": [{"code": "SSL0219E", "message": "..."}]}
 
-format is cms, kdbman or pkcs12, version its format version (CMS: 4 or 6); kdf is null for CMS and PKCS#12, {"name": "pbkdf2-hmac-sha256", "iterations": N} for PBKDF2; cms is {"slot_size", "records", "request_db", "secret_keys"} for a CMS store, else null; default_known and password.expiry_known are false where the format keeps them where kdbman cannot read them (CMS); default and password.expires are null when there is none (or it is unknown); stash.state is absent, good, stale, foreign, stale-or-foreign (a GSKit stash the store rejects), rejected, damaged, insecure-permissions or unsupported-version, with detail saying more for damaged ones; stash.format is "kdbman v1", "gskit v1" or "gskit v2"; findings lists SSL0219E when the password has expired. Fields are only ever added."#;
+format is cms, kdbman or pkcs12, version its format version (CMS: 4 or 6); kdf is null for CMS and PKCS#12, {"name": "pbkdf2-hmac-sha256", "iterations": N} for PBKDF2; cms is {"slot_size", "records", "request_db", "secret_keys"} for a CMS store, else null; default_known is false where kdbman cannot tell which certificate is the default (a CMS store where no personal record, or more than one, carries the default mark: flag bit 1, read on evidence from IBM-made files, not on documentation; PKCS#12, which has no default); password.expiry_known is false where the format keeps the expiry where kdbman cannot read it (CMS); default and password.expires are null when there is none (or it is unknown); stash.state is absent, good, stale, foreign, stale-or-foreign (a GSKit stash the store rejects), rejected, damaged, insecure-permissions or unsupported-version, with detail saying more for damaged ones; stash.format is "kdbman v1", "gskit v1" or "gskit v2"; findings lists SSL0219E when the password has expired. Fields are only ever added."#;
 
 fn kdf_of(choice: KdfChoice, floor: bool) -> Kdf {
     match (choice, floor) {
@@ -543,11 +544,21 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
         ));
         output::line(format!(
             "default:   {}",
-            match (&default, store.default_known()) {
-                (Some(d), _) => d.as_str(),
-                (None, true) => "(none)",
-                (None, false) =>
-                    "(unknown: where GSKit marks the default is not documented; name the label instead)",
+            match (&default, store.default_state()) {
+                (Some(d), _) if store.default_mark() == DefaultMark::CmsFlag =>
+                    format!("{d} (marked by flag bit 1, read on evidence from IBM-made files)"),
+                (Some(d), _) => d.clone(),
+                (None, DefaultState::NoneSet) => "(none)".to_string(),
+                (None, DefaultState::SeveralMarked(l)) => format!(
+                    "(unknown: {}; name the label instead)",
+                    kdbman::store::several_marked(&l)
+                ),
+                (None, DefaultState::NotRecorded) =>
+                    "(none: a PKCS#12 file has no default)".to_string(),
+                (None, _) => format!(
+                    "(unknown: {}; name the label instead)",
+                    kdbman::store::cms::DEFAULT_UNMARKED
+                ),
             }
         ));
         let pwline = match expires {
@@ -635,7 +646,7 @@ fn convert(
                 }
             }
         }
-        match (&default, out.default_known()) {
+        match (&default, out.can_mark_default()) {
             (Some(d), true) => out.set_default(d)?,
             (Some(d), false) => notes.push(format!(
                 "`{d}` was the default; a {} store records no default kdbman can read, so name it with SSLServerCert or --label",

@@ -141,6 +141,35 @@ pub struct CmsFacts {
     pub secret_keys: usize,
 }
 
+/// What a store says about its default personal certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DefaultState<'a> {
+    /// This entry is the default.
+    Entry(&'a Entry),
+    /// The format records a default and this store has none (native).
+    NoneSet,
+    /// CMS: no personal record carries the mark kdbman reads (flag bit
+    /// 1): the store has no default, or GSKit keeps it elsewhere.
+    Unmarked,
+    /// CMS: several personal records carry the mark (labels in order);
+    /// which of them GSKit uses is not known.
+    SeveralMarked(Vec<&'a str>),
+    /// The format has no default (PKCS#12).
+    NotRecorded,
+}
+
+/// How a store's format records its default certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultMark {
+    /// kdbman's own field: documented, and absent means none.
+    Native,
+    /// Flag bit 1 of a CMS record: read on evidence from IBM-made files,
+    /// not on documentation (see [`cms::DEFAULT_EVIDENCE`]).
+    CmsFlag,
+    /// None: PKCS#12 cannot say which certificate is the default.
+    Absent,
+}
+
 /// How the password of an open is known: typed, or from a stash.
 enum Source<'a> {
     Password(&'a Password),
@@ -461,10 +490,49 @@ impl Store {
         }
     }
 
-    /// Whether this format records a default certificate kdbman can read.
-    /// CMS: unknown (see [`cms::DEFAULT_UNKNOWN`]); PKCS#12 has none.
+    /// How this store's format records a default certificate.
+    pub fn default_mark(&self) -> DefaultMark {
+        match self.backing {
+            Backing::Native(_) => DefaultMark::Native,
+            Backing::Cms(_) => DefaultMark::CmsFlag,
+            Backing::Pkcs12(_) => DefaultMark::Absent,
+        }
+    }
+
+    /// Whether [`Store::set_default`] can mark a default in this format.
+    pub fn can_mark_default(&self) -> bool {
+        self.default_mark() != DefaultMark::Absent
+    }
+
+    /// Which personal certificate is the default, or why kdbman cannot
+    /// tell.
+    pub fn default_state(&self) -> DefaultState<'_> {
+        let mut marked = self
+            .entries
+            .iter()
+            .filter(|e| e.is_default() && e.kind() == EntryKind::Personal);
+        match self.default_mark() {
+            DefaultMark::Absent => DefaultState::NotRecorded,
+            DefaultMark::Native => marked.next().map_or(DefaultState::NoneSet, DefaultState::Entry),
+            DefaultMark::CmsFlag => {
+                let all: Vec<&Entry> = marked.collect();
+                match all.as_slice() {
+                    [] => DefaultState::Unmarked,
+                    [one] => DefaultState::Entry(one),
+                    many => DefaultState::SeveralMarked(many.iter().map(|e| e.label()).collect()),
+                }
+            }
+        }
+    }
+
+    /// Whether kdbman can tell which certificate is the default, or that
+    /// there is none: always for native stores, for a CMS store when
+    /// exactly one personal record carries the mark, never for PKCS#12.
     pub fn default_known(&self) -> bool {
-        matches!(self.backing, Backing::Native(_))
+        matches!(
+            self.default_state(),
+            DefaultState::Entry(_) | DefaultState::NoneSet
+        )
     }
 
     /// CMS container facts: (version, slot size, records in the .kdb,
@@ -580,26 +648,41 @@ impl Store {
     }
 
     /// The default personal entry, or why there is none: an error that
-    /// says the format does not record one kdbman can read (CMS, PKCS#12),
-    /// or SSL0223E when a native store simply has none.
+    /// says kdbman cannot tell (a CMS store with no mark or several
+    /// marks, PKCS#12), or SSL0223E when a native store simply has none.
     pub fn require_default(&self) -> Result<&Entry> {
-        if !self.default_known() {
-            let mut e = self.default_unsupported();
-            if let Error::Unsupported { what, .. } = &mut e {
-                *what = "tell which certificate is its default";
+        let why = match self.default_state() {
+            DefaultState::Entry(e) => return Ok(e),
+            DefaultState::NoneSet => {
+                return Err(Error::NoDefault {
+                    store: self.path.clone(),
+                });
             }
-            return Err(e);
+            DefaultState::Unmarked => cms::DEFAULT_UNMARKED.to_string(),
+            DefaultState::SeveralMarked(labels) => several_marked(&labels),
+            DefaultState::NotRecorded => "a PKCS#12 file has no default certificate".to_string(),
+        };
+        let mut fix = NAME_THE_LABEL.to_string();
+        if self.can_mark_default() {
+            fix.push_str(&format!(
+                ", or mark one with `kdbman cert setdefault --db {} --label L`",
+                self.path.display()
+            ));
         }
-        self.default_entry().ok_or_else(|| Error::NoDefault {
-            store: self.path.clone(),
+        Err(Error::Unsupported {
+            path: self.path.clone(),
+            what: "tell which certificate is its default",
+            why,
+            fix,
         })
     }
 
-    /// The default personal entry, if any.
+    /// The default personal entry, if kdbman can tell which it is.
     pub fn default_entry(&self) -> Option<&Entry> {
-        self.entries
-            .iter()
-            .find(|e| e.is_default() && e.kind() == EntryKind::Personal)
+        match self.default_state() {
+            DefaultState::Entry(e) => Some(e),
+            _ => None,
+        }
     }
 
     /// Adds an entry, refusing a duplicate label or key (SSL0217E, SSL0216E).
@@ -623,7 +706,7 @@ impl Store {
             });
         }
         let make_default = entry.is_default();
-        if make_default && !self.default_known() {
+        if make_default && !self.can_mark_default() {
             return Err(self.default_unsupported());
         }
         let label = entry.label().to_string();
@@ -733,11 +816,12 @@ impl Store {
         Ok(())
     }
 
-    /// Makes a personal entry the one default. Native stores only: where
-    /// a CMS store keeps its default is unknown, and PKCS#12 has none.
+    /// Makes a personal entry the one default. A CMS store marks it with
+    /// flag bit 1 and clears that bit on every other record (the reading
+    /// of [`cms::DEFAULT_EVIDENCE`]); PKCS#12 has no default.
     pub fn set_default(&mut self, label: &str) -> Result<()> {
         let i = self.position(label)?;
-        if !self.default_known() {
+        if !self.can_mark_default() {
             return Err(self.default_unsupported());
         }
         if self.entries[i].kind() != EntryKind::Personal {
@@ -747,6 +831,9 @@ impl Store {
                 found: self.entries[i].kind(),
                 needed: Needed::Personal,
             });
+        }
+        if let Backing::Cms(state) = &mut self.backing {
+            state.clear_default_marks();
         }
         for (j, e) in self.entries.iter_mut().enumerate() {
             e.set_default_flag(j == i);
@@ -825,18 +912,29 @@ impl Store {
         }
     }
 
+    /// Why [`Store::set_default`] is refused: PKCS#12 has no default.
     fn default_unsupported(&self) -> Error {
-        let why = match self.format() {
-            StoreFormat::Cms(_) => cms::DEFAULT_UNKNOWN.to_string(),
-            _ => "a PKCS#12 file has no default certificate".to_string(),
-        };
         Error::Unsupported {
             path: self.path.clone(),
             what: "mark a default certificate",
-            why,
-            fix: "name the certificate instead: `SSLServerCert LABEL` in httpd.conf (IHS), the certificate label of the queue manager or channel (MQ), or `--label` for kdbman serve and lint".into(),
+            why: "a PKCS#12 file has no default certificate".to_string(),
+            fix: NAME_THE_LABEL.into(),
         }
     }
+}
+
+/// The fix wherever a default cannot be used: name the certificate.
+const NAME_THE_LABEL: &str = "name the certificate instead: `SSLServerCert LABEL` in httpd.conf (IHS), the certificate label of the queue manager or channel (MQ), or `--label` for kdbman serve and lint";
+
+/// Why a CMS store with several marked records has no default kdbman can
+/// name.
+pub fn several_marked(labels: &[&str]) -> String {
+    let list: Vec<String> = labels.iter().map(|l| format!("`{l}`")).collect();
+    format!(
+        "{} personal records carry the default mark kdbman reads (flag bit 1, known from IBM-made files, not from documentation): {}; which of them GSKit uses is not known",
+        labels.len(),
+        list.join(", ")
+    )
 }
 
 fn cms_expiry_unsupported(path: &Path) -> Error {

@@ -488,7 +488,8 @@ pub const ACTIONS: &[ActionSpec] = &[
             "target_stashed",
             "target_type",
             "label",
-            "new_label"
+            "new_label",
+            "default_cert"
         ]
     ),
     action!(

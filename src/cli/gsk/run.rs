@@ -644,19 +644,19 @@ impl Runner {
             }
             (Object::Cert, "-getdefault") => {
                 let store = self.open(inv, Access::Read)?;
-                if !store.default_known() {
-                    return Err(GskError::from_kdbman(&Error::Unsupported {
-                        path: store.path().to_path_buf(),
-                        what: "show its default certificate",
-                        why: "where GSKit marks the default certificate in a CMS key database is not documented, and kdbman does not guess".to_string(),
-                        fix: "name the certificate instead: -cert -details -label LABEL, the label in SSLServerCert (IHS) or the queue manager's certificate label (MQ)".to_string(),
-                    }));
-                }
-                let Some(e) = store.default_entry() else {
-                    return Err(GskError::from_kdbman(&Error::NoDefault {
-                        store: store.path().to_path_buf(),
-                    }));
-                };
+                // A CMS store: the one record with flag bit 1 (read on
+                // evidence, see kdbman-cms(5)); none or several is said so.
+                let e = store.require_default().map_err(|e| match e {
+                    Error::Unsupported { path, why, .. } => {
+                        GskError::from_kdbman(&Error::Unsupported {
+                            path,
+                            what: "show its default certificate",
+                            why,
+                            fix: "name the certificate instead (-cert -details -label LABEL, the label in SSLServerCert for IHS or the queue manager's certificate label for MQ), or mark one with -cert -setdefault -label LABEL".to_string(),
+                        })
+                    }
+                    other => GskError::from_kdbman(&other),
+                })?;
                 output::emit(&gout::cert_details(e).map_err(|t| bad_entry(&store, t))?);
                 Ok(())
             }
@@ -1018,6 +1018,14 @@ impl Runner {
         import.extend(target_pw);
         if let Some(l) = new_label {
             import.extend(os(&["--label", l]));
+        }
+        if inv
+            .get("default_cert")
+            .map(|v| parse::boolean("default_cert", v))
+            .transpose()?
+            == Some(true)
+        {
+            import.push("--default".into());
         }
         if source_type == StoreType::Pkcs12 {
             import.extend(["--file".into(), source.clone().into()]);

@@ -1,5 +1,7 @@
 //! SSL0223E: no label is configured and the store has no default personal
-//! certificate. The server starts, then fails every handshake.
+//! certificate. The server starts, then fails every handshake. Where the
+//! store has one (a native store's, or a CMS store's one marked record),
+//! it becomes the certificate in use.
 
 use super::Ctx;
 use crate::diagnose::Finding;
@@ -8,11 +10,11 @@ pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
     if ctx.target.label.is_some() || !ctx.store.default_known() {
         return; // KDB0009W says why a default cannot be judged
     }
+    // A CMS store reaches here only with exactly one marked record.
     let store = ctx.store;
     let default = store
-        .entries()
-        .iter()
-        .position(|e| e.is_default() && e.kind() == crate::store::EntryKind::Personal);
+        .default_entry()
+        .and_then(|d| store.entries().iter().position(|e| std::ptr::eq(e, d)));
     match default {
         Some(i) => ctx.in_use = Some(i),
         None => out.push(Finding::new(

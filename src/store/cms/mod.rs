@@ -6,9 +6,10 @@
 //! private keys. This module turns their records into [`Entry`]s and
 //! back, and decides between a wrong password and damage.
 //!
-//! What the format does not say, kdbman does not guess: where GSKit marks
-//! the default key and the password expiry is unknown, so a CMS store
-//! reports neither (see [`DEFAULT_UNKNOWN`]).
+//! What the format does not say, kdbman does not guess: where GSKit keeps
+//! the password expiry is unknown, so a CMS store reports none. The
+//! default key is read from flag bit 1, on evidence rather than
+//! documentation (see [`DEFAULT_EVIDENCE`]).
 
 pub mod container;
 pub mod keycrypt;
@@ -26,8 +27,11 @@ pub use container::{Kind, Version};
 use keycrypt::KeyError;
 use record::{Body, Record};
 
-/// Why a CMS store has no default and no password expiry in kdbman.
-pub const DEFAULT_UNKNOWN: &str = "where GSKit marks the default certificate in a CMS key database is not documented, and kdbman does not guess";
+/// What kdbman's reading of a CMS default rests on, for output and docs.
+pub const DEFAULT_EVIDENCE: &str = "kdbman reads flag bit 1 of a CMS record as the default mark, on evidence from IBM-made files; IBM does not document where GSKit keeps the default";
+
+/// Why a CMS store with no marked record may still have a default.
+pub const DEFAULT_UNMARKED: &str = "no record carries the default mark kdbman reads (flag bit 1 of the record, known from IBM-made files, not from documentation): either the store has no default, or GSKit keeps it where kdbman cannot read it";
 
 /// The request database beside a key database: `NAME.rdb` for `NAME.kdb`.
 pub fn rdb_path(kdb: &Path) -> PathBuf {
@@ -128,6 +132,19 @@ impl State {
     /// Whether a password is this store's (no I/O).
     pub fn password_is(&self, pw: &Password) -> bool {
         self.password.as_bytes() == pw.as_bytes()
+    }
+
+    /// Clears the default mark (flag bit 1) kept for every record, before
+    /// one is marked: on signers, requests and secret keys too, so the
+    /// store ends with one mark. Personal records take theirs from
+    /// [`Entry::is_default`] when written.
+    pub(crate) fn clear_default_marks(&mut self) {
+        for o in self.originals.values_mut() {
+            record::set_flag_bit(&mut o.flags, record::BIT_DEFAULT, false);
+        }
+        for r in &mut self.passthrough {
+            record::set_flag_bit(&mut r.flags, record::BIT_DEFAULT, false);
+        }
     }
 }
 
@@ -286,7 +303,8 @@ pub fn open(
             } => {
                 let Some(key) = key else { continue };
                 (
-                    Entry::personal(label, vec![cert.clone()], key),
+                    Entry::personal(label, vec![cert.clone()], key)
+                        .with_default_flag(rec.default_mark()),
                     Some(enc.clone()),
                 )
             }
@@ -620,6 +638,10 @@ fn to_record(state: &State, e: &Entry) -> Record {
         }
         // The unused-bits count must leave bit 0 representable.
         flags[0] = flags[0].min(7);
+    }
+    if e.kind() == EntryKind::Personal {
+        // A no-op unless the mark changed, so other records keep their bytes.
+        record::set_flag_bit(&mut flags, record::BIT_DEFAULT, e.is_default());
     }
     let label = match original {
         Some(o) if record::label_text(&o.label) == e.label() => o.label.clone(),

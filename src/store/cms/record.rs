@@ -13,8 +13,14 @@
 //!     [2] SEQUENCE { Certificate, EncryptedPrivateKeyInfo },        -- personal
 //!     [3] EncryptedPrivateKeyInfo },                                -- secret key
 //!   label  VisibleString,
-//!   flags  BIT STRING }             -- bit 0: trusted (inferred)
+//!   flags  BIT STRING }             -- bit 0: trusted; bit 1: default (inferred)
 //! ```
+//!
+//! Neither flag bit is documented by IBM. Bit 0 (`07 80`) is on every
+//! record of every IBM-made file seen; bit 1 (`06 C0`) was seen only on
+//! the one personal certificate of a store IBM's Java tooling made for
+//! MQ, so kdbman reads it as the default mark on that evidence, and keeps
+//! every other bit a file has.
 //!
 //! Certificates, requests and encrypted keys are kept as the exact bytes
 //! read, so a rewrite leaves them byte-identical.
@@ -30,6 +36,51 @@ pub const RECORD_TYPE: u32 = 1;
 pub const FLAGS_TRUSTED: [u8; 2] = [0x07, 0x80];
 /// The flags of a signer whose trust is switched off (bit 0 clear).
 pub const FLAGS_UNTRUSTED: [u8; 2] = [0x07, 0x00];
+/// The flag bit read as "trusted".
+pub const BIT_TRUSTED: usize = 0;
+/// The flag bit read as the default mark (evidence, not documentation:
+/// `kdbman-cms(5)`).
+pub const BIT_DEFAULT: usize = 1;
+
+/// Whether bit `n` of BIT STRING contents (unused-bits count, then the
+/// bits, most significant first) is set. A bit the unused-bits count
+/// leaves out is not set, whatever the byte holds.
+pub fn flag_bit(flags: &[u8], n: usize) -> bool {
+    let Some((&unused, bits)) = flags.split_first() else {
+        return false;
+    };
+    let len = (bits.len() * 8).saturating_sub(usize::from(unused.min(7)));
+    n < len && bits[n / 8] & (0x80 >> (n % 8)) != 0
+}
+
+/// Sets or clears bit `n`, touching nothing else it need not: the other
+/// bits stay as they are, and the unused-bits count changes only so the
+/// string still holds bit `n` (setting) or no longer ends in it (clearing
+/// the last bit, so `06 C0` becomes GSKit's `07 80` again).
+pub fn set_flag_bit(flags: &mut Vec<u8>, n: usize, on: bool) {
+    if flags.is_empty() {
+        flags.push(0);
+    }
+    let unused = usize::from(flags[0].min(7));
+    let len = ((flags.len() - 1) * 8).saturating_sub(unused);
+    let mask = 0x80u8 >> (n % 8);
+    if on {
+        while flags.len() - 1 < n / 8 + 1 {
+            flags.push(0);
+        }
+        if n >= len {
+            // Bits between the old end and `n` are zero (DER's rule for
+            // unused bits), so widening shows nothing new.
+            flags[0] = (((flags.len() - 1) * 8 - (n + 1)) as u8).min(7);
+        }
+        flags[1 + n / 8] |= mask;
+    } else if n < len {
+        flags[1 + n / 8] &= !mask;
+        if n + 1 == len && unused < 7 {
+            flags[0] += 1;
+        }
+    }
+}
 
 /// What a record holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +107,13 @@ pub struct Record {
 impl Record {
     /// Bit 0 of the flags, read as "trusted" (see `kdbman-cms(5)`).
     pub fn trusted(&self) -> bool {
-        self.flags.get(1).is_some_and(|b| b & 0x80 != 0)
+        flag_bit(&self.flags, BIT_TRUSTED)
+    }
+
+    /// Bit 1 of the flags, read as the default mark (see `kdbman-cms(5)`:
+    /// evidence from IBM-made files, not documentation).
+    pub fn default_mark(&self) -> bool {
+        flag_bit(&self.flags, BIT_DEFAULT)
     }
 }
 
@@ -275,5 +332,45 @@ pub fn label_text(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(flags: &[u8], n: usize, on: bool) -> Vec<u8> {
+        let mut f = flags.to_vec();
+        set_flag_bit(&mut f, n, on);
+        f
+    }
+
+    #[test]
+    fn default_bit_round_trips_between_the_two_forms_seen() {
+        // GSKit's `07 80` and the MQ Java tooling's `06 C0` (§11.4).
+        assert!(!flag_bit(&[0x07, 0x80], BIT_DEFAULT));
+        assert!(flag_bit(&[0x06, 0xC0], BIT_DEFAULT));
+        assert_eq!(set(&[0x07, 0x80], BIT_DEFAULT, true), [0x06, 0xC0]);
+        assert_eq!(set(&[0x06, 0xC0], BIT_DEFAULT, false), [0x07, 0x80]);
+        // Untrusted signer flags gain the mark without gaining trust.
+        assert_eq!(set(&[0x07, 0x00], BIT_DEFAULT, true), [0x06, 0x40]);
+        assert_eq!(set(&[0x06, 0x40], BIT_DEFAULT, false), [0x07, 0x00]);
+    }
+
+    #[test]
+    fn other_bits_and_lengths_are_kept() {
+        // A bit kdbman does not know (bit 4) survives both changes.
+        assert_eq!(set(&[0x03, 0x88], BIT_DEFAULT, true), [0x03, 0xC8]);
+        assert_eq!(set(&[0x03, 0xC8], BIT_DEFAULT, false), [0x03, 0x88]);
+        // Two bytes of bits: the unused count belongs to the last byte.
+        assert_eq!(set(&[0x00, 0x80, 0x01], BIT_DEFAULT, true), [0x00, 0xC0, 0x01]);
+        assert_eq!(set(&[0x00, 0xC0, 0x01], BIT_DEFAULT, false), [0x00, 0x80, 0x01]);
+        // Setting what is set, or clearing what is clear, changes nothing.
+        assert_eq!(set(&[0x06, 0xC0], BIT_DEFAULT, true), [0x06, 0xC0]);
+        assert_eq!(set(&[0x07, 0x80], BIT_DEFAULT, false), [0x07, 0x80]);
+        // A bit beyond the unused-bits count is not read as set.
+        assert!(!flag_bit(&[0x07, 0xC0], BIT_DEFAULT));
+        assert!(!flag_bit(&[], BIT_TRUSTED));
+        assert_eq!(set(&[], BIT_DEFAULT, true), [0x06, 0x40]);
     }
 }
