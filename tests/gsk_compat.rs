@@ -275,24 +275,22 @@ fn workflow(via: Via) {
             .is_empty()
     );
 
-    // Where GSKit marks the default in a CMS file is undocumented:
-    // refused with a reason and a fix, and nothing changes.
-    let out = s.gsk("-cert -setdefault -db key.kdb -stashed -label \"web server\"");
-    assert_eq!(out.status.code(), Some(11));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.starts_with("KDBG0002W ") && err.contains("default") && err.contains("kdbman fix: "),
-        "{err}"
-    );
-    assert_eq!(s.entry("key.kdb", "web server").unwrap()["default"], false);
+    // The default of a CMS file: flag bit 1 of the record, read and
+    // written on evidence from IBM-made files (kdbman-cms(5)).
+    s.ok("-cert -setdefault -db key.kdb -stashed -label \"web server\"");
+    assert_eq!(s.entry("key.kdb", "web server").unwrap()["default"], true);
+    assert_eq!(s.entry("key.kdb", "selfsigned").unwrap()["default"], false);
 
     assert_eq!(
         s.read("-cert -list -db key.kdb -stashed"),
-        "Certificates found\n* default, - personal, ! trusted, # secret key\n-\tselfsigned\n!\t\"Example Root CA\"\n-\t\"web server\"\n"
+        "Certificates found\n* default, - personal, ! trusted, # secret key\n-\tselfsigned\n!\t\"Example Root CA\"\n*-\t\"web server\"\n"
     );
     assert_eq!(
         s.read("-cert -list personal -db key.kdb -stashed"),
-        "Certificates found\n* default, - personal, ! trusted, # secret key\n-\tselfsigned\n-\t\"web server\"\n"
+        "Certificates found\n* default, - personal, ! trusted, # secret key\n-\tselfsigned\n*-\t\"web server\"\n"
+    );
+    assert!(
+        s.read("-cert -getdefault -db key.kdb -stashed").starts_with("Label : web server\n")
     );
     let details = s.read("-cert -details -db key.kdb -stashed -label \"web server\"");
     assert!(

@@ -307,7 +307,9 @@ fn refused_options_and_objects() {
         11,
         "KDBG0002W",
     );
-    fails(
+    // -setdefault on a CMS store marks the record (flag bit 1, see
+    // kdbman-cms(5)) silently; -getdefault reads it back.
+    let out = run(
         d,
         &[
             "-cert",
@@ -318,8 +320,17 @@ fn refused_options_and_objects() {
             "-label",
             "web",
         ],
-        11,
-        "KDBG0002W",
+    );
+    assert!(
+        out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(d, &["-cert", "-getdefault", "-db", "k.kdb", "-stashed"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("Label : web\n"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
     // Documented no-ops are accepted.
     let out = run(

@@ -1046,6 +1046,16 @@ fn import(
         }
     }
     store.save()?;
+    // On stderr, so the gsk8capicmd front end (silent on success) says it too.
+    for r in &report.relabelled {
+        super::warn(&format!(
+            "the friendly name \"{}\" in {} is not usable as a label ({}): imported as `{}`",
+            r.name.escape_debug(),
+            file.display(),
+            r.reason,
+            r.label
+        ));
+    }
     for l in &report.personal {
         output::line(format!("imported personal certificate `{l}`"));
     }

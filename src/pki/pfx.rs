@@ -294,10 +294,14 @@ fn attribute(bag: &SafeBag, oid: ObjectIdentifier) -> Option<Vec<u8>> {
         .ok()
 }
 
+/// A bag's friendly name, without the NULs some writers end it with
+/// (`6BC162DA\0`: the C string's terminator copied into the BMPString).
+/// Whether it can be a label is the importer's question.
 fn friendly_name(bag: &SafeBag) -> Option<String> {
     let der = attribute(bag, OID_FRIENDLY_NAME)?;
     let s = BmpString::from_der(&der).ok()?.to_string();
-    Some(s).filter(|s| !s.trim().is_empty())
+    let s = s.trim_end_matches('\0');
+    Some(s.to_string()).filter(|s| !s.trim().is_empty())
 }
 
 fn explicit_inner(value: &[u8], at: &str) -> Result<Vec<u8>, ReadError> {

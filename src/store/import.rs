@@ -1,8 +1,8 @@
 //! Adding what a PKCS#12 or PEM file holds: all of it or nothing.
 
 use crate::error::{Error, Result};
-use crate::pki::pkcs12::{Contents, default_label};
-use crate::store::{Entry, EntryKind, Store};
+use crate::pki::{self, pkcs12::Contents, pkcs12::default_label};
+use crate::store::{Entry, EntryKind, Store, fold_label, label_problem};
 
 /// What an import added.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -11,6 +11,73 @@ pub struct ImportReport {
     pub signers: Vec<String>,
     /// Certificates skipped because the store has them already (their labels there).
     pub already_present: Vec<String>,
+    /// Friendly names that could not be labels, with the labels used.
+    pub relabelled: Vec<Relabelled>,
+}
+
+/// A friendly name kdbman could not use as a label, and the label it
+/// used instead: no import fails because of its friendly name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relabelled {
+    /// The name as the file has it (trailing NULs already removed).
+    pub name: String,
+    /// The label the entry got: from the certificate's CN, else its hash.
+    pub label: String,
+    /// Why the name was not used.
+    pub reason: &'static str,
+}
+
+/// A label from the certificate: its CN, else `PREFIX-` and the start of
+/// its SHA-256 (also when the CN itself is no usable label).
+pub(crate) fn derived_label(cert: &[u8], prefix: &str) -> String {
+    let l = default_label(cert, prefix);
+    if label_problem(&l).is_none() {
+        return l;
+    }
+    format!("{prefix}-{}", &pki::hex(&pki::sha256(cert))[..12])
+}
+
+/// The label for an entry of the file: its friendly name where kdbman can
+/// use it, else a derived label no other entry has (said in `report`).
+fn label_for(
+    name: Option<&str>,
+    cert: &[u8],
+    prefix: &str,
+    store: &Store,
+    staged: &[Entry],
+    report: &mut ImportReport,
+) -> String {
+    let Some(name) = name else {
+        return derived_label(cert, prefix);
+    };
+    let same = |a: &str, b: &str| fold_label(a) == fold_label(b);
+    let reason = match label_problem(name) {
+        Some(r) => r,
+        None if staged.iter().any(|e| same(e.label(), name)) => {
+            "another entry of the file has the same friendly name"
+        }
+        None => return name.to_string(),
+    };
+    let base = derived_label(cert, prefix);
+    let taken = |l: &str| {
+        store
+            .entries()
+            .iter()
+            .chain(staged)
+            .any(|e| same(e.label(), l))
+    };
+    let mut label = base.clone();
+    let mut n = 2;
+    while taken(&label) {
+        label = format!("{base} ({n})");
+        n += 1;
+    }
+    report.relabelled.push(Relabelled {
+        name: name.to_string(),
+        label: label.clone(),
+        reason,
+    });
+    label
 }
 
 impl Store {
@@ -48,18 +115,30 @@ impl Store {
             }
             let l = match (label, contents.keys.is_empty()) {
                 (Some(l), true) => l.to_string(),
-                _ => name
-                    .clone()
-                    .unwrap_or_else(|| default_label(cert, "signer")),
+                _ => label_for(
+                    name.as_deref(),
+                    cert,
+                    "signer",
+                    store,
+                    &staged,
+                    &mut report,
+                ),
             };
             staged.push(Entry::signer(l, cert.clone()));
         }
         for k in contents.keys {
             let leaf = k.chain.first().cloned().unwrap_or_default();
-            let l = label
-                .map(str::to_string)
-                .or(k.friendly_name)
-                .unwrap_or_else(|| default_label(&leaf, "key"));
+            let l = match label {
+                Some(l) => l.to_string(),
+                None => label_for(
+                    k.friendly_name.as_deref(),
+                    &leaf,
+                    "key",
+                    store,
+                    &staged,
+                    &mut report,
+                ),
+            };
             staged.push(Entry::personal(l, k.chain, k.key));
         }
         // Try on a copy of the checks first, so a refusal adds nothing.

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 pub use detect::StoreFormat;
 pub use entry::{Entry, EntryKind};
-pub use import::ImportReport;
+pub use import::{ImportReport, Relabelled};
 pub use native::kdf::Kdf;
 
 use crate::error::{Error, Needed, Result, StashProblem};
@@ -972,21 +972,25 @@ fn check_password(p: &Password) -> Result<()> {
 
 /// Labels: 1–128 characters, no control characters, not blank.
 pub fn check_label(label: &str) -> Result<()> {
-    let bad = |detail: &str| {
-        Err(Error::Usage {
+    match label_problem(label) {
+        None => Ok(()),
+        Some(detail) => Err(Error::Usage {
             detail: format!("label `{}` is not usable: {detail}", label.escape_debug()),
-        })
-    };
+        }),
+    }
+}
+
+/// Why a label is not usable (see [`check_label`]), or None.
+pub fn label_problem(label: &str) -> Option<&'static str> {
     if label.trim().is_empty() {
-        return bad("it is empty");
+        Some("it is empty")
+    } else if label.chars().count() > 128 {
+        Some("it is longer than 128 characters")
+    } else if label.chars().any(char::is_control) {
+        Some("it contains control characters")
+    } else {
+        None
     }
-    if label.chars().count() > 128 {
-        return bad("it is longer than 128 characters");
-    }
-    if label.chars().any(char::is_control) {
-        return bad("it contains control characters");
-    }
-    Ok(())
 }
 
 /// The identities by which two entries hold "the same key": the SHA-256 of

@@ -34,16 +34,20 @@ pub fn open(path: &Path, bytes: &[u8], password: &Password) -> Result<(State, Ve
         },
         other => other,
     })?;
+    // A friendly name that cannot be a label (control characters, too
+    // long) gives way to one derived from the certificate, as on import.
+    let label = |name: Option<String>, cert: &[u8], prefix: &str| {
+        name.filter(|n| super::label_problem(n).is_none())
+            .unwrap_or_else(|| super::import::derived_label(cert, prefix))
+    };
     let mut entries = Vec::new();
     for (name, cert) in contents.certificates {
-        let label = name.unwrap_or_else(|| pki::pkcs12::default_label(&cert, "signer"));
+        let label = label(name, &cert, "signer");
         entries.push(Entry::signer(label, cert).with_created(0));
     }
     for k in contents.keys {
         let leaf = k.chain.first().cloned().unwrap_or_default();
-        let label = k
-            .friendly_name
-            .unwrap_or_else(|| pki::pkcs12::default_label(&leaf, "key"));
+        let label = label(k.friendly_name, &leaf, "key");
         entries.push(Entry::personal(label, k.chain, k.key).with_created(0));
     }
     Ok((State::new(password), entries))
