@@ -290,7 +290,8 @@ fn workflow(via: Via) {
         "Certificates found\n* default, - personal, ! trusted, # secret key\n-\tselfsigned\n*-\t\"web server\"\n"
     );
     assert!(
-        s.read("-cert -getdefault -db key.kdb -stashed").starts_with("Label : web server\n")
+        s.read("-cert -getdefault -db key.kdb -stashed")
+            .starts_with("Label : web server\n")
     );
     let details = s.read("-cert -details -db key.kdb -stashed -label \"web server\"");
     assert!(

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use kdbman::pki::{self, CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName, keygen};
-use kdbman::{Access, Entry, EntryKind, Error, Result};
 use kdbman::store::{DefaultMark, cms};
+use kdbman::{Access, Entry, EntryKind, Error, Result};
 use serde_json::{Value, json};
 
 use super::exit;

@@ -115,14 +115,7 @@ impl Store {
             }
             let l = match (label, contents.keys.is_empty()) {
                 (Some(l), true) => l.to_string(),
-                _ => label_for(
-                    name.as_deref(),
-                    cert,
-                    "signer",
-                    store,
-                    &staged,
-                    &mut report,
-                ),
+                _ => label_for(name.as_deref(), cert, "signer", store, &staged, &mut report),
             };
             staged.push(Entry::signer(l, cert.clone()));
         }

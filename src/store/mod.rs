@@ -513,7 +513,9 @@ impl Store {
             .filter(|e| e.is_default() && e.kind() == EntryKind::Personal);
         match self.default_mark() {
             DefaultMark::Absent => DefaultState::NotRecorded,
-            DefaultMark::Native => marked.next().map_or(DefaultState::NoneSet, DefaultState::Entry),
+            DefaultMark::Native => marked
+                .next()
+                .map_or(DefaultState::NoneSet, DefaultState::Entry),
             DefaultMark::CmsFlag => {
                 let all: Vec<&Entry> = marked.collect();
                 match all.as_slice() {

@@ -363,8 +363,14 @@ mod tests {
         assert_eq!(set(&[0x03, 0x88], BIT_DEFAULT, true), [0x03, 0xC8]);
         assert_eq!(set(&[0x03, 0xC8], BIT_DEFAULT, false), [0x03, 0x88]);
         // Two bytes of bits: the unused count belongs to the last byte.
-        assert_eq!(set(&[0x00, 0x80, 0x01], BIT_DEFAULT, true), [0x00, 0xC0, 0x01]);
-        assert_eq!(set(&[0x00, 0xC0, 0x01], BIT_DEFAULT, false), [0x00, 0x80, 0x01]);
+        assert_eq!(
+            set(&[0x00, 0x80, 0x01], BIT_DEFAULT, true),
+            [0x00, 0xC0, 0x01]
+        );
+        assert_eq!(
+            set(&[0x00, 0xC0, 0x01], BIT_DEFAULT, false),
+            [0x00, 0x80, 0x01]
+        );
         // Setting what is set, or clearing what is clear, changes nothing.
         assert_eq!(set(&[0x06, 0xC0], BIT_DEFAULT, true), [0x06, 0xC0]);
         assert_eq!(set(&[0x07, 0x80], BIT_DEFAULT, false), [0x07, 0x80]);
