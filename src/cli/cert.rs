@@ -132,7 +132,7 @@ pub enum CertAction {
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
-        /// Print JSON: {"label": "web", "default_note": null} (default_note says, for a CMS store, that the mark is read on evidence from IBM-made files)
+        /// Print JSON: {"label": "web"}, and for a CMS store "default_note", which says the mark is read on evidence from IBM-made files
         #[arg(long)]
         json: bool,
     },
@@ -333,15 +333,15 @@ const LIST_JSON: &str = r#"Print JSON instead of a table:
 
 {"format": "cms", "default_note": "...", "entries": [{"label": "web", "kind": "personal", "default": true, "subject": "CN=www.example.com, O=Example, C=US", "not_after": "2027-12-29T10:00:00Z", "sha256": "<hex>", "serial": "<hex>", "trusted": true}, ...]}
 
-format is cms, kdbman or pkcs12; kind is personal, signer or request; subject is null when unreadable; default is true or false, and null in a PKCS#12 file, which cannot say; in a CMS store it is flag bit 1 of the record, read as the default mark on evidence from IBM-made files rather than IBM documentation, which default_note says (null for other formats); serial is the certificate's serial number in hex (null for requests); not_after is RFC 3339 (null for requests); sha256 is the SHA-256 fingerprint of the certificate (of the request, for requests) in lower-case hex. With --kind or --expiring only the matching entries appear. Fields are only ever added.
+format is cms, kdbman or pkcs12; kind is personal, signer or request; subject is null when unreadable; default is true or false, and null in a PKCS#12 file, which cannot say; in a CMS store it is flag bit 1 of the record, read as the default mark on evidence from IBM-made files rather than IBM documentation, which default_note (CMS stores only) says; serial is the certificate's serial number in hex (null for requests); not_after is RFC 3339 (null for requests); sha256 is the SHA-256 fingerprint of the certificate (of the request, for requests) in lower-case hex. With --kind or --expiring only the matching entries appear. Fields are only ever added.
 
 With --db given more than once: {"stores": [{"store": "a.kdb", "format": "cms", "entries": [...]}, {"store": "b.kdb", "format": null, "error": {"code": "SSL0218E", "message": "...", "fix": "..."}, "entries": []}]}, one element per --db in order; a store that does not open has "error" (and the exit status is the worst of all)."#;
 
 const DETAILS_JSON: &str = r#"Print JSON instead of text:
 
-{"label": "web", "kind": "personal", "default": true, "default_note": null, "trusted": false, "has_private_key": true, "private_key": "ECDSA P-256", "created": "<RFC 3339>", "certificate": CERT, "chain": [CERT, ...], "request": {"subject": "...", "sha256": "<hex>"}}
+{"label": "web", "kind": "personal", "default": true, "trusted": false, "has_private_key": true, "private_key": "ECDSA P-256", "created": "<RFC 3339>", "certificate": CERT, "chain": [CERT, ...], "request": {"subject": "...", "sha256": "<hex>"}}
 
-CERT is {"subject", "issuer", "serial" (hex), "not_before", "not_after" (RFC 3339), "subject_alt_names": ["dns:NAME", "ip:ADDR"], "is_ca", "key_usage": [...], "ext_key_usage": [...], "key": "ECDSA P-256", "signature_algorithm", "sha256"}, or {"error", "sha256"} for an unreadable certificate. default is null in a PKCS#12 file (it cannot say), and in a CMS store flag bit 1 of the record, read as the default mark on evidence from IBM-made files, which default_note then says (null for other formats); private_key is null without a key; certificate and chain (the issuers after the certificate) appear for entries with a certificate, request for requests. Fields are only ever added."#;
+CERT is {"subject", "issuer", "serial" (hex), "not_before", "not_after" (RFC 3339), "subject_alt_names": ["dns:NAME", "ip:ADDR"], "is_ca", "key_usage": [...], "ext_key_usage": [...], "key": "ECDSA P-256", "signature_algorithm", "sha256"}, or {"error", "sha256"} for an unreadable certificate. default is null in a PKCS#12 file (it cannot say), and in a CMS store flag bit 1 of the record, read as the default mark on evidence from IBM-made files, which default_note (CMS stores only) then says; private_key is null without a key; certificate and chain (the issuers after the certificate) appear for entries with a certificate, request for requests. Fields are only ever added."#;
 
 const VALIDATE_JSON: &str = r#"Print JSON instead of text:
 
@@ -571,7 +571,11 @@ pub fn run(action: CertAction) -> Result<u8> {
             let (store, _) = pw.open(&db, Access::Read)?;
             let e = store.require_default()?;
             if json {
-                output::json(&json!({"label": e.label(), "default_note": default_note(&store)}));
+                let mut v = json!({"label": e.label()});
+                if let Some(note) = default_note(&store) {
+                    v["default_note"] = note.into();
+                }
+                output::json(&v);
             } else {
                 output::line(e.label());
             }
@@ -667,6 +671,7 @@ struct ListRow {
 #[derive(serde::Serialize)]
 struct ListJson<'a> {
     format: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     default_note: Option<&'static str>,
     entries: &'a [ListRow],
 }
@@ -813,7 +818,11 @@ fn list_many(
                     worst = worst.max(exit::FINDINGS);
                 }
                 if as_json {
-                    stores.push(json!({"store": name, "format": store.format().name(), "default_note": default_note(&store), "entries": serde_json::to_value(&rows).unwrap_or_default()}));
+                    let mut one = json!({"store": name, "format": store.format().name(), "entries": serde_json::to_value(&rows).unwrap_or_default()});
+                    if let Some(note) = default_note(&store) {
+                        one["default_note"] = note.into();
+                    }
+                    stores.push(one);
                 } else {
                     if n > 0 {
                         output::line("");
@@ -868,13 +877,15 @@ pub fn entry_details(e: &Entry, mark: DefaultMark) -> Value {
         "label": e.label(),
         "kind": e.kind().as_str(),
         "default": default_shown(e, mark),
-        "default_note": (mark == DefaultMark::CmsFlag).then_some(cms::DEFAULT_EVIDENCE),
         "trusted": e.is_trusted(),
         "has_private_key": e.private_key().is_some(),
         "private_key": key,
         // CMS records carry no creation time (0): null, not 1970.
         "created": (e.created() > 0).then(|| output::time(e.created())),
     });
+    if mark == DefaultMark::CmsFlag {
+        v["default_note"] = cms::DEFAULT_EVIDENCE.into();
+    }
     if let Some(c) = e.certificate() {
         v["certificate"] = cert_json(c);
         v["chain"] = Value::Array(e.certificates()[1..].iter().map(|c| cert_json(c)).collect());
