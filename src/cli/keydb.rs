@@ -649,10 +649,13 @@ fn convert(
         match (&default, out.can_mark_default()) {
             (Some(d), true) => out.set_default(d)?,
             (Some(d), false) => notes.push(format!(
-                "`{d}` was the default; a {} store records no default kdbman can read, so name it with SSLServerCert or --label",
+                "`{d}` was the default; a {} file has no default, so name it with SSLServerCert or --label",
                 format.name()
             )),
             _ => {}
+        }
+        if default.is_some() && out.default_mark() == DefaultMark::CmsFlag {
+            notes.push(format!("the default is marked with flag bit 1 of its record: {}", kdbman::store::cms::DEFAULT_EVIDENCE));
         }
         if store.password_expires().is_some() && format != StoreFormat::Kdbman {
             notes.push("the password expiry was not carried over (the target format keeps none kdbman can read)".into());
