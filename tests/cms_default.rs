@@ -818,3 +818,80 @@ fn a_gskit_store_rewritten_by_kdbman_keeps_every_record_s_flags() {
     let gsk = run_g(&["-cert", "-list", "-db", "mixed.kdb", "-stashed"]);
     assert!(gsk.contains("\n*-\tec-keypair\n"), "{gsk}");
 }
+
+#[test]
+fn serve_without_a_label_presents_the_marked_certificate() {
+    use std::io::{BufRead, BufReader};
+    let t = TempDir::new().unwrap();
+    let d = t.path();
+    setup(d);
+    let args = [
+        "serve",
+        "--db",
+        "a.kdb",
+        "--pw-env",
+        "KPW",
+        "--listen",
+        "127.0.0.1:0",
+    ];
+    // No mark: refused, with both possibilities and the ways out (a
+    // server that starts anyway is killed and fails the test).
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(d)
+        .env("KPW", PW)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve started without a default");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("cannot tell which certificate is its default")
+            && err.contains("--label")
+            && err.contains("setdefault"),
+        "{err}"
+    );
+
+    ok(
+        d,
+        &[
+            "cert",
+            "setdefault",
+            "--db",
+            "a.kdb",
+            "--pw-env",
+            "KPW",
+            "--label",
+            "two",
+        ],
+    );
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(d)
+        .env("KPW", PW)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let line = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("listening on "));
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = line.expect("serve printed no listening line");
+    assert!(line.ends_with("(serving `two`)"), "{line}");
+}

@@ -655,7 +655,10 @@ fn convert(
             _ => {}
         }
         if default.is_some() && out.default_mark() == DefaultMark::CmsFlag {
-            notes.push(format!("the default is marked with flag bit 1 of its record: {}", kdbman::store::cms::DEFAULT_EVIDENCE));
+            notes.push(format!(
+                "the default is marked with flag bit 1 of its record: {}",
+                kdbman::store::cms::DEFAULT_EVIDENCE
+            ));
         }
         if store.password_expires().is_some() && format != StoreFormat::Kdbman {
             notes.push("the password expiry was not carried over (the target format keeps none kdbman can read)".into());
