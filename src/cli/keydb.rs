@@ -628,10 +628,9 @@ fn convert(
                 if kind == EntryKind::Signer
                     && e.kind() == EntryKind::Signer
                     && label != e.label()
-                    && !out
-                        .entries()
-                        .iter()
-                        .any(|x| kdbman::store::fold_label(x.label()) == kdbman::store::fold_label(e.label()))
+                    && !out.entries().iter().any(|x| {
+                        kdbman::store::fold_label(x.label()) == kdbman::store::fold_label(e.label())
+                    })
                 {
                     out.rename(&label, e.label())?;
                 }

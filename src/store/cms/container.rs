@@ -180,7 +180,11 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
                     + v.header_len() as u64
                     == bytes.len() as u64
         };
-        if bytes.len() >= 0x18 && [Version::V6, Version::V4, Version::V3].into_iter().any(fits) {
+        if bytes.len() >= 0x18
+            && [Version::V6, Version::V4, Version::V3]
+                .into_iter()
+                .any(fits)
+        {
             return Err(damaged(Damage::HeaderField { field: "version" }));
         }
         return Err(Error::UnsupportedVersion {
@@ -494,10 +498,18 @@ mod tests {
         let mut swapped = bytes.clone();
         swapped[0x50..0x70].copy_from_slice(&bytes[0x70..0x90]);
         swapped[0x70..0x90].copy_from_slice(&bytes[0x50..0x70]);
-        assert!(parse(Path::new("x"), &swapped).unwrap().integrity_matches(&pw));
+        assert!(
+            parse(Path::new("x"), &swapped)
+                .unwrap()
+                .integrity_matches(&pw)
+        );
         // Any other change is seen.
         let mut flipped = bytes.clone();
         flipped[0x88] ^= 1;
-        assert!(!parse(Path::new("x"), &flipped).unwrap().integrity_matches(&pw));
+        assert!(
+            !parse(Path::new("x"), &flipped)
+                .unwrap()
+                .integrity_matches(&pw)
+        );
     }
 }

@@ -369,7 +369,10 @@ mod tests {
         let pw = Password::new("mq-lab");
         let enc = encrypt_pbes1_md5_des(key.pkcs8_der(), &pw);
         assert_eq!(&*decrypt(&enc, &pw).unwrap(), key.pkcs8_der());
-        assert_eq!(decrypt(&enc, &Password::new("mq-lab ")), Err(KeyError::Rejected));
+        assert_eq!(
+            decrypt(&enc, &Password::new("mq-lab ")),
+            Err(KeyError::Rejected)
+        );
         // The algorithm identifier: the PBES1 OID, 8-byte salt, 5 iterations.
         let head = [
             0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x03, 0x30, 0x0d, 0x04,
