@@ -106,13 +106,14 @@ fn main() {
         ),
         ("ssl2", b"\x80\x2e\x01\x00\x02\x00\x15\x00\x00"),
     ];
-    // CMS key databases (v6 and v4, with a personal entry, a signer and a
+    // CMS key databases (v6, v4 and v3, with a personal entry, a signer and a
     // request in the .rdb) and GSKit stashes, made by kdbman with the seed
     // password: the GSKit-made files in shared/ are never copied here.
     let tmp = tempfile::TempDir::new().expect("temp dir");
     for (name, version) in [
         ("v6", kdbman::store::cms::Version::V6),
         ("v4", kdbman::store::cms::Version::V4),
+        ("v3", kdbman::store::cms::Version::V3),
     ] {
         let path = tmp.path().join(format!("{name}.kdb"));
         let opts = CreateOptions {

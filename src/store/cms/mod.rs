@@ -115,7 +115,7 @@ impl State {
                     detail: "a secret key of the store does not decrypt; nothing was changed"
                         .into(),
                 })?;
-                *key = keycrypt::encrypt(&raw, new);
+                *key = keycrypt::encrypt_for(self.kdb.version, &raw, new);
             }
         }
         self.password = new.clone();
@@ -174,11 +174,23 @@ fn damaged_payload(path: &Path, damage: Damage) -> Error {
 }
 
 /// Records of a container, with the slot index of any that is malformed.
+/// In v3, whose integrity value is an XOR that cannot see the order of
+/// the slots, a record whose number is not its place (1..n) is malformed.
 fn records(layout: &container::Layout<'_>) -> Vec<(usize, std::result::Result<Record, String>)> {
+    let ordered = layout.version == Version::V3;
     layout
         .slots()
         .enumerate()
-        .map(|(i, s)| (i, record::decode_slot(s)))
+        .map(|(i, s)| {
+            let r = record::decode_slot(s).and_then(|rec| match rec.number {
+                n if ordered && n as usize != i + 1 => Err(format!(
+                    "it carries record number {n} in slot {} (records moved or damaged)",
+                    i + 1
+                )),
+                _ => Ok(rec),
+            });
+            (i, r)
+        })
         .collect()
 }
 
@@ -590,7 +602,11 @@ fn encode_container(
         .map(|(i, r)| {
             r.number = i as u32 + 1;
             r.id = u64::from(r.number);
-            record::encode_slot(r)
+            let after_label = match params.version {
+                Version::V3 => r.number,
+                _ => 0,
+            };
+            record::encode_slot_with(r, after_label)
         })
         .collect();
     let slot_size = container::slot_size_for(&slots).max(params.slot_size);
@@ -612,7 +628,12 @@ fn to_record(state: &State, e: &Entry) -> Record {
                 .then(|| o.encrypted_key.clone())
                 .flatten()
         });
-        reuse.unwrap_or_else(|| keycrypt::encrypt(k.pkcs8_der(), &state.password))
+        // A key is written in the scheme of the file it goes to (v3: DES).
+        let version = match (e.kind(), state.rdb) {
+            (EntryKind::Request, Some(rdb)) => rdb.version,
+            _ => state.kdb.version,
+        };
+        reuse.unwrap_or_else(|| keycrypt::encrypt_for(version, k.pkcs8_der(), &state.password))
     });
     let cert = e.certificate().map(<[u8]>::to_vec).unwrap_or_default();
     let body = match e.kind() {
