@@ -204,6 +204,9 @@ impl Store {
                 file::replace(&p, b)?;
             }
         }
+        if let Backing::Cms(state) = &mut store.backing {
+            state.written(path, &files);
+        }
         Ok(store)
     }
 
