@@ -153,7 +153,7 @@ pub enum KeydbAction {
         /// Use the cheapest key derivation the format accepts (kdbman targets: tests, throwaway stores)
         #[arg(long)]
         kdf_floor: bool,
-        /// CMS container version of a CMS target (default: the source's, else 6)
+        /// CMS container version of a CMS target (default: the source's v4, else 6; a v3 source is upgraded to 6)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(4..=6))]
         cms_version: Option<u8>,
     },
@@ -674,12 +674,24 @@ fn convert(
         for e in entries {
             // The default is set once all entries are in, where the target keeps one.
             let e = e.with_default_flag(false);
-            if out
+            let added = out
                 .entries()
                 .iter()
-                .any(|x| x.certificate().is_some() && x.certificate() == e.certificate())
-            {
-                continue; // a chain member the target added as a signer already
+                .find(|x| x.certificate().is_some() && x.certificate() == e.certificate())
+                .map(|x| (x.kind(), x.label().to_string()));
+            if let Some((kind, label)) = added {
+                // A chain member the target added as a signer already: it
+                // keeps the source's label where that label is free.
+                if kind == EntryKind::Signer
+                    && e.kind() == EntryKind::Signer
+                    && label != e.label()
+                    && !out.entries().iter().any(|x| {
+                        kdbman::store::fold_label(x.label()) == kdbman::store::fold_label(e.label())
+                    })
+                {
+                    out.rename(&label, e.label())?;
+                }
+                continue;
             }
             // Keep what the source holds even where kdbman would refuse it
             // (duplicates written by other tools).

@@ -117,6 +117,12 @@ pub static EXTRA_RULES: &[ExtraRule] = &[
         help: "Version 4 CMS stores protect their integrity with HMAC-SHA1, and old GSKit levels encrypted their keys with 3DES. GSKit 8 and later write version 6 (HMAC-SHA384, AES-256): convert the store to v6.",
     },
     ExtraRule {
+        id: "KDB0012W",
+        severity: Severity::Warning,
+        title: "CMS v3 key database",
+        help: "Version 3 CMS stores (old iKeyman and GSKit 7, z/OS gskkyman) check a password with one MD5 over the header and the password, so offline guessing costs less than for v4 or v6, and they encrypt private keys with single DES (pbeWithMD5AndDES-CBC). Upgrade with `kdbman keydb convert --cms-version 6` (HMAC-SHA384, AES-256 keys); keep v3 only where an old GSKit or z/OS level must read the file.",
+    },
+    ExtraRule {
         id: "KDB0008W",
         severity: Severity::Warning,
         title: "GSKit v1 stash file",

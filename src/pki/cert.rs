@@ -235,6 +235,8 @@ pub fn info_of(cert: &X509Certificate<'_>, der: &[u8]) -> CertInfo {
 /// Common signature algorithm names by OID.
 pub fn signature_name(oid: &str) -> Option<&'static str> {
     Some(match oid {
+        "1.2.840.113549.1.1.2" => "md2WithRSAEncryption",
+        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
         "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
         "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
         "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",

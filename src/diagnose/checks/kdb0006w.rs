@@ -6,6 +6,7 @@
 
 use super::Ctx;
 use crate::diagnose::Finding;
+use crate::store::{StoreFormat, cms};
 
 /// IBM's `-strong` rule of thumb: at least 14 characters from at least
 /// three of lower case, upper case, digits and others.
@@ -34,12 +35,16 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         return;
     };
     if let Some(why) = weak(pw.as_str()) {
+        let how = match ctx.store.format() {
+            StoreFormat::Cms(cms::Version::V3) => "one MD5 over the header and the password",
+            _ => "one HMAC keyed by the password itself",
+        };
         out.push(Finding::new(
             "KDB0006W",
             "kdb0006w",
             None,
             format!(
-                "the password of CMS store {} can be guessed offline: the format checks it with one HMAC keyed by the password itself, and {why}",
+                "the password of CMS store {} can be guessed offline: the format checks it with {how}, and {why}",
                 ctx.target.path.display()
             ),
             "change it to 14 or more characters mixing upper and lower case, digits and symbols (`kdbman keydb changepw --stash`), and keep the .kdb and .sth at mode 0600",

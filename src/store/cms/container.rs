@@ -7,7 +7,8 @@
 //! ```text
 //! offset   size   field
 //! 0x00     2      magic 37 48
-//! 0x02     1      version: 06 (HMAC-SHA384, M = 48) or 04 (HMAC-SHA1, M = 20)
+//! 0x02     1      version: 06 (HMAC-SHA384, M = 48), 04 (HMAC-SHA1, M = 20)
+//!                 or 03 (MD5, M = 16; see below)
 //! 0x03     1      kind: 02 key database, 01 request or CRL database
 //! 0x04     4      reserved, zero
 //! 0x08     8      tag "X509KEY\0", "X509KYP\0" or "X509CRL\0"
@@ -22,9 +23,17 @@
 //! The HMAC key is the password's bytes themselves: no KDF, no salt in the
 //! key. One HMAC tells whether a password is right, which is why lint
 //! warns about guessable CMS passwords.
+//!
+//! Version 3 (old iKeyman and GSKit 7, z/OS gskkyman) has no HMAC: its
+//! verifier is `MD5(bytes 0x00..0x30 ‖ password)` and its integrity value
+//! is `MD5(bytes 0x00..0x40 ‖ password)` XOR `MD5(slot ‖ password)` for
+//! every whole slot. Both rest on real IBM-made files (two of them are the
+//! test vectors below), not on documentation. The XOR does not see the
+//! order of the slots, so the reader checks record numbers separately.
 
 use std::path::Path;
 
+use md5::{Digest, Md5};
 use ring::hmac;
 
 use crate::error::{Damage, Error, ForeignFormat, Result};
@@ -43,6 +52,9 @@ pub const MAX_FILE: u64 = 1 << 30;
 /// The container version, which fixes the MAC algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Version {
+    /// MD5 with the password appended (16-byte values): old iKeyman and
+    /// GSKit 7, z/OS gskkyman.
+    V3,
     /// HMAC-SHA1 (20-byte MACs): old GSKit.
     V4,
     /// HMAC-SHA384 (48-byte MACs): GSKit 8 and later.
@@ -52,12 +64,14 @@ pub enum Version {
 impl Version {
     pub fn number(self) -> u8 {
         match self {
+            Version::V3 => 3,
             Version::V4 => 4,
             Version::V6 => 6,
         }
     }
     pub fn from_number(n: u8) -> Option<Version> {
         match n {
+            3 => Some(Version::V3),
             4 => Some(Version::V4),
             6 => Some(Version::V6),
             _ => None,
@@ -65,6 +79,7 @@ impl Version {
     }
     pub fn mac_len(self) -> usize {
         match self {
+            Version::V3 => 16,
             Version::V4 => 20,
             Version::V6 => 48,
         }
@@ -72,10 +87,11 @@ impl Version {
     pub fn header_len(self) -> usize {
         PREFIX_LEN + 2 * self.mac_len()
     }
-    fn algorithm(self) -> hmac::Algorithm {
+    fn algorithm(self) -> Option<hmac::Algorithm> {
         match self {
-            Version::V4 => hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
-            Version::V6 => hmac::HMAC_SHA384,
+            Version::V3 => None,
+            Version::V4 => Some(hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY),
+            Version::V6 => Some(hmac::HMAC_SHA384),
         }
     }
 }
@@ -158,7 +174,7 @@ pub fn parse_header<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
         damage,
     };
     let known_tag = bytes.len() >= 16 && Kind::from_tag(&bytes[8..16]).is_some();
-    if !looks_like(bytes) && known_tag && bytes.len() >= Version::V4.header_len() {
+    if !looks_like(bytes) && known_tag && bytes.len() >= Version::V3.header_len() {
         // The rest says CMS: the magic itself was damaged.
         return Err(damaged(Damage::Magic));
     }
@@ -174,7 +190,7 @@ pub fn parse_header<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
     }
     if bytes.len() < 4 {
         return Err(damaged(Damage::Truncated {
-            expected: Version::V4.header_len() as u64,
+            expected: Version::V3.header_len() as u64,
             actual: bytes.len() as u64,
         }));
     }
@@ -187,7 +203,11 @@ pub fn parse_header<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
                     + v.header_len() as u64
                     == bytes.len() as u64
         };
-        if bytes.len() >= 0x18 && (fits(Version::V6) || fits(Version::V4)) {
+        if bytes.len() >= 0x18
+            && [Version::V6, Version::V4, Version::V3]
+                .into_iter()
+                .any(fits)
+        {
             return Err(damaged(Damage::HeaderField { field: "version" }));
         }
         return Err(Error::UnsupportedVersion {
@@ -257,13 +277,51 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn mac(version: Version, password: &Password, parts: &[&[u8]]) -> hmac::Tag {
-    let key = hmac::Key::new(version.algorithm(), password.as_bytes());
+fn mac(version: Version, password: &Password, parts: &[&[u8]]) -> Vec<u8> {
+    let Some(alg) = version.algorithm() else {
+        return md5_with_password(parts, password).to_vec();
+    };
+    let key = hmac::Key::new(alg, password.as_bytes());
     let mut ctx = hmac::Context::with_key(&key);
     for p in parts {
         ctx.update(p);
     }
-    ctx.sign()
+    ctx.sign().as_ref().to_vec()
+}
+
+/// v3's digest: `MD5(parts ‖ password)`.
+fn md5_with_password(parts: &[&[u8]], password: &Password) -> [u8; 16] {
+    let mut h = Md5::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.update(password.as_bytes());
+    h.finalize().into()
+}
+
+/// The password verifier over the 0x30-byte prefix.
+fn verifier(version: Version, password: &Password, prefix: &[u8]) -> Vec<u8> {
+    mac(version, password, &[prefix])
+}
+
+/// The integrity value: v4/v6 one HMAC over `head ‖ slots`; v3 the XOR of
+/// `MD5(head ‖ pw)` and `MD5(slot ‖ pw)` for each whole slot.
+fn integrity(
+    version: Version,
+    password: &Password,
+    head: &[u8],
+    slots: &[u8],
+    slot_size: usize,
+) -> Vec<u8> {
+    if version != Version::V3 {
+        return mac(version, password, &[head, slots]);
+    }
+    let mut acc = md5_with_password(&[head], password);
+    for slot in slots.chunks(slot_size.max(1)) {
+        let d = md5_with_password(&[slot], password);
+        acc.iter_mut().zip(d).for_each(|(a, b)| *a ^= b);
+    }
+    acc.to_vec()
 }
 
 impl<'a> Layout<'a> {
@@ -314,8 +372,8 @@ impl<'a> Layout<'a> {
     /// Whether the verifier matches `prefix` in place of bytes 0..0x30.
     fn verifier_matches(&self, prefix: &[u8], password: &Password) -> bool {
         let m = self.version.mac_len();
-        let tag = mac(self.version, password, &[prefix]);
-        same(tag.as_ref(), &self.bytes[PREFIX_LEN..PREFIX_LEN + m])
+        let tag = verifier(self.version, password, prefix);
+        same(&tag, &self.bytes[PREFIX_LEN..PREFIX_LEN + m])
     }
 
     /// The verifier rejected `password`: whether the record count or the
@@ -359,12 +417,14 @@ impl<'a> Layout<'a> {
     pub fn integrity_matches(&self, password: &Password) -> bool {
         let m = self.version.mac_len();
         let h = self.version.header_len();
-        let tag = mac(
+        let tag = integrity(
             self.version,
             password,
-            &[&self.bytes[..PREFIX_LEN + m], &self.bytes[h..]],
+            &self.bytes[..PREFIX_LEN + m],
+            &self.bytes[h..],
+            self.slot_size as usize,
         );
-        same(tag.as_ref(), &self.bytes[PREFIX_LEN + m..h])
+        same(&tag, &self.bytes[PREFIX_LEN + m..h])
     }
 }
 
@@ -375,10 +435,16 @@ pub fn remac(path: &Path, bytes: &[u8], password: &Password) -> Option<Vec<u8>> 
     let l = parse(path, bytes).ok()?;
     let (m, h) = (l.version.mac_len(), l.version.header_len());
     let mut out = bytes.to_vec();
-    let verifier = mac(l.version, password, &[&out[..PREFIX_LEN]]);
-    out[PREFIX_LEN..PREFIX_LEN + m].copy_from_slice(verifier.as_ref());
-    let integrity = mac(l.version, password, &[&out[..PREFIX_LEN + m], &out[h..]]);
-    out[PREFIX_LEN + m..h].copy_from_slice(integrity.as_ref());
+    let v = verifier(l.version, password, &out[..PREFIX_LEN]);
+    out[PREFIX_LEN..PREFIX_LEN + m].copy_from_slice(&v);
+    let i = integrity(
+        l.version,
+        password,
+        &out[..PREFIX_LEN + m],
+        &out[h..],
+        l.slot_size as usize,
+    );
+    out[PREFIX_LEN + m..h].copy_from_slice(&i);
     Some(out)
 }
 
@@ -428,8 +494,8 @@ pub fn encode(
     out.extend_from_slice(&slot_size.to_be_bytes());
     out.extend_from_slice(&(records.len() as u32).to_be_bytes());
     out.extend_from_slice(salt);
-    let verifier = mac(version, password, &[&out[..PREFIX_LEN]]);
-    out.extend_from_slice(verifier.as_ref());
+    let v = verifier(version, password, &out[..PREFIX_LEN]);
+    out.extend_from_slice(&v);
     out.resize(h, 0);
     for r in records {
         debug_assert!(r.len() <= slot);
@@ -437,8 +503,8 @@ pub fn encode(
         out.extend_from_slice(r);
         out.resize(start + slot, 0);
     }
-    let integrity = mac(version, password, &[&out[..PREFIX_LEN + m], &out[h..]]);
-    out[PREFIX_LEN + m..h].copy_from_slice(integrity.as_ref());
+    let i = integrity(version, password, &out[..PREFIX_LEN + m], &out[h..], slot);
+    out[PREFIX_LEN + m..h].copy_from_slice(&i);
     out
 }
 
@@ -450,7 +516,7 @@ mod tests {
     fn encode_then_parse_verifies_both_macs() {
         let pw = Password::new("secret");
         let salt = new_salt();
-        for version in [Version::V4, Version::V6] {
+        for version in [Version::V3, Version::V4, Version::V6] {
             let bytes = encode(
                 version,
                 Kind::Keys,
@@ -469,5 +535,83 @@ mod tests {
         }
         assert_eq!(salt[23], 0);
         assert!(salt[..23].iter().all(|&b| b != 0));
+    }
+
+    /// The two 80-byte v3 files of issue 19's appendix, made by IBM's
+    /// tools (hex, password).
+    pub(crate) const V3_VECTORS: [(&str, &str, Kind); 2] = [
+        (
+            "3748030100000000583530394b595000\
+             00001388000000000000000000000000\
+             00000000000000000000000000000000\
+             3540aaee1a2529cc415c7ee76ee3c990\
+             f782fa61598beb965a2f756b30ab7a0b",
+            "mq-lab",
+            Kind::Requests,
+        ),
+        (
+            "3748030200000000583530394b455900\
+             00001388000000000000000000000000\
+             00000000000000000000000000000000\
+             4efcfb320183f93baf180d8e10011749\
+             fb2368e55a2973e2e9c064cb479ab50f",
+            "123",
+            Kind::Keys,
+        ),
+    ];
+
+    fn unhex(s: &str) -> Vec<u8> {
+        let s: String = s.split_whitespace().collect();
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn ibm_v3_vectors_verify_and_reencode_byte_for_byte() {
+        for (hex, pw, kind) in V3_VECTORS {
+            let bytes = unhex(hex);
+            let pw = Password::new(pw);
+            let l = parse(Path::new("v3"), &bytes).unwrap();
+            assert_eq!((l.version, l.kind, l.count()), (Version::V3, kind, 0));
+            assert_eq!(l.slot_size, 5000);
+            assert!(l.password_matches(&pw) && l.integrity_matches(&pw));
+            assert!(!l.password_matches(&Password::new("wrong")));
+            // kdbman's writer gives the same bytes for the same salt.
+            assert_eq!(encode(Version::V3, kind, &l.salt, 5000, &[], &pw), bytes);
+        }
+    }
+
+    #[test]
+    fn v3_integrity_is_the_xor_of_per_slot_digests() {
+        let pw = Password::new("pw");
+        let bytes = encode(
+            Version::V3,
+            Kind::Keys,
+            &[0; 24],
+            32,
+            &[vec![1; 32], vec![2; 7]],
+            &pw,
+        );
+        let l = parse(Path::new("x"), &bytes).unwrap();
+        assert!(l.integrity_matches(&pw));
+        // Swapping the slots keeps the XOR: order is the reader's to check.
+        let mut swapped = bytes.clone();
+        swapped[0x50..0x70].copy_from_slice(&bytes[0x70..0x90]);
+        swapped[0x70..0x90].copy_from_slice(&bytes[0x50..0x70]);
+        assert!(
+            parse(Path::new("x"), &swapped)
+                .unwrap()
+                .integrity_matches(&pw)
+        );
+        // Any other change is seen.
+        let mut flipped = bytes.clone();
+        flipped[0x88] ^= 1;
+        assert!(
+            !parse(Path::new("x"), &flipped)
+                .unwrap()
+                .integrity_matches(&pw)
+        );
     }
 }

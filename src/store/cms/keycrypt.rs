@@ -7,11 +7,16 @@
 //! key derivation), which is read too. Parameters always come from the
 //! file; only their bounds are fixed here.
 //!
+//! Version 3 stores (old iKeyman, GSKit 7, z/OS gskkyman) hold
+//! `pbeWithMD5AndDES-CBC` keys (PKCS#5 v1.5 PBES1): DK = MD5 applied
+//! `iterations` times to password ‖ 8-byte salt, DES key DK[0..8], IV
+//! DK[8..16]. Real v3 files use 5 iterations.
+//!
 //! Each store version gets its own scheme when kdbman writes a key
-//! ([`encrypt_for`]): v6 stores PBES2 as below; v4 stores
+//! ([`encrypt_for`]), so the GSKit of its era loads it: v3 as above; v4
 //! `pbeWithSHAAnd3-KeyTripleDES-CBC` (PKCS#12 key derivation over the
 //! BMPString password, a 20-byte salt, 10 iterations), as every real v4
-//! file holds it, so old GSKit can read the key.
+//! file holds it; v6 PBES2 as below.
 //!
 //! For v6 kdbman writes GSKit's parameters, 5 iterations included: the store's
 //! password verifier is one HMAC keyed with the raw password, so a higher
@@ -40,6 +45,9 @@ const HMAC_SHA384_OID: &str = "1.2.840.113549.2.10";
 const AES256_CBC_OID: &str = "2.16.840.1.101.3.4.1.42";
 const PBE_SHA_3DES_OID: &str = "1.2.840.113549.1.12.1.3";
 const PBE_SHA_2DES_OID: &str = "1.2.840.113549.1.12.1.4";
+const PBE_MD5_DES_OID: &str = "1.2.840.113549.1.5.3";
+/// The PBES1 iteration count of every real v3 key seen.
+pub const PBES1_ITERATIONS: u16 = 5;
 
 /// Why a key did not decrypt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +130,8 @@ fn decrypt_raw_within(
         decrypt_pbes2(&epki, password, max_iterations)?
     } else if epki.alg == oid(PBE_SHA_3DES_OID) || epki.alg == oid(PBE_SHA_2DES_OID) {
         decrypt_pkcs12_pbe(&epki, password, max_iterations)?
+    } else if epki.alg == oid(PBE_MD5_DES_OID) {
+        decrypt_pbes1_md5_des(&epki, password, max_iterations)?
     } else {
         return Err(KeyError::Malformed(format!(
             "key encryption {} is not supported",
@@ -206,6 +216,71 @@ fn decrypt_pkcs12_pbe(
     out.map(Zeroizing::new).map_err(|_| KeyError::Rejected)
 }
 
+/// PBES1's key derivation (PBKDF1 with MD5): the DES key and the IV.
+fn pbkdf1_md5(password: &Password, salt: &[u8], iterations: u16) -> Zeroizing<[u8; 16]> {
+    use md5::{Digest, Md5};
+    let mut dk = Zeroizing::new([0u8; 16]);
+    let mut h = Md5::new();
+    h.update(password.as_bytes());
+    h.update(salt);
+    dk.copy_from_slice(&h.finalize());
+    for _ in 1..iterations {
+        let next = Md5::digest(&dk[..]);
+        dk.copy_from_slice(&next);
+    }
+    dk
+}
+
+fn decrypt_pbes1_md5_des(
+    epki: &Epki<'_>,
+    password: &Password,
+    max_iterations: u32,
+) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    use cbc::cipher::{BlockModeDecrypt, KeyIvInit, block_padding::Pkcs7};
+
+    let params = epki
+        .params
+        .ok_or_else(|| KeyError::Malformed("pbeWithMD5AndDES-CBC without parameters".into()))?;
+    let params = pkcs5::pbes1::Parameters::try_from(params)
+        .map_err(|e| KeyError::Malformed(format!("pbeWithMD5AndDES-CBC parameters: {e}")))?;
+    if params.iteration_count == 0 {
+        return Err(KeyError::Malformed(
+            "pbeWithMD5AndDES-CBC with 0 iterations".into(),
+        ));
+    }
+    if u32::from(params.iteration_count) > max_iterations {
+        return Err(KeyError::TooCostly(params.iteration_count.into()));
+    }
+    let dk = pbkdf1_md5(password, &params.salt, params.iteration_count);
+    cbc::Decryptor::<des::Des>::new_from_slices(&dk[..8], &dk[8..])
+        .map_err(|_| KeyError::Malformed("DES key length".into()))?
+        .decrypt_padded_vec::<Pkcs7>(epki.data)
+        .map(Zeroizing::new)
+        .map_err(|_| KeyError::Rejected)
+}
+
+/// Encrypts PKCS#8 DER as v3 stores hold it: `pbeWithMD5AndDES-CBC`,
+/// a random 8-byte salt, [`PBES1_ITERATIONS`].
+pub fn encrypt_pbes1_md5_des(pkcs8: &[u8], password: &Password) -> Vec<u8> {
+    use cbc::cipher::{BlockModeEncrypt, KeyIvInit, block_padding::Pkcs7};
+    use pkcs5::pbes1;
+
+    let salt: [u8; 8] = crate::clock::random();
+    let dk = pbkdf1_md5(password, &salt, PBES1_ITERATIONS);
+    let ct = cbc::Encryptor::<des::Des>::new_from_slices(&dk[..8], &dk[8..])
+        .expect("DES takes an 8-byte key and IV")
+        .encrypt_padded_vec::<Pkcs7>(pkcs8);
+    let alg = pbes1::Algorithm {
+        encryption: pbes1::EncryptionScheme::PbeWithMd5AndDesCbc,
+        parameters: pbes1::Parameters {
+            salt,
+            iteration_count: PBES1_ITERATIONS,
+        },
+    };
+    let data = enc(&der::asn1::OctetStringRef::new(&ct).expect("fits"));
+    tlv(Tag::Sequence, &[&enc(&alg), &data])
+}
+
 fn enc(v: &impl Encode) -> Vec<u8> {
     v.to_der().unwrap_or_default()
 }
@@ -222,9 +297,11 @@ fn tlv(tag: Tag, parts: &[&[u8]]) -> Vec<u8> {
 }
 
 /// Encrypts PKCS#8 DER (or a secret key's raw bytes) with the scheme of a
-/// store of `version` (see the module comment).
+/// store of `version` (see the module comment): v3 `pbeWithMD5AndDES-CBC`
+/// (what old GSKit and z/OS read), v4 PKCS#12 3DES, v6 PBES2.
 pub fn encrypt_for(version: Version, plain: &[u8], password: &Password) -> Vec<u8> {
     match version {
+        Version::V3 => encrypt_pbes1_md5_des(plain, password),
         Version::V4 => encrypt_pkcs12_3des(plain, password),
         Version::V6 => encrypt(plain, password),
     }
@@ -351,5 +428,31 @@ mod tests {
             0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x0a, 0x30,
         ];
         assert!(enc.windows(prf.len()).any(|w| w == prf));
+    }
+
+    #[test]
+    fn pbes1_md5_des_round_trip_wrong_password_and_known_answer() {
+        let key = crate::pki::keygen::generate(crate::pki::KeyType::EcP256).unwrap();
+        let pw = Password::new("mq-lab");
+        let enc = encrypt_pbes1_md5_des(key.pkcs8_der(), &pw);
+        assert_eq!(&*decrypt(&enc, &pw).unwrap(), key.pkcs8_der());
+        assert_eq!(
+            decrypt(&enc, &Password::new("mq-lab ")),
+            Err(KeyError::Rejected)
+        );
+        // The algorithm identifier: the PBES1 OID, 8-byte salt, 5 iterations.
+        let head = [
+            0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x03, 0x30, 0x0d, 0x04,
+            0x08,
+        ];
+        let at = enc.windows(head.len()).position(|w| w == head).unwrap();
+        assert_eq!(enc[at + head.len() + 8..][..3], [0x02, 0x01, 0x05]);
+        // PBKDF1 by hand for one round: MD5(pw ‖ salt), then MD5 4 more times.
+        use md5::{Digest, Md5};
+        let mut dk: [u8; 16] = Md5::digest(b"pwsaltsalt").into();
+        for _ in 0..4 {
+            dk = Md5::digest(dk).into();
+        }
+        assert_eq!(*pbkdf1_md5(&Password::new("pw"), b"saltsalt", 5), dk);
     }
 }

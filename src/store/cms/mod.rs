@@ -319,11 +319,23 @@ fn damaged_payload(path: &Path, damage: Damage) -> Error {
 }
 
 /// Records of a container, with the slot index of any that is malformed.
+/// In v3, whose integrity value is an XOR that cannot see the order of
+/// the slots, a record whose number is not its place (1..n) is malformed.
 fn records(layout: &container::Layout<'_>) -> Vec<(usize, std::result::Result<Record, String>)> {
+    let ordered = layout.version == Version::V3;
     layout
         .slots()
         .enumerate()
-        .map(|(i, s)| (i, record::decode_slot(s)))
+        .map(|(i, s)| {
+            let r = record::decode_slot(s).and_then(|rec| match rec.number {
+                n if ordered && n as usize != i + 1 => Err(format!(
+                    "it carries record number {n} in slot {} (records moved or damaged)",
+                    i + 1
+                )),
+                _ => Ok(rec),
+            });
+            (i, r)
+        })
         .collect()
 }
 
@@ -880,7 +892,11 @@ fn encode_container(
         .map(|(i, r)| {
             r.number = i as u32 + 1;
             r.id = u64::from(r.number);
-            record::encode_slot(r)
+            let after_label = match params.version {
+                Version::V3 => r.number,
+                _ => 0,
+            };
+            record::encode_slot_with(r, after_label)
         })
         .collect();
     // 5000 whenever every record fits, as in every IBM-made file (the

@@ -3,7 +3,8 @@
 //! ```text
 //! slot:   u32 record type ‖ u32 record number ‖ u32 DER length L ‖ DER
 //!         ‖ u32 label length ‖ label (GSKit: no NUL; KdbTool: NUL-ended)
-//!         ‖ u32 0 ‖ hash entries (u32 20 ‖ SHA-1)… ‖ zero padding
+//!         ‖ u32 0 (v3: the record number again) ‖ hash entries
+//!         (u32 20 ‖ SHA-1)… ‖ zero padding
 //!
 //! Record ::= SEQUENCE {
 //!   id     INTEGER,                 -- GSKit: the record number
@@ -217,6 +218,12 @@ pub fn encode_der(rec: &Record) -> Vec<u8> {
 /// u32, then the five SHA-1 indexes of the certificate (none for requests
 /// and secret keys). Padding is the container's job.
 pub fn encode_slot(rec: &Record) -> Vec<u8> {
+    encode_slot_with(rec, 0)
+}
+
+/// [`encode_slot`] with `after_label` in the u32 after the label: 0 in
+/// every v4/v6 record seen, the record number in v3 (real IBM files).
+pub fn encode_slot_with(rec: &Record, after_label: u32) -> Vec<u8> {
     let der = encode_der(rec);
     let mut out = Vec::with_capacity(der.len() + rec.label.len() + 140);
     out.extend_from_slice(&rec.record_type.to_be_bytes());
@@ -225,7 +232,7 @@ pub fn encode_slot(rec: &Record) -> Vec<u8> {
     out.extend_from_slice(&der);
     out.extend_from_slice(&(rec.label.len() as u32).to_be_bytes());
     out.extend_from_slice(&rec.label);
-    out.extend_from_slice(&0u32.to_be_bytes());
+    out.extend_from_slice(&after_label.to_be_bytes());
     let cert = match &rec.body {
         Body::Signer { cert } | Body::Personal { cert, .. } => Some(cert),
         _ => None,
