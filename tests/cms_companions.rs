@@ -653,3 +653,181 @@ fn each_bad_password_refusal_has_its_own_fix() {
     }
     assert!(fixes[2].contains("stashpw") && fixes[3].contains("stashpw"));
 }
+
+/// The issue's appendix: the empty v3 request database (80 bytes, kind
+/// 01, `X509KYP`, all-zero salt) that IBM's Java tooling wrote beside a v6
+/// `.kdb`, under the password `mq-lab`.
+const IBM_V3_RDB: &str = "3748030100000000583530394b595000\
+                          00001388000000000000000000000000\
+                          00000000000000000000000000000000\
+                          3540aaee1a2529cc415c7ee76ee3c990\
+                          f782fa61598beb965a2f756b30ab7a0b";
+
+/// DER of the OID pbeWithMD5AndDES-CBC (1.2.840.113549.1.5.3).
+const PBE_MD5_DES: [u8; 11] = [
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x03,
+];
+
+fn ibm_v3_rdb() -> Vec<u8> {
+    let hex: String = IBM_V3_RDB.split_whitespace().collect();
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// A running `kdbman serve`, killed on drop.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `kdbman serve` on the store and returns it with its port.
+fn serve(db: &Path) -> (Server, u16) {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(cargo_bin("kdbman"))
+        .args(["serve", "--db", s(db), "--pw-env", "KPW", "--label", "web"])
+        .args(["--listen", "127.0.0.1:0"])
+        .env("KPW", PW)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let server = Server(child);
+    for line in BufReader::new(out).lines().map_while(Result::ok) {
+        if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
+            let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            return (server, port.parse().unwrap());
+        }
+    }
+    panic!("serve printed no listening line");
+}
+
+/// Issue 19, acceptance 3: a v6 and a v4 store, each with IBM's 80-byte v3
+/// `.rdb` beside it.
+#[test]
+fn v6_and_v4_stores_with_ibms_80_byte_v3_rdb_work_and_keep_it_v3() {
+    let dir = TempDir::new().unwrap();
+    let with_curl = common::require_tool("curl", "--version");
+    for version in ["6", "4"] {
+        let db = store(dir.path(), &format!("mq{version}"), version);
+        let rdb = cms::rdb_path(&db);
+        std::fs::write(&rdb, ibm_v3_rdb()).unwrap();
+        assert_eq!(version_and_verified(&rdb, PW), (3, true), "the vector");
+
+        // list, details, lint, serve.
+        let out = ok(&["cert", "list", "--db", s(&db), "--pw-env", "KPW"]);
+        assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+        assert_eq!(list_labels(&db, &["--pw-env", "KPW"]), ["web"]);
+        let d = details(&db, &["--pw-env", "KPW"]);
+        let c = companion(&d, "requests");
+        assert_eq!(
+            (&c["state"], &c["version"], &c["records"]),
+            (&Value::from("intact"), &Value::from(3), &Value::from(0)),
+            "v{version}: {d:#}"
+        );
+        assert_eq!(d["version"], version.parse::<u8>().unwrap());
+        let lint = run(&[
+            "lint",
+            "--db",
+            s(&db),
+            "--pw-env",
+            "KPW",
+            "--label",
+            "web",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(lint.status.code(), Some(0), "v{version}: {}", stderr(&lint));
+        let v: Value = serde_json::from_slice(&lint.stdout).unwrap();
+        assert!(
+            v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["severity"] != "error"),
+            "v{version}: {v:#}"
+        );
+        let (server, port) = serve(&db);
+        if with_curl {
+            let out = Command::new("curl")
+                .args(["-sk", "-o", "/dev/null", "-w", "%{http_code}"])
+                .arg(format!("https://127.0.0.1:{port}/"))
+                .output()
+                .unwrap();
+            let code = String::from_utf8_lossy(&out.stdout).into_owned();
+            assert!(code.starts_with('2'), "v{version}: curl got {code:?}");
+        }
+        drop(server);
+        // Reading leaves the .rdb byte for byte.
+        assert_eq!(std::fs::read(&rdb).unwrap(), ibm_v3_rdb());
+
+        // certreq create: the request goes into the .rdb, which stays v3
+        // with its key in v3's scheme; the .kdb keeps its version.
+        assert!(certreq(&db, "pending").status.success());
+        let bytes = std::fs::read(&rdb).unwrap();
+        assert_eq!(bytes.len(), 0x50 + 5000);
+        assert_eq!(version_and_verified(&rdb, PW), (3, true));
+        assert!(
+            has(&bytes, &PBE_MD5_DES) && !has(&bytes, &PBES2),
+            "v{version}"
+        );
+        assert_eq!(std::fs::read(&db).unwrap()[2].to_string(), version);
+        assert_eq!(list_labels(&db, &["--pw-env", "KPW"]), ["pending", "web"]);
+
+        // changepw --stash: every file under the new password, each in its
+        // own version; the store reopens with it (and with the stash).
+        let out = changepw(&db);
+        assert!(out.status.success(), "v{version}: {}", stderr(&out));
+        assert_eq!(version_and_verified(&rdb, NEW_PW), (3, true));
+        assert_eq!(
+            version_and_verified(&db, NEW_PW),
+            (version.parse().unwrap(), true)
+        );
+        let reopened = Store::open(&db, &Password::new(NEW_PW), Access::Read).unwrap();
+        assert_eq!(reopened.entries().len(), 2);
+        assert_eq!(list_labels(&db, &["--stashed"]), ["pending", "web"]);
+        assert_eq!(
+            Store::open(&db, &Password::new(PW), Access::Read)
+                .unwrap_err()
+                .class(),
+            ErrorClass::WrongPassword
+        );
+
+        // The request deleted: the .rdb stays, empty, in v3.
+        ok(&[
+            "certreq",
+            "delete",
+            "--db",
+            s(&db),
+            "--stashed",
+            "--label",
+            "pending",
+        ]);
+        let bytes = std::fs::read(&rdb).unwrap();
+        assert_eq!((bytes[2], bytes.len()), (3, 0x50));
+
+        // A damaged .rdb does not stop list.
+        let mut bad = bytes.clone();
+        bad[0x45] ^= 0x20; // the v3 integrity value
+        std::fs::write(&rdb, &bad).unwrap();
+        let out = ok(&["cert", "list", "--db", s(&db), "--stashed"]);
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("web") && stderr(&out).contains(s(&rdb)),
+            "{}",
+            stderr(&out)
+        );
+        let c = companion(&details(&db, &["--stashed"]), "requests");
+        assert_eq!(c["state"], "unusable");
+        assert!(
+            c["problem"].as_str().unwrap().contains("integrity"),
+            "{c:#}"
+        );
+    }
+}
