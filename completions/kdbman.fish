@@ -102,7 +102,7 @@ pkcs12\t'A PKCS#12 file'"
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw-env -d 'Read the output file\'s password from environment variable VAR' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw-file -d 'Read the output file\'s password from the first line of PATH' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw -d 'The output file\'s password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l cms-version -d 'CMS container version of a CMS target (default: the source\'s, else 6)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l cms-version -d 'CMS container version of a CMS target (default: the source\'s v4, else 6; a v3 source is upgraded to 6)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
