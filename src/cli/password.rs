@@ -532,7 +532,7 @@ impl PwArgs {
             Some(src) => read_plain(src, role)?,
             None => {
                 // Fail on a missing or foreign file before asking.
-                Store::inspect(db)?;
+                Store::check_before_password(db)?;
                 prompt(&format!("Password for {}: ", db.display()), role)?
             }
         };

@@ -230,6 +230,19 @@ impl Store {
         }
     }
 
+    /// What can be refused before a password is asked for: a missing or
+    /// unreadable file, one that is not a store, a damaged header. Unlike
+    /// [`Store::inspect`], a CMS record count or slot size that disagrees
+    /// with the file's length is left for the open, where the password
+    /// tells an altered field from a truncated file.
+    pub fn check_before_password(path: &Path) -> Result<()> {
+        let bytes = file::read(path)?;
+        match detect::detect(&bytes) {
+            StoreFormat::Cms(_) => cms::container::parse_header(path, &bytes).map(|_| ()),
+            _ => Self::inspect(path).map(|_| ()),
+        }
+    }
+
     /// The format of the store file at `path`, from its content.
     pub fn detect(path: &Path) -> Result<StoreFormat> {
         Ok(detect::detect(&file::read(path)?))

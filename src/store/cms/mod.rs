@@ -145,6 +145,10 @@ struct Original {
     label: Vec<u8>,
     key_sha256: Option<[u8; 32]>,
     encrypted_key: Option<Vec<u8>>,
+    /// The version of the file the record was read from: its encrypted
+    /// key is reused only in a file of that version (each version has its
+    /// own key scheme).
+    version: Version,
 }
 
 /// One container file's own parameters.
@@ -430,6 +434,11 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
     let mut keys = slots_or_damage(kdb_path, kdb_keys.into_iter().enumerate())?;
     let (rdb, requests) =
         open_companion(&rdb_path(kdb_path), besides.rdb, Kind::Requests, password);
+    let in_kdb = all.len();
+    let rdb_version = match &rdb {
+        CompanionFile::Intact { params, .. } => params.version,
+        _ => layout.version,
+    };
     if let Some((recs, rdb_keys)) = requests {
         all.extend(recs);
         keys.extend(rdb_keys);
@@ -449,7 +458,12 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
         passthrough: Vec::new(),
     };
     let mut entries = Vec::with_capacity(all.len());
-    for (rec, key) in all.into_iter().zip(keys) {
+    for (i, (rec, key)) in all.into_iter().zip(keys).enumerate() {
+        let from = if i < in_kdb {
+            layout.version
+        } else {
+            rdb_version
+        };
         let label = record::label_text(&rec.label);
         let trusted = rec.trusted();
         let (entry, encrypted) = match rec.body {
@@ -487,6 +501,7 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
                     label: rec.label.clone(),
                     key_sha256: entry.private_key().map(|k| pki::sha256(k.pkcs8_der())),
                     encrypted_key: encrypted,
+                    version: from,
                 },
             );
         }
@@ -918,7 +933,7 @@ fn to_record(state: &State, e: &Entry, version: Version) -> Record {
     let original = identity(e).and_then(|id| state.originals.get(&id));
     let key_bytes = e.private_key().map(|k| {
         let reuse = original.and_then(|o| {
-            (o.key_sha256 == Some(pki::sha256(k.pkcs8_der())))
+            (o.key_sha256 == Some(pki::sha256(k.pkcs8_der())) && o.version == version)
                 .then(|| o.encrypted_key.clone())
                 .flatten()
         });
