@@ -356,7 +356,7 @@ impl Store {
                     Source::Password(_) => None,
                 };
                 match cms::open(path, &bytes, besides, password)? {
-                    cms::Opened::Ok(state, entries) => (Backing::Cms(state), entries),
+                    cms::Opened::Ok(state, entries) => (Backing::Cms(*state), entries),
                     cms::Opened::WrongPassword => {
                         return Err(match via {
                             Some(stash) => stash_err(stash, StashProblem::StaleOrForeign),

@@ -355,9 +355,9 @@ impl<'a> Layout<'a> {
         let rest = (self.bytes.len() - self.version.header_len()) as u64;
         let fits = |s: u64| (u64::from(MIN_SLOT_SIZE)..=u64::from(MAX_SLOT_SIZE)).contains(&s);
         let count = self.count() as u64;
-        if fits(u64::from(self.slot_size)) && rest % u64::from(self.slot_size) == 0 {
+        if fits(u64::from(self.slot_size)) && rest.is_multiple_of(u64::from(self.slot_size)) {
             self.slot_size
-        } else if count > 0 && rest % count == 0 && fits(rest / count) {
+        } else if count > 0 && rest.is_multiple_of(count) && fits(rest / count) {
             (rest / count) as u32
         } else {
             DEFAULT_SLOT_SIZE
@@ -386,15 +386,17 @@ impl<'a> Layout<'a> {
         let count = be32(&self.bytes[0x14..]);
         let slot = self.slot_size;
         let mut tries: Vec<(&'static str, usize, u32, u32)> = Vec::new();
-        if (MIN_SLOT_SIZE..=MAX_SLOT_SIZE).contains(&slot) && rest % u64::from(slot) == 0 {
-            if let Ok(n) = u32::try_from(rest / u64::from(slot)) {
-                tries.push(("record count", 0x14, count, n));
-            }
+        if (MIN_SLOT_SIZE..=MAX_SLOT_SIZE).contains(&slot)
+            && rest.is_multiple_of(u64::from(slot))
+            && let Ok(n) = u32::try_from(rest / u64::from(slot))
+        {
+            tries.push(("record count", 0x14, count, n));
         }
-        if count > 0 && rest % u64::from(count) == 0 {
-            if let Ok(s) = u32::try_from(rest / u64::from(count)) {
-                tries.push(("slot size", 0x10, slot, s));
-            }
+        if count > 0
+            && rest.is_multiple_of(u64::from(count))
+            && let Ok(s) = u32::try_from(rest / u64::from(count))
+        {
+            tries.push(("slot size", 0x10, slot, s));
         }
         tries.push(("slot size", 0x10, slot, DEFAULT_SLOT_SIZE));
         tries

@@ -304,7 +304,7 @@ fn identity(e: &Entry) -> Option<[u8; 32]> {
 
 /// What happened when the password was tried.
 pub enum Opened {
-    Ok(State, Vec<Entry>),
+    Ok(Box<State>, Vec<Entry>),
     /// The verifier rejected it, and a private key proved it wrong.
     WrongPassword,
     /// The verifier rejected it, but a private key decrypts with it: the
@@ -508,7 +508,7 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
         entries.push(entry.with_created(0));
     }
     assemble_chains(&mut entries);
-    Ok(Opened::Ok(state, entries))
+    Ok(Opened::Ok(Box::new(state), entries))
 }
 
 /// A companion's records with their decrypted keys (`None` where a
