@@ -182,7 +182,7 @@ fn ibm_vectors_open_with_their_passwords() {
     check_v3_bytes(&unhex(KDB_VECTOR), 2, "123");
     let mq = kdb_for_rdb_vector(d.path());
     let store = Store::open(&mq, &Password::new("mq-lab"), Access::Read).unwrap();
-    assert_eq!(store.cms_facts().unwrap().request_db, true);
+    assert!(store.cms_facts().unwrap().request_db);
 }
 
 #[test]
@@ -575,6 +575,7 @@ fn serve(kdb: &Path, label: &str) -> (Child, u16) {
             }
             Err(_) => {
                 let _ = child.kill();
+                let _ = child.wait();
                 panic!("serve printed no readiness line");
             }
         }
@@ -789,4 +790,31 @@ fn convert_upgrades_v3_to_v6_with_pbes2_keys() {
     }
     // The source is untouched.
     check_v3_bytes(&std::fs::read(&kdb).unwrap(), 2, FIXTURE_PW);
+}
+
+#[test]
+fn changepw_keeps_v3_and_re_encrypts_keys_with_des() {
+    let (d, kdb) = fixture();
+    let new_pw = "Another-v3-Passw0rd";
+    let out = kdbman()
+        .args(["keydb", "changepw", "--new-pw-env", "V3NEW"])
+        .args(pw_args(&kdb))
+        .env("V3NEW", new_pw)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let recs = check_v3_bytes(&std::fs::read(&kdb).unwrap(), 2, new_pw);
+    check_v3_bytes(&std::fs::read(d.path().join("v3.rdb")).unwrap(), 1, new_pw);
+    let mut keys = 0;
+    for r in &recs {
+        if let Body::Personal { key, .. } = &r.body {
+            assert!(key.windows(11).any(|w| w == PBES1_MD5_DES), "PBES1");
+            keys += 1;
+        }
+    }
+    assert_eq!(keys, 2);
+    let store = Store::open(&kdb, &Password::new(new_pw), Access::Read).unwrap();
+    assert_eq!(store.entries().len(), LABELS.len());
+    let e = Store::open(&kdb, &Password::new(FIXTURE_PW), Access::Read).unwrap_err();
+    assert_eq!(e.class(), ErrorClass::WrongPassword, "{e}");
 }

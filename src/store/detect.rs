@@ -29,7 +29,7 @@ impl StoreFormat {
             StoreFormat::Pkcs12 => "pkcs12",
         }
     }
-    /// The format version (CMS 4 or 6, kdbman 1, PKCS#12 3).
+    /// The format version (CMS 3, 4 or 6, kdbman 1, PKCS#12 3).
     pub fn version(self) -> u16 {
         match self {
             StoreFormat::Kdbman => super::native::format::VERSION,

@@ -219,15 +219,21 @@ fn decrypt_pkcs12_pbe(
 /// PBES1's key derivation (PBKDF1 with MD5): the DES key and the IV.
 fn pbkdf1_md5(password: &Password, salt: &[u8], iterations: u16) -> Zeroizing<[u8; 16]> {
     use md5::{Digest, Md5};
+    use zeroize::Zeroize;
     let mut dk = Zeroizing::new([0u8; 16]);
+    let mut out = md5::digest::Output::<Md5>::default();
     let mut h = Md5::new();
     h.update(password.as_bytes());
     h.update(salt);
-    dk.copy_from_slice(&h.finalize());
+    h.finalize_into(&mut out);
+    dk.copy_from_slice(&out);
     for _ in 1..iterations {
-        let next = Md5::digest(&dk[..]);
-        dk.copy_from_slice(&next);
+        let mut h = Md5::new();
+        h.update(&dk[..]);
+        h.finalize_into(&mut out);
+        dk.copy_from_slice(&out);
     }
+    out.as_mut_slice().zeroize();
     dk
 }
 
