@@ -398,6 +398,36 @@ fn a_crl_database_is_verified_and_rewritten_in_its_own_version() {
     assert!(stderr(&out).contains(s(&crl)), "{}", stderr(&out));
     assert_eq!(snapshot(&db), before);
 
+    // A CRL database holding records kdbman does not read refuses a new
+    // password (they may be sealed with the old one); nothing changes.
+    let one = container::encode(
+        container::Version::V6,
+        container::Kind::Crls,
+        &container::new_salt(),
+        container::DEFAULT_SLOT_SIZE,
+        &[vec![0x55; 300]],
+        &Password::new(NEW_PW),
+    );
+    std::fs::write(&crl, &one).unwrap();
+    let c = companion(&details(&db, &["--stashed"]), "crls");
+    assert_eq!(
+        (&c["state"], &c["records"]),
+        (&Value::from("intact"), &Value::from(1))
+    );
+    let before = snapshot(&db);
+    let out = run(&[
+        "keydb",
+        "changepw",
+        "--db",
+        s(&db),
+        "--stashed",
+        "--new-pw-env",
+        "KPW",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains(s(&crl)), "{}", stderr(&out));
+    assert_eq!(snapshot(&db), before);
+
     // keydb delete takes the companions with it.
     ok(&["keydb", "delete", "--db", s(&db), "--stashed"]);
     assert!(!crl.exists() && !cms::rdb_path(&db).exists());
@@ -694,13 +724,14 @@ impl Drop for Server {
     }
 }
 
-/// Starts `kdbman serve` on the store and returns it with its port.
-fn serve(db: &Path) -> (Server, u16) {
+/// Starts `kdbman serve` on the store (password `pw`) and returns it with
+/// its port.
+fn serve(db: &Path, pw: &str) -> (Server, u16) {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(cargo_bin("kdbman"))
         .args(["serve", "--db", s(db), "--pw-env", "KPW", "--label", "web"])
         .args(["--listen", "127.0.0.1:0"])
-        .env("KPW", PW)
+        .env("KPW", pw)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -762,7 +793,7 @@ fn v6_and_v4_stores_with_ibms_80_byte_v3_rdb_work_and_keep_it_v3() {
                 .all(|f| f["severity"] != "error"),
             "v{version}: {v:#}"
         );
-        let (server, port) = serve(&db);
+        let (server, port) = serve(&db, PW);
         if with_curl {
             let out = Command::new("curl")
                 .args(["-sk", "-o", "/dev/null", "-w", "%{http_code}"])
@@ -837,5 +868,8 @@ fn v6_and_v4_stores_with_ibms_80_byte_v3_rdb_work_and_keep_it_v3() {
             c["problem"].as_str().unwrap().contains("integrity"),
             "{c:#}"
         );
+        // Nor serve.
+        let (server, _) = serve(&db, NEW_PW);
+        drop(server);
     }
 }
