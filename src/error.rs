@@ -75,6 +75,15 @@ pub enum Damage {
     /// CMS: the request database beside the key database does not open
     /// with the key database's (proven) password.
     CompanionMismatch,
+    /// CMS: a header field covered by the password verifier (record count,
+    /// slot size) reads `found`, but with `expected` in its place (the value
+    /// the file's length implies, or GSKit's slot size) the verifier
+    /// matches: the password is right and the field was altered.
+    HeaderFieldAltered {
+        field: &'static str,
+        found: u64,
+        expected: u64,
+    },
 }
 
 impl fmt::Display for Damage {
@@ -109,6 +118,14 @@ impl fmt::Display for Damage {
             Damage::Record { index, detail } => write!(f, "record {index} is malformed: {detail}"),
             Damage::CompanionMismatch => f.write_str(
                 "it does not open with the password of its key database (another store's file, or a damaged header)",
+            ),
+            Damage::HeaderFieldAltered {
+                field,
+                found,
+                expected,
+            } => write!(
+                f,
+                "header field {field} was altered: it reads {found}, but the password verifier matches with {expected} there, so the password is right and the header was written with {expected}"
             ),
         }
     }
@@ -225,6 +242,15 @@ pub enum Error {
     },
     /// The store's encrypted payload is damaged.
     DamagedPayload { path: PathBuf, damage: Damage },
+    /// CMS: a change to `store` must rewrite its companion file (`.rdb`,
+    /// `.crl`), which could not be used when the store was opened
+    /// (`problem`); refused before anything was written.
+    CompanionUnusable {
+        store: PathBuf,
+        companion: PathBuf,
+        action: &'static str,
+        problem: std::sync::Arc<Error>,
+    },
     /// The stash file cannot open the store.
     Stash {
         stash: PathBuf,
@@ -321,6 +347,7 @@ impl Error {
             Error::NotAStore { .. } | Error::UnsupportedVersion { .. } => "SSL0215E",
             Error::KdfCostRefused { .. } => "SSL0218E",
             Error::DamagedHeader { .. } | Error::DamagedPayload { .. } => "SSL0218E",
+            Error::CompanionUnusable { problem, .. } => return problem.code(),
             Error::WrongPassword { .. } | Error::WrongPasswordOrDamaged { .. } => "SSL0218E",
             Error::Unsupported { .. } => return None,
             Error::Stash { .. } => "SSL0228E",
@@ -360,6 +387,9 @@ impl Error {
             | Error::KdfCostRefused { .. } => ErrorClass::Damaged,
             Error::WrongPassword { .. } => ErrorClass::WrongPassword,
             Error::WrongPasswordOrDamaged { .. } => ErrorClass::Undecided,
+            // The companion's own problem (damage, a version kdbman does
+            // not read, an unreadable file) decides the status.
+            Error::CompanionUnusable { problem, .. } => problem.class(),
             Error::Unsupported { .. } => ErrorClass::Usage,
             Error::Stash { .. } => ErrorClass::Stash,
             Error::LabelNotFound { .. }
@@ -440,6 +470,10 @@ impl Error {
             Error::DamagedHeader { .. } | Error::DamagedPayload { .. } => {
                 "restore the store from a backup; the password is not the problem, so re-entering or re-stashing it will not help".into()
             }
+            Error::CompanionUnusable { companion, .. } => format!(
+                "restore {} from a backup (or move it aside if what it holds is not needed: kdbman then writes a new one); commands that only read the store still work",
+                companion.display()
+            ),
             Error::KdfCostRefused { .. } => "the header was damaged or crafted; restore the store from a backup".into(),
             Error::WrongPassword { .. } => {
                 "use the password the store was created with (or last changed to); the file itself is intact".into()
@@ -459,8 +493,28 @@ impl Error {
                     store.display()
                 ),
                 StashProblem::UnsupportedVersion { .. } => "re-stash with this kdbman: `kdbman keydb stashpw`".into(),
+                StashProblem::Stale => format!(
+                    "the stash holds a password from before the last change: stash the current one with `kdbman keydb stashpw --db {}` (`keydb changepw --stash` keeps them together)",
+                    store.display()
+                ),
+                StashProblem::StaleOrForeign => format!(
+                    "if the stash belongs to another store, name this store's with --stash; otherwise the password was changed after it was written: stash the current one with `kdbman keydb stashpw --db {}`",
+                    store.display()
+                ),
+                StashProblem::Foreign => format!(
+                    "name this store's own stash with --stash (by default the .sth beside it), or write one with `kdbman keydb stashpw --db {}`",
+                    store.display()
+                ),
+                StashProblem::Rejected => format!(
+                    "the stash is this store's, yet its password fails: check the store with `kdbman keydb details --db {}` and the password, then write the stash again with `kdbman keydb stashpw`",
+                    store.display()
+                ),
+                StashProblem::Missing => format!(
+                    "write one with `kdbman keydb stashpw --db {}`, or give the password another way (--pw-env, --pw-file, --pw-stdin)",
+                    store.display()
+                ),
                 _ => format!(
-                    "write a fresh stash with the store's password: `kdbman keydb stashpw --db {}`",
+                    "a stash cannot be repaired: write a new one with the store's password, `kdbman keydb stashpw --db {}`",
                     store.display()
                 ),
             },
@@ -584,6 +638,17 @@ impl fmt::Display for Error {
             Error::DamagedPayload { path, damage } => {
                 write!(f, "{} is damaged (entries): {damage}", path.display())
             }
+            Error::CompanionUnusable {
+                store,
+                companion,
+                action,
+                problem,
+            } => write!(
+                f,
+                "{} cannot {action}: that rewrites {}, which could not be used when the store was opened ({problem}); nothing was changed",
+                store.display(),
+                companion.display()
+            ),
             Error::Stash {
                 stash,
                 store,

@@ -130,14 +130,31 @@ pub fn cms(data: &[u8]) {
     let path = Path::new("fuzz.kdb");
     let pw = Password::new(SEED_PASSWORD);
     let _ = crate::store::detect::detect(data);
-    let _ = cms::open(path, data, None, &pw);
+    let _ = cms::open(path, data, cms::Besides::none(), &pw);
     if let Some(sealed) = container::remac(path, data, &pw) {
-        if let Ok(cms::Opened::Ok(state, entries)) = cms::open(path, &sealed, None, &pw) {
+        if let Ok(cms::Opened::Ok(state, entries)) =
+            cms::open(path, &sealed, cms::Besides::none(), &pw)
+        {
             // A request record found in the .kdb is written to the .rdb.
-            let (kdb, rdb) = cms::encode(&state, &entries).expect("entries that opened encode");
-            match cms::open(path, &kdb, rdb.as_deref(), &pw) {
-                Ok(cms::Opened::Ok(_, again)) => {
-                    assert_eq!(again.len(), entries.len(), "a rewrite lost entries")
+            let files = cms::encode(path, &state, &entries).expect("entries that opened encode");
+            let rdb = files
+                .iter()
+                .find(|(p, _)| *p == cms::rdb_path(path))
+                .map_or(cms::Beside::Absent, |(_, b)| cms::Beside::Bytes(b.clone()));
+            let besides = cms::Besides {
+                rdb,
+                crl: cms::Beside::Absent,
+            };
+            match cms::open(path, &files[0].1, besides, &pw) {
+                Ok(cms::Opened::Ok(state, again)) => {
+                    assert_eq!(again.len(), entries.len(), "a rewrite lost entries");
+                    assert!(
+                        state
+                            .companions(path)
+                            .iter()
+                            .all(|c| c.found.problem().is_none()),
+                        "a rewritten .rdb is not usable"
+                    );
                 }
                 _ => panic!("a rewritten CMS store does not open"),
             }
@@ -150,7 +167,11 @@ pub fn cms(data: &[u8]) {
             &[],
             &pw,
         );
-        let _ = cms::open(path, &empty, Some(&sealed), &pw);
+        let besides = cms::Besides {
+            rdb: cms::Beside::Bytes(sealed),
+            crl: cms::Beside::Absent,
+        };
+        let _ = cms::open(path, &empty, besides, &pw);
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::{Subcommand, ValueEnum};
 use kdbman::stash::gskit;
 use kdbman::stash::{self, Permissions};
-use kdbman::store::cms::Version as CmsVersion;
+use kdbman::store::cms::{Companion, Found, Kind as CmsKind, Version as CmsVersion};
 use kdbman::store::{DefaultMark, DefaultState};
 use kdbman::{
     Access, CreateOptions, EntryKind, Error, Kdf, Result, Stash, StashProblem, Store, StoreFormat,
@@ -205,7 +205,7 @@ const DETAILS_JSON: &str = r#"Print JSON instead of text:
 
 {"path": "server.kdb", "format": "kdbman", "version": 1, "size": 1391, "kdf": {"name": "argon2id", "memory_kib": 65536, "iterations": 3, "parallelism": 1}, "cms": null, "default_known": true, "entries": {"total": 2, "personal": 1, "signer": 1, "request": 0}, "default": "web", "password": {"expires": "<RFC 3339>", "expired": false, "expiry_known": true}, "stash": {"path": "server.sth", "state": "good", "detail": null, "format": "kdbman v1"}, "findings": [{"code": "SSL0219E", "message": "..."}]}
 
-format is cms, kdbman or pkcs12, version its format version (CMS: 4 or 6); kdf is null for CMS and PKCS#12, {"name": "pbkdf2-hmac-sha256", "iterations": N} for PBKDF2; cms is {"slot_size", "records", "request_db", "secret_keys"} for a CMS store, else null; default_known is false where kdbman cannot tell which certificate is the default (a CMS store where no personal record, or more than one, carries the default mark: flag bit 1, read on evidence from IBM-made files, not on documentation; PKCS#12, which has no default); password.expiry_known is false where the format keeps the expiry where kdbman cannot read it (CMS); default and password.expires are null when there is none (or it is unknown); stash.state is absent, good, stale, foreign, stale-or-foreign (a GSKit stash the store rejects), rejected, damaged, insecure-permissions or unsupported-version, with detail saying more for damaged ones; stash.format is "kdbman v1", "gskit v1" or "gskit v2"; findings lists SSL0219E when the password has expired. Fields are only ever added."#;
+format is cms, kdbman or pkcs12, version its format version (CMS: 3, 4 or 6, the .kdb's own); kdf is null for CMS and PKCS#12, {"name": "pbkdf2-hmac-sha256", "iterations": N} for PBKDF2; cms is {"slot_size", "records", "request_db", "secret_keys", "companions"} for a CMS store, else null, where companions lists the .rdb and .crl beside it as {"path", "kind" (requests or crls), "state" (absent, empty, intact or unusable), "version" (its own container version, null unless intact), "records", "problem" (why it is unusable, else null)} (an unusable companion does not stop the store from opening; a change that must rewrite it is refused); default_known is false where kdbman cannot tell which certificate is the default (a CMS store where no personal record, or more than one, carries the default mark: flag bit 1, read on evidence from IBM-made files, not on documentation; PKCS#12, which has no default); password.expiry_known is false where the format keeps the expiry where kdbman cannot read it (CMS); default and password.expires are null when there is none (or it is unknown); stash.state is absent, good, stale, foreign, stale-or-foreign (a GSKit stash the store rejects), rejected, damaged, insecure-permissions or unsupported-version, with detail saying more for damaged ones; stash.format is "kdbman v1", "gskit v1" or "gskit v2"; findings lists SSL0219E when the password has expired. Fields are only ever added."#;
 
 fn kdf_of(choice: KdfChoice, floor: bool) -> Kdf {
     match (choice, floor) {
@@ -398,17 +398,25 @@ pub fn run(action: KeydbAction) -> Result<u8> {
                 source: e,
             })?;
             output::line(format!("deleted {}", db.display()));
-            let rdb = kdbman::store::cms::rdb_path(&db);
-            if rdb != db
-                && rdb.exists()
-                && Store::detect(&rdb).is_ok_and(|f| matches!(f, StoreFormat::Cms(_)))
-            {
-                std::fs::remove_file(&rdb).map_err(|e| Error::Io {
-                    path: rdb.clone(),
-                    action: "delete",
-                    source: e,
-                })?;
-                output::line(format!("deleted {}", rdb.display()));
+            // The companions (.rdb, .crl) go with it when they are CMS
+            // containers (an empty one too: it held nothing).
+            for companion in [
+                kdbman::store::cms::rdb_path(&db),
+                kdbman::store::cms::crl_path(&db),
+            ] {
+                if companion != db
+                    && companion.is_file()
+                    && (std::fs::metadata(&companion).is_ok_and(|m| m.len() == 0)
+                        || Store::detect(&companion)
+                            .is_ok_and(|f| matches!(f, StoreFormat::Cms(_))))
+                {
+                    std::fs::remove_file(&companion).map_err(|e| Error::Io {
+                        path: companion.clone(),
+                        action: "delete",
+                        source: e,
+                    })?;
+                    output::line(format!("deleted {}", companion.display()));
+                }
             }
             let beside = stash::default_path(&db);
             if beside.exists() && beside != db {
@@ -480,6 +488,7 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
         .map(|s| s.format_name());
     let format = store.format();
     let cms = store.cms_facts();
+    let companions = store.cms_companions();
     let default = store.default_entry().map(|e| e.label().to_string());
     let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
     if as_json {
@@ -501,6 +510,7 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
                 "records": personal + signer + c.secret_keys,
                 "request_db": c.request_db,
                 "secret_keys": c.secret_keys,
+                "companions": companions.iter().map(companion_json).collect::<Vec<_>>(),
             })),
             "default_known": store.default_known(),
             "entries": {"total": store.entries().len(), "personal": personal, "signer": signer, "request": request},
@@ -536,6 +546,17 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
                 } else {
                     String::new()
                 }
+            ));
+        }
+        for c in &companions {
+            output::line(format!(
+                "{}: {} ({})",
+                match c.kind {
+                    CmsKind::Crls => "crl db   ",
+                    _ => "request db",
+                },
+                c.path.display(),
+                companion_text(&c.found)
             ));
         }
         output::line(format!(
@@ -580,6 +601,42 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
         ));
     }
     Ok(exit::OK)
+}
+
+/// A companion of a CMS store in `keydb details --json`.
+fn companion_json(c: &Companion) -> serde_json::Value {
+    let (state, version, records) = match &c.found {
+        Found::Absent => ("absent", None, None),
+        Found::Empty => ("empty", None, Some(0)),
+        Found::Intact { version, records } => ("intact", Some(version.number()), Some(*records)),
+        _ => ("unusable", None, None),
+    };
+    json!({
+        "path": c.path.display().to_string(),
+        "kind": match c.kind {
+            CmsKind::Crls => "crls",
+            _ => "requests",
+        },
+        "state": state,
+        "version": version,
+        "records": records,
+        "problem": c.found.problem().map(|e| e.to_string()),
+    })
+}
+
+/// A companion's state in `keydb details`.
+fn companion_text(found: &Found) -> String {
+    match found {
+        Found::Absent => "absent".into(),
+        Found::Empty => "empty, 0 bytes: read as holding nothing".into(),
+        Found::Intact { version, records } => {
+            format!("CMS v{}, {records} records", version.number())
+        }
+        _ => format!(
+            "NOT USABLE: {}; the store opened without it, and a change that must rewrite it is refused",
+            found.problem().map(ToString::to_string).unwrap_or_default()
+        ),
+    }
 }
 
 /// Writes every entry of a store into a new store of another format.

@@ -525,19 +525,52 @@ impl PwArgs {
             }
             let store = Store::open_stashed(db, &stash, access)?;
             warn_if_expired(&store);
+            warn_companions(&store);
             return Ok((store, Opened::Stash(stash)));
         }
         let password = match plain {
             Some(src) => read_plain(src, role)?,
             None => {
                 // Fail on a missing or foreign file before asking.
-                Store::inspect(db)?;
+                Store::check_before_password(db)?;
                 prompt(&format!("Password for {}: ", db.display()), role)?
             }
         };
         let store = Store::open(db, &password, access)?;
         warn_if_expired(&store);
+        warn_companions(&store);
         Ok((store, Opened::Password(password)))
+    }
+}
+
+/// A CMS companion (`.rdb`, `.crl`) that is empty or unusable does not stop
+/// the store from opening; every command says what was found.
+fn warn_companions(store: &Store) {
+    for c in store.cms_companions() {
+        if let Some(msg) = companion_notice(&c) {
+            crate::cli::warn(&msg);
+        }
+    }
+}
+
+/// What a front end says about a companion, if anything (an absent or
+/// intact one needs no word).
+pub fn companion_notice(c: &kdbman::store::cms::Companion) -> Option<String> {
+    use kdbman::store::cms::Found;
+    let what = match c.kind {
+        kdbman::store::cms::Kind::Crls => "CRL database",
+        _ => "request database",
+    };
+    match &c.found {
+        Found::Empty => Some(format!(
+            "{what} {} is empty (0 bytes): read as holding nothing",
+            c.path.display()
+        )),
+        Found::Unusable(e) => Some(format!(
+            "{what} {} is not usable, so the store opened without it: {e}. Commands that only read the store work; a change that must rewrite it (certificate requests, a new password) is refused until it is restored",
+            c.path.display()
+        )),
+        _ => None,
     }
 }
 

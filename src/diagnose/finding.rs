@@ -123,6 +123,12 @@ pub static EXTRA_RULES: &[ExtraRule] = &[
         help: "Version 3 CMS stores (old iKeyman and GSKit 7, z/OS gskkyman) check a password with one MD5 over the header and the password, so offline guessing costs less than for v4 or v6, and they encrypt private keys with single DES (pbeWithMD5AndDES-CBC). Upgrade with `kdbman keydb convert --cms-version 6` (HMAC-SHA384, AES-256 keys); keep v3 only where an old GSKit or z/OS level must read the file.",
     },
     ExtraRule {
+        id: "KDB0013W",
+        severity: Severity::Warning,
+        title: "CMS companion file not usable",
+        help: "The request database (.rdb) or CRL database (.crl) beside a CMS key database is damaged, another store's, of a version kdbman does not read, or unreadable. The key database opens without it and servers read only the .kdb, but a change that must rewrite the companion (a certificate request, a new password) is refused: restore it from a backup, or move it aside if what it holds is not needed.",
+    },
+    ExtraRule {
         id: "KDB0008W",
         severity: Severity::Warning,
         title: "GSKit v1 stash file",

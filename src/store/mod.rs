@@ -233,6 +233,9 @@ impl Store {
                 file::replace(&p, b)?;
             }
         }
+        if let Backing::Cms(state) = &mut store.backing {
+            state.written(path, &files);
+        }
         Ok(store)
     }
 
@@ -253,6 +256,19 @@ impl Store {
             }
             StoreFormat::Cms(_) => cms::container::parse(path, &bytes).map(|_| None),
             StoreFormat::Pkcs12 => Ok(None),
+        }
+    }
+
+    /// What can be refused before a password is asked for: a missing or
+    /// unreadable file, one that is not a store, a damaged header. Unlike
+    /// [`Store::inspect`], a CMS record count or slot size that disagrees
+    /// with the file's length is left for the open, where the password
+    /// tells an altered field from a truncated file.
+    pub fn check_before_password(path: &Path) -> Result<()> {
+        let bytes = file::read(path)?;
+        match detect::detect(&bytes) {
+            StoreFormat::Cms(_) => cms::container::parse_header(path, &bytes).map(|_| ()),
+            _ => Self::inspect(path).map(|_| ()),
         }
     }
 
@@ -358,22 +374,18 @@ impl Store {
                         stash.password()
                     }
                 };
-                let rdb_path = cms::rdb_path(path);
-                let rdb = match file::read(&rdb_path) {
-                    Ok(b) => Some(b),
-                    Err(Error::Io { source, .. })
-                        if source.kind() == std::io::ErrorKind::NotFound =>
-                    {
-                        None
-                    }
-                    Err(e) => return Err(e),
+                // Companions never stop the .kdb from opening: what is
+                // found (or why it cannot be read) goes into the state.
+                let besides = cms::Besides {
+                    rdb: read_beside(&cms::rdb_path(path)),
+                    crl: read_beside(&cms::crl_path(path)),
                 };
                 let via = match source {
                     Source::Stash(s) => Some(s),
                     Source::Password(_) => None,
                 };
-                match cms::open(path, &bytes, rdb.as_deref(), password)? {
-                    cms::Opened::Ok(state, entries) => (Backing::Cms(state), entries),
+                match cms::open(path, &bytes, besides, password)? {
+                    cms::Opened::Ok(state, entries) => (Backing::Cms(*state), entries),
                     cms::Opened::WrongPassword => {
                         return Err(match via {
                             Some(stash) => stash_err(stash, StashProblem::StaleOrForeign),
@@ -424,14 +436,7 @@ impl Store {
     fn encode(&mut self) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         match &mut self.backing {
             Backing::Native(state) => Ok(vec![(self.path.clone(), state.seal(&self.entries)?)]),
-            Backing::Cms(state) => {
-                let (kdb, rdb) = cms::encode(state, &self.entries)?;
-                let mut files = vec![(self.path.clone(), kdb)];
-                if let Some(rdb) = rdb {
-                    files.push((cms::rdb_path(&self.path), rdb));
-                }
-                Ok(files)
-            }
+            Backing::Cms(state) => cms::encode(&self.path, state, &self.entries),
             Backing::Pkcs12(state) => Ok(vec![(
                 self.path.clone(),
                 pkcs12::encode(&self.path, state, &self.entries)?,
@@ -470,6 +475,9 @@ impl Store {
         // The new file is locked before it replaces the old one, so the
         // lock is never let go between two saves.
         self.lock = Some(file::replace_set_locked(&set)?);
+        if let Backing::Cms(state) = &mut self.backing {
+            state.written(&self.path, &files);
+        }
         Ok(())
     }
 
@@ -544,10 +552,20 @@ impl Store {
             Backing::Cms(s) => Some(CmsFacts {
                 version: s.kdb.version,
                 slot_size: s.kdb.slot_size,
-                request_db: s.rdb.is_some(),
+                request_db: s.request_db(),
                 secret_keys: s.secret_keys(),
             }),
             _ => None,
+        }
+    }
+
+    /// What was found beside a CMS store (`.rdb`, `.crl`), each read in
+    /// its own version; empty for other formats. Front ends show the ones
+    /// that could not be used: the store opened without them.
+    pub fn cms_companions(&self) -> Vec<cms::Companion> {
+        match &self.backing {
+            Backing::Cms(s) => s.companions(&self.path),
+            _ => Vec::new(),
         }
     }
 
@@ -937,6 +955,17 @@ pub fn several_marked(labels: &[&str]) -> String {
         labels.len(),
         list.join(", ")
     )
+}
+
+/// A companion file's bytes, or why there are none (absent, unreadable).
+fn read_beside(path: &Path) -> cms::Beside {
+    match file::read(path) {
+        Ok(b) => cms::Beside::Bytes(b),
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            cms::Beside::Absent
+        }
+        Err(e) => cms::Beside::Unreadable(e),
+    }
 }
 
 fn cms_expiry_unsupported(path: &Path) -> Error {

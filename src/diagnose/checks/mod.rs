@@ -15,6 +15,7 @@ pub mod kdb0009w;
 pub mod kdb0010w;
 pub mod kdb0011w;
 pub mod kdb0012w;
+pub mod kdb0013w;
 pub mod open;
 pub mod ssl0206e;
 pub mod ssl0208e;
@@ -277,6 +278,7 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
     kdb0006w::check(&ctx, out);
     kdb0007w::check(&ctx, out);
     kdb0012w::check(&ctx, out);
+    kdb0013w::check(&ctx, out);
     kdb0010w::check(&ctx, out);
     kdb0011w::check(&ctx, out);
 }
@@ -288,7 +290,7 @@ pub static NAMES: &[&str] = &[
     "open", "kdb0005w", "kdb0008w", "ssl0217e", "ssl0216e", "ssl0206e", "ssl0227e", "kdb0009w",
     "ssl0223e", "ssl0224e", "ssl0210e", "ssl0248e", "ssl0219e", "ssl0221e", "ssl0225e", "ssl0213e",
     "ssl0209e", "ssl0208e", "kdb0001w", "kdb0002w", "kdb0003w", "kdb0004w", "kdb0006w", "kdb0007w",
-    "kdb0012w", "kdb0010w", "kdb0011w",
+    "kdb0012w", "kdb0013w", "kdb0010w", "kdb0011w",
 ];
 
 /// A certificate of the store outside the chain in use: another personal

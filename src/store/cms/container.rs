@@ -128,7 +128,13 @@ impl Kind {
     }
 }
 
-/// A container whose structure checks out; MACs not yet verified.
+/// A container whose header checks out; MACs not yet verified.
+///
+/// [`parse`] also demands that the length agree with the header's record
+/// count and slot size; [`parse_header`] leaves that to the caller, since
+/// both fields are covered by the password verifier: with the password,
+/// an altered field can be told from a truncated file (see
+/// [`Layout::altered_field`]).
 #[derive(Debug, Clone)]
 pub struct Layout<'a> {
     pub version: Version,
@@ -136,6 +142,8 @@ pub struct Layout<'a> {
     pub slot_size: u32,
     pub salt: [u8; 24],
     bytes: &'a [u8],
+    /// Why the length disagrees with count × slot size, if it does.
+    misfit: Option<Damage>,
 }
 
 /// Whether `bytes` start like a CMS container (magic only).
@@ -146,6 +154,21 @@ pub fn looks_like(bytes: &[u8]) -> bool {
 /// Checks the structure without a password: magic, version, kind and tag,
 /// slot size, and that the length is exactly header + count × slot.
 pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
+    let layout = parse_header(path, bytes)?;
+    if let Some(damage) = layout.misfit.clone() {
+        return Err(Error::DamagedHeader {
+            path: path.to_path_buf(),
+            damage,
+        });
+    }
+    Ok(layout)
+}
+
+/// [`parse`] without the check of the slot size and of the length against
+/// count × slot size, which [`Layout::misfit`] reports instead: a reader
+/// tries the password first, so that an altered count or slot size is
+/// named as such rather than as a truncated file.
+pub fn parse_header<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
     let damaged = |damage| Error::DamagedHeader {
         path: path.to_path_buf(),
         damage,
@@ -209,34 +232,40 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
         return Err(damaged(Damage::HeaderField { field: "reserved" }));
     }
     let slot_size = be32(&bytes[0x10..]);
-    if !(MIN_SLOT_SIZE..=MAX_SLOT_SIZE).contains(&slot_size) {
-        return Err(damaged(Damage::HeaderField { field: "slot size" }));
-    }
-    let count = u64::from(be32(&bytes[0x14..]));
-    let expected = version.header_len() as u64 + count * u64::from(slot_size);
-    if expected > MAX_FILE {
-        return Err(damaged(Damage::HeaderField {
-            field: "record count",
-        }));
-    }
-    let actual = bytes.len() as u64;
-    if actual < expected {
-        return Err(damaged(Damage::Truncated { expected, actual }));
-    }
-    if actual > expected {
-        return Err(damaged(Damage::TrailingBytes {
-            extra: actual - expected,
-        }));
-    }
     let mut salt = [0u8; 24];
     salt.copy_from_slice(&bytes[0x18..0x30]);
+    let misfit = misfit(version, slot_size, be32(&bytes[0x14..]), bytes.len() as u64);
     Ok(Layout {
         version,
         kind,
         slot_size,
         salt,
         bytes,
+        misfit,
     })
+}
+
+/// What is wrong with a slot size and record count for a file of `actual`
+/// bytes, if anything.
+fn misfit(version: Version, slot_size: u32, count: u32, actual: u64) -> Option<Damage> {
+    if !(MIN_SLOT_SIZE..=MAX_SLOT_SIZE).contains(&slot_size) {
+        return Some(Damage::HeaderField { field: "slot size" });
+    }
+    let expected = version.header_len() as u64 + u64::from(count) * u64::from(slot_size);
+    if expected > MAX_FILE {
+        return Some(Damage::HeaderField {
+            field: "record count",
+        });
+    }
+    if actual < expected {
+        return Some(Damage::Truncated { expected, actual });
+    }
+    if actual > expected {
+        return Some(Damage::TrailingBytes {
+            extra: actual - expected,
+        });
+    }
+    None
 }
 
 fn be32(b: &[u8]) -> u32 {
@@ -300,17 +329,90 @@ impl<'a> Layout<'a> {
         be32(&self.bytes[0x14..]) as usize
     }
 
-    /// The record slots, padding included.
+    /// Why the file's length disagrees with its record count and slot
+    /// size (or the slot size is out of bounds); `None` when they agree.
+    pub fn misfit(&self) -> Option<&Damage> {
+        self.misfit.as_ref()
+    }
+
+    /// The record slots, padding included. When the length disagrees with
+    /// the header ([`Layout::misfit`]), the slots are cut by the slot size
+    /// the length implies (for the proof of the password only).
     pub fn slots(&self) -> impl Iterator<Item = &'a [u8]> + use<'a> {
         let start = self.version.header_len();
-        self.bytes[start..].chunks_exact(self.slot_size as usize)
+        let size = if self.misfit.is_none() {
+            self.slot_size
+        } else {
+            self.salvage_slot_size()
+        };
+        self.bytes[start..].chunks_exact(size as usize)
+    }
+
+    /// The slot size that cuts a file whose length disagrees with its
+    /// header into whole slots: the header's if it does, else the one the
+    /// record count implies, else GSKit's.
+    fn salvage_slot_size(&self) -> u32 {
+        let rest = (self.bytes.len() - self.version.header_len()) as u64;
+        let fits = |s: u64| (u64::from(MIN_SLOT_SIZE)..=u64::from(MAX_SLOT_SIZE)).contains(&s);
+        let count = self.count() as u64;
+        if fits(u64::from(self.slot_size)) && rest.is_multiple_of(u64::from(self.slot_size)) {
+            self.slot_size
+        } else if count > 0 && rest.is_multiple_of(count) && fits(rest / count) {
+            (rest / count) as u32
+        } else {
+            DEFAULT_SLOT_SIZE
+        }
     }
 
     /// Whether the password's verifier MAC matches (covers bytes 0..0x30).
     pub fn password_matches(&self, password: &Password) -> bool {
+        self.verifier_matches(&self.bytes[..PREFIX_LEN], password)
+    }
+
+    /// Whether the verifier matches `prefix` in place of bytes 0..0x30.
+    fn verifier_matches(&self, prefix: &[u8], password: &Password) -> bool {
         let m = self.version.mac_len();
-        let tag = verifier(self.version, password, &self.bytes[..PREFIX_LEN]);
+        let tag = verifier(self.version, password, prefix);
         same(&tag, &self.bytes[PREFIX_LEN..PREFIX_LEN + m])
+    }
+
+    /// The verifier rejected `password`: whether the record count or the
+    /// slot size was altered, told by putting back the value the file's
+    /// length implies (or GSKit's slot size, 5000) and finding that the
+    /// verifier then matches. That proves the password right and names the
+    /// field; `None` when no such value makes it match.
+    pub fn altered_field(&self, password: &Password) -> Option<Damage> {
+        let rest = (self.bytes.len() - self.version.header_len()) as u64;
+        let count = be32(&self.bytes[0x14..]);
+        let slot = self.slot_size;
+        let mut tries: Vec<(&'static str, usize, u32, u32)> = Vec::new();
+        if (MIN_SLOT_SIZE..=MAX_SLOT_SIZE).contains(&slot)
+            && rest.is_multiple_of(u64::from(slot))
+            && let Ok(n) = u32::try_from(rest / u64::from(slot))
+        {
+            tries.push(("record count", 0x14, count, n));
+        }
+        if count > 0
+            && rest.is_multiple_of(u64::from(count))
+            && let Ok(s) = u32::try_from(rest / u64::from(count))
+        {
+            tries.push(("slot size", 0x10, slot, s));
+        }
+        tries.push(("slot size", 0x10, slot, DEFAULT_SLOT_SIZE));
+        tries
+            .into_iter()
+            .filter(|&(_, _, found, expected)| found != expected)
+            .find_map(|(field, at, found, expected)| {
+                let mut prefix = [0u8; PREFIX_LEN];
+                prefix.copy_from_slice(&self.bytes[..PREFIX_LEN]);
+                prefix[at..at + 4].copy_from_slice(&expected.to_be_bytes());
+                self.verifier_matches(&prefix, password)
+                    .then_some(Damage::HeaderFieldAltered {
+                        field,
+                        found: u64::from(found),
+                        expected: u64::from(expected),
+                    })
+            })
     }
 
     /// Whether the integrity MAC over everything else matches.
@@ -364,7 +466,9 @@ pub fn new_salt() -> [u8; 24] {
     salt
 }
 
-/// The smallest slot size (at least GSKit's 5000) that fits every record.
+/// The smallest slot size (at least GSKit's 5000) that fits every record:
+/// every IBM-made file has 5000-byte slots, so a rewrite goes back to 5000
+/// (from the 5001 the public Java tool writes, say) whenever it can.
 pub fn slot_size_for(records: &[Vec<u8>]) -> u32 {
     let largest = records.iter().map(Vec::len).max().unwrap_or(0);
     (largest as u32).max(DEFAULT_SLOT_SIZE)

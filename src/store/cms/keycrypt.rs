@@ -10,10 +10,15 @@
 //! Version 3 stores (old iKeyman, GSKit 7, z/OS gskkyman) hold
 //! `pbeWithMD5AndDES-CBC` keys (PKCS#5 v1.5 PBES1): DK = MD5 applied
 //! `iterations` times to password ‖ 8-byte salt, DES key DK[0..8], IV
-//! DK[8..16]. Real v3 files use 5 iterations; a key kdbman adds to a v3
-//! store is written the same way, so old GSKit and z/OS still load it.
+//! DK[8..16]. Real v3 files use 5 iterations.
 //!
-//! kdbman writes GSKit's parameters, 5 iterations included: the store's
+//! Each store version gets its own scheme when kdbman writes a key
+//! ([`encrypt_for`]), so the GSKit of its era loads it: v3 as above; v4
+//! `pbeWithSHAAnd3-KeyTripleDES-CBC` (PKCS#12 key derivation over the
+//! BMPString password, a 20-byte salt, 10 iterations), as every real v4
+//! file holds it; v6 PBES2 as below.
+//!
+//! For v6 kdbman writes GSKit's parameters, 5 iterations included: the store's
 //! password verifier is one HMAC keyed with the raw password, so a higher
 //! count on the keys would not slow an offline guesser at all, while it
 //! would make every open cost more per key (a 10,000-key store at 600,000
@@ -24,9 +29,13 @@ use der::{Decode, Encode, Header, Length, Reader, SliceReader, Tag, Tagged};
 use pkcs5::pbes2;
 use zeroize::Zeroizing;
 
+use super::container::Version;
 use crate::secret::Password;
 
 pub const PBES2_ITERATIONS: u32 = 5;
+/// What IBM's v4 stores use with PKCS#12 3DES (`kdbman-cms(5)`).
+pub const PKCS12_ITERATIONS: u32 = 10;
+pub const PKCS12_SALT_LEN: usize = 20;
 /// Keys asking for more work than this are refused as hostile or damaged.
 pub const MAX_ITERATIONS: u32 = crate::limits::PBKDF2_MAX_ITERATIONS;
 
@@ -278,16 +287,6 @@ pub fn encrypt_pbes1_md5_des(pkcs8: &[u8], password: &Password) -> Vec<u8> {
     tlv(Tag::Sequence, &[&enc(&alg), &data])
 }
 
-/// Encrypts PKCS#8 DER in the scheme of a store of `version`: v3 keys
-/// with `pbeWithMD5AndDES-CBC` (what old GSKit and z/OS read), others as
-/// GSKit 8 writes them ([`encrypt`]).
-pub fn encrypt_for(version: super::Version, pkcs8: &[u8], password: &Password) -> Vec<u8> {
-    match version {
-        super::Version::V3 => encrypt_pbes1_md5_des(pkcs8, password),
-        _ => encrypt(pkcs8, password),
-    }
-}
-
 fn enc(v: &impl Encode) -> Vec<u8> {
     v.to_der().unwrap_or_default()
 }
@@ -303,7 +302,54 @@ fn tlv(tag: Tag, parts: &[&[u8]]) -> Vec<u8> {
     out
 }
 
-/// Encrypts PKCS#8 DER as GSKit does (see the module comment).
+/// Encrypts PKCS#8 DER (or a secret key's raw bytes) with the scheme of a
+/// store of `version` (see the module comment): v3 `pbeWithMD5AndDES-CBC`
+/// (what old GSKit and z/OS read), v4 PKCS#12 3DES, v6 PBES2.
+pub fn encrypt_for(version: Version, plain: &[u8], password: &Password) -> Vec<u8> {
+    match version {
+        Version::V3 => encrypt_pbes1_md5_des(plain, password),
+        Version::V4 => encrypt_pkcs12_3des(plain, password),
+        Version::V6 => encrypt(plain, password),
+    }
+}
+
+/// `pbeWithSHAAnd3-KeyTripleDES-CBC` (RFC 7292 appendix B key and IV
+/// derivation with SHA-1 over the BMPString password), as IBM's v4
+/// stores hold their keys: a 20-byte salt, 10 iterations.
+pub fn encrypt_pkcs12_3des(plain: &[u8], password: &Password) -> Vec<u8> {
+    use cbc::cipher::{BlockModeEncrypt, KeyIvInit, block_padding::Pkcs7};
+    use pkcs12::kdf::{Pkcs12KeyType, derive_key_utf8};
+
+    let salt: [u8; PKCS12_SALT_LEN] = crate::clock::random();
+    let derive = |kind, len| {
+        derive_key_utf8::<sha1::Sha1>(
+            password.as_str(),
+            &salt,
+            kind,
+            PKCS12_ITERATIONS as i32,
+            len,
+        )
+        .map(Zeroizing::new)
+        .expect("a short salt and a small iteration count derive")
+    };
+    let key = derive(Pkcs12KeyType::EncryptionKey, 24);
+    let iv = derive(Pkcs12KeyType::Iv, 8);
+    let ct = cbc::Encryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
+        .expect("24-byte key and 8-byte IV")
+        .encrypt_padded_vec::<Pkcs7>(plain);
+    let params = tlv(
+        Tag::Sequence,
+        &[
+            &enc(&der::asn1::OctetStringRef::new(&salt).expect("short")),
+            &enc(&PKCS12_ITERATIONS),
+        ],
+    );
+    let alg = tlv(Tag::Sequence, &[&enc(&oid(PBE_SHA_3DES_OID)), &params]);
+    let data = enc(&der::asn1::OctetStringRef::new(&ct).expect("fits"));
+    tlv(Tag::Sequence, &[&alg, &data])
+}
+
+/// Encrypts PKCS#8 DER as GSKit 8 does for v6 (see the module comment).
 pub fn encrypt(pkcs8: &[u8], password: &Password) -> Vec<u8> {
     let salt: [u8; 8] = crate::clock::random();
     let iv: [u8; 16] = crate::clock::random();
@@ -351,6 +397,27 @@ pub fn encrypt(pkcs8: &[u8], password: &Password) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn v4_keys_are_pkcs12_3des_with_a_20_byte_salt_and_10_iterations() {
+        let key = crate::pki::keygen::generate(crate::pki::KeyType::EcP256).unwrap();
+        let pw = Password::new("pässword");
+        let enc = encrypt_for(Version::V4, key.pkcs8_der(), &pw);
+        let epki = parse(&enc).unwrap();
+        assert_eq!(epki.alg, oid(PBE_SHA_3DES_OID));
+        let params = epki.params.unwrap();
+        let mut r = SliceReader::new(params.value()).unwrap();
+        let salt = <&der::asn1::OctetStringRef>::decode(&mut r).unwrap();
+        assert_eq!(salt.as_bytes().len(), 20);
+        assert_eq!(u32::decode(&mut r).unwrap(), 10);
+        assert_eq!(&*decrypt(&enc, &pw).unwrap(), key.pkcs8_der());
+        assert_eq!(
+            decrypt(&enc, &Password::new("password")),
+            Err(KeyError::Rejected)
+        );
+        let v6 = encrypt_for(Version::V6, key.pkcs8_der(), &pw);
+        assert_eq!(parse(&v6).unwrap().alg, oid(PBES2_OID));
+    }
 
     #[test]
     fn encrypt_decrypt_round_trip_and_wrong_password() {

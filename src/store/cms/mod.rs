@@ -1,6 +1,12 @@
 //! IBM CMS key databases: the `.kdb` (keys and signers) with its `.rdb`
-//! (pending requests) beside it, as GSKit, IHS, MQ and Db2 read them.
-//! Specified in `man/kdbman-cms.5`.
+//! (pending requests) and `.crl` (revocation lists) beside it, as GSKit,
+//! IHS, MQ and Db2 read them. Specified in `man/kdbman-cms.5`.
+//!
+//! Each file is read, verified and rewritten by its own version byte (IBM's
+//! Java tooling puts a v3 `.rdb` beside v4 and v6 `.kdb` files). A
+//! companion that is missing, empty or unusable never stops the `.kdb`
+//! from opening: what was found is reported ([`Companion`]), and only a
+//! change that must rewrite an unusable companion is refused.
 //!
 //! [`container`] and [`record`] are pure codecs; [`keycrypt`] encrypts
 //! private keys. This module turns their records into [`Entry`]s and
@@ -17,6 +23,7 @@ pub mod record;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::error::{Damage, Error, Result};
@@ -35,13 +42,102 @@ pub const DEFAULT_UNMARKED: &str = "no record carries the default mark kdbman re
 
 /// The request database beside a key database: `NAME.rdb` for `NAME.kdb`.
 pub fn rdb_path(kdb: &Path) -> PathBuf {
-    let p = kdb.with_extension("rdb");
+    beside(kdb, "rdb")
+}
+
+/// The CRL database beside a key database: `NAME.crl` for `NAME.kdb`.
+pub fn crl_path(kdb: &Path) -> PathBuf {
+    beside(kdb, "crl")
+}
+
+fn beside(kdb: &Path, ext: &str) -> PathBuf {
+    let p = kdb.with_extension(ext);
     if p == kdb {
         let mut s = kdb.as_os_str().to_owned();
-        s.push(".rdb");
+        s.push(".");
+        s.push(ext);
         return PathBuf::from(s);
     }
     p
+}
+
+/// What was at a companion's path when the store was read.
+#[derive(Debug)]
+pub enum Beside {
+    Absent,
+    Bytes(Vec<u8>),
+    /// It exists but could not be read (permissions, a directory...).
+    Unreadable(Error),
+}
+
+/// The companions' bytes given to [`open`].
+#[derive(Debug)]
+pub struct Besides {
+    pub rdb: Beside,
+    pub crl: Beside,
+}
+
+impl Besides {
+    /// Neither companion exists.
+    pub fn none() -> Besides {
+        Besides {
+            rdb: Beside::Absent,
+            crl: Beside::Absent,
+        }
+    }
+}
+
+/// A companion file (`.rdb`, `.crl`) as the open store knows it.
+#[derive(Debug)]
+enum CompanionFile {
+    Absent,
+    /// Zero bytes: holds nothing, so a write that needs it replaces it.
+    Empty,
+    /// Read and verified in its own version (or new: `written` is `None`).
+    /// Rewritten in that version, and only when its bytes change.
+    Intact {
+        params: FileParams,
+        records: usize,
+        /// SHA-256 of the bytes on disk, as read or last written.
+        written: Option<[u8; 32]>,
+    },
+    /// There, but not usable: why. Reads go on without it; a change that
+    /// must rewrite it is refused.
+    Unusable(Arc<Error>),
+}
+
+/// What was found beside the `.kdb`, for front ends to show.
+#[derive(Debug, Clone)]
+pub struct Companion {
+    pub path: PathBuf,
+    pub kind: Kind,
+    pub found: Found,
+}
+
+/// The state of one companion file.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Found {
+    /// No such file (the store has no pending requests, or no CRLs).
+    Absent,
+    /// A file of zero bytes: read as holding nothing.
+    Empty,
+    /// Verified with the store's password, in its own container version.
+    Intact { version: Version, records: usize },
+    /// Could not be used (damaged, another store's, a version kdbman does
+    /// not read, unreadable): what stopped it. Read-only commands go on
+    /// without it; a change that must rewrite it is refused.
+    Unusable(Arc<Error>),
+}
+
+impl Found {
+    /// The problem, if the file is there but not usable.
+    pub fn problem(&self) -> Option<&Error> {
+        match self {
+            Found::Unusable(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// What a CMS record held that an [`Entry`] does not: kept so a rewrite
@@ -53,6 +149,10 @@ struct Original {
     label: Vec<u8>,
     key_sha256: Option<[u8; 32]>,
     encrypted_key: Option<Vec<u8>>,
+    /// The version of the file the record was read from: its encrypted
+    /// key is reused only in a file of that version (each version has its
+    /// own key scheme).
+    version: Version,
 }
 
 /// One container file's own parameters.
@@ -77,23 +177,86 @@ impl FileParams {
 pub struct State {
     pub(crate) password: Password,
     pub(crate) kdb: FileParams,
-    /// The `.rdb`'s parameters, if it exists (or is to be written).
-    pub(crate) rdb: Option<FileParams>,
+    rdb: CompanionFile,
+    crl: CompanionFile,
+    /// Set by [`State::change_password`]: every companion must be
+    /// rewritten under the new password.
+    password_changed: bool,
     originals: HashMap<[u8; 32], Original>,
     /// Records kdbman does not model (secret keys): written back as read.
     passthrough: Vec<Record>,
 }
 
 impl State {
-    /// A new, empty store: `.kdb` and `.rdb` of `version`.
+    /// A new, empty store: `.kdb` and `.rdb` of `version` (no `.crl`).
     pub fn new(version: Version, password: &Password) -> State {
         State {
             password: password.clone(),
             kdb: FileParams::new(version),
-            rdb: Some(FileParams::new(version)),
+            rdb: CompanionFile::Intact {
+                params: FileParams::new(version),
+                records: 0,
+                written: None,
+            },
+            crl: CompanionFile::Absent,
+            password_changed: false,
             originals: HashMap::new(),
             passthrough: Vec::new(),
         }
+    }
+
+    /// Whether the `.rdb` was read and verified (or is new).
+    pub fn request_db(&self) -> bool {
+        matches!(self.rdb, CompanionFile::Intact { .. })
+    }
+
+    /// What was found beside the `.kdb` at `kdb_path`: `.rdb`, then `.crl`.
+    pub fn companions(&self, kdb_path: &Path) -> Vec<Companion> {
+        let report = |path: PathBuf, kind, file: &CompanionFile| Companion {
+            path,
+            kind,
+            found: match file {
+                CompanionFile::Absent => Found::Absent,
+                CompanionFile::Empty => Found::Empty,
+                CompanionFile::Intact {
+                    params, records, ..
+                } => Found::Intact {
+                    version: params.version,
+                    records: *records,
+                },
+                CompanionFile::Unusable(e) => Found::Unusable(e.clone()),
+            },
+        };
+        vec![
+            report(rdb_path(kdb_path), Kind::Requests, &self.rdb),
+            report(crl_path(kdb_path), Kind::Crls, &self.crl),
+        ]
+    }
+
+    /// The files of `written` (as [`encode`] made them) are on disk now:
+    /// the next [`encode`] compares with them.
+    pub fn written(&mut self, kdb_path: &Path, written: &[(PathBuf, Vec<u8>)]) {
+        for (path, bytes) in written {
+            let file = if *path == rdb_path(kdb_path) {
+                &mut self.rdb
+            } else if *path == crl_path(kdb_path) {
+                &mut self.crl
+            } else {
+                continue;
+            };
+            if let Ok(l) = container::parse(path, bytes) {
+                *file = CompanionFile::Intact {
+                    params: FileParams {
+                        version: l.version,
+                        salt: l.salt,
+                        slot_size: l.slot_size,
+                    },
+                    records: l.count(),
+                    written: Some(pki::sha256(bytes)),
+                };
+            }
+        }
+        self.password_changed = false;
     }
 
     pub fn version(&self) -> Version {
@@ -119,9 +282,12 @@ impl State {
             }
         }
         self.password = new.clone();
+        self.password_changed = true;
         self.kdb.salt = container::new_salt();
-        if let Some(r) = &mut self.rdb {
-            r.salt = container::new_salt();
+        for file in [&mut self.rdb, &mut self.crl] {
+            if let CompanionFile::Intact { params, .. } = file {
+                params.salt = container::new_salt();
+            }
         }
         for o in self.originals.values_mut() {
             o.encrypted_key = None;
@@ -155,7 +321,7 @@ fn identity(e: &Entry) -> Option<[u8; 32]> {
 
 /// What happened when the password was tried.
 pub enum Opened {
-    Ok(State, Vec<Entry>),
+    Ok(Box<State>, Vec<Entry>),
     /// The verifier rejected it, and a private key proved it wrong.
     WrongPassword,
     /// The verifier rejected it, but a private key decrypts with it: the
@@ -194,29 +360,59 @@ fn records(layout: &container::Layout<'_>) -> Vec<(usize, std::result::Result<Re
         .collect()
 }
 
-/// Opens a `.kdb` (and its `.rdb` bytes, if present) with `password`.
-pub fn open(
-    kdb_path: &Path,
-    kdb: &[u8],
-    rdb: Option<&[u8]>,
-    password: &Password,
-) -> Result<Opened> {
-    let layout = container::parse(kdb_path, kdb)?;
+/// Opens a `.kdb` with `password`, and reads its companions (`.rdb`,
+/// `.crl`) each in its own version. Only the `.kdb` decides whether the
+/// store opens: a companion's problem is recorded in the state (see
+/// [`State::companions`]), never returned.
+pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) -> Result<Opened> {
+    let layout = container::parse_header(kdb_path, kdb)?;
     if layout.kind != Kind::Keys {
         return Err(Error::Usage {
             detail: format!(
-                "{} is a CMS request database (.rdb); name its key database (.kdb) with --db",
-                kdb_path.display()
+                "{} is a CMS {} database (.{}); name its key database (.kdb) with --db",
+                kdb_path.display(),
+                if layout.kind == Kind::Requests {
+                    "request"
+                } else {
+                    "CRL"
+                },
+                if layout.kind == Kind::Requests {
+                    "rdb"
+                } else {
+                    "crl"
+                },
             ),
         });
     }
+    let header_damage = |damage| Error::DamagedHeader {
+        path: kdb_path.to_path_buf(),
+        damage,
+    };
     if !layout.password_matches(password) {
+        // The count and slot size are under the verifier: putting back
+        // the values the length implies may prove the password right.
+        if let Some(damage) = layout.altered_field(password) {
+            return Err(header_damage(damage));
+        }
         let mut recs = records(&layout);
         // No key in the .kdb: the requests' keys in the .rdb can decide.
-        if let Some(l) = rdb.and_then(|b| container::parse(&rdb_path(kdb_path), b).ok()) {
+        if let Beside::Bytes(b) = &besides.rdb
+            && let Ok(l) = container::parse(&rdb_path(kdb_path), b)
+        {
             recs.extend(records(&l));
         }
-        return Ok(prove_password(&recs, password));
+        return match (prove_password(&recs, password), layout.misfit()) {
+            (Opened::HeaderDamaged, _) => Ok(Opened::HeaderDamaged),
+            // Whatever the password, a length that disagrees with the
+            // header is damage.
+            (_, Some(damage)) => Err(header_damage(damage.clone())),
+            (other, None) => Ok(other),
+        };
+    }
+    // The verifier vouches for the count and slot size: a length that
+    // disagrees is truncation or bytes added.
+    if let Some(damage) = layout.misfit() {
+        return Err(header_damage(damage.clone()));
     }
     // The integrity MAC covers every slot (50 MB for 10,000 records in
     // GSKit's 5000-byte slots): one core computes it while the other
@@ -251,45 +447,20 @@ pub fn open(
     }
     let mut all = slots_or_damage(kdb_path, recs)?;
     let kdb_keys = finish_keys(&all, kdb_keys, password);
-    let rdb_path = rdb_path(kdb_path);
-    let mut rdb_params = None;
-    let mut rdb_keys = Vec::new();
-    if let Some(bytes) = rdb {
-        let l = container::parse(&rdb_path, bytes)?;
-        if l.kind != Kind::Requests {
-            return Err(Error::DamagedHeader {
-                path: rdb_path.clone(),
-                damage: Damage::HeaderField {
-                    field: "type tag (not a request database)",
-                },
-            });
-        }
-        if !l.password_matches(password) {
-            // The .kdb proved the password: the .rdb is another store's,
-            // or its header is damaged.
-            return Err(Error::DamagedHeader {
-                path: rdb_path.clone(),
-                damage: Damage::CompanionMismatch,
-            });
-        }
-        if !l.integrity_matches(password) {
-            return Err(damaged_payload(&rdb_path, Damage::IntegrityMac));
-        }
-        let recs = slots_or_damage(&rdb_path, records(&l))?;
-        rdb_keys = finish_keys(&recs, Vec::new(), password);
-        all.extend(recs);
-        rdb_params = Some(FileParams {
-            version: l.version,
-            salt: l.salt,
-            slot_size: l.slot_size,
-        });
-    }
-    // Both files are intact: a key that does not decrypt is damage.
+    // The .kdb is intact: a key that does not decrypt is damage.
     let mut keys = slots_or_damage(kdb_path, kdb_keys.into_iter().enumerate())?;
-    keys.extend(slots_or_damage(
-        &rdb_path,
-        rdb_keys.into_iter().enumerate(),
-    )?);
+    let (rdb, requests) =
+        open_companion(&rdb_path(kdb_path), besides.rdb, Kind::Requests, password);
+    let in_kdb = all.len();
+    let rdb_version = match &rdb {
+        CompanionFile::Intact { params, .. } => params.version,
+        _ => layout.version,
+    };
+    if let Some((recs, rdb_keys)) = requests {
+        all.extend(recs);
+        keys.extend(rdb_keys);
+    }
+    let (crl, _) = open_companion(&crl_path(kdb_path), besides.crl, Kind::Crls, password);
     let mut state = State {
         password: password.clone(),
         kdb: FileParams {
@@ -297,12 +468,19 @@ pub fn open(
             salt: layout.salt,
             slot_size: layout.slot_size,
         },
-        rdb: rdb_params,
+        rdb,
+        crl,
+        password_changed: false,
         originals: HashMap::new(),
         passthrough: Vec::new(),
     };
     let mut entries = Vec::with_capacity(all.len());
-    for (rec, key) in all.into_iter().zip(keys) {
+    for (i, (rec, key)) in all.into_iter().zip(keys).enumerate() {
+        let from = if i < in_kdb {
+            layout.version
+        } else {
+            rdb_version
+        };
         let label = record::label_text(&rec.label);
         let trusted = rec.trusted();
         let (entry, encrypted) = match rec.body {
@@ -341,13 +519,99 @@ pub fn open(
                     label: rec.label.clone(),
                     key_sha256: entry.private_key().map(|k| pki::sha256(k.pkcs8_der())),
                     encrypted_key: encrypted,
+                    version: from,
                 },
             );
         }
         entries.push(entry.with_created(0));
     }
     assemble_chains(&mut entries);
-    Ok(Opened::Ok(state, entries))
+    Ok(Opened::Ok(Box::new(state), entries))
+}
+
+/// A companion's records with their decrypted keys (`None` where a
+/// record has none).
+type CompanionRecords = (Vec<Record>, Vec<Option<PrivateKey>>);
+
+/// Reads a companion in its own version with the `.kdb`'s (proven)
+/// password: its state, and (`.rdb`) its records with their keys when it
+/// is intact. Every problem becomes [`CompanionFile::Unusable`].
+fn open_companion(
+    path: &Path,
+    found: Beside,
+    kind: Kind,
+    password: &Password,
+) -> (CompanionFile, Option<CompanionRecords>) {
+    let bytes = match found {
+        Beside::Absent => return (CompanionFile::Absent, None),
+        Beside::Unreadable(e) => return (CompanionFile::Unusable(Arc::new(e)), None),
+        Beside::Bytes(b) if b.is_empty() => return (CompanionFile::Empty, None),
+        Beside::Bytes(b) => b,
+    };
+    match read_companion(path, &bytes, kind, password) {
+        Ok((params, count, recs)) => (
+            CompanionFile::Intact {
+                params,
+                records: count,
+                written: Some(pki::sha256(&bytes)),
+            },
+            Some(recs),
+        ),
+        Err(e) => (CompanionFile::Unusable(Arc::new(e)), None),
+    }
+}
+
+fn read_companion(
+    path: &Path,
+    bytes: &[u8],
+    kind: Kind,
+    password: &Password,
+) -> Result<(FileParams, usize, CompanionRecords)> {
+    let l = container::parse_header(path, bytes)?;
+    if l.kind != kind {
+        return Err(Error::DamagedHeader {
+            path: path.to_path_buf(),
+            damage: Damage::HeaderField {
+                field: match kind {
+                    Kind::Crls => "type tag (not a CRL database)",
+                    _ => "type tag (not a request database)",
+                },
+            },
+        });
+    }
+    if !l.password_matches(password) {
+        // The .kdb proved the password: the companion is another store's,
+        // or its header is damaged.
+        return Err(Error::DamagedHeader {
+            path: path.to_path_buf(),
+            damage: l
+                .altered_field(password)
+                .unwrap_or(Damage::CompanionMismatch),
+        });
+    }
+    if let Some(damage) = l.misfit() {
+        return Err(Error::DamagedHeader {
+            path: path.to_path_buf(),
+            damage: damage.clone(),
+        });
+    }
+    if !l.integrity_matches(password) {
+        return Err(damaged_payload(path, Damage::IntegrityMac));
+    }
+    let params = FileParams {
+        version: l.version,
+        salt: l.salt,
+        slot_size: l.slot_size,
+    };
+    if kind == Kind::Crls {
+        // CRL records are not read (only empty CRL databases have been
+        // seen): their number is kept, and they are never rewritten.
+        return Ok((params, l.count(), (Vec::new(), Vec::new())));
+    }
+    let recs = slots_or_damage(path, records(&l))?;
+    let keys = finish_keys(&recs, Vec::new(), password);
+    let keys = slots_or_damage(path, keys.into_iter().enumerate())?;
+    Ok((params, recs.len(), (recs, keys)))
 }
 
 /// The verifier said no: a private key decides whether the password is
@@ -558,36 +822,95 @@ fn assemble_chains(entries: &mut [Entry]) {
     }
 }
 
-/// The bytes of the `.kdb` and (if it is to exist) the `.rdb` for
-/// `entries`, laid out as GSKit lays them out.
-pub fn encode(state: &State, entries: &[Entry]) -> Result<(Vec<u8>, Option<Vec<u8>>)> {
+/// The files to write for `entries`, laid out as GSKit lays them out: the
+/// `.kdb` first, then each companion that must change, in its own
+/// version. A companion whose bytes would not change is left alone; one
+/// that could not be read when the store was opened is never written, and
+/// a change that needs it rewritten (requests, a new password) is refused
+/// before anything is written.
+pub fn encode(
+    kdb_path: &Path,
+    state: &State,
+    entries: &[Entry],
+) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let rdb_path = rdb_path(kdb_path);
+    let crl_path = crl_path(kdb_path);
+    let refuse = |companion: &Path, problem: &Arc<Error>| Error::CompanionUnusable {
+        store: kdb_path.to_path_buf(),
+        companion: companion.to_path_buf(),
+        action: if state.password_changed {
+            "change its password"
+        } else {
+            "change its certificate requests"
+        },
+        problem: problem.clone(),
+    };
+    let rdb_version = match &state.rdb {
+        CompanionFile::Intact { params, .. } => params.version,
+        _ => state.kdb.version,
+    };
     let mut keys = Vec::new();
     let mut requests = Vec::new();
     for e in entries {
-        let rec = to_record(state, e);
         match e.kind() {
-            EntryKind::Request => requests.push(rec),
-            _ => keys.push(rec),
+            EntryKind::Request => requests.push(to_record(state, e, rdb_version)),
+            _ => keys.push(to_record(state, e, state.kdb.version)),
         }
     }
     keys.extend(state.passthrough.iter().cloned());
-    let kdb = encode_container(&state.kdb, Kind::Keys, keys, &state.password);
-    let rdb = match state.rdb {
-        Some(params) => Some(encode_container(
-            &params,
-            Kind::Requests,
-            requests,
-            &state.password,
-        )),
-        None if !requests.is_empty() => Some(encode_container(
-            &FileParams::new(state.kdb.version),
-            Kind::Requests,
-            requests,
-            &state.password,
-        )),
-        None => None,
-    };
-    Ok((kdb, rdb))
+    let mut files = vec![(
+        kdb_path.to_path_buf(),
+        encode_container(&state.kdb, Kind::Keys, keys, &state.password),
+    )];
+    match &state.rdb {
+        CompanionFile::Intact {
+            params, written, ..
+        } => {
+            let bytes = encode_container(params, Kind::Requests, requests, &state.password);
+            if *written != Some(pki::sha256(&bytes)) {
+                files.push((rdb_path, bytes));
+            }
+        }
+        CompanionFile::Absent | CompanionFile::Empty => {
+            if !requests.is_empty() {
+                let params = FileParams::new(state.kdb.version);
+                let bytes = encode_container(&params, Kind::Requests, requests, &state.password);
+                files.push((rdb_path, bytes));
+            }
+        }
+        CompanionFile::Unusable(problem) => {
+            if !requests.is_empty() || state.password_changed {
+                return Err(refuse(&rdb_path, problem));
+            }
+        }
+    }
+    match &state.crl {
+        CompanionFile::Intact {
+            params, records, ..
+        } if state.password_changed => {
+            if *records > 0 {
+                return Err(Error::Unsupported {
+                    path: kdb_path.to_path_buf(),
+                    what: "change its password",
+                    why: format!(
+                        "its CRL database {} holds {records} records kdbman does not read, which may be sealed with the old password",
+                        crl_path.display()
+                    ),
+                    fix: format!(
+                        "remove the CRLs with GSKit (gsk8capicmd -crl -delete), or move {} aside if they are not needed, then change the password",
+                        crl_path.display()
+                    ),
+                });
+            }
+            let bytes = encode_container(params, Kind::Crls, Vec::new(), &state.password);
+            files.push((crl_path, bytes));
+        }
+        CompanionFile::Unusable(problem) if state.password_changed => {
+            return Err(refuse(&crl_path, problem));
+        }
+        _ => {}
+    }
+    Ok(files)
 }
 
 fn encode_container(
@@ -609,7 +932,9 @@ fn encode_container(
             record::encode_slot_with(r, after_label)
         })
         .collect();
-    let slot_size = container::slot_size_for(&slots).max(params.slot_size);
+    // 5000 whenever every record fits, as in every IBM-made file (the
+    // public Java tool leaves 5001): the slot size read is not kept.
+    let slot_size = container::slot_size_for(&slots);
     container::encode(
         params.version,
         kind,
@@ -620,19 +945,16 @@ fn encode_container(
     )
 }
 
-fn to_record(state: &State, e: &Entry) -> Record {
+/// The record for `e`, its key (if new or re-encrypted) sealed with the
+/// scheme of the `version` of the file it goes to.
+fn to_record(state: &State, e: &Entry, version: Version) -> Record {
     let original = identity(e).and_then(|id| state.originals.get(&id));
     let key_bytes = e.private_key().map(|k| {
         let reuse = original.and_then(|o| {
-            (o.key_sha256 == Some(pki::sha256(k.pkcs8_der())))
+            (o.key_sha256 == Some(pki::sha256(k.pkcs8_der())) && o.version == version)
                 .then(|| o.encrypted_key.clone())
                 .flatten()
         });
-        // A key is written in the scheme of the file it goes to (v3: DES).
-        let version = match (e.kind(), state.rdb) {
-            (EntryKind::Request, Some(rdb)) => rdb.version,
-            _ => state.kdb.version,
-        };
         reuse.unwrap_or_else(|| keycrypt::encrypt_for(version, k.pkcs8_der(), &state.password))
     });
     let cert = e.certificate().map(<[u8]>::to_vec).unwrap_or_default();
