@@ -11,7 +11,8 @@ use rcgen::{
 };
 
 use super::SubjectAltName;
-use super::keygen::rcgen_key_pair;
+use super::keygen::rcgen_key_pair_for;
+use super::policy::{Policy, SigHash};
 use crate::error::{Error, Result};
 use crate::secret::PrivateKey;
 
@@ -25,6 +26,11 @@ pub struct SignOptions {
     pub sans: Option<Vec<SubjectAltName>>,
     /// Issue a CA certificate (basicConstraints CA, keyCertSign, cRLSign).
     pub is_ca: bool,
+    /// The signature's hash (`None`: the CA key's own); choose it with
+    /// [`Policy::signature`].
+    pub sig_hash: Option<SigHash>,
+    /// The algorithms the signature may use.
+    pub policy: Policy,
 }
 
 impl SignOptions {
@@ -36,6 +42,8 @@ impl SignOptions {
             not_after: now + i64::from(days) * 86_400,
             sans: None,
             is_ca: false,
+            sig_hash: None,
+            policy: Policy::Default,
         }
     }
 }
@@ -88,6 +96,14 @@ pub fn check_request(csr_der: &[u8]) -> Result<()> {
     csr.verify_signature()
         .map_err(|_| bad("its signature does not verify with its own public key"))?;
     Ok(())
+}
+
+/// The DER subject Name of a request.
+fn request_subject(csr_der: &[u8]) -> Result<Vec<u8>> {
+    use x509_parser::prelude::FromDer;
+    let (_, csr) = x509_parser::certification_request::X509CertificationRequest::from_der(csr_der)
+        .map_err(|e| bad(format!("not a PKCS#10 request: {e}")))?;
+    Ok(csr.certification_request_info.subject.as_raw().to_vec())
 }
 
 /// Signs `csr_der` with the CA certificate and key; returns the DER certificate.
@@ -154,11 +170,24 @@ pub fn sign_request(
             ];
         }
     }
-    let kp = rcgen_key_pair(ca_key)?;
+    opts.policy
+        .check_signing_key(&super::cert::key_algorithm_of_pkcs8(ca_key.pkcs8_der()))?;
+    let kp = rcgen_key_pair_for(ca_key, opts.sig_hash)?;
     let issuer = rcgen::Issuer::from_ca_cert_der(&ca_cert.to_vec().into(), &*kp)
         .map_err(|e| Error::input("CA certificate", e))?;
     let cert = csr
         .signed_by(&issuer)
         .map_err(|e| Error::input("signing the request", e))?;
-    Ok(cert.der().to_vec())
+    // The subject as the request encodes it and the issuer as the CA
+    // certificate does, byte for byte (rcgen re-encodes both).
+    let (ca_subject, _) =
+        super::cert_names(ca_cert).ok_or_else(|| Error::input("CA certificate", "malformed"))?;
+    let subject = request_subject(csr_der)?;
+    super::resign::with_names(
+        cert.der(),
+        super::resign::Kind::Certificate,
+        Some(&ca_subject),
+        &subject,
+        &kp,
+    )
 }
