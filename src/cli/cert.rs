@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
+use kdbman::pki::policy::HashRequest;
 use kdbman::pki::{self, CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName, keygen};
 use kdbman::{Access, Entry, EntryKind, Error, Result};
 use serde_json::{Value, json};
@@ -63,6 +64,12 @@ pub enum CertAction {
         /// Make the new entry the default personal certificate
         #[arg(long)]
         default: bool,
+        /// Signature hash: sha256, sha384 or sha512 (default: the key's own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so
+        #[arg(long, value_name = "HASH", value_parser = |s: &str| s.parse::<HashRequest>())]
+        hash: Option<HashRequest>,
+        /// Use FIPS 140-approved algorithms only (refuses MD5 and SHA-1 signatures, RSA keys under 2048 bits); kdbman's own cryptography is not a validated module
+        #[arg(long)]
+        fips: bool,
     },
     /// Add signer (CA) certificates from a PEM or DER file (one or a bundle)
     Add {
@@ -232,6 +239,9 @@ pub enum CertAction {
         /// Replace the target if it exists
         #[arg(long)]
         force: bool,
+        /// Use FIPS 140-approved algorithms only (refuses --legacy's 3DES); kdbman's own cryptography is not a validated module
+        #[arg(long)]
+        fips: bool,
     },
     /// Turn a pending request into a personal entry with its signed certificate (or renew the personal entry that holds its key)
     Receive {
@@ -281,6 +291,12 @@ pub enum CertAction {
         /// Replace the target if it exists
         #[arg(long)]
         force: bool,
+        /// Signature hash: sha256, sha384 or sha512 (default: the key's own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so
+        #[arg(long, value_name = "HASH", value_parser = |s: &str| s.parse::<HashRequest>())]
+        hash: Option<HashRequest>,
+        /// Use FIPS 140-approved algorithms only (refuses MD5 and SHA-1 signatures, RSA keys under 2048 bits); kdbman's own cryptography is not a validated module
+        #[arg(long)]
+        fips: bool,
     },
     /// Build and check the chain of a personal or signer entry to a trusted signer
     ///
@@ -387,7 +403,16 @@ pub fn run(action: CertAction) -> Result<u8> {
             target_pw,
             legacy,
             force,
-        } => export(&db, &pw, &label, &target, &target_pw, legacy, force),
+            fips,
+        } => {
+            let profile = if legacy {
+                kdbman::pki::pkcs12::Profile::Legacy
+            } else {
+                kdbman::pki::pkcs12::Profile::Modern
+            };
+            profile.check(super::policy(fips))?;
+            export(&db, &pw, &label, &target, &target_pw, legacy, force)
+        }
         CertAction::Receive {
             db,
             pw,
@@ -406,12 +431,20 @@ pub fn run(action: CertAction) -> Result<u8> {
             format,
             chain,
             force,
+            hash,
+            fips,
         } => {
+            let policy = super::policy(fips);
             let (store, _) = pw.open(&db, Access::Read)?;
             let ca_entry = store.get_kind(&label, EntryKind::Personal)?;
             let csr = read_request(&file)?;
             let mut opts = kdbman::pki::sign::SignOptions::days(days);
             opts.is_ca = ca;
+            opts.policy = policy;
+            if let Some(k) = ca_entry.private_key() {
+                let alg = pki::cert::key_algorithm_of_pkcs8(k.pkcs8_der());
+                opts.sig_hash = super::signature_hash(policy, &alg, hash)?;
+            }
             if !san.is_empty() {
                 opts.sans = Some(san);
             }
@@ -468,12 +501,16 @@ pub fn run(action: CertAction) -> Result<u8> {
             key_usage,
             eku,
             default,
+            hash,
+            fips,
         } => {
             let mut spec = CertSpec::new(dn, days);
             spec.sans = san;
             spec.is_ca = ca;
             spec.key_usage = key_usage;
             spec.ext_key_usage = eku;
+            spec.policy = super::policy(fips);
+            spec.sig_hash = super::signature_hash(spec.policy, &key.algorithm(), hash)?;
             // Check the inputs before spending time on a key.
             kdbman::pki::certgen::parse_dn(&spec.dn)?;
             let (mut store, _) = pw.open(&db, Access::Update)?;

@@ -85,6 +85,34 @@ pub fn warn(msg: &str) {
     let _ = writeln!(std::io::stderr().lock(), "kdbman: warning: {msg}");
 }
 
+/// The algorithm policy for `--fips`; says once per process on stderr that
+/// kdbman's cryptography is not a FIPS 140-validated module.
+pub fn policy(fips: bool) -> kdbman::pki::policy::Policy {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static SAID: AtomicBool = AtomicBool::new(false);
+    if !fips {
+        return kdbman::pki::policy::Policy::Default;
+    }
+    if !SAID.swap(true, Ordering::Relaxed) {
+        warn("FIPS mode restricts this command to FIPS-approved algorithms, but kdbman's own cryptography is not a FIPS 140-validated module");
+    }
+    kdbman::pki::policy::Policy::Fips
+}
+
+/// The signature hash for `key` under `policy`, with any note about the
+/// choice printed as a warning.
+pub fn signature_hash(
+    policy: kdbman::pki::policy::Policy,
+    key: &kdbman::pki::KeyAlgorithm,
+    asked: Option<kdbman::pki::policy::HashRequest>,
+) -> Result<Option<kdbman::pki::policy::SigHash>, Error> {
+    let choice = policy.signature(key, asked)?;
+    for n in &choice.notes {
+        warn(n);
+    }
+    Ok(choice.hash)
+}
+
 /// Runs a parsed command line, returning the exit status.
 pub fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {

@@ -21,6 +21,18 @@ pub enum KeyType {
 }
 
 impl KeyType {
+    /// The algorithm of the keys this makes.
+    pub fn algorithm(self) -> super::KeyAlgorithm {
+        match self {
+            KeyType::Rsa(bits) => super::KeyAlgorithm::Rsa {
+                bits: bits as usize,
+            },
+            KeyType::EcP256 => super::KeyAlgorithm::EcP256,
+            KeyType::EcP384 => super::KeyAlgorithm::EcP384,
+            KeyType::Ed25519 => super::KeyAlgorithm::Ed25519,
+        }
+    }
+
     pub const ALL: [&'static str; 6] = [
         "rsa:2048", "rsa:3072", "rsa:4096", "ec:p256", "ec:p384", "ed25519",
     ];

@@ -46,6 +46,21 @@ pub enum Profile {
     Legacy,
 }
 
+impl Profile {
+    /// Whether `policy` allows this profile's ciphers (FIPS refuses the
+    /// legacy profile's 3DES).
+    pub fn check(self, policy: super::policy::Policy) -> crate::error::Result<()> {
+        match self {
+            Profile::Modern => Ok(()),
+            Profile::Legacy => policy.check_cipher(
+                super::policy::Cipher::TripleDes,
+                "PKCS#12 legacy encryption",
+                "export with the default AES-256 encryption (leave out --legacy / -encryption weak)",
+            ),
+        }
+    }
+}
+
 /// Iterations for the export's key derivation and MAC. OpenSSL 3 uses 2048,
 /// Java 10,000; more costs every reader without much gain for a file that
 /// travels under its own password.
