@@ -341,7 +341,7 @@ fn parse_at(s: &str) -> std::result::Result<i64, String> {
 
 const LIST_JSON: &str = r#"Print JSON instead of a table:
 
-{"format": "cms", "entries": [{"label": "web", "kind": "personal", "default": true, "subject": "CN=www.example.com, O=Example, C=US", "not_after": "2027-12-29T10:00:00Z", "sha256": "<hex>", "serial": "<hex>", "trusted": true}, ...]}
+{"format": "cms", "entries": [{"label": "web", "kind": "personal", "default": true, "subject": "CN=www.example.com,O=Example,C=US", "not_after": "2027-12-29T10:00:00Z", "sha256": "<hex>", "serial": "<hex>", "trusted": true}, ...]}
 
 format is cms, kdbman or pkcs12; kind is personal, signer or request; subject is null when unreadable; default is always false in a CMS store (where GSKit marks the default is unknown); serial is the certificate's serial number in hex (null for requests); not_after is RFC 3339 (null for requests); sha256 is the SHA-256 fingerprint of the certificate (of the request, for requests) in lower-case hex. With --kind or --expiring only the matching entries appear. Fields are only ever added.
 
