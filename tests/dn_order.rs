@@ -258,3 +258,51 @@ fn openssl_subj_gives_the_same_bytes_and_text() {
         assert_eq!(text.trim(), format!("subject={shown}"));
     }
 }
+
+/// `cert sign` keeps the request's subject and the CA's subject (as the
+/// issuer) byte for byte, multi-valued RDNs included (rcgen alone cannot
+/// hold one), and the result verifies.
+#[test]
+fn signing_keeps_both_names_byte_for_byte() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    kdbman(
+        dir,
+        &[
+            "keydb", "create", "--db", "ca.kdb", "--pw-env", "DN_PW", "--stash",
+        ],
+    );
+    kdbman(
+        dir,
+        &[
+            "cert", "create", "--db", "ca.kdb", "--stashed", "--label", "ca", "--dn",
+            r"CN=Lab CA+OU=PKI,O=Example\, Inc,C=US", "--ca", "--key", "ec:p384",
+        ],
+    );
+    let (subjects, _) = kdbman_subjects(dir, 0, NAMES[1].0);
+    kdbman(
+        dir,
+        &[
+            "cert", "sign", "--db", "ca.kdb", "--stashed", "--label", "ca", "--file", "req.pem",
+            "--target", "signed.der", "--format", "der", "--force",
+        ],
+    );
+    kdbman(
+        dir,
+        &[
+            "cert", "extract", "--db", "ca.kdb", "--stashed", "--label", "ca", "--target",
+            "ca.der", "--format", "der", "--force",
+        ],
+    );
+    let signed = std::fs::read(dir.join("signed.der")).unwrap();
+    let ca = std::fs::read(dir.join("ca.der")).unwrap();
+    let (_, s) = x509_parser::parse_x509_certificate(&signed).unwrap();
+    let (_, c) = x509_parser::parse_x509_certificate(&ca).unwrap();
+    assert_eq!(s.subject().as_raw(), subjects[1].as_slice());
+    assert_eq!(s.issuer().as_raw(), c.subject().as_raw());
+    s.verify_signature(Some(c.public_key())).unwrap();
+    assert_eq!(
+        s.signature_algorithm.algorithm.to_id_string(),
+        "1.2.840.10045.4.3.3"
+    );
+}

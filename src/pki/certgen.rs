@@ -239,8 +239,7 @@ impl CertSpec {
     ) -> Result<Vec<u8>> {
         let subject = self.subject_der()?;
         let ikp = self.signer(issuer_key)?;
-        let issuer = rcgen::Issuer::from_ca_cert_der(&issuer_cert.to_vec().into(), &*ikp)
-            .map_err(gen_err)?;
+        let issuer = super::sign::issuer(issuer_cert, &ikp)?;
         let spki =
             rcgen::SubjectPublicKeyInfo::from_der(subject_public_key_der).map_err(gen_err)?;
         let alg = x509_parser::x509::SubjectPublicKeyInfo::from_der(subject_public_key_der)
