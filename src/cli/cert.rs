@@ -40,7 +40,7 @@ pub enum CertAction {
         /// Label of the new entry
         #[arg(long)]
         label: String,
-        /// Subject distinguished name, e.g. "CN=www.example.com,O=Example,C=US"
+        /// Subject distinguished name, RFC 4514 (most specific first), e.g. "CN=www.example.com,O=Example,C=US"
         #[arg(long)]
         dn: String,
         /// Key type: rsa:2048, rsa:3072, rsa:4096, ec:p256, ec:p384, ed25519

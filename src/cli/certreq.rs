@@ -25,7 +25,7 @@ pub enum CertreqAction {
         /// Label of the request (and of the personal entry it becomes)
         #[arg(long)]
         label: String,
-        /// Subject distinguished name, e.g. "CN=www.example.com,O=Example,C=US"
+        /// Subject distinguished name, RFC 4514 (most specific first), e.g. "CN=www.example.com,O=Example,C=US"
         #[arg(long)]
         dn: String,
         /// Key type: rsa:2048, rsa:3072, rsa:4096, ec:p256, ec:p384, ed25519

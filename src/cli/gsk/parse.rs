@@ -153,7 +153,7 @@ pub const OPTIONS: &[OptSpec] = &[
         "dn",
         Value,
         "DN",
-        "subject, e.g. \"CN=www.example.com,O=Example,C=US\"",
+        "subject, RFC 4514 (most specific first, as GSKit reads it: the certificate stores C, O, CN), e.g. \"CN=www.example.com,O=Example,C=US\"; escape commas in values with a backslash or quote the value",
     ),
     opt(
         "size",
