@@ -98,28 +98,68 @@ fn kdbman_subjects(dir: &Path, i: usize, dn: &str) -> (Vec<Vec<u8>>, String) {
     kdbman(
         dir,
         &[
-            "cert", "create", "--db", &db, "--stashed", "--label", "own", "--dn", dn, "--key",
+            "cert",
+            "create",
+            "--db",
+            &db,
+            "--stashed",
+            "--label",
+            "own",
+            "--dn",
+            dn,
+            "--key",
             "ec:p256",
         ],
     );
     kdbman(
         dir,
         &[
-            "cert", "extract", "--db", &db, "--stashed", "--label", "own", "--target",
-            "own.der", "--format", "der", "--force",
+            "cert",
+            "extract",
+            "--db",
+            &db,
+            "--stashed",
+            "--label",
+            "own",
+            "--target",
+            "own.der",
+            "--format",
+            "der",
+            "--force",
         ],
     );
     kdbman(
         dir,
         &[
-            "certreq", "create", "--db", &db, "--stashed", "--label", "req", "--dn", dn, "--key",
-            "ec:p256", "--target", "req.pem", "--force",
+            "certreq",
+            "create",
+            "--db",
+            &db,
+            "--stashed",
+            "--label",
+            "req",
+            "--dn",
+            dn,
+            "--key",
+            "ec:p256",
+            "--target",
+            "req.pem",
+            "--force",
         ],
     );
     gsk(
         dir,
         &[
-            "-cert", "-create", "-db", &db, "-stashed", "-label", "gsk", "-dn", dn, "-sigalg",
+            "-cert",
+            "-create",
+            "-db",
+            &db,
+            "-stashed",
+            "-label",
+            "gsk",
+            "-dn",
+            dn,
+            "-sigalg",
             "SHA256WithECDSA",
         ],
     );
@@ -133,8 +173,19 @@ fn kdbman_subjects(dir: &Path, i: usize, dn: &str) -> (Vec<Vec<u8>>, String) {
     gsk(
         dir,
         &[
-            "-certreq", "-create", "-db", &db, "-stashed", "-label", "gskreq", "-dn", dn,
-            "-file", "gskreq.arm", "-sigalg", "SHA256WithECDSA",
+            "-certreq",
+            "-create",
+            "-db",
+            &db,
+            "-stashed",
+            "-label",
+            "gskreq",
+            "-dn",
+            dn,
+            "-file",
+            "gskreq.arm",
+            "-sigalg",
+            "SHA256WithECDSA",
         ],
     );
     let subjects = vec![
@@ -145,7 +196,16 @@ fn kdbman_subjects(dir: &Path, i: usize, dn: &str) -> (Vec<Vec<u8>>, String) {
     ];
     let list = kdbman(
         dir,
-        &["cert", "details", "--db", &db, "--stashed", "--label", "own", "--json"],
+        &[
+            "cert",
+            "details",
+            "--db",
+            &db,
+            "--stashed",
+            "--label",
+            "own",
+            "--json",
+        ],
     );
     let v: serde_json::Value = serde_json::from_str(&list).unwrap();
     let shown = v["certificate"]["subject"]
@@ -196,14 +256,33 @@ fn keytool_dname_gives_the_same_bytes() {
             dir,
             "keytool",
             &[
-                "-genkeypair", "-keystore", &ks, "-storetype", "PKCS12", "-storepass", PW,
-                "-alias", "a", "-keyalg", "EC", "-dname", dn,
+                "-genkeypair",
+                "-keystore",
+                &ks,
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PW,
+                "-alias",
+                "a",
+                "-keyalg",
+                "EC",
+                "-dname",
+                dn,
             ],
         );
         let der = common::tool(
             dir,
             "keytool",
-            &["-exportcert", "-keystore", &ks, "-storepass", PW, "-alias", "a"],
+            &[
+                "-exportcert",
+                "-keystore",
+                &ks,
+                "-storepass",
+                PW,
+                "-alias",
+                "a",
+            ],
         )
         .stdout;
         assert_eq!(cert_subject(&der), ours[0], "keytool -dname {dn}");
@@ -229,7 +308,12 @@ fn openssl_subj_gives_the_same_bytes_and_text() {
         dir,
         "openssl",
         &[
-            "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
             "o.key",
         ],
     );
@@ -240,8 +324,20 @@ fn openssl_subj_gives_the_same_bytes_and_text() {
             dir,
             "openssl",
             &[
-                "req", "-new", "-x509", "-key", "o.key", "-subj", slash, "-multivalue-rdn",
-                "-config", "req.cnf", "-outform", "DER", "-out", &out,
+                "req",
+                "-new",
+                "-x509",
+                "-key",
+                "o.key",
+                "-subj",
+                slash,
+                "-multivalue-rdn",
+                "-config",
+                "req.cnf",
+                "-outform",
+                "DER",
+                "-out",
+                &out,
             ],
         );
         let theirs = std::fs::read(dir.join(&out)).unwrap();
@@ -275,23 +371,55 @@ fn signing_keeps_both_names_byte_for_byte() {
     kdbman(
         dir,
         &[
-            "cert", "create", "--db", "ca.kdb", "--stashed", "--label", "ca", "--dn",
-            r"CN=Lab CA+OU=PKI,O=Example\, Inc,C=US", "--ca", "--key", "ec:p384",
+            "cert",
+            "create",
+            "--db",
+            "ca.kdb",
+            "--stashed",
+            "--label",
+            "ca",
+            "--dn",
+            r"CN=Lab CA+OU=PKI,O=Example\, Inc,C=US",
+            "--ca",
+            "--key",
+            "ec:p384",
         ],
     );
     let (subjects, _) = kdbman_subjects(dir, 0, NAMES[1].0);
     kdbman(
         dir,
         &[
-            "cert", "sign", "--db", "ca.kdb", "--stashed", "--label", "ca", "--file", "req.pem",
-            "--target", "signed.der", "--format", "der", "--force",
+            "cert",
+            "sign",
+            "--db",
+            "ca.kdb",
+            "--stashed",
+            "--label",
+            "ca",
+            "--file",
+            "req.pem",
+            "--target",
+            "signed.der",
+            "--format",
+            "der",
+            "--force",
         ],
     );
     kdbman(
         dir,
         &[
-            "cert", "extract", "--db", "ca.kdb", "--stashed", "--label", "ca", "--target",
-            "ca.der", "--format", "der", "--force",
+            "cert",
+            "extract",
+            "--db",
+            "ca.kdb",
+            "--stashed",
+            "--label",
+            "ca",
+            "--target",
+            "ca.der",
+            "--format",
+            "der",
+            "--force",
         ],
     );
     let signed = std::fs::read(dir.join("signed.der")).unwrap();

@@ -167,8 +167,17 @@ fn sigalg_on_cert_create_every_spelling() {
         let err = lab.ok(
             "runmqakm",
             &[
-                "-cert", "-create", "-db", "key.kdb", "-stashed", "-label", &label, "-dn",
-                "CN=qm1,O=IBM,C=GB", opt, alg,
+                "-cert",
+                "-create",
+                "-db",
+                "key.kdb",
+                "-stashed",
+                "-label",
+                &label,
+                "-dn",
+                "CN=qm1,O=IBM,C=GB",
+                opt,
+                alg,
             ],
         );
         match note {
@@ -193,15 +202,37 @@ fn sigalg_on_certreq_create_and_cert_sign() {
     lab.ok(
         "gsk8capicmd_64",
         &[
-            "-cert", "-create", "-db", "ca.kdb", "-stashed", "-label", "rsa-ca", "-dn",
-            "CN=Lab RSA CA,O=Lab,C=US", "-ca", "true", "-sigalg", "SHA384WithRSA",
+            "-cert",
+            "-create",
+            "-db",
+            "ca.kdb",
+            "-stashed",
+            "-label",
+            "rsa-ca",
+            "-dn",
+            "CN=Lab RSA CA,O=Lab,C=US",
+            "-ca",
+            "true",
+            "-sigalg",
+            "SHA384WithRSA",
         ],
     );
     lab.ok(
         "gsk8capicmd_64",
         &[
-            "-cert", "-create", "-db", "ca.kdb", "-stashed", "-label", "ec-ca", "-dn",
-            "CN=Lab EC CA,O=Lab,C=US", "-ca", "true", "-sigalg", "SHA384WithECDSA",
+            "-cert",
+            "-create",
+            "-db",
+            "ca.kdb",
+            "-stashed",
+            "-label",
+            "ec-ca",
+            "-dn",
+            "CN=Lab EC CA,O=Lab,C=US",
+            "-ca",
+            "true",
+            "-sigalg",
+            "SHA384WithECDSA",
         ],
     );
     for (i, (alg, oid, note)) in SPELLINGS.iter().enumerate() {
@@ -210,8 +241,19 @@ fn sigalg_on_certreq_create_and_cert_sign() {
         let err = lab.ok(
             "gsk8capicmd_64",
             &[
-                "-certreq", "-create", "-db", "srv.kdb", "-stashed", "-label", &label, "-dn",
-                "CN=srv.example,O=Lab,C=US", "-file", &req, "-sig_alg", alg,
+                "-certreq",
+                "-create",
+                "-db",
+                "srv.kdb",
+                "-stashed",
+                "-label",
+                &label,
+                "-dn",
+                "CN=srv.example,O=Lab,C=US",
+                "-file",
+                &req,
+                "-sig_alg",
+                alg,
             ],
         );
         match note {
@@ -266,8 +308,19 @@ fn fips_lines_run_and_say_it_once() {
     let err = lab.ok(
         "runmqakm",
         &[
-            "-fips", "-cert", "-create", "-db", "key.kdb", "-stashed", "-label",
-            "ibmwebspheremqqm1", "-dn", "CN=qm1,O=IBM,C=GB", "-size", "2048", "-sig_alg",
+            "-fips",
+            "-cert",
+            "-create",
+            "-db",
+            "key.kdb",
+            "-stashed",
+            "-label",
+            "ibmwebspheremqqm1",
+            "-dn",
+            "CN=qm1,O=IBM,C=GB",
+            "-size",
+            "2048",
+            "-sig_alg",
             "SHA256WithRSA",
         ],
     );
@@ -279,8 +332,20 @@ fn fips_lines_run_and_say_it_once() {
     let err = lab.ok(
         "runmqakm",
         &[
-            "-certreq", "-create", "-db", "key.kdb", "-stashed", "-label", "req", "-dn",
-            "CN=qm2,O=IBM,C=GB", "-file", "req.arm", "-sigalg", "SHA512WithRSA", "-fips",
+            "-certreq",
+            "-create",
+            "-db",
+            "key.kdb",
+            "-stashed",
+            "-label",
+            "req",
+            "-dn",
+            "CN=qm2,O=IBM,C=GB",
+            "-file",
+            "req.arm",
+            "-sigalg",
+            "SHA512WithRSA",
+            "-fips",
         ],
     );
     assert_eq!(count(&err, FIPS_NOTE), 1, "{err:?}");
@@ -299,8 +364,20 @@ fn fips_lines_run_and_say_it_once() {
     let err = lab.ok(
         "runmqakm",
         &[
-            "-cert", "-export", "-db", "key.kdb", "-stashed", "-label", "ibmwebspheremqqm1",
-            "-target", "out.p12", "-target_pw", PW, "-target_type", "pkcs12", "-fips",
+            "-cert",
+            "-export",
+            "-db",
+            "key.kdb",
+            "-stashed",
+            "-label",
+            "ibmwebspheremqqm1",
+            "-target",
+            "out.p12",
+            "-target_pw",
+            PW,
+            "-target_type",
+            "pkcs12",
+            "-fips",
         ],
     );
     assert_eq!(count(&err, FIPS_NOTE), 1, "{err:?}");
@@ -323,8 +400,7 @@ fn fips_refuses_what_is_not_approved_cleanly() {
         &["-size", "1024"],
     ] {
         let mut args = vec![
-            "-fips", "-cert", "-create", "-db", "key.kdb", "-stashed", "-label", "x", "-dn",
-            "CN=x",
+            "-fips", "-cert", "-create", "-db", "key.kdb", "-stashed", "-label", "x", "-dn", "CN=x",
         ];
         args.extend(extra);
         let out = lab.run("runmqakm", &args);
@@ -345,8 +421,20 @@ fn fips_refuses_what_is_not_approved_cleanly() {
     let out = lab.run(
         "runmqakm",
         &[
-            "-fips", "-cert", "-export", "-db", "key.kdb", "-stashed", "-label", "web",
-            "-target", "weak.p12", "-target_pw", PW, "-encryption", "weak",
+            "-fips",
+            "-cert",
+            "-export",
+            "-db",
+            "key.kdb",
+            "-stashed",
+            "-label",
+            "web",
+            "-target",
+            "weak.p12",
+            "-target_pw",
+            PW,
+            "-encryption",
+            "weak",
         ],
     );
     let err = String::from_utf8_lossy(&out.stderr);
@@ -362,8 +450,8 @@ fn pkcs12_store_with_expire_is_created_with_a_note() {
     let err = lab.ok(
         "runmqakm",
         &[
-            "-keydb", "-create", "-db", "key.p12", "-pw", PW, "-type", "pkcs12", "-expire",
-            "365", "-stash",
+            "-keydb", "-create", "-db", "key.p12", "-pw", PW, "-type", "pkcs12", "-expire", "365",
+            "-stash",
         ],
     );
     assert!(err.contains("no password expiry"), "{err:?}");
@@ -375,8 +463,17 @@ fn pkcs12_store_with_expire_is_created_with_a_note() {
     lab.ok(
         "runmqakm",
         &[
-            "-cert", "-create", "-db", "key.p12", "-stashed", "-label", "ibmwebspheremqqm1",
-            "-dn", "CN=qm1", "-sigalg", "SHA384WithRSA",
+            "-cert",
+            "-create",
+            "-db",
+            "key.p12",
+            "-stashed",
+            "-label",
+            "ibmwebspheremqqm1",
+            "-dn",
+            "CN=qm1",
+            "-sigalg",
+            "SHA384WithRSA",
         ],
     );
     assert_eq!(lab.labels("key.p12"), ["ibmwebspheremqqm1"]);

@@ -99,7 +99,9 @@ pub fn policy(fips: bool) -> kdbman::pki::policy::Policy {
         return kdbman::pki::policy::Policy::Default;
     }
     if !SAID.swap(true, Ordering::Relaxed) {
-        warn("FIPS mode restricts this command to FIPS-approved algorithms, but kdbman's own cryptography is not a FIPS 140-validated module");
+        warn(
+            "FIPS mode restricts this command to FIPS-approved algorithms, but kdbman's own cryptography is not a FIPS 140-validated module",
+        );
     }
     kdbman::pki::policy::Policy::Fips
 }

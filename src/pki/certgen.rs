@@ -225,7 +225,7 @@ impl CertSpec {
             super::resign::Kind::Certificate,
             Some(&subject),
             &subject,
-            &*kp,
+            &kp,
         )
     }
 
@@ -256,7 +256,7 @@ impl CertSpec {
             super::resign::Kind::Certificate,
             Some(&issuer_name),
             &subject,
-            &*ikp,
+            &ikp,
         )
     }
 
@@ -274,7 +274,7 @@ impl CertSpec {
             super::resign::Kind::Request,
             None,
             &subject,
-            &*kp,
+            &kp,
         )
     }
 }

@@ -117,11 +117,7 @@ pub fn parse(dn: &str) -> Result<Dn> {
                 rdn_text.trim()
             ))
         };
-        if avas
-            .iter()
-            .enumerate()
-            .any(|(i, a)| avas[..i].contains(a))
-        {
+        if avas.iter().enumerate().any(|(i, a)| avas[..i].contains(a)) {
             return Err(repeated());
         }
         rdns.push(RelativeDistinguishedName::try_from(avas).map_err(|_| repeated())?);
@@ -217,10 +213,12 @@ fn der_value(
 ) -> std::result::Result<AttributeTypeAndValue, String> {
     let hex = &raw[1..];
     let bytes = decode_hex(hex).ok_or_else(|| {
-        format!("`{key}=#{hex}`: after # comes the value's DER in hex (an even number of hex digits)")
+        format!(
+            "`{key}=#{hex}`: after # comes the value's DER in hex (an even number of hex digits)"
+        )
     })?;
-    let any = Any::from_der(&bytes)
-        .map_err(|e| format!("`{key}=#{hex}` is not one DER value: {e}"))?;
+    let any =
+        Any::from_der(&bytes).map_err(|e| format!("`{key}=#{hex}` is not one DER value: {e}"))?;
     Ok(AttributeTypeAndValue { oid, value: any })
 }
 
@@ -297,7 +295,10 @@ fn unescape_chars(s: &str) -> std::result::Result<String, String> {
             i += 1;
             continue;
         }
-        let next = b.get(i + 1).copied().ok_or("it ends with a lone backslash")?;
+        let next = b
+            .get(i + 1)
+            .copied()
+            .ok_or("it ends with a lone backslash")?;
         let pair = b.get(i + 1..i + 3).and_then(|p| {
             let p = std::str::from_utf8(p).ok()?;
             u8::from_str_radix(p, 16).ok()

@@ -117,7 +117,9 @@ pub(crate) fn rcgen_key_pair_for(
         (super::KeyAlgorithm::EcP384, None | Some(H::Sha384)) => &rcgen::PKCS_ECDSA_P384_SHA384,
         (super::KeyAlgorithm::Ed25519, None) => &rcgen::PKCS_ED25519,
         (
-            super::KeyAlgorithm::EcP256 | super::KeyAlgorithm::EcP384 | super::KeyAlgorithm::Ed25519,
+            super::KeyAlgorithm::EcP256
+            | super::KeyAlgorithm::EcP384
+            | super::KeyAlgorithm::Ed25519,
             Some(h),
         ) => {
             return Err(Error::Usage {

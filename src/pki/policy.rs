@@ -180,7 +180,8 @@ impl Policy {
                 SigHash::Sha256
             }
             HashRequest::Sha224 => {
-                notes.push("kdbman does not sign with SHA-224; signing with SHA-256 instead".into());
+                notes
+                    .push("kdbman does not sign with SHA-224; signing with SHA-256 instead".into());
                 SigHash::Sha256
             }
             HashRequest::Sha256 => SigHash::Sha256,

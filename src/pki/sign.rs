@@ -167,7 +167,7 @@ pub fn sign_request(
     opts.policy
         .check_signing_key(&super::cert::key_algorithm_of_pkcs8(ca_key.pkcs8_der()))?;
     let kp = rcgen_key_pair_for(ca_key, opts.sig_hash)?;
-    let issuer = issuer(ca_cert, &*kp)?;
+    let issuer = issuer(ca_cert, &kp)?;
     let cert = p
         .signed_by(&spki, &issuer)
         .map_err(|e| Error::input("signing the request", e))?;
@@ -196,10 +196,13 @@ pub(crate) fn issuer<'a>(
     let (_, x) = x509_parser::parse_x509_certificate(ca_cert)
         .map_err(|e| Error::input("CA certificate", e))?;
     let mut params = rcgen::CertificateParams::default();
-    let ski = x.extensions().iter().find_map(|e| match e.parsed_extension() {
-        x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0.to_vec()),
-        _ => None,
-    });
+    let ski = x
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0.to_vec()),
+            _ => None,
+        });
     params.key_identifier_method = match ski {
         Some(id) => rcgen::KeyIdMethod::PreSpecified(id),
         None => rcgen::KeyIdMethod::Sha256,
@@ -242,10 +245,12 @@ fn request_params(
                             rcgen::SanType::URI((*u).try_into().map_err(unusable)?)
                         }
                         GeneralName::IPAddress(ip) => rcgen::SanType::IpAddress(match ip.len() {
-                            4 => std::net::IpAddr::from(<[u8; 4]>::try_from(*ip).unwrap_or_default()),
-                            16 => {
-                                std::net::IpAddr::from(<[u8; 16]>::try_from(*ip).unwrap_or_default())
+                            4 => {
+                                std::net::IpAddr::from(<[u8; 4]>::try_from(*ip).unwrap_or_default())
                             }
+                            16 => std::net::IpAddr::from(
+                                <[u8; 16]>::try_from(*ip).unwrap_or_default(),
+                            ),
                             n => return Err(bad(format!("an IP address of {n} bytes"))),
                         }),
                         other => {
@@ -279,7 +284,10 @@ fn request_params(
                     (eku.server_auth, ExtendedKeyUsagePurpose::ServerAuth),
                     (eku.client_auth, ExtendedKeyUsagePurpose::ClientAuth),
                     (eku.code_signing, ExtendedKeyUsagePurpose::CodeSigning),
-                    (eku.email_protection, ExtendedKeyUsagePurpose::EmailProtection),
+                    (
+                        eku.email_protection,
+                        ExtendedKeyUsagePurpose::EmailProtection,
+                    ),
                     (eku.time_stamping, ExtendedKeyUsagePurpose::TimeStamping),
                     (eku.ocsp_signing, ExtendedKeyUsagePurpose::OcspSigning),
                 ] {
@@ -293,4 +301,3 @@ fn request_params(
     }
     Ok((p, spki, rsa))
 }
-

@@ -1207,6 +1207,12 @@ mod tests {
             ("EC_ecdsa_with_SHA256", 256, Some(Family::Ec)),
             ("SHA1WithRSA", 1, Some(Family::Rsa)),
             ("md5", 5, None),
+            ("MD5WithRSA", 5, Some(Family::Rsa)),
+            ("SHA384WithRSA", 384, Some(Family::Rsa)),
+            ("sha512withrsa", 512, Some(Family::Rsa)),
+            ("SHA512_WITH_RSA", 512, Some(Family::Rsa)),
+            ("SHA512WithECDSA", 512, Some(Family::Ec)),
+            ("EC_ecdsa_with_SHA512", 512, Some(Family::Ec)),
         ] {
             assert_eq!(sigalg(s).unwrap(), SigAlg { hash, family: fam }, "{s}");
         }
