@@ -897,7 +897,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__cert__subcmd__import)
-            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --file --key --file-pw-env --file-pw-file --file-pw-stdin --file-pw --new-label --label --default --help"
+            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --file --key --file-pw-env --file-pw-file --file-pw-stdin --file-pw --new-label --label --default --fips --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

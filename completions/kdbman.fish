@@ -302,6 +302,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw-stdin -d 'Read the input file\'s password from standard input (after the store password, if that comes from stdin too)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l default -d 'Make the imported personal entry the default'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l fips -d 'Use FIPS 140-approved algorithms only (refuses a PKCS#12 file encrypted with DES, 3DES or RC2); kdbman\'s own cryptography is not a validated module'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw-env -d 'Read the store password from environment variable VAR' -r

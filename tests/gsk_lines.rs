@@ -441,6 +441,54 @@ fn fips_refuses_what_is_not_approved_cleanly() {
     assert_eq!(out.status.code(), Some(11), "{err}");
     assert!(err.contains("3DES"), "{err}");
     assert!(!lab.path("weak.p12").exists());
+    // Importing a 3DES-encrypted PKCS#12 would use 3DES: refused under
+    // -fips, imported without it.
+    lab.ok(
+        "runmqakm",
+        &[
+            "-cert",
+            "-export",
+            "-db",
+            "key.kdb",
+            "-stashed",
+            "-label",
+            "web",
+            "-target",
+            "weak.p12",
+            "-target_pw",
+            PW,
+            "-encryption",
+            "weak",
+        ],
+    );
+    store(&lab, "other.kdb");
+    let import = |fips: bool| {
+        let mut args = vec![
+            "-cert",
+            "-import",
+            "-file",
+            "weak.p12",
+            "-pw",
+            PW,
+            "-target",
+            "other.kdb",
+            "-target_stashed",
+        ];
+        if fips {
+            args.push("-fips");
+        }
+        lab.run("runmqakm", &args)
+    };
+    let out = import(true);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(11), "{err}");
+    assert!(
+        err.contains("encrypted with 3DES, is not approved under FIPS 140"),
+        "{err}"
+    );
+    assert!(lab.labels("other.kdb").is_empty());
+    assert_eq!(import(false).status.code(), Some(0));
+    assert_eq!(lab.labels("other.kdb"), ["web"]);
 }
 
 #[test]

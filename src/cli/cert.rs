@@ -217,6 +217,9 @@ pub enum CertAction {
         /// Make the imported personal entry the default
         #[arg(long)]
         default: bool,
+        /// Use FIPS 140-approved algorithms only (refuses a PKCS#12 file encrypted with DES, 3DES or RC2); kdbman's own cryptography is not a validated module
+        #[arg(long)]
+        fips: bool,
     },
     /// Export a personal entry (key, chain, friendly name) or a signer to PKCS#12
     Export {
@@ -386,14 +389,18 @@ pub fn run(action: CertAction) -> Result<u8> {
             file_pw,
             label,
             default,
+            fips,
         } => import(
             &db,
             &pw,
             &file,
             key.as_deref(),
             &file_pw,
-            label.as_deref(),
-            default,
+            ImportAs {
+                label: label.as_deref(),
+                default,
+                policy: super::policy(fips),
+            },
         ),
         CertAction::Export {
             db,
@@ -1012,16 +1019,27 @@ fn validate(
     }
 }
 
+/// How `cert import` takes in what it reads.
+struct ImportAs<'a> {
+    label: Option<&'a str>,
+    default: bool,
+    policy: kdbman::pki::policy::Policy,
+}
+
 fn import(
     db: &Path,
     pw: &PwArgs,
     file: &Path,
     key: Option<&Path>,
     file_pw: &FilePwArgs,
-    label: Option<&str>,
-    default: bool,
+    how: ImportAs<'_>,
 ) -> Result<u8> {
     use kdbman::pki::pkcs12;
+    let ImportAs {
+        label,
+        default,
+        policy,
+    } = how;
     let (mut store, _) = pw.open(db, Access::Update)?;
     let given = file_pw.given()?;
     let bytes = kdbman::file::read(file)?;
@@ -1042,6 +1060,7 @@ fn import(
             other => other?,
         }
     };
+    contents.check(policy, file)?;
     let report = store.import(contents, label)?;
     if default {
         match report.personal.as_slice() {

@@ -269,13 +269,7 @@ impl CertSpec {
         // A request has no serial (rcgen refuses one); the CA picks it.
         params.serial_number = None;
         let csr = params.serialize_request(&*kp).map_err(gen_err)?;
-        super::resign::with_names(
-            csr.der(),
-            super::resign::Kind::Request,
-            None,
-            &subject,
-            &kp,
-        )
+        super::resign::with_names(csr.der(), super::resign::Kind::Request, None, &subject, &kp)
     }
 }
 

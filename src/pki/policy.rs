@@ -116,6 +116,16 @@ pub enum Cipher {
     Rc2,
 }
 
+impl Cipher {
+    /// None of these is: DES was withdrawn, RC2 never approved, and
+    /// NIST disallowed 3DES encryption after 2023 (SP 800-131A r2).
+    pub fn fips_approved(self) -> bool {
+        match self {
+            Cipher::Des | Cipher::TripleDes | Cipher::Rc2 => false,
+        }
+    }
+}
+
 impl fmt::Display for Cipher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -208,11 +218,11 @@ impl Policy {
     }
 
     /// Checks that `cipher` may protect data under this policy; `what`
-    /// names the use ("PKCS#12 legacy encryption").
+    /// names the use, cipher included ("PKCS#12 encryption with 3DES").
     pub fn check_cipher(self, cipher: Cipher, what: &str, fix: &str) -> Result<()> {
-        if self == Policy::Fips {
+        if self == Policy::Fips && !cipher.fips_approved() {
             return Err(Error::NotApproved {
-                what: format!("{what} ({cipher})"),
+                what: what.to_string(),
                 policy: FIPS,
                 fix: fix.to_string(),
             });

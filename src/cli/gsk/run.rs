@@ -1038,6 +1038,7 @@ impl Runner {
             if let Some(p) = inv.get("pw") {
                 import.extend(["--file-pw-env".into(), self.secret(p).into()]);
             }
+            import.extend(fips_args(self.fips));
             return kdbman(import).map(drop);
         }
         let src_pw = self.pw_flags(
@@ -1103,6 +1104,7 @@ impl Runner {
         kdbman(export)?;
         import.extend(["--file".into(), tmp.0.clone().into_os_string()]);
         import.extend(["--file-pw-env".into(), tvar.into()]);
+        import.extend(fips_args(self.fips));
         kdbman(import).map(drop)
     }
 
