@@ -234,6 +234,16 @@ fn one_dn_string_one_subject_everywhere() {
         );
         // Shown back in the string's order.
         assert_eq!(shown, *dn);
+        // A renewal request keeps the certificate's subject byte for byte.
+        let db = format!("s{i}.kdb");
+        gsk(
+            dir,
+            &[
+                "-certreq", "-recreate", "-db", &db, "-stashed", "-label", "gsk", "-target",
+                "renew.arm",
+            ],
+        );
+        assert_eq!(csr_subject(&pem_der(&dir.join("renew.arm"))), subjects[2]);
     }
     // The multi-valued RDN is one RDN of two AVAs.
     let (subjects, _) = kdbman_subjects(dir, 9, NAMES[1].0);

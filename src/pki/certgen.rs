@@ -111,6 +111,9 @@ pub struct CertSpec {
     /// `None`: the defaults for a CA or a leaf.
     pub key_usage: Option<Vec<KeyUsage>>,
     pub ext_key_usage: Option<Vec<ExtKeyUsage>>,
+    /// The subject's DER `Name` exactly, instead of `dn` (a request
+    /// renewing a certificate keeps its subject byte for byte).
+    pub exact_subject: Option<Vec<u8>>,
     /// The signature's hash; `None`: the key's own (SHA-256, SHA-384 for
     /// P-384). Choose it with [`Policy::signature`].
     pub sig_hash: Option<SigHash>,
@@ -130,6 +133,7 @@ impl CertSpec {
             is_ca: false,
             key_usage: None,
             ext_key_usage: None,
+            exact_subject: None,
             sig_hash: None,
             policy: Policy::Default,
         }
@@ -204,7 +208,10 @@ impl CertSpec {
 
     /// The subject's DER `Name`.
     pub fn subject_der(&self) -> Result<Vec<u8>> {
-        Ok(super::dn::parse(&self.dn)?.to_der())
+        match &self.exact_subject {
+            Some(der) => Ok(der.clone()),
+            None => Ok(super::dn::parse(&self.dn)?.to_der()),
+        }
     }
 
     /// The key pair that signs, after the policy allows it.

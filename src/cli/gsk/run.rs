@@ -1297,6 +1297,7 @@ impl Runner {
                     )
                 })?;
                 let mut spec = CertSpec::new(info.subject.clone(), 365);
+                spec.exact_subject = kdbman::pki::cert_names(cert).map(|(subject, _)| subject);
                 spec.sans = info
                     .subject_alt_names
                     .iter()
