@@ -239,7 +239,14 @@ fn one_dn_string_one_subject_everywhere() {
         gsk(
             dir,
             &[
-                "-certreq", "-recreate", "-db", &db, "-stashed", "-label", "gsk", "-target",
+                "-certreq",
+                "-recreate",
+                "-db",
+                &db,
+                "-stashed",
+                "-label",
+                "gsk",
+                "-target",
                 "renew.arm",
             ],
         );

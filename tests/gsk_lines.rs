@@ -529,11 +529,31 @@ fn pkcs12_store_with_expire_is_created_with_a_note() {
         cert_sig_oid(&lab.cert("key.p12", "ibmwebspheremqqm1")),
         SHA384_RSA
     );
-    // A CMS store keeps refusing nothing here: -expire 0 is no expiry.
-    lab.ok(
+    // The same on a password change.
+    let err = lab.ok(
+        "runmqakm",
+        &[
+            "-keydb",
+            "-changepw",
+            "-db",
+            "key.p12",
+            "-stashed",
+            "-new_pw",
+            "Mq-N3w-Passw0rd",
+            "-expire",
+            "90",
+            "-stash",
+        ],
+    );
+    assert!(err.contains("no password expiry"), "{err:?}");
+    assert_eq!(lab.labels("key.p12"), ["ibmwebspheremqqm1"]);
+    // -expire 0 is no expiry: nothing to say.
+    let err = lab.ok(
         "runmqakm",
         &[
             "-keydb", "-create", "-db", "zero.p12", "-pw", PW, "-type", "p12", "-expire", "0",
         ],
     );
+    assert!(err.is_empty(), "{err:?}");
+    assert!(lab.path("zero.p12").exists());
 }

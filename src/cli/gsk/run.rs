@@ -292,14 +292,14 @@ fn encoding(inv: &Invocation) -> R<&'static str> {
     }
 }
 
-/// `--expire DAYS` for `-expire` on a new store. A PKCS#12 file has no
+/// `--expire DAYS` for `-expire` on a new password. A PKCS#12 file has no
 /// password expiry: GSKit accepts the option there (IBM's MQ samples give
 /// it), so kdbman says it is ignored instead of failing the command.
 fn password_expiry(inv: &Invocation, ty: StoreType) -> R<Vec<OsString>> {
     match number(inv, "expire", 0..=36500)? {
         Some(d) if d > 0 && ty == StoreType::Pkcs12 => {
             crate::cli::warn(&format!(
-                "-expire {d}: a PKCS#12 file has no password expiry; the store is created without one"
+                "-expire {d}: a PKCS#12 file has no password expiry; its password is set without one"
             ));
             Ok(Vec::new())
         }
@@ -786,11 +786,11 @@ impl Runner {
         if inv.has("stash") {
             a.push("--stash".into());
         }
-        if let Some(d) = number(inv, "expire", 0..=36500)?
-            && d > 0
-        {
-            a.extend(["--expire".into(), d.to_string().into()]);
-        }
+        let ty = match inv.get("type") {
+            Some(t) => StoreType::parse("type", t)?,
+            None => StoreType::by_extension(&db(inv)),
+        };
+        a.extend(password_expiry(inv, ty)?);
         kdbman(a).map(drop)
     }
 
