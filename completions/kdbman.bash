@@ -397,7 +397,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__cert__subcmd__create)
-            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --dn --key --san --days --ca --key-usage --eku --default --help"
+            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --dn --key --san --days --ca --key-usage --eku --default --hash --fips --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -448,6 +448,10 @@ _kdbman() {
                     return 0
                     ;;
                 --eku)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hash)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -535,7 +539,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__cert__subcmd__export)
-            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --target --target-pw-env --target-pw-file --target-pw-stdin --target-pw --legacy --force --help"
+            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --target --target-pw-env --target-pw-file --target-pw-stdin --target-pw --legacy --force --fips --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -893,7 +897,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__cert__subcmd__import)
-            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --file --key --file-pw-env --file-pw-file --file-pw-stdin --file-pw --new-label --label --default --help"
+            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --file --key --file-pw-env --file-pw-file --file-pw-stdin --file-pw --new-label --label --default --fips --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1115,7 +1119,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__cert__subcmd__sign)
-            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --file --target --days --san --ca --format --chain --force --help"
+            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --file --target --days --san --ca --format --chain --force --hash --fips --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1163,6 +1167,10 @@ _kdbman() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "pem der" -- "${cur}"))
+                    return 0
+                    ;;
+                --hash)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1233,7 +1241,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__certreq__subcmd__create)
-            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --dn --key --san --ca --key-usage --eku --target --force --help"
+            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --dn --key --san --ca --key-usage --eku --target --force --hash --fips --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1284,6 +1292,10 @@ _kdbman() {
                     return 0
                     ;;
                 --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hash)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

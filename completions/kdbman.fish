@@ -154,7 +154,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete the store and the stash beside it'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "export" -d 'Convert the whole store to one PKCS#12 file: every personal entry with its key and chain, every signer'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "create" -d 'Create a key and a self-signed certificate as a personal entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "add" -d 'Add signer (CA) certificates from a PEM or DER file (one or a bundle)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "list" -d 'List entries (repeat --db to list several stores, each under its name)'
@@ -176,17 +176,19 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l label -d 'Label of the new entry' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l dn -d 'Subject distinguished name, e.g. "CN=www.example.com,O=Example,C=US"' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l dn -d 'Subject distinguished name, RFC 4514 (most specific first), e.g. "CN=www.example.com,O=Example,C=US"' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l key -d 'Key type: rsa:2048, rsa:3072, rsa:4096, ec:p256, ec:p384, ed25519' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l san -d 'Subject alternative name, dns:NAME or ip:ADDR (repeatable)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l days -d 'Days of validity from now' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l key-usage -d 'Key usages, comma-separated (default: digitalSignature,keyEncipherment; for a CA keyCertSign,cRLSign,digitalSignature)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l eku -d 'Extended key usages, comma-separated (default: serverAuth,clientAuth; none for a CA)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l hash -d 'Signature hash: sha256, sha384 or sha512 (default: the key\'s own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l ca -d 'Make it a CA certificate (basicConstraints CA, keyCertSign, cRLSign)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l default -d 'Make the new entry the default personal certificate'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l fips -d 'Use FIPS 140-approved algorithms only (refuses MD5 and SHA-1 signatures, RSA keys under 2048 bits); kdbman\'s own cryptography is not a validated module'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l pw-env -d 'Read the store password from environment variable VAR' -r
@@ -300,6 +302,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw-stdin -d 'Read the input file\'s password from standard input (after the store password, if that comes from stdin too)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l default -d 'Make the imported personal entry the default'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l fips -d 'Use FIPS 140-approved algorithms only (refuses a PKCS#12 file encrypted with DES, 3DES or RC2); kdbman\'s own cryptography is not a validated module'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw-env -d 'Read the store password from environment variable VAR' -r
@@ -317,6 +320,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw-stdin -d 'Read the output file\'s password from standard input (after the store password, if that comes from stdin too)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l legacy -d '3DES and an HMAC-SHA1 MAC, for old Java and Windows (default: AES-256-CBC, PBKDF2, HMAC-SHA256)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l force -d 'Replace the target if it exists'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l fips -d 'Use FIPS 140-approved algorithms only (refuses --legacy\'s 3DES); kdbman\'s own cryptography is not a validated module'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw-env -d 'Read the store password from environment variable VAR' -r
@@ -341,12 +345,14 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l san -d 'Subject alternative names to use instead of the requested ones (repeatable)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l format -d 'Output encoding' -r -f -a "pem\t''
 der\t''"
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l hash -d 'Signature hash: sha256, sha384 or sha512 (default: the key\'s own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l ca -d 'Issue a CA certificate'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l chain -d 'Write the CA\'s chain after the certificate (PEM only)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l force -d 'Replace the target if it exists'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l fips -d 'Use FIPS 140-approved algorithms only (refuses MD5 and SHA-1 signatures, RSA keys under 2048 bits); kdbman\'s own cryptography is not a validated module'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw-env -d 'Read the store password from environment variable VAR' -r
@@ -378,7 +384,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "sign" -d 'Sign a certificate request with a CA entry of the store'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Build and check the chain of a personal or signer entry to a trusted signer'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "create" -d 'Create a key and a PKCS#10 request, kept as a request entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "list" -d 'List pending requests'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "details" -d 'Show a request\'s subject, names and key'
@@ -391,17 +397,19 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_s
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l label -d 'Label of the request (and of the personal entry it becomes)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l dn -d 'Subject distinguished name, e.g. "CN=www.example.com,O=Example,C=US"' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l dn -d 'Subject distinguished name, RFC 4514 (most specific first), e.g. "CN=www.example.com,O=Example,C=US"' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l key -d 'Key type: rsa:2048, rsa:3072, rsa:4096, ec:p256, ec:p384, ed25519' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l san -d 'Subject alternative name, dns:NAME or ip:ADDR (repeatable)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l key-usage -d 'Key usages, comma-separated' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l eku -d 'Extended key usages, comma-separated (default: serverAuth,clientAuth)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l target -d 'Also write the request to this file (PEM) for the CA' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l hash -d 'Signature hash: sha256, sha384 or sha512 (default: the key\'s own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw-stdin -d 'Read the store password from the first line of standard input'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l ca -d 'Request a CA certificate'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l force -d 'Replace the target if it exists'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l fips -d 'Use FIPS 140-approved algorithms only (refuses MD5 and SHA-1 signatures, RSA keys under 2048 bits); kdbman\'s own cryptography is not a validated module'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw-env -d 'Read the store password from environment variable VAR' -r

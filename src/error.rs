@@ -290,6 +290,12 @@ pub enum Error {
     },
     /// An option value or combination is invalid.
     Usage { detail: String },
+    /// An algorithm the chosen policy does not allow (`policy`: "FIPS 140").
+    NotApproved {
+        what: String,
+        policy: &'static str,
+        fix: String,
+    },
     /// The password does not open an input file (PKCS#12, encrypted key).
     InputPassword { path: PathBuf },
     /// An entry's certificate chain does not validate (SSL0208E, SSL0221E).
@@ -371,7 +377,10 @@ impl Error {
             | Error::PasswordEnv { .. }
             | Error::PasswordMismatch { .. }
             | Error::PromptClosed { .. } => return None,
-            Error::AlreadyExists { .. } | Error::BadPassword { .. } | Error::Usage { .. } => {
+            Error::AlreadyExists { .. }
+            | Error::BadPassword { .. }
+            | Error::Usage { .. }
+            | Error::NotApproved { .. } => {
                 return None;
             }
         })
@@ -398,7 +407,9 @@ impl Error {
             | Error::DuplicateKey { .. }
             | Error::NoDefault { .. } => ErrorClass::Entry,
             Error::BadInput { .. } => ErrorClass::Input,
-            Error::BadPassword { .. } | Error::Usage { .. } => ErrorClass::Usage,
+            Error::BadPassword { .. } | Error::Usage { .. } | Error::NotApproved { .. } => {
+                ErrorClass::Usage
+            }
             Error::Chain { .. } => ErrorClass::Validation,
             Error::InputPassword { .. } => ErrorClass::WrongPassword,
             Error::CertificateDates { .. } => ErrorClass::Entry,
@@ -547,6 +558,7 @@ impl Error {
                 "check that the file is the one you meant and complete (PEM or DER, not truncated); export it again from its source".into()
             }
             Error::Usage { .. } => "see `kdbman help` for the options".into(),
+            Error::NotApproved { fix, .. } => fix.clone(),
             Error::Chain { problem, .. } => problem.fix(),
             Error::InputPassword { .. } => "give the password the file was exported with (--file-pw-env VAR, --file-pw-file PATH or --file-pw-stdin)".into(),
             Error::CertificateDates { label, now, not_after, .. } if now > not_after => format!(
@@ -718,6 +730,9 @@ impl fmt::Display for Error {
             Error::BadPassword { reason } => write!(f, "unusable password: {reason}"),
             Error::BadInput { what, detail, .. } => write!(f, "{what}: {detail}"),
             Error::Usage { detail } => f.write_str(detail),
+            Error::NotApproved { what, policy, .. } => {
+                write!(f, "{what} is not approved under {policy}; refused")
+            }
             Error::InputPassword { path } => write!(
                 f,
                 "the password is incorrect for {} (its integrity check fails)",

@@ -139,8 +139,10 @@ fn leaf(key: &str, key_text: &[&str], ku: &str) {
         assert!(text.contains(want), "{key}: expected `{want}` in:\n{text}");
     }
     for want in [
-        "Subject: CN = www.example.com, O = Example Org, C = US",
-        "Issuer: CN = www.example.com, O = Example Org, C = US",
+        // openssl's default text shows the DER order: `--dn` is read as
+        // RFC 4514, most specific first, so the DER holds C, O, CN.
+        "Subject: C = US, O = Example Org, CN = www.example.com",
+        "Issuer: C = US, O = Example Org, CN = www.example.com",
         "DNS:www.example.com",
         "DNS:api.example.com",
         "IP Address:192.0.2.10",

@@ -251,13 +251,13 @@ fn round_trip_list_shows_exactly_what_was_done() {
     }
 
     let expected = json!({"entries": [
-        row("web-rsa", "personal", false, "CN=web-rsa.example.com, O=Example", &rsa),
-        row("ec", "personal", true, "CN=ec.example.com, O=Example", &ec),
+        row("web-rsa", "personal", false, "CN=web-rsa.example.com,O=Example", &rsa),
+        row("ec", "personal", true, "CN=ec.example.com,O=Example", &ec),
         row("Root CA", "signer", false, "CN=Test Root CA", &ca),
     ]});
     // The renamed certificate keeps its subject.
     let mut expected = expected;
-    expected["entries"][0]["subject"] = json!("CN=rsa.example.com, O=Example");
+    expected["entries"][0]["subject"] = json!("CN=rsa.example.com,O=Example");
 
     assert_eq!(
         list_json(&db, &["--pw-env", "KPW"]),

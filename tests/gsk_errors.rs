@@ -253,16 +253,12 @@ fn refused_options_and_objects() {
         &["-secondaryDB", "x.kdb"],
         &["-secondaryDBpw", "x"],
         &["-san_emailaddr", "a@example.com"],
-        &["-fips"],
-        &["-fips", "true"],
         &["-pqc", "true"],
         &["-type", "jks"],
         &["-x509version", "1"],
         &["-size", "1024"],
-        &["-sigalg", "SHA1WithRSA"],
-        &["-sigalg", "md5"],
-        &["-sigalg", "SHA512WithRSA"],
-        &["-size", "521", "-sigalg", "SHA512WithECDSA"],
+        &["-sigalg", "SHA256WithRSAPSS"],
+        &["-sigalg", "SHA256WithDSA"],
     ] {
         let args = with(extra);
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
+use kdbman::pki::policy::HashRequest;
 use kdbman::pki::{self, CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName, keygen};
 use kdbman::store::{DefaultMark, cms};
 use kdbman::{Access, Entry, EntryKind, Error, Result};
@@ -40,7 +41,7 @@ pub enum CertAction {
         /// Label of the new entry
         #[arg(long)]
         label: String,
-        /// Subject distinguished name, e.g. "CN=www.example.com,O=Example,C=US"
+        /// Subject distinguished name, RFC 4514 (most specific first), e.g. "CN=www.example.com,O=Example,C=US"
         #[arg(long)]
         dn: String,
         /// Key type: rsa:2048, rsa:3072, rsa:4096, ec:p256, ec:p384, ed25519
@@ -64,6 +65,12 @@ pub enum CertAction {
         /// Make the new entry the default personal certificate
         #[arg(long)]
         default: bool,
+        /// Signature hash: sha256, sha384 or sha512 (default: the key's own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so
+        #[arg(long, value_name = "HASH", value_parser = |s: &str| s.parse::<HashRequest>())]
+        hash: Option<HashRequest>,
+        /// Use FIPS 140-approved algorithms only (refuses MD5 and SHA-1 signatures, RSA keys under 2048 bits); kdbman's own cryptography is not a validated module
+        #[arg(long)]
+        fips: bool,
     },
     /// Add signer (CA) certificates from a PEM or DER file (one or a bundle)
     Add {
@@ -212,6 +219,9 @@ pub enum CertAction {
         /// Make the imported personal entry the default
         #[arg(long)]
         default: bool,
+        /// Use FIPS 140-approved algorithms only (refuses a PKCS#12 file encrypted with DES, 3DES or RC2); kdbman's own cryptography is not a validated module
+        #[arg(long)]
+        fips: bool,
     },
     /// Export a personal entry (key, chain, friendly name) or a signer to PKCS#12
     Export {
@@ -234,6 +244,9 @@ pub enum CertAction {
         /// Replace the target if it exists
         #[arg(long)]
         force: bool,
+        /// Use FIPS 140-approved algorithms only (refuses --legacy's 3DES); kdbman's own cryptography is not a validated module
+        #[arg(long)]
+        fips: bool,
     },
     /// Turn a pending request into a personal entry with its signed certificate (or renew the personal entry that holds its key)
     Receive {
@@ -283,6 +296,12 @@ pub enum CertAction {
         /// Replace the target if it exists
         #[arg(long)]
         force: bool,
+        /// Signature hash: sha256, sha384 or sha512 (default: the key's own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so
+        #[arg(long, value_name = "HASH", value_parser = |s: &str| s.parse::<HashRequest>())]
+        hash: Option<HashRequest>,
+        /// Use FIPS 140-approved algorithms only (refuses MD5 and SHA-1 signatures, RSA keys under 2048 bits); kdbman's own cryptography is not a validated module
+        #[arg(long)]
+        fips: bool,
     },
     /// Build and check the chain of a personal or signer entry to a trusted signer
     ///
@@ -331,7 +350,7 @@ In a kdbman store the default is a documented field. In a CMS key database (.kdb
 
 const LIST_JSON: &str = r#"Print JSON instead of a table:
 
-{"format": "cms", "default_note": "...", "entries": [{"label": "web", "kind": "personal", "default": true, "subject": "CN=www.example.com, O=Example, C=US", "not_after": "2027-12-29T10:00:00Z", "sha256": "<hex>", "serial": "<hex>", "trusted": true}, ...]}
+{"format": "cms", "default_note": "...", "entries": [{"label": "web", "kind": "personal", "default": true, "subject": "CN=www.example.com,O=Example,C=US", "not_after": "2027-12-29T10:00:00Z", "sha256": "<hex>", "serial": "<hex>", "trusted": true}, ...]}
 
 format is cms, kdbman or pkcs12; kind is personal, signer or request; subject is null when unreadable; default is true or false, and null in a PKCS#12 file, which cannot say; in a CMS store it is flag bit 1 of the record, read as the default mark on evidence from IBM-made files rather than IBM documentation, which default_note (CMS stores only) says; serial is the certificate's serial number in hex (null for requests); not_after is RFC 3339 (null for requests); sha256 is the SHA-256 fingerprint of the certificate (of the request, for requests) in lower-case hex. With --kind or --expiring only the matching entries appear. Fields are only ever added.
 
@@ -376,14 +395,18 @@ pub fn run(action: CertAction) -> Result<u8> {
             file_pw,
             label,
             default,
+            fips,
         } => import(
             &db,
             &pw,
             &file,
             key.as_deref(),
             &file_pw,
-            label.as_deref(),
-            default,
+            ImportAs {
+                label: label.as_deref(),
+                default,
+                policy: super::policy(fips),
+            },
         ),
         CertAction::Export {
             db,
@@ -393,7 +416,16 @@ pub fn run(action: CertAction) -> Result<u8> {
             target_pw,
             legacy,
             force,
-        } => export(&db, &pw, &label, &target, &target_pw, legacy, force),
+            fips,
+        } => {
+            let profile = if legacy {
+                kdbman::pki::pkcs12::Profile::Legacy
+            } else {
+                kdbman::pki::pkcs12::Profile::Modern
+            };
+            profile.check(super::policy(fips))?;
+            export(&db, &pw, &label, &target, &target_pw, legacy, force)
+        }
         CertAction::Receive {
             db,
             pw,
@@ -412,12 +444,20 @@ pub fn run(action: CertAction) -> Result<u8> {
             format,
             chain,
             force,
+            hash,
+            fips,
         } => {
+            let policy = super::policy(fips);
             let (store, _) = pw.open(&db, Access::Read)?;
             let ca_entry = store.get_kind(&label, EntryKind::Personal)?;
             let csr = read_request(&file)?;
             let mut opts = kdbman::pki::sign::SignOptions::days(days);
             opts.is_ca = ca;
+            opts.policy = policy;
+            if let Some(k) = ca_entry.private_key() {
+                let alg = pki::cert::key_algorithm_of_pkcs8(k.pkcs8_der());
+                opts.sig_hash = super::signature_hash(policy, &alg, hash)?;
+            }
             if !san.is_empty() {
                 opts.sans = Some(san);
             }
@@ -474,12 +514,16 @@ pub fn run(action: CertAction) -> Result<u8> {
             key_usage,
             eku,
             default,
+            hash,
+            fips,
         } => {
             let mut spec = CertSpec::new(dn, days);
             spec.sans = san;
             spec.is_ca = ca;
             spec.key_usage = key_usage;
             spec.ext_key_usage = eku;
+            spec.policy = super::policy(fips);
+            spec.sig_hash = super::signature_hash(spec.policy, &key.algorithm(), hash)?;
             // Check the inputs before spending time on a key.
             kdbman::pki::certgen::parse_dn(&spec.dn)?;
             let (mut store, _) = pw.open(&db, Access::Update)?;
@@ -1015,16 +1059,27 @@ fn validate(
     }
 }
 
+/// How `cert import` takes in what it reads.
+struct ImportAs<'a> {
+    label: Option<&'a str>,
+    default: bool,
+    policy: kdbman::pki::policy::Policy,
+}
+
 fn import(
     db: &Path,
     pw: &PwArgs,
     file: &Path,
     key: Option<&Path>,
     file_pw: &FilePwArgs,
-    label: Option<&str>,
-    default: bool,
+    how: ImportAs<'_>,
 ) -> Result<u8> {
     use kdbman::pki::pkcs12;
+    let ImportAs {
+        label,
+        default,
+        policy,
+    } = how;
     let (mut store, _) = pw.open(db, Access::Update)?;
     let given = file_pw.given()?;
     let bytes = kdbman::file::read(file)?;
@@ -1045,6 +1100,7 @@ fn import(
             other => other?,
         }
     };
+    contents.check(policy, file)?;
     let report = store.import(contents, label)?;
     if default {
         match report.personal.as_slice() {

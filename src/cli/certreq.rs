@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use kdbman::pki::policy::HashRequest;
 use kdbman::pki::{self, CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName, keygen};
 use kdbman::{Access, Entry, EntryKind, Error, Result};
 use serde_json::json;
@@ -24,7 +25,7 @@ pub enum CertreqAction {
         /// Label of the request (and of the personal entry it becomes)
         #[arg(long)]
         label: String,
-        /// Subject distinguished name, e.g. "CN=www.example.com,O=Example,C=US"
+        /// Subject distinguished name, RFC 4514 (most specific first), e.g. "CN=www.example.com,O=Example,C=US"
         #[arg(long)]
         dn: String,
         /// Key type: rsa:2048, rsa:3072, rsa:4096, ec:p256, ec:p384, ed25519
@@ -48,6 +49,12 @@ pub enum CertreqAction {
         /// Replace the target if it exists
         #[arg(long)]
         force: bool,
+        /// Signature hash: sha256, sha384 or sha512 (default: the key's own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so
+        #[arg(long, value_name = "HASH", value_parser = |s: &str| s.parse::<HashRequest>())]
+        hash: Option<HashRequest>,
+        /// Use FIPS 140-approved algorithms only (refuses MD5 and SHA-1 signatures, RSA keys under 2048 bits); kdbman's own cryptography is not a validated module
+        #[arg(long)]
+        fips: bool,
     },
     /// List pending requests
     List {
@@ -182,12 +189,16 @@ pub fn run(action: CertreqAction) -> Result<u8> {
             eku,
             target,
             force,
+            hash,
+            fips,
         } => {
             let mut spec = CertSpec::new(dn, 365);
             spec.sans = san;
             spec.is_ca = ca;
             spec.key_usage = key_usage;
             spec.ext_key_usage = eku;
+            spec.policy = super::policy(fips);
+            spec.sig_hash = super::signature_hash(spec.policy, &key.algorithm(), hash)?;
             pki::certgen::parse_dn(&spec.dn)?;
             if let Some(t) = &target
                 && !force

@@ -42,11 +42,13 @@ pub enum Command {
         action: keydb::KeydbAction,
     },
     /// Create, add, import, list, inspect, rename, extract, export, sign, validate and delete certificates
+    #[command(after_long_help = NAMES_HELP)]
     Cert {
         #[command(subcommand)]
         action: cert::CertAction,
     },
     /// Create, list, inspect, extract and delete certificate requests
+    #[command(after_long_help = NAMES_HELP)]
     Certreq {
         #[command(subcommand)]
         action: certreq::CertreqAction,
@@ -69,6 +71,9 @@ pub enum Command {
 pub mod exit;
 pub use exit::status_of;
 
+/// How names are read and shown (cert and certreq man pages).
+pub const NAMES_HELP: &str = "Distinguished names: a --dn string is read as RFC 4514, most specific RDN first, exactly as keytool -dname, GSKit's -dn and kdbman's gsk8capicmd front end read it: --dn \"CN=web,O=Example,C=US\" makes a name whose DER holds C, then O, then CN (what openssl req -subj /C=US/O=Example/CN=web makes). Escape a comma or plus inside a value with a backslash (CN=Smith\\, John) or quote the value (O=\"Example, Inc\"); join the attributes of a multi-valued RDN with + (CN=web+UID=w1); #HEX gives a value's DER. Values are PrintableString where they fit, else UTF8String (emailAddress and DC IA5String). Every listing, detail and JSON output shows names in that same order, most specific first, with RFC 4514 escaping, as openssl x509 -nameopt RFC2253 prints them (the AVAs of a multi-valued RDN in reverse DER set order, as OpenSSL does).";
+
 /// Prints an error with its code and fix to standard error. A closed
 /// stderr is ignored: there is nobody left to tell.
 pub fn report(e: &Error) {
@@ -83,6 +88,36 @@ pub fn report(e: &Error) {
 /// Prints a warning to standard error (a closed stderr is ignored).
 pub fn warn(msg: &str) {
     let _ = writeln!(std::io::stderr().lock(), "kdbman: warning: {msg}");
+}
+
+/// The algorithm policy for `--fips`; says once per process on stderr that
+/// kdbman's cryptography is not a FIPS 140-validated module.
+pub fn policy(fips: bool) -> kdbman::pki::policy::Policy {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static SAID: AtomicBool = AtomicBool::new(false);
+    if !fips {
+        return kdbman::pki::policy::Policy::Default;
+    }
+    if !SAID.swap(true, Ordering::Relaxed) {
+        warn(
+            "FIPS mode restricts this command to FIPS-approved algorithms, but kdbman's own cryptography is not a FIPS 140-validated module",
+        );
+    }
+    kdbman::pki::policy::Policy::Fips
+}
+
+/// The signature hash for `key` under `policy`, with any note about the
+/// choice printed as a warning.
+pub fn signature_hash(
+    policy: kdbman::pki::policy::Policy,
+    key: &kdbman::pki::KeyAlgorithm,
+    asked: Option<kdbman::pki::policy::HashRequest>,
+) -> Result<Option<kdbman::pki::policy::SigHash>, Error> {
+    let choice = policy.signature(key, asked)?;
+    for n in &choice.notes {
+        warn(n);
+    }
+    Ok(choice.hash)
 }
 
 /// Runs a parsed command line, returning the exit status.

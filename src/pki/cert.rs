@@ -216,8 +216,8 @@ pub fn info_of(cert: &X509Certificate<'_>, der: &[u8]) -> CertInfo {
     }
     let sig = cert.signature_algorithm.algorithm.to_id_string();
     CertInfo {
-        subject: cert.subject().to_string(),
-        issuer: cert.issuer().to_string(),
+        subject: super::dn::display(cert.subject()),
+        issuer: super::dn::display(cert.issuer()),
         serial: super::hex(cert.raw_serial()),
         not_before: cert.validity().not_before.timestamp(),
         not_after: cert.validity().not_after.timestamp(),
@@ -267,5 +267,5 @@ pub fn rfc3339(unix: i64) -> String {
 pub fn csr_subject(der: &[u8]) -> Option<String> {
     let (_, csr) =
         x509_parser::certification_request::X509CertificationRequest::from_der(der).ok()?;
-    Some(csr.certification_request_info.subject.to_string())
+    Some(super::dn::display(&csr.certification_request_info.subject))
 }

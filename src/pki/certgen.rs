@@ -7,13 +7,12 @@
 use std::net::IpAddr;
 use std::str::FromStr;
 
-use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, SanType, SerialNumber,
-};
+use rcgen::{BasicConstraints, CertificateParams, DistinguishedName, IsCa, SanType, SerialNumber};
 
 use x509_parser::prelude::FromDer;
 
-use super::keygen::rcgen_key_pair;
+use super::keygen::rcgen_key_pair_for;
+use super::policy::{Policy, SigHash};
 use crate::error::{Error, Result};
 use crate::secret::PrivateKey;
 
@@ -101,7 +100,8 @@ impl FromStr for ExtKeyUsage {
 /// What a new certificate or request should say.
 #[derive(Debug, Clone)]
 pub struct CertSpec {
-    /// Distinguished name, e.g. `CN=www.example.com,O=Example,C=US`.
+    /// Distinguished name, e.g. `CN=www.example.com,O=Example,C=US`, read
+    /// as RFC 4514 (most specific first) by [`super::dn::parse`].
     pub dn: String,
     pub sans: Vec<SubjectAltName>,
     /// Unix seconds.
@@ -111,6 +111,14 @@ pub struct CertSpec {
     /// `None`: the defaults for a CA or a leaf.
     pub key_usage: Option<Vec<KeyUsage>>,
     pub ext_key_usage: Option<Vec<ExtKeyUsage>>,
+    /// The subject's DER `Name` exactly, instead of `dn` (a request
+    /// renewing a certificate keeps its subject byte for byte).
+    pub exact_subject: Option<Vec<u8>>,
+    /// The signature's hash; `None`: the key's own (SHA-256, SHA-384 for
+    /// P-384). Choose it with [`Policy::signature`].
+    pub sig_hash: Option<SigHash>,
+    /// The algorithms the signature may use.
+    pub policy: Policy,
 }
 
 impl CertSpec {
@@ -125,12 +133,18 @@ impl CertSpec {
             is_ca: false,
             key_usage: None,
             ext_key_usage: None,
+            exact_subject: None,
+            sig_hash: None,
+            policy: Policy::Default,
         }
     }
 
     fn params(&self, key: &super::KeyAlgorithm) -> Result<CertificateParams> {
         let mut p = CertificateParams::default();
-        p.distinguished_name = parse_dn(&self.dn)?;
+        // rcgen's names cannot hold a multi-valued RDN, a repeated
+        // attribute or PrintableString by default: the real name is put in
+        // by `resign::with_names` after rcgen has built the rest.
+        p.distinguished_name = DistinguishedName::new();
         p.subject_alt_names = rcgen_sans(&self.sans)?;
         p.not_before = time_of(self.not_before)?;
         p.not_after = time_of(self.not_after)?;
@@ -192,12 +206,34 @@ impl CertSpec {
         Ok(p)
     }
 
+    /// The subject's DER `Name`.
+    pub fn subject_der(&self) -> Result<Vec<u8>> {
+        match &self.exact_subject {
+            Some(der) => Ok(der.clone()),
+            None => Ok(super::dn::parse(&self.dn)?.to_der()),
+        }
+    }
+
+    /// The key pair that signs, after the policy allows it.
+    fn signer(&self, key: &PrivateKey) -> Result<zeroize::Zeroizing<rcgen::KeyPair>> {
+        let alg = super::cert::key_algorithm_of_pkcs8(key.pkcs8_der());
+        self.policy.check_signing_key(&alg)?;
+        rcgen_key_pair_for(key, self.sig_hash)
+    }
+
     /// A self-signed certificate for `key`, as DER.
     pub fn self_signed(&self, key: &PrivateKey) -> Result<Vec<u8>> {
-        let kp = rcgen_key_pair(key)?;
+        let subject = self.subject_der()?;
+        let kp = self.signer(key)?;
         let alg = super::cert::key_algorithm_of_pkcs8(key.pkcs8_der());
         let cert = self.params(&alg)?.self_signed(&*kp).map_err(gen_err)?;
-        Ok(cert.der().to_vec())
+        super::resign::with_names(
+            cert.der(),
+            super::resign::Kind::Certificate,
+            Some(&subject),
+            &subject,
+            &kp,
+        )
     }
 
     /// A certificate for `subject_key`'s public key, signed by an issuer
@@ -208,9 +244,9 @@ impl CertSpec {
         issuer_cert: &[u8],
         issuer_key: &PrivateKey,
     ) -> Result<Vec<u8>> {
-        let ikp = rcgen_key_pair(issuer_key)?;
-        let issuer = rcgen::Issuer::from_ca_cert_der(&issuer_cert.to_vec().into(), &*ikp)
-            .map_err(gen_err)?;
+        let subject = self.subject_der()?;
+        let ikp = self.signer(issuer_key)?;
+        let issuer = super::sign::issuer(issuer_cert, &ikp)?;
         let spki =
             rcgen::SubjectPublicKeyInfo::from_der(subject_public_key_der).map_err(gen_err)?;
         let alg = x509_parser::x509::SubjectPublicKeyInfo::from_der(subject_public_key_der)
@@ -220,18 +256,27 @@ impl CertSpec {
             .params(&alg)?
             .signed_by(&spki, &issuer)
             .map_err(gen_err)?;
-        Ok(cert.der().to_vec())
+        let (issuer_name, _) = super::cert_names(issuer_cert)
+            .ok_or_else(|| Error::input("issuer certificate", "it does not parse"))?;
+        super::resign::with_names(
+            cert.der(),
+            super::resign::Kind::Certificate,
+            Some(&issuer_name),
+            &subject,
+            &ikp,
+        )
     }
 
     /// A PKCS#10 request for `key`, as DER.
     pub fn request(&self, key: &PrivateKey) -> Result<Vec<u8>> {
-        let kp = rcgen_key_pair(key)?;
+        let subject = self.subject_der()?;
+        let kp = self.signer(key)?;
         let alg = super::cert::key_algorithm_of_pkcs8(key.pkcs8_der());
         let mut params = self.params(&alg)?;
         // A request has no serial (rcgen refuses one); the CA picks it.
         params.serial_number = None;
         let csr = params.serialize_request(&*kp).map_err(gen_err)?;
-        Ok(csr.der().to_vec())
+        super::resign::with_names(csr.der(), super::resign::Kind::Request, None, &subject, &kp)
     }
 }
 
@@ -271,66 +316,8 @@ fn time_of(unix: i64) -> Result<time::OffsetDateTime> {
     })
 }
 
-/// Parses `CN=a,O=b,...` with `\,` escapes. Known attributes: CN, O, OU,
-/// L, ST, C, and emailAddress (E).
-pub fn parse_dn(dn: &str) -> Result<DistinguishedName> {
-    let bad = |detail: String| Error::Usage {
-        detail: format!("distinguished name `{dn}`: {detail}"),
-    };
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    let mut chars = dn.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some(n) => cur.push(n),
-                None => return Err(bad("ends with a lone backslash".into())),
-            },
-            ',' | ';' => parts.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
-        }
-    }
-    parts.push(cur);
-    let mut out = DistinguishedName::new();
-    let mut any = false;
-    for part in parts {
-        let part = part.trim();
-        if part.is_empty() {
-            continue;
-        }
-        let (k, v) = part
-            .split_once('=')
-            .ok_or_else(|| bad(format!("`{part}` is not ATTRIBUTE=value")))?;
-        let v = v.trim().to_string();
-        if v.is_empty() {
-            return Err(bad(format!("`{k}` has an empty value")));
-        }
-        let ty = match k.trim().to_ascii_uppercase().as_str() {
-            "CN" => DnType::CommonName,
-            "O" => DnType::OrganizationName,
-            "OU" => DnType::OrganizationalUnitName,
-            "L" => DnType::LocalityName,
-            "ST" | "S" => DnType::StateOrProvinceName,
-            "C" => {
-                if v.len() != 2 || !v.is_ascii() {
-                    return Err(bad(format!("country `{v}` must be a two-letter code")));
-                }
-                DnType::CountryName
-            }
-            "E" | "EMAIL" | "EMAILADDRESS" => {
-                DnType::CustomDnType(vec![1, 2, 840, 113549, 1, 9, 1])
-            }
-            other => {
-                return Err(bad(format!(
-                    "unknown attribute `{other}` (use CN, O, OU, L, ST, C, E)"
-                )));
-            }
-        };
-        out.push(ty, v);
-        any = true;
-    }
-    if !any {
-        return Err(bad("it is empty".into()));
-    }
-    Ok(out)
+/// Reads a DN string as RFC 4514 (most specific RDN first); see
+/// [`super::dn`]. Kept for callers that check a DN before making a key.
+pub fn parse_dn(dn: &str) -> Result<super::dn::Dn> {
+    super::dn::parse(dn)
 }

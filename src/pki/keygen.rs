@@ -21,6 +21,18 @@ pub enum KeyType {
 }
 
 impl KeyType {
+    /// The algorithm of the keys this makes.
+    pub fn algorithm(self) -> super::KeyAlgorithm {
+        match self {
+            KeyType::Rsa(bits) => super::KeyAlgorithm::Rsa {
+                bits: bits as usize,
+            },
+            KeyType::EcP256 => super::KeyAlgorithm::EcP256,
+            KeyType::EcP384 => super::KeyAlgorithm::EcP384,
+            KeyType::Ed25519 => super::KeyAlgorithm::Ed25519,
+        }
+    }
+
     pub const ALL: [&'static str; 6] = [
         "rsa:2048", "rsa:3072", "rsa:4096", "ec:p256", "ec:p384", "ed25519",
     ];
@@ -85,12 +97,36 @@ pub fn generate(kind: KeyType) -> Result<PrivateKey> {
 /// key. rcgen copies the key; the copy is wiped when the result drops (ring's
 /// own parsed key inside is not: ring does not zeroize).
 pub(crate) fn rcgen_key_pair(key: &PrivateKey) -> Result<Zeroizing<rcgen::KeyPair>> {
-    let alg = match super::cert::key_algorithm_of_pkcs8(key.pkcs8_der()) {
-        super::KeyAlgorithm::Rsa { .. } => &rcgen::PKCS_RSA_SHA256,
-        super::KeyAlgorithm::EcP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
-        super::KeyAlgorithm::EcP384 => &rcgen::PKCS_ECDSA_P384_SHA384,
-        super::KeyAlgorithm::Ed25519 => &rcgen::PKCS_ED25519,
-        other => {
+    rcgen_key_pair_for(key, None)
+}
+
+/// [`rcgen_key_pair`] signing with `hash` (`None`: the key's own). A hash
+/// the key cannot sign with here is an error: [`super::policy::Policy::signature`]
+/// chooses one that works.
+pub(crate) fn rcgen_key_pair_for(
+    key: &PrivateKey,
+    hash: Option<super::policy::SigHash>,
+) -> Result<Zeroizing<rcgen::KeyPair>> {
+    use super::policy::SigHash as H;
+    let key_alg = super::cert::key_algorithm_of_pkcs8(key.pkcs8_der());
+    let alg = match (&key_alg, hash) {
+        (super::KeyAlgorithm::Rsa { .. }, None | Some(H::Sha256)) => &rcgen::PKCS_RSA_SHA256,
+        (super::KeyAlgorithm::Rsa { .. }, Some(H::Sha384)) => &rcgen::PKCS_RSA_SHA384,
+        (super::KeyAlgorithm::Rsa { .. }, Some(H::Sha512)) => &rcgen::PKCS_RSA_SHA512,
+        (super::KeyAlgorithm::EcP256, None | Some(H::Sha256)) => &rcgen::PKCS_ECDSA_P256_SHA256,
+        (super::KeyAlgorithm::EcP384, None | Some(H::Sha384)) => &rcgen::PKCS_ECDSA_P384_SHA384,
+        (super::KeyAlgorithm::Ed25519, None) => &rcgen::PKCS_ED25519,
+        (
+            super::KeyAlgorithm::EcP256
+            | super::KeyAlgorithm::EcP384
+            | super::KeyAlgorithm::Ed25519,
+            Some(h),
+        ) => {
+            return Err(Error::Usage {
+                detail: format!("{key_alg} keys cannot sign with {h} here"),
+            });
+        }
+        (other, _) => {
             return Err(Error::BadInput {
                 what: "private key".into(),
                 detail: format!("{other} keys cannot sign here"),

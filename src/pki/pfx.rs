@@ -48,6 +48,9 @@ pub struct KeyItem {
 pub struct Archive {
     pub certs: Vec<CertItem>,
     pub keys: Vec<KeyItem>,
+    /// The old ciphers (DES, 3DES, RC2) that protected parts of the file,
+    /// for a policy that does not allow them.
+    pub old_ciphers: Vec<super::policy::Cipher>,
 }
 
 /// Why a file could not be read.
@@ -253,7 +256,11 @@ fn read_safes(safes: &[ContentInfo], pw: &Candidate, out: &mut Archive) -> Resul
                 let ed = EncryptedData::from_der(&der).map_err(|e| malformed(&at, e))?;
                 let info = &ed.enc_content_info;
                 match &info.encrypted_content {
-                    Some(c) => decrypt(&info.content_enc_alg, c.as_bytes(), pw, &at)?,
+                    Some(c) => {
+                        let plain = decrypt(&info.content_enc_alg, c.as_bytes(), pw, &at)?;
+                        out.old_ciphers.extend(old_cipher(&info.content_enc_alg));
+                        plain
+                    }
                     None => continue,
                 }
             }
@@ -341,6 +348,8 @@ fn read_bags(
                     pw,
                     "a shrouded key bag",
                 )?;
+                out.old_ciphers
+                    .extend(old_cipher(&epki.encryption_algorithm));
                 if pkcs8::PrivateKeyInfoRef::from_der(&plain).is_err() {
                     return Err(ReadError::WrongPassword);
                 }
@@ -374,6 +383,25 @@ fn read_bags(
         }
     }
     Ok(())
+}
+
+/// The old cipher an encryption algorithm uses, if any (PBES2 names its
+/// cipher in its parameters).
+fn old_cipher(alg: &AlgorithmIdentifierOwned) -> Option<super::policy::Cipher> {
+    use super::policy::Cipher;
+    match alg.oid {
+        OID_PBE_3DES | OID_PBE_2DES => Some(Cipher::TripleDes),
+        OID_PBE_RC2_128 | OID_PBE_RC2_40 => Some(Cipher::Rc2),
+        OID_PBES2 => {
+            let params = alg.parameters.as_ref()?.to_der().ok()?;
+            match pkcs5::pbes2::Parameters::from_der(&params).ok()?.encryption {
+                pkcs5::pbes2::EncryptionScheme::DesCbc { .. } => Some(Cipher::Des),
+                pkcs5::pbes2::EncryptionScheme::DesEde3Cbc { .. } => Some(Cipher::TripleDes),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 fn decrypt(

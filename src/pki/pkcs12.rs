@@ -34,6 +34,26 @@ pub struct Contents {
     pub keys: Vec<KeyWithChain>,
     /// Certificates that are no key's own certificate (CAs, trusted certs).
     pub certificates: Vec<(Option<String>, Vec<u8>)>,
+    /// The old ciphers (DES, 3DES, RC2) that protected the file.
+    pub old_ciphers: Vec<super::policy::Cipher>,
+}
+
+impl Contents {
+    /// Whether `policy` allows what protected the file (`path`): FIPS
+    /// refuses a PKCS#12 file encrypted with DES, 3DES or RC2.
+    pub fn check(&self, policy: super::policy::Policy, path: &Path) -> Result<()> {
+        for c in &self.old_ciphers {
+            policy.check_cipher(
+                *c,
+                &format!(
+                    "importing {}, which is encrypted with {c},",
+                    path.display()
+                ),
+                "re-export the file with AES (openssl pkcs12 -export without -legacy, or kdbman cert export without --legacy), or import it without -fips",
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// Export profile.
@@ -44,6 +64,21 @@ pub enum Profile {
     Modern,
     /// PBE-SHA1-3DES, HMAC-SHA1 MAC: for old Java and Windows.
     Legacy,
+}
+
+impl Profile {
+    /// Whether `policy` allows this profile's ciphers (FIPS refuses the
+    /// legacy profile's 3DES).
+    pub fn check(self, policy: super::policy::Policy) -> crate::error::Result<()> {
+        match self {
+            Profile::Modern => Ok(()),
+            Profile::Legacy => policy.check_cipher(
+                super::policy::Cipher::TripleDes,
+                "PKCS#12 legacy encryption with 3DES",
+                "export with the default AES-256 encryption (leave out --legacy / -encryption weak)",
+            ),
+        }
+    }
 }
 
 /// Iterations for the export's key derivation and MAC. OpenSSL 3 uses 2048,
@@ -227,7 +262,11 @@ fn pair(archive: super::pfx::Archive, path: &Path) -> Result<Contents> {
         .filter(|(_, used)| !used)
         .map(|(c, _)| c)
         .collect();
-    Ok(Contents { keys, certificates })
+    Ok(Contents {
+        keys,
+        certificates,
+        old_ciphers: archive.old_ciphers,
+    })
 }
 
 /// Writes keys with their chains and lone certificates as PKCS#12.
@@ -347,6 +386,7 @@ pub fn contents_from_pem(
         return Ok(Contents {
             keys: Vec::new(),
             certificates: certs.into_iter().map(|c| (None, c)).collect(),
+            old_ciphers: Vec::new(),
         });
     };
     let Some(i) = certs
@@ -374,5 +414,6 @@ pub fn contents_from_pem(
             chain,
         }],
         certificates: rest,
+        old_ciphers: Vec::new(),
     })
 }

@@ -37,7 +37,7 @@ struct Cert<'a> {
 
 impl Cert<'_> {
     fn subject(&self) -> String {
-        self.x.subject().to_string()
+        super::dn::display(self.x.subject())
     }
     fn self_issued(&self) -> bool {
         names_equal(self.x.subject(), self.x.issuer())
@@ -131,7 +131,7 @@ fn search(
     } else {
         ChainProblem::MissingIssuer {
             subject: c.subject(),
-            issuer: c.x.issuer().to_string(),
+            issuer: super::dn::display(c.x.issuer()),
         }
     }))
 }

@@ -5,13 +5,11 @@
 //! and extended key usage are kept unless overridden. The validity and
 //! serial are always ours (rcgen's defaults are not fit for certificates).
 
-use rcgen::{
-    BasicConstraints, CertificateSigningRequestParams, ExtendedKeyUsagePurpose, IsCa,
-    KeyUsagePurpose,
-};
+use rcgen::{BasicConstraints, ExtendedKeyUsagePurpose, IsCa, KeyUsagePurpose};
 
 use super::SubjectAltName;
-use super::keygen::rcgen_key_pair;
+use super::keygen::rcgen_key_pair_for;
+use super::policy::{Policy, SigHash};
 use crate::error::{Error, Result};
 use crate::secret::PrivateKey;
 
@@ -25,6 +23,11 @@ pub struct SignOptions {
     pub sans: Option<Vec<SubjectAltName>>,
     /// Issue a CA certificate (basicConstraints CA, keyCertSign, cRLSign).
     pub is_ca: bool,
+    /// The signature's hash (`None`: the CA key's own); choose it with
+    /// [`Policy::signature`].
+    pub sig_hash: Option<SigHash>,
+    /// The algorithms the signature may use.
+    pub policy: Policy,
 }
 
 impl SignOptions {
@@ -36,6 +39,8 @@ impl SignOptions {
             not_after: now + i64::from(days) * 86_400,
             sans: None,
             is_ca: false,
+            sig_hash: None,
+            policy: Policy::Default,
         }
     }
 }
@@ -90,6 +95,14 @@ pub fn check_request(csr_der: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// The DER subject Name of a request.
+fn request_subject(csr_der: &[u8]) -> Result<Vec<u8>> {
+    use x509_parser::prelude::FromDer;
+    let (_, csr) = x509_parser::certification_request::X509CertificationRequest::from_der(csr_der)
+        .map_err(|e| bad(format!("not a PKCS#10 request: {e}")))?;
+    Ok(csr.certification_request_info.subject.as_raw().to_vec())
+}
+
 /// Signs `csr_der` with the CA certificate and key; returns the DER certificate.
 pub fn sign_request(
     csr_der: &[u8],
@@ -119,10 +132,7 @@ pub fn sign_request(
             detail: "the validity period ends before it starts".into(),
         });
     }
-    let der = csr_der.to_vec();
-    let mut csr = CertificateSigningRequestParams::from_der(&der.into())
-        .map_err(|e| bad(format!("cannot use it: {e}")))?;
-    let p = &mut csr.params;
+    let (mut p, spki, rsa) = request_params(csr_der)?;
     p.not_before = time::OffsetDateTime::from_unix_timestamp(opts.not_before)
         .map_err(|_| bad("start time out of range"))?;
     p.not_after = time::OffsetDateTime::from_unix_timestamp(opts.not_after)
@@ -143,7 +153,7 @@ pub fn sign_request(
         p.is_ca = IsCa::ExplicitNoCa;
         if p.key_usages.is_empty() {
             p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-            if csr.public_key.algorithm() == &rcgen::PKCS_RSA_SHA256 {
+            if rsa {
                 p.key_usages.push(KeyUsagePurpose::KeyEncipherment);
             }
         }
@@ -154,11 +164,140 @@ pub fn sign_request(
             ];
         }
     }
-    let kp = rcgen_key_pair(ca_key)?;
-    let issuer = rcgen::Issuer::from_ca_cert_der(&ca_cert.to_vec().into(), &*kp)
-        .map_err(|e| Error::input("CA certificate", e))?;
-    let cert = csr
-        .signed_by(&issuer)
+    opts.policy
+        .check_signing_key(&super::cert::key_algorithm_of_pkcs8(ca_key.pkcs8_der()))?;
+    let kp = rcgen_key_pair_for(ca_key, opts.sig_hash)?;
+    let issuer = issuer(ca_cert, &kp)?;
+    let cert = p
+        .signed_by(&spki, &issuer)
         .map_err(|e| Error::input("signing the request", e))?;
-    Ok(cert.der().to_vec())
+    // The subject as the request encodes it and the issuer as the CA
+    // certificate does, byte for byte (rcgen re-encodes both).
+    let (ca_subject, _) =
+        super::cert_names(ca_cert).ok_or_else(|| Error::input("CA certificate", "malformed"))?;
+    let subject = request_subject(csr_der)?;
+    super::resign::with_names(
+        cert.der(),
+        super::resign::Kind::Certificate,
+        Some(&ca_subject),
+        &subject,
+        &kp,
+    )
+}
+
+/// rcgen's view of a CA: the key that signs and the key identifier its
+/// certificate gives (for the authorityKeyIdentifier). Its name is put in
+/// by `resign::with_names`, so a name rcgen cannot hold (a multi-valued
+/// RDN) still signs.
+pub(crate) fn issuer<'a>(
+    ca_cert: &[u8],
+    key: &'a rcgen::KeyPair,
+) -> Result<rcgen::Issuer<'static, &'a rcgen::KeyPair>> {
+    let (_, x) = x509_parser::parse_x509_certificate(ca_cert)
+        .map_err(|e| Error::input("CA certificate", e))?;
+    let mut params = rcgen::CertificateParams::default();
+    let ski = x
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0.to_vec()),
+            _ => None,
+        });
+    params.key_identifier_method = match ski {
+        Some(id) => rcgen::KeyIdMethod::PreSpecified(id),
+        None => rcgen::KeyIdMethod::Sha256,
+    };
+    Ok(rcgen::Issuer::new(params, key))
+}
+
+/// The certificate parameters a request asks for (subjectAltName, key
+/// usage, extended key usage; other requested extensions are the CA's to
+/// decide and are left out), its public key, and whether that key is RSA.
+/// The subject is not read here: `resign::with_names` copies its bytes.
+fn request_params(
+    csr_der: &[u8],
+) -> Result<(rcgen::CertificateParams, rcgen::SubjectPublicKeyInfo, bool)> {
+    use x509_parser::extensions::{GeneralName, ParsedExtension};
+    use x509_parser::prelude::FromDer;
+    let (_, csr) = x509_parser::certification_request::X509CertificationRequest::from_der(csr_der)
+        .map_err(|e| bad(format!("not a PKCS#10 request: {e}")))?;
+    let info = &csr.certification_request_info;
+    let rsa = matches!(
+        super::cert::key_algorithm_of_spki(&info.subject_pki),
+        super::KeyAlgorithm::Rsa { .. }
+    );
+    let spki = rcgen::SubjectPublicKeyInfo::from_der(info.subject_pki.raw)
+        .map_err(|e| bad(format!("its public key cannot be used: {e}")))?;
+    let mut p = rcgen::CertificateParams::default();
+    for ext in csr.requested_extensions().into_iter().flatten() {
+        match ext {
+            ParsedExtension::SubjectAlternativeName(san) => {
+                for name in &san.general_names {
+                    let unusable = |e: rcgen::Error| bad(format!("subjectAltName {name}: {e}"));
+                    p.subject_alt_names.push(match name {
+                        GeneralName::DNSName(d) => {
+                            rcgen::SanType::DnsName((*d).try_into().map_err(unusable)?)
+                        }
+                        GeneralName::RFC822Name(m) => {
+                            rcgen::SanType::Rfc822Name((*m).try_into().map_err(unusable)?)
+                        }
+                        GeneralName::URI(u) => {
+                            rcgen::SanType::URI((*u).try_into().map_err(unusable)?)
+                        }
+                        GeneralName::IPAddress(ip) => rcgen::SanType::IpAddress(match ip.len() {
+                            4 => {
+                                std::net::IpAddr::from(<[u8; 4]>::try_from(*ip).unwrap_or_default())
+                            }
+                            16 => std::net::IpAddr::from(
+                                <[u8; 16]>::try_from(*ip).unwrap_or_default(),
+                            ),
+                            n => return Err(bad(format!("an IP address of {n} bytes"))),
+                        }),
+                        other => {
+                            return Err(bad(format!(
+                                "it asks for a subjectAltName kdbman cannot issue ({other})"
+                            )));
+                        }
+                    });
+                }
+            }
+            ParsedExtension::KeyUsage(ku) => {
+                for (on, purpose) in [
+                    (ku.digital_signature(), KeyUsagePurpose::DigitalSignature),
+                    (ku.non_repudiation(), KeyUsagePurpose::ContentCommitment),
+                    (ku.key_encipherment(), KeyUsagePurpose::KeyEncipherment),
+                    (ku.data_encipherment(), KeyUsagePurpose::DataEncipherment),
+                    (ku.key_agreement(), KeyUsagePurpose::KeyAgreement),
+                    (ku.key_cert_sign(), KeyUsagePurpose::KeyCertSign),
+                    (ku.crl_sign(), KeyUsagePurpose::CrlSign),
+                    (ku.encipher_only(), KeyUsagePurpose::EncipherOnly),
+                    (ku.decipher_only(), KeyUsagePurpose::DecipherOnly),
+                ] {
+                    if on {
+                        p.key_usages.push(purpose);
+                    }
+                }
+            }
+            ParsedExtension::ExtendedKeyUsage(eku) => {
+                for (on, purpose) in [
+                    (eku.any, ExtendedKeyUsagePurpose::Any),
+                    (eku.server_auth, ExtendedKeyUsagePurpose::ServerAuth),
+                    (eku.client_auth, ExtendedKeyUsagePurpose::ClientAuth),
+                    (eku.code_signing, ExtendedKeyUsagePurpose::CodeSigning),
+                    (
+                        eku.email_protection,
+                        ExtendedKeyUsagePurpose::EmailProtection,
+                    ),
+                    (eku.time_stamping, ExtendedKeyUsagePurpose::TimeStamping),
+                    (eku.ocsp_signing, ExtendedKeyUsagePurpose::OcspSigning),
+                ] {
+                    if on {
+                        p.extended_key_usages.push(purpose);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((p, spki, rsa))
 }

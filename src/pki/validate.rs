@@ -106,9 +106,9 @@ impl Facts {
             .map(|e| (e.value.any, e.value.server_auth, e.value.client_auth));
         Ok(Facts {
             der: der.to_vec(),
-            subject: cert.subject().to_string(),
+            subject: super::dn::display(cert.subject()),
             subject_raw: cert.subject().as_raw().to_vec(),
-            issuer: cert.issuer().to_string(),
+            issuer: super::dn::display(cert.issuer()),
             issuer_raw: cert.issuer().as_raw().to_vec(),
             not_before: cert.validity().not_before.timestamp(),
             not_after: cert.validity().not_after.timestamp(),

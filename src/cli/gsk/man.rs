@@ -60,7 +60,7 @@ pub fn help_text(topic: &[String]) -> String {
                             out.push_str(&format!("  -{:<15} {}\n", spec.name, spec.help));
                         }
                     }
-                    out.push_str("\nEvery action also takes -type, -strong, -fips false, -pqc false, -locale, -trace.\n");
+                    out.push_str("\nEvery action also takes -type, -strong, -fips, -pqc false, -locale, -trace.\n");
                 }
                 None => out.push_str(&format!("{act} is not an action of {}.\n", obj.name())),
             }
@@ -171,10 +171,6 @@ pub fn man_page() -> String {
     }
     for (v, why) in [
         (
-            "-fips, -fips true",
-            "kdbman's cryptography is not FIPS 140 validated; -fips false is accepted",
-        ),
-        (
             "-pqc true",
             "kdbman stores use no post-quantum algorithms; -pqc false is accepted",
         ),
@@ -184,12 +180,12 @@ pub fn man_page() -> String {
         ),
         ("-x509version 1|2", "kdbman issues version 3 certificates"),
         (
-            "-size under 2048 (RSA), 521 (EC)",
-            "RSA 2048, 3072, 4096; EC P-256 and P-384",
+            "-size under 2048 (RSA)",
+            "RSA 2048, 3072, 4096; EC P-256 and P-384 (-size 521 makes a P-384 key, with a note on stderr)",
         ),
         (
-            "-sigalg md5|sha1|sha224|*PSS|*DSA",
-            "kdbman signs with SHA-256, or SHA-384 for P-384 keys; SHA-384/512 with RSA keys is refused rather than silently signed with SHA-256",
+            "-sigalg *PSS|*DSA",
+            "kdbman signs with RSA PKCS#1 v1.5 (SHA-256, SHA-384, SHA-512) and ECDSA (SHA-256 with P-256 keys, SHA-384 with P-384 keys; another hash asked for is replaced, with a note); MD5, SHA-1 and SHA-224 sign with SHA-256 instead, with a note (MD5 and SHA-1 are refused under -fips)",
         ),
         (
             "-expire on a CMS store, -keydb -expiry on a CMS store",

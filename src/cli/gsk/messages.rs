@@ -22,7 +22,7 @@ pub const CATALOGUE: &[(&str, &str, u8)] = &[
     ),
     (
         "KDBG0002W",
-        "an option or action kdbman does not implement (PKCS#11, secret keys, FIPS, JKS ...)",
+        "an option or action kdbman does not implement (PKCS#11, secret keys, JKS ...), or an algorithm -fips does not allow",
         REFUSED,
     ),
     (
@@ -161,7 +161,7 @@ impl GskError {
                 format!("An invalid certificate chain was found: {e}"),
                 vec!["CTGSK2043W Key entry validation failed.".to_string()],
             ),
-            Error::Unsupported { .. } => {
+            Error::Unsupported { .. } | Error::NotApproved { .. } => {
                 return GskError {
                     code: "KDBG0002W",
                     text: e.to_string(),

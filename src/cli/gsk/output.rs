@@ -119,54 +119,10 @@ fn hex_spaced(bytes: &[u8]) -> String {
 }
 
 /// A DN in RFC 4514 order (most specific first), attributes joined by
-/// commas without spaces, as GSKit prints them.
+/// commas without spaces, as GSKit prints them; the same text kdbman's own
+/// listings show (`pki::dn::display`).
 fn dn(name: &X509Name<'_>) -> String {
-    let registry = x509_parser::objects::oid_registry();
-    let mut rdns: Vec<String> = name
-        .iter()
-        .map(|rdn| {
-            rdn.iter()
-                .map(|atv| {
-                    let oid = atv.attr_type();
-                    let key = match oid.to_id_string().as_str() {
-                        "2.5.4.3" => "CN".to_string(),
-                        "2.5.4.6" => "C".to_string(),
-                        "2.5.4.7" => "L".to_string(),
-                        "2.5.4.8" => "ST".to_string(),
-                        "2.5.4.10" => "O".to_string(),
-                        "2.5.4.11" => "OU".to_string(),
-                        "2.5.4.5" => "SERIALNUMBER".to_string(),
-                        "1.2.840.113549.1.9.1" => "EMAILADDRESS".to_string(),
-                        "0.9.2342.19200300.100.1.25" => "DC".to_string(),
-                        other => registry
-                            .get(oid)
-                            .map_or_else(|| other.to_string(), |e| e.sn().to_string()),
-                    };
-                    let value = atv
-                        .as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|_| format!("#{}", pki::hex(atv.attr_value().data)));
-                    format!("{key}={}", escape_dn_value(&value))
-                })
-                .collect::<Vec<_>>()
-                .join("+")
-        })
-        .collect();
-    rdns.reverse();
-    rdns.join(",")
-}
-
-fn escape_dn_value(v: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in v.chars().enumerate() {
-        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
-            || (i == 0 && (c == '#' || c == ' '))
-        {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+    pki::dn::display(name)
 }
 
 fn key_size_and_type(spki: &SubjectPublicKeyInfo<'_>) -> (String, String) {

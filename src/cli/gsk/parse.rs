@@ -153,7 +153,7 @@ pub const OPTIONS: &[OptSpec] = &[
         "dn",
         Value,
         "DN",
-        "subject, e.g. \"CN=www.example.com,O=Example,C=US\"",
+        "subject, RFC 4514 (most specific first, as GSKit reads it: the certificate stores C, O, CN), e.g. \"CN=www.example.com,O=Example,C=US\"; escape commas in values with a backslash or quote the value",
     ),
     opt(
         "size",
@@ -167,7 +167,7 @@ pub const OPTIONS: &[OptSpec] = &[
             "sigalg",
             Value,
             "ALG",
-            "signature algorithm: sha256, sha384, SHA256_WITH_RSA, SHA256WithRSA, SHA256WithECDSA, SHA384WithECDSA, EC_ecdsa_with_SHA256 ...",
+            "signature algorithm, any case: SHA256WithRSA, SHA384WithRSA, SHA512WithRSA, SHA256WithECDSA, SHA384WithECDSA, SHA512WithECDSA, SHA256_WITH_RSA, EC_ecdsa_with_SHA256, sha256 ...; P-256 keys sign with SHA-256 and P-384 keys with SHA-384 (another hash is replaced, with a note); MD5 and SHA-1 sign with SHA-256 instead (refused under -fips)",
         )
     },
     opt(
@@ -248,15 +248,12 @@ pub const OPTIONS: &[OptSpec] = &[
         "",
         "enforce IBM's password rules on new passwords (14+ printable ASCII characters, lower and upper case, a digit or special character, no character more than 3 times, none 3 times in a row)",
     ),
-    OptSpec {
-        support: Support::NoOp("accepted only as -fips false; -fips and -fips true are refused"),
-        ..opt(
-            "fips",
-            OptValue,
-            "[true|false]",
-            "FIPS mode: kdbman's cryptography is not FIPS 140 validated, so only -fips false is accepted",
-        )
-    },
+    opt(
+        "fips",
+        OptValue,
+        "[true|false]",
+        "FIPS-approved algorithms only: MD5 and SHA-1 signatures, DES, 3DES, RC2 and RSA keys under 2048 bits are refused; kdbman's own cryptography is not a FIPS 140-validated module (said on stderr)",
+    ),
     OptSpec {
         support: Support::NoOp(
             "accepted only as -pqc false (kdbman stores use no post-quantum algorithms)",
@@ -1211,6 +1208,12 @@ mod tests {
             ("EC_ecdsa_with_SHA256", 256, Some(Family::Ec)),
             ("SHA1WithRSA", 1, Some(Family::Rsa)),
             ("md5", 5, None),
+            ("MD5WithRSA", 5, Some(Family::Rsa)),
+            ("SHA384WithRSA", 384, Some(Family::Rsa)),
+            ("sha512withrsa", 512, Some(Family::Rsa)),
+            ("SHA512_WITH_RSA", 512, Some(Family::Rsa)),
+            ("SHA512WithECDSA", 512, Some(Family::Ec)),
+            ("EC_ecdsa_with_SHA512", 512, Some(Family::Ec)),
         ] {
             assert_eq!(sigalg(s).unwrap(), SigAlg { hash, family: fam }, "{s}");
         }

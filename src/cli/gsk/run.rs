@@ -42,7 +42,14 @@ pub fn main(tool: &'static str, args: &[OsString]) -> u8 {
             }
         }
     }
-    let result = parse::parse(&strings).and_then(|inv| Runner { tool, n: 0 }.run(&inv));
+    let result = parse::parse(&strings).and_then(|inv| {
+        Runner {
+            tool,
+            n: 0,
+            fips: false,
+        }
+        .run(&inv)
+    });
     match result {
         Ok(()) => exit::OK,
         Err(e) => {
@@ -56,6 +63,9 @@ struct Runner {
     tool: &'static str,
     /// Counter for the environment variables that carry passwords.
     n: usize,
+    /// `-fips`: kdbman's commands run with `--fips` (FIPS-approved
+    /// algorithms only) where they choose algorithms.
+    fips: bool,
 }
 
 /// Whether kdbman's own CLI has a subcommand (and an argument of it): the
@@ -282,18 +292,59 @@ fn encoding(inv: &Invocation) -> R<&'static str> {
     }
 }
 
-/// kdbman's `--key` for `-size` and `-sigalg`.
-fn key_type(inv: &Invocation) -> R<String> {
+/// `--expire DAYS` for `-expire` on a new password. A PKCS#12 file has no
+/// password expiry: GSKit accepts the option there (IBM's MQ samples give
+/// it), so kdbman says it is ignored instead of failing the command.
+fn password_expiry(inv: &Invocation, ty: StoreType) -> R<Vec<OsString>> {
+    match number(inv, "expire", 0..=36500)? {
+        Some(d) if d > 0 && ty == StoreType::Pkcs12 => {
+            crate::cli::warn(&format!(
+                "-expire {d}: a PKCS#12 file has no password expiry; its password is set without one"
+            ));
+            Ok(Vec::new())
+        }
+        Some(d) if d > 0 => Ok(os(&["--expire", &d.to_string()])),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Whether `-fips` (or `-fips true`) is on; `-fips false` is off.
+fn fips_mode(inv: &Invocation) -> bool {
+    inv.has("fips")
+        && !matches!(
+            inv.get("fips").map(str::to_ascii_lowercase).as_deref(),
+            Some("false" | "no")
+        )
+}
+
+/// kdbman's `--hash` for `-sigalg`'s hash (MD5, SHA-1 and SHA-224 too: the
+/// library's policy replaces or refuses them and says so).
+fn hash_args(sig: Option<parse::SigAlg>) -> Vec<OsString> {
+    let name = match sig.map(|s| s.hash) {
+        None => return Vec::new(),
+        Some(5) => "md5",
+        Some(1) => "sha1",
+        Some(224) => "sha224",
+        Some(384) => "sha384",
+        Some(512) => "sha512",
+        Some(_) => "sha256",
+    };
+    os(&["--hash", name])
+}
+
+/// `--fips` for kdbman commands that choose algorithms, under `-fips`.
+fn fips_args(fips: bool) -> Vec<OsString> {
+    if fips { os(&["--fips"]) } else { Vec::new() }
+}
+
+/// kdbman's `--key` for `-size` and `-sigalg`, and the `--hash` (and
+/// `--fips`) arguments. The key family comes from `-sigalg` (RSA or
+/// ECDSA), else from `-size` (256/384/521 are EC sizes); the hash is
+/// passed on, and the library signs with it or with the nearest the key
+/// can use, saying so on stderr.
+fn key_type(inv: &Invocation, fips: bool) -> R<(String, Vec<OsString>)> {
     let sig = inv.get("sigalg").map(parse::sigalg).transpose()?;
     let size = number(inv, "size", 1..=16384)?;
-    if let Some(s) = sig
-        && matches!(s.hash, 1 | 5 | 224)
-    {
-        return Err(GskError::refused(format!(
-            "-sigalg {}: kdbman signs with SHA-256 or SHA-384 only (MD5, SHA-1 and SHA-224 are not accepted by current clients)",
-            inv.get("sigalg").unwrap_or("")
-        )));
-    }
     let family = match (sig.and_then(|s| s.family), size) {
         (Some(f), _) => f,
         (None, Some(256 | 384 | 512 | 521)) => Family::Ec,
@@ -301,31 +352,39 @@ fn key_type(inv: &Invocation) -> R<String> {
         _ => Family::Rsa,
     };
     let hash = sig.map(|s| s.hash);
+    let mut extra = hash_args(sig);
+    extra.extend(fips_args(fips));
     match family {
         Family::Rsa => {
             let bits = size.unwrap_or(2048);
+            if fips {
+                let policy = kdbman::pki::policy::Policy::Fips;
+                policy
+                    .check_signing_key(&kdbman::pki::KeyAlgorithm::Rsa {
+                        bits: bits as usize,
+                    })
+                    .map_err(|e| GskError::from_kdbman(&e))?;
+            }
             if !matches!(bits, 2048 | 3072 | 4096) {
                 return Err(GskError::refused(format!(
                     "-size {bits}: kdbman makes RSA keys of 2048, 3072 or 4096 bits (under 2048 is refused by current clients)"
                 )));
             }
-            if matches!(hash, Some(384 | 512)) {
-                return Err(GskError::refused(format!(
-                    "-sigalg {}: kdbman signs with RSA keys using SHA-256; use -sigalg SHA256WithRSA (or SHA384WithECDSA for SHA-384)",
-                    inv.get("sigalg").unwrap_or("")
-                )));
-            }
-            Ok(format!("rsa:{bits}"))
+            Ok((format!("rsa:{bits}"), extra))
         }
         Family::Ec => {
-            let bits = size.unwrap_or(if hash == Some(384) { 384 } else { 256 });
-            let (curve, needs) = match bits {
-                256 => ("ec:p256", 256),
-                384 => ("ec:p384", 384),
+            let bits = size.unwrap_or(match hash {
+                Some(384 | 512) => 384,
+                _ => 256,
+            });
+            let curve = match bits {
+                256 => "ec:p256",
+                384 => "ec:p384",
                 512 | 521 => {
-                    return Err(GskError::refused(
-                        "-size 521: kdbman makes EC keys on P-256 and P-384 only".to_string(),
+                    crate::cli::warn(&format!(
+                        "-size {bits}: kdbman makes EC keys on P-256 and P-384 only (ring has no P-521); making a P-384 key instead"
                     ));
+                    "ec:p384"
                 }
                 other => {
                     return Err(GskError::usage(
@@ -334,15 +393,7 @@ fn key_type(inv: &Invocation) -> R<String> {
                     ));
                 }
             };
-            if let Some(h) = hash
-                && h != needs
-            {
-                return Err(GskError::refused(format!(
-                    "-sigalg {} with -size {bits}: kdbman signs P-256 keys with SHA-256 and P-384 keys with SHA-384",
-                    inv.get("sigalg").unwrap_or("")
-                )));
-            }
-            Ok(curve.to_string())
+            Ok((curve.to_string(), extra))
         }
     }
 }
@@ -391,40 +442,11 @@ fn usages(inv: &Invocation) -> Vec<OsString> {
     out
 }
 
-/// GSKit reads `-dn "CN=x,O=y,C=US"` most specific first (LDAP order)
-/// and encodes it in X.500 order (C first), as CAs do; kdbman encodes a
-/// DN in the order written, so the front end reverses the RDNs. Commas
-/// escaped with a backslash or inside double quotes do not split.
-pub fn x500_order(dn: &str) -> String {
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    let (mut quoted, mut escaped) = (false, false);
-    for c in dn.chars() {
-        if escaped {
-            cur.push(c);
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\\' => {
-                escaped = true;
-                cur.push(c);
-            }
-            '"' => {
-                quoted = !quoted;
-                cur.push(c);
-            }
-            ',' | ';' if !quoted => parts.push(std::mem::take(&mut cur).trim().to_string()),
-            _ => cur.push(c),
-        }
-    }
-    parts.push(cur.trim().to_string());
-    parts.reverse();
-    parts.join(",")
-}
-
+/// `-dn` as given: GSKit reads it as RFC 4514 (most specific RDN first),
+/// and so does kdbman's `--dn` (`pki::dn`), so the DER holds C, O, CN for
+/// `CN=x,O=y,C=US` either way.
 fn dn_arg(inv: &Invocation) -> String {
-    x500_order(inv.get("dn").unwrap_or_default())
+    inv.get("dn").unwrap_or_default().to_string()
 }
 
 fn db(inv: &Invocation) -> String {
@@ -529,15 +551,10 @@ impl Runner {
     }
 
     fn run(&mut self, inv: &Invocation) -> R<()> {
-        match inv.get("fips").map(str::to_ascii_lowercase) {
-            Some(v) if matches!(v.as_str(), "false" | "no") => {}
-            _ if !inv.has("fips") => {}
-            _ => {
-                return Err(GskError::refused(
-                    "-fips: kdbman's cryptography is not FIPS 140 validated (-fips false is accepted)"
-                        .to_string(),
-                ));
-            }
+        self.fips = fips_mode(inv);
+        if self.fips {
+            // Said once, here, whatever the action.
+            crate::cli::policy(true);
         }
         if let Some(v) = inv.get("pqc")
             && !v.eq_ignore_ascii_case("false")
@@ -756,11 +773,7 @@ impl Runner {
             a.push("--stash".into());
         }
         a.extend(v1stash(inv, &["keydb", "create"])?);
-        if let Some(d) = number(inv, "expire", 0..=36500)?
-            && d > 0
-        {
-            a.extend(["--expire".into(), d.to_string().into()]);
-        }
+        a.extend(password_expiry(inv, ty)?);
         kdbman(a).map(drop)
     }
 
@@ -773,11 +786,11 @@ impl Runner {
         if inv.has("stash") {
             a.push("--stash".into());
         }
-        if let Some(d) = number(inv, "expire", 0..=36500)?
-            && d > 0
-        {
-            a.extend(["--expire".into(), d.to_string().into()]);
-        }
+        let ty = match inv.get("type") {
+            Some(t) => StoreType::parse("type", t)?,
+            None => StoreType::by_extension(&db(inv)),
+        };
+        a.extend(password_expiry(inv, ty)?);
         kdbman(a).map(drop)
     }
 
@@ -906,7 +919,7 @@ impl Runner {
                 }
             }
         }
-        let key = key_type(inv)?;
+        let (key, sig_args) = key_type(inv, self.fips)?;
         let days = number(inv, "expire", 1..=36500)?.unwrap_or(365);
         let mut a = os(&[
             "cert",
@@ -935,6 +948,7 @@ impl Runner {
         }
         a.extend(sans(inv));
         a.extend(usages(inv));
+        a.extend(sig_args);
         a.extend(self.store_pw(inv)?);
         kdbman(a).map(drop)
     }
@@ -1032,6 +1046,7 @@ impl Runner {
             if let Some(p) = inv.get("pw") {
                 import.extend(["--file-pw-env".into(), self.secret(p).into()]);
             }
+            import.extend(fips_args(self.fips));
             return kdbman(import).map(drop);
         }
         let src_pw = self.pw_flags(
@@ -1097,6 +1112,7 @@ impl Runner {
         kdbman(export)?;
         import.extend(["--file".into(), tmp.0.clone().into_os_string()]);
         import.extend(["--file-pw-env".into(), tvar.into()]);
+        import.extend(fips_args(self.fips));
         kdbman(import).map(drop)
     }
 
@@ -1148,6 +1164,7 @@ impl Runner {
                 if legacy {
                     a.push("--legacy".into());
                 }
+                a.extend(fips_args(self.fips));
                 return kdbman(a).map(drop);
             };
             let tp = tp.to_string();
@@ -1159,6 +1176,7 @@ impl Runner {
             if legacy {
                 a.push("--legacy".into());
             }
+            a.extend(fips_args(self.fips));
             return kdbman(a).map(drop);
         }
         let target_pw = self.pw_flags(
@@ -1216,14 +1234,8 @@ impl Runner {
     }
 
     fn cert_sign(&mut self, inv: &Invocation) -> R<()> {
-        if let Some(s) = inv.get("sigalg") {
-            let sig = parse::sigalg(s)?;
-            if matches!(sig.hash, 1 | 5 | 224 | 512) {
-                return Err(GskError::refused(format!(
-                    "-sigalg {s}: kdbman signs with SHA-256 (RSA and P-256 CAs) or SHA-384 (P-384 CAs)"
-                )));
-            }
-        }
+        // The CA's key decides RSA or ECDSA; -sigalg gives the hash.
+        let sig = inv.get("sigalg").map(parse::sigalg).transpose()?;
         let days = number(inv, "expire", 1..=36500)?.unwrap_or(365);
         let mut a = os(&[
             "cert",
@@ -1246,12 +1258,14 @@ impl Runner {
             a.push("--ca".into());
         }
         a.extend(sans(inv));
+        a.extend(hash_args(sig));
+        a.extend(fips_args(self.fips));
         a.extend(self.store_pw(inv)?);
         kdbman(a).map(drop)
     }
 
     fn certreq_create(&mut self, inv: &Invocation) -> R<()> {
-        let key = key_type(inv)?;
+        let (key, sig_args) = key_type(inv, self.fips)?;
         let mut a = os(&[
             "certreq",
             "create",
@@ -1269,6 +1283,7 @@ impl Runner {
         ]);
         a.extend(sans(inv));
         a.extend(usages(inv));
+        a.extend(sig_args);
         a.extend(self.store_pw(inv)?);
         kdbman(a).map(drop)
     }
@@ -1290,6 +1305,7 @@ impl Runner {
                     )
                 })?;
                 let mut spec = CertSpec::new(info.subject.clone(), 365);
+                spec.exact_subject = kdbman::pki::cert_names(cert).map(|(subject, _)| subject);
                 spec.sans = info
                     .subject_alt_names
                     .iter()
@@ -1322,30 +1338,14 @@ fn unreachable_action() -> R<()> {
     ))
 }
 
-/// A label as GSKit gives an unlabelled CA: its subject DN.
+/// A label as GSKit gives an unlabelled CA: its subject DN, most specific
+/// RDN first.
 fn subject_label(c: &x509_parser::certificate::X509Certificate<'_>) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for rdn in c.subject().iter() {
-        for atv in rdn.iter() {
-            let key = match atv.attr_type().to_id_string().as_str() {
-                "2.5.4.3" => "CN",
-                "2.5.4.6" => "C",
-                "2.5.4.7" => "L",
-                "2.5.4.8" => "ST",
-                "2.5.4.10" => "O",
-                "2.5.4.11" => "OU",
-                _ => continue,
-            };
-            if let Ok(v) = atv.as_str() {
-                parts.push(format!("{key}={v}"));
-            }
-        }
-    }
-    parts.reverse();
-    if parts.is_empty() {
+    let dn = kdbman::pki::dn::display(c.subject());
+    if dn.is_empty() {
         "CA certificate".to_string()
     } else {
-        parts.join(",")
+        dn
     }
 }
 
@@ -1391,16 +1391,6 @@ fn bad_entry(store: &Store, text: String) -> GskError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dn_goes_to_x500_order() {
-        assert_eq!(x500_order("CN=x,O=y,C=US"), "C=US,O=y,CN=x");
-        assert_eq!(
-            x500_order("CN=Smith\\, John, O=\"a,b\",C=US"),
-            "C=US,O=\"a,b\",CN=Smith\\, John"
-        );
-        assert_eq!(x500_order("CN=only"), "CN=only");
-    }
 
     #[test]
     fn strong_rules() {
