@@ -185,7 +185,14 @@ pub fn run(args: LintArgs) -> Result<u8> {
     };
     let reports = if many {
         options.auth = fleet_auth(&args.pw)?;
-        let paths = fleet::discover(&args.db, &args.dir);
+        let (paths, skipped) = fleet::discover_noting(&args.db, &args.dir);
+        for s in &skipped {
+            crate::cli::notice(&format!(
+                "skipped {}: it is {}, not a regular file (a store is never one)",
+                s.path.display(),
+                s.kind
+            ));
+        }
         fleet::lint_all(&paths, &options)
     } else {
         let db = args.db.first().cloned().unwrap_or_default();

@@ -85,6 +85,12 @@ pub fn warn(msg: &str) {
     let _ = writeln!(std::io::stderr().lock(), "kdbman: warning: {msg}");
 }
 
+/// A notice on standard error: something left out that the user may want
+/// to know about, not a problem with what was asked.
+pub fn notice(msg: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "kdbman: notice: {msg}");
+}
+
 /// Runs a parsed command line, returning the exit status.
 pub fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {

@@ -165,6 +165,38 @@ fn records(layout: &container::Layout<'_>) -> Vec<(usize, std::result::Result<Re
         .collect()
 }
 
+/// Charges the derivation of every record's private key to `budget`,
+/// refusing the file (naming the record, its count and the total) when
+/// the keys together ask for more than the cap.
+fn charge_keys(
+    path: &Path,
+    recs: &[(usize, std::result::Result<Record, String>)],
+    budget: &mut crate::limits::KdfBudget,
+) -> Result<()> {
+    for (i, rec) in recs {
+        let Ok(rec) = rec else { continue };
+        let key = match &rec.body {
+            Body::Personal { key, .. } | Body::Request { key, .. } => key,
+            _ => continue,
+        };
+        let Some(work) = keycrypt::work(key) else {
+            continue;
+        };
+        let item = format!(
+            "the private key of `{}` (record {})",
+            record::label_text(&rec.label),
+            i + 1
+        );
+        budget
+            .charge(item, work)
+            .map_err(|over| Error::KdfWorkRefused {
+                path: path.to_path_buf(),
+                over,
+            })?;
+    }
+    Ok(())
+}
+
 /// Opens a `.kdb` (and its `.rdb` bytes, if present) with `password`.
 pub fn open(
     kdb_path: &Path,
@@ -181,11 +213,18 @@ pub fn open(
             ),
         });
     }
+    // Every key's derivation, in both files, is charged to one budget
+    // before any runs: a file asking for more in total is refused.
+    let budget = &mut crate::limits::KdfBudget::iterations();
     if !layout.password_matches(password) {
         let mut recs = records(&layout);
+        charge_keys(kdb_path, &recs, budget)?;
         // No key in the .kdb: the requests' keys in the .rdb can decide.
-        if let Some(l) = rdb.and_then(|b| container::parse(&rdb_path(kdb_path), b).ok()) {
-            recs.extend(records(&l));
+        let rdb_path = rdb_path(kdb_path);
+        if let Some(l) = rdb.and_then(|b| container::parse(&rdb_path, b).ok()) {
+            let more = records(&l);
+            charge_keys(&rdb_path, &more, budget)?;
+            recs.extend(more);
         }
         return Ok(prove_password(&recs, password));
     }
@@ -196,6 +235,7 @@ pub fn open(
     // MAC stops the decryption, and keys asking for more than GSKit-like
     // work wait for the MAC.
     let recs = records(&layout);
+    charge_keys(kdb_path, &recs, budget)?;
     let mac_failed = AtomicBool::new(false);
     let keys = KeyQueue::new(&recs, password, &mac_failed);
     let (integrity, kdb_keys) = std::thread::scope(|s| {
@@ -246,7 +286,9 @@ pub fn open(
         if !l.integrity_matches(password) {
             return Err(damaged_payload(&rdb_path, Damage::IntegrityMac));
         }
-        let recs = slots_or_damage(&rdb_path, records(&l))?;
+        let recs = records(&l);
+        charge_keys(&rdb_path, &recs, budget)?;
+        let recs = slots_or_damage(&rdb_path, recs)?;
         rdb_keys = finish_keys(&recs, Vec::new(), password);
         all.extend(recs);
         rdb_params = Some(FileParams {
