@@ -135,17 +135,17 @@ impl std::fmt::Display for OverBudget {
             total,
             cap,
             unit,
-            env,
+            ..
         } = self;
         if asked == total {
             write!(
                 f,
-                "{item} asks for {asked} {unit}, over the cap of {cap} per file; refused without running it (raise the cap with {env} if you trust the file)"
+                "{item} asks for {asked} {unit}, over kdbman's cap of {cap}; refused without running it"
             )
         } else {
             write!(
                 f,
-                "{item} asks for {asked} {unit}, bringing the file's total to {total}, over the cap of {cap} per file; refused without running it (raise the cap with {env} if you trust the file)"
+                "{item} asks for {asked} {unit}, bringing the file's total to {total}, over kdbman's cap of {cap} per file; refused without running it"
             )
         }
     }

@@ -63,6 +63,9 @@ pub enum ReadError {
     Unsupported(String),
     /// Parameters that would make the reader hang or exhaust memory.
     TooCostly(String),
+    /// The derivations of the file's items add up past the per-file cap
+    /// ([`crate::limits::KdfBudget`]).
+    OverBudget(crate::limits::OverBudget),
 }
 
 /// The most PKCS#12-KDF or PBKDF2 iterations accepted (the store's own
@@ -533,7 +536,7 @@ fn alg_work(alg: &AlgorithmIdentifierOwned, at: &str) -> Result<u64, ReadError> 
 fn charge(budget: &mut KdfBudget, item: &str, iterations: u64) -> Result<(), ReadError> {
     budget
         .charge(item, iterations)
-        .map_err(|over| ReadError::TooCostly(over.to_string()))
+        .map_err(ReadError::OverBudget)
 }
 
 /// Charges, to a budget of its own, every derivation visible before any

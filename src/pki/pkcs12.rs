@@ -126,6 +126,10 @@ fn read_error(e: super::pfx::ReadError, path: &Path) -> Error {
             code: Some("SSL0224E"),
         },
         R::Malformed(detail) => malformed(path, detail),
+        R::OverBudget(over) => Error::KdfWorkRefused {
+            path: path.to_path_buf(),
+            over,
+        },
     }
 }
 
