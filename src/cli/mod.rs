@@ -85,6 +85,57 @@ pub fn warn(msg: &str) {
     let _ = writeln!(std::io::stderr().lock(), "kdbman: warning: {msg}");
 }
 
+/// Options whose value is a password: never echoed by an error.
+const SECRET_OPTIONS: &[&str] = &["--pw", "--new-pw", "--file-pw", "--target-pw"];
+
+/// The passwords given as option values on the command line (`--pw V`,
+/// `--pw=V`), and the argument after each (most likely the rest of an
+/// unquoted password with a space).
+fn secret_values(args: &[std::ffi::OsString]) -> Vec<String> {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut out = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        if SECRET_OPTIONS.contains(&a.as_str()) {
+            out.extend(
+                args.get(i + 1..i + 3)
+                    .unwrap_or(&args[i + 1..])
+                    .iter()
+                    .cloned(),
+            );
+        } else if let Some((opt, v)) = a.split_once('=')
+            && SECRET_OPTIONS.contains(&opt)
+        {
+            out.push(v.to_string());
+            out.extend(args.get(i + 1).cloned());
+        }
+    }
+    out.retain(|s| !s.is_empty() && !s.starts_with("--"));
+    out
+}
+
+/// Prints a command-line error and exits as clap would, but with every
+/// password of the command line masked: clap quotes the arguments it
+/// rejects, and one of them may be (part of) a password.
+pub fn parse_error_exit(e: clap::Error, args: &[std::ffi::OsString]) -> ! {
+    let secrets = secret_values(args);
+    if secrets.is_empty() {
+        e.exit();
+    }
+    let mut text = e.render().to_string();
+    for s in &secrets {
+        text = gsk::messages::redact_one(&text, s);
+    }
+    if e.use_stderr() {
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    } else {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    }
+    std::process::exit(e.exit_code())
+}
+
 /// A notice on standard error: something left out that the user may want
 /// to know about, not a problem with what was asked.
 pub fn notice(msg: &str) {
