@@ -160,7 +160,7 @@ fn make_store(dir: &Path, f: &Format, plan: &Plan) -> PathBuf {
     store.add_unchecked(Entry::personal(gen_label(0), vec![cert], key));
     for i in 0..plan.ballast {
         let k = kdbman::pki::keygen::generate(kdbman::pki::KeyType::EcP256).expect("key");
-        let c = kdbman::pki::CertSpec::new(&format!("CN=ballast-{i}"), 30)
+        let c = kdbman::pki::CertSpec::new(format!("CN=ballast-{i}"), 30)
             .self_signed(&k)
             .expect("cert");
         store.add_unchecked(Entry::signer(format!("ballast-{i}"), c));

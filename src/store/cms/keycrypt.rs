@@ -256,28 +256,6 @@ pub fn encrypt(pkcs8: &[u8], password: &Password) -> Vec<u8> {
     tlv(Tag::Sequence, &[&alg, &data])
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn encrypt_decrypt_round_trip_and_wrong_password() {
-        let key = crate::pki::keygen::generate(crate::pki::KeyType::EcP256).unwrap();
-        let pw = Password::new("pässword");
-        let enc = encrypt(key.pkcs8_der(), &pw);
-        assert_eq!(&*decrypt(&enc, &pw).unwrap(), key.pkcs8_der());
-        assert_eq!(
-            decrypt(&enc, &Password::new("password")),
-            Err(KeyError::Rejected)
-        );
-        // Absent PRF parameters, as GSKit writes them.
-        let prf = [
-            0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x0a, 0x30,
-        ];
-        assert!(enc.windows(prf.len()).any(|w| w == prf));
-    }
-}
-
 /// The PBKDF2 (or PKCS#12-KDF) iterations decrypting this key costs, read
 /// from its parameters without deriving anything: what a file's total is
 /// capped on (the PKCS#12 PBE derives key and IV apart: twice its count).
@@ -297,5 +275,27 @@ pub fn work(der: &[u8]) -> Option<u64> {
         Some(u64::from(iterations) * 2)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encrypt_decrypt_round_trip_and_wrong_password() {
+        let key = crate::pki::keygen::generate(crate::pki::KeyType::EcP256).unwrap();
+        let pw = Password::new("pässword");
+        let enc = encrypt(key.pkcs8_der(), &pw);
+        assert_eq!(&*decrypt(&enc, &pw).unwrap(), key.pkcs8_der());
+        assert_eq!(
+            decrypt(&enc, &Password::new("password")),
+            Err(KeyError::Rejected)
+        );
+        // Absent PRF parameters, as GSKit writes them.
+        let prf = [
+            0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x0a, 0x30,
+        ];
+        assert!(enc.windows(prf.len()).any(|w| w == prf));
     }
 }
