@@ -768,7 +768,7 @@ impl fmt::Display for Error {
                 path, size, cap, ..
             } => write!(
                 f,
-                "{} is {size} bytes, over the cap of {cap} bytes for its kind of file; refused without reading it",
+                "{} is larger than kdbman reads for its kind of file (at least {size} bytes; the cap is {cap}); refused",
                 path.display()
             ),
             Error::KdfWorkRefused { path, over } => write!(f, "{}: {over}", path.display()),

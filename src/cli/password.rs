@@ -1,6 +1,6 @@
 //! Where passwords come from: prompt, environment, file, stdin, stash.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -284,11 +284,26 @@ fn read_plain(src: Plain<'_>, role: Role) -> Result<Password> {
             }),
         },
         Plain::File(path) => {
-            let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| Error::Io {
-                path: path.to_path_buf(),
-                action: "read",
-                source: e,
-            })?);
+            // A pipe is fine here (`--pw-file <(pass show x)`), but not
+            // without end: at most 64 KiB is read (`/dev/zero` would
+            // otherwise fill memory).
+            const MAX: u64 = 64 << 10;
+            let mut bytes = Zeroizing::new(Vec::new());
+            std::fs::File::open(path)
+                .and_then(|f| std::io::Read::read_to_end(&mut f.take(MAX + 1), &mut bytes))
+                .map_err(|e| Error::Io {
+                    path: path.to_path_buf(),
+                    action: "read",
+                    source: e,
+                })?;
+            if bytes.len() as u64 > MAX {
+                return Err(Error::TooLarge {
+                    path: path.to_path_buf(),
+                    size: bytes.len() as u64,
+                    cap: MAX,
+                    env: None,
+                });
+            }
             let text = std::str::from_utf8(&bytes).map_err(|_| Error::Usage {
                 detail: format!("{} (the {what}) is not UTF-8 text", path.display()),
             })?;
