@@ -247,3 +247,39 @@ pub fn reserve_memory(item: &str, kib: u32) -> Result<MemoryPermit, OverBudget> 
     *used += kib;
     Ok(MemoryPermit { kib })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_budget_refuses_the_item_that_passes_the_cap_naming_the_figures() {
+        let mut b = KdfBudget { spent: 0, cap: 100 };
+        b.charge("the MAC", 60).unwrap();
+        let over = b.charge("safe #1", 50).unwrap_err();
+        assert_eq!((over.asked, over.total, over.cap), (50, 110, 100));
+        let text = over.to_string();
+        for figure in ["safe #1", "50", "110", "100"] {
+            assert!(text.contains(figure), "{text}");
+        }
+        // Refused work is not counted.
+        assert_eq!(b.spent(), 60);
+        b.charge("safe #2", 40).unwrap();
+    }
+
+    #[test]
+    fn argon2_work_and_memory_over_their_caps_are_refused() {
+        let cap = argon2_max_work_mib();
+        assert!(check_argon2("h", 64 * 1024, 3).is_ok());
+        let over = check_argon2("h", (cap as u32) * 1024, 2).unwrap_err();
+        assert_eq!(over.asked, cap * 2);
+        let whole = (kdf_max_memory_mib() * 1024) as u32;
+        assert!(reserve_memory("h", whole + 1).is_err());
+        // Within the budget, reservations are granted and given back.
+        let a = reserve_memory("a", whole / 2).unwrap();
+        let b = reserve_memory("b", whole / 2).unwrap();
+        drop((a, b));
+        let c = reserve_memory("c", whole).unwrap();
+        drop(c);
+    }
+}
