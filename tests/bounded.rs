@@ -22,13 +22,19 @@ struct Run {
 
 /// Runs kdbman in `dir` with `PW` set, killing it (and failing) after 30 s.
 fn kdbman(dir: &Path, args: &[&str], pw: &str) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kdbman"))
+    kdbman_with(dir, args, pw, &[])
+}
+
+fn kdbman_with(dir: &Path, args: &[&str], pw: &str, env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kdbman"));
+    cmd.env_remove("KDBMAN_MAX_KDF_ITERATIONS")
+        .env_remove("KDBMAN_MAX_ARGON2_WORK_MIB")
+        .env_remove("KDBMAN_MAX_STORE_MIB");
+    cmd.envs(env.iter().copied());
+    let mut child = cmd
         .args(args)
         .current_dir(dir)
         .env("PW", pw)
-        .env_remove("KDBMAN_MAX_KDF_ITERATIONS")
-        .env_remove("KDBMAN_MAX_ARGON2_WORK_MIB")
-        .env_remove("KDBMAN_MAX_STORE_MIB")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -293,4 +299,38 @@ fn a_store_larger_than_the_cap_is_refused_before_it_is_read() {
         r.stderr
     );
     assert!(r.stderr.contains("KDBMAN_MAX_STORE_MIB"), "{}", r.stderr);
+}
+
+#[test]
+fn the_keys_of_a_cms_store_are_summed_against_the_cap_which_the_environment_sets() {
+    let dir = TempDir::new().unwrap();
+    let ok = |r: Run| assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    ok(kdbman(
+        dir.path(),
+        &["keydb", "create", "--db", "c.kdb", "--pw-env", "PW"],
+        "cms-password",
+    ));
+    for label in ["one", "two"] {
+        ok(kdbman(
+            dir.path(),
+            &[
+                "cert", "create", "--db", "c.kdb", "--pw-env", "PW", "--label", label, "--dn",
+                "CN=x", "--key", "ec:p256",
+            ],
+            "cms-password",
+        ));
+    }
+    let list = ["cert", "list", "--db", "c.kdb", "--pw-env", "PW"];
+    ok(kdbman(dir.path(), &list, "cms-password"));
+    // GSKit's 5 iterations a key: two keys are 10, past a cap of 6.
+    let r = kdbman_with(
+        dir.path(),
+        &list,
+        "cms-password",
+        &[("KDBMAN_MAX_KDF_ITERATIONS", "6")],
+    );
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    for figure in ["the private key of `", "(record ", " 5 ", " 10", " 6 "] {
+        assert!(r.stderr.contains(figure), "{figure} missing: {}", r.stderr);
+    }
 }
