@@ -4,8 +4,10 @@
 //! kdbman's clap parser and `cli::run` with standard output captured, so
 //! they are silent as GSKit's are and follow kdbman's own behaviour
 //! exactly. Reads (`-list`, `-details`, `-getdefault`) are rendered from
-//! the library. Passwords given with `-pw` reach kdbman through
-//! process-private environment variables, never through its argv.
+//! the library. Passwords given with `-pw` reach kdbman's command through
+//! a table on this thread (`cli::password::hand_over`), never through its
+//! argv nor the process environment (which children inherit and other
+//! processes of the user can read in `/proc/PID/environ`).
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -66,7 +68,7 @@ fn secret_values(args: &[String]) -> Vec<&str> {
 
 struct Runner {
     tool: &'static str,
-    /// Counter for the environment variables that carry passwords.
+    /// How many passwords were handed to kdbman commands (in-process).
     n: usize,
 }
 
