@@ -505,7 +505,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l min-tls -d 'Lowe
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l ciphers -d 'Cipher suites to enable, comma-separated rustls names (e.g. TLS13_AES_128_GCM_SHA256)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l handshake-timeout -d 'Seconds from connect to a finished handshake' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l idle-timeout -d 'Seconds a kept-alive connection may wait for its next request (and a request has to arrive in full)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l max-connections -d 'Connections served at once; at the bound an idle kept-alive one makes room, others queue' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l max-connections -d 'Connections served at once; at the bound the oldest connection that has sent no request (after 0.3 s), else the longest idle kept-alive one, makes room; others queue' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l threads -d 'Threads serving connections, each an event loop; 0 means one per core' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l log-format -d 'Log line format' -r -f -a "text\t''
 json\t''"

@@ -343,6 +343,25 @@ pub enum Error {
         what: &'static str,
         flags: &'static str,
     },
+    /// A store, stash or input path names something other than a regular
+    /// file (`kind`: a FIFO, a device, a socket, a directory), which
+    /// kdbman refuses without reading: a FIFO would block, a device never
+    /// end.
+    NotRegularFile { path: PathBuf, kind: &'static str },
+    /// A file is larger than kdbman reads for its role; refused before
+    /// reading (`env` raises the cap, where one does).
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        cap: u64,
+        env: Option<&'static str>,
+    },
+    /// The key derivations a file asks for add up to more than the cap:
+    /// refused before the work that would pass it.
+    KdfWorkRefused {
+        path: PathBuf,
+        over: crate::limits::OverBudget,
+    },
 }
 
 impl Error {
@@ -383,6 +402,8 @@ impl Error {
             | Error::NotApproved { .. } => {
                 return None;
             }
+            Error::NotRegularFile { .. } | Error::TooLarge { .. } => "SSL0214E",
+            Error::KdfWorkRefused { .. } => "SSL0218E",
         })
     }
 
@@ -421,6 +442,8 @@ impl Error {
             | Error::PasswordEnv { .. }
             | Error::PasswordMismatch { .. }
             | Error::PromptClosed { .. } => ErrorClass::Usage,
+            Error::NotRegularFile { .. } | Error::TooLarge { .. } => ErrorClass::Io,
+            Error::KdfWorkRefused { .. } => ErrorClass::Damaged,
         }
     }
 
@@ -599,6 +622,18 @@ impl Error {
             Error::PromptClosed { flags, .. } => {
                 format!("type the password and press Enter, or give it with {flags}")
             }
+            Error::NotRegularFile { path, .. } => format!(
+                "name the file itself: {} is not one (remove or rename it if it was planted where a store belongs)",
+                path.display()
+            ),
+            Error::TooLarge { env: Some(env), .. } => format!(
+                "check that it is the file you meant; if it really is that large, raise the cap with {env} (in MiB)"
+            ),
+            Error::TooLarge { .. } => "check that it is the file you meant (this kind of file is never that large)".into(),
+            Error::KdfWorkRefused { over, .. } => format!(
+                "the file was damaged or crafted, or made with a far higher cost than usual; if you trust it, raise the cap with {}",
+                over.env
+            ),
         }
     }
 }
@@ -804,6 +839,19 @@ impl fmt::Display for Error {
                 f,
                 "the prompt for the {what} ended before a password was typed"
             ),
+            Error::NotRegularFile { path, kind } => write!(
+                f,
+                "{} is {kind}, not a regular file; refused without reading it",
+                path.display()
+            ),
+            Error::TooLarge {
+                path, size, cap, ..
+            } => write!(
+                f,
+                "{} is larger than kdbman reads for its kind of file (at least {size} bytes; the cap is {cap}); refused",
+                path.display()
+            ),
+            Error::KdfWorkRefused { path, over } => write!(f, "{}: {over}", path.display()),
         }
     }
 }

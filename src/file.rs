@@ -25,16 +25,15 @@ use crate::error::{Error, Result};
 /// Files holding secrets are created with this mode.
 pub const SECRET_MODE: u32 = 0o600;
 
-/// Reads a whole file, naming it in the error. Refuses directories.
+/// Reads a whole file, naming it in the error. Refuses anything but a
+/// regular file, and one larger than a store may be ([`read_store`]).
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    let mut f = File::open(path).map_err(|e| Error::io(path, "read", e))?;
-    read_open(path, &mut f)
+    read_store(path)
 }
 
 /// Up to the first `n` bytes of a file (fewer if it is shorter).
 pub fn read_head(path: &Path, n: u64) -> Result<Vec<u8>> {
-    let f = File::open(path).map_err(|e| Error::io(path, "read", e))?;
-    not_a_directory(path, &f)?;
+    let (f, _) = open_regular(path)?;
     let mut buf = Vec::new();
     f.take(n)
         .read_to_end(&mut buf)
@@ -56,10 +55,13 @@ fn not_a_directory(path: &Path, f: &File) -> Result<fs::Metadata> {
 
 fn read_open(path: &Path, f: &mut File) -> Result<Vec<u8>> {
     let meta = not_a_directory(path, f)?;
-    let mut buf = Vec::with_capacity(meta.len() as usize);
-    f.read_to_end(&mut buf)
-        .map_err(|e| Error::io(path, "read", e))?;
-    Ok(buf)
+    read_open_capped(
+        path,
+        f,
+        meta.len(),
+        crate::limits::store_max_bytes(),
+        Some(crate::limits::ENV_STORE_MIB),
+    )
 }
 
 /// An exclusive lock on a store file, held until dropped.
@@ -83,10 +85,7 @@ impl WriteLock {
 
     fn acquire_with(path: &Path, lock: fn(&File) -> io::Result<()>) -> Result<WriteLock> {
         loop {
-            let file = OpenOptions::new()
-                .read(true)
-                .open(path)
-                .map_err(|e| Error::io(path, "open", e))?;
+            let (file, _) = open_regular(path)?;
             lock(&file).map_err(|e| Error::io(path, "lock", e))?;
             // Another writer may have replaced the file while we waited.
             let locked = file.metadata().map_err(|e| Error::io(path, "lock", e))?;
@@ -369,4 +368,139 @@ pub fn replace_set_locked(files: &[(PathBuf, &[u8])]) -> Result<WriteLock> {
     }
     remove_stale_temps(&marker);
     Ok(WriteLock { file })
+}
+
+// Bounded reads (issue 18): only regular files are read, never more than
+// a cap that depends on the file's role. A FIFO named like a store would
+// block an open for reading until a writer came; a device (`/dev/zero`,
+// or a link to it) would never end; a huge file would fill memory.
+
+/// What a path that is not a regular file is, for messages.
+fn kind_of(ft: fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if ft.is_dir() {
+        "a directory"
+    } else if ft.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if ft.is_socket() {
+        "a socket"
+    } else if ft.is_char_device() {
+        "a character device"
+    } else if ft.is_block_device() {
+        "a block device"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Whether `path` (links followed) is something other than a regular
+/// file, and if so what: checked without opening it, so a device is
+/// never opened at all. `None` for a regular file or one that cannot be
+/// examined (the open that follows reports why).
+pub fn irregular_kind(path: &Path) -> Option<&'static str> {
+    fs::metadata(path)
+        .ok()
+        .filter(|m| !m.file_type().is_file())
+        .map(|m| kind_of(m.file_type()))
+}
+
+/// Opens `path` for reading if, and only if, it is a regular file: first
+/// checked by path (so a device is not even opened), then opened with
+/// `O_NONBLOCK` (a FIFO swapped in meanwhile does not block the open) and
+/// checked again on the open descriptor, which is what is read; then
+/// `O_NONBLOCK` is cleared.
+pub fn open_regular(path: &Path) -> Result<(File, fs::Metadata)> {
+    let refuse = |kind| Error::NotRegularFile {
+        path: path.to_path_buf(),
+        kind,
+    };
+    if let Some(kind) = irregular_kind(path) {
+        return Err(refuse(kind));
+    }
+    let f = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .map_err(|e| Error::io(path, "read", e))?;
+    let meta = f.metadata().map_err(|e| Error::io(path, "read", e))?;
+    if !meta.file_type().is_file() {
+        return Err(refuse(kind_of(meta.file_type())));
+    }
+    set_blocking(&f).map_err(|e| Error::io(path, "read", e))?;
+    Ok((f, meta))
+}
+
+fn set_blocking(f: &File) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = f.as_raw_fd();
+    // SAFETY: fcntl on a descriptor we own, with integer arguments only.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: as above.
+    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Reads an open regular file of at most `cap` bytes: refused before
+/// reading when its size says more, and read with `take(cap + 1)` so a
+/// file growing meanwhile is caught too.
+fn read_open_capped(
+    path: &Path,
+    f: &mut File,
+    size: u64,
+    cap: u64,
+    env: Option<&'static str>,
+) -> Result<Vec<u8>> {
+    let too_large = |size| Error::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        cap,
+        env,
+    };
+    if size > cap {
+        return Err(too_large(size));
+    }
+    let mut buf = Vec::with_capacity(size as usize);
+    f.take(cap.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(path, "read", e))?;
+    if buf.len() as u64 > cap {
+        return Err(too_large(buf.len() as u64));
+    }
+    Ok(buf)
+}
+
+/// Reads a whole regular file of at most `cap` bytes.
+pub fn read_capped(path: &Path, cap: u64, env: Option<&'static str>) -> Result<Vec<u8>> {
+    let (mut f, meta) = open_regular(path)?;
+    read_open_capped(path, &mut f, meta.len(), cap, env)
+}
+
+/// Reads a store file (`.kdb`, `.rdb`, a PKCS#12 store): at most
+/// [`crate::limits::store_max_bytes`].
+pub fn read_store(path: &Path) -> Result<Vec<u8>> {
+    read_capped(
+        path,
+        crate::limits::store_max_bytes(),
+        Some(crate::limits::ENV_STORE_MIB),
+    )
+}
+
+/// Reads a stash file: at most [`crate::limits::STASH_MAX_BYTES`].
+pub fn read_stash(path: &Path) -> Result<Vec<u8>> {
+    read_capped(path, crate::limits::STASH_MAX_BYTES, None)
+}
+
+/// Reads an input file (PEM, DER, PKCS#12, a request, a password file):
+/// at most [`crate::limits::input_max_bytes`].
+pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+    read_capped(
+        path,
+        crate::limits::input_max_bytes(),
+        Some(crate::limits::ENV_INPUT_MIB),
+    )
 }

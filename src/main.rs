@@ -9,7 +9,10 @@ fn main() -> std::process::ExitCode {
     if let Some(tool) = cli::gsk::selected(&args) {
         return std::process::ExitCode::from(cli::gsk::main(tool, &args[1..]));
     }
-    let parsed = cli::Cli::parse_from(args);
+    let parsed = match cli::Cli::try_parse_from(&args) {
+        Ok(p) => p,
+        Err(e) => cli::parse_error_exit(e, &args),
+    };
     match cli::run(parsed) {
         Ok(status) => std::process::ExitCode::from(status),
         Err(e) => {

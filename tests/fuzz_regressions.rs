@@ -25,10 +25,36 @@ fn replay(root: &Path) -> usize {
     n
 }
 
+/// Regular files anywhere under `dir`.
+fn count_files(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                count_files(&p)
+            } else {
+                usize::from(p.is_file())
+            }
+        })
+        .sum()
+}
+
 #[test]
 fn fuzz_findings_stay_fixed() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fuzz-regressions");
-    replay(&root);
+    let stored = count_files(&root);
+    assert!(stored > 0, "fixtures/fuzz-regressions holds no reproducer");
+    let replayed = replay(&root);
+    // A reproducer in a directory no target reads (a renamed target, a
+    // typo) would otherwise pass without running.
+    assert!(
+        replayed >= stored,
+        "replayed {replayed} of the {stored} files in fixtures/fuzz-regressions"
+    );
 }
 
 #[test]

@@ -333,46 +333,75 @@ fn handshake_timeout_cuts_off_half_a_client_hello() {
 }
 
 #[test]
-fn max_connections_queues_the_next_client_and_bounds_the_threads() {
+fn at_the_bound_silent_connections_make_room_oldest_first() {
     let server = Server::start(
         "127.0.0.1:0",
         &["--max-connections", "2", "--handshake-timeout", "30"],
     );
     let cfg = server.client_config();
-    // Two clients that connect and say nothing hold both slots.
-    let silent: Vec<TcpStream> = (0..2).map(|_| server.tcp()).collect();
-    let mut third = server.tls_started(&cfg);
-    third
-        .sock
-        .set_read_timeout(Some(Duration::from_millis(1500)))
-        .unwrap();
-    let err = third
-        .conn
-        .complete_io(&mut third.sock)
-        .expect_err("a third connection was served while two held the slots");
-    assert!(is_timeout(&err), "{err}");
-    assert!(third.conn.is_handshaking());
+    // Two clients that connect and say nothing hold both slots; the
+    // listen queue hands them to the server in this order.
+    let mut silent: Vec<TcpStream> = (0..2).map(|_| server.tcp()).collect();
     assert!(
         server.conn_threads() <= 2,
         "{} threads",
         server.conn_threads()
     );
-
-    // One slot frees: the waiting client is served.
-    drop(silent.into_iter().next());
-    third
-        .sock
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    while third.conn.is_handshaking() {
-        third.conn.complete_io(&mut third.sock).expect("handshake");
-    }
+    // A third is served anyway, long before the 30 s handshake timeout:
+    // the oldest silent connection gives up its slot.
+    let mut third = server.tls(&cfg);
     let r = request(&mut third, HEALTH);
     assert!(r.starts_with("HTTP/1.1 200 "), "{r}");
+    silent[0]
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut byte = [0u8; 1];
+    assert!(
+        matches!(silent[0].read(&mut byte), Ok(0) | Err(_)),
+        "the oldest silent connection was not closed"
+    );
+    // The younger one keeps its slot: one eviction per waiting client.
+    silent[1]
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let still = silent[1].read(&mut byte);
+    assert!(
+        matches!(&still, Err(e) if is_timeout(e)),
+        "the younger silent connection was closed too: {still:?}"
+    );
+    assert!(
+        server.wait_line(&["closed to make room", "--max-connections 2"], 10),
+        "log: {}",
+        server.log()
+    );
     assert!(
         server.conn_threads() <= 2,
         "{} threads",
         server.conn_threads()
+    );
+}
+
+/// Issue 18, acceptance 5: silent sockets holding every slot do not keep
+/// a real client waiting.
+#[test]
+fn eight_silent_sockets_at_max_connections_8_do_not_delay_curl() {
+    let server = Server::start(
+        "127.0.0.1:0",
+        &["--max-connections", "8", "--handshake-timeout", "30"],
+    );
+    let _silent: Vec<TcpStream> = (0..8).map(|_| server.tcp()).collect();
+    let out = Command::new("curl")
+        .args(["-sS", "--max-time", "1", "--cacert"])
+        .arg(&server.ca)
+        .arg(format!("https://{}/healthz", server.addr))
+        .output()
+        .expect("curl is installed");
+    assert!(
+        out.status.success() && out.stdout == b"ok\n",
+        "curl got no answer within 1 s: {} {}\nlog: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        server.log()
     );
 }
 

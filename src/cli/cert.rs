@@ -1082,7 +1082,7 @@ fn import(
     } = how;
     let (mut store, _) = pw.open(db, Access::Update)?;
     let given = file_pw.given()?;
-    let bytes = kdbman::file::read(file)?;
+    let bytes = kdbman::file::read_input(file)?;
     let bytes = zeroize::Zeroizing::new(bytes);
     let looks_pem_or_cert =
         kdbman::pki::pem::is_pem(&bytes) || key.is_some() || pki::cert::cert_info(&bytes).is_ok();

@@ -30,7 +30,7 @@ pub fn read_certificates(file: &Path) -> Result<Vec<Vec<u8>>> {
 
 /// A PKCS#10 request from PEM (`CERTIFICATE REQUEST`) or DER.
 pub fn read_request(file: &Path) -> Result<Vec<u8>> {
-    let bytes = kdbman::file::read(file)?;
+    let bytes = kdbman::file::read_input(file)?;
     kdbman::pki::sign::parse_request(&bytes, &format!("request file {}", file.display()))
 }
 

@@ -41,7 +41,7 @@ pub enum FailOn {
     Info,
 }
 
-const MANY: &str = r#"Many stores in one run: give --db more than once, or --dir DIR (repeatable) to search a directory tree. --db always names one store (a directory given as --db is reported as unreadable, SSL0214E); --dir is searched recursively, in name order, for files whose first bytes are a store kdbman reads (CMS key database, kdbman store, PKCS#12 — told by content, never by name, so a damaged store is still found). Skipped: .rdb, .crl and .sth companions, CMS request and CRL databases, directories starting with "." (.git) and symbolic links to directories, and every other file (PEM, password files, READMEs). A directory or *.kdb/*.p12/*.pfx file that cannot be read is linted, so it shows as SSL0214E.
+const MANY: &str = r#"Many stores in one run: give --db more than once, or --dir DIR (repeatable) to search a directory tree. --db always names one store (a directory given as --db is reported as unreadable, SSL0214E); --dir is searched recursively, in name order, for files whose first bytes are a store kdbman reads (CMS key database, kdbman store, PKCS#12 — told by content, never by name, so a damaged store is still found). Skipped: .rdb, .crl and .sth companions, CMS request and CRL databases, directories starting with "." (.git) and symbolic links to directories, and every other file (PEM, password files, READMEs). A directory or *.kdb/*.p12/*.pfx file that cannot be read is linted, so it shows as SSL0214E. A FIFO, socket or device found by the search (or a symbolic link to one) is never opened: it is skipped with a notice on standard error ("kdbman: notice: skipped PATH: it is a FIFO ..."), and the other stores are linted; named with --db, it is refused at once (SSL0214E). Stores linted in parallel share one Argon2id memory budget (KDBMAN_MAX_KDF_MEMORY_MIB, 512 MiB), so --jobs does not multiply memory.
 
 Passwords over many stores (no prompt): --stashed opens each store with its own stash beside it (NAME.sth for NAME.kdb); with --stashed and --pw-env/--pw-file/--pw-stdin, stores without a stash use that password; --stash PATH is one stash for all; --pw-env/--pw-file/--pw-stdin alone is one password for all (--pw-stdin reads one line, once).
 
@@ -185,7 +185,14 @@ pub fn run(args: LintArgs) -> Result<u8> {
     };
     let reports = if many {
         options.auth = fleet_auth(&args.pw)?;
-        let paths = fleet::discover(&args.db, &args.dir);
+        let (paths, skipped) = fleet::discover_noting(&args.db, &args.dir);
+        for s in &skipped {
+            crate::cli::notice(&format!(
+                "skipped {}: it is {}, not a regular file (a store is never one)",
+                s.path.display(),
+                s.kind
+            ));
+        }
         fleet::lint_all(&paths, &options)
     } else {
         let db = args.db.first().cloned().unwrap_or_default();

@@ -27,7 +27,9 @@ use kdbman::Error;
     version,
     about = "Key database and stash file manager",
     long_about = "kdbman manages encrypted key databases (personal certificates with their keys, trusted signers, pending requests) and their password stash files, diagnoses the conditions behind IBM HTTP Server's SSL02xx handshake messages, and serves test HTTPS from a store.",
-    after_help = "Exit status: 0 success; 1 findings (lint, cert list --expiring, cert validate); 2 usage error (bad option, missing password source); 3 file cannot be read or written (SSL0214E); 4 not a kdbman store or unsupported version (SSL0215E); 5 damaged store (SSL0218E); 6 wrong password (SSL0218E; for serve also an expired store password, SSL0219E); 7 stash cannot open the store (SSL0228E); 8 entry not found or duplicate (SSL0227E, SSL0216E, SSL0217E); 9 unusable input file; 10 wrong password or damaged header, which a CMS store without private keys cannot tell apart (SSL0218E)."
+    after_help = "Exit status: 0 success; 1 findings (lint, cert list --expiring, cert validate); 2 usage error (bad option, missing password source); 3 file cannot be read or written (SSL0214E); 4 not a kdbman store or unsupported version (SSL0215E); 5 damaged store (SSL0218E); 6 wrong password (SSL0218E; for serve also an expired store password, SSL0219E); 7 stash cannot open the store (SSL0228E); 8 entry not found or duplicate (SSL0227E, SSL0216E, SSL0217E); 9 unusable input file; 10 wrong password or damaged header, which a CMS store without private keys cannot tell apart (SSL0218E).
+
+Limits on what one file may cost, so that no hostile file keeps a command busy for more than about two seconds (each refused before the work, naming the item and the figures; set the environment variable to raise a limit for a file you trust): stores, stashes and input files are read only if they are regular files (a FIFO, device, socket or directory is refused at once); store files at most 256 MiB (KDBMAN_MAX_STORE_MIB), input files (PEM, DER, PKCS#12, requests) 16 MiB (KDBMAN_MAX_INPUT_MIB), stash files 64 KiB; the PBKDF2 and PKCS#12-KDF iterations of one file, summed over its items (the MAC, every encrypted safe and key bag, every CMS key), at most 6,000,000 (KDBMAN_MAX_KDF_ITERATIONS); Argon2id memory x passes of one store at most 512 MiB (KDBMAN_MAX_ARGON2_WORK_MIB); Argon2id memory in flight at once, over all stores a command opens in parallel (lint --jobs), at most 512 MiB (KDBMAN_MAX_KDF_MEMORY_MIB; the rest wait)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -118,6 +120,63 @@ pub fn signature_hash(
         warn(n);
     }
     Ok(choice.hash)
+}
+
+/// Options whose value is a password: never echoed by an error.
+const SECRET_OPTIONS: &[&str] = &["--pw", "--new-pw", "--file-pw", "--target-pw"];
+
+/// The passwords given as option values on the command line (`--pw V`,
+/// `--pw=V`), and the argument after each (most likely the rest of an
+/// unquoted password with a space).
+fn secret_values(args: &[std::ffi::OsString]) -> Vec<String> {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut out = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        if SECRET_OPTIONS.contains(&a.as_str()) {
+            out.extend(
+                args.get(i + 1..i + 3)
+                    .unwrap_or(&args[i + 1..])
+                    .iter()
+                    .cloned(),
+            );
+        } else if let Some((opt, v)) = a.split_once('=')
+            && SECRET_OPTIONS.contains(&opt)
+        {
+            out.push(v.to_string());
+            out.extend(args.get(i + 1).cloned());
+        }
+    }
+    out.retain(|s| !s.is_empty() && !s.starts_with("--"));
+    out
+}
+
+/// Prints a command-line error and exits as clap would, but with every
+/// password of the command line masked: clap quotes the arguments it
+/// rejects, and one of them may be (part of) a password.
+pub fn parse_error_exit(e: clap::Error, args: &[std::ffi::OsString]) -> ! {
+    let secrets = secret_values(args);
+    if secrets.is_empty() {
+        e.exit();
+    }
+    let mut text = e.render().to_string();
+    for s in &secrets {
+        text = gsk::messages::redact_one(&text, s);
+    }
+    if e.use_stderr() {
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    } else {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    }
+    std::process::exit(e.exit_code())
+}
+
+/// A notice on standard error: something left out that the user may want
+/// to know about, not a problem with what was asked.
+pub fn notice(msg: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "kdbman: notice: {msg}");
 }
 
 /// Runs a parsed command line, returning the exit status.

@@ -1,12 +1,82 @@
 //! Where passwords come from: prompt, environment, file, stdin, stash.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use kdbman::stash::{self, Permissions};
 use kdbman::{Access, Error, Password, Result, Stash, Store};
 use zeroize::Zeroizing;
+
+/// A password given as an option value (`--pw VALUE` and its kin): held
+/// in a zeroized string, and never shown by `Debug` (clap structs derive
+/// it). Hyphen values are allowed on these options, so that a password
+/// starting with `-` is taken as the value rather than echoed back in a
+/// clap error.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SecretArg(Zeroizing<String>);
+
+impl SecretArg {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl std::str::FromStr for SecretArg {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        Ok(SecretArg(Zeroizing::new(s.to_string())))
+    }
+}
+
+impl From<&str> for SecretArg {
+    fn from(s: &str) -> Self {
+        SecretArg(Zeroizing::new(s.to_string()))
+    }
+}
+
+/// Names under which the gsk front end hands a password to the kdbman
+/// command it runs in-process, for `--pw-env NAME` and its kin: read from
+/// this thread's table, never from the process environment (which other
+/// processes of the same user can read, and children inherit). No
+/// environment variable can be exported under such a name by a shell.
+const HANDED_PREFIX: &str = "kdbman-handed-secret:";
+
+thread_local! {
+    static HANDED: std::cell::RefCell<Vec<(String, Password)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Hands `value` to the kdbman commands this thread runs next; returns the
+/// name to pass with `--pw-env` (or `--new-pw-env`, ...).
+pub fn hand_over(value: &str) -> String {
+    HANDED.with(|h| {
+        let mut h = h.borrow_mut();
+        let name = format!("{HANDED_PREFIX}{}", h.len() + 1);
+        h.push((name.clone(), Password::new(value)));
+        name
+    })
+}
+
+/// Drops (and zeroizes) every password handed over on this thread.
+pub fn forget_handed() {
+    HANDED.with(|h| h.borrow_mut().clear());
+}
+
+fn handed(name: &str) -> Option<Password> {
+    HANDED.with(|h| {
+        h.borrow()
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p.clone())
+    })
+}
 
 /// The store password, from any source including a stash.
 #[derive(Args, Debug, Clone, Default)]
@@ -27,8 +97,13 @@ pub struct PwArgs {
     #[arg(long = "stash", value_name = "PATH", help_heading = "Password")]
     pub stash_path: Option<PathBuf>,
     /// The store password itself (visible to other processes: avoid)
-    #[arg(long, value_name = "VALUE", help_heading = "Password")]
-    pub pw: Option<String>,
+    #[arg(
+        long,
+        value_name = "VALUE",
+        help_heading = "Password",
+        allow_hyphen_values = true
+    )]
+    pub pw: Option<SecretArg>,
     /// Accept a stash file that group or others can read
     #[arg(long, help_heading = "Password")]
     pub allow_insecure_stash: bool,
@@ -55,8 +130,13 @@ pub struct CurrentPwArgs {
     #[arg(long, help_heading = "Password")]
     pub stashed: bool,
     /// The store password itself (visible to other processes: avoid)
-    #[arg(long, value_name = "VALUE", help_heading = "Password")]
-    pub pw: Option<String>,
+    #[arg(
+        long,
+        value_name = "VALUE",
+        help_heading = "Password",
+        allow_hyphen_values = true
+    )]
+    pub pw: Option<SecretArg>,
     /// Accept a stash file that group or others can read
     #[arg(long, help_heading = "Password")]
     pub allow_insecure_stash: bool,
@@ -90,8 +170,13 @@ pub struct NewStorePwArgs {
     #[arg(long, help_heading = "Password")]
     pub pw_stdin: bool,
     /// The new store's password itself (visible to other processes: avoid)
-    #[arg(long, value_name = "VALUE", help_heading = "Password")]
-    pub pw: Option<String>,
+    #[arg(
+        long,
+        value_name = "VALUE",
+        help_heading = "Password",
+        allow_hyphen_values = true
+    )]
+    pub pw: Option<SecretArg>,
 }
 
 /// The new password of `keydb changepw`.
@@ -107,8 +192,13 @@ pub struct NewPwArgs {
     #[arg(long, help_heading = "New password")]
     pub new_pw_stdin: bool,
     /// The new password itself (visible to other processes: avoid)
-    #[arg(long, value_name = "VALUE", help_heading = "New password")]
-    pub new_pw: Option<String>,
+    #[arg(
+        long,
+        value_name = "VALUE",
+        help_heading = "New password",
+        allow_hyphen_values = true
+    )]
+    pub new_pw: Option<SecretArg>,
 }
 
 /// Which password is wanted, for prompts and messages: each names the
@@ -180,6 +270,12 @@ fn next_stdin_line(role: Role) -> Result<Password> {
 fn read_plain(src: Plain<'_>, role: Role) -> Result<Password> {
     let what = role.what;
     match src {
+        Plain::Env(var) if var.starts_with(HANDED_PREFIX) => {
+            handed(var).ok_or_else(|| Error::PasswordEnv {
+                var: var.to_string(),
+                what,
+            })
+        }
         Plain::Env(var) => match std::env::var(var) {
             Ok(v) => Ok(Password::new(v)),
             Err(_) => Err(Error::PasswordEnv {
@@ -188,11 +284,26 @@ fn read_plain(src: Plain<'_>, role: Role) -> Result<Password> {
             }),
         },
         Plain::File(path) => {
-            let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| Error::Io {
-                path: path.to_path_buf(),
-                action: "read",
-                source: e,
-            })?);
+            // A pipe is fine here (`--pw-file <(pass show x)`), but not
+            // without end: at most 64 KiB is read (`/dev/zero` would
+            // otherwise fill memory).
+            const MAX: u64 = 64 << 10;
+            let mut bytes = Zeroizing::new(Vec::new());
+            std::fs::File::open(path)
+                .and_then(|f| std::io::Read::read_to_end(&mut f.take(MAX + 1), &mut bytes))
+                .map_err(|e| Error::Io {
+                    path: path.to_path_buf(),
+                    action: "read",
+                    source: e,
+                })?;
+            if bytes.len() as u64 > MAX {
+                return Err(Error::TooLarge {
+                    path: path.to_path_buf(),
+                    size: bytes.len() as u64,
+                    cap: MAX,
+                    env: None,
+                });
+            }
             let text = std::str::from_utf8(&bytes).map_err(|_| Error::Usage {
                 detail: format!("{} (the {what}) is not UTF-8 text", path.display()),
             })?;
@@ -395,7 +506,7 @@ fn one_of<'a>(
     env: &'a Option<String>,
     file: &'a Option<PathBuf>,
     stdin: bool,
-    value: &'a Option<String>,
+    value: &'a Option<SecretArg>,
     role: Role,
 ) -> Result<Option<Plain<'a>>> {
     let mut found = Vec::new();
@@ -409,7 +520,7 @@ fn one_of<'a>(
         found.push(Plain::Stdin);
     }
     if let Some(v) = value {
-        found.push(Plain::Value(v));
+        found.push(Plain::Value(v.as_str()));
     }
     if found.len() > 1 {
         return Err(Error::PasswordSources {
@@ -604,8 +715,13 @@ pub struct FilePwArgs {
     #[arg(long, help_heading = "Input file password")]
     pub file_pw_stdin: bool,
     /// The input file's password itself (visible to other processes: avoid)
-    #[arg(long, value_name = "VALUE", help_heading = "Input file password")]
-    pub file_pw: Option<String>,
+    #[arg(
+        long,
+        value_name = "VALUE",
+        help_heading = "Input file password",
+        allow_hyphen_values = true
+    )]
+    pub file_pw: Option<SecretArg>,
 }
 
 impl FilePwArgs {
@@ -642,8 +758,13 @@ pub struct TargetPwArgs {
     #[arg(long, help_heading = "Output file password")]
     pub target_pw_stdin: bool,
     /// The output file's password itself (visible to other processes: avoid)
-    #[arg(long, value_name = "VALUE", help_heading = "Output file password")]
-    pub target_pw: Option<String>,
+    #[arg(
+        long,
+        value_name = "VALUE",
+        help_heading = "Output file password",
+        allow_hyphen_values = true
+    )]
+    pub target_pw: Option<SecretArg>,
 }
 
 impl TargetPwArgs {
@@ -664,5 +785,53 @@ impl TargetPwArgs {
                 TARGET,
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_options_never_show_in_debug() {
+        let args = PwArgs {
+            pw: Some("SECRETVALUE".into()),
+            ..Default::default()
+        };
+        let new = NewPwArgs {
+            new_pw: Some("SECRETVALUE".into()),
+            ..Default::default()
+        };
+        let file = FilePwArgs {
+            file_pw: Some("SECRETVALUE".into()),
+            ..Default::default()
+        };
+        let target = TargetPwArgs {
+            target_pw: Some("SECRETVALUE".into()),
+            ..Default::default()
+        };
+        for shown in [
+            format!("{args:?}"),
+            format!("{new:?}"),
+            format!("{file:?}"),
+            format!("{target:?}"),
+        ] {
+            assert!(!shown.contains("SECRETVALUE"), "{shown}");
+            assert!(shown.contains("<redacted>"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn handed_passwords_never_reach_the_environment() {
+        let name = hand_over("SECRETVALUE");
+        assert!(std::env::var_os(&name).is_none());
+        assert!(
+            std::env::vars_os().all(|(_, v)| v != "SECRETVALUE"),
+            "the password is in the environment"
+        );
+        let pw = read_plain(Plain::Env(&name), STORE).unwrap();
+        assert_eq!(pw.as_str(), "SECRETVALUE");
+        forget_handed();
+        assert!(read_plain(Plain::Env(&name), STORE).is_err());
     }
 }

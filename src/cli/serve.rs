@@ -67,7 +67,7 @@ pub struct ServeArgs {
     /// Seconds a kept-alive connection may wait for its next request (and a request has to arrive in full)
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub idle_timeout: u64,
-    /// Connections served at once; at the bound an idle kept-alive one makes room, others queue
+    /// Connections served at once; at the bound the oldest connection that has sent no request (after 0.3 s), else the longest idle kept-alive one, makes room; others queue
     #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=65536))]
     pub max_connections: u64,
     /// Threads serving connections, each an event loop; 0 means one per core

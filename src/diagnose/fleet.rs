@@ -26,6 +26,12 @@
 //! reported (SSL0214E) instead of silently hiding what it holds. A path
 //! named directly (not found by the walk) is always linted, whatever it
 //! holds. The same file reached twice is linted once.
+//!
+//! Only regular files are read: a FIFO, socket or device found by the
+//! walk (or a link to one) is skipped with a notice ([`Skipped`]), never
+//! opened — a FIFO named `evil.kdb` would otherwise block the walk, and a
+//! link to `/dev/zero` never end. The head is read from a descriptor
+//! opened without blocking and checked to be a regular file.
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -286,7 +292,15 @@ fn has_ext(path: &Path, exts: &[&str]) -> bool {
         .is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+/// A path the walk left out because it is not a regular file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    /// What it is: `a FIFO (named pipe)`, `a socket`, `a character device`…
+    pub kind: &'static str,
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(_) => {
@@ -305,7 +319,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             .is_some_and(|n| n.starts_with('.'));
         if meta.is_dir() {
             if !hidden {
-                walk(&p, out);
+                walk(&p, out, skipped);
             }
             continue;
         }
@@ -315,8 +329,22 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         if has_ext(&p, &["rdb", "sth", "crl"]) {
             continue;
         }
+        if let Some(kind) = crate::file::irregular_kind(&p) {
+            skipped.push(Skipped { path: p, kind });
+            continue;
+        }
         let mut head = [0u8; 64];
-        let read = std::fs::File::open(&p).and_then(|mut f| {
+        let opened = match crate::file::open_regular(&p) {
+            Ok((f, _)) => Ok(f),
+            Err(Error::NotRegularFile { kind, .. }) => {
+                // Swapped for a FIFO or device since the check above.
+                skipped.push(Skipped { path: p, kind });
+                continue;
+            }
+            Err(Error::Io { source, .. }) => Err(source),
+            Err(e) => Err(std::io::Error::other(e.to_string())),
+        };
+        let read = opened.and_then(|mut f| {
             let mut n = 0;
             while n < head.len() {
                 match f.read(&mut head[n..])? {
@@ -338,10 +366,17 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The stores to lint: each of `files` as given, then the stores found
 /// under each of `dirs` (rule above); the same file once.
 pub fn discover(files: &[PathBuf], dirs: &[PathBuf]) -> Vec<PathBuf> {
+    discover_noting(files, dirs).0
+}
+
+/// [`discover`], with the paths the walk skipped because they are not
+/// regular files (for a notice each).
+pub fn discover_noting(files: &[PathBuf], dirs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
     let mut found: Vec<PathBuf> = files.to_vec();
+    let mut skipped = Vec::new();
     for d in dirs {
         if d.is_dir() {
-            walk(d, &mut found);
+            walk(d, &mut found, &mut skipped);
         } else {
             // Not a directory: lint it as named, so the problem shows.
             found.push(d.clone());
@@ -349,5 +384,5 @@ pub fn discover(files: &[PathBuf], dirs: &[PathBuf]) -> Vec<PathBuf> {
     }
     let mut seen = HashSet::new();
     found.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
-    found
+    (found, skipped)
 }

@@ -257,7 +257,7 @@ pub fn parse_certificates(bytes: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
 
 /// [`parse_certificates`] of a file.
 pub fn read_certificates(file: &Path) -> Result<Vec<Vec<u8>>> {
-    let bytes = crate::file::read(file)?;
+    let bytes = crate::file::read_input(file)?;
     parse_certificates(&bytes, &format!("certificate file {}", file.display()))
 }
 

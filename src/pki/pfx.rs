@@ -27,6 +27,8 @@ use pkcs12::pbe_params::{EncryptedPrivateKeyInfo, Pkcs12PbeParams};
 use pkcs12::{CertBag, MacData, Pfx, SafeBag};
 use zeroize::Zeroizing;
 
+use crate::limits::KdfBudget;
+
 /// A certificate bag.
 #[derive(Debug, Clone)]
 pub struct CertItem {
@@ -64,6 +66,9 @@ pub enum ReadError {
     Unsupported(String),
     /// Parameters that would make the reader hang or exhaust memory.
     TooCostly(String),
+    /// The derivations of the file's items add up past the per-file cap
+    /// ([`crate::limits::KdfBudget`]).
+    OverBudget(crate::limits::OverBudget),
 }
 
 /// The most PKCS#12-KDF or PBKDF2 iterations accepted (the store's own
@@ -162,11 +167,19 @@ pub fn read(data: &[u8], password: &str) -> Result<Archive, ReadError> {
     }
     let auth_bytes = octets(&auth_safe.content, "the authenticated safe")?;
     let all = candidates(password);
+    let safes: Vec<ContentInfo> =
+        Vec::from_der(&auth_bytes).map_err(|e| malformed("the authenticated safe", e))?;
+    // Every derivation the file shows before decryption, for every
+    // password encoding that may be tried, is charged before any runs;
+    // what only decryption reveals (bags inside encrypted safes) is
+    // charged to the same running total as it comes.
+    plan_work(pfx.mac_data.as_ref(), &safes, all.len() as u64)?;
+    let budget = &mut KdfBudget::iterations();
     let chosen: Vec<&Candidate> = match &pfx.mac_data {
         Some(mac) => {
             let mut found = None;
             for c in &all {
-                if mac_verifies(mac, &c.bmp, &auth_bytes)? {
+                if mac_verifies(mac, &c.bmp, &auth_bytes, budget)? {
                     found = Some(c);
                     break;
                 }
@@ -175,12 +188,10 @@ pub fn read(data: &[u8], password: &str) -> Result<Archive, ReadError> {
         }
         None => all.iter().collect(),
     };
-    let safes: Vec<ContentInfo> =
-        Vec::from_der(&auth_bytes).map_err(|e| malformed("the authenticated safe", e))?;
     // Without a MAC, the first encoding under which everything decrypts wins.
     for c in chosen {
         let mut archive = Archive::default();
-        match read_safes(&safes, c, &mut archive) {
+        match read_safes(&safes, c, &mut archive, budget) {
             Ok(()) => return Ok(archive),
             Err(ReadError::WrongPassword) => {}
             Err(e) => return Err(e),
@@ -226,8 +237,14 @@ macro_rules! hmac_verify {
     }};
 }
 
-fn mac_verifies(mac: &MacData, pass: &[u8], data: &[u8]) -> Result<bool, ReadError> {
+fn mac_verifies(
+    mac: &MacData,
+    pass: &[u8],
+    data: &[u8],
+    budget: &mut KdfBudget,
+) -> Result<bool, ReadError> {
     let iter = check_iterations(i64::from(mac.iterations), "the MAC")? as i32;
+    charge(budget, "the MAC", iter as u64)?;
     let salt = mac.mac_salt.as_bytes();
     let expect = mac.mac.digest.as_bytes();
     Ok(match mac.mac.algorithm.oid {
@@ -246,7 +263,12 @@ fn mac_verifies(mac: &MacData, pass: &[u8], data: &[u8]) -> Result<bool, ReadErr
     })
 }
 
-fn read_safes(safes: &[ContentInfo], pw: &Candidate, out: &mut Archive) -> Result<(), ReadError> {
+fn read_safes(
+    safes: &[ContentInfo],
+    pw: &Candidate,
+    out: &mut Archive,
+    budget: &mut KdfBudget,
+) -> Result<(), ReadError> {
     for (n, ci) in safes.iter().enumerate() {
         let at = format!("safe #{}", n + 1);
         let plain = match ci.content_type {
@@ -257,7 +279,7 @@ fn read_safes(safes: &[ContentInfo], pw: &Candidate, out: &mut Archive) -> Resul
                 let info = &ed.enc_content_info;
                 match &info.encrypted_content {
                     Some(c) => {
-                        let plain = decrypt(&info.content_enc_alg, c.as_bytes(), pw, &at)?;
+                        let plain = decrypt(&info.content_enc_alg, c.as_bytes(), pw, &at, budget)?;
                         out.old_ciphers.extend(old_cipher(&info.content_enc_alg));
                         plain
                     }
@@ -284,7 +306,7 @@ fn read_safes(safes: &[ContentInfo], pw: &Candidate, out: &mut Archive) -> Resul
             }
             Err(e) => return Err(malformed(&at, e)),
         };
-        read_bags(&bags, pw, out, 0)?;
+        read_bags(&bags, pw, out, 0, budget)?;
     }
     Ok(())
 }
@@ -321,6 +343,7 @@ fn read_bags(
     pw: &Candidate,
     out: &mut Archive,
     depth: usize,
+    budget: &mut KdfBudget,
 ) -> Result<(), ReadError> {
     if depth > MAX_DEPTH {
         return Err(malformed(
@@ -347,6 +370,7 @@ fn read_bags(
                     epki.encrypted_data.as_bytes(),
                     pw,
                     "a shrouded key bag",
+                    budget,
                 )?;
                 out.old_ciphers
                     .extend(old_cipher(&epki.encryption_algorithm));
@@ -376,7 +400,7 @@ fn read_bags(
             OID_SAFE_CONTENTS_BAG => {
                 let inner = explicit_inner(&bag.bag_value, "a safe contents bag")?;
                 let nested: Vec<SafeBag> = Vec::from_der(&inner).map_err(|e| malformed(at, e))?;
-                read_bags(&nested, pw, out, depth + 1)?;
+                read_bags(&nested, pw, out, depth + 1, budget)?;
             }
             // CRL and secret bags: nothing kdbman stores.
             _ => {}
@@ -409,7 +433,9 @@ fn decrypt(
     data: &[u8],
     pw: &Candidate,
     at: &str,
+    budget: &mut KdfBudget,
 ) -> Result<Zeroizing<Vec<u8>>, ReadError> {
+    charge(budget, at, alg_work(alg, at)?)?;
     let params = alg
         .parameters
         .as_ref()
@@ -507,4 +533,127 @@ fn pbe_rc2(
         .decrypt_padded_vec::<Pkcs7>(data)
         .map(Zeroizing::new)
         .map_err(|_| ReadError::WrongPassword)
+}
+
+/// The iterations a PBE algorithm identifier asks for: PBKDF2's count for
+/// PBES2 (scrypt is bounded per item by [`super::pem::check_pbe_cost`]),
+/// twice the count for the PKCS#12 PBEs (key and IV are derived apart).
+/// Anything unreadable counts nothing here: decryption refuses it.
+fn alg_work(alg: &AlgorithmIdentifierOwned, at: &str) -> Result<u64, ReadError> {
+    let Some(params) = alg.parameters.as_ref().and_then(|p| p.to_der().ok()) else {
+        return Ok(0);
+    };
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    Ok(match alg.oid {
+        OID_PBES2 => match pkcs5::pbes2::Parameters::from_der(&params) {
+            Ok(p) => match p.kdf {
+                pkcs5::pbes2::Kdf::Pbkdf2(k) => u64::from(k.iteration_count),
+                _ => 0,
+            },
+            Err(_) => 0,
+        },
+        OID_PBE_3DES | OID_PBE_2DES | OID_PBE_RC2_128 | OID_PBE_RC2_40 => {
+            match Pkcs12PbeParams::from_der(&params) {
+                Ok(p) => {
+                    check_iterations(i64::from(p.iterations), at)?;
+                    count(i64::from(p.iterations)).saturating_mul(2)
+                }
+                Err(_) => 0,
+            }
+        }
+        _ => 0,
+    })
+}
+
+fn charge(budget: &mut KdfBudget, item: &str, iterations: u64) -> Result<(), ReadError> {
+    budget
+        .charge(item, iterations)
+        .map_err(ReadError::OverBudget)
+}
+
+/// Charges, to a budget of its own, every derivation visible before any
+/// decryption — the MAC, each encrypted safe, each shrouded key bag in the
+/// plain safes — `tries` times (the password encodings that may be tried),
+/// so a file whose visible items alone pass the cap is refused before any
+/// work.
+fn plan_work(mac: Option<&MacData>, safes: &[ContentInfo], tries: u64) -> Result<(), ReadError> {
+    let budget = &mut KdfBudget::iterations();
+    // With a MAC, each encoding is tried on the MAC and the contents are
+    // decrypted once; without one, the contents under each encoding.
+    let per_item = match mac {
+        Some(mac) => {
+            let n = check_iterations(i64::from(mac.iterations), "the MAC")?;
+            charge(budget, "the MAC", u64::from(n).saturating_mul(tries))?;
+            1
+        }
+        None => tries,
+    };
+    for (n, ci) in safes.iter().enumerate() {
+        let at = format!("safe #{}", n + 1);
+        match ci.content_type {
+            OID_ENCRYPTED_DATA => {
+                let Ok(der) = ci.content.to_der() else {
+                    continue;
+                };
+                let Ok(ed) = EncryptedData::from_der(&der) else {
+                    continue;
+                };
+                let work = alg_work(&ed.enc_content_info.content_enc_alg, &at)?;
+                charge(budget, &at, work.saturating_mul(per_item))?;
+            }
+            OID_DATA => {
+                let Ok(plain) = octets(&ci.content, &at) else {
+                    continue;
+                };
+                let Ok(bags) = Vec::<SafeBag>::from_der(&plain) else {
+                    continue;
+                };
+                plan_bags(&bags, &at, per_item, budget, 0)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn plan_bags(
+    bags: &[SafeBag],
+    at: &str,
+    per_item: u64,
+    budget: &mut KdfBudget,
+    depth: usize,
+) -> Result<(), ReadError> {
+    if depth > MAX_DEPTH {
+        return Ok(());
+    }
+    for (k, bag) in bags.iter().enumerate() {
+        let item = format!("bag #{} of {at}", k + 1);
+        match bag.bag_id {
+            OID_SHROUDED_KEY_BAG => {
+                let Ok(inner) = explicit_inner(&bag.bag_value, &item) else {
+                    continue;
+                };
+                let Ok(epki) = EncryptedPrivateKeyInfo::from_der(&inner) else {
+                    continue;
+                };
+                let work = alg_work(&epki.encryption_algorithm, &item)?;
+                charge(
+                    budget,
+                    &format!("the shrouded key in {item}"),
+                    work.saturating_mul(per_item),
+                )?;
+            }
+            OID_SAFE_CONTENTS_BAG => {
+                let Ok(inner) = explicit_inner(&bag.bag_value, &item) else {
+                    continue;
+                };
+                let Ok(nested) = Vec::<SafeBag>::from_der(&inner) else {
+                    continue;
+                };
+                plan_bags(&nested, &item, per_item, budget, depth + 1)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }

@@ -161,6 +161,10 @@ fn read_error(e: super::pfx::ReadError, path: &Path) -> Error {
             code: Some("SSL0224E"),
         },
         R::Malformed(detail) => malformed(path, detail),
+        R::OverBudget(over) => Error::KdfWorkRefused {
+            path: path.to_path_buf(),
+            over,
+        },
     }
 }
 
@@ -341,7 +345,7 @@ pub fn default_label(cert: &[u8], prefix: &str) -> String {
 
 /// Reads a PKCS#12 file from disk.
 pub fn read_file(path: &Path, password: &Password) -> Result<Contents> {
-    let data = Zeroizing::new(crate::file::read(path)?);
+    let data = Zeroizing::new(crate::file::read_input(path)?);
     parse(&data, password, path)
 }
 
@@ -352,7 +356,7 @@ pub fn contents_from_pem(
     key_file: Option<&Path>,
     password: Option<&Password>,
 ) -> Result<Contents> {
-    let data = Zeroizing::new(crate::file::read(file)?);
+    let data = Zeroizing::new(crate::file::read_input(file)?);
     let w = format!("file {}", file.display());
     let (certs, mut key) = if pem::is_pem(&data) {
         let b = pem::split_pem(&data, &w)?;
@@ -375,7 +379,7 @@ pub fn contents_from_pem(
         !dup
     });
     if let Some(kf) = key_file {
-        let kdata = Zeroizing::new(crate::file::read(kf)?);
+        let kdata = Zeroizing::new(crate::file::read_input(kf)?);
         key = Some(pem::parse_private_key(
             &kdata,
             password,

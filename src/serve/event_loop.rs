@@ -12,7 +12,7 @@
 use std::io;
 use std::net::SocketAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -22,7 +22,10 @@ use mio::{Events, Interest, Poll, Token, Waker};
 
 use super::log::Event;
 use super::server::{GRACE, Shared, TICK};
-use super::session::{Session, Status};
+use super::session::{Evictable, Session, Status};
+
+/// [`Inbox::candidate`] when a loop has no connection to give up.
+pub(super) const NO_CANDIDATE: u64 = u64::MAX;
 
 /// The token of the loop's waker; sessions use their slot index.
 const WAKE: Token = Token(usize::MAX);
@@ -36,6 +39,12 @@ pub(super) struct Inbox {
     load: AtomicUsize,
     /// The loop failed; it takes no more connections (set under `jobs`).
     dead: AtomicBool,
+    /// The eviction key of this loop's best candidate to give up a slot
+    /// ([`eviction_key`]), refreshed every tick and as connections come;
+    /// [`NO_CANDIDATE`] when it has none.
+    candidate: AtomicU64,
+    /// The acceptor, at the bound, asks this loop to give up a slot.
+    evict: AtomicBool,
 }
 
 impl Inbox {
@@ -69,6 +78,34 @@ impl Inbox {
     pub(super) fn load(&self) -> usize {
         self.load.load(Ordering::SeqCst)
     }
+
+    pub(super) fn candidate(&self) -> u64 {
+        self.candidate.load(Ordering::SeqCst)
+    }
+
+    /// Asks the loop to close its best candidate for a waiting client.
+    pub(super) fn request_eviction(&self) {
+        if !self.evict.swap(true, Ordering::SeqCst) {
+            self.wake();
+        }
+    }
+
+    /// The waiting client got a slot another way: no eviction is wanted.
+    pub(super) fn cancel_eviction(&self) {
+        self.evict.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Orders candidates across loops: connections with no request yet
+/// before idle kept-alive ones, each oldest first.
+fn eviction_key(sh: &Shared, e: Evictable) -> u64 {
+    const IDLE: u64 = 1 << 62;
+    let micros =
+        |t: Instant| (t.saturating_duration_since(sh.epoch).as_micros() as u64).min(IDLE - 1);
+    match e {
+        Evictable::Unproductive(t) => micros(t),
+        Evictable::Idle(t) => IDLE | micros(t),
+    }
 }
 
 /// A running loop, as the acceptor sees it.
@@ -85,6 +122,8 @@ pub(super) fn spawn(shared: Arc<Shared>) -> io::Result<Loop> {
         waker,
         load: AtomicUsize::new(0),
         dead: AtomicBool::new(false),
+        candidate: AtomicU64::new(NO_CANDIDATE),
+        evict: AtomicBool::new(false),
     });
     let mine = inbox.clone();
     let thread = std::thread::Builder::new()
@@ -200,7 +239,7 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
                 }
             }
         }
-        if woken && sh.want_room.load(Ordering::SeqCst) != 0 {
+        if woken && inbox.evict.swap(false, Ordering::SeqCst) {
             make_room(sh, inbox, &mut slots, now);
         }
         if now >= next_tick || (woken && sh.stop.load(Ordering::SeqCst)) {
@@ -212,8 +251,10 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
                     finish(sh, inbox, &mut slots, i);
                 }
             }
-            if sh.want_room.load(Ordering::SeqCst) != 0 {
+            if inbox.evict.swap(false, Ordering::SeqCst) {
                 make_room(sh, inbox, &mut slots, now);
+            } else {
+                publish_candidate(sh, inbox, &slots, now);
             }
             next_tick = now + TICK;
         }
@@ -267,23 +308,44 @@ fn ready<'s>(
     }
 }
 
-/// Closes one idle kept-alive connection for a client waiting at the bound.
+/// This loop's best candidate to give up a slot, by [`eviction_key`].
+fn best_candidate(sh: &Shared, slots: &Slots<'_>, now: Instant) -> Option<(u64, usize)> {
+    slots
+        .slots
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let e = s.as_ref()?.evictable(sh, now)?;
+            Some((eviction_key(sh, e), i))
+        })
+        .min()
+}
+
+fn publish_candidate(sh: &Shared, inbox: &Inbox, slots: &Slots<'_>, now: Instant) {
+    let key = best_candidate(sh, slots, now).map_or(NO_CANDIDATE, |(k, _)| k);
+    inbox.candidate.store(key, Ordering::SeqCst);
+}
+
+/// Closes this loop's best candidate for a client waiting at the bound;
+/// with none, tells the acceptor to ask another loop.
 fn make_room<'s>(sh: &'s Shared, inbox: &Inbox, slots: &mut Slots<'s>, now: Instant) {
-    for i in 0..slots.slots.len() {
+    let evicted = best_candidate(sh, slots, now).and_then(|(_, i)| {
         let Some(Some(session)) = slots.slots.get_mut(i) else {
-            continue;
+            return None;
         };
         let mut made = None;
         let status = guarded(sh, session, |s| {
-            made = s.make_room(sh, now);
+            made = s.evict(sh, now);
             made.unwrap_or(Status::Open)
         });
         if status == Status::Done {
             finish(sh, inbox, slots, i);
         }
-        if made.is_some() {
-            return;
-        }
+        made
+    });
+    publish_candidate(sh, inbox, slots, now);
+    if evicted.is_none() {
+        sh.nudge();
     }
 }
 

@@ -3,7 +3,7 @@
 //! ([`super::session`]), at most `max_connections` at once.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -22,8 +22,10 @@ pub struct Limits {
     /// cannot hold a connection longer than this.
     pub idle_timeout: Duration,
     /// Connections served at once. One more is accepted and waits for a
-    /// slot (an idle kept-alive connection gives up its slot for it); the
-    /// rest wait in the kernel's listen queue.
+    /// slot; the connection that gives up its slot for it is the oldest of
+    /// those that have not finished a handshake or sent a request, else the
+    /// longest idle kept-alive one; the rest wait in the kernel's listen
+    /// queue.
     pub max_connections: usize,
     /// Event loops (threads) serving the connections; 0 means one per
     /// core. Never more than `max_connections`.
@@ -67,9 +69,8 @@ pub(super) struct Shared {
     pub(super) sink: Sink,
     pub(super) stop: Arc<AtomicBool>,
     pub(super) once: bool,
-    /// A client is accepted and waiting for a slot: one idle kept-alive
-    /// connection should close to make room (1), or none is wanted (0).
-    pub(super) want_room: AtomicUsize,
+    /// The instant eviction keys count from ([`event_loop::Inbox::candidate`]).
+    pub(super) epoch: std::time::Instant,
     /// Connections handed to a loop and not yet finished.
     open: Mutex<usize>,
     /// A connection finished (the acceptor waits on it at the bound).
@@ -80,6 +81,12 @@ impl Shared {
     fn open(&self) -> std::sync::MutexGuard<'_, usize> {
         // Nothing panics while holding it; recover regardless.
         self.open.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Makes the acceptor, waiting at the bound, look again at which loop
+    /// should make room (one found it had nothing to give).
+    pub(super) fn nudge(&self) {
+        self.freed.notify_all();
     }
 
     /// A connection is finished: its slot is free.
@@ -129,7 +136,7 @@ impl Server {
             sink,
             stop: stop.clone(),
             once,
-            want_room: AtomicUsize::new(0),
+            epoch: std::time::Instant::now(),
             open: Mutex::new(0),
             freed: Condvar::new(),
         });
@@ -165,20 +172,29 @@ impl Server {
             if stop.load(Ordering::SeqCst) {
                 break;
             }
-            // At the bound, this client waits here for a slot; an idle
-            // kept-alive connection is asked to make room.
+            // At the bound, this client waits here for a slot, and the
+            // loop holding the best candidate (the oldest connection with
+            // no request yet, else the longest idle kept-alive one) is asked
+            // to give one up. Silent sockets cannot hold every slot.
             let mut open = shared.open();
             if *open >= max {
-                shared.want_room.store(1, Ordering::SeqCst);
-                loops.iter().for_each(|l| l.inbox.wake());
                 while *open >= max && !stop.load(Ordering::SeqCst) {
+                    let best = loops
+                        .iter()
+                        .filter(|l| !l.inbox.is_dead())
+                        .map(|l| (l.inbox.candidate(), l))
+                        .filter(|(k, _)| *k != event_loop::NO_CANDIDATE)
+                        .min_by_key(|(k, _)| *k);
+                    if let Some((_, l)) = best {
+                        l.inbox.request_eviction();
+                    }
                     open = shared
                         .freed
                         .wait_timeout(open, TICK)
                         .unwrap_or_else(|p| p.into_inner())
                         .0;
                 }
-                shared.want_room.store(0, Ordering::SeqCst);
+                loops.iter().for_each(|l| l.inbox.cancel_eviction());
                 if stop.load(Ordering::SeqCst) {
                     break;
                 }

@@ -39,6 +39,10 @@ const READS_PER_TURN: u32 = 16;
 /// bytes are drained, so closing does not reset the answer away.
 const LINGER: Duration = Duration::from_secs(1);
 const LINGER_BYTES: usize = 256 * 1024;
+/// How old a connection with no request yet must be before it can give up
+/// its slot at the bound: a real client finishes its handshake and sends
+/// its request well within this, a silent or dribbling one does not.
+pub(super) const EVICT_AFTER: Duration = Duration::from_millis(300);
 
 /// Whether a session goes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +54,23 @@ pub(super) enum Status {
 pub(super) struct Session<'s> {
     io: Io,
     phase: Phase<'s>,
+    /// When the connection was accepted: at the bound, the oldest of the
+    /// connections that have not yet sent a request gives up its slot.
+    since: Instant,
+}
+
+/// How a session ranks for eviction at the connection bound: the lowest
+/// key goes first. Connections that have not finished a handshake or sent
+/// a request come first, oldest accepted first; then kept-alive ones idle
+/// between requests, longest idle first. The rest (a request being
+/// answered, a connection closing) are never evicted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Evictable {
+    /// No request yet: silent, mid-handshake, or sending its first
+    /// request's head: since it was accepted.
+    Unproductive(Instant),
+    /// Kept alive between requests: since its last answer was taken.
+    Idle(Instant),
 }
 
 /// The socket, with what is known of its unread bytes.
@@ -193,6 +214,7 @@ impl<'s> Session<'s> {
             phase: Phase::First {
                 deadline: now + sh.limits.handshake_timeout,
             },
+            since: now,
         }
     }
 
@@ -261,32 +283,58 @@ impl<'s> Session<'s> {
         }
     }
 
-    /// At the connection bound, an idle kept-alive connection gives up its
-    /// slot for a waiting client. `None` when this one is not idle or
-    /// another made room first.
-    pub(super) fn make_room(&mut self, sh: &'s Shared, now: Instant) -> Option<Status> {
-        let Phase::Http(h) = &self.phase else {
-            return None;
-        };
-        if !h.idle() || h.served == 0 {
-            return None;
+    /// Whether, and how readily, this connection gives up its slot for a
+    /// client waiting at the bound. A connection with no request yet is a
+    /// candidate once it is [`EVICT_AFTER`] old, so that clients merely
+    /// in the middle of a handshake when the bound is reached are not cut.
+    pub(super) fn evictable(&self, sh: &Shared, now: Instant) -> Option<Evictable> {
+        let old_enough = now.saturating_duration_since(self.since) >= EVICT_AFTER;
+        match &self.phase {
+            Phase::First { .. } | Phase::Plain { .. } | Phase::Handshake { .. } => {
+                old_enough.then_some(Evictable::Unproductive(self.since))
+            }
+            Phase::Http(h) if h.served == 0 && !h.tls.wants_write() => {
+                // Its first request is not complete (or not begun).
+                let complete = matches!(page::parse(&h.buf), Parsed::Complete(..));
+                (old_enough && !complete).then_some(Evictable::Unproductive(self.since))
+            }
+            Phase::Http(h) if h.idle() => Some(Evictable::Idle(
+                h.idle_until
+                    .checked_sub(sh.limits.idle_timeout)
+                    .unwrap_or(self.since),
+            )),
+            _ => None,
         }
-        sh.want_room
-            .compare_exchange(1, 0, Ordering::SeqCst, Ordering::SeqCst)
-            .ok()?;
-        let Phase::Http(h) = std::mem::replace(&mut self.phase, Phase::Done) else {
-            unreachable!("checked above");
+    }
+
+    /// Gives up the slot for a client waiting at the bound (see
+    /// [`Session::evictable`]); `None` if this one is not evictable.
+    pub(super) fn evict(&mut self, sh: &'s Shared, now: Instant) -> Option<Status> {
+        let kind = self.evictable(sh, now)?;
+        let phase = std::mem::replace(&mut self.phase, Phase::Done);
+        let waited = now.saturating_duration_since(self.since).as_secs_f64();
+        let why = match (&phase, kind) {
+            (Phase::Http(h), Evictable::Idle(_)) => format!("idle after {}", plural(h.served)),
+            (Phase::Http(_), _) => format!("no complete request {waited:.1} s after connecting"),
+            (Phase::Handshake { .. }, _) => {
+                format!("handshake not finished {waited:.1} s after connecting")
+            }
+            _ => format!("nothing usable received {waited:.1} s after connecting"),
         };
         (sh.sink)(Event::Closed {
             peer: self.io.peer,
             detail: format!(
-                "idle after {}; closed to make room for a waiting client (--max-connections {})",
-                plural(h.served),
+                "{why}; closed to make room for a waiting client (--max-connections {})",
                 sh.limits.max_connections
             ),
         });
-        self.phase = closing_tls(h.tls, sh, now);
-        Some(self.drive(sh, now))
+        // Nothing is in flight to protect (no request, or the last answer
+        // taken): close_notify if the socket takes it, and the slot is
+        // free at once, not after a closing drain.
+        if let Phase::Http(h) = phase {
+            let _ = gone(h.tls, &mut self.io);
+        }
+        Some(Status::Done)
     }
 }
 

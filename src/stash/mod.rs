@@ -180,7 +180,7 @@ impl Stash {
             return Err(err(StashProblem::Missing));
         }
         let exposed = mode.filter(|m| m & 0o077 != 0);
-        let bytes = Zeroizing::new(file::read(path)?);
+        let bytes = Zeroizing::new(file::read_stash(path)?);
         let mut stash = Stash::decode(path, store, &bytes)?;
         if let Some(mode) = exposed
             && perms == Permissions::Strict

@@ -102,6 +102,22 @@ pub struct GskError {
 }
 
 impl GskError {
+    /// Replaces every password of the command line (`secrets`: the values
+    /// of `-pw`, `-new_pw`, `-target_pw`, `-secondarydbpw`) in the message
+    /// with `********`, whatever part of kdbman worded it. Short values
+    /// (under 4 characters) only where they stand as a word of their own,
+    /// so that a password `a` does not garble the message.
+    pub fn redact(&mut self, secrets: &[&str]) {
+        for line in std::iter::once(&mut self.text)
+            .chain(self.extra.iter_mut())
+            .chain(std::iter::once(&mut self.fix))
+        {
+            for s in secrets.iter().filter(|s| !s.is_empty()) {
+                *line = redact_one(line, s);
+            }
+        }
+    }
+
     pub fn usage(text: String, fix: String) -> GskError {
         GskError {
             code: "KDBG0001W",
@@ -215,4 +231,27 @@ impl GskError {
 /// Folds a message onto one line.
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub(crate) fn redact_one(line: &str, secret: &str) -> String {
+    const MASK: &str = "********";
+    if secret.chars().count() >= 4 {
+        return line.replace(secret, MASK);
+    }
+    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find(secret) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + secret.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if boundary(before) && boundary(after) {
+            out.push_str(MASK);
+        } else {
+            out.push_str(secret);
+        }
+        rest = &rest[at + secret.len()..];
+    }
+    out.push_str(rest);
+    out
 }

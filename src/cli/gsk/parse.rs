@@ -643,17 +643,51 @@ pub const ACTIONS: &[ActionSpec] = &[
     action!(Random, "-create", "print a random password", ["length"], []),
 ];
 
-/// A parsed command line.
-#[derive(Debug, Clone)]
+/// Whether an option's value is a password (`-pw`, `-new_pw`,
+/// `-target_pw`, `-secondarydbpw`): held zeroized, never shown by `Debug`
+/// nor echoed in an error.
+pub fn is_secret_option(name: &str) -> bool {
+    name.ends_with("pw")
+}
+
+/// A parsed command line. `Debug` shows passwords as `<redacted>`.
+#[derive(Clone)]
 pub struct Invocation {
     pub object: Object,
     pub action: Option<&'static ActionSpec>,
-    /// Options in the order given: canonical name and value (None for flags).
-    pub opts: Vec<(&'static str, Option<String>)>,
+    /// Options in the order given: canonical name and value (None for
+    /// flags), every value zeroized when dropped.
+    pub opts: Vec<(&'static str, Option<zeroize::Zeroizing<String>>)>,
     /// A bare keyword after the action (`-cert -list all`), lower-cased.
     pub positional: Option<String>,
     /// `-help -cert -create`: the object and action asked about.
     pub topic: Vec<String>,
+}
+
+impl std::fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let opts: Vec<(&str, Option<&str>)> = self
+            .opts
+            .iter()
+            .map(|(n, v)| {
+                let shown = v.as_ref().map(|v| {
+                    if is_secret_option(n) {
+                        "<redacted>"
+                    } else {
+                        v.as_str()
+                    }
+                });
+                (*n, shown)
+            })
+            .collect();
+        f.debug_struct("Invocation")
+            .field("object", &self.object)
+            .field("action", &self.action.map(|a| a.name))
+            .field("opts", &opts)
+            .field("positional", &self.positional)
+            .field("topic", &self.topic)
+            .finish()
+    }
 }
 
 impl Invocation {
@@ -663,7 +697,7 @@ impl Invocation {
             .iter()
             .rev()
             .find(|(n, _)| *n == name)
-            .and_then(|(_, v)| v.as_deref())
+            .and_then(|(_, v)| v.as_ref().map(|v| v.as_str()))
     }
 
     /// Whether an option is present (with or without a value).
@@ -779,13 +813,13 @@ fn help_for(command: &str) -> String {
 /// Parses a GSKit command line (without the program name).
 pub fn parse(args: &[String]) -> Result<Invocation, GskError> {
     let mut i = 0;
-    let mut opts: Vec<(&'static str, Option<String>)> = Vec::new();
+    let mut opts: Vec<(&'static str, Option<zeroize::Zeroizing<String>>)> = Vec::new();
     // Global flags may come before the object.
     while let Some(t) = args.get(i) {
         match find_option(t) {
             Some(spec) if BEFORE_OBJECT.contains(&spec.name) => {
                 let (spec, v) = take_option(args, &mut i, "")?;
-                opts.push((spec.name, v));
+                opts.push((spec.name, v.map(zeroize::Zeroizing::new)));
             }
             _ => break,
         }
@@ -881,6 +915,19 @@ pub fn parse(args: &[String]) -> Result<Invocation, GskError> {
                 i += 1;
                 continue;
             }
+            // Right after a password it is most likely the rest of an
+            // unquoted password with a space: not echoed.
+            let after_secret =
+                i >= 2 && find_option(&args[i - 2]).is_some_and(|o| is_secret_option(o.name));
+            if after_secret {
+                return Err(GskError::usage(
+                    format!(
+                        "unexpected value after the value of {} in {command} (not shown: it may be part of the password)",
+                        args[i - 2]
+                    ),
+                    "quote a password that contains spaces, or give it with -stashed or at the prompt".to_string(),
+                ));
+            }
             return Err(GskError::usage(
                 format!("unexpected value {token:?} in {command} (no option before it takes a value)"),
                 "options are -name value pairs; quote values with spaces or commas, e.g. -label \"my server\"".to_string(),
@@ -900,14 +947,14 @@ pub fn parse(args: &[String]) -> Result<Invocation, GskError> {
             ));
         }
         if let Some((_, prev)) = opts.iter().find(|(n, _)| *n == spec.name)
-            && prev != &value
+            && prev.as_ref().map(|p| p.as_str()) != value.as_deref()
         {
             return Err(GskError::usage(
                 format!("-{} is given twice with different values", spec.name),
                 format!("give -{} once", spec.name),
             ));
         }
-        opts.push((spec.name, value));
+        opts.push((spec.name, value.map(zeroize::Zeroizing::new)));
     }
     for req in action.required {
         let present = opts.iter().any(|(n, _)| n == req);
@@ -1178,6 +1225,25 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(inv.get("expiry"), Some("30"));
+    }
+
+    #[test]
+    fn passwords_never_show_in_debug() {
+        let inv = parse(&argv(&[
+            "-keydb",
+            "-changepw",
+            "-db",
+            "k.kdb",
+            "-pw",
+            "SECRETVALUE",
+            "-new_pw",
+            "SECRETNEW",
+        ]))
+        .unwrap();
+        let shown = format!("{inv:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(shown.contains("k.kdb"), "{shown}");
+        assert_eq!(inv.get("pw"), Some("SECRETVALUE"));
     }
 
     #[test]

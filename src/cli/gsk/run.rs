@@ -4,8 +4,10 @@
 //! kdbman's clap parser and `cli::run` with standard output captured, so
 //! they are silent as GSKit's are and follow kdbman's own behaviour
 //! exactly. Reads (`-list`, `-details`, `-getdefault`) are rendered from
-//! the library. Passwords given with `-pw` reach kdbman through
-//! process-private environment variables, never through its argv.
+//! the library. Passwords given with `-pw` reach kdbman's command through
+//! a table on this thread (`cli::password::hand_over`), never through its
+//! argv nor the process environment (which children inherit and other
+//! processes of the user can read in `/proc/PID/environ`).
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -42,6 +44,7 @@ pub fn main(tool: &'static str, args: &[OsString]) -> u8 {
             }
         }
     }
+    let strings = zeroize::Zeroizing::new(strings);
     let result = parse::parse(&strings).and_then(|inv| {
         Runner {
             tool,
@@ -50,18 +53,29 @@ pub fn main(tool: &'static str, args: &[OsString]) -> u8 {
         }
         .run(&inv)
     });
+    crate::cli::password::forget_handed();
     match result {
         Ok(()) => exit::OK,
-        Err(e) => {
+        Err(mut e) => {
+            e.redact(&secret_values(&strings));
             e.print();
             e.status
         }
     }
 }
 
+/// The values that follow password options on the command line (whatever
+/// the parse made of the rest), for [`GskError::redact`].
+fn secret_values(args: &[String]) -> Vec<&str> {
+    args.windows(2)
+        .filter(|w| parse::find_option(&w[0]).is_some_and(|o| parse::is_secret_option(o.name)))
+        .map(|w| w[1].as_str())
+        .collect()
+}
+
 struct Runner {
     tool: &'static str,
-    /// Counter for the environment variables that carry passwords.
+    /// How many passwords were handed to kdbman commands (in-process).
     n: usize,
     /// `-fips`: kdbman's commands run with `--fips` (FIPS-approved
     /// algorithms only) where they choose algorithms.
@@ -454,16 +468,12 @@ fn db(inv: &Invocation) -> String {
 }
 
 impl Runner {
-    /// Puts a secret in a process-private environment variable and returns
-    /// its name, for kdbman's `--*-pw-env`.
+    /// Hands a secret to the kdbman command this thread runs next (never
+    /// through the process environment) and returns the name its
+    /// `--*-pw-env` option takes.
     fn secret(&mut self, value: &str) -> String {
         self.n += 1;
-        let name = format!("KDBMAN_GSK_SECRET_{}", self.n);
-        // SAFETY: the front end runs on the main thread and starts no
-        // other thread before kdbman's command has read the variable;
-        // nothing else reads or writes the environment meanwhile.
-        unsafe { std::env::set_var(&name, value) };
-        name
+        crate::cli::password::hand_over(value)
     }
 
     /// Password options for kdbman: `--pw-env VAR`, `--stashed`, or

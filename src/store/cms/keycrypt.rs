@@ -394,6 +394,28 @@ pub fn encrypt(pkcs8: &[u8], password: &Password) -> Vec<u8> {
     tlv(Tag::Sequence, &[&alg, &data])
 }
 
+/// The PBKDF2 (or PKCS#12-KDF) iterations decrypting this key costs, read
+/// from its parameters without deriving anything: what a file's total is
+/// capped on (the PKCS#12 PBE derives key and IV apart: twice its count).
+/// `None` when the parameters do not parse (decryption reports why).
+pub fn work(der: &[u8]) -> Option<u64> {
+    let epki = parse(der).ok()?;
+    let params = epki.params?;
+    if epki.alg == oid(PBES2_OID) {
+        match pbes2::Parameters::try_from(params).ok()?.kdf {
+            pbes2::Kdf::Pbkdf2(p) => Some(u64::from(p.iteration_count)),
+            _ => None,
+        }
+    } else if epki.alg == oid(PBE_SHA_3DES_OID) || epki.alg == oid(PBE_SHA_2DES_OID) {
+        let mut r = SliceReader::new(params.value()).ok()?;
+        <&der::asn1::OctetStringRef>::decode(&mut r).ok()?;
+        let iterations = u32::decode(&mut r).ok()?;
+        Some(u64::from(iterations) * 2)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

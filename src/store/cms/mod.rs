@@ -360,6 +360,38 @@ fn records(layout: &container::Layout<'_>) -> Vec<(usize, std::result::Result<Re
         .collect()
 }
 
+/// Charges the derivation of every record's private key to `budget`,
+/// refusing the file (naming the record, its count and the total) when
+/// the keys together ask for more than the cap.
+fn charge_keys(
+    path: &Path,
+    recs: &[(usize, std::result::Result<Record, String>)],
+    budget: &mut crate::limits::KdfBudget,
+) -> Result<()> {
+    for (i, rec) in recs {
+        let Ok(rec) = rec else { continue };
+        let key = match &rec.body {
+            Body::Personal { key, .. } | Body::Request { key, .. } => key,
+            _ => continue,
+        };
+        let Some(work) = keycrypt::work(key) else {
+            continue;
+        };
+        let item = format!(
+            "the private key of `{}` (record {})",
+            record::label_text(&rec.label),
+            i + 1
+        );
+        budget
+            .charge(item, work)
+            .map_err(|over| Error::KdfWorkRefused {
+                path: path.to_path_buf(),
+                over,
+            })?;
+    }
+    Ok(())
+}
+
 /// Opens a `.kdb` with `password`, and reads its companions (`.rdb`,
 /// `.crl`) each in its own version. Only the `.kdb` decides whether the
 /// store opens: a companion's problem is recorded in the state (see
@@ -388,6 +420,9 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
         path: kdb_path.to_path_buf(),
         damage,
     };
+    // Every key's derivation, in both files, is charged to one budget
+    // before any runs: a file asking for more in total is refused.
+    let budget = &mut crate::limits::KdfBudget::iterations();
     if !layout.password_matches(password) {
         // The count and slot size are under the verifier: putting back
         // the values the length implies may prove the password right.
@@ -395,11 +430,14 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
             return Err(header_damage(damage));
         }
         let mut recs = records(&layout);
+        charge_keys(kdb_path, &recs, budget)?;
         // No key in the .kdb: the requests' keys in the .rdb can decide.
         if let Beside::Bytes(b) = &besides.rdb
             && let Ok(l) = container::parse(&rdb_path(kdb_path), b)
         {
-            recs.extend(records(&l));
+            let more = records(&l);
+            charge_keys(&rdb_path(kdb_path), &more, budget)?;
+            recs.extend(more);
         }
         return match (prove_password(&recs, password), layout.misfit()) {
             (Opened::HeaderDamaged, _) => Ok(Opened::HeaderDamaged),
@@ -421,6 +459,7 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
     // MAC stops the decryption, and keys asking for more than GSKit-like
     // work wait for the MAC.
     let recs = records(&layout);
+    charge_keys(kdb_path, &recs, budget)?;
     let mac_failed = AtomicBool::new(false);
     let keys = KeyQueue::new(&recs, password, &mac_failed);
     let (integrity, kdb_keys) = std::thread::scope(|s| {
@@ -608,7 +647,10 @@ fn read_companion(
         // seen): their number is kept, and they are never rewritten.
         return Ok((params, l.count(), (Vec::new(), Vec::new())));
     }
-    let recs = slots_or_damage(path, records(&l))?;
+    let recs = records(&l);
+    // A companion is a file of its own: its keys have a budget of their own.
+    charge_keys(path, &recs, &mut crate::limits::KdfBudget::iterations())?;
+    let recs = slots_or_damage(path, recs)?;
     let keys = finish_keys(&recs, Vec::new(), password);
     let keys = slots_or_damage(path, keys.into_iter().enumerate())?;
     Ok((params, recs.len(), (recs, keys)))

@@ -56,6 +56,7 @@ pub fn open(
 ) -> Result<Opened> {
     let parsed = format::parse(path, bytes)?;
     let password = password_for(&parsed.header)?;
+    let _permit = bound_kdf(path, &parsed.header.kdf)?;
     let kek = parsed.header.kdf.derive(&password, &parsed.header.salt);
     if !format::password_matches(&parsed.header, &kek) {
         return Ok(Opened::WrongPassword);
@@ -78,4 +79,34 @@ pub fn open(
         }),
         entries,
     ))
+}
+
+/// Checks a header's key derivation against the per-file caps (beyond the
+/// format's own bounds, which parsing checked) and, for Argon2id, waits
+/// for its memory to fit in the process-wide budget (`lint --jobs` opens
+/// several stores at once): the permit is held while it runs.
+fn bound_kdf(path: &Path, kdf: &Kdf) -> Result<Option<crate::limits::MemoryPermit>> {
+    let refuse = |over| Error::KdfWorkRefused {
+        path: path.to_path_buf(),
+        over,
+    };
+    match *kdf {
+        Kdf::Argon2id {
+            memory_kib,
+            iterations,
+            ..
+        } => {
+            let item = "the header's Argon2id key derivation";
+            crate::limits::check_argon2(item, memory_kib, iterations).map_err(refuse)?;
+            crate::limits::reserve_memory(item, memory_kib)
+                .map(Some)
+                .map_err(refuse)
+        }
+        Kdf::Pbkdf2Sha256 { iterations } => {
+            crate::limits::KdfBudget::iterations()
+                .charge("the header's PBKDF2 key derivation", u64::from(iterations))
+                .map_err(refuse)?;
+            Ok(None)
+        }
+    }
 }
