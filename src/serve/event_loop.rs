@@ -32,7 +32,7 @@ const WAKE: Token = Token(usize::MAX);
 
 /// Where the acceptor hands a loop its connections.
 pub(super) struct Inbox {
-    jobs: Mutex<Vec<(TcpStream, SocketAddr)>>,
+    jobs: Mutex<Vec<(TcpStream, SocketAddr, Instant)>>,
     waker: Waker,
     /// Connections this loop holds or is about to (changed on the
     /// acceptor's side only under `jobs`).
@@ -48,19 +48,20 @@ pub(super) struct Inbox {
 }
 
 impl Inbox {
-    fn jobs(&self) -> std::sync::MutexGuard<'_, Vec<(TcpStream, SocketAddr)>> {
+    fn jobs(&self) -> std::sync::MutexGuard<'_, Vec<(TcpStream, SocketAddr, Instant)>> {
         self.jobs.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Hands over a connection; `false` (and the connection closed) if
-    /// the loop has failed.
-    pub(super) fn push(&self, sock: TcpStream, peer: SocketAddr) -> bool {
+    /// Hands over a connection accepted at `accepted` (its age, for
+    /// deadlines and eviction, counts from then whichever loop takes it
+    /// first); `false` (and the connection closed) if the loop has failed.
+    pub(super) fn push(&self, sock: TcpStream, peer: SocketAddr, accepted: Instant) -> bool {
         let mut jobs = self.jobs();
         if self.dead.load(Ordering::SeqCst) {
             return false;
         }
         self.load.fetch_add(1, Ordering::SeqCst);
-        jobs.push((sock, peer));
+        jobs.push((sock, peer, accepted));
         drop(jobs);
         self.wake();
         true
@@ -106,6 +107,21 @@ fn eviction_key(sh: &Shared, e: Evictable) -> u64 {
         Evictable::Unproductive(t) => micros(t),
         Evictable::Idle(t) => IDLE | micros(t),
     }
+}
+
+/// Whether the candidate with `key` may be given up now: an idle
+/// kept-alive one at once, one with no request yet once it is
+/// [`super::session::EVICT_AFTER`] old.
+pub(super) fn eligible(sh: &Shared, key: u64, now: Instant) -> bool {
+    const IDLE: u64 = 1 << 62;
+    if key == NO_CANDIDATE {
+        return false;
+    }
+    if key & IDLE != 0 {
+        return true;
+    }
+    let age = now.saturating_duration_since(sh.epoch).as_micros() as u64;
+    age.saturating_sub(key) >= super::session::EVICT_AFTER.as_micros() as u64
 }
 
 /// A running loop, as the acceptor sees it.
@@ -224,8 +240,8 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
         }
         if woken {
             let jobs = std::mem::take(&mut *inbox.jobs());
-            for (sock, peer) in jobs {
-                let i = slots.insert(Session::new(sock, peer, sh, now));
+            for (sock, peer, accepted) in jobs {
+                let i = slots.insert(Session::new(sock, peer, sh, accepted.min(now)));
                 let Some(Some(session)) = slots.slots.get_mut(i) else {
                     continue;
                 };
@@ -254,7 +270,7 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
             if inbox.evict.swap(false, Ordering::SeqCst) {
                 make_room(sh, inbox, &mut slots, now);
             } else {
-                publish_candidate(sh, inbox, &slots, now);
+                publish_candidate(sh, inbox, &slots);
             }
             next_tick = now + TICK;
         }
@@ -309,27 +325,27 @@ fn ready<'s>(
 }
 
 /// This loop's best candidate to give up a slot, by [`eviction_key`].
-fn best_candidate(sh: &Shared, slots: &Slots<'_>, now: Instant) -> Option<(u64, usize)> {
+fn best_candidate(sh: &Shared, slots: &Slots<'_>) -> Option<(u64, usize)> {
     slots
         .slots
         .iter()
         .enumerate()
         .filter_map(|(i, s)| {
-            let e = s.as_ref()?.evictable(sh, now)?;
+            let e = s.as_ref()?.evictable(sh)?;
             Some((eviction_key(sh, e), i))
         })
         .min()
 }
 
-fn publish_candidate(sh: &Shared, inbox: &Inbox, slots: &Slots<'_>, now: Instant) {
-    let key = best_candidate(sh, slots, now).map_or(NO_CANDIDATE, |(k, _)| k);
+fn publish_candidate(sh: &Shared, inbox: &Inbox, slots: &Slots<'_>) {
+    let key = best_candidate(sh, slots).map_or(NO_CANDIDATE, |(k, _)| k);
     inbox.candidate.store(key, Ordering::SeqCst);
 }
 
 /// Closes this loop's best candidate for a client waiting at the bound;
 /// with none, tells the acceptor to ask another loop.
 fn make_room<'s>(sh: &'s Shared, inbox: &Inbox, slots: &mut Slots<'s>, now: Instant) {
-    let evicted = best_candidate(sh, slots, now).and_then(|(_, i)| {
+    let evicted = best_candidate(sh, slots).and_then(|(_, i)| {
         let Some(Some(session)) = slots.slots.get_mut(i) else {
             return None;
         };
@@ -343,8 +359,9 @@ fn make_room<'s>(sh: &'s Shared, inbox: &Inbox, slots: &mut Slots<'s>, now: Inst
         }
         made
     });
-    publish_candidate(sh, inbox, slots, now);
+    publish_candidate(sh, inbox, slots);
     if evicted.is_none() {
+        sh.evicting.store(false, Ordering::SeqCst);
         sh.nudge();
     }
 }

@@ -71,6 +71,10 @@ pub(super) struct Shared {
     pub(super) once: bool,
     /// The instant eviction keys count from ([`event_loop::Inbox::candidate`]).
     pub(super) epoch: std::time::Instant,
+    /// A loop was asked to give up a slot and has not said it had none:
+    /// the acceptor asks no other until that slot is released, so one
+    /// waiting client never costs two connections.
+    pub(super) evicting: AtomicBool,
     /// Connections handed to a loop and not yet finished.
     open: Mutex<usize>,
     /// A connection finished (the acceptor waits on it at the bound).
@@ -137,6 +141,7 @@ impl Server {
             stop: stop.clone(),
             once,
             epoch: std::time::Instant::now(),
+            evicting: AtomicBool::new(false),
             open: Mutex::new(0),
             freed: Condvar::new(),
         });
@@ -169,6 +174,7 @@ impl Server {
                     continue;
                 }
             };
+            let accepted = std::time::Instant::now();
             if stop.load(Ordering::SeqCst) {
                 break;
             }
@@ -179,14 +185,23 @@ impl Server {
             let mut open = shared.open();
             if *open >= max {
                 while *open >= max && !stop.load(Ordering::SeqCst) {
-                    let best = loops
-                        .iter()
-                        .filter(|l| !l.inbox.is_dead())
-                        .map(|l| (l.inbox.candidate(), l))
-                        .filter(|(k, _)| *k != event_loop::NO_CANDIDATE)
-                        .min_by_key(|(k, _)| *k);
-                    if let Some((_, l)) = best {
-                        l.inbox.request_eviction();
+                    // An eviction already asked for frees its slot soon;
+                    // asking again before it is released would close a
+                    // second connection for the same client.
+                    if !shared.evicting.load(Ordering::SeqCst) {
+                        let best = loops
+                            .iter()
+                            .filter(|l| !l.inbox.is_dead())
+                            .map(|l| (l.inbox.candidate(), l))
+                            .filter(|(k, _)| *k != event_loop::NO_CANDIDATE)
+                            .min_by_key(|(k, _)| *k);
+                        let now = std::time::Instant::now();
+                        if let Some((_, l)) =
+                            best.filter(|(k, _)| event_loop::eligible(&shared, *k, now))
+                        {
+                            shared.evicting.store(true, Ordering::SeqCst);
+                            l.inbox.request_eviction();
+                        }
                     }
                     open = shared
                         .freed
@@ -195,6 +210,7 @@ impl Server {
                         .0;
                 }
                 loops.iter().for_each(|l| l.inbox.cancel_eviction());
+                shared.evicting.store(false, Ordering::SeqCst);
                 if stop.load(Ordering::SeqCst) {
                     break;
                 }
@@ -216,7 +232,10 @@ impl Server {
             let Some(least) = loops.iter().min_by_key(|l| l.inbox.load()) else {
                 break;
             };
-            if !least.inbox.push(mio::net::TcpStream::from_std(sock), peer) {
+            if !least
+                .inbox
+                .push(mio::net::TcpStream::from_std(sock), peer, accepted)
+            {
                 shared.release();
             }
         }

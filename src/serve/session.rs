@@ -285,18 +285,19 @@ impl<'s> Session<'s> {
 
     /// Whether, and how readily, this connection gives up its slot for a
     /// client waiting at the bound. A connection with no request yet is a
-    /// candidate once it is [`EVICT_AFTER`] old, so that clients merely
-    /// in the middle of a handshake when the bound is reached are not cut.
-    pub(super) fn evictable(&self, sh: &Shared, now: Instant) -> Option<Evictable> {
-        let old_enough = now.saturating_duration_since(self.since) >= EVICT_AFTER;
+    /// candidate whatever its age (its key is when it was accepted, so the
+    /// acceptor can see the oldest across loops), but is given up only
+    /// once it is [`EVICT_AFTER`] old (see [`Session::evict`]), so that
+    /// clients merely in the middle of a handshake are not cut.
+    pub(super) fn evictable(&self, sh: &Shared) -> Option<Evictable> {
         match &self.phase {
             Phase::First { .. } | Phase::Plain { .. } | Phase::Handshake { .. } => {
-                old_enough.then_some(Evictable::Unproductive(self.since))
+                Some(Evictable::Unproductive(self.since))
             }
             Phase::Http(h) if h.served == 0 && !h.tls.wants_write() => {
                 // Its first request is not complete (or not begun).
                 let complete = matches!(page::parse(&h.buf), Parsed::Complete(..));
-                (old_enough && !complete).then_some(Evictable::Unproductive(self.since))
+                (!complete).then_some(Evictable::Unproductive(self.since))
             }
             Phase::Http(h) if h.idle() => Some(Evictable::Idle(
                 h.idle_until
@@ -310,7 +311,11 @@ impl<'s> Session<'s> {
     /// Gives up the slot for a client waiting at the bound (see
     /// [`Session::evictable`]); `None` if this one is not evictable.
     pub(super) fn evict(&mut self, sh: &'s Shared, now: Instant) -> Option<Status> {
-        let kind = self.evictable(sh, now)?;
+        let kind = self.evictable(sh)?;
+        let old_enough = now.saturating_duration_since(self.since) >= EVICT_AFTER;
+        if matches!(kind, Evictable::Unproductive(_)) && !old_enough {
+            return None;
+        }
         let phase = std::mem::replace(&mut self.phase, Phase::Done);
         let waited = now.saturating_duration_since(self.since).as_secs_f64();
         let why = match (&phase, kind) {
