@@ -27,7 +27,7 @@ use kdbman::Error;
     version,
     about = "Key database and stash file manager",
     long_about = "kdbman manages encrypted key databases (personal certificates with their keys, trusted signers, pending requests) and their password stash files, diagnoses the conditions behind IBM HTTP Server's SSL02xx handshake messages, and serves test HTTPS from a store.",
-    after_help = "Exit status: 0 success; 1 findings (lint, cert list --expiring, cert validate); 2 usage error (bad option, missing password source); 3 file cannot be read or written (SSL0214E); 4 not a kdbman store or unsupported version (SSL0215E); 5 damaged store (SSL0218E); 6 wrong password (SSL0218E; for serve also an expired store password, SSL0219E); 7 stash cannot open the store (SSL0228E); 8 entry not found or duplicate (SSL0227E, SSL0216E, SSL0217E); 9 unusable input file; 10 wrong password or damaged header, which a CMS store without private keys cannot tell apart (SSL0218E)."
+    after_help = "Exit status: 0 success; 1 findings (lint, cert list --expiring, cert validate); 2 usage error (bad option, missing password source); 3 file cannot be read or written (SSL0214E); 4 not a store kdbman reads, named for what it is (KeePass, JKS, PEM, empty…), or a CMS or kdbman store of a version it cannot read (SSL0215E); 5 damaged store (SSL0218E); 6 wrong password (SSL0218E; for serve also an expired store password, SSL0219E); 7 stash cannot open the store (SSL0228E); 8 entry not found or duplicate (SSL0227E, SSL0216E, SSL0217E); 9 unusable input file; 10 wrong password or damaged header, which a CMS store without private keys cannot tell apart (SSL0218E)."
 )]
 pub struct Cli {
     #[command(subcommand)]

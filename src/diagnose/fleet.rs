@@ -37,7 +37,7 @@ use crate::error::{Error, Result};
 use crate::pki::cert::cert_info;
 use crate::secret::Password;
 use crate::stash::{self, Permissions, Stash};
-use crate::store::{Access, EntryKind, Store, StoreFormat, cms, native};
+use crate::store::{Access, EntryKind, Store, StoreFormat, cms};
 
 /// How every store of a run gets its password.
 #[derive(Debug, Clone)]
@@ -261,22 +261,15 @@ pub fn lint_all(paths: &[PathBuf], options: &Options) -> Vec<StoreReport> {
 /// Whether the file's first bytes are a store kdbman reads (the rule in
 /// the module documentation).
 pub fn looks_like_store(head: &[u8]) -> bool {
-    match crate::store::detect::detect(head) {
-        StoreFormat::Cms(_) => {
-            // Request (.rdb) and CRL databases are companions, not stores.
-            !(cms::container::looks_like(head)
-                && matches!(head.get(8..16), Some(b"X509KYP\0" | b"X509CRL\0")))
-        }
-        StoreFormat::Pkcs12 => true,
-        StoreFormat::Kdbman => {
-            head.len() >= 8
-                && head[..8]
-                    .iter()
-                    .zip(native::format::MAGIC.iter())
-                    .map(|(a, b)| (a ^ b).count_ones())
-                    .sum::<u32>()
-                    <= 4
-        }
+    use crate::store::detect::{CmsContent, FileKind};
+    match crate::store::detect::classify(head) {
+        // Request (.rdb) and CRL databases are companions, not stores.
+        FileKind::Cms {
+            content: CmsContent::Requests | CmsContent::Crls,
+            ..
+        } => !cms::container::looks_like(head),
+        FileKind::Cms { .. } | FileKind::Kdbman { .. } | FileKind::Pkcs12 => true,
+        _ => false,
     }
 }
 

@@ -6,7 +6,8 @@
 //!   HTTP Server, MQ and Db2 load;
 //! - [`pkcs12`]: a PKCS#12 file used as a store.
 //!
-//! The format is told from the file's content, never its name.
+//! The format is told from the file's content, never its name
+//! ([`detect::classify`]); a file that is no store is named for what it is.
 //! Labels are compared case-insensitively (Unicode lower case) for
 //! uniqueness and lookup, and kept as typed: `Server` and `server` cannot
 //! both exist, since a server configured with either would be ambiguous.
@@ -211,7 +212,7 @@ impl Store {
     /// other formats, checks that the file is a store kdbman reads.
     pub fn inspect(path: &Path) -> Result<Option<HeaderInfo>> {
         let bytes = file::read(path)?;
-        match detect::detect(&bytes) {
+        match store_format(path, &bytes)? {
             StoreFormat::Kdbman => {
                 let parsed = native::format::parse(path, &bytes)?;
                 Ok(Some(HeaderInfo {
@@ -222,14 +223,23 @@ impl Store {
                     payload_len: parsed.header.payload_len,
                 }))
             }
-            StoreFormat::Cms(_) => cms::container::parse(path, &bytes).map(|_| None),
+            StoreFormat::Cms(_) => cms::container::parse(path, &bytes)
+                .map(|_| None)
+                .map_err(|e| name_cms_kind(e, &[(path, &bytes)])),
             StoreFormat::Pkcs12 => Ok(None),
         }
     }
 
-    /// The format of the store file at `path`, from its content.
+    /// The format of the store file at `path`, from its content; a file
+    /// that is no store kdbman reads is [`Error::NotAStore`], saying what
+    /// it is.
     pub fn detect(path: &Path) -> Result<StoreFormat> {
-        Ok(detect::detect(&file::read(path)?))
+        store_format(path, &file::read(path)?)
+    }
+
+    /// What the file at `path` is, from its content.
+    pub fn classify(path: &Path) -> Result<detect::FileKind> {
+        Ok(detect::classify(&file::read(path)?))
     }
 
     /// Opens a store with its password.
@@ -257,10 +267,10 @@ impl Store {
             Access::Read => {
                 let head = file::read_head(path, 16)?;
                 let mut bytes = None;
-                if !matches!(detect::detect(&head), StoreFormat::Cms(_)) {
+                if !matches!(detect::detect(&head), Some(StoreFormat::Cms(_))) {
                     let b = file::read(path)?;
                     // Replaced by a CMS store in between: read it locked.
-                    if !matches!(detect::detect(&b), StoreFormat::Cms(_)) {
+                    if !matches!(detect::detect(&b), Some(StoreFormat::Cms(_))) {
                         bytes = Some(b);
                     }
                 }
@@ -284,7 +294,7 @@ impl Store {
             store: path.to_path_buf(),
             problem,
         };
-        let (backing, entries) = match detect::detect(&bytes) {
+        let (backing, entries) = match store_format(path, &bytes)? {
             StoreFormat::Kdbman => {
                 let opened = native::open(path, &bytes, |header| match source {
                     Source::Password(p) => Ok(p.clone()),
@@ -323,7 +333,8 @@ impl Store {
                     Source::Stash(stash) => {
                         if let StashFormat::Kdbman { .. } = stash.format() {
                             // Parse first: a damaged store is not a stash problem.
-                            cms::container::parse(path, &bytes)?;
+                            cms::container::parse(path, &bytes)
+                                .map_err(|e| name_cms_kind(e, &[(path, &bytes)]))?;
                             return Err(stash_err(stash, StashProblem::Foreign));
                         }
                         stash.password()
@@ -343,7 +354,13 @@ impl Store {
                     Source::Stash(s) => Some(s),
                     Source::Password(_) => None,
                 };
-                match cms::open(path, &bytes, rdb.as_deref(), password)? {
+                let opened = cms::open(path, &bytes, rdb.as_deref(), password).map_err(|e| {
+                    name_cms_kind(
+                        e,
+                        &[(path, &bytes), (&rdb_path, rdb.as_deref().unwrap_or_default())],
+                    )
+                })?;
+                match opened {
                     cms::Opened::Ok(state, entries) => (Backing::Cms(state), entries),
                     cms::Opened::WrongPassword => {
                         return Err(match via {
@@ -836,6 +853,48 @@ impl Store {
             why,
             fix: "name the certificate instead: `SSLServerCert LABEL` in httpd.conf (IHS), the certificate label of the queue manager or channel (MQ), or `--label` for kdbman serve and lint".into(),
         }
+    }
+}
+
+/// The format whose reader opens `bytes`, or [`Error::NotAStore`] naming
+/// what they are (told by content: a `.kdb` may be CMS, PKCS#12, KeePass…).
+fn store_format(path: &Path, bytes: &[u8]) -> Result<StoreFormat> {
+    let kind = detect::classify(bytes);
+    kind.store_format().ok_or_else(|| Error::NotAStore {
+        path: path.to_path_buf(),
+        found: kind,
+    })
+}
+
+/// The CMS reader reports a version it does not read as
+/// [`Error::UnsupportedVersion`], whose wording is kdbman's own format's:
+/// name the CMS file instead, from its bytes (`files`: each path the
+/// reader was given, with its content).
+fn name_cms_kind(e: Error, files: &[(&Path, &[u8])]) -> Error {
+    let kind_of = |path: &Path| {
+        files
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, b)| detect::classify(b))
+    };
+    match e {
+        Error::UnsupportedVersion { path, version } => {
+            let found = kind_of(&path)
+                .filter(|k| matches!(k, detect::FileKind::Cms { .. }))
+                .unwrap_or(detect::FileKind::Cms {
+                    version: u8::try_from(version).ok(),
+                    content: detect::CmsContent::Unknown,
+                });
+            Error::NotAStore { path, found }
+        }
+        Error::NotAStore {
+            path,
+            found: detect::FileKind::Unknown,
+        } => {
+            let found = kind_of(&path).unwrap_or(detect::FileKind::Unknown);
+            Error::NotAStore { path, found }
+        }
+        e => e,
     }
 }
 
