@@ -116,6 +116,7 @@ impl fmt::Display for Damage {
 }
 
 pub use crate::store::detect::FileKind;
+use crate::store::detect::CmsContent;
 
 /// The former name of [`FileKind`].
 pub type ForeignFormat = FileKind;
@@ -719,6 +720,13 @@ fn not_a_store_fix(path: &std::path::Path, found: FileKind) -> String {
     let stem = path.with_extension("p12");
     let p12 = stem.display();
     match found {
+        FileKind::Cms {
+            content: CmsContent::Requests | CmsContent::Crls,
+            ..
+        } => format!(
+            "kdbman reads CMS versions {}; {p} holds only pending certificate requests or CRLs beside its key database: if none of them is needed, move it aside; otherwise work on the store with the GSKit tool that wrote it",
+            crate::store::detect::cms_versions_read()
+        ),
         FileKind::Cms { .. } => format!(
             "kdbman reads CMS versions {}; export the store with the GSKit tool that opens it (`gsk8capicmd -keydb -convert -db {p} -new_format pkcs12 -target {p12}`), then use {p12} as the store or `kdbman cert import` it",
             crate::store::detect::cms_versions_read()
