@@ -198,8 +198,12 @@ fn assert_named(dir: &Path, kind: &str) {
 fn keepass_files_named_kdb_are_named_keepass() {
     let (dir, _) = kdb_with(&keepass1());
     assert_named(dir.path(), "not a key database: it looks like a KeePass 1.x file");
-    let (dir, _) = kdb_with(&keepass2());
+    let (dir, path) = kdb_with(&keepass2());
     assert_named(dir.path(), "not a key database: it looks like a KeePass 2.x file");
+    // Not a store, so not deleted as one, even with --force.
+    let out = run(dir.path(), &["keydb", "delete", "--db", "key.kdb", "--force"]);
+    assert_eq!(out.status.code(), Some(NOT_A_STORE), "{}", text(&out));
+    assert_eq!(std::fs::read(&path).unwrap(), keepass2());
 }
 
 #[test]
@@ -309,6 +313,10 @@ fn cms_files_are_named_cms_with_their_version_never_kdbman() {
         line.contains("key.kdb is an IBM CMS v9 key database, a version this kdbman cannot read"),
         "{line}"
     );
+    // It is a store all the same: --force deletes it.
+    let out = run(dir.path(), &["keydb", "delete", "--db", "key.kdb", "--force"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!dir.path().join("key.kdb").exists());
 }
 
 #[test]

@@ -12,12 +12,16 @@
 //!   few bit flips away from one (a damaged store is still linted, and
 //!   reported as damaged);
 //! - a kdbman native store: its magic, or one a few bit flips away;
-//! - a PKCS#12 file: a DER SEQUENCE whose first element is INTEGER 3.
+//! - a PKCS#12 file: a DER SEQUENCE whose first element is INTEGER 3,
+//!   whatever its name (`runmqakm -type pkcs12 -db key.kdb` makes one
+//!   named `.kdb`; its `key.sth` is its stash like a CMS store's).
 //!
 //! Skipped: GSKit companions — `*.rdb` (the request database), `*.crl`
 //! and `*.sth` (stash files, of either format) by name, and any CMS
 //! container whose tag says it is a request or CRL database by content —
-//! and everything else (PEM files, password files, READMEs…) silently.
+//! and everything else (PEM files, password files, KeePass databases
+//! named `.kdb`, JKS keystores, READMEs…) silently
+//! ([`crate::store::detect::classify`] says what each is).
 //! Directories whose name starts with `.` (`.git`) are not entered, nor
 //! are symbolic links to directories (no loops); symbolic links to files
 //! are followed. A file that cannot be read is linted (so it shows up as
