@@ -115,8 +115,8 @@ impl fmt::Display for Damage {
     }
 }
 
-pub use crate::store::detect::FileKind;
 use crate::store::detect::CmsContent;
+pub use crate::store::detect::FileKind;
 
 /// The former name of [`FileKind`].
 pub type ForeignFormat = FileKind;
@@ -523,14 +523,15 @@ impl fmt::Display for Error {
             Error::NotAStore { path, found } => {
                 let p = path.display();
                 match found {
-                    FileKind::Kdbman { .. } | FileKind::Cms { .. } => write!(
-                        f,
-                        "{p} is {found}, a version this kdbman cannot read"
-                    ),
+                    FileKind::Kdbman { .. } | FileKind::Cms { .. } => {
+                        write!(f, "{p} is {found}, a version this kdbman cannot read")
+                    }
                     FileKind::Jks | FileKind::Jceks => {
                         write!(f, "{p} is {found}, which kdbman does not read")
                     }
-                    FileKind::Empty => write!(f, "{p} is not a key database: it is empty (0 bytes)"),
+                    FileKind::Empty => {
+                        write!(f, "{p} is not a key database: it is empty (0 bytes)")
+                    }
                     FileKind::UnknownBytes(_) | FileKind::Unknown => {
                         write!(f, "{p} is not a key database: it is {found}")
                     }

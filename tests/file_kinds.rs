@@ -138,8 +138,19 @@ fn openssl_cert(dir: &Path) -> bool {
         dir,
         "openssl",
         &[
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "k.pem", "-out", "c.pem",
-            "-subj", "/CN=web.example", "-days", "365",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-subj",
+            "/CN=web.example",
+            "-days",
+            "365",
         ],
     );
     true
@@ -182,7 +193,9 @@ fn assert_named(dir: &Path, kind: &str) {
     assert!(!lint.contains(NATIVE_VERSION_TEXT), "{lint}");
     for claim in ["CMS", "kdbman store", "store key.kdb"] {
         assert!(
-            !lint.lines().any(|l| l.contains(claim) && !l.contains("fix:")),
+            !lint
+                .lines()
+                .any(|l| l.contains(claim) && !l.contains("fix:")),
             "lint claims {claim}: {lint}"
         );
     }
@@ -197,11 +210,20 @@ fn assert_named(dir: &Path, kind: &str) {
 #[test]
 fn keepass_files_named_kdb_are_named_keepass() {
     let (dir, _) = kdb_with(&keepass1());
-    assert_named(dir.path(), "not a key database: it looks like a KeePass 1.x file");
+    assert_named(
+        dir.path(),
+        "not a key database: it looks like a KeePass 1.x file",
+    );
     let (dir, path) = kdb_with(&keepass2());
-    assert_named(dir.path(), "not a key database: it looks like a KeePass 2.x file");
+    assert_named(
+        dir.path(),
+        "not a key database: it looks like a KeePass 2.x file",
+    );
     // Not a store, so not deleted as one, even with --force.
-    let out = run(dir.path(), &["keydb", "delete", "--db", "key.kdb", "--force"]);
+    let out = run(
+        dir.path(),
+        &["keydb", "delete", "--db", "key.kdb", "--force"],
+    );
     assert_eq!(out.status.code(), Some(NOT_A_STORE), "{}", text(&out));
     assert_eq!(std::fs::read(&path).unwrap(), keepass2());
 }
@@ -212,21 +234,44 @@ fn java_keystores_are_named_with_the_keytool_conversion() {
         return;
     }
     for (storetype, kind) in [
-        ("jks", "key.kdb is a Java KeyStore (JKS), which kdbman does not read"),
-        ("jceks", "key.kdb is a Java JCEKS keystore, which kdbman does not read"),
+        (
+            "jks",
+            "key.kdb is a Java KeyStore (JKS), which kdbman does not read",
+        ),
+        (
+            "jceks",
+            "key.kdb is a Java JCEKS keystore, which kdbman does not read",
+        ),
     ] {
         let dir = tempfile::tempdir().unwrap();
         common::tool(
             dir.path(),
             "keytool",
             &[
-                "-genkeypair", "-alias", "web", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=web.example", "-keystore", "key.kdb", "-storetype", storetype,
-                "-storepass", PW, "-keypass", PW,
+                "-genkeypair",
+                "-alias",
+                "web",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=web.example",
+                "-keystore",
+                "key.kdb",
+                "-storetype",
+                storetype,
+                "-storepass",
+                PW,
+                "-keypass",
+                PW,
             ],
         );
         assert_named(dir.path(), kind);
-        let out = run(dir.path(), &["cert", "list", "--db", "key.kdb", "--pw-env", "PW"]);
+        let out = run(
+            dir.path(),
+            &["cert", "list", "--db", "key.kdb", "--pw-env", "PW"],
+        );
         let fix = text(&out);
         assert!(
             fix.contains(&format!(
@@ -239,12 +284,26 @@ fn java_keystores_are_named_with_the_keytool_conversion() {
             dir.path(),
             "keytool",
             &[
-                "-importkeystore", "-srckeystore", "key.kdb", "-srcstoretype", storetype,
-                "-destkeystore", "key.p12", "-deststoretype", "pkcs12", "-srcstorepass", PW,
-                "-deststorepass", PW, "-noprompt",
+                "-importkeystore",
+                "-srckeystore",
+                "key.kdb",
+                "-srcstoretype",
+                storetype,
+                "-destkeystore",
+                "key.p12",
+                "-deststoretype",
+                "pkcs12",
+                "-srcstorepass",
+                PW,
+                "-deststorepass",
+                PW,
+                "-noprompt",
             ],
         );
-        let out = run(dir.path(), &["cert", "list", "--db", "key.p12", "--pw-env", "PW"]);
+        let out = run(
+            dir.path(),
+            &["cert", "list", "--db", "key.p12", "--pw-env", "PW"],
+        );
         assert!(out.status.success(), "{}", text(&out));
         assert!(text(&out).contains("CN=web.example"), "{}", text(&out));
     }
@@ -269,7 +328,10 @@ fn pem_empty_and_unknown_bytes_are_named() {
     }
 
     let (dir, _) = kdb_with(b"");
-    assert_named(dir.path(), "key.kdb is not a key database: it is empty (0 bytes)");
+    assert_named(
+        dir.path(),
+        "key.kdb is not a key database: it is empty (0 bytes)",
+    );
 
     let bytes = random_bytes();
     let (dir, _) = kdb_with(&bytes);
@@ -314,7 +376,10 @@ fn cms_files_are_named_cms_with_their_version_never_kdbman() {
         "{line}"
     );
     // It is a store all the same: --force deletes it.
-    let out = run(dir.path(), &["keydb", "delete", "--db", "key.kdb", "--force"]);
+    let out = run(
+        dir.path(),
+        &["keydb", "delete", "--db", "key.kdb", "--force"],
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(!dir.path().join("key.kdb").exists());
 }
@@ -325,7 +390,9 @@ fn a_companion_of_an_unknown_version_is_never_called_a_kdbman_store() {
     let d = dir.path();
     let out = run(
         d,
-        &["keydb", "create", "--db", "key.kdb", "--pw-env", "PW", "--type", "cms"],
+        &[
+            "keydb", "create", "--db", "key.kdb", "--pw-env", "PW", "--type", "cms",
+        ],
     );
     assert!(out.status.success(), "{}", text(&out));
     // An .rdb whose version byte no IBM tool writes.
@@ -353,7 +420,14 @@ fn only_a_native_file_is_a_kdbman_store_of_a_format_version() {
     let out = run(
         d,
         &[
-            "keydb", "create", "--db", "key.kdb", "--pw-env", "PW", "--type", "kdbman",
+            "keydb",
+            "create",
+            "--db",
+            "key.kdb",
+            "--pw-env",
+            "PW",
+            "--type",
+            "kdbman",
             "--kdf-floor",
         ],
     );
@@ -410,26 +484,57 @@ fn a_pkcs12_named_kdb_with_its_gskit_stash_works_everywhere() {
         d,
         "openssl",
         &[
-            "pkcs12", "-export", "-in", "c.pem", "-inkey", "k.pem", "-name", "web", "-out",
-            "mq/clientkey.kdb", "-passout", &format!("pass:{PW}"),
+            "pkcs12",
+            "-export",
+            "-in",
+            "c.pem",
+            "-inkey",
+            "k.pem",
+            "-name",
+            "web",
+            "-out",
+            "mq/clientkey.kdb",
+            "-passout",
+            &format!("pass:{PW}"),
         ],
     );
     let out = run(
         &fleet,
-        &["keydb", "stashpw", "--db", "clientkey.kdb", "--pw-env", "PW"],
+        &[
+            "keydb",
+            "stashpw",
+            "--db",
+            "clientkey.kdb",
+            "--pw-env",
+            "PW",
+        ],
     );
     assert!(out.status.success(), "{}", text(&out));
     let stash = std::fs::read(fleet.join("clientkey.sth")).unwrap();
-    assert_eq!(stash.len(), 193, "a GSKit v2 stash, as runmqakm -stash writes");
+    assert_eq!(
+        stash.len(),
+        193,
+        "a GSKit v2 stash, as runmqakm -stash writes"
+    );
 
     // cert list --stashed
-    let out = run(&fleet, &["cert", "list", "--db", "clientkey.kdb", "--stashed"]);
+    let out = run(
+        &fleet,
+        &["cert", "list", "--db", "clientkey.kdb", "--stashed"],
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("web"), "{}", text(&out));
 
     // lint, one store and a directory (found by content, not by name)
     for args in [
-        &["lint", "--db", "clientkey.kdb", "--stashed", "--label", "web"][..],
+        &[
+            "lint",
+            "--db",
+            "clientkey.kdb",
+            "--stashed",
+            "--label",
+            "web",
+        ][..],
         &["lint", "--dir", ".", "--stashed", "--label", "web"][..],
     ] {
         let out = run(&fleet, args);
@@ -441,14 +546,26 @@ fn a_pkcs12_named_kdb_with_its_gskit_stash_works_everywhere() {
     }
     let out = run(
         &fleet,
-        &["lint", "--dir", ".", "--stashed", "--label", "web", "--format", "json"],
+        &[
+            "lint",
+            "--dir",
+            ".",
+            "--stashed",
+            "--label",
+            "web",
+            "--format",
+            "json",
+        ],
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["summary"]["stores"], 1, "{v}");
     assert_eq!(v["stores"][0]["format"], "pkcs12", "{v}");
 
     // gsk8capicmd -cert -list -stashed
-    let out = gsk(&fleet, &["-cert", "-list", "-db", "clientkey.kdb", "-stashed"]);
+    let out = gsk(
+        &fleet,
+        &["-cert", "-list", "-db", "clientkey.kdb", "-stashed"],
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("\tweb"), "{}", text(&out));
 
@@ -456,7 +573,13 @@ fn a_pkcs12_named_kdb_with_its_gskit_stash_works_everywhere() {
     let mut child = Command::new(cargo_bin("kdbman"))
         .current_dir(&fleet)
         .args([
-            "serve", "--db", "clientkey.kdb", "--stashed", "--label", "web", "--listen",
+            "serve",
+            "--db",
+            "clientkey.kdb",
+            "--stashed",
+            "--label",
+            "web",
+            "--listen",
             "127.0.0.1:0",
         ])
         .stdin(Stdio::null())
@@ -483,6 +606,9 @@ fn a_pkcs12_named_kdb_with_its_gskit_stash_works_everywhere() {
     let _ = child.wait();
     let handshake = handshake.expect("serve printed its readiness line");
     let s = text(&handshake);
-    assert!(s.contains("CN=web.example") || s.contains("CN = web.example"), "{s}");
+    assert!(
+        s.contains("CN=web.example") || s.contains("CN = web.example"),
+        "{s}"
+    );
     assert!(s.contains("Verify return code: 0 (ok)"), "{s}");
 }

@@ -66,8 +66,9 @@ pub fn version_of(bytes: &[u8]) -> Option<Version> {
 /// bytes, its NUL, then padding with no other NUL. The password is not kept.
 pub fn looks_like(bytes: &[u8]) -> Option<Version> {
     match version_of(bytes)? {
-        Version::V2 => (digest_of(&[&[1], &bytes[..32]]).as_slice() == &bytes[32..64])
-            .then_some(Version::V2),
+        Version::V2 => {
+            (digest_of(&[&[1], &bytes[..32]]).as_slice() == &bytes[32..64]).then_some(Version::V2)
+        }
         Version::V1 => {
             let mut plain = bytes.iter().map(|b| b ^ XOR);
             let end = plain.position(|b| b < 0x20 || b == 0x7f)?;

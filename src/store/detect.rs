@@ -304,7 +304,9 @@ fn looks_cms(b: &[u8]) -> bool {
     if b.len() < 16 {
         return cms::container::looks_like(b);
     }
-    let tag_near = CMS_TAGS.iter().any(|(t, _)| bit_distance(&b[8..16], *t) <= 2);
+    let tag_near = CMS_TAGS
+        .iter()
+        .any(|(t, _)| bit_distance(&b[8..16], *t) <= 2);
     let magic_exact = b[..2] == cms::container::MAGIC;
     let magic_near = bit_distance(&b[..2], &cms::container::MAGIC) <= 2;
     let tag_exact = CMS_TAGS.iter().any(|(t, _)| b[8..16] == **t);
@@ -453,7 +455,10 @@ mod tests {
         assert_eq!(classify(&kp), FileKind::KeePass1);
         kp[4] = 0x67;
         assert_eq!(classify(&kp), FileKind::KeePass2);
-        assert_eq!(classify(&[0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2]), FileKind::Jks);
+        assert_eq!(
+            classify(&[0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2]),
+            FileKind::Jks
+        );
         assert_eq!(classify(&[0xCE; 8]), FileKind::Jceks);
         assert_eq!(classify(b""), FileKind::Empty);
         assert_eq!(

@@ -357,7 +357,10 @@ impl Store {
                 let opened = cms::open(path, &bytes, rdb.as_deref(), password).map_err(|e| {
                     name_cms_kind(
                         e,
-                        &[(path, &bytes), (&rdb_path, rdb.as_deref().unwrap_or_default())],
+                        &[
+                            (path, &bytes),
+                            (&rdb_path, rdb.as_deref().unwrap_or_default()),
+                        ],
                     )
                 })?;
                 match opened {
