@@ -226,6 +226,33 @@ fn keepass_files_named_kdb_are_named_keepass() {
     );
     assert_eq!(out.status.code(), Some(NOT_A_STORE), "{}", text(&out));
     assert_eq!(std::fs::read(&path).unwrap(), keepass2());
+    // Given as an input file, it is named too.
+    let out = run(
+        dir.path(),
+        &["keydb", "create", "--db", "new.kdb", "--pw-env", "PW"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let out = run(
+        dir.path(),
+        &[
+            "cert",
+            "import",
+            "--db",
+            "new.kdb",
+            "--pw-env",
+            "PW",
+            "--file",
+            "key.kdb",
+            "--file-pw-env",
+            "PW",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(9), "{}", text(&out));
+    assert!(
+        text(&out).contains("not a PKCS#12 file: it looks like a KeePass 2.x file"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
