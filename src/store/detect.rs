@@ -515,6 +515,36 @@ mod tests {
         assert!(matches!(classify(&native), FileKind::Kdbman { .. }));
     }
 
+    #[test]
+    fn any_bytes_are_classified_without_panic() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        };
+        let magics: [&[u8]; 6] = [
+            &native_format::MAGIC,
+            &cms::container::MAGIC,
+            &KEEPASS_1,
+            &[0x30, 0x82],
+            b"-----BEGIN ",
+            &[0xFE, 0xED, 0xFE, 0xED],
+        ];
+        for len in 0..400 {
+            let mut b: Vec<u8> = (0..len).map(|_| next()).collect();
+            let m = magics[len % magics.len()];
+            let n = m.len().min(b.len());
+            b[..n].copy_from_slice(&m[..n]);
+            assert!(!classify(&b).to_string().is_empty());
+        }
+        for len in [129, 193] {
+            let b: Vec<u8> = (0..len).map(|_| next()).collect();
+            let _ = classify(&b);
+        }
+    }
+
     fn hex(s: &str) -> Vec<u8> {
         (0..s.len())
             .step_by(2)
