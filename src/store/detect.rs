@@ -6,11 +6,14 @@
 //! `runmqakm -keydb -create -type pkcs12 -db key.kdb` writes a PKCS#12 file
 //! under that name. So the name says nothing; the first bytes decide, and
 //! every error about a file's kind names what was found
-//! ([`crate::Error::NotAStore`]). Only kdbman's own magic may be called "a
+//! ([`Error::NotAStore`]). Only kdbman's own magic may be called "a
 //! kdbman store".
+
+use std::path::Path;
 
 use super::cms;
 use super::native::format as native_format;
+use crate::error::{Error, Result};
 
 /// The file formats a store can be kept in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -422,6 +425,48 @@ pub fn cms_versions_read() -> String {
 /// reads ([`classify`] says what they are).
 pub fn detect(bytes: &[u8]) -> Option<StoreFormat> {
     classify(bytes).store_format()
+}
+
+/// The format whose reader opens `bytes`, or [`Error::NotAStore`] naming
+/// what they are (told by content: a `.kdb` may be CMS, PKCS#12, KeePass…).
+pub(crate) fn store_format(path: &Path, bytes: &[u8]) -> Result<StoreFormat> {
+    let kind = classify(bytes);
+    kind.store_format().ok_or_else(|| Error::NotAStore {
+        path: path.to_path_buf(),
+        found: kind,
+    })
+}
+
+/// The CMS reader reports a version it does not read as
+/// [`Error::UnsupportedVersion`], whose wording is kdbman's own format's:
+/// name the CMS file instead, from its bytes (`files`: each path the
+/// reader was given, with its content).
+pub(crate) fn name_cms_kind(e: Error, files: &[(&Path, &[u8])]) -> Error {
+    let kind_of = |path: &Path| {
+        files
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, b)| classify(b))
+    };
+    match e {
+        Error::UnsupportedVersion { path, version } => {
+            let found = kind_of(&path)
+                .filter(|k| matches!(k, FileKind::Cms { .. }))
+                .unwrap_or(FileKind::Cms {
+                    version: u8::try_from(version).ok(),
+                    content: CmsContent::Unknown,
+                });
+            Error::NotAStore { path, found }
+        }
+        Error::NotAStore {
+            path,
+            found: FileKind::Unknown,
+        } => {
+            let found = kind_of(&path).unwrap_or(FileKind::Unknown);
+            Error::NotAStore { path, found }
+        }
+        e => e,
+    }
 }
 
 #[cfg(test)]

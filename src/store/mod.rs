@@ -212,7 +212,7 @@ impl Store {
     /// other formats, checks that the file is a store kdbman reads.
     pub fn inspect(path: &Path) -> Result<Option<HeaderInfo>> {
         let bytes = file::read(path)?;
-        match store_format(path, &bytes)? {
+        match detect::store_format(path, &bytes)? {
             StoreFormat::Kdbman => {
                 let parsed = native::format::parse(path, &bytes)?;
                 Ok(Some(HeaderInfo {
@@ -225,7 +225,7 @@ impl Store {
             }
             StoreFormat::Cms(_) => cms::container::parse(path, &bytes)
                 .map(|_| None)
-                .map_err(|e| name_cms_kind(e, &[(path, &bytes)])),
+                .map_err(|e| detect::name_cms_kind(e, &[(path, &bytes)])),
             StoreFormat::Pkcs12 => Ok(None),
         }
     }
@@ -234,7 +234,7 @@ impl Store {
     /// that is no store kdbman reads is [`Error::NotAStore`], saying what
     /// it is.
     pub fn detect(path: &Path) -> Result<StoreFormat> {
-        store_format(path, &file::read(path)?)
+        detect::store_format(path, &file::read(path)?)
     }
 
     /// What the file at `path` is, from its content.
@@ -294,7 +294,7 @@ impl Store {
             store: path.to_path_buf(),
             problem,
         };
-        let (backing, entries) = match store_format(path, &bytes)? {
+        let (backing, entries) = match detect::store_format(path, &bytes)? {
             StoreFormat::Kdbman => {
                 let opened = native::open(path, &bytes, |header| match source {
                     Source::Password(p) => Ok(p.clone()),
@@ -334,7 +334,7 @@ impl Store {
                         if let StashFormat::Kdbman { .. } = stash.format() {
                             // Parse first: a damaged store is not a stash problem.
                             cms::container::parse(path, &bytes)
-                                .map_err(|e| name_cms_kind(e, &[(path, &bytes)]))?;
+                                .map_err(|e| detect::name_cms_kind(e, &[(path, &bytes)]))?;
                             return Err(stash_err(stash, StashProblem::Foreign));
                         }
                         stash.password()
@@ -355,7 +355,7 @@ impl Store {
                     Source::Password(_) => None,
                 };
                 let opened = cms::open(path, &bytes, rdb.as_deref(), password).map_err(|e| {
-                    name_cms_kind(
+                    detect::name_cms_kind(
                         e,
                         &[
                             (path, &bytes),
@@ -856,48 +856,6 @@ impl Store {
             why,
             fix: "name the certificate instead: `SSLServerCert LABEL` in httpd.conf (IHS), the certificate label of the queue manager or channel (MQ), or `--label` for kdbman serve and lint".into(),
         }
-    }
-}
-
-/// The format whose reader opens `bytes`, or [`Error::NotAStore`] naming
-/// what they are (told by content: a `.kdb` may be CMS, PKCS#12, KeePass…).
-fn store_format(path: &Path, bytes: &[u8]) -> Result<StoreFormat> {
-    let kind = detect::classify(bytes);
-    kind.store_format().ok_or_else(|| Error::NotAStore {
-        path: path.to_path_buf(),
-        found: kind,
-    })
-}
-
-/// The CMS reader reports a version it does not read as
-/// [`Error::UnsupportedVersion`], whose wording is kdbman's own format's:
-/// name the CMS file instead, from its bytes (`files`: each path the
-/// reader was given, with its content).
-fn name_cms_kind(e: Error, files: &[(&Path, &[u8])]) -> Error {
-    let kind_of = |path: &Path| {
-        files
-            .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, b)| detect::classify(b))
-    };
-    match e {
-        Error::UnsupportedVersion { path, version } => {
-            let found = kind_of(&path)
-                .filter(|k| matches!(k, detect::FileKind::Cms { .. }))
-                .unwrap_or(detect::FileKind::Cms {
-                    version: u8::try_from(version).ok(),
-                    content: detect::CmsContent::Unknown,
-                });
-            Error::NotAStore { path, found }
-        }
-        Error::NotAStore {
-            path,
-            found: detect::FileKind::Unknown,
-        } => {
-            let found = kind_of(&path).unwrap_or(detect::FileKind::Unknown);
-            Error::NotAStore { path, found }
-        }
-        e => e,
     }
 }
 
