@@ -421,10 +421,13 @@ pub fn cms_versions_read() -> String {
     }
 }
 
-/// The store format of the bytes, `None` when they are no store kdbman
-/// reads ([`classify`] says what they are).
-pub fn detect(bytes: &[u8]) -> Option<StoreFormat> {
-    classify(bytes).store_format()
+/// Which reader the bytes go to: CMS, PKCS#12, or kdbman's native parser
+/// for everything else, which names a foreign file by [`classify`] (use
+/// [`FileKind::store_format`] to tell a foreign file from a store).
+pub fn detect(bytes: &[u8]) -> StoreFormat {
+    classify(bytes)
+        .store_format()
+        .unwrap_or(StoreFormat::Kdbman)
 }
 
 /// The format whose reader opens `bytes`, or [`Error::NotAStore`] naming

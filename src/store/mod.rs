@@ -230,9 +230,9 @@ impl Store {
         }
     }
 
-    /// The format of the store file at `path`, from its content; a file
-    /// that is no store kdbman reads is [`Error::NotAStore`], saying what
-    /// it is.
+    /// The format of the store file at `path`, from its content.
+    /// A file that is no store kdbman reads is [`Error::NotAStore`], saying
+    /// what it is.
     pub fn detect(path: &Path) -> Result<StoreFormat> {
         detect::store_format(path, &file::read(path)?)
     }
@@ -267,10 +267,10 @@ impl Store {
             Access::Read => {
                 let head = file::read_head(path, 16)?;
                 let mut bytes = None;
-                if !matches!(detect::detect(&head), Some(StoreFormat::Cms(_))) {
+                if !matches!(detect::detect(&head), StoreFormat::Cms(_)) {
                     let b = file::read(path)?;
                     // Replaced by a CMS store in between: read it locked.
-                    if !matches!(detect::detect(&b), Some(StoreFormat::Cms(_))) {
+                    if !matches!(detect::detect(&b), StoreFormat::Cms(_)) {
                         bytes = Some(b);
                     }
                 }
