@@ -440,38 +440,6 @@ pub(crate) fn store_format(path: &Path, bytes: &[u8]) -> Result<StoreFormat> {
     })
 }
 
-/// The CMS reader reports a version it does not read as
-/// [`Error::UnsupportedVersion`], whose wording is kdbman's own format's:
-/// name the CMS file instead, from its bytes (`files`: each path the
-/// reader was given, with its content).
-pub(crate) fn name_cms_kind(e: Error, files: &[(&Path, &[u8])]) -> Error {
-    let kind_of = |path: &Path| {
-        files
-            .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, b)| classify(b))
-    };
-    match e {
-        Error::UnsupportedVersion { path, version } => {
-            let found = kind_of(&path)
-                .filter(|k| matches!(k, FileKind::Cms { .. }))
-                .unwrap_or(FileKind::Cms {
-                    version: u8::try_from(version).ok(),
-                    content: CmsContent::Unknown,
-                });
-            Error::NotAStore { path, found }
-        }
-        Error::NotAStore {
-            path,
-            found: FileKind::Unknown,
-        } => {
-            let found = kind_of(&path).unwrap_or(FileKind::Unknown);
-            Error::NotAStore { path, found }
-        }
-        e => e,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -212,7 +212,7 @@ impl Store {
     /// other formats, checks that the file is a store kdbman reads.
     pub fn inspect(path: &Path) -> Result<Option<HeaderInfo>> {
         let bytes = file::read(path)?;
-        match detect::store_format(path, &bytes)? {
+        match detect::detect(&bytes) {
             StoreFormat::Kdbman => {
                 let parsed = native::format::parse(path, &bytes)?;
                 Ok(Some(HeaderInfo {
@@ -223,9 +223,7 @@ impl Store {
                     payload_len: parsed.header.payload_len,
                 }))
             }
-            StoreFormat::Cms(_) => cms::container::parse(path, &bytes)
-                .map(|_| None)
-                .map_err(|e| detect::name_cms_kind(e, &[(path, &bytes)])),
+            StoreFormat::Cms(_) => cms::container::parse(path, &bytes).map(|_| None),
             StoreFormat::Pkcs12 => Ok(None),
         }
     }
@@ -333,8 +331,7 @@ impl Store {
                     Source::Stash(stash) => {
                         if let StashFormat::Kdbman { .. } = stash.format() {
                             // Parse first: a damaged store is not a stash problem.
-                            cms::container::parse(path, &bytes)
-                                .map_err(|e| detect::name_cms_kind(e, &[(path, &bytes)]))?;
+                            cms::container::parse(path, &bytes)?;
                             return Err(stash_err(stash, StashProblem::Foreign));
                         }
                         stash.password()
@@ -354,16 +351,7 @@ impl Store {
                     Source::Stash(s) => Some(s),
                     Source::Password(_) => None,
                 };
-                let opened = cms::open(path, &bytes, rdb.as_deref(), password).map_err(|e| {
-                    detect::name_cms_kind(
-                        e,
-                        &[
-                            (path, &bytes),
-                            (&rdb_path, rdb.as_deref().unwrap_or_default()),
-                        ],
-                    )
-                })?;
-                match opened {
+                match cms::open(path, &bytes, rdb.as_deref(), password)? {
                     cms::Opened::Ok(state, entries) => (Backing::Cms(state), entries),
                     cms::Opened::WrongPassword => {
                         return Err(match via {

@@ -167,9 +167,10 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
         if bytes.len() >= 0x18 && (fits(Version::V6) || fits(Version::V4)) {
             return Err(damaged(Damage::HeaderField { field: "version" }));
         }
-        return Err(Error::UnsupportedVersion {
+        // Named as a CMS file of that version, never as a kdbman store.
+        return Err(Error::NotAStore {
             path: path.to_path_buf(),
-            version: u16::from(bytes[2]),
+            found: crate::store::detect::classify(bytes),
         });
     };
     if bytes.len() < version.header_len() {
