@@ -19,7 +19,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum ErrorClass {
     /// A file could not be read or written (permissions, missing, disk).
     Io,
-    /// The file is not a kdbman store, or is of an unsupported version.
+    /// The file is no store kdbman reads (it says what it is), or a store
+    /// of a version this kdbman cannot read.
     NotAStore,
     /// The store file is damaged (header or payload).
     Damaged,
@@ -131,34 +132,11 @@ impl fmt::Display for Damage {
     }
 }
 
-/// What a file that is not a kdbman store appears to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ForeignFormat {
-    Pkcs12,
-    Pem,
-    Jks,
-    Jceks,
-    IbmCmsKdb,
-    KdbmanStash,
-    Empty,
-    Unknown,
-}
+use crate::store::detect::CmsContent;
+pub use crate::store::detect::FileKind;
 
-impl fmt::Display for ForeignFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ForeignFormat::Pkcs12 => "a PKCS#12 file",
-            ForeignFormat::Pem => "a PEM file",
-            ForeignFormat::Jks => "a Java KeyStore (JKS)",
-            ForeignFormat::Jceks => "a Java JCEKS keystore",
-            ForeignFormat::IbmCmsKdb => "an IBM CMS key database (GSKit .kdb)",
-            ForeignFormat::KdbmanStash => "a kdbman stash file",
-            ForeignFormat::Empty => "an empty file",
-            ForeignFormat::Unknown => "not a format kdbman recognises",
-        })
-    }
-}
+/// The former name of [`FileKind`].
+pub type ForeignFormat = FileKind;
 
 /// Why a stash file cannot open its store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,9 +194,11 @@ pub enum Error {
     },
     /// A file to be created exists already.
     AlreadyExists { path: PathBuf },
-    /// The file is not a kdbman store.
-    NotAStore { path: PathBuf, found: ForeignFormat },
-    /// The store is of a format version this kdbman cannot read.
+    /// The file is no store kdbman reads: `found` says what it is (a
+    /// foreign format, or a CMS file of a version kdbman does not read).
+    NotAStore { path: PathBuf, found: FileKind },
+    /// A kdbman native store of a format version this kdbman cannot read
+    /// (CMS files of another version are [`Error::NotAStore`]).
     UnsupportedVersion { path: PathBuf, version: u16 },
     /// The store header is damaged.
     DamagedHeader { path: PathBuf, damage: Damage },
@@ -489,15 +469,7 @@ impl Error {
                 "choose another path, or delete {} first if you really mean to replace it",
                 path.display()
             ),
-            Error::NotAStore { found, .. } => match found {
-                ForeignFormat::Pkcs12 | ForeignFormat::Pem => {
-                    "import it into a store with `kdbman cert import --db STORE --file FILE`".into()
-                }
-                ForeignFormat::Jks | ForeignFormat::Jceks => "convert it with `keytool -importkeystore -deststoretype pkcs12`, then `kdbman cert import`".into(),
-                ForeignFormat::IbmCmsKdb => "export it with `gsk8capicmd -keydb -convert -target_type pkcs12` (or -cert -export), then `kdbman cert import`".into(),
-                ForeignFormat::KdbmanStash => "pass the store (.kdb) with --db and the stash with --stash".into(),
-                _ => "check that --db names a kdbman store".into(),
-            },
+            Error::NotAStore { path, found } => not_a_store_fix(path, *found),
             Error::UnsupportedVersion { .. } => {
                 "open it with the newer kdbman that wrote it, or export it from there".into()
             }
@@ -650,7 +622,22 @@ impl fmt::Display for Error {
             }
             Error::AlreadyExists { path } => write!(f, "{} exists already", path.display()),
             Error::NotAStore { path, found } => {
-                write!(f, "{} is not a kdbman store: it is {found}", path.display())
+                let p = path.display();
+                match found {
+                    FileKind::Kdbman { .. } | FileKind::Cms { .. } => {
+                        write!(f, "{p} is {found}, a version this kdbman cannot read")
+                    }
+                    FileKind::Jks | FileKind::Jceks => {
+                        write!(f, "{p} is {found}, which kdbman does not read")
+                    }
+                    FileKind::Empty => {
+                        write!(f, "{p} is not a key database: it is empty (0 bytes)")
+                    }
+                    FileKind::UnknownBytes(_) | FileKind::Unknown => {
+                        write!(f, "{p} is not a key database: it is {found}")
+                    }
+                    _ => write!(f, "{p} is not a key database: it looks like {found}"),
+                }
             }
             Error::UnsupportedVersion { path, version } => write!(
                 f,
@@ -853,6 +840,55 @@ impl fmt::Display for Error {
             ),
             Error::KdfWorkRefused { path, over } => write!(f, "{}: {over}", path.display()),
         }
+    }
+}
+
+/// What to do with a file that is no store kdbman reads, by what it is.
+fn not_a_store_fix(path: &std::path::Path, found: FileKind) -> String {
+    let p = path.display();
+    let stem = path.with_extension("p12");
+    let p12 = stem.display();
+    match found {
+        FileKind::Cms {
+            content: CmsContent::Requests | CmsContent::Crls,
+            ..
+        } => format!(
+            "kdbman reads CMS versions {}; {p} holds only pending certificate requests or CRLs beside its key database: if none of them is needed, move it aside; otherwise work on the store with the GSKit tool that wrote it",
+            crate::store::detect::cms_versions_read()
+        ),
+        FileKind::Cms { .. } => format!(
+            "kdbman reads CMS versions {}; export the store with the GSKit tool that opens it (`gsk8capicmd -keydb -convert -db {p} -new_format pkcs12 -target {p12}`), then use {p12} as the store or `kdbman cert import` it",
+            crate::store::detect::cms_versions_read()
+        ),
+        FileKind::Kdbman { .. } => {
+            "open it with the newer kdbman that wrote it, or export it from there".into()
+        }
+        FileKind::Jks | FileKind::Jceks => format!(
+            "convert it with `keytool -importkeystore -srckeystore {p} -srcstoretype {} -destkeystore {p12} -deststoretype pkcs12`, then use {p12} as the store (`kdbman cert list --db {p12}`) or bring its keys into another with `kdbman cert import --db STORE --file {p12}`",
+            if found == FileKind::Jks { "jks" } else { "jceks" }
+        ),
+        FileKind::Pkcs12 => format!("import it into a store with `kdbman cert import --db STORE --file {p}`"),
+        FileKind::Pem(blocks) if blocks.private_key() => format!(
+            "bring it into a store with `kdbman cert import --db STORE --file {p}`"
+        ),
+        FileKind::Pem(blocks) if blocks.request() && !blocks.certificate() => {
+            "send the request to your certificate authority, then `kdbman cert receive` the certificate it issues into the store that made the request".into()
+        }
+        FileKind::Pem(_) | FileKind::DerCertificate => format!(
+            "add the certificates as signers with `kdbman cert add --db STORE --file {p}`, or import them with their key (`kdbman cert import --db STORE --file {p} --key KEY`)"
+        ),
+        FileKind::KeePass1 | FileKind::KeePass2 => format!(
+            "KeePass holds passwords, not certificates: open {p} with KeePass (or KeePassXC), and point --db (or the server's key database setting) at the real key database"
+        ),
+        FileKind::KdbmanStash | FileKind::GskitStash => {
+            "pass the store (.kdb) with --db; its stash beside it is read with --stashed".into()
+        }
+        FileKind::Empty => format!(
+            "an empty file is a failed copy or an interrupted write: restore {p} from a backup, or delete it and create a store with `kdbman keydb create --db {p}`"
+        ),
+        FileKind::Unknown | FileKind::UnknownBytes(_) => format!(
+            "check that {p} is the key database you meant (a CMS .kdb begins with the bytes 37 48, a PKCS#12 file with 30 8x … 02 01 03); a store copied in text mode (FTP ASCII) must be copied again in binary mode"
+        ),
     }
 }
 

@@ -56,7 +56,7 @@ fn with_checksum(data: &[u8], sum_at: usize) -> Option<Vec<u8>> {
 /// and AEAD in between run on authenticated data only).
 pub fn store(data: &[u8]) {
     let path = Path::new("fuzz.kdb");
-    let _ = format::identify(data);
+    let _ = crate::store::detect::classify(data).to_string();
     if let Ok(p) = format::parse(path, data) {
         let _ = p.header.encode();
     }

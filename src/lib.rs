@@ -40,7 +40,7 @@ pub mod serve;
 pub mod stash;
 pub mod store;
 
-pub use error::{Damage, Error, ErrorClass, ForeignFormat, Result, StashProblem};
+pub use error::{Damage, Error, ErrorClass, FileKind, ForeignFormat, Result, StashProblem};
 pub use secret::{Password, PrivateKey};
 pub use stash::Stash;
 pub use store::{Access, CreateOptions, Entry, EntryKind, HeaderInfo, Kdf, Store, StoreFormat};

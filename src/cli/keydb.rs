@@ -387,9 +387,14 @@ pub fn run(action: KeydbAction) -> Result<u8> {
                 pw.open(&db, Access::Update)?;
             } else {
                 // --force skips the password, not the check that this is a
-                // store: a damaged store goes, someone's PEM file stays.
-                if let Err(e @ (Error::Io { .. } | Error::NotAStore { .. })) = Store::inspect(&db) {
-                    return Err(e);
+                // store: a damaged store (or one of a version kdbman does not
+                // read) goes, someone's PEM or KeePass file stays.
+                match Store::inspect(&db) {
+                    Err(e @ Error::Io { .. }) => return Err(e),
+                    Err(e @ Error::NotAStore { found, .. }) if found.store_format().is_none() => {
+                        return Err(e);
+                    }
+                    _ => {}
                 }
             }
             std::fs::remove_file(&db).map_err(|e| Error::Io {

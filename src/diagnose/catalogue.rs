@@ -441,12 +441,12 @@ pub static CODES: &[Code] = &[
         gsk: gsk(103, "GSK_KEYFILE_INVALID_FORMAT"),
         meaning: "The file named as the key database is not a key database in a format the reader understands.",
         causes: &[
-            "the path points at a PEM, PKCS#12, JKS or other file rather than the key database",
+            "the path points at a PEM, JKS, KeePass or other file rather than the key database (KeePass 1.x databases are named .kdb too)",
             "the store was written by a newer version of the tool than the one reading it",
             "the file was transferred in text mode (FTP ASCII), which alters its bytes",
         ],
         fix: "Run `kdbman keydb details --db FILE`: kdbman says what the file actually is. Point the configuration at the real store, or create one with `kdbman keydb create` and bring the keys in with `kdbman cert import`. Always copy key databases in binary mode.",
-        kdbman: "Opening a file that is not a kdbman store, or a store of a version this kdbman cannot read, fails with SSL0215E and names what was found (PKCS#12, PEM, JKS, a GSKit CMS .kdb, a stash file...).",
+        kdbman: "Opening a file that is no store kdbman reads, or a CMS or kdbman store of a version it cannot read, fails with SSL0215E and names what the content is, never guessing from the name: KeePass 1.x/2.x (also named .kdb), JKS, JCEKS, PEM (and which blocks), a stash file, an empty file, or unknown bytes (shown).",
         scope: Scope::Store,
     },
     Code {

@@ -12,12 +12,16 @@
 //!   few bit flips away from one (a damaged store is still linted, and
 //!   reported as damaged);
 //! - a kdbman native store: its magic, or one a few bit flips away;
-//! - a PKCS#12 file: a DER SEQUENCE whose first element is INTEGER 3.
+//! - a PKCS#12 file: a DER SEQUENCE whose first element is INTEGER 3,
+//!   whatever its name (`runmqakm -type pkcs12 -db key.kdb` makes one
+//!   named `.kdb`; its `key.sth` is its stash like a CMS store's).
 //!
 //! Skipped: GSKit companions — `*.rdb` (the request database), `*.crl`
 //! and `*.sth` (stash files, of either format) by name, and any CMS
 //! container whose tag says it is a request or CRL database by content —
-//! and everything else (PEM files, password files, READMEs…) silently.
+//! and everything else (PEM files, password files, KeePass databases
+//! named `.kdb`, JKS keystores, READMEs…) silently
+//! ([`crate::store::detect::classify`] says what each is).
 //! Directories whose name starts with `.` (`.git`) are not entered, nor
 //! are symbolic links to directories (no loops); symbolic links to files
 //! are followed. A file that cannot be read is linted (so it shows up as
@@ -43,7 +47,7 @@ use crate::error::{Error, Result};
 use crate::pki::cert::cert_info;
 use crate::secret::Password;
 use crate::stash::{self, Permissions, Stash};
-use crate::store::{Access, EntryKind, Store, StoreFormat, cms, native};
+use crate::store::{Access, EntryKind, Store, StoreFormat, cms};
 
 /// How every store of a run gets its password.
 #[derive(Debug, Clone)]
@@ -267,22 +271,15 @@ pub fn lint_all(paths: &[PathBuf], options: &Options) -> Vec<StoreReport> {
 /// Whether the file's first bytes are a store kdbman reads (the rule in
 /// the module documentation).
 pub fn looks_like_store(head: &[u8]) -> bool {
-    match crate::store::detect::detect(head) {
-        StoreFormat::Cms(_) => {
-            // Request (.rdb) and CRL databases are companions, not stores.
-            !(cms::container::looks_like(head)
-                && matches!(head.get(8..16), Some(b"X509KYP\0" | b"X509CRL\0")))
-        }
-        StoreFormat::Pkcs12 => true,
-        StoreFormat::Kdbman => {
-            head.len() >= 8
-                && head[..8]
-                    .iter()
-                    .zip(native::format::MAGIC.iter())
-                    .map(|(a, b)| (a ^ b).count_ones())
-                    .sum::<u32>()
-                    <= 4
-        }
+    use crate::store::detect::{CmsContent, FileKind};
+    match crate::store::detect::classify(head) {
+        // Request (.rdb) and CRL databases are companions, not stores.
+        FileKind::Cms {
+            content: CmsContent::Requests | CmsContent::Crls,
+            ..
+        } => !cms::container::looks_like(head),
+        FileKind::Cms { .. } | FileKind::Kdbman { .. } | FileKind::Pkcs12 => true,
+        _ => false,
     }
 }
 

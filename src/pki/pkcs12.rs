@@ -116,9 +116,14 @@ fn precheck(data: &[u8], path: &Path) -> Result<()> {
         return Err(malformed(path, "the file is empty"));
     }
     if data[0] != 0x30 {
+        use crate::store::detect::{FileKind, classify};
+        let detail = match classify(data) {
+            FileKind::UnknownBytes(_) | FileKind::Unknown => "not a PKCS#12 file: it does not begin with a DER SEQUENCE (is it PEM, or another format?)".into(),
+            kind => format!("not a PKCS#12 file: it looks like {kind}"),
+        };
         return Err(Error::BadInput {
             what: what(path),
-            detail: "not a PKCS#12 file: it does not begin with a DER SEQUENCE (is it PEM, or another format?)".into(),
+            detail,
             code: Some("SSL0224E"),
         });
     }

@@ -60,6 +60,24 @@ pub fn version_of(bytes: &[u8]) -> Option<Version> {
     }
 }
 
+/// Whether `bytes` are a GSKit stash by content, not size alone (for
+/// naming a file given where a store was expected): v2's B must be
+/// SHA-256(0x01 ‖ A); a v1 buffer must decode to a password of no control
+/// bytes, its NUL, then padding with no other NUL. The password is not kept.
+pub fn looks_like(bytes: &[u8]) -> Option<Version> {
+    match version_of(bytes)? {
+        Version::V2 => {
+            (digest_of(&[&[1], &bytes[..32]]).as_slice() == &bytes[32..64]).then_some(Version::V2)
+        }
+        Version::V1 => {
+            let mut plain = bytes.iter().map(|b| b ^ XOR);
+            let end = plain.position(|b| b < 0x20 || b == 0x7f)?;
+            let terminated = bytes[end] ^ XOR == 0 && end > 0;
+            (terminated && bytes[end + 1..].iter().all(|b| b ^ XOR != 0)).then_some(Version::V1)
+        }
+    }
+}
+
 /// Decodes stash bytes into the password bytes.
 pub fn decode(bytes: &[u8]) -> Result<(Version, Zeroizing<Vec<u8>>), Problem> {
     match version_of(bytes) {
@@ -183,5 +201,22 @@ mod tests {
         bytes[3] ^= 1;
         assert_eq!(decode(&bytes), Err(Problem::Damaged(Damage::Checksum)));
         assert_eq!(decode(&bytes[..100]), Err(Problem::Size(100)));
+    }
+
+    #[test]
+    fn stashes_are_told_by_content() {
+        for v in [Version::V1, Version::V2] {
+            assert_eq!(looks_like(&encode(v, b"p\xc3\xa4ssword")), Some(v));
+        }
+        let mut v2 = encode(Version::V2, b"pw").to_vec();
+        v2[40] ^= 1;
+        assert_eq!(looks_like(&v2), None, "B is not SHA-256(1 ‖ A)");
+        // 129 bytes that decode to no NUL, or to a control byte first.
+        assert_eq!(looks_like(&[XOR ^ b'a'; V1_LEN]), None);
+        assert_eq!(looks_like(&[XOR ^ 0x01; V1_LEN]), None);
+        let mut twice = encode(Version::V1, b"pw").to_vec();
+        twice[100] = XOR;
+        assert_eq!(looks_like(&twice), None, "a second NUL in the padding");
+        assert_eq!(looks_like(&[0u8; 150]), None);
     }
 }

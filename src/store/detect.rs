@@ -1,6 +1,19 @@
-//! Which format a store file is in, from its first bytes (never its name).
+//! What a file is, from its bytes (never its name): the one classification
+//! behind opening a store, naming a file that is not one, and finding
+//! stores under a directory.
+//!
+//! `.kdb` is not IBM's alone: KeePass 1.x databases use it too, and
+//! `runmqakm -keydb -create -type pkcs12 -db key.kdb` writes a PKCS#12 file
+//! under that name. So the name says nothing; the first bytes decide, and
+//! every error about a file's kind names what was found
+//! ([`Error::NotAStore`]). Only kdbman's own magic may be called "a
+//! kdbman store".
+
+use std::path::Path;
 
 use super::cms;
+use super::native::format as native_format;
+use crate::error::{Error, Result};
 
 /// The file formats a store can be kept in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,9 +62,244 @@ impl std::fmt::Display for StoreFormat {
     }
 }
 
+/// What a CMS container holds, by its type tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CmsContent {
+    /// `X509KEY`: a key database (`.kdb`).
+    Keys,
+    /// `X509KYP`: a request database (`.rdb`).
+    Requests,
+    /// `X509CRL`: a CRL database (`.crl`).
+    Crls,
+    /// The tag is damaged or missing (the file is short).
+    Unknown,
+}
+
+/// Which kinds of PEM block a PEM file holds (told by their labels only;
+/// nothing is decoded, and a label is never echoed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct PemBlocks(u8);
+
+impl PemBlocks {
+    const CERTIFICATE: u8 = 1;
+    const PRIVATE_KEY: u8 = 2;
+    const REQUEST: u8 = 4;
+    const CRL: u8 = 8;
+    const PUBLIC_KEY: u8 = 16;
+    const OTHER: u8 = 32;
+    const NAMES: [(u8, &'static str); 6] = [
+        (Self::CERTIFICATE, "a certificate"),
+        (Self::PRIVATE_KEY, "a private key"),
+        (Self::REQUEST, "a certificate request"),
+        (Self::CRL, "a CRL"),
+        (Self::PUBLIC_KEY, "a public key"),
+        (Self::OTHER, "another PEM block"),
+    ];
+
+    fn from_label(label: &[u8]) -> u8 {
+        match label {
+            b"CERTIFICATE" | b"X509 CERTIFICATE" | b"TRUSTED CERTIFICATE" => Self::CERTIFICATE,
+            b"PRIVATE KEY" | b"ENCRYPTED PRIVATE KEY" | b"RSA PRIVATE KEY" | b"EC PRIVATE KEY" => {
+                Self::PRIVATE_KEY
+            }
+            b"CERTIFICATE REQUEST" | b"NEW CERTIFICATE REQUEST" => Self::REQUEST,
+            b"X509 CRL" => Self::CRL,
+            b"PUBLIC KEY" | b"RSA PUBLIC KEY" => Self::PUBLIC_KEY,
+            _ => Self::OTHER,
+        }
+    }
+    pub fn certificate(self) -> bool {
+        self.0 & Self::CERTIFICATE != 0
+    }
+    pub fn private_key(self) -> bool {
+        self.0 & Self::PRIVATE_KEY != 0
+    }
+    pub fn request(self) -> bool {
+        self.0 & Self::REQUEST != 0
+    }
+}
+
+/// "a certificate and a private key", in a fixed order.
+impl std::fmt::Display for PemBlocks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = Self::NAMES
+            .iter()
+            .filter(|(bit, _)| self.0 & bit != 0)
+            .map(|(_, n)| *n)
+            .collect();
+        match names.as_slice() {
+            [] => f.write_str("no complete block"),
+            [one] => f.write_str(one),
+            [rest @ .., last] => write!(f, "{} and {last}", rest.join(", ")),
+        }
+    }
+}
+
+/// The first bytes of a file of no known format, for the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Head {
+    bytes: [u8; 8],
+    len: u8,
+    /// Printable text (UTF-8, no control bytes but whitespace).
+    text: bool,
+}
+
+impl Head {
+    fn of(b: &[u8]) -> Head {
+        let mut bytes = [0u8; 8];
+        let n = b.len().min(8);
+        bytes[..n].copy_from_slice(&b[..n]);
+        let sample = &b[..b.len().min(4096)];
+        let text = match std::str::from_utf8(sample) {
+            Ok(s) => !s.chars().any(|c| c.is_control() && !c.is_whitespace()),
+            // A sample cut inside a character is still text.
+            Err(e) => e.error_len().is_none() && e.valid_up_to() + 4 > sample.len(),
+        };
+        Head {
+            bytes,
+            len: n as u8,
+            text,
+        }
+    }
+    pub fn is_text(&self) -> bool {
+        self.text
+    }
+    /// The first (up to 8) bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
+    }
+}
+
+/// What a file is, told by content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileKind {
+    /// kdbman's native store: its magic, or one a few bit flips away
+    /// (damaged). `version` is the header's format version, when the file
+    /// is long enough to hold one.
+    Kdbman { version: Option<u16> },
+    /// An IBM CMS container (`37 48`, or a header a few bit flips away:
+    /// damaged). `version` is its version byte (3, 4 or 6 in IBM-made
+    /// files), when the file is long enough to hold one.
+    Cms {
+        version: Option<u8>,
+        content: CmsContent,
+    },
+    /// PKCS#12 (a DER SEQUENCE whose first element is INTEGER 3).
+    Pkcs12,
+    /// Java KeyStore (`FE ED FE ED`).
+    Jks,
+    /// Java JCEKS keystore (`CE CE CE CE`).
+    Jceks,
+    /// PEM text.
+    Pem(PemBlocks),
+    /// One DER-encoded X.509 certificate.
+    DerCertificate,
+    /// KeePass 1.x password database (`03 D9 A2 9A 65 FB 4B B5`), which
+    /// is named `.kdb` too.
+    KeePass1,
+    /// KeePass 2.x password database (`03 D9 A2 9A 67 FB 4B B5`, or `66`
+    /// in pre-release versions).
+    KeePass2,
+    /// kdbman's native stash (`man/kdbman-stash.5`).
+    KdbmanStash,
+    /// A GSKit stash (`.sth`), v1 or v2, checked by content.
+    GskitStash,
+    /// Zero bytes.
+    Empty,
+    /// No format kdbman knows (what [`classify`] returns, with the first
+    /// bytes for the message).
+    UnknownBytes(Head),
+    /// No format kdbman knows; the bytes were not kept.
+    Unknown,
+}
+
+const KEEPASS_1: [u8; 8] = [0x03, 0xD9, 0xA2, 0x9A, 0x65, 0xFB, 0x4B, 0xB5];
+const KEEPASS_2: [u8; 8] = [0x03, 0xD9, 0xA2, 0x9A, 0x67, 0xFB, 0x4B, 0xB5];
+const KEEPASS_2_PRE: [u8; 8] = [0x03, 0xD9, 0xA2, 0x9A, 0x66, 0xFB, 0x4B, 0xB5];
+
+impl FileKind {
+    /// The store format whose reader opens (or, when damaged, judges) this
+    /// file; `None` for a file that is no store kdbman reads. A CMS file of
+    /// a version kdbman does not read goes to the CMS reader, which tells a
+    /// damaged version byte from an unknown version.
+    pub fn store_format(self) -> Option<StoreFormat> {
+        match self {
+            FileKind::Kdbman { .. } => Some(StoreFormat::Kdbman),
+            FileKind::Cms { version, .. } => Some(StoreFormat::Cms(
+                version
+                    .and_then(cms::Version::from_number)
+                    .unwrap_or(cms::Version::V6),
+            )),
+            FileKind::Pkcs12 => Some(StoreFormat::Pkcs12),
+            _ => None,
+        }
+    }
+
+    /// Whether the file is a keystore of a format kdbman does not open as
+    /// a store (it holds keys, but needs converting).
+    pub fn is_foreign_keystore(self) -> bool {
+        matches!(self, FileKind::Jks | FileKind::Jceks)
+    }
+}
+
+/// The kind as a noun phrase: "a KeePass 2.x password database".
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileKind::Kdbman {
+                version: Some(v), ..
+            } => write!(f, "a kdbman store of format version {v}"),
+            FileKind::Kdbman { version: None } => f.write_str("a kdbman store"),
+            FileKind::Cms { version, content } => {
+                f.write_str("an IBM CMS ")?;
+                if let Some(v) = version {
+                    write!(f, "v{v} ")?;
+                }
+                f.write_str(match content {
+                    CmsContent::Keys => "key database",
+                    CmsContent::Requests => "request database",
+                    CmsContent::Crls => "CRL database",
+                    CmsContent::Unknown => "file",
+                })
+            }
+            FileKind::Pkcs12 => f.write_str("a PKCS#12 file"),
+            FileKind::Jks => f.write_str("a Java KeyStore (JKS)"),
+            FileKind::Jceks => f.write_str("a Java JCEKS keystore"),
+            FileKind::Pem(blocks) => write!(f, "a PEM file holding {blocks}"),
+            FileKind::DerCertificate => f.write_str("a certificate in DER form"),
+            FileKind::KeePass1 => f.write_str("a KeePass 1.x file"),
+            FileKind::KeePass2 => f.write_str("a KeePass 2.x file"),
+            FileKind::KdbmanStash => f.write_str("a kdbman stash file"),
+            FileKind::GskitStash => f.write_str("a GSKit stash file (.sth)"),
+            FileKind::Empty => f.write_str("an empty file"),
+            FileKind::Unknown => f.write_str("data in no format kdbman recognises"),
+            FileKind::UnknownBytes(head) => {
+                f.write_str(if head.text { "text" } else { "binary data" })?;
+                f.write_str(" in no format kdbman recognises")?;
+                if !head.text && head.len > 0 {
+                    f.write_str(" (it begins")?;
+                    for b in head.bytes() {
+                        write!(f, " {b:02x}")?;
+                    }
+                    f.write_str(")")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 fn bit_distance(a: &[u8], b: &[u8]) -> u32 {
     a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum()
 }
+
+const CMS_TAGS: [(&[u8; 8], CmsContent); 3] = [
+    (b"X509KEY\0", CmsContent::Keys),
+    (b"X509KYP\0", CmsContent::Requests),
+    (b"X509CRL\0", CmsContent::Crls),
+];
 
 /// A CMS container, or one whose magic or tag (not both) took a few bit
 /// flips: such a file is a damaged CMS store, not a foreign one.
@@ -59,12 +307,29 @@ fn looks_cms(b: &[u8]) -> bool {
     if b.len() < 16 {
         return cms::container::looks_like(b);
     }
-    let tags: [&[u8]; 3] = [b"X509KEY\0", b"X509KYP\0", b"X509CRL\0"];
-    let tag_near = tags.iter().any(|t| bit_distance(&b[8..16], t) <= 2);
+    let tag_near = CMS_TAGS
+        .iter()
+        .any(|(t, _)| bit_distance(&b[8..16], *t) <= 2);
     let magic_exact = b[..2] == cms::container::MAGIC;
     let magic_near = bit_distance(&b[..2], &cms::container::MAGIC) <= 2;
-    let tag_exact = tags.iter().any(|t| b[8..16] == **t);
+    let tag_exact = CMS_TAGS.iter().any(|(t, _)| b[8..16] == **t);
     magic_exact || (tag_exact && b[4..8] == [0; 4]) || (magic_near && (tag_exact || tag_near))
+}
+
+fn cms_content(b: &[u8]) -> CmsContent {
+    b.get(8..16)
+        .and_then(|tag| CMS_TAGS.iter().find(|(t, _)| tag == *t))
+        .map_or(CmsContent::Unknown, |(_, c)| *c)
+}
+
+/// kdbman's magic, one a few bit flips away (damage: no format kdbman
+/// recognises starts within 4 bits of it), or a file cut inside it.
+fn looks_kdbman(b: &[u8]) -> bool {
+    let magic = &native_format::MAGIC;
+    if b.len() < magic.len() {
+        return !b.is_empty() && magic.starts_with(b);
+    }
+    bit_distance(&b[..magic.len()], magic) <= 4
 }
 
 /// A PFX is a DER SEQUENCE whose first element is INTEGER 3.
@@ -80,19 +345,226 @@ pub(crate) fn looks_pkcs12(b: &[u8]) -> bool {
     b.get(2 + len_octets..2 + len_octets + 3) == Some(&[0x02, 0x01, 0x03])
 }
 
-/// The format of store bytes. Anything that is neither CMS nor PKCS#12 is
-/// left to the native parser, which says what it is instead (a damaged
-/// kdbman store, a PEM file, a JKS keystore…).
+/// The PEM blocks of text, by the labels of their BEGIN lines; `None` when
+/// it is not PEM.
+fn pem_blocks(b: &[u8]) -> Option<PemBlocks> {
+    if !crate::pki::pem::is_pem(b) {
+        return None;
+    }
+    let mut seen = 0u8;
+    for line in b.split(|c| *c == b'\n') {
+        let line = line.trim_ascii();
+        if let Some(rest) = line.strip_prefix(b"-----BEGIN ")
+            && let Some(label) = rest.strip_suffix(b"-----")
+        {
+            seen |= PemBlocks::from_label(label);
+        }
+    }
+    Some(PemBlocks(seen))
+}
+
+/// What the bytes are. Reads at most a few KiB of them, except to check
+/// that a DER SEQUENCE is a certificate and to list a PEM file's blocks.
+pub fn classify(b: &[u8]) -> FileKind {
+    if b.is_empty() {
+        return FileKind::Empty;
+    }
+    if looks_cms(b) {
+        return FileKind::Cms {
+            version: b.get(2).copied(),
+            content: cms_content(b),
+        };
+    }
+    if looks_kdbman(b) {
+        return FileKind::Kdbman {
+            version: b.get(8..10).map(|v| u16::from_be_bytes([v[0], v[1]])),
+        };
+    }
+    if looks_pkcs12(b) {
+        return FileKind::Pkcs12;
+    }
+    match b.get(..8) {
+        Some(m) if m == KEEPASS_1 => return FileKind::KeePass1,
+        Some(m) if m == KEEPASS_2 || m == KEEPASS_2_PRE => return FileKind::KeePass2,
+        _ => {}
+    }
+    if b.starts_with(&[0xFE, 0xED, 0xFE, 0xED]) {
+        return FileKind::Jks;
+    }
+    if b.starts_with(&[0xCE, 0xCE, 0xCE, 0xCE]) {
+        return FileKind::Jceks;
+    }
+    if b.starts_with(crate::stash::native::MAGIC.as_slice()) {
+        return FileKind::KdbmanStash;
+    }
+    if crate::stash::gskit::looks_like(b).is_some() {
+        return FileKind::GskitStash;
+    }
+    if let Some(blocks) = pem_blocks(b) {
+        return FileKind::Pem(blocks);
+    }
+    if b[0] == 0x30 && x509_parser::parse_x509_certificate(b).is_ok() {
+        return FileKind::DerCertificate;
+    }
+    FileKind::UnknownBytes(Head::of(b))
+}
+
+/// The CMS versions this kdbman reads, for messages: "4 and 6".
+pub fn cms_versions_read() -> String {
+    let v: Vec<String> = (0..=u8::MAX)
+        .filter(|n| cms::Version::from_number(*n).is_some())
+        .map(|n| n.to_string())
+        .collect();
+    match v.as_slice() {
+        [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => v.concat(),
+    }
+}
+
+/// Which reader the bytes go to: CMS, PKCS#12, or kdbman's native parser
+/// for everything else, which names a foreign file by [`classify`] (use
+/// [`FileKind::store_format`] to tell a foreign file from a store).
 pub fn detect(bytes: &[u8]) -> StoreFormat {
-    if looks_cms(bytes) {
-        let v = bytes
-            .get(2)
-            .and_then(|&n| cms::Version::from_number(n))
-            .unwrap_or(cms::Version::V6);
-        StoreFormat::Cms(v)
-    } else if looks_pkcs12(bytes) {
-        StoreFormat::Pkcs12
-    } else {
-        StoreFormat::Kdbman
+    classify(bytes)
+        .store_format()
+        .unwrap_or(StoreFormat::Kdbman)
+}
+
+/// The format whose reader opens `bytes`, or [`Error::NotAStore`] naming
+/// what they are (told by content: a `.kdb` may be CMS, PKCS#12, KeePass…).
+pub(crate) fn store_format(path: &Path, bytes: &[u8]) -> Result<StoreFormat> {
+    let kind = classify(bytes);
+    kind.store_format().ok_or_else(|| Error::NotAStore {
+        path: path.to_path_buf(),
+        found: kind,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_by_its_first_bytes() {
+        let cms_v3 = hex("3748030200000000583530394b455900");
+        assert_eq!(
+            classify(&cms_v3),
+            FileKind::Cms {
+                version: Some(3),
+                content: CmsContent::Keys
+            }
+        );
+        let rdb = hex("3748030100000000583530394b595000");
+        assert!(matches!(
+            classify(&rdb),
+            FileKind::Cms {
+                content: CmsContent::Requests,
+                ..
+            }
+        ));
+        let mut native = native_format::MAGIC.to_vec();
+        native.extend_from_slice(&[0, 7, 0, 0]);
+        assert_eq!(classify(&native), FileKind::Kdbman { version: Some(7) });
+        assert_eq!(classify(&native[..3]), FileKind::Kdbman { version: None });
+        let mut kp = KEEPASS_1.to_vec();
+        kp.extend_from_slice(&[0; 100]);
+        assert_eq!(classify(&kp), FileKind::KeePass1);
+        kp[4] = 0x67;
+        assert_eq!(classify(&kp), FileKind::KeePass2);
+        assert_eq!(
+            classify(&[0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2]),
+            FileKind::Jks
+        );
+        assert_eq!(classify(&[0xCE; 8]), FileKind::Jceks);
+        assert_eq!(classify(b""), FileKind::Empty);
+        assert_eq!(
+            classify(&[0x30, 0x82, 1, 0, 2, 1, 3, 0x30]),
+            FileKind::Pkcs12
+        );
+        assert_eq!(
+            classify(&[0x30, 0x82, 1, 0, 2, 1, 3, 0x30]).store_format(),
+            Some(StoreFormat::Pkcs12)
+        );
+        assert_eq!(classify(&kp).store_format(), None);
+    }
+
+    #[test]
+    fn pem_names_its_blocks_without_echoing_labels() {
+        let pem = b"Bag Attributes\n    friendlyName: web\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n";
+        let k = classify(pem);
+        assert_eq!(
+            k.to_string(),
+            "a PEM file holding a certificate and a private key"
+        );
+        let odd = b"-----BEGIN \x1b[31mEVIL-----\n";
+        assert_eq!(
+            classify(odd).to_string(),
+            "a PEM file holding another PEM block"
+        );
+    }
+
+    #[test]
+    fn unknown_bytes_are_shown_not_guessed() {
+        // Once named "an IBM CMS key database" by a guess on the name.
+        let mut b = vec![0u8, 0x9c, 0xff, 1, 2, 3, 4, 5, 6];
+        b.extend_from_slice(&[0x80; 60]);
+        let k = classify(&b);
+        assert_eq!(
+            k.to_string(),
+            "binary data in no format kdbman recognises (it begins 00 9c ff 01 02 03 04 05)"
+        );
+        assert_eq!(
+            classify(b"password=secret\n").to_string(),
+            "text in no format kdbman recognises"
+        );
+        assert_eq!(k.store_format(), None);
+    }
+
+    #[test]
+    fn damaged_magic_is_still_its_format() {
+        let mut cms = hex("3748060200000000583530394b455900");
+        cms[0] ^= 0x04;
+        assert!(matches!(classify(&cms), FileKind::Cms { .. }));
+        let mut native = native_format::MAGIC.to_vec();
+        native.extend_from_slice(&[0, 1]);
+        native[3] ^= 0x21;
+        assert!(matches!(classify(&native), FileKind::Kdbman { .. }));
+    }
+
+    #[test]
+    fn any_bytes_are_classified_without_panic() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        };
+        let magics: [&[u8]; 6] = [
+            &native_format::MAGIC,
+            &cms::container::MAGIC,
+            &KEEPASS_1,
+            &[0x30, 0x82],
+            b"-----BEGIN ",
+            &[0xFE, 0xED, 0xFE, 0xED],
+        ];
+        for len in 0..400 {
+            let mut b: Vec<u8> = (0..len).map(|_| next()).collect();
+            let m = magics[len % magics.len()];
+            let n = m.len().min(b.len());
+            b[..n].copy_from_slice(&m[..n]);
+            assert!(!classify(&b).to_string().is_empty());
+        }
+        for len in [129, 193] {
+            let b: Vec<u8> = (0..len).map(|_| next()).collect();
+            let _ = classify(&b);
+        }
+    }
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
     }
 }

@@ -6,7 +6,8 @@
 //!   HTTP Server, MQ and Db2 load;
 //! - [`pkcs12`]: a PKCS#12 file used as a store.
 //!
-//! The format is told from the file's content, never its name.
+//! The format is told from the file's content, never its name
+//! ([`detect::classify`]); a file that is no store is named for what it is.
 //! Labels are compared case-insensitively (Unicode lower case) for
 //! uniqueness and lookup, and kept as typed: `Server` and `server` cannot
 //! both exist, since a server configured with either would be ambiguous.
@@ -273,8 +274,15 @@ impl Store {
     }
 
     /// The format of the store file at `path`, from its content.
+    /// A file that is no store kdbman reads is [`Error::NotAStore`], saying
+    /// what it is.
     pub fn detect(path: &Path) -> Result<StoreFormat> {
-        Ok(detect::detect(&file::read(path)?))
+        detect::store_format(path, &file::read(path)?)
+    }
+
+    /// What the file at `path` is, from its content.
+    pub fn classify(path: &Path) -> Result<detect::FileKind> {
+        Ok(detect::classify(&file::read(path)?))
     }
 
     /// Opens a store with its password.
@@ -329,7 +337,7 @@ impl Store {
             store: path.to_path_buf(),
             problem,
         };
-        let (backing, entries) = match detect::detect(&bytes) {
+        let (backing, entries) = match detect::store_format(path, &bytes)? {
             StoreFormat::Kdbman => {
                 let opened = native::open(path, &bytes, |header| match source {
                     Source::Password(p) => Ok(p.clone()),

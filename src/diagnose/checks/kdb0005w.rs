@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::diagnose::{Finding, LintTarget};
+use crate::error::Error;
 use crate::file;
 
 fn one(path: &Path, what: &str, out: &mut Vec<Finding>) {
@@ -26,7 +27,12 @@ fn one(path: &Path, what: &str, out: &mut Vec<Finding>) {
 }
 
 pub fn check(target: &LintTarget<'_>, out: &mut Vec<Finding>) {
-    one(target.path, "store", out);
+    // A file that is no store (KeePass, PEM…) is not called one: SSL0215E
+    // already says what it is.
+    let foreign = matches!(target.store, Err(Error::NotAStore { found, .. }) if found.store_format().is_none());
+    if !foreign {
+        one(target.path, "store", out);
+    }
     if let Some(stash) = target.stash {
         one(stash, "stash", out);
     }

@@ -210,9 +210,10 @@ pub fn parse_header<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
         {
             return Err(damaged(Damage::HeaderField { field: "version" }));
         }
-        return Err(Error::UnsupportedVersion {
+        // Named as a CMS file of that version, never as a kdbman store.
+        return Err(Error::NotAStore {
             path: path.to_path_buf(),
-            version: u16::from(bytes[2]),
+            found: crate::store::detect::classify(bytes),
         });
     };
     if bytes.len() < version.header_len() {

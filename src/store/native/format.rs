@@ -23,7 +23,8 @@ use zeroize::Zeroizing;
 use std::path::Path;
 
 use super::kdf::{KDF_ARGON2ID, KDF_PBKDF2_SHA256, Kdf, SALT_MAX, SALT_MIN};
-use crate::error::{Damage, Error, ForeignFormat, Result};
+use crate::error::{Damage, Error, Result};
+use crate::store::detect::classify;
 
 pub const MAGIC: [u8; 8] = *b"\x89KDBMAN\n";
 pub const VERSION: u16 = 1;
@@ -157,40 +158,6 @@ impl Header {
     }
 }
 
-/// Guesses what a non-kdbman file is, for the error message.
-pub fn identify(bytes: &[u8]) -> ForeignFormat {
-    let trimmed = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .map_or(&[][..], |i| &bytes[i..]);
-    if bytes.is_empty() {
-        ForeignFormat::Empty
-    } else if trimmed.starts_with(b"-----BEGIN ") {
-        ForeignFormat::Pem
-    } else if bytes.starts_with(&[0xFE, 0xED, 0xFE, 0xED]) {
-        ForeignFormat::Jks
-    } else if bytes.starts_with(&[0xCE, 0xCE, 0xCE, 0xCE]) {
-        ForeignFormat::Jceks
-    } else if bytes.starts_with(crate::stash::native::MAGIC.as_slice()) {
-        ForeignFormat::KdbmanStash
-    } else if crate::store::detect::looks_pkcs12(bytes) {
-        ForeignFormat::Pkcs12
-    } else if looks_like_cms_kdb(bytes) {
-        ForeignFormat::IbmCmsKdb
-    } else {
-        ForeignFormat::Unknown
-    }
-}
-
-/// IBM CMS key databases are not documented publicly. What is observable is
-/// that they start with a small big-endian version word followed by binary
-/// data, are a multiple of their record size, and are named `.kdb`; the
-/// caller adds the name hint. Recognised here only by elimination: a binary
-/// file that is no other known format and whose first byte is zero.
-fn looks_like_cms_kdb(b: &[u8]) -> bool {
-    b.len() >= 64 && b[0] == 0x00 && b.iter().take(64).any(|&x| x >= 0x80)
-}
-
 fn bit_distance(a: &[u8], b: &[u8]) -> u32 {
     a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum()
 }
@@ -221,12 +188,12 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Parsed<'a>> {
     };
 
     if bytes.len() < MAGIC.len() {
-        if MAGIC.starts_with(bytes) {
+        if !bytes.is_empty() && MAGIC.starts_with(bytes) {
             return Err(truncated(PREFIX_LEN + MIN_BODY as usize + CHECKSUM_LEN));
         }
         return Err(Error::NotAStore {
             path: path.to_path_buf(),
-            found: identify(bytes),
+            found: classify(bytes),
         });
     }
     if bytes[..8] != MAGIC {
@@ -235,15 +202,10 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Parsed<'a>> {
         if bit_distance(&bytes[..8], &MAGIC) <= 4 {
             return Err(damaged(Damage::Magic));
         }
-        let found = identify(bytes);
-        let found = if found == ForeignFormat::Unknown && has_kdb_name(path) {
-            ForeignFormat::IbmCmsKdb
-        } else {
-            found
-        };
+        // Named by content alone: a `.kdb` may be CMS, PKCS#12 or KeePass.
         return Err(Error::NotAStore {
             path: path.to_path_buf(),
-            found,
+            found: classify(bytes),
         });
     }
     if bytes.len() < PREFIX_LEN {
@@ -303,11 +265,6 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Parsed<'a>> {
         header_bytes: &bytes[..header_end],
         payload,
     })
-}
-
-fn has_kdb_name(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("kdb"))
 }
 
 /// Decodes the header body records; the error names the bad field.
