@@ -243,7 +243,7 @@ fn write_stash(
     version: StashVersion,
 ) -> Result<PathBuf> {
     let stash = make_stash(db, at, store, pw, version)?;
-    stash.write()?;
+    stash.write_for(db)?;
     Ok(stash.path().to_path_buf())
 }
 
@@ -283,11 +283,15 @@ pub fn run(action: KeydbAction) -> Result<u8> {
                 kdf: kdf_of(kdf.unwrap_or(KdfChoice::Argon2id), kdf_floor),
                 password_expires: expiry(expire),
             };
-            let store = Store::create(&db, &password, &opts)?;
+            // The store and its stash are created as one: both or neither.
+            let (store, stashed) = Store::create_stashed(&db, &password, &opts, |store| {
+                stash
+                    .then(|| make_stash(&db, stash_file, store, &password, stash_version))
+                    .transpose()
+            })?;
             output::line(format!("created {} ({})", db.display(), describe(&store)));
-            if stash {
-                let p = write_stash(&db, stash_file, &store, &password, stash_version)?;
-                output::line(format!("stashed the password in {}", p.display()));
+            if let Some(st) = stashed {
+                output::line(format!("stashed the password in {}", st.path().display()));
             }
             Ok(exit::OK)
         }

@@ -1,0 +1,418 @@
+//! kdbman run as root on a host where other users can write to keystore
+//! directories (issue 18): planted commit markers move nothing, an
+//! interrupted write is completed only by a writer and read whole by a
+//! reader, rewrites keep owners and modes, and no write goes through
+//! another user's link or onto the store itself.
+//!
+//! These tests change file owners, so they need root: they skip visibly
+//! elsewhere, and fail under CI (`CI=true`), which runs them as root.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Another user (no entry in /etc/passwd is needed to own a file).
+const OTHER_UID: u32 = 12345;
+const OTHER_GID: u32 = 12345;
+const PW: &str = "shared-host-password";
+const NEW_PW: &str = "shared-host-new-password";
+
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Whether we run as root; under CI anything else fails.
+fn root() -> bool {
+    // SAFETY: geteuid cannot fail and touches no memory.
+    let euid = unsafe { libc::geteuid() };
+    if euid == 0 {
+        return true;
+    }
+    assert!(!ci(), "tests/shared_host.rs must run as root under CI");
+    eprintln!("SKIPPED: shared_host tests change file owners and need root (uid {euid})");
+    false
+}
+
+fn kdbman() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kdbman"));
+    c.env("PW", PW).env("NEW_PW", NEW_PW);
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    kdbman().args(args).output().expect("run kdbman")
+}
+
+fn ok(args: &[&str]) -> Output {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "kdbman {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// A CMS store `key.kdb` with its `.rdb` and GSKit stash in `dir`, holding
+/// one personal certificate `first`.
+fn cms_store(dir: &Path) -> PathBuf {
+    let db = dir.join("key.kdb");
+    ok(&[
+        "keydb",
+        "create",
+        "--db",
+        s(&db),
+        "--pw-env",
+        "PW",
+        "--stash",
+    ]);
+    ok(&[
+        "cert",
+        "create",
+        "--db",
+        s(&db),
+        "--stashed",
+        "--label",
+        "first",
+        "--dn",
+        "CN=first",
+        "--key",
+        "ec:p256",
+    ]);
+    db
+}
+
+/// Every file in `dir` (links as links) with its bytes or link target.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        let meta = std::fs::symlink_metadata(e.path()).unwrap();
+        let content = if meta.file_type().is_symlink() {
+            let mut v = b"-> ".to_vec();
+            v.extend_from_slice(
+                std::fs::read_link(e.path())
+                    .unwrap()
+                    .as_os_str()
+                    .as_encoded_bytes(),
+            );
+            v
+        } else {
+            std::fs::read(e.path()).unwrap()
+        };
+        out.insert(name, content);
+    }
+    out
+}
+
+fn labels(db: &Path) -> String {
+    text(&ok(&["cert", "list", "--db", s(db), "--stashed"]))
+}
+
+fn lchown(p: &Path, uid: u32, gid: u32) {
+    std::os::unix::fs::lchown(p, Some(uid), Some(gid)).unwrap();
+}
+
+// ---------------------------------------------------------------------------
+// Acceptance 1: a planted marker moves nothing.
+
+/// A marker planted in the store's directory, and what it names.
+struct Plant {
+    name: &'static str,
+    /// Marker lines as (staged, destination).
+    lines: Vec<(String, String)>,
+    /// Also hand the marker to another user.
+    marker_owner: Option<u32>,
+}
+
+fn write_marker(dir: &Path, lines: &[(String, String)]) -> PathBuf {
+    let marker = dir.join(".key.kdb.commit");
+    let mut bytes = Vec::new();
+    for (a, b) in lines {
+        bytes.extend_from_slice(a.as_bytes());
+        bytes.push(0);
+        bytes.extend_from_slice(b.as_bytes());
+        bytes.push(b'\n');
+    }
+    std::fs::write(&marker, bytes).unwrap();
+    marker
+}
+
+#[test]
+fn planted_markers_move_nothing() {
+    if !root() {
+        return;
+    }
+    let top = tempfile::tempdir().unwrap();
+    let outside = top.path().join("etc");
+    std::fs::create_dir(&outside).unwrap();
+    // A root file elsewhere that an attacker wants replaced.
+    let victim = outside.join("cron-job");
+    std::fs::write(&victim, b"root's own file\n").unwrap();
+
+    let staged = ".key.kdb.4242.0123456789ab.tmp";
+    let plants = [
+        // The old format: absolute paths, moving the attacker's file over
+        // a root file elsewhere.
+        Plant {
+            name: "outside file",
+            lines: vec![("{dir}/evil".into(), victim.to_str().unwrap().to_string())],
+            marker_owner: None,
+        },
+        // A staged name that is a link to the victim.
+        Plant {
+            name: "symlink",
+            lines: vec![(staged.into(), "key.kdb".into())],
+            marker_owner: None,
+        },
+        // A staged file of another owner.
+        Plant {
+            name: "other owner",
+            lines: vec![(staged.into(), "key.kdb".into())],
+            marker_owner: None,
+        },
+        // A staged file in another directory.
+        Plant {
+            name: "other directory",
+            lines: vec![(format!("../etc/{staged}"), "key.kdb".into())],
+            marker_owner: None,
+        },
+        // A destination that is not the store's.
+        Plant {
+            name: "foreign destination",
+            lines: vec![(".cron-job.1.0123456789ab.tmp".into(), "cron-job".into())],
+            marker_owner: None,
+        },
+        // A well-formed marker planted by another user.
+        Plant {
+            name: "marker of another owner",
+            lines: vec![(staged.into(), "key.kdb".into())],
+            marker_owner: Some(OTHER_UID),
+        },
+    ];
+    for plant in plants {
+        let t = tempfile::tempdir_in(top.path()).unwrap();
+        let dir = t.path();
+        let db = cms_store(dir);
+        let evil = dir.join("evil");
+        std::fs::write(&evil, b"attacker's content").unwrap();
+        lchown(&evil, OTHER_UID, OTHER_GID);
+        match plant.name {
+            "symlink" => symlink(&victim, dir.join(staged)).unwrap(),
+            "other owner" | "marker of another owner" => {
+                std::fs::copy(&db, dir.join(staged)).unwrap();
+                if plant.name == "other owner" {
+                    lchown(&dir.join(staged), OTHER_UID, OTHER_GID);
+                }
+            }
+            "other directory" => {
+                std::fs::write(outside.join(staged), b"elsewhere").unwrap();
+            }
+            _ => {}
+        }
+        let lines: Vec<(String, String)> = plant
+            .lines
+            .iter()
+            .map(|(a, b)| (a.replace("{dir}", s(dir)), b.clone()))
+            .collect();
+        let marker = write_marker(dir, &lines);
+        if let Some(uid) = plant.marker_owner {
+            lchown(&marker, uid, uid);
+        }
+        let before = snapshot(dir);
+        let outside_before = snapshot(&outside);
+
+        let list = run(&["cert", "list", "--db", s(&db), "--stashed"]);
+        let create = run(&[
+            "cert",
+            "create",
+            "--db",
+            s(&db),
+            "--stashed",
+            "--label",
+            "second",
+            "--dn",
+            "CN=second",
+            "--key",
+            "ec:p256",
+        ]);
+        let lint = run(&["lint", "--db", s(&db), "--stashed", "--format", "json"]);
+        for (what, out) in [("cert list", &list), ("cert create", &create)] {
+            assert!(
+                !out.status.success(),
+                "{}: {what} went ahead despite the marker",
+                plant.name
+            );
+            let t = text(out);
+            assert!(
+                t.contains(".key.kdb.commit") && t.contains("nothing was moved"),
+                "{}: {what} names the marker: {t}",
+                plant.name
+            );
+        }
+        let lint_text = text(&lint);
+        assert!(
+            lint_text.contains(".key.kdb.commit") && lint_text.contains("SSL0214E"),
+            "{}: lint reports the marker as a finding: {lint_text}",
+            plant.name
+        );
+        assert_eq!(
+            snapshot(dir),
+            before,
+            "{}: the store's directory changed",
+            plant.name
+        );
+        assert_eq!(
+            snapshot(&outside),
+            outside_before,
+            "{}: a file elsewhere changed",
+            plant.name
+        );
+        assert_eq!(std::fs::read(&victim).unwrap(), b"root's own file\n");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Acceptance 2: an interrupted replacement is read whole and completed by
+// the next writer.
+
+/// Names a killed writer (pid 4242) gave its staged files.
+fn staged_name(dest: &str, tag: &str) -> String {
+    format!(".{dest}.4242.{tag}.tmp")
+}
+
+#[test]
+fn interrupted_replacement_is_read_whole_and_completed_by_the_next_writer() {
+    if !root() {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("store");
+    std::fs::create_dir(&dir).unwrap();
+    let db = cms_store(&dir);
+    // The new set, as a writer of `changepw --stash` plus a new entry
+    // staged it: made in a copy, then laid out as that writer leaves it.
+    let next = t.path().join("next");
+    std::fs::create_dir(&next).unwrap();
+    for f in ["key.kdb", "key.rdb", "key.sth"] {
+        std::fs::copy(dir.join(f), next.join(f)).unwrap();
+    }
+    let next_db = next.join("key.kdb");
+    ok(&[
+        "cert",
+        "create",
+        "--db",
+        s(&next_db),
+        "--stashed",
+        "--label",
+        "second",
+        "--dn",
+        "CN=second",
+        "--key",
+        "ec:p256",
+    ]);
+    ok(&[
+        "keydb",
+        "changepw",
+        "--db",
+        s(&next_db),
+        "--pw-env",
+        "PW",
+        "--new-pw-env",
+        "NEW_PW",
+        "--stash",
+    ]);
+    let mut lines = Vec::new();
+    for (f, tag) in [
+        ("key.kdb", "aaaaaaaaaaaa"),
+        ("key.rdb", "bbbbbbbbbbbb"),
+        ("key.sth", "cccccccccccc"),
+    ] {
+        let name = staged_name(f, tag);
+        std::fs::copy(next.join(f), dir.join(&name)).unwrap();
+        std::fs::set_permissions(dir.join(&name), std::fs::Permissions::from_mode(0o600)).unwrap();
+        lines.push((name, f.to_string()));
+    }
+    let marker = write_marker(&dir, &lines);
+    let old_rdb = std::fs::read(dir.join("key.rdb")).unwrap();
+
+    // Killed after the marker and the first rename (the .kdb): the .kdb is
+    // new, the .rdb and stash are still old, their new ones staged.
+    std::fs::rename(dir.join(&lines[0].0), &db).unwrap();
+    let before = snapshot(&dir);
+
+    // A reader sees the new set whole (the old stash would not open the
+    // new .kdb; the old .rdb beside it would be a mix), says a write is
+    // pending, and changes nothing.
+    let list = ok(&["cert", "list", "--db", s(&db), "--stashed"]);
+    let list_text = text(&list);
+    assert!(
+        list_text.contains("second") && list_text.contains("first"),
+        "{list_text}"
+    );
+    assert!(
+        list_text.contains("interrupted") && list_text.contains(".key.kdb.commit"),
+        "{list_text}"
+    );
+    let pw = ok(&["cert", "list", "--db", s(&db), "--pw-env", "NEW_PW"]);
+    assert!(text(&pw).contains("second"));
+    let lint = run(&["lint", "--db", s(&db), "--stashed", "--format", "json"]);
+    assert!(
+        !text(&lint).contains("SSL0214E"),
+        "lint reads the committed set: {}",
+        text(&lint)
+    );
+    {
+        let stash = kdbman::Stash::read(
+            &dir.join("key.sth"),
+            &db,
+            kdbman::stash::Permissions::Strict,
+        )
+        .unwrap();
+        let store = kdbman::Store::open_stashed(&db, &stash, kdbman::Access::Read).unwrap();
+        assert_eq!(store.pending_write(), Some(marker.as_path()));
+        assert!(store.get("second").is_ok());
+    }
+    assert_eq!(snapshot(&dir), before, "a reader changed the directory");
+    assert_eq!(std::fs::read(dir.join("key.rdb")).unwrap(), old_rdb);
+
+    // The next writer completes the renames, then makes its own change.
+    ok(&[
+        "cert",
+        "rename",
+        "--db",
+        s(&db),
+        "--stashed",
+        "--label",
+        "second",
+        "--new-label",
+        "third",
+    ]);
+    assert!(!marker.exists(), "the marker is gone");
+    let left: Vec<String> = snapshot(&dir)
+        .into_keys()
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "staged files left: {left:?}");
+    assert_ne!(std::fs::read(dir.join("key.rdb")).unwrap(), old_rdb);
+    let after = labels(&db);
+    assert!(
+        after.contains("third") && after.contains("first"),
+        "{after}"
+    );
+    assert!(!text(&ok(&["cert", "list", "--db", s(&db), "--stashed"])).contains("interrupted"));
+}
