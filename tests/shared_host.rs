@@ -416,3 +416,456 @@ fn interrupted_replacement_is_read_whole_and_completed_by_the_next_writer() {
     );
     assert!(!text(&ok(&["cert", "list", "--db", s(&db), "--stashed"])).contains("interrupted"));
 }
+
+// ---------------------------------------------------------------------------
+// Acceptance 3: rewrites keep owner, group, mode and ACL.
+
+/// A POSIX access ACL (the `system.posix_acl_access` value): the owner
+/// rw, user 12345 r, the group r (mask r), others nothing: mode 0640.
+fn acl_0640() -> Vec<u8> {
+    let mut v = 2u32.to_le_bytes().to_vec();
+    for (tag, perm, id) in [
+        (0x01u16, 6u16, u32::MAX),
+        (0x02, 4, OTHER_UID),
+        (0x04, 4, u32::MAX),
+        (0x10, 4, u32::MAX),
+        (0x20, 0, u32::MAX),
+    ] {
+        v.extend_from_slice(&tag.to_le_bytes());
+        v.extend_from_slice(&perm.to_le_bytes());
+        v.extend_from_slice(&id.to_le_bytes());
+    }
+    v
+}
+
+fn xattr(p: &Path, name: &std::ffi::CStr) -> Option<Vec<u8>> {
+    let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+    let mut buf = vec![0u8; 4096];
+    // SAFETY: both strings are NUL-terminated; buf is valid for its length.
+    let n = unsafe {
+        libc::getxattr(
+            c.as_ptr(),
+            name.as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+        )
+    };
+    (n >= 0).then(|| {
+        buf.truncate(n as usize);
+        buf
+    })
+}
+
+fn set_xattr(p: &Path, name: &std::ffi::CStr, value: &[u8]) -> bool {
+    let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: both strings are NUL-terminated; value is valid for its length.
+    unsafe {
+        libc::setxattr(
+            c.as_ptr(),
+            name.as_ptr(),
+            value.as_ptr().cast(),
+            value.len(),
+            0,
+        ) == 0
+    }
+}
+
+/// Owner, group, mode and ACL of a file.
+fn attrs(p: &Path) -> (u32, u32, u32, Option<Vec<u8>>) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::symlink_metadata(p).unwrap();
+    assert!(
+        m.file_type().is_file(),
+        "{} is not a regular file",
+        p.display()
+    );
+    (
+        m.uid(),
+        m.gid(),
+        m.mode() & 0o7777,
+        xattr(p, c"system.posix_acl_access"),
+    )
+}
+
+#[test]
+fn rewrites_keep_owner_group_mode_and_acl() {
+    if !root() {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let db = cms_store(dir);
+    let set = ["key.kdb", "key.rdb", "key.sth"].map(|f| dir.join(f));
+    let acl = acl_0640();
+    let mut acl_supported = true;
+    for f in &set {
+        std::os::unix::fs::chown(f, Some(OTHER_UID), Some(OTHER_GID)).unwrap();
+        std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o640)).unwrap();
+        acl_supported &= set_xattr(f, c"system.posix_acl_access", &acl);
+    }
+    if !acl_supported {
+        eprintln!(
+            "SKIPPED (part): this filesystem keeps no POSIX ACLs; owner, group and mode are still checked"
+        );
+    }
+    let expected: Vec<_> = set.iter().map(|f| attrs(f)).collect();
+    assert_eq!(expected[0].2, 0o640);
+    let check = |what: &str| {
+        for (f, want) in set.iter().zip(&expected) {
+            assert_eq!(&attrs(f), want, "after {what}: {}", f.display());
+        }
+        let stray: Vec<String> = snapshot(dir)
+            .into_keys()
+            .filter(|n| n.ends_with(".tmp") || n.ends_with(".commit"))
+            .collect();
+        assert!(stray.is_empty(), "after {what}: {stray:?}");
+    };
+    let pw = ["--pw-env", "PW", "--allow-insecure-stash"];
+    let db_s = s(&db);
+    ok(&[
+        &[
+            "cert",
+            "create",
+            "--db",
+            db_s,
+            "--label",
+            "second",
+            "--dn",
+            "CN=second",
+            "--key",
+            "ec:p256",
+        ][..],
+        &pw,
+    ]
+    .concat());
+    check("cert create");
+    ok(&[
+        &[
+            "cert",
+            "rename",
+            "--db",
+            db_s,
+            "--label",
+            "second",
+            "--new-label",
+            "renamed",
+        ][..],
+        &pw,
+    ]
+    .concat());
+    check("cert rename");
+    ok(&[
+        "keydb",
+        "changepw",
+        "--db",
+        db_s,
+        "--pw-env",
+        "PW",
+        "--new-pw-env",
+        "NEW_PW",
+        "--stash",
+    ]);
+    check("keydb changepw --stash");
+    let new_pw = ["--pw-env", "NEW_PW"];
+    ok(&[
+        &[
+            "certreq", "create", "--db", db_s, "--label", "req", "--dn", "CN=req", "--key",
+            "ec:p256",
+        ][..],
+        &new_pw,
+    ]
+    .concat());
+    check("certreq create");
+    // A stashpw over the existing stash keeps it as it was too.
+    ok(&[&["keydb", "stashpw", "--db", db_s][..], &new_pw].concat());
+    check("keydb stashpw");
+    // Converting onto the store itself is refused before anything is
+    // written; the set is as it was.
+    let before = snapshot(dir);
+    let out = run(&[
+        &[
+            "keydb",
+            "convert",
+            "--db",
+            db_s,
+            "--target",
+            db_s,
+            "--target-type",
+            "cms",
+            "--target-pw-env",
+            "NEW_PW",
+        ][..],
+        &new_pw,
+    ]
+    .concat());
+    assert!(!out.status.success(), "convert onto the store went ahead");
+    assert!(
+        text(&out).contains("a file of the store itself"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(snapshot(dir), before);
+    check("keydb convert in place");
+    let listed = text(&ok(&[&["cert", "list", "--db", db_s][..], &new_pw].concat()));
+    assert!(
+        listed.contains("renamed") && listed.contains("req"),
+        "{listed}"
+    );
+}
+
+#[test]
+fn a_rewrite_that_cannot_keep_the_group_fails_before_replacing() {
+    if !root() {
+        return;
+    }
+    // As another user than root, a file of a group the user is not in
+    // cannot be rewritten keeping that group: the write must fail and
+    // leave everything as it was. Run the writer as uid 12345 through
+    // setuid in a child.
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("s");
+    std::fs::create_dir(&dir).unwrap();
+    let db = cms_store(&dir);
+    std::os::unix::fs::chown(&dir, Some(OTHER_UID), Some(OTHER_GID)).unwrap();
+    std::fs::set_permissions(t.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    for f in ["key.kdb", "key.rdb", "key.sth"] {
+        // Owned by the user, group root (gid 0), which the user is not in.
+        std::os::unix::fs::chown(dir.join(f), Some(OTHER_UID), Some(0)).unwrap();
+        std::fs::set_permissions(dir.join(f), std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let before = snapshot(&dir);
+    let mut cmd = kdbman();
+    cmd.args([
+        "cert",
+        "create",
+        "--db",
+        s(&db),
+        "--pw-env",
+        "PW",
+        "--allow-insecure-stash",
+    ])
+    .args(["--label", "second", "--dn", "CN=second", "--key", "ec:p256"]);
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+            if libc::setgroups(0, std::ptr::null()) != 0
+                || libc::setgid(OTHER_GID) != 0
+                || libc::setuid(OTHER_UID) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        !out.status.success(),
+        "the rewrite went ahead: {}",
+        text(&out)
+    );
+    let t = text(&out);
+    assert!(
+        t.contains("keeping its owner and group"),
+        "the message says why: {t}"
+    );
+    assert_eq!(snapshot(&dir), before, "something was replaced");
+}
+
+// ---------------------------------------------------------------------------
+// Acceptance 6: no write through another user's link, or onto the store.
+
+#[test]
+fn another_users_links_in_a_sticky_directory_are_refused() {
+    if !root() {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let shared = t.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    // Root's files elsewhere, and the other user's links to them.
+    let private = t.path().join("root-only");
+    std::fs::create_dir(&private).unwrap();
+    let targets = ["rdb-target", "sth-target"].map(|n| private.join(n));
+    for p in &targets {
+        std::fs::write(p, b"root's file").unwrap();
+    }
+    let db = shared.join("key.kdb");
+    for (name, target) in ["key.rdb", "key.sth"].iter().zip(&targets) {
+        let link = shared.join(name);
+        symlink(target, &link).unwrap();
+        lchown(&link, OTHER_UID, OTHER_GID);
+    }
+    let before = snapshot(&shared);
+    for extra in [&[][..], &["--type", "kdbman", "--kdf-floor"][..]] {
+        let out = run(&[
+            &[
+                "keydb",
+                "create",
+                "--db",
+                s(&db),
+                "--pw-env",
+                "PW",
+                "--stash",
+            ][..],
+            extra,
+        ]
+        .concat());
+        assert!(!out.status.success(), "create went ahead: {}", text(&out));
+        assert!(text(&out).contains("exists already"), "{}", text(&out));
+        assert!(!db.exists(), "a store was left behind");
+        assert_eq!(snapshot(&shared), before, "the directory changed");
+    }
+    // A stash alone (stashpw) through another user's link: refused too.
+    let t2 = tempfile::tempdir().unwrap();
+    let db2 = cms_store(t2.path());
+    std::fs::remove_file(t2.path().join("key.sth")).unwrap();
+    let link = t2.path().join("key.sth");
+    symlink(&targets[1], &link).unwrap();
+    lchown(&link, OTHER_UID, OTHER_GID);
+    let out = run(&["keydb", "stashpw", "--db", s(&db2), "--pw-env", "PW"]);
+    assert!(!out.status.success(), "stashpw wrote through the link");
+    assert!(
+        text(&out).contains("symbolic link owned by uid 12345"),
+        "{}",
+        text(&out)
+    );
+    for p in &targets {
+        assert_eq!(
+            std::fs::read(p).unwrap(),
+            b"root's file",
+            "{} changed",
+            p.display()
+        );
+    }
+}
+
+/// Runs the gsk8capicmd front end (kdbman under that name) in `dir`.
+fn gsk(dir: &Path, line: &[&str]) -> Output {
+    let bin = dir.join("gsk8capicmd_64");
+    if !bin.exists() {
+        symlink(env!("CARGO_BIN_EXE_kdbman"), &bin).unwrap();
+    }
+    Command::new(&bin)
+        .args(line)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn outputs_onto_the_store_itself_are_refused() {
+    if !root() {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let db = cms_store(dir);
+    // Another name for the .rdb: caught by device and inode.
+    std::fs::hard_link(dir.join("key.rdb"), dir.join("alias.pem")).unwrap();
+    let before = snapshot(dir);
+    let cases: [&[&str]; 5] = [
+        &[
+            "-cert", "-extract", "-db", "key.kdb", "-stashed", "-label", "first", "-target",
+            "key.kdb",
+        ],
+        &[
+            "-certreq", "-create", "-db", "key.kdb", "-stashed", "-label", "req", "-dn", "CN=req",
+            "-file", "key.rdb",
+        ],
+        &[
+            "-cert", "-extract", "-db", "key.kdb", "-stashed", "-label", "first", "-target",
+            "key.sth",
+        ],
+        &[
+            "-cert",
+            "-extract",
+            "-db",
+            "key.kdb",
+            "-stashed",
+            "-label",
+            "first",
+            "-target",
+            "alias.pem",
+        ],
+        &[
+            "-certreq",
+            "-create",
+            "-db",
+            "key.kdb",
+            "-stashed",
+            "-label",
+            "req",
+            "-dn",
+            "CN=req",
+            "-file",
+            "alias.pem",
+        ],
+    ];
+    for line in cases {
+        let out = gsk(dir, line);
+        let mut now = snapshot(dir);
+        now.remove("gsk8capicmd_64");
+        assert!(!out.status.success(), "{line:?} went ahead");
+        assert!(
+            text(&out).contains("a file of the store itself"),
+            "{line:?}: {}",
+            text(&out)
+        );
+        assert_eq!(now, before, "{line:?} changed the store");
+    }
+    // kdbman's own options, the same.
+    for args in [
+        &[
+            "cert",
+            "extract",
+            "--db",
+            s(&db),
+            "--stashed",
+            "--label",
+            "first",
+            "--target",
+            s(&db),
+            "--force",
+        ][..],
+        &[
+            "certreq",
+            "create",
+            "--db",
+            s(&db),
+            "--stashed",
+            "--label",
+            "r",
+            "--dn",
+            "CN=r",
+            "--target",
+            s(&dir.join("key.rdb")),
+            "--force",
+        ][..],
+        &[
+            "keydb",
+            "export",
+            "--db",
+            s(&db),
+            "--stashed",
+            "--target",
+            s(&dir.join("key.sth")),
+            "--target-pw-env",
+            "PW",
+            "--force",
+        ][..],
+    ] {
+        let out = run(args);
+        assert!(!out.status.success(), "{args:?} went ahead");
+        assert!(
+            text(&out).contains("a file of the store itself"),
+            "{args:?}: {}",
+            text(&out)
+        );
+    }
+    let mut now = snapshot(dir);
+    now.remove("gsk8capicmd_64");
+    assert_eq!(now, before);
+    assert!(labels(&db).contains("first"));
+}

@@ -13,8 +13,11 @@ pub enum Encoding {
     Der,
 }
 
-/// Writes a public file (certificate) with mode 0644.
-pub fn write_public(target: &Path, bytes: &[u8], force: bool) -> Result<()> {
+/// Writes a public file (certificate) with mode 0644 (an existing file
+/// keeps its owner, group and mode). Refused when `target` is one of the
+/// files of `store`.
+pub fn write_public(target: &Path, bytes: &[u8], force: bool, store: &Path) -> Result<()> {
+    kdbman::file::check_output(target, store)?;
     if !force && target.exists() {
         return Err(Error::AlreadyExists {
             path: target.to_path_buf(),
@@ -34,12 +37,15 @@ pub fn read_request(file: &Path) -> Result<Vec<u8>> {
     kdbman::pki::sign::parse_request(&bytes, &format!("request file {}", file.display()))
 }
 
-/// Writes a file holding a private key: mode 0600.
-pub fn write_secret(target: &Path, bytes: &[u8], force: bool) -> Result<()> {
+/// Writes a file holding a private key: mode 0600 (an existing file keeps
+/// its owner and group). Refused when `target` is one of the files of
+/// `store`.
+pub fn write_secret(target: &Path, bytes: &[u8], force: bool, store: &Path) -> Result<()> {
+    kdbman::file::check_output(target, store)?;
     if !force && target.exists() {
         return Err(Error::AlreadyExists {
             path: target.to_path_buf(),
         });
     }
-    kdbman::file::replace(target, bytes)
+    kdbman::file::replace_secret(target, bytes)
 }

@@ -584,6 +584,7 @@ fn convert(
     target_pw: &super::password::TargetPwArgs,
     (stash, kdf_floor, cms_version): (bool, bool, Option<u8>),
 ) -> Result<u8> {
+    kdbman::file::check_output(target, db)?;
     let (store, _) = pw.open(db, Access::Read)?;
     let password = target_pw.resolve()?;
     let format = target_type.format(cms_version.unwrap_or(match store.format() {
@@ -729,7 +730,7 @@ fn export(
         Profile::Modern
     };
     let bytes = pkcs12::write(&keys, &signers, &password, profile)?;
-    super::files::write_secret(target, &bytes, force)?;
+    super::files::write_secret(target, &bytes, force, db)?;
     output::line(format!(
         "exported {} personal and {} signer entries to {}{}",
         keys.len(),
