@@ -31,6 +31,9 @@ pub struct Keep {
     pub gid: u32,
     pub mode: u32,
     xattrs: Vec<(Kept, Vec<u8>)>,
+    /// A rewrite: an ACL the new file inherited from its directory's
+    /// default ACL, where the old file had none, is removed.
+    exact: bool,
 }
 
 impl Keep {
@@ -48,6 +51,7 @@ impl Keep {
             gid: meta.gid(),
             mode: meta.mode() & 0o7777,
             xattrs,
+            exact: true,
         })
     }
 
@@ -70,6 +74,7 @@ impl Keep {
             gid: meta.gid(),
             mode,
             xattrs: Vec::new(),
+            exact: false,
         })
     }
 
@@ -82,6 +87,7 @@ impl Keep {
             gid,
             mode,
             xattrs: Vec::new(),
+            exact: false,
         }
     }
 
@@ -92,6 +98,7 @@ impl Keep {
             gid: self.gid,
             mode,
             xattrs: Vec::new(),
+            exact: false,
         }
     }
 
@@ -111,6 +118,13 @@ impl Keep {
                     },
                     source,
                 }
+            })?;
+        }
+        if self.exact && !self.xattrs.iter().any(|(w, _)| *w == Kept::Acl) {
+            fremove(f, XATTRS[0].0).map_err(|source| Error::CannotKeep {
+                path: dest.to_path_buf(),
+                what: Kept::Acl,
+                source,
             })?;
         }
         f.set_permissions(fs::Permissions::from_mode(self.mode))
@@ -164,6 +178,20 @@ fn fget(f: &File, name: &CStr) -> io::Result<Option<Vec<u8>>> {
         buf.truncate(m as usize);
         return Ok(Some(buf));
     }
+}
+
+/// Removes an extended attribute; absent (or unsupported) is fine.
+fn fremove(f: &File, name: &CStr) -> io::Result<()> {
+    // SAFETY: name is NUL-terminated.
+    let r = unsafe { libc::fremovexattr(f.as_raw_fd(), name.as_ptr()) };
+    if r < 0 {
+        let e = io::Error::last_os_error();
+        return match e.raw_os_error() {
+            Some(libc::ENODATA) | Some(libc::ENOTSUP) => Ok(()),
+            _ => Err(e),
+        };
+    }
+    Ok(())
 }
 
 fn fset(f: &File, name: &CStr, value: &[u8]) -> io::Result<()> {
