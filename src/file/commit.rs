@@ -346,6 +346,19 @@ pub fn finish(primary: &Path, _lock: &super::WriteLock) -> Result<bool> {
         .filter(|s| s.present)
         .map(|s| (s.tmp.clone(), s.dest.clone()))
         .collect();
+    // Lock the new primary before it appears, as the writer that staged
+    // it would have: no other writer gets in before the last rename.
+    let _new_lock = match staged
+        .iter()
+        .find(|(_, d)| d.file_name() == primary.file_name())
+    {
+        Some((tmp, _)) => Some(
+            super::open_regular(tmp)
+                .and_then(|f| f.lock().map(|()| f))
+                .map_err(|e| Error::io(primary, "lock", e))?,
+        ),
+        None => None,
+    };
     complete(primary, &p.marker, &staged)?;
     Ok(true)
 }
@@ -358,7 +371,11 @@ pub fn complete(primary: &Path, marker: &Path, staged: &[(PathBuf, PathBuf)]) ->
         fs::rename(tmp, dest).map_err(|e| Error::io(dest, "replace", e))?;
     }
     super::sync_dir(primary)?;
-    fs::remove_file(marker).map_err(|e| Error::io(marker, "remove", e))?;
+    match fs::remove_file(marker) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(marker, "remove", e)),
+    }
     super::sync_dir(primary)
 }
 
@@ -373,4 +390,65 @@ pub fn marker_text(staged: &[(PathBuf, PathBuf)]) -> Vec<u8> {
         list.push(b'\n');
     }
     list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_names_are_the_writers_pattern_only() {
+        assert!(is_temp_name_for(
+            b".key.kdb.4242.0123456789ab.tmp",
+            b"key.kdb"
+        ));
+        for bad in [
+            &b".key.kdb.4242.0123456789a.tmp"[..],
+            b".key.kdb.4242.0123456789abc.tmp",
+            b".key.kdb..0123456789ab.tmp",
+            b".key.kdb.42x2.0123456789ab.tmp",
+            b".key.kdb.4242.0123456789ag.tmp",
+            b".key.rdb.4242.0123456789ab.tmp",
+            b"key.kdb.4242.0123456789ab.tmp",
+            b".key.kdb.4242.0123456789ab.tmp.x",
+            b".key.kdb.12345678901.0123456789ab.tmp",
+        ] {
+            assert!(
+                !is_temp_name_for(bad, b"key.kdb"),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    #[test]
+    fn a_stores_set_is_derived_from_its_name() {
+        let names = |p: &str| -> Vec<String> {
+            set_names(Path::new(p))
+                .into_iter()
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(
+            names("/d/key.kdb"),
+            ["key.kdb", "key.rdb", "key.sth", "key.crl"]
+        );
+        assert_eq!(
+            names("key.rdb"),
+            ["key.rdb", "key.rdb.rdb", "key.sth", "key.crl"]
+        );
+        assert_eq!(
+            names("store"),
+            ["store", "store.rdb", "store.sth", "store.crl"]
+        );
+    }
+
+    #[test]
+    fn markers_hold_base_names_only() {
+        let text = marker_text(&[(
+            PathBuf::from("/d/.key.kdb.1.0123456789ab.tmp"),
+            PathBuf::from("/d/key.kdb"),
+        )]);
+        assert_eq!(text, b".key.kdb.1.0123456789ab.tmp\0key.kdb\n");
+    }
 }
