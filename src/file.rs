@@ -175,6 +175,24 @@ fn resolve_links(path: &Path, checked: bool) -> Result<PathBuf> {
     let me = unsafe { libc::geteuid() };
     let mut p = path.to_path_buf();
     for _ in 0..MAX_LINKS {
+        if checked {
+            // A directory on the way may be a link too: the same rule.
+            for dir in p.ancestors().skip(1) {
+                if dir.as_os_str().is_empty() {
+                    continue;
+                }
+                if let Ok(m) = fs::symlink_metadata(dir)
+                    && m.file_type().is_symlink()
+                    && m.uid() != me
+                    && m.uid() != 0
+                {
+                    return Err(Error::ForeignLink {
+                        link: dir.to_path_buf(),
+                        owner: m.uid(),
+                    });
+                }
+            }
+        }
         let meta = match fs::symlink_metadata(&p) {
             Ok(m) => m,
             Err(_) => return Ok(p),

@@ -738,6 +738,36 @@ fn another_users_links_in_a_sticky_directory_are_refused() {
             p.display()
         );
     }
+    // A store reached through another user's link to its directory: a
+    // change is refused (reading through it is the kernel's call).
+    let real = private.join("stores");
+    std::fs::create_dir(&real).unwrap();
+    cms_store(&real);
+    let dir_link = shared.join("stores");
+    symlink(&real, &dir_link).unwrap();
+    lchown(&dir_link, OTHER_UID, OTHER_GID);
+    let before = snapshot(&real);
+    let via = dir_link.join("key.kdb");
+    let out = run(&[
+        "cert",
+        "create",
+        "--db",
+        s(&via),
+        "--stashed",
+        "--label",
+        "second",
+        "--dn",
+        "CN=second",
+        "--key",
+        "ec:p256",
+    ]);
+    assert!(!out.status.success(), "a change went through the link");
+    assert!(
+        text(&out).contains("symbolic link owned by uid 12345"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(snapshot(&real), before);
 }
 
 /// Runs the gsk8capicmd front end (kdbman under that name) in `dir`.
