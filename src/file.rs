@@ -127,7 +127,7 @@ impl WriteLock {
 /// Opens an existing file for reading without following a link in its
 /// last component and without blocking on a FIFO; the caller checks the
 /// type on the descriptor.
-pub(crate) fn open_regular(path: &Path) -> io::Result<File> {
+pub(crate) fn open_nofollow(path: &Path) -> io::Result<File> {
     OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)

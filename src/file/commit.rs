@@ -138,7 +138,7 @@ impl Pending {
         if src == dest {
             return super::read(dest);
         }
-        match super::open_regular(&src) {
+        match super::open_nofollow(&src) {
             Ok(mut f) => {
                 check_staged(&self.marker, &src, dest, &f, &self.owners)?;
                 let mut buf = Vec::new();
@@ -235,7 +235,7 @@ fn check_staged(marker: &Path, tmp: &Path, dest: &Path, f: &File, owners: &[u32;
 /// resolved). `Ok(None)`: no replacement is pending. Changes nothing.
 pub fn pending(primary: &Path) -> Result<Option<Pending>> {
     let marker = marker_path(primary);
-    let mut f = match super::open_regular(&marker) {
+    let mut f = match super::open_nofollow(&marker) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
@@ -309,7 +309,7 @@ pub fn pending(primary: &Path) -> Result<Option<Pending>> {
         }
         let tmp = dir.join(OsString::from_vec(tmp.to_vec()));
         let dest = dir.join(OsStr::from_bytes(dest));
-        let present = match super::open_regular(&tmp) {
+        let present = match super::open_nofollow(&tmp) {
             Ok(f) => {
                 check_staged(&marker, &tmp, &dest, &f, &owners)?;
                 true
@@ -353,7 +353,7 @@ pub fn finish(primary: &Path, _lock: &super::WriteLock) -> Result<bool> {
         .find(|(_, d)| d.file_name() == primary.file_name())
     {
         Some((tmp, _)) => Some(
-            super::open_regular(tmp)
+            super::open_nofollow(tmp)
                 .and_then(|f| f.lock().map(|()| f))
                 .map_err(|e| Error::io(primary, "lock", e))?,
         ),

@@ -58,7 +58,7 @@ impl Keep {
     /// Everything of the file at `path`, if it exists (a symbolic link
     /// there counts as absent: callers resolve links first).
     pub fn of_existing(path: &Path) -> Result<Option<Keep>> {
-        match super::open_regular(path) {
+        match super::open_nofollow(path) {
             Ok(f) => Keep::all_of(path, &f).map(Some),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::io(path, "read", e)),
