@@ -611,6 +611,11 @@ fn rewrites_keep_owner_group_mode_and_acl() {
         listed.contains("renamed") && listed.contains("req"),
         "{listed}"
     );
+    // A new stash takes the store's owner and group, mode 0600.
+    std::fs::remove_file(&set[2]).unwrap();
+    ok(&[&["keydb", "stashpw", "--db", db_s][..], &new_pw].concat());
+    let (uid, gid, mode, _) = attrs(&set[2]);
+    assert_eq!((uid, gid, mode), (OTHER_UID, OTHER_GID, 0o600));
 }
 
 #[test]
