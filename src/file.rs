@@ -420,7 +420,7 @@ pub fn mode(path: &Path) -> Option<u32> {
 }
 
 /// Finishes an interrupted replacement of `primary`'s set, holding its
-/// write lock; see [`commit`]. Returns whether one was pending (the locked
+/// write lock; see `file::commit`. Returns whether one was pending (the locked
 /// file may have been replaced: lock it again).
 pub fn finish_commit(primary: &Path, lock: &WriteLock) -> Result<bool> {
     commit::finish(&resolve(primary)?, lock)
@@ -435,7 +435,7 @@ pub fn finish_commit(primary: &Path, lock: &WriteLock) -> Result<bool> {
 /// one takes the primary's owner and group, mode 0600.
 ///
 /// The marker lists only the store's own files in its directory (see
-/// [`commit`]): a file elsewhere (a stash named by `--stash-file`, a
+/// `file::commit`): a file elsewhere (a stash named by `--stash-file`, a
 /// companion that is a link to another directory) is replaced on its own
 /// once the set is committed.
 pub fn replace_set_locked(files: &[(PathBuf, &[u8])]) -> Result<WriteLock> {
