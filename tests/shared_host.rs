@@ -376,6 +376,13 @@ fn interrupted_replacement_is_read_whole_and_completed_by_the_next_writer() {
         "lint reads the committed set: {}",
         text(&lint)
     );
+    assert!(text(&lint).contains("interrupted"), "{}", text(&lint));
+    let fleet = run(&["lint", "--dir", s(&dir), "--stashed", "--format", "json"]);
+    assert!(
+        !text(&fleet).contains("SSL0214E") && text(&fleet).contains("interrupted"),
+        "lint over a directory: {}",
+        text(&fleet)
+    );
     {
         let stash = kdbman::Stash::read(
             &dir.join("key.sth"),
