@@ -322,16 +322,13 @@ pub fn replace_with_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     rename_temp(path, bytes, &keep)
 }
 
-/// Atomically replaces `path` with a file holding a secret (a private key
-/// export): it keeps the old file's owner and group, and is mode 0600
-/// whatever the old file's mode was.
-pub fn replace_secret(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Atomically replaces an output file the user named (a certificate, a
+/// request, a key or PKCS#12 export) with a file of the caller's own with
+/// `mode`: nothing of a file that was there is kept, so a file another
+/// user planted at the name does not leave them owning what kdbman wrote.
+pub fn replace_output(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     let path = &resolve(path)?;
-    let keep = match Keep::of_existing(path)? {
-        Some(k) => k.with_mode(SECRET_MODE),
-        None => Keep::mine(SECRET_MODE),
-    };
-    rename_temp(path, bytes, &keep)
+    rename_temp(path, bytes, &Keep::mine(mode))
 }
 
 fn rename_temp(path: &Path, bytes: &[u8], keep: &Keep) -> Result<()> {

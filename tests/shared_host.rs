@@ -910,4 +910,26 @@ fn outputs_onto_the_store_itself_are_refused() {
     now.remove("gsk8capicmd_64");
     assert_eq!(now, before);
     assert!(labels(&db).contains("first"));
+
+    // A file another user planted at an output name does not leave them
+    // owning the private key written there.
+    let planted = dir.join("export.pem");
+    std::fs::write(&planted, b"planted").unwrap();
+    std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o666)).unwrap();
+    lchown(&planted, OTHER_UID, OTHER_GID);
+    ok(&[
+        "cert",
+        "extract",
+        "--db",
+        s(&db),
+        "--stashed",
+        "--label",
+        "first",
+        "--with-key",
+        "--target",
+        s(&planted),
+        "--force",
+    ]);
+    let (uid, _, mode, _) = attrs(&planted);
+    assert_eq!((uid, mode), (0, 0o600), "the key export is root's, 0600");
 }

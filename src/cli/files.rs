@@ -13,9 +13,8 @@ pub enum Encoding {
     Der,
 }
 
-/// Writes a public file (certificate) with mode 0644 (an existing file
-/// keeps its owner, group and mode). Refused when `target` is one of the
-/// files of `store`.
+/// Writes a public file (certificate) with mode 0644, owned by the caller.
+/// Refused when `target` is one of the files of `store`.
 pub fn write_public(target: &Path, bytes: &[u8], force: bool, store: &Path) -> Result<()> {
     kdbman::file::check_output(target, store)?;
     if !force && target.exists() {
@@ -23,7 +22,7 @@ pub fn write_public(target: &Path, bytes: &[u8], force: bool, store: &Path) -> R
             path: target.to_path_buf(),
         });
     }
-    kdbman::file::replace_with_mode(target, bytes, 0o644)
+    kdbman::file::replace_output(target, bytes, 0o644)
 }
 
 /// Reads one or more certificates from PEM (a bundle) or DER.
@@ -37,9 +36,8 @@ pub fn read_request(file: &Path) -> Result<Vec<u8>> {
     kdbman::pki::sign::parse_request(&bytes, &format!("request file {}", file.display()))
 }
 
-/// Writes a file holding a private key: mode 0600 (an existing file keeps
-/// its owner and group). Refused when `target` is one of the files of
-/// `store`.
+/// Writes a file holding a private key: mode 0600, owned by the caller.
+/// Refused when `target` is one of the files of `store`.
 pub fn write_secret(target: &Path, bytes: &[u8], force: bool, store: &Path) -> Result<()> {
     kdbman::file::check_output(target, store)?;
     if !force && target.exists() {
@@ -47,5 +45,5 @@ pub fn write_secret(target: &Path, bytes: &[u8], force: bool, store: &Path) -> R
             path: target.to_path_buf(),
         });
     }
-    kdbman::file::replace_secret(target, bytes)
+    kdbman::file::replace_output(target, bytes, kdbman::file::SECRET_MODE)
 }
