@@ -427,6 +427,14 @@ pub enum Error {
         target: PathBuf,
         store_file: PathBuf,
     },
+    /// A file of the store's set (its stash, its .rdb) belongs to another
+    /// user than the store's owner: not written, as that user would then
+    /// own what kdbman wrote.
+    ForeignCompanion {
+        path: PathBuf,
+        owner: u32,
+        store_owner: u32,
+    },
     /// A rewrite cannot give the new file an attribute of the old one;
     /// nothing was replaced.
     CannotKeep {
@@ -473,6 +481,7 @@ impl Error {
             Error::CommitMarker { .. } => "SSL0214E",
             Error::ForeignLink { .. }
             | Error::OutputIsStoreFile { .. }
+            | Error::ForeignCompanion { .. }
             | Error::CannotKeep { .. } => return None,
         })
     }
@@ -507,9 +516,10 @@ impl Error {
             | Error::PasswordEnv { .. }
             | Error::PasswordMismatch { .. }
             | Error::PromptClosed { .. } => ErrorClass::Usage,
-            Error::CommitMarker { .. } | Error::ForeignLink { .. } | Error::CannotKeep { .. } => {
-                ErrorClass::Io
-            }
+            Error::CommitMarker { .. }
+            | Error::ForeignLink { .. }
+            | Error::ForeignCompanion { .. }
+            | Error::CannotKeep { .. } => ErrorClass::Io,
             Error::OutputIsStoreFile { .. } => ErrorClass::Usage,
         }
     }
@@ -671,6 +681,10 @@ impl Error {
             Error::ForeignLink { link, .. } => format!(
                 "name the file the link points to, after checking it is the one you mean (`ls -l {}`), or remove the link",
                 link.display()
+            ),
+            Error::ForeignCompanion { path, .. } => format!(
+                "check who made {} and why; if it is not needed, remove it (or give it to the store's owner with chown) and run the command again",
+                path.display()
             ),
             Error::OutputIsStoreFile { .. } => {
                 "choose an output file that is not part of the store (its .kdb, .rdb, .sth, .crl or commit marker); nothing was written".into()
@@ -881,6 +895,15 @@ impl fmt::Display for Error {
                 f,
                 "{} is a symbolic link owned by uid {owner}: kdbman writes through links only when they are yours or root's",
                 link.display()
+            ),
+            Error::ForeignCompanion {
+                path,
+                owner,
+                store_owner,
+            } => write!(
+                f,
+                "refusing to write {}: it belongs to uid {owner}, not to the store's owner (uid {store_owner}), who would then own what kdbman writes there",
+                path.display()
             ),
             Error::OutputIsStoreFile { target, store_file } => write!(
                 f,

@@ -308,6 +308,37 @@ fn remove_stale_temps(path: &Path) {
     }
 }
 
+/// What a file of a store's set (`dst`, links resolved) is written with:
+/// the attributes of the file it replaces, or for a new one the store's
+/// owner and group, mode 0600. An existing companion owned by someone
+/// other than the store's owner, the caller or root is refused: keeping
+/// its owner would hand that user what kdbman writes (a stash holds the
+/// store's password), and in a shared directory anyone can plant one.
+fn keep_companion(dst: &Path, primary: &Path) -> Result<Keep> {
+    let store = Keep::owner_of(primary, SECRET_MODE)?;
+    if dst == primary {
+        return keep_for(dst, || Ok(store));
+    }
+    match Keep::of_existing(dst)? {
+        None => Ok(store),
+        // SAFETY: geteuid cannot fail and touches no memory.
+        Some(k) if k.uid == store.uid || k.uid == unsafe { libc::geteuid() } || k.uid == 0 => Ok(k),
+        Some(k) => Err(Error::ForeignCompanion {
+            path: dst.to_path_buf(),
+            owner: k.uid,
+            store_owner: store.uid,
+        }),
+    }
+}
+
+/// Atomically replaces a file of the store `primary`'s set that is not
+/// in its commit marker (see [`keep_companion`]).
+pub fn replace_companion(path: &Path, bytes: &[u8], primary: &Path) -> Result<()> {
+    let path = &resolve(path)?;
+    let keep = keep_companion(path, &resolve(primary)?)?;
+    rename_temp(path, bytes, &keep)
+}
+
 /// Atomically replaces `path` with `bytes`, keeping the old file's owner,
 /// group, mode, ACL and label; a new file is the caller's, mode 0600.
 pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -468,7 +499,7 @@ pub fn replace_set_locked(files: &[(PathBuf, &[u8])]) -> Result<WriteLock> {
     if in_set.len() == 1 {
         let lock = replace_locked(&primary, primary_bytes)?;
         for (p, b) in outside {
-            replace(&p, b)?;
+            replace_companion(&p, b, &primary)?;
         }
         return Ok(lock);
     }
@@ -479,8 +510,8 @@ pub fn replace_set_locked(files: &[(PathBuf, &[u8])]) -> Result<WriteLock> {
         }
     };
     for (dst, bytes) in &in_set {
-        let staged_one = keep_for(dst, || Keep::owner_of(&primary, SECRET_MODE))
-            .and_then(|keep| write_temp(dst, bytes, &keep));
+        let staged_one =
+            keep_companion(dst, &primary).and_then(|keep| write_temp(dst, bytes, &keep));
         match staged_one {
             Ok(tmp) => staged.push((tmp, dst.clone())),
             Err(e) => {
@@ -516,7 +547,7 @@ pub fn replace_set_locked(files: &[(PathBuf, &[u8])]) -> Result<WriteLock> {
     }
     remove_stale_temps(&marker);
     for (p, b) in outside {
-        replace(&p, b)?;
+        replace_companion(&p, b, &primary)?;
     }
     Ok(WriteLock { file })
 }

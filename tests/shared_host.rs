@@ -750,6 +750,44 @@ fn another_users_links_in_a_sticky_directory_are_refused() {
             p.display()
         );
     }
+    // A regular file another user planted where root's stash will go:
+    // not written (its owner would read the password), nothing changed.
+    let t3 = tempfile::tempdir().unwrap();
+    let sticky = t3.path().join("shared");
+    std::fs::create_dir(&sticky).unwrap();
+    std::fs::set_permissions(&sticky, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let db3 = sticky.join("key.kdb");
+    ok(&["keydb", "create", "--db", s(&db3), "--pw-env", "PW"]);
+    let planted = sticky.join("key.sth");
+    std::fs::write(&planted, b"mine").unwrap();
+    lchown(&planted, OTHER_UID, OTHER_GID);
+    let before = snapshot(&sticky);
+    for args in [
+        &["keydb", "stashpw", "--db", s(&db3), "--pw-env", "PW"][..],
+        &[
+            "keydb",
+            "changepw",
+            "--db",
+            s(&db3),
+            "--pw-env",
+            "PW",
+            "--new-pw-env",
+            "NEW_PW",
+            "--stash",
+        ][..],
+    ] {
+        let out = run(args);
+        assert!(
+            !out.status.success(),
+            "{args:?} wrote into the planted file"
+        );
+        assert!(
+            text(&out).contains("belongs to uid 12345"),
+            "{}",
+            text(&out)
+        );
+        assert_eq!(snapshot(&sticky), before, "{args:?} changed something");
+    }
     // A store reached through another user's link to its directory: a
     // change is refused (reading through it is the kernel's call).
     let real = private.join("stores");

@@ -202,11 +202,18 @@ impl Stash {
     }
 
     /// Writes the stash of `store` atomically. A stash already there keeps
-    /// its owner, group, mode, ACL and label; a new one is created
+    /// its owner, group, mode, ACL and label (refused when it belongs to
+    /// another user than the store's owner, the caller or root); a new one
+    /// is created
     /// exclusively (nothing at its name, not even a link), mode 0600, with
     /// the store's owner and group.
     pub fn write_for(&self, store: &Path) -> Result<()> {
-        self.write_as(file::keep::Keep::owner_of(store, file::SECRET_MODE)?)
+        let bytes = self.encode();
+        if std::fs::symlink_metadata(&self.path).is_ok() {
+            return file::replace_companion(&self.path, &bytes, store);
+        }
+        let keep = file::keep::Keep::owner_of(store, file::SECRET_MODE)?;
+        file::create_set(&[(self.path.clone(), &bytes, keep)])
     }
 
     fn write_as(&self, new: file::keep::Keep) -> Result<()> {
