@@ -161,6 +161,108 @@ pub enum StashProblem {
     UnsupportedVersion { version: u16 },
 }
 
+/// What is wrong with a commit marker (see `kdbman-cms(5)`, CRASH SAFETY).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MarkerProblem {
+    /// The marker is a symbolic link.
+    MarkerLink,
+    /// The marker is not a regular file.
+    MarkerNotAFile,
+    /// The marker belongs to another user than the store's owner (or has
+    /// more than one name).
+    MarkerOwner { uid: u32, expected: u32 },
+    /// The marker is longer than any kdbman writes.
+    TooLong { len: u64 },
+    /// The marker lists nothing.
+    Empty,
+    /// A line is not a staged file of the store's own set (`what` says why).
+    Malformed {
+        line: usize,
+        what: &'static str,
+        text: String,
+    },
+    /// A staged file is a symbolic link.
+    StagedLink { name: String },
+    /// A staged file is not a regular file.
+    StagedNotAFile { name: String },
+    /// A staged file belongs to another user.
+    StagedOwner {
+        name: String,
+        uid: u32,
+        expected: u32,
+    },
+    /// A staged file has other names (hard links) too.
+    StagedLinks { name: String, links: u64 },
+    /// A staged file could not be opened.
+    Unreadable { name: String, error: String },
+}
+
+impl fmt::Display for MarkerProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MarkerProblem::MarkerLink => write!(f, "the marker is a symbolic link"),
+            MarkerProblem::MarkerNotAFile => write!(f, "the marker is not a regular file"),
+            MarkerProblem::MarkerOwner { uid, expected } => write!(
+                f,
+                "the marker belongs to uid {uid} (or has several names), not to the store's owner (uid {expected})"
+            ),
+            MarkerProblem::TooLong { len } => {
+                write!(
+                    f,
+                    "the marker is {len} bytes long, more than kdbman ever writes"
+                )
+            }
+            MarkerProblem::Empty => write!(f, "the marker lists no file"),
+            MarkerProblem::Malformed { line, what, text } => {
+                write!(f, "line {line} (\"{text}\") is {what}")
+            }
+            MarkerProblem::StagedLink { name } => {
+                write!(f, "the staged file {name} is a symbolic link")
+            }
+            MarkerProblem::StagedNotAFile { name } => {
+                write!(f, "the staged file {name} is not a regular file")
+            }
+            MarkerProblem::StagedOwner {
+                name,
+                uid,
+                expected,
+            } => write!(
+                f,
+                "the staged file {name} belongs to uid {uid}, not to the store's owner (uid {expected})"
+            ),
+            MarkerProblem::StagedLinks { name, links } => write!(
+                f,
+                "the staged file {name} has {links} names (hard links), where kdbman makes one"
+            ),
+            MarkerProblem::Unreadable { name, error } => {
+                write!(f, "the staged file {name} cannot be opened: {error}")
+            }
+        }
+    }
+}
+
+/// An attribute a rewrite keeps of the file it replaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kept {
+    Owner { uid: u32, gid: u32 },
+    Mode(u32),
+    Acl,
+    SelinuxLabel,
+}
+
+impl fmt::Display for Kept {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Kept::Owner { uid, gid } => write!(f, "its owner and group (uid {uid}, gid {gid})"),
+            Kept::Mode(m) => write!(f, "its mode {m:04o}"),
+            Kept::Acl => write!(f, "its ACL"),
+            Kept::SelinuxLabel => write!(f, "its SELinux label"),
+        }
+    }
+}
+
 /// Which kind of entry an operation needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -342,6 +444,35 @@ pub enum Error {
         path: PathBuf,
         over: crate::limits::OverBudget,
     },
+    /// A commit marker beside the store lists something that is not the
+    /// store's own staged file; nothing was moved.
+    CommitMarker {
+        marker: PathBuf,
+        problem: MarkerProblem,
+    },
+    /// A path to write to is a symbolic link owned by another user, which
+    /// kdbman does not follow.
+    ForeignLink { link: PathBuf, owner: u32 },
+    /// An output file is one of the store's own files.
+    OutputIsStoreFile {
+        target: PathBuf,
+        store_file: PathBuf,
+    },
+    /// A file of the store's set (its stash, its .rdb) belongs to another
+    /// user than the store's owner: not written, as that user would then
+    /// own what kdbman wrote.
+    ForeignCompanion {
+        path: PathBuf,
+        owner: u32,
+        store_owner: u32,
+    },
+    /// A rewrite cannot give the new file an attribute of the old one;
+    /// nothing was replaced.
+    CannotKeep {
+        path: PathBuf,
+        what: Kept,
+        source: io::Error,
+    },
 }
 
 impl Error {
@@ -384,6 +515,11 @@ impl Error {
             }
             Error::NotRegularFile { .. } | Error::TooLarge { .. } => "SSL0214E",
             Error::KdfWorkRefused { .. } => "SSL0218E",
+            Error::CommitMarker { .. } => "SSL0214E",
+            Error::ForeignLink { .. }
+            | Error::OutputIsStoreFile { .. }
+            | Error::ForeignCompanion { .. }
+            | Error::CannotKeep { .. } => return None,
         })
     }
 
@@ -424,6 +560,11 @@ impl Error {
             | Error::PromptClosed { .. } => ErrorClass::Usage,
             Error::NotRegularFile { .. } | Error::TooLarge { .. } => ErrorClass::Io,
             Error::KdfWorkRefused { .. } => ErrorClass::Damaged,
+            Error::CommitMarker { .. }
+            | Error::ForeignLink { .. }
+            | Error::ForeignCompanion { .. }
+            | Error::CannotKeep { .. } => ErrorClass::Io,
+            Error::OutputIsStoreFile { .. } => ErrorClass::Usage,
         }
     }
 
@@ -606,6 +747,27 @@ impl Error {
                 "the file was damaged or crafted, or made with a far higher cost than usual; if you trust it, raise the cap with {}",
                 over.env
             ),
+            Error::CommitMarker { marker, .. } => format!(
+                "kdbman did not write this marker, or it was changed since: check who did (the directory may be writable by others), then remove {} yourself; the store's files were left as they are",
+                marker.display()
+            ),
+            Error::ForeignLink { link, .. } => format!(
+                "name the file the link points to, after checking it is the one you mean (`ls -l {}`), or remove the link",
+                link.display()
+            ),
+            Error::ForeignCompanion { path, .. } => format!(
+                "check who made {} and why; if it is not needed, remove it (or give it to the store's owner with chown) and run the command again",
+                path.display()
+            ),
+            Error::OutputIsStoreFile { .. } => {
+                "choose an output file that is not part of the store (its .kdb, .rdb, .sth, .crl or commit marker); nothing was written".into()
+            }
+            Error::CannotKeep { what: Kept::Owner { .. }, .. } => {
+                "run as root, or as the file's owner when you belong to its group; or change the file's owner first (nothing was replaced)".into()
+            }
+            Error::CannotKeep { .. } => {
+                "run as a user allowed to set it (root, or the file's owner), or remove it from the file first; nothing was replaced".into()
+            }
         }
     }
 }
@@ -839,6 +1001,36 @@ impl fmt::Display for Error {
                 path.display()
             ),
             Error::KdfWorkRefused { path, over } => write!(f, "{}: {over}", path.display()),
+            Error::CommitMarker { marker, problem } => write!(
+                f,
+                "refusing the commit marker {}: {problem}; nothing was moved",
+                marker.display()
+            ),
+            Error::ForeignLink { link, owner } => write!(
+                f,
+                "{} is a symbolic link owned by uid {owner}: kdbman writes through links only when they are yours or root's",
+                link.display()
+            ),
+            Error::ForeignCompanion {
+                path,
+                owner,
+                store_owner,
+            } => write!(
+                f,
+                "refusing to write {}: it belongs to uid {owner}, not to the store's owner (uid {store_owner}), who would then own what kdbman writes there",
+                path.display()
+            ),
+            Error::OutputIsStoreFile { target, store_file } => write!(
+                f,
+                "refusing to write {}: it is {}, a file of the store itself",
+                target.display(),
+                store_file.display()
+            ),
+            Error::CannotKeep { path, what, source } => write!(
+                f,
+                "cannot rewrite {} keeping {what}: {source}",
+                path.display()
+            ),
         }
     }
 }
@@ -895,7 +1087,9 @@ fn not_a_store_fix(path: &std::path::Path, found: FileKind) -> String {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Io { source, .. } | Error::Listen { source, .. } => Some(source),
+            Error::Io { source, .. }
+            | Error::Listen { source, .. }
+            | Error::CannotKeep { source, .. } => Some(source),
             _ => None,
         }
     }

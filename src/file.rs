@@ -8,12 +8,30 @@
 //! one unnecessary, and a backup would keep data readable under an old,
 //! possibly compromised, password.
 //!
-//! A path that is a symbolic link is followed: the file it points to is
-//! replaced (the temporary file is made beside the target, so the rename
-//! stays on one filesystem) and the link is kept, as editors and
-//! `install -b` users expect. A failed write (full disk, read-only
-//! directory, file size limit) removes the temporary file and leaves the
-//! old file as it was.
+//! kdbman is run as root on directories other users can write to, so a
+//! write never goes where someone else pointed it:
+//!
+//! - a path that is a symbolic link is followed only when the link is the
+//!   caller's own or root's ([`resolve`]); the file it points to is then
+//!   replaced (the temporary file is made beside the target, so the rename
+//!   stays on one filesystem) and the link is kept, as editors and
+//!   `install -b` users expect. Another user's link is refused, whatever
+//!   `fs.protected_symlinks` says;
+//! - new files are created exclusively ([`create_new`], [`create_set`]):
+//!   anything already at the name, a dangling link included, is refused;
+//! - a rewrite keeps the replaced file's owner, group, mode, ACL and
+//!   SELinux label ([`keep`]), or fails before replacing anything;
+//! - an output file named by the user is refused when it is one of the
+//!   store's own files ([`check_output`]).
+//!
+//! A failed write (full disk, read-only directory, file size limit)
+//! removes the temporary file and leaves the old file as it was.
+
+mod commit;
+pub mod keep;
+
+pub use commit::{Pending, marker_path, pending, read_committed, set_names};
+use keep::Keep;
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -105,6 +123,16 @@ impl WriteLock {
     }
 }
 
+/// Opens an existing file for reading without following a link in its
+/// last component and without blocking on a FIFO; the caller checks the
+/// type on the descriptor.
+pub(crate) fn open_nofollow(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)
+}
+
 fn temp_path(path: &Path) -> PathBuf {
     let name = path
         .file_name()
@@ -122,38 +150,98 @@ fn parent(path: &Path) -> &Path {
     }
 }
 
+/// Links followed at most, as the kernel's own limit.
+const MAX_LINKS: usize = 40;
+
 /// The file a write to `path` should replace: the target of a symbolic
-/// link (links of links included), else `path` itself.
+/// link (links of links included), else `path` itself. A link is followed
+/// only when it is owned by the caller or by root: another user's link
+/// could point a root-run kdbman at any file, and the kernel's
+/// protected-symlink rule (which `canonicalize` would bypass by reading
+/// the link itself) only covers sticky directories when enabled.
 pub fn resolve(path: &Path) -> Result<PathBuf> {
-    match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            fs::canonicalize(path).map_err(|e| Error::io(path, "follow the link", e))
-        }
-        _ => Ok(path.to_path_buf()),
-    }
+    resolve_links(path, true)
 }
 
-fn write_temp(path: &Path, bytes: &[u8], mode: u32) -> Result<PathBuf> {
+/// Where the store at `path` really is, for reading: links are followed
+/// whoever owns them (the kernel's rules apply to the reads themselves).
+pub fn resolve_for_read(path: &Path) -> PathBuf {
+    resolve_links(path, false).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn resolve_links(path: &Path, checked: bool) -> Result<PathBuf> {
+    // SAFETY: geteuid cannot fail and touches no memory.
+    let me = unsafe { libc::geteuid() };
+    let mut p = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        if checked {
+            // A directory on the way may be a link too: the same rule.
+            for dir in p.ancestors().skip(1) {
+                if dir.as_os_str().is_empty() {
+                    continue;
+                }
+                if let Ok(m) = fs::symlink_metadata(dir)
+                    && m.file_type().is_symlink()
+                    && m.uid() != me
+                    && m.uid() != 0
+                {
+                    return Err(Error::ForeignLink {
+                        link: dir.to_path_buf(),
+                        owner: m.uid(),
+                    });
+                }
+            }
+        }
+        let meta = match fs::symlink_metadata(&p) {
+            Ok(m) => m,
+            Err(_) => return Ok(p),
+        };
+        if !meta.file_type().is_symlink() {
+            return Ok(p);
+        }
+        if checked && meta.uid() != me && meta.uid() != 0 {
+            return Err(Error::ForeignLink {
+                link: p,
+                owner: meta.uid(),
+            });
+        }
+        let target = fs::read_link(&p).map_err(|e| Error::io(&p, "follow the link", e))?;
+        p = if target.is_absolute() {
+            target
+        } else {
+            parent(&p).join(target)
+        };
+    }
+    Err(Error::io(
+        path,
+        "follow the link",
+        io::Error::from_raw_os_error(libc::ELOOP),
+    ))
+}
+
+/// Writes `bytes` to a new temporary file beside `path`, giving it `keep`'s
+/// owner, group, mode and attributes before any content.
+fn write_temp(path: &Path, bytes: &[u8], keep: &Keep) -> Result<PathBuf> {
     let tmp = temp_path(path);
     let mut f = OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(mode)
+        .mode(SECRET_MODE)
+        .custom_flags(libc::O_CLOEXEC)
         .open(&tmp)
         // Creating the temporary file fails on the directory, not the file.
         .map_err(|e| Error::io(parent(path), "create files in", e))?;
-    let result = (|| {
-        // The umask may have narrowed the mode; make it exactly `mode`.
-        f.set_permissions(fs::Permissions::from_mode(mode))?;
-        f.write_all(bytes)?;
-        f.sync_all()
-    })();
+    let result = keep.apply(path, &f).and_then(|()| {
+        f.write_all(bytes)
+            .and_then(|()| f.sync_all())
+            .map_err(|e| Error::io(path, "write", e))
+    });
     drop(f);
     match result {
         Ok(()) => Ok(tmp),
         Err(e) => {
             let _ = fs::remove_file(&tmp);
-            Err(Error::io(path, "write", e))
+            Err(e)
         }
     }
 }
@@ -165,15 +253,25 @@ fn sync_dir(path: &Path) -> Result<()> {
         .map_err(|e| Error::io(dir, "sync directory of", e))
 }
 
-/// Atomically replaces `path` with `bytes` (mode 0600), returning the
-/// write lock on the new file. The new file is locked before it appears at
-/// `path`, so no other writer can slip in between the rename and a
-/// caller's further updates. Call it while holding the old file's lock:
-/// then every other temporary file of this store is a leftover of a killed
-/// writer, and is removed.
+/// What a rewrite of `path` (links resolved) gives the new file: the old
+/// file's attributes, or for a new file `new`.
+fn keep_for(path: &Path, new: impl FnOnce() -> Result<Keep>) -> Result<Keep> {
+    match Keep::of_existing(path)? {
+        Some(k) => Ok(k),
+        None => new(),
+    }
+}
+
+/// Atomically replaces `path` with `bytes`, returning the write lock on
+/// the new file. The new file is locked before it appears at `path`, so no
+/// other writer can slip in between the rename and a caller's further
+/// updates. Call it while holding the old file's lock: then every other
+/// temporary file of this store is a leftover of a killed writer, and is
+/// removed. The old file's owner, group, mode, ACL and label are kept.
 pub fn replace_locked(path: &Path, bytes: &[u8]) -> Result<WriteLock> {
     let path = &resolve(path)?;
-    let tmp = write_temp(path, bytes, SECRET_MODE)?;
+    let keep = keep_for(path, || Ok(Keep::mine(SECRET_MODE)))?;
+    let tmp = write_temp(path, bytes, &keep)?;
     let locked = File::open(&tmp).and_then(|f| f.lock().map(|()| f));
     let file = match locked {
         Ok(f) => f,
@@ -192,43 +290,79 @@ pub fn replace_locked(path: &Path, bytes: &[u8]) -> Result<WriteLock> {
 }
 
 /// Removes `.NAME.*.tmp` files beside `path`, left by writers killed while
-/// writing. Best effort: failing to remove one harms nothing.
+/// writing. Best effort: failing to remove one harms nothing. Removing a
+/// name removes a link, never what it points to.
 fn remove_stale_temps(path: &Path) {
-    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+    use std::os::unix::ffi::OsStrExt;
+    let Some(name) = path.file_name() else {
         return;
     };
-    let prefix = format!(".{name}.");
     let Ok(dir) = fs::read_dir(parent(path)) else {
         return;
     };
     for e in dir.flatten() {
-        let n = e.file_name();
-        let n = n.to_string_lossy();
-        let is_ours = n
-            .strip_prefix(&prefix)
-            .and_then(|rest| rest.strip_suffix(".tmp"))
-            .and_then(|rest| rest.split_once('.'))
-            .is_some_and(|(pid, tag)| {
-                !pid.is_empty()
-                    && pid.bytes().all(|b| b.is_ascii_digit())
-                    && tag.len() == 12
-                    && tag.bytes().all(|b| b.is_ascii_hexdigit())
-            });
-        if is_ours {
+        if commit::is_temp_name_for(e.file_name().as_bytes(), name.as_bytes()) {
             let _ = fs::remove_file(e.path());
         }
     }
 }
 
-/// Atomically replaces `path` with `bytes` (mode 0600).
+/// What a file of a store's set (`dst`, links resolved) is written with:
+/// the attributes of the file it replaces, or for a new one the store's
+/// owner and group, mode 0600. An existing companion owned by someone
+/// other than the store's owner, the caller or root is refused: keeping
+/// its owner would hand that user what kdbman writes (a stash holds the
+/// store's password), and in a shared directory anyone can plant one.
+fn keep_companion(dst: &Path, primary: &Path) -> Result<Keep> {
+    let store = Keep::owner_of(primary, SECRET_MODE)?;
+    if dst == primary {
+        return keep_for(dst, || Ok(store));
+    }
+    match Keep::of_existing(dst)? {
+        None => Ok(store),
+        // SAFETY: geteuid cannot fail and touches no memory.
+        Some(k) if k.uid == store.uid || k.uid == unsafe { libc::geteuid() } || k.uid == 0 => Ok(k),
+        Some(k) => Err(Error::ForeignCompanion {
+            path: dst.to_path_buf(),
+            owner: k.uid,
+            store_owner: store.uid,
+        }),
+    }
+}
+
+/// Atomically replaces a file of the store `primary`'s set that is not
+/// in its commit marker (see [`keep_companion`]).
+pub fn replace_companion(path: &Path, bytes: &[u8], primary: &Path) -> Result<()> {
+    let path = &resolve(path)?;
+    let keep = keep_companion(path, &resolve(primary)?)?;
+    rename_temp(path, bytes, &keep)
+}
+
+/// Atomically replaces `path` with `bytes`, keeping the old file's owner,
+/// group, mode, ACL and label; a new file is the caller's, mode 0600.
 pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     replace_with_mode(path, bytes, SECRET_MODE)
 }
 
-/// Atomically replaces `path` with `bytes`, creating it with `mode`.
+/// Atomically replaces `path` with `bytes` as [`replace`] does, a new file
+/// taking `mode`.
 pub fn replace_with_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     let path = &resolve(path)?;
-    let tmp = write_temp(path, bytes, mode)?;
+    let keep = keep_for(path, || Ok(Keep::mine(mode)))?;
+    rename_temp(path, bytes, &keep)
+}
+
+/// Atomically replaces an output file the user named (a certificate, a
+/// request, a key or PKCS#12 export) with a file of the caller's own with
+/// `mode`: nothing of a file that was there is kept, so a file another
+/// user planted at the name does not leave them owning what kdbman wrote.
+pub fn replace_output(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    let path = &resolve(path)?;
+    rename_temp(path, bytes, &Keep::mine(mode))
+}
+
+fn rename_temp(path: &Path, bytes: &[u8], keep: &Keep) -> Result<()> {
+    let tmp = write_temp(path, bytes, keep)?;
     if let Err(e) = fs::rename(&tmp, path) {
         let _ = fs::remove_file(&tmp);
         return Err(Error::io(path, "replace", e));
@@ -236,24 +370,73 @@ pub fn replace_with_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     sync_dir(path)
 }
 
-/// Atomically creates `path`, failing if it exists (even if created by a
-/// concurrent process between our check and our write).
+/// Atomically creates `path`, failing if anything is there (a dangling
+/// link included), even if created by a concurrent process between our
+/// check and our write.
 pub fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    if fs::symlink_metadata(path).is_ok() {
-        return Err(Error::AlreadyExists {
-            path: path.to_path_buf(),
-        });
+    create_set(&[(path.to_path_buf(), bytes, Keep::mine(SECRET_MODE))])
+}
+
+/// Creates several new files as one: each is staged in full, then linked
+/// into place with `link(2)`, which never follows or replaces what is at
+/// the name; the first file last, so an interrupted creation leaves no
+/// store. If any name is taken, the files this call linked are removed
+/// again and nothing else is touched.
+pub fn create_set(files: &[(PathBuf, &[u8], Keep)]) -> Result<()> {
+    for (path, _, _) in files {
+        if fs::symlink_metadata(path).is_ok() {
+            return Err(Error::AlreadyExists { path: path.clone() });
+        }
     }
-    let tmp = write_temp(path, bytes, SECRET_MODE)?;
-    let linked = fs::hard_link(&tmp, path);
-    let _ = fs::remove_file(&tmp);
-    match linked {
-        Ok(()) => sync_dir(path),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(Error::AlreadyExists {
-            path: path.to_path_buf(),
-        }),
-        Err(e) => Err(Error::io(path, "create", e)),
+    let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
+    let cleanup = |staged: &[(PathBuf, &Path)]| {
+        for (tmp, _) in staged {
+            let _ = fs::remove_file(tmp);
+        }
+    };
+    for (path, bytes, keep) in files {
+        match write_temp(path, bytes, keep) {
+            Ok(tmp) => staged.push((tmp, path)),
+            Err(e) => {
+                cleanup(&staged);
+                return Err(e);
+            }
+        }
     }
+    let mut linked: Vec<(&Path, fs::Metadata)> = Vec::new();
+    let mut failure = None;
+    for (tmp, path) in staged.iter().rev() {
+        let made = fs::hard_link(tmp, path).and_then(|()| fs::symlink_metadata(path));
+        match made {
+            Ok(m) => linked.push((path, m)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                failure = Some(Error::AlreadyExists {
+                    path: path.to_path_buf(),
+                });
+                break;
+            }
+            Err(e) => {
+                failure = Some(Error::io(path, "create", e));
+                break;
+            }
+        }
+    }
+    cleanup(&staged);
+    if let Some(e) = failure {
+        for (path, made) in linked {
+            // Only what this call made: the same inode still at the name.
+            if fs::symlink_metadata(path)
+                .is_ok_and(|m| m.ino() == made.ino() && m.dev() == made.dev())
+            {
+                let _ = fs::remove_file(path);
+            }
+        }
+        return Err(e);
+    }
+    for (path, _, _) in files {
+        sync_dir(path)?;
+    }
+    Ok(())
 }
 
 /// The permission bits of a file, if it exists.
@@ -263,48 +446,11 @@ pub fn mode(path: &Path) -> Option<u32> {
         .map(|m| m.permissions().mode() & 0o7777)
 }
 
-/// The marker that makes a multi-file replacement (a CMS `.kdb` with its
-/// `.rdb`, and a stash) all-or-nothing: written once every new file is
-/// complete on disk, removed once every rename is done. A writer killed
-/// between the two leaves it, and the next open finishes the renames.
-fn commit_marker(primary: &Path) -> PathBuf {
-    let name = primary
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "store".into());
-    primary.with_file_name(format!(".{name}.commit"))
-}
-
-/// Whether a multi-file replacement of `primary` was interrupted.
-pub fn commit_pending(primary: &Path) -> bool {
-    resolve(primary).is_ok_and(|p| commit_marker(&p).exists())
-}
-
-/// Finishes an interrupted multi-file replacement of `primary`. Call it
-/// holding the primary's write lock.
-pub fn finish_commit(primary: &Path) -> Result<()> {
-    use std::os::unix::ffi::OsStrExt;
-    let primary = &resolve(primary)?;
-    let marker = commit_marker(primary);
-    let text = match fs::read(&marker) {
-        Ok(t) => t,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io(&marker, "read", e)),
-    };
-    for line in text.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-        let mut parts = line.split(|&b| b == 0);
-        let (Some(tmp), Some(dst)) = (parts.next(), parts.next()) else {
-            continue;
-        };
-        let tmp = Path::new(std::ffi::OsStr::from_bytes(tmp));
-        let dst = Path::new(std::ffi::OsStr::from_bytes(dst));
-        if tmp.exists() {
-            fs::rename(tmp, dst).map_err(|e| Error::io(dst, "replace", e))?;
-        }
-    }
-    sync_dir(primary)?;
-    fs::remove_file(&marker).map_err(|e| Error::io(&marker, "remove", e))?;
-    sync_dir(primary)
+/// Finishes an interrupted replacement of `primary`'s set, holding its
+/// write lock; see `file::commit`. Returns whether one was pending (the locked
+/// file may have been replaced: lock it again).
+pub fn finish_commit(primary: &Path, lock: &WriteLock) -> Result<bool> {
+    commit::finish(&resolve(primary)?, lock)
 }
 
 /// Atomically replaces several files together, `files[0]` being the
@@ -312,9 +458,14 @@ pub fn finish_commit(primary: &Path) -> Result<()> {
 /// new file is written and synced first; a marker listing them is synced;
 /// then the renames; then the marker goes. A crash before the marker
 /// leaves the old files, after it [`finish_commit`] completes the new
-/// ones. Secondary files take `mode` 0600 too.
+/// ones. Each file keeps the attributes of the one it replaces; a new
+/// one takes the primary's owner and group, mode 0600.
+///
+/// The marker lists only the store's own files in its directory (see
+/// `file::commit`): a file elsewhere (a stash named by `--stash-file`, a
+/// companion that is a link to another directory) is replaced on its own
+/// once the set is committed.
 pub fn replace_set_locked(files: &[(PathBuf, &[u8])]) -> Result<WriteLock> {
-    use std::os::unix::ffi::OsStrExt;
     let Some((primary, primary_bytes)) = files.first() else {
         return Err(Error::Usage {
             detail: "nothing to write".into(),
@@ -324,34 +475,59 @@ pub fn replace_set_locked(files: &[(PathBuf, &[u8])]) -> Result<WriteLock> {
         return replace_locked(primary, primary_bytes);
     }
     let primary = resolve(primary)?;
+    let names = set_names(&primary);
+    let mut in_set: Vec<(PathBuf, &[u8])> = Vec::new();
+    let mut outside: Vec<(PathBuf, &[u8])> = Vec::new();
+    for (i, (path, bytes)) in files.iter().enumerate() {
+        let dst = if i == 0 {
+            primary.clone()
+        } else {
+            resolve(path)?
+        };
+        let ours = parent(&dst) == parent(&primary)
+            && dst
+                .file_name()
+                .is_some_and(|n| names.iter().any(|s| s == n))
+            && !in_set.iter().any(|(p, _)| p == &dst);
+        if ours {
+            in_set.push((dst, bytes));
+        } else {
+            outside.push((dst, bytes));
+        }
+    }
+    if in_set.len() == 1 {
+        let lock = replace_locked(&primary, primary_bytes)?;
+        for (p, b) in outside {
+            replace_companion(&p, b, &primary)?;
+        }
+        return Ok(lock);
+    }
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     let cleanup = |staged: &[(PathBuf, PathBuf)]| {
         for (tmp, _) in staged {
             let _ = fs::remove_file(tmp);
         }
     };
-    for (path, bytes) in files {
-        // Absolute, so the marker means the same from any directory.
-        let dst = resolve(path)?;
-        let dst = std::path::absolute(&dst).map_err(|e| Error::io(&dst, "resolve", e))?;
-        match write_temp(&dst, bytes, SECRET_MODE) {
-            Ok(tmp) => staged.push((tmp, dst)),
+    for (dst, bytes) in &in_set {
+        let staged_one =
+            keep_companion(dst, &primary).and_then(|keep| write_temp(dst, bytes, &keep));
+        match staged_one {
+            Ok(tmp) => staged.push((tmp, dst.clone())),
             Err(e) => {
                 cleanup(&staged);
                 return Err(e);
             }
         }
     }
-    let mut list = Vec::new();
-    for (tmp, dst) in &staged {
-        list.extend_from_slice(tmp.as_os_str().as_bytes());
-        list.push(0);
-        list.extend_from_slice(dst.as_os_str().as_bytes());
-        list.push(b'\n');
-    }
-    let marker = commit_marker(&primary);
-    let written = write_temp(&marker, &list, SECRET_MODE)
-        .and_then(|t| fs::rename(&t, &marker).map_err(|e| Error::io(&marker, "write", e)))
+    let marker = marker_path(&primary);
+    let written = Keep::owner_of(&primary, SECRET_MODE)
+        .and_then(|keep| write_temp(&marker, &commit::marker_text(&staged), &keep))
+        .and_then(|t| {
+            fs::rename(&t, &marker).map_err(|e| {
+                let _ = fs::remove_file(&t);
+                Error::io(&marker, "write", e)
+            })
+        })
         .and_then(|()| sync_dir(&primary));
     if let Err(e) = written {
         cleanup(&staged);
@@ -362,11 +538,16 @@ pub fn replace_set_locked(files: &[(PathBuf, &[u8])]) -> Result<WriteLock> {
     let file = File::open(&staged[0].0)
         .and_then(|f| f.lock().map(|()| f))
         .map_err(|e| Error::io(&primary, "lock", e))?;
-    finish_commit(&primary)?;
+    // The caller holds the old primary's lock and the marker is ours: no
+    // need to check what it lists.
+    commit::complete(&primary, &marker, &staged)?;
     for (_, dst) in &staged {
         remove_stale_temps(dst);
     }
     remove_stale_temps(&marker);
+    for (p, b) in outside {
+        replace_companion(&p, b, &primary)?;
+    }
     Ok(WriteLock { file })
 }
 
@@ -503,4 +684,35 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
         crate::limits::input_max_bytes(),
         Some(crate::limits::ENV_INPUT_MIB),
     )
+}
+
+/// Refuses an output file (`--target`, `-target`, `-file`) that is one of
+/// the store's own files, before anything is written: the store, its
+/// `.rdb`, `.sth`, `.crl` or commit marker, compared by device and inode
+/// (so another name or a link to one of them is caught too).
+pub fn check_output(target: &Path, store: &Path) -> Result<()> {
+    let Ok(out) = fs::metadata(target) else {
+        // Nothing there yet (or a dangling link, which writes refuse).
+        return Ok(());
+    };
+    let real = resolve_for_read(store);
+    let mut own: Vec<PathBuf> = set_names(&real)
+        .into_iter()
+        .map(|n| real.with_file_name(n))
+        .collect();
+    own.push(marker_path(&real));
+    own.push(crate::stash::default_path(store));
+    own.push(store.to_path_buf());
+    for f in own {
+        if let Ok(m) = fs::metadata(&f)
+            && m.dev() == out.dev()
+            && m.ino() == out.ino()
+        {
+            return Err(Error::OutputIsStoreFile {
+                target: target.to_path_buf(),
+                store_file: f,
+            });
+        }
+    }
+    Ok(())
 }

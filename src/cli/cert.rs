@@ -483,7 +483,7 @@ pub fn run(action: CertAction) -> Result<u8> {
                     out.into_bytes()
                 }
             };
-            write_public(&target, &bytes, force)?;
+            write_public(&target, &bytes, force, &db)?;
             let subject = pki::cert::cert_info(&cert)
                 .map(|i| i.subject)
                 .unwrap_or_default();
@@ -679,7 +679,7 @@ pub fn run(action: CertAction) -> Result<u8> {
                         .into_bytes()
                 }
             };
-            write_public(&target, &bytes, force)?;
+            write_public(&target, &bytes, force, &db)?;
             output::line(format!(
                 "wrote the certificate of `{}` to {}",
                 e.label(),
@@ -1179,7 +1179,7 @@ fn export(
             });
         }
     };
-    write_secret(target, &bytes, force)?;
+    write_secret(target, &bytes, force, db)?;
     output::line(format!(
         "exported `{}` to {} ({})",
         e.label(),
@@ -1223,7 +1223,7 @@ fn extract_with_key(
     if let Some(csr) = e.csr() {
         out.push_str(&pki::pem_encode("CERTIFICATE REQUEST", csr));
     }
-    write_secret(target, out.as_bytes(), force)?;
+    write_secret(target, out.as_bytes(), force, db)?;
     output::line(format!(
         "wrote the private key and certificates of `{}` to {} (mode 0600)",
         e.label(),

@@ -200,11 +200,13 @@ pub fn run(action: CertreqAction) -> Result<u8> {
             spec.policy = super::policy(fips);
             spec.sig_hash = super::signature_hash(spec.policy, &key.algorithm(), hash)?;
             pki::certgen::parse_dn(&spec.dn)?;
-            if let Some(t) = &target
-                && !force
-                && t.exists()
-            {
-                return Err(Error::AlreadyExists { path: t.clone() });
+            if let Some(t) = &target {
+                // Before the store is written: the request must not go
+                // over one of the store's own files.
+                kdbman::file::check_output(t, &db)?;
+                if !force && t.exists() {
+                    return Err(Error::AlreadyExists { path: t.clone() });
+                }
             }
             let (mut store, _) = pw.open(&db, Access::Update)?;
             kdbman::store::check_label(&label)?;
@@ -220,7 +222,7 @@ pub fn run(action: CertreqAction) -> Result<u8> {
             store.add(Entry::request(&label, csr.clone(), private_key))?;
             store.save()?;
             if let Some(t) = &target {
-                write_public(t, &encode(&csr, Encoding::Pem), force)?;
+                write_public(t, &encode(&csr, Encoding::Pem), force, &db)?;
                 output::line(format!(
                     "created request `{label}` ({key}); wrote it to {}",
                     t.display()
@@ -297,7 +299,12 @@ pub fn run(action: CertreqAction) -> Result<u8> {
         } => {
             let (store, _) = pw.open(&db, Access::Read)?;
             let e = store.get_kind(&label, EntryKind::Request)?;
-            write_public(&target, &encode(e.csr().unwrap_or_default(), format), force)?;
+            write_public(
+                &target,
+                &encode(e.csr().unwrap_or_default(), format),
+                force,
+                &db,
+            )?;
             output::line(format!(
                 "wrote request `{}` to {}",
                 e.label(),

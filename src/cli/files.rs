@@ -13,14 +13,16 @@ pub enum Encoding {
     Der,
 }
 
-/// Writes a public file (certificate) with mode 0644.
-pub fn write_public(target: &Path, bytes: &[u8], force: bool) -> Result<()> {
+/// Writes a public file (certificate) with mode 0644, owned by the caller.
+/// Refused when `target` is one of the files of `store`.
+pub fn write_public(target: &Path, bytes: &[u8], force: bool, store: &Path) -> Result<()> {
+    kdbman::file::check_output(target, store)?;
     if !force && target.exists() {
         return Err(Error::AlreadyExists {
             path: target.to_path_buf(),
         });
     }
-    kdbman::file::replace_with_mode(target, bytes, 0o644)
+    kdbman::file::replace_output(target, bytes, 0o644)
 }
 
 /// Reads one or more certificates from PEM (a bundle) or DER.
@@ -34,12 +36,14 @@ pub fn read_request(file: &Path) -> Result<Vec<u8>> {
     kdbman::pki::sign::parse_request(&bytes, &format!("request file {}", file.display()))
 }
 
-/// Writes a file holding a private key: mode 0600.
-pub fn write_secret(target: &Path, bytes: &[u8], force: bool) -> Result<()> {
+/// Writes a file holding a private key: mode 0600, owned by the caller.
+/// Refused when `target` is one of the files of `store`.
+pub fn write_secret(target: &Path, bytes: &[u8], force: bool, store: &Path) -> Result<()> {
+    kdbman::file::check_output(target, store)?;
     if !force && target.exists() {
         return Err(Error::AlreadyExists {
             path: target.to_path_buf(),
         });
     }
-    kdbman::file::replace(target, bytes)
+    kdbman::file::replace_output(target, bytes, kdbman::file::SECRET_MODE)
 }

@@ -244,7 +244,7 @@ fn write_stash(
     version: StashVersion,
 ) -> Result<PathBuf> {
     let stash = make_stash(db, at, store, pw, version)?;
-    stash.write()?;
+    stash.write_for(db)?;
     Ok(stash.path().to_path_buf())
 }
 
@@ -284,11 +284,15 @@ pub fn run(action: KeydbAction) -> Result<u8> {
                 kdf: kdf_of(kdf.unwrap_or(KdfChoice::Argon2id), kdf_floor),
                 password_expires: expiry(expire),
             };
-            let store = Store::create(&db, &password, &opts)?;
+            // The store and its stash are created as one: both or neither.
+            let (store, stashed) = Store::create_stashed(&db, &password, &opts, |store| {
+                stash
+                    .then(|| make_stash(&db, stash_file, store, &password, stash_version))
+                    .transpose()
+            })?;
             output::line(format!("created {} ({})", db.display(), describe(&store)));
-            if stash {
-                let p = write_stash(&db, stash_file, &store, &password, stash_version)?;
-                output::line(format!("stashed the password in {}", p.display()));
+            if let Some(st) = stashed {
+                output::line(format!("stashed the password in {}", st.path().display()));
             }
             Ok(exit::OK)
         }
@@ -653,6 +657,7 @@ fn convert(
     target_pw: &super::password::TargetPwArgs,
     (stash, kdf_floor, cms_version): (bool, bool, Option<u8>),
 ) -> Result<u8> {
+    kdbman::file::check_output(target, db)?;
     let (store, _) = pw.open(db, Access::Read)?;
     let password = target_pw.resolve()?;
     let format = target_type.format(cms_version.unwrap_or(match store.format() {
@@ -816,7 +821,7 @@ fn export(
         Profile::Modern
     };
     let bytes = pkcs12::write(&keys, &signers, &password, profile)?;
-    super::files::write_secret(target, &bytes, force)?;
+    super::files::write_secret(target, &bytes, force, db)?;
     output::line(format!(
         "exported {} personal and {} signer entries to {}{}",
         keys.len(),

@@ -198,6 +198,18 @@ pub fn run(args: LintArgs) -> Result<u8> {
         let db = args.db.first().cloned().unwrap_or_default();
         vec![lint_single(&db, &args, &options)?]
     };
+    if many {
+        // One store alone says it through the open; over many, here.
+        for r in reports.iter().filter(|r| r.error.is_none()) {
+            if let Ok(Some(p)) = kdbman::file::pending(&kdbman::file::resolve_for_read(&r.path)) {
+                super::warn(&format!(
+                    "a write to {} was interrupted (its commit marker {} remains): lint read the files that write committed; the next command that changes the store completes it",
+                    r.path.display(),
+                    p.marker().display()
+                ));
+            }
+        }
+    }
     let run = report::Run {
         label: args.label.as_deref(),
         at,

@@ -688,6 +688,13 @@ pub fn companion_notice(c: &kdbman::store::cms::Companion) -> Option<String> {
 /// An expired password still opens the store (so it can be changed), but
 /// every command says so: servers refuse such a store (SSL0219E).
 fn warn_if_expired(store: &Store) {
+    if let Some(marker) = store.pending_write() {
+        crate::cli::warn(&format!(
+            "a write to {} was interrupted (its commit marker {} remains): this command read the files that write committed; the next command that changes the store completes it",
+            store.path().display(),
+            marker.display()
+        ));
+    }
     let now = kdbman::clock::now();
     if let Some(t) = store
         .password_expires()

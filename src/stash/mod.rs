@@ -180,7 +180,10 @@ impl Stash {
             return Err(err(StashProblem::Missing));
         }
         let exposed = mode.filter(|m| m & 0o077 != 0);
-        let bytes = Zeroizing::new(file::read_stash(path)?);
+        // A write of the store and its stash interrupted between renames:
+        // read the stash it committed, as the store is read.
+        let pending = file::pending(&file::resolve_for_read(store))?;
+        let bytes = Zeroizing::new(file::read_committed(pending.as_ref(), path)?);
         let mut stash = Stash::decode(path, store, &bytes)?;
         if let Some(mode) = exposed
             && perms == Permissions::Strict
@@ -192,8 +195,32 @@ impl Stash {
         Ok(stash)
     }
 
-    /// Writes the stash atomically with mode 0600.
+    /// Writes the stash atomically, as [`Stash::write_for`] does; a new
+    /// stash is the caller's.
     pub fn write(&self) -> Result<()> {
-        file::replace(&self.path, &self.encode())
+        self.write_as(file::keep::Keep::mine(file::SECRET_MODE))
+    }
+
+    /// Writes the stash of `store` atomically. A stash already there keeps
+    /// its owner, group, mode, ACL and label (refused when it belongs to
+    /// another user than the store's owner, the caller or root); a new one
+    /// is created
+    /// exclusively (nothing at its name, not even a link), mode 0600, with
+    /// the store's owner and group.
+    pub fn write_for(&self, store: &Path) -> Result<()> {
+        let bytes = self.encode();
+        if std::fs::symlink_metadata(&self.path).is_ok() {
+            return file::replace_companion(&self.path, &bytes, store);
+        }
+        let keep = file::keep::Keep::owner_of(store, file::SECRET_MODE)?;
+        file::create_set(&[(self.path.clone(), &bytes, keep)])
+    }
+
+    fn write_as(&self, new: file::keep::Keep) -> Result<()> {
+        let bytes = self.encode();
+        if std::fs::symlink_metadata(&self.path).is_ok() {
+            return file::replace(&self.path, &bytes);
+        }
+        file::create_set(&[(self.path.clone(), &bytes, new)])
     }
 }

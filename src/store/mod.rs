@@ -91,6 +91,8 @@ pub struct Store {
     /// Label and key lookup for [`Store::add`], built on first use and
     /// dropped by any change that would shift it.
     index: Option<Index>,
+    /// The marker of an interrupted write a read-only open read through.
+    pending: Option<PathBuf>,
 }
 
 /// Shows the path, format and entry count; never a key or password.
@@ -179,8 +181,20 @@ enum Source<'a> {
 
 impl Store {
     /// Creates a new store file (a CMS store: its `.rdb` too); fails if
-    /// `path` exists.
+    /// `path` or its `.rdb` exists.
     pub fn create(path: &Path, password: &Password, options: &CreateOptions) -> Result<Store> {
+        Self::create_stashed(path, password, options, |_| Ok(None)).map(|(s, _)| s)
+    }
+
+    /// Creates a new store and the stash `stash` makes for it, as one:
+    /// every file is created exclusively (anything at one of the names,
+    /// a link included, is refused) and all of them appear, or none.
+    pub fn create_stashed(
+        path: &Path,
+        password: &Password,
+        options: &CreateOptions,
+        stash: impl FnOnce(&Store) -> Result<Option<Stash>>,
+    ) -> Result<(Store, Option<Stash>)> {
         check_password(password)?;
         let backing = match options.format {
             StoreFormat::Kdbman => {
@@ -219,31 +233,39 @@ impl Store {
             lock: None,
             access: Access::Update,
             index: None,
+            pending: None,
         };
-        let files = store.encode()?;
-        file::create_new(path, &files[0].1)?;
-        store.lock = Some(file::WriteLock::acquire(path)?);
-        if files.len() > 1 {
-            // The .rdb of a new CMS store: replaces any leftover of an
-            // old store of the same name.
-            let rest: Vec<(PathBuf, &[u8])> = files[1..]
-                .iter()
-                .map(|(p, b)| (p.clone(), b.as_slice()))
-                .collect();
-            for (p, b) in rest {
-                file::replace(&p, b)?;
-            }
+        let stash = stash(&store)?;
+        let mut files = store.encode()?;
+        if let Some(s) = &stash {
+            files.push((s.path().to_path_buf(), s.encode().to_vec()));
         }
+        let set: Vec<_> = files
+            .iter()
+            .map(|(p, b)| {
+                (
+                    p.clone(),
+                    b.as_slice(),
+                    file::keep::Keep::mine(file::SECRET_MODE),
+                )
+            })
+            .collect();
+        file::create_set(&set)?;
+        store.lock = Some(file::WriteLock::acquire(path)?);
         if let Backing::Cms(state) = &mut store.backing {
             state.written(path, &files);
         }
-        Ok(store)
+        Ok((store, stash))
     }
 
     /// Reads what a native store's header says, without a password; for
     /// other formats, checks that the file is a store kdbman reads.
     pub fn inspect(path: &Path) -> Result<Option<HeaderInfo>> {
-        let bytes = file::read(path)?;
+        let pending = file::pending(&file::resolve_for_read(path))?;
+        let bytes = match &pending {
+            Some(p) => p.read(&file::resolve_for_read(path))?,
+            None => file::read(path)?,
+        };
         match detect::detect(&bytes) {
             StoreFormat::Kdbman => {
                 let parsed = native::format::parse(path, &bytes)?;
@@ -296,39 +318,59 @@ impl Store {
     }
 
     fn open_with(path: &Path, access: Access, source: Source<'_>) -> Result<Store> {
-        if file::commit_pending(path) {
-            // A writer died between its renames: finish them first.
-            let _lock = file::WriteLock::acquire(path)?;
-            file::finish_commit(path)?;
-        }
         // A CMS reader must see the .kdb and .rdb of one commit: it reads
         // both under a shared lock (a writer holds its exclusive lock
         // across every rename). The first bytes tell whether it is CMS, so
         // the file (50 MB for 10,000 GSKit slots) is read once.
+        //
+        // A writer killed between its renames leaves a commit marker. A
+        // writer finishes the renames (holding the write lock, after
+        // checking everything the marker lists); a reader changes nothing
+        // and reads the staged files in place of those not yet renamed.
         let mut _shared = None;
+        let mut pending = None;
         let (bytes, lock) = match access {
             Access::Read => {
-                let head = file::read_head(path, 16)?;
-                let mut bytes = None;
-                if !matches!(detect::detect(&head), StoreFormat::Cms(_)) {
-                    let b = file::read(path)?;
-                    // Replaced by a CMS store in between: read it locked.
-                    if !matches!(detect::detect(&b), StoreFormat::Cms(_)) {
-                        bytes = Some(b);
-                    }
+                let real = file::resolve_for_read(path);
+                if file::pending(&real)?.is_some() {
+                    let shared = file::WriteLock::acquire_shared(path)?;
+                    // Checked again under the lock: a writer may have
+                    // finished in between.
+                    pending = file::pending(&real)?;
+                    _shared = Some(shared);
                 }
-                match bytes {
-                    Some(b) => (b, None),
+                match &pending {
+                    Some(p) => (p.read(&real)?, None),
                     None => {
-                        let mut shared = file::WriteLock::acquire_shared(path)?;
-                        let b = shared.read(path)?;
-                        _shared = Some(shared);
-                        (b, None)
+                        let head = file::read_head(path, 16)?;
+                        let mut bytes = None;
+                        if !matches!(detect::detect(&head), StoreFormat::Cms(_)) {
+                            let b = file::read(path)?;
+                            // Replaced by a CMS store in between: read it locked.
+                            if !matches!(detect::detect(&b), StoreFormat::Cms(_)) {
+                                bytes = Some(b);
+                            }
+                        }
+                        match bytes {
+                            Some(b) => (b, None),
+                            None => {
+                                let mut shared = file::WriteLock::acquire_shared(path)?;
+                                let b = shared.read(path)?;
+                                _shared = Some(shared);
+                                (b, None)
+                            }
+                        }
                     }
                 }
             }
             Access::Update => {
                 let mut lock = file::WriteLock::acquire(path)?;
+                if file::finish_commit(path, &lock)? {
+                    // The .kdb may be another file now: lock what is there
+                    // (letting go first, or the same file would wait on us).
+                    drop(lock);
+                    lock = file::WriteLock::acquire(path)?;
+                }
                 (lock.read(path)?, Some(lock))
             }
         };
@@ -383,10 +425,15 @@ impl Store {
                     }
                 };
                 // Companions never stop the .kdb from opening: what is
-                // found (or why it cannot be read) goes into the state.
+                // found (or why it cannot be read) goes into the state. A
+                // pending write is read as committed.
+                let kdb_real = match &pending {
+                    Some(_) => file::resolve_for_read(path),
+                    None => path.to_path_buf(),
+                };
                 let besides = cms::Besides {
-                    rdb: read_beside(&cms::rdb_path(path)),
-                    crl: read_beside(&cms::crl_path(path)),
+                    rdb: read_beside(pending.as_ref(), &cms::rdb_path(&kdb_real)),
+                    crl: read_beside(pending.as_ref(), &cms::crl_path(&kdb_real)),
                 };
                 let via = match source {
                     Source::Stash(s) => Some(s),
@@ -437,7 +484,15 @@ impl Store {
             lock,
             access,
             index: None,
+            pending: pending.map(|p| p.marker().to_path_buf()),
         })
+    }
+
+    /// The commit marker of an interrupted write, when this (read-only)
+    /// open found one: the store was read as that write left it (its new
+    /// files), and the next command that changes the store completes it.
+    pub fn pending_write(&self) -> Option<&Path> {
+        self.pending.as_deref()
     }
 
     /// The files this store is written as: the store first.
@@ -966,8 +1021,8 @@ pub fn several_marked(labels: &[&str]) -> String {
 }
 
 /// A companion file's bytes, or why there are none (absent, unreadable).
-fn read_beside(path: &Path) -> cms::Beside {
-    match file::read(path) {
+fn read_beside(pending: Option<&file::Pending>, path: &Path) -> cms::Beside {
+    match file::read_committed(pending, path) {
         Ok(b) => cms::Beside::Bytes(b),
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             cms::Beside::Absent

@@ -1336,7 +1336,7 @@ impl Runner {
             "der" => der,
             _ => kdbman::pki::pem_encode("CERTIFICATE REQUEST", &der).into_bytes(),
         };
-        crate::cli::files::write_public(&target, &bytes, true)
+        crate::cli::files::write_public(&target, &bytes, true, store.path())
             .map_err(|e| GskError::from_kdbman(&e))
     }
 }
