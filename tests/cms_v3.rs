@@ -818,3 +818,76 @@ fn changepw_keeps_v3_and_re_encrypts_keys_with_des() {
     let e = Store::open(&kdb, &Password::new(FIXTURE_PW), Access::Read).unwrap_err();
     assert_eq!(e.class(), ErrorClass::WrongPassword, "{e}");
 }
+
+/// `keydb convert` without `--target` upgrades the store where it lies:
+/// .kdb and its v3 .rdb become v6 with PBES2 keys, in one change that keeps
+/// the password, the stash, and (run as root) each file's owner, group and
+/// mode; a downgrade is refused and changes nothing.
+#[test]
+fn convert_in_place_upgrades_v3_keeping_password_stash_owner_and_mode() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let (d, kdb) = fixture();
+    let rdb = d.path().join("v3.rdb");
+    let sth = d.path().join("v3.sth");
+    k(&["keydb", "stashpw"], &kdb);
+    // SAFETY: geteuid has no preconditions.
+    let as_root = unsafe { libc::geteuid() } == 0;
+    for f in [&kdb, &rdb, &sth] {
+        if as_root {
+            std::os::unix::fs::chown(f, Some(12345), Some(12345)).unwrap();
+        }
+        std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let attrs = |f: &Path| {
+        let m = std::fs::metadata(f).unwrap();
+        (m.uid(), m.gid(), m.mode() & 0o7777)
+    };
+    let before: Vec<_> = [&kdb, &rdb, &sth].map(|f| attrs(f)).to_vec();
+    let stash_bytes = std::fs::read(&sth).unwrap();
+    let said = ok(&["keydb", "convert", "--db", s(&kdb), "--stashed"]);
+    assert!(said.contains("CMS v3 to CMS v6"), "{said}");
+    assert!(said.contains(".rdb: CMS v3 to v6"), "{said}");
+    let after: Vec<_> = [&kdb, &rdb, &sth].map(|f| attrs(f)).to_vec();
+    assert_eq!(before, after, "owner, group and mode kept");
+    assert_eq!(
+        std::fs::read(&sth).unwrap(),
+        stash_bytes,
+        "the stash is not rewritten"
+    );
+    let bytes = std::fs::read(&kdb).unwrap();
+    assert_eq!(bytes[2], 6);
+    assert_eq!(std::fs::read(&rdb).unwrap()[2], 6);
+    let l = kdbman::store::cms::container::parse(&kdb, &bytes).unwrap();
+    let mut keys = 0;
+    for slot in l.slots() {
+        if let Body::Personal { key, .. } = record::decode_slot(slot).unwrap().body {
+            assert!(
+                key.windows(11).any(|w| w == PBES2),
+                "PBES2 after the upgrade"
+            );
+            keys += 1;
+        }
+    }
+    assert_eq!(keys, 2);
+    // The same password opens it, and so does the untouched stash.
+    let store = Store::open(&kdb, &Password::new(FIXTURE_PW), Access::Read).unwrap();
+    assert_eq!(store.entries().len(), LABELS.len());
+    let listed = ok(&["cert", "list", "--db", s(&kdb), "--stashed"]);
+    assert!(
+        listed.contains("rsa-server") && listed.contains("old-md2-ca"),
+        "{listed}"
+    );
+    // No way down in place: refused, nothing written.
+    let out = run(&[
+        "keydb",
+        "convert",
+        "--db",
+        s(&kdb),
+        "--stashed",
+        "--cms-version",
+        "4",
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("not converted down"), "{}", text(&out));
+    assert_eq!(std::fs::read(&kdb).unwrap(), bytes);
+}

@@ -612,6 +612,14 @@ fn rewrites_keep_owner_group_mode_and_acl() {
         text(&out)
     );
     assert_eq!(snapshot(dir), before);
+    check("keydb convert onto the store");
+    // Converting in place (no --target: the CMS version upgrade) rewrites
+    // the set keeping owner, group, mode and ACL.
+    ok(&[
+        &["keydb", "convert", "--db", db_s, "--cms-version", "6"][..],
+        &new_pw,
+    ]
+    .concat());
     check("keydb convert in place");
     let listed = text(&ok(&[&["cert", "list", "--db", db_s][..], &new_pw].concat()));
     assert!(

@@ -133,19 +133,22 @@ pub enum KeydbAction {
         #[arg(long, value_enum, default_value = "2")]
         stash_version: StashVersion,
     },
-    /// Convert a store to another format (cms, kdbman, pkcs12), keeping labels, kinds, default, trust and requests where the target can hold them
+    /// Convert a store to another format (cms, kdbman, pkcs12), keeping labels, kinds, default, trust and requests where the target can hold them; without --target, upgrade a CMS store's version in place
+    #[command(
+        after_help = "In place (no --target): `kdbman keydb convert --db key.kdb --stashed --cms-version 6` upgrades a CMS v3 or v4 store (and its older companions) to v6 in one atomic change, keeping the password, the stash, and every file's owner, group and mode; keys are re-encrypted in v6's scheme (PBES2, AES-256). A CRL database holding records kdbman does not read keeps its version."
+    )]
     Convert {
         /// The key database (store) file
         #[arg(long, value_name = "PATH")]
         db: PathBuf,
         #[command(flatten)]
         pw: PwArgs,
-        /// The store to write
-        #[arg(long, value_name = "PATH")]
-        target: PathBuf,
+        /// The store to write (without it: upgrade the CMS store in place to --cms-version, default 6)
+        #[arg(long, value_name = "PATH", requires = "target_type")]
+        target: Option<PathBuf>,
         /// The target's format
-        #[arg(long, value_enum)]
-        target_type: TypeChoice,
+        #[arg(long, value_enum, requires = "target")]
+        target_type: Option<TypeChoice>,
         #[command(flatten)]
         target_pw: super::password::TargetPwArgs,
         /// Also stash the target's password beside it (TARGET.sth)
@@ -370,14 +373,17 @@ pub fn run(action: KeydbAction) -> Result<u8> {
             stash,
             kdf_floor,
             cms_version,
-        } => convert(
-            &db,
-            &pw,
-            &target,
-            target_type,
-            &target_pw,
-            (stash, kdf_floor, cms_version),
-        ),
+        } => match (target, target_type) {
+            (Some(target), Some(target_type)) => convert(
+                &db,
+                &pw,
+                &target,
+                target_type,
+                &target_pw,
+                (stash, kdf_floor, cms_version),
+            ),
+            _ => upgrade_in_place(&db, &pw, &target_pw, (stash, kdf_floor, cms_version)),
+        },
         KeydbAction::Export {
             db,
             pw,
@@ -649,6 +655,48 @@ fn companion_text(found: &Found) -> String {
 }
 
 /// Writes every entry of a store into a new store of another format.
+/// `keydb convert` without `--target`: a CMS store upgraded to a newer
+/// container version where it lies, in one atomic change that keeps the
+/// password, the stash and the files' owners and modes.
+fn upgrade_in_place(
+    db: &Path,
+    pw: &PwArgs,
+    target_pw: &super::password::TargetPwArgs,
+    (stash, kdf_floor, cms_version): (bool, bool, Option<u8>),
+) -> Result<u8> {
+    let given = target_pw.target_pw_env.is_some()
+        || target_pw.target_pw_file.is_some()
+        || target_pw.target_pw_stdin
+        || target_pw.target_pw.is_some();
+    if given || stash || kdf_floor {
+        return Err(Error::Usage {
+            detail: "an upgrade in place keeps the store's password and stash: --target-pw*, --target-stash and --kdf-floor need --target (use `keydb changepw` to change the password)".into(),
+        });
+    }
+    let to = match cms_version.unwrap_or(6) {
+        4 => CmsVersion::V4,
+        6 => CmsVersion::V6,
+        n => {
+            return Err(Error::Usage {
+                detail: format!("there is no CMS version {n}: give --cms-version 4 or 6"),
+            });
+        }
+    };
+    let (mut store, _) = pw.open(db, Access::Update)?;
+    let from = store.format();
+    let notes = store.upgrade_cms(to)?;
+    store.save()?;
+    output::line(format!(
+        "upgraded {} in place ({from} to CMS v{}); the password and the stash are unchanged",
+        db.display(),
+        to.number()
+    ));
+    for n in notes {
+        output::line(format!("  {n}"));
+    }
+    Ok(exit::OK)
+}
+
 fn convert(
     db: &Path,
     pw: &PwArgs,

@@ -924,6 +924,21 @@ impl Store {
         Ok(())
     }
 
+    /// Upgrades a CMS store in place to container version `to` (its
+    /// companions of an older version with it), for the next save; what
+    /// was upgraded, in words. Other formats have no such versions.
+    pub fn upgrade_cms(&mut self, to: cms::Version) -> Result<Vec<String>> {
+        match &mut self.backing {
+            Backing::Cms(state) => state.upgrade(to),
+            _ => Err(Error::Unsupported {
+                path: self.path.clone(),
+                what: "be upgraded in place",
+                why: format!("it is a {} store, which has no CMS version", self.format()),
+                fix: "name --target and --target-type to write a converted copy".into(),
+            }),
+        }
+    }
+
     /// Changes the password: a new salt, epoch, data key and key wrap, so
     /// an old copy of the file and the old password cannot read what is
     /// written after the change. Old stashes become stale.

@@ -31,7 +31,7 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             "{p} is a CMS v3 key database: one MD5 over its header and the password checks a password guess, so offline guessing is cheaper than for v4 or v6, and {des} (pbeWithMD5AndDES-CBC: a 56-bit key from five MD5 rounds)"
         ),
         format!(
-            "upgrade it to v6 (HMAC-SHA384, keys under AES-256): `kdbman keydb convert --db {p} --target NEW.kdb --target-type cms --cms-version 6 --target-stash`, then point the server at NEW.kdb; keep v3 only where an old GSKit or z/OS level must still read the file"
+            "upgrade it to v6 in place (HMAC-SHA384, keys under AES-256; password, stash, owner and mode kept): `kdbman keydb convert --db {p} --cms-version 6`; keep v3 only where an old GSKit or z/OS level must still read the file"
         ),
     ));
 }

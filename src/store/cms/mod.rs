@@ -295,6 +295,78 @@ impl State {
         Ok(())
     }
 
+    /// Upgrades the `.kdb` to container version `to` (never down), and
+    /// each intact companion of an older version with it: fresh salts, and
+    /// every key re-encrypted in the new version's scheme on the next
+    /// save. Returns what was upgraded and what was left, in words. A
+    /// CRL database that holds records (which kdbman does not read) and
+    /// a companion that could not be read keep their version.
+    pub fn upgrade(&mut self, to: Version) -> Result<Vec<String>> {
+        let from = self.kdb.version;
+        if to.number() < from.number() {
+            return Err(Error::Usage {
+                detail: format!(
+                    "a CMS v{} store is not converted down to v{} in place; name --target to write a copy of another version",
+                    from.number(),
+                    to.number()
+                ),
+            });
+        }
+        let mut notes = Vec::new();
+        if to == from {
+            notes.push(format!(
+                "the key database is CMS v{} already",
+                from.number()
+            ));
+        } else {
+            for rec in &mut self.passthrough {
+                if let Body::SecretKey { key } = &mut rec.body {
+                    let raw =
+                        keycrypt::decrypt_raw(key, &self.password).map_err(|_| Error::Usage {
+                            detail:
+                                "a secret key of the store does not decrypt; nothing was changed"
+                                    .into(),
+                        })?;
+                    *key = keycrypt::encrypt_for(to, &raw, &self.password);
+                }
+            }
+            self.kdb.version = to;
+            self.kdb.salt = container::new_salt();
+            notes.push(format!(
+                "key database: CMS v{} to v{}, every private key re-encrypted",
+                from.number(),
+                to.number()
+            ));
+        }
+        for (name, file) in [(".rdb", &mut self.rdb), (".crl", &mut self.crl)] {
+            match file {
+                CompanionFile::Intact {
+                    params, records, ..
+                } if params.version.number() < to.number() => {
+                    if name == ".crl" && *records > 0 {
+                        notes.push(format!(
+                            "{name}: kept as CMS v{} (it holds {records} CRL records kdbman does not read)",
+                            params.version.number()
+                        ));
+                        continue;
+                    }
+                    notes.push(format!(
+                        "{name}: CMS v{} to v{}",
+                        params.version.number(),
+                        to.number()
+                    ));
+                    params.version = to;
+                    params.salt = container::new_salt();
+                }
+                CompanionFile::Unusable(_) => {
+                    notes.push(format!("{name}: not usable, left as it is"));
+                }
+                _ => {}
+            }
+        }
+        Ok(notes)
+    }
+
     /// Whether a password is this store's (no I/O).
     pub fn password_is(&self, pw: &Password) -> bool {
         self.password.as_bytes() == pw.as_bytes()
