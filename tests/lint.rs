@@ -117,7 +117,7 @@ fn every_fixture_reports_exactly_its_code_and_status() {
         "SSL0206E", "SSL0208E", "SSL0209E", "SSL0210E", "SSL0213E", "SSL0214E", "SSL0215E",
         "SSL0216E", "SSL0217E", "SSL0218E", "SSL0219E", "SSL0221E", "SSL0223E", "SSL0224E",
         "SSL0225E", "SSL0227E", "SSL0228E", "KDB0001W", "KDB0003W", "KDB0004W", "KDB0005W",
-        "KDB0006W", "KDB0007W", "KDB0008W", "KDB0009W",
+        "KDB0006W", "KDB0007W", "KDB0008W", "KDB0009W", "KDB0014W",
     ] {
         assert!(covered.iter().any(|c| c == code), "no fixture for {code}");
     }
@@ -136,6 +136,40 @@ fn case(name: &str) -> Value {
         .find(|c| c["name"] == name)
         .unwrap()
         .clone()
+}
+
+#[test]
+fn serial_zero_is_an_error_on_the_certificate_in_use_and_a_warning_on_a_root() {
+    let tmp = copy_fixtures();
+    let finding = |name: &str| {
+        let (out, _) = lint_case(tmp.path(), &case(name), "json");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let f = v["findings"].as_array().unwrap();
+        assert_eq!(f.len(), 1, "{name}: {v:#}");
+        f[0].clone()
+    };
+    // TLS checks the server's own certificate: its serial 0 is SSL0210E.
+    let e = finding("SSL0210E");
+    assert_eq!(e["severity"], "error", "{e}");
+    assert_eq!(e["label"], "server", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("serial number is zero"), "{e}");
+    // A self-signed signer is a trust anchor: its serial 0 is only KDB0014W,
+    // naming the certificate and how to remove it.
+    let w = finding("KDB0014W");
+    assert_eq!(w["severity"], "warning", "{w}");
+    assert_eq!(w["label"], "zero-serial", "{w}");
+    let msg = w["message"].as_str().unwrap();
+    assert!(
+        msg.contains("CN=kdbman fixture zero serial") && msg.contains("serial number is zero"),
+        "{msg}"
+    );
+    let fix = w["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("harmless as a trust anchor")
+            && fix.contains("cert delete")
+            && fix.contains("--label zero-serial"),
+        "{fix}"
+    );
 }
 
 #[test]
