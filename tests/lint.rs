@@ -10,6 +10,8 @@ use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
+mod common;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lint")
 }
@@ -152,7 +154,13 @@ fn serial_zero_is_an_error_on_the_certificate_in_use_and_a_warning_on_a_root() {
     let e = finding("SSL0210E");
     assert_eq!(e["severity"], "error", "{e}");
     assert_eq!(e["label"], "server", "{e}");
-    assert!(e["message"].as_str().unwrap().contains("serial number is zero"), "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("serial number is zero"),
+        "{e}"
+    );
     // A self-signed signer is a trust anchor: its serial 0 is only KDB0014W,
     // naming the certificate and how to remove it.
     let w = finding("KDB0014W");
@@ -170,6 +178,94 @@ fn serial_zero_is_an_error_on_the_certificate_in_use_and_a_warning_on_a_root() {
             && fix.contains("--label zero-serial"),
         "{fix}"
     );
+}
+
+#[test]
+fn md5_signed_server_certificate_is_named_as_md5_not_a_wrong_issuer() {
+    // A certificate TLS checks, signed with MD5 (openssl still signs so):
+    // the chain cannot validate (SSL0208E), for the real reason, and
+    // KDB0002W names the hash. Its SHA-256 root is fine.
+    if !common::require_tool("openssl", "version") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    let t = |args: &[&str]| common::tool(d, "openssl", args);
+    t(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-subj",
+        "/CN=MD5 Test CA",
+        "-days",
+        "3650",
+        "-sha256",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+    ]);
+    t(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "leaf.key",
+        "-out",
+        "leaf.csr",
+        "-subj",
+        "/CN=md5.example",
+    ]);
+    fs::write(
+        d.join("ext"),
+        "subjectAltName=DNS:md5.example\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    t(&[
+        "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-out", "leaf.pem",
+        "-days", "3650", "-md5", "-extfile", "ext",
+    ]);
+    let run = |args: &[&str]| {
+        Command::cargo_bin("kdbman")
+            .unwrap()
+            .current_dir(d)
+            .env("KPW", "Some-long-Password-2026")
+            .args(args)
+            .args(["--db", "s.kdb", "--pw-env", "KPW"])
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["keydb", "create"]).status.success());
+    assert!(
+        run(&["cert", "add", "--label", "ca", "--file", "ca.pem"])
+            .status
+            .success()
+    );
+    let imp = run(&[
+        "cert", "import", "--label", "web", "--file", "leaf.pem", "--key", "leaf.key",
+    ]);
+    assert!(imp.status.success(), "{imp:?}");
+    let out = run(&["lint", "--label", "web", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = v["findings"].as_array().unwrap();
+    let chain = f
+        .iter()
+        .find(|f| f["code"] == "SSL0208E")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    let msg = chain["message"].as_str().unwrap();
+    assert!(msg.contains("md5WithRSAEncryption"), "{msg}");
+    assert!(!msg.contains("does not verify with its issuer"), "{msg}");
+    assert!(
+        f.iter()
+            .any(|f| f["code"] == "KDB0002W" && f["message"].as_str().unwrap().contains("MD5")),
+        "{v:#}"
+    );
+    assert!(!f.iter().any(|f| f["code"] == "KDB0014W"), "{v:#}");
 }
 
 #[test]
