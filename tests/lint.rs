@@ -269,6 +269,144 @@ fn md5_signed_server_certificate_is_named_as_md5_not_a_wrong_issuer() {
 }
 
 #[test]
+fn serial_zero_intermediate_is_an_error_and_serial_zero_root_a_warning() {
+    // An imported chain: leaf, intermediate with serial 0, root with serial
+    // 0. TLS processes the intermediate (SSL0210E, where it is a signer and
+    // in the personal entry's chain); the root is the anchor (KDB0014W,
+    // once, on its signer entry, with a fix that pastes into a shell).
+    if !common::require_tool("openssl", "version") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    let t = |args: &[&str]| common::tool(d, "openssl", args);
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    let mut root = vec!["req", "-x509"];
+    root.extend(ec);
+    root.extend([
+        "-keyout",
+        "r.key",
+        "-out",
+        "r.pem",
+        "-subj",
+        "/CN=Zero Root",
+        "-days",
+        "3650",
+        "-set_serial",
+        "0",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+    ]);
+    t(&root);
+    for (name, cn) in [("i", "/CN=Zero Intermediate"), ("l", "/CN=z.example")] {
+        let (key, csr) = (format!("{name}.key"), format!("{name}.csr"));
+        let mut req = vec!["req"];
+        req.extend(ec);
+        req.extend(["-keyout", &key, "-out", &csr, "-subj", cn]);
+        t(&req);
+    }
+    fs::write(
+        d.join("ie"),
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("le"),
+        "subjectAltName=DNS:z.example\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    t(&[
+        "x509",
+        "-req",
+        "-in",
+        "i.csr",
+        "-CA",
+        "r.pem",
+        "-CAkey",
+        "r.key",
+        "-set_serial",
+        "0",
+        "-out",
+        "i.pem",
+        "-days",
+        "3000",
+        "-extfile",
+        "ie",
+    ]);
+    t(&[
+        "x509",
+        "-req",
+        "-in",
+        "l.csr",
+        "-CA",
+        "i.pem",
+        "-CAkey",
+        "i.key",
+        "-set_serial",
+        "7",
+        "-out",
+        "l.pem",
+        "-days",
+        "2000",
+        "-extfile",
+        "le",
+    ]);
+    let chain: Vec<u8> = ["l.pem", "i.pem", "r.pem"]
+        .iter()
+        .flat_map(|f| fs::read(d.join(f)).unwrap())
+        .collect();
+    fs::write(d.join("chain.pem"), chain).unwrap();
+    let run = |args: &[&str]| {
+        Command::cargo_bin("kdbman")
+            .unwrap()
+            .current_dir(d)
+            .env("KPW", "Some-long-Password-2026")
+            .args(args)
+            .args(["--db", "s.kdb", "--pw-env", "KPW"])
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["keydb", "create"]).status.success());
+    let imp = run(&[
+        "cert",
+        "import",
+        "--label",
+        "web",
+        "--file",
+        "chain.pem",
+        "--key",
+        "l.key",
+    ]);
+    assert!(imp.status.success(), "{imp:?}");
+    let out = run(&["lint", "--label", "web", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = v["findings"].as_array().unwrap();
+    let errors: Vec<&Value> = f.iter().filter(|f| f["severity"] == "error").collect();
+    assert!(!errors.is_empty(), "{v:#}");
+    for e in &errors {
+        assert_eq!(e["code"], "SSL0210E", "{v:#}");
+        let msg = e["message"].as_str().unwrap();
+        assert!(
+            e["label"] == "Zero Intermediate" || msg.contains("CN=Zero Intermediate"),
+            "{e}"
+        );
+    }
+    assert!(errors.iter().any(|e| e["label"] == "web"), "{v:#}");
+    let w: Vec<&Value> = f.iter().filter(|f| f["code"] == "KDB0014W").collect();
+    assert_eq!(w.len(), 1, "{v:#}");
+    assert_eq!(w[0]["label"], "Zero Root");
+    let fix = w[0]["fix"].as_str().unwrap();
+    assert!(fix.contains("--label 'Zero Root'"), "{fix}");
+}
+
+#[test]
 fn unopenable_stores_have_distinct_statuses() {
     // Acceptance 4: a damaged store, a wrong password, a foreign stash and
     // a directory each give their own code and exit status.

@@ -33,6 +33,17 @@ pub fn weak_signature(name: &str) -> Option<&'static str> {
     }
 }
 
+/// `s` as one POSIX shell word, so the command in the fix can be pasted
+/// (real labels have spaces: "Entrust.net Root CA").
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "._-+=:@/,%".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let entries = ctx.entries();
     let mut order: Vec<usize> = (0..entries.len()).collect();
@@ -82,8 +93,8 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 format!("{who} is an old-style root: {}", faults.join("; ")),
                 format!(
                     "harmless as a trust anchor: TLS takes only a root's name and key and never checks its serial number or self-signature (RFC 5280 §6.1), and GSKit loads it; if no certificate you use chains to it, remove it: `kdbman cert delete --db {} --label {}`",
-                    ctx.target.path.display(),
-                    e.label()
+                    shell_word(&ctx.target.path.display().to_string()),
+                    shell_word(e.label())
                 ),
             ));
         }
