@@ -407,6 +407,77 @@ fn serial_zero_intermediate_is_an_error_and_serial_zero_root_a_warning() {
 }
 
 #[test]
+fn sha1_self_signature_alone_is_not_an_old_root() {
+    // Roots in wide use sign themselves with SHA-1: no KDB0014W for that
+    // alone; with serial 0 it is one, and SHA-1 is named with it.
+    if !common::require_tool("openssl", "version") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    for (name, serial) in [("current", "5"), ("old", "0")] {
+        let (key, pem, subj) = (
+            format!("{name}.key"),
+            format!("{name}.pem"),
+            format!("/CN=SHA-1 {name} root"),
+        );
+        common::tool(
+            d,
+            "openssl",
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-sha1",
+                "-keyout",
+                &key,
+                "-out",
+                &pem,
+                "-subj",
+                &subj,
+                "-days",
+                "3650",
+                "-set_serial",
+                serial,
+            ],
+        );
+    }
+    let run = |args: &[&str]| {
+        Command::cargo_bin("kdbman")
+            .unwrap()
+            .current_dir(d)
+            .env("KPW", "Some-long-Password-2026")
+            .args(args)
+            .args(["--db", "s.kdb", "--pw-env", "KPW"])
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["keydb", "create"]).status.success());
+    for name in ["current", "old"] {
+        let pem = format!("{name}.pem");
+        let out = run(&["cert", "add", "--label", name, "--file", &pem]);
+        assert!(out.status.success(), "{out:?}");
+    }
+    let out = run(&["lint", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let w: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "KDB0014W")
+        .collect();
+    assert_eq!(w.len(), 1, "{v:#}");
+    assert_eq!(w[0]["label"], "old");
+    let msg = w[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("serial number is zero") && msg.contains("SHA-1"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn unopenable_stores_have_distinct_statuses() {
     // Acceptance 4: a damaged store, a wrong password, a foreign stash and
     // a directory each give their own code and exit status.

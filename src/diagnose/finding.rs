@@ -132,7 +132,7 @@ pub static EXTRA_RULES: &[ExtraRule] = &[
         id: "KDB0014W",
         severity: Severity::Warning,
         title: "Old-style trust anchor",
-        help: "A self-issued root the store trusts has a serial number that is zero, negative or longer than 20 octets, signs itself with MD2, MD5 or SHA-1, or is X.509 version 1 or 2. Real IBM stores (z/OS gskkyman, old iKeyman, GSKit's default CA list) carry such 1990s roots and GSKit loads them. Path validation takes only a trust anchor's name and key and never checks its serial number or its self-signature (RFC 5280 §6.1), so this is harmless; if no certificate you use chains to it, delete it with `kdbman cert delete --label LABEL`. The same faults on a certificate TLS checks (a personal certificate, an intermediate, a signer that is not self-issued) are SSL0210E or KDB0002W.",
+        help: "A self-issued root the store trusts has a serial number that is zero, negative or longer than 20 octets, signs itself with MD2 or MD5, or is X.509 version 1 or 2 (a SHA-1 self-signature is named with these, never reported alone: roots in wide use sign themselves with SHA-1). Real IBM stores (z/OS gskkyman, old iKeyman, GSKit's default CA list) carry such 1990s roots and GSKit loads them. Path validation takes only a trust anchor's name and key and never checks its serial number or its self-signature (RFC 5280 §6.1), so this is harmless; if no certificate you use chains to it, delete it with `kdbman cert delete --label LABEL`. The same faults on a certificate TLS checks (a personal certificate, an intermediate, a signer that is not self-issued) are SSL0210E or KDB0002W.",
     },
     ExtraRule {
         id: "KDB0008W",

@@ -1,7 +1,8 @@
 //! KDB0014W: a trust anchor (a self-issued signer, or the self-issued top
 //! of a chain) with faults TLS never looks at: a serial number that is
-//! zero, negative or too long, a self-signature with MD2, MD5 or SHA-1,
-//! or X.509 version 1 or 2.
+//! zero, negative or too long, a self-signature with MD2 or MD5, or X.509
+//! version 1 or 2 (a SHA-1 self-signature is named alongside, never alone:
+//! current roots sign themselves with SHA-1 too).
 //!
 //! Real IBM stores carry such roots: z/OS gskkyman and old iKeyman
 //! databases, and every store populated with GSKit's default CA list, hold
@@ -62,7 +63,8 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let mut faults: Vec<String> = d.serial_problem.iter().cloned().collect();
-            if let Some(hash) = weak_signature(&d.info.signature_algorithm) {
+            let hash = weak_signature(&d.info.signature_algorithm);
+            if let Some(hash) = hash {
                 faults.push(format!(
                     "it signs itself with {hash} ({})",
                     d.info.signature_algorithm
@@ -74,7 +76,12 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     d.version + 1
                 ));
             }
-            if faults.is_empty() || !seen.insert(d.info.sha256.clone()) {
+            // A SHA-1 self-signature alone is not reported: roots still in
+            // wide use (and in GSKit's default CA list) sign themselves so,
+            // and a warning on each would bury the old roots this is for.
+            // With another fault it is named with the rest.
+            let only_sha1 = faults.len() == 1 && hash == Some("SHA-1");
+            if faults.is_empty() || only_sha1 || !seen.insert(d.info.sha256.clone()) {
                 continue;
             }
             let who = if e.kind() == EntryKind::Signer {
