@@ -253,7 +253,30 @@ fn main() -> R<()> {
     standard(d, "SSL0209E", &root, c, other, |_| Ok(()))?;
     cases.push(case("SSL0209E", pw_auth("SSL0209E"), &[], &["SSL0209E"], 1));
 
-    // SSL0210E: a signer whose serial number is zero.
+    // SSL0210E: the certificate in use has serial number zero (TLS checks
+    // it, unlike a root's: that is KDB0014W, below).
+    {
+        let leaf_key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
+        let mut p = rcgen::CertificateParams::new(vec!["www.example.com".to_string()])?;
+        p.distinguished_name
+            .push(rcgen::DnType::CommonName, "www.example.com");
+        p.distinguished_name
+            .push(rcgen::DnType::OrganizationName, "kdbman fixtures");
+        p.serial_number = Some(rcgen::SerialNumber::from_slice(&[0]));
+        p.not_before = time::OffsetDateTime::from_unix_timestamp(Y2000)?;
+        p.not_after = time::OffsetDateTime::from_unix_timestamp(Y2099_END)?;
+        p.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
+        p.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+        let root_key = rcgen::KeyPair::try_from(root.key.pkcs8_der())?;
+        let issuer = rcgen::Issuer::from_ca_cert_der(&root.cert.clone().into(), root_key)?;
+        let c = p.signed_by(&leaf_key, &issuer)?.der().to_vec();
+        let k = PrivateKey::from_pkcs8_der(leaf_key.serialize_der());
+        standard(d, "SSL0210E", &root, c, k, |_| Ok(()))?;
+    }
+    cases.push(case("SSL0210E", pw_auth("SSL0210E"), &[], &["SSL0210E"], 1));
+
+    // KDB0014W: a self-signed signer (a trust anchor) whose serial number
+    // is zero, as old roots in real IBM stores have: a warning only.
     let (c, k) = leaf(&root, &good)?;
     let bad_serial = {
         let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
@@ -265,11 +288,11 @@ fn main() -> R<()> {
         p.not_after = time::OffsetDateTime::from_unix_timestamp(Y2099_END)?;
         p.self_signed(&key)?.der().to_vec()
     };
-    standard(d, "SSL0210E", &root, c, k, |s| {
+    standard(d, "KDB0014W", &root, c, k, |s| {
         s.add(Entry::signer("zero-serial", bad_serial))?;
         Ok(())
     })?;
-    cases.push(case("SSL0210E", pw_auth("SSL0210E"), &[], &["SSL0210E"], 1));
+    cases.push(case("KDB0014W", pw_auth("KDB0014W"), &[], &["KDB0014W"], 0));
 
     // SSL0224E: a signer whose bytes are not a certificate.
     let (c, k) = leaf(&root, &good)?;

@@ -549,6 +549,51 @@ fn fixture_lint_reports_v3_weaknesses_with_the_upgrade() {
     );
 }
 
+#[test]
+fn fixture_old_roots_are_warnings_not_errors() {
+    // The fixture holds 1990s-style roots as real IBM stores do:
+    // `old-md5-ca` (serial 0, MD5) and `old-md2-ca` (v1, MD2). A trust
+    // anchor's serial and self-signature are never processed: KDB0014W,
+    // never SSL0210E, and lint passes on a store whose server is fine.
+    let (_d, kdb) = fixture();
+    let out = kdbman()
+        .args(["lint", "--format", "json", "--label", "rsa-server"])
+        .args(pw_args(&kdb))
+        .output()
+        .unwrap();
+    let v: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
+    let findings = v["findings"].as_array().unwrap();
+    assert!(findings.iter().all(|f| f["severity"] != "error"), "{v:#}");
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    for (label, what) in [
+        ("old-md5-ca", &["serial number is zero", "MD5"][..]),
+        ("old-md2-ca", &["MD2", "version 1"][..]),
+    ] {
+        let w: Vec<&Value> = findings
+            .iter()
+            .filter(|f| f["code"] == "KDB0014W" && f["label"] == label)
+            .collect();
+        assert_eq!(w.len(), 1, "{label}: {v:#}");
+        assert_eq!(w[0]["severity"], "warning");
+        let msg = w[0]["message"].as_str().unwrap();
+        assert!(msg.contains("Old Trust"), "{msg}");
+        for x in what {
+            assert!(msg.contains(x), "{label}: {x}: {msg}");
+        }
+        let fix = w[0]["fix"].as_str().unwrap();
+        assert!(fix.contains(&format!("--label {label}")), "{fix}");
+    }
+    // The modern roots are not reported.
+    assert_eq!(
+        findings.iter().filter(|f| f["code"] == "KDB0014W").count(),
+        2,
+        "{v:#}"
+    );
+    let e = ok(&["explain", "KDB0014W"]);
+    assert!(e.contains("RFC 5280") && e.contains("cert delete"), "{e}");
+}
+
 /// `kdbman serve --label LABEL` on port 0: the child and its port.
 fn serve(kdb: &Path, label: &str) -> (Child, u16) {
     let mut child = kdbman()

@@ -10,6 +10,8 @@ use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
+mod common;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lint")
 }
@@ -117,7 +119,7 @@ fn every_fixture_reports_exactly_its_code_and_status() {
         "SSL0206E", "SSL0208E", "SSL0209E", "SSL0210E", "SSL0213E", "SSL0214E", "SSL0215E",
         "SSL0216E", "SSL0217E", "SSL0218E", "SSL0219E", "SSL0221E", "SSL0223E", "SSL0224E",
         "SSL0225E", "SSL0227E", "SSL0228E", "KDB0001W", "KDB0003W", "KDB0004W", "KDB0005W",
-        "KDB0006W", "KDB0007W", "KDB0008W", "KDB0009W",
+        "KDB0006W", "KDB0007W", "KDB0008W", "KDB0009W", "KDB0014W",
     ] {
         assert!(covered.iter().any(|c| c == code), "no fixture for {code}");
     }
@@ -136,6 +138,343 @@ fn case(name: &str) -> Value {
         .find(|c| c["name"] == name)
         .unwrap()
         .clone()
+}
+
+#[test]
+fn serial_zero_is_an_error_on_the_certificate_in_use_and_a_warning_on_a_root() {
+    let tmp = copy_fixtures();
+    let finding = |name: &str| {
+        let (out, _) = lint_case(tmp.path(), &case(name), "json");
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let f = v["findings"].as_array().unwrap();
+        assert_eq!(f.len(), 1, "{name}: {v:#}");
+        f[0].clone()
+    };
+    // TLS checks the server's own certificate: its serial 0 is SSL0210E.
+    let e = finding("SSL0210E");
+    assert_eq!(e["severity"], "error", "{e}");
+    assert_eq!(e["label"], "server", "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("serial number is zero"),
+        "{e}"
+    );
+    // A self-signed signer is a trust anchor: its serial 0 is only KDB0014W,
+    // naming the certificate and how to remove it.
+    let w = finding("KDB0014W");
+    assert_eq!(w["severity"], "warning", "{w}");
+    assert_eq!(w["label"], "zero-serial", "{w}");
+    let msg = w["message"].as_str().unwrap();
+    assert!(
+        msg.contains("CN=kdbman fixture zero serial") && msg.contains("serial number is zero"),
+        "{msg}"
+    );
+    let fix = w["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("harmless as a trust anchor")
+            && fix.contains("cert delete")
+            && fix.contains("--label zero-serial"),
+        "{fix}"
+    );
+}
+
+#[test]
+fn md5_signed_server_certificate_is_named_as_md5_not_a_wrong_issuer() {
+    // A certificate TLS checks, signed with MD5 (openssl still signs so):
+    // the chain cannot validate (SSL0208E), for the real reason, and
+    // KDB0002W names the hash. Its SHA-256 root is fine.
+    if !common::require_tool("openssl", "version") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    let t = |args: &[&str]| common::tool(d, "openssl", args);
+    t(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-subj",
+        "/CN=MD5 Test CA",
+        "-days",
+        "3650",
+        "-sha256",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+    ]);
+    t(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "leaf.key",
+        "-out",
+        "leaf.csr",
+        "-subj",
+        "/CN=md5.example",
+    ]);
+    fs::write(
+        d.join("ext"),
+        "subjectAltName=DNS:md5.example\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    t(&[
+        "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-out", "leaf.pem",
+        "-days", "3650", "-md5", "-extfile", "ext",
+    ]);
+    let run = |args: &[&str]| {
+        Command::cargo_bin("kdbman")
+            .unwrap()
+            .current_dir(d)
+            .env("KPW", "Some-long-Password-2026")
+            .args(args)
+            .args(["--db", "s.kdb", "--pw-env", "KPW"])
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["keydb", "create"]).status.success());
+    assert!(
+        run(&["cert", "add", "--label", "ca", "--file", "ca.pem"])
+            .status
+            .success()
+    );
+    let imp = run(&[
+        "cert", "import", "--label", "web", "--file", "leaf.pem", "--key", "leaf.key",
+    ]);
+    assert!(imp.status.success(), "{imp:?}");
+    let out = run(&["lint", "--label", "web", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = v["findings"].as_array().unwrap();
+    let chain = f
+        .iter()
+        .find(|f| f["code"] == "SSL0208E")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    let msg = chain["message"].as_str().unwrap();
+    assert!(msg.contains("md5WithRSAEncryption"), "{msg}");
+    assert!(!msg.contains("does not verify with its issuer"), "{msg}");
+    assert!(
+        f.iter()
+            .any(|f| f["code"] == "KDB0002W" && f["message"].as_str().unwrap().contains("MD5")),
+        "{v:#}"
+    );
+    assert!(!f.iter().any(|f| f["code"] == "KDB0014W"), "{v:#}");
+}
+
+#[test]
+fn serial_zero_intermediate_is_an_error_and_serial_zero_root_a_warning() {
+    // An imported chain: leaf, intermediate with serial 0, root with serial
+    // 0. TLS processes the intermediate (SSL0210E, where it is a signer and
+    // in the personal entry's chain); the root is the anchor (KDB0014W,
+    // once, on its signer entry, with a fix that pastes into a shell).
+    if !common::require_tool("openssl", "version") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    let t = |args: &[&str]| common::tool(d, "openssl", args);
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    let mut root = vec!["req", "-x509"];
+    root.extend(ec);
+    root.extend([
+        "-keyout",
+        "r.key",
+        "-out",
+        "r.pem",
+        "-subj",
+        "/CN=Zero Root",
+        "-days",
+        "3650",
+        "-set_serial",
+        "0",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+    ]);
+    t(&root);
+    for (name, cn) in [("i", "/CN=Zero Intermediate"), ("l", "/CN=z.example")] {
+        let (key, csr) = (format!("{name}.key"), format!("{name}.csr"));
+        let mut req = vec!["req"];
+        req.extend(ec);
+        req.extend(["-keyout", &key, "-out", &csr, "-subj", cn]);
+        t(&req);
+    }
+    fs::write(
+        d.join("ie"),
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("le"),
+        "subjectAltName=DNS:z.example\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    t(&[
+        "x509",
+        "-req",
+        "-in",
+        "i.csr",
+        "-CA",
+        "r.pem",
+        "-CAkey",
+        "r.key",
+        "-set_serial",
+        "0",
+        "-out",
+        "i.pem",
+        "-days",
+        "3000",
+        "-extfile",
+        "ie",
+    ]);
+    t(&[
+        "x509",
+        "-req",
+        "-in",
+        "l.csr",
+        "-CA",
+        "i.pem",
+        "-CAkey",
+        "i.key",
+        "-set_serial",
+        "7",
+        "-out",
+        "l.pem",
+        "-days",
+        "2000",
+        "-extfile",
+        "le",
+    ]);
+    let chain: Vec<u8> = ["l.pem", "i.pem", "r.pem"]
+        .iter()
+        .flat_map(|f| fs::read(d.join(f)).unwrap())
+        .collect();
+    fs::write(d.join("chain.pem"), chain).unwrap();
+    let run = |args: &[&str]| {
+        Command::cargo_bin("kdbman")
+            .unwrap()
+            .current_dir(d)
+            .env("KPW", "Some-long-Password-2026")
+            .args(args)
+            .args(["--db", "s.kdb", "--pw-env", "KPW"])
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["keydb", "create"]).status.success());
+    let imp = run(&[
+        "cert",
+        "import",
+        "--label",
+        "web",
+        "--file",
+        "chain.pem",
+        "--key",
+        "l.key",
+    ]);
+    assert!(imp.status.success(), "{imp:?}");
+    let out = run(&["lint", "--label", "web", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = v["findings"].as_array().unwrap();
+    let errors: Vec<&Value> = f.iter().filter(|f| f["severity"] == "error").collect();
+    assert!(!errors.is_empty(), "{v:#}");
+    for e in &errors {
+        assert_eq!(e["code"], "SSL0210E", "{v:#}");
+        let msg = e["message"].as_str().unwrap();
+        assert!(
+            e["label"] == "Zero Intermediate" || msg.contains("CN=Zero Intermediate"),
+            "{e}"
+        );
+    }
+    assert!(errors.iter().any(|e| e["label"] == "web"), "{v:#}");
+    let w: Vec<&Value> = f.iter().filter(|f| f["code"] == "KDB0014W").collect();
+    assert_eq!(w.len(), 1, "{v:#}");
+    assert_eq!(w[0]["label"], "Zero Root");
+    let fix = w[0]["fix"].as_str().unwrap();
+    assert!(fix.contains("--label 'Zero Root'"), "{fix}");
+}
+
+#[test]
+fn sha1_self_signature_alone_is_not_an_old_root() {
+    // Roots in wide use sign themselves with SHA-1: no KDB0014W for that
+    // alone; with serial 0 it is one, and SHA-1 is named with it.
+    if !common::require_tool("openssl", "version") {
+        return;
+    }
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    for (name, serial) in [("current", "5"), ("old", "0")] {
+        let (key, pem, subj) = (
+            format!("{name}.key"),
+            format!("{name}.pem"),
+            format!("/CN=SHA-1 {name} root"),
+        );
+        common::tool(
+            d,
+            "openssl",
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-sha1",
+                "-keyout",
+                &key,
+                "-out",
+                &pem,
+                "-subj",
+                &subj,
+                "-days",
+                "3650",
+                "-set_serial",
+                serial,
+            ],
+        );
+    }
+    let run = |args: &[&str]| {
+        Command::cargo_bin("kdbman")
+            .unwrap()
+            .current_dir(d)
+            .env("KPW", "Some-long-Password-2026")
+            .args(args)
+            .args(["--db", "s.kdb", "--pw-env", "KPW"])
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["keydb", "create"]).status.success());
+    for name in ["current", "old"] {
+        let pem = format!("{name}.pem");
+        let out = run(&["cert", "add", "--label", name, "--file", &pem]);
+        assert!(out.status.success(), "{out:?}");
+    }
+    let out = run(&["lint", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let w: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "KDB0014W")
+        .collect();
+    assert_eq!(w.len(), 1, "{v:#}");
+    assert_eq!(w[0]["label"], "old");
+    let msg = w[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("serial number is zero") && msg.contains("SHA-1"),
+        "{msg}"
+    );
 }
 
 #[test]

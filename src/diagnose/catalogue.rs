@@ -371,7 +371,7 @@ pub static CODES: &[Code] = &[
             "an extension marked critical that the validator does not understand",
         ],
         fix: "Look at the certificate with `kdbman cert details --db STORE --label L` to find the offending field, then have it issued again by conforming software; a certificate cannot be mended in place, since that would break its signature.",
-        kdbman: "`kdbman lint` parses every certificate in the store strictly and reports SSL0210E for a field that breaks X.509 rules (SSL0224E if the DER itself cannot be decoded).",
+        kdbman: "`kdbman lint` parses every certificate in the store strictly and reports SSL0210E for a field that breaks X.509 rules (SSL0224E if the DER itself cannot be decoded). A self-signed root's serial number is never processed by path validation: on a trust anchor a serial of 0 is KDB0014W, a warning.",
         scope: Scope::Store,
     },
     Code {

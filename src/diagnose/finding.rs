@@ -83,8 +83,8 @@ pub static EXTRA_RULES: &[ExtraRule] = &[
     ExtraRule {
         id: "KDB0002W",
         severity: Severity::Warning,
-        title: "SHA-1 signature",
-        help: "A certificate in the chain is signed with SHA-1, which browsers and current TLS libraries refuse; reissue it with SHA-256 or better.",
+        title: "SHA-1, MD5 or MD2 signature",
+        help: "A certificate in the chain in use is signed with SHA-1, MD5 or MD2, which browsers and current TLS libraries refuse; reissue it with SHA-256 or better. A root's self-signature is not counted: nobody checks it (an old root's MD5 or MD2 self-signature is KDB0014W).",
     },
     ExtraRule {
         id: "KDB0003W",
@@ -127,6 +127,12 @@ pub static EXTRA_RULES: &[ExtraRule] = &[
         severity: Severity::Warning,
         title: "CMS companion file not usable",
         help: "The request database (.rdb) or CRL database (.crl) beside a CMS key database is damaged, another store's, of a version kdbman does not read, or unreadable. The key database opens without it and servers read only the .kdb, but a change that must rewrite the companion (a certificate request, a new password) is refused: restore it from a backup, or move it aside if what it holds is not needed.",
+    },
+    ExtraRule {
+        id: "KDB0014W",
+        severity: Severity::Warning,
+        title: "Old-style trust anchor",
+        help: "A self-issued root the store trusts has a serial number that is zero, negative or longer than 20 octets, signs itself with MD2 or MD5, or is X.509 version 1 or 2 (a SHA-1 self-signature is named with these, never reported alone: roots in wide use sign themselves with SHA-1). Real IBM stores (z/OS gskkyman, old iKeyman, GSKit's default CA list) carry such 1990s roots and GSKit loads them. Path validation takes only a trust anchor's name and key and never checks its serial number or its self-signature (RFC 5280 §6.1), so this is harmless; if no certificate you use chains to it, delete it with `kdbman cert delete --label LABEL`. The same faults on a certificate TLS checks (a personal certificate, an intermediate, a signer that is not self-issued) are SSL0210E or KDB0002W.",
     },
     ExtraRule {
         id: "KDB0008W",

@@ -27,7 +27,9 @@
 //!   field that breaks X.509 rules (SSL0210E) and suppresses the time checks.
 //! - As the catalogue words them: SSL0224E is a stored certificate whose DER
 //!   does not decode, SSL0210E one that decodes but breaks an X.509 rule
-//!   (serial, validity, version). When the undecodable certificate is the
+//!   (serial, validity, version). A self-issued trust anchor's serial
+//!   number, MD2/MD5/SHA-1 self-signature or X.509 v1 is never processed by
+//!   path validation: those are KDB0014W, a warning. When the undecodable certificate is the
 //!   one in use, the finding is SSL0264E (the server cannot get the
 //!   certificate data for its label) instead of SSL0224E.
 //! - Runtime-only codes ([`catalogue::Scope::Runtime`]) are checked by

@@ -27,6 +27,9 @@ pub enum ChainProblem {
     MissingIssuer { subject: String, issuer: String },
     /// The signature on `subject` does not verify with its issuer's key.
     BadSignature { subject: String },
+    /// `subject` is signed with a hash no verifier accepts any more (MD2,
+    /// MD5), so its signature cannot be checked: not a wrong issuer.
+    WeakSignature { subject: String, algorithm: String },
     /// The extended key usage of `subject` does not allow the purpose.
     WrongUsage {
         subject: String,
@@ -80,6 +83,9 @@ impl ChainProblem {
             }
             ChainProblem::BadSignature { .. } => {
                 "the certificate was not issued by the CA in the store with that name; add the right CA or re-import the chain".into()
+            }
+            ChainProblem::WeakSignature { .. } => {
+                "have the certificate reissued with a SHA-256 (or stronger) signature; a trusted root's own MD5 or MD2 self-signature does not matter, but a certificate below it must not use one".into()
             }
             ChainProblem::WrongUsage { .. } => {
                 "request a certificate whose extended key usage includes the purpose".into()
@@ -142,6 +148,10 @@ impl fmt::Display for ChainProblem {
             ChainProblem::MissingIssuer { subject, issuer } => write!(
                 f,
                 "the issuer `{issuer}` of `{subject}` is missing (an intermediate certificate is not in the chain or the store)"
+            ),
+            ChainProblem::WeakSignature { subject, algorithm } => write!(
+                f,
+                "`{subject}` is signed with {algorithm}, which kdbman and current TLS libraries no longer verify"
             ),
             ChainProblem::BadSignature { subject } => write!(
                 f,

@@ -181,9 +181,7 @@ fn check(
                         ),
                     }));
                 }
-                return Err(Some(ChainProblem::BadSignature {
-                    subject: c.subject(),
-                }));
+                return Err(Some(super::validate::signature_problem(&c.x, &c.subject())));
             }
         }
         for ext in c.x.extensions() {

@@ -446,6 +446,32 @@ fn diagnose(
     }
 }
 
+/// Why `c`'s signature did not verify: an MD2 or MD5 signature cannot be
+/// checked at all (ring has neither), which is not a wrong issuer.
+pub(super) fn signature_problem(
+    c: &x509_parser::certificate::X509Certificate<'_>,
+    subject: &str,
+) -> ChainProblem {
+    match weak_hash(c) {
+        Some(algorithm) => ChainProblem::WeakSignature {
+            subject: subject.to_string(),
+            algorithm: algorithm.to_string(),
+        },
+        None => ChainProblem::BadSignature {
+            subject: subject.to_string(),
+        },
+    }
+}
+
+/// The name of `c`'s signature algorithm if it hashes with MD2 or MD5.
+fn weak_hash(c: &x509_parser::certificate::X509Certificate<'_>) -> Option<&'static str> {
+    match c.signature_algorithm.algorithm.to_id_string().as_str() {
+        "1.2.840.113549.1.1.2" => Some("md2WithRSAEncryption"),
+        "1.2.840.113549.1.1.4" => Some("md5WithRSAEncryption"),
+        _ => None,
+    }
+}
+
 /// The first link whose signature does not verify, by x509-parser.
 fn bad_signature(chain: &[Facts]) -> Option<ChainProblem> {
     for pair in chain.windows(2) {
@@ -454,9 +480,7 @@ fn bad_signature(chain: &[Facts]) -> Option<ChainProblem> {
             if let Some(p) = weak_rsa(&pair[1]) {
                 return Some(p);
             }
-            return Some(ChainProblem::BadSignature {
-                subject: pair[0].subject.clone(),
-            });
+            return Some(signature_problem(&c, &pair[0].subject));
         }
     }
     None
@@ -527,7 +551,10 @@ pub fn validate_signer(
                 });
             }
             let c = parse(&current.der)?;
-            if c.verify_signature(None).is_err() {
+            // A trusted root's MD2/MD5 self-signature cannot be checked and
+            // need not be: path validation starts from the anchor (RFC 5280
+            // §6.1), and real IBM stores trust such roots.
+            if weak_hash(&c).is_none() && c.verify_signature(None).is_err() {
                 return Err(weak_rsa(&current).unwrap_or(ChainProblem::BadSignature {
                     subject: current.subject.clone(),
                 }));
@@ -557,9 +584,9 @@ pub fn validate_signer(
         };
         let (c, i) = (parse(&current.der)?, parse(&issuer.der)?);
         if c.verify_signature(Some(i.public_key())).is_err() {
-            return Err(weak_rsa(&issuer).unwrap_or(ChainProblem::BadSignature {
-                subject: current.subject.clone(),
-            }));
+            return Err(
+                weak_rsa(&issuer).unwrap_or_else(|| signature_problem(&c, &current.subject))
+            );
         }
         chain.push(issuer.der.clone());
         current = issuer;

@@ -16,6 +16,7 @@ pub mod kdb0010w;
 pub mod kdb0011w;
 pub mod kdb0012w;
 pub mod kdb0013w;
+pub mod kdb0014w;
 pub mod open;
 pub mod ssl0206e;
 pub mod ssl0208e;
@@ -41,8 +42,13 @@ use crate::store::{Entry, EntryKind, Store};
 /// what lint costs, and many checks look at the same certificate).
 pub struct Decoded {
     pub info: CertInfo,
-    /// Fields that break X.509 rules, in words (SSL0210E).
+    /// Fields that break X.509 rules, in words (SSL0210E), but the serial.
     pub problems: Vec<String>,
+    /// What is wrong with the serial number: SSL0210E's, or KDB0014W's on
+    /// a trust anchor ([`is_anchor`]).
+    pub serial_problem: Option<String>,
+    /// The X.509 version as written (0 for v1, 2 for v3).
+    pub version: u32,
     /// The subjectPublicKey BIT STRING contents (SSL0209E).
     pub public_key: Vec<u8>,
 }
@@ -52,6 +58,8 @@ fn decode(der: &[u8]) -> Result<Decoded, String> {
     Ok(Decoded {
         info: cert::info_of(&c, der),
         problems: ssl0210e::field_problems(&c),
+        serial_problem: ssl0210e::serial_problem(&c),
+        version: c.version().0,
         public_key: c.public_key().subject_public_key.data.to_vec(),
     })
 }
@@ -279,6 +287,7 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
     kdb0007w::check(&ctx, out);
     kdb0012w::check(&ctx, out);
     kdb0013w::check(&ctx, out);
+    kdb0014w::check(&ctx, out);
     kdb0010w::check(&ctx, out);
     kdb0011w::check(&ctx, out);
 }
@@ -290,8 +299,19 @@ pub static NAMES: &[&str] = &[
     "open", "kdb0005w", "kdb0008w", "ssl0217e", "ssl0216e", "ssl0206e", "ssl0227e", "kdb0009w",
     "ssl0223e", "ssl0224e", "ssl0210e", "ssl0248e", "ssl0219e", "ssl0221e", "ssl0225e", "ssl0213e",
     "ssl0209e", "ssl0208e", "kdb0001w", "kdb0002w", "kdb0003w", "kdb0004w", "kdb0006w", "kdb0007w",
-    "kdb0012w", "kdb0013w", "kdb0010w", "kdb0011w",
+    "kdb0012w", "kdb0013w", "kdb0014w", "kdb0010w", "kdb0011w",
 ];
+
+/// Whether certificate `n` of an entry of kind `kind` is a trust anchor:
+/// self-issued (subject equals issuer) and either a signer entry of its
+/// own or the top of a personal entry's chain. TLS path validation starts
+/// from an anchor and never checks its serial number or its
+/// self-signature (RFC 5280 §6.1), so their faults are warnings
+/// (KDB0014W), not SSL0210E. A self-issued personal certificate is
+/// presented and checked by clients: it is not counted.
+pub fn is_anchor(kind: EntryKind, n: usize, info: &CertInfo) -> bool {
+    info.self_issued && (kind == EntryKind::Signer || n > 0)
+}
 
 /// A certificate of the store outside the chain in use: another personal
 /// certificate, a member of another entry's chain, or a signer.
