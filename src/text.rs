@@ -65,6 +65,19 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A message of several lines (an error, a warning) made inert: when any
+/// line holds a character [`escape`] would escape (other than the LFs
+/// between lines), every line is escaped and the LFs kept; otherwise the
+/// message is unchanged. Messages are composed by kdbman from file data
+/// already shown escaped where it matters; this is the last guard before
+/// a terminal.
+pub fn escape_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && is_unsafe(c)) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.split('\n').map(escape).collect::<Vec<_>>().join("\n"))
+}
+
 /// Bytes that should be UTF-8 text (a file name, an SNI value), escaped as
 /// [`escape`] does, with each byte that is not UTF-8 shown as `\xNN`: two
 /// names that differ never look alike, as they can when shown lossily.
@@ -145,6 +158,12 @@ mod tests {
         // A literal escape sequence and the character it names differ.
         assert_ne!(escape("\\x1b"), escape("\x1b"));
         assert_eq!(escape("ünïcödé"), "ünïcödé");
+    }
+
+    #[test]
+    fn messages_keep_their_lines() {
+        assert_eq!(escape_lines("a\\b\nc"), "a\\b\nc");
+        assert_eq!(escape_lines("a\\b\x1b\nc"), "a\\\\b\\x1b\nc");
     }
 
     #[test]

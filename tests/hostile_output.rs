@@ -427,6 +427,41 @@ print(json.dumps({"suites": len(list(xml)), "texts": texts}))
     assert!(gh.contains("evil%1B[2K%0D%0Afake row%07"), "{gh}");
 }
 
+#[test]
+fn errors_naming_hostile_files_are_inert() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let out = kdbman(
+        d,
+        &[
+            "cert",
+            "list",
+            "--db",
+            "gone\x1b[2J\r.kdb",
+            "--pw-env",
+            "PW",
+        ],
+    );
+    assert!(!out.status.success());
+    inert("kdbman error", &out.stderr);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("gone\\x1b[2J\\r.kdb"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let link = d.join("gsk8capicmd_64");
+    std::os::unix::fs::symlink(bin(), &link).unwrap();
+    let out = run(
+        d,
+        &link,
+        &["-cert", "-list", "-db", "gone\x1b]0;x\x07.kdb", "-pw", PW],
+        b"",
+    );
+    assert!(!out.status.success());
+    inert("gsk8capicmd error", &out.stderr);
+    inert("gsk8capicmd error (stdout)", &out.stdout);
+}
+
 // Acceptance 4.
 
 #[test]
