@@ -427,6 +427,65 @@ print(json.dumps({"suites": len(list(xml)), "texts": texts}))
     assert!(gh.contains("evil%1B[2K%0D%0Afake row%07"), "{gh}");
 }
 
+/// Two stores whose names differ only in bytes that are not UTF-8 look
+/// alike when shown lossily (`a\u{fffd}.kdb`): they stay two series.
+#[test]
+fn prometheus_series_stay_unique_for_names_that_display_alike() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let names = [
+        OsStr::from_bytes(b"a\xff.kdb"),
+        OsStr::from_bytes(b"a\xfe.kdb"),
+    ];
+    for n in names {
+        let out = Command::new(bin())
+            .args(["keydb", "create", "--pw-env", "PW", "--db"])
+            .arg(n)
+            .env("PW", PW)
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    }
+    let out = Command::new(bin())
+        .args(["lint", "--pw-env", "PW", "--format", "prometheus", "--db"])
+        .arg(names[0])
+        .arg("--db")
+        .arg(names[1])
+        .env("PW", PW)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let prom = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        prom.contains("kdbman_store_opened{store=\"a\\\\xff.kdb\"} 1"),
+        "{prom}"
+    );
+    assert!(
+        prom.contains("kdbman_store_opened{store=\"a\\\\xfe.kdb\"} 1"),
+        "{prom}"
+    );
+    if common::require_tool("promtool", "--version") {
+        let mut child = Command::new("promtool")
+            .args(["check", "metrics"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(prom.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{out:?}\n{prom}");
+    }
+}
+
 #[test]
 fn errors_naming_hostile_files_are_inert() {
     let t = tempfile::tempdir().unwrap();
