@@ -44,8 +44,8 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw convert details delete export help" -f -a "export" -d 'Convert the whole store to one PKCS#12 file: every personal entry with its key and chain, every signer'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw convert details delete export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l db -d 'The key database file to create' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-env -d 'Read the new store\'s password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the new store\'s password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-env -d 'Read the new store\'s password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the new store\'s password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw -d 'The new store\'s password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l stash-file -d 'Write the stash here instead of beside the store' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l expire -d 'The password expires after DAYS days (default: never; kdbman stores only)' -r
@@ -57,92 +57,92 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l cms-version -d 'CMS container version (6; 4 only to test old-store handling)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l kdf -d 'Key derivation function (kdbman stores; default argon2id)' -r -f -a "argon2id\t'Argon2id, 64 MiB, 3 passes (default)'
 pbkdf2\t'PBKDF2-HMAC-SHA256, 600,000 iterations (for FIPS-minded policies)'"
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-stdin -d 'Read the new store\'s password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-stdin -d 'Read the new store\'s password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l stash -d 'Also stash the password beside the store (STORE.sth), mode 0600'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l kdf-floor -d 'Use the cheapest key derivation the format accepts (kdbman stores: tests, throwaway stores)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l new-pw-env -d 'Read the new password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l new-pw-file -d 'Read the new password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l new-pw-env -d 'Read the new password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l new-pw-file -d 'Read the new password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l new-pw -d 'The new password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l stash-file -d 'Write the stash here instead of beside the store' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l expire -d 'The new password expires after DAYS days (default: never)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l kdf -d 'Switch the key derivation function' -r -f -a "argon2id\t'Argon2id, 64 MiB, 3 passes (default)'
 pbkdf2\t'PBKDF2-HMAC-SHA256, 600,000 iterations (for FIPS-minded policies)'"
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l new-pw-stdin -d 'Read the new password from standard input (the line after the current password, if that comes from stdin too)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l new-pw-stdin -d 'Read the new password from the next line of standard input (less its LF or CRLF ending; after the current password, if that comes from stdin too)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l stash -d 'Also stash the new password beside the store (STORE.sth), mode 0600'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l kdf-floor -d 'Use the cheapest key derivation the format accepts (tests, throwaway stores)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l stash-file -d 'Write the stash here instead of beside the store' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l stash-version -d 'GSKit stash version for a CMS store: 2 (default) or 1 for old GSKit levels' -r -f -a "1\t'The 129-byte stash of old GSKit levels (-v1stash)'
 2\t'The 193-byte stash of GSKit 8 and later (default)'"
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target -d 'The store to write (without it: upgrade the CMS store in place to --cms-version, default 6)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-type -d 'The target\'s format' -r -f -a "cms\t'IBM CMS key database (.kdb, with .rdb for requests): what IHS, MQ and Db2 load'
 kdbman\t'kdbman\'s native format (Argon2id, AES-256-GCM; extension .kdbx by convention)'
 pkcs12\t'A PKCS#12 file'"
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw-env -d 'Read the output file\'s password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw-file -d 'Read the output file\'s password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw-env -d 'Read the output file\'s password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw-file -d 'Read the output file\'s password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw -d 'The output file\'s password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l cms-version -d 'CMS container version of a CMS target (default: the source\'s v4, else 6; a v3 source is upgraded to 6)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw-stdin -d 'Read the output file\'s password from standard input (after the store password, if that comes from stdin too)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw-stdin -d 'Read the output file\'s password from the next line of standard input (less its LF or CRLF ending; after the store password, if that comes from stdin too)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-stash -d 'Also stash the target\'s password beside it (TARGET.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l kdf-floor -d 'Use the cheapest key derivation the format accepts (kdbman targets: tests, throwaway stores)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l json -d 'Print JSON instead of text (the shape is in --help)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l force -d 'Delete without proving the password (for a store that no longer opens)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target -d 'The PKCS#12 file to write (mode 0600)' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target-pw-env -d 'Read the output file\'s password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target-pw-file -d 'Read the output file\'s password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target-pw-env -d 'Read the output file\'s password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target-pw-file -d 'Read the output file\'s password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target-pw -d 'The output file\'s password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target-pw-stdin -d 'Read the output file\'s password from standard input (after the store password, if that comes from stdin too)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target-pw-stdin -d 'Read the output file\'s password from the next line of standard input (less its LF or CRLF ending; after the store password, if that comes from stdin too)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l legacy -d '3DES and an HMAC-SHA1 MAC, for old Java and Windows'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l force -d 'Replace the target if it exists'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
@@ -171,8 +171,8 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "validate" -d 'Build and check the chain of a personal or signer entry to a trusted signer'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l label -d 'Label of the new entry' -r
@@ -183,7 +183,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l key-usage -d 'Key usages, comma-separated (default: digitalSignature,keyEncipherment; for a CA keyCertSign,cRLSign,digitalSignature)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l eku -d 'Extended key usages, comma-separated (default: serverAuth,clientAuth; none for a CA)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l hash -d 'Signature hash: sha256, sha384 or sha512 (default: the key\'s own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l ca -d 'Make it a CA certificate (basicConstraints CA, keyCertSign, cRLSign)'
@@ -191,21 +191,21 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l fips -d 'Use FIPS 140-approved algorithms only (refuses MD5 and SHA-1 signatures, RSA keys under 2048 bits); kdbman\'s own cryptography is not a validated module'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l label -d 'Label; a bundle\'s further certificates get LABEL-2, LABEL-3, …' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l file -d 'PEM or DER certificate file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l trust -d 'Whether the signer is trusted as a root' -r -f -a "enable\t''
 disable\t''"
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l kind -d 'Which kind of entries to list' -r -f -a "all\t''
@@ -213,73 +213,73 @@ personal\t''
 signer\t''
 request\t''"
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l expiring -d 'Only certificates that expire within DAYS days (exit status 1 if any)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table (the shape is in --help)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l label -d 'Label of the entry (labels compare case-insensitively)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l json -d 'Print JSON instead of text (the shape is in --help)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l label -d 'Label of the personal entry to make the default' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l json -d 'Print JSON: {"label": "web"}, and for a CMS store "default_note", which says the mark is read on evidence from IBM-made files'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l label -d 'Current label of the entry' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l new-label -d 'The new label (it must not be taken, case-insensitively)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l label -d 'Label of the entry to delete' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l label -d 'Label of the entry whose certificate to write' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l target -d 'The file to write (mode 0644; 0600 with --with-key)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l format -d 'Output encoding' -r -f -a "pem\t''
 der\t''"
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l chain -d 'Include the rest of the chain (PEM only)'
@@ -287,55 +287,55 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l force -d 'Replace the target if it exists'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file -d 'PKCS#12 file, or PEM (certificates and optionally a private key) or DER certificate' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l key -d 'Private key file (PEM or DER: PKCS#8, encrypted PKCS#8, PKCS#1, SEC1) for the certificates in --file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw-env -d 'Read the input file\'s password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw-file -d 'Read the input file\'s password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw-env -d 'Read the input file\'s password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw-file -d 'Read the input file\'s password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw -d 'The input file\'s password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l label -l new-label -d 'Label of the imported entry (when the file holds one key, or one certificate)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw-stdin -d 'Read the input file\'s password from standard input (after the store password, if that comes from stdin too)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw-stdin -d 'Read the input file\'s password from the next line of standard input (less its LF or CRLF ending; after the store password, if that comes from stdin too)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l default -d 'Make the imported personal entry the default'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l fips -d 'Use FIPS 140-approved algorithms only (refuses a PKCS#12 file encrypted with DES, 3DES or RC2); kdbman\'s own cryptography is not a validated module'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l label -d 'Label of the personal or signer entry to export' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target -d 'The PKCS#12 file to write (mode 0600)' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw-env -d 'Read the output file\'s password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw-file -d 'Read the output file\'s password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw-env -d 'Read the output file\'s password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw-file -d 'Read the output file\'s password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw -d 'The output file\'s password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw-stdin -d 'Read the output file\'s password from standard input (after the store password, if that comes from stdin too)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw-stdin -d 'Read the output file\'s password from the next line of standard input (less its LF or CRLF ending; after the store password, if that comes from stdin too)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l legacy -d '3DES and an HMAC-SHA1 MAC, for old Java and Windows (default: AES-256-CBC, PBKDF2, HMAC-SHA256)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l force -d 'Replace the target if it exists'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l fips -d 'Use FIPS 140-approved algorithms only (refuses --legacy\'s 3DES); kdbman\'s own cryptography is not a validated module'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l file -d 'The signed certificate, PEM (with its chain, if you have it) or DER' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l default -d 'Make the new personal entry the default'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l label -d 'Label of the CA (a personal entry with a CA certificate)' -r
@@ -346,7 +346,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l format -d 'Output encoding' -r -f -a "pem\t''
 der\t''"
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l hash -d 'Signature hash: sha256, sha384 or sha512 (default: the key\'s own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l ca -d 'Issue a CA certificate'
@@ -355,8 +355,8 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l fips -d 'Use FIPS 140-approved algorithms only (refuses MD5 and SHA-1 signatures, RSA keys under 2048 bits); kdbman\'s own cryptography is not a validated module'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l label -d 'Label of the personal or signer entry to check' -r
@@ -364,7 +364,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l purpose -d 'The use the certificate must allow' -r -f -a "server\t'TLS server (extended key usage serverAuth, if the certificate has one)'
 client\t'TLS client (clientAuth)'
 any\t'Any use: the extended key usage is not checked'"
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l json -d 'Print JSON instead of text (the shape is in --help)'
@@ -392,8 +392,8 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_se
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "delete" -d 'Delete a request and its key'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l label -d 'Label of the request (and of the personal entry it becomes)' -r
@@ -404,7 +404,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_s
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l eku -d 'Extended key usages, comma-separated (default: serverAuth,clientAuth)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l target -d 'Also write the request to this file (PEM) for the CA' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l hash -d 'Signature hash: sha256, sha384 or sha512 (default: the key\'s own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l ca -d 'Request a CA certificate'
@@ -412,47 +412,47 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_s
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l fips -d 'Use FIPS 140-approved algorithms only (refuses MD5 and SHA-1 signatures, RSA keys under 2048 bits); kdbman\'s own cryptography is not a validated module'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of text (the shape is in --help)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l label -d 'Label of the request' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l json -d 'Print JSON instead of text (the shape is in --help)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l label -d 'Label of the request to write' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l target -d 'The file to write (mode 0644)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l format -d 'Output encoding' -r -f -a "pem\t''
 der\t''"
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l force -d 'Replace the target if it exists'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l db -d 'The key database (store) file' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l label -d 'Label of the request to delete' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
@@ -465,8 +465,8 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_s
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l db -d 'A key database to check (repeat for several: one combined report)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l dir -d 'A directory searched recursively for stores of every format kdbman reads, told by content (repeatable; .rdb, .crl and .sth companions and other files are skipped; with --stashed each store uses its own NAME.sth)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l jobs -d 'Stores linted at once (default: the number of CPUs)' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l label -d 'The label the server is configured with (SSLServerCert); default: the store\'s default' -r
@@ -481,7 +481,7 @@ github\t'GitHub Actions workflow commands (::error / ::warning annotations)'"
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l fail-on -d 'Lowest severity that makes lint exit 1' -r -f -a "error\t''
 warning\t''
 info\t''"
-complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l checks -d 'List every catalogue code and how lint treats it (checked, left to serve, not applicable)'
@@ -490,8 +490,8 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand explain" -l list -d 'List 
 complete -c kdbman -n "__fish_kdbman_using_subcommand explain" -l json -d 'Print JSON instead of text (the shape is in --help)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l db -d 'The store to serve from (not needed with --demo)' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw-env -d 'Read the store password from environment variable VAR' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw-file -d 'Read the store password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l label -d 'Personal entry to serve (default: the store\'s default entry)' -r
@@ -509,7 +509,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l max-connections 
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l threads -d 'Threads serving connections, each an event loop; 0 means one per core' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l log-format -d 'Log line format' -r -f -a "text\t''
 json\t''"
-complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw-stdin -d 'Read the store password from the first line of standard input'
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l access-log -d 'Also log each answered request'

@@ -75,10 +75,10 @@ fn main() {
     );
     let store = Store::open(&path, &pw, Access::Read).expect("open");
     let stash = store.stash_at(&dir.path().join("seed.sth"), &pw);
-    put(out, "stash", "seed.sth", &stash.encode());
+    put(out, "stash", "seed.sth", &stash.encode().expect("encode"));
     let long = Password::new("p".repeat(300));
     let stash = store.stash_at(&dir.path().join("long.sth"), &long);
-    put(out, "stash", "long.sth", &stash.encode());
+    put(out, "stash", "long.sth", &stash.encode().expect("encode"));
 
     // Request heads: single, pipelined, with a body, HTTP/1.0, a TLS
     // ClientHello prefix and other first bytes.
@@ -158,7 +158,7 @@ fn main() {
                     out,
                     "gskit_stash",
                     &format!("v{}", v.number()),
-                    &st.encode(),
+                    &st.encode().expect("encode"),
                 );
             }
         }

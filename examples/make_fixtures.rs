@@ -421,7 +421,7 @@ fn main() -> R<()> {
         let s = Store::open(&p, &Password::new(PW), Access::Read)?;
         let mut bytes = s
             .stash_at(Path::new("x"), &Password::new(PW))
-            .encode()
+            .encode()?
             .to_vec();
         bytes[50] ^= 0x01;
         fs::write(d.join("SSL0228E-damaged.sth"), bytes)?;

@@ -138,6 +138,35 @@ pub use crate::store::detect::FileKind;
 /// The former name of [`FileKind`].
 pub type ForeignFormat = FileKind;
 
+/// Why a password cannot be used: refused before anything is written, so
+/// that no store or stash is made that could never be opened again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PasswordProblem {
+    /// The password is empty.
+    Empty,
+    /// The password is longer than `format` holds.
+    TooLong { max: usize, format: &'static str },
+    /// The password holds a NUL byte, where `format` ends a password: a
+    /// GSKit stash (and GSKit itself, which reads C strings).
+    Nul { format: &'static str },
+}
+
+impl fmt::Display for PasswordProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PasswordProblem::Empty => f.write_str("it is empty"),
+            PasswordProblem::TooLong { max, format } => {
+                write!(f, "it is longer than {max} bytes, all {format} holds")
+            }
+            PasswordProblem::Nul { format } => write!(
+                f,
+                "it holds a NUL byte, where {format} ends a password (it could never be read back)"
+            ),
+        }
+    }
+}
+
 /// Why a stash file cannot open its store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -363,7 +392,7 @@ pub enum Error {
     /// The store has no default personal certificate.
     NoDefault { store: PathBuf },
     /// A password was empty or otherwise unusable.
-    BadPassword { reason: &'static str },
+    BadPassword { reason: PasswordProblem },
     /// A certificate, key, request or PKCS#12 input is unusable.
     BadInput {
         what: String,
@@ -683,7 +712,15 @@ impl Error {
                 "name a label, or set one with `kdbman cert setdefault --db {} --label L`",
                 store.display()
             ),
-            Error::BadPassword { .. } => "choose a non-empty password".into(),
+            Error::BadPassword { reason } => match reason {
+                PasswordProblem::Empty => "choose a non-empty password".into(),
+                PasswordProblem::TooLong { max, .. } => {
+                    format!("choose a password of at most {max} bytes")
+                }
+                PasswordProblem::Nul { .. } => {
+                    "choose a password without a NUL byte (check the password file: one line of text, ending in LF or CRLF)".into()
+                }
+            },
             Error::BadInput { code: Some("SSL0225E"), .. } => {
                 "use an RSA (2048 bits or more), ECDSA P-256/P-384 or Ed25519 key and certificate".into()
             }

@@ -111,11 +111,15 @@ pub fn stash(data: &[u8]) {
             && fixed.len() == 44 + pw_len + 32
             && let Ok(st) = crate::Stash::decode(p, s, &fixed)
         {
-            assert_eq!(
-                &st.encode()[..],
-                &fixed[..],
-                "a decoded stash does not encode back to its bytes"
-            );
+            match st.encode() {
+                Ok(bytes) => assert_eq!(
+                    &bytes[..],
+                    &fixed[..],
+                    "a decoded stash does not encode back to its bytes"
+                ),
+                // Refused only for a password no kdbman stash is written with.
+                Err(_) => assert!(pw_len == 0 || pw_len > crate::stash::MAX_PASSWORD),
+            }
         }
     }
 }

@@ -39,8 +39,11 @@ pub mod secret;
 pub mod serve;
 pub mod stash;
 pub mod store;
+pub mod text;
 
-pub use error::{Damage, Error, ErrorClass, FileKind, ForeignFormat, Result, StashProblem};
+pub use error::{
+    Damage, Error, ErrorClass, FileKind, ForeignFormat, PasswordProblem, Result, StashProblem,
+};
 pub use secret::{Password, PrivateKey};
 pub use stash::Stash;
 pub use store::{Access, CreateOptions, Entry, EntryKind, HeaderInfo, Kdf, Store, StoreFormat};

@@ -27,6 +27,26 @@ impl Password {
     }
 }
 
+/// The one line-ending rule of every password source (a file, standard
+/// input, an environment variable, the prompt, a value on the command
+/// line): one trailing LF or CRLF is not part of the password; nothing
+/// else is removed, so a bare CR, a second newline or a space at the end
+/// is the password's own.
+pub fn strip_line_ending(s: &str) -> &str {
+    s.strip_suffix("\r\n")
+        .or_else(|| s.strip_suffix('\n'))
+        .unwrap_or(s)
+}
+
+/// The first line of `text` as a password: up to and including the first
+/// LF, less that line ending ([`strip_line_ending`]).
+pub fn first_line(text: &str) -> &str {
+    match text.find('\n') {
+        Some(i) => strip_line_ending(&text[..=i]),
+        None => text,
+    }
+}
+
 impl fmt::Debug for Password {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Password(..)")

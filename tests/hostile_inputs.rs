@@ -489,7 +489,7 @@ fn stash_files_never_panic_and_say_damaged() {
     let store_path = dir.path().join("s.kdb");
     let store = Store::create(&store_path, &pw(), &floor()).unwrap();
     let stash = store.stash_at(&dir.path().join("s.sth"), &pw());
-    let seed = stash.encode().to_vec();
+    let seed = stash.encode().unwrap().to_vec();
     let sth = dir.path().join("s.sth");
     for (name, b) in mutations(&seed, 500, 800) {
         let r = no_panic(&format!("stash {name}"), || {

@@ -191,7 +191,7 @@ fn a_name_that_cannot_be_a_label_gives_way_to_a_derived_one() {
         "{out}"
     );
     assert!(
-        err.contains("\"web\\u{7}server\"")
+        err.contains("\"web\\x07server\"")
             && err.contains("it contains control characters")
             && err.contains("imported as `bad.example`"),
         "{err}"

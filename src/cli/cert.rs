@@ -14,6 +14,7 @@ use super::files::{Encoding, read_certificates, read_request, write_public, writ
 use super::output;
 use super::password::{FilePwArgs, PwArgs, TargetPwArgs};
 use kdbman::clock::now;
+use kdbman::text::escape as esc;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum KindFilter {
@@ -488,9 +489,10 @@ pub fn run(action: CertAction) -> Result<u8> {
                 .map(|i| i.subject)
                 .unwrap_or_default();
             output::line(format!(
-                "signed `{subject}` with `{}`; wrote {}",
-                ca_entry.label(),
-                target.display()
+                "signed `{}` with `{}`; wrote {}",
+                esc(&subject),
+                esc(ca_entry.label()),
+                kdbman::text::path(&target)
             ));
             Ok(exit::OK)
         }
@@ -604,7 +606,7 @@ pub fn run(action: CertAction) -> Result<u8> {
             store.save()?;
             output::line(format!(
                 "`{}` is now the default",
-                store.get(&label)?.label()
+                esc(store.get(&label)?.label())
             ));
             if let Some(note) = default_note(&store) {
                 output::line(format!("note: {note}"));
@@ -621,7 +623,7 @@ pub fn run(action: CertAction) -> Result<u8> {
                 }
                 output::json(&v);
             } else {
-                output::line(e.label());
+                output::line(esc(e.label()));
             }
             Ok(exit::OK)
         }
@@ -641,7 +643,7 @@ pub fn run(action: CertAction) -> Result<u8> {
             let (mut store, _) = pw.open(&db, Access::Update)?;
             let e = store.remove(&label)?;
             store.save()?;
-            output::line(format!("deleted {} entry `{}`", e.kind(), e.label()));
+            output::line(format!("deleted {} entry `{}`", e.kind(), esc(e.label())));
             Ok(exit::OK)
         }
         CertAction::Extract {
@@ -682,7 +684,7 @@ pub fn run(action: CertAction) -> Result<u8> {
             write_public(&target, &bytes, force, &db)?;
             output::line(format!(
                 "wrote the certificate of `{}` to {}",
-                e.label(),
+                esc(e.label()),
                 target.display()
             ));
             Ok(exit::OK)
@@ -806,7 +808,7 @@ fn print_rows(rows: &[ListRow], expiring: Option<u32>, note: Option<&str>) {
     }
     let w = rows
         .iter()
-        .map(|r| r.label.chars().count())
+        .map(|r| esc(&r.label).chars().count())
         .max()
         .unwrap_or(5)
         .max(5);
@@ -818,10 +820,10 @@ fn print_rows(rows: &[ListRow], expiring: Option<u32>, note: Option<&str>) {
         let marker = if r.default == Some(true) { " *" } else { "" };
         output::line(format!(
             "{:<w$}  {:<8}  {:<20}  {}{}",
-            r.label,
+            esc(&r.label),
             r.kind,
             r.not_after.as_deref().unwrap_or("-"),
-            r.subject.as_deref().unwrap_or("-"),
+            esc(r.subject.as_deref().unwrap_or("-")),
             marker
         ));
     }
@@ -871,7 +873,7 @@ fn list_many(
                     if n > 0 {
                         output::line("");
                     }
-                    output::line(format!("{name}:"));
+                    output::line(format!("{}:", kdbman::text::path(db)));
                     print_rows(&rows, expiring, default_note(&store));
                 }
             }
@@ -944,7 +946,8 @@ pub fn entry_details(e: &Entry, mark: DefaultMark) -> Value {
 }
 
 fn print_details(v: &Value) {
-    let s = |x: &Value| x.as_str().unwrap_or("-").to_string();
+    // Every string here may come from the file: shown escaped.
+    let s = |x: &Value| esc(x.as_str().unwrap_or("-")).into_owned();
     output::line(format!("label:        {}", s(&v["label"])));
     output::line(format!(
         "kind:         {}{}",
@@ -959,12 +962,12 @@ fn print_details(v: &Value) {
         output::line(format!("trusted:      {}", v["trusted"]));
     }
     if let Some(k) = v["private_key"].as_str() {
-        output::line(format!("private key:  {k}"));
+        output::line(format!("private key:  {}", esc(k)));
     }
     let c = &v["certificate"];
     if c.is_object() {
         if let Some(err) = c["error"].as_str() {
-            output::line(format!("certificate:  {err}"));
+            output::line(format!("certificate:  {}", esc(err)));
         } else {
             output::line(format!("subject:      {}", s(&c["subject"])));
             output::line(format!("issuer:       {}", s(&c["issuer"])));
@@ -979,6 +982,7 @@ fn print_details(v: &Value) {
                     .map(|a| {
                         a.iter()
                             .filter_map(Value::as_str)
+                            .map(esc)
                             .collect::<Vec<_>>()
                             .join(", ")
                     })
@@ -1039,7 +1043,7 @@ fn validate(
                     output::time(at)
                 ));
                 for (i, s) in subjects.iter().enumerate() {
-                    output::line(format!("  {i}: {s}"));
+                    output::line(format!("  {i}: {}", esc(s)));
                 }
             }
             Ok(exit::OK)
@@ -1117,21 +1121,22 @@ fn import(
     for r in &report.relabelled {
         super::warn(&format!(
             "the friendly name \"{}\" in {} is not usable as a label ({}): imported as `{}`",
-            r.name.escape_debug(),
-            file.display(),
+            esc(&r.name),
+            kdbman::text::path(file),
             r.reason,
-            r.label
+            esc(&r.label)
         ));
     }
     for l in &report.personal {
-        output::line(format!("imported personal certificate `{l}`"));
+        output::line(format!("imported personal certificate `{}`", esc(l)));
     }
     for l in &report.signers {
-        output::line(format!("imported signer certificate `{l}`"));
+        output::line(format!("imported signer certificate `{}`", esc(l)));
     }
     for l in &report.already_present {
         output::line(format!(
-            "skipped a certificate the store has already as `{l}`"
+            "skipped a certificate the store has already as `{}`",
+            esc(l)
         ));
     }
     if report.personal.is_empty() && report.signers.is_empty() {
@@ -1182,7 +1187,7 @@ fn export(
     write_secret(target, &bytes, force, db)?;
     output::line(format!(
         "exported `{}` to {} ({})",
-        e.label(),
+        esc(e.label()),
         target.display(),
         if legacy {
             "legacy 3DES/SHA-1"
@@ -1226,7 +1231,7 @@ fn extract_with_key(
     write_secret(target, out.as_bytes(), force, db)?;
     output::line(format!(
         "wrote the private key and certificates of `{}` to {} (mode 0600)",
-        e.label(),
+        esc(e.label()),
         target.display()
     ));
     Ok(exit::OK)
@@ -1313,7 +1318,8 @@ fn receive(db: &Path, pw: &PwArgs, file: &Path, default: bool) -> Result<u8> {
             Some((ci, label, before)) => {
                 if before {
                     output::line(format!(
-                        "the certificate was received before: it is personal entry `{label}`"
+                        "the certificate was received before: it is personal entry `{}`",
+                        esc(&label)
                     ));
                 }
                 (ci, label)
@@ -1406,13 +1412,16 @@ fn receive(db: &Path, pw: &PwArgs, file: &Path, default: bool) -> Result<u8> {
     store.save()?;
     for (l, subject) in &added {
         output::line(format!(
-            "added signer certificate `{l}` ({subject}) from {}",
-            file.display()
+            "added signer certificate `{}` ({}) from {}",
+            esc(l),
+            esc(subject),
+            kdbman::text::path(file)
         ));
     }
     for l in &present {
         output::line(format!(
-            "skipped a CA certificate the store has already as `{l}`"
+            "skipped a CA certificate the store has already as `{}`",
+            esc(l)
         ));
     }
     Ok(exit::OK)

@@ -12,6 +12,7 @@ use super::exit;
 use super::files::{Encoding, write_public};
 use super::output;
 use super::password::PwArgs;
+use kdbman::text::escape as esc;
 
 #[derive(Subcommand, Debug)]
 pub enum CertreqAction {
@@ -248,8 +249,8 @@ pub fn run(action: CertreqAction) -> Result<u8> {
                 for r in &rows {
                     output::line(format!(
                         "{}  {}",
-                        r["label"].as_str().unwrap_or(""),
-                        r["subject"].as_str().unwrap_or("-")
+                        esc(r["label"].as_str().unwrap_or("")),
+                        esc(r["subject"].as_str().unwrap_or("-"))
                     ));
                 }
             }
@@ -267,12 +268,12 @@ pub fn run(action: CertreqAction) -> Result<u8> {
             if json {
                 output::json(&v);
             } else {
-                let s = |k: &str| v[k].as_str().unwrap_or("-").to_string();
+                let s = |k: &str| esc(v[k].as_str().unwrap_or("-")).into_owned();
                 output::line(format!("label:        {}", s("label")));
                 output::line(format!("subject:      {}", s("subject")));
-                let sans: Vec<&str> = v["subject_alt_names"]
+                let sans: Vec<_> = v["subject_alt_names"]
                     .as_array()
-                    .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+                    .map(|a| a.iter().filter_map(|x| x.as_str()).map(esc).collect())
                     .unwrap_or_default();
                 output::line(format!("SANs:         {}", sans.join(", ")));
                 output::line(format!("key:          {}", s("key")));

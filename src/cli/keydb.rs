@@ -541,7 +541,7 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
     } else {
         output::line(format!(
             "store:     {} ({format}, {size} bytes)",
-            db.display()
+            kdbman::text::path(db)
         ));
         if let Some(k) = store.kdf() {
             output::line(format!("kdf:       {k}"));
@@ -570,8 +570,8 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
                     CmsKind::Crls => "crl db   ",
                     _ => "request db",
                 },
-                c.path.display(),
-                companion_text(&c.found)
+                kdbman::text::path(&c.path),
+                kdbman::text::escape(&companion_text(&c.found))
             ));
         }
         output::line(format!(
@@ -581,9 +581,11 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
         output::line(format!(
             "default:   {}",
             match (&default, store.default_state()) {
-                (Some(d), _) if store.default_mark() == DefaultMark::CmsFlag =>
-                    format!("{d} (marked by flag bit 1, read on evidence from IBM-made files)"),
-                (Some(d), _) => d.clone(),
+                (Some(d), _) if store.default_mark() == DefaultMark::CmsFlag => format!(
+                    "{} (marked by flag bit 1, read on evidence from IBM-made files)",
+                    kdbman::text::escape(d)
+                ),
+                (Some(d), _) => kdbman::text::escape(d).into_owned(),
                 (None, DefaultState::NoneSet) => "(none)".to_string(),
                 (None, DefaultState::SeveralMarked(l)) => format!(
                     "(unknown: {}; name the label instead)",
@@ -611,7 +613,7 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
         output::line(format!("password:  {pwline}"));
         output::line(format!(
             "stash:     {} ({stash}{})",
-            stash_path.display(),
+            kdbman::text::path(&stash_path),
             stash_format.map(|f| format!(", {f}")).unwrap_or_default()
         ));
     }

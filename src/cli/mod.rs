@@ -84,12 +84,17 @@ pub fn report(e: &Error) {
     if let Some(c) = e.code() {
         text.push_str(&format!("  see: kdbman explain {c}\n"));
     }
+    let text = kdbman::text::escape_lines(&text);
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Prints a warning to standard error (a closed stderr is ignored).
 pub fn warn(msg: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "kdbman: warning: {msg}");
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "kdbman: warning: {}",
+        kdbman::text::escape_lines(msg)
+    );
 }
 
 /// The algorithm policy for `--fips`; says once per process on stderr that

@@ -56,14 +56,12 @@ pub fn line(text: impl AsRef<str>) {
 
 /// Writes pretty JSON and a newline.
 pub fn json(value: &serde_json::Value) {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
-    s.push('\n');
-    emit(&s);
+    json_ordered(value);
 }
 
 /// Writes pretty JSON of a serializable type, its fields in declaration order.
 pub fn json_ordered<T: serde::Serialize>(value: &T) {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut s = kdbman::text::inert_json(serde_json::to_string_pretty(value).unwrap_or_default());
     s.push('\n');
     emit(&s);
 }

@@ -59,7 +59,10 @@ pub fn hand_over(value: &str) -> String {
     HANDED.with(|h| {
         let mut h = h.borrow_mut();
         let name = format!("{HANDED_PREFIX}{}", h.len() + 1);
-        h.push((name.clone(), Password::new(value)));
+        h.push((
+            name.clone(),
+            Password::new(kdbman::secret::strip_line_ending(value)),
+        ));
         name
     })
 }
@@ -81,13 +84,13 @@ fn handed(name: &str) -> Option<Password> {
 /// The store password, from any source including a stash.
 #[derive(Args, Debug, Clone, Default)]
 pub struct PwArgs {
-    /// Read the store password from environment variable VAR
+    /// Read the store password from environment variable VAR (less one trailing LF or CRLF)
     #[arg(long, value_name = "VAR", help_heading = "Password")]
     pub pw_env: Option<String>,
-    /// Read the store password from the first line of PATH
+    /// Read the store password from the first line of PATH (less its LF or CRLF ending)
     #[arg(long, value_name = "PATH", help_heading = "Password")]
     pub pw_file: Option<PathBuf>,
-    /// Read the store password from the first line of standard input
+    /// Read the store password from the first line of standard input (less its LF or CRLF ending)
     #[arg(long, help_heading = "Password")]
     pub pw_stdin: bool,
     /// Use the stash file beside the store (STORE.sth)
@@ -117,13 +120,13 @@ pub struct PwArgs {
 /// (for commands where `--stash` means "write a stash").
 #[derive(Args, Debug, Clone, Default)]
 pub struct CurrentPwArgs {
-    /// Read the store password from environment variable VAR
+    /// Read the store password from environment variable VAR (less one trailing LF or CRLF)
     #[arg(long, value_name = "VAR", help_heading = "Password")]
     pub pw_env: Option<String>,
-    /// Read the store password from the first line of PATH
+    /// Read the store password from the first line of PATH (less its LF or CRLF ending)
     #[arg(long, value_name = "PATH", help_heading = "Password")]
     pub pw_file: Option<PathBuf>,
-    /// Read the store password from the first line of standard input
+    /// Read the store password from the first line of standard input (less its LF or CRLF ending)
     #[arg(long, help_heading = "Password")]
     pub pw_stdin: bool,
     /// Use the stash file beside the store (STORE.sth)
@@ -160,13 +163,13 @@ impl From<CurrentPwArgs> for PwArgs {
 /// A password for a new store (no stash can hold it yet).
 #[derive(Args, Debug, Clone, Default)]
 pub struct NewStorePwArgs {
-    /// Read the new store's password from environment variable VAR
+    /// Read the new store's password from environment variable VAR (less one trailing LF or CRLF)
     #[arg(long, value_name = "VAR", help_heading = "Password")]
     pub pw_env: Option<String>,
-    /// Read the new store's password from the first line of PATH
+    /// Read the new store's password from the first line of PATH (less its LF or CRLF ending)
     #[arg(long, value_name = "PATH", help_heading = "Password")]
     pub pw_file: Option<PathBuf>,
-    /// Read the new store's password from the first line of standard input
+    /// Read the new store's password from the first line of standard input (less its LF or CRLF ending)
     #[arg(long, help_heading = "Password")]
     pub pw_stdin: bool,
     /// The new store's password itself (visible to other processes: avoid)
@@ -182,13 +185,13 @@ pub struct NewStorePwArgs {
 /// The new password of `keydb changepw`.
 #[derive(Args, Debug, Clone, Default)]
 pub struct NewPwArgs {
-    /// Read the new password from environment variable VAR
+    /// Read the new password from environment variable VAR (less one trailing LF or CRLF)
     #[arg(long, value_name = "VAR", help_heading = "New password")]
     pub new_pw_env: Option<String>,
-    /// Read the new password from the first line of PATH
+    /// Read the new password from the first line of PATH (less its LF or CRLF ending)
     #[arg(long, value_name = "PATH", help_heading = "New password")]
     pub new_pw_file: Option<PathBuf>,
-    /// Read the new password from standard input (the line after the current password, if that comes from stdin too)
+    /// Read the new password from the next line of standard input (less its LF or CRLF ending; after the current password, if that comes from stdin too)
     #[arg(long, help_heading = "New password")]
     pub new_pw_stdin: bool,
     /// The new password itself (visible to other processes: avoid)
@@ -257,7 +260,7 @@ pub enum Plain<'a> {
 fn next_stdin_line(role: Role) -> Result<Password> {
     let mut line = Zeroizing::new(String::new());
     match std::io::stdin().lock().read_line(&mut line) {
-        Ok(n) if n > 0 => Ok(Password::new(line.trim_end_matches(['\n', '\r']))),
+        Ok(n) if n > 0 => Ok(Password::new(kdbman::secret::first_line(&line))),
         Ok(_) => Err(Error::Usage {
             detail: format!("standard input ended before a line with the {}", role.what),
         }),
@@ -276,8 +279,8 @@ fn read_plain(src: Plain<'_>, role: Role) -> Result<Password> {
                 what,
             })
         }
-        Plain::Env(var) => match std::env::var(var) {
-            Ok(v) => Ok(Password::new(v)),
+        Plain::Env(var) => match std::env::var(var).map(Zeroizing::new) {
+            Ok(v) => Ok(Password::new(kdbman::secret::strip_line_ending(&v))),
             Err(_) => Err(Error::PasswordEnv {
                 var: var.to_string(),
                 what,
@@ -307,8 +310,7 @@ fn read_plain(src: Plain<'_>, role: Role) -> Result<Password> {
             let text = std::str::from_utf8(&bytes).map_err(|_| Error::Usage {
                 detail: format!("{} (the {what}) is not UTF-8 text", path.display()),
             })?;
-            let line = text.lines().next().unwrap_or("");
-            Ok(Password::new(line))
+            Ok(Password::new(kdbman::secret::first_line(text)))
         }
         Plain::Stdin => next_stdin_line(role),
         Plain::Value(v) => {
@@ -316,7 +318,7 @@ fn read_plain(src: Plain<'_>, role: Role) -> Result<Password> {
                 "the {what} given on the command line is visible to other processes; prefer {}",
                 role.prefer
             ));
-            Ok(Password::new(v))
+            Ok(Password::new(kdbman::secret::strip_line_ending(v)))
         }
     }
 }
@@ -339,7 +341,7 @@ fn prompt_new(first: &str, again: &str, role: Role) -> Result<Password> {
     if a.is_empty() {
         // Refused here rather than after a second, equally empty entry.
         return Err(Error::BadPassword {
-            reason: "it is empty",
+            reason: kdbman::PasswordProblem::Empty,
         });
     }
     let b = prompt(again, role)?;
@@ -490,6 +492,7 @@ mod tty {
         let read = rpassword::prompt_password(text);
         drop(quiet);
         match read {
+            // rpassword has taken the line's LF and a CR before it.
             Ok(line) => Ok(Password::new(line)),
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(Error::PromptClosed {
                 what: role.what,
@@ -712,13 +715,13 @@ fn warn_if_expired(store: &Store) {
 /// The password of an input file (PKCS#12, encrypted private key).
 #[derive(Args, Debug, Clone, Default)]
 pub struct FilePwArgs {
-    /// Read the input file's password from environment variable VAR
+    /// Read the input file's password from environment variable VAR (less one trailing LF or CRLF)
     #[arg(long, value_name = "VAR", help_heading = "Input file password")]
     pub file_pw_env: Option<String>,
-    /// Read the input file's password from the first line of PATH
+    /// Read the input file's password from the first line of PATH (less its LF or CRLF ending)
     #[arg(long, value_name = "PATH", help_heading = "Input file password")]
     pub file_pw_file: Option<PathBuf>,
-    /// Read the input file's password from standard input (after the store password, if that comes from stdin too)
+    /// Read the input file's password from the next line of standard input (less its LF or CRLF ending; after the store password, if that comes from stdin too)
     #[arg(long, help_heading = "Input file password")]
     pub file_pw_stdin: bool,
     /// The input file's password itself (visible to other processes: avoid)
@@ -755,13 +758,13 @@ impl FilePwArgs {
 /// The password that protects a file kdbman writes (PKCS#12 export).
 #[derive(Args, Debug, Clone, Default)]
 pub struct TargetPwArgs {
-    /// Read the output file's password from environment variable VAR
+    /// Read the output file's password from environment variable VAR (less one trailing LF or CRLF)
     #[arg(long, value_name = "VAR", help_heading = "Output file password")]
     pub target_pw_env: Option<String>,
-    /// Read the output file's password from the first line of PATH
+    /// Read the output file's password from the first line of PATH (less its LF or CRLF ending)
     #[arg(long, value_name = "PATH", help_heading = "Output file password")]
     pub target_pw_file: Option<PathBuf>,
-    /// Read the output file's password from standard input (after the store password, if that comes from stdin too)
+    /// Read the output file's password from the next line of standard input (less its LF or CRLF ending; after the store password, if that comes from stdin too)
     #[arg(long, help_heading = "Output file password")]
     pub target_pw_stdin: bool,
     /// The output file's password itself (visible to other processes: avoid)

@@ -13,6 +13,7 @@ use kdbman::{Access, Error, Result};
 use super::exit;
 use super::password::{Opened, PwArgs};
 use kdbman::diagnose::LintTarget;
+use kdbman::text::escape as esc;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum ClientAuthArg {
@@ -199,12 +200,14 @@ pub fn run(args: ServeArgs) -> Result<u8> {
             let label = f
                 .label
                 .as_deref()
-                .map(|l| format!(" `{l}`"))
+                .map(|l| format!(" `{}`", esc(l)))
                 .unwrap_or_default();
             let _ = writeln!(
                 err,
                 "kdbman: lint {} {}{label}: {}",
-                f.code, f.severity, f.message
+                f.code,
+                f.severity,
+                esc(&f.message)
             );
         }
         drop(err);
@@ -239,13 +242,13 @@ pub fn run(args: ServeArgs) -> Result<u8> {
         let _ = writeln!(
             out,
             "listening on https://{addr}/ (serving `{}`)",
-            served.label
+            esc(&served.label)
         );
         if let Some(ca) = &ca_file {
             let _ = writeln!(
                 out,
                 "try: curl --cacert {} https://{addr}/?format=json",
-                ca.display()
+                kdbman::text::path(ca)
             );
             let _ = writeln!(
                 out,

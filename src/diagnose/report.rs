@@ -109,7 +109,7 @@ pub fn text(findings: &[Finding], meta: &Meta<'_>, color: bool) -> String {
     };
     let mut out = format!(
         "{} (checked at {})\n",
-        bold(&meta.store.display().to_string()),
+        bold(&crate::text::path(meta.store)),
         catalogue_time(meta.at)
     );
     let mut groups: Vec<(Option<&str>, Vec<&Finding>)> = Vec::new();
@@ -129,7 +129,7 @@ pub fn text(findings: &[Finding], meta: &Meta<'_>, color: bool) -> String {
     for (label, fs) in &groups {
         match label {
             None => out.push_str("  store\n"),
-            Some(l) => out.push_str(&format!("  entry `{l}`\n")),
+            Some(l) => out.push_str(&format!("  entry `{}`\n", crate::text::escape(l))),
         }
         for f in fs {
             let sev = format!("{:<7}", f.severity.as_str());
@@ -137,8 +137,8 @@ pub fn text(findings: &[Finding], meta: &Meta<'_>, color: bool) -> String {
                 "    {} {}  {}\n      fix: {}\n",
                 paint(f.severity, &sev),
                 bold(f.code),
-                f.message,
-                f.fix
+                crate::text::escape(&f.message),
+                crate::text::escape(&f.fix)
             ));
         }
     }
@@ -249,7 +249,7 @@ pub fn sarif_many(stores: &[(&[Finding], Meta<'_>)]) -> sarif::Sarif {
     let ids = rule_ids();
     let mut results: Vec<sarif::Result> = Vec::new();
     for (findings, meta) in stores {
-        let uri = meta.store.to_string_lossy().replace('\\', "/");
+        let uri = uri_of(meta.store);
         results.extend(findings.iter().map(|f| sarif_result(f, &uri, &ids)));
     }
     let driver = sarif::ToolComponent::builder()
@@ -268,6 +268,21 @@ pub fn sarif_many(stores: &[(&[Finding], Meta<'_>)]) -> sarif::Sarif {
         .version(json!("2.1.0"))
         .runs(vec![run])
         .build()
+}
+
+/// A store path as a SARIF `uri` (an RFC 3986 URI reference): every byte
+/// but the unreserved characters and `/` percent-encoded, so spaces,
+/// `#`, `%`, controls and bytes that are not UTF-8 all survive intact.
+fn uri_of(path: &std::path::Path) -> String {
+    let mut out = String::new();
+    for &b in path.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn sarif_result(f: &Finding, uri: &str, ids: &[&str]) -> sarif::Result {
@@ -406,8 +421,11 @@ pub fn fleet_sarif(reports: &[StoreReport], run: &Run<'_>) -> sarif::Sarif {
     sarif_many(&items)
 }
 
-/// Escapes text for XML 1.0 content and attributes; drops the control
-/// characters XML 1.0 cannot carry.
+/// Escapes text for XML 1.0 content and attributes. The characters XML
+/// 1.0 cannot carry (C0 controls but TAB, LF and CR; U+FFFE, U+FFFF) are
+/// replaced by their `kdbman::text` escape (`\x1b`); CR, DEL, C1 controls
+/// and bidi controls, which it can, go as character references, so
+/// nothing in the file moves a terminal's cursor.
 fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -419,7 +437,11 @@ fn xml(s: &str) -> String {
             '\'' => out.push_str("&apos;"),
             '\n' => out.push_str("&#10;"),
             '\t' => out.push_str("&#9;"),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            '\r' => out.push_str("&#13;"),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {
+                out.push_str(&crate::text::escape(c.encode_utf8(&mut [0; 4])));
+            }
+            c if crate::text::is_unsafe(c) => out.push_str(&format!("&#x{:x};", c as u32)),
             c => out.push(c),
         }
     }
@@ -533,9 +555,23 @@ pub fn junit(reports: &[StoreReport], run: &Run<'_>) -> String {
     )
 }
 
-/// A Prometheus label value: backslash, double quote and newline escaped.
+/// A Prometheus label value: first shown as text (`kdbman::text`: control
+/// and bidi characters as `\x1b`-style escapes, backslash doubled, so two
+/// values stay two), then backslash, double quote and newline escaped per
+/// the exposition format.
 fn prom(s: &str) -> String {
-    s.replace('\\', "\\\\")
+    crate::text::escape(s)
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// A store path as a Prometheus label value: its bytes as
+/// `kdbman::text::path` shows them (not lossily: two stores whose names
+/// differ only in bytes that are not UTF-8 stay two series).
+fn prom_path(p: &std::path::Path) -> String {
+    crate::text::path(p)
+        .replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
 }
@@ -545,7 +581,7 @@ pub fn prometheus(reports: &[StoreReport], run: &Run<'_>) -> String {
     let mut out = String::new();
     out.push_str("# HELP kdbman_certificate_not_after_seconds When a certificate in a store expires (its notAfter), as a Unix time.\n# TYPE kdbman_certificate_not_after_seconds gauge\n");
     for r in reports {
-        let store = prom(&r.path.display().to_string());
+        let store = prom_path(&r.path);
         // One series per label set: the same certificate twice under one
         // entry would be a duplicate series.
         let mut series: BTreeMap<String, i64> = BTreeMap::new();
@@ -572,13 +608,13 @@ pub fn prometheus(reports: &[StoreReport], run: &Run<'_>) -> String {
     for r in reports {
         out.push_str(&format!(
             "kdbman_store_opened{{store=\"{}\"}} {}\n",
-            prom(&r.path.display().to_string()),
+            prom_path(&r.path),
             u8::from(r.opened())
         ));
     }
     out.push_str("# HELP kdbman_lint_findings Lint findings of a store, by code and severity (codes with findings only).\n# TYPE kdbman_lint_findings gauge\n");
     for r in reports {
-        let store = prom(&r.path.display().to_string());
+        let store = prom_path(&r.path);
         let mut by: BTreeMap<(&str, &str), usize> = BTreeMap::new();
         for f in &r.findings {
             *by.entry((f.code, f.severity.as_str())).or_default() += 1;
@@ -597,12 +633,24 @@ pub fn prometheus(reports: &[StoreReport], run: &Run<'_>) -> String {
 }
 
 /// A GitHub Actions workflow command's data (`%`, CR, LF escaped) or
-/// property (`:` and `,` too).
+/// property (`:` and `,` too). Other control and bidi characters (ESC
+/// above all), which the runner passes through to the log, are
+/// percent-encoded as well: shown as `%1B`, never acted on, and distinct
+/// from a literal `%1B` (whose `%` is escaped).
 fn gh(s: &str, property: bool) -> String {
-    let s = s
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A");
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            c if crate::text::is_unsafe(c) => {
+                for b in c.encode_utf8(&mut [0; 4]).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    let s = out;
     if property {
         s.replace(':', "%3A").replace(',', "%2C")
     } else {

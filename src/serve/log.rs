@@ -48,27 +48,23 @@ pub fn timestamp() -> String {
 }
 
 /// Control characters shown as escapes, so a client cannot split or
-/// forge a text log line.
+/// forge a text log line (`kdbman::text`).
 fn clean(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(char::is_control) {
-        s.chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect::<String>()
-            .into()
-    } else {
-        s.into()
-    }
+    crate::text::escape(s)
 }
 
 impl Event {
-    /// One line (no newline) in the chosen format, stamped with `time`.
+    /// One line (no newline) in the chosen format, stamped with `time`:
+    /// text with control characters escaped, JSON with every control and
+    /// bidi character `\u`-escaped (`crate::text`).
     pub fn render(&self, format: LogFormat, time: &str) -> String {
+        match format {
+            LogFormat::Text => self.render_raw(format, time),
+            LogFormat::Json => crate::text::inert_json(self.render_raw(format, time)),
+        }
+    }
+
+    fn render_raw(&self, format: LogFormat, time: &str) -> String {
         match (self, format) {
             (Event::Handshake { peer, code, detail }, LogFormat::Text) => {
                 let title = catalogue::by_id(code).map_or("", |c| c.title);

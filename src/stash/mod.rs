@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use crate::error::{Damage, Error, Result, StashProblem};
+use crate::error::{Damage, Error, PasswordProblem, Result, StashProblem};
 use crate::file;
 use crate::secret::Password;
 
@@ -64,6 +64,27 @@ pub fn default_path(store: &Path) -> PathBuf {
         return PathBuf::from(s);
     }
     p
+}
+
+/// Whether a stash of `format` can hold `password` so that it reads back
+/// the same: a GSKit stash holds 1 to 128 bytes and ends the password at
+/// the first NUL; a kdbman stash holds 1 to 1024 bytes of any value.
+pub fn check_password(format: &StashFormat, password: &Password) -> Result<()> {
+    let bytes = password.as_bytes();
+    let (max, name) = match format {
+        StashFormat::Kdbman { .. } => (native::MAX_PASSWORD, "a kdbman stash"),
+        StashFormat::Gskit(_) => (gskit::MAX_PASSWORD, "a GSKit stash"),
+    };
+    let reason = if bytes.is_empty() {
+        PasswordProblem::Empty
+    } else if bytes.len() > max {
+        PasswordProblem::TooLong { max, format: name }
+    } else if matches!(format, StashFormat::Gskit(_)) && bytes.contains(&0) {
+        PasswordProblem::Nul { format: name }
+    } else {
+        return Ok(());
+    };
+    Err(Error::BadPassword { reason })
 }
 
 fn password_from(bytes: &[u8]) -> Option<Password> {
@@ -116,14 +137,16 @@ impl Stash {
         }
     }
 
-    /// The file bytes.
-    pub fn encode(&self) -> Zeroizing<Vec<u8>> {
-        match &self.format {
+    /// The file bytes; refused ([`check_password`]) when the format
+    /// cannot hold the password so that it reads back the same.
+    pub fn encode(&self) -> Result<Zeroizing<Vec<u8>>> {
+        check_password(&self.format, &self.password)?;
+        Ok(match &self.format {
             StashFormat::Kdbman { store_id, epoch } => {
                 native::encode(store_id, epoch, self.password.as_bytes())
             }
             StashFormat::Gskit(v) => gskit::encode(*v, self.password.as_bytes()),
-        }
+        })
     }
 
     /// Decodes stash bytes of either format; `store` only names the store
@@ -208,7 +231,7 @@ impl Stash {
     /// exclusively (nothing at its name, not even a link), mode 0600, with
     /// the store's owner and group.
     pub fn write_for(&self, store: &Path) -> Result<()> {
-        let bytes = self.encode();
+        let bytes = self.encode()?;
         if std::fs::symlink_metadata(&self.path).is_ok() {
             return file::replace_companion(&self.path, &bytes, store);
         }
@@ -217,7 +240,7 @@ impl Stash {
     }
 
     fn write_as(&self, new: file::keep::Keep) -> Result<()> {
-        let bytes = self.encode();
+        let bytes = self.encode()?;
         if std::fs::symlink_metadata(&self.path).is_ok() {
             return file::replace(&self.path, &bytes);
         }

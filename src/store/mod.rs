@@ -28,7 +28,7 @@ pub use entry::{Entry, EntryKind};
 pub use import::{ImportReport, Relabelled};
 pub use native::kdf::Kdf;
 
-use crate::error::{Error, Needed, Result, StashProblem};
+use crate::error::{Error, Needed, PasswordProblem, Result, StashProblem};
 use crate::file;
 use crate::pki;
 use crate::secret::Password;
@@ -238,7 +238,7 @@ impl Store {
         let stash = stash(&store)?;
         let mut files = store.encode()?;
         if let Some(s) = &stash {
-            files.push((s.path().to_path_buf(), s.encode().to_vec()));
+            files.push((s.path().to_path_buf(), s.encode()?.to_vec()));
         }
         let set: Vec<_> = files
             .iter()
@@ -529,7 +529,7 @@ impl Store {
         }
         let mut files = self.encode()?;
         if let Some(s) = stash {
-            files.push((s.path().to_path_buf(), s.encode().to_vec()));
+            files.push((s.path().to_path_buf(), s.encode()?.to_vec()));
         }
         let set: Vec<(PathBuf, &[u8])> = files
             .iter()
@@ -652,12 +652,9 @@ impl Store {
         password: &Password,
         version: gskit::Version,
     ) -> Result<Stash> {
-        if password.as_bytes().len() > gskit::MAX_PASSWORD {
-            return Err(Error::BadPassword {
-                reason: "a GSKit stash holds at most 128 bytes",
-            });
-        }
-        Ok(Stash::new(path, StashFormat::Gskit(version), password))
+        let format = StashFormat::Gskit(version);
+        crate::stash::check_password(&format, password)?;
+        Ok(Stash::new(path, format, password))
     }
 
     pub fn path(&self) -> &Path {
@@ -1027,7 +1024,10 @@ const NAME_THE_LABEL: &str = "name the certificate instead: `SSLServerCert LABEL
 /// Why a CMS store with several marked records has no default kdbman can
 /// name.
 pub fn several_marked(labels: &[&str]) -> String {
-    let list: Vec<String> = labels.iter().map(|l| format!("`{l}`")).collect();
+    let list: Vec<String> = labels
+        .iter()
+        .map(|l| format!("`{}`", crate::text::escape(l)))
+        .collect();
     format!(
         "{} personal records carry the default mark kdbman reads (flag bit 1, known from IBM-made files, not from documentation): {}; which of them GSKit uses is not known",
         labels.len(),
@@ -1055,25 +1055,37 @@ fn cms_expiry_unsupported(path: &Path) -> Error {
     }
 }
 
-/// CMS passwords end up in GSKit stashes, which hold at most 128 bytes.
+/// CMS passwords end up in GSKit stashes, which hold at most 128 bytes,
+/// and in GSKit's own C-string APIs and command line, where a NUL ends
+/// them: a password either cannot carry is refused before anything is
+/// written.
 fn check_cms_password(p: &Password) -> Result<()> {
-    if p.as_bytes().len() > gskit::MAX_PASSWORD {
-        return Err(Error::BadPassword {
-            reason: "a CMS key database password can be at most 128 bytes (its stash holds no more)",
-        });
-    }
-    Ok(())
+    const CMS: &str = "a CMS key database (and its GSKit stash)";
+    let reason = if p.as_bytes().len() > gskit::MAX_PASSWORD {
+        PasswordProblem::TooLong {
+            max: gskit::MAX_PASSWORD,
+            format: CMS,
+        }
+    } else if p.as_bytes().contains(&0) {
+        PasswordProblem::Nul { format: CMS }
+    } else {
+        return Ok(());
+    };
+    Err(Error::BadPassword { reason })
 }
 
 fn check_password(p: &Password) -> Result<()> {
     if p.is_empty() {
         return Err(Error::BadPassword {
-            reason: "it is empty",
+            reason: PasswordProblem::Empty,
         });
     }
     if p.as_bytes().len() > crate::stash::MAX_PASSWORD {
         return Err(Error::BadPassword {
-            reason: "it is longer than 1024 bytes",
+            reason: PasswordProblem::TooLong {
+                max: crate::stash::MAX_PASSWORD,
+                format: "a kdbman store",
+            },
         });
     }
     Ok(())

@@ -224,6 +224,7 @@ impl GskError {
             s.push('\n');
         }
         s.push_str(&format!("kdbman fix: {}\n", one_line(&self.fix)));
+        let s = kdbman::text::escape_lines(&s);
         let _ = std::io::stderr().lock().write_all(s.as_bytes());
     }
 }

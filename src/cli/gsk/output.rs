@@ -3,6 +3,7 @@
 //! function returns the whole text, so tests and callers see exactly
 //! what is printed.
 
+use kdbman::text::escape as esc;
 use kdbman::{Entry, EntryKind, pki};
 use x509_parser::prelude::*;
 
@@ -15,8 +16,10 @@ pub enum ListFilter {
 }
 
 /// A label as GSKit prints it in lists: in double quotes when it has a
-/// space or a comma.
+/// space or a comma; control characters escaped (`kdbman::text`), so a
+/// label cannot forge rows.
 pub fn quote_label(label: &str) -> String {
+    let label = esc(label);
     if label.contains([' ', ',']) {
         format!("\"{label}\"")
     } else {
@@ -122,7 +125,7 @@ fn hex_spaced(bytes: &[u8]) -> String {
 /// commas without spaces, as GSKit prints them; the same text kdbman's own
 /// listings show (`pki::dn::display`).
 fn dn(name: &X509Name<'_>) -> String {
-    pki::dn::display(name)
+    esc(&pki::dn::display(name)).into_owned()
 }
 
 fn key_size_and_type(spki: &SubjectPublicKeyInfo<'_>) -> (String, String) {
@@ -249,7 +252,12 @@ fn extensions(exts: &[X509Extension<'_>]) -> String {
     out
 }
 
+/// A general name, escaped: it comes from the certificate's author.
 fn general_name(n: &GeneralName<'_>) -> String {
+    esc(&general_name_raw(n)).into_owned()
+}
+
+fn general_name_raw(n: &GeneralName<'_>) -> String {
     match n {
         GeneralName::DNSName(d) => format!("DNSName: {d}"),
         GeneralName::RFC822Name(m) => format!("EmailAddress: {m}"),
@@ -271,10 +279,14 @@ fn general_name(n: &GeneralName<'_>) -> String {
 /// certificate, in GSKit's field order.
 pub fn cert_details(e: &Entry) -> Result<String, String> {
     let Some(der) = e.certificate() else {
-        return Err(format!("`{}` has no certificate", e.label()));
+        return Err(format!("`{}` has no certificate", esc(e.label())));
     };
-    let (_, cert) = X509Certificate::from_der(der)
-        .map_err(|err| format!("the certificate of `{}` is malformed: {err}", e.label()))?;
+    let (_, cert) = X509Certificate::from_der(der).map_err(|err| {
+        format!(
+            "the certificate of `{}` is malformed: {err}",
+            esc(e.label())
+        )
+    })?;
     let tbs = &cert.tbs_certificate;
     let spki_der = tbs.subject_pki.raw;
     let (size, key_type) = key_size_and_type(&tbs.subject_pki);
@@ -285,7 +297,7 @@ pub fn cert_details(e: &Entry) -> Result<String, String> {
     };
     let sig_oid = cert.signature_algorithm.algorithm.to_id_string();
     let mut out = String::new();
-    out.push_str(&format!("Label : {}\n", e.label()));
+    out.push_str(&format!("Label : {}\n", esc(e.label())));
     out.push_str(&format!("Key Size : {size}\n"));
     out.push_str(&format!("Version : {version}\n"));
     out.push_str(&format!("Serial : {}\n", pki::hex(tbs.raw_serial())));
@@ -325,16 +337,16 @@ pub fn cert_details(e: &Entry) -> Result<String, String> {
 pub fn certreq_details(e: &Entry) -> Result<String, String> {
     use x509_parser::certification_request::X509CertificationRequest;
     let Some(der) = e.csr() else {
-        return Err(format!("`{}` is not a certificate request", e.label()));
+        return Err(format!("`{}` is not a certificate request", esc(e.label())));
     };
     let (_, req) = X509CertificationRequest::from_der(der)
-        .map_err(|err| format!("the request `{}` is malformed: {err}", e.label()))?;
+        .map_err(|err| format!("the request `{}` is malformed: {err}", esc(e.label())))?;
     let info = &req.certification_request_info;
     let spki_der = info.subject_pki.raw;
     let (size, key_type) = key_size_and_type(&info.subject_pki);
     let sig_oid = req.signature_algorithm.algorithm.to_id_string();
     let mut out = String::new();
-    out.push_str(&format!("Label : {}\n", e.label()));
+    out.push_str(&format!("Label : {}\n", esc(e.label())));
     out.push_str(&format!("Key Size : {size}\n"));
     out.push_str(&format!("Subject : {}\n", dn(&info.subject)));
     out.push_str("Public Key\n");
