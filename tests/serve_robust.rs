@@ -367,7 +367,8 @@ fn at_the_bound_silent_connections_make_room_oldest_first() {
     let still = silent[1].read(&mut byte);
     assert!(
         matches!(&still, Err(e) if is_timeout(e)),
-        "the younger silent connection was closed too: {still:?}; log: {}", server.log()
+        "the younger silent connection was closed too: {still:?}; log: {}",
+        server.log()
     );
     assert!(
         server.wait_line(&["closed to make room", "--max-connections 2"], 10),

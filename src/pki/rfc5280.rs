@@ -11,6 +11,8 @@
 //! constraints are left to webpki's verdict (`NotApplicable`): this path
 //! does not process them. Signatures are x509-parser's (`verify`, ring).
 
+use std::collections::{HashMap, HashSet};
+
 use x509_parser::der_parser::asn1_rs::Tag;
 use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
@@ -21,13 +23,21 @@ use super::validate::{ChainProblem, Purpose};
 pub(crate) enum Outcome {
     /// A valid path: leaf, intermediates, anchor.
     Valid(Vec<Vec<u8>>),
-    /// No valid path; the reason for the most complete one.
+    /// No valid path; the reason for the most complete one, or
+    /// [`ChainProblem::BudgetExhausted`] when the search gave up.
     Invalid(ChainProblem),
     /// Something this module does not process: keep webpki's verdict.
     NotApplicable,
 }
 
 const MAX_DEPTH: usize = 9;
+
+/// Signature verifications one validation may spend, as webpki's budget.
+pub(crate) const MAX_SIGNATURE_CHECKS: u32 = 100;
+
+/// Candidate issuers one validation may try (a path step whose signature
+/// is already known costs no check, so loops over known links end here).
+pub(crate) const MAX_CANDIDATES: u32 = 1_000;
 
 struct Cert<'a> {
     der: &'a [u8],
@@ -42,9 +52,20 @@ impl Cert<'_> {
     fn self_issued(&self) -> bool {
         names_equal(self.x.subject(), self.x.issuer())
     }
+    /// Duplicates are the same key under the same name: one candidate.
+    fn key(&self) -> (&[u8], &[u8]) {
+        (self.x.subject().as_raw(), self.x.public_key().raw)
+    }
 }
 
 /// Validates `leaf` up to one of `anchors` through `pool`.
+///
+/// The search is bounded: at most [`MAX_SIGNATURE_CHECKS`] signatures
+/// verified (each link once, remembered) and [`MAX_CANDIDATES`] candidate
+/// issuers tried, paths of at most `MAX_DEPTH` certificates, certificates
+/// from which no trusted signer can be reached by names skipped, and
+/// duplicates (same subject and key) counted once, a trust anchor's copy
+/// kept. Past the budget the answer is [`ChainProblem::BudgetExhausted`].
 pub(crate) fn validate(
     leaf: &[u8],
     pool: &[&[u8]],
@@ -52,25 +73,45 @@ pub(crate) fn validate(
     at: i64,
     purpose: Purpose,
 ) -> Outcome {
-    let mut certs: Vec<Cert<'_>> = Vec::new();
-    for der in std::iter::once(leaf).chain(pool.iter().copied()) {
-        if certs.iter().any(|c| c.der == der) {
+    let Ok((_, leaf_x)) = X509Certificate::from_der(leaf) else {
+        return Outcome::NotApplicable;
+    };
+    let mut certs: Vec<Cert<'_>> = vec![Cert {
+        der: leaf,
+        x: leaf_x,
+        anchor: anchors.contains(&leaf),
+    }];
+    // Anchors first, so that a namesake copy of an anchor's key is the anchor.
+    let (trusted, rest): (Vec<&[u8]>, Vec<&[u8]>) =
+        pool.iter().copied().partition(|d| anchors.contains(d));
+    let mut seen: HashSet<(Vec<u8>, Vec<u8>)> = HashSet::new();
+    for der in trusted.into_iter().chain(rest) {
+        if der == leaf {
             continue;
         }
         let Ok((_, x)) = X509Certificate::from_der(der) else {
-            if der == leaf {
-                return Outcome::NotApplicable;
-            }
             continue;
         };
-        certs.push(Cert {
+        let c = Cert {
             der,
             x,
             anchor: anchors.contains(&der),
+        };
+        let (s, k) = c.key();
+        if seen.insert((s.to_vec(), k.to_vec())) {
+            certs.push(c);
+        }
+    }
+    let mut search = Search::new(&certs, at, purpose);
+    let mut path = vec![0usize];
+    let r = search.search(&mut path);
+    if search.exhausted {
+        return Outcome::Invalid(ChainProblem::BudgetExhausted {
+            signature_checks: MAX_SIGNATURE_CHECKS,
+            candidates: MAX_CANDIDATES,
         });
     }
-    let mut path = vec![0usize];
-    match search(&certs, &mut path, at, purpose) {
+    match r {
         Ok(p) => {
             if p.iter().any(|&i| constrained(&certs[i].x)) {
                 return Outcome::NotApplicable;
@@ -82,48 +123,182 @@ pub(crate) fn validate(
     }
 }
 
-/// Depth-first path building; the first valid path wins, else the error
-/// of the first complete path (or the missing link).
-fn search(
-    certs: &[Cert<'_>],
-    path: &mut Vec<usize>,
+/// One bounded path search over a fixed set of certificates.
+struct Search<'c, 'a> {
+    certs: &'c [Cert<'a>],
+    /// For each certificate, those whose subject is its issuer's name
+    /// (§7.1), anchors first.
+    issuers: Vec<Vec<usize>>,
+    /// Whether a trust anchor can be reached by names at all: a failed
+    /// state known in advance, so that namesake CAs leading nowhere cost
+    /// nothing.
+    reach: Vec<bool>,
+    /// Verified links (child, issuer) and their verdicts: each signature
+    /// is checked once however many paths share it.
+    signatures: HashMap<(usize, usize), Result<(), ChainProblem>>,
+    checks: u32,
+    candidates: u32,
+    exhausted: bool,
     at: i64,
     purpose: Purpose,
-) -> Result<Vec<usize>, Option<ChainProblem>> {
-    let cur = *path.last().unwrap_or(&0);
-    let c = &certs[cur];
-    if c.anchor && (path.len() > 1 || c.self_issued()) {
-        return check(certs, path, at, purpose).map(|()| path.clone());
-    }
-    if path.len() >= MAX_DEPTH {
-        return Err(Some(ChainProblem::Other {
-            detail: format!(
-                "no chain of at most {MAX_DEPTH} certificates reaches a trusted signer"
-            ),
-        }));
-    }
-    let mut first_err: Option<ChainProblem> = None;
-    let mut any = false;
-    // Anchors first, then the rest, as names allow.
-    let mut order: Vec<usize> = (0..certs.len())
-        .filter(|i| !path.contains(i) && names_equal(certs[*i].x.subject(), c.x.issuer()))
-        .collect();
-    order.sort_by_key(|i| !certs[*i].anchor);
-    for i in order {
-        any = true;
-        path.push(i);
-        let r = search(certs, path, at, purpose);
-        path.pop();
-        match r {
-            Ok(p) => return Ok(p),
-            Err(Some(e)) if first_err.is_none() => first_err = Some(e),
-            Err(_) => {}
+}
+
+impl<'c, 'a> Search<'c, 'a> {
+    fn new(certs: &'c [Cert<'a>], at: i64, purpose: Purpose) -> Self {
+        let n = certs.len();
+        let issuers: Vec<Vec<usize>> = (0..n)
+            .map(|i| {
+                let mut v: Vec<usize> = (0..n)
+                    .filter(|&j| j != i && names_equal(certs[j].x.subject(), certs[i].x.issuer()))
+                    .collect();
+                v.sort_by_key(|&j| !certs[j].anchor);
+                v
+            })
+            .collect();
+        let mut reach: Vec<bool> = certs.iter().map(|c| c.anchor).collect();
+        loop {
+            let mut changed = false;
+            for i in 0..n {
+                if !reach[i] && issuers[i].iter().any(|&j| reach[j]) {
+                    reach[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        Search {
+            certs,
+            issuers,
+            reach,
+            signatures: HashMap::new(),
+            checks: 0,
+            candidates: 0,
+            exhausted: false,
+            at,
+            purpose,
         }
     }
-    if any {
-        return Err(first_err);
+
+    /// Depth-first path building; the first valid path wins, else the
+    /// error of the first path tried (or the missing link). `Err(None)`
+    /// once the budget is spent.
+    fn search(&mut self, path: &mut Vec<usize>) -> Result<Vec<usize>, Option<ChainProblem>> {
+        if self.exhausted {
+            return Err(None);
+        }
+        let cur = *path.last().unwrap_or(&0);
+        let c = &self.certs[cur];
+        if c.anchor && (path.len() > 1 || c.self_issued()) {
+            return check(self.certs, path, self.at, self.purpose).map(|()| path.clone());
+        }
+        if path.len() >= MAX_DEPTH {
+            return Err(Some(too_deep()));
+        }
+        let order: Vec<usize> = self.issuers[cur]
+            .iter()
+            .copied()
+            .filter(|i| !path.contains(i))
+            .collect();
+        if order.is_empty() {
+            return Err(Some(dead_end(c)));
+        }
+        let mut first_err: Option<ChainProblem> = None;
+        for i in order {
+            if !self.reach[i] {
+                // No trusted signer above it: only its reason is wanted.
+                if first_err.is_none() {
+                    first_err = Some(self.walk_to_dead_end(path, i));
+                }
+                continue;
+            }
+            self.candidates += 1;
+            if self.candidates > MAX_CANDIDATES {
+                self.exhausted = true;
+                return Err(None);
+            }
+            if let Err(e) = self.signed_by(cur, i) {
+                if self.exhausted {
+                    return Err(None);
+                }
+                first_err.get_or_insert(e);
+                continue;
+            }
+            path.push(i);
+            let r = self.search(path);
+            path.pop();
+            match r {
+                Ok(p) => return Ok(p),
+                Err(_) if self.exhausted => return Err(None),
+                Err(Some(e)) => {
+                    first_err.get_or_insert(e);
+                }
+                Err(None) => {}
+            }
+        }
+        Err(first_err)
     }
-    Err(Some(if c.self_issued() {
+
+    /// Whether `issuer`'s key verifies the signature on `child`, each
+    /// link verified once and counted against the budget.
+    fn signed_by(&mut self, child: usize, issuer: usize) -> Result<(), ChainProblem> {
+        if let Some(r) = self.signatures.get(&(child, issuer)) {
+            return r.clone();
+        }
+        if self.checks >= MAX_SIGNATURE_CHECKS {
+            self.exhausted = true;
+            return Err(too_deep());
+        }
+        self.checks += 1;
+        let (c, i) = (&self.certs[child], &self.certs[issuer]);
+        let r = if c.x.verify_signature(Some(i.x.public_key())).is_ok() {
+            Ok(())
+        } else if let super::KeyAlgorithm::Rsa { bits } =
+            super::cert::key_algorithm_of_spki(i.x.public_key())
+            && bits < 2048
+        {
+            Err(ChainProblem::UnsupportedKey {
+                subject: i.subject(),
+                detail: format!("RSA {bits}-bit keys are too small (2048 bits or more are needed)"),
+            })
+        } else {
+            Err(ChainProblem::BadSignature {
+                subject: c.subject(),
+            })
+        };
+        self.signatures.insert((child, issuer), r.clone());
+        r
+    }
+
+    /// The reason a path through `from` ends without a trusted signer:
+    /// the end of its first chain of names (what a full search would
+    /// report first), found without verifying anything.
+    fn walk_to_dead_end(&self, path: &[usize], from: usize) -> ChainProblem {
+        let mut walked: Vec<usize> = path.to_vec();
+        let mut cur = from;
+        loop {
+            walked.push(cur);
+            if walked.len() >= MAX_DEPTH {
+                return too_deep();
+            }
+            match self.issuers[cur].iter().find(|i| !walked.contains(i)) {
+                Some(&next) => cur = next,
+                None => return dead_end(&self.certs[cur]),
+            }
+        }
+    }
+}
+
+fn too_deep() -> ChainProblem {
+    ChainProblem::Other {
+        detail: format!("no chain of at most {MAX_DEPTH} certificates reaches a trusted signer"),
+    }
+}
+
+/// A certificate with no issuer candidate left.
+fn dead_end(c: &Cert<'_>) -> ChainProblem {
+    if c.self_issued() {
         ChainProblem::UntrustedRoot {
             subject: c.subject(),
             self_signed: true,
@@ -133,7 +308,7 @@ fn search(
             subject: c.subject(),
             issuer: super::dn::display(c.x.issuer()),
         }
-    }))
+    }
 }
 
 fn constrained(x: &X509Certificate<'_>) -> bool {
@@ -142,7 +317,8 @@ fn constrained(x: &X509Certificate<'_>) -> bool {
         || x.inhibit_anypolicy().ok().flatten().is_some()
 }
 
-/// §6.1.3–6.1.5 for one built path (leaf first, anchor last).
+/// §6.1.3–6.1.5 for one built path (leaf first, anchor last), every
+/// constraint on every certificate; its signatures are already verified.
 fn check(
     certs: &[Cert<'_>],
     path: &[usize],
@@ -167,25 +343,7 @@ fn check(
                 at,
             }));
         }
-        if let Some(&next) = path.get(k + 1) {
-            let issuer = &certs[next];
-            if c.x.verify_signature(Some(issuer.x.public_key())).is_err() {
-                if let super::KeyAlgorithm::Rsa { bits } =
-                    super::cert::key_algorithm_of_spki(issuer.x.public_key())
-                    && bits < 2048
-                {
-                    return Err(Some(ChainProblem::UnsupportedKey {
-                        subject: issuer.subject(),
-                        detail: format!(
-                            "RSA {bits}-bit keys are too small (2048 bits or more are needed)"
-                        ),
-                    }));
-                }
-                return Err(Some(ChainProblem::BadSignature {
-                    subject: c.subject(),
-                }));
-            }
-        }
+        // Signatures: verified link by link as the path was built.
         for ext in c.x.extensions() {
             if ext.critical
                 && matches!(
@@ -207,29 +365,32 @@ fn check(
                 .ok()
                 .flatten()
                 .map(|b| (b.value.ca, b.value.path_len_constraint));
+        // EKU on every certificate: on a CA it restricts what the CA may
+        // issue for (as OpenSSL and webpki read it), so a serverAuth-only
+        // intermediate cannot make a clientAuth-valid path.
+        if let Ok(Some(eku)) = c.x.extended_key_usage() {
+            let e = eku.value;
+            let ok = match purpose {
+                Purpose::Any => true,
+                Purpose::ServerAuth => e.any || e.server_auth,
+                Purpose::ClientAuth => e.any || e.client_auth,
+            };
+            if !ok {
+                return Err(Some(ChainProblem::WrongUsage {
+                    subject: c.subject(),
+                    needed: match purpose {
+                        Purpose::ServerAuth => "serverAuth",
+                        Purpose::ClientAuth => "clientAuth",
+                        Purpose::Any => "any",
+                    },
+                }));
+            }
+        }
         if k == 0 {
             if purpose != Purpose::Any && bc.is_some_and(|b| b.0) && path.len() > 1 {
                 return Err(Some(ChainProblem::LeafIsCa {
                     subject: c.subject(),
                 }));
-            }
-            if let Ok(Some(eku)) = c.x.extended_key_usage() {
-                let e = eku.value;
-                let ok = match purpose {
-                    Purpose::Any => true,
-                    Purpose::ServerAuth => e.any || e.server_auth,
-                    Purpose::ClientAuth => e.any || e.client_auth,
-                };
-                if !ok {
-                    return Err(Some(ChainProblem::WrongUsage {
-                        subject: c.subject(),
-                        needed: match purpose {
-                            Purpose::ServerAuth => "serverAuth",
-                            Purpose::ClientAuth => "clientAuth",
-                            Purpose::Any => "any",
-                        },
-                    }));
-                }
             }
             continue;
         }

@@ -17,6 +17,40 @@
 //! and OpenSSL do). webpki reports one error kind for a whole chain; the
 //! certificate it concerns is then found with x509-parser.
 //!
+//! # One verdict: webpki's, overturned only where RFC 5280 is laxer
+//!
+//! webpki decides first. When it refuses, the RFC 5280 fallback
+//! ([`super::rfc5280`]) builds its own path, with every constraint checked
+//! on every certificate of it (validity, signatures, basicConstraints,
+//! keyUsage, EKU on the CAs and the anchor too, critical extensions, path
+//! length). Its "valid" overturns webpki's refusal only for these webpki
+//! errors, where webpki is stricter than the RFC (and than OpenSSL):
+//!
+//! | webpki error | why RFC 5280 may differ |
+//! |---|---|
+//! | `UnknownIssuer` | names compared byte for byte, not per §7.1 |
+//! | `PathLenConstraintViolated` | self-issued CAs counted (§6.1.4 (l)) |
+//! | `InvalidSignatureForPublicKey` | webpki names the top-ranked error of all paths tried: a namesake CA's (key rollover) bad signature hides the right path's path-length or name error; the fallback verifies every signature of its own path |
+//! | `MaximumPathDepthExceeded` | more than six intermediates (the fallback allows eight) |
+//! | `CaUsedAsEndEntity` | only for `Purpose::Any` |
+//! | `BadDerTime` | only when a certificate has a date before 1970 |
+//! | `BadDer`, `TrailingData` | only when a certificate has unique identifiers |
+//! | `UnsupportedSignatureAlgorithm*` | RSA with SHA-1, which ring verifies |
+//! | `UnsupportedCriticalExtension` | extensions x509-parser knows (certificate policies) |
+//! | kdbman's own path checks (keyUsage, anchor validity and EKU) | the fallback applies them itself |
+//!
+//! Every other webpki error stands whatever the fallback says: a missing
+//! EKU (`RequiredEkuNotFound*`), dates, an issuer that is
+//! not a CA, name constraints, and webpki's path budget
+//! (`MaximumSignatureChecksExceeded`, `MaximumPathBuildCallsExceeded`,
+//! reported as [`ChainProblem::BudgetExhausted`]). Certificates with name
+//! or policy constraints are never judged by the fallback. When both
+//! refuse, the fallback's reason is given where it is more precise (bad
+//! signature, missing issuer, path length, malformed, other), webpki's
+//! otherwise; a fallback that ran out of its own budget (100 signature
+//! checks, 1000 candidate issuers) answers `BudgetExhausted`. Neither
+//! search can run longer than its budget, whatever the peer sends.
+//!
 //! Trust anchors are the store's trusted signer entries. A self-signed
 //! personal certificate is *not* its own anchor: it validates only when the
 //! same certificate is also a trusted signer, which is what a client (or
@@ -58,6 +92,10 @@ impl Purpose {
         }
     }
 }
+
+/// webpki's own path-building budget (rustls-webpki 0.103 `Budget`).
+const WEBPKI_SIGNATURE_CHECKS: u32 = 100;
+const WEBPKI_BUILD_CALLS: u32 = 200_000;
 
 struct Eku(Purpose);
 
@@ -270,6 +308,16 @@ pub fn validate_chain(
                 *refused.borrow_mut() = facts.signing_problem();
                 return Err(webpki::Error::EndEntityUsedAsCa);
             }
+            // webpki checks EKU on intermediates, not on the anchor's
+            // certificate: its EKU restricts the path too.
+            if !facts.allows(purpose) {
+                *refused.borrow_mut() = Some(ChainProblem::WrongUsage {
+                    subject: facts.subject.clone(),
+                    needed: purpose.needed(),
+                });
+                #[allow(deprecated)]
+                return Err(webpki::Error::RequiredEkuNotFound);
+            }
             // webpki does not look at the anchor's validity; GSKit does.
             if let Some(p) = facts.time_problem(at) {
                 *refused.borrow_mut() = Some(p);
@@ -307,29 +355,80 @@ pub fn validate_chain(
             Ok(chain)
         }
         Err(e) => {
-            let diag = match refused.borrow_mut().take() {
+            let ours = refused.borrow_mut().take();
+            // An error of kdbman's own path callback is a check the
+            // fallback makes on every certificate too: it may overturn it.
+            let overturnable = ours.is_some() || overturnable(&e, purpose, leaf_der, &rfc_pool);
+            let diag = match ours {
                 Some(p) => p,
                 None => diagnose(&e, &leaf_facts, &rfc_pool, trust_anchors, at, purpose),
             };
-            // webpki compares names byte for byte, counts self-issued CAs
-            // against path lengths, refuses pre-1970 dates, unique
-            // identifiers and a CA as end entity: RFC 5280 decides those.
+            // The fallback's reason is more precise for these.
+            let refine = matches!(
+                diag,
+                ChainProblem::BadSignature { .. }
+                    | ChainProblem::Malformed { .. }
+                    | ChainProblem::Other { .. }
+                    | ChainProblem::MissingIssuer { .. }
+            ) || matches!(e, webpki::Error::PathLenConstraintViolated);
+            if !overturnable && !refine {
+                return Err(diag);
+            }
             match rfc5280() {
-                super::rfc5280::Outcome::Valid(chain) => Ok(chain),
-                super::rfc5280::Outcome::Invalid(p)
-                    if matches!(
-                        diag,
-                        ChainProblem::BadSignature { .. }
-                            | ChainProblem::Malformed { .. }
-                            | ChainProblem::Other { .. }
-                            | ChainProblem::MissingIssuer { .. }
-                    ) || matches!(e, webpki::Error::PathLenConstraintViolated) =>
-                {
+                super::rfc5280::Outcome::Valid(chain) if overturnable => Ok(chain),
+                super::rfc5280::Outcome::Invalid(p @ ChainProblem::BudgetExhausted { .. }) => {
                     Err(p)
                 }
+                super::rfc5280::Outcome::Invalid(p) if refine => Err(p),
                 _ => Err(diag),
             }
         }
+    }
+}
+
+/// Whether webpki's `e` is one the RFC 5280 fallback may overturn (see the
+/// module docs): those where webpki is stricter than RFC 5280.
+fn overturnable(e: &webpki::Error, purpose: Purpose, leaf: &[u8], pool: &[&[u8]]) -> bool {
+    use webpki::Error as W;
+    let any_cert = |f: fn(&X509Certificate<'_>) -> bool| {
+        std::iter::once(leaf)
+            .chain(pool.iter().copied())
+            .any(|d| parse(d).is_ok_and(|c| f(&c)))
+    };
+    match e {
+        // Names compared byte for byte rather than per §7.1.
+        W::UnknownIssuer => true,
+        // Self-issued CA certificates counted against pathLenConstraint.
+        W::PathLenConstraintViolated => true,
+        // webpki reports the highest-ranked error of all the paths it
+        // tried: a namesake CA that did not sign (key rollover) ranks above
+        // the path-length or name error of the right path. The fallback
+        // verifies every signature of its own path with the same ring.
+        W::InvalidSignatureForPublicKey => true,
+        // A longer path than webpki's six intermediates.
+        W::MaximumPathDepthExceeded => true,
+        // A CA certificate as the end entity, for `--purpose any`.
+        W::CaUsedAsEndEntity => purpose == Purpose::Any,
+        // Dates before 1970 (valid UTCTime) and unique identifiers, which
+        // webpki cannot read.
+        W::BadDerTime => any_cert(|c| {
+            let v = c.validity();
+            v.not_before.timestamp() < 0 || v.not_after.timestamp() < 0
+        }),
+        W::BadDer | W::TrailingData(_) => any_cert(|c| {
+            c.tbs_certificate.issuer_uid.is_some() || c.tbs_certificate.subject_uid.is_some()
+        }),
+        // Signature algorithms webpki does not implement and ring verifies
+        // (RSA with SHA-1, which IBM stores hold and KDB0002W warns about).
+        #[allow(deprecated)]
+        W::UnsupportedSignatureAlgorithmContext(_)
+        | W::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+        | W::UnsupportedSignatureAlgorithm
+        | W::UnsupportedSignatureAlgorithmForPublicKey => true,
+        // Critical extensions RFC 5280 defines and webpki does not process
+        // (certificate policies); the fallback refuses any it cannot parse.
+        W::UnsupportedCriticalExtension => true,
+        _ => false,
     }
 }
 
@@ -432,6 +531,12 @@ fn diagnose(
             ChainProblem::Malformed {
                 subject: leaf.subject.clone(),
                 detail: format!("{e:?}"),
+            }
+        }
+        W::MaximumSignatureChecksExceeded | W::MaximumPathBuildCallsExceeded => {
+            ChainProblem::BudgetExhausted {
+                signature_checks: WEBPKI_SIGNATURE_CHECKS,
+                candidates: WEBPKI_BUILD_CALLS,
             }
         }
         W::PathLenConstraintViolated => ChainProblem::Other {
