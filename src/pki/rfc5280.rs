@@ -52,7 +52,8 @@ impl Cert<'_> {
     fn self_issued(&self) -> bool {
         names_equal(self.x.subject(), self.x.issuer())
     }
-    /// Duplicates are the same key under the same name: one candidate.
+    /// The CA this certificate stands for: a key under a name. A path
+    /// holds each at most once (RFC 4158 §5.2).
     fn key(&self) -> (&[u8], &[u8]) {
         (self.x.subject().as_raw(), self.x.public_key().raw)
     }
@@ -62,10 +63,10 @@ impl Cert<'_> {
 ///
 /// The search is bounded: at most [`MAX_SIGNATURE_CHECKS`] signatures
 /// verified (each link once, remembered) and [`MAX_CANDIDATES`] candidate
-/// issuers tried, paths of at most `MAX_DEPTH` certificates, certificates
-/// from which no trusted signer can be reached by names skipped, and
-/// duplicates (same subject and key) counted once, a trust anchor's copy
-/// kept. Past the budget the answer is [`ChainProblem::BudgetExhausted`].
+/// issuers tried, paths of at most `MAX_DEPTH` certificates holding each
+/// (subject, key) once, certificates from which no trusted signer can be
+/// reached by names skipped, and duplicates (same subject, key and issuer
+/// name) counted once, a trust anchor's copy kept. Past the budget the answer is [`ChainProblem::BudgetExhausted`].
 pub(crate) fn validate(
     leaf: &[u8],
     pool: &[&[u8]],
@@ -84,7 +85,10 @@ pub(crate) fn validate(
     // Anchors first, so that a namesake copy of an anchor's key is the anchor.
     let (trusted, rest): (Vec<&[u8]>, Vec<&[u8]>) =
         pool.iter().copied().partition(|d| anchors.contains(d));
-    let mut seen: HashSet<(Vec<u8>, Vec<u8>)> = HashSet::new();
+    // Duplicates, the same key under the same name certified by the same
+    // issuer name, are one candidate (a cross-certificate, by another
+    // issuer, is another).
+    let mut seen: HashSet<(Vec<u8>, Vec<u8>, Vec<u8>)> = HashSet::new();
     for der in trusted.into_iter().chain(rest) {
         if der == leaf {
             continue;
@@ -98,7 +102,7 @@ pub(crate) fn validate(
             anchor: anchors.contains(&der),
         };
         let (s, k) = c.key();
-        if seen.insert((s.to_vec(), k.to_vec())) {
+        if seen.insert((s.to_vec(), k.to_vec(), c.x.issuer().as_raw().to_vec())) {
             certs.push(c);
         }
     }
@@ -196,10 +200,11 @@ impl<'c, 'a> Search<'c, 'a> {
         if path.len() >= MAX_DEPTH {
             return Err(Some(too_deep()));
         }
+        let certs = self.certs;
         let order: Vec<usize> = self.issuers[cur]
             .iter()
             .copied()
-            .filter(|i| !path.contains(i))
+            .filter(|&i| !path.iter().any(|&p| certs[p].key() == certs[i].key()))
             .collect();
         if order.is_empty() {
             return Err(Some(dead_end(c)));
@@ -282,7 +287,11 @@ impl<'c, 'a> Search<'c, 'a> {
             if walked.len() >= MAX_DEPTH {
                 return too_deep();
             }
-            match self.issuers[cur].iter().find(|i| !walked.contains(i)) {
+            let certs = self.certs;
+            let next = self.issuers[cur]
+                .iter()
+                .find(|&&i| !walked.iter().any(|&p| certs[p].key() == certs[i].key()));
+            match next {
                 Some(&next) => cur = next,
                 None => return dead_end(&self.certs[cur]),
             }
@@ -483,4 +492,169 @@ fn fold(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    //! Hostile path-building inputs: every one ends with a clean answer,
+    //! within the budget.
+    use std::time::{Duration, Instant};
+
+    use rcgen::{
+        BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair,
+        KeyUsagePurpose,
+    };
+
+    use super::{MAX_SIGNATURE_CHECKS, Outcome, validate};
+    use crate::pki::validate::{ChainProblem, Purpose, validate_chain};
+
+    /// 2030-01-01, inside rcgen's default validity.
+    const AT: i64 = 1_893_456_000;
+
+    fn key() -> KeyPair {
+        KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap()
+    }
+
+    fn ca(cn: &str) -> CertificateParams {
+        let mut p = CertificateParams::default();
+        let mut d = DistinguishedName::new();
+        d.push(DnType::CommonName, cn);
+        p.distinguished_name = d;
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+        p
+    }
+
+    fn leaf(cn: &str, issuer: &str, by: &KeyPair) -> Vec<u8> {
+        let mut p = CertificateParams::new(vec!["leaf.example".into()]).unwrap();
+        p.distinguished_name.push(DnType::CommonName, cn);
+        p.signed_by(&key(), &Issuer::new(ca(issuer), by))
+            .unwrap()
+            .der()
+            .to_vec()
+    }
+
+    /// `subject` with `subject_key`, signed by `issuer_key` under `issuer`.
+    fn cross(subject: &str, subject_key: &KeyPair, issuer: &str, issuer_key: &KeyPair) -> Vec<u8> {
+        ca(subject)
+            .signed_by(subject_key, &Issuer::new(ca(issuer), issuer_key))
+            .unwrap()
+            .der()
+            .to_vec()
+    }
+
+    fn root(cn: &str, k: &KeyPair) -> Vec<u8> {
+        ca(cn).self_signed(k).unwrap().der().to_vec()
+    }
+
+    fn run(leaf: &[u8], pool: &[Vec<u8>], anchors: &[&Vec<u8>]) -> (Outcome, Duration) {
+        let pool: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
+        let anchors: Vec<&[u8]> = anchors.iter().map(|a| a.as_slice()).collect();
+        let t = Instant::now();
+        let o = validate(leaf, &pool, &anchors, AT, Purpose::ServerAuth);
+        (o, t.elapsed())
+    }
+
+    #[test]
+    fn a_loop_of_two_cas_ends_and_a_way_out_of_it_is_found() {
+        let (ka, kb, kr) = (key(), key(), key());
+        let a = cross("A", &ka, "B", &kb);
+        let b = cross("B", &kb, "A", &ka);
+        let r = root("R", &kr);
+        let l = leaf("L", "A", &ka);
+        let (o, t) = run(&l, &[a.clone(), b.clone(), r.clone()], &[&r]);
+        assert!(t < Duration::from_secs(1), "{t:?}");
+        match o {
+            // A → B → (A again): B's issuer is missing from the path.
+            Outcome::Invalid(ChainProblem::MissingIssuer { subject, issuer }) => {
+                assert_eq!((subject.as_str(), issuer.as_str()), ("CN=B", "CN=A"))
+            }
+            Outcome::Invalid(p) => panic!("unexpected reason: {p:?}"),
+            _ => panic!("a loop without a trusted signer is not valid"),
+        }
+        // B is also certified by the trusted R: leaf → A → B → R.
+        let b_by_r = cross("B", &kb, "R", &kr);
+        let (o, _) = run(&l, &[a.clone(), b, b_by_r.clone(), r.clone()], &[&r]);
+        match o {
+            Outcome::Valid(path) => assert_eq!(path, vec![l, a, b_by_r, r]),
+            Outcome::Invalid(p) => panic!("{p:?}"),
+            Outcome::NotApplicable => panic!("not applicable"),
+        }
+    }
+
+    #[test]
+    fn a_cross_signed_mesh_of_namesakes_runs_out_of_budget_not_time() {
+        // 20 keys, all named "CN=A", each certified by three others; a
+        // trusted "CN=A" that certified none of them. Every certificate
+        // reaches the anchor by name, none by signature.
+        let keys: Vec<KeyPair> = (0..20).map(|_| key()).collect();
+        let mut pool = Vec::new();
+        for (i, k) in keys.iter().enumerate() {
+            for d in 1..=3 {
+                pool.push(cross("A", k, "A", &keys[(i + d) % keys.len()]));
+            }
+        }
+        let anchor = root("A", &key());
+        pool.push(anchor.clone());
+        let l = leaf("Victim", "A", &keys[0]);
+        let (o, t) = run(&l, &pool, &[&anchor]);
+        assert!(t < Duration::from_secs(1), "{t:?}");
+        match o {
+            Outcome::Invalid(ChainProblem::BudgetExhausted {
+                signature_checks, ..
+            }) => assert_eq!(signature_checks, MAX_SIGNATURE_CHECKS),
+            Outcome::Invalid(p) => panic!("unexpected reason: {p:?}"),
+            _ => panic!("no path exists"),
+        }
+        // The whole policy (webpki, then the fallback) is bounded too.
+        let all: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
+        let t = Instant::now();
+        let r = validate_chain(&[l], &[&anchor], &all, AT, Purpose::ServerAuth);
+        assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn same_name_self_issued_cas_without_a_trusted_one_are_refused_at_once() {
+        let keys: Vec<KeyPair> = (0..20).map(|_| key()).collect();
+        let pool: Vec<Vec<u8>> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| cross("A", k, "A", &keys[(i + 1) % keys.len()]))
+            .collect();
+        let r = root("Trusted", &key());
+        let l = leaf("Victim", "A", &keys[0]);
+        let (o, t) = run(&l, &pool, &[&r]);
+        assert!(t < Duration::from_secs(1), "{t:?}");
+        assert!(matches!(o, Outcome::Invalid(_)));
+    }
+
+    #[test]
+    fn a_chain_of_a_hundred_certificates_is_refused_cleanly() {
+        let keys: Vec<KeyPair> = (0..100).map(|_| key()).collect();
+        let mut pool: Vec<Vec<u8>> = (0..99)
+            .map(|i| {
+                cross(
+                    &format!("C{i}"),
+                    &keys[i],
+                    &format!("C{}", i + 1),
+                    &keys[i + 1],
+                )
+            })
+            .collect();
+        let r = root("C99", &keys[99]);
+        pool.push(r.clone());
+        let l = leaf("Deep", "C0", &keys[0]);
+        let (o, t) = run(&l, &pool, &[&r]);
+        assert!(t < Duration::from_secs(1), "{t:?}");
+        match o {
+            Outcome::Invalid(ChainProblem::Other { detail }) => {
+                assert!(detail.contains("at most 9"), "{detail}")
+            }
+            Outcome::Invalid(p) => panic!("unexpected reason: {p:?}"),
+            _ => panic!("too long to be valid"),
+        }
+        let all: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
+        assert!(validate_chain(&[l], &[&r], &all, AT, Purpose::ServerAuth).is_err());
+    }
 }
