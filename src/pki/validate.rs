@@ -48,8 +48,12 @@
 //! refuse, the fallback's reason is given where it is more precise (bad
 //! signature, missing issuer, path length, malformed, other), webpki's
 //! otherwise; a fallback that ran out of its own budget (100 signature
-//! checks, 1000 candidate issuers) answers `BudgetExhausted`. Neither
-//! search can run longer than its budget, whatever the peer sends.
+//! checks, 1000 candidate issuers) answers `BudgetExhausted`. Before
+//! webpki runs, intermediates that cannot lead to a trust anchor by names
+//! are dropped and the candidates left are counted ([`super::name_graph`]):
+//! a chain that would cost webpki more than 5000 candidate issuers is
+//! `BudgetExhausted` at once. No search runs longer than its budget,
+//! whatever the peer sends.
 //!
 //! Trust anchors are the store's trusted signer entries. A self-signed
 //! personal certificate is *not* its own anchor: it validates only when the
@@ -247,10 +251,21 @@ pub fn validate_chain(
             anchor_index.push(i);
         }
     }
-    let intermediates: Vec<CertificateDer<'_>> = leaf_and_chain[1..]
+    let offered: Vec<&[u8]> = leaf_and_chain[1..]
         .iter()
-        .map(|d| CertificateDer::from(d.as_slice()))
-        .chain(extra_intermediates.iter().map(|d| CertificateDer::from(*d)))
+        .map(Vec::as_slice)
+        .chain(extra_intermediates.iter().copied())
+        .collect();
+    // Bound webpki's search before it starts (see `name_graph`).
+    let kept = super::name_graph::prune(&leaf_facts.issuer_raw, &offered, trust_anchors).map_err(
+        |_| ChainProblem::BudgetExhausted {
+            signature_checks: WEBPKI_SIGNATURE_CHECKS,
+            candidates: super::name_graph::MAX_WEBPKI_CANDIDATES as u32,
+        },
+    )?;
+    let intermediates: Vec<CertificateDer<'_>> = kept
+        .iter()
+        .map(|&i| CertificateDer::from(offered[i]))
         .collect();
     let leaf_cert = CertificateDer::from(leaf_der.as_slice());
     // RFC 5280 path validation where webpki refuses (see `rfc5280`).
