@@ -276,6 +276,7 @@ fn namesake_cas_from_a_client_are_refused_at_once_and_others_are_served() {
         let honest = curl(&server, d, "good.pem", "good.key");
         for a in attackers {
             let (ok, took) = finish(a, t);
+            eprintln!("{chain}: refused after {took:?}");
             assert!(!ok, "{chain} accepted");
             assert!(
                 took < Duration::from_secs(1),
@@ -364,6 +365,7 @@ fn lint_of_a_store_with_twenty_namesake_signers_finishes_with_a_finding() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let took = t.elapsed();
+    eprintln!("lint: {took:?}");
     let out = child.wait_with_output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -378,8 +380,8 @@ fn lint_of_a_store_with_twenty_namesake_signers_finishes_with_a_finding() {
         text.contains("could not build a path to a trusted signer within 100 signature checks"),
         "{text}"
     );
-    // Issue 21 asks for 2 s; the store's KDF and a loaded machine share it.
-    assert!(took < Duration::from_secs(5), "lint took {took:?}");
+    // Issue 21: within 2 s (store opening included).
+    assert!(took < Duration::from_secs(2), "lint took {took:?}");
 }
 
 fn eku_ca(cn: &str, eku: Vec<ExtendedKeyUsagePurpose>) -> CertificateParams {
@@ -506,5 +508,11 @@ fn a_server_only_intermediate_cannot_issue_a_client_certificate() {
         "serve accepted a clientAuth leaf under a serverAuth-only CA"
     );
     let log = wait_for_log(&server, "SSL0208E");
-    assert!(log.contains("SSL0208E"), "{log}");
+    assert!(
+        log.contains("SSL0208E")
+            && log.contains(
+                "the extended key usage of `CN=Server Only CA` does not include clientAuth"
+            ),
+        "{log}"
+    );
 }
