@@ -516,3 +516,97 @@ fn a_server_only_intermediate_cannot_issue_a_client_certificate() {
         "{log}"
     );
 }
+
+/// 2030-01-01, inside rcgen's default validity.
+const AT: i64 = 1_893_456_000;
+
+#[test]
+fn a_trusted_root_with_server_only_eku_cannot_anchor_a_client_path() {
+    use kdbman::pki::validate::{ChainProblem, Purpose, validate_chain};
+    let root_key = key();
+    let rp = eku_ca("Server Root", vec![ExtendedKeyUsagePurpose::ServerAuth]);
+    let root = rp.clone().self_signed(&root_key).unwrap();
+    let client = leaf("plain client")
+        .signed_by(&key(), &Issuer::new(rp, &root_key))
+        .unwrap();
+    let (root_der, client_der) = (root.der().to_vec(), client.der().to_vec());
+    match validate_chain(
+        std::slice::from_ref(&client_der),
+        &[&root_der],
+        &[],
+        AT,
+        Purpose::ClientAuth,
+    ) {
+        Err(ChainProblem::WrongUsage { subject, needed }) => {
+            assert_eq!((subject.as_str(), needed), ("CN=Server Root", "clientAuth"))
+        }
+        other => panic!("{other:?}"),
+    }
+    validate_chain(&[client_der], &[&root_der], &[], AT, Purpose::ServerAuth)
+        .expect("the root allows serverAuth");
+    // OpenSSL reads the trust anchor's EKU the same way.
+    if !common::require_tool("openssl", "version") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("root.pem"), root.pem()).unwrap();
+    std::fs::write(dir.path().join("client.pem"), client.pem()).unwrap();
+    let verify = |purpose: &str| {
+        Command::new("openssl")
+            .current_dir(dir.path())
+            .args(["verify", "-CAfile", "root.pem", "-purpose", purpose])
+            .arg("client.pem")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    assert!(!verify("sslclient"));
+    assert!(verify("sslserver"));
+}
+
+#[test]
+fn the_rfc5280_fallback_checks_the_eku_of_every_ca_too() {
+    // The client names its issuer in other case and spacing: webpki finds
+    // no issuer, and the RFC 5280 fallback (§7.1) builds the path; it must
+    // still refuse the serverAuth-only intermediate for a client.
+    use kdbman::pki::validate::{ChainProblem, Purpose, validate_chain};
+    let root_key = key();
+    let root = ca("Fallback Root").self_signed(&root_key).unwrap();
+    let int_key = key();
+    let int = eku_ca("Server Only CA", vec![ExtendedKeyUsagePurpose::ServerAuth])
+        .signed_by(&int_key, &Issuer::new(ca("Fallback Root"), &root_key))
+        .unwrap();
+    let alias = eku_ca("server  ONLY ca", vec![ExtendedKeyUsagePurpose::ServerAuth]);
+    let mut lp = leaf("eku client");
+    lp.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let client = lp.signed_by(&key(), &Issuer::new(alias, &int_key)).unwrap();
+    let chain = [client.der().to_vec(), int.der().to_vec()];
+    let root_der = root.der().to_vec();
+    match validate_chain(&chain, &[&root_der], &[], AT, Purpose::ClientAuth) {
+        Err(ChainProblem::WrongUsage { subject, .. }) => {
+            assert!(subject.contains("Server Only CA"), "{subject}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // The same path for a server: the leaf's own EKU is the reason.
+    match validate_chain(&chain, &[&root_der], &[], AT, Purpose::ServerAuth) {
+        Err(ChainProblem::WrongUsage { subject, .. }) => assert_eq!(subject, "CN=eku client"),
+        other => panic!("{other:?}"),
+    }
+    // And without EKUs in the way, the §7.1 path is valid.
+    let int2 = ca("Plain CA")
+        .signed_by(&int_key, &Issuer::new(ca("Fallback Root"), &root_key))
+        .unwrap();
+    let client2 = leaf("plain client")
+        .signed_by(&key(), &Issuer::new(ca("PLAIN  ca"), &int_key))
+        .unwrap();
+    validate_chain(
+        &[client2.der().to_vec(), int2.der().to_vec()],
+        &[&root_der],
+        &[],
+        AT,
+        Purpose::ClientAuth,
+    )
+    .expect("names match per RFC 5280 §7.1");
+}
