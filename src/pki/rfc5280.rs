@@ -6,10 +6,17 @@
 //! issuer/subject unique identifiers, and a CA certificate checked as the
 //! end entity when the purpose is `any`.
 //!
-//! [`super::validate`] runs this only when webpki refuses a chain; then
-//! its verdict, and its reason, stand. Certificates with name or policy
-//! constraints are left to webpki's verdict (`NotApplicable`): this path
-//! does not process them. Signatures are x509-parser's (`verify`, ring).
+//! [`super::validate`] runs this only when webpki refuses a chain, and its
+//! "valid" wins only over the webpki errors listed there; every constraint
+//! (validity, signature, basicConstraints, keyUsage, EKU, critical
+//! extensions, path length) is checked on every certificate of the path,
+//! so a CA whose EKU lacks the purpose ends the path. Certificates with
+//! name or policy constraints are left to webpki's verdict
+//! (`NotApplicable`): this path does not process them. Signatures are
+//! x509-parser's (`verify`, ring).
+//!
+//! The search is built for hostile input (a peer's certificates, a store
+//! filled with namesakes): see [`validate`] for its budget.
 
 use std::collections::{HashMap, HashSet};
 

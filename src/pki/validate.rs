@@ -20,7 +20,7 @@
 //! # One verdict: webpki's, overturned only where RFC 5280 is laxer
 //!
 //! webpki decides first. When it refuses, the RFC 5280 fallback
-//! ([`super::rfc5280`]) builds its own path, with every constraint checked
+//! (`pki::rfc5280`) builds its own path, with every constraint checked
 //! on every certificate of it (validity, signatures, basicConstraints,
 //! keyUsage, EKU on the CAs and the anchor too, critical extensions, path
 //! length). Its "valid" overturns webpki's refusal only for these webpki
@@ -50,7 +50,7 @@
 //! otherwise; a fallback that ran out of its own budget (100 signature
 //! checks, 1000 candidate issuers) answers `BudgetExhausted`. Before
 //! webpki runs, intermediates that cannot lead to a trust anchor by names
-//! are dropped and the candidates left are counted ([`super::name_graph`]):
+//! are dropped and the candidates left are counted (`pki::name_graph`):
 //! a chain that would cost webpki more than 5000 candidate issuers is
 //! `BudgetExhausted` at once. No search runs longer than its budget,
 //! whatever the peer sends.
