@@ -688,3 +688,56 @@ pub fn validate_signer(
         detail: "the chain is longer than 8 certificates".into(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Purpose, overturnable, unix_time};
+    use webpki::Error as W;
+
+    fn cert(not_before_year: i32) -> Vec<u8> {
+        let mut p = rcgen::CertificateParams::default();
+        p.not_before = rcgen::date_time_ymd(not_before_year, 1, 1);
+        let k = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        p.self_signed(&k).unwrap().der().to_vec()
+    }
+
+    #[test]
+    fn only_the_listed_webpki_errors_can_be_overturned() {
+        let now = cert(2020);
+        let any = |e: &W, p: Purpose| overturnable(e, p, &now, &[]);
+        for e in [
+            W::UnknownIssuer,
+            W::PathLenConstraintViolated,
+            W::MaximumPathDepthExceeded,
+            W::InvalidSignatureForPublicKey,
+            W::UnsupportedCriticalExtension,
+        ] {
+            assert!(any(&e, Purpose::ClientAuth), "{e:?}");
+        }
+        #[allow(deprecated)]
+        let eku = W::RequiredEkuNotFound;
+        for e in [
+            eku,
+            W::CertExpired {
+                time: unix_time(2),
+                not_after: unix_time(1),
+            },
+            W::EndEntityUsedAsCa,
+            W::NameConstraintViolation,
+            W::MaximumSignatureChecksExceeded,
+            W::MaximumPathBuildCallsExceeded,
+            W::SignatureAlgorithmMismatch,
+        ] {
+            assert!(!any(&e, Purpose::ServerAuth), "{e:?}");
+        }
+        // A CA as end entity: only when any purpose will do.
+        assert!(any(&W::CaUsedAsEndEntity, Purpose::Any));
+        assert!(!any(&W::CaUsedAsEndEntity, Purpose::ClientAuth));
+        // Bad DER time: only with a date before 1970 in the chain.
+        assert!(!any(&W::BadDerTime, Purpose::Any));
+        let old = cert(1965);
+        assert!(overturnable(&W::BadDerTime, Purpose::Any, &now, &[&old]));
+        // Bad DER: only with unique identifiers (see tests/rfc5280.rs).
+        assert!(!any(&W::BadDer, Purpose::Any));
+    }
+}
