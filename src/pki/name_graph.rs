@@ -9,14 +9,16 @@
 //!
 //! - intermediates from which no anchor can be reached by names are
 //!   dropped (they cannot be in any path webpki accepts, so its verdict is
-//!   the same), and
+//!   the same), and so are copies of an anchor (its name and key: a path
+//!   reaching one ends at the anchor already; a store passes its trusted
+//!   signers as intermediates too), and
 //! - the candidates webpki could try on what remains are counted (its
 //!   tree of paths by names, at most six intermediates, each certificate
 //!   once per path: an upper bound of its calls, counted only up to the
 //!   limit); past [`MAX_WEBPKI_CANDIDATES`] the chain is refused as too
 //!   costly to search, without searching.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use x509_parser::prelude::{FromDer, X509Certificate};
 
@@ -33,24 +35,32 @@ pub(crate) fn prune(
     intermediates: &[&[u8]],
     anchors: &[&[u8]],
 ) -> Result<Vec<usize>, u64> {
-    // (subject, issuer) of each intermediate; unparseable ones are kept
-    // out of the count and left to webpki, which refuses them anyway.
-    let names: Vec<Option<(Vec<u8>, Vec<u8>)>> = intermediates
-        .iter()
-        .map(|d| {
-            X509Certificate::from_der(d)
-                .ok()
-                .map(|(_, c)| (c.subject().as_raw().to_vec(), c.issuer().as_raw().to_vec()))
-        })
-        .collect();
     let mut anchor_names: HashMap<Vec<u8>, u64> = HashMap::new();
+    let mut anchor_keys: HashSet<(Vec<u8>, Vec<u8>)> = HashSet::new();
     for a in anchors {
         if let Ok((_, c)) = X509Certificate::from_der(a) {
-            *anchor_names
-                .entry(c.subject().as_raw().to_vec())
-                .or_default() += 1;
+            let subject = c.subject().as_raw().to_vec();
+            anchor_keys.insert((subject.clone(), c.public_key().raw.to_vec()));
+            *anchor_names.entry(subject).or_default() += 1;
         }
     }
+    // (subject, issuer) of each intermediate; `None` for one that cannot
+    // be parsed (left to webpki, which refuses it) and for a copy of an
+    // anchor's name and key, which ends a path as the anchor itself does.
+    let mut dropped = vec![false; intermediates.len()];
+    let names: Vec<Option<(Vec<u8>, Vec<u8>)>> = intermediates
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let (_, c) = X509Certificate::from_der(d).ok()?;
+            let subject = c.subject().as_raw().to_vec();
+            if anchor_keys.contains(&(subject.clone(), c.public_key().raw.to_vec())) {
+                dropped[i] = true;
+                return None;
+            }
+            Some((subject, c.issuer().as_raw().to_vec()))
+        })
+        .collect();
     // Which intermediates reach an anchor by names.
     let n = intermediates.len();
     let mut reach = vec![false; n];

@@ -707,6 +707,28 @@ mod tests {
     }
 
     #[test]
+    fn trusted_roots_sharing_a_name_are_not_a_hostile_mesh() {
+        // Eight trusted roots named "Shared Root" (rollovers, re-issues),
+        // as a store passes them: as anchors and among the intermediates.
+        let keys: Vec<KeyPair> = (0..8).map(|_| key()).collect();
+        let roots: Vec<Vec<u8>> = keys.iter().map(|k| root("Shared Root", k)).collect();
+        let ki = key();
+        let int = cross("Int", &ki, "Shared Root", &keys[5]);
+        // (Copies of anchors are no candidates: else 8 namesakes at each
+        // of five steps would exceed webpki's limit.)
+        let l = leaf("Site", "Int", &ki);
+        let anchors: Vec<&[u8]> = roots.iter().map(Vec::as_slice).collect();
+        let mut all = anchors.clone();
+        all.push(&int);
+        let t = Instant::now();
+        let chain = validate_chain(&[l], &anchors, &all, AT, Purpose::ServerAuth)
+            .expect("a plain chain under one of them");
+        assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+        assert_eq!(chain.len(), 3);
+        assert_eq!(chain[2], roots[5]);
+    }
+
+    #[test]
     fn a_chain_of_a_hundred_certificates_is_refused_cleanly() {
         let keys: Vec<KeyPair> = (0..100).map(|_| key()).collect();
         let mut pool: Vec<Vec<u8>> = (0..99)
