@@ -31,7 +31,7 @@
 //! | `UnknownIssuer` | names compared byte for byte, not per §7.1 |
 //! | `PathLenConstraintViolated` | self-issued CAs counted (§6.1.4 (l)) |
 //! | `InvalidSignatureForPublicKey` | webpki names the top-ranked error of all paths tried: a namesake CA's (key rollover) bad signature hides the right path's path-length or name error; the fallback verifies every signature of its own path |
-//! | `MaximumPathDepthExceeded` | more than six intermediates (the fallback allows eight) |
+//! | `MaximumPathDepthExceeded` | more than six intermediates (the fallback allows seven: nine certificates in all) |
 //! | `CaUsedAsEndEntity` | only for `Purpose::Any` |
 //! | `BadDerTime` | only when a certificate has a date before 1970 |
 //! | `BadDer`, `TrailingData` | only when a certificate has unique identifiers |
@@ -224,7 +224,9 @@ fn unix_time(at: i64) -> UnixTime {
 /// Builds and checks the chain of `leaf_and_chain[0]` to one of
 /// `trust_anchors` at `at` (Unix seconds) for `purpose`. The rest of
 /// `leaf_and_chain` and `extra_intermediates` may serve as intermediates.
-/// Returns the built chain: leaf, intermediates, anchor.
+/// Returns the built chain: leaf, intermediates, anchor. Bounded whatever
+/// the certificates: a chain too costly to search is
+/// [`ChainProblem::BudgetExhausted`] (see the module docs).
 pub fn validate_chain(
     leaf_and_chain: &[Vec<u8>],
     trust_anchors: &[&[u8]],
