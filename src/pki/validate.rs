@@ -37,6 +37,8 @@
 //! | `BadDer`, `TrailingData` | only when a certificate has unique identifiers |
 //! | `UnsupportedSignatureAlgorithm*` | RSA with SHA-1, which ring verifies |
 //! | `UnsupportedCriticalExtension` | extensions x509-parser knows (certificate policies) |
+//! | `UnsupportedCertVersion` | v1/v2 end entities (a CA without basicConstraints is refused anyway) |
+//! | (the same list when webpki cannot read the leaf at all) | |
 //! | kdbman's own path checks (keyUsage, anchor validity and EKU) | the fallback applies them itself |
 //!
 //! Every other webpki error stands whatever the fallback says: a missing
@@ -281,13 +283,19 @@ pub fn validate_chain(
     let ee = match EndEntityCert::try_from(&leaf_cert) {
         Ok(ee) => ee,
         Err(e) => {
+            // webpki cannot read the leaf: the fallback decides, within
+            // the same list of errors it may overturn.
+            let malformed = ChainProblem::Malformed {
+                subject: leaf_facts.subject.clone(),
+                detail: format!("{e:?}"),
+            };
+            if !overturnable(&e, purpose, leaf_der, &rfc_pool) {
+                return Err(malformed);
+            }
             return match rfc5280() {
                 super::rfc5280::Outcome::Valid(chain) => Ok(chain),
                 super::rfc5280::Outcome::Invalid(p) => Err(p),
-                super::rfc5280::Outcome::NotApplicable => Err(ChainProblem::Malformed {
-                    subject: leaf_facts.subject.clone(),
-                    detail: format!("{e:?}"),
-                }),
+                super::rfc5280::Outcome::NotApplicable => Err(malformed),
             };
         }
     };
@@ -442,6 +450,9 @@ fn overturnable(e: &webpki::Error, purpose: Purpose, leaf: &[u8], pool: &[&[u8]]
         | W::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
         | W::UnsupportedSignatureAlgorithm
         | W::UnsupportedSignatureAlgorithmForPublicKey => true,
+        // Version 1 and 2 certificates, which RFC 5280 allows for end
+        // entities (the fallback refuses a CA without basicConstraints).
+        W::UnsupportedCertVersion => true,
         // Critical extensions RFC 5280 defines and webpki does not process
         // (certificate policies); the fallback refuses any it cannot parse.
         W::UnsupportedCriticalExtension => true,
