@@ -53,6 +53,17 @@ pub enum ChainProblem {
     UnsupportedKey { subject: String, detail: String },
     /// A certificate cannot be parsed.
     Malformed { subject: String, detail: String },
+    /// Path building gave up: the certificates offered so many candidate
+    /// issuers (namesakes, cross-certificates, loops) that no path was
+    /// found within the budget. Not a verdict on any one certificate.
+    BudgetExhausted {
+        /// The most signatures verified for one validation.
+        signature_checks: u32,
+        /// The most candidate issuers tried for one validation.
+        candidates: u32,
+    },
+    /// A peer sent more intermediate certificates than are considered.
+    TooManyIntermediates { found: usize, max: usize },
     /// Anything else webpki refuses (path length, name constraints, …).
     Other { detail: String },
 }
@@ -101,6 +112,12 @@ impl ChainProblem {
             }
             ChainProblem::UnsupportedKey { .. } => {
                 "re-issue the chain with RSA keys of 2048 bits or more, or ECDSA P-256/P-384 or Ed25519".into()
+            }
+            ChainProblem::BudgetExhausted { .. } => {
+                "remove the certificates that share a name with the chain's CAs but do not belong to it (old cross-certificates, namesakes), so that the chain up to a trusted signer is plain".into()
+            }
+            ChainProblem::TooManyIntermediates { .. } => {
+                "send only the chain up to the trusted root, without extra CA certificates".into()
             }
             ChainProblem::Malformed { .. } | ChainProblem::Other { .. } => {
                 "re-issue or re-import the certificate chain".into()
@@ -182,6 +199,17 @@ impl fmt::Display for ChainProblem {
             ChainProblem::Malformed { subject, detail } => {
                 write!(f, "certificate `{subject}` is malformed: {detail}")
             }
+            ChainProblem::BudgetExhausted {
+                signature_checks,
+                candidates,
+            } => write!(
+                f,
+                "could not build a path to a trusted signer within {signature_checks} signature checks ({candidates} candidate issuers): too many certificates share the names of the chain's CAs"
+            ),
+            ChainProblem::TooManyIntermediates { found, max } => write!(
+                f,
+                "{found} intermediate certificates were sent; at most {max} are considered"
+            ),
             ChainProblem::Other { detail } => f.write_str(detail),
         }
     }

@@ -6,6 +6,7 @@ pub mod chain_problem;
 pub mod der_walk;
 pub mod dn;
 pub mod keygen;
+mod name_graph;
 pub mod pem;
 pub mod pfx;
 pub mod pkcs12;

@@ -6,10 +6,19 @@
 //! issuer/subject unique identifiers, and a CA certificate checked as the
 //! end entity when the purpose is `any`.
 //!
-//! [`super::validate`] runs this only when webpki refuses a chain; then
-//! its verdict, and its reason, stand. Certificates with name or policy
-//! constraints are left to webpki's verdict (`NotApplicable`): this path
-//! does not process them. Signatures are x509-parser's (`verify`, ring).
+//! [`super::validate`] runs this only when webpki refuses a chain, and its
+//! "valid" wins only over the webpki errors listed there; every constraint
+//! (validity, signature, basicConstraints, keyUsage, EKU, critical
+//! extensions, path length) is checked on every certificate of the path,
+//! so a CA whose EKU lacks the purpose ends the path. Certificates with
+//! name or policy constraints are left to webpki's verdict
+//! (`NotApplicable`): this path does not process them. Signatures are
+//! x509-parser's (`verify`, ring).
+//!
+//! The search is built for hostile input (a peer's certificates, a store
+//! filled with namesakes): see [`validate`] for its budget.
+
+use std::collections::{HashMap, HashSet};
 
 use x509_parser::der_parser::asn1_rs::Tag;
 use x509_parser::extensions::ParsedExtension;
@@ -21,13 +30,21 @@ use super::validate::{ChainProblem, Purpose};
 pub(crate) enum Outcome {
     /// A valid path: leaf, intermediates, anchor.
     Valid(Vec<Vec<u8>>),
-    /// No valid path; the reason for the most complete one.
+    /// No valid path; the reason for the most complete one, or
+    /// [`ChainProblem::BudgetExhausted`] when the search gave up.
     Invalid(ChainProblem),
     /// Something this module does not process: keep webpki's verdict.
     NotApplicable,
 }
 
 const MAX_DEPTH: usize = 9;
+
+/// Signature verifications one validation may spend, as webpki's budget.
+pub(crate) const MAX_SIGNATURE_CHECKS: u32 = 100;
+
+/// Candidate issuers one validation may try (a path step whose signature
+/// is already known costs no check, so loops over known links end here).
+pub(crate) const MAX_CANDIDATES: u32 = 1_000;
 
 struct Cert<'a> {
     der: &'a [u8],
@@ -42,9 +59,21 @@ impl Cert<'_> {
     fn self_issued(&self) -> bool {
         names_equal(self.x.subject(), self.x.issuer())
     }
+    /// The CA this certificate stands for: a key under a name. A path
+    /// holds each at most once (RFC 4158 §5.2).
+    fn key(&self) -> (&[u8], &[u8]) {
+        (self.x.subject().as_raw(), self.x.public_key().raw)
+    }
 }
 
 /// Validates `leaf` up to one of `anchors` through `pool`.
+///
+/// The search is bounded: at most [`MAX_SIGNATURE_CHECKS`] signatures
+/// verified (each link once, remembered) and [`MAX_CANDIDATES`] candidate
+/// issuers tried, paths of at most `MAX_DEPTH` certificates holding each
+/// (subject, key) once, certificates from which no trusted signer can be
+/// reached by names skipped, and duplicates (same subject, key and issuer
+/// name) counted once, a trust anchor's copy kept. Past the budget the answer is [`ChainProblem::BudgetExhausted`].
 pub(crate) fn validate(
     leaf: &[u8],
     pool: &[&[u8]],
@@ -52,25 +81,48 @@ pub(crate) fn validate(
     at: i64,
     purpose: Purpose,
 ) -> Outcome {
-    let mut certs: Vec<Cert<'_>> = Vec::new();
-    for der in std::iter::once(leaf).chain(pool.iter().copied()) {
-        if certs.iter().any(|c| c.der == der) {
+    let Ok((_, leaf_x)) = X509Certificate::from_der(leaf) else {
+        return Outcome::NotApplicable;
+    };
+    let mut certs: Vec<Cert<'_>> = vec![Cert {
+        der: leaf,
+        x: leaf_x,
+        anchor: anchors.contains(&leaf),
+    }];
+    // Anchors first, so that a namesake copy of an anchor's key is the anchor.
+    let (trusted, rest): (Vec<&[u8]>, Vec<&[u8]>) =
+        pool.iter().copied().partition(|d| anchors.contains(d));
+    // Duplicates, the same key under the same name certified by the same
+    // issuer name, are one candidate (a cross-certificate, by another
+    // issuer, is another).
+    let mut seen: HashSet<(Vec<u8>, Vec<u8>, Vec<u8>)> = HashSet::new();
+    for der in trusted.into_iter().chain(rest) {
+        if der == leaf {
             continue;
         }
         let Ok((_, x)) = X509Certificate::from_der(der) else {
-            if der == leaf {
-                return Outcome::NotApplicable;
-            }
             continue;
         };
-        certs.push(Cert {
+        let c = Cert {
             der,
             x,
             anchor: anchors.contains(&der),
+        };
+        let (s, k) = c.key();
+        if seen.insert((s.to_vec(), k.to_vec(), c.x.issuer().as_raw().to_vec())) {
+            certs.push(c);
+        }
+    }
+    let mut search = Search::new(&certs, at, purpose);
+    let mut path = vec![0usize];
+    let r = search.search(&mut path);
+    if search.exhausted {
+        return Outcome::Invalid(ChainProblem::BudgetExhausted {
+            signature_checks: MAX_SIGNATURE_CHECKS,
+            candidates: MAX_CANDIDATES,
         });
     }
-    let mut path = vec![0usize];
-    match search(&certs, &mut path, at, purpose) {
+    match r {
         Ok(p) => {
             if p.iter().any(|&i| constrained(&certs[i].x)) {
                 return Outcome::NotApplicable;
@@ -82,48 +134,199 @@ pub(crate) fn validate(
     }
 }
 
-/// Depth-first path building; the first valid path wins, else the error
-/// of the first complete path (or the missing link).
-fn search(
-    certs: &[Cert<'_>],
-    path: &mut Vec<usize>,
+/// One bounded path search over a fixed set of certificates.
+struct Search<'c, 'a> {
+    certs: &'c [Cert<'a>],
+    /// For each certificate, those whose subject is its issuer's name
+    /// (§7.1), anchors first.
+    issuers: Vec<Vec<usize>>,
+    /// Whether a trust anchor can be reached by names at all: a failed
+    /// state known in advance, so that namesake CAs leading nowhere cost
+    /// nothing.
+    reach: Vec<bool>,
+    /// Verified links (child, issuer) and their verdicts: each signature
+    /// is checked once however many paths share it.
+    signatures: HashMap<(usize, usize), Result<(), ChainProblem>>,
+    checks: u32,
+    candidates: u32,
+    exhausted: bool,
     at: i64,
     purpose: Purpose,
-) -> Result<Vec<usize>, Option<ChainProblem>> {
-    let cur = *path.last().unwrap_or(&0);
-    let c = &certs[cur];
-    if c.anchor && (path.len() > 1 || c.self_issued()) {
-        return check(certs, path, at, purpose).map(|()| path.clone());
-    }
-    if path.len() >= MAX_DEPTH {
-        return Err(Some(ChainProblem::Other {
-            detail: format!(
-                "no chain of at most {MAX_DEPTH} certificates reaches a trusted signer"
-            ),
-        }));
-    }
-    let mut first_err: Option<ChainProblem> = None;
-    let mut any = false;
-    // Anchors first, then the rest, as names allow.
-    let mut order: Vec<usize> = (0..certs.len())
-        .filter(|i| !path.contains(i) && names_equal(certs[*i].x.subject(), c.x.issuer()))
-        .collect();
-    order.sort_by_key(|i| !certs[*i].anchor);
-    for i in order {
-        any = true;
-        path.push(i);
-        let r = search(certs, path, at, purpose);
-        path.pop();
-        match r {
-            Ok(p) => return Ok(p),
-            Err(Some(e)) if first_err.is_none() => first_err = Some(e),
-            Err(_) => {}
+}
+
+impl<'c, 'a> Search<'c, 'a> {
+    fn new(certs: &'c [Cert<'a>], at: i64, purpose: Purpose) -> Self {
+        let n = certs.len();
+        // Candidates by a folded form of the name (one pass, not n² name
+        // comparisons: a store may hold a hundred default signers), each
+        // confirmed by `names_equal`.
+        let mut by_subject: HashMap<Folded, Vec<usize>> = HashMap::new();
+        for (j, c) in certs.iter().enumerate() {
+            by_subject.entry(folded(c.x.subject())).or_default().push(j);
+        }
+        let issuers: Vec<Vec<usize>> = (0..n)
+            .map(|i| {
+                let issuer = certs[i].x.issuer();
+                let mut v: Vec<usize> = by_subject
+                    .get(&folded(issuer))
+                    .map(|b| {
+                        b.iter()
+                            .copied()
+                            .filter(|&j| j != i && names_equal(certs[j].x.subject(), issuer))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                v.sort_by_key(|&j| !certs[j].anchor);
+                v
+            })
+            .collect();
+        let mut reach: Vec<bool> = certs.iter().map(|c| c.anchor).collect();
+        loop {
+            let mut changed = false;
+            for i in 0..n {
+                if !reach[i] && issuers[i].iter().any(|&j| reach[j]) {
+                    reach[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        Search {
+            certs,
+            issuers,
+            reach,
+            signatures: HashMap::new(),
+            checks: 0,
+            candidates: 0,
+            exhausted: false,
+            at,
+            purpose,
         }
     }
-    if any {
-        return Err(first_err);
+
+    /// Depth-first path building; the first valid path wins, else the
+    /// error of the first path tried (or the missing link). `Err(None)`
+    /// once the budget is spent.
+    fn search(&mut self, path: &mut Vec<usize>) -> Result<Vec<usize>, Option<ChainProblem>> {
+        if self.exhausted {
+            return Err(None);
+        }
+        let cur = *path.last().unwrap_or(&0);
+        let c = &self.certs[cur];
+        if c.anchor && (path.len() > 1 || c.self_issued()) {
+            return check(self.certs, path, self.at, self.purpose).map(|()| path.clone());
+        }
+        if path.len() >= MAX_DEPTH {
+            return Err(Some(too_deep()));
+        }
+        let certs = self.certs;
+        let order: Vec<usize> = self.issuers[cur]
+            .iter()
+            .copied()
+            .filter(|&i| !path.iter().any(|&p| certs[p].key() == certs[i].key()))
+            .collect();
+        if order.is_empty() {
+            return Err(Some(dead_end(c)));
+        }
+        let mut first_err: Option<ChainProblem> = None;
+        for i in order {
+            if !self.reach[i] {
+                // No trusted signer above it: only its reason is wanted.
+                if first_err.is_none() {
+                    first_err = Some(self.walk_to_dead_end(path, i));
+                }
+                continue;
+            }
+            self.candidates += 1;
+            if self.candidates > MAX_CANDIDATES {
+                self.exhausted = true;
+                return Err(None);
+            }
+            if let Err(e) = self.signed_by(cur, i) {
+                if self.exhausted {
+                    return Err(None);
+                }
+                first_err.get_or_insert(e);
+                continue;
+            }
+            path.push(i);
+            let r = self.search(path);
+            path.pop();
+            match r {
+                Ok(p) => return Ok(p),
+                Err(_) if self.exhausted => return Err(None),
+                Err(Some(e)) => {
+                    first_err.get_or_insert(e);
+                }
+                Err(None) => {}
+            }
+        }
+        Err(first_err)
     }
-    Err(Some(if c.self_issued() {
+
+    /// Whether `issuer`'s key verifies the signature on `child`, each
+    /// link verified once and counted against the budget.
+    fn signed_by(&mut self, child: usize, issuer: usize) -> Result<(), ChainProblem> {
+        if let Some(r) = self.signatures.get(&(child, issuer)) {
+            return r.clone();
+        }
+        if self.checks >= MAX_SIGNATURE_CHECKS {
+            self.exhausted = true;
+            return Err(too_deep());
+        }
+        self.checks += 1;
+        let (c, i) = (&self.certs[child], &self.certs[issuer]);
+        let r = if c.x.verify_signature(Some(i.x.public_key())).is_ok() {
+            Ok(())
+        } else if let super::KeyAlgorithm::Rsa { bits } =
+            super::cert::key_algorithm_of_spki(i.x.public_key())
+            && bits < 2048
+        {
+            Err(ChainProblem::UnsupportedKey {
+                subject: i.subject(),
+                detail: format!("RSA {bits}-bit keys are too small (2048 bits or more are needed)"),
+            })
+        } else {
+            Err(super::validate::signature_problem(&c.x, &c.subject()))
+        };
+        self.signatures.insert((child, issuer), r.clone());
+        r
+    }
+
+    /// The reason a path through `from` ends without a trusted signer:
+    /// the end of its first chain of names (what a full search would
+    /// report first), found without verifying anything.
+    fn walk_to_dead_end(&self, path: &[usize], from: usize) -> ChainProblem {
+        let mut walked: Vec<usize> = path.to_vec();
+        let mut cur = from;
+        loop {
+            walked.push(cur);
+            if walked.len() >= MAX_DEPTH {
+                return too_deep();
+            }
+            let certs = self.certs;
+            let next = self.issuers[cur]
+                .iter()
+                .find(|&&i| !walked.iter().any(|&p| certs[p].key() == certs[i].key()));
+            match next {
+                Some(&next) => cur = next,
+                None => return dead_end(&self.certs[cur]),
+            }
+        }
+    }
+}
+
+fn too_deep() -> ChainProblem {
+    ChainProblem::Other {
+        detail: format!("no chain of at most {MAX_DEPTH} certificates reaches a trusted signer"),
+    }
+}
+
+/// A certificate with no issuer candidate left.
+fn dead_end(c: &Cert<'_>) -> ChainProblem {
+    if c.self_issued() {
         ChainProblem::UntrustedRoot {
             subject: c.subject(),
             self_signed: true,
@@ -133,7 +336,7 @@ fn search(
             subject: c.subject(),
             issuer: super::dn::display(c.x.issuer()),
         }
-    }))
+    }
 }
 
 fn constrained(x: &X509Certificate<'_>) -> bool {
@@ -142,7 +345,8 @@ fn constrained(x: &X509Certificate<'_>) -> bool {
         || x.inhibit_anypolicy().ok().flatten().is_some()
 }
 
-/// §6.1.3–6.1.5 for one built path (leaf first, anchor last).
+/// §6.1.3–6.1.5 for one built path (leaf first, anchor last), every
+/// constraint on every certificate; its signatures are already verified.
 fn check(
     certs: &[Cert<'_>],
     path: &[usize],
@@ -167,23 +371,7 @@ fn check(
                 at,
             }));
         }
-        if let Some(&next) = path.get(k + 1) {
-            let issuer = &certs[next];
-            if c.x.verify_signature(Some(issuer.x.public_key())).is_err() {
-                if let super::KeyAlgorithm::Rsa { bits } =
-                    super::cert::key_algorithm_of_spki(issuer.x.public_key())
-                    && bits < 2048
-                {
-                    return Err(Some(ChainProblem::UnsupportedKey {
-                        subject: issuer.subject(),
-                        detail: format!(
-                            "RSA {bits}-bit keys are too small (2048 bits or more are needed)"
-                        ),
-                    }));
-                }
-                return Err(Some(super::validate::signature_problem(&c.x, &c.subject())));
-            }
-        }
+        // Signatures: verified link by link as the path was built.
         for ext in c.x.extensions() {
             if ext.critical
                 && matches!(
@@ -205,29 +393,32 @@ fn check(
                 .ok()
                 .flatten()
                 .map(|b| (b.value.ca, b.value.path_len_constraint));
+        // EKU on every certificate: on a CA it restricts what the CA may
+        // issue for (as OpenSSL and webpki read it), so a serverAuth-only
+        // intermediate cannot make a clientAuth-valid path.
+        if let Ok(Some(eku)) = c.x.extended_key_usage() {
+            let e = eku.value;
+            let ok = match purpose {
+                Purpose::Any => true,
+                Purpose::ServerAuth => e.any || e.server_auth,
+                Purpose::ClientAuth => e.any || e.client_auth,
+            };
+            if !ok {
+                return Err(Some(ChainProblem::WrongUsage {
+                    subject: c.subject(),
+                    needed: match purpose {
+                        Purpose::ServerAuth => "serverAuth",
+                        Purpose::ClientAuth => "clientAuth",
+                        Purpose::Any => "any",
+                    },
+                }));
+            }
+        }
         if k == 0 {
             if purpose != Purpose::Any && bc.is_some_and(|b| b.0) && path.len() > 1 {
                 return Err(Some(ChainProblem::LeafIsCa {
                     subject: c.subject(),
                 }));
-            }
-            if let Ok(Some(eku)) = c.x.extended_key_usage() {
-                let e = eku.value;
-                let ok = match purpose {
-                    Purpose::Any => true,
-                    Purpose::ServerAuth => e.any || e.server_auth,
-                    Purpose::ClientAuth => e.any || e.client_auth,
-                };
-                if !ok {
-                    return Err(Some(ChainProblem::WrongUsage {
-                        subject: c.subject(),
-                        needed: match purpose {
-                            Purpose::ServerAuth => "serverAuth",
-                            Purpose::ClientAuth => "clientAuth",
-                            Purpose::Any => "any",
-                        },
-                    }));
-                }
             }
             continue;
         }
@@ -293,6 +484,30 @@ pub(crate) fn names_equal(a: &X509Name<'_>, b: &X509Name<'_>) -> bool {
     })
 }
 
+type Folded = Vec<Vec<(String, Vec<u8>)>>;
+
+/// A name as RDNs of sorted (type, folded value) pairs: names equal by
+/// [`names_equal`] fold to the same form (bar duplicate attributes within
+/// one RDN, which no CA writes).
+fn folded(name: &X509Name<'_>) -> Folded {
+    name.iter()
+        .map(|rdn| {
+            let mut attrs: Vec<(String, Vec<u8>)> = rdn
+                .iter()
+                .map(|a| {
+                    let value = match string_of(a.attr_value()) {
+                        Some(s) => fold(&s).into_bytes(),
+                        None => a.attr_value().data.to_vec(),
+                    };
+                    (a.attr_type().to_id_string(), value)
+                })
+                .collect();
+            attrs.sort();
+            attrs
+        })
+        .collect()
+}
+
 fn string_of(v: &x509_parser::der_parser::asn1_rs::Any<'_>) -> Option<String> {
     let d: &[u8] = v.data;
     match v.tag() {
@@ -320,4 +535,223 @@ fn fold(s: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    //! Hostile path-building inputs: every one ends with a clean answer,
+    //! within the budget.
+    use std::time::{Duration, Instant};
+
+    use rcgen::{
+        BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair,
+        KeyUsagePurpose,
+    };
+
+    use super::{MAX_SIGNATURE_CHECKS, Outcome, validate};
+    use crate::pki::validate::{ChainProblem, Purpose, validate_chain};
+
+    /// 2030-01-01, inside rcgen's default validity.
+    const AT: i64 = 1_893_456_000;
+
+    fn key() -> KeyPair {
+        KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap()
+    }
+
+    fn ca(cn: &str) -> CertificateParams {
+        let mut p = CertificateParams::default();
+        let mut d = DistinguishedName::new();
+        d.push(DnType::CommonName, cn);
+        p.distinguished_name = d;
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+        p
+    }
+
+    fn leaf(cn: &str, issuer: &str, by: &KeyPair) -> Vec<u8> {
+        let mut p = CertificateParams::new(vec!["leaf.example".into()]).unwrap();
+        p.distinguished_name.push(DnType::CommonName, cn);
+        p.signed_by(&key(), &Issuer::new(ca(issuer), by))
+            .unwrap()
+            .der()
+            .to_vec()
+    }
+
+    /// `subject` with `subject_key`, signed by `issuer_key` under `issuer`.
+    fn cross(subject: &str, subject_key: &KeyPair, issuer: &str, issuer_key: &KeyPair) -> Vec<u8> {
+        ca(subject)
+            .signed_by(subject_key, &Issuer::new(ca(issuer), issuer_key))
+            .unwrap()
+            .der()
+            .to_vec()
+    }
+
+    fn root(cn: &str, k: &KeyPair) -> Vec<u8> {
+        ca(cn).self_signed(k).unwrap().der().to_vec()
+    }
+
+    fn run(leaf: &[u8], pool: &[Vec<u8>], anchors: &[&Vec<u8>]) -> (Outcome, Duration) {
+        let pool: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
+        let anchors: Vec<&[u8]> = anchors.iter().map(|a| a.as_slice()).collect();
+        let t = Instant::now();
+        let o = validate(leaf, &pool, &anchors, AT, Purpose::ServerAuth);
+        (o, t.elapsed())
+    }
+
+    #[test]
+    fn a_loop_of_two_cas_ends_and_a_way_out_of_it_is_found() {
+        let (ka, kb, kr) = (key(), key(), key());
+        let a = cross("A", &ka, "B", &kb);
+        let b = cross("B", &kb, "A", &ka);
+        let r = root("R", &kr);
+        let l = leaf("L", "A", &ka);
+        let (o, t) = run(&l, &[a.clone(), b.clone(), r.clone()], &[&r]);
+        assert!(t < Duration::from_secs(1), "{t:?}");
+        match o {
+            // A → B → (A again): B's issuer is missing from the path.
+            Outcome::Invalid(ChainProblem::MissingIssuer { subject, issuer }) => {
+                assert_eq!((subject.as_str(), issuer.as_str()), ("CN=B", "CN=A"))
+            }
+            Outcome::Invalid(p) => panic!("unexpected reason: {p:?}"),
+            _ => panic!("a loop without a trusted signer is not valid"),
+        }
+        // B is also certified by the trusted R: leaf → A → B → R.
+        let b_by_r = cross("B", &kb, "R", &kr);
+        let (o, _) = run(&l, &[a.clone(), b, b_by_r.clone(), r.clone()], &[&r]);
+        match o {
+            Outcome::Valid(path) => assert_eq!(path, vec![l, a, b_by_r, r]),
+            Outcome::Invalid(p) => panic!("{p:?}"),
+            Outcome::NotApplicable => panic!("not applicable"),
+        }
+    }
+
+    #[test]
+    fn a_cross_signed_mesh_of_namesakes_runs_out_of_budget_not_time() {
+        // 20 keys, all named "CN=A", each certified by three others; a
+        // trusted "CN=A" that certified none of them. Every certificate
+        // reaches the anchor by name, none by signature.
+        let keys: Vec<KeyPair> = (0..20).map(|_| key()).collect();
+        let mut pool = Vec::new();
+        for (i, k) in keys.iter().enumerate() {
+            for d in 1..=3 {
+                pool.push(cross("A", k, "A", &keys[(i + d) % keys.len()]));
+            }
+        }
+        let anchor = root("A", &key());
+        pool.push(anchor.clone());
+        let l = leaf("Victim", "A", &keys[0]);
+        let (o, t) = run(&l, &pool, &[&anchor]);
+        assert!(t < Duration::from_secs(1), "{t:?}");
+        match o {
+            Outcome::Invalid(ChainProblem::BudgetExhausted {
+                signature_checks, ..
+            }) => assert_eq!(signature_checks, MAX_SIGNATURE_CHECKS),
+            Outcome::Invalid(p) => panic!("unexpected reason: {p:?}"),
+            _ => panic!("no path exists"),
+        }
+        // The whole policy (webpki, then the fallback) is bounded too.
+        let all: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
+        let t = Instant::now();
+        let r = validate_chain(&[l], &[&anchor], &all, AT, Purpose::ServerAuth);
+        assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn same_name_self_issued_cas_without_a_trusted_one_are_refused_at_once() {
+        let keys: Vec<KeyPair> = (0..20).map(|_| key()).collect();
+        let pool: Vec<Vec<u8>> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| cross("A", k, "A", &keys[(i + 1) % keys.len()]))
+            .collect();
+        let r = root("Trusted", &key());
+        let l = leaf("Victim", "A", &keys[0]);
+        let (o, t) = run(&l, &pool, &[&r]);
+        assert!(t < Duration::from_secs(1), "{t:?}");
+        assert!(matches!(o, Outcome::Invalid(_)));
+        // webpki too: it builds paths by names before any signature.
+        let all: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
+        let t = Instant::now();
+        let r = validate_chain(&[l], &[&r], &all, AT, Purpose::ServerAuth);
+        eprintln!("validate_chain: {:?} {r:?}", t.elapsed());
+        assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn namesakes_of_a_real_intermediate_are_refused_quickly() {
+        // Root → "Int" is real; nine self-issued "Int" namesakes sent
+        // before it give both searches a tree of paths by names.
+        let (kr, ki) = (key(), key());
+        let r = root("Root", &kr);
+        let int = cross("Int", &ki, "Root", &kr);
+        let keys: Vec<KeyPair> = (0..9).map(|_| key()).collect();
+        let mut pool: Vec<Vec<u8>> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| cross("Int", k, "Int", &keys[(i + 1) % keys.len()]))
+            .collect();
+        pool.push(int);
+        let l = leaf("Victim", "Int", &keys[0]);
+        let all: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
+        let t = Instant::now();
+        let r = validate_chain(&[l], &[&r], &all, AT, Purpose::ServerAuth);
+        assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+        match r {
+            Err(ChainProblem::BudgetExhausted { .. }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn trusted_roots_sharing_a_name_are_not_a_hostile_mesh() {
+        // Eight trusted roots named "Shared Root" (rollovers, re-issues),
+        // as a store passes them: as anchors and among the intermediates.
+        let keys: Vec<KeyPair> = (0..8).map(|_| key()).collect();
+        let roots: Vec<Vec<u8>> = keys.iter().map(|k| root("Shared Root", k)).collect();
+        let ki = key();
+        let int = cross("Int", &ki, "Shared Root", &keys[5]);
+        // (Copies of anchors are no candidates: else 8 namesakes at each
+        // of five steps would exceed webpki's limit.)
+        let l = leaf("Site", "Int", &ki);
+        let anchors: Vec<&[u8]> = roots.iter().map(Vec::as_slice).collect();
+        let mut all = anchors.clone();
+        all.push(&int);
+        let t = Instant::now();
+        let chain = validate_chain(&[l], &anchors, &all, AT, Purpose::ServerAuth)
+            .expect("a plain chain under one of them");
+        assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+        assert_eq!(chain.len(), 3);
+        assert_eq!(chain[2], roots[5]);
+    }
+
+    #[test]
+    fn a_chain_of_a_hundred_certificates_is_refused_cleanly() {
+        let keys: Vec<KeyPair> = (0..100).map(|_| key()).collect();
+        let mut pool: Vec<Vec<u8>> = (0..99)
+            .map(|i| {
+                cross(
+                    &format!("C{i}"),
+                    &keys[i],
+                    &format!("C{}", i + 1),
+                    &keys[i + 1],
+                )
+            })
+            .collect();
+        let r = root("C99", &keys[99]);
+        pool.push(r.clone());
+        let l = leaf("Deep", "C0", &keys[0]);
+        let (o, t) = run(&l, &pool, &[&r]);
+        assert!(t < Duration::from_secs(1), "{t:?}");
+        match o {
+            Outcome::Invalid(ChainProblem::Other { detail }) => {
+                assert!(detail.contains("at most 9"), "{detail}")
+            }
+            Outcome::Invalid(p) => panic!("unexpected reason: {p:?}"),
+            _ => panic!("too long to be valid"),
+        }
+        let all: Vec<&[u8]> = pool.iter().map(Vec::as_slice).collect();
+        assert!(validate_chain(&[l], &[&r], &all, AT, Purpose::ServerAuth).is_err());
+    }
 }

@@ -17,6 +17,46 @@
 //! and OpenSSL do). webpki reports one error kind for a whole chain; the
 //! certificate it concerns is then found with x509-parser.
 //!
+//! # One verdict: webpki's, overturned only where RFC 5280 is laxer
+//!
+//! webpki decides first. When it refuses, the RFC 5280 fallback
+//! (`pki::rfc5280`) builds its own path, with every constraint checked
+//! on every certificate of it (validity, signatures, basicConstraints,
+//! keyUsage, EKU on the CAs and the anchor too, critical extensions, path
+//! length). Its "valid" overturns webpki's refusal only for these webpki
+//! errors, where webpki is stricter than the RFC (and than OpenSSL):
+//!
+//! | webpki error | why RFC 5280 may differ |
+//! |---|---|
+//! | `UnknownIssuer` | names compared byte for byte, not per §7.1 |
+//! | `PathLenConstraintViolated` | self-issued CAs counted (§6.1.4 (l)) |
+//! | `InvalidSignatureForPublicKey` | webpki names the top-ranked error of all paths tried: a namesake CA's (key rollover) bad signature hides the right path's path-length or name error; the fallback verifies every signature of its own path |
+//! | `MaximumPathDepthExceeded` | more than six intermediates (the fallback allows seven: nine certificates in all) |
+//! | `CaUsedAsEndEntity` | only for `Purpose::Any` |
+//! | `BadDerTime` | only when a certificate has a date before 1970 |
+//! | `BadDer`, `TrailingData` | only when a certificate has unique identifiers |
+//! | `UnsupportedSignatureAlgorithm*` | RSA with SHA-1, which ring verifies |
+//! | `UnsupportedCriticalExtension` | extensions x509-parser knows (certificate policies) |
+//! | `UnsupportedCertVersion` | v1/v2 end entities (a CA without basicConstraints is refused anyway) |
+//! | (the same list when webpki cannot read the leaf at all) | |
+//! | kdbman's own path checks (keyUsage, anchor validity and EKU) | the fallback applies them itself |
+//!
+//! Every other webpki error stands whatever the fallback says: a missing
+//! EKU (`RequiredEkuNotFound*`), dates, an issuer that is
+//! not a CA, name constraints, and webpki's path budget
+//! (`MaximumSignatureChecksExceeded`, `MaximumPathBuildCallsExceeded`,
+//! reported as [`ChainProblem::BudgetExhausted`]). Certificates with name
+//! or policy constraints are never judged by the fallback. When both
+//! refuse, the fallback's reason is given where it is more precise (bad
+//! signature, missing issuer, path length, malformed, other), webpki's
+//! otherwise; a fallback that ran out of its own budget (100 signature
+//! checks, 1000 candidate issuers) answers `BudgetExhausted`. Before
+//! webpki runs, intermediates that cannot lead to a trust anchor by names
+//! are dropped and the candidates left are counted (`pki::name_graph`):
+//! a chain that would cost webpki more than 5000 candidate issuers is
+//! `BudgetExhausted` at once. No search runs longer than its budget,
+//! whatever the peer sends.
+//!
 //! Trust anchors are the store's trusted signer entries. A self-signed
 //! personal certificate is *not* its own anchor: it validates only when the
 //! same certificate is also a trusted signer, which is what a client (or
@@ -58,6 +98,10 @@ impl Purpose {
         }
     }
 }
+
+/// webpki's own path-building budget (rustls-webpki 0.103 `Budget`).
+const WEBPKI_SIGNATURE_CHECKS: u32 = 100;
+const WEBPKI_BUILD_CALLS: u32 = 200_000;
 
 struct Eku(Purpose);
 
@@ -182,7 +226,9 @@ fn unix_time(at: i64) -> UnixTime {
 /// Builds and checks the chain of `leaf_and_chain[0]` to one of
 /// `trust_anchors` at `at` (Unix seconds) for `purpose`. The rest of
 /// `leaf_and_chain` and `extra_intermediates` may serve as intermediates.
-/// Returns the built chain: leaf, intermediates, anchor.
+/// Returns the built chain: leaf, intermediates, anchor. Bounded whatever
+/// the certificates: a chain too costly to search is
+/// [`ChainProblem::BudgetExhausted`] (see the module docs).
 pub fn validate_chain(
     leaf_and_chain: &[Vec<u8>],
     trust_anchors: &[&[u8]],
@@ -209,10 +255,21 @@ pub fn validate_chain(
             anchor_index.push(i);
         }
     }
-    let intermediates: Vec<CertificateDer<'_>> = leaf_and_chain[1..]
+    let offered: Vec<&[u8]> = leaf_and_chain[1..]
         .iter()
-        .map(|d| CertificateDer::from(d.as_slice()))
-        .chain(extra_intermediates.iter().map(|d| CertificateDer::from(*d)))
+        .map(Vec::as_slice)
+        .chain(extra_intermediates.iter().copied())
+        .collect();
+    // Bound webpki's search before it starts (see `name_graph`).
+    let kept = super::name_graph::prune(&leaf_facts.issuer_raw, &offered, trust_anchors).map_err(
+        |_| ChainProblem::BudgetExhausted {
+            signature_checks: WEBPKI_SIGNATURE_CHECKS,
+            candidates: super::name_graph::MAX_WEBPKI_CANDIDATES as u32,
+        },
+    )?;
+    let intermediates: Vec<CertificateDer<'_>> = kept
+        .iter()
+        .map(|&i| CertificateDer::from(offered[i]))
         .collect();
     let leaf_cert = CertificateDer::from(leaf_der.as_slice());
     // RFC 5280 path validation where webpki refuses (see `rfc5280`).
@@ -226,13 +283,19 @@ pub fn validate_chain(
     let ee = match EndEntityCert::try_from(&leaf_cert) {
         Ok(ee) => ee,
         Err(e) => {
+            // webpki cannot read the leaf: the fallback decides, within
+            // the same list of errors it may overturn.
+            let malformed = ChainProblem::Malformed {
+                subject: leaf_facts.subject.clone(),
+                detail: format!("{e:?}"),
+            };
+            if !overturnable(&e, purpose, leaf_der, &rfc_pool) {
+                return Err(malformed);
+            }
             return match rfc5280() {
                 super::rfc5280::Outcome::Valid(chain) => Ok(chain),
                 super::rfc5280::Outcome::Invalid(p) => Err(p),
-                super::rfc5280::Outcome::NotApplicable => Err(ChainProblem::Malformed {
-                    subject: leaf_facts.subject.clone(),
-                    detail: format!("{e:?}"),
-                }),
+                super::rfc5280::Outcome::NotApplicable => Err(malformed),
             };
         }
     };
@@ -269,6 +332,16 @@ pub fn validate_chain(
             if facts.key_cert_sign == Some(false) {
                 *refused.borrow_mut() = facts.signing_problem();
                 return Err(webpki::Error::EndEntityUsedAsCa);
+            }
+            // webpki checks EKU on intermediates, not on the anchor's
+            // certificate: its EKU restricts the path too.
+            if !facts.allows(purpose) {
+                *refused.borrow_mut() = Some(ChainProblem::WrongUsage {
+                    subject: facts.subject.clone(),
+                    needed: purpose.needed(),
+                });
+                #[allow(deprecated)]
+                return Err(webpki::Error::RequiredEkuNotFound);
             }
             // webpki does not look at the anchor's validity; GSKit does.
             if let Some(p) = facts.time_problem(at) {
@@ -307,29 +380,83 @@ pub fn validate_chain(
             Ok(chain)
         }
         Err(e) => {
-            let diag = match refused.borrow_mut().take() {
+            let ours = refused.borrow_mut().take();
+            // An error of kdbman's own path callback is a check the
+            // fallback makes on every certificate too: it may overturn it.
+            let overturnable = ours.is_some() || overturnable(&e, purpose, leaf_der, &rfc_pool);
+            let diag = match ours {
                 Some(p) => p,
                 None => diagnose(&e, &leaf_facts, &rfc_pool, trust_anchors, at, purpose),
             };
-            // webpki compares names byte for byte, counts self-issued CAs
-            // against path lengths, refuses pre-1970 dates, unique
-            // identifiers and a CA as end entity: RFC 5280 decides those.
+            // The fallback's reason is more precise for these.
+            let refine = matches!(
+                diag,
+                ChainProblem::BadSignature { .. }
+                    | ChainProblem::Malformed { .. }
+                    | ChainProblem::Other { .. }
+                    | ChainProblem::MissingIssuer { .. }
+            ) || matches!(e, webpki::Error::PathLenConstraintViolated);
+            if !overturnable && !refine {
+                return Err(diag);
+            }
             match rfc5280() {
-                super::rfc5280::Outcome::Valid(chain) => Ok(chain),
-                super::rfc5280::Outcome::Invalid(p)
-                    if matches!(
-                        diag,
-                        ChainProblem::BadSignature { .. }
-                            | ChainProblem::Malformed { .. }
-                            | ChainProblem::Other { .. }
-                            | ChainProblem::MissingIssuer { .. }
-                    ) || matches!(e, webpki::Error::PathLenConstraintViolated) =>
-                {
+                super::rfc5280::Outcome::Valid(chain) if overturnable => Ok(chain),
+                super::rfc5280::Outcome::Invalid(p @ ChainProblem::BudgetExhausted { .. }) => {
                     Err(p)
                 }
+                super::rfc5280::Outcome::Invalid(p) if refine => Err(p),
                 _ => Err(diag),
             }
         }
+    }
+}
+
+/// Whether webpki's `e` is one the RFC 5280 fallback may overturn (see the
+/// module docs): those where webpki is stricter than RFC 5280.
+fn overturnable(e: &webpki::Error, purpose: Purpose, leaf: &[u8], pool: &[&[u8]]) -> bool {
+    use webpki::Error as W;
+    let any_cert = |f: fn(&X509Certificate<'_>) -> bool| {
+        std::iter::once(leaf)
+            .chain(pool.iter().copied())
+            .any(|d| parse(d).is_ok_and(|c| f(&c)))
+    };
+    match e {
+        // Names compared byte for byte rather than per §7.1.
+        W::UnknownIssuer => true,
+        // Self-issued CA certificates counted against pathLenConstraint.
+        W::PathLenConstraintViolated => true,
+        // webpki reports the highest-ranked error of all the paths it
+        // tried: a namesake CA that did not sign (key rollover) ranks above
+        // the path-length or name error of the right path. The fallback
+        // verifies every signature of its own path with the same ring.
+        W::InvalidSignatureForPublicKey => true,
+        // A longer path than webpki's six intermediates.
+        W::MaximumPathDepthExceeded => true,
+        // A CA certificate as the end entity, for `--purpose any`.
+        W::CaUsedAsEndEntity => purpose == Purpose::Any,
+        // Dates before 1970 (valid UTCTime) and unique identifiers, which
+        // webpki cannot read.
+        W::BadDerTime => any_cert(|c| {
+            let v = c.validity();
+            v.not_before.timestamp() < 0 || v.not_after.timestamp() < 0
+        }),
+        W::BadDer | W::TrailingData(_) => any_cert(|c| {
+            c.tbs_certificate.issuer_uid.is_some() || c.tbs_certificate.subject_uid.is_some()
+        }),
+        // Signature algorithms webpki does not implement and ring verifies
+        // (RSA with SHA-1, which IBM stores hold and KDB0002W warns about).
+        #[allow(deprecated)]
+        W::UnsupportedSignatureAlgorithmContext(_)
+        | W::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+        | W::UnsupportedSignatureAlgorithm
+        | W::UnsupportedSignatureAlgorithmForPublicKey => true,
+        // Version 1 and 2 certificates, which RFC 5280 allows for end
+        // entities (the fallback refuses a CA without basicConstraints).
+        W::UnsupportedCertVersion => true,
+        // Critical extensions RFC 5280 defines and webpki does not process
+        // (certificate policies); the fallback refuses any it cannot parse.
+        W::UnsupportedCriticalExtension => true,
+        _ => false,
     }
 }
 
@@ -432,6 +559,12 @@ fn diagnose(
             ChainProblem::Malformed {
                 subject: leaf.subject.clone(),
                 detail: format!("{e:?}"),
+            }
+        }
+        W::MaximumSignatureChecksExceeded | W::MaximumPathBuildCallsExceeded => {
+            ChainProblem::BudgetExhausted {
+                signature_checks: WEBPKI_SIGNATURE_CHECKS,
+                candidates: WEBPKI_BUILD_CALLS,
             }
         }
         W::PathLenConstraintViolated => ChainProblem::Other {
@@ -594,4 +727,57 @@ pub fn validate_signer(
     Err(ChainProblem::Other {
         detail: "the chain is longer than 8 certificates".into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Purpose, overturnable, unix_time};
+    use webpki::Error as W;
+
+    fn cert(not_before_year: i32) -> Vec<u8> {
+        let mut p = rcgen::CertificateParams::default();
+        p.not_before = rcgen::date_time_ymd(not_before_year, 1, 1);
+        let k = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        p.self_signed(&k).unwrap().der().to_vec()
+    }
+
+    #[test]
+    fn only_the_listed_webpki_errors_can_be_overturned() {
+        let now = cert(2020);
+        let any = |e: &W, p: Purpose| overturnable(e, p, &now, &[]);
+        for e in [
+            W::UnknownIssuer,
+            W::PathLenConstraintViolated,
+            W::MaximumPathDepthExceeded,
+            W::InvalidSignatureForPublicKey,
+            W::UnsupportedCriticalExtension,
+        ] {
+            assert!(any(&e, Purpose::ClientAuth), "{e:?}");
+        }
+        #[allow(deprecated)]
+        let eku = W::RequiredEkuNotFound;
+        for e in [
+            eku,
+            W::CertExpired {
+                time: unix_time(2),
+                not_after: unix_time(1),
+            },
+            W::EndEntityUsedAsCa,
+            W::NameConstraintViolation,
+            W::MaximumSignatureChecksExceeded,
+            W::MaximumPathBuildCallsExceeded,
+            W::SignatureAlgorithmMismatch,
+        ] {
+            assert!(!any(&e, Purpose::ServerAuth), "{e:?}");
+        }
+        // A CA as end entity: only when any purpose will do.
+        assert!(any(&W::CaUsedAsEndEntity, Purpose::Any));
+        assert!(!any(&W::CaUsedAsEndEntity, Purpose::ClientAuth));
+        // Bad DER time: only with a date before 1970 in the chain.
+        assert!(!any(&W::BadDerTime, Purpose::Any));
+        let old = cert(1965);
+        assert!(overturnable(&W::BadDerTime, Purpose::Any, &now, &[&old]));
+        // Bad DER: only with unique identifiers (see tests/rfc5280.rs).
+        assert!(!any(&W::BadDer, Purpose::Any));
+    }
 }

@@ -1,6 +1,7 @@
 //! Client certificates checked by kdbman's one chain policy
 //! ([`crate::pki::validate::validate_chain`], RFC 5280 where webpki is
 //! stricter), the same that `cert validate` and lint's SSL0208E apply.
+//! At most [`MAX_PEER_INTERMEDIATES`] intermediates are considered.
 //! rustls' own verifier still offers the CA names and checks the
 //! handshake signatures.
 
@@ -15,6 +16,10 @@ use rustls::{
 
 use crate::pki::chain_problem::ChainProblem;
 use crate::pki::validate::{Purpose, validate_chain};
+
+/// Intermediates a client may send: a real chain has a few; a long list
+/// of namesake CAs is an attack on path building.
+pub const MAX_PEER_INTERMEDIATES: usize = 10;
 
 /// Why the policy refused a client certificate, carried through rustls to
 /// the handshake log.
@@ -71,6 +76,14 @@ impl ClientCertVerifier for PolicyVerifier {
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> Result<ClientCertVerified, rustls::Error> {
+        if intermediates.len() > MAX_PEER_INTERMEDIATES {
+            return Err(error_for(ChainProblem::TooManyIntermediates {
+                found: intermediates.len(),
+                max: MAX_PEER_INTERMEDIATES,
+            }));
+        }
+        // Path building is bounded (see `pki::validate`): at most a few
+        // hundred signature checks, so one client delays only itself.
         let mut chain = vec![end_entity.to_vec()];
         chain.extend(intermediates.iter().map(|c| c.to_vec()));
         let anchors: Vec<&[u8]> = self.anchors.iter().map(Vec::as_slice).collect();
