@@ -1,11 +1,10 @@
 //! The `serve_session` fuzz target's driver
-//! ([`crate::fuzzing::serve_session`]): one [`Session`] over an in-memory
-//! [`Transport`] instead of a socket, fed the fuzzer's bytes as the
-//! client's stream in chunks, with readiness, the clock, a client's close,
+//! ([`crate::fuzzing::serve_session`]): one `session::Session` over an
+//! in-memory `session::Transport` instead of a socket, fed the fuzzer's
+//! bytes as the client's stream in chunks, with readiness, the clock, a client's close,
 //! eviction, a graceful stop and a slow-reading client all taken from the
 //! input. No sockets, no threads: the event loop's part
-//! ([`super::event_loop`]) is played by [`Driver`]. Not part of the
-//! public API.
+//! (`serve::event_loop`) is played by `Driver`. Not part of the public API.
 //!
 //! Input: one flags byte, then operations until the bytes run out, each a
 //! big-endian `u16` `x` and, for data, `x` bytes (fewer at the end):
