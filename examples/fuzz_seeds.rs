@@ -166,4 +166,130 @@ fn main() {
     for (name, bytes) in heads {
         put(out, "http_head", name, bytes);
     }
+    serve_session(out);
+}
+
+/// `serve_session` inputs (layout in `kdbman::serve::fuzz`): a flags byte,
+/// then operations. Raw streams start with a real rustls ClientHello (the
+/// openssl one comes from `make_seeds.sh`); with the TLS flag a real client
+/// handshakes first and the chunks are HTTP over it.
+fn serve_session(out: &Path) {
+    use kdbman::serve::fuzz::*;
+    fn data(bytes: &[u8]) -> Vec<u8> {
+        let mut v = (bytes.len() as u16).to_be_bytes().to_vec();
+        v.extend_from_slice(bytes);
+        v
+    }
+    let op = |code: u8, arg: u8| vec![code, arg];
+    let seed = |flags: u8, ops: &[Vec<u8>]| {
+        let mut v = vec![flags];
+        ops.iter().for_each(|o| v.extend_from_slice(o));
+        v
+    };
+    let hello = |alpn: bool, tls12: bool| {
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let versions: &[&rustls::SupportedProtocolVersion] = if tls12 {
+            &[&rustls::version::TLS12]
+        } else {
+            rustls::DEFAULT_VERSIONS
+        };
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_protocol_versions(versions)
+            .expect("versions")
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth();
+        if alpn {
+            config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        }
+        let name = rustls::pki_types::ServerName::try_from("localhost").expect("name");
+        let mut c =
+            rustls::ClientConnection::new(std::sync::Arc::new(config), name).expect("client");
+        let mut wire = Vec::new();
+        c.write_tls(&mut wire).expect("hello");
+        wire
+    };
+    let h13 = hello(true, false);
+    let h12 = hello(false, true);
+    let get = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    let seeds: Vec<(&str, Vec<u8>)> = vec![
+        // First bytes: a ClientHello whole, in pieces, then silence.
+        ("raw-hello13", seed(0, &[data(&h13), op(OP_TICK, 20)])),
+        (
+            "raw-hello12-split",
+            seed(
+                KEEP_OPEN,
+                &[data(&h12[..5]), data(&h12[5..]), op(OP_TICK, 101)],
+            ),
+        ),
+        (
+            "raw-hello-evicted",
+            seed(KEEP_OPEN, &[data(&h13[..40]), op(OP_TICK, 3), op(OP_EVICT, 0)]),
+        ),
+        // Plain HTTP on the TLS port: the 400, slowly taken.
+        (
+            "raw-plain",
+            seed(0, &[op(OP_ROOM, 16), data(b"GET /x HTTP/1.1\r\nHost: a.example\r\n\r\n")]),
+        ),
+        (
+            "raw-plain-partial",
+            seed(KEEP_OPEN, &[data(b"GET / HTTP/1.1\r\nHo"), op(OP_TICK, 11)]),
+        ),
+        ("raw-not-tls", seed(0, &[data(b"\x80\x2e\x01\x00\x02\x00\x15")])),
+        ("raw-silent", seed(KEEP_OPEN, &[op(OP_TICK, 200)])),
+        ("raw-closed", seed(0, &[])),
+        // Over a real handshake: one request, pipelined ones, a body, a bad
+        // head, a slow reader, close_notify, a stop, an idle timeout.
+        ("tls-get", seed(TLS, &[data(get), op(OP_CLOSE_NOTIFY, 0)])),
+        (
+            "tls-pipelined",
+            seed(
+                TLS | KEEP_OPEN,
+                &[data(
+                    b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nHEAD /json HTTP/1.1\r\nHost: alt.example\r\n\r\nGET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n",
+                )],
+            ),
+        ),
+        (
+            "tls-post-split",
+            seed(
+                TLS,
+                &[
+                    data(b"POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhe"),
+                    op(OP_TICK, 5),
+                    data(b"llo"),
+                    data(get),
+                    data(get),
+                ],
+            ),
+        ),
+        (
+            "tls-bad",
+            seed(TLS, &[data(b"GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n")]),
+        ),
+        (
+            "tls-slow-reader",
+            seed(
+                TLS | KEEP_OPEN,
+                &[op(OP_ROOM, 7), data(get), op(OP_WRITABLE, 0), op(OP_TICK, 250), op(OP_TICK, 250)],
+            ),
+        ),
+        (
+            "tls-client-cert-once",
+            seed(TLS | CLIENT_CERT | ONCE, &[data(get), data(get)]),
+        ),
+        (
+            "tls-idle-stop",
+            seed(
+                TLS | KEEP_OPEN,
+                &[data(get), op(OP_TICK, 10), op(OP_EVICT, 0), op(OP_STOP, 0)],
+            ),
+        ),
+        (
+            "tls-head-incomplete",
+            seed(TLS | KEEP_OPEN, &[data(b"GET / HTTP/1.1\r\nHost"), op(OP_TICK, 255), op(OP_TICK, 255)]),
+        ),
+    ];
+    for (name, bytes) in seeds {
+        put(out, "serve_session", name, &bytes);
+    }
 }

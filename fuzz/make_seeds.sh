@@ -7,7 +7,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/fuzz/seeds
 pw=fuzz-password
 rm -rf "$out"
-mkdir -p "$out/store" "$out/stash" "$out/pkcs12" "$out/cert" "$out/key" "$out/csr" "$out/http_head" "$out/cms" "$out/gskit_stash" "$out/gsk_args"
+mkdir -p "$out/store" "$out/stash" "$out/pkcs12" "$out/cert" "$out/key" "$out/csr" "$out/http_head" "$out/cms" "$out/gskit_stash" "$out/gsk_args" \
+    "$out/serve_session"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -66,4 +67,29 @@ for i, line in enumerate(open(sys.argv[1])):
     open(f"{sys.argv[2]}/seed{i:02}", "wb").write(b"\0".join(a.encode() for a in args))
 PY
 cargo run -q --example fuzz_seeds -- "$out"
+# serve_session: the ClientHello openssl s_client sends, caught by a
+# listener that answers nothing, as a raw stream (flags 0, one data chunk
+# with a u16 length; layout in src/serve/fuzz.rs).
+python3 - "$out/serve_session/raw-openssl-hello" <<'PY'
+import socket, subprocess, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+port = s.getsockname()[1]
+p = subprocess.Popen(["openssl", "s_client", "-connect", f"127.0.0.1:{port}",
+                      "-servername", "localhost", "-alpn", "http/1.1"],
+                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+c, _ = s.accept()
+c.settimeout(10)
+data = b""
+while len(data) < 5 or len(data) < 5 + int.from_bytes(data[3:5], "big"):
+    b = c.recv(65536)
+    if not b:
+        break
+    data += b
+c.close()
+p.kill()
+p.wait()
+open(sys.argv[1], "wb").write(b"\0" + len(data).to_bytes(2, "big") + data + b"\xf0\x14")
+PY
 echo "seeds:"; for d in "$out"/*; do echo "  $(basename "$d"): $(ls "$d" | wc -l) files, $(du -sk "$d" | cut -f1) KiB"; done

@@ -37,6 +37,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("http_head", http_head),
     ("cms", cms),
     ("gskit_stash", gskit_stash),
+    ("serve_session", serve_session),
 ];
 
 /// Rewrites a frame's SHA-256 so the fuzzer reaches what the checksum
@@ -291,4 +292,14 @@ pub fn http_head(data: &[u8]) {
         }
         rest = &rest[used..];
     }
+}
+
+/// `serve`: one connection's state machine (first bytes, plain 400, TLS
+/// handshake, HTTP, closing) over an in-memory socket, the fuzzer's bytes
+/// being the client's stream in chunks, with the clock, the client's
+/// close, eviction and a graceful stop taken from the input too (see
+/// `serve::fuzz` for the input's layout). Every session ends within its
+/// deadlines.
+pub fn serve_session(data: &[u8]) {
+    crate::serve::fuzz::session(data);
 }

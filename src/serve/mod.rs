@@ -12,6 +12,8 @@ pub mod client_auth;
 pub mod config;
 mod event_loop;
 pub mod first_bytes;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod log;
 pub mod page;
 pub mod server;

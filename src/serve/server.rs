@@ -82,6 +82,26 @@ pub(super) struct Shared {
 }
 
 impl Shared {
+    pub(super) fn new(
+        setup: Arc<Setup>,
+        limits: Limits,
+        sink: Sink,
+        stop: Arc<AtomicBool>,
+        once: bool,
+    ) -> Shared {
+        Shared {
+            setup,
+            limits,
+            sink,
+            stop,
+            once,
+            epoch: std::time::Instant::now(),
+            evicting: AtomicBool::new(false),
+            open: Mutex::new(0),
+            freed: Condvar::new(),
+        }
+    }
+
     fn open(&self) -> std::sync::MutexGuard<'_, usize> {
         // Nothing panics while holding it; recover regardless.
         self.open.lock().unwrap_or_else(|p| p.into_inner())
@@ -134,17 +154,13 @@ impl Server {
     /// flight, then returns.
     pub fn run(&self, stop: &Arc<AtomicBool>, once: bool, sink: Sink) -> Result<()> {
         let max = self.limits.max_connections.max(1);
-        let shared = Arc::new(Shared {
-            setup: self.setup.clone(),
-            limits: self.limits.clone(),
+        let shared = Arc::new(Shared::new(
+            self.setup.clone(),
+            self.limits.clone(),
             sink,
-            stop: stop.clone(),
+            stop.clone(),
             once,
-            epoch: std::time::Instant::now(),
-            evicting: AtomicBool::new(false),
-            open: Mutex::new(0),
-            freed: Condvar::new(),
-        });
+        ));
         // One loop per core unless told otherwise, and never more loops
         // than connections.
         let threads = match self.limits.threads {

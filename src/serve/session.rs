@@ -51,8 +51,8 @@ pub(super) enum Status {
     Done,
 }
 
-pub(super) struct Session<'s> {
-    io: Io,
+pub(super) struct Session<'s, S: Transport = TcpStream> {
+    io: Io<S>,
     phase: Phase<'s>,
     /// When the connection was accepted: at the bound, the oldest of the
     /// connections that have not yet sent a request gives up its slot.
@@ -73,9 +73,23 @@ pub(super) enum Evictable {
     Idle(Instant),
 }
 
+/// The byte stream under a session: the client's socket, or memory in
+/// the `serve_session` fuzz target ([`super::fuzz`]), so that the state
+/// machine runs on fuzzer bytes exactly as it does on a socket.
+pub(super) trait Transport: Read + Write {
+    /// Ends our side of the stream (the closing drain goes on reading).
+    fn shutdown_write(&mut self) -> io::Result<()>;
+}
+
+impl Transport for TcpStream {
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        self.shutdown(Shutdown::Write)
+    }
+}
+
 /// The socket, with what is known of its unread bytes.
-struct Io {
-    sock: TcpStream,
+struct Io<S> {
+    sock: S,
     peer: SocketAddr,
     /// Bytes may be waiting: set by a readable event, cleared by a read
     /// that came back short or would block. Readiness is edge-triggered,
@@ -93,7 +107,7 @@ struct Io {
     ended: bool,
 }
 
-impl Read for Io {
+impl<S: Transport> Read for Io<S> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.reads_left == 0 {
             return Err(io::ErrorKind::WouldBlock.into());
@@ -118,7 +132,7 @@ impl Read for Io {
     }
 }
 
-impl Write for Io {
+impl<S: Transport> Write for Io<S> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.sock.write(buf)
     }
@@ -201,8 +215,8 @@ enum Flow<'s> {
     Done,
 }
 
-impl<'s> Session<'s> {
-    pub(super) fn new(sock: TcpStream, peer: SocketAddr, sh: &Shared, now: Instant) -> Self {
+impl<'s, S: Transport> Session<'s, S> {
+    pub(super) fn new(sock: S, peer: SocketAddr, sh: &Shared, now: Instant) -> Self {
         Session {
             io: Io {
                 sock,
@@ -222,7 +236,7 @@ impl<'s> Session<'s> {
         self.io.peer
     }
 
-    pub(super) fn sock(&mut self) -> &mut TcpStream {
+    pub(super) fn sock(&mut self) -> &mut S {
         &mut self.io.sock
     }
 
@@ -350,7 +364,12 @@ impl Http<'_> {
     }
 }
 
-fn step<'s>(phase: Phase<'s>, io: &mut Io, sh: &'s Shared, now: Instant) -> Flow<'s> {
+fn step<'s, S: Transport>(
+    phase: Phase<'s>,
+    io: &mut Io<S>,
+    sh: &'s Shared,
+    now: Instant,
+) -> Flow<'s> {
     match phase {
         Phase::First { deadline } => first(io, deadline, sh, now),
         Phase::Plain { mut head, until } => {
@@ -381,7 +400,12 @@ fn is_interrupted(e: &io::Error) -> bool {
 }
 
 /// Classifies the first bytes, before rustls sees them.
-fn first<'s>(io: &mut Io, deadline: Instant, sh: &'s Shared, now: Instant) -> Flow<'s> {
+fn first<'s, S: Transport>(
+    io: &mut Io<S>,
+    deadline: Instant,
+    sh: &'s Shared,
+    now: Instant,
+) -> Flow<'s> {
     if !io.unread {
         return Flow::Wait(Phase::First { deadline });
     }
@@ -472,9 +496,9 @@ fn first<'s>(io: &mut Io, deadline: Instant, sh: &'s Shared, now: Instant) -> Fl
 
 /// A rustls error: its alert goes out if the socket takes it, and the
 /// failure is logged with its code.
-fn tls_failed<'s>(
+fn tls_failed<'s, S: Transport>(
     tls: &mut ServerConnection,
-    io: &mut Io,
+    io: &mut Io<S>,
     e: &rustls::Error,
     sh: &Shared,
 ) -> Flow<'s> {
@@ -485,7 +509,7 @@ fn tls_failed<'s>(
 
 /// Reads more of a plain HTTP head; `true` once it is complete, refused,
 /// or the client stopped sending.
-fn read_plain_head(io: &mut Io, head: &mut Vec<u8>) -> bool {
+fn read_plain_head<S: Transport>(io: &mut Io<S>, head: &mut Vec<u8>) -> bool {
     let mut chunk = [0u8; 2048];
     loop {
         if !matches!(page::parse(head), Parsed::Partial) {
@@ -532,7 +556,7 @@ fn answer_plain<'s>(head: &[u8], peer: SocketAddr, sh: &Shared, now: Instant) ->
 
 /// Sends what rustls has queued: `Ok(true)` when all of it went,
 /// `Ok(false)` when the socket is full.
-fn flush(tls: &mut ServerConnection, io: &mut Io) -> io::Result<bool> {
+fn flush<S: Transport>(tls: &mut ServerConnection, io: &mut Io<S>) -> io::Result<bool> {
     while tls.wants_write() {
         match tls.write_tls(io) {
             Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
@@ -545,8 +569,8 @@ fn flush(tls: &mut ServerConnection, io: &mut Io) -> io::Result<bool> {
     Ok(true)
 }
 
-fn handshake<'s>(
-    io: &mut Io,
+fn handshake<'s, S: Transport>(
+    io: &mut Io<S>,
     mut tls: Box<ServerConnection>,
     deadline: Instant,
     sh: &'s Shared,
@@ -607,7 +631,7 @@ impl<'s> Http<'s> {
 }
 
 /// The client closed or the connection broke: nothing to drain.
-fn gone<'s>(mut tls: ServerConnection, io: &mut Io) -> Flow<'s> {
+fn gone<'s, S: Transport>(mut tls: ServerConnection, io: &mut Io<S>) -> Flow<'s> {
     tls.send_close_notify();
     let _ = tls.write_tls(io);
     Flow::Done
@@ -640,7 +664,12 @@ fn plural(n: u64) -> String {
 /// HTTP/1.1: answers every complete request in order, one at a time: the
 /// next is not answered, nor more read, until the client has taken the
 /// last answer, so a client that does not read holds no more than one.
-fn http<'s>(io: &mut Io, mut h: Box<Http<'s>>, sh: &'s Shared, now: Instant) -> Flow<'s> {
+fn http<'s, S: Transport>(
+    io: &mut Io<S>,
+    mut h: Box<Http<'s>>,
+    sh: &'s Shared,
+    now: Instant,
+) -> Flow<'s> {
     loop {
         match flush(&mut h.tls, io) {
             Ok(true) => {}
@@ -755,7 +784,7 @@ fn answer(h: &mut Http<'_>, req: &Request, peer: SocketAddr, sh: &Shared) -> boo
     keep
 }
 
-fn closing<'s>(io: &mut Io, mut c: Box<Closing>, now: Instant) -> Flow<'s> {
+fn closing<'s, S: Transport>(io: &mut Io<S>, mut c: Box<Closing>, now: Instant) -> Flow<'s> {
     if let Some(tls) = &mut c.tls {
         match flush(tls, io) {
             Ok(true) => {}
@@ -773,7 +802,7 @@ fn closing<'s>(io: &mut Io, mut c: Box<Closing>, now: Instant) -> Flow<'s> {
         }
     }
     if !c.shut {
-        let _ = io.sock.shutdown(Shutdown::Write);
+        let _ = io.sock.shutdown_write();
         c.shut = true;
         c.until = now + LINGER;
     }
@@ -798,7 +827,12 @@ fn closing<'s>(io: &mut Io, mut c: Box<Closing>, now: Instant) -> Flow<'s> {
 }
 
 /// What a deadline passing (or a graceful stop) does to each phase.
-fn expire<'s>(phase: Phase<'s>, io: &mut Io, sh: &'s Shared, now: Instant) -> Flow<'s> {
+fn expire<'s, S: Transport>(
+    phase: Phase<'s>,
+    io: &mut Io<S>,
+    sh: &'s Shared,
+    now: Instant,
+) -> Flow<'s> {
     let stopping = sh.stop.load(Ordering::SeqCst);
     let hs_secs = sh.limits.handshake_timeout.as_secs_f64();
     let idle_secs = sh.limits.idle_timeout.as_secs_f64();
