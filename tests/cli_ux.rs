@@ -73,7 +73,21 @@ const WAIT: Duration = Duration::from_secs(60);
 
 impl Pty {
     fn spawn(shell_command: &str, dir: &Path) -> Pty {
-        let mut child = std::process::Command::new("script")
+        use std::os::unix::process::CommandExt;
+        let mut command = std::process::Command::new("script");
+        // A user at a terminal has SIGINT and SIGQUIT at their default; a
+        // test runner started in the background of a non-interactive shell
+        // inherits them ignored, which no shell below may undo. Model the
+        // user's terminal whatever started the tests.
+        // SAFETY: signal(2) with SIG_DFL is async-signal-safe.
+        unsafe {
+            command.pre_exec(|| {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+                Ok(())
+            });
+        }
+        let mut child = command
             .args(["-qec", shell_command, "/dev/null"])
             .current_dir(dir)
             .env("SHELL", "/bin/sh")
