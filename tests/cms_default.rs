@@ -525,7 +525,13 @@ fn lint_uses_the_marked_certificate_and_keeps_its_caution_without_one() {
             && msg.contains("GSKit keeps it where kdbman cannot read it"),
         "both possibilities are named: {msg}"
     );
-    assert!(c.iter().all(|(code, _)| code != "KDB0003W"), "{v}");
+    // Issue 20: no certificate passes unchecked, so each personal one is
+    // checked as if it were in use (`bare` has no SANs).
+    assert!(
+        c.iter().any(|(code, l)| code == "KDB0003W" && l == "bare"),
+        "{v}"
+    );
+    assert!(msg.contains("checked as if it were in use"), "{msg}");
 
     ok(
         d,

@@ -133,6 +133,9 @@ pub struct StoreReport {
     /// Why it did not open (also the first finding).
     pub error: Option<Error>,
     pub findings: Vec<Finding>,
+    /// Checks that did not run on the open store, with why (JUnit
+    /// `<skipped>`, SARIF notifications): never shown as passed.
+    pub not_run: Vec<(&'static str, String)>,
     /// Its certificates (empty when it did not open, or when
     /// [`Options::inventory`] is off).
     pub certificates: Vec<CertRecord>,
@@ -161,6 +164,10 @@ pub fn report(
         warn_days: options.warn_days,
     };
     let findings = super::lint(&target);
+    let not_run = match &opened {
+        Ok(s) => super::checks::not_run(s, &findings),
+        Err(_) => Vec::new(),
+    };
     let (format, certs) = match &opened {
         Ok(s) if options.inventory => (Some(s.format()), certificates(s)),
         Ok(s) => (Some(s.format()), Vec::new()),
@@ -171,6 +178,7 @@ pub fn report(
         format,
         error: opened.err(),
         findings,
+        not_run,
         certificates: certs,
     }
 }

@@ -52,7 +52,11 @@
 //! `<failure>` (type: the code; message: code and message; body: every
 //! finding with its fix); those below are in the case's `<system-out>`. A
 //! store that did not open has an `<error>` in `open`, and its checks that
-//! need an open store are `<skipped>`.
+//! need an open store are `<skipped>`. So are the checks of the certificate
+//! in use when there is none (a trust store; SSL0206E, SSL0227E, SSL0223E),
+//! with the reason: a check that did not run is never a pass. SARIF carries
+//! them as `toolExecutionNotifications` (level `note`) of the run's one
+//! invocation.
 //!
 //! Prometheus text exposition (for node_exporter's textfile collector):
 //! `kdbman_certificate_not_after_seconds{store,label,kind,subject,serial}`,
@@ -418,7 +422,45 @@ pub fn fleet_sarif(reports: &[StoreReport], run: &Run<'_>) -> sarif::Sarif {
         .iter()
         .map(|r| (r.findings.as_slice(), run.meta(r)))
         .collect();
-    sarif_many(&items)
+    let mut log = sarif_many(&items);
+    let notes: Vec<sarif::Notification> = reports
+        .iter()
+        .flat_map(|r| {
+            let uri = uri_of(&r.path);
+            r.not_run.iter().map(move |(check, why)| {
+                sarif::Notification::builder()
+                    .level(json!("note"))
+                    .message(
+                        sarif::Message::builder()
+                            .text(format!("{check} did not run: {why}"))
+                            .build(),
+                    )
+                    .locations(vec![
+                        sarif::Location::builder()
+                            .physical_location(
+                                sarif::PhysicalLocation::builder()
+                                    .artifact_location(
+                                        sarif::ArtifactLocation::builder().uri(uri.clone()).build(),
+                                    )
+                                    .build(),
+                            )
+                            .build(),
+                    ])
+                    .build()
+            })
+        })
+        .collect();
+    if !notes.is_empty()
+        && let Some(first) = log.runs.first_mut()
+    {
+        first.invocations = Some(vec![
+            sarif::Invocation::builder()
+                .execution_successful(true)
+                .tool_execution_notifications(notes)
+                .build(),
+        ]);
+    }
+    log
 }
 
 /// Escapes text for XML 1.0 content and attributes. The characters XML
@@ -506,6 +548,9 @@ pub fn junit(reports: &[StoreReport], run: &Run<'_>) -> String {
             } else if !r.opened() && !PRE_OPEN.contains(&check) {
                 skipped += 1;
                 body.push_str("      <skipped message=\"the store did not open\"/>\n");
+            } else if let Some((_, why)) = r.not_run.iter().find(|(c, _)| *c == check) {
+                skipped += 1;
+                body.push_str(&format!("      <skipped message=\"{}\"/>\n", xml(why)));
             } else if let Some(first) = failing.first() {
                 failures += 1;
                 body.push_str(&format!(

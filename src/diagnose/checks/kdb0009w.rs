@@ -2,6 +2,10 @@
 //! store holds as its default: a CMS store where no personal record (or
 //! more than one) carries the mark kdbman reads, or PKCS#12, which has
 //! none. Said instead of SSL0223E, which would claim there is no default.
+//! Nothing passes unchecked for it: every personal certificate is then
+//! checked as if it were in use, and the message names them. A store with
+//! no personal certificate is a trust store (an MQ client's, say): no
+//! certificate is in use, so there is nothing to warn about.
 
 use super::Ctx;
 use crate::diagnose::Finding;
@@ -10,6 +14,13 @@ use crate::store::{DefaultState, cms, several_marked};
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if ctx.target.label.is_some() {
         return;
+    }
+    let personal: Vec<String> = super::personal(ctx.store)
+        .into_iter()
+        .map(|i| format!("`{}`", ctx.entries()[i].label()))
+        .collect();
+    if personal.is_empty() {
+        return; // a trust store
     }
     let why = match ctx.store.default_state() {
         DefaultState::Entry(_) | DefaultState::NoneSet => return,
@@ -22,9 +33,10 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         "kdb0009w",
         None,
         format!(
-            "which certificate {} ({}) holds as its default cannot be determined: {why}; the checks of the certificate in use were skipped",
+            "which certificate {} ({}) holds as its default cannot be determined: {why}; each personal certificate was checked as if it were in use: {}",
             ctx.target.path.display(),
             ctx.store.format(),
+            personal.join(", "),
         ),
         "configure the server with the label (`SSLServerCert LABEL` for IHS) and lint with --label LABEL",
     ));

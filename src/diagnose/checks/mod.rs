@@ -130,6 +130,10 @@ pub struct Ctx<'a> {
     pub bad_validity: HashSet<usize>,
     /// Whether the key in use was found unusable (SSL0225E or SSL0213E).
     pub key_unusable: bool,
+    /// Personal entries checked as if each were in use, because which one
+    /// is cannot be determined (no label, no default known): none passes
+    /// unchecked. Their chains are left out of [`Ctx::other_certificates`].
+    pub as_in_use: Vec<usize>,
     /// Each distinct certificate of the store, decoded.
     decoded: Vec<Result<Decoded, String>>,
     /// `places[i][n]`: where certificate `n` of entry `i` is in `decoded`.
@@ -177,7 +181,15 @@ impl<'a> Ctx<'a> {
     /// certificates, then issuers found among the signer entries by name,
     /// up to a depth of 10. Certificates that do not parse are skipped.
     pub fn chain(&self) -> Vec<(String, CertInfo)> {
-        let Some((i, e)) = self.in_use_entry() else {
+        match self.in_use {
+            Some(i) => self.chain_of(i),
+            None => Vec::new(),
+        }
+    }
+
+    /// [`Ctx::chain`] for entry `i`.
+    fn chain_of(&self, i: usize) -> Vec<(String, CertInfo)> {
+        let Some(e) = self.entries().get(i) else {
             return Vec::new();
         };
         if self.broken.contains(&i) {
@@ -226,7 +238,13 @@ impl Ctx<'_> {
     /// each (by fingerprint), in entry order. Entries found broken and
     /// certificates whose validity ends before it starts are left out.
     pub fn other_certificates(&self) -> Vec<Other<'_>> {
-        let mut seen: HashSet<String> = self.chain().into_iter().map(|(_, c)| c.sha256).collect();
+        let mut seen: HashSet<String> = self
+            .in_use
+            .iter()
+            .chain(&self.as_in_use)
+            .flat_map(|&i| self.chain_of(i))
+            .map(|(_, c)| c.sha256)
+            .collect();
         let mut out = Vec::new();
         for (i, e) in self.entries().iter().enumerate() {
             if self.broken.contains(&i) || e.kind() == EntryKind::Request {
@@ -262,6 +280,7 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
         broken: HashSet::new(),
         bad_validity: HashSet::new(),
         key_unusable: false,
+        as_in_use: Vec::new(),
         decoded,
         places,
     };
@@ -270,19 +289,23 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
     ssl0206e::check(&mut ctx, out);
     kdb0009w::check(&ctx, out);
     ssl0223e::check(&mut ctx, out);
+    if ctx.in_use.is_none() && undetermined(store, target) {
+        ctx.as_in_use = personal(store);
+    }
     ssl0224e::check(&mut ctx, out);
     ssl0210e::check(&mut ctx, out);
-    ssl0248e::check(&mut ctx, out);
-    ssl0219e::check(&ctx, out);
-    ssl0221e::check(&ctx, out);
-    ssl0225e::check(&mut ctx, out);
-    ssl0213e::check(&mut ctx, out);
-    ssl0209e::check(&ctx, out);
-    ssl0208e::check(&ctx, out);
-    kdb0001w::check(&ctx, out);
-    kdb0002w::check(&ctx, out);
-    kdb0003w::check(&ctx, out);
-    kdb0004w::check(&ctx, out);
+    if ctx.as_in_use.is_empty() {
+        in_use_checks(&mut ctx, out, true);
+    } else {
+        for i in ctx.as_in_use.clone() {
+            ctx.in_use = Some(i);
+            ctx.key_unusable = false;
+            in_use_checks(&mut ctx, out, false);
+        }
+        ctx.in_use = None;
+        ctx.key_unusable = false;
+        ssl0209e::check(&ctx, out);
+    }
     kdb0006w::check(&ctx, out);
     kdb0007w::check(&ctx, out);
     kdb0012w::check(&ctx, out);
@@ -290,6 +313,66 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
     kdb0014w::check(&ctx, out);
     kdb0010w::check(&ctx, out);
     kdb0011w::check(&ctx, out);
+}
+
+/// The checks of the certificate in use (and store-wide SSL0209E, in
+/// order, when `with_key_match`: checked as if in use, each personal entry
+/// gets the key match once, after all of them).
+fn in_use_checks(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>, with_key_match: bool) {
+    ssl0248e::check(ctx, out);
+    ssl0219e::check(ctx, out);
+    ssl0221e::check(ctx, out);
+    ssl0225e::check(ctx, out);
+    ssl0213e::check(ctx, out);
+    if with_key_match {
+        ssl0209e::check(ctx, out);
+    }
+    ssl0208e::check(ctx, out);
+    kdb0001w::check(ctx, out);
+    kdb0002w::check(ctx, out);
+    kdb0003w::check(ctx, out);
+    kdb0004w::check(ctx, out);
+}
+
+/// The checks of the certificate in use, by name: they do not run when
+/// there is none (a trust store, or SSL0206E / SSL0227E / SSL0223E).
+pub static IN_USE: &[&str] = &[
+    "ssl0248e", "ssl0219e", "ssl0221e", "ssl0225e", "ssl0213e", "ssl0208e", "kdb0001w",
+    "kdb0002w", "kdb0003w", "kdb0004w",
+];
+
+/// The checks that did not run on an open store, each with why, so that
+/// reports show them as skipped rather than passed.
+pub fn not_run(store: &Store, findings: &[Finding]) -> Vec<(&'static str, String)> {
+    let why = if let Some(f) = findings
+        .iter()
+        .find(|f| matches!(f.code, "SSL0206E" | "SSL0227E" | "SSL0223E"))
+    {
+        format!("no certificate in use to check ({})", f.code)
+    } else if personal(store).is_empty() {
+        "the store holds no personal certificate (a trust store): no certificate is in use"
+            .to_string()
+    } else {
+        return Vec::new();
+    };
+    IN_USE.iter().map(|&c| (c, why.clone())).collect()
+}
+
+/// Whether the certificate in use cannot be determined: no label, and the
+/// store's default is not known (KDB0009W).
+pub fn undetermined(store: &Store, target: &LintTarget<'_>) -> bool {
+    target.label.is_none() && !store.default_known()
+}
+
+/// The personal entries of a store, by index.
+pub fn personal(store: &Store) -> Vec<usize> {
+    store
+        .entries()
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind() == EntryKind::Personal)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Every check, by the name findings carry in `check`, in the order they

@@ -1,7 +1,8 @@
 //! SSL0223E: no label is configured and the store has no default personal
 //! certificate. The server starts, then fails every handshake. Where the
 //! store has one (a native store's, or a CMS store's one marked record),
-//! it becomes the certificate in use.
+//! it becomes the certificate in use. A store with no personal
+//! certificate is a trust store: no server presents anything from it.
 
 use super::Ctx;
 use crate::diagnose::Finding;
@@ -17,6 +18,7 @@ pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
         .and_then(|d| store.entries().iter().position(|e| std::ptr::eq(e, d)));
     match default {
         Some(i) => ctx.in_use = Some(i),
+        None if super::personal(store).is_empty() => {}
         None => out.push(Finding::new(
             "SSL0223E",
             "ssl0223e",
