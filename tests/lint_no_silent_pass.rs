@@ -76,14 +76,39 @@ fn make_pki(dir: &Path) {
     openssl(
         dir,
         &[
-            "req", "-x509", "-new", "-key", "root.key", "-subj", "/O=NoSilent/CN=Root CA",
-            "-days", "3650", "-sha256", "-extensions", "ca", "-config", "ext.cnf", "-out",
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            "root.key",
+            "-subj",
+            "/O=NoSilent/CN=Root CA",
+            "-days",
+            "3650",
+            "-sha256",
+            "-extensions",
+            "ca",
+            "-config",
+            "ext.cnf",
+            "-out",
             "root.pem",
         ],
     );
     for (k, subj, ca, ca_key, exts) in [
-        ("int", "/O=NoSilent/CN=Intermediate CA", "root.pem", "root.key", "ca"),
-        ("leaf", "/O=NoSilent/CN=www.example.com", "int.pem", "int.key", "leaf"),
+        (
+            "int",
+            "/O=NoSilent/CN=Intermediate CA",
+            "root.pem",
+            "root.key",
+            "ca",
+        ),
+        (
+            "leaf",
+            "/O=NoSilent/CN=www.example.com",
+            "int.pem",
+            "int.key",
+            "leaf",
+        ),
     ] {
         openssl(
             dir,
@@ -126,7 +151,14 @@ fn make_pki(dir: &Path) {
 }
 
 fn lint_json(dir: &Path, extra: &[&str]) -> (Value, i32) {
-    let mut args = vec!["lint", "--dir", "keystores", "--stashed", "--format", "json"];
+    let mut args = vec![
+        "lint",
+        "--dir",
+        "keystores",
+        "--stashed",
+        "--format",
+        "json",
+    ];
     args.extend(extra);
     let out = kdbman(dir, &args);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
@@ -166,7 +198,10 @@ fn a_personal_certificate_without_its_intermediate_fails_without_a_label() {
     let dir = fresh("no-silent-chain");
     make_pki(&dir);
     let db = "keystores/web.kdb";
-    ok(&dir, &["keydb", "create", "--db", db, "--pw-env", "PW", "--stash"]);
+    ok(
+        &dir,
+        &["keydb", "create", "--db", db, "--pw-env", "PW", "--stash"],
+    );
     ok(
         &dir,
         &[
@@ -202,7 +237,14 @@ fn a_personal_certificate_without_its_intermediate_fails_without_a_label() {
     // JUnit: the chain check is a failure, not a pass.
     let out = kdbman(
         &dir,
-        &["lint", "--dir", "keystores", "--stashed", "--format", "junit"],
+        &[
+            "lint",
+            "--dir",
+            "keystores",
+            "--stashed",
+            "--format",
+            "junit",
+        ],
     );
     assert_eq!(out.status.code(), Some(1));
     let xml = String::from_utf8(out.stdout).unwrap();
@@ -232,7 +274,10 @@ fn checks_that_did_not_run_are_skipped_in_junit_and_noted_in_sarif() {
     let dir = fresh("no-silent-skipped");
     make_pki(&dir);
     let db = "keystores/web.kdb";
-    ok(&dir, &["keydb", "create", "--db", db, "--pw-env", "PW", "--stash"]);
+    ok(
+        &dir,
+        &["keydb", "create", "--db", db, "--pw-env", "PW", "--stash"],
+    );
     ok(
         &dir,
         &[
@@ -243,7 +288,14 @@ fn checks_that_did_not_run_are_skipped_in_junit_and_noted_in_sarif() {
     let out = kdbman(
         &dir,
         &[
-            "lint", "--dir", "keystores", "--stashed", "--label", "www", "--format", "junit",
+            "lint",
+            "--dir",
+            "keystores",
+            "--stashed",
+            "--label",
+            "www",
+            "--format",
+            "junit",
         ],
     );
     let xml = String::from_utf8(out.stdout).unwrap();
@@ -279,7 +331,14 @@ for suite in xml:
     let out = kdbman(
         &dir,
         &[
-            "lint", "--dir", "keystores", "--stashed", "--label", "www", "--format", "sarif",
+            "lint",
+            "--dir",
+            "keystores",
+            "--stashed",
+            "--label",
+            "www",
+            "--format",
+            "sarif",
         ],
     );
     let s: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -287,9 +346,10 @@ for suite in xml:
         .as_array()
         .unwrap_or_else(|| panic!("no notifications: {s:#}"));
     assert!(
-        notes
-            .iter()
-            .any(|n| n["message"]["text"].as_str().unwrap().starts_with("ssl0208e did not run")),
+        notes.iter().any(|n| n["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("ssl0208e did not run")),
         "{s:#}"
     );
     validate_sarif(&dir, &out.stdout);
@@ -335,7 +395,12 @@ for e in errors[:10]:
 sys.exit(1 if errors else 0)
 "#;
     let out = Command::new("python3")
-        .args(["-c", script, schema.to_str().unwrap(), file.to_str().unwrap()])
+        .args([
+            "-c",
+            script,
+            schema.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(
@@ -354,7 +419,10 @@ fn a_trust_only_store_is_linted_as_a_trust_store() {
     let dir = fresh("no-silent-trust");
     make_pki(&dir);
     let db = "keystores/client.kdb";
-    ok(&dir, &["keydb", "create", "--db", db, "--pw-env", "PW", "--stash"]);
+    ok(
+        &dir,
+        &["keydb", "create", "--db", db, "--pw-env", "PW", "--stash"],
+    );
     ok(
         &dir,
         &[
@@ -376,9 +444,32 @@ fn a_trust_only_store_is_linted_as_a_trust_store() {
     assert!(!c.contains(&"KDB0009W".to_string()), "{c:?}: {v:#}");
     assert!(!c.contains(&"SSL0223E".to_string()), "{c:?}: {v:#}");
     assert_eq!(status, 0, "{v:#}");
+    // The checks of a certificate in use did not run: skipped, not passed.
+    let out = kdbman(
+        &dir,
+        &[
+            "lint",
+            "--dir",
+            "keystores",
+            "--stashed",
+            "--format",
+            "junit",
+            "--fail-on",
+            "warning",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let case = junit_case(&xml, "ssl0208e");
+    assert!(case.contains("<skipped message=\""), "{case}");
+    assert!(case.contains("trust store"), "{case}");
+    assert!(xml.contains("failures=\"0\""), "{xml}");
     // Checks that fit a trust store still run: in 2040 both signers have
     // expired (KDB0011W), and that is still no KDB0009W.
-    let (v, status) = lint_json(&dir, &["--fail-on", "warning", "--at", "2040-01-01T00:00:00Z"]);
+    let (v, status) = lint_json(
+        &dir,
+        &["--fail-on", "warning", "--at", "2040-01-01T00:00:00Z"],
+    );
     let c = codes(&v);
     assert!(c.contains(&"KDB0011W".to_string()), "{c:?}: {v:#}");
     assert!(!c.contains(&"KDB0009W".to_string()), "{c:?}");

@@ -144,7 +144,7 @@ pub static EXTRA_RULES: &[ExtraRule] = &[
         id: "KDB0009W",
         severity: Severity::Warning,
         title: "Default certificate cannot be determined",
-        help: "Where GSKit marks the default certificate of a CMS key database is not documented. kdbman reads flag bit 1 of a record as the mark, on evidence from IBM-made files; a store where no personal record carries it may have no default, or one GSKit keeps elsewhere, and a store where several carry it leaves the choice unknown. PKCS#12 has no default. kdbman does not guess: configure the server with a certificate label (SSLServerCert for IHS) and lint with --label.",
+        help: "Where GSKit marks the default certificate of a CMS key database is not documented. kdbman reads flag bit 1 of a record as the mark, on evidence from IBM-made files; a store where no personal record carries it may have no default, or one GSKit keeps elsewhere, and a store where several carry it leaves the choice unknown. PKCS#12 has no default. kdbman does not guess: it checks every personal certificate as if it were in use (chain, key, validity, key usage) and names them; configure the server with a certificate label (SSLServerCert for IHS) and lint with --label. A store of signers only is a trust store (an MQ client's): no certificate is in use and there is no KDB0009W.",
     },
     ExtraRule {
         id: "KDB0010W",

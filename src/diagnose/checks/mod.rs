@@ -337,8 +337,8 @@ fn in_use_checks(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>, with_key_match: bool
 /// The checks of the certificate in use, by name: they do not run when
 /// there is none (a trust store, or SSL0206E / SSL0227E / SSL0223E).
 pub static IN_USE: &[&str] = &[
-    "ssl0248e", "ssl0219e", "ssl0221e", "ssl0225e", "ssl0213e", "ssl0208e", "kdb0001w",
-    "kdb0002w", "kdb0003w", "kdb0004w",
+    "ssl0248e", "ssl0219e", "ssl0221e", "ssl0225e", "ssl0213e", "ssl0208e", "kdb0001w", "kdb0002w",
+    "kdb0003w", "kdb0004w",
 ];
 
 /// The checks that did not run on an open store, each with why, so that
