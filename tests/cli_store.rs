@@ -841,3 +841,50 @@ fn pw_stdin_reads_one_line_without_waiting_for_more() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v, json!({"format": "kdbman", "entries": []}));
 }
+
+/// Issue 20, acceptance 6: `cert add` of a CA the store holds already (the
+/// same DER) exits 0 both times, names the label it is under, and leaves
+/// one entry; a different certificate under the same label is still
+/// refused.
+#[test]
+fn cert_add_of_a_certificate_already_present_is_a_no_op() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_store(dir.path(), "twice.kdbx", false);
+    let d = db.to_str().unwrap();
+    let mut spec = CertSpec::new("CN=Twice Root", 3650);
+    spec.is_ca = true;
+    let ca_der = spec
+        .self_signed(&keygen::generate(KeyType::EcP256).unwrap())
+        .unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, kdbman::pki::pem_encode("CERTIFICATE", &ca_der)).unwrap();
+    let f = ca_file.to_str().unwrap();
+    let add = |label: &str| {
+        run(&[
+            "cert", "add", "--db", d, "--pw-env", "KPW", "--label", label, "--file", f,
+        ])
+    };
+    let (code, out, err) = add("root");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("added 1 signer certificate"), "{out}");
+    let before = std::fs::read(&db).unwrap();
+    let (code, out, err) = add("root-again");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("already as `root`"), "{out}");
+    assert!(out.contains("added 0 signer certificates"), "{out}");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the store was rewritten"
+    );
+    let listed = list_json(&db, &["--pw-env", "KPW"]);
+    assert_eq!(listed["entries"].as_array().unwrap().len(), 1, "{listed}");
+    // Another certificate under a taken label is still refused.
+    let other = CertSpec::new("CN=Other Root", 30)
+        .self_signed(&keygen::generate(KeyType::EcP256).unwrap())
+        .unwrap();
+    std::fs::write(&ca_file, kdbman::pki::pem_encode("CERTIFICATE", &other)).unwrap();
+    let (code, _, err) = add("root");
+    assert_ne!(code, 0, "a taken label was reused");
+    assert!(err.contains("SSL0217E") || err.contains("taken"), "{err}");
+}

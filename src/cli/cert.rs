@@ -557,19 +557,42 @@ pub fn run(action: CertAction) -> Result<u8> {
         } => {
             let certs = read_certificates(&file)?;
             let (mut store, _) = pw.open(&db, Access::Update)?;
-            let n = certs.len();
+            let mut added = 0;
             for (i, der) in certs.into_iter().enumerate() {
+                // The same certificate (byte for byte) is a signer already:
+                // nothing to add, and not an error (a deploy script may run
+                // twice). The certificate of a personal entry is still
+                // refused (two entries with one key, SSL0216E).
+                let present = store
+                    .entries()
+                    .iter()
+                    .find(|e| {
+                        e.kind() == EntryKind::Signer && e.certificate() == Some(der.as_slice())
+                    })
+                    .map(|e| e.label().to_string());
+                if let Some(there) = present {
+                    output::line(format!(
+                        "certificate {} of {} is in the store already as `{}`: not added again",
+                        i + 1,
+                        file.display(),
+                        kdbman::text::escape(&there)
+                    ));
+                    continue;
+                }
                 let l = if i == 0 {
                     label.clone()
                 } else {
                     format!("{label}-{}", i + 1)
                 };
                 store.add(Entry::signer(&l, der).with_trust(trust == Trust::Enable))?;
+                added += 1;
             }
-            store.save()?;
+            if added > 0 {
+                store.save()?;
+            }
             output::line(format!(
-                "added {n} signer certificate{} from {}",
-                if n == 1 { "" } else { "s" },
+                "added {added} signer certificate{} from {}",
+                if added == 1 { "" } else { "s" },
                 file.display()
             ));
             Ok(exit::OK)
