@@ -15,10 +15,25 @@ fn shared(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// A file of `../shared`: required under CI; a clone with nothing beside
+/// it skips the test that needs it, and says so.
+fn shared_text(rel: &str) -> Option<String> {
+    let path = shared(rel);
+    match std::fs::read_to_string(&path) {
+        Ok(t) => Some(t),
+        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") => {
+            panic!("cannot read {} (required under CI): {e}", path.display())
+        }
+        Err(e) => {
+            eprintln!("SKIPPED: {} is not beside this clone ({e})", path.display());
+            None
+        }
+    }
+}
+
 /// Every message id in the reference catalogue, by number.
-fn reference_codes() -> BTreeMap<u16, String> {
-    let text = std::fs::read_to_string(shared("reference/ihs-handshake-messages.txt"))
-        .expect("the IHS catalogue is present (it is in CI)");
+fn reference_codes() -> Option<BTreeMap<u16, String>> {
+    let text = shared_text("reference/ihs-handshake-messages.txt")?;
     let mut out = BTreeMap::new();
     for (i, _) in text.match_indices("Message: SSL") {
         let id: String = text[i + 9..].chars().take(8).collect();
@@ -27,7 +42,7 @@ fn reference_codes() -> BTreeMap<u16, String> {
             out.insert(id[3..7].parse().unwrap(), id);
         }
     }
-    out
+    Some(out)
 }
 
 fn explain(args: &[&str]) -> (Value, bool) {
@@ -61,8 +76,8 @@ fn gsk_numbers(cell: &str) -> Vec<u16> {
 }
 
 /// (IHS number, GSK code, GSK name) from the table in gsk-codes.md.
-fn gsk_pairs() -> Vec<(u16, u16, String)> {
-    let text = std::fs::read_to_string(shared("notes/gsk-codes.md")).unwrap();
+fn gsk_pairs() -> Option<Vec<(u16, u16, String)>> {
+    let text = shared_text("notes/gsk-codes.md")?;
     let mut out = Vec::new();
     for line in text.lines().filter(|l| l.starts_with("| SSL")) {
         let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
@@ -78,12 +93,14 @@ fn gsk_pairs() -> Vec<(u16, u16, String)> {
             out.push((i, g, n));
         }
     }
-    out
+    Some(out)
 }
 
 #[test]
 fn every_catalogue_code_is_explained() {
-    let codes = reference_codes();
+    let Some(codes) = reference_codes() else {
+        return;
+    };
     assert_eq!(codes.len(), 77, "the reference catalogue has 77 codes");
     for (number, id) in &codes {
         let bare = format!("ssl{number:04}");
@@ -110,8 +127,9 @@ fn every_catalogue_code_is_explained() {
 
 #[test]
 fn every_gsk_code_and_name_leads_to_its_ihs_entry() {
-    let codes = reference_codes();
-    let pairs = gsk_pairs();
+    let (Some(codes), Some(pairs)) = (reference_codes(), gsk_pairs()) else {
+        return;
+    };
     assert!(pairs.len() >= 50, "parsed {} GSK pairs", pairs.len());
     let mut checked = 0;
     for (ihs, gsk, name) in pairs {

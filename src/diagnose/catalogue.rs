@@ -1453,9 +1453,23 @@ mod tests {
             && matches!(b[7], b'E' | b'W' | b'I')
     }
 
-    fn read_catalogue() -> Vec<Reference> {
-        let text = std::fs::read_to_string(CATALOGUE)
-            .unwrap_or_else(|e| panic!("cannot read {CATALOGUE}: {e}"));
+    /// A file of `../shared`: under CI it must be there; a clone with
+    /// nothing beside it skips the test that needs it, and says so.
+    fn shared_text(path: &str) -> Option<String> {
+        match std::fs::read_to_string(path) {
+            Ok(t) => Some(t),
+            Err(e) if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") => {
+                panic!("cannot read {path} (required under CI): {e}")
+            }
+            Err(e) => {
+                eprintln!("SKIPPED: {path} is not beside this clone ({e})");
+                None
+            }
+        }
+    }
+
+    fn read_catalogue() -> Option<Vec<Reference>> {
+        let text = shared_text(CATALOGUE)?;
         let mut out: Vec<Reference> = Vec::new();
         for line in text.lines() {
             if line.trim_start().starts_with("Reference topic") {
@@ -1477,7 +1491,7 @@ mod tests {
                 last.explanation.push(' ');
             }
         }
-        out
+        Some(out)
     }
 
     /// The catalogue title with placeholders (`<function>`, `(dd seconds)`)
@@ -1508,7 +1522,9 @@ mod tests {
 
     #[test]
     fn catalogue_ids_titles_and_lookups() {
-        let reference = read_catalogue();
+        let Some(reference) = read_catalogue() else {
+            return;
+        };
         let distinct: BTreeSet<&str> = reference.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(distinct.len(), 77, "the catalogue has 77 distinct codes");
         assert_eq!(CODES.len(), distinct.len());
@@ -1583,8 +1599,9 @@ mod tests {
 
     #[test]
     fn gsk_codes_match_the_notes() {
-        let text = std::fs::read_to_string(GSK_NOTES)
-            .unwrap_or_else(|e| panic!("cannot read {GSK_NOTES}: {e}"));
+        let Some(text) = shared_text(GSK_NOTES) else {
+            return;
+        };
         // (gsk code, name, ihs number or None)
         let mut pairs: Vec<(u16, String, Option<u16>)> = Vec::new();
         let mut after_table = String::new();
@@ -1693,7 +1710,9 @@ mod tests {
 
     #[test]
     fn explanations_are_present_and_our_own() {
-        let reference = read_catalogue();
+        let Some(reference) = read_catalogue() else {
+            return;
+        };
         let mut theirs: HashSet<Vec<String>> = HashSet::new();
         let mut by_code: BTreeMap<&str, String> = BTreeMap::new();
         for r in &reference {
