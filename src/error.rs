@@ -502,6 +502,20 @@ pub enum Error {
         what: Kept,
         source: io::Error,
     },
+    /// A renewal with a new key is pending already for `label`: its
+    /// request (and new key) is the entry `request`.
+    RenewalPending {
+        store: PathBuf,
+        label: String,
+        request: String,
+    },
+    /// The certificates of a file do not validate against a store's
+    /// trusted signers (SSL0208E, SSL0221E).
+    FileChain {
+        file: PathBuf,
+        store: PathBuf,
+        problem: crate::pki::chain_problem::ChainProblem,
+    },
 }
 
 impl Error {
@@ -549,6 +563,8 @@ impl Error {
             | Error::OutputIsStoreFile { .. }
             | Error::ForeignCompanion { .. }
             | Error::CannotKeep { .. } => return None,
+            Error::RenewalPending { .. } => "SSL0217E",
+            Error::FileChain { problem, .. } => problem.code(),
         })
     }
 
@@ -594,6 +610,8 @@ impl Error {
             | Error::ForeignCompanion { .. }
             | Error::CannotKeep { .. } => ErrorClass::Io,
             Error::OutputIsStoreFile { .. } => ErrorClass::Usage,
+            Error::RenewalPending { .. } => ErrorClass::Entry,
+            Error::FileChain { .. } => ErrorClass::Validation,
         }
     }
 
@@ -805,6 +823,11 @@ impl Error {
             Error::CannotKeep { .. } => {
                 "run as a user allowed to set it (root, or the file's owner), or remove it from the file first; nothing was replaced".into()
             }
+            Error::RenewalPending { store, request, .. } => format!(
+                "have that request signed and `kdbman cert receive` the certificate (`kdbman certreq extract --db {} --label '{request}' --target FILE` writes the request again), or delete it with `kdbman certreq delete --label '{request}'` to start over",
+                store.display()
+            ),
+            Error::FileChain { problem, .. } => problem.fix(),
         }
     }
 }
@@ -1067,6 +1090,25 @@ impl fmt::Display for Error {
                 f,
                 "cannot rewrite {} keeping {what}: {source}",
                 path.display()
+            ),
+            Error::RenewalPending {
+                store,
+                label,
+                request,
+            } => write!(
+                f,
+                "a renewal of `{label}` with a new key is pending already in {}: request `{request}` holds its new key",
+                store.display()
+            ),
+            Error::FileChain {
+                file,
+                store,
+                problem,
+            } => write!(
+                f,
+                "the certificate in {} is not trusted by the signers of {}: {problem}",
+                file.display(),
+                store.display()
             ),
         }
     }

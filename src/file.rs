@@ -677,13 +677,35 @@ pub fn read_stash(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Reads an input file (PEM, DER, PKCS#12, a request, a password file):
-/// at most [`crate::limits::input_max_bytes`].
+/// at most [`crate::limits::input_max_bytes`]. Unlike a store, an input
+/// file may be a pipe: a FIFO or process substitution (`--file <(cmd)`,
+/// `/dev/fd/63`) is opened as `cat` opens it (waiting for a writer) and
+/// read once, to its end or the limit. Devices, sockets and directories
+/// are still refused without being opened.
 pub fn read_input(path: &Path) -> Result<Vec<u8>> {
-    read_capped(
-        path,
-        crate::limits::input_max_bytes(),
-        Some(crate::limits::ENV_INPUT_MIB),
-    )
+    use std::os::unix::fs::FileTypeExt;
+    let cap = crate::limits::input_max_bytes();
+    let env = Some(crate::limits::ENV_INPUT_MIB);
+    let is_fifo = fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo());
+    if !is_fifo {
+        return read_capped(path, cap, env);
+    }
+    let mut f = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOCTTY)
+        .open(path)
+        .map_err(|e| Error::io(path, "read", e))?;
+    let meta = f.metadata().map_err(|e| Error::io(path, "read", e))?;
+    let ft = meta.file_type();
+    if !(ft.is_fifo() || ft.is_file()) {
+        // Swapped for something else between the check and the open.
+        return Err(Error::NotRegularFile {
+            path: path.to_path_buf(),
+            kind: kind_of(ft),
+        });
+    }
+    let size = if ft.is_file() { meta.len() } else { 0 };
+    read_open_capped(path, &mut f, size, cap, env)
 }
 
 /// Refuses an output file (`--target`, `-target`, `-file`) that is one of

@@ -263,6 +263,39 @@ pub enum CertAction {
         #[arg(long)]
         default: bool,
     },
+    /// Write a request that renews a personal entry: same subject, names and usages (same key unless --new-key)
+    #[command(long_about = RENEW_ABOUT)]
+    Renew {
+        /// The key database (store) file
+        #[arg(long, value_name = "PATH")]
+        db: PathBuf,
+        #[command(flatten)]
+        pw: PwArgs,
+        /// Label of the personal entry to renew
+        #[arg(long)]
+        label: String,
+        /// Make a new key (kept in the store as request LABEL-renewal until `cert receive`)
+        #[arg(long)]
+        new_key: bool,
+        /// Type of the new key: rsa:2048, rsa:3072, rsa:4096, ec:p256, ec:p384, ed25519 (default: the old key's type)
+        #[arg(long, requires = "new_key", value_parser = parse_key_type)]
+        key: Option<KeyType>,
+        /// The file to write the request to, for the CA (mode 0644)
+        #[arg(long, value_name = "PATH")]
+        target: PathBuf,
+        /// Output encoding
+        #[arg(long, value_enum, default_value = "pem")]
+        format: Encoding,
+        /// Replace the target if it exists
+        #[arg(long)]
+        force: bool,
+        /// Signature hash: sha256, sha384 or sha512 (default: the key's own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so
+        #[arg(long, value_name = "HASH", value_parser = |s: &str| s.parse::<HashRequest>())]
+        hash: Option<HashRequest>,
+        /// Use FIPS 140-approved algorithms only (refuses MD5 and SHA-1 signatures, RSA keys under 2048 bits); kdbman's own cryptography is not a validated module
+        #[arg(long)]
+        fips: bool,
+    },
     /// Sign a certificate request with a CA entry of the store
     Sign {
         /// The key database (store) file
@@ -304,11 +337,20 @@ pub enum CertAction {
         #[arg(long)]
         fips: bool,
     },
-    /// Build and check the chain of a personal or signer entry to a trusted signer
+    /// Build and check the chain of an entry, or of a certificate file, to a trusted signer
     ///
     /// Checks signatures, validity at --at, basic constraints, keyUsage
     /// keyCertSign of the issuers and the extended key usage. A failing
     /// chain is a finding (exit status 1, SSL0208E; SSL0221E for dates).
+    ///
+    /// With --file, the first certificate of a PEM (or DER) file is checked
+    /// with the file's other certificates as intermediates against the
+    /// store's trusted signers: would a client holding this store trust a
+    /// server presenting that chain? A failure names the certificate that
+    /// is missing (the issuer of the last certificate reached) or why a
+    /// link fails. A signer that is not a CA certificate (a peer's
+    /// self-signed certificate) is checked as the certificate a peer
+    /// presents.
     Validate {
         /// The key database (store) file
         #[arg(long, value_name = "PATH")]
@@ -316,8 +358,11 @@ pub enum CertAction {
         #[command(flatten)]
         pw: PwArgs,
         /// Label of the personal or signer entry to check
-        #[arg(long)]
-        label: String,
+        #[arg(long, required_unless_present = "file", conflicts_with = "file")]
+        label: Option<String>,
+        /// A certificate file (PEM with its chain, or DER) to check against the store's signers instead of an entry
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
         /// Check at this time instead of now: 2030-01-31, 2030-01-31T12:00:00Z or @UNIXSECONDS (as lint --at)
         #[arg(long, value_name = "TIME", value_parser = parse_at)]
         at: Option<i64>,
@@ -371,7 +416,11 @@ or, when the chain does not validate (exit status 1):
 
 {"label": "web", "valid": false, "at": "<RFC 3339>", "code": "SSL0208E", "reason": "...", "fix": "..."}
 
-Fields are only ever added."#;
+With --file, "file": "<path>" takes the place of "label". Fields are only ever added."#;
+
+const RENEW_ABOUT: &str = "Write a request that renews a personal entry: the subject of its certificate (byte for byte), its DNS and IP subject alternative names, key usage, extended key usage and CA flag. Have the CA sign it, then `kdbman cert receive --file CERT` replaces the entry's certificate under the same label, keeping its chain signers, its default mark and its creation time.
+
+Without --new-key the request is for the entry's own key and nothing in the store changes (gsk8capicmd -certreq -recreate does the same). With --new-key a new key is made and kept, with the request, as the pending request LABEL-renewal (in the store, or in the .rdb beside a CMS store, as `certreq create` keeps requests); the entry and its old key stay in use until `cert receive` of the signed certificate replaces both and removes the request. A second --new-key renewal while one is pending is refused: receive it, or `certreq delete` it first. What the certificate has and a request made by kdbman cannot carry (email or URI names, other extended key usages) is named in a warning.";
 
 fn parse_key_type(s: &str) -> std::result::Result<KeyType, String> {
     s.parse()
@@ -500,10 +549,42 @@ pub fn run(action: CertAction) -> Result<u8> {
             db,
             pw,
             label,
+            file,
             at,
             purpose,
             json,
-        } => validate(&db, &pw, &label, at, purpose, json),
+        } => match (label, file) {
+            (_, Some(file)) => validate_file(&db, &pw, &file, at, purpose, json),
+            (Some(label), None) => validate(&db, &pw, &label, at, purpose, json),
+            (None, None) => Err(Error::Usage {
+                detail: "name the entry with --label, or the certificate file with --file".into(),
+            }),
+        },
+        CertAction::Renew {
+            db,
+            pw,
+            label,
+            new_key,
+            key,
+            target,
+            format,
+            force,
+            hash,
+            fips,
+        } => renew(
+            &db,
+            &pw,
+            &label,
+            RenewAs {
+                new_key,
+                key,
+                target: &target,
+                format,
+                force,
+                hash,
+                fips,
+            },
+        ),
         CertAction::Create {
             db,
             pw,
@@ -613,7 +694,7 @@ pub fn run(action: CertAction) -> Result<u8> {
             label,
             json,
         } => {
-            let (store, _) = pw.open(&db, Access::Read)?;
+            let (store, _) = pw.open_reading(&db)?;
             let e = store.get(&label)?;
             let v = entry_details(e, store.default_mark());
             if json {
@@ -637,7 +718,7 @@ pub fn run(action: CertAction) -> Result<u8> {
             Ok(exit::OK)
         }
         CertAction::Getdefault { db, pw, json } => {
-            let (store, _) = pw.open(&db, Access::Read)?;
+            let (store, _) = pw.open_reading(&db)?;
             let e = store.require_default()?;
             if json {
                 let mut v = json!({"label": e.label()});
@@ -682,7 +763,7 @@ pub fn run(action: CertAction) -> Result<u8> {
             if with_key {
                 return extract_with_key(&db, &pw, &label, &target, format, force);
             }
-            let (store, _) = pw.open(&db, Access::Read)?;
+            let (store, _) = pw.open_reading(&db)?;
             let e = store.get(&label)?;
             let certs = e.certificates();
             if certs.is_empty() {
@@ -763,7 +844,7 @@ fn list(
     expiring: Option<u32>,
     as_json: bool,
 ) -> Result<u8> {
-    let (store, _) = pw.open(db, Access::Read)?;
+    let (store, _) = pw.open_reading(db)?;
     let rows = list_rows(&store, kind, expiring);
     if as_json {
         output::json_ordered(&ListJson {
@@ -1039,7 +1120,7 @@ fn validate(
     as_json: bool,
 ) -> Result<u8> {
     use kdbman::pki::validate::Purpose;
-    let (store, _) = pw.open(db, Access::Read)?;
+    let (store, _) = pw.open_reading(db)?;
     let at = at.unwrap_or_else(now);
     let purpose = match purpose {
         PurposeArg::Server => Purpose::ServerAuth,
@@ -1086,6 +1167,161 @@ fn validate(
     }
 }
 
+fn purpose_of(p: PurposeArg) -> kdbman::pki::validate::Purpose {
+    use kdbman::pki::validate::Purpose;
+    match p {
+        PurposeArg::Server => Purpose::ServerAuth,
+        PurposeArg::Client => Purpose::ClientAuth,
+        PurposeArg::Any => Purpose::Any,
+    }
+}
+
+/// `cert validate --file`: would a client holding this store trust a
+/// server presenting the file's chain?
+fn validate_file(
+    db: &Path,
+    pw: &PwArgs,
+    file: &Path,
+    at: Option<i64>,
+    purpose: PurposeArg,
+    as_json: bool,
+) -> Result<u8> {
+    let certs = read_certificates(file)?;
+    let (store, _) = pw.open_reading(db)?;
+    let at = at.unwrap_or_else(now);
+    let name = file.display().to_string();
+    match store.validate_certificates(&certs, file, at, purpose_of(purpose)) {
+        Ok(chain) => {
+            let subjects: Vec<String> = chain
+                .iter()
+                .map(|c| pki::cert::cert_info(c).map_or_else(|_| "?".into(), |i| i.subject))
+                .collect();
+            if as_json {
+                output::json(&json!({
+                    "file": name,
+                    "valid": true,
+                    "at": output::time(at),
+                    "chain": subjects,
+                }));
+            } else {
+                output::line(format!(
+                    "the certificate in {} is trusted by the signers of {} at {}; chain:",
+                    kdbman::text::path(file),
+                    kdbman::text::path(db),
+                    output::time(at)
+                ));
+                for (i, s) in subjects.iter().enumerate() {
+                    output::line(format!("  {i}: {}", esc(s)));
+                }
+            }
+            Ok(exit::OK)
+        }
+        Err(Error::FileChain { problem, .. }) if as_json => {
+            output::json(&json!({
+                "file": name,
+                "valid": false,
+                "at": output::time(at),
+                "code": problem.code(),
+                "reason": problem.to_string(),
+                "fix": problem.fix(),
+            }));
+            Ok(exit::FINDINGS)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// How `cert renew` makes its request.
+struct RenewAs<'a> {
+    new_key: bool,
+    key: Option<KeyType>,
+    target: &'a Path,
+    format: Encoding,
+    force: bool,
+    hash: Option<HashRequest>,
+    fips: bool,
+}
+
+fn renew(db: &Path, pw: &PwArgs, label: &str, how: RenewAs<'_>) -> Result<u8> {
+    use kdbman::store::renew::{RenewOptions, key_type_like};
+    // Before the store is written: the request must not go over one of
+    // the store's own files, nor over a file the user did not give up.
+    kdbman::file::check_output(how.target, db)?;
+    if !how.force && how.target.exists() {
+        return Err(Error::AlreadyExists {
+            path: how.target.to_path_buf(),
+        });
+    }
+    let access = if how.new_key {
+        Access::Update
+    } else {
+        Access::Read
+    };
+    let (mut store, _) = pw.open(db, access)?;
+    let entry = store.get_kind(label, EntryKind::Personal)?;
+    let old_alg = entry
+        .private_key()
+        .map(|k| pki::cert::key_algorithm_of_pkcs8(k.pkcs8_der()));
+    let new_key = match (how.new_key, how.key) {
+        (false, _) => None,
+        (true, Some(k)) => Some(k),
+        (true, None) => Some(
+            old_alg
+                .as_ref()
+                .and_then(key_type_like)
+                .ok_or_else(|| Error::Usage {
+                    detail: format!(
+                        "kdbman makes no key like the one of `{}`; choose the new key's type with --key",
+                        esc(entry.label())
+                    ),
+                })?,
+        ),
+    };
+    let policy = super::policy(how.fips);
+    let alg = new_key.map(KeyType::algorithm).or(old_alg);
+    let sig_hash = match &alg {
+        Some(a) => super::signature_hash(policy, a, how.hash)?,
+        None => None,
+    };
+    let r = store.renew(
+        label,
+        &RenewOptions {
+            new_key,
+            policy,
+            sig_hash,
+        },
+    )?;
+    if r.request.is_some() {
+        store.save()?;
+    }
+    let bytes = match how.format {
+        Encoding::Der => r.csr.clone(),
+        Encoding::Pem => pki::pem_encode("CERTIFICATE REQUEST", &r.csr).into_bytes(),
+    };
+    write_public(how.target, &bytes, how.force, db)?;
+    for l in &r.left_out {
+        super::warn(&format!(
+            "the certificate of `{}` has {l}, which the request does not carry; ask the CA to add it if it is still needed",
+            esc(&r.label)
+        ));
+    }
+    let label = esc(&r.label);
+    output::line(match &r.request {
+        None => format!(
+            "wrote a request renewing `{label}` (its own {} key) to {}; have it signed, then `kdbman cert receive --file CERT` replaces the certificate of `{label}`",
+            r.key,
+            kdbman::text::path(how.target)
+        ),
+        Some(req) => format!(
+            "wrote a request renewing `{label}` with a new {} key to {}; the key waits in request `{}` until `kdbman cert receive --file CERT` of the signed certificate replaces the certificate and key of `{label}`",
+            r.key,
+            kdbman::text::path(how.target),
+            esc(req)
+        ),
+    });
+    Ok(exit::OK)
+}
+
 /// How `cert import` takes in what it reads.
 struct ImportAs<'a> {
     label: Option<&'a str>,
@@ -1114,7 +1350,7 @@ fn import(
     let looks_pem_or_cert =
         kdbman::pki::pem::is_pem(&bytes) || key.is_some() || pki::cert::cert_info(&bytes).is_ok();
     let contents = if looks_pem_or_cert {
-        pkcs12::contents_from_pem(file, key, given.as_ref())?
+        pkcs12::contents_from_pem_bytes(&bytes, file, key, given.as_ref())?
     } else {
         let pw = given.clone().unwrap_or_else(|| kdbman::Password::new(""));
         match pkcs12::parse(&bytes, &pw, file) {
@@ -1159,6 +1395,12 @@ fn import(
     for l in &report.already_present {
         output::line(format!(
             "skipped a certificate the store has already as `{}`",
+            esc(l)
+        ));
+    }
+    for l in &report.in_chain_of {
+        output::line(format!(
+            "skipped a certificate the store has already in the chain of `{}`",
             esc(l)
         ));
     }
@@ -1234,7 +1476,7 @@ fn extract_with_key(
             detail: "--with-key writes PEM; leave out --format der".into(),
         });
     }
-    let (store, _) = pw.open(db, Access::Read)?;
+    let (store, _) = pw.open_reading(db)?;
     let e = store.get(label)?;
     let Some(key) = e.private_key() else {
         return Err(Error::WrongKind {
@@ -1260,180 +1502,29 @@ fn extract_with_key(
     Ok(exit::OK)
 }
 
-/// For a certificate file no request matches: the personal entry it was
-/// received into before (`true`), or the one personal entry holding its key
-/// that it renews (`false`: after `certreq recreate`, or a CA reissuing for
-/// the same key). End-entity certificates are looked at first, in file
-/// order, so a CA certificate that came along never decides. Several
-/// entries with the key are refused: which one to renew would be a guess
-/// (SSL0216E).
-fn received_or_renewed(
-    store: &kdbman::Store,
-    certs: &[Vec<u8>],
-    file: &Path,
-) -> Result<Option<(usize, String, bool)>> {
-    let is_ca: Vec<bool> = certs
-        .iter()
-        .map(|c| pki::cert::cert_info(c).is_ok_and(|i| i.is_ca))
-        .collect();
-    let mut order: Vec<usize> = (0..certs.len()).collect();
-    order.sort_by_key(|&i| is_ca[i]); // stable: end entities first, file order kept
-    let personal = || {
-        store
-            .entries()
-            .iter()
-            .filter(|e| e.kind() == EntryKind::Personal)
-    };
-    for ci in order {
-        let c = certs[ci].as_slice();
-        if let Some(e) = personal().find(|e| e.certificate() == Some(c)) {
-            return Ok(Some((ci, e.label().to_string(), true)));
-        }
-        let Some(spki) = pki::cert_spki(c) else {
-            continue;
-        };
-        let holders: Vec<&Entry> = personal()
-            .filter(|e| {
-                e.private_key().is_some()
-                    && e.certificate().and_then(pki::cert_spki).as_deref() == Some(spki.as_slice())
-            })
-            .collect();
-        match holders.as_slice() {
-            [] => continue,
-            [one] => return Ok(Some((ci, one.label().to_string(), false))),
-            many => {
-                let labels: Vec<String> = many.iter().map(|e| format!("`{}`", e.label())).collect();
-                return Err(Error::BadInput {
-                    what: format!("certificate file {}", file.display()),
-                    detail: format!(
-                        "its public key is the key of {} personal entries ({}), so which one it renews is unclear; delete the duplicates first (SSL0216E)",
-                        many.len(),
-                        labels.join(", ")
-                    ),
-                    code: Some("SSL0216E"),
-                });
-            }
-        }
-    }
-    Ok(None)
-}
-
 fn receive(db: &Path, pw: &PwArgs, file: &Path, default: bool) -> Result<u8> {
+    use kdbman::store::ReceiveOutcome;
     let certs = read_certificates(file)?;
     let (mut store, _) = pw.open(db, Access::Update)?;
-    let mut found = None;
-    'outer: for (ci, c) in certs.iter().enumerate() {
-        let Some(spki) = pki::cert_spki(c) else {
-            continue;
-        };
-        for e in store.entries() {
-            if e.kind() == EntryKind::Request
-                && e.csr().and_then(pki::csr_spki).as_deref() == Some(spki.as_slice())
-            {
-                found = Some((ci, e.label().to_string()));
-                break 'outer;
-            }
-        }
-    }
-    let (ci, label) = match found {
-        Some(f) => f,
-        None => match received_or_renewed(&store, &certs, file)? {
-            Some((ci, label, before)) => {
-                if before {
-                    output::line(format!(
-                        "the certificate was received before: it is personal entry `{}`",
-                        esc(&label)
-                    ));
-                }
-                (ci, label)
-            }
-            None => {
-                let subject = pki::cert::cert_info(&certs[0])
-                    .map(|i| i.subject)
-                    .unwrap_or_default();
-                return Err(Error::BadInput {
-                    what: format!("certificate file {}", file.display()),
-                    detail: format!(
-                        "`{subject}` matches no request in the store (no request or personal entry has its public key)"
-                    ),
-                    code: None,
-                });
-            }
-        },
-    };
-    let req = store.get(&label)?;
-    let renewing =
-        req.kind() == EntryKind::Personal && req.certificate() != Some(certs[ci].as_slice());
-    if req.kind() == EntryKind::Request || renewing {
-        let Some(key) = req.private_key().cloned() else {
-            return Err(Error::WrongKind {
-                store: store.path().to_path_buf(),
-                label,
-                found: EntryKind::Request,
-                needed: kdbman::error::Needed::Request,
-            });
-        };
-        let mut pool: Vec<Vec<u8>> = certs.clone();
-        pool.extend(
-            store
-                .entries()
-                .iter()
-                .filter(|e| e.kind() == EntryKind::Signer)
-                .filter_map(|e| e.certificate().map(<[u8]>::to_vec)),
-        );
-        let chain = kdbman::pki::pkcs12::chain_from(&certs[ci], &pool);
-        let created = req.created();
-        let default = req.is_default();
-        store.replace(
-            &label,
-            Entry::personal(&label, chain, key)
-                .with_created(created)
-                .with_default_flag(default),
-        )?;
-        output::line(if renewing {
-            format!(
-                "renewed personal entry `{label}`: the certificate received (same key) replaces its old one"
-            )
-        } else {
-            format!("received the certificate for request `{label}`: it is now a personal entry")
-        });
-    }
-    // CA certificates that came in the same file become signers, unless
-    // the store has them already; nothing is saved unless all are added.
-    let mut added: Vec<(String, String)> = Vec::new();
-    let mut present: Vec<String> = Vec::new();
-    for (i, c) in certs.iter().enumerate() {
-        let Ok(info) = pki::cert::cert_info(c) else {
-            continue;
-        };
-        if i == ci || !info.is_ca {
-            continue;
-        }
-        // A signer, or a personal CA entry of this store (it signed the
-        // certificate itself), that holds it already.
-        if let Some(e) = store
-            .entries()
-            .iter()
-            .find(|e| e.kind() != EntryKind::Request && e.certificate() == Some(c.as_slice()))
-        {
-            present.push(e.label().to_string());
-            continue;
-        }
-        let base = kdbman::pki::pkcs12::default_label(c, "signer");
-        let mut l = base.clone();
-        let mut n = 2;
-        while store.get(&l).is_ok() {
-            l = format!("{base}-{n}");
-            n += 1;
-        }
-        store.add(Entry::signer(&l, c.clone()))?;
-        added.push((l, info.subject));
-    }
-    if default {
-        store.set_default(&label)?;
-    }
+    let r = store.receive(&certs, file, default)?;
     store.save()?;
-    for (l, subject) in &added {
+    let label = esc(&r.label);
+    output::line(match &r.outcome {
+        ReceiveOutcome::AlreadyReceived => {
+            format!("the certificate was received before: it is personal entry `{label}`")
+        }
+        ReceiveOutcome::Renewed => format!(
+            "renewed personal entry `{label}`: the certificate received (same key) replaces its old one"
+        ),
+        ReceiveOutcome::RenewedNewKey { request } => format!(
+            "renewed personal entry `{label}`: the certificate received and the new key of request `{}` replace its old ones; the request is gone",
+            esc(request)
+        ),
+        ReceiveOutcome::Request => {
+            format!("received the certificate for request `{label}`: it is now a personal entry")
+        }
+    });
+    for (l, subject) in &r.added_signers {
         output::line(format!(
             "added signer certificate `{}` ({}) from {}",
             esc(l),
@@ -1441,7 +1532,7 @@ fn receive(db: &Path, pw: &PwArgs, file: &Path, default: bool) -> Result<u8> {
             kdbman::text::path(file)
         ));
     }
-    for l in &present {
+    for l in &r.present {
         output::line(format!(
             "skipped a CA certificate the store has already as `{}`",
             esc(l)

@@ -234,7 +234,7 @@ pub fn run(action: CertreqAction) -> Result<u8> {
             Ok(exit::OK)
         }
         CertreqAction::List { db, pw, json } => {
-            let (store, _) = pw.open(&db, Access::Read)?;
+            let (store, _) = pw.open_reading(&db)?;
             let rows: Vec<_> = store
                 .entries()
                 .iter()
@@ -262,7 +262,7 @@ pub fn run(action: CertreqAction) -> Result<u8> {
             label,
             json,
         } => {
-            let (store, _) = pw.open(&db, Access::Read)?;
+            let (store, _) = pw.open_reading(&db)?;
             let e = store.get_kind(&label, EntryKind::Request)?;
             let v = request_json(e);
             if json {
@@ -298,7 +298,7 @@ pub fn run(action: CertreqAction) -> Result<u8> {
             format,
             force,
         } => {
-            let (store, _) = pw.open(&db, Access::Read)?;
+            let (store, _) = pw.open_reading(&db)?;
             let e = store.get_kind(&label, EntryKind::Request)?;
             write_public(
                 &target,

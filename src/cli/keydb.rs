@@ -75,8 +75,8 @@ pub enum KeydbAction {
         /// Write the stash here instead of beside the store
         #[arg(long, value_name = "PATH", requires = "stash")]
         stash_file: Option<PathBuf>,
-        /// The password expires after DAYS days (default: never; kdbman stores only)
-        #[arg(long, value_name = "DAYS")]
+        /// The password expires after DAYS days, 1 to 36500 (kdbman stores only); 0, as gsk8capicmd's -expire 0, or leaving it out: it never expires
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36500))]
         expire: Option<u32>,
         /// The file format: cms (default; what IHS, MQ and Db2 load), kdbman or pkcs12
         #[arg(long = "type", value_enum, default_value = "cms")]
@@ -109,8 +109,8 @@ pub enum KeydbAction {
         /// Write the stash here instead of beside the store
         #[arg(long, value_name = "PATH", requires = "stash")]
         stash_file: Option<PathBuf>,
-        /// The new password expires after DAYS days (default: never)
-        #[arg(long, value_name = "DAYS")]
+        /// The new password expires after DAYS days, 1 to 36500; 0, as gsk8capicmd's -expire 0, or leaving it out: it never expires
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36500))]
         expire: Option<u32>,
         /// Switch the key derivation function
         #[arg(long, value_enum)]
@@ -218,8 +218,11 @@ fn kdf_of(choice: KdfChoice, floor: bool) -> Kdf {
     }
 }
 
+/// When a password given `--expire DAYS` expires: 0 means never (as
+/// gsk8capicmd's `-expire 0`), not "already expired".
 fn expiry(days: Option<u32>) -> Option<i64> {
-    days.map(|d| kdbman::clock::now() + i64::from(d) * 86_400)
+    days.filter(|&d| d > 0)
+        .map(|d| kdbman::clock::now() + i64::from(d) * 86_400)
 }
 
 /// The stash for `store` at `at` (else beside it), in the store's own
@@ -487,7 +490,7 @@ fn stash_state(
 }
 
 fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
-    let (store, opened) = pw.open(db, Access::Read)?;
+    let (store, opened) = pw.open_reading(db)?;
     let count = |k| store.entries().iter().filter(|e| e.kind() == k).count();
     let (personal, signer, request) = (
         count(EntryKind::Personal),

@@ -149,9 +149,13 @@ pub(crate) fn fleet_auth(pw: &super::password::PwArgs) -> Result<Auth> {
         (Some(p), false, None) => Ok(Auth::Stash(p.clone())),
         (None, true, fallback) => Ok(Auth::OwnStash { fallback }),
         (None, false, Some(p)) => Ok(Auth::Password(p)),
-        (None, false, None) => Err(Error::Usage {
-            detail: "several stores need their passwords without a prompt: --stashed (each store's own NAME.sth), --stash PATH, --pw-env VAR, --pw-file PATH or --pw-stdin".into(),
-        }),
+        (None, false, None) => {
+            // As for one store: with no source, each store's own stash.
+            crate::cli::notice(
+                "no password source given: each store is opened with the stash beside it (NAME.sth); a store without one is reported as unreadable",
+            );
+            Ok(Auth::OwnStash { fallback: None })
+        }
     }
 }
 
@@ -245,9 +249,9 @@ pub fn run(args: LintArgs) -> Result<u8> {
 /// One store, opened as every other command opens it (prompt included).
 fn lint_single(db: &Path, args: &LintArgs, options: &fleet::Options) -> Result<StoreReport> {
     // Lint reports an exposed stash as a warning instead of refusing it.
-    let mut pw = args.pw.clone();
+    let mut pw = args.pw.or_stash_beside(db);
     pw.allow_insecure_stash = true;
-    let stash_path = match (&args.pw.stash_path, args.pw.stashed) {
+    let stash_path = match (&pw.stash_path, pw.stashed) {
         (Some(p), _) => Some(p.clone()),
         (None, true) => Some(stash::default_path(db)),
         _ => None,

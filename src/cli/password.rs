@@ -93,7 +93,7 @@ pub struct PwArgs {
     /// Read the store password from the first line of standard input (less its LF or CRLF ending)
     #[arg(long, help_heading = "Password")]
     pub pw_stdin: bool,
-    /// Use the stash file beside the store (STORE.sth)
+    /// Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given
     #[arg(long, help_heading = "Password")]
     pub stashed: bool,
     /// Use this stash file
@@ -596,6 +596,40 @@ impl PwArgs {
             (None, true) => Some(stash::default_path(db)),
             _ => None,
         }
+    }
+
+    /// Whether no password source at all was given.
+    pub fn no_source(&self) -> bool {
+        self.pw_env.is_none()
+            && self.pw_file.is_none()
+            && !self.pw_stdin
+            && self.pw.is_none()
+            && !self.stashed
+            && self.stash_path.is_none()
+    }
+
+    /// These arguments, with `--stashed` turned on when no password source
+    /// was given and the stash beside `db` (STORE.sth) exists, as IHS and
+    /// `serve` use it; said once on standard error.
+    pub fn or_stash_beside(&self, db: &Path) -> PwArgs {
+        let mut pw = self.clone();
+        let beside = stash::default_path(db);
+        if self.no_source() && beside.exists() {
+            crate::cli::notice(&format!(
+                "no password source given: opening {} with the stash beside it ({})",
+                kdbman::text::path(db),
+                kdbman::text::path(&beside)
+            ));
+            pw.stashed = true;
+        }
+        pw
+    }
+
+    /// Opens `db` for a command that only reads it: as [`PwArgs::open`],
+    /// but with no password source given the stash beside the store is
+    /// used when it exists ([`PwArgs::or_stash_beside`]).
+    pub fn open_reading(&self, db: &Path) -> Result<(Store, Opened)> {
+        self.or_stash_beside(db).open(db, Access::Read)
     }
 
     /// Opens the store at `db` with whatever source was given.

@@ -507,7 +507,7 @@ pub static CODES: &[Code] = &[
             "the store was created with a password lifetime (iKeyman, or gskcapicmd -expire) that has run out",
             "a renewed certificate was added but the default, or the configured label, still points at the old one",
         ],
-        fix: "`kdbman cert details --db STORE --label L` shows the certificate's end date and `kdbman keydb details` the password expiry. Renew the certificate (`kdbman certreq create`, then `kdbman cert receive`) and make it the default with `kdbman cert setdefault`; or set a new password with `kdbman keydb changepw` and refresh the stash with `kdbman keydb stashpw`.",
+        fix: "`kdbman cert details --db STORE --label L` shows the certificate's end date and `kdbman keydb details` the password expiry. Renew the certificate in one step (`kdbman cert renew --db STORE --label L --target L.csr`, have the CA sign the request, then `kdbman cert receive --db STORE --file CERT.pem`, which replaces it under the same label and keeps the default mark); or set a new password with `kdbman keydb changepw` and refresh the stash with `kdbman keydb stashpw`.",
         kdbman: "`kdbman lint` reports SSL0219E when the certificate it would serve has passed its end date or the store password has expired.",
         scope: Scope::Store,
     },

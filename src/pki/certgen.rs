@@ -321,3 +321,94 @@ fn time_of(unix: i64) -> Result<time::OffsetDateTime> {
 pub fn parse_dn(dn: &str) -> Result<super::dn::Dn> {
     super::dn::parse(dn)
 }
+
+impl CertSpec {
+    /// A spec for a request that renews `cert`: its subject (byte for
+    /// byte), the DNS and IP names of its subject alternative names, its
+    /// key usage, extended key usage and CA flag. What a request made here
+    /// cannot carry (other name kinds, extended key usages kdbman does not
+    /// name) is listed in the second value, in words.
+    pub fn renewing(cert: &[u8]) -> Result<(CertSpec, Vec<String>)> {
+        use x509_parser::extensions::GeneralName as G;
+        let parsed = super::cert::decode(cert)
+            .map_err(|e| Error::input("the certificate to renew", e))?;
+        let subject = parsed.subject().as_raw().to_vec();
+        let mut spec = CertSpec::new(super::dn::display(parsed.subject()), 365);
+        spec.exact_subject = Some(subject);
+        spec.is_ca = parsed.is_ca();
+        let mut left_out = Vec::new();
+        if let Ok(Some(san)) = parsed.subject_alternative_name() {
+            for n in &san.value.general_names {
+                match n {
+                    G::DNSName(d) => match format!("dns:{d}").parse() {
+                        Ok(s) => spec.sans.push(s),
+                        Err(_) => left_out.push(format!("subject alternative name dns:{d}")),
+                    },
+                    G::IPAddress(b) => {
+                        let ip = match b.len() {
+                            4 => <[u8; 4]>::try_from(*b).ok().map(IpAddr::from),
+                            16 => <[u8; 16]>::try_from(*b).ok().map(IpAddr::from),
+                            _ => None,
+                        };
+                        match ip {
+                            Some(ip) => spec.sans.push(SubjectAltName::Ip(ip)),
+                            None => left_out.push("a malformed IP address name".into()),
+                        }
+                    }
+                    other => left_out.push(format!("subject alternative name {other}")),
+                }
+            }
+        }
+        spec.key_usage = Some(match parsed.key_usage() {
+            Ok(Some(ku)) => {
+                let k = ku.value;
+                let mut v = Vec::new();
+                for (on, u) in [
+                    (k.digital_signature(), KeyUsage::DigitalSignature),
+                    (k.non_repudiation(), KeyUsage::NonRepudiation),
+                    (k.key_encipherment(), KeyUsage::KeyEncipherment),
+                    (k.data_encipherment(), KeyUsage::DataEncipherment),
+                    (k.key_agreement(), KeyUsage::KeyAgreement),
+                    (k.key_cert_sign(), KeyUsage::KeyCertSign),
+                    (k.crl_sign(), KeyUsage::CrlSign),
+                ] {
+                    if on {
+                        v.push(u);
+                    }
+                }
+                if k.encipher_only() || k.decipher_only() {
+                    left_out.push("key usage encipherOnly/decipherOnly".into());
+                }
+                v
+            }
+            _ => Vec::new(),
+        });
+        spec.ext_key_usage = Some(match parsed.extended_key_usage() {
+            Ok(Some(eku)) => {
+                let e = eku.value;
+                let mut v = Vec::new();
+                for (on, u) in [
+                    (e.server_auth, ExtKeyUsage::ServerAuth),
+                    (e.client_auth, ExtKeyUsage::ClientAuth),
+                    (e.code_signing, ExtKeyUsage::CodeSigning),
+                    (e.email_protection, ExtKeyUsage::EmailProtection),
+                    (e.time_stamping, ExtKeyUsage::TimeStamping),
+                    (e.ocsp_signing, ExtKeyUsage::OcspSigning),
+                ] {
+                    if on {
+                        v.push(u);
+                    }
+                }
+                if e.any {
+                    left_out.push("extended key usage anyExtendedKeyUsage".into());
+                }
+                for o in &e.other {
+                    left_out.push(format!("extended key usage {o}"));
+                }
+                v
+            }
+            _ => Vec::new(),
+        });
+        Ok((spec, left_out))
+    }
+}

@@ -362,16 +362,27 @@ pub fn contents_from_pem(
     password: Option<&Password>,
 ) -> Result<Contents> {
     let data = Zeroizing::new(crate::file::read_input(file)?);
+    contents_from_pem_bytes(&data, file, key_file, password)
+}
+
+/// [`contents_from_pem`] of bytes read already (a pipe can be read only
+/// once); `file` names them in errors.
+pub fn contents_from_pem_bytes(
+    data: &[u8],
+    file: &Path,
+    key_file: Option<&Path>,
+    password: Option<&Password>,
+) -> Result<Contents> {
     let w = format!("file {}", file.display());
-    let (certs, mut key) = if pem::is_pem(&data) {
-        let b = pem::split_pem(&data, &w)?;
+    let (certs, mut key) = if pem::is_pem(data) {
+        let b = pem::split_pem(data, &w)?;
         let key = match b.keys.first() {
             Some((label, der)) => Some(pem::private_key_der(der, Some(label), password, &w)?),
             None => None,
         };
         (b.certificates, key)
     } else {
-        (pem::parse_certificates(&data, &w)?, None)
+        (pem::parse_certificates(data, &w)?, None)
     };
     // A certificate pasted twice (a bundle and its chain again) counts once.
     let mut certs = certs;

@@ -9,8 +9,13 @@ use crate::store::{Entry, EntryKind, Store, fold_label, label_problem};
 pub struct ImportReport {
     pub personal: Vec<String>,
     pub signers: Vec<String>,
-    /// Certificates skipped because the store has them already (their labels there).
+    /// Certificates skipped because the store has them already (the
+    /// labels of the entries whose own certificates they are).
     pub already_present: Vec<String>,
+    /// Certificates skipped because the store has them in the chain of a
+    /// personal entry, and not as an entry of their own (those entries'
+    /// labels).
+    pub in_chain_of: Vec<String>,
     /// Friendly names that could not be labels, with the labels used.
     pub relabelled: Vec<Relabelled>,
 }
@@ -105,12 +110,22 @@ impl Store {
         let mut report = ImportReport::default();
         let mut staged: Vec<Entry> = Vec::new();
         for (name, cert) in &contents.certificates {
+            // Named by the entry whose own certificate it is (a signer),
+            // else by the personal entry whose chain holds it.
+            let own = store
+                .entries()
+                .iter()
+                .find(|e| e.certificate() == Some(cert.as_slice()));
+            if let Some(e) = own {
+                report.already_present.push(e.label().to_string());
+                continue;
+            }
             if let Some(e) = store
                 .entries()
                 .iter()
                 .find(|e| e.certificates().iter().any(|c| c == cert))
             {
-                report.already_present.push(e.label().to_string());
+                report.in_chain_of.push(e.label().to_string());
                 continue;
             }
             let l = match (label, contents.keys.is_empty()) {

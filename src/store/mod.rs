@@ -18,6 +18,7 @@ pub mod entry;
 mod import;
 pub mod native;
 pub mod pkcs12;
+pub mod renew;
 mod trust;
 
 use std::collections::HashMap;
@@ -27,6 +28,7 @@ pub use detect::StoreFormat;
 pub use entry::{Entry, EntryKind};
 pub use import::{ImportReport, Relabelled};
 pub use native::kdf::Kdf;
+pub use renew::{Received, ReceiveOutcome, RenewOptions, Renewal, renewal_label};
 
 use crate::error::{Error, Needed, PasswordProblem, Result, StashProblem};
 use crate::file;

@@ -33,12 +33,51 @@ impl Store {
             .filter_map(|e| e.certificate())
             .collect();
         let all_signers: Vec<&[u8]> = signers.iter().filter_map(|e| e.certificate()).collect();
+        // A signer that is no CA (a peer's self-signed certificate, as MQ
+        // queue managers exchange them) vouches for itself alone: it is
+        // checked as the certificate a peer would present, not as an issuer.
+        let is_ca = entry
+            .certificate()
+            .and_then(|c| crate::pki::cert::cert_info(c).ok())
+            .is_none_or(|i| i.is_ca);
         match entry.kind() {
-            EntryKind::Signer => {
+            EntryKind::Signer if is_ca => {
                 validate_signer(entry.certificates(), &anchors, &all_signers, at).map_err(chain_err)
             }
             _ => validate_chain(entry.certificates(), &anchors, &all_signers, at, purpose)
                 .map_err(chain_err),
         }
+    }
+
+    /// Would a client holding this store trust a peer presenting `certs`?
+    /// The first certificate is validated with the others as
+    /// intermediates (and the store's signers as further candidates)
+    /// against the store's trusted signers. `file` names where the
+    /// certificates came from; a failing chain is [`Error::FileChain`].
+    pub fn validate_certificates(
+        &self,
+        certs: &[Vec<u8>],
+        file: &std::path::Path,
+        at: i64,
+        purpose: Purpose,
+    ) -> Result<Vec<Vec<u8>>> {
+        let signers: Vec<&Entry> = self
+            .entries()
+            .iter()
+            .filter(|e| e.kind() == EntryKind::Signer)
+            .collect();
+        let anchors: Vec<&[u8]> = signers
+            .iter()
+            .filter(|e| e.is_trusted())
+            .filter_map(|e| e.certificate())
+            .collect();
+        let all_signers: Vec<&[u8]> = signers.iter().filter_map(|e| e.certificate()).collect();
+        validate_chain(certs, &anchors, &all_signers, at, purpose).map_err(|problem| {
+            Error::FileChain {
+                file: file.to_path_buf(),
+                store: self.path().to_path_buf(),
+                problem,
+            }
+        })
     }
 }

@@ -1299,29 +1299,26 @@ impl Runner {
     }
 
     /// A new request for the key of an existing personal certificate (or
-    /// the stored request itself), written to `-target`.
+    /// the stored request itself), written to `-target`: `kdbman cert
+    /// renew` without --new-key (same subject, names and usages).
     fn certreq_recreate(&mut self, inv: &Invocation) -> R<()> {
-        use kdbman::pki::{CertSpec, SubjectAltName};
-        let store = self.open(inv, Access::Read)?;
+        let mut store = self.open(inv, Access::Read)?;
         let e = find_any(&store, inv.get("label").unwrap_or_default())?;
         let target = PathBuf::from(inv.get("target").unwrap_or_default());
-        let der = match (e.csr(), e.certificate(), e.private_key()) {
-            (Some(csr), _, _) => csr.to_vec(),
-            (None, Some(cert), Some(key)) => {
-                let info = kdbman::pki::cert::cert_info(cert).map_err(|t| {
-                    bad_entry(
-                        &store,
-                        format!("the certificate of `{}` is malformed: {t}", e.label()),
-                    )
-                })?;
-                let mut spec = CertSpec::new(info.subject.clone(), 365);
-                spec.exact_subject = kdbman::pki::cert_names(cert).map(|(subject, _)| subject);
-                spec.sans = info
-                    .subject_alt_names
-                    .iter()
-                    .filter_map(|s| s.parse::<SubjectAltName>().ok())
-                    .collect();
-                spec.request(key).map_err(|e| GskError::from_kdbman(&e))?
+        let der = match (e.kind(), e.csr()) {
+            (_, Some(csr)) => csr.to_vec(),
+            (EntryKind::Personal, None) => {
+                let label = e.label().to_string();
+                let r = store
+                    .renew(&label, &kdbman::store::RenewOptions::default())
+                    .map_err(|e| GskError::from_kdbman(&e))?;
+                for l in &r.left_out {
+                    crate::cli::warn(&format!(
+                        "the certificate of `{}` has {l}, which the request does not carry",
+                        kdbman::text::escape(&r.label)
+                    ));
+                }
+                r.csr
             }
             _ => {
                 return Err(GskError::from_kdbman(&Error::WrongKind {

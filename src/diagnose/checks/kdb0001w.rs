@@ -1,7 +1,7 @@
 //! KDB0001W: a certificate in use (or in its chain) expires within the
 //! warning window.
 
-use super::{Ctx, span, when};
+use super::{Ctx, renew_fix, span, when};
 use crate::diagnose::Finding;
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -10,8 +10,13 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some((_, e)) = ctx.in_use_entry() else {
         return;
     };
-    for (who, info) in ctx.chain() {
+    for (n, (who, info)) in ctx.chain().into_iter().enumerate() {
         if info.not_before <= at && at <= info.not_after && info.not_after <= limit {
+            let fix = if n == 0 {
+                renew_fix(e.label())
+            } else {
+                "the CA renews its own certificate: add the renewed CA certificate with `kdbman cert add --db STORE --label L --file CA.pem` (and the new chain it issues with it)".to_string()
+            };
             out.push(Finding::new(
                 "KDB0001W",
                 "kdb0001w",
@@ -22,7 +27,7 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     span(info.not_after - at),
                     ctx.target.warn_days
                 ),
-                "renew it before it expires: `kdbman certreq create`, have it signed, `kdbman cert receive`",
+                fix,
             ));
         }
     }

@@ -2,7 +2,7 @@
 //! member of another entry's chain, or a signer — expires within the
 //! warning window. The chain in use has KDB0001W.
 
-use super::{Ctx, span, when};
+use super::{Ctx, renew_fix, span, when};
 use crate::diagnose::Finding;
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -23,7 +23,14 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     span(i.not_after - at),
                     ctx.target.warn_days
                 ),
-                "renew it before anything that uses it fails (`kdbman certreq create`, have it signed, `kdbman cert receive`; for a signer, `kdbman cert add` the CA's renewed certificate), or delete it if nothing does (`kdbman cert delete --label LABEL`)",
+                if o.is_personal_leaf() {
+                    format!(
+                        "if anything uses it, {}; else delete it (`kdbman cert delete --db STORE --label L`)",
+                        renew_fix(o.label)
+                    )
+                } else {
+                    "if anything uses it, add the CA's renewed certificate (`kdbman cert add --db STORE --label L --file CA.pem`); else delete it (`kdbman cert delete --db STORE --label L`)".to_string()
+                },
             ));
         }
     }

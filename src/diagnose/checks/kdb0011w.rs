@@ -4,7 +4,7 @@
 //! (the one in use has SSL0219E, its chain SSL0221E); but a virtual host or
 //! a later configuration that picks it will.
 
-use super::{Ctx, span, when};
+use super::{Ctx, renew_fix, span, when};
 use crate::diagnose::Finding;
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -24,7 +24,14 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     span(at - i.not_after),
                     when(at)
                 ),
-                "renew it if anything uses it (`kdbman certreq create`, have it signed, `kdbman cert receive`; for a signer, `kdbman cert add` the CA's renewed certificate), else delete it (`kdbman cert delete --label LABEL`)",
+                if o.is_personal_leaf() {
+                    format!(
+                        "if anything uses it, {}; else delete it (`kdbman cert delete --db STORE --label L`)",
+                        renew_fix(o.label)
+                    )
+                } else {
+                    "if anything uses it, add the CA's renewed certificate (`kdbman cert add --db STORE --label L --file CA.pem`); else delete it (`kdbman cert delete --db STORE --label L`)".to_string()
+                },
             ));
         }
     }

@@ -407,7 +407,29 @@ pub struct Other<'c> {
     pub info: &'c CertInfo,
 }
 
+/// The fix for a personal certificate that expires or has expired:
+/// `kdbman cert renew`, then `cert receive`, under the same label.
+pub fn renew_fix(label: &str) -> String {
+    let shown = if label
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-@+".contains(c))
+    {
+        label.to_string()
+    } else {
+        format!("'{}'", label.replace('\'', "'\\''"))
+    };
+    format!(
+        "renew it in one step: `kdbman cert renew --db STORE --label {shown} --target renew.csr` (add --new-key for a new key), have the CA sign renew.csr, then `kdbman cert receive --db STORE --file CERT.pem` replaces the certificate under the same label, keeping its chain and default mark"
+    )
+}
+
 impl Other<'_> {
+    /// Whether it is a personal entry's own certificate (not a signer, nor
+    /// a member of a chain): what `kdbman cert renew` renews.
+    pub fn is_personal_leaf(&self) -> bool {
+        self.kind == EntryKind::Personal && self.n == 0
+    }
+
     /// Words naming it in a message: "personal certificate `web2` (CN=…)".
     pub fn who(&self) -> String {
         let (label, subject) = (self.label, &self.info.subject);

@@ -1,6 +1,6 @@
 //! SSL0219E: the certificate in use has expired, or the store password has.
 
-use super::{Ctx, span, when};
+use super::{Ctx, renew_fix, span, when};
 use crate::diagnose::Finding;
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
@@ -40,7 +40,10 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 span(at - info.not_after),
                 when(at)
             ),
-            "renew it: create a request with `kdbman certreq create`, have it signed, and `kdbman cert receive` the new certificate (or `kdbman cert create` a new self-signed one)",
+            format!(
+                "{} (or `kdbman cert create` a new self-signed one)",
+                renew_fix(e.label())
+            ),
         ));
     }
 }
