@@ -76,6 +76,9 @@ _kdbman() {
             kdbman__subcmd__cert,rename)
                 cmd="kdbman__subcmd__cert__subcmd__rename"
                 ;;
+            kdbman__subcmd__cert,renew)
+                cmd="kdbman__subcmd__cert__subcmd__renew"
+                ;;
             kdbman__subcmd__cert,setdefault)
                 cmd="kdbman__subcmd__cert__subcmd__setdefault"
                 ;;
@@ -120,6 +123,9 @@ _kdbman() {
                 ;;
             kdbman__subcmd__cert__subcmd__help,rename)
                 cmd="kdbman__subcmd__cert__subcmd__help__subcmd__rename"
+                ;;
+            kdbman__subcmd__cert__subcmd__help,renew)
+                cmd="kdbman__subcmd__cert__subcmd__help__subcmd__renew"
                 ;;
             kdbman__subcmd__cert__subcmd__help,setdefault)
                 cmd="kdbman__subcmd__cert__subcmd__help__subcmd__setdefault"
@@ -222,6 +228,9 @@ _kdbman() {
                 ;;
             kdbman__subcmd__help__subcmd__cert,rename)
                 cmd="kdbman__subcmd__help__subcmd__cert__subcmd__rename"
+                ;;
+            kdbman__subcmd__help__subcmd__cert,renew)
+                cmd="kdbman__subcmd__help__subcmd__cert__subcmd__renew"
                 ;;
             kdbman__subcmd__help__subcmd__cert,setdefault)
                 cmd="kdbman__subcmd__help__subcmd__cert__subcmd__setdefault"
@@ -337,7 +346,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__cert)
-            opts="-h --help create add list details setdefault getdefault rename delete extract import export receive sign validate help"
+            opts="-h --help create add list details setdefault getdefault rename delete extract import export receive renew sign validate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -673,7 +682,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__cert__subcmd__help)
-            opts="create add list details setdefault getdefault rename delete extract import export receive sign validate help"
+            opts="create add list details setdefault getdefault rename delete extract import export receive renew sign validate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -841,6 +850,20 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__cert__subcmd__help__subcmd__rename)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdbman__subcmd__cert__subcmd__help__subcmd__renew)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1080,6 +1103,60 @@ _kdbman() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kdbman__subcmd__cert__subcmd__renew)
+            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --new-key --key --target --format --force --hash --fips --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pw-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pw-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stash)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pw)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "pem der" -- "${cur}"))
+                    return 0
+                    ;;
+                --hash)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kdbman__subcmd__cert__subcmd__setdefault)
             opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1181,7 +1258,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__cert__subcmd__validate)
-            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --at --purpose --json --help"
+            opts="-h --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --file --at --purpose --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1208,6 +1285,10 @@ _kdbman() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1607,7 +1688,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__help__subcmd__cert)
-            opts="create add list details setdefault getdefault rename delete extract import export receive sign validate"
+            opts="create add list details setdefault getdefault rename delete extract import export receive renew sign validate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1761,6 +1842,20 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__help__subcmd__cert__subcmd__rename)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdbman__subcmd__help__subcmd__cert__subcmd__renew)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

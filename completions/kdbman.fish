@@ -48,7 +48,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the new store\'s password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l pw -d 'The new store\'s password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l stash-file -d 'Write the stash here instead of beside the store' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l expire -d 'The password expires after DAYS days (default: never; kdbman stores only)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l expire -d 'The password expires after DAYS days, 1 to 36500 (kdbman stores only); 0, as gsk8capicmd\'s -expire 0, or leaving it out: it never expires' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from create" -l type -d 'The file format: cms (default; what IHS, MQ and Db2 load), kdbman or pkcs12' -r -f -a "cms\t'IBM CMS key database (.kdb, with .rdb for requests): what IHS, MQ and Db2 load'
 kdbman\t'kdbman\'s native format (Argon2id, AES-256-GCM; extension .kdbx by convention)'
 pkcs12\t'A PKCS#12 file'"
@@ -69,7 +69,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l new-pw-file -d 'Read the new password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l new-pw -d 'The new password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l stash-file -d 'Write the stash here instead of beside the store' -r -F
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l expire -d 'The new password expires after DAYS days (default: never)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l expire -d 'The new password expires after DAYS days, 1 to 36500; 0, as gsk8capicmd\'s -expire 0, or leaving it out: it never expires' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l kdf -d 'Switch the key derivation function' -r -f -a "argon2id\t'Argon2id, 64 MiB, 3 passes (default)'
 pbkdf2\t'PBKDF2-HMAC-SHA256, 600,000 iterations (for FIPS-minded policies)'"
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
@@ -104,7 +104,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw -d 'The output file\'s password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l cms-version -d 'CMS container version of a CMS target (default: the source\'s v4, else 6; a v3 source is upgraded to 6)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-pw-stdin -d 'Read the output file\'s password from the next line of standard input (less its LF or CRLF ending; after the store password, if that comes from stdin too)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l target-stash -d 'Also stash the target\'s password beside it (TARGET.sth)'
@@ -116,7 +116,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -l json -d 'Print JSON instead of text (the shape is in --help)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from details" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -126,7 +126,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -l force -d 'Delete without proving the password (for a store that no longer opens)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
@@ -140,7 +140,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target-pw-file -d 'Read the output file\'s password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target-pw -d 'The output file\'s password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l target-pw-stdin -d 'Read the output file\'s password from the next line of standard input (less its LF or CRLF ending; after the store password, if that comes from stdin too)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from export" -l legacy -d '3DES and an HMAC-SHA1 MAC, for old Java and Windows'
@@ -154,22 +154,23 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete the store and the stash beside it'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "export" -d 'Convert the whole store to one PKCS#12 file: every personal entry with its key and chain, every signer'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "create" -d 'Create a key and a self-signed certificate as a personal entry'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "add" -d 'Add signer (CA) certificates from a PEM or DER file (one or a bundle)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "list" -d 'List entries (repeat --db to list several stores, each under its name)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "details" -d 'Show an entry\'s certificate, key and chain'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "setdefault" -d 'Make a personal entry the default'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "getdefault" -d 'Print the default personal entry\'s label'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "rename" -d 'Rename an entry'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "delete" -d 'Delete an entry'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "extract" -d 'Write an entry\'s certificate (with --with-key, also its private key) to a file'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "import" -d 'Import keys and certificates from PKCS#12 (.p12/.pfx) or PEM/DER files'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "export" -d 'Export a personal entry (key, chain, friendly name) or a signer to PKCS#12'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "receive" -d 'Turn a pending request into a personal entry with its signed certificate (or renew the personal entry that holds its key)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "sign" -d 'Sign a certificate request with a CA entry of the store'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "validate" -d 'Build and check the chain of a personal or signer entry to a trusted signer'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive sign validate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "create" -d 'Create a key and a self-signed certificate as a personal entry'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "add" -d 'Add signer (CA) certificates from a PEM or DER file (one or a bundle)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "list" -d 'List entries (repeat --db to list several stores, each under its name)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "details" -d 'Show an entry\'s certificate, key and chain'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "setdefault" -d 'Make a personal entry the default'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "getdefault" -d 'Print the default personal entry\'s label'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "rename" -d 'Rename an entry'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "delete" -d 'Delete an entry'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "extract" -d 'Write an entry\'s certificate (with --with-key, also its private key) to a file'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "import" -d 'Import keys and certificates from PKCS#12 (.p12/.pfx) or PEM/DER files'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "export" -d 'Export a personal entry (key, chain, friendly name) or a signer to PKCS#12'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "receive" -d 'Turn a pending request into a personal entry with its signed certificate (or renew the personal entry that holds its key)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "renew" -d 'Write a request that renews a personal entry: same subject, names and usages (same key unless --new-key)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "sign" -d 'Sign a certificate request with a CA entry of the store'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "validate" -d 'Build and check the chain of an entry, or of a certificate file, to a trusted signer'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and not __fish_seen_subcommand_from create add list details setdefault getdefault rename delete extract import export receive renew sign validate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
@@ -184,7 +185,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l eku -d 'Extended key usages, comma-separated (default: serverAuth,clientAuth; none for a CA)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l hash -d 'Signature hash: sha256, sha384 or sha512 (default: the key\'s own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l ca -d 'Make it a CA certificate (basicConstraints CA, keyCertSign, cRLSign)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from create" -l default -d 'Make the new entry the default personal certificate'
@@ -200,7 +201,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l trust -d 'Whether the signer is trusted as a root' -r -f -a "enable\t''
 disable\t''"
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l db -d 'The key database (store) file' -r -F
@@ -214,7 +215,7 @@ signer\t''
 request\t''"
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l expiring -d 'Only certificates that expire within DAYS days (exit status 1 if any)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table (the shape is in --help)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -225,7 +226,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l label -d 'Label of the entry (labels compare case-insensitively)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -l json -d 'Print JSON instead of text (the shape is in --help)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from details" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -236,7 +237,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l label -d 'Label of the personal entry to make the default' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from setdefault" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l db -d 'The key database (store) file' -r -F
@@ -245,7 +246,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -l json -d 'Print JSON: {"label": "web"}, and for a CMS store "default_note", which says the mark is read on evidence from IBM-made files'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from getdefault" -s h -l help -d 'Print help'
@@ -257,7 +258,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l label -d 'Current label of the entry' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l new-label -d 'The new label (it must not be taken, case-insensitively)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l db -d 'The key database (store) file' -r -F
@@ -267,7 +268,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l label -d 'Label of the entry to delete' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l db -d 'The key database (store) file' -r -F
@@ -280,7 +281,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l format -d 'Output encoding' -r -f -a "pem\t''
 der\t''"
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l chain -d 'Include the rest of the chain (PEM only)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from extract" -l with-key -d 'Also write the private key (unencrypted PKCS#8 PEM, before the certificates; the file is made mode 0600)'
@@ -298,7 +299,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw -d 'The input file\'s password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l label -l new-label -d 'Label of the imported entry (when the file holds one key, or one certificate)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l file-pw-stdin -d 'Read the input file\'s password from the next line of standard input (less its LF or CRLF ending; after the store password, if that comes from stdin too)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from import" -l default -d 'Make the imported personal entry the default'
@@ -315,7 +316,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw-file -d 'Read the output file\'s password from the first line of PATH (less its LF or CRLF ending)' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw -d 'The output file\'s password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l target-pw-stdin -d 'Read the output file\'s password from the next line of standard input (less its LF or CRLF ending; after the store password, if that comes from stdin too)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from export" -l legacy -d '3DES and an HMAC-SHA1 MAC, for old Java and Windows (default: AES-256-CBC, PBKDF2, HMAC-SHA256)'
@@ -329,10 +330,28 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l file -d 'The signed certificate, PEM (with its chain, if you have it) or DER' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -l default -d 'Make the new personal entry the default'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from receive" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l db -d 'The key database (store) file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l label -d 'Label of the personal entry to renew' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l key -d 'Type of the new key: rsa:2048, rsa:3072, rsa:4096, ec:p256, ec:p384, ed25519 (default: the old key\'s type)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l target -d 'The file to write the request to, for the CA (mode 0644)' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l format -d 'Output encoding' -r -f -a "pem\t''
+der\t''"
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l hash -d 'Signature hash: sha256, sha384 or sha512 (default: the key\'s own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l new-key -d 'Make a new key (kept in the store as request LABEL-renewal until `cert receive`)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l force -d 'Replace the target if it exists'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -l fips -d 'Use FIPS 140-approved algorithms only (refuses MD5 and SHA-1 signatures, RSA keys under 2048 bits); kdbman\'s own cryptography is not a validated module'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l db -d 'The key database (store) file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
@@ -347,7 +366,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 der\t''"
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l hash -d 'Signature hash: sha256, sha384 or sha512 (default: the key\'s own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l ca -d 'Issue a CA certificate'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from sign" -l chain -d 'Write the CA\'s chain after the certificate (PEM only)'
@@ -360,12 +379,13 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l label -d 'Label of the personal or signer entry to check' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l file -d 'A certificate file (PEM with its chain, or DER) to check against the store\'s signers instead of an entry' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l at -d 'Check at this time instead of now: 2030-01-31, 2030-01-31T12:00:00Z or @UNIXSECONDS (as lint --at)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l purpose -d 'The use the certificate must allow' -r -f -a "server\t'TLS server (extended key usage serverAuth, if the certificate has one)'
 client\t'TLS client (clientAuth)'
 any\t'Any use: the extended key usage is not checked'"
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -l json -d 'Print JSON instead of text (the shape is in --help)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -381,8 +401,9 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import keys and certificates from PKCS#12 (.p12/.pfx) or PEM/DER files'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "export" -d 'Export a personal entry (key, chain, friendly name) or a signer to PKCS#12'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "receive" -d 'Turn a pending request into a personal entry with its signed certificate (or renew the personal entry that holds its key)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Write a request that renews a personal entry: same subject, names and usages (same key unless --new-key)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "sign" -d 'Sign a certificate request with a CA entry of the store'
-complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Build and check the chain of a personal or signer entry to a trusted signer'
+complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Build and check the chain of an entry, or of a certificate file, to a trusted signer'
 complete -c kdbman -n "__fish_kdbman_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and not __fish_seen_subcommand_from create list details extract delete help" -f -a "create" -d 'Create a key and a PKCS#10 request, kept as a request entry'
@@ -405,7 +426,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_s
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l target -d 'Also write the request to this file (PEM) for the CA' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l hash -d 'Signature hash: sha256, sha384 or sha512 (default: the key\'s own, SHA-384 for ec:p384, else SHA-256); md5, sha1 and sha224 sign with SHA-256 and say so' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l ca -d 'Request a CA certificate'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from create" -l force -d 'Replace the target if it exists'
@@ -417,7 +438,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_s
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of text (the shape is in --help)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -428,7 +449,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_s
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l label -d 'Label of the request' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -l json -d 'Print JSON instead of text (the shape is in --help)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from details" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -442,7 +463,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_s
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l format -d 'Output encoding' -r -f -a "pem\t''
 der\t''"
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -l force -d 'Replace the target if it exists'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from extract" -s h -l help -d 'Print help'
@@ -453,7 +474,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_s
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l label -d 'Label of the request to delete' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c kdbman -n "__fish_kdbman_using_subcommand certreq; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a key and a PKCS#10 request, kept as a request entry'
@@ -482,7 +503,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l fail-on -d 'Lowes
 warning\t''
 info\t''"
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l checks -d 'List every catalogue code and how lint treats it (checked, left to serve, not applicable)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -510,7 +531,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l threads -d 'Thre
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l log-format -d 'Log line format' -r -f -a "text\t''
 json\t''"
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l access-log -d 'Also log each answered request'
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l once -d 'Answer one request, then exit'
@@ -545,8 +566,9 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subc
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "import" -d 'Import keys and certificates from PKCS#12 (.p12/.pfx) or PEM/DER files'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "export" -d 'Export a personal entry (key, chain, friendly name) or a signer to PKCS#12'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "receive" -d 'Turn a pending request into a personal entry with its signed certificate (or renew the personal entry that holds its key)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Write a request that renews a personal entry: same subject, names and usages (same key unless --new-key)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "sign" -d 'Sign a certificate request with a CA entry of the store'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "validate" -d 'Build and check the chain of a personal or signer entry to a trusted signer'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "validate" -d 'Build and check the chain of an entry, or of a certificate file, to a trusted signer'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from certreq" -f -a "create" -d 'Create a key and a PKCS#10 request, kept as a request entry'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from certreq" -f -a "list" -d 'List pending requests'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from certreq" -f -a "details" -d 'Show a request\'s subject, names and key'
