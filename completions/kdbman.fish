@@ -73,7 +73,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l kdf -d 'Switch the key derivation function' -r -f -a "argon2id\t'Argon2id, 64 MiB, 3 passes (default)'
 pbkdf2\t'PBKDF2-HMAC-SHA256, 600,000 iterations (for FIPS-minded policies)'"
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l new-pw-stdin -d 'Read the new password from the next line of standard input (less its LF or CRLF ending; after the current password, if that comes from stdin too)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from changepw" -l stash -d 'Also stash the new password beside the store (STORE.sth), mode 0600'
@@ -87,7 +87,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_sub
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l stash-version -d 'GSKit stash version for a CMS store: 2 (default) or 1 for old GSKit levels' -r -f -a "1\t'The 129-byte stash of old GSKit levels (-v1stash)'
 2\t'The 193-byte stash of GSKit 8 and later (default)'"
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l stashed -d 'Use the stash file beside the store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from stashpw" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and __fish_seen_subcommand_from convert" -l db -d 'The key database (store) file' -r -F

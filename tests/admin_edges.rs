@@ -39,20 +39,61 @@ fn received(dir: &Path, db: &str, format: &str) {
     }
     kdb(dir, &c).success();
     let ca = format!("ca-{db}");
-    kdb(dir, &["keydb", "create", "--db", &ca, "--type", "kdbman", "--kdf-floor"]).success();
     kdb(
         dir,
-        &["cert", "create", "--db", &ca, "--label", "ca", "--dn", "CN=Edge CA", "--ca", "--key", "ec:p256"],
+        &[
+            "keydb",
+            "create",
+            "--db",
+            &ca,
+            "--type",
+            "kdbman",
+            "--kdf-floor",
+        ],
     )
     .success();
     kdb(
         dir,
-        &["certreq", "create", "--db", db, "--label", "www", "--dn", "CN=www.edge", "--key", "ec:p256", "--target", "www.csr", "--force"],
+        &[
+            "cert",
+            "create",
+            "--db",
+            &ca,
+            "--label",
+            "ca",
+            "--dn",
+            "CN=Edge CA",
+            "--ca",
+            "--key",
+            "ec:p256",
+        ],
     )
     .success();
     kdb(
         dir,
-        &["cert", "sign", "--db", &ca, "--label", "ca", "--file", "www.csr", "--target", "www.pem", "--chain", "--force"],
+        &[
+            "certreq",
+            "create",
+            "--db",
+            db,
+            "--label",
+            "www",
+            "--dn",
+            "CN=www.edge",
+            "--key",
+            "ec:p256",
+            "--target",
+            "www.csr",
+            "--force",
+        ],
+    )
+    .success();
+    kdb(
+        dir,
+        &[
+            "cert", "sign", "--db", &ca, "--label", "ca", "--file", "www.csr", "--target",
+            "www.pem", "--chain", "--force",
+        ],
     )
     .success();
     kdb(dir, &["cert", "receive", "--db", db, "--file", "www.pem"])
@@ -60,7 +101,9 @@ fn received(dir: &Path, db: &str, format: &str) {
         .stdout(contains("added signer certificate `Edge CA`"));
     kdb(
         dir,
-        &["cert", "extract", "--db", &ca, "--label", "ca", "--target", "ca.pem", "--force"],
+        &[
+            "cert", "extract", "--db", &ca, "--label", "ca", "--target", "ca.pem", "--force",
+        ],
     )
     .success();
 }
@@ -86,7 +129,17 @@ fn expire_zero_means_never() {
     let dir = t.path();
     kdb(
         dir,
-        &["keydb", "create", "--db", "z.kdbx", "--type", "kdbman", "--kdf-floor", "--expire", "0"],
+        &[
+            "keydb",
+            "create",
+            "--db",
+            "z.kdbx",
+            "--type",
+            "kdbman",
+            "--kdf-floor",
+            "--expire",
+            "0",
+        ],
     )
     .success();
     let details = |db: &str| -> serde_json::Value {
@@ -104,7 +157,17 @@ fn expire_zero_means_never() {
     // takes an expiry away.
     kdb(
         dir,
-        &["keydb", "create", "--db", "e.kdbx", "--type", "kdbman", "--kdf-floor", "--expire", "30"],
+        &[
+            "keydb",
+            "create",
+            "--db",
+            "e.kdbx",
+            "--type",
+            "kdbman",
+            "--kdf-floor",
+            "--expire",
+            "30",
+        ],
     )
     .success();
     assert!(details("e.kdbx")["password"]["expires"].is_string());
@@ -116,7 +179,9 @@ fn expire_zero_means_never() {
         .success();
     let out = kdbman(dir)
         .env("NEW", "Another-Password-Of-Length")
-        .args(["keydb", "details", "--db", "e.kdbx", "--pw-env", "NEW", "--json"])
+        .args([
+            "keydb", "details", "--db", "e.kdbx", "--pw-env", "NEW", "--json",
+        ])
         .assert()
         .success()
         .get_output()
@@ -129,7 +194,17 @@ fn expire_zero_means_never() {
     // Out of range: refused as a usage error, nothing created.
     kdb(
         dir,
-        &["keydb", "create", "--db", "big.kdbx", "--type", "kdbman", "--kdf-floor", "--expire", "36501"],
+        &[
+            "keydb",
+            "create",
+            "--db",
+            "big.kdbx",
+            "--type",
+            "kdbman",
+            "--kdf-floor",
+            "--expire",
+            "36501",
+        ],
     )
     .code(2);
     assert!(!dir.join("big.kdbx").exists());
@@ -152,12 +227,27 @@ fn read_commands_take_the_stash_beside_the_store() {
         kdb(dir, &c).success();
         kdb(
             dir,
-            &["cert", "create", "--db", db, "--label", "web", "--dn", "CN=web", "--key", "ec:p256", "--default"],
+            &[
+                "cert",
+                "create",
+                "--db",
+                db,
+                "--label",
+                "web",
+                "--dn",
+                "CN=web",
+                "--key",
+                "ec:p256",
+                "--default",
+            ],
         )
         .success();
         kdb(
             dir,
-            &["certreq", "create", "--db", db, "--label", "req", "--dn", "CN=req", "--key", "ec:p256"],
+            &[
+                "certreq", "create", "--db", db, "--label", "req", "--dn", "CN=req", "--key",
+                "ec:p256",
+            ],
         )
         .success();
         let notice = format!("no password source given: opening {db} with the stash beside it");
@@ -165,7 +255,9 @@ fn read_commands_take_the_stash_beside_the_store() {
             vec!["cert", "list", "--db", db],
             vec!["cert", "details", "--db", db, "--label", "web"],
             vec!["cert", "getdefault", "--db", db],
-            vec!["cert", "extract", "--db", db, "--label", "web", "--target", "web.pem", "--force"],
+            vec![
+                "cert", "extract", "--db", db, "--label", "web", "--target", "web.pem", "--force",
+            ],
             vec!["cert", "validate", "--db", db, "--label", "web", "--json"],
             vec!["certreq", "list", "--db", db],
             vec!["certreq", "details", "--db", db, "--label", "req"],
@@ -177,10 +269,7 @@ fn read_commands_take_the_stash_beside_the_store() {
             let out = a.get_output();
             let err = String::from_utf8_lossy(&out.stderr);
             // Validation and lint may have findings; they must open the store.
-            assert!(
-                matches!(out.status.code(), Some(0 | 1)),
-                "{args:?}: {err}"
-            );
+            assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}: {err}");
             assert_eq!(err.matches(&notice).count(), 1, "{args:?}: {err}");
         }
         // A given source is used as it is, without the notice.
@@ -194,7 +283,9 @@ fn read_commands_take_the_stash_beside_the_store() {
         bare(dir, &["cert", "delete", "--db", db, "--label", "web"])
             .code(2)
             .stderr(contains("no password given"));
-        bare(dir, &["cert", "list", "--db", db]).success().stdout(contains("web"));
+        bare(dir, &["cert", "list", "--db", db])
+            .success()
+            .stdout(contains("web"));
     }
     // Without a stash: no password, as before.
     kdb(dir, &["keydb", "create", "--db", "nostash.kdb"]).success();
@@ -208,7 +299,8 @@ fn read_commands_take_the_stash_beside_the_store() {
     let out = many.get_output();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
-        err.matches("each store is opened with the stash beside it").count(),
+        err.matches("each store is opened with the stash beside it")
+            .count(),
         1,
         "{err}"
     );

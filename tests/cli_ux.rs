@@ -274,6 +274,8 @@ fn prompt_refuses_two_different_entries() {
 fn ctrl_c_at_the_prompt_restores_echo() {
     let dir = tempfile::tempdir().unwrap();
     let db = new_store(dir.path(), "ctrlc.kdb");
+    // Without it: a read command would take the stash beside the store.
+    std::fs::remove_file(dir.path().join("ctrlc.sth")).unwrap();
     let mut pty = Pty::spawn(
         &format!(
             "{} cert list --db {}; echo status=$?; stty -a",
@@ -380,6 +382,9 @@ fn missing_password_names_the_options_of_the_command() {
     let dir = tempfile::tempdir().unwrap();
     let db = new_store(dir.path(), "m.kdb");
     let d = db.to_str().unwrap();
+    // One without a stash: a read command would take the stash beside it.
+    let bare = new_store(dir.path(), "bare.kdb");
+    std::fs::remove_file(dir.path().join("bare.sth")).unwrap();
     let newdb = dir.path().join("new.kdb");
     let p12 = dir.path().join("x.p12");
     let cases: [(&[&str], &str, &[&str]); 4] = [
@@ -397,7 +402,7 @@ fn missing_password_names_the_options_of_the_command() {
             &["--stashed"],
         ),
         (
-            &["cert", "list", "--db", d],
+            &["cert", "list", "--db", bare.to_str().unwrap()],
             "--pw-env VAR, --pw-file PATH, --pw-stdin, --stashed or --stash PATH",
             &[],
         ),

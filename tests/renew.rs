@@ -31,12 +31,8 @@ fn kdb(db: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
 
 fn json(db: &Path, args: &[&str]) -> Value {
     let out = kdb(db, args).get_output().stdout.clone();
-    serde_json::from_slice(&out).unwrap_or_else(|e| {
-        panic!(
-            "{args:?}: {e}: {}",
-            String::from_utf8_lossy(&out)
-        )
-    })
+    serde_json::from_slice(&out)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out)))
 }
 
 fn openssl(dir: &Path, args: &[&str]) {
@@ -48,10 +44,25 @@ fn openssl_ca(dir: &Path) {
     openssl(
         dir,
         &[
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-            "-keyout", "ca.key", "-out", "ca.pem", "-days", "3650", "-subj", "/O=Renew Test/CN=Renew Root",
-            "-addext", "basicConstraints=critical,CA:true",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "3650",
+            "-subj",
+            "/O=Renew Test/CN=Renew Root",
+            "-addext",
+            "basicConstraints=critical,CA:true",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
         ],
     );
 }
@@ -61,8 +72,21 @@ fn openssl_sign(dir: &Path, csr: &str, out: &str, days: u32) {
     openssl(
         dir,
         &[
-            "x509", "-req", "-in", csr, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-            "-days", &days.to_string(), "-copy_extensions", "copy", "-out", out,
+            "x509",
+            "-req",
+            "-in",
+            csr,
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            &days.to_string(),
+            "-copy_extensions",
+            "copy",
+            "-out",
+            out,
         ],
     );
 }
@@ -77,7 +101,11 @@ fn renewal(format: &str, new_key: bool) {
     }
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
-    let db = dir.join(if format == "cms" { "web.kdb" } else { "web.kdbx" });
+    let db = dir.join(if format == "cms" {
+        "web.kdb"
+    } else {
+        "web.kdbx"
+    });
     let mut create = vec!["keydb", "create", "--type", format];
     if format == "kdbman" {
         create.push("--kdf-floor");
@@ -89,14 +117,31 @@ fn renewal(format: &str, new_key: bool) {
     kdb(
         &db,
         &[
-            "certreq", "create", "--label", "www", "--dn", "CN=www.example.com,O=Example,C=US",
-            "--key", "ec:p256", "--san", "dns:www.example.com", "--san", "ip:192.0.2.7",
-            "--eku", "serverAuth", "--target", "www.csr",
+            "certreq",
+            "create",
+            "--label",
+            "www",
+            "--dn",
+            "CN=www.example.com,O=Example,C=US",
+            "--key",
+            "ec:p256",
+            "--san",
+            "dns:www.example.com",
+            "--san",
+            "ip:192.0.2.7",
+            "--eku",
+            "serverAuth",
+            "--target",
+            "www.csr",
         ],
     )
     .success();
     openssl_sign(dir, "www.csr", "www-old.pem", 5);
-    kdb(&db, &["cert", "receive", "--file", "www-old.pem", "--default"]).success();
+    kdb(
+        &db,
+        &["cert", "receive", "--file", "www-old.pem", "--default"],
+    )
+    .success();
     let before = entry(&db, "www");
 
     // Lint warns of the coming expiry and names the one-step renewal.
@@ -122,10 +167,17 @@ fn renewal(format: &str, new_key: bool) {
     if new_key {
         assert_eq!(pending, ["www-renewal"], "the new key waits as a request");
     } else {
-        assert!(pending.is_empty(), "the same key needs no request: {pending:?}");
+        assert!(
+            pending.is_empty(),
+            "the same key needs no request: {pending:?}"
+        );
     }
     // The request asks for what the certificate has.
-    let text = common::tool_text(dir, "openssl", &["req", "-in", "renew.csr", "-noout", "-text", "-verify"]);
+    let text = common::tool_text(
+        dir,
+        "openssl",
+        &["req", "-in", "renew.csr", "-noout", "-text", "-verify"],
+    );
     assert!(text.contains("CN = www.example.com"), "{text}");
     assert!(text.contains("DNS:www.example.com"), "{text}");
     assert!(text.contains("IP Address:192.0.2.7"), "{text}");
@@ -143,7 +195,11 @@ fn renewal(format: &str, new_key: bool) {
     let entries = list["entries"].as_array().unwrap();
     let www: Vec<&Value> = entries
         .iter()
-        .filter(|e| e["subject"].as_str().is_some_and(|s| s.contains("www.example.com")))
+        .filter(|e| {
+            e["subject"]
+                .as_str()
+                .is_some_and(|s| s.contains("www.example.com"))
+        })
         .collect();
     assert_eq!(www.len(), 1, "{list}");
     assert_eq!(www[0]["label"], "www");
@@ -151,7 +207,10 @@ fn renewal(format: &str, new_key: bool) {
     assert_eq!(www[0]["default"], true, "the default mark stays");
     assert_eq!(entries.len(), 2, "www and the root only: {list}");
     let after = entry(&db, "www");
-    assert_ne!(after["certificate"]["serial"], before["certificate"]["serial"]);
+    assert_ne!(
+        after["certificate"]["serial"],
+        before["certificate"]["serial"]
+    );
     assert!(
         after["certificate"]["not_after"].as_str().unwrap()
             > before["certificate"]["not_after"].as_str().unwrap()
@@ -160,7 +219,12 @@ fn renewal(format: &str, new_key: bool) {
     let store = Store::open(&db, &Password::new(PW), Access::Read).unwrap();
     let e = store.get("www").unwrap();
     assert_eq!(e.certificate(), Some(new_pem[0].as_slice()));
-    assert!(store.entries().iter().all(|e| e.kind() != EntryKind::Request));
+    assert!(
+        store
+            .entries()
+            .iter()
+            .all(|e| e.kind() != EntryKind::Request)
+    );
     // No request left.
     let requests = json(&db, &["certreq", "list", "--json"]);
     assert_eq!(requests["requests"].as_array().unwrap().len(), 0);
@@ -200,12 +264,24 @@ fn a_pending_renewal_is_not_replaced() {
     kdb(&db, &["keydb", "create", "--type", "kdbman", "--kdf-floor"]).success();
     kdb(
         &db,
-        &["cert", "create", "--label", "app", "--dn", "CN=app", "--key", "ec:p256"],
+        &[
+            "cert", "create", "--label", "app", "--dn", "CN=app", "--key", "ec:p256",
+        ],
     )
     .success();
     kdb(
         &db,
-        &["cert", "renew", "--label", "app", "--new-key", "--key", "ec:p384", "--target", "a.csr"],
+        &[
+            "cert",
+            "renew",
+            "--label",
+            "app",
+            "--new-key",
+            "--key",
+            "ec:p384",
+            "--target",
+            "a.csr",
+        ],
     )
     .success()
     .stdout(contains("ECDSA P-384"));
@@ -219,25 +295,54 @@ fn a_pending_renewal_is_not_replaced() {
         .to_vec();
     kdb(
         &db,
-        &["cert", "renew", "--label", "app", "--new-key", "--target", "b.csr"],
+        &[
+            "cert",
+            "renew",
+            "--label",
+            "app",
+            "--new-key",
+            "--target",
+            "b.csr",
+        ],
     )
     .code(8)
     .stderr(contains("pending already"))
     .stderr(contains("app-renewal"));
     assert!(!t.path().join("b.csr").exists());
     assert_eq!(
-        open().get("app-renewal").unwrap().private_key().unwrap().pkcs8_der(),
+        open()
+            .get("app-renewal")
+            .unwrap()
+            .private_key()
+            .unwrap()
+            .pkcs8_der(),
         key.as_slice()
     );
     // An existing target is kept unless --force.
-    kdb(&db, &["cert", "renew", "--label", "app", "--target", "a.csr"])
-        .failure()
-        .stderr(contains("a.csr"));
-    kdb(&db, &["cert", "renew", "--label", "app", "--target", "a.csr", "--force"]).success();
+    kdb(
+        &db,
+        &["cert", "renew", "--label", "app", "--target", "a.csr"],
+    )
+    .failure()
+    .stderr(contains("a.csr"));
+    kdb(
+        &db,
+        &[
+            "cert", "renew", "--label", "app", "--target", "a.csr", "--force",
+        ],
+    )
+    .success();
     // A request is not a personal entry.
     kdb(
         &db,
-        &["cert", "renew", "--label", "app-renewal", "--target", "c.csr"],
+        &[
+            "cert",
+            "renew",
+            "--label",
+            "app-renewal",
+            "--target",
+            "c.csr",
+        ],
     )
     .code(8);
 }

@@ -44,18 +44,45 @@ fn openssl_chain(dir: &Path) {
         "basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:srv.example.com\n",
     )
     .unwrap();
-    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
     let mut a = vec!["req", "-x509"];
     a.extend(ec);
     a.extend([
-        "-keyout", "root.key", "-out", "root.pem", "-days", "3650", "-subj",
-        "/O=VF Test/CN=VF Root", "-addext", "basicConstraints=critical,CA:true",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        "-keyout",
+        "root.key",
+        "-out",
+        "root.pem",
+        "-days",
+        "3650",
+        "-subj",
+        "/O=VF Test/CN=VF Root",
+        "-addext",
+        "basicConstraints=critical,CA:true",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
     ]);
     openssl(dir, &a);
     for (name, subj, ca, ca_key, ext) in [
-        ("int", "/O=VF Test/CN=VF Intermediate", "root.pem", "root.key", "ca.ext"),
-        ("leaf", "/CN=srv.example.com", "int.pem", "int.key", "leaf.ext"),
+        (
+            "int",
+            "/O=VF Test/CN=VF Intermediate",
+            "root.pem",
+            "root.key",
+            "ca.ext",
+        ),
+        (
+            "leaf",
+            "/CN=srv.example.com",
+            "int.pem",
+            "int.key",
+            "leaf.ext",
+        ),
     ] {
         let key = format!("{name}.key");
         let csr = format!("{name}.csr");
@@ -67,8 +94,21 @@ fn openssl_chain(dir: &Path) {
         openssl(
             dir,
             &[
-                "x509", "-req", "-in", &csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
-                "-days", "365", "-extfile", ext, "-out", &pem,
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                ca,
+                "-CAkey",
+                ca_key,
+                "-CAcreateserial",
+                "-days",
+                "365",
+                "-extfile",
+                ext,
+                "-out",
+                &pem,
             ],
         );
     }
@@ -81,7 +121,19 @@ fn openssl_chain(dir: &Path) {
 }
 
 fn store(dir: &Path, name: &str) {
-    kdb(dir, &["keydb", "create", "--db", name, "--type", "kdbman", "--kdf-floor"]).success();
+    kdb(
+        dir,
+        &[
+            "keydb",
+            "create",
+            "--db",
+            name,
+            "--type",
+            "kdbman",
+            "--kdf-floor",
+        ],
+    )
+    .success();
 }
 
 #[test]
@@ -93,19 +145,49 @@ fn a_chain_the_signers_anchor_passes_and_a_missing_link_is_named() {
     let dir = t.path();
     openssl_chain(dir);
     store(dir, "client.kdbx");
-    kdb(dir, &["cert", "add", "--db", "client.kdbx", "--label", "root", "--file", "root.pem"])
-        .success();
+    kdb(
+        dir,
+        &[
+            "cert",
+            "add",
+            "--db",
+            "client.kdbx",
+            "--label",
+            "root",
+            "--file",
+            "root.pem",
+        ],
+    )
+    .success();
 
     // The server's chain: trusted, built up to the store's root.
-    kdb(dir, &["cert", "validate", "--db", "client.kdbx", "--file", "chain.pem"])
-        .success()
-        .stdout(contains("is trusted by the signers of client.kdbx"))
-        .stdout(contains("0: CN=srv.example.com"))
-        .stdout(contains("1: CN=VF Intermediate,O=VF Test"))
-        .stdout(contains("2: CN=VF Root,O=VF Test"));
+    kdb(
+        dir,
+        &[
+            "cert",
+            "validate",
+            "--db",
+            "client.kdbx",
+            "--file",
+            "chain.pem",
+        ],
+    )
+    .success()
+    .stdout(contains("is trusted by the signers of client.kdbx"))
+    .stdout(contains("0: CN=srv.example.com"))
+    .stdout(contains("1: CN=VF Intermediate,O=VF Test"))
+    .stdout(contains("2: CN=VF Root,O=VF Test"));
     let out = kdb(
         dir,
-        &["cert", "validate", "--db", "client.kdbx", "--file", "chain.pem", "--json"],
+        &[
+            "cert",
+            "validate",
+            "--db",
+            "client.kdbx",
+            "--file",
+            "chain.pem",
+            "--json",
+        ],
     )
     .success()
     .get_output()
@@ -118,19 +200,51 @@ fn a_chain_the_signers_anchor_passes_and_a_missing_link_is_named() {
 
     // The server sends its certificate alone: the intermediate is missing,
     // and named (exit status 1, a finding).
-    kdb(dir, &["cert", "validate", "--db", "client.kdbx", "--file", "leaf.pem"])
-        .code(1)
-        .stderr(contains("SSL0208E"))
-        .stderr(contains("the issuer `CN=VF Intermediate,O=VF Test` of `CN=srv.example.com` is missing"));
+    kdb(
+        dir,
+        &[
+            "cert",
+            "validate",
+            "--db",
+            "client.kdbx",
+            "--file",
+            "leaf.pem",
+        ],
+    )
+    .code(1)
+    .stderr(contains("SSL0208E"))
+    .stderr(contains(
+        "the issuer `CN=VF Intermediate,O=VF Test` of `CN=srv.example.com` is missing",
+    ));
 
     // A store without the root: the root is the missing certificate.
     store(dir, "empty.kdbx");
-    kdb(dir, &["cert", "validate", "--db", "empty.kdbx", "--file", "chain.pem"])
-        .code(1)
-        .stderr(contains("the issuer `CN=VF Root,O=VF Test` of `CN=VF Intermediate,O=VF Test` is missing"));
+    kdb(
+        dir,
+        &[
+            "cert",
+            "validate",
+            "--db",
+            "empty.kdbx",
+            "--file",
+            "chain.pem",
+        ],
+    )
+    .code(1)
+    .stderr(contains(
+        "the issuer `CN=VF Root,O=VF Test` of `CN=VF Intermediate,O=VF Test` is missing",
+    ));
     let out = kdb(
         dir,
-        &["cert", "validate", "--db", "empty.kdbx", "--file", "chain.pem", "--json"],
+        &[
+            "cert",
+            "validate",
+            "--db",
+            "empty.kdbx",
+            "--file",
+            "chain.pem",
+            "--json",
+        ],
     )
     .code(1)
     .get_output()
@@ -144,13 +258,31 @@ fn a_chain_the_signers_anchor_passes_and_a_missing_link_is_named() {
     // --purpose as for entries: a server certificate is no client's.
     kdb(
         dir,
-        &["cert", "validate", "--db", "client.kdbx", "--file", "chain.pem", "--purpose", "client"],
+        &[
+            "cert",
+            "validate",
+            "--db",
+            "client.kdbx",
+            "--file",
+            "chain.pem",
+            "--purpose",
+            "client",
+        ],
     )
     .code(1)
     .stderr(contains("does not include clientAuth"));
     kdb(
         dir,
-        &["cert", "validate", "--db", "client.kdbx", "--file", "chain.pem", "--purpose", "any"],
+        &[
+            "cert",
+            "validate",
+            "--db",
+            "client.kdbx",
+            "--file",
+            "chain.pem",
+            "--purpose",
+            "any",
+        ],
     )
     .success();
 
@@ -158,7 +290,16 @@ fn a_chain_the_signers_anchor_passes_and_a_missing_link_is_named() {
     kdb(dir, &["cert", "validate", "--db", "client.kdbx"]).code(2);
     kdb(
         dir,
-        &["cert", "validate", "--db", "client.kdbx", "--label", "root", "--file", "chain.pem"],
+        &[
+            "cert",
+            "validate",
+            "--db",
+            "client.kdbx",
+            "--label",
+            "root",
+            "--file",
+            "chain.pem",
+        ],
     )
     .code(2);
 }
@@ -174,51 +315,108 @@ fn a_self_signed_peer_certificate_stored_as_a_signer_is_not_an_issuer() {
     kdb(
         dir,
         &[
-            "cert", "create", "--db", "qm.kdbx", "--label", "ibmwebspheremqqm1", "--dn",
-            "CN=QM1,O=Example", "--key", "ec:p256",
+            "cert",
+            "create",
+            "--db",
+            "qm.kdbx",
+            "--label",
+            "ibmwebspheremqqm1",
+            "--dn",
+            "CN=QM1,O=Example",
+            "--key",
+            "ec:p256",
         ],
     )
     .success();
     kdb(
         dir,
         &[
-            "cert", "extract", "--db", "qm.kdbx", "--label", "ibmwebspheremqqm1", "--target",
+            "cert",
+            "extract",
+            "--db",
+            "qm.kdbx",
+            "--label",
+            "ibmwebspheremqqm1",
+            "--target",
             "qm1.pem",
         ],
     )
     .success();
     store(dir, "client.kdbx");
-    kdb(dir, &["cert", "add", "--db", "client.kdbx", "--label", "qm1", "--file", "qm1.pem"])
-        .success();
-    kdb(dir, &["cert", "validate", "--db", "client.kdbx", "--label", "qm1"])
-        .success()
-        .stdout(contains("`qm1` is valid"))
-        .stderr(contains("may not sign").not());
+    kdb(
+        dir,
+        &[
+            "cert",
+            "add",
+            "--db",
+            "client.kdbx",
+            "--label",
+            "qm1",
+            "--file",
+            "qm1.pem",
+        ],
+    )
+    .success();
+    kdb(
+        dir,
+        &["cert", "validate", "--db", "client.kdbx", "--label", "qm1"],
+    )
+    .success()
+    .stdout(contains("`qm1` is valid"))
+    .stderr(contains("may not sign").not());
     // The queue manager's certificate as a file: trusted by the client.
-    kdb(dir, &["cert", "validate", "--db", "client.kdbx", "--file", "qm1.pem"]).success();
+    kdb(
+        dir,
+        &[
+            "cert",
+            "validate",
+            "--db",
+            "client.kdbx",
+            "--file",
+            "qm1.pem",
+        ],
+    )
+    .success();
 
     // Distrusted, it is refused as itself, not as an issuer.
     store(dir, "distrust.kdbx");
     kdb(
         dir,
         &[
-            "cert", "add", "--db", "distrust.kdbx", "--label", "qm1", "--file", "qm1.pem",
-            "--trust", "disable",
+            "cert",
+            "add",
+            "--db",
+            "distrust.kdbx",
+            "--label",
+            "qm1",
+            "--file",
+            "qm1.pem",
+            "--trust",
+            "disable",
         ],
     )
     .success();
-    kdb(dir, &["cert", "validate", "--db", "distrust.kdbx", "--label", "qm1"])
-        .code(1)
-        .stderr(contains("self-signed `CN=QM1,O=Example`"))
-        .stderr(contains("issuer `CN=QM1").not());
+    kdb(
+        dir,
+        &[
+            "cert",
+            "validate",
+            "--db",
+            "distrust.kdbx",
+            "--label",
+            "qm1",
+        ],
+    )
+    .code(1)
+    .stderr(contains("self-signed `CN=QM1,O=Example`"))
+    .stderr(contains("issuer `CN=QM1").not());
 }
 
 /// `--file` takes a FIFO and process substitution (`/dev/fd/63`), read
 /// once and within the input limit.
 #[test]
 fn file_options_read_pipes() {
-    if !common::require_tool("mkfifo", "--version") || !common::require_tool("bash", "--version")
-    {
+    if !common::require_tool("mkfifo", "--version") || !common::require_tool("bash", "--version") {
         return;
     }
     let t = tempfile::tempdir().unwrap();
@@ -226,10 +424,28 @@ fn file_options_read_pipes() {
     store(dir, "s.kdbx");
     kdb(
         dir,
-        &["cert", "create", "--db", "s.kdbx", "--label", "ca", "--dn", "CN=Pipe CA", "--ca", "--key", "ec:p256"],
+        &[
+            "cert",
+            "create",
+            "--db",
+            "s.kdbx",
+            "--label",
+            "ca",
+            "--dn",
+            "CN=Pipe CA",
+            "--ca",
+            "--key",
+            "ec:p256",
+        ],
     )
     .success();
-    kdb(dir, &["cert", "extract", "--db", "s.kdbx", "--label", "ca", "--target", "ca.pem"]).success();
+    kdb(
+        dir,
+        &[
+            "cert", "extract", "--db", "s.kdbx", "--label", "ca", "--target", "ca.pem",
+        ],
+    )
+    .success();
     store(dir, "t.kdbx");
     let bin = assert_cmd::cargo::cargo_bin("kdbman");
 
@@ -255,7 +471,16 @@ fn file_options_read_pipes() {
     let fifo = dir.join("chain.fifo");
     common::tool(dir, "mkfifo", &[fifo.to_str().unwrap()]);
     let reader = std::process::Command::new(&bin)
-        .args(["cert", "validate", "--db", "t.kdbx", "--pw-env", "KPW", "--purpose", "any"])
+        .args([
+            "cert",
+            "validate",
+            "--db",
+            "t.kdbx",
+            "--pw-env",
+            "KPW",
+            "--purpose",
+            "any",
+        ])
         .arg("--file")
         .arg(&fifo)
         .current_dir(dir)
@@ -287,11 +512,28 @@ fn file_options_read_pipes() {
         .env("KDBMAN_MAX_INPUT_MIB", "1")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("KDBMAN_MAX_INPUT_MIB"));
 
     // A device is still refused without being read.
-    kdb(dir, &["cert", "add", "--db", "t.kdbx", "--label", "z", "--file", "/dev/zero"])
-        .code(3)
-        .stderr(contains("character device"));
+    kdb(
+        dir,
+        &[
+            "cert",
+            "add",
+            "--db",
+            "t.kdbx",
+            "--label",
+            "z",
+            "--file",
+            "/dev/zero",
+        ],
+    )
+    .code(3)
+    .stderr(contains("character device"));
 }

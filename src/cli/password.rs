@@ -129,7 +129,7 @@ pub struct CurrentPwArgs {
     /// Read the store password from the first line of standard input (less its LF or CRLF ending)
     #[arg(long, help_heading = "Password")]
     pub pw_stdin: bool,
-    /// Use the stash file beside the store (STORE.sth)
+    /// Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given
     #[arg(long, help_heading = "Password")]
     pub stashed: bool,
     /// The store password itself (visible to other processes: avoid)

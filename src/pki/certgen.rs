@@ -330,8 +330,8 @@ impl CertSpec {
     /// name) is listed in the second value, in words.
     pub fn renewing(cert: &[u8]) -> Result<(CertSpec, Vec<String>)> {
         use x509_parser::extensions::GeneralName as G;
-        let parsed = super::cert::decode(cert)
-            .map_err(|e| Error::input("the certificate to renew", e))?;
+        let parsed =
+            super::cert::decode(cert).map_err(|e| Error::input("the certificate to renew", e))?;
         let subject = parsed.subject().as_raw().to_vec();
         let mut spec = CertSpec::new(super::dn::display(parsed.subject()), 365);
         spec.exact_subject = Some(subject);

@@ -28,7 +28,7 @@ pub use detect::StoreFormat;
 pub use entry::{Entry, EntryKind};
 pub use import::{ImportReport, Relabelled};
 pub use native::kdf::Kdf;
-pub use renew::{Received, ReceiveOutcome, RenewOptions, Renewal, renewal_label};
+pub use renew::{ReceiveOutcome, Received, RenewOptions, Renewal, renewal_label};
 
 use crate::error::{Error, Needed, PasswordProblem, Result, StashProblem};
 use crate::file;

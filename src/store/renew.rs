@@ -329,7 +329,8 @@ impl Store {
 /// The DER subject of a PKCS#10 request.
 fn csr_subject_der(csr: &[u8]) -> Option<Vec<u8>> {
     use x509_parser::prelude::FromDer;
-    let (_, r) = x509_parser::certification_request::X509CertificationRequest::from_der(csr).ok()?;
+    let (_, r) =
+        x509_parser::certification_request::X509CertificationRequest::from_der(csr).ok()?;
     Some(r.certification_request_info.subject.as_raw().to_vec())
 }
 

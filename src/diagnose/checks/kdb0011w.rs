@@ -26,11 +26,11 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 ),
                 if o.is_personal_leaf() {
                     format!(
-                        "if anything uses it, {}; else delete it (`kdbman cert delete --db STORE --label L`)",
+                        "{}; or, if nothing uses it, delete it (`kdbman cert delete --db STORE --label L`)",
                         renew_fix(o.label)
                     )
                 } else {
-                    "if anything uses it, add the CA's renewed certificate (`kdbman cert add --db STORE --label L --file CA.pem`); else delete it (`kdbman cert delete --db STORE --label L`)".to_string()
+                    "renew it by adding the CA's renewed certificate (`kdbman cert add --db STORE --label L --file CA.pem`); or, if nothing uses it, delete it (`kdbman cert delete --db STORE --label L`)".to_string()
                 },
             ));
         }
