@@ -346,3 +346,74 @@ fn a_pending_renewal_is_not_replaced() {
     )
     .code(8);
 }
+
+/// gsk8capicmd's `-certreq -recreate` is `cert renew` with the entry's own
+/// key: the same subject, names and usages.
+#[test]
+fn gsk_recreate_asks_for_what_the_certificate_has() {
+    if !common::require_tool("openssl", "version") {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let db = dir.join("g.kdb");
+    kdb(&db, &["keydb", "create"]).success();
+    kdb(
+        &db,
+        &[
+            "cert",
+            "create",
+            "--label",
+            "mq",
+            "--dn",
+            "CN=QM1,O=Example",
+            "--key",
+            "ec:p256",
+            "--san",
+            "dns:qm1.example",
+            "--eku",
+            "clientAuth",
+            "--key-usage",
+            "digitalSignature,keyAgreement",
+        ],
+    )
+    .success();
+    Command::cargo_bin("kdbman")
+        .unwrap()
+        .current_dir(dir)
+        .args([
+            "-certreq",
+            "-recreate",
+            "-db",
+            "g.kdb",
+            "-pw",
+            PW,
+            "-label",
+            "mq",
+            "-target",
+            "mq.csr",
+        ])
+        .assert()
+        .success();
+    let text = common::tool_text(
+        dir,
+        "openssl",
+        &["req", "-in", "mq.csr", "-noout", "-text", "-verify"],
+    );
+    assert!(text.contains("CN = QM1"), "{text}");
+    assert!(text.contains("DNS:qm1.example"), "{text}");
+    assert!(text.contains("TLS Web Client Authentication"), "{text}");
+    assert!(!text.contains("TLS Web Server Authentication"), "{text}");
+    assert!(text.contains("Key Agreement"), "{text}");
+    // The same key as the entry's certificate.
+    kdb(
+        &db,
+        &["cert", "extract", "--label", "mq", "--target", "mq.pem"],
+    )
+    .success();
+    let key_of = |args: &[&str]| common::tool_text(dir, "openssl", args);
+    assert_eq!(
+        key_of(&["req", "-in", "mq.csr", "-noout", "-pubkey"]),
+        key_of(&["x509", "-in", "mq.pem", "-noout", "-pubkey"])
+    );
+}
