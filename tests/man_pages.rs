@@ -154,3 +154,27 @@ fn every_page_has_examples() {
         assert!(commands >= 1, "{page}: EXAMPLES shows no command");
     }
 }
+
+/// A text line that starts with `.` or `'` is read as a request: a line
+/// such as `.kdb's directory.` vanishes from the page. Every such line
+/// must be a request the pages use.
+#[test]
+fn no_text_line_reads_as_a_request() {
+    const REQUESTS: &[&str] = &[
+        "TH", "SH", "SS", "PP", "TP", "IP", "RS", "RE", "nf", "fi", "br", "sp", "B", "I", "BR",
+        "IR", "RB", "RI", "BI", "IB", "ie", "el", "\\\"",
+    ];
+    for (page, text) in pages() {
+        for (n, line) in text.lines().enumerate() {
+            let Some(rest) = line.strip_prefix('.').or_else(|| line.strip_prefix('\'')) else {
+                continue;
+            };
+            let name = rest.split([' ', '\t']).next().unwrap_or("");
+            assert!(
+                REQUESTS.contains(&name),
+                "{page}:{}: `{line}` is read as the request .{name}; start a text line with \\&",
+                n + 1
+            );
+        }
+    }
+}

@@ -660,7 +660,7 @@ pub fn roff_section(key: &str) -> String {
                 m.push('\n');
             }
             m.push_str(".RS 4\n.nf\n");
-            for l in wrap(s.cmd, 76) {
+            for l in wrap(s.cmd, 68) {
                 m.push_str(&roff(&l));
                 m.push('\n');
             }
