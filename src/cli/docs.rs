@@ -3,7 +3,9 @@
 //! `tests/docs.rs` regenerates them and fails when the committed copies in
 //! `man/` and `completions/` differ (set `KDBMAN_BLESS=1` to rewrite them).
 //! The section 5 pages (`kdbman-kdb.5`, `kdbman-stash.5`) are written by
-//! hand: they specify file formats, not options.
+//! hand: they specify file formats, not options. Every section 1 page gets
+//! the EXAMPLES of [`super::examples`]; clap's `help` subcommand is left
+//! out of the pages (it has none of its own).
 
 use std::path::Path;
 

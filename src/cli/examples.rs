@@ -176,6 +176,13 @@ pub static WORKFLOWS: &[Workflow] = &[
                 "Lint the store with the label IHS is configured with; exit status 0 with --fail-on warning means no finding at all:",
                 "kdbman lint --db ihs/key.kdb --stashed --label www --fail-on warning",
             ),
+            Step {
+                what: "Or let lint read the store, stash and label from IHS's own configuration (KeyFile, SSLStashfile and SSLServerCert, globally and per virtual host, Include files too); a label the store lacks is SSL0227E at the directive's file and line:",
+                cmd: "kdbman lint --httpd-conf /opt/IBM/HTTPServer/conf/httpd.conf",
+                run: false,
+                pending: Some("lint --httpd-conf"),
+                also: &[],
+            },
             no_run(
                 "Serve the certificate over HTTPS before IHS does; failed handshakes are logged with their IHS codes:",
                 "kdbman serve --db ihs/key.kdb --stashed --label www --listen 127.0.0.1:8443",
@@ -283,6 +290,11 @@ pub static WORKFLOWS: &[Workflow] = &[
                 "List the signers:",
                 "kdbman cert list --db client/key.kdb --stashed --kind signer",
             ),
+            pending(
+                "Would this client trust the queue manager? Validate its certificate, with the chain in the file, against the store's signers, without a live server:",
+                "kdbman cert validate --db client/key.kdb --stashed --file qm1.pem",
+                "cert validate --file",
+            ),
             step(
                 "Lint it: a store of signers only is checked as a trust store (expired or weak signers, duplicates), with no warning about a missing default:",
                 "kdbman lint --db client/key.kdb --stashed --fail-on warning",
@@ -367,6 +379,13 @@ pub static WORKFLOWS: &[Workflow] = &[
                 "Fail on warnings too (an expiring certificate, KDB0001W), for stores whose labels are known:",
                 "kdbman lint --db ihs/key.kdb --db ihs2/key.kdb --stashed --label www --fail-on warning",
             ),
+            Step {
+                what: "Each store with its own label, from a file of STORE LABEL lines (globs allowed, such as */ihs/key.kdb www):",
+                cmd: "kdbman lint --dir /srv/keystores --stashed --labels labels.txt --format junit > lint-junit.xml",
+                run: false,
+                pending: Some("lint --labels"),
+                also: &[],
+            },
             step(
                 "Annotations for GitHub Actions, and metrics for Prometheus's textfile collector:",
                 "kdbman lint --dir ihs --stashed --format github",
