@@ -647,7 +647,14 @@ pub fn roff_section(key: &str) -> String {
         return String::new();
     }
     let mut m = String::from(".SH EXAMPLES\n");
-    m.push_str(&roff(PREAMBLE));
+    let preamble = match key {
+        "" => PREAMBLE.replace(
+            "These examples come from the workflows of kdbman(1), EXAMPLES, which run",
+            "These workflows run",
+        ),
+        _ => PREAMBLE.to_string(),
+    };
+    m.push_str(&roff(&preamble));
     m.push('\n');
     for (w, _) in groups {
         m.push_str(&format!(

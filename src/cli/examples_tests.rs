@@ -175,7 +175,8 @@ fn rendering_wraps_and_escapes() {
             }
         }
     }
-    assert!(roff_section("").contains(&PREAMBLE.replace('-', "\\-")));
+    assert!(roff_section("lint").contains(&PREAMBLE.replace('-', "\\-")));
+    assert!(roff_section("").contains("These workflows run in order"));
 }
 
 #[test]
