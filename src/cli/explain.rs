@@ -9,10 +9,10 @@ use super::{exit, output};
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
-    /// SSL0218E, ssl0218, 218, a GSKit return code (408) or name (GSK_ERROR_BAD_KEYFILE_PASSWORD)
+    /// SSL0218E, ssl0218, 218, a GSKit return code (408) or name (GSK_ERROR_BAD_KEYFILE_PASSWORD), a lint warning (KDB0009W) or a gsk8capicmd front-end message (KDBG0008W, CTGSK3029W)
     #[arg(required_unless_present = "list")]
     pub code: Option<String>,
-    /// List every code
+    /// List every IHS message code with its GSKit return code
     #[arg(long)]
     pub list: bool,
     /// Print JSON instead of text (the shape is in --help)
@@ -24,7 +24,7 @@ const EXPLAIN_JSON: &str = r#"Print JSON instead of text:
 
 {"id": "SSL0218E", "severity": "error", "title": "...", "gsk": {"code": 106, "name": "GSK_..."}, "meaning": "...", "causes": ["..."], "fix": "...", "kdbman": "...", "scope": "store"}
 
-gsk is null when no GSKit return code belongs to the message; scope is store (lint checks it), runtime (serve reports it) or not-applicable. With --list: {"codes": [CODE, ...]} with one such object per catalogue code. Fields are only ever added."#;
+gsk is null when no GSKit return code belongs to the message; scope is store (lint checks it), runtime (serve reports it), command (a message of the gsk8capicmd front end, KDBG0001W or CTGSK3029W) or not-applicable. With --list: {"codes": [CODE, ...]} with one such object per catalogue code. Fields are only ever added."#;
 
 fn scope_str(s: Scope) -> &'static str {
     match s {
@@ -78,6 +78,9 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
         .find(|r| r.id.eq_ignore_ascii_case(q.trim()) || r.id[..7].eq_ignore_ascii_case(q.trim()))
     {
         return explain_extra(rule, args.json);
+    }
+    if let Some(code) = super::gsk::explain::lookup(&q) {
+        return super::gsk::explain::run(code, args.json);
     }
     let c = catalogue::lookup(&q).ok_or_else(|| Error::Usage {
         detail: format!("`{q}` is not an IHS message code or GSKit return code kdbman knows; `kdbman explain --list` shows them all"),

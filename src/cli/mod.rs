@@ -4,6 +4,9 @@
 pub mod cert;
 pub mod certreq;
 pub mod docs;
+pub mod examples;
+#[cfg(test)]
+mod examples_tests;
 pub mod explain;
 pub mod files;
 pub mod gsk;
@@ -57,7 +60,7 @@ pub enum Command {
     },
     /// Check stores for the conditions behind IHS SSL02xx messages (text, JSON, SARIF, JUnit, Prometheus)
     Lint(Box<lint::LintArgs>),
-    /// Explain an IHS message code (SSL0218E) or GSKit return code (408)
+    /// Explain an IHS message code (SSL0218E), a GSKit return code (408) or a code kdbman prints (KDB0009W, KDBG0008W)
     Explain(explain::ExplainArgs),
     /// Serve HTTPS from a store's certificate, logging failed handshakes with their IHS codes
     Serve(Box<serve::ServeArgs>),

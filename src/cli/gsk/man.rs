@@ -213,7 +213,9 @@ pub fn man_page() -> String {
     }
     m.push_str(".SH DIFFERENCES FROM GSKIT\n");
     m.push_str(&roff("Pending requests and their keys are kept in the key database itself, so a request label cannot also be a certificate label. -cert -receive finds the request by the certificate's public key; -label is accepted and not needed. -cert -import -label with a PKCS#12 source gives the imported entry that label when the file holds one key. -certreq -recreate writes a new request for an existing personal certificate's key, with its subject, DNS and IP names, key usage and extended key usage (kdbman cert renew without --new-key); the store does not keep it, and -cert -receive of the signed certificate renews that personal entry (same label, key and default; the new certificate replaces the old). -cert -extract, -cert -sign, -certreq -create and -certreq -extract replace an existing output file; -cert -export into an existing file adds the entry to that store; a new PKCS#12 file is never written over. -keydb -convert without -target writes STEM.p12 or STEM.kdb beside the source. -cert -validate checks the chain only (any key usage) and prints nothing when it is valid. The default certificate of a CMS store (-cert -setdefault, -default_cert yes, -cert -getdefault, the * of -cert -list) is flag bit 1 of its record: read and written on evidence from IBM-made files, not on IBM documentation (see kdbman-cms(5)); -cert -getdefault fails when no record, or several, carry it."));
-    m.push_str("\n.SH SEE ALSO\n.BR kdbman (1),\n.BR kdbman-keydb (1),\n.BR kdbman-cert (1),\n.BR kdbman-certreq (1),\n.BR kdbman-kdb (5),\n.BR kdbman-stash (5)\n");
+    m.push('\n');
+    m.push_str(&crate::cli::examples::roff_section("gsk"));
+    m.push_str(".SH SEE ALSO\n.BR kdbman (1),\n.BR kdbman-keydb (1),\n.BR kdbman-cert (1),\n.BR kdbman-certreq (1),\n.BR kdbman-kdb (5),\n.BR kdbman-stash (5)\n");
     m
 }
 

@@ -11,8 +11,10 @@
 //!   and run silently, reads are rendered from the library;
 //! - [`output`]: GSKit-shaped list and details text;
 //! - [`messages`]: `CODE text` errors, fixes and exit statuses;
-//! - [`man`]: the `kdbman-gsk(1)` page, generated from the tables.
+//! - [`man`]: the `kdbman-gsk(1)` page, generated from the tables;
+//! - [`explain`]: `kdbman explain` for its KDBG and CTGSK messages.
 
+pub mod explain;
 pub mod man;
 pub mod messages;
 pub mod output;
