@@ -52,12 +52,15 @@ pub mod catalogue;
 pub mod checks;
 pub mod finding;
 pub mod fleet;
+pub mod glob;
+pub mod httpd_conf;
+pub mod labels;
 pub mod report;
 
 use std::path::Path;
 
 pub use catalogue::Severity;
-pub use finding::{EXTRA_RULES, ExtraRule, Finding};
+pub use finding::{EXTRA_RULES, ExtraRule, Finding, Location};
 
 use crate::error::Error;
 use crate::store::Store;
