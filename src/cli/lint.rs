@@ -3,7 +3,10 @@
 //! 2 usage; 3–7 and 10 the store could not be opened (the finding is still
 //! printed in the requested format, with its code). Over many stores
 //! (`--db` more than once, or `--dir`): the highest status any store alone
-//! would give, so an unopenable store outranks findings.
+//! would give, so an unopenable store outranks findings. `--httpd-conf`
+//! and `--labels` lint the stores a configuration names, each with its
+//! own label (readers: `kdbman::diagnose::{httpd_conf, labels}`); a file
+//! of theirs that cannot be used is exit 9.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -50,7 +53,9 @@ Stores are linted in parallel (--jobs). A store that cannot be opened is a findi
 
 Every certificate of a store is checked for expiry: the one in use and its chain as SSL0219E (expired), SSL0221E (chain member expired, or not yet valid) and KDB0001W (expiring within --warn-days); every other certificate (other personal certificates, other entries' chain members, signers) as KDB0010W (expiring within --warn-days) and KDB0011W (expired), both warnings.
 
-Exit status: 0 nothing at or above --fail-on; 1 findings; 2 usage; 3-7 and 10 a store could not be opened (as for one store). Over many stores: the highest status any store gives."#;
+Labels from the servers' configuration: --httpd-conf FILE (repeatable) reads IBM HTTP Server's httpd.conf, following Include and IncludeOptional (relative to ServerRoot, else to the file's directory; wildcards; a directory read whole; include loops and nesting over 16 deep are errors), and lints, for the main server and every <VirtualHost> that enables SSL or names its own KeyFile or SSLServerCert, the KeyFile (a virtual host without one uses the main server's) with the SSLServerCert label IHS uses there (the virtual host's own, else the main server's; none: the store's default), opened with the stash beside it (KEYFILE.sth, as IHS does; a password source serves stores without one). A label the store lacks is SSL0227E located at the SSLServerCert line (text "at: FILE:LINE", JSON "location", SARIF's first location, GitHub annotations); a KeyFile that cannot be read is SSL0214E at the KeyFile line. SSLServerCert TOKEN:LABEL (a PKCS#11 crypto token, such as crypto:server) and KeyFile /saf are notes (standard error, JSON "notes", SARIF notifications), not linted; SSLStashfile is the token's password stash, not the key database's. --labels FILE: one `STORE LABEL` per line (# comments, blank lines, "quoted" fields); STORE is relative to the labels file's directory and may hold wildcards (* and ? within a directory, ** across, [...]) matched against the stores --dir finds and --db names; a store matched by several lines is linted once per label, one matched by none without a label; a line without wildcards is linted even if not found (a missing store is SSL0214E at its line); a label a store lacks is SSL0227E at its line. --mq-qmgr NAME lints with MQ's default label, ibmwebspheremq followed by the queue manager name in lower case, unless --label is given. A configuration or labels file that cannot be used (an Include that is missing or loops, a section left open, an SSL host with no KeyFile, a wildcard line matching no store, a malformed line) stops lint with exit 9, naming the file and line.
+
+Exit status: 0 nothing at or above --fail-on; 1 findings; 2 usage; 3-7 and 10 a store could not be opened (as for one store); 9 an unusable --httpd-conf or --labels file. Over many stores: the highest status any store gives."#;
 
 #[derive(Args, Debug)]
 #[command(after_long_help = MANY)]
