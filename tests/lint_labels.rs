@@ -336,10 +336,7 @@ fn httpd_conf_misspelt_label_is_ssl0227e_at_its_line_and_the_included_host_uses_
 
     // JSON: SSL0227E located at httpd.conf line 11; api.kdb linted with
     // `api` only (its broken `spare` would be SSL0208E if checked as in use).
-    let out = kdbman(
-        &dir,
-        &["lint", "--httpd-conf", conf_s, "--format", "json"],
-    );
+    let out = kdbman(&dir, &["lint", "--httpd-conf", conf_s, "--format", "json"]);
     let v = json_of(&out);
     assert_eq!(out.status.code(), Some(1), "{v:#}");
     let www = store(&v, "www.kdb");
@@ -383,10 +380,7 @@ fn httpd_conf_misspelt_label_is_ssl0227e_at_its_line_and_the_included_host_uses_
     );
 
     // SARIF: the result is located first at the directive.
-    let out = kdbman(
-        &dir,
-        &["lint", "--httpd-conf", conf_s, "--format", "sarif"],
-    );
+    let out = kdbman(&dir, &["lint", "--httpd-conf", conf_s, "--format", "sarif"]);
     let s = json_of(&out);
     let r = s["runs"][0]["results"]
         .as_array()
@@ -423,10 +417,7 @@ fn httpd_conf_misspelt_label_is_ssl0227e_at_its_line_and_the_included_host_uses_
         .unwrap_or_else(|| panic!("{gh}"));
     assert!(line.starts_with("::error file="), "{line}");
     assert!(line.contains("httpd.conf,line=11,"), "{line}");
-    let out = kdbman(
-        &dir,
-        &["lint", "--httpd-conf", conf_s, "--format", "junit"],
-    );
+    let out = kdbman(&dir, &["lint", "--httpd-conf", conf_s, "--format", "junit"]);
     assert_eq!(out.status.code(), Some(1));
     let xml = String::from_utf8_lossy(&out.stdout);
     assert!(xml.contains("<failure type=\"SSL0227E\""), "{xml}");
@@ -434,20 +425,14 @@ fn httpd_conf_misspelt_label_is_ssl0227e_at_its_line_and_the_included_host_uses_
 
     // The label corrected: both stores clean, exit 0.
     ihs_layout(&dir, "www");
-    let out = kdbman(
-        &dir,
-        &["lint", "--httpd-conf", conf_s, "--format", "json"],
-    );
+    let out = kdbman(&dir, &["lint", "--httpd-conf", conf_s, "--format", "json"]);
     let v = json_of(&out);
     assert_eq!(out.status.code(), Some(0), "{v:#}");
     assert_eq!(store(&v, "www.kdb")["summary"]["error"], 0, "{v:#}");
 
     // Pointed at the broken entry: SSL0208E, as only that label gives.
     ihs_layout(&dir, "old");
-    let out = kdbman(
-        &dir,
-        &["lint", "--httpd-conf", conf_s, "--format", "json"],
-    );
+    let out = kdbman(&dir, &["lint", "--httpd-conf", conf_s, "--format", "json"]);
     let v = json_of(&out);
     assert_eq!(out.status.code(), Some(1), "{v:#}");
     let www = store(&v, "www.kdb");
@@ -535,11 +520,10 @@ fn httpd_conf_missing_key_file_global_inheritance_and_crypto_tokens() {
         .as_array()
         .unwrap_or_else(|| panic!("{s:#}"));
     assert!(
-        notes.iter().any(|n| n["message"]["text"]
-            .as_str()
-            .unwrap()
-            .contains("PKCS#11")
-            && n["locations"][0]["physicalLocation"]["region"]["startLine"] == 8),
+        notes.iter().any(
+            |n| n["message"]["text"].as_str().unwrap().contains("PKCS#11")
+                && n["locations"][0]["physicalLocation"]["region"]["startLine"] == 8
+        ),
         "{s:#}"
     );
 }
@@ -552,7 +536,11 @@ fn httpd_conf_include_loops_and_bad_lines_are_errors_naming_file_and_line() {
         "ServerRoot .\nKeyFile k.kdb\nInclude loop.conf\n",
     )
     .unwrap();
-    fs::write(dir.join("loop.conf"), "# back again\n\nInclude httpd.conf\n").unwrap();
+    fs::write(
+        dir.join("loop.conf"),
+        "# back again\n\nInclude httpd.conf\n",
+    )
+    .unwrap();
     let out = kdbman(&dir, &["lint", "--httpd-conf", "httpd.conf"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(9), "{err}");
@@ -563,7 +551,10 @@ fn httpd_conf_include_loops_and_bad_lines_are_errors_naming_file_and_line() {
     let out = kdbman(&dir, &["lint", "--httpd-conf", "httpd.conf"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(9), "{err}");
-    assert!(err.contains("httpd.conf:1") && err.contains("missing.conf"), "{err}");
+    assert!(
+        err.contains("httpd.conf:1") && err.contains("missing.conf"),
+        "{err}"
+    );
 
     fs::write(
         dir.join("httpd.conf"),
@@ -573,7 +564,10 @@ fn httpd_conf_include_loops_and_bad_lines_are_errors_naming_file_and_line() {
     let out = kdbman(&dir, &["lint", "--httpd-conf", "httpd.conf"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(9), "{err}");
-    assert!(err.contains("httpd.conf:2") && err.contains("no KeyFile"), "{err}");
+    assert!(
+        err.contains("httpd.conf:2") && err.contains("no KeyFile"),
+        "{err}"
+    );
 
     let out = kdbman(&dir, &["lint", "--httpd-conf", "absent.conf"]);
     assert_eq!(out.status.code(), Some(3));
@@ -615,7 +609,11 @@ fn labels_file_with_globs_lints_each_store_with_its_own_label() {
     let (v, status) = lint(&[]);
     assert_eq!(status, Some(0), "{v:#}");
     assert_eq!(v["stores"].as_array().unwrap().len(), 3, "{v:#}");
-    for (suffix, label) in [("w1.kdb", "alpha"), ("w2.kdb", "alpha"), ("qm1.kdb", "beta")] {
+    for (suffix, label) in [
+        ("w1.kdb", "alpha"),
+        ("w2.kdb", "alpha"),
+        ("qm1.kdb", "beta"),
+    ] {
         let s = store(&v, suffix);
         assert_eq!(s["label"], label, "{s:#}");
         assert_eq!(s["summary"]["error"], 0, "{s:#}");
@@ -629,7 +627,14 @@ fn labels_file_with_globs_lints_each_store_with_its_own_label() {
     // Without the file, the broken entries are checked as if in use.
     let out = kdbman(
         &dir,
-        &["lint", "--dir", "keystores", "--stashed", "--format", "json"],
+        &[
+            "lint",
+            "--dir",
+            "keystores",
+            "--stashed",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(out.status.code(), Some(1));
     // Labels swapped: each store fails on the entry the line names.
@@ -649,7 +654,11 @@ fn labels_file_with_globs_lints_each_store_with_its_own_label() {
     )
     .unwrap();
     let (v, status) = lint(&[]);
-    assert_eq!(status, Some(3), "an unreadable store outranks findings: {v:#}");
+    assert_eq!(
+        status,
+        Some(3),
+        "an unreadable store outranks findings: {v:#}"
+    );
     let f = finding(store(&v, "w2.kdb"), "SSL0227E");
     assert_eq!(f["location"]["line"], 2, "{f:#}");
     assert!(
@@ -763,26 +772,76 @@ fn acceptance_1_missing_intermediate_fails_and_skipped_checks_are_skipped() {
     }
     openssl(
         &dir,
-        &["req", "-new", "-key", "ica.key", "-subj", "/CN=Labels Intermediate", "-out", "ica.csr"],
-    );
-    openssl(
-        &dir,
         &[
-            "x509", "-req", "-in", "ica.csr", "-CA", "root.pem", "-CAkey", "root.key",
-            "-set_serial", "77", "-days", "900", "-sha256", "-extfile", "a1.cnf",
-            "-extensions", "ca", "-out", "ica.pem",
+            "req",
+            "-new",
+            "-key",
+            "ica.key",
+            "-subj",
+            "/CN=Labels Intermediate",
+            "-out",
+            "ica.csr",
         ],
     );
     openssl(
         &dir,
-        &["req", "-new", "-key", "leaf.key", "-subj", "/CN=leaf.example.com", "-out", "leaf.csr"],
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "ica.csr",
+            "-CA",
+            "root.pem",
+            "-CAkey",
+            "root.key",
+            "-set_serial",
+            "77",
+            "-days",
+            "900",
+            "-sha256",
+            "-extfile",
+            "a1.cnf",
+            "-extensions",
+            "ca",
+            "-out",
+            "ica.pem",
+        ],
     );
     openssl(
         &dir,
         &[
-            "x509", "-req", "-in", "leaf.csr", "-CA", "ica.pem", "-CAkey", "ica.key",
-            "-set_serial", "78", "-days", "700", "-sha256", "-extfile", "a1.cnf",
-            "-extensions", "leaf", "-out", "leaf.pem",
+            "req",
+            "-new",
+            "-key",
+            "leaf.key",
+            "-subj",
+            "/CN=leaf.example.com",
+            "-out",
+            "leaf.csr",
+        ],
+    );
+    openssl(
+        &dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ica.pem",
+            "-CAkey",
+            "ica.key",
+            "-set_serial",
+            "78",
+            "-days",
+            "700",
+            "-sha256",
+            "-extfile",
+            "a1.cnf",
+            "-extensions",
+            "leaf",
+            "-out",
+            "leaf.pem",
         ],
     );
     fs::create_dir_all(dir.join("ks")).unwrap();
@@ -802,8 +861,18 @@ fn acceptance_1_missing_intermediate_fails_and_skipped_checks_are_skipped() {
     ok(
         &dir,
         &[
-            "cert", "import", "--db", "ks/web.kdb", "--pw-env", "PW", "--file", "leaf.pem",
-            "--key", "leaf.key", "--label", "web",
+            "cert",
+            "import",
+            "--db",
+            "ks/web.kdb",
+            "--pw-env",
+            "PW",
+            "--file",
+            "leaf.pem",
+            "--key",
+            "leaf.key",
+            "--label",
+            "web",
         ],
     );
     let out = kdbman(

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use kdbman::diagnose::fleet::{self, Auth, StoreReport};
-use kdbman::diagnose::{httpd_conf, labels};
 use kdbman::diagnose::{self, Coverage, Severity, catalogue, report};
+use kdbman::diagnose::{httpd_conf, labels};
 use kdbman::stash;
 use kdbman::{Access, Error, ErrorClass, Result};
 use serde_json::json;

@@ -349,7 +349,10 @@ impl Reader<'_> {
                 let Some(inner) = rest.strip_suffix('>') else {
                     return Err(config_error(
                         &at(None),
-                        format!("section line `{}` does not end with `>`", crate::text::escape(&text)),
+                        format!(
+                            "section line `{}` does not end with `>`",
+                            crate::text::escape(&text)
+                        ),
                         "end the section's opening line with `>`",
                     ));
                 };
@@ -437,7 +440,11 @@ impl Reader<'_> {
     }
 
     fn include(&mut self, value: &str, optional: bool, at: &Location, depth: usize) -> Result<()> {
-        let what = if optional { "IncludeOptional" } else { "Include" };
+        let what = if optional {
+            "IncludeOptional"
+        } else {
+            "Include"
+        };
         let pattern = self.resolve(value);
         let files = if glob::is_glob(value) {
             let found = self.expand(&pattern);
@@ -636,9 +643,9 @@ pub fn plan(cfg: &Config) -> Result<Plan> {
         }
         merged.push(m);
     }
-    let main_key_used = merged.iter().any(|m| {
-        m.key_file.as_ref().map(|k| &k.at) == cfg.main.key_file.as_ref().map(|k| &k.at)
-    });
+    let main_key_used = merged
+        .iter()
+        .any(|m| m.key_file.as_ref().map(|k| &k.at) == cfg.main.key_file.as_ref().map(|k| &k.at));
     let mut sites: Vec<&Scope> = Vec::new();
     if main_ssl || (cfg.main.key_file.is_some() && !main_key_used) {
         sites.push(&cfg.main);
@@ -788,10 +795,7 @@ mod tests {
         assert_eq!(www.key_file_at.line, 3);
         let api = &plan.sites[1];
         assert_eq!(api.key_file, Path::new("/keys/api.kdb"));
-        assert_eq!(
-            api.key_file_at.file,
-            Path::new("/ihs/conf/vhosts/api.conf")
-        );
+        assert_eq!(api.key_file_at.file, Path::new("/ihs/conf/vhosts/api.conf"));
         assert_eq!(api.key_file_at.line, 3);
         assert_eq!(api.label_at.as_ref().unwrap().line, 5);
     }
@@ -805,7 +809,10 @@ mod tests {
         ])
         .unwrap_err()
         .to_string();
-        assert!(e.contains("/c/b.conf:2") && e.contains("include loop"), "{e}");
+        assert!(
+            e.contains("/c/b.conf:2") && e.contains("include loop"),
+            "{e}"
+        );
         let e = read_mem(&[("/c/self.conf", "IncludeOptional /c/*.conf\n")])
             .unwrap_err()
             .to_string();
@@ -833,7 +840,10 @@ mod tests {
         let e = read_mem(&[("/c/h.conf", "ServerRoot /c\nInclude conf.d/x.conf\n")])
             .unwrap_err()
             .to_string();
-        assert!(e.contains("/c/h.conf:2") && e.contains("/c/conf.d/x.conf"), "{e}");
+        assert!(
+            e.contains("/c/h.conf:2") && e.contains("/c/conf.d/x.conf"),
+            "{e}"
+        );
         assert!(read_mem(&[("/c/h.conf", "IncludeOptional nothing/*.conf\n")]).is_ok());
         let e = read_mem(&[("/c/h.conf", "Include /c/none-*.conf\n")])
             .unwrap_err()
@@ -857,8 +867,11 @@ mod tests {
         assert_eq!(p.notes.len(), 1);
         assert_eq!(p.notes[0].at.line, 4);
         assert!(p.notes[0].message.contains("crypto token `crypto`"));
-        let cfg = read_mem(&[("/c/h.conf", "<VirtualHost *:443>\nSSLEnable\n</VirtualHost>\n")])
-            .unwrap();
+        let cfg = read_mem(&[(
+            "/c/h.conf",
+            "<VirtualHost *:443>\nSSLEnable\n</VirtualHost>\n",
+        )])
+        .unwrap();
         let e = plan(&cfg).unwrap_err().to_string();
         assert!(e.contains("/c/h.conf:2") && e.contains("no KeyFile"), "{e}");
         // Plain HTTP virtual hosts are not sites.

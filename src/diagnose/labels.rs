@@ -120,10 +120,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Vec<Line>> {
                 return Err(error(
                     file,
                     line,
-                    format!(
-                        "`{}` has no label after it",
-                        crate::text::escape(store)
-                    ),
+                    format!("`{}` has no label after it", crate::text::escape(store)),
                 ));
             }
             more => {
@@ -163,7 +160,10 @@ pub fn assign(
     let abs = |p: &Path| normalize(&cwd.join(p));
     let base = abs(base);
     let found_abs: Vec<PathBuf> = found.iter().map(|p| abs(p)).collect();
-    let found_real: Vec<Option<PathBuf>> = found.iter().map(|p| std::fs::canonicalize(p).ok()).collect();
+    let found_real: Vec<Option<PathBuf>> = found
+        .iter()
+        .map(|p| std::fs::canonicalize(p).ok())
+        .collect();
     let mut hits: Vec<Vec<&Line>> = vec![Vec::new(); found.len()];
     let mut extra: Vec<Assignment> = Vec::new();
     for l in lines {
@@ -198,7 +198,8 @@ pub fn assign(
                     crate::text::escape(&l.store),
                     crate::text::path(&base)
                 ),
-                fix: "correct the pattern, give the --dir holding the stores, or remove the line".into(),
+                fix: "correct the pattern, give the --dir holding the stores, or remove the line"
+                    .into(),
             });
         }
         extra.push(Assignment {
@@ -240,8 +241,14 @@ mod tests {
         let text = "# stores\n\nweb/*.kdb www   # the web tier\n\"my store.kdb\" \"my cert\"\r\nmq.kdb \"a \\\"q\\\" b\"\n";
         let l = parse(text, Path::new("l.txt")).unwrap();
         assert_eq!(l.len(), 3);
-        assert_eq!((l[0].store.as_str(), l[0].label.as_str(), l[0].at.line), ("web/*.kdb", "www", 3));
-        assert_eq!((l[1].store.as_str(), l[1].label.as_str()), ("my store.kdb", "my cert"));
+        assert_eq!(
+            (l[0].store.as_str(), l[0].label.as_str(), l[0].at.line),
+            ("web/*.kdb", "www", 3)
+        );
+        assert_eq!(
+            (l[1].store.as_str(), l[1].label.as_str()),
+            ("my store.kdb", "my cert")
+        );
         assert_eq!(l[2].label, "a \"q\" b");
     }
 
@@ -252,11 +259,15 @@ mod tests {
             ("\n\na b c\n", "3 fields"),
             ("\"a.kdb x\n", "not closed"),
         ] {
-            let e = parse(text, Path::new("conf/labels")).unwrap_err().to_string();
+            let e = parse(text, Path::new("conf/labels"))
+                .unwrap_err()
+                .to_string();
             assert!(e.contains(want), "{e}");
             assert!(e.starts_with("conf/labels:"), "{e}");
         }
-        let e = parse("\n\na b c\n", Path::new("labels")).unwrap_err().to_string();
+        let e = parse("\n\na b c\n", Path::new("labels"))
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("labels:3:"), "{e}");
     }
 
@@ -272,9 +283,18 @@ mod tests {
             PathBuf::from("mq/qm1.kdb"),
             PathBuf::from("other/z.kdb"),
         ];
-        let (a, rest) = assign(&lines, Path::new("/srv/conf"), &found, Path::new("/srv/conf")).unwrap();
+        let (a, rest) = assign(
+            &lines,
+            Path::new("/srv/conf"),
+            &found,
+            Path::new("/srv/conf"),
+        )
+        .unwrap();
         assert_eq!(a.len(), 3, "{a:#?}");
-        assert_eq!((a[0].path.as_path(), a[0].label.as_str()), (found[0].as_path(), "www"));
+        assert_eq!(
+            (a[0].path.as_path(), a[0].label.as_str()),
+            (found[0].as_path(), "www")
+        );
         assert_eq!(a[1].label, "ibmwebspheremqqm");
         assert_eq!(a[2].path, Path::new("/srv/conf/missing.kdb"));
         assert_eq!(a[2].at.line, 3);
@@ -283,6 +303,9 @@ mod tests {
         let e = assign(&lines, Path::new("/srv"), &found, Path::new("/srv"))
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("/srv/l:1:") && e.contains("matches no store"), "{e}");
+        assert!(
+            e.starts_with("/srv/l:1:") && e.contains("matches no store"),
+            "{e}"
+        );
     }
 }

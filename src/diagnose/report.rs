@@ -88,8 +88,8 @@ use serde_sarif::sarif;
 
 use super::catalogue::{self, Severity};
 use super::finding::{EXTRA_RULES, Location, rule_title};
-use super::httpd_conf::Note;
 use super::fleet::StoreReport;
+use super::httpd_conf::Note;
 use super::{CHECKED, Finding, checks};
 
 /// What a report says besides the findings.
