@@ -897,3 +897,71 @@ fn acceptance_1_missing_intermediate_fails_and_skipped_checks_are_skipped() {
     assert!(case.contains("trust store"), "{case}");
     assert!(!trust.contains("skipped=\"0\""), "{trust}");
 }
+
+/// Two virtual hosts sharing one KeyFile with different labels: the store
+/// is linted once per label; JUnit tells the suites apart by label and
+/// Prometheus has each series once.
+#[test]
+fn httpd_conf_one_store_two_labels() {
+    if !common::require_tool("openssl", "version") {
+        return;
+    }
+    let dir = fresh("labels-httpd-shared");
+    make_pki(&dir, &["www"]);
+    make_store(&dir, "keys/shared.kdb", "www", "www", "old");
+    fs::write(
+        dir.join("httpd.conf"),
+        "KeyFile keys/shared.kdb\n\
+         <VirtualHost *:443>\nSSLEnable\nSSLServerCert www\n</VirtualHost>\n\
+         <VirtualHost *:8443>\nSSLEnable\nSSLServerCert old\n</VirtualHost>\n\
+         <VirtualHost *:9443>\nSSLEnable\nSSLServerCert www\n</VirtualHost>\n",
+    )
+    .unwrap();
+    let out = kdbman(
+        &dir,
+        &["lint", "--httpd-conf", "httpd.conf", "--format", "json"],
+    );
+    let v = json_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    let both = stores(&v, "shared.kdb");
+    assert_eq!(both.len(), 2, "{v:#}");
+    assert_eq!(both[0]["label"], "www");
+    assert_eq!(both[0]["summary"]["error"], 0, "{v:#}");
+    assert_eq!(
+        both[0]["configured"]["sites"],
+        serde_json::json!(["<VirtualHost *:443>", "<VirtualHost *:9443>"])
+    );
+    assert_eq!(both[1]["label"], "old");
+    assert_eq!(finding(both[1], "SSL0208E")["label"], "old");
+
+    let out = kdbman(
+        &dir,
+        &["lint", "--httpd-conf", "httpd.conf", "--format", "junit"],
+    );
+    let xml = String::from_utf8_lossy(&out.stdout);
+    assert!(xml.contains("shared.kdb [www]\""), "{xml}");
+    assert!(xml.contains("shared.kdb [old]\""), "{xml}");
+
+    let out = kdbman(
+        &dir,
+        &[
+            "lint",
+            "--httpd-conf",
+            "httpd.conf",
+            "--format",
+            "prometheus",
+        ],
+    );
+    let prom = String::from_utf8_lossy(&out.stdout);
+    let series: Vec<&str> = prom
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.rsplit_once(' ').unwrap().0)
+        .collect();
+    let unique: std::collections::HashSet<&&str> = series.iter().collect();
+    assert_eq!(unique.len(), series.len(), "duplicate series: {prom}");
+    assert!(
+        prom.contains("code=\"SSL0208E\",severity=\"error\"} 1"),
+        "{prom}"
+    );
+}

@@ -671,7 +671,14 @@ pub fn junit(reports: &[StoreReport], run: &Run<'_>) -> String {
     let mut suites = String::new();
     let (mut t_all, mut f_all, mut e_all, mut s_all) = (0, 0, 0, 0);
     for r in reports {
-        let name = r.path.display().to_string();
+        // A store linted with several labels (two virtual hosts) has a
+        // suite per label, told apart by it.
+        let name = match &r.label {
+            Some(l) if reports.iter().filter(|o| o.path == r.path).count() > 1 => {
+                format!("{} [{l}]", r.path.display())
+            }
+            _ => r.path.display().to_string(),
+        };
         let (mut tests, mut failures, mut errors, mut skipped) = (0, 0, 0, 0);
         let mut cases = String::new();
         for &check in checks::NAMES {
@@ -768,8 +775,12 @@ fn prom_path(p: &std::path::Path) -> String {
 /// Prometheus text exposition format 0.0.4 (metrics above).
 pub fn prometheus(reports: &[StoreReport], run: &Run<'_>) -> String {
     let mut out = String::new();
+    // A store linted with several labels (--httpd-conf, --labels) is one
+    // store: its series once, its findings the most any of its runs had.
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<&StoreReport> = reports.iter().filter(|r| seen.insert(&r.path)).collect();
     out.push_str("# HELP kdbman_certificate_not_after_seconds When a certificate in a store expires (its notAfter), as a Unix time.\n# TYPE kdbman_certificate_not_after_seconds gauge\n");
-    for r in reports {
+    for r in &unique {
         let store = prom_path(&r.path);
         // One series per label set: the same certificate twice under one
         // entry would be a duplicate series.
@@ -794,7 +805,7 @@ pub fn prometheus(reports: &[StoreReport], run: &Run<'_>) -> String {
         }
     }
     out.push_str("# HELP kdbman_store_opened Whether the store opened (1) or not (0); when not, kdbman_lint_findings says why.\n# TYPE kdbman_store_opened gauge\n");
-    for r in reports {
+    for r in &unique {
         out.push_str(&format!(
             "kdbman_store_opened{{store=\"{}\"}} {}\n",
             prom_path(&r.path),
@@ -802,11 +813,18 @@ pub fn prometheus(reports: &[StoreReport], run: &Run<'_>) -> String {
         ));
     }
     out.push_str("# HELP kdbman_lint_findings Lint findings of a store, by code and severity (codes with findings only).\n# TYPE kdbman_lint_findings gauge\n");
-    for r in reports {
+    for r in &unique {
         let store = prom_path(&r.path);
         let mut by: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-        for f in &r.findings {
-            *by.entry((f.code, f.severity.as_str())).or_default() += 1;
+        for same in reports.iter().filter(|o| o.path == r.path) {
+            let mut mine: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+            for f in &same.findings {
+                *mine.entry((f.code, f.severity.as_str())).or_default() += 1;
+            }
+            for (k, n) in mine {
+                let e = by.entry(k).or_default();
+                *e = (*e).max(n);
+            }
         }
         for ((code, sev), n) in by {
             out.push_str(&format!(
