@@ -382,6 +382,7 @@ fn httpd_conf_misspelt_label_is_ssl0227e_at_its_line_and_the_included_host_uses_
     // SARIF: the result is located first at the directive.
     let out = kdbman(&dir, &["lint", "--httpd-conf", conf_s, "--format", "sarif"]);
     let s = json_of(&out);
+    common::validate_sarif_schema(&dir, &out.stdout);
     let r = s["runs"][0]["results"]
         .as_array()
         .unwrap()
@@ -516,6 +517,7 @@ fn httpd_conf_missing_key_file_global_inheritance_and_crypto_tokens() {
         &["lint", "--httpd-conf", "httpd.conf", "--format", "sarif"],
     );
     let s = json_of(&out);
+    common::validate_sarif_schema(&dir, &out.stdout);
     let notes = s["runs"][0]["invocations"][0]["toolExecutionNotifications"]
         .as_array()
         .unwrap_or_else(|| panic!("{s:#}"));

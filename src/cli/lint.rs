@@ -223,7 +223,7 @@ fn httpd_jobs(confs: &[PathBuf]) -> Result<(Vec<fleet::Job>, Vec<httpd_conf::Not
         notes.extend(plan.notes);
     }
     for n in &notes {
-        crate::cli::notice(&format!("{}: {}", n.at, n.message));
+        crate::cli::notice(&kdbman::text::escape(&format!("{}: {}", n.at, n.message)));
     }
     Ok((jobs, notes))
 }

@@ -74,6 +74,11 @@
 //! them as `toolExecutionNotifications` (level `note`) of the run's one
 //! invocation.
 //!
+//! A store linted once per label (two virtual hosts sharing a KeyFile
+//! with different `SSLServerCert` labels) is a JUnit suite per label,
+//! named `PATH [LABEL]`; Prometheus shows it once (its findings: the most
+//! any of its runs had, per code).
+//!
 //! Prometheus text exposition (for node_exporter's textfile collector):
 //! `kdbman_certificate_not_after_seconds{store,label,kind,subject,serial}`,
 //! `kdbman_store_opened{store}` (1 or 0),
