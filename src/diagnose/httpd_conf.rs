@@ -74,12 +74,9 @@ impl Source for Disk {
             Error::Io { source, .. } => source,
             e => std::io::Error::other(e.to_string()),
         })?;
-        String::from_utf8(bytes).map_err(|_| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "not UTF-8 text (a configuration file is text)",
-            )
-        })
+        // Comments in Latin-1 are common in old configurations: read
+        // what is not UTF-8 as U+FFFD rather than refuse the file.
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
     fn is_dir(&self, path: &Path) -> bool {
         path.is_dir()
@@ -447,7 +444,13 @@ impl Reader<'_> {
         };
         let pattern = self.resolve(value);
         let files = if glob::is_glob(value) {
-            let found = self.expand(&pattern);
+            // Wildcards count in the value only, not in ServerRoot.
+            let (start, rel) = if Path::new(value).is_absolute() {
+                (PathBuf::new(), normalize(Path::new(value)))
+            } else {
+                (self.root.clone(), normalize(Path::new(value)))
+            };
+            let found = self.expand(&start, &rel);
             if found.is_empty() && !optional {
                 return Err(config_error(
                     at,
@@ -461,7 +464,8 @@ impl Reader<'_> {
             found
         } else if self.src.is_dir(&pattern) {
             let mut all = Vec::new();
-            self.tree(&pattern, &mut all, 0);
+            let mut seen = std::collections::HashSet::new();
+            self.tree(&pattern, &mut all, &mut seen, 0);
             all
         } else if self.src.exists(&pattern) {
             vec![pattern.clone()]
@@ -510,25 +514,36 @@ impl Reader<'_> {
 
     /// Every file under `dir`, in name order (a directory given to
     /// `Include`).
-    fn tree(&self, dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-        if depth > MAX_INCLUDE_DEPTH || out.len() > MAX_FILES {
+    fn tree(
+        &self,
+        dir: &Path,
+        out: &mut Vec<PathBuf>,
+        seen: &mut std::collections::HashSet<PathBuf>,
+        depth: usize,
+    ) {
+        // A directory reached twice (a link back up) is read once.
+        if depth > MAX_INCLUDE_DEPTH
+            || out.len() > MAX_FILES
+            || !seen.insert(self.src.identity(dir))
+        {
             return;
         }
         let mut entries = self.src.list(dir).unwrap_or_default();
         entries.sort();
         for e in entries {
             if self.src.is_dir(&e) {
-                self.tree(&e, out, depth + 1);
+                self.tree(&e, out, seen, depth + 1);
             } else {
                 out.push(e);
             }
         }
     }
 
-    /// The files a wildcard path matches, in name order.
-    fn expand(&self, pattern: &Path) -> Vec<PathBuf> {
+    /// The files a wildcard path (`pattern`, from `start`) matches, in
+    /// name order.
+    fn expand(&self, start: &Path, pattern: &Path) -> Vec<PathBuf> {
         let parts: Vec<Component> = pattern.components().collect();
-        let mut current: Vec<PathBuf> = vec![PathBuf::new()];
+        let mut current: Vec<PathBuf> = vec![start.to_path_buf()];
         for (k, c) in parts.iter().enumerate() {
             let last = k + 1 == parts.len();
             let name = c.as_os_str().to_string_lossy().to_string();
@@ -881,6 +896,23 @@ mod tests {
         )])
         .unwrap();
         assert!(plan(&cfg).unwrap().sites.is_empty());
+    }
+
+    #[test]
+    fn wildcards_count_in_the_include_only() {
+        let cfg = read_mem(&[
+            (
+                "/srv/[x]/conf/httpd.conf",
+                "ServerRoot \"/srv/[x]\"\nInclude conf/v*.conf\n",
+            ),
+            (
+                "/srv/[x]/conf/v1.conf",
+                "<VirtualHost *:443>\nSSLEnable\nKeyFile k.kdb\n</VirtualHost>\n",
+            ),
+        ])
+        .unwrap();
+        let p = plan(&cfg).unwrap();
+        assert_eq!(p.sites[0].key_file, Path::new("/srv/[x]/k.kdb"));
     }
 
     #[test]

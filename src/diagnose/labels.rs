@@ -166,10 +166,24 @@ pub fn assign(
         .collect();
     let mut hits: Vec<Vec<&Line>> = vec![Vec::new(); found.len()];
     let mut extra: Vec<Assignment> = Vec::new();
+    // Wildcards count in the line only, not in the directory it is in.
+    let base_pattern: String = base
+        .to_string_lossy()
+        .chars()
+        .flat_map(|c| {
+            let esc = matches!(c, '*' | '?' | '[' | ']' | '\\').then_some('\\');
+            esc.into_iter().chain(std::iter::once(c))
+        })
+        .collect();
     for l in lines {
         let pattern = normalize(&base.join(&l.store));
-        let pattern_text = pattern.to_string_lossy();
         let is_glob = glob::is_glob(&l.store);
+        let pattern_text = if Path::new(&l.store).is_absolute() {
+            normalize(Path::new(&l.store))
+        } else {
+            normalize(&Path::new(&base_pattern).join(&l.store))
+        };
+        let pattern_text = pattern_text.to_string_lossy();
         let real = if is_glob {
             None
         } else {
@@ -299,6 +313,13 @@ mod tests {
         assert_eq!(a[2].path, Path::new("/srv/conf/missing.kdb"));
         assert_eq!(a[2].at.line, 3);
         assert_eq!(rest, [PathBuf::from("other/z.kdb")]);
+        // Brackets in the labels file's directory are not wildcards.
+        let lines = parse("*.kdb web\n", Path::new("/s/[a]/l")).unwrap();
+        let found = [PathBuf::from("/s/[a]/w.kdb"), PathBuf::from("/s/a/w.kdb")];
+        let (a, rest) = assign(&lines, Path::new("/s/[a]"), &found, Path::new("/")).unwrap();
+        assert_eq!(a.len(), 1, "{a:#?}");
+        assert_eq!(a[0].path, found[0]);
+        assert_eq!(rest, [found[1].clone()]);
         let lines = parse("nothing/*.kdb x\n", Path::new("/srv/l")).unwrap();
         let e = assign(&lines, Path::new("/srv"), &found, Path::new("/srv"))
             .unwrap_err()
