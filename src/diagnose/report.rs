@@ -438,7 +438,9 @@ fn configured(r: &StoreReport) -> Option<String> {
         return None;
     }
     let mut out = String::new();
-    if let Some(at) = &r.store_at {
+    if let Some(at) = &r.store_at
+        && r.store_at != r.label_at
+    {
         out.push_str(&format!("  store named at {}\n", located(at)));
     }
     match (&r.label, &r.label_at) {
