@@ -2640,7 +2640,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__lint)
-            opts="-h --db --dir --jobs --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --at --warn-days --format --fail-on --checks --help"
+            opts="-h --db --dir --jobs --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --labels --httpd-conf --mq-qmgr --at --warn-days --format --fail-on --checks --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2675,6 +2675,18 @@ _kdbman() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --labels)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --httpd-conf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mq-qmgr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

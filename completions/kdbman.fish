@@ -491,6 +491,9 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw-file -d 'Read 
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l stash -d 'Use this stash file' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l label -d 'The label the server is configured with (SSLServerCert); default: the store\'s default' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l labels -d 'A file of `STORE LABEL` lines: each store is linted with its own label (STORE relative to the file\'s directory; wildcards match the stores --dir finds and --db names; a label a store lacks is SSL0227E at that line)' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l httpd-conf -d 'IBM HTTP Server configuration (repeatable): lint every KeyFile with the SSLServerCert label IHS uses there, per virtual host, following Include; a label the store lacks is SSL0227E at the directive\'s file and line' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l mq-qmgr -d 'An MQ queue manager\'s name: lint with its default certificate label, ibmwebspheremq followed by the name in lower case (unless --label is given, as CERTLABL overrides it)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l at -d 'Evaluate time checks at this instant: 2030-01-31, 2030-01-31T12:00:00Z or @UNIXSECONDS' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l warn-days -d 'Warn about certificates expiring within DAYS days' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand lint" -l format -d 'Output format' -r -f -a "text\t'Grouped text for people (coloured on a terminal)'

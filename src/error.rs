@@ -399,6 +399,13 @@ pub enum Error {
         detail: String,
         code: Option<&'static str>,
     },
+    /// A server configuration or labels file lint reads is unusable
+    /// (`at`: `FILE:LINE`), and what to do about it.
+    Config {
+        at: String,
+        detail: String,
+        fix: String,
+    },
     /// An option value or combination is invalid.
     Usage { detail: String },
     /// An algorithm the chosen policy does not allow (`policy`: "FIPS 140").
@@ -535,6 +542,7 @@ impl Error {
             Error::DuplicateKey { .. } => "SSL0216E",
             Error::NoDefault { .. } => "SSL0223E",
             Error::BadInput { code, .. } => return *code,
+            Error::Config { .. } => return None,
             Error::Chain { problem, .. } => problem.code(),
             Error::InputPassword { .. } => return None,
             // As lint words it: an expired certificate in use is SSL0219E,
@@ -588,7 +596,7 @@ impl Error {
             | Error::DuplicateLabel { .. }
             | Error::DuplicateKey { .. }
             | Error::NoDefault { .. } => ErrorClass::Entry,
-            Error::BadInput { .. } => ErrorClass::Input,
+            Error::BadInput { .. } | Error::Config { .. } => ErrorClass::Input,
             Error::BadPassword { .. } | Error::Usage { .. } | Error::NotApproved { .. } => {
                 ErrorClass::Usage
             }
@@ -745,6 +753,7 @@ impl Error {
             Error::BadInput { code: Some("SSL0209E"), .. } => {
                 "give the private key the certificate was issued for (or a certificate for this key)".into()
             }
+            Error::Config { fix, .. } => fix.clone(),
             Error::BadInput { .. } => {
                 "check that the file is the one you meant and complete (PEM or DER, not truncated); export it again from its source".into()
             }
@@ -973,6 +982,7 @@ impl fmt::Display for Error {
             }
             Error::BadPassword { reason } => write!(f, "unusable password: {reason}"),
             Error::BadInput { what, detail, .. } => write!(f, "{what}: {detail}"),
+            Error::Config { at, detail, .. } => write!(f, "{at}: {detail}"),
             Error::Usage { detail } => f.write_str(detail),
             Error::NotApproved { what, policy, .. } => {
                 write!(f, "{what} is not approved under {policy}; refused")

@@ -3,7 +3,10 @@
 //! 2 usage; 3–7 and 10 the store could not be opened (the finding is still
 //! printed in the requested format, with its code). Over many stores
 //! (`--db` more than once, or `--dir`): the highest status any store alone
-//! would give, so an unopenable store outranks findings.
+//! would give, so an unopenable store outranks findings. `--httpd-conf`
+//! and `--labels` lint the stores a configuration names, each with its
+//! own label (readers: `kdbman::diagnose::{httpd_conf, labels}`); a file
+//! of theirs that cannot be used is exit 9.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -11,6 +14,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use kdbman::diagnose::fleet::{self, Auth, StoreReport};
 use kdbman::diagnose::{self, Coverage, Severity, catalogue, report};
+use kdbman::diagnose::{httpd_conf, labels};
 use kdbman::stash;
 use kdbman::{Access, Error, ErrorClass, Result};
 use serde_json::json;
@@ -49,13 +53,15 @@ Stores are linted in parallel (--jobs). A store that cannot be opened is a findi
 
 Every certificate of a store is checked for expiry: the one in use and its chain as SSL0219E (expired), SSL0221E (chain member expired, or not yet valid) and KDB0001W (expiring within --warn-days); every other certificate (other personal certificates, other entries' chain members, signers) as KDB0010W (expiring within --warn-days) and KDB0011W (expired), both warnings.
 
-Exit status: 0 nothing at or above --fail-on; 1 findings; 2 usage; 3-7 and 10 a store could not be opened (as for one store). Over many stores: the highest status any store gives."#;
+Labels from the servers' configuration: --httpd-conf FILE (repeatable) reads IBM HTTP Server's httpd.conf, following Include and IncludeOptional (relative to ServerRoot, else to the file's directory; wildcards; a directory read whole; include loops and nesting over 16 deep are errors), and lints, for the main server and every <VirtualHost> that enables SSL or names its own KeyFile or SSLServerCert, the KeyFile (a virtual host without one uses the main server's) with the SSLServerCert label IHS uses there (the virtual host's own, else the main server's; none: the store's default), opened with the stash beside it (KEYFILE.sth, as IHS does; a password source serves stores without one). A label the store lacks is SSL0227E located at the SSLServerCert line (text "at: FILE:LINE", JSON "location", SARIF's first location, GitHub annotations); a KeyFile that cannot be read is SSL0214E at the KeyFile line. SSLServerCert TOKEN:LABEL (a PKCS#11 crypto token, such as crypto:server) and KeyFile /saf are notes (standard error, JSON "notes", SARIF notifications), not linted; SSLStashfile is the token's password stash, not the key database's. --labels FILE: one `STORE LABEL` per line (# comments, blank lines, "quoted" fields); STORE is relative to the labels file's directory and may hold wildcards (* and ? within a directory, ** across, [...]) matched against the stores --dir finds and --db names; a store matched by several lines is linted once per label, one matched by none without a label; a line without wildcards is linted even if not found (a missing store is SSL0214E at its line); a label a store lacks is SSL0227E at its line. --mq-qmgr NAME lints with MQ's default label, ibmwebspheremq followed by the queue manager name in lower case, unless --label is given. A configuration or labels file that cannot be used (an Include that is missing or loops, a section left open, an SSL host with no KeyFile, a wildcard line matching no store, a malformed line) stops lint with exit 9, naming the file and line.
+
+Exit status: 0 nothing at or above --fail-on; 1 findings; 2 usage; 3-7 and 10 a store could not be opened (as for one store); 9 an unusable --httpd-conf or --labels file. Over many stores: the highest status any store gives."#;
 
 #[derive(Args, Debug)]
 #[command(after_long_help = MANY)]
 pub struct LintArgs {
     /// A key database to check (repeat for several: one combined report)
-    #[arg(long, value_name = "PATH", required_unless_present_any = ["checks", "dir"])]
+    #[arg(long, value_name = "PATH", required_unless_present_any = ["checks", "dir", "labels", "httpd_conf"])]
     pub db: Vec<PathBuf>,
     /// A directory searched recursively for stores of every format kdbman reads, told by content (repeatable; .rdb, .crl and .sth companions and other files are skipped; with --stashed each store uses its own NAME.sth)
     #[arg(long, value_name = "DIR")]
@@ -68,6 +74,15 @@ pub struct LintArgs {
     /// The label the server is configured with (SSLServerCert); default: the store's default
     #[arg(long, value_name = "LABEL")]
     pub label: Option<String>,
+    /// A file of `STORE LABEL` lines: each store is linted with its own label (STORE relative to the file's directory; wildcards match the stores --dir finds and --db names; a label a store lacks is SSL0227E at that line)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["label", "mq_qmgr"])]
+    pub labels: Option<PathBuf>,
+    /// IBM HTTP Server configuration (repeatable): lint every KeyFile with the SSLServerCert label IHS uses there, per virtual host, following Include; a label the store lacks is SSL0227E at the directive's file and line
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["db", "dir", "label", "labels", "mq_qmgr"])]
+    pub httpd_conf: Vec<PathBuf>,
+    /// An MQ queue manager's name: lint with its default certificate label, ibmwebspheremq followed by the name in lower case (unless --label is given, as CERTLABL overrides it)
+    #[arg(long, value_name = "NAME")]
+    pub mq_qmgr: Option<String>,
     /// Evaluate time checks at this instant: 2030-01-31, 2030-01-31T12:00:00Z or @UNIXSECONDS
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
@@ -81,7 +96,7 @@ pub struct LintArgs {
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
     /// List every catalogue code and how lint treats it (checked, left to serve, not applicable)
-    #[arg(long, conflicts_with_all = ["db", "dir"])]
+    #[arg(long, conflicts_with_all = ["db", "dir", "labels", "httpd_conf"])]
     pub checks: bool,
 }
 
@@ -166,6 +181,99 @@ fn jobs(args: &LintArgs) -> usize {
     }
 }
 
+/// MQ's default certificate label for a queue manager: `ibmwebspheremq`
+/// and the name in lower case. Names are 1 to 48 characters of
+/// `A-Z a-z 0-9 . / _ %`, as MQ allows.
+pub(crate) fn mq_label(qmgr: &str) -> Result<String> {
+    let ok = !qmgr.is_empty()
+        && qmgr.len() <= 48
+        && qmgr
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '_' | '%'));
+    if !ok {
+        return Err(Error::Usage {
+            detail: format!(
+                "--mq-qmgr `{}` is not a queue manager name (1 to 48 characters: letters, digits, . / _ %)",
+                kdbman::text::escape(qmgr)
+            ),
+        });
+    }
+    Ok(format!("ibmwebspheremq{}", qmgr.to_ascii_lowercase()))
+}
+
+/// The stores an IHS configuration names, each with its label; notes
+/// (crypto tokens, SAF key rings) on standard error.
+fn httpd_jobs(confs: &[PathBuf]) -> Result<(Vec<fleet::Job>, Vec<httpd_conf::Note>)> {
+    let mut jobs: Vec<fleet::Job> = Vec::new();
+    let mut notes = Vec::new();
+    for conf in confs {
+        let cfg = httpd_conf::read(conf, &httpd_conf::Disk)?;
+        let plan = httpd_conf::plan(&cfg)?;
+        for site in plan.sites {
+            let job = fleet::Job {
+                path: site.key_file,
+                label: site.label,
+                store_at: Some(site.key_file_at),
+                label_at: site.label_at,
+                sites: site.names,
+            };
+            if !jobs
+                .iter()
+                .any(|j| j.path == job.path && j.label == job.label)
+            {
+                jobs.push(job);
+            }
+        }
+        notes.extend(plan.notes);
+    }
+    for n in &notes {
+        crate::cli::notice(&kdbman::text::escape(&format!("{}: {}", n.at, n.message)));
+    }
+    Ok((jobs, notes))
+}
+
+/// The stores of a labels file: each (store, label) pair, then the
+/// stores found that no line names (linted without a label).
+fn labels_jobs(file: &Path, db: &[PathBuf], dirs: &[PathBuf]) -> Result<Vec<fleet::Job>> {
+    let bytes = kdbman::file::read_input(file)?;
+    let text = String::from_utf8(bytes).map_err(|_| Error::BadInput {
+        what: file.display().to_string(),
+        detail: "the labels file is not UTF-8 text; write one `STORE LABEL` per line".into(),
+        code: None,
+    })?;
+    let lines = labels::parse(&text, file)?;
+    let (found, skipped) = fleet::discover_noting(db, dirs);
+    note_skipped(&skipped);
+    let base = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let (assigned, rest) = labels::assign(&lines, base, &found, &cwd)?;
+    let mut jobs: Vec<fleet::Job> = assigned
+        .into_iter()
+        .map(|a| fleet::Job {
+            path: a.path,
+            label: Some(a.label),
+            store_at: Some(a.at.clone()),
+            label_at: Some(a.at),
+            sites: Vec::new(),
+        })
+        .collect();
+    jobs.extend(rest.iter().map(|p| fleet::Job::of(p)));
+    Ok(jobs)
+}
+
+fn note_skipped(skipped: &[fleet::Skipped]) {
+    for s in skipped {
+        crate::cli::notice(&format!(
+            "skipped {}: it is {}, not a regular file (a store is never one)",
+            s.path.display(),
+            s.kind
+        ));
+    }
+}
+
 pub fn run(args: LintArgs) -> Result<u8> {
     if args.checks {
         return Ok(list_checks(args.format));
@@ -175,10 +283,16 @@ pub fn run(args: LintArgs) -> Result<u8> {
         None => kdbman::clock::now(),
     };
     let fail_on = threshold(args.fail_on);
-    let many = args.db.len() + args.dir.len() > 1 || !args.dir.is_empty();
+    let label = match (&args.label, &args.mq_qmgr) {
+        (Some(l), _) => Some(l.clone()),
+        (None, Some(q)) => Some(mq_label(q)?),
+        (None, None) => None,
+    };
+    let configured = args.labels.is_some() || !args.httpd_conf.is_empty();
+    let many = args.db.len() + args.dir.len() > 1 || !args.dir.is_empty() || configured;
     let mut options = fleet::Options {
         auth: Auth::OwnStash { fallback: None },
-        label: args.label.clone(),
+        label: label.clone(),
         at,
         warn_days: args.warn_days,
         jobs: jobs(&args),
@@ -187,16 +301,30 @@ pub fn run(args: LintArgs) -> Result<u8> {
             (Format::Json, true) | (Format::Prometheus, _)
         ),
     };
-    let reports = if many {
+    let mut notes = Vec::new();
+    let reports = if !args.httpd_conf.is_empty() {
+        // IHS opens each KeyFile with the stash beside it: so does lint,
+        // falling back to a password given for a store without one.
+        options.auth = match (&args.pw.stash_path, args.pw.given()?) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Usage {
+                    detail: "--stash PATH names one stash for every KeyFile: give it alone, or a password source (--pw-env, --pw-file, --pw-stdin) for the stores without their own KEYFILE.sth".into(),
+                });
+            }
+            (Some(p), None) => Auth::Stash(p.clone()),
+            (None, fallback) => Auth::OwnStash { fallback },
+        };
+        let (jobs, n) = httpd_jobs(&args.httpd_conf)?;
+        notes = n;
+        fleet::lint_jobs(&jobs, &options)
+    } else if let Some(file) = &args.labels {
+        options.auth = fleet_auth(&args.pw)?;
+        let jobs = labels_jobs(file, &args.db, &args.dir)?;
+        fleet::lint_jobs(&jobs, &options)
+    } else if many {
         options.auth = fleet_auth(&args.pw)?;
         let (paths, skipped) = fleet::discover_noting(&args.db, &args.dir);
-        for s in &skipped {
-            crate::cli::notice(&format!(
-                "skipped {}: it is {}, not a regular file (a store is never one)",
-                s.path.display(),
-                s.kind
-            ));
-        }
+        note_skipped(&skipped);
         fleet::lint_all(&paths, &options)
     } else {
         let db = args.db.first().cloned().unwrap_or_default();
@@ -215,7 +343,7 @@ pub fn run(args: LintArgs) -> Result<u8> {
         }
     }
     let run = report::Run {
-        label: args.label.as_deref(),
+        label: label.as_deref(),
         at,
         fail_on,
     };
@@ -230,9 +358,17 @@ pub fn run(args: LintArgs) -> Result<u8> {
             let r = &reports[0];
             output::json(&report::json(&r.findings, &run.meta(r)));
         }
-        (Format::Json, true) => output::json(&report::fleet_json(&reports, &run)),
+        (Format::Json, true) => {
+            let mut v = report::fleet_json(&reports, &run);
+            if configured {
+                v["notes"] = report::notes_json(&notes);
+            }
+            output::json(&v);
+        }
         (Format::Sarif, _) => {
-            let v = serde_json::to_value(report::fleet_sarif(&reports, &run)).unwrap_or_default();
+            let mut log = report::fleet_sarif(&reports, &run);
+            report::sarif_notes(&mut log, &notes);
+            let v = serde_json::to_value(log).unwrap_or_default();
             output::json(&v);
         }
         (Format::Junit, _) => output::emit(&report::junit(&reports, &run)),

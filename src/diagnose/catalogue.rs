@@ -637,7 +637,7 @@ pub static CODES: &[Code] = &[
             "the configuration refers to a different key database",
         ],
         fix: "Compare the configured label with `kdbman cert list --db STORE`. Rename the entry with `kdbman cert rename` or correct the configuration; if the label belongs to a pending request, load the issued certificate first with `kdbman cert receive`.",
-        kdbman: "`kdbman lint --db STORE --label L`, and every kdbman command taking a label, reports SSL0227E when L is missing or is not a personal certificate; labels are compared without regard to case.",
+        kdbman: "`kdbman lint --db STORE --label L` reports SSL0227E when L names a signer or a pending request rather than a personal certificate (a missing L given with --label is SSL0206E); every other kdbman command taking a label reports a missing label as SSL0227E; labels are compared without regard to case. `kdbman lint --httpd-conf httpd.conf` checks each KeyFile against the SSLServerCert label IHS uses for it (per virtual host, through Include files) and reports a label the store lacks as SSL0227E with the configuration file and line of the directive; `--labels FILE` does the same for `STORE LABEL` lines, and `--mq-qmgr QM` checks MQ's default label (ibmwebspheremq + qm in lower case).",
         scope: Scope::Store,
     },
     Code {

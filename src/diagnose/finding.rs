@@ -1,6 +1,7 @@
 //! One thing lint found: a code, a severity, the entry, what and what to do.
 
 use std::fmt;
+use std::path::PathBuf;
 
 use super::catalogue::{self, Severity};
 
@@ -20,6 +21,27 @@ pub struct Finding {
     pub fix: String,
     /// The name of the check that found it (its module under `checks`).
     pub check: &'static str,
+    /// The configuration line behind it, when a server configuration
+    /// named the store or label (`lint --httpd-conf`, `--labels`).
+    pub location: Option<Location>,
+}
+
+/// A line of a configuration file: where a store or label was named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file, as named on the command line or by an `Include`.
+    pub file: PathBuf,
+    /// 1-based; the first line of a directive continued with `\`.
+    pub line: usize,
+    /// The directive (`KeyFile`, `SSLServerCert`), if any.
+    pub directive: Option<String>,
+}
+
+impl fmt::Display for Location {
+    /// `FILE:LINE`, the file shown through [`crate::text::path`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", crate::text::path(&self.file), self.line)
+    }
 }
 
 impl Finding {
@@ -38,6 +60,7 @@ impl Finding {
             message: message.into(),
             fix: fix.into(),
             check,
+            location: None,
         }
     }
 

@@ -42,6 +42,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::finding::Location;
 use super::{Finding, LintTarget};
 use crate::error::{Error, Result};
 use crate::pki::cert::cert_info;
@@ -139,6 +140,41 @@ pub struct StoreReport {
     /// Its certificates (empty when it did not open, or when
     /// [`Options::inventory`] is off).
     pub certificates: Vec<CertRecord>,
+    /// The label it was linted with, when its own ([`Job::label`]).
+    pub label: Option<String>,
+    /// Where a configuration named the store and its label.
+    pub store_at: Option<Location>,
+    pub label_at: Option<Location>,
+    /// The sites using it ([`Job::sites`]).
+    pub sites: Vec<String>,
+}
+
+/// One store to lint, with what a server configuration says of it
+/// (`lint --httpd-conf`, `--labels`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Job {
+    pub path: PathBuf,
+    /// The label its server uses; `None`: [`Options::label`].
+    pub label: Option<String>,
+    /// Where the store was named (`KeyFile`, a labels file line): a store
+    /// that does not open is reported there too.
+    pub store_at: Option<Location>,
+    /// Where the label was named (`SSLServerCert`, a labels file line):
+    /// a label the store lacks is then SSL0227E at that line, the
+    /// message IHS logs when its configured label is not in the store.
+    pub label_at: Option<Location>,
+    /// The sites using the store with this label (`<VirtualHost *:443>`).
+    pub sites: Vec<String>,
+}
+
+impl Job {
+    /// A store and nothing else.
+    pub fn of(path: &Path) -> Job {
+        Job {
+            path: path.to_path_buf(),
+            ..Job::default()
+        }
+    }
 }
 
 impl StoreReport {
@@ -155,15 +191,29 @@ pub fn report(
     stash: Option<&Path>,
     options: &Options,
 ) -> StoreReport {
+    report_job(&Job::of(path), opened, stash, options)
+}
+
+/// [`report`] for a store a configuration named: its own label, and the
+/// configuration's lines on the findings they explain.
+pub fn report_job(
+    job: &Job,
+    opened: Result<Store>,
+    stash: Option<&Path>,
+    options: &Options,
+) -> StoreReport {
+    let path = job.path.as_path();
+    let label = job.label.as_deref().or(options.label.as_deref());
     let target = LintTarget {
         path,
         store: opened.as_ref(),
         stash,
-        label: options.label.as_deref(),
+        label,
         at: options.at,
         warn_days: options.warn_days,
     };
-    let findings = super::lint(&target);
+    let mut findings = super::lint(&target);
+    locate(&mut findings, job, opened.as_ref().ok());
     let not_run = match &opened {
         Ok(s) => super::checks::not_run(s, &findings),
         Err(_) => Vec::new(),
@@ -180,7 +230,79 @@ pub fn report(
         findings,
         not_run,
         certificates: certs,
+        label: job.label.clone(),
+        store_at: job.store_at.clone(),
+        label_at: job.label_at.clone(),
+        sites: job.sites.clone(),
     }
+}
+
+/// Puts the configuration's lines on the findings they explain: the
+/// store's opening (where the store is named) and the label's checks
+/// (where the label is named). A label the configuration names and the
+/// store lacks is SSL0227E, as IHS logs it at startup.
+fn locate(findings: &mut [Finding], job: &Job, store: Option<&Store>) {
+    for f in findings.iter_mut() {
+        match f.check {
+            "open" if job.store_at.is_some() => {
+                f.location = job.store_at.clone();
+                if let Some(at) = &job.store_at {
+                    f.message = format!("{} (named at {}{})", f.message, at, directive(at));
+                }
+            }
+            "ssl0206e" | "ssl0227e" if job.label_at.is_some() => {
+                let Some(at) = &job.label_at else { continue };
+                f.location = Some(at.clone());
+                if f.code != "SSL0206E" {
+                    f.message = format!("{} (configured at {}{})", f.message, at, directive(at));
+                    continue;
+                }
+                let label = job.label.as_deref().unwrap_or_default();
+                let personal: Vec<String> = store
+                    .map(|s| {
+                        s.entries()
+                            .iter()
+                            .filter(|e| e.kind() == crate::store::EntryKind::Personal)
+                            .map(|e| format!("`{}`", e.label()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let has = match personal.len() {
+                    0 => "it holds no personal certificate".to_string(),
+                    n if n <= 8 => format!("its personal certificates: {}", personal.join(", ")),
+                    n => format!(
+                        "its personal certificates: {} and {} more",
+                        personal[..8].join(", "),
+                        n - 8
+                    ),
+                };
+                *f = Finding::new(
+                    "SSL0227E",
+                    "ssl0227e",
+                    Some(label),
+                    format!(
+                        "{}{} names label `{label}`, which {} does not hold ({has}); the server fails its handshakes with SSL0227E",
+                        at,
+                        directive(at),
+                        job.path.display()
+                    ),
+                    format!(
+                        "correct the label at {at} to the one the certificate has (`kdbman cert list --db STORE` lists them), or give the entry this label with `kdbman cert rename`"
+                    ),
+                );
+                f.location = Some(at.clone());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// ` (KeyFile)`, or nothing for a line without a directive.
+fn directive(at: &Location) -> String {
+    at.directive
+        .as_deref()
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default()
 }
 
 /// Opens a store for reading as `auth` says; returns the stash used, if
@@ -227,13 +349,24 @@ pub fn open_with(path: &Path, auth: &Auth, perms: Permissions) -> (Result<Store>
 
 /// Opens and lints one store.
 pub fn lint_one(path: &Path, options: &Options) -> StoreReport {
-    let (opened, stash) = open(path, &options.auth);
-    report(path, opened, stash.as_deref(), options)
+    lint_job(&Job::of(path), options)
+}
+
+/// Opens and lints one store a configuration named.
+pub fn lint_job(job: &Job, options: &Options) -> StoreReport {
+    let (opened, stash) = open(&job.path, &options.auth);
+    report_job(job, opened, stash.as_deref(), options)
 }
 
 /// Lints every store, `options.jobs` at a time (scoped threads taking the
 /// next store from a shared counter); reports come back in `paths` order.
 pub fn lint_all(paths: &[PathBuf], options: &Options) -> Vec<StoreReport> {
+    let jobs: Vec<Job> = paths.iter().map(|p| Job::of(p)).collect();
+    lint_jobs(&jobs, options)
+}
+
+/// [`lint_all`] for stores configurations named, each with its label.
+pub fn lint_jobs(paths: &[Job], options: &Options) -> Vec<StoreReport> {
     let jobs = options.jobs.clamp(1, paths.len().max(1));
     let next = AtomicUsize::new(0);
     let mut done: Vec<(usize, StoreReport)> = std::thread::scope(|s| {
@@ -243,8 +376,8 @@ pub fn lint_all(paths: &[PathBuf], options: &Options) -> Vec<StoreReport> {
                     let mut mine = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(path) = paths.get(i) else { break };
-                        mine.push((i, lint_one(path, options)));
+                        let Some(job) = paths.get(i) else { break };
+                        mine.push((i, lint_job(job, options)));
                     }
                     mine
                 })
@@ -260,16 +393,16 @@ pub fn lint_all(paths: &[PathBuf], options: &Options) -> Vec<StoreReport> {
     // and the others keep their reports.
     let mut out = Vec::with_capacity(paths.len());
     let mut it = done.into_iter().peekable();
-    for (i, path) in paths.iter().enumerate() {
+    for (i, job) in paths.iter().enumerate() {
         match it.next_if(|(j, _)| *j == i) {
             Some((_, r)) => out.push(r),
             None => {
                 let e = Error::BadInput {
-                    what: path.display().to_string(),
+                    what: job.path.display().to_string(),
                     detail: "kdbman failed while linting this store (a bug: please report it with the store's format and size)".into(),
                     code: None,
                 };
-                out.push(report(path, Err(e), None, options));
+                out.push(report_job(job, Err(e), None, options));
             }
         }
     }

@@ -47,17 +47,28 @@
 //! - Many stores in one run: [`fleet`] finds them, opens each and lints
 //!   them in parallel; [`report`] renders the list (JSON schema
 //!   `kdbman-lint-fleet/1`, JUnit, Prometheus, GitHub annotations).
+//! - Labels from where they live: [`httpd_conf`] reads IHS's
+//!   configuration (includes, virtual hosts) and [`labels`] a
+//!   `STORE LABEL` file, both pure; [`fleet::Job`] carries each store's
+//!   own label and the lines that named it. A label a configuration names
+//!   and the store lacks is SSL0227E at that file and line — the message
+//!   IHS logs at startup for a misspelt `SSLServerCert` — while a missing
+//!   `--label` stays SSL0206E; either way the checks of the certificate in
+//!   use are skipped (JUnit `<skipped>`), never passed.
 
 pub mod catalogue;
 pub mod checks;
 pub mod finding;
 pub mod fleet;
+pub mod glob;
+pub mod httpd_conf;
+pub mod labels;
 pub mod report;
 
 use std::path::Path;
 
 pub use catalogue::Severity;
-pub use finding::{EXTRA_RULES, ExtraRule, Finding};
+pub use finding::{EXTRA_RULES, ExtraRule, Finding, Location};
 
 use crate::error::Error;
 use crate::store::Store;

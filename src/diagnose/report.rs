@@ -17,7 +17,10 @@
 //!       "gsk": { "code": 403, "name": "GSK_..." } | null,
 //!       "label": "server" | null,        -- null: the store as a whole
 //!       "message": "...", "fix": "...",
-//!       "check": "ssl0219e" } ] }
+//!       "check": "ssl0219e",
+//!       "location": null | {             -- the configuration line behind it
+//!           "file": "conf/httpd.conf", "line": 42,
+//!           "directive": "SSLServerCert" | null } } ] }
 //! ```
 //!
 //! JSON schema for many stores (`lint --dir`, or `--db` given more than
@@ -33,18 +36,31 @@
 //!                "error": 3, "warning": 5, "info": 0 },
 //!   "stores":  [ { ...kdbman-lint/1...,
 //!                  "opened": true,     -- false: the first finding says why
+//!                  "configured": {     -- only with --httpd-conf / --labels
+//!                      "store_at": {"file", "line", "directive"} | null,
+//!                      "label_at": {"file", "line", "directive"} | null,
+//!                      "sites": ["<VirtualHost *:443>"] },
 //!                  "certificates": [ { "label": "web",
 //!                      "kind": "personal" | "chain" | "signer",
 //!                      "subject": "CN=...", "serial": "<hex>",
 //!                      "not_after": "2031-01-01T00:00:00Z",
-//!                      "sha256": "<hex>" } ] } ] }
+//!                      "sha256": "<hex>" } ] } ],
+//!   "notes":   [ { "location": {"file", "line", "directive"},
+//!                  "message": "..." } ] }  -- --httpd-conf / --labels only:
+//!                                          -- lines not linted (crypto tokens)
 //! ```
 //!
 //! SARIF 2.1.0 is built with serde-sarif's typed structures: one run whose
 //! driver lists a rule for every code lint can report, and one result per
 //! finding located at its own store file (region line 1, as code scanning
 //! wants a region) with the entry's label as a logical location. With many
-//! stores there is still one run; each result points at its store.
+//! stores there is still one run; each result points at its store. A
+//! finding a configuration line explains (`--httpd-conf`, `--labels`: a
+//! label the store lacks, a `KeyFile` that does not open) is located
+//! first at that file and line, then at its store; configuration lines
+//! lint leaves alone (a PKCS#11 token's certificate) are notifications
+//! at their line. GitHub annotations point at the configuration line
+//! when there is one.
 //!
 //! JUnit XML: one `<testsuite>` per store (named by its path), one
 //! `<testcase>` per check (`kdbman lint --checks` lists them; `open` is the
@@ -57,6 +73,11 @@
 //! with the reason: a check that did not run is never a pass. SARIF carries
 //! them as `toolExecutionNotifications` (level `note`) of the run's one
 //! invocation.
+//!
+//! A store linted once per label (two virtual hosts sharing a KeyFile
+//! with different `SSLServerCert` labels) is a JUnit suite per label,
+//! named `PATH [LABEL]`; Prometheus shows it once (its findings: the most
+//! any of its runs had, per code).
 //!
 //! Prometheus text exposition (for node_exporter's textfile collector):
 //! `kdbman_certificate_not_after_seconds{store,label,kind,subject,serial}`,
@@ -71,8 +92,9 @@ use serde_json::{Value, json};
 use serde_sarif::sarif;
 
 use super::catalogue::{self, Severity};
-use super::finding::{EXTRA_RULES, rule_title};
+use super::finding::{EXTRA_RULES, Location, rule_title};
 use super::fleet::StoreReport;
+use super::httpd_conf::Note;
 use super::{CHECKED, Finding, checks};
 
 /// What a report says besides the findings.
@@ -138,12 +160,15 @@ pub fn text(findings: &[Finding], meta: &Meta<'_>, color: bool) -> String {
         for f in fs {
             let sev = format!("{:<7}", f.severity.as_str());
             out.push_str(&format!(
-                "    {} {}  {}\n      fix: {}\n",
+                "    {} {}  {}\n",
                 paint(f.severity, &sev),
                 bold(f.code),
                 crate::text::escape(&f.message),
-                crate::text::escape(&f.fix)
             ));
+            if let Some(at) = &f.location {
+                out.push_str(&format!("      at: {}\n", located(at)));
+            }
+            out.push_str(&format!("      fix: {}\n", crate::text::escape(&f.fix)));
         }
     }
     let (e, w, i) = (
@@ -164,9 +189,23 @@ fn catalogue_time(at: i64) -> String {
     crate::pki::cert::rfc3339(at)
 }
 
+/// `FILE:LINE (Directive)`, escaped for a terminal.
+fn located(at: &Location) -> String {
+    match &at.directive {
+        Some(d) => format!("{at} ({})", crate::text::escape(d)),
+        None => at.to_string(),
+    }
+}
+
+/// A configuration line as JSON: `{"file", "line", "directive"}`.
+pub fn location_json(at: &Location) -> Value {
+    json!({"file": at.file.display().to_string(), "line": at.line, "directive": at.directive})
+}
+
 /// One finding as JSON.
 pub fn finding_json(f: &Finding) -> Value {
     json!({
+        "location": f.location.as_ref().map(location_json),
         "code": f.code,
         "severity": f.severity.as_str(),
         "title": f.title(),
@@ -311,6 +350,11 @@ fn sarif_result(f: &Finding, uri: &str, ids: &[&str]) -> sarif::Result {
                 .build(),
         ]);
     }
+    let mut locations = vec![loc];
+    if let Some(at) = &f.location {
+        // The configuration line comes first: that is what to change.
+        locations.insert(0, config_location(at));
+    }
     let mut fp = BTreeMap::new();
     fp.insert(
         "kdbman/v1".to_string(),
@@ -326,7 +370,7 @@ fn sarif_result(f: &Finding, uri: &str, ids: &[&str]) -> sarif::Result {
                 .text(format!("{} Fix: {}", f.message, f.fix))
                 .build(),
         )
-        .locations(vec![loc])
+        .locations(locations)
         .partial_fingerprints(fp)
         .build();
     r.rule_index = ids.iter().position(|id| *id == f.code).map(|i| i as i64);
@@ -349,7 +393,7 @@ impl<'a> Run<'a> {
         Meta {
             store: &r.path,
             format: r.format.map(|f| f.name()),
-            label: self.label,
+            label: r.label.as_deref().or(self.label),
             at: self.at,
         }
     }
@@ -368,7 +412,13 @@ fn totals(reports: &[StoreReport]) -> (usize, usize, usize) {
 pub fn fleet_text(reports: &[StoreReport], run: &Run<'_>, color: bool) -> String {
     let mut out = String::new();
     for r in reports {
-        out.push_str(&text(&r.findings, &run.meta(r), color));
+        let t = text(&r.findings, &run.meta(r), color);
+        match (configured(r), t.split_once('\n')) {
+            (Some(c), Some((head, rest))) => {
+                out.push_str(&format!("{head}\n{c}{rest}"));
+            }
+            _ => out.push_str(&t),
+        }
         out.push('\n');
     }
     let failed = reports.iter().filter(|r| !r.opened()).count();
@@ -381,6 +431,95 @@ pub fn fleet_text(reports: &[StoreReport], run: &Run<'_>, color: bool) -> String
     out
 }
 
+/// What a configuration said of a store, for the text report: the
+/// label and where it and the store were named, and the sites using it.
+fn configured(r: &StoreReport) -> Option<String> {
+    if r.store_at.is_none() && r.label_at.is_none() {
+        return None;
+    }
+    let mut out = String::new();
+    if let Some(at) = &r.store_at
+        && r.store_at != r.label_at
+    {
+        out.push_str(&format!("  store named at {}\n", located(at)));
+    }
+    match (&r.label, &r.label_at) {
+        (Some(l), Some(at)) => out.push_str(&format!(
+            "  label `{}` from {}\n",
+            crate::text::escape(l),
+            located(at)
+        )),
+        _ => out.push_str("  no label configured: the store's default\n"),
+    }
+    if !r.sites.is_empty() {
+        out.push_str(&format!(
+            "  used by {}\n",
+            crate::text::escape(&r.sites.join(", "))
+        ));
+    }
+    Some(out)
+}
+
+/// Configuration lines lint left alone, as JSON (`notes` of the fleet
+/// report with --httpd-conf or --labels).
+pub fn notes_json(notes: &[Note]) -> Value {
+    notes
+        .iter()
+        .map(|n| json!({"location": location_json(&n.at), "message": n.message}))
+        .collect()
+}
+
+/// Adds configuration lines lint left alone to a SARIF log, as
+/// `toolExecutionNotifications` (level `note`) located at their line.
+pub fn sarif_notes(log: &mut sarif::Sarif, notes: &[Note]) {
+    if notes.is_empty() {
+        return;
+    }
+    let extra: Vec<sarif::Notification> = notes
+        .iter()
+        .map(|n| {
+            sarif::Notification::builder()
+                .level(json!("note"))
+                .message(sarif::Message::builder().text(n.message.clone()).build())
+                .locations(vec![config_location(&n.at)])
+                .build()
+        })
+        .collect();
+    let Some(run) = log.runs.first_mut() else {
+        return;
+    };
+    match run.invocations.as_mut().and_then(|i| i.first_mut()) {
+        Some(inv) => inv
+            .tool_execution_notifications
+            .get_or_insert_with(Vec::new)
+            .extend(extra),
+        None => {
+            run.invocations = Some(vec![
+                sarif::Invocation::builder()
+                    .execution_successful(true)
+                    .tool_execution_notifications(extra)
+                    .build(),
+            ]);
+        }
+    }
+}
+
+/// A SARIF location at a configuration line.
+fn config_location(at: &Location) -> sarif::Location {
+    sarif::Location::builder()
+        .physical_location(
+            sarif::PhysicalLocation::builder()
+                .artifact_location(
+                    sarif::ArtifactLocation::builder()
+                        .uri(uri_of(&at.file))
+                        .build(),
+                )
+                .region(sarif::Region::builder().start_line(at.line as i64).build())
+                .build(),
+        )
+        .build()
+}
+
 /// The `kdbman-lint-fleet/1` JSON report (schema above).
 pub fn fleet_json(reports: &[StoreReport], run: &Run<'_>) -> Value {
     let stores: Vec<Value> = reports
@@ -388,6 +527,13 @@ pub fn fleet_json(reports: &[StoreReport], run: &Run<'_>) -> Value {
         .map(|r| {
             let mut v = json(&r.findings, &run.meta(r));
             v["opened"] = json!(r.opened());
+            if r.store_at.is_some() || r.label_at.is_some() {
+                v["configured"] = json!({
+                    "store_at": r.store_at.as_ref().map(location_json),
+                    "label_at": r.label_at.as_ref().map(location_json),
+                    "sites": r.sites,
+                });
+            }
             v["certificates"] = r
                 .certificates
                 .iter()
@@ -501,8 +647,13 @@ fn finding_line(f: &Finding) -> String {
         .as_deref()
         .map(|l| format!(" [{l}]"))
         .unwrap_or_default();
+    let at = f
+        .location
+        .as_ref()
+        .map(|at| format!("\n  at: {}", located(at)))
+        .unwrap_or_default();
     format!(
-        "{} {}{label}: {}\n  fix: {}\n",
+        "{} {}{label}: {}{at}\n  fix: {}\n",
         f.severity.as_str(),
         f.code,
         f.message,
@@ -527,7 +678,14 @@ pub fn junit(reports: &[StoreReport], run: &Run<'_>) -> String {
     let mut suites = String::new();
     let (mut t_all, mut f_all, mut e_all, mut s_all) = (0, 0, 0, 0);
     for r in reports {
-        let name = r.path.display().to_string();
+        // A store linted with several labels (two virtual hosts) has a
+        // suite per label, told apart by it.
+        let name = match &r.label {
+            Some(l) if reports.iter().filter(|o| o.path == r.path).count() > 1 => {
+                format!("{} [{l}]", r.path.display())
+            }
+            _ => r.path.display().to_string(),
+        };
         let (mut tests, mut failures, mut errors, mut skipped) = (0, 0, 0, 0);
         let mut cases = String::new();
         for &check in checks::NAMES {
@@ -624,8 +782,12 @@ fn prom_path(p: &std::path::Path) -> String {
 /// Prometheus text exposition format 0.0.4 (metrics above).
 pub fn prometheus(reports: &[StoreReport], run: &Run<'_>) -> String {
     let mut out = String::new();
+    // A store linted with several labels (--httpd-conf, --labels) is one
+    // store: its series once, its findings the most any of its runs had.
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<&StoreReport> = reports.iter().filter(|r| seen.insert(&r.path)).collect();
     out.push_str("# HELP kdbman_certificate_not_after_seconds When a certificate in a store expires (its notAfter), as a Unix time.\n# TYPE kdbman_certificate_not_after_seconds gauge\n");
-    for r in reports {
+    for r in &unique {
         let store = prom_path(&r.path);
         // One series per label set: the same certificate twice under one
         // entry would be a duplicate series.
@@ -650,7 +812,7 @@ pub fn prometheus(reports: &[StoreReport], run: &Run<'_>) -> String {
         }
     }
     out.push_str("# HELP kdbman_store_opened Whether the store opened (1) or not (0); when not, kdbman_lint_findings says why.\n# TYPE kdbman_store_opened gauge\n");
-    for r in reports {
+    for r in &unique {
         out.push_str(&format!(
             "kdbman_store_opened{{store=\"{}\"}} {}\n",
             prom_path(&r.path),
@@ -658,11 +820,18 @@ pub fn prometheus(reports: &[StoreReport], run: &Run<'_>) -> String {
         ));
     }
     out.push_str("# HELP kdbman_lint_findings Lint findings of a store, by code and severity (codes with findings only).\n# TYPE kdbman_lint_findings gauge\n");
-    for r in reports {
+    for r in &unique {
         let store = prom_path(&r.path);
         let mut by: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-        for f in &r.findings {
-            *by.entry((f.code, f.severity.as_str())).or_default() += 1;
+        for same in reports.iter().filter(|o| o.path == r.path) {
+            let mut mine: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+            for f in &same.findings {
+                *mine.entry((f.code, f.severity.as_str())).or_default() += 1;
+            }
+            for (k, n) in mine {
+                let e = by.entry(k).or_default();
+                *e = (*e).max(n);
+            }
         }
         for ((code, sev), n) in by {
             out.push_str(&format!(
@@ -720,8 +889,12 @@ pub fn github(reports: &[StoreReport]) -> String {
                 .as_deref()
                 .map(|l| format!("[{l}] "))
                 .unwrap_or_default();
+            let (file, line) = match &f.location {
+                Some(at) => (at.file.to_string_lossy().replace('\\', "/"), at.line),
+                None => (file.clone(), 1),
+            };
             out.push_str(&format!(
-                "::{cmd} file={},line=1,title={}::{}\n",
+                "::{cmd} file={},line={line},title={}::{}\n",
                 gh(&file, true),
                 gh(&format!("{} {}", f.code, f.title()), true),
                 gh(&format!("{label}{}\nfix: {}", f.message, f.fix), false)
