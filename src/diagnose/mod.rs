@@ -50,6 +50,7 @@
 
 pub mod catalogue;
 pub mod checks;
+pub mod exporter;
 pub mod finding;
 pub mod fleet;
 pub mod report;
