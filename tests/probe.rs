@@ -56,7 +56,10 @@ fn intermediate(parent: &Ca, cn: &str) -> Ca {
 fn leaf(ca: &Ca, cn: &str, eku: Option<Vec<ExtKeyUsage>>) -> (Vec<u8>, PrivateKey) {
     let key = keygen::generate(KeyType::EcP256).unwrap();
     let mut spec = CertSpec::new(format!("CN={cn},O=kdbman probe test"), 365);
-    spec.sans = vec!["dns:localhost".parse().unwrap(), "ip:127.0.0.1".parse().unwrap()];
+    spec.sans = vec![
+        "dns:localhost".parse().unwrap(),
+        "ip:127.0.0.1".parse().unwrap(),
+    ];
     spec.ext_key_usage = eku;
     (
         spec.signed_by(&spki_of(&key), &ca.cert, &ca.key).unwrap(),
@@ -365,12 +368,18 @@ fn nginx_serving_the_stores_chain_passes_and_json_chain_matches() {
         .collect();
     assert_eq!(served, vec![sha256(&p.leaf), sha256(&p.inter.cert)]);
     assert_eq!(v["chain"][0]["subject"], "CN=localhost,O=kdbman probe test");
-    assert_eq!(v["chain"][0]["issuer"], "CN=Probe Issuing CA,O=kdbman probe test");
+    assert_eq!(
+        v["chain"][0]["issuer"],
+        "CN=Probe Issuing CA,O=kdbman probe test"
+    );
     assert!(v["chain"][0]["not_after"].as_str().unwrap().ends_with('Z'));
     assert_eq!(v["store"]["chain_complete"], true);
     assert_eq!(v["store"]["label"], "web");
     assert_eq!(v["protocol"], "TLSv1.3");
-    assert!(v["cipher_suite"].as_str().unwrap().starts_with("TLS13_"), "{v:#}");
+    assert!(
+        v["cipher_suite"].as_str().unwrap().starts_with("TLS13_"),
+        "{v:#}"
+    );
     assert_eq!(v["target"], target(n.port));
     assert_eq!(v["ocsp_stapled"], false);
     assert!(v["client_auth"].is_null());
@@ -483,7 +492,10 @@ fn leaf_without_intermediate_is_incomplete_and_trust_db_decides_the_client_view(
         .find(|f| f["code"] == "KDBP0002E")
         .unwrap_or_else(|| panic!("no KDBP0002E: {v:#}"));
     let msg = f["message"].as_str().unwrap();
-    assert!(msg.contains("incomplete") || msg.contains("neither sent"), "{msg}");
+    assert!(
+        msg.contains("incomplete") || msg.contains("neither sent"),
+        "{msg}"
+    );
     assert!(
         msg.contains("CN=Probe Issuing CA,O=kdbman probe test"),
         "names the missing intermediate: {msg}"
@@ -668,8 +680,20 @@ fn protocol_versions_and_unreachable_targets_are_reported() {
     assert_eq!(v["protocol"], "TLSv1.2", "{v:#}");
     assert_eq!(v["protocols"]["TLSv1.2"]["accepted"], true);
     assert_eq!(v["protocols"]["TLSv1.3"]["accepted"], false);
-    assert!(v["protocols"]["TLSv1.3"]["error"].as_str().unwrap().contains("alert"), "{v:#}");
-    assert!(v["cipher_suite"].as_str().unwrap().starts_with("TLS_ECDHE_"), "{v:#}");
+    assert!(
+        v["protocols"]["TLSv1.3"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("alert"),
+        "{v:#}"
+    );
+    assert!(
+        v["cipher_suite"]
+            .as_str()
+            .unwrap()
+            .starts_with("TLS_ECDHE_"),
+        "{v:#}"
+    );
     assert!(codes(&v).contains(&"KDBP0008I".to_string()));
 
     let out = probe(&[&target(only13.port), "--format", "json"]);
@@ -704,7 +728,11 @@ fn protocol_versions_and_unreachable_targets_are_reported() {
 /// and lint alike).
 #[test]
 fn prometheus_output_passes_promtool_with_exporter_names() {
-    if !needs(&[("nginx", "-v"), ("promtool", "--version"), ("openssl", "version")]) {
+    if !needs(&[
+        ("nginx", "-v"),
+        ("promtool", "--version"),
+        ("openssl", "version"),
+    ]) {
         return;
     }
     let p = pki_setup();
@@ -725,10 +753,7 @@ fn prometheus_output_passes_promtool_with_exporter_names() {
     let closed = free_port();
     std::fs::write(
         &targets,
-        format!(
-            "# fleet\n{} web\n127.0.0.1:{closed}\n",
-            target(n.port)
-        ),
+        format!("# fleet\n{} web\n127.0.0.1:{closed}\n", target(n.port)),
     )
     .unwrap();
     let out = probe(&[
@@ -763,7 +788,9 @@ fn prometheus_output_passes_promtool_with_exporter_names() {
     assert!(text.contains("# TYPE x509_cert_not_before gauge"));
     assert!(text.contains("# TYPE x509_cert_expired gauge"));
     assert!(text.contains(&format!("kdbman_probe_success{{target=\"{tgt}\"}} 1")));
-    assert!(text.contains(&format!("kdbman_probe_success{{target=\"127.0.0.1:{closed}\"}} 0")));
+    assert!(text.contains(&format!(
+        "kdbman_probe_success{{target=\"127.0.0.1:{closed}\"}} 0"
+    )));
     assert!(text.contains("kdbman_probe_findings{"), "{text}");
 
     // lint's Prometheus output carries the same series for the store.
@@ -779,7 +806,10 @@ fn prometheus_output_passes_promtool_with_exporter_names() {
         .lines()
         .find(|l| l.starts_with("x509_cert_not_after{") && l.contains("kind=\"personal\""))
         .unwrap_or_else(|| panic!("{text}"));
-    assert!(line.contains(&format!("serial_number=\"{serial}\"")), "{line}");
+    assert!(
+        line.contains(&format!("serial_number=\"{serial}\"")),
+        "{line}"
+    );
     assert!(line.contains("subject_CN=\"localhost\""), "{line}");
     assert!(line.contains("filename=\"server.kdb\""), "{line}");
     assert!(text.contains("x509_cert_expired{"), "{text}");
@@ -821,7 +851,11 @@ fn kdbman_serve_sni_mapping_picks_the_label() {
     make_store(
         &db,
         vec![
-            Entry::personal("a", vec![p.leaf.clone(), p.inter.cert.clone()], p.leaf_key.clone()),
+            Entry::personal(
+                "a",
+                vec![p.leaf.clone(), p.inter.cert.clone()],
+                p.leaf_key.clone(),
+            ),
             Entry::personal("b", vec![b.clone(), p.inter.cert.clone()], b_key),
             Entry::signer("root", p.root.cert.clone()),
         ],
@@ -831,15 +865,26 @@ fn kdbman_serve_sni_mapping_picks_the_label() {
     let db = db.to_str().unwrap();
     let t = format!("127.0.0.1:{}", s.port);
     // No SNI for an IP address: the default entry `a`.
-    let v = json_of(&probe(&[&t, "--db", db, "--pw-env", PW_VAR, "--format", "json"]));
+    let v = json_of(&probe(&[
+        &t, "--db", db, "--pw-env", PW_VAR, "--format", "json",
+    ]));
     assert_eq!(v["store"]["label"], "a", "{v:#}");
     assert!(errors(&v).is_empty(), "{v:#}");
     assert!(v["servername"].is_null());
     // SNI b.example, with serve's mapping: entry `b`; its name is
     // b.example only, so the name check passes for that name.
     let out = probe(&[
-        &t, "--db", db, "--pw-env", PW_VAR, "--servername", "b.example", "--sni",
-        "b.example=b", "--format", "json",
+        &t,
+        "--db",
+        db,
+        "--pw-env",
+        PW_VAR,
+        "--servername",
+        "b.example",
+        "--sni",
+        "b.example=b",
+        "--format",
+        "json",
     ]);
     let v = json_of(&out);
     assert_eq!(v["store"]["label"], "b", "{v:#}");
@@ -848,7 +893,15 @@ fn kdbman_serve_sni_mapping_picks_the_label() {
     // Without the mapping, `a` (the default) is expected: the served `b`
     // is named as the store's other entry.
     let out = probe(&[
-        &t, "--db", db, "--pw-env", PW_VAR, "--servername", "b.example", "--format", "json",
+        &t,
+        "--db",
+        db,
+        "--pw-env",
+        PW_VAR,
+        "--servername",
+        "b.example",
+        "--format",
+        "json",
     ]);
     let v = json_of(&out);
     assert_eq!(out.status.code(), Some(1), "{v:#}");
@@ -858,9 +911,18 @@ fn kdbman_serve_sni_mapping_picks_the_label() {
         .iter()
         .find(|f| f["code"] == "KDBP0001E")
         .unwrap_or_else(|| panic!("{v:#}"));
-    assert!(f["message"].as_str().unwrap().contains("entry `b`"), "{f:#}");
+    assert!(
+        f["message"].as_str().unwrap().contains("entry `b`"),
+        "{f:#}"
+    );
     // A name the certificate does not carry.
-    let v = json_of(&probe(&[&t, "--servername", "c.example", "--format", "json"]));
+    let v = json_of(&probe(&[
+        &t,
+        "--servername",
+        "c.example",
+        "--format",
+        "json",
+    ]));
     assert!(codes(&v).contains(&"KDBP0004E".to_string()), "{v:#}");
 }
 

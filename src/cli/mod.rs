@@ -131,13 +131,7 @@ pub fn signature_hash(
 }
 
 /// Options whose value is a password: never echoed by an error.
-const SECRET_OPTIONS: &[&str] = &[
-    "--pw",
-    "--new-pw",
-    "--file-pw",
-    "--target-pw",
-    "--trust-pw",
-];
+const SECRET_OPTIONS: &[&str] = &["--pw", "--new-pw", "--file-pw", "--target-pw", "--trust-pw"];
 
 /// The passwords given as option values on the command line (`--pw V`,
 /// `--pw=V`), and the argument after each (most likely the rest of an

@@ -75,7 +75,11 @@ pub struct TrustPwArgs {
 #[command(long_about = ABOUT)]
 pub struct ProbeArgs {
     /// The server: HOST, HOST:PORT, [IPv6]:PORT (default port 443)
-    #[arg(value_name = "HOST[:PORT]", required_unless_present = "targets", conflicts_with = "targets")]
+    #[arg(
+        value_name = "HOST[:PORT]",
+        required_unless_present = "targets",
+        conflicts_with = "targets"
+    )]
     pub target: Option<String>,
     /// Probe every target of FILE: one `HOST[:PORT] [LABEL]` per line
     #[arg(long, value_name = "FILE")]
@@ -177,7 +181,10 @@ fn client_identity(label: &str, stores: &[&Store]) -> Result<ClientIdentity> {
         }
         let Some(key) = e.private_key() else {
             return Err(Error::Usage {
-                detail: format!("--client-label `{label}` in {} has no private key", s.path().display()),
+                detail: format!(
+                    "--client-label `{label}` in {} has no private key",
+                    s.path().display()
+                ),
             });
         };
         return Ok(ClientIdentity {

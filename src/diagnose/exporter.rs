@@ -32,21 +32,13 @@ fn name_labels(name: &X509Name<'_>, prefix: &'static str, out: &mut Vec<(&'stati
             .map(|a| a.as_str().map_or_else(|_| "?".to_string(), str::to_string))
     };
     let pairs: [(&'static str, &'static str, Option<String>); 6] = [
-        (
-            "subject_C",
-            "issuer_C",
-            first(&mut name.iter_country()),
-        ),
+        ("subject_C", "issuer_C", first(&mut name.iter_country())),
         (
             "subject_ST",
             "issuer_ST",
             first(&mut name.iter_state_or_province()),
         ),
-        (
-            "subject_L",
-            "issuer_L",
-            first(&mut name.iter_locality()),
-        ),
+        ("subject_L", "issuer_L", first(&mut name.iter_locality())),
         (
             "subject_O",
             "issuer_O",
@@ -104,7 +96,8 @@ pub fn render(certs: &[(Vec<(&'static str, String)>, &X509Facts)], at: i64) -> S
         rows.entry(key).or_insert(f);
     }
     let mut out = String::new();
-    let families: [(&str, &str, &dyn Fn(&X509Facts) -> i64); 3] = [
+    type Value<'v> = &'v dyn Fn(&X509Facts) -> i64;
+    let families: [(&str, &str, Value<'_>); 3] = [
         (
             "x509_cert_not_before",
             "Indicates the certificate's not before timestamp",
@@ -143,7 +136,10 @@ mod tests {
         let f = facts(&der).unwrap();
         let names: Vec<&str> = f.labels.iter().map(|(k, _)| *k).collect();
         assert!(names.contains(&"subject_CN") && names.contains(&"issuer_O"));
-        assert!(!names.contains(&"subject_OU"), "absent attributes are left out");
+        assert!(
+            !names.contains(&"subject_OU"),
+            "absent attributes are left out"
+        );
         let serial = &f.labels[0].1;
         assert!(serial.bytes().all(|b| b.is_ascii_digit()), "{serial}");
         let text = render(

@@ -427,10 +427,7 @@ pub fn attempt(dial: &Dial, version: TlsVersion) -> Attempt {
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     config.resumption = Resumption::disabled();
     config.enable_sni = dial.servername.is_some();
-    let name = dial
-        .servername
-        .clone()
-        .unwrap_or_else(|| dial.host.clone());
+    let name = dial.servername.clone().unwrap_or_else(|| dial.host.clone());
     let server_name = ServerName::try_from(name.clone())
         .or_else(|_| ServerName::try_from("kdbman-probe.invalid".to_string()));
     let Ok(server_name) = server_name else {
@@ -504,10 +501,7 @@ fn handshake(
         if !conn.is_handshaking() {
             break;
         }
-        let n = conn.read_tls(&mut Peek {
-            inner: sock,
-            first,
-        });
+        let n = conn.read_tls(&mut Peek { inner: sock, first });
         match n {
             Ok(0) => {
                 // Process what came before the close: it may hold an alert.

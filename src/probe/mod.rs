@@ -386,10 +386,7 @@ fn label_for(r: &ProbeReport, opts: &Options<'_>, store: &Store) -> Option<Strin
         return Some(l.clone());
     }
     if let Some(sni) = &r.servername
-        && let Some((_, l)) = opts
-            .sni
-            .iter()
-            .find(|(h, _)| h.eq_ignore_ascii_case(sni))
+        && let Some((_, l)) = opts.sni.iter().find(|(h, _)| h.eq_ignore_ascii_case(sni))
     {
         return Some(l.clone());
     }
@@ -567,7 +564,10 @@ fn check_validity(r: &ProbeReport, opts: &Options<'_>, out: &mut Vec<Finding>) {
 }
 
 fn check_name(r: &ProbeReport, out: &mut Vec<Finding>) {
-    let name = r.servername.clone().unwrap_or_else(|| r.target.host.clone());
+    let name = r
+        .servername
+        .clone()
+        .unwrap_or_else(|| r.target.host.clone());
     let leaf = rustls_pki_types::CertificateDer::from(r.chain[0].as_slice());
     let Ok(ee) = webpki::EndEntityCert::try_from(&leaf) else {
         return; // undecodable: the chain finding says so
@@ -741,7 +741,7 @@ fn check_client_auth(r: &mut ProbeReport, opts: &Options<'_>, out: &mut Vec<Find
         .and_then(|c| cert_info(c).ok())
         .map(|i| (i.subject, i.issuer))
         .unwrap_or_default();
-    let listed = names.is_empty() || names.iter().any(|n| *n == issuer);
+    let listed = names.is_empty() || names.contains(&issuer);
     let hint = if listed {
         String::new()
     } else {
@@ -761,7 +761,10 @@ fn check_client_auth(r: &mut ProbeReport, opts: &Options<'_>, out: &mut Vec<Find
             id.label
         ),
     ));
-    r.client_cert = Some((id.label.clone(), ClientCertOutcome::Refused(refused.join(", "))));
+    r.client_cert = Some((
+        id.label.clone(),
+        ClientCertOutcome::Refused(refused.join(", ")),
+    ));
 }
 
 /// The system CA bundle paths tried, in order.

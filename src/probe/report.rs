@@ -45,7 +45,10 @@ pub const CHECKS: &[(&str, &str)] = &[
     ("chain", "The served chain reaches a signer of the store"),
     ("validity", "The certificates are valid"),
     ("name", "The certificate matches the host name"),
-    ("client-trust", "A client with the given signers accepts the server"),
+    (
+        "client-trust",
+        "A client with the given signers accepts the server",
+    ),
     ("client-auth", "Client certificate"),
 ];
 
@@ -130,12 +133,7 @@ pub fn json(r: &ProbeReport) -> Value {
 
 /// Many targets as JSON (schema above).
 pub fn fleet_json(reports: &[ProbeReport], at: i64) -> Value {
-    let all = |s| {
-        reports
-            .iter()
-            .map(|r| count(&r.findings, s))
-            .sum::<usize>()
-    };
+    let all = |s| reports.iter().map(|r| count(&r.findings, s)).sum::<usize>();
     json!({
         "schema": "kdbman-probe-fleet/1",
         "at": catalogue_time(at),
@@ -165,9 +163,7 @@ pub fn text(r: &ProbeReport, color: bool) -> String {
     let mut out = format!(
         "{}{} (probed at {})\n",
         r.target.display(),
-        r.address
-            .map(|a| format!(" [{a}]"))
-            .unwrap_or_default(),
+        r.address.map(|a| format!(" [{a}]")).unwrap_or_default(),
         catalogue_time(r.at)
     );
     if let Some(sni) = &r.servername {
@@ -205,7 +201,10 @@ pub fn text(r: &ProbeReport, color: bool) -> String {
                 "none"
             }
         ));
-        out.push_str(&format!("  chain sent ({} certificate(s)):\n", r.chain.len()));
+        out.push_str(&format!(
+            "  chain sent ({} certificate(s)):\n",
+            r.chain.len()
+        ));
         for (n, (der, info)) in r.chain.iter().zip(&r.chain_info).enumerate() {
             match info {
                 Some(i) => out.push_str(&format!(
@@ -252,7 +251,11 @@ pub fn text(r: &ProbeReport, color: bool) -> String {
             out.push_str(&format!(
                 "  store: label `{}`, chain {}\n",
                 esc(r.label.as_deref().unwrap_or("(none)")),
-                if ok { "reaches a signer" } else { "does not reach a signer" }
+                if ok {
+                    "reaches a signer"
+                } else {
+                    "does not reach a signer"
+                }
             ));
         }
         for (n, ok) in &r.client_views {
@@ -403,7 +406,10 @@ pub fn prometheus(reports: &[ProbeReport], at: i64) -> String {
             }
         }
     }
-    let rows: Vec<(Vec<(&'static str, String)>, &crate::diagnose::exporter::X509Facts)> = facts
+    let rows: Vec<(
+        Vec<(&'static str, String)>,
+        &crate::diagnose::exporter::X509Facts,
+    )> = facts
         .iter()
         .map(|(t, n, f)| (vec![("target", t.clone()), ("position", n.to_string())], f))
         .collect();
