@@ -130,7 +130,7 @@ mod tests {
     #[test]
     fn labels_follow_the_exporter() {
         let key = crate::pki::keygen::generate(crate::pki::KeyType::EcP256).unwrap();
-        let mut spec = crate::pki::CertSpec::new("CN=web \"1\",O=Example,C=US", 2);
+        let mut spec = crate::pki::CertSpec::new("CN=web \\\"1\\\",O=Example,C=US", 2);
         spec.is_ca = true;
         let der = spec.self_signed(&key).unwrap();
         let f = facts(&der).unwrap();
