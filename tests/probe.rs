@@ -926,6 +926,62 @@ fn kdbman_serve_sni_mapping_picks_the_label() {
     assert!(codes(&v).contains(&"KDBP0004E".to_string()), "{v:#}");
 }
 
+/// An expired leaf is still probed and shown; the finding is lint's
+/// SSL0219E. A server that accepts and says nothing is exit 3 within
+/// the handshake timeout.
+#[test]
+fn expired_leaf_and_silent_server() {
+    if !needs(&[("openssl", "version")]) {
+        return;
+    }
+    let p = pki_setup();
+    let dir = p.dir.path();
+    let key = keygen::generate(KeyType::EcP256).unwrap();
+    let mut spec = CertSpec::new("CN=localhost,O=kdbman probe test", 10);
+    spec.sans = vec!["dns:localhost".parse().unwrap()];
+    spec.not_before = common::now() - 40 * 86_400;
+    spec.not_after = common::now() - 10 * 86_400;
+    let old = spec.signed_by(&spki_of(&key), &p.inter.cert, &p.inter.key).unwrap();
+    let cert = pem(dir, "old.pem", &[&old]);
+    let inter = pem(dir, "inter.pem", &[&p.inter.cert]);
+    let k = key_pem(dir, "old.key", &key);
+    let s = s_server(
+        dir,
+        &[
+            "-cert",
+            cert.to_str().unwrap(),
+            "-key",
+            k.to_str().unwrap(),
+            "-cert_chain",
+            inter.to_str().unwrap(),
+        ],
+    );
+    let out = probe(&[
+        &target(s.port),
+        "--db",
+        p.db.to_str().unwrap(),
+        "--pw-env",
+        PW_VAR,
+        "--format",
+        "json",
+    ]);
+    let v = json_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{v:#}");
+    assert_eq!(v["chain"][0]["sha256"], sha256(&old));
+    let c = codes(&v);
+    assert!(c.contains(&"SSL0219E".to_string()), "{v:#}");
+    assert!(c.contains(&"KDBP0001E".to_string()), "{v:#}");
+
+    // Accepts, never answers.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let out = probe(&[&format!("127.0.0.1:{port}"), "--handshake-timeout", "2"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(text.contains("handshake timeout"), "{text}");
+    drop(silent);
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let out = probe(&["host:99999"]);

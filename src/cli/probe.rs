@@ -96,7 +96,7 @@ pub struct ProbeArgs {
     /// Seconds to wait for the TCP connection
     #[arg(long, value_name = "SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub connect_timeout: u64,
-    /// Seconds to wait for each read of the handshake
+    /// Seconds a handshake may take (TLS 1.3 and 1.2 are tried at the same time)
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub handshake_timeout: u64,
     /// The server's own store: compare the served certificate and chain with it

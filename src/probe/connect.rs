@@ -62,7 +62,7 @@ pub struct Dial {
     /// The SNI name sent; `None` sends none.
     pub servername: Option<String>,
     pub connect_timeout: Duration,
-    /// Bound on each read and write of the handshake.
+    /// Bound on the whole handshake (and on each read and write of it).
     pub io_timeout: Duration,
     pub client: Option<ClientIdentity>,
 }
@@ -104,7 +104,9 @@ impl std::fmt::Display for Failure {
             ),
             Failure::Closed => f.write_str("the server closed the connection without a TLS alert"),
             Failure::Tls(s) => write!(f, "TLS error: {s}"),
-            Failure::Timeout => f.write_str("no answer within the timeout"),
+            Failure::Timeout => f.write_str(
+                "no complete answer within the handshake timeout (--handshake-timeout): the server accepted the connection but did not answer the TLS ClientHello",
+            ),
         }
     }
 }
@@ -452,7 +454,7 @@ pub fn attempt(dial: &Dial, version: TlsVersion) -> Attempt {
         }
     };
     let mut first = Vec::new();
-    let deadline = Instant::now() + dial.io_timeout + dial.io_timeout;
+    let deadline = Instant::now() + dial.io_timeout;
     let result = handshake(&mut conn, &mut sock, &mut first, deadline);
     let take = |out: &mut Attempt| {
         if let Ok(r) = record.lock() {

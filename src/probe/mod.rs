@@ -170,7 +170,7 @@ pub struct Options<'a> {
     /// Send no SNI at all.
     pub no_sni: bool,
     pub connect_timeout: Duration,
-    /// Bound on each read of the handshake.
+    /// Bound on each handshake.
     pub io_timeout: Duration,
     /// The server's own store (`--db`).
     pub store: Option<&'a Store>,
@@ -283,10 +283,16 @@ pub fn probe(target: &Target, opts: &Options<'_>) -> ProbeReport {
         io_timeout: opts.io_timeout,
         client: opts.client.clone(),
     };
-    let attempts: Vec<(TlsVersion, Attempt)> = [TlsVersion::Tls13, TlsVersion::Tls12]
-        .into_iter()
-        .map(|v| (v, connect::attempt(&dial, v)))
-        .collect();
+    // Both versions at once: a silent server costs one timeout, not two.
+    let attempts: Vec<(TlsVersion, Attempt)> = std::thread::scope(|s| {
+        let v13 = s.spawn(|| connect::attempt(&dial, TlsVersion::Tls13));
+        let a12 = connect::attempt(&dial, TlsVersion::Tls12);
+        let a13 = v13.join().unwrap_or_else(|_| Attempt {
+            failure: Some(Failure::Tls("the TLS 1.3 attempt failed".into())),
+            ..Attempt::default()
+        });
+        vec![(TlsVersion::Tls13, a13), (TlsVersion::Tls12, a12)]
+    });
     let chain = attempts
         .iter()
         .map(|(_, a)| &a.chain)
