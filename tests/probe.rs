@@ -996,3 +996,157 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
 }
+
+/// Runs `python3 -c "import MODULE"`; under CI the module must be there.
+fn python_has(module: &str) -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok && std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("python3 module {module} is required under CI (.ci/run installs it)");
+    }
+    if !ok {
+        eprintln!("skipping: python3 module {module} not available");
+    }
+    ok
+}
+
+/// The SARIF 2.1.0 schema where `.ci/run` puts it.
+fn sarif_schema() -> Option<PathBuf> {
+    let p = std::env::var_os("KDBMAN_SARIF_SCHEMA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools/sarif-2.1.0-rtm.5.json")
+        });
+    if p.is_file() {
+        return Some(p);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("the SARIF schema {} is required under CI", p.display());
+    }
+    eprintln!("skipping: no SARIF schema at {}", p.display());
+    None
+}
+
+/// Acceptance 4 (reports like lint's): over a --targets file, SARIF
+/// validates against the 2.1.0 schema with each result at its target, and
+/// JUnit is read by junitparser with one suite per target.
+#[test]
+fn sarif_and_junit_over_many_targets() {
+    if !needs(&[("nginx", "-v")]) {
+        return;
+    }
+    let p = pki_setup();
+    let dir = p.dir.path();
+    let chain = pem(dir, "leaf-only.pem", &[&p.leaf]);
+    let key = key_pem(dir, "key.pem", &p.leaf_key);
+    let n = nginx_tls(dir, "reports", &chain, &key, "TLSv1.2 TLSv1.3");
+    let closed = free_port();
+    let targets = dir.join("targets.txt");
+    std::fs::write(
+        &targets,
+        format!("{} web\n127.0.0.1:{closed}\n", target(n.port)),
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let out = probe(&[
+            "--targets",
+            targets.to_str().unwrap(),
+            "--db",
+            p.db.to_str().unwrap(),
+            "--pw-env",
+            PW_VAR,
+            "--format",
+            format,
+        ]);
+        assert_eq!(out.status.code(), Some(3));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let sarif = run("sarif");
+    let s: Value = serde_json::from_str(&sarif).unwrap();
+    let results = s["runs"][0]["results"].as_array().unwrap();
+    let at = |code: &str| {
+        results
+            .iter()
+            .find(|r| r["ruleId"] == code)
+            .unwrap_or_else(|| panic!("{code}: {s:#}"))["locations"][0]["physicalLocation"]
+            ["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(at("KDBP0002E").contains(&n.port.to_string()));
+    assert!(at("KDBP0007E").contains(&closed.to_string()));
+    let rules = s["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "KDBP0005E"));
+    let json = run("json");
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["schema"], "kdbman-probe-fleet/1");
+    assert_eq!(v["summary"]["targets"], 2);
+    assert_eq!(v["summary"]["unreachable"], 1);
+    assert_eq!(v["targets"][0]["store"]["label"], "web");
+    if let Some(schema) = sarif_schema()
+        && python_has("jsonschema")
+    {
+        let file = dir.join("probe.sarif");
+        std::fs::write(&file, &sarif).unwrap();
+        let script = r#"
+import sys, json, jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = json.load(open(sys.argv[2]))
+cls = jsonschema.validators.validator_for(schema)
+errors = list(cls(schema).iter_errors(doc))
+for e in errors[:10]:
+    print(list(e.absolute_path), e.message)
+sys.exit(1 if errors else 0)
+"#;
+        let out = Command::new("python3")
+            .args(["-c", script, schema.to_str().unwrap(), file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "SARIF does not validate: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    if python_has("junitparser") {
+        let file = dir.join("probe.junit.xml");
+        std::fs::write(&file, run("junit")).unwrap();
+        let script = r#"
+import sys, json
+from junitparser import JUnitXml
+xml = JUnitXml.fromfile(sys.argv[1])
+out = {}
+for suite in xml:
+    cases = {}
+    for case in suite:
+        cases[case.name] = [{"kind": type(r).__name__, "type": r.type} for r in case.result]
+    out[suite.name] = {"tests": suite.tests, "failures": suite.failures, "errors": suite.errors, "skipped": suite.skipped, "cases": cases}
+print(json.dumps(out))
+"#;
+        let out = Command::new("python3")
+            .args(["-c", script, file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let up = &v[target(n.port)];
+        assert_eq!(up["errors"], 0, "{v:#}");
+        assert_eq!(up["failures"], 1, "{v:#}");
+        let chain_case = up["cases"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .find(|(k, _)| k.starts_with("chain"))
+            .unwrap()
+            .1;
+        assert_eq!(chain_case[0]["kind"], "Failure");
+        assert_eq!(chain_case[0]["type"], "KDBP0002E");
+        let down = &v[format!("127.0.0.1:{closed}")];
+        assert_eq!(down["errors"], 1, "{v:#}");
+        assert!(down["skipped"].as_u64().unwrap() > 0);
+    }
+}
