@@ -941,7 +941,9 @@ fn expired_leaf_and_silent_server() {
     spec.sans = vec!["dns:localhost".parse().unwrap()];
     spec.not_before = common::now() - 40 * 86_400;
     spec.not_after = common::now() - 10 * 86_400;
-    let old = spec.signed_by(&spki_of(&key), &p.inter.cert, &p.inter.key).unwrap();
+    let old = spec
+        .signed_by(&spki_of(&key), &p.inter.cert, &p.inter.key)
+        .unwrap();
     let cert = pem(dir, "old.pem", &[&old]);
     let inter = pem(dir, "inter.pem", &[&p.inter.cert]);
     let k = key_pem(dir, "old.key", &key);
@@ -1102,7 +1104,12 @@ for e in errors[:10]:
 sys.exit(1 if errors else 0)
 "#;
         let out = Command::new("python3")
-            .args(["-c", script, schema.to_str().unwrap(), file.to_str().unwrap()])
+            .args([
+                "-c",
+                script,
+                schema.to_str().unwrap(),
+                file.to_str().unwrap(),
+            ])
             .output()
             .unwrap();
         assert!(
@@ -1131,7 +1138,11 @@ print(json.dumps(out))
             .args(["-c", script, file.to_str().unwrap()])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         let up = &v[target(n.port)];
         assert_eq!(up["errors"], 0, "{v:#}");

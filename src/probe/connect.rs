@@ -334,6 +334,16 @@ impl Read for Peek<'_> {
     }
 }
 
+/// The first line of what a non-TLS server sent (shown escaped by the
+/// renderers).
+fn first_line(first: &[u8]) -> String {
+    let text = String::from_utf8_lossy(first);
+    text.split(['\r', '\n'])
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn classify_io(e: &std::io::Error) -> Failure {
     match e.kind() {
         std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => Failure::Timeout,
@@ -349,7 +359,7 @@ fn classify_tls(e: &rustls::Error, first: &[u8]) -> Failure {
     match e {
         rustls::Error::AlertReceived(a) => Failure::Alert(alert_name(*a)),
         rustls::Error::InvalidMessage(_) if !first.is_empty() && first[0] != 0x15 => {
-            Failure::NotTls(crate::text::escape(&String::from_utf8_lossy(first)).into_owned())
+            Failure::NotTls(first_line(first))
         }
         other => Failure::Tls(other.to_string()),
     }
@@ -511,9 +521,7 @@ fn handshake(
                     return Err(classify_tls(&e, first));
                 }
                 if !first.is_empty() && first[0] != 0x16 && first[0] != 0x15 {
-                    return Err(Failure::NotTls(
-                        crate::text::escape(&String::from_utf8_lossy(first)).into_owned(),
-                    ));
+                    return Err(Failure::NotTls(first_line(first)));
                 }
                 return Err(Failure::Closed);
             }

@@ -802,3 +802,56 @@ pub fn system_trust() -> crate::Result<TrustSource> {
         anchors: crate::pki::pem::read_certificates(path)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_read_with_default_port_ipv6_and_labels() {
+        let t = parse_target("www.example.com").unwrap();
+        assert_eq!((t.host.as_str(), t.port), ("www.example.com", 443));
+        let t = parse_target("[::1]:8443").unwrap();
+        assert_eq!(
+            (t.host.as_str(), t.port, t.display()),
+            ("::1", 8443, "[::1]:8443".to_string())
+        );
+        assert_eq!(parse_target("::1").unwrap().port, 443);
+        assert!(parse_target("h:0").is_err());
+        assert!(parse_target("h:70000").is_err());
+        assert!(parse_target("bad host:1").is_err());
+        assert!(parse_target("[::1").is_err());
+        let list = parse_targets("# c\n\na.example:1414 qm1\n  b.example  \n").unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].label.as_deref(), Some("qm1"));
+        assert_eq!(list[1].port, 443);
+        let e = parse_targets("a:1\nb:x\n").unwrap_err();
+        assert!(e.starts_with("line 2"), "{e}");
+    }
+
+    #[test]
+    fn alert_names_are_rfc_8446_names() {
+        use rustls::AlertDescription as A;
+        assert_eq!(connect::alert_name(A::UnknownCA), "unknown_ca");
+        assert_eq!(
+            connect::alert_name(A::CertificateRequired),
+            "certificate_required"
+        );
+        assert_eq!(
+            connect::alert_name(A::HandshakeFailure),
+            "handshake_failure"
+        );
+        assert!(connect::is_client_cert_refusal("certificate_unknown"));
+        assert!(!connect::is_client_cert_refusal("close_notify"));
+    }
+
+    #[test]
+    fn every_probe_code_has_a_title_and_severity_letter() {
+        for r in codes::PROBE_RULES {
+            assert!(r.id.starts_with("KDBP") && r.id.len() == 9, "{}", r.id);
+            assert_eq!(r.id.chars().last(), Some(r.severity.letter()), "{}", r.id);
+            assert_eq!(crate::diagnose::finding::rule_title(r.id), r.title);
+            assert!(!r.help.is_empty());
+        }
+    }
+}
