@@ -521,7 +521,7 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l targets -d 'Prob
 complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l jobs -d 'Targets probed at once with --targets' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l servername -d 'The SNI name to send and the name to check (default: HOST)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l connect-timeout -d 'Seconds to wait for the TCP connection' -r
-complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l handshake-timeout -d 'Seconds to wait for each read of the handshake' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l handshake-timeout -d 'Seconds a handshake may take (TLS 1.3 and 1.2 are tried at the same time)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l db -d 'The server\'s own store: compare the served certificate and chain with it' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
 complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
