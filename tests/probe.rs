@@ -551,6 +551,22 @@ fn leaf_without_intermediate_is_incomplete_and_trust_db_decides_the_client_view(
     let fix = f["fix"].as_str().unwrap();
     assert!(fix.contains("kdbman cert add --db"), "{fix}");
     assert!(fix.contains("client-root.kdb"), "{fix}");
+
+    // The system bundle does not hold this test PKI's CAs.
+    if Path::new("/etc/ssl/certs/ca-certificates.crt").is_file() {
+        let out = probe(&[&target(n.port), "--trust-system", "--format", "json"]);
+        let v = json_of(&out);
+        assert_eq!(out.status.code(), Some(1), "{v:#}");
+        assert_eq!(v["client_views"][0]["accepts"], false, "{v:#}");
+        assert!(
+            v["client_views"][0]["trust"]
+                .as_str()
+                .unwrap()
+                .contains("system CA bundle"),
+            "{v:#}"
+        );
+        assert!(codes(&v).contains(&"KDBP0003E".to_string()), "{v:#}");
+    }
 }
 
 /// Acceptance 4: `openssl s_server -Verify 1` with --client-label.
