@@ -664,6 +664,45 @@ fn s_server_requiring_client_certificates_accepts_the_right_one_and_refuses_an_u
     let (code, v) = run(None);
     assert_eq!(code, Some(0), "an info finding does not fail: {v:#}");
     assert!(codes(&v).contains(&"KDBP0006I".to_string()), "{v:#}");
+
+    // nginx completes the handshake and answers 400 to a refused or
+    // missing client certificate: probe reads that answer.
+    if !common::require_tool("nginx", "-v") {
+        return;
+    }
+    let full = pem(dir, "full.pem", &[&p.leaf, &p.inter.cert]);
+    let n = nginx(
+        dir,
+        "clientauth",
+        &format!(
+            "    ssl_certificate {};\n    ssl_certificate_key {};\n    ssl_client_certificate {};\n    ssl_verify_client on;",
+            full.display(),
+            key.display(),
+            ca.display()
+        ),
+    );
+    let run = |label: &str| {
+        let out = probe(&[
+            &target(n.port),
+            "--trust-db",
+            client.to_str().unwrap(),
+            "--trust-pw-env",
+            PW_VAR,
+            "--client-label",
+            label,
+            "--format",
+            "json",
+        ]);
+        (out.status.code(), json_of(&out))
+    };
+    let (code, v) = run("good");
+    assert_eq!(code, Some(0), "{v:#}\nnginx: {}", n.log());
+    assert_eq!(v["client_certificate"]["result"], "accepted", "{v:#}");
+    let (code, v) = run("untrusted");
+    assert_eq!(code, Some(1), "{v:#}");
+    assert_eq!(v["client_certificate"]["result"], "refused", "{v:#}");
+    let reason = v["client_certificate"]["reason"].as_str().unwrap();
+    assert!(reason.contains("400"), "{reason}");
 }
 
 /// Acceptance 5: TLS 1.2-only and 1.3-only servers, an unreachable port
