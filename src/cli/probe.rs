@@ -72,7 +72,7 @@ pub struct TrustPwArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(long_about = ABOUT)]
+#[command(after_long_help = ABOUT)]
 pub struct ProbeArgs {
     /// The server: HOST, HOST:PORT, [IPv6]:PORT (default port 443)
     #[arg(
