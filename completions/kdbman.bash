@@ -37,6 +37,9 @@ _kdbman() {
             kdbman,lint)
                 cmd="kdbman__subcmd__lint"
                 ;;
+            kdbman,probe)
+                cmd="kdbman__subcmd__probe"
+                ;;
             kdbman,serve)
                 cmd="kdbman__subcmd__serve"
                 ;;
@@ -193,6 +196,9 @@ _kdbman() {
             kdbman__subcmd__help,lint)
                 cmd="kdbman__subcmd__help__subcmd__lint"
                 ;;
+            kdbman__subcmd__help,probe)
+                cmd="kdbman__subcmd__help__subcmd__probe"
+                ;;
             kdbman__subcmd__help,serve)
                 cmd="kdbman__subcmd__help__subcmd__serve"
                 ;;
@@ -332,7 +338,7 @@ _kdbman() {
 
     case "${cmd}" in
         kdbman)
-            opts="-h -V --help --version keydb cert certreq lint explain serve generate-docs help"
+            opts="-h -V --help --version keydb cert certreq lint explain serve probe generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1674,7 +1680,7 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__help)
-            opts="keydb cert certreq lint explain serve generate-docs help"
+            opts="keydb cert certreq lint explain serve probe generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2150,6 +2156,20 @@ _kdbman() {
             return 0
             ;;
         kdbman__subcmd__help__subcmd__lint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdbman__subcmd__help__subcmd__probe)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2700,6 +2720,108 @@ _kdbman() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json sarif junit prometheus github" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "error warning info" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kdbman__subcmd__probe)
+            opts="-h --targets --jobs --servername --no-sni --connect-timeout --handshake-timeout --db --pw-env --pw-file --pw-stdin --stashed --stash --pw --allow-insecure-stash --label --sni --trust-db --trust-pw-env --trust-pw-file --trust-stashed --trust-stash --trust-pw --trust-system --client-label --at --warn-days --format --fail-on --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --targets)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --servername)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --handshake-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pw-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pw-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stash)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pw)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-pw-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-pw-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-stash)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-pw)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif junit prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)

@@ -32,6 +32,7 @@ complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "certreq" -d 'Create, 
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "lint" -d 'Check stores for the conditions behind IHS SSL02xx messages (text, JSON, SARIF, JUnit, Prometheus)'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "explain" -d 'Explain an IHS message code (SSL0218E), a GSKit return code (408) or a code kdbman prints (KDB0009W, KDBG0008W)'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "serve" -d 'Serve HTTPS from a store\'s certificate, logging failed handshakes with their IHS codes'
+complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "probe" -d 'Check a live TLS server: what it sends, against its store and as a client would see it'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "generate-docs" -d 'Write the man pages and shell completions (for packagers)'
 complete -c kdbman -n "__fish_kdbman_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand keydb; and not __fish_seen_subcommand_from create changepw stashpw convert details delete export help" -s h -l help -d 'Print help'
@@ -540,16 +541,52 @@ complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l access-log -d 'A
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l once -d 'Answer one request, then exit'
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -l demo -d 'No store: a throwaway CA and localhost certificate made in memory'
 complete -c kdbman -n "__fish_kdbman_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l targets -d 'Probe every target of FILE: one `HOST[:PORT] [LABEL]` per line' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l jobs -d 'Targets probed at once with --targets' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l servername -d 'The SNI name to send and the name to check (default: HOST)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l connect-timeout -d 'Seconds to wait for the TCP connection' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l handshake-timeout -d 'Seconds a handshake may take (TLS 1.3 and 1.2 are tried at the same time)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l db -d 'The server\'s own store: compare the served certificate and chain with it' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l pw-env -d 'Read the store password from environment variable VAR (less one trailing LF or CRLF)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l pw-file -d 'Read the store password from the first line of PATH (less its LF or CRLF ending)' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l stash -d 'Use this stash file' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l pw -d 'The store password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l label -d 'The label the server is configured with (default: the store\'s default)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l sni -d 'The label served to clients asking for HOST by SNI, as kdbman serve --sni takes it (repeatable)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l trust-db -d 'A client\'s store (e.g. an MQ client\'s key database): would a client with only its signers accept the server?' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l trust-pw-env -d 'Read the --trust-db store\'s password from environment variable VAR' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l trust-pw-file -d 'Read the --trust-db store\'s password from the first line of PATH' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l trust-stash -d 'Use this stash file for the --trust-db store' -r -F
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l trust-pw -d 'The --trust-db store\'s password itself (visible to other processes: avoid)' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l client-label -d 'Present this personal certificate (from --db, else --trust-db) and report whether the server accepts it' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l at -d 'Evaluate time checks at this instant: 2030-01-31, 2030-01-31T12:00:00Z or @UNIXSECONDS' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l warn-days -d 'Warn about a served certificate expiring within DAYS days' -r
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l format -d 'Output format' -r -f -a "text\t'Text for people (coloured on a terminal)'
+json\t'JSON (schema kdbman-probe/1; kdbman-probe-fleet/1 with --targets)'
+sarif\t'SARIF 2.1.0 (one run; each result located at its target)'
+junit\t'JUnit XML: one test suite per target, one test case per check'
+prometheus\t'Prometheus text exposition (x509-certificate-exporter names and labels)'"
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l fail-on -d 'Lowest severity that makes probe exit 1' -r -f -a "error\t''
+warning\t''
+info\t''"
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l no-sni -d 'Send no SNI (for servers configured without it)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l pw-stdin -d 'Read the store password from the first line of standard input (less its LF or CRLF ending)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l stashed -d 'Use the stash file beside the store (STORE.sth); commands that only read the store use it without being told when no other source is given'
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l allow-insecure-stash -d 'Accept a stash file that group or others can read'
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l trust-stashed -d 'Use the stash file beside the --trust-db store (STORE.sth)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -l trust-system -d 'Judge the server as a client trusting the system\'s CA bundle would'
+complete -c kdbman -n "__fish_kdbman_using_subcommand probe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbman -n "__fish_kdbman_using_subcommand generate-docs" -l out -d 'Directory that receives man/ and completions/' -r -F
 complete -c kdbman -n "__fish_kdbman_using_subcommand generate-docs" -s h -l help -d 'Print help'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "keydb" -d 'Create, re-key, stash, inspect, export and delete key databases'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "cert" -d 'Create, add, import, list, inspect, rename, extract, export, sign, validate and delete certificates'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "certreq" -d 'Create, list, inspect, extract and delete certificate requests'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "lint" -d 'Check stores for the conditions behind IHS SSL02xx messages (text, JSON, SARIF, JUnit, Prometheus)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "explain" -d 'Explain an IHS message code (SSL0218E), a GSKit return code (408) or a code kdbman prints (KDB0009W, KDBG0008W)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "serve" -d 'Serve HTTPS from a store\'s certificate, logging failed handshakes with their IHS codes'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "generate-docs" -d 'Write the man pages and shell completions (for packagers)'
-complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve probe generate-docs help" -f -a "keydb" -d 'Create, re-key, stash, inspect, export and delete key databases'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve probe generate-docs help" -f -a "cert" -d 'Create, add, import, list, inspect, rename, extract, export, sign, validate and delete certificates'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve probe generate-docs help" -f -a "certreq" -d 'Create, list, inspect, extract and delete certificate requests'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve probe generate-docs help" -f -a "lint" -d 'Check stores for the conditions behind IHS SSL02xx messages (text, JSON, SARIF, JUnit, Prometheus)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve probe generate-docs help" -f -a "explain" -d 'Explain an IHS message code (SSL0218E), a GSKit return code (408) or a code kdbman prints (KDB0009W, KDBG0008W)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve probe generate-docs help" -f -a "serve" -d 'Serve HTTPS from a store\'s certificate, logging failed handshakes with their IHS codes'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve probe generate-docs help" -f -a "probe" -d 'Check a live TLS server: what it sends, against its store and as a client would see it'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve probe generate-docs help" -f -a "generate-docs" -d 'Write the man pages and shell completions (for packagers)'
+complete -c kdbman -n "__fish_kdbman_using_subcommand help; and not __fish_seen_subcommand_from keydb cert certreq lint explain serve probe generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "create" -d 'Create a new, empty key database'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "changepw" -d 'Change the store password (old stashes become stale)'
 complete -c kdbman -n "__fish_kdbman_using_subcommand help; and __fish_seen_subcommand_from keydb" -f -a "stashpw" -d 'Write the store password to a stash file (STORE.sth), mode 0600'

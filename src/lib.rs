@@ -35,6 +35,7 @@ pub mod file;
 pub mod fuzzing;
 pub mod limits;
 pub mod pki;
+pub mod probe;
 pub mod secret;
 pub mod serve;
 pub mod stash;

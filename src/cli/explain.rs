@@ -82,6 +82,11 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
     if let Some(code) = super::gsk::explain::lookup(&q) {
         return super::gsk::explain::run(code, args.json);
     }
+    if let Some(rule) = kdbman::probe::codes::PROBE_RULES.iter().find(|r| {
+        r.id.eq_ignore_ascii_case(q.trim()) || r.id[..r.id.len() - 1].eq_ignore_ascii_case(q.trim())
+    }) {
+        return explain_extra(rule, args.json);
+    }
     let c = catalogue::lookup(&q).ok_or_else(|| Error::Usage {
         detail: format!("`{q}` is not an IHS message code or GSKit return code kdbman knows; `kdbman explain --list` shows them all"),
     })?;
@@ -111,6 +116,9 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
 
 /// kdbman's own lint warnings (KDB0001W…), which have no IHS message.
 fn explain_extra(rule: &kdbman::diagnose::ExtraRule, as_json: bool) -> Result<u8> {
+    if rule.id.starts_with("KDBP") {
+        return explain_probe(rule, as_json);
+    }
     if as_json {
         output::json(&json!({
             "id": rule.id,
@@ -129,6 +137,29 @@ fn explain_extra(rule: &kdbman::diagnose::ExtraRule, as_json: bool) -> Result<u8
         output::line(
             "\nIn kdbman (store)\n  A warning of `kdbman lint`, beyond the IHS catalogue: IBM HTTP Server has no message for it.",
         );
+    }
+    Ok(exit::OK)
+}
+
+/// `kdbman probe`'s own codes (KDBP0001E…).
+fn explain_probe(rule: &kdbman::diagnose::ExtraRule, as_json: bool) -> Result<u8> {
+    let how = "A finding of `kdbman probe` about a live server, beyond the IHS catalogue: IBM HTTP Server has no message for it.";
+    if as_json {
+        output::json(&json!({
+            "id": rule.id,
+            "severity": rule.severity.as_str(),
+            "title": rule.title,
+            "gsk": null,
+            "meaning": rule.help,
+            "causes": [],
+            "fix": rule.help,
+            "kdbman": how,
+            "scope": "probe",
+        }));
+    } else {
+        output::line(format!("{}: {}", rule.id, rule.title));
+        output::line(format!("\nWhat it means\n  {}", rule.help));
+        output::line(format!("\nIn kdbman (probe)\n  {how}"));
     }
     Ok(exit::OK)
 }

@@ -14,6 +14,7 @@ pub mod keydb;
 pub mod lint;
 pub mod output;
 pub mod password;
+pub mod probe;
 pub mod serve;
 pub mod values;
 
@@ -64,6 +65,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Serve HTTPS from a store's certificate, logging failed handshakes with their IHS codes
     Serve(Box<serve::ServeArgs>),
+    /// Check a live TLS server: what it sends, against its store and as a client would see it
+    Probe(Box<probe::ProbeArgs>),
     /// Write the man pages and shell completions (for packagers)
     #[command(hide = true)]
     GenerateDocs {
@@ -131,7 +134,7 @@ pub fn signature_hash(
 }
 
 /// Options whose value is a password: never echoed by an error.
-const SECRET_OPTIONS: &[&str] = &["--pw", "--new-pw", "--file-pw", "--target-pw"];
+const SECRET_OPTIONS: &[&str] = &["--pw", "--new-pw", "--file-pw", "--target-pw", "--trust-pw"];
 
 /// The passwords given as option values on the command line (`--pw V`,
 /// `--pw=V`), and the argument after each (most likely the rest of an
@@ -196,6 +199,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
         Command::Lint(args) => lint::run(*args),
         Command::Explain(args) => explain::run(args),
         Command::Serve(args) => serve::run(*args),
+        Command::Probe(args) => probe::run(*args),
         Command::GenerateDocs { out } => docs::generate(&out).map(|()| exit::OK),
     }
 }

@@ -188,10 +188,7 @@ pub fn severity_of(code: &str) -> Severity {
     if let Some(c) = catalogue::by_id(code) {
         return c.severity;
     }
-    EXTRA_RULES
-        .iter()
-        .find(|r| r.id == code)
-        .map_or(Severity::Error, |r| r.severity)
+    extra_rule(code).map_or(Severity::Error, |r| r.severity)
 }
 
 /// The title of a code, from the catalogue or kdbman's own rules.
@@ -199,8 +196,13 @@ pub fn rule_title(code: &str) -> &'static str {
     if let Some(c) = catalogue::by_id(code) {
         return c.title;
     }
+    extra_rule(code).map_or("", |r| r.title)
+}
+
+/// A kdbman rule by id: lint's [`EXTRA_RULES`] or `kdbman probe`'s codes.
+pub fn extra_rule(code: &str) -> Option<&'static ExtraRule> {
     EXTRA_RULES
         .iter()
         .find(|r| r.id == code)
-        .map_or("", |r| r.title)
+        .or_else(|| crate::probe::codes::rule(code))
 }

@@ -95,6 +95,8 @@ pub struct CertRecord {
     /// Unix seconds.
     pub not_after: i64,
     pub sha256: String,
+    /// The x509-certificate-exporter labels and dates (Prometheus).
+    pub x509: super::exporter::X509Facts,
 }
 
 /// Every decodable certificate in the store, entry by entry (a request
@@ -118,6 +120,7 @@ pub fn certificates(store: &Store) -> Vec<CertRecord> {
                 serial: info.serial,
                 not_after: info.not_after,
                 sha256: info.sha256,
+                x509: super::exporter::facts(der).unwrap_or_default(),
             });
         }
     }

@@ -58,6 +58,7 @@
 
 pub mod catalogue;
 pub mod checks;
+pub mod exporter;
 pub mod finding;
 pub mod fleet;
 pub mod glob;

@@ -83,7 +83,11 @@
 //! `kdbman_certificate_not_after_seconds{store,label,kind,subject,serial}`,
 //! `kdbman_store_opened{store}` (1 or 0),
 //! `kdbman_lint_findings{store,code,severity}` (codes with findings only)
-//! and `kdbman_lint_timestamp_seconds` (the instant checked).
+//! and `kdbman_lint_timestamp_seconds` (the instant checked); and the
+//! x509-certificate-exporter's `x509_cert_not_before`,
+//! `x509_cert_not_after` and `x509_cert_expired` for every certificate
+//! (labels in [`super::exporter`]: `filename`, `filepath`, `label`, `kind`,
+//! `serial_number`, `subject_CN`, `issuer_CN`, …).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -185,7 +189,7 @@ pub fn text(findings: &[Finding], meta: &Meta<'_>, color: bool) -> String {
     out
 }
 
-fn catalogue_time(at: i64) -> String {
+pub(crate) fn catalogue_time(at: i64) -> String {
     crate::pki::cert::rfc3339(at)
 }
 
@@ -259,7 +263,7 @@ fn rule(id: &'static str) -> sarif::ReportingDescriptor {
     let (full, help, sev) = match catalogue::by_id(id) {
         Some(c) => (c.meaning, c.fix, c.severity),
         None => {
-            let r = EXTRA_RULES.iter().find(|r| r.id == id);
+            let r = super::finding::extra_rule(id);
             (
                 r.map_or("", |r| r.help),
                 r.map_or("", |r| r.help),
@@ -289,7 +293,13 @@ pub fn sarif(findings: &[Finding], meta: &Meta<'_>) -> sarif::Sarif {
 /// The SARIF 2.1.0 log of many stores: one run, each result located at
 /// its own store.
 pub fn sarif_many(stores: &[(&[Finding], Meta<'_>)]) -> sarif::Sarif {
-    let ids = rule_ids();
+    sarif_with_rules(stores, rule_ids())
+}
+
+/// The SARIF 2.1.0 log of many reports whose driver lists the rules `ids`
+/// (lint's, or `kdbman probe`'s): one run, each result located at its own
+/// store (or target).
+pub fn sarif_with_rules(stores: &[(&[Finding], Meta<'_>)], ids: Vec<&'static str>) -> sarif::Sarif {
     let mut results: Vec<sarif::Result> = Vec::new();
     for (findings, meta) in stores {
         let uri = uri_of(meta.store);
@@ -614,7 +624,7 @@ pub fn fleet_sarif(reports: &[StoreReport], run: &Run<'_>) -> sarif::Sarif {
 /// replaced by their `kdbman::text` escape (`\x1b`); CR, DEL, C1 controls
 /// and bidi controls, which it can, go as character references, so
 /// nothing in the file moves a terminal's cursor.
-fn xml(s: &str) -> String {
+pub(crate) fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -762,7 +772,7 @@ pub fn junit(reports: &[StoreReport], run: &Run<'_>) -> String {
 /// and bidi characters as `\x1b`-style escapes, backslash doubled, so two
 /// values stay two), then backslash, double quote and newline escaped per
 /// the exposition format.
-fn prom(s: &str) -> String {
+pub(crate) fn prom(s: &str) -> String {
     crate::text::escape(s)
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
@@ -839,6 +849,33 @@ pub fn prometheus(reports: &[StoreReport], run: &Run<'_>) -> String {
             ));
         }
     }
+    // The x509-certificate-exporter's series (names and labels as it has
+    // them; `filename`/`filepath` as it labels a file).
+    let x509: Vec<(Vec<(&'static str, String)>, &super::exporter::X509Facts)> = reports
+        .iter()
+        .flat_map(|r| {
+            let filepath = r.path.to_string_lossy().into_owned();
+            let filename = r
+                .path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            r.certificates
+                .iter()
+                .filter(|c| !c.x509.labels.is_empty())
+                .map(move |c| {
+                    (
+                        vec![
+                            ("filename", filename.clone()),
+                            ("filepath", filepath.clone()),
+                            ("label", c.label.clone()),
+                            ("kind", c.kind.to_string()),
+                        ],
+                        &c.x509,
+                    )
+                })
+        })
+        .collect();
+    out.push_str(&super::exporter::render(&x509, run.at));
     out.push_str(&format!(
         "# HELP kdbman_lint_timestamp_seconds The instant the lint's time checks used, as a Unix time.\n# TYPE kdbman_lint_timestamp_seconds gauge\nkdbman_lint_timestamp_seconds {}\n",
         run.at
