@@ -21,8 +21,9 @@
 use std::collections::{HashMap, HashSet};
 
 use x509_parser::der_parser::asn1_rs::Tag;
-use x509_parser::extensions::ParsedExtension;
+use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
+use x509_parser::x509::RelativeDistinguishedName;
 
 use super::validate::{ChainProblem, Purpose};
 
@@ -339,10 +340,246 @@ fn dead_end(c: &Cert<'_>) -> ChainProblem {
     }
 }
 
+/// What this module does not process: policy constraints, inhibit
+/// anyPolicy, and name constraints on name forms other than
+/// directoryName, rfc822Name, dNSName, URI and iPAddress (or unreadable).
 fn constrained(x: &X509Certificate<'_>) -> bool {
-    x.name_constraints().ok().flatten().is_some()
+    let names_unsupported = match x.name_constraints() {
+        Ok(None) => false,
+        Ok(Some(nc)) => {
+            let v = nc.value;
+            v.permitted_subtrees
+                .iter()
+                .chain(v.excluded_subtrees.iter())
+                .flatten()
+                .any(|t| !supported_form(&t.base))
+        }
+        Err(_) => true,
+    };
+    names_unsupported
         || x.policy_constraints().ok().flatten().is_some()
         || x.inhibit_anypolicy().ok().flatten().is_some()
+}
+
+fn supported_form(n: &GeneralName<'_>) -> bool {
+    match n {
+        GeneralName::DirectoryName(_)
+        | GeneralName::RFC822Name(_)
+        | GeneralName::DNSName(_)
+        | GeneralName::URI(_) => true,
+        GeneralName::IPAddress(b) => b.len() == 8 || b.len() == 32,
+        _ => false,
+    }
+}
+
+/// §6.1.3 (b), (c) and §6.1.4 (g): the name constraints of the anchor and
+/// of every CA of `path` (leaf first, anchor last) applied to the names of
+/// the certificates below it: the subject (directoryName), every subject
+/// alternative name, and the subject's emailAddress attributes as
+/// rfc822Names when there is no subjectAltName. Self-issued intermediates
+/// are exempt (§6.1.3 (b)); permitted subtrees of successive CAs all apply
+/// (their intersection), excluded subtrees add up. Forms this module does
+/// not process were refused by [`constrained`] before.
+fn check_name_constraints(certs: &[Cert<'_>], path: &[usize]) -> Result<(), ChainProblem> {
+    // (CA subject, its permitted subtrees, its excluded subtrees)
+    let mut limits: Vec<(String, Vec<GeneralName<'_>>, Vec<GeneralName<'_>>)> = Vec::new();
+    let n = path.len();
+    for (pos, &i) in path.iter().enumerate().rev() {
+        let c = &certs[i];
+        let (leaf, anchor) = (pos == 0, pos + 1 == n);
+        if !anchor && (leaf || !c.self_issued()) && !limits.is_empty() {
+            let (names, emails) = presented_names(&c.x)?;
+            let emails = emails.iter().map(|e| GeneralName::RFC822Name(e));
+            for name in names.into_iter().chain(emails) {
+                for (ca, permitted, excluded) in &limits {
+                    let outside = |why: &str| ChainProblem::Other {
+                        detail: format!(
+                            "the name {} of certificate `{}` is {why} the name constraints of CA `{ca}`",
+                            show(&name),
+                            c.subject()
+                        ),
+                    };
+                    let same: Vec<bool> =
+                        permitted.iter().filter_map(|b| within(&name, b)).collect();
+                    if !same.is_empty() && !same.contains(&true) {
+                        return Err(outside("outside"));
+                    }
+                    if excluded
+                        .iter()
+                        .any(|b| within(&name, b) == Some(true) || wildcard_overlaps(&name, b))
+                    {
+                        return Err(outside("excluded by"));
+                    }
+                }
+            }
+        }
+        if leaf {
+            break;
+        }
+        if let Ok(Some(nc)) = c.x.name_constraints() {
+            let v = nc.value;
+            limits.push((
+                c.subject(),
+                v.permitted_subtrees
+                    .iter()
+                    .flatten()
+                    .map(|t| t.base.clone())
+                    .collect(),
+                v.excluded_subtrees
+                    .iter()
+                    .flatten()
+                    .map(|t| t.base.clone())
+                    .collect(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The names a certificate presents to name constraints, and the
+/// emailAddress values of its subject that stand for rfc822Names.
+type Presented<'a> = (Vec<GeneralName<'a>>, Vec<String>);
+
+fn presented_names<'a>(x: &'a X509Certificate<'a>) -> Result<Presented<'a>, ChainProblem> {
+    let mut names = Vec::new();
+    let mut emails = Vec::new();
+    if x.subject().iter().next().is_some() {
+        names.push(GeneralName::DirectoryName(x.subject().clone()));
+    }
+    match x.subject_alternative_name() {
+        Ok(Some(san)) => {
+            for g in &san.value.general_names {
+                if matches!(g, GeneralName::Invalid(..)) {
+                    return Err(ChainProblem::Other {
+                        detail: format!(
+                            "certificate `{}` has a subject alternative name that cannot be read",
+                            super::dn::display(x.subject())
+                        ),
+                    });
+                }
+                names.push(g.clone());
+            }
+        }
+        Ok(None) => {
+            for a in x
+                .subject()
+                .iter_by_oid(&x509_parser::oid_registry::OID_PKCS9_EMAIL_ADDRESS)
+            {
+                if let Some(s) = string_of(a.attr_value()) {
+                    emails.push(s);
+                }
+            }
+        }
+        Err(e) => {
+            return Err(ChainProblem::Malformed {
+                subject: super::dn::display(x.subject()),
+                detail: e.to_string(),
+            });
+        }
+    }
+    Ok((names, emails))
+}
+
+fn show(n: &GeneralName<'_>) -> String {
+    match n {
+        GeneralName::DirectoryName(d) => format!("`{}`", super::dn::display(d)),
+        GeneralName::RFC822Name(s) => format!("email:{s}"),
+        GeneralName::DNSName(s) => format!("DNS:{s}"),
+        GeneralName::URI(s) => format!("URI:{s}"),
+        GeneralName::IPAddress(b) => format!("IP:{}", super::hex(b)),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Whether `name` lies within the subtree `base`; `None` when they are of
+/// different forms (the constraint does not apply to the name).
+fn within(name: &GeneralName<'_>, base: &GeneralName<'_>) -> Option<bool> {
+    Some(match (name, base) {
+        (GeneralName::DirectoryName(n), GeneralName::DirectoryName(b)) => {
+            let (nr, br): (Vec<_>, Vec<_>) = (n.iter().collect(), b.iter().collect());
+            br.len() <= nr.len() && br.iter().zip(nr.iter()).all(|(x, y)| rdns_equal(x, y))
+        }
+        (GeneralName::DNSName(n), GeneralName::DNSName(b)) => host_within(n, b),
+        (GeneralName::RFC822Name(n), GeneralName::RFC822Name(b)) => {
+            let Some((local, host)) = n.rsplit_once('@') else {
+                return Some(false);
+            };
+            match b.rsplit_once('@') {
+                // A mailbox: that one address.
+                Some((bl, bh)) => local == bl && host.eq_ignore_ascii_case(bh),
+                // ".example.com": any host below; "example.com": that host.
+                None if b.starts_with('.') => ends_with_ci(host, b),
+                None => host.eq_ignore_ascii_case(b),
+            }
+        }
+        (GeneralName::URI(n), GeneralName::URI(b)) => match uri_host(n) {
+            Some(host) if b.starts_with('.') => ends_with_ci(host, b),
+            Some(host) => host.eq_ignore_ascii_case(b),
+            None => false,
+        },
+        (GeneralName::IPAddress(n), GeneralName::IPAddress(b)) => {
+            let half = b.len() / 2;
+            n.len() == half
+                && n.iter()
+                    .zip(&b[..half])
+                    .zip(&b[half..])
+                    .all(|((a, x), m)| a & m == x & m)
+        }
+        (
+            GeneralName::DirectoryName(_)
+            | GeneralName::DNSName(_)
+            | GeneralName::RFC822Name(_)
+            | GeneralName::URI(_)
+            | GeneralName::IPAddress(_),
+            _,
+        ) => return None,
+        // Other presented forms: no supported constraint applies to them.
+        _ => return None,
+    })
+}
+
+/// A wildcard DNS name (`*.example.com`) stands for names an excluded
+/// subtree below its domain may hold: refused, as webpki refuses it.
+fn wildcard_overlaps(name: &GeneralName<'_>, base: &GeneralName<'_>) -> bool {
+    match (name, base) {
+        (GeneralName::DNSName(n), GeneralName::DNSName(b)) => match n.strip_prefix("*.") {
+            Some(domain) => host_within(b.trim_start_matches('.'), domain),
+            None => n.contains('*'),
+        },
+        _ => false,
+    }
+}
+
+/// dNSName subtree: `example.com` holds itself and every name below it;
+/// `.example.com` only the names below; an empty base holds every name.
+fn host_within(name: &str, base: &str) -> bool {
+    let name = name.trim_end_matches('.');
+    if base.is_empty() {
+        return true;
+    }
+    if base.starts_with('.') {
+        return ends_with_ci(name, base);
+    }
+    name.eq_ignore_ascii_case(base) || ends_with_ci(name, &format!(".{base}"))
+}
+
+fn ends_with_ci(s: &str, suffix: &str) -> bool {
+    s.len() > suffix.len()
+        && s.is_char_boundary(s.len() - suffix.len())
+        && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+/// The host of a URI with an authority (`scheme://[user@]host[:port]/…`).
+fn uri_host(uri: &str) -> Option<&str> {
+    let (_, rest) = uri.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next()?
+    } else {
+        host_port.split(':').next()?
+    };
+    (!host.is_empty()).then_some(host)
 }
 
 /// §6.1.3–6.1.5 for one built path (leaf first, anchor last), every
@@ -455,7 +692,7 @@ fn check(
             }
         }
     }
-    Ok(())
+    check_name_constraints(certs, path).map_err(Some)
 }
 
 /// RFC 5280 §7.1 name comparison: RDN by RDN, attribute by attribute;
@@ -469,19 +706,23 @@ pub(crate) fn names_equal(a: &X509Name<'_>, b: &X509Name<'_>) -> bool {
     if ra.len() != rb.len() {
         return false;
     }
-    ra.iter().zip(rb.iter()).all(|(x, y)| {
-        let (xa, ya): (Vec<_>, Vec<_>) = (x.iter().collect(), y.iter().collect());
-        xa.len() == ya.len()
-            && xa.iter().all(|p| {
-                ya.iter().any(|q| {
-                    p.attr_type() == q.attr_type()
-                        && match (string_of(p.attr_value()), string_of(q.attr_value())) {
-                            (Some(s), Some(t)) => fold(&s) == fold(&t),
-                            _ => p.attr_value().data == q.attr_value().data,
-                        }
-                })
+    ra.iter().zip(rb.iter()).all(|(x, y)| rdns_equal(x, y))
+}
+
+/// §7.1 for one RDN: the same attributes, values compared as in
+/// [`names_equal`].
+fn rdns_equal(x: &RelativeDistinguishedName<'_>, y: &RelativeDistinguishedName<'_>) -> bool {
+    let (xa, ya): (Vec<_>, Vec<_>) = (x.iter().collect(), y.iter().collect());
+    xa.len() == ya.len()
+        && xa.iter().all(|p| {
+            ya.iter().any(|q| {
+                p.attr_type() == q.attr_type()
+                    && match (string_of(p.attr_value()), string_of(q.attr_value())) {
+                        (Some(s), Some(t)) => fold(&s) == fold(&t),
+                        _ => p.attr_value().data == q.attr_value().data,
+                    }
             })
-    })
+        })
 }
 
 type Folded = Vec<Vec<(String, Vec<u8>)>>;

@@ -456,6 +456,12 @@ fn overturnable(e: &webpki::Error, purpose: Purpose, leaf: &[u8], pool: &[&[u8]]
         // Critical extensions RFC 5280 defines and webpki does not process
         // (certificate policies); the fallback refuses any it cannot parse.
         W::UnsupportedCriticalExtension => true,
+        // webpki refuses every directoryName, rfc822Name and URI name
+        // constraint it meets (it does not process them) and applies
+        // constraints to self-issued intermediates; the fallback processes
+        // those forms and dNSName and iPAddress per §6.1 (a path with any
+        // other constrained form stays webpki's).
+        W::NameConstraintViolation => true,
         _ => false,
     }
 }
@@ -572,6 +578,9 @@ fn diagnose(
         },
         W::UnsupportedCriticalExtension => ChainProblem::Other {
             detail: "a certificate has a critical extension kdbman does not understand".into(),
+        },
+        W::NameConstraintViolation => ChainProblem::Other {
+            detail: "a certificate's name is outside the name constraints of a CA above it".into(),
         },
         other => ChainProblem::Other {
             detail: format!("the chain is refused ({other:?})"),
@@ -751,6 +760,7 @@ mod tests {
             W::MaximumPathDepthExceeded,
             W::InvalidSignatureForPublicKey,
             W::UnsupportedCriticalExtension,
+            W::NameConstraintViolation,
         ] {
             assert!(any(&e, Purpose::ClientAuth), "{e:?}");
         }
@@ -763,7 +773,6 @@ mod tests {
                 not_after: unix_time(1),
             },
             W::EndEntityUsedAsCa,
-            W::NameConstraintViolation,
             W::MaximumSignatureChecksExceeded,
             W::MaximumPathBuildCallsExceeded,
             W::SignatureAlgorithmMismatch,
