@@ -10,9 +10,12 @@
 //! "valid" wins only over the webpki errors listed there; every constraint
 //! (validity, signature, basicConstraints, keyUsage, EKU, critical
 //! extensions, path length) is checked on every certificate of the path,
-//! so a CA whose EKU lacks the purpose ends the path. Certificates with
-//! name or policy constraints are left to webpki's verdict
-//! (`NotApplicable`): this path does not process them. Signatures are
+//! so a CA whose EKU lacks the purpose ends the path. Name constraints
+//! are processed (§6.1.3 (b)–(c), §6.1.4 (g)) for directoryName,
+//! rfc822Name (and the subject's emailAddress), dNSName, URI and
+//! iPAddress, which webpki in part refuses unprocessed; a path with
+//! policy constraints, inhibitAnyPolicy or name constraints on another
+//! form is left to webpki's verdict (`NotApplicable`). Signatures are
 //! x509-parser's (`verify`, ring).
 //!
 //! The search is built for hostile input (a peer's certificates, a store
@@ -40,8 +43,29 @@ pub(crate) enum Outcome {
 
 const MAX_DEPTH: usize = 9;
 
-/// Signature verifications one validation may spend, as webpki's budget.
+/// Signature verifications one validation may spend, as webpki's budget,
+/// counted in checks with a P-256 or RSA-2048 key: one with a costlier
+/// key counts as several ([`check_cost`]), so that the budget bounds time
+/// whatever keys a peer chooses (an RSA-8192 check costs what 16 RSA-2048
+/// checks do, about 1 ms).
 pub(crate) const MAX_SIGNATURE_CHECKS: u32 = 100;
+
+/// What verifying a signature with `key` counts against
+/// [`MAX_SIGNATURE_CHECKS`]: RSA by the square of its size in 2048-bit
+/// units, rounded up (3072: 3, 4096: 4, 8192: 16), P-384 3, others 1
+/// (keys ring refuses at once, such as RSA over 8192 bits, cost nothing).
+fn check_cost(key: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> u32 {
+    match super::cert::key_algorithm_of_spki(key) {
+        super::KeyAlgorithm::Rsa { bits } if bits <= 8192 => {
+            let unit = 2048 * 2048;
+            u32::try_from((bits * bits).div_ceil(unit))
+                .unwrap_or(16)
+                .max(1)
+        }
+        super::KeyAlgorithm::EcP384 => 3,
+        _ => 1,
+    }
+}
 
 /// Candidate issuers one validation may try (a path step whose signature
 /// is already known costs no check, so loops over known links end here).
@@ -273,12 +297,13 @@ impl<'c, 'a> Search<'c, 'a> {
         if let Some(r) = self.signatures.get(&(child, issuer)) {
             return r.clone();
         }
-        if self.checks >= MAX_SIGNATURE_CHECKS {
+        let (c, i) = (&self.certs[child], &self.certs[issuer]);
+        let cost = check_cost(i.x.public_key());
+        if self.checks + cost > MAX_SIGNATURE_CHECKS {
             self.exhausted = true;
             return Err(too_deep());
         }
-        self.checks += 1;
-        let (c, i) = (&self.certs[child], &self.certs[issuer]);
+        self.checks += cost;
         let r = if c.x.verify_signature(Some(i.x.public_key())).is_ok() {
             Ok(())
         } else if let super::KeyAlgorithm::Rsa { bits } =
@@ -837,6 +862,61 @@ mod tests {
         let t = Instant::now();
         let o = validate(leaf, &pool, &anchors, AT, Purpose::ServerAuth);
         (o, t.elapsed())
+    }
+
+    /// DER of a length and contents under `tag`.
+    fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
+        let mut v = vec![tag];
+        match body.len() {
+            n if n < 0x80 => v.push(n as u8),
+            n if n < 0x100 => v.extend([0x81, n as u8]),
+            n => v.extend([0x82, (n >> 8) as u8, n as u8]),
+        }
+        v.extend_from_slice(body);
+        v
+    }
+
+    fn rsa_spki(bits: usize) -> Vec<u8> {
+        let mut modulus = vec![0u8, 0xc0];
+        modulus.resize(bits / 8 + 1, 0x5b);
+        let key = tlv(0x30, &[tlv(0x02, &modulus), tlv(0x02, &[1, 0, 1])].concat());
+        let alg = tlv(
+            0x30,
+            &[
+                tlv(
+                    0x06,
+                    &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],
+                ),
+                vec![0x05, 0x00],
+            ]
+            .concat(),
+        );
+        tlv(
+            0x30,
+            &[alg, tlv(0x03, &[&[0u8][..], &key].concat())].concat(),
+        )
+    }
+
+    #[test]
+    fn costly_keys_count_as_several_signature_checks() {
+        use x509_parser::prelude::FromDer;
+        use x509_parser::x509::SubjectPublicKeyInfo;
+        for (bits, cost) in [
+            (1024, 1),
+            (2048, 1),
+            (3072, 3),
+            (4096, 4),
+            (8192, 16),
+            (16384, 1),
+        ] {
+            let der = rsa_spki(bits);
+            let (_, spki) = SubjectPublicKeyInfo::from_der(&der).unwrap();
+            assert_eq!(super::check_cost(&spki), cost, "RSA {bits}");
+        }
+        use rcgen::PublicKeyData;
+        let ec = key().subject_public_key_info();
+        let (_, spki) = SubjectPublicKeyInfo::from_der(&ec).unwrap();
+        assert_eq!(super::check_cost(&spki), 1);
     }
 
     #[test]
