@@ -67,6 +67,10 @@ fn check_cost(key: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> u32 {
     }
 }
 
+/// Name/subtree comparisons one validation may make for name constraints
+/// (a peer's certificates may hold many names; webpki has such a budget).
+pub(crate) const MAX_NAME_COMPARISONS: u32 = 10_000;
+
 /// Candidate issuers one validation may try (a path step whose signature
 /// is already known costs no check, so loops over known links end here).
 pub(crate) const MAX_CANDIDATES: u32 = 1_000;
@@ -174,6 +178,8 @@ struct Search<'c, 'a> {
     signatures: HashMap<(usize, usize), Result<(), ChainProblem>>,
     checks: u32,
     candidates: u32,
+    /// Names compared with name constraints so far.
+    comparisons: u32,
     exhausted: bool,
     at: i64,
     purpose: Purpose,
@@ -225,6 +231,7 @@ impl<'c, 'a> Search<'c, 'a> {
             signatures: HashMap::new(),
             checks: 0,
             candidates: 0,
+            comparisons: 0,
             exhausted: false,
             at,
             purpose,
@@ -241,7 +248,18 @@ impl<'c, 'a> Search<'c, 'a> {
         let cur = *path.last().unwrap_or(&0);
         let c = &self.certs[cur];
         if c.anchor && (path.len() > 1 || c.self_issued()) {
-            return check(self.certs, path, self.at, self.purpose).map(|()| path.clone());
+            let r = check(
+                self.certs,
+                path,
+                self.at,
+                self.purpose,
+                &mut self.comparisons,
+            );
+            if self.comparisons > MAX_NAME_COMPARISONS {
+                self.exhausted = true;
+                return Err(None);
+            }
+            return r.map(|()| path.clone());
         }
         if path.len() >= MAX_DEPTH {
             return Err(Some(too_deep()));
@@ -405,7 +423,11 @@ fn supported_form(n: &GeneralName<'_>) -> bool {
 /// are exempt (§6.1.3 (b)); permitted subtrees of successive CAs all apply
 /// (their intersection), excluded subtrees add up. Forms this module does
 /// not process were refused by [`constrained`] before.
-fn check_name_constraints(certs: &[Cert<'_>], path: &[usize]) -> Result<(), ChainProblem> {
+fn check_name_constraints(
+    certs: &[Cert<'_>],
+    path: &[usize],
+    comparisons: &mut u32,
+) -> Result<(), ChainProblem> {
     // (CA subject, its permitted subtrees, its excluded subtrees)
     let mut limits: Vec<(String, Vec<GeneralName<'_>>, Vec<GeneralName<'_>>)> = Vec::new();
     let n = path.len();
@@ -417,6 +439,16 @@ fn check_name_constraints(certs: &[Cert<'_>], path: &[usize]) -> Result<(), Chai
             let emails = emails.iter().map(|e| GeneralName::RFC822Name(e));
             for name in names.into_iter().chain(emails) {
                 for (ca, permitted, excluded) in &limits {
+                    // Bounded: past the budget the search gives up
+                    // (its caller sees the count).
+                    *comparisons = comparisons.saturating_add(
+                        u32::try_from(permitted.len() + excluded.len()).unwrap_or(u32::MAX),
+                    );
+                    if *comparisons > MAX_NAME_COMPARISONS {
+                        return Err(ChainProblem::Other {
+                            detail: "too many names and name constraints to compare".into(),
+                        });
+                    }
                     let outside = |why: &str| ChainProblem::Other {
                         detail: format!(
                             "the name {} of certificate `{}` is {why} the name constraints of CA `{ca}`",
@@ -614,6 +646,7 @@ fn check(
     path: &[usize],
     at: i64,
     purpose: Purpose,
+    comparisons: &mut u32,
 ) -> Result<(), Option<ChainProblem>> {
     for (k, &i) in path.iter().enumerate() {
         let c = &certs[i];
@@ -717,7 +750,7 @@ fn check(
             }
         }
     }
-    check_name_constraints(certs, path).map_err(Some)
+    check_name_constraints(certs, path, comparisons).map_err(Some)
 }
 
 /// RFC 5280 §7.1 name comparison: RDN by RDN, attribute by attribute;
@@ -1045,6 +1078,47 @@ mod tests {
         assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
         assert_eq!(chain.len(), 3);
         assert_eq!(chain[2], roots[5]);
+    }
+
+    #[test]
+    fn many_names_under_many_name_constraints_run_out_of_budget_not_time() {
+        // A directoryName constraint (webpki refuses it unprocessed, so the
+        // fallback decides) with 200 dNSName subtrees, and a leaf with 100
+        // names: 20 000 comparisons, past the budget.
+        let (kr, ki) = (key(), key());
+        let r = root("Root", &kr);
+        let mut ip = ca("Int");
+        let mut org = DistinguishedName::new();
+        org.push(DnType::CommonName, "Leaf");
+        let mut permitted = vec![rcgen::GeneralSubtree::DirectoryName(org)];
+        permitted.extend((0..200).map(|i| rcgen::GeneralSubtree::DnsName(format!("d{i}.example"))));
+        ip.name_constraints = Some(rcgen::NameConstraints {
+            permitted_subtrees: permitted,
+            excluded_subtrees: vec![],
+        });
+        let int = ip
+            .clone()
+            .signed_by(&ki, &Issuer::new(ca("Root"), &kr))
+            .unwrap()
+            .der()
+            .to_vec();
+        let names: Vec<String> = (0..100)
+            .map(|i| format!("h.d{}.example", 199 - i))
+            .collect();
+        let mut lp = CertificateParams::new(names).unwrap();
+        lp.distinguished_name.push(DnType::CommonName, "Leaf");
+        let l = lp
+            .signed_by(&key(), &Issuer::new(ip, &ki))
+            .unwrap()
+            .der()
+            .to_vec();
+        let t = Instant::now();
+        let r = validate_chain(&[l, int], &[&r], &[], AT, Purpose::ServerAuth);
+        assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+        match r {
+            Err(ChainProblem::BudgetExhausted { .. }) => {}
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
