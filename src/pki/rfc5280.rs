@@ -582,15 +582,8 @@ fn within(name: &GeneralName<'_>, base: &GeneralName<'_>) -> Option<bool> {
                     .zip(&b[half..])
                     .all(|((a, x), m)| a & m == x & m)
         }
-        (
-            GeneralName::DirectoryName(_)
-            | GeneralName::DNSName(_)
-            | GeneralName::RFC822Name(_)
-            | GeneralName::URI(_)
-            | GeneralName::IPAddress(_),
-            _,
-        ) => return None,
-        // Other presented forms: no supported constraint applies to them.
+        // Different forms, or a presented form no supported constraint
+        // applies to.
         _ => return None,
     })
 }
