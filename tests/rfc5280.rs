@@ -3,15 +3,19 @@
 //! true reason: UTCTime dates in 1950–1969, §7.1 name matching
 //! (case, whitespace, PrintableString against UTF8String), self-issued
 //! CA certificates (key rollover) not counted against pathLenConstraint
-//! while a real excess is named as such, and a CA certificate checked as
-//! the end entity under `--purpose any`.
+//! while a real excess is named as such, a CA certificate checked as
+//! the end entity under `--purpose any`, and name constraints (issue 21:
+//! the forms webpki refuses unprocessed are processed, the others bind as
+//! strictly).
 
 mod common;
 
 use kdbman::pki::validate::{ChainProblem, Purpose, validate_chain};
+use std::str::FromStr;
+
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue, IsCa, Issuer, KeyPair,
-    KeyUsagePurpose,
+    BasicConstraints, CertificateParams, CidrSubnet, DistinguishedName, DnType, DnValue,
+    GeneralSubtree, IsCa, Issuer, KeyPair, KeyUsagePurpose, NameConstraints, SanType,
 };
 use time::macros::datetime;
 
@@ -285,5 +289,78 @@ fn unique_identifiers_are_accepted() {
             text.contains("Issuer Unique ID") && text.contains("Subject Unique ID"),
             "{text}"
         );
+    }
+}
+
+/// A leaf under `issuer` with subject `O=<org>, CN=Site` and these SANs.
+fn constrained_leaf(org: &str, sans: &[&str], issuer: &Issuer<'_, &KeyPair>) -> Vec<u8> {
+    let mut p = leaf_params("Site");
+    let mut d = DistinguishedName::new();
+    d.push(DnType::OrganizationName, org);
+    d.push(DnType::CommonName, "Site");
+    p.distinguished_name = d;
+    p.subject_alt_names = sans
+        .iter()
+        .map(|s| match s.parse::<std::net::IpAddr>() {
+            Ok(ip) => SanType::IpAddress(ip),
+            Err(_) => SanType::DnsName((*s).try_into().unwrap()),
+        })
+        .collect();
+    der(&p.signed_by(&key(), issuer).unwrap())
+}
+
+#[test]
+fn name_constraints_are_processed_where_webpki_refuses_them_and_still_bind() {
+    // webpki refuses any directoryName constraint; the fallback processes
+    // it, and every other form of the same extension as strictly.
+    let root_key = key();
+    let root_params = ca_params(printable("NC Root"), None);
+    let root = der(&root_params.clone().self_signed(&root_key).unwrap());
+    let ca_key = key();
+    let mut cp = ca_params(printable("NC CA"), None);
+    let mut org = DistinguishedName::new();
+    org.push(DnType::OrganizationName, "Example Org");
+    cp.name_constraints = Some(NameConstraints {
+        permitted_subtrees: vec![
+            GeneralSubtree::DirectoryName(org),
+            GeneralSubtree::DnsName("example.com".into()),
+            GeneralSubtree::IpAddress(CidrSubnet::from_str("10.0.0.0/8").unwrap()),
+        ],
+        excluded_subtrees: vec![GeneralSubtree::DnsName("bad.example.com".into())],
+    });
+    let ca = der(&cp
+        .clone()
+        .signed_by(&ca_key, &Issuer::new(root_params, &root_key))
+        .unwrap());
+    let issuer = Issuer::new(cp, &ca_key);
+    let check = |org: &str, sans: &[&str]| {
+        let leaf = constrained_leaf(org, sans, &issuer);
+        validate_chain(&[leaf, ca.clone()], &[&root], &[], AT, Purpose::ServerAuth)
+    };
+    let chain = check("Example Org", &["www.example.com", "10.1.2.3"])
+        .expect("every name within the permitted subtrees");
+    assert_eq!(chain.len(), 3);
+    for (org, sans, named) in [
+        ("Other Org", &["www.example.com"][..], "O=Other Org"),
+        ("Example Org", &["www.example.org"], "DNS:www.example.org"),
+        ("Example Org", &["notexample.com"], "DNS:notexample.com"),
+        (
+            "Example Org",
+            &["x.bad.example.com"],
+            "DNS:x.bad.example.com",
+        ),
+        ("Example Org", &["*.example.com"], "DNS:*.example.com"),
+        ("Example Org", &["www.example.com", "192.168.1.1"], "IP:"),
+    ] {
+        match check(org, sans) {
+            Err(ChainProblem::Other { detail }) => {
+                assert!(detail.contains(named), "{sans:?}: {detail}");
+                assert!(
+                    detail.contains("name constraints of CA `CN=NC CA`"),
+                    "{detail}"
+                );
+            }
+            other => panic!("{org} {sans:?}: {other:?}"),
+        }
     }
 }

@@ -10,9 +10,12 @@
 //! "valid" wins only over the webpki errors listed there; every constraint
 //! (validity, signature, basicConstraints, keyUsage, EKU, critical
 //! extensions, path length) is checked on every certificate of the path,
-//! so a CA whose EKU lacks the purpose ends the path. Certificates with
-//! name or policy constraints are left to webpki's verdict
-//! (`NotApplicable`): this path does not process them. Signatures are
+//! so a CA whose EKU lacks the purpose ends the path. Name constraints
+//! are processed (§6.1.3 (b)–(c), §6.1.4 (g)) for directoryName,
+//! rfc822Name (and the subject's emailAddress), dNSName, URI and
+//! iPAddress, which webpki in part refuses unprocessed; a path with
+//! policy constraints, inhibitAnyPolicy or name constraints on another
+//! form is left to webpki's verdict (`NotApplicable`). Signatures are
 //! x509-parser's (`verify`, ring).
 //!
 //! The search is built for hostile input (a peer's certificates, a store
@@ -21,8 +24,9 @@
 use std::collections::{HashMap, HashSet};
 
 use x509_parser::der_parser::asn1_rs::Tag;
-use x509_parser::extensions::ParsedExtension;
+use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
+use x509_parser::x509::RelativeDistinguishedName;
 
 use super::validate::{ChainProblem, Purpose};
 
@@ -39,8 +43,33 @@ pub(crate) enum Outcome {
 
 const MAX_DEPTH: usize = 9;
 
-/// Signature verifications one validation may spend, as webpki's budget.
+/// Signature verifications one validation may spend, as webpki's budget,
+/// counted in checks with a P-256 or RSA-2048 key: one with a costlier
+/// key counts as several ([`check_cost`]), so that the budget bounds time
+/// whatever keys a peer chooses (an RSA-8192 check costs what 16 RSA-2048
+/// checks do, about 1 ms).
 pub(crate) const MAX_SIGNATURE_CHECKS: u32 = 100;
+
+/// What verifying a signature with `key` counts against
+/// [`MAX_SIGNATURE_CHECKS`]: RSA by the square of its size in 2048-bit
+/// units, rounded up (3072: 3, 4096: 4, 8192: 16), P-384 3, others 1
+/// (keys ring refuses at once, such as RSA over 8192 bits, cost nothing).
+fn check_cost(key: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> u32 {
+    match super::cert::key_algorithm_of_spki(key) {
+        super::KeyAlgorithm::Rsa { bits } if bits <= 8192 => {
+            let unit = 2048 * 2048;
+            u32::try_from((bits * bits).div_ceil(unit))
+                .unwrap_or(16)
+                .max(1)
+        }
+        super::KeyAlgorithm::EcP384 => 3,
+        _ => 1,
+    }
+}
+
+/// Name/subtree comparisons one validation may make for name constraints
+/// (a peer's certificates may hold many names; webpki has such a budget).
+pub(crate) const MAX_NAME_COMPARISONS: u32 = 10_000;
 
 /// Candidate issuers one validation may try (a path step whose signature
 /// is already known costs no check, so loops over known links end here).
@@ -149,6 +178,8 @@ struct Search<'c, 'a> {
     signatures: HashMap<(usize, usize), Result<(), ChainProblem>>,
     checks: u32,
     candidates: u32,
+    /// Names compared with name constraints so far.
+    comparisons: u32,
     exhausted: bool,
     at: i64,
     purpose: Purpose,
@@ -200,6 +231,7 @@ impl<'c, 'a> Search<'c, 'a> {
             signatures: HashMap::new(),
             checks: 0,
             candidates: 0,
+            comparisons: 0,
             exhausted: false,
             at,
             purpose,
@@ -216,7 +248,18 @@ impl<'c, 'a> Search<'c, 'a> {
         let cur = *path.last().unwrap_or(&0);
         let c = &self.certs[cur];
         if c.anchor && (path.len() > 1 || c.self_issued()) {
-            return check(self.certs, path, self.at, self.purpose).map(|()| path.clone());
+            let r = check(
+                self.certs,
+                path,
+                self.at,
+                self.purpose,
+                &mut self.comparisons,
+            );
+            if self.comparisons > MAX_NAME_COMPARISONS {
+                self.exhausted = true;
+                return Err(None);
+            }
+            return r.map(|()| path.clone());
         }
         if path.len() >= MAX_DEPTH {
             return Err(Some(too_deep()));
@@ -272,12 +315,13 @@ impl<'c, 'a> Search<'c, 'a> {
         if let Some(r) = self.signatures.get(&(child, issuer)) {
             return r.clone();
         }
-        if self.checks >= MAX_SIGNATURE_CHECKS {
+        let (c, i) = (&self.certs[child], &self.certs[issuer]);
+        let cost = check_cost(i.x.public_key());
+        if self.checks + cost > MAX_SIGNATURE_CHECKS {
             self.exhausted = true;
             return Err(too_deep());
         }
-        self.checks += 1;
-        let (c, i) = (&self.certs[child], &self.certs[issuer]);
+        self.checks += cost;
         let r = if c.x.verify_signature(Some(i.x.public_key())).is_ok() {
             Ok(())
         } else if let super::KeyAlgorithm::Rsa { bits } =
@@ -339,10 +383,253 @@ fn dead_end(c: &Cert<'_>) -> ChainProblem {
     }
 }
 
+/// What this module does not process: policy constraints, inhibit
+/// anyPolicy, and name constraints on name forms other than
+/// directoryName, rfc822Name, dNSName, URI and iPAddress (or unreadable).
 fn constrained(x: &X509Certificate<'_>) -> bool {
-    x.name_constraints().ok().flatten().is_some()
+    let names_unsupported = match x.name_constraints() {
+        Ok(None) => false,
+        Ok(Some(nc)) => {
+            let v = nc.value;
+            v.permitted_subtrees
+                .iter()
+                .chain(v.excluded_subtrees.iter())
+                .flatten()
+                .any(|t| !supported_form(&t.base))
+        }
+        Err(_) => true,
+    };
+    names_unsupported
         || x.policy_constraints().ok().flatten().is_some()
         || x.inhibit_anypolicy().ok().flatten().is_some()
+}
+
+fn supported_form(n: &GeneralName<'_>) -> bool {
+    match n {
+        GeneralName::DirectoryName(_)
+        | GeneralName::RFC822Name(_)
+        | GeneralName::DNSName(_)
+        | GeneralName::URI(_) => true,
+        GeneralName::IPAddress(b) => b.len() == 8 || b.len() == 32,
+        _ => false,
+    }
+}
+
+/// §6.1.3 (b), (c) and §6.1.4 (g): the name constraints of the anchor and
+/// of every CA of `path` (leaf first, anchor last) applied to the names of
+/// the certificates below it: the subject (directoryName), every subject
+/// alternative name, and the subject's emailAddress attributes as
+/// rfc822Names when there is no subjectAltName. Self-issued intermediates
+/// are exempt (§6.1.3 (b)); permitted subtrees of successive CAs all apply
+/// (their intersection), excluded subtrees add up. Forms this module does
+/// not process were refused by [`constrained`] before.
+fn check_name_constraints(
+    certs: &[Cert<'_>],
+    path: &[usize],
+    comparisons: &mut u32,
+) -> Result<(), ChainProblem> {
+    // (CA subject, its permitted subtrees, its excluded subtrees)
+    let mut limits: Vec<(String, Vec<GeneralName<'_>>, Vec<GeneralName<'_>>)> = Vec::new();
+    let n = path.len();
+    for (pos, &i) in path.iter().enumerate().rev() {
+        let c = &certs[i];
+        let (leaf, anchor) = (pos == 0, pos + 1 == n);
+        if !anchor && (leaf || !c.self_issued()) && !limits.is_empty() {
+            let (names, emails) = presented_names(&c.x)?;
+            let emails = emails.iter().map(|e| GeneralName::RFC822Name(e));
+            for name in names.into_iter().chain(emails) {
+                for (ca, permitted, excluded) in &limits {
+                    // Bounded: past the budget the search gives up
+                    // (its caller sees the count).
+                    *comparisons = comparisons.saturating_add(
+                        u32::try_from(permitted.len() + excluded.len()).unwrap_or(u32::MAX),
+                    );
+                    if *comparisons > MAX_NAME_COMPARISONS {
+                        return Err(ChainProblem::Other {
+                            detail: "too many names and name constraints to compare".into(),
+                        });
+                    }
+                    let outside = |why: &str| ChainProblem::Other {
+                        detail: format!(
+                            "the name {} of certificate `{}` is {why} the name constraints of CA `{ca}`",
+                            show(&name),
+                            c.subject()
+                        ),
+                    };
+                    let same: Vec<bool> =
+                        permitted.iter().filter_map(|b| within(&name, b)).collect();
+                    if !same.is_empty() && !same.contains(&true) {
+                        return Err(outside("outside"));
+                    }
+                    if excluded
+                        .iter()
+                        .any(|b| within(&name, b) == Some(true) || wildcard_overlaps(&name, b))
+                    {
+                        return Err(outside("excluded by"));
+                    }
+                }
+            }
+        }
+        if leaf {
+            break;
+        }
+        if let Ok(Some(nc)) = c.x.name_constraints() {
+            let v = nc.value;
+            limits.push((
+                c.subject(),
+                v.permitted_subtrees
+                    .iter()
+                    .flatten()
+                    .map(|t| t.base.clone())
+                    .collect(),
+                v.excluded_subtrees
+                    .iter()
+                    .flatten()
+                    .map(|t| t.base.clone())
+                    .collect(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The names a certificate presents to name constraints, and the
+/// emailAddress values of its subject that stand for rfc822Names.
+type Presented<'a> = (Vec<GeneralName<'a>>, Vec<String>);
+
+fn presented_names<'a>(x: &'a X509Certificate<'a>) -> Result<Presented<'a>, ChainProblem> {
+    let mut names = Vec::new();
+    let mut emails = Vec::new();
+    if x.subject().iter().next().is_some() {
+        names.push(GeneralName::DirectoryName(x.subject().clone()));
+    }
+    match x.subject_alternative_name() {
+        Ok(Some(san)) => {
+            for g in &san.value.general_names {
+                if matches!(g, GeneralName::Invalid(..)) {
+                    return Err(ChainProblem::Other {
+                        detail: format!(
+                            "certificate `{}` has a subject alternative name that cannot be read",
+                            super::dn::display(x.subject())
+                        ),
+                    });
+                }
+                names.push(g.clone());
+            }
+        }
+        Ok(None) => {
+            for a in x
+                .subject()
+                .iter_by_oid(&x509_parser::oid_registry::OID_PKCS9_EMAIL_ADDRESS)
+            {
+                if let Some(s) = string_of(a.attr_value()) {
+                    emails.push(s);
+                }
+            }
+        }
+        Err(e) => {
+            return Err(ChainProblem::Malformed {
+                subject: super::dn::display(x.subject()),
+                detail: e.to_string(),
+            });
+        }
+    }
+    Ok((names, emails))
+}
+
+fn show(n: &GeneralName<'_>) -> String {
+    match n {
+        GeneralName::DirectoryName(d) => format!("`{}`", super::dn::display(d)),
+        GeneralName::RFC822Name(s) => format!("email:{s}"),
+        GeneralName::DNSName(s) => format!("DNS:{s}"),
+        GeneralName::URI(s) => format!("URI:{s}"),
+        GeneralName::IPAddress(b) => format!("IP:{}", super::hex(b)),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Whether `name` lies within the subtree `base`; `None` when they are of
+/// different forms (the constraint does not apply to the name).
+fn within(name: &GeneralName<'_>, base: &GeneralName<'_>) -> Option<bool> {
+    Some(match (name, base) {
+        (GeneralName::DirectoryName(n), GeneralName::DirectoryName(b)) => {
+            let (nr, br): (Vec<_>, Vec<_>) = (n.iter().collect(), b.iter().collect());
+            br.len() <= nr.len() && br.iter().zip(nr.iter()).all(|(x, y)| rdns_equal(x, y))
+        }
+        (GeneralName::DNSName(n), GeneralName::DNSName(b)) => host_within(n, b),
+        (GeneralName::RFC822Name(n), GeneralName::RFC822Name(b)) => {
+            let Some((local, host)) = n.rsplit_once('@') else {
+                return Some(false);
+            };
+            match b.rsplit_once('@') {
+                // A mailbox: that one address.
+                Some((bl, bh)) => local == bl && host.eq_ignore_ascii_case(bh),
+                // ".example.com": any host below; "example.com": that host.
+                None if b.starts_with('.') => ends_with_ci(host, b),
+                None => host.eq_ignore_ascii_case(b),
+            }
+        }
+        (GeneralName::URI(n), GeneralName::URI(b)) => match uri_host(n) {
+            Some(host) if b.starts_with('.') => ends_with_ci(host, b),
+            Some(host) => host.eq_ignore_ascii_case(b),
+            None => false,
+        },
+        (GeneralName::IPAddress(n), GeneralName::IPAddress(b)) => {
+            let half = b.len() / 2;
+            n.len() == half
+                && n.iter()
+                    .zip(&b[..half])
+                    .zip(&b[half..])
+                    .all(|((a, x), m)| a & m == x & m)
+        }
+        // Different forms, or a presented form no supported constraint
+        // applies to.
+        _ => return None,
+    })
+}
+
+/// A wildcard DNS name (`*.example.com`) stands for names an excluded
+/// subtree below its domain may hold: refused, as webpki refuses it.
+fn wildcard_overlaps(name: &GeneralName<'_>, base: &GeneralName<'_>) -> bool {
+    match (name, base) {
+        (GeneralName::DNSName(n), GeneralName::DNSName(b)) => match n.strip_prefix("*.") {
+            Some(domain) => host_within(b.trim_start_matches('.'), domain),
+            None => n.contains('*'),
+        },
+        _ => false,
+    }
+}
+
+/// dNSName subtree: `example.com` holds itself and every name below it;
+/// `.example.com` only the names below; an empty base holds every name.
+fn host_within(name: &str, base: &str) -> bool {
+    let name = name.trim_end_matches('.');
+    if base.is_empty() {
+        return true;
+    }
+    if base.starts_with('.') {
+        return ends_with_ci(name, base);
+    }
+    name.eq_ignore_ascii_case(base) || ends_with_ci(name, &format!(".{base}"))
+}
+
+fn ends_with_ci(s: &str, suffix: &str) -> bool {
+    s.len() > suffix.len()
+        && s.is_char_boundary(s.len() - suffix.len())
+        && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+/// The host of a URI with an authority (`scheme://[user@]host[:port]/…`).
+fn uri_host(uri: &str) -> Option<&str> {
+    let (_, rest) = uri.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next()?
+    } else {
+        host_port.split(':').next()?
+    };
+    (!host.is_empty()).then_some(host)
 }
 
 /// §6.1.3–6.1.5 for one built path (leaf first, anchor last), every
@@ -352,6 +639,7 @@ fn check(
     path: &[usize],
     at: i64,
     purpose: Purpose,
+    comparisons: &mut u32,
 ) -> Result<(), Option<ChainProblem>> {
     for (k, &i) in path.iter().enumerate() {
         let c = &certs[i];
@@ -455,7 +743,7 @@ fn check(
             }
         }
     }
-    Ok(())
+    check_name_constraints(certs, path, comparisons).map_err(Some)
 }
 
 /// RFC 5280 §7.1 name comparison: RDN by RDN, attribute by attribute;
@@ -469,19 +757,23 @@ pub(crate) fn names_equal(a: &X509Name<'_>, b: &X509Name<'_>) -> bool {
     if ra.len() != rb.len() {
         return false;
     }
-    ra.iter().zip(rb.iter()).all(|(x, y)| {
-        let (xa, ya): (Vec<_>, Vec<_>) = (x.iter().collect(), y.iter().collect());
-        xa.len() == ya.len()
-            && xa.iter().all(|p| {
-                ya.iter().any(|q| {
-                    p.attr_type() == q.attr_type()
-                        && match (string_of(p.attr_value()), string_of(q.attr_value())) {
-                            (Some(s), Some(t)) => fold(&s) == fold(&t),
-                            _ => p.attr_value().data == q.attr_value().data,
-                        }
-                })
+    ra.iter().zip(rb.iter()).all(|(x, y)| rdns_equal(x, y))
+}
+
+/// §7.1 for one RDN: the same attributes, values compared as in
+/// [`names_equal`].
+fn rdns_equal(x: &RelativeDistinguishedName<'_>, y: &RelativeDistinguishedName<'_>) -> bool {
+    let (xa, ya): (Vec<_>, Vec<_>) = (x.iter().collect(), y.iter().collect());
+    xa.len() == ya.len()
+        && xa.iter().all(|p| {
+            ya.iter().any(|q| {
+                p.attr_type() == q.attr_type()
+                    && match (string_of(p.attr_value()), string_of(q.attr_value())) {
+                        (Some(s), Some(t)) => fold(&s) == fold(&t),
+                        _ => p.attr_value().data == q.attr_value().data,
+                    }
             })
-    })
+        })
 }
 
 type Folded = Vec<Vec<(String, Vec<u8>)>>;
@@ -596,6 +888,61 @@ mod tests {
         let t = Instant::now();
         let o = validate(leaf, &pool, &anchors, AT, Purpose::ServerAuth);
         (o, t.elapsed())
+    }
+
+    /// DER of a length and contents under `tag`.
+    fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
+        let mut v = vec![tag];
+        match body.len() {
+            n if n < 0x80 => v.push(n as u8),
+            n if n < 0x100 => v.extend([0x81, n as u8]),
+            n => v.extend([0x82, (n >> 8) as u8, n as u8]),
+        }
+        v.extend_from_slice(body);
+        v
+    }
+
+    fn rsa_spki(bits: usize) -> Vec<u8> {
+        let mut modulus = vec![0u8, 0xc0];
+        modulus.resize(bits / 8 + 1, 0x5b);
+        let key = tlv(0x30, &[tlv(0x02, &modulus), tlv(0x02, &[1, 0, 1])].concat());
+        let alg = tlv(
+            0x30,
+            &[
+                tlv(
+                    0x06,
+                    &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],
+                ),
+                vec![0x05, 0x00],
+            ]
+            .concat(),
+        );
+        tlv(
+            0x30,
+            &[alg, tlv(0x03, &[&[0u8][..], &key].concat())].concat(),
+        )
+    }
+
+    #[test]
+    fn costly_keys_count_as_several_signature_checks() {
+        use x509_parser::prelude::FromDer;
+        use x509_parser::x509::SubjectPublicKeyInfo;
+        for (bits, cost) in [
+            (1024, 1),
+            (2048, 1),
+            (3072, 3),
+            (4096, 4),
+            (8192, 16),
+            (16384, 1),
+        ] {
+            let der = rsa_spki(bits);
+            let (_, spki) = SubjectPublicKeyInfo::from_der(&der).unwrap();
+            assert_eq!(super::check_cost(&spki), cost, "RSA {bits}");
+        }
+        use rcgen::PublicKeyData;
+        let ec = key().subject_public_key_info();
+        let (_, spki) = SubjectPublicKeyInfo::from_der(&ec).unwrap();
+        assert_eq!(super::check_cost(&spki), 1);
     }
 
     #[test]
@@ -724,6 +1071,47 @@ mod tests {
         assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
         assert_eq!(chain.len(), 3);
         assert_eq!(chain[2], roots[5]);
+    }
+
+    #[test]
+    fn many_names_under_many_name_constraints_run_out_of_budget_not_time() {
+        // A directoryName constraint (webpki refuses it unprocessed, so the
+        // fallback decides) with 200 dNSName subtrees, and a leaf with 100
+        // names: 20 000 comparisons, past the budget.
+        let (kr, ki) = (key(), key());
+        let r = root("Root", &kr);
+        let mut ip = ca("Int");
+        let mut org = DistinguishedName::new();
+        org.push(DnType::CommonName, "Leaf");
+        let mut permitted = vec![rcgen::GeneralSubtree::DirectoryName(org)];
+        permitted.extend((0..200).map(|i| rcgen::GeneralSubtree::DnsName(format!("d{i}.example"))));
+        ip.name_constraints = Some(rcgen::NameConstraints {
+            permitted_subtrees: permitted,
+            excluded_subtrees: vec![],
+        });
+        let int = ip
+            .clone()
+            .signed_by(&ki, &Issuer::new(ca("Root"), &kr))
+            .unwrap()
+            .der()
+            .to_vec();
+        let names: Vec<String> = (0..100)
+            .map(|i| format!("h.d{}.example", 199 - i))
+            .collect();
+        let mut lp = CertificateParams::new(names).unwrap();
+        lp.distinguished_name.push(DnType::CommonName, "Leaf");
+        let l = lp
+            .signed_by(&key(), &Issuer::new(ip, &ki))
+            .unwrap()
+            .der()
+            .to_vec();
+        let t = Instant::now();
+        let r = validate_chain(&[l, int], &[&r], &[], AT, Purpose::ServerAuth);
+        assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+        match r {
+            Err(ChainProblem::BudgetExhausted { .. }) => {}
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

