@@ -161,6 +161,7 @@ line() { # LABEL UNIT K N  (higher is better for rates, lower for CPU)
 }
 
 echo "(a) keep-alive: wrk -t2 -c$CONNS -d${SECS}s, GET / over kept-alive connections"
+echo "    (kdbman's page as wrk sees it, with no ALPN: $(curl -sk --http1.1 --no-alpn https://127.0.0.1:$kport/ | wc -c) bytes; nginx's file: $page)"
 read -r k_ka k_kacpu < <(measure_wrk kdbman_pids https://127.0.0.1:$kport/)
 read -r n_ka n_kacpu < <(measure_wrk nginx_pids https://127.0.0.1:$nport/)
 line "requests/s" "" "$k_ka" "$n_ka"
