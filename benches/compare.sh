@@ -18,7 +18,7 @@
 # Usage: benches/compare.sh [serve|list|all]   (default all)
 # Environment: SECS (seconds per run, default 10), CONNS (wrk connections,
 # default 50), CLIENTS (handshake client threads, default 4), N (entries
-# for list, default 10000).
+# for list, default 10000), KEEP=1 (keep the work directory).
 # Installs nginx and wrk (apt-get) where missing; stops everything it
 # started. Figures from a machine that is busy with other work are noise.
 set -euo pipefail
