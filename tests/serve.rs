@@ -786,3 +786,117 @@ fn sigterm_stops_the_server_gracefully() {
     assert!(st.success());
     assert_eq!(server.wait_exit(15), Some(0), "log: {}", server.log());
 }
+
+/// Reads one answer with a Content-Length: its status line and body.
+fn read_answer(r: &mut impl BufRead) -> (String, String) {
+    let mut status = String::new();
+    r.read_line(&mut status).unwrap();
+    let mut len = 0usize;
+    loop {
+        let mut line = String::new();
+        r.read_line(&mut line).unwrap();
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            len = v.trim().parse().unwrap();
+        }
+    }
+    let mut body = vec![0u8; len];
+    r.read_exact(&mut body).unwrap();
+    (
+        status.trim_end().to_string(),
+        String::from_utf8(body).unwrap(),
+    )
+}
+
+#[test]
+fn repeated_and_changed_pipelined_requests_are_each_answered_and_a_client_resumes() {
+    use rustls::pki_types::{CertificateDer, ServerName};
+    use rustls::{ClientConfig, ClientConnection, HandshakeKind, RootCertStore, StreamOwned};
+
+    let dir = TempDir::new().unwrap();
+    let ca = new_ca("Repeat CA");
+    let db = make_store(
+        dir.path(),
+        vec![
+            Entry::signer("ca", ca.cert.clone()),
+            server_entry(&ca, KeyType::EcP256, "web", "localhost"),
+        ],
+        Some("web"),
+    );
+    let server = Server::start(Some(&db), &["--access-log"]);
+    let mut roots = RootCertStore::empty();
+    roots.add(CertificateDer::from(ca.cert.clone())).unwrap();
+    let cfg = Arc::new(
+        ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_protocol_versions(&[&rustls::version::TLS13])
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    );
+    let open = || {
+        let name = ServerName::try_from("localhost").unwrap();
+        let conn = ClientConnection::new(cfg.clone(), name).unwrap();
+        BufReader::new(StreamOwned::new(conn, connect(server.port)))
+    };
+
+    // The same request three times, a different one, the first again,
+    // then a changed Connection header: all in one write (pipelined).
+    let page = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    let health = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    let last = "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    let all = [page, page, page, health, page, last].concat();
+    let mut first = open();
+    first.get_mut().write_all(all.as_bytes()).unwrap();
+    let answers: Vec<(String, String)> = (0..6).map(|_| read_answer(&mut first)).collect();
+    for (i, (status, body)) in answers.iter().enumerate() {
+        assert_eq!(status, "HTTP/1.1 200 OK", "answer {i}");
+        let is_page = body.contains("<td>web</td>");
+        assert_eq!(is_page, matches!(i, 0 | 1 | 2 | 4), "answer {i}: {body}");
+        assert_eq!(body == "ok\n", matches!(i, 3 | 5), "answer {i}: {body}");
+    }
+    // The server closed after the Connection: close request.
+    let mut rest = Vec::new();
+    let _ = first.read_to_end(&mut rest);
+    assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+    assert_eq!(
+        first.get_ref().conn.handshake_kind(),
+        Some(HandshakeKind::Full)
+    );
+    let log_lines = |path: &str| {
+        server
+            .log()
+            .lines()
+            .filter(|l| l.ends_with(&format!(" 200 GET {path}")))
+            .count()
+    };
+    assert!(
+        server.wait_log("200 GET /healthz", 10),
+        "log: {}",
+        server.log()
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while (log_lines("/") < 4 || log_lines("/healthz") < 2) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        (log_lines("/"), log_lines("/healthz")),
+        (4, 2),
+        "log: {}",
+        server.log()
+    );
+
+    // The ticket from the first connection resumes the next one.
+    let mut second = open();
+    second.get_mut().write_all(health.as_bytes()).unwrap();
+    let (status, body) = read_answer(&mut second);
+    assert_eq!(
+        (status.as_str(), body.as_str()),
+        ("HTTP/1.1 200 OK", "ok\n")
+    );
+    assert_eq!(
+        second.get_ref().conn.handshake_kind(),
+        Some(HandshakeKind::Resumed)
+    );
+}

@@ -29,6 +29,13 @@ pub(super) const NO_CANDIDATE: u64 = u64::MAX;
 
 /// The token of the loop's waker; sessions use their slot index.
 const WAKE: Token = Token(usize::MAX);
+/// The token of the listening socket (every loop accepts from it).
+const LISTEN: Token = Token(usize::MAX - 1);
+/// Connections one loop accepts per turn before serving its others.
+const ACCEPTS_PER_TURN: usize = 16;
+/// How long a loop waits before accepting again after an error such as
+/// running out of descriptors.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(20);
 
 /// Where the acceptor hands a loop its connections.
 pub(super) struct Inbox {
@@ -130,9 +137,15 @@ pub(super) struct Loop {
     pub(super) thread: JoinHandle<()>,
 }
 
-pub(super) fn spawn(shared: Arc<Shared>) -> io::Result<Loop> {
+/// Starts a loop accepting from `listener` (its own descriptor of the
+/// server's nonblocking listening socket).
+pub(super) fn spawn(shared: Arc<Shared>, listener: std::net::TcpListener) -> io::Result<Loop> {
     let poll = Poll::new()?;
     let waker = Waker::new(poll.registry(), WAKE)?;
+    let mut listener = mio::net::TcpListener::from_std(listener);
+    // Edge-triggered in every loop: a new client wakes them, one accepts it.
+    poll.registry()
+        .register(&mut listener, LISTEN, Interest::READABLE)?;
     let inbox = Arc::new(Inbox {
         jobs: Mutex::new(Vec::new()),
         waker,
@@ -145,7 +158,7 @@ pub(super) fn spawn(shared: Arc<Shared>) -> io::Result<Loop> {
     let thread = std::thread::Builder::new()
         .name("kdbman-conn".into())
         .spawn(move || {
-            if catch_unwind(AssertUnwindSafe(|| run(&shared, &mine, poll))).is_err() {
+            if catch_unwind(AssertUnwindSafe(|| run(&shared, &mine, poll, &listener))).is_err() {
                 // Its sessions are gone with the stack: free their slots
                 // so that the acceptor does not wait on them.
                 let mut jobs = mine.jobs();
@@ -189,7 +202,7 @@ impl<'s> Slots<'s> {
     }
 }
 
-fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
+fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll, listener: &mio::net::TcpListener) {
     let mut slots = Slots {
         slots: Vec::new(),
         free: Vec::new(),
@@ -200,9 +213,12 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
     let mut stopped_at: Option<Instant> = None;
     // Sessions that used up their reads with bytes still waiting.
     let mut again: Vec<usize> = Vec::new();
+    // Clients may wait in the listen queue: accept from this instant on.
+    let mut accept_at: Option<Instant> = Some(Instant::now());
     loop {
         let wait = if again.is_empty() {
-            next_tick.saturating_duration_since(Instant::now())
+            let until = accept_at.map_or(next_tick, |a| a.min(next_tick));
+            until.saturating_duration_since(Instant::now())
         } else {
             Duration::ZERO
         };
@@ -218,6 +234,12 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
         for ev in events.iter() {
             if ev.token() == WAKE {
                 woken = true;
+                // The acceptor wakes every loop when they may accept again.
+                accept_at.get_or_insert(now);
+                continue;
+            }
+            if ev.token() == LISTEN {
+                accept_at.get_or_insert(now);
                 continue;
             }
             let readable = ev.is_readable();
@@ -254,6 +276,9 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
                     finish(sh, inbox, &mut slots, i);
                 }
             }
+        }
+        if accept_at.is_some_and(|a| now >= a) {
+            accept_at = accept(sh, inbox, &poll, &mut slots, listener, now);
         }
         if woken && inbox.evict.swap(false, Ordering::SeqCst) {
             make_room(sh, inbox, &mut slots, now);
@@ -292,6 +317,51 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll) {
         inbox.load.fetch_sub(1, Ordering::SeqCst);
         sh.release();
     }
+}
+
+/// Accepts waiting clients while slots are free; one accepted with every
+/// slot taken goes to the acceptor, which applies the bound. Returns when
+/// to accept again: `None` until the next edge (the queue is empty, or
+/// the acceptor has the bound in hand), now if this turn's share was used.
+fn accept<'s>(
+    sh: &'s Shared,
+    inbox: &Inbox,
+    poll: &Poll,
+    slots: &mut Slots<'s>,
+    listener: &mio::net::TcpListener,
+    now: Instant,
+) -> Option<Instant> {
+    for _ in 0..ACCEPTS_PER_TURN {
+        if sh.stop.load(Ordering::SeqCst) || sh.at_bound.load(Ordering::SeqCst) {
+            return None;
+        }
+        let (sock, peer) = match listener.accept() {
+            Ok(x) => x,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // Out of descriptors or an aborted connection: back off.
+            Err(_) => return Some(now + ACCEPT_BACKOFF),
+        };
+        let _ = sock.set_nodelay(true);
+        if !sh.take_slot() {
+            sh.hand_over(sock, peer, now);
+            return None;
+        }
+        inbox.load.fetch_add(1, Ordering::SeqCst);
+        let i = slots.insert(Session::new(sock, peer, sh, now));
+        let Some(Some(session)) = slots.slots.get_mut(i) else {
+            continue;
+        };
+        let registered = poll.registry().register(
+            session.sock(),
+            Token(i),
+            Interest::READABLE | Interest::WRITABLE,
+        );
+        if registered.is_err() {
+            finish(sh, inbox, slots, i);
+        }
+    }
+    Some(now)
 }
 
 /// A session is over: its slot, and its place in the connection bound.

@@ -1,8 +1,12 @@
-//! Accepting connections and spreading them over the event loops: one
-//! loop per core ([`super::event_loop`]), each serving many connections
-//! ([`super::session`]), at most `max_connections` at once.
+//! Spreading connections over the event loops: one loop per core
+//! ([`super::event_loop`]), each accepting from the listening socket and
+//! serving many connections ([`super::session`]), at most
+//! `max_connections` at once. A client accepted with every slot taken is
+//! handed to the acceptor thread, which waits for a slot (making room as
+//! [`Limits::max_connections`] says) while the loops accept no more.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::collections::VecDeque;
+use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -77,8 +81,19 @@ pub(super) struct Shared {
     pub(super) evicting: AtomicBool,
     /// Connections handed to a loop and not yet finished.
     open: Mutex<usize>,
+    /// The acceptor waits on `freed` (changed and read only under `open`):
+    /// a finished connection wakes it only then, not with a system call
+    /// for every connection.
+    acceptor_waits: AtomicBool,
     /// A connection finished (the acceptor waits on it at the bound).
     freed: Condvar,
+    /// Connections a loop accepted with every slot taken, for the acceptor
+    /// to place ([`Shared::hand_over`]); while any wait, loops accept no
+    /// more, so that clients beyond the bound wait in the kernel's listen
+    /// queue, not in ours.
+    handed: Mutex<VecDeque<(mio::net::TcpStream, SocketAddr, std::time::Instant)>>,
+    handed_ready: Condvar,
+    pub(super) at_bound: AtomicBool,
 }
 
 impl Shared {
@@ -98,7 +113,11 @@ impl Shared {
             epoch: std::time::Instant::now(),
             evicting: AtomicBool::new(false),
             open: Mutex::new(0),
+            acceptor_waits: AtomicBool::new(false),
             freed: Condvar::new(),
+            handed: Mutex::new(VecDeque::new()),
+            handed_ready: Condvar::new(),
+            at_bound: AtomicBool::new(false),
         }
     }
 
@@ -113,12 +132,67 @@ impl Shared {
         self.freed.notify_all();
     }
 
+    /// Takes a slot for a connection a loop has just accepted, if one is free.
+    pub(super) fn take_slot(&self) -> bool {
+        let mut open = self.open();
+        if *open < self.limits.max_connections.max(1) {
+            *open += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A loop accepted a connection with every slot taken: the acceptor
+    /// waits for a slot for it (making room as the bound says), and the
+    /// loops accept no more until it has.
+    pub(super) fn hand_over(
+        &self,
+        sock: mio::net::TcpStream,
+        peer: SocketAddr,
+        accepted: std::time::Instant,
+    ) {
+        let mut q = self.handed.lock().unwrap_or_else(|p| p.into_inner());
+        self.at_bound.store(true, Ordering::SeqCst);
+        q.push_back((sock, peer, accepted));
+        drop(q);
+        self.handed_ready.notify_all();
+    }
+
+    /// The next handed-over connection, waiting at most `TICK`; when none
+    /// is left, loops may accept again (`true` in the second place: the
+    /// acceptor must wake them for what waits in the listen queue).
+    fn next_handed(
+        &self,
+    ) -> (
+        Option<(mio::net::TcpStream, SocketAddr, std::time::Instant)>,
+        bool,
+    ) {
+        let mut q = self.handed.lock().unwrap_or_else(|p| p.into_inner());
+        if q.is_empty() && self.at_bound.swap(false, Ordering::SeqCst) {
+            return (None, true);
+        }
+        if q.is_empty() && !self.stop.load(Ordering::SeqCst) {
+            q = self
+                .handed_ready
+                .wait_timeout(q, TICK)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        let job = q.pop_front();
+        let reopen = job.is_none() && self.at_bound.swap(false, Ordering::SeqCst);
+        (job, reopen)
+    }
+
     /// A connection is finished: its slot is free.
     pub(super) fn release(&self) {
         let mut open = self.open();
         *open = open.saturating_sub(1);
+        let waits = self.acceptor_waits.load(Ordering::SeqCst);
         drop(open);
-        self.freed.notify_all();
+        if waits {
+            self.freed.notify_all();
+        }
     }
 }
 
@@ -167,33 +241,39 @@ impl Server {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,
         };
+        // The loops accept from the listener themselves (no thread between
+        // the kernel and the loop that serves a connection); this thread
+        // only places connections accepted with every slot taken.
+        let listen_err = |source| Error::Listen {
+            addr: self.addr.to_string(),
+            source,
+        };
+        self.listener.set_nonblocking(true).map_err(listen_err)?;
+        let listener = || self.listener.try_clone();
         let mut loops = Vec::new();
         for _ in 0..threads.min(max) {
-            match event_loop::spawn(shared.clone()) {
+            match listener().and_then(|l| event_loop::spawn(shared.clone(), l)) {
                 Ok(l) => loops.push(l),
                 Err(_) if !loops.is_empty() => break,
-                Err(source) => {
-                    return Err(Error::Listen {
-                        addr: self.addr.to_string(),
-                        source,
-                    });
-                }
+                Err(source) => return Err(listen_err(source)),
             }
         }
-        let waker = spawn_waker(self.addr, stop.clone());
         while !stop.load(Ordering::SeqCst) {
-            let (sock, peer) = match self.listener.accept() {
-                Ok(x) => x,
-                Err(_) => {
-                    // Out of descriptors or an aborted connection: back off.
-                    std::thread::sleep(Duration::from_millis(20));
-                    continue;
+            // A loop that failed is replaced.
+            for l in loops.iter_mut().filter(|l| l.inbox.is_dead()) {
+                if let Ok(fresh) = listener().and_then(|l| event_loop::spawn(shared.clone(), l)) {
+                    *l = fresh;
                 }
-            };
-            let accepted = std::time::Instant::now();
-            if stop.load(Ordering::SeqCst) {
-                break;
             }
+            let (job, reopen) = shared.next_handed();
+            if reopen {
+                // Clients may wait in the listen queue with their edge
+                // spent while loops were not accepting.
+                loops.iter().for_each(|l| l.inbox.wake());
+            }
+            let Some((sock, peer, accepted)) = job else {
+                continue;
+            };
             // At the bound, this client waits here for a slot, and the
             // loop holding the best candidate (the oldest connection with
             // no request yet, else the longest idle kept-alive one) is asked
@@ -219,11 +299,13 @@ impl Server {
                             l.inbox.request_eviction();
                         }
                     }
+                    shared.acceptor_waits.store(true, Ordering::SeqCst);
                     open = shared
                         .freed
                         .wait_timeout(open, TICK)
                         .unwrap_or_else(|p| p.into_inner())
                         .0;
+                    shared.acceptor_waits.store(false, Ordering::SeqCst);
                 }
                 loops.iter().for_each(|l| l.inbox.cancel_eviction());
                 shared.evicting.store(false, Ordering::SeqCst);
@@ -233,25 +315,11 @@ impl Server {
             }
             *open += 1;
             drop(open);
-            if sock.set_nonblocking(true).is_err() {
-                shared.release();
-                continue;
-            }
-            let _ = sock.set_nodelay(true);
-            // A loop that failed is replaced.
-            for l in loops.iter_mut().filter(|l| l.inbox.is_dead()) {
-                if let Ok(fresh) = event_loop::spawn(shared.clone()) {
-                    *l = fresh;
-                }
-            }
             // The loop with the fewest connections takes it.
             let Some(least) = loops.iter().min_by_key(|l| l.inbox.load()) else {
                 break;
             };
-            if !least
-                .inbox
-                .push(mio::net::TcpStream::from_std(sock), peer, accepted)
-            {
+            if !least.inbox.push(sock, peer, accepted) {
                 shared.release();
             }
         }
@@ -259,24 +327,6 @@ impl Server {
         for l in loops {
             let _ = l.thread.join();
         }
-        let _ = waker.join();
         Ok(())
     }
-}
-
-/// Wakes the blocking `accept` once `stop` is set, by connecting to it.
-fn spawn_waker(addr: SocketAddr, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || {
-        while !stop.load(Ordering::SeqCst) {
-            std::thread::sleep(TICK);
-        }
-        let mut target = addr;
-        if target.ip().is_unspecified() {
-            target.set_ip(match addr {
-                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
-                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
-            });
-        }
-        let _ = TcpStream::connect_timeout(&target, Duration::from_secs(1));
-    })
 }

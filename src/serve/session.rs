@@ -190,6 +190,9 @@ struct Answer {
     keep: bool,
     bytes: Vec<u8>,
     status: u16,
+    /// The request's bytes when it had no body and the connection stays
+    /// (see [`repeated`]); empty otherwise.
+    head: Vec<u8>,
 }
 
 /// The server is done: the last bytes go out, our side shuts, and what the
@@ -676,6 +679,12 @@ fn http<'s, S: Transport>(
             Ok(false) => return Flow::Wait(Phase::Http(h)),
             Err(_) => return gone(h.tls, io),
         }
+        if let Some(used) = repeated(&h, sh) {
+            send_last(&mut h, io.peer, sh);
+            h.buf.drain(..used);
+            h.idle_until = now + sh.limits.idle_timeout;
+            continue;
+        }
         match page::parse(&h.buf) {
             Parsed::Complete(req, used) => {
                 let body = match req.content_length() {
@@ -685,7 +694,8 @@ fn http<'s, S: Transport>(
                     Err(why) => return refuse(h.tls, page::bad_request(why), sh, now),
                 };
                 if h.buf.len() >= used + body {
-                    let keep = answer(&mut h, &req, io.peer, sh);
+                    let head = if body == 0 { used } else { 0 };
+                    let keep = answer(&mut h, &req, head, io.peer, sh);
                     if !keep {
                         return Flow::Go(closing_tls(h.tls, sh, now));
                     }
@@ -726,18 +736,22 @@ fn http<'s, S: Transport>(
 }
 
 /// Moves decrypted bytes into the request buffer: `Ok(true)` if there were
-/// any; a close_notify marks the client done.
+/// any; a close_notify marks the client done. (Straight from rustls's
+/// buffer: no scratch buffer to clear on every request.)
 fn take_plaintext(h: &mut Http<'_>) -> Result<bool, ()> {
-    let mut chunk = [0u8; 8192];
+    use std::io::BufRead;
     let mut took = false;
     loop {
-        match h.tls.reader().read(&mut chunk) {
-            Ok(0) => {
+        let mut reader = h.tls.reader();
+        match reader.fill_buf() {
+            Ok([]) => {
                 h.peer_done = true;
                 return Ok(took);
             }
-            Ok(n) => {
-                h.buf.extend_from_slice(&chunk[..n]);
+            Ok(chunk) => {
+                let n = chunk.len();
+                h.buf.extend_from_slice(chunk);
+                reader.consume(n);
                 took = true;
             }
             Err(e) if is_would_block(&e) => return Ok(took),
@@ -750,7 +764,9 @@ fn take_plaintext(h: &mut Http<'_>) -> Result<bool, ()> {
 /// connection stays. The access log line (and `--once`'s stop) comes as
 /// the answer is queued: a client that vanishes before taking it is
 /// still logged as answered.
-fn answer(h: &mut Http<'_>, req: &Request, peer: SocketAddr, sh: &Shared) -> bool {
+/// `head` is the length of the request's bytes at the front of the buffer
+/// when it had no body, else 0.
+fn answer(h: &mut Http<'_>, req: &Request, head: usize, peer: SocketAddr, sh: &Shared) -> bool {
     let keep = req.keep_alive() && !sh.once && !sh.stop.load(Ordering::SeqCst);
     let cached = matches!(&h.last, Some(a) if a.req == *req && a.keep == keep);
     if !cached {
@@ -761,27 +777,53 @@ fn answer(h: &mut Http<'_>, req: &Request, peer: SocketAddr, sh: &Shared) -> boo
             keep,
             bytes,
             status: resp.status,
+            head: Vec::new(),
         });
     }
+    if let Some(last) = &mut h.last {
+        // Without a body, the same bytes next time are the same request.
+        last.head.clear();
+        if keep && head <= h.buf.len() {
+            last.head.extend_from_slice(&h.buf[..head]);
+        }
+    }
+    send_last(h, peer, sh);
+    keep
+}
+
+/// How many bytes at the front of the buffer repeat the last kept-alive
+/// request exactly (a head without a body): the same bytes parse to the
+/// same request, so its answer goes again without parsing them.
+fn repeated(h: &Http<'_>, sh: &Shared) -> Option<usize> {
+    let last = h.last.as_ref()?;
+    (last.keep
+        && !last.head.is_empty()
+        && h.buf.starts_with(&last.head)
+        && !sh.once
+        && !sh.stop.load(Ordering::SeqCst))
+    .then_some(last.head.len())
+}
+
+/// Queues the last answer (again).
+fn send_last(h: &mut Http<'_>, peer: SocketAddr, sh: &Shared) {
     let Some(last) = &h.last else {
-        unreachable!("set above")
+        return;
     };
-    // The buffer was empty (flushed above), so this is not refused for
+    // The buffer was empty (flushed before), so this is not refused for
     // size: rustls's limit is far above any page.
     let _ = h.tls.writer().write_all(&last.bytes);
     h.served += 1;
     if sh.limits.log_requests {
         (sh.sink)(Event::Request {
             peer,
-            method: req.method.clone(),
-            path: req.target.chars().take(200).collect(),
+            method: last.req.method.clone(),
+            path: last.req.target.chars().take(200).collect(),
             status: last.status,
         });
     }
     if sh.once {
         sh.stop.store(true, Ordering::SeqCst);
     }
-    keep
 }
 
 fn closing<'s, S: Transport>(io: &mut Io<S>, mut c: Box<Closing>, now: Instant) -> Flow<'s> {
