@@ -27,7 +27,10 @@ fn shared_text(rel: &str) -> Option<String> {
             panic!("cannot read {} (required under CI): {e}", path.display())
         }
         Err(e) => {
-            common::skipped(&format!("{} is not beside this clone ({e})", path.display()));
+            common::skipped(&format!(
+                "{} is not beside this clone ({e})",
+                path.display()
+            ));
             None
         }
     }

@@ -32,7 +32,9 @@ fn root() -> bool {
         return true;
     }
     assert!(!ci(), "tests/shared_host.rs must run as root under CI");
-    common::skipped(&format!("shared_host tests change file owners and need root (uid {euid})"));
+    common::skipped(&format!(
+        "shared_host tests change file owners and need root (uid {euid})"
+    ));
     false
 }
 

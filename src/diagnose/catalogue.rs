@@ -1482,10 +1482,7 @@ mod tests {
         else {
             return;
         };
-        let test = std::thread::current()
-            .name()
-            .unwrap_or("?")
-            .to_string();
+        let test = std::thread::current().name().unwrap_or("?").to_string();
         let _ = std::fs::create_dir_all(&tmp);
         let ledger = tmp.join(format!(
             "skipped-{}.txt",

@@ -155,6 +155,10 @@ pub fn report(
     stash: Option<&Path>,
     options: &Options,
 ) -> StoreReport {
+    // CMS keys stay sealed until used; lint proves every one against its
+    // certificate, so all are decrypted here, and one that does not is
+    // the store's damage, as when keys were decrypted on open.
+    let opened = opened.and_then(|s| s.unseal_keys().map(|()| s));
     let target = LintTarget {
         path,
         store: opened.as_ref(),

@@ -61,10 +61,7 @@ pub fn ledger_note(tmp: &Path, reason: &str) {
         .filter(|n| *n != "main")
         .map(|n| format!("::{n}"))
         .unwrap_or_default();
-    let line = format!(
-        "{binary}{test}: {}\n",
-        reason.replace(['\n', '\r'], " ")
-    );
+    let line = format!("{binary}{test}: {}\n", reason.replace(['\n', '\r'], " "));
     let _ = std::fs::create_dir_all(tmp);
     if let Ok(mut f) = std::fs::OpenOptions::new()
         .create(true)

@@ -1305,7 +1305,12 @@ impl Runner {
         let store = self.open(inv, Access::Read)?;
         let e = find_any(&store, inv.get("label").unwrap_or_default())?;
         let target = PathBuf::from(inv.get("target").unwrap_or_default());
-        let der = match (e.csr(), e.certificate(), e.private_key()) {
+        // A stored request is written as it is: its key stays sealed.
+        let key = match e.csr() {
+            Some(_) => None,
+            None => e.key().map_err(|err| GskError::from_kdbman(&err))?,
+        };
+        let der = match (e.csr(), e.certificate(), key) {
             (Some(csr), _, _) => csr.to_vec(),
             (None, Some(cert), Some(key)) => {
                 let info = kdbman::pki::cert::cert_info(cert).map_err(|t| {
