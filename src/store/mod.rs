@@ -27,6 +27,7 @@ pub use detect::StoreFormat;
 pub use entry::{Entry, EntryKind};
 pub use import::{ImportReport, Relabelled};
 pub use native::kdf::Kdf;
+pub use trust::TrustSet;
 
 use crate::error::{Error, Needed, PasswordProblem, Result, StashProblem};
 use crate::file;

@@ -142,6 +142,9 @@ pub struct Ctx<'a> {
     /// use: chains are followed for every personal entry of an undetermined
     /// store, and a scan of all entries for each would be quadratic.
     signers_by_subject: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+    /// The store's signers for chain validation, gathered on first use
+    /// (SSL0208E validates every personal entry of an undetermined store).
+    trust: std::sync::OnceLock<crate::store::TrustSet<'a>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -153,6 +156,11 @@ impl<'a> Ctx<'a> {
     pub fn in_use_entry(&self) -> Option<(usize, &'a Entry)> {
         let i = self.in_use?;
         Some((i, &self.store.entries()[i]))
+    }
+
+    /// The store's signers as chain validation uses them.
+    pub fn trust_set(&self) -> &crate::store::TrustSet<'a> {
+        self.trust.get_or_init(|| self.store.trust_set())
     }
 
     /// Certificate `n` of entry `i`, if it decoded.
@@ -295,6 +303,7 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
         decoded,
         places,
         signers_by_subject: std::sync::OnceLock::new(),
+        trust: std::sync::OnceLock::new(),
     };
     ssl0217e::check(&ctx, out);
     ssl0216e::check(&ctx, out);
