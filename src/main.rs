@@ -13,11 +13,24 @@ fn main() -> std::process::ExitCode {
         Ok(p) => p,
         Err(e) => cli::parse_error_exit(e, &args),
     };
-    match cli::run(parsed) {
-        Ok(status) => std::process::ExitCode::from(status),
+    let status = match cli::run(parsed) {
+        Ok(status) => status,
         Err(e) => {
             cli::report(&e);
-            std::process::ExitCode::from(cli::status_of(&e))
+            cli::status_of(&e)
         }
+    };
+    debug_stats();
+    std::process::ExitCode::from(status)
+}
+
+/// With `KDBMAN_DEBUG_STATS` set, how many private keys this run
+/// decrypted, on standard error (tests show that listing decrypts none).
+fn debug_stats() {
+    if std::env::var_os("KDBMAN_DEBUG_STATS").is_some() {
+        eprintln!(
+            "kdbman: debug: private-key decryptions: {}",
+            kdbman::store::cms::keycrypt::key_decryptions()
+        );
     }
 }

@@ -719,7 +719,7 @@ fn gskit() -> Option<PathBuf> {
     if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
         panic!("../shared/gskit is required under CI");
     }
-    eprintln!("SKIPPED: ../shared/gskit (GSKit-made fixtures) is not beside this clone");
+    common::skipped("../shared/gskit (GSKit-made fixtures) is not beside this clone");
     None
 }
 

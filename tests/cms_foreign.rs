@@ -223,10 +223,10 @@ fn long_labels_and_a_4096_bit_chain_fit() {
     assert_eq!(store.entries().len(), 2, "the CA was added as a signer");
 }
 
-/// Keys are decrypted while the integrity MAC is checked, but only those
-/// asking for little work; the rest (here 20,000 PBKDF2 iterations) wait
-/// for the MAC and still open. With the MAC broken the same store is
-/// damage, whatever its keys ask for.
+/// Keys are decrypted only once the integrity MAC has passed, when used:
+/// keys asking for more work than GSKit's (here 20,000 PBKDF2 iterations)
+/// still open and decrypt. With the MAC broken the same store is damage,
+/// whatever its keys ask for.
 #[test]
 fn costly_keys_wait_for_the_mac_and_still_open() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,6 +3,8 @@
 //! read from the reference catalogue and the GSK correspondence from the
 //! shared notes, not from a hand-written list.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -25,7 +27,10 @@ fn shared_text(rel: &str) -> Option<String> {
             panic!("cannot read {} (required under CI): {e}", path.display())
         }
         Err(e) => {
-            eprintln!("SKIPPED: {} is not beside this clone ({e})", path.display());
+            common::skipped(&format!(
+                "{} is not beside this clone ({e})",
+                path.display()
+            ));
             None
         }
     }

@@ -251,7 +251,7 @@ fn python_has(module: &str) -> bool {
         panic!("python3 module {module} is required under CI (.ci/run installs it)");
     }
     if !ok {
-        eprintln!("SKIPPED: python3 module {module} not available");
+        common::skipped(&format!("python3 module {module} not available"));
     }
     ok
 }
@@ -277,7 +277,7 @@ fn sarif_schema() -> Option<PathBuf> {
     if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
         panic!("the SARIF schema {} is required under CI", p.display());
     }
-    eprintln!("SKIPPED: no SARIF schema at {}", p.display());
+    common::skipped(&format!("no SARIF schema at {}", p.display()));
     None
 }
 

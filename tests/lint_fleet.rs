@@ -641,7 +641,7 @@ fn python_has(module: &str) -> bool {
         panic!("python3 module {module} is required under CI (.ci/run installs it)");
     }
     if !ok {
-        eprintln!("skipping: python3 module {module} not available");
+        common::skipped(&format!("python3 module {module} not available"));
     }
     ok
 }
@@ -803,7 +803,7 @@ fn sarif_schema() -> Option<PathBuf> {
             p.display()
         );
     }
-    eprintln!("skipping: no SARIF schema at {}", p.display());
+    common::skipped(&format!("no SARIF schema at {}", p.display()));
     None
 }
 

@@ -364,7 +364,7 @@ fn python_has(module: &str) -> bool {
         panic!("python3 module {module} is required under CI (.ci/run installs it)");
     }
     if !ok {
-        eprintln!("SKIPPED: python3 module {module} not available");
+        common::skipped(&format!("python3 module {module} not available"));
     }
     ok
 }
@@ -376,7 +376,7 @@ fn validate_sarif(dir: &Path, doc: &[u8]) {
         if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
             panic!("the SARIF schema {} is required under CI", schema.display());
         }
-        eprintln!("SKIPPED: no SARIF schema at {}", schema.display());
+        common::skipped(&format!("no SARIF schema at {}", schema.display()));
         return;
     }
     if !python_has("jsonschema") {

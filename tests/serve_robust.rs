@@ -6,6 +6,8 @@
 //! bounds every loop by a count, and kills its server when done. The TLS
 //! client is rustls itself, trusting the demo CA the server prints.
 
+mod common;
+
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::PathBuf;
@@ -655,7 +657,7 @@ fn has_ipv6_loopback() -> bool {
 #[test]
 fn ipv6_loopback_serves_curl() {
     if !has_ipv6_loopback() {
-        eprintln!("skipped: this machine has no ::1");
+        common::skipped("this machine has no ::1");
         return;
     }
     let server = Server::start("[::1]:0", &[]);

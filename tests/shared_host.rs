@@ -7,6 +7,8 @@
 //! These tests change file owners, so they need root: they skip visibly
 //! elsewhere, and fail under CI (`CI=true`), which runs them as root.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
@@ -30,7 +32,9 @@ fn root() -> bool {
         return true;
     }
     assert!(!ci(), "tests/shared_host.rs must run as root under CI");
-    eprintln!("SKIPPED: shared_host tests change file owners and need root (uid {euid})");
+    common::skipped(&format!(
+        "shared_host tests change file owners and need root (uid {euid})"
+    ));
     false
 }
 
@@ -511,8 +515,8 @@ fn rewrites_keep_owner_group_mode_and_acl() {
         acl_supported &= set_xattr(f, c"system.posix_acl_access", &acl);
     }
     if !acl_supported {
-        eprintln!(
-            "SKIPPED (part): this filesystem keeps no POSIX ACLs; owner, group and mode are still checked"
+        common::skipped(
+            "(part) this filesystem keeps no POSIX ACLs; owner, group and mode are still checked",
         );
     }
     let expected: Vec<_> = set.iter().map(|f| attrs(f)).collect();

@@ -500,6 +500,8 @@ pub fn run(action: CertAction) -> Result<u8> {
             let policy = super::policy(fips);
             let (store, _) = pw.open(&db, Access::Read)?;
             let ca_entry = store.get_kind(&label, EntryKind::Personal)?;
+            // Decrypted now (CMS keys are sealed until used): damage stops here.
+            ca_entry.key()?;
             let csr = read_request(&file)?;
             let mut opts = kdbman::pki::sign::SignOptions::days(days);
             opts.is_ca = ca;
@@ -696,6 +698,9 @@ pub fn run(action: CertAction) -> Result<u8> {
         } => {
             let (store, _) = pw.open_reading(&db)?;
             let e = store.get(&label)?;
+            // The key's algorithm is shown: its one decryption, and a key
+            // that does not decrypt is reported as the damage it is.
+            e.key()?;
             let v = entry_details(e, store.default_mark());
             if json {
                 output::json(&v);
@@ -863,28 +868,35 @@ fn list(
 
 fn list_rows(store: &kdbman::Store, kind: KindFilter, expiring: Option<u32>) -> Vec<ListRow> {
     let horizon = expiring.map(|d| now() + i64::from(d) * 86_400);
-    let mut rows = Vec::new();
-    for e in store.entries() {
-        let keep = match kind {
+    let kept: Vec<&Entry> = store
+        .entries()
+        .iter()
+        .filter(|e| match kind {
             KindFilter::All => true,
             KindFilter::Personal => e.kind() == EntryKind::Personal,
             KindFilter::Signer => e.kind() == EntryKind::Signer,
             KindFilter::Request => e.kind() == EntryKind::Request,
-        };
-        if !keep {
-            continue;
-        }
-        let info = e.certificate().and_then(|c| pki::cert::cert_info(c).ok());
+        })
+        .collect();
+    // Certificates are parsed once each, on every core (10,000 entries
+    // take longer to parse than the store takes to verify).
+    let infos = parse_all(&kept);
+    let mut rows = Vec::with_capacity(kept.len());
+    for (e, info) in kept.into_iter().zip(infos) {
         let not_after = info.as_ref().map(|i| i.not_after);
         if let Some(h) = horizon
             && not_after.is_none_or(|t| t > h)
         {
             continue;
         }
-        let sha = e
-            .certificate()
-            .or(e.csr())
-            .map(|d| pki::hex(&pki::sha256(d)));
+        // The parse computed the certificate's SHA-256 already.
+        let sha = match &info {
+            Some(i) => Some(i.sha256.clone()),
+            None => e
+                .certificate()
+                .or(e.csr())
+                .map(|d| pki::hex(&pki::sha256(d))),
+        };
         rows.push(ListRow {
             label: e.label().to_string(),
             kind: e.kind().as_str(),
@@ -900,6 +912,30 @@ fn list_rows(store: &kdbman::Store, kind: KindFilter, expiring: Option<u32>) -> 
         });
     }
     rows
+}
+
+/// The parsed certificate of each entry (`None`: none, or malformed), in
+/// order, parsed on every core.
+fn parse_all(entries: &[&Entry]) -> Vec<Option<pki::cert::CertInfo>> {
+    let parse = |e: &&Entry| e.certificate().and_then(|c| pki::cert::cert_info(c).ok());
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads < 2 || entries.len() < 256 {
+        return entries.iter().map(parse).collect();
+    }
+    let chunk = entries.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let workers: Vec<_> = entries
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(parse).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }
 
 fn print_rows(rows: &[ListRow], expiring: Option<u32>, note: Option<&str>) {
@@ -1028,7 +1064,7 @@ pub fn entry_details(e: &Entry, mark: DefaultMark) -> Value {
         "kind": e.kind().as_str(),
         "default": default_shown(e, mark),
         "trusted": e.is_trusted(),
-        "has_private_key": e.private_key().is_some(),
+        "has_private_key": e.has_private_key(),
         "private_key": key,
         // CMS records carry no creation time (0): null, not 1970.
         "created": (e.created() > 0).then(|| output::time(e.created())),
@@ -1260,7 +1296,7 @@ fn renew(db: &Path, pw: &PwArgs, label: &str, how: RenewAs<'_>) -> Result<u8> {
     let (mut store, _) = pw.open(db, access)?;
     let entry = store.get_kind(label, EntryKind::Personal)?;
     let old_alg = entry
-        .private_key()
+        .key()?
         .map(|k| pki::cert::key_algorithm_of_pkcs8(k.pkcs8_der()));
     let new_key = match (how.new_key, how.key) {
         (false, _) => None,
@@ -1433,7 +1469,7 @@ fn export(
     } else {
         Profile::Modern
     };
-    let bytes = match (e.kind(), e.private_key(), e.certificate()) {
+    let bytes = match (e.kind(), e.key()?, e.certificate()) {
         (EntryKind::Personal, Some(k), Some(_)) => {
             pkcs12::write(&[(e.label(), k, e.certificates())], &[], &password, profile)?
         }
@@ -1478,7 +1514,7 @@ fn extract_with_key(
     }
     let (store, _) = pw.open_reading(db)?;
     let e = store.get(label)?;
-    let Some(key) = e.private_key() else {
+    let Some(key) = e.key()? else {
         return Err(Error::WrongKind {
             store: store.path().to_path_buf(),
             label: e.label().to_string(),

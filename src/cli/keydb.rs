@@ -854,6 +854,9 @@ fn export(
             path: target.to_path_buf(),
         });
     }
+    // Every key is written: decrypted now (on every core), and one that
+    // does not decrypt stops the export as the damage it is.
+    store.unseal_keys()?;
     let keys: Vec<_> = store
         .entries()
         .iter()

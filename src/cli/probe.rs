@@ -179,7 +179,7 @@ fn client_identity(label: &str, stores: &[&Store]) -> Result<ClientIdentity> {
                 ),
             });
         }
-        let Some(key) = e.private_key() else {
+        let Some(key) = e.key()? else {
             return Err(Error::Usage {
                 detail: format!(
                     "--client-label `{label}` in {} has no private key",

@@ -1462,9 +1462,38 @@ mod tests {
                 panic!("cannot read {path} (required under CI): {e}")
             }
             Err(e) => {
-                eprintln!("SKIPPED: {path} is not beside this clone ({e})");
+                let reason = format!("{path} is not beside this clone ({e})");
+                eprintln!("SKIPPED: {reason}");
+                ledger_note(&reason);
                 None
             }
+        }
+    }
+
+    /// Appends to the skip ledger `tests/zz_skipped.rs` prints at the end
+    /// of `cargo test` (`tests/common::ledger_note`): unit tests have no
+    /// `CARGO_TARGET_TMPDIR`, so `<target>/tmp` is found from this binary,
+    /// `<target>/<profile>/deps/kdbman-<hash>`.
+    fn ledger_note(reason: &str) {
+        use std::io::Write;
+        let Some(tmp) = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.ancestors().nth(3).map(|t| t.join("tmp")))
+        else {
+            return;
+        };
+        let test = std::thread::current().name().unwrap_or("?").to_string();
+        let _ = std::fs::create_dir_all(&tmp);
+        let ledger = tmp.join(format!(
+            "skipped-{}.txt",
+            std::os::unix::process::parent_id()
+        ));
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(ledger)
+        {
+            let _ = f.write_all(format!("kdbman (lib)::{test}: {reason}\n").as_bytes());
         }
     }
 

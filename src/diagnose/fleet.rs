@@ -207,6 +207,10 @@ pub fn report_job(
 ) -> StoreReport {
     let path = job.path.as_path();
     let label = job.label.as_deref().or(options.label.as_deref());
+    // CMS keys stay sealed until used; lint proves every one against its
+    // certificate, so all are decrypted here, and one that does not is
+    // the store's damage, as when keys were decrypted on open.
+    let opened = opened.and_then(|s| s.unseal_keys().map(|()| s));
     let target = LintTarget {
         path,
         store: opened.as_ref(),

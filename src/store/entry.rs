@@ -4,8 +4,10 @@
 //! written by another tool can still be represented, listed and diagnosed.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::secret::PrivateKey;
+use crate::store::cms::SealedKey;
 
 /// What an entry is for, as in iKeyman's three lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -51,8 +53,28 @@ impl fmt::Display for EntryKind {
     }
 }
 
+/// A private key as an entry holds it.
+#[derive(Clone)]
+pub(crate) enum Key {
+    /// In the clear: made or imported here, or read from a format that
+    /// seals the whole file at once (native, PKCS#12).
+    Plain(PrivateKey),
+    /// As a CMS record holds it, decrypted on first use only (listing a
+    /// store decrypts nothing); clones share the one decryption.
+    Sealed(Arc<SealedKey>),
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Key::Plain(k) => k.fmt(f),
+            Key::Sealed(s) => s.fmt(f),
+        }
+    }
+}
+
 /// One labelled entry of a store.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Entry {
     pub(crate) label: String,
     pub(crate) kind: EntryKind,
@@ -60,11 +82,48 @@ pub struct Entry {
     pub(crate) trusted: bool,
     pub(crate) created: i64,
     pub(crate) certificates: Vec<Vec<u8>>,
-    pub(crate) private_key: Option<PrivateKey>,
+    pub(crate) private_key: Option<Key>,
     pub(crate) request: Option<Vec<u8>>,
 }
 
+/// Entries are equal when everything they hold is: a key still sealed is
+/// decrypted to be compared (unless both share the one sealed key).
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        let keys = match (&self.private_key, &other.private_key) {
+            (None, None) => true,
+            (Some(Key::Sealed(a)), Some(Key::Sealed(b))) if Arc::ptr_eq(a, b) => true,
+            (Some(_), Some(_)) => self.private_key() == other.private_key(),
+            _ => false,
+        };
+        keys && self.label == other.label
+            && self.kind == other.kind
+            && self.is_default == other.is_default
+            && self.trusted == other.trusted
+            && self.created == other.created
+            && self.certificates == other.certificates
+            && self.request == other.request
+    }
+}
+
+impl Eq for Entry {}
+
 impl Entry {
+    /// An entry of `kind` holding nothing yet, created at time 0 (for
+    /// readers that fill the fields in).
+    pub(crate) fn empty(label: String, kind: EntryKind) -> Self {
+        Entry {
+            label,
+            kind,
+            is_default: false,
+            trusted: kind != EntryKind::Request,
+            created: 0,
+            certificates: Vec::new(),
+            private_key: None,
+            request: None,
+        }
+    }
+
     /// A personal entry: the chain (leaf first) and the leaf's private key.
     pub fn personal(label: impl Into<String>, chain: Vec<Vec<u8>>, key: PrivateKey) -> Self {
         Entry {
@@ -74,7 +133,7 @@ impl Entry {
             trusted: true,
             created: crate::clock::now(),
             certificates: chain,
-            private_key: Some(key),
+            private_key: Some(Key::Plain(key)),
             request: None,
         }
     }
@@ -102,7 +161,7 @@ impl Entry {
             trusted: false,
             created: crate::clock::now(),
             certificates: Vec::new(),
-            private_key: Some(key),
+            private_key: Some(Key::Plain(key)),
             request: Some(csr),
         }
     }
@@ -131,8 +190,29 @@ impl Entry {
     pub fn certificate(&self) -> Option<&[u8]> {
         self.certificates.first().map(Vec::as_slice)
     }
+    /// The private key, decrypted now if the store holds it sealed (CMS)
+    /// and this is its first use. `None` when the entry has none, or when
+    /// its key does not decrypt: [`Entry::key`] says why.
     pub fn private_key(&self) -> Option<&PrivateKey> {
-        self.private_key.as_ref()
+        match self.private_key.as_ref()? {
+            Key::Plain(k) => Some(k),
+            Key::Sealed(s) => s.plain().ok(),
+        }
+    }
+    /// Whether the entry holds a private key, without decrypting it.
+    pub fn has_private_key(&self) -> bool {
+        self.private_key.is_some()
+    }
+    /// The private key (decrypted now if still sealed), or the damage that
+    /// stops it decrypting: the store's file, the record and why (the
+    /// store's MAC proved the password, so a key that does not decrypt is
+    /// damage).
+    pub fn key(&self) -> crate::error::Result<Option<&PrivateKey>> {
+        match &self.private_key {
+            None => Ok(None),
+            Some(Key::Plain(k)) => Ok(Some(k)),
+            Some(Key::Sealed(s)) => s.plain().map(Some).map_err(|detail| s.damage(detail)),
+        }
     }
     /// The PKCS#10 request DER of a request entry.
     pub fn csr(&self) -> Option<&[u8]> {

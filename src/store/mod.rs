@@ -29,6 +29,7 @@ pub use entry::{Entry, EntryKind};
 pub use import::{ImportReport, Relabelled};
 pub use native::kdf::Kdf;
 pub use renew::{ReceiveOutcome, Received, RenewOptions, Renewal, renewal_label};
+pub use trust::TrustSet;
 
 use crate::error::{Error, Needed, PasswordProblem, Result, StashProblem};
 use crate::file;
@@ -657,6 +658,37 @@ impl Store {
         let format = StashFormat::Gskit(version);
         crate::stash::check_password(&format, password)?;
         Ok(Stash::new(path, format, password))
+    }
+
+    /// Decrypts every private key the store still holds sealed (CMS keys
+    /// are decrypted on first use only), on every core: for commands that
+    /// use them all (`lint` proves every key against its certificate).
+    /// The first key that does not decrypt, in store order, is returned as
+    /// the damage it is (the store's MAC proved the password).
+    pub fn unseal_keys(&self) -> Result<()> {
+        let sealed: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| matches!(e.private_key, Some(entry::Key::Sealed(_))))
+            .collect();
+        if sealed.is_empty() {
+            return Ok(());
+        }
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .clamp(1, sealed.len());
+        let chunk = sealed.len().div_ceil(threads);
+        let first_error = std::thread::scope(|s| {
+            let workers: Vec<_> = sealed
+                .chunks(chunk)
+                .map(|part| s.spawn(move || part.iter().find_map(|e| e.key().err())))
+                .collect();
+            workers.into_iter().find_map(|w| w.join().unwrap_or(None))
+        });
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 
     pub fn path(&self) -> &Path {

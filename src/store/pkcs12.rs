@@ -67,10 +67,14 @@ pub fn encode(path: &Path, state: &State, entries: &[Entry]) -> Result<Vec<u8>> 
                 .into(),
         });
     }
-    let keys: Vec<(&str, &crate::secret::PrivateKey, &[Vec<u8>])> = entries
-        .iter()
-        .filter_map(|e| Some((e.label(), e.private_key()?, e.certificates())))
-        .collect();
+    let mut keys: Vec<(&str, &crate::secret::PrivateKey, &[Vec<u8>])> = Vec::new();
+    for e in entries {
+        // Keys copied from a CMS store may still be sealed: a damaged one
+        // stops the write rather than being left out.
+        if let Some(k) = e.key()? {
+            keys.push((e.label(), k, e.certificates()));
+        }
+    }
     let certs: Vec<(&str, &[u8])> = entries
         .iter()
         .filter(|e| e.kind() == EntryKind::Signer)

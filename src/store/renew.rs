@@ -110,7 +110,7 @@ impl Store {
             found: EntryKind::Personal,
             needed: Needed::Personal,
         };
-        let (Some(cert), Some(old_key)) = (entry.certificate(), entry.private_key()) else {
+        let (Some(cert), Some(old_key)) = (entry.certificate(), entry.key()?) else {
             return Err(wrong_kind());
         };
         let (mut spec, left_out) = CertSpec::renewing(cert).map_err(|_| Error::BadInput {
@@ -234,7 +234,7 @@ impl Store {
         };
         let mut label = label;
         if req.kind() == EntryKind::Request || renewing {
-            let Some(key) = req.private_key().cloned() else {
+            let Some(key) = req.key()?.cloned() else {
                 return Err(Error::WrongKind {
                     store: self.path().to_path_buf(),
                     label,
@@ -368,7 +368,7 @@ fn received_or_renewed(
         };
         let holders: Vec<&Entry> = personal()
             .filter(|e| {
-                e.private_key().is_some()
+                e.has_private_key()
                     && e.certificate().and_then(pki::cert_spki).as_deref() == Some(spki.as_slice())
             })
             .collect();

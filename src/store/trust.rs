@@ -10,6 +10,36 @@ impl Store {
     /// trusted signers. A failing chain is `Error::Chain`.
     pub fn validate(&self, label: &str, at: i64, purpose: Purpose) -> Result<Vec<Vec<u8>>> {
         let entry = self.get(label)?;
+        self.validate_entry(entry, &self.trust_set(), at, purpose)
+    }
+
+    /// The store's signers as [`Store::validate_entry`] uses them: gathered
+    /// once by a caller that validates many entries (lint), rather than on
+    /// every call.
+    pub fn trust_set(&self) -> TrustSet<'_> {
+        let signers = self
+            .entries()
+            .iter()
+            .filter(|e| e.kind() == EntryKind::Signer);
+        TrustSet {
+            anchors: signers
+                .clone()
+                .filter(|e| e.is_trusted())
+                .filter_map(|e| e.certificate())
+                .collect(),
+            all: signers.filter_map(|e| e.certificate()).collect(),
+        }
+    }
+
+    /// [`Store::validate`] of an entry of this store, against `trust`
+    /// (from [`Store::trust_set`]).
+    pub fn validate_entry(
+        &self,
+        entry: &Entry,
+        trust: &TrustSet<'_>,
+        at: i64,
+        purpose: Purpose,
+    ) -> Result<Vec<Vec<u8>>> {
         let chain_err = |problem| Error::Chain {
             label: entry.label().to_string(),
             problem,
@@ -22,17 +52,7 @@ impl Store {
                 needed: Needed::Certificate,
             });
         }
-        let signers: Vec<&Entry> = self
-            .entries()
-            .iter()
-            .filter(|e| e.kind() == EntryKind::Signer)
-            .collect();
-        let anchors: Vec<&[u8]> = signers
-            .iter()
-            .filter(|e| e.is_trusted())
-            .filter_map(|e| e.certificate())
-            .collect();
-        let all_signers: Vec<&[u8]> = signers.iter().filter_map(|e| e.certificate()).collect();
+        let (anchors, all_signers) = (&trust.anchors, &trust.all);
         // A signer that is no CA (a peer's self-signed certificate, as MQ
         // queue managers exchange them) vouches for itself alone: it is
         // checked as the certificate a peer would present, not as an issuer.
@@ -42,9 +62,9 @@ impl Store {
             .is_none_or(|i| i.is_ca);
         match entry.kind() {
             EntryKind::Signer if is_ca => {
-                validate_signer(entry.certificates(), &anchors, &all_signers, at).map_err(chain_err)
+                validate_signer(entry.certificates(), anchors, all_signers, at).map_err(chain_err)
             }
-            _ => validate_chain(entry.certificates(), &anchors, &all_signers, at, purpose)
+            _ => validate_chain(entry.certificates(), anchors, all_signers, at, purpose)
                 .map_err(chain_err),
         }
     }
@@ -61,18 +81,8 @@ impl Store {
         at: i64,
         purpose: Purpose,
     ) -> Result<Vec<Vec<u8>>> {
-        let signers: Vec<&Entry> = self
-            .entries()
-            .iter()
-            .filter(|e| e.kind() == EntryKind::Signer)
-            .collect();
-        let anchors: Vec<&[u8]> = signers
-            .iter()
-            .filter(|e| e.is_trusted())
-            .filter_map(|e| e.certificate())
-            .collect();
-        let all_signers: Vec<&[u8]> = signers.iter().filter_map(|e| e.certificate()).collect();
-        validate_chain(certs, &anchors, &all_signers, at, purpose).map_err(|problem| {
+        let trust = self.trust_set();
+        validate_chain(certs, &trust.anchors, &trust.all, at, purpose).map_err(|problem| {
             Error::FileChain {
                 file: file.to_path_buf(),
                 store: self.path().to_path_buf(),
@@ -80,4 +90,11 @@ impl Store {
             }
         })
     }
+}
+
+/// The signer certificates of a store: the trusted ones (anchors) and all.
+#[derive(Debug, Clone)]
+pub struct TrustSet<'a> {
+    anchors: Vec<&'a [u8]>,
+    all: Vec<&'a [u8]>,
 }

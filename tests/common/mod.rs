@@ -23,9 +23,53 @@ pub fn require_tool(name: &str, probe: &str) -> bool {
         panic!("{name} is required under CI");
     }
     if !ok {
-        eprintln!("skipping: {name} not available");
+        skipped(&format!("{name} not available"));
     }
     ok
+}
+
+/// Says that a test (or part of one) did not run, and why: on standard
+/// error (shown with `--nocapture`) and in the skip ledger that
+/// `tests/zz_skipped.rs` prints at the end of `cargo test`.
+pub fn skipped(reason: &str) {
+    eprintln!("SKIPPED: {reason}");
+    ledger_note(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")), reason);
+}
+
+/// The skip ledger of the `cargo test` run this test binary belongs to:
+/// every test binary of one run is a child of the same cargo process.
+pub fn ledger_path(tmp: &Path, cargo_pid: u32) -> std::path::PathBuf {
+    tmp.join(format!("skipped-{cargo_pid}.txt"))
+}
+
+/// Appends `binary::test: reason` to the ledger of this run (one write
+/// per line, so lines of parallel tests do not mix). A ledger that
+/// cannot be written loses only the summary line: the skip itself was
+/// said on standard error.
+pub fn ledger_note(tmp: &Path, reason: &str) {
+    use std::io::Write;
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .map(|s| match s.rsplit_once('-') {
+            Some((name, hash)) if hash.len() == 16 => name.to_string(),
+            _ => s,
+        })
+        .unwrap_or_else(|| "?".into());
+    let test = std::thread::current()
+        .name()
+        .filter(|n| *n != "main")
+        .map(|n| format!("::{n}"))
+        .unwrap_or_default();
+    let line = format!("{binary}{test}: {}\n", reason.replace(['\n', '\r'], " "));
+    let _ = std::fs::create_dir_all(tmp);
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(ledger_path(tmp, std::os::unix::process::parent_id()))
+    {
+        let _ = f.write_all(line.as_bytes());
+    }
 }
 
 /// Runs a tool in `dir`, asserting success.

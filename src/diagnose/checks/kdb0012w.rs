@@ -13,11 +13,7 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let p = ctx.target.path.display();
-    let keys = ctx
-        .entries()
-        .iter()
-        .filter(|e| e.private_key().is_some())
-        .count();
+    let keys = ctx.entries().iter().filter(|e| e.has_private_key()).count();
     let des = match keys {
         0 => "any private key added to it is encrypted with single DES".to_string(),
         1 => "its private key is encrypted with single DES".to_string(),

@@ -138,6 +138,13 @@ pub struct Ctx<'a> {
     decoded: Vec<Result<Decoded, String>>,
     /// `places[i][n]`: where certificate `n` of entry `i` is in `decoded`.
     places: Vec<Vec<usize>>,
+    /// The first signer entry (by index) with each subject, built on first
+    /// use: chains are followed for every personal entry of an undetermined
+    /// store, and a scan of all entries for each would be quadratic.
+    signers_by_subject: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+    /// The store's signers for chain validation, gathered on first use
+    /// (SSL0208E validates every personal entry of an undetermined store).
+    trust: std::sync::OnceLock<crate::store::TrustSet<'a>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -149,6 +156,11 @@ impl<'a> Ctx<'a> {
     pub fn in_use_entry(&self) -> Option<(usize, &'a Entry)> {
         let i = self.in_use?;
         Some((i, &self.store.entries()[i]))
+    }
+
+    /// The store's signers as chain validation uses them.
+    pub fn trust_set(&self) -> &crate::store::TrustSet<'a> {
+        self.trust.get_or_init(|| self.store.trust_set())
     }
 
     /// Certificate `n` of entry `i`, if it decoded.
@@ -205,19 +217,26 @@ impl<'a> Ctx<'a> {
             };
             out.push((who, d.info.clone()));
         }
-        let signers: Vec<(&str, &CertInfo)> = self
-            .entries()
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.kind() == EntryKind::Signer)
-            .filter_map(|(j, s)| Some((s.label(), &self.decoded(j, 0)?.info)))
-            .collect();
+        let signers = self.signers_by_subject.get_or_init(|| {
+            let mut by = std::collections::HashMap::new();
+            for (j, s) in self.entries().iter().enumerate() {
+                if s.kind() != EntryKind::Signer {
+                    continue;
+                }
+                if let Some(d) = self.decoded(j, 0) {
+                    by.entry(d.info.subject.clone()).or_insert(j);
+                }
+            }
+            by
+        });
         while let Some((_, last)) = out.last() {
             if last.self_issued || out.len() > 10 {
                 break;
             }
-            let issuer = last.issuer.clone();
-            let Some((label, info)) = signers.iter().find(|(_, c)| c.subject == issuer) else {
+            let Some((label, info)) = signers
+                .get(&last.issuer)
+                .and_then(|&j| Some((self.entries()[j].label(), &self.decoded(j, 0)?.info)))
+            else {
                 break;
             };
             if out.iter().any(|(_, c)| c.sha256 == info.sha256) {
@@ -283,6 +302,8 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
         as_in_use: Vec::new(),
         decoded,
         places,
+        signers_by_subject: std::sync::OnceLock::new(),
+        trust: std::sync::OnceLock::new(),
     };
     ssl0217e::check(&ctx, out);
     ssl0216e::check(&ctx, out);

@@ -31,7 +31,7 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
     let Err(Error::Chain { problem, .. }) =
         ctx.store
-            .validate(e.label(), ctx.target.at, Purpose::ServerAuth)
+            .validate_entry(e, ctx.trust_set(), ctx.target.at, Purpose::ServerAuth)
     else {
         return;
     };

@@ -8,7 +8,7 @@ pub fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
     let Some((_, e)) = ctx.in_use_entry() else {
         return;
     };
-    if e.private_key().is_none() {
+    if !e.has_private_key() {
         ctx.key_unusable = true;
         out.push(Finding::new(
             "SSL0248E",

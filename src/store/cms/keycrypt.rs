@@ -24,6 +24,8 @@
 //! would make every open cost more per key (a 10,000-key store at 600,000
 //! iterations would take hours to open).
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use der::asn1::AnyRef;
 use der::{Decode, Encode, Header, Length, Reader, SliceReader, Tag, Tagged};
 use pkcs5::pbes2;
@@ -119,12 +121,25 @@ pub fn decrypt_raw(der: &[u8], password: &Password) -> Result<Zeroizing<Vec<u8>>
     decrypt_raw_within(der, password, MAX_ITERATIONS)
 }
 
+/// Private-key decryptions run by this process (every attempt that got
+/// as far as the cipher): a test hook showing that listing a store
+/// decrypts nothing. See [`key_decryptions`].
+static DECRYPTIONS: AtomicU64 = AtomicU64::new(0);
+
+/// How many private keys (and secret keys) this process has tried to
+/// decrypt so far, by any store. For tests and `KDBMAN_DEBUG_STATS`.
+#[doc(hidden)]
+pub fn key_decryptions() -> u64 {
+    DECRYPTIONS.load(Ordering::Relaxed)
+}
+
 fn decrypt_raw_within(
     der: &[u8],
     password: &Password,
     max_iterations: u32,
 ) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     let max_iterations = max_iterations.min(MAX_ITERATIONS);
+    DECRYPTIONS.fetch_add(1, Ordering::Relaxed);
     let epki = parse(der)?;
     let plain = if epki.alg == oid(PBES2_OID) {
         decrypt_pbes2(&epki, password, max_iterations)?

@@ -12,6 +12,17 @@
 //! private keys. This module turns their records into [`Entry`]s and
 //! back, and decides between a wrong password and damage.
 //!
+//! Opening proves the password with the file's own MACs (the verifier,
+//! then the integrity MAC over every slot) and decrypts no private key:
+//! each stays sealed in its entry ([`SealedKey`]) until a command uses it
+//! (extract, export, serve, lint's key-certificate check, conversion,
+//! signing), once, and is zeroized with the entry. A key whose bytes are
+//! damaged behind intact MACs is therefore not noticed by listing; it is
+//! reported as damage by whatever decrypts it (`lint` decrypts them all).
+//! A rewrite in the same version under the same password keeps every
+//! sealed key's bytes as read: the encryption of a key depends only on
+//! the password and the parameters (salt, IV) inside its own bytes.
+//!
 //! What the format does not say, kdbman does not guess: where GSKit keeps
 //! the password expiry is unknown, so a CMS store reports none. The
 //! default key is read from flag bit 1, on evidence rather than
@@ -23,13 +34,12 @@ pub mod record;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use crate::error::{Damage, Error, Result};
 use crate::pki;
 use crate::secret::{Password, PrivateKey};
-use crate::store::entry::{Entry, EntryKind};
+use crate::store::entry::{Entry, EntryKind, Key};
 pub use container::{Kind, Version};
 use keycrypt::KeyError;
 use record::{Body, Record};
@@ -147,12 +157,79 @@ struct Original {
     record_type: u32,
     flags: Vec<u8>,
     label: Vec<u8>,
-    key_sha256: Option<[u8; 32]>,
-    encrypted_key: Option<Vec<u8>>,
-    /// The version of the file the record was read from: its encrypted
-    /// key is reused only in a file of that version (each version has its
-    /// own key scheme).
+}
+
+/// What the sealed keys of one file share: the password that proved it
+/// and the file (for the damage a key that does not decrypt is).
+struct SealedFile {
+    password: Password,
+    path: PathBuf,
+    /// The container version: each has its own key scheme.
     version: Version,
+}
+
+/// A private key as its CMS record holds it (EncryptedPrivateKeyInfo),
+/// decrypted on first use: the plaintext is kept (zeroized on drop) so
+/// the key is decrypted once however often it is used.
+pub struct SealedKey {
+    file: Arc<SealedFile>,
+    encrypted: Vec<u8>,
+    /// The slot (1-based) and label of the record, for the damage report.
+    record: usize,
+    label: String,
+    plain: OnceLock<std::result::Result<PrivateKey, String>>,
+}
+
+impl std::fmt::Debug for SealedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SealedKey(record {})", self.record)
+    }
+}
+
+impl SealedKey {
+    /// The key, decrypted now if this is its first use; why not, if it
+    /// does not decrypt (the file's MAC has proved the password).
+    pub(crate) fn plain(&self) -> std::result::Result<&PrivateKey, String> {
+        self.plain
+            .get_or_init(|| {
+                let label = || record::label_text(self.label.as_bytes());
+                match keycrypt::decrypt(&self.encrypted, &self.file.password) {
+                    Ok(plain) => Ok(PrivateKey::from_pkcs8_der(plain.to_vec())),
+                    Err(KeyError::Rejected) => Err(format!(
+                        "the private key of `{}` does not decrypt although the password is right",
+                        label()
+                    )),
+                    Err(KeyError::TooCostly(n)) => Err(format!(
+                        "the private key of `{}` asks for {n} PBKDF2 iterations (refused without running it)",
+                        label()
+                    )),
+                    Err(KeyError::Malformed(m)) => Err(format!(
+                        "the private key of `{}` is malformed: {m}",
+                        label()
+                    )),
+                }
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The damage a key that does not decrypt is, in its file and record.
+    pub(crate) fn damage(&self, detail: String) -> Error {
+        damaged_payload(
+            &self.file.path,
+            Damage::Record {
+                index: self.record,
+                detail,
+            },
+        )
+    }
+
+    /// The bytes as read, if they can go into a file of `version` sealed
+    /// with `password` unchanged.
+    fn reusable(&self, version: Version, password: &Password) -> Option<&[u8]> {
+        (self.file.version == version && self.file.password.as_bytes() == password.as_bytes())
+            .then_some(self.encrypted.as_slice())
+    }
 }
 
 /// One container file's own parameters.
@@ -281,6 +358,8 @@ impl State {
                 *key = keycrypt::encrypt_for(self.kdb.version, &raw, new);
             }
         }
+        // Sealed keys are re-encrypted on the next save: they were sealed
+        // with the old password.
         self.password = new.clone();
         self.password_changed = true;
         self.kdb.salt = container::new_salt();
@@ -288,9 +367,6 @@ impl State {
             if let CompanionFile::Intact { params, .. } = file {
                 params.salt = container::new_salt();
             }
-        }
-        for o in self.originals.values_mut() {
-            o.encrypted_key = None;
         }
         Ok(())
     }
@@ -526,50 +602,46 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
     }
     // The integrity MAC covers every slot (50 MB for 10,000 records in
     // GSKit's 5000-byte slots): one core computes it while the other
-    // decrypts the records' keys, and joins the decryption when the MAC
-    // is done. Nothing decoded counts until the MAC has passed; a failing
-    // MAC stops the decryption, and keys asking for more than GSKit-like
-    // work wait for the MAC.
-    let recs = records(&layout);
-    charge_keys(kdb_path, &recs, budget)?;
-    let mac_failed = AtomicBool::new(false);
-    let keys = KeyQueue::new(&recs, password, &mac_failed);
-    let (integrity, kdb_keys) = std::thread::scope(|s| {
-        let mac = s.spawn(|| {
-            let ok = layout.integrity_matches(password);
-            mac_failed.store(!ok, Ordering::Relaxed);
-            // Past the MAC, a key may ask for all it is allowed.
-            let theirs = if ok {
-                keys.work(keycrypt::MAX_ITERATIONS)
-            } else {
-                Vec::new()
-            };
-            (ok, theirs)
-        });
-        let mine = keys.work(SPECULATIVE_ITERATIONS);
-        let (ok, theirs) = match mac.join() {
-            Ok(done) => done,
+    // decodes the records. Nothing decoded counts until it has passed. No
+    // key is decrypted: the MACs proved the password.
+    let (integrity, recs) = std::thread::scope(|s| {
+        let mac = s.spawn(|| layout.integrity_matches(password));
+        let recs = records(&layout);
+        let charged = charge_keys(kdb_path, &recs, budget);
+        let ok = match mac.join() {
+            Ok(ok) => ok,
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        (ok, keys.results(mine, theirs))
+        (ok, charged.map(|()| recs))
     });
     if !integrity {
         return Err(damaged_payload(kdb_path, Damage::IntegrityMac));
     }
-    let mut all = slots_or_damage(kdb_path, recs)?;
-    let kdb_keys = finish_keys(&all, kdb_keys, password);
-    // The .kdb is intact: a key that does not decrypt is damage.
-    let mut keys = slots_or_damage(kdb_path, kdb_keys.into_iter().enumerate())?;
+    let recs = recs?;
+    let kdb_file = Arc::new(SealedFile {
+        password: password.clone(),
+        path: kdb_path.to_path_buf(),
+        version: layout.version,
+    });
+    let mut all: Vec<(Record, usize, &Arc<SealedFile>)> = slots_or_damage(kdb_path, recs)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| (r, i + 1, &kdb_file))
+        .collect();
     let (rdb, requests) =
         open_companion(&rdb_path(kdb_path), besides.rdb, Kind::Requests, password);
-    let in_kdb = all.len();
-    let rdb_version = match &rdb {
-        CompanionFile::Intact { params, .. } => params.version,
-        _ => layout.version,
-    };
-    if let Some((recs, rdb_keys)) = requests {
-        all.extend(recs);
-        keys.extend(rdb_keys);
+    let rdb_file;
+    if let Some((recs, version)) = requests {
+        rdb_file = Arc::new(SealedFile {
+            password: password.clone(),
+            path: rdb_path(kdb_path),
+            version,
+        });
+        all.extend(
+            recs.into_iter()
+                .enumerate()
+                .map(|(i, r)| (r, i + 1, &rdb_file)),
+        );
     }
     let (crl, _) = open_companion(&crl_path(kdb_path), besides.crl, Kind::Crls, password);
     let mut state = State {
@@ -586,38 +658,38 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
         passthrough: Vec::new(),
     };
     let mut entries = Vec::with_capacity(all.len());
-    for (i, (rec, key)) in all.into_iter().zip(keys).enumerate() {
-        let from = if i < in_kdb {
-            layout.version
-        } else {
-            rdb_version
-        };
+    for (rec, slot, file) in all {
         let label = record::label_text(&rec.label);
         let trusted = rec.trusted();
-        let (entry, encrypted) = match rec.body {
-            Body::Signer { ref cert } => {
-                (Entry::signer(label, cert.clone()).with_trust(trusted), None)
+        let default_mark = rec.default_mark();
+        let sealed = |encrypted: Vec<u8>, label: &str| {
+            Key::Sealed(Arc::new(SealedKey {
+                file: Arc::clone(file),
+                encrypted,
+                record: slot,
+                label: label.to_string(),
+                plain: OnceLock::new(),
+            }))
+        };
+        let entry = match rec.body {
+            Body::Signer { cert } => Entry {
+                certificates: vec![cert],
+                ..Entry::empty(label, EntryKind::Signer)
             }
-            Body::Personal {
-                ref cert,
-                key: ref enc,
-            } => {
-                let Some(key) = key else { continue };
-                (
-                    Entry::personal(label, vec![cert.clone()], key)
-                        .with_default_flag(rec.default_mark()),
-                    Some(enc.clone()),
-                )
+            .with_trust(trusted),
+            Body::Personal { cert, key } => Entry {
+                certificates: vec![cert],
+                private_key: Some(sealed(key, &label)),
+                ..Entry::empty(label, EntryKind::Personal)
             }
-            Body::Request {
-                ref csr,
-                key: ref enc,
-            } => {
-                let Some(key) = key else { continue };
-                (Entry::request(label, csr.clone(), key), Some(enc.clone()))
-            }
-            Body::SecretKey { .. } => {
-                state.passthrough.push(rec);
+            .with_default_flag(default_mark),
+            Body::Request { csr, key } => Entry {
+                request: Some(csr),
+                private_key: Some(sealed(key, &label)),
+                ..Entry::empty(label, EntryKind::Request)
+            },
+            body @ Body::SecretKey { .. } => {
+                state.passthrough.push(Record { body, ..rec });
                 continue;
             }
         };
@@ -626,11 +698,8 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
                 id,
                 Original {
                     record_type: rec.record_type,
-                    flags: rec.flags.clone(),
-                    label: rec.label.clone(),
-                    key_sha256: entry.private_key().map(|k| pki::sha256(k.pkcs8_der())),
-                    encrypted_key: encrypted,
-                    version: from,
+                    flags: rec.flags,
+                    label: rec.label,
                 },
             );
         }
@@ -640,13 +709,13 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
     Ok(Opened::Ok(Box::new(state), entries))
 }
 
-/// A companion's records with their decrypted keys (`None` where a
-/// record has none).
-type CompanionRecords = (Vec<Record>, Vec<Option<PrivateKey>>);
+/// A companion's records (their keys still sealed) and its version.
+type CompanionRecords = (Vec<Record>, Version);
 
 /// Reads a companion in its own version with the `.kdb`'s (proven)
-/// password: its state, and (`.rdb`) its records with their keys when it
-/// is intact. Every problem becomes [`CompanionFile::Unusable`].
+/// password: its state, and (`.rdb`) its records when it is intact (their
+/// keys sealed, like the `.kdb`'s). Every problem becomes
+/// [`CompanionFile::Unusable`].
 fn open_companion(
     path: &Path,
     found: Beside,
@@ -717,15 +786,13 @@ fn read_companion(
     if kind == Kind::Crls {
         // CRL records are not read (only empty CRL databases have been
         // seen): their number is kept, and they are never rewritten.
-        return Ok((params, l.count(), (Vec::new(), Vec::new())));
+        return Ok((params, l.count(), (Vec::new(), l.version)));
     }
     let recs = records(&l);
     // A companion is a file of its own: its keys have a budget of their own.
     charge_keys(path, &recs, &mut crate::limits::KdfBudget::iterations())?;
     let recs = slots_or_damage(path, recs)?;
-    let keys = finish_keys(&recs, Vec::new(), password);
-    let keys = slots_or_damage(path, keys.into_iter().enumerate())?;
-    Ok((params, recs.len(), (recs, keys)))
+    Ok((params, recs.len(), (recs, l.version)))
 }
 
 /// The verifier said no: a private key decides whether the password is
@@ -767,126 +834,6 @@ fn slots_or_damage<T>(
                     },
                 )
             })
-        })
-        .collect()
-}
-
-/// A record's private key: none for signers, secret keys and malformed
-/// records (reported as such), or why it does not decrypt.
-type KeyResult = std::result::Result<Option<PrivateKey>, String>;
-
-/// The most PBKDF2 iterations a key may ask for to be decrypted before the
-/// file's MAC has passed (GSKit writes 5, KdbTool 4096).
-const SPECULATIVE_ITERATIONS: u32 = 10_000;
-
-fn decrypt_one(rec: &Record, password: &Password, max_iterations: u32) -> Option<KeyResult> {
-    let key = match &rec.body {
-        Body::Personal { key, .. } | Body::Request { key, .. } => key,
-        _ => return Some(Ok(None)),
-    };
-    let label = || record::label_text(&rec.label);
-    Some(
-        match keycrypt::decrypt_within(key, password, max_iterations) {
-            Ok(plain) => Ok(Some(PrivateKey::from_pkcs8_der(plain.to_vec()))),
-            Err(KeyError::TooCostly(_)) if max_iterations < keycrypt::MAX_ITERATIONS => {
-                return None;
-            }
-            Err(KeyError::Rejected) => Err(format!(
-                "the private key of `{}` does not decrypt although the password is right",
-                label()
-            )),
-            Err(KeyError::TooCostly(n)) => Err(format!(
-                "the private key of `{}` asks for {n} PBKDF2 iterations (refused without running it)",
-                label()
-            )),
-            Err(KeyError::Malformed(m)) => Err(format!(
-                "the private key of `{}` is malformed: {m}",
-                label()
-            )),
-        },
-    )
-}
-
-/// The records' private keys, decrypted by every thread that calls
-/// [`KeyQueue::work`] (in chunks, so the threads share the work however
-/// long each has) while the MAC is being checked.
-struct KeyQueue<'a> {
-    recs: &'a [(usize, std::result::Result<Record, String>)],
-    password: &'a Password,
-    stop: &'a AtomicBool,
-    next: AtomicUsize,
-}
-
-impl<'a> KeyQueue<'a> {
-    const CHUNK: usize = 32;
-
-    fn new(
-        recs: &'a [(usize, std::result::Result<Record, String>)],
-        password: &'a Password,
-        stop: &'a AtomicBool,
-    ) -> Self {
-        KeyQueue {
-            recs,
-            password,
-            stop,
-            next: AtomicUsize::new(0),
-        }
-    }
-
-    /// Decrypts chunks, each key allowed `max_iterations`, until none is
-    /// left or `stop` is set: each result with its record's index (`None`:
-    /// left for later, see [`decrypt_one`]; records not reached stay so).
-    fn work(&self, max_iterations: u32) -> Vec<(usize, Option<KeyResult>)> {
-        let mut done = Vec::new();
-        loop {
-            let start = self.next.fetch_add(Self::CHUNK, Ordering::Relaxed);
-            if start >= self.recs.len() {
-                return done;
-            }
-            let end = (start + Self::CHUNK).min(self.recs.len());
-            for (i, (_, rec)) in self.recs[start..end].iter().enumerate() {
-                if self.stop.load(Ordering::Relaxed) {
-                    return done;
-                }
-                let result = match rec {
-                    Ok(rec) => decrypt_one(rec, self.password, max_iterations),
-                    Err(_) => Some(Ok(None)),
-                };
-                done.push((start + i, result));
-            }
-        }
-    }
-
-    /// The threads' results in record order; `None` where nothing was done.
-    fn results(
-        &self,
-        mine: Vec<(usize, Option<KeyResult>)>,
-        theirs: Vec<(usize, Option<KeyResult>)>,
-    ) -> Vec<Option<KeyResult>> {
-        let mut all: Vec<Option<KeyResult>> = (0..self.recs.len()).map(|_| None).collect();
-        for (i, r) in mine.into_iter().chain(theirs) {
-            if let Some(slot) = all.get_mut(i) {
-                *slot = r;
-            }
-        }
-        all
-    }
-}
-
-/// Every key of an intact file: what [`KeyQueue::work`] left (or all, when
-/// `done` is empty) decrypted now, with the full iteration limit.
-fn finish_keys(
-    recs: &[Record],
-    done: Vec<Option<KeyResult>>,
-    password: &Password,
-) -> Vec<KeyResult> {
-    let mut done = done.into_iter();
-    recs.iter()
-        .map(|rec| {
-            done.next()
-                .flatten()
-                .or_else(|| decrypt_one(rec, password, keycrypt::MAX_ITERATIONS))
-                .unwrap_or(Ok(None))
         })
         .collect()
 }
@@ -967,8 +914,8 @@ pub fn encode(
     let mut requests = Vec::new();
     for e in entries {
         match e.kind() {
-            EntryKind::Request => requests.push(to_record(state, e, rdb_version)),
-            _ => keys.push(to_record(state, e, state.kdb.version)),
+            EntryKind::Request => requests.push(to_record(state, e, rdb_version)?),
+            _ => keys.push(to_record(state, e, state.kdb.version)?),
         }
     }
     keys.extend(state.passthrough.iter().cloned());
@@ -1059,18 +1006,23 @@ fn encode_container(
     )
 }
 
-/// The record for `e`, its key (if new or re-encrypted) sealed with the
-/// scheme of the `version` of the file it goes to.
-fn to_record(state: &State, e: &Entry, version: Version) -> Record {
+/// The record for `e`. A key still sealed as read goes back as its bytes
+/// were when the file it goes to has the version it came from and the
+/// password is unchanged (no decryption); any other key is sealed now
+/// with the scheme of that `version`. A sealed key that does not decrypt
+/// is damage, and nothing is written.
+fn to_record(state: &State, e: &Entry, version: Version) -> Result<Record> {
     let original = identity(e).and_then(|id| state.originals.get(&id));
-    let key_bytes = e.private_key().map(|k| {
-        let reuse = original.and_then(|o| {
-            (o.key_sha256 == Some(pki::sha256(k.pkcs8_der())) && o.version == version)
-                .then(|| o.encrypted_key.clone())
-                .flatten()
-        });
-        reuse.unwrap_or_else(|| keycrypt::encrypt_for(version, k.pkcs8_der(), &state.password))
-    });
+    let reused = match &e.private_key {
+        Some(Key::Sealed(s)) => s.reusable(version, &state.password).map(<[u8]>::to_vec),
+        _ => None,
+    };
+    let key_bytes = match reused {
+        Some(bytes) => Some(bytes),
+        None => e
+            .key()?
+            .map(|k| keycrypt::encrypt_for(version, k.pkcs8_der(), &state.password)),
+    };
     let cert = e.certificate().map(<[u8]>::to_vec).unwrap_or_default();
     let body = match e.kind() {
         EntryKind::Signer => Body::Signer { cert },
@@ -1104,14 +1056,14 @@ fn to_record(state: &State, e: &Entry, version: Version) -> Record {
         Some(o) if record::label_text(&o.label) == e.label() => o.label.clone(),
         _ => e.label().as_bytes().to_vec(),
     };
-    Record {
+    Ok(Record {
         record_type: original.map_or(record::RECORD_TYPE, |o| o.record_type),
         number: 0,
         id: 0,
         body,
         label,
         flags,
-    }
+    })
 }
 
 /// Bytes the caller can use to tell a `.kdb` from other CMS files.

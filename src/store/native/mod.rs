@@ -34,6 +34,11 @@ impl State {
 
     /// The file bytes of `entries` under this state.
     pub fn seal(&mut self, entries: &[Entry]) -> Result<Vec<u8>> {
+        // Keys copied from a CMS store may still be sealed: a damaged one
+        // stops the write rather than being left out.
+        for e in entries {
+            e.key()?;
+        }
         let plain = payload::encode(entries).map_err(|e| Error::Usage {
             detail: format!("cannot encode the entries: {e}"),
         })?;

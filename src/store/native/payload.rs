@@ -20,7 +20,7 @@ use der::{Decode, Encode, Sequence};
 use zeroize::Zeroizing;
 
 use crate::secret::PrivateKey;
-use crate::store::entry::{Entry, EntryKind};
+use crate::store::entry::{Entry, EntryKind, Key};
 
 #[derive(Sequence)]
 struct EntryRecord<'a> {
@@ -61,9 +61,10 @@ pub fn encode(entries: &[Entry]) -> Result<Zeroizing<Vec<u8>>, der::Error> {
                 .iter()
                 .map(|c| OctetStringRef::new(c))
                 .collect::<Result<_, _>>()?,
+            // A sealed (CMS) key is decrypted here: `State::seal` has
+            // checked that every key does.
             private_key: e
-                .private_key
-                .as_ref()
+                .private_key()
                 .map(|k| OctetStringRef::new(k.pkcs8_der()))
                 .transpose()?,
             request: e.request.as_deref().map(OctetStringRef::new).transpose()?,
@@ -103,7 +104,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Entry>, String> {
                 .collect(),
             private_key: r
                 .private_key
-                .map(|k| PrivateKey::from_pkcs8_der(k.as_bytes().to_vec())),
+                .map(|k| Key::Plain(PrivateKey::from_pkcs8_der(k.as_bytes().to_vec()))),
             request: r.request.map(|c| c.as_bytes().to_vec()),
         });
     }
