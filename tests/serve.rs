@@ -3,6 +3,8 @@
 //! Each test starts the binary on port 0, learns the port from the
 //! readiness line, bounds every wait, and kills the server at the end.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -211,8 +213,7 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        common::stop_gracefully(&mut self.child);
     }
 }
 

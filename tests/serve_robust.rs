@@ -207,8 +207,7 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        common::stop_gracefully(&mut self.child);
     }
 }
 

@@ -143,3 +143,24 @@ pub fn validate_sarif_schema(dir: &Path, doc: &[u8]) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Stops a server child as an operator would (SIGTERM, so it removes what
+/// it made, such as `serve --demo`'s CA directory), killing it only if it
+/// has not ended within five seconds.
+pub fn stop_gracefully(child: &mut std::process::Child) {
+    if let Ok(Some(_)) = child.try_wait() {
+        return;
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while std::time::Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
