@@ -34,6 +34,7 @@ pub mod file;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod limits;
+pub mod ops;
 pub mod pki;
 pub mod probe;
 pub mod secret;

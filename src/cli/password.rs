@@ -4,6 +4,7 @@ use std::io::{BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use kdbman::ops::{Notice, StoreAt, StoreKey};
 use kdbman::stash::{self, Permissions};
 use kdbman::{Access, Error, Password, Result, Stash, Store};
 use zeroize::Zeroizing;
@@ -634,6 +635,29 @@ impl PwArgs {
 
     /// Opens the store at `db` with whatever source was given.
     pub fn open(&self, db: &Path, access: Access) -> Result<(Store, Opened)> {
+        let key = self.key(db)?;
+        let o = self.at(db, &key).open(access)?;
+        let opened = match o.stash {
+            Some(s) => Opened::Stash(s),
+            None => Opened::Password(o.password),
+        };
+        Ok((o.store, opened))
+    }
+
+    /// The store of an operation: `db`, opened with `key`, said on
+    /// standard error as kdbman says it ([`notice`]).
+    pub fn at<'a>(&self, db: &'a Path, key: &'a StoreKey) -> StoreAt<'a> {
+        StoreAt {
+            db,
+            key,
+            notice: &notice,
+        }
+    }
+
+    /// What opens the store at `db`: the password given, else the stash
+    /// chosen, else the password asked at the terminal (after checking that
+    /// `db` is a store at all).
+    pub fn key(&self, db: &Path) -> Result<StoreKey> {
         let role = if self.no_stash_path {
             STORE_NO_STASH_PATH
         } else {
@@ -647,23 +671,38 @@ impl PwArgs {
                 flags: role.flags,
             });
         }
-        if let Some(stash_path) = stash {
-            let perms = if self.allow_insecure_stash {
+        if let Some(path) = stash {
+            let permissions = if self.allow_insecure_stash {
                 Permissions::AllowInsecure
             } else {
                 Permissions::Strict
             };
-            // The store's own problems come first: a damaged store is not a
-            // stash problem. `open_stashed` parses the store before it looks
-            // at the stash; when the stash cannot even be read, classify
-            // the store before blaming the stash.
-            let stash = match Stash::read(&stash_path, db, perms) {
-                Ok(stash) => stash,
-                Err(e) => {
-                    Store::inspect(db)?;
-                    return Err(e);
-                }
-            };
+            return Ok(StoreKey::Stash { path, permissions });
+        }
+        Ok(StoreKey::Password(match plain {
+            Some(src) => read_plain(src, role)?,
+            None => {
+                // Fail on a missing or foreign file before asking.
+                Store::check_before_password(db)?;
+                prompt(&format!("Password for {}: ", db.display()), role)?
+            }
+        }))
+    }
+}
+
+/// Asks for the password of the store at `db` at the terminal, after
+/// failing on a missing or foreign file (nothing to ask for).
+pub fn prompt_store(db: &Path) -> Result<Password> {
+    Store::check_before_password(db)?;
+    prompt(&format!("Password for {}: ", db.display()), STORE)
+}
+
+/// What both front ends say while a store opens: a stash that group or
+/// others can read, an interrupted write, an expired password, an unusable
+/// companion (the gsk8capicmd front end shows kdbman's own warnings).
+pub fn notice(n: Notice<'_>) {
+    match n {
+        Notice::StashRead(stash) => {
             if let Some(mode) = stash.exposed_mode() {
                 crate::cli::warn(&format!(
                     "stash file {} is readable by group or others (mode {mode:04o}): anyone who can read it has the store password; run `chmod 600 {}`",
@@ -671,23 +710,11 @@ impl PwArgs {
                     stash.path().display()
                 ));
             }
-            let store = Store::open_stashed(db, &stash, access)?;
-            warn_if_expired(&store);
-            warn_companions(&store);
-            return Ok((store, Opened::Stash(stash)));
         }
-        let password = match plain {
-            Some(src) => read_plain(src, role)?,
-            None => {
-                // Fail on a missing or foreign file before asking.
-                Store::check_before_password(db)?;
-                prompt(&format!("Password for {}: ", db.display()), role)?
-            }
-        };
-        let store = Store::open(db, &password, access)?;
-        warn_if_expired(&store);
-        warn_companions(&store);
-        Ok((store, Opened::Password(password)))
+        Notice::Opened(store) => {
+            warn_if_expired(store);
+            warn_companions(store);
+        }
     }
 }
 

@@ -14,7 +14,8 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{CommandFactory, Parser};
-use kdbman::{Access, Entry, EntryKind, Error, Store};
+use kdbman::ops::{self, Encoding, StoreAt, StoreKey, keydb::StashVersion};
+use kdbman::{Access, Entry, EntryKind, Error, Password, Store};
 
 use super::messages::GskError;
 use super::output::{self as gout, ListFilter};
@@ -467,6 +468,83 @@ fn db(inv: &Invocation) -> String {
     inv.get("db").unwrap_or_default().to_string()
 }
 
+/// A library error as a GSKit-style message.
+fn k(e: Error) -> GskError {
+    GskError::from_kdbman(&e)
+}
+
+/// A password from the command line, less one trailing LF or CRLF.
+fn password(value: &str) -> Password {
+    Password::new(kdbman::secret::strip_line_ending(value))
+}
+
+/// The operation's store: `db` opened with `key`; what is noticed on the
+/// way is said as kdbman says it.
+fn at<'a>(db: &'a Path, key: &'a StoreKey) -> StoreAt<'a> {
+    StoreAt {
+        db,
+        key,
+        notice: &crate::cli::password::notice,
+    }
+}
+
+/// `-pw`/`-stashed` as what opens the store at `db`: a password, the
+/// stash beside it, or (at a terminal) a password asked for. A command
+/// that only reads the store uses the stash beside it, when there is one,
+/// if neither is given.
+fn key_for(
+    db: &Path,
+    value: Option<&str>,
+    stashed: bool,
+    reading: bool,
+    what: &str,
+    options: &str,
+) -> R<StoreKey> {
+    match (value, stashed) {
+        (Some(_), true) => Err(GskError::usage(
+            format!("both a password and a stash were given for the {what}"),
+            format!("give one of {options}"),
+        )),
+        (Some(v), false) => Ok(StoreKey::Password(password(v))),
+        (None, true) => Ok(StoreKey::stash_beside(db)),
+        (None, false) if std::io::stdin().is_terminal() => {
+            let beside = kdbman::stash::default_path(db);
+            if reading && beside.exists() {
+                crate::cli::notice(&format!(
+                    "no password source given: opening {} with the stash beside it ({})",
+                    kdbman::text::path(db),
+                    kdbman::text::path(&beside)
+                ));
+                return Ok(StoreKey::stash_beside(db));
+            }
+            crate::cli::password::prompt_store(db)
+                .map(StoreKey::Password)
+                .map_err(k)
+        }
+        (None, false) => Err(GskError::no_password(what, options)),
+    }
+}
+
+/// What opens `-db` (`-pw PASSWORD` or `-stashed`).
+fn store_key(inv: &Invocation, reading: bool) -> R<StoreKey> {
+    key_for(
+        Path::new(inv.get("db").unwrap_or_default()),
+        inv.get("pw"),
+        inv.has("stashed"),
+        reading,
+        "key database password",
+        "-pw PASSWORD or -stashed",
+    )
+}
+
+/// `-format` as an encoding.
+fn encoding_of(inv: &Invocation) -> R<Encoding> {
+    Ok(match encoding(inv)? {
+        "der" => Encoding::Der,
+        _ => Encoding::Pem,
+    })
+}
+
 impl Runner {
     /// Hands a secret to the kdbman command this thread runs next (never
     /// through the process environment) and returns the name its
@@ -500,21 +578,25 @@ impl Runner {
     /// `-cert -extract` and `-certreq -extract`: the public part to a file
     /// (GSKit overwrites it).
     fn extract(&mut self, inv: &Invocation, object: &str) -> R<()> {
-        let mut a = os(&[
-            object,
-            "extract",
-            "--db",
-            &db(inv),
-            "--label",
-            inv.get("label").unwrap_or_default(),
-            "--target",
-            inv.get("target").unwrap_or_default(),
-            "--format",
-            encoding(inv)?,
-            "--force",
-        ]);
-        a.extend(self.store_pw(inv)?);
-        kdbman(a).map(drop)
+        let encoding = encoding_of(inv)?;
+        let key = store_key(inv, true)?;
+        let path = db(inv);
+        let label = inv.get("label").unwrap_or_default();
+        let target = Path::new(inv.get("target").unwrap_or_default());
+        let at = at(Path::new(&path), &key);
+        if object == "certreq" {
+            ops::certreq::extract(at, label, target, encoding, true).map(drop)
+        } else {
+            let r = ops::cert::ExtractRequest {
+                label,
+                target,
+                encoding,
+                chain: false,
+                force: true,
+            };
+            ops::cert::extract(at, &r).map(drop)
+        }
+        .map_err(k)
     }
 
     /// The store password options for `-db`.
@@ -599,16 +681,26 @@ impl Runner {
         match (inv.object, action) {
             (Object::Keydb, "-create") => self.keydb_create(inv),
             (Object::Keydb, "-delete") => {
-                let mut a = os(&["keydb", "delete", "--db", &db(inv)]);
-                a.extend(self.store_pw(inv)?);
-                kdbman(a).map(drop)
+                let path = db(inv);
+                let key = store_key(inv, false)?;
+                ops::keydb::delete(
+                    ops::keydb::DeleteCheck::Open(at(Path::new(&path), &key)),
+                    &mut |_| {},
+                )
+                .map_err(k)
             }
             (Object::Keydb, "-changepw") => self.keydb_changepw(inv),
             (Object::Keydb, "-stashpw") => {
-                let mut a = os(&["keydb", "stashpw", "--db", &db(inv)]);
-                a.extend(self.store_pw(inv)?);
-                a.extend(v1stash(inv, &["keydb", "stashpw"])?);
-                kdbman(a).map(drop)
+                let path = db(inv);
+                let key = store_key(inv, false)?;
+                let version = if inv.has("v1stash") {
+                    StashVersion::V1
+                } else {
+                    StashVersion::V2
+                };
+                ops::keydb::stash_password(at(Path::new(&path), &key), None, version)
+                    .map(drop)
+                    .map_err(k)
             }
             (Object::Keydb, "-convert") => self.keydb_convert(inv),
             (Object::Keydb, "-list") => {
@@ -623,19 +715,19 @@ impl Runner {
             (Object::Cert, "-create") => self.cert_create(inv),
             (Object::Cert, "-add") => self.cert_add(inv),
             (Object::Cert, "-receive") => {
-                let mut a = os(&["cert", "receive", "--db", &db(inv), "--file"]);
-                a.push(inv.get("file").unwrap_or_default().into());
+                let file = Path::new(inv.get("file").unwrap_or_default());
                 encoding(inv)?;
-                if inv
+                let default = inv
                     .get("default_cert")
                     .map(|v| parse::boolean("default_cert", v))
                     .transpose()?
-                    == Some(true)
-                {
-                    a.push("--default".into());
-                }
-                a.extend(self.store_pw(inv)?);
-                kdbman(a).map(drop)
+                    == Some(true);
+                let key = store_key(inv, false)?;
+                let certs = kdbman::pki::pem::read_certificates(file).map_err(k)?;
+                let path = db(inv);
+                ops::cert::receive(at(Path::new(&path), &key), &certs, file, default)
+                    .map(drop)
+                    .map_err(k)
             }
             (Object::Cert, "-import") => self.cert_import(inv),
             (Object::Cert, "-export") => self.cert_export(inv),
@@ -687,21 +779,28 @@ impl Runner {
                 output::emit(&gout::cert_details(e).map_err(|t| bad_entry(&store, t))?);
                 Ok(())
             }
-            (Object::Cert, "-delete") => self.simple(inv, &["cert", "delete"]),
-            (Object::Cert, "-setdefault") => self.simple(inv, &["cert", "setdefault"]),
+            (Object::Cert, "-delete") => {
+                let (path, key) = (db(inv), store_key(inv, false)?);
+                let label = inv.get("label").unwrap_or_default();
+                ops::cert::delete(at(Path::new(&path), &key), label)
+                    .map(drop)
+                    .map_err(k)
+            }
+            (Object::Cert, "-setdefault") => {
+                let (path, key) = (db(inv), store_key(inv, false)?);
+                let label = inv.get("label").unwrap_or_default();
+                ops::cert::set_default(at(Path::new(&path), &key), label)
+                    .map(drop)
+                    .map_err(k)
+            }
             (Object::Cert, "-rename") => {
-                let mut a = os(&[
-                    "cert",
-                    "rename",
-                    "--db",
-                    &db(inv),
-                    "--label",
+                let (path, key) = (db(inv), store_key(inv, false)?);
+                ops::cert::rename(
+                    at(Path::new(&path), &key),
                     inv.get("label").unwrap_or_default(),
-                    "--new-label",
                     inv.get("new_label").unwrap_or_default(),
-                ]);
-                a.extend(self.store_pw(inv)?);
-                kdbman(a).map(drop)
+                )
+                .map_err(k)
             }
             (Object::Cert, "-modify") => self.cert_modify(inv),
             (Object::Cert, "-sign") => self.cert_sign(inv),
@@ -731,7 +830,13 @@ impl Runner {
                 output::emit(&gout::certreq_details(e).map_err(|t| bad_entry(&store, t))?);
                 Ok(())
             }
-            (Object::Certreq, "-delete") => self.simple(inv, &["certreq", "delete"]),
+            (Object::Certreq, "-delete") => {
+                let (path, key) = (db(inv), store_key(inv, false)?);
+                let label = inv.get("label").unwrap_or_default();
+                ops::certreq::delete(at(Path::new(&path), &key), label)
+                    .map(drop)
+                    .map_err(k)
+            }
             (Object::Certreq, "-extract") => self.extract(inv, "certreq"),
             (Object::Certreq, "-recreate") => self.certreq_recreate(inv),
             (Object::Random, "-create") => {
@@ -741,19 +846,6 @@ impl Runner {
             }
             _ => unreachable_action(),
         }
-    }
-
-    /// `OBJECT ACTION --db DB --label LABEL` plus the password.
-    fn simple(&mut self, inv: &Invocation, cmd: &[&str]) -> R<()> {
-        let mut a = os(cmd);
-        a.extend(os(&[
-            "--db",
-            &db(inv),
-            "--label",
-            inv.get("label").unwrap_or_default(),
-        ]));
-        a.extend(self.store_pw(inv)?);
-        kdbman(a).map(drop)
     }
 
     fn keydb_create(&mut self, inv: &Invocation) -> R<()> {
@@ -1224,21 +1316,12 @@ impl Runner {
 
     fn cert_modify(&mut self, inv: &Invocation) -> R<()> {
         let trusted = parse::boolean("trust", inv.get("trust").unwrap_or_default())?;
-        let mut store = self.open(inv, Access::Update)?;
-        let e = find(&store, inv.get("label").unwrap_or_default(), false)?;
-        match e.kind() {
-            EntryKind::Signer => {
-                let label = e.label().to_string();
-                let changed = e.clone().with_trust(trusted);
-                store
-                    .replace(&label, changed)
-                    .and_then(|_| store.save())
-                    .map_err(|e| GskError::from_kdbman(&e))
-            }
-            _ if trusted => Ok(()),
-            _ => Err(GskError::refused(format!(
-                "-trust disable on personal certificate `{}`: kdbman keeps personal certificates trusted; only signers' trust can change",
-                e.label()
+        let (path, key) = (db(inv), store_key(inv, false)?);
+        let label = inv.get("label").unwrap_or_default();
+        match ops::cert::set_trust(at(Path::new(&path), &key), label, trusted).map_err(k)? {
+            ops::cert::TrustChange::Done => Ok(()),
+            ops::cert::TrustChange::Personal { label } => Err(GskError::refused(format!(
+                "-trust disable on personal certificate `{label}`: kdbman keeps personal certificates trusted; only signers' trust can change"
             ))),
         }
     }
