@@ -690,6 +690,11 @@ impl PwArgs {
     }
 }
 
+/// Asks at the terminal for a new store's password, twice.
+pub fn prompt_new_store() -> Result<Password> {
+    prompt_new("New store password: ", "Repeat the password: ", NEW_STORE)
+}
+
 /// Asks for the password of the store at `db` at the terminal, after
 /// failing on a missing or foreign file (nothing to ask for).
 pub fn prompt_store(db: &Path) -> Result<Password> {
@@ -715,6 +720,7 @@ pub fn notice(n: Notice<'_>) {
             warn_if_expired(store);
             warn_companions(store);
         }
+        Notice::Note(n) => crate::cli::warn(n),
     }
 }
 

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::{Encoding, StoreAt, write_public};
+use crate::pki::{self, CertSpec, KeyType, SubjectAltName, keygen};
 use crate::store::{DefaultMark, Received};
 use crate::{Access, Entry, EntryKind, Error, Result};
 
@@ -186,4 +187,132 @@ pub enum TrustChange {
     Personal {
         label: String,
     },
+}
+
+/// `create`: a key and a self-signed certificate as a personal entry.
+pub struct CreateRequest {
+    pub label: String,
+    /// The certificate (its signature hash chosen by the front end, see
+    /// [`super::signature_hash`]).
+    pub spec: CertSpec,
+    pub key: KeyType,
+    pub default: bool,
+}
+
+/// Creates a personal entry: the name is checked before the store opens,
+/// the label before time goes on a key.
+pub fn create(at: StoreAt<'_>, r: CreateRequest) -> Result<()> {
+    pki::certgen::parse_dn(&r.spec.dn)?;
+    let mut store = at.open(Access::Update)?.store;
+    crate::store::check_label(&r.label)?;
+    if let Ok(e) = store.get(&r.label) {
+        return Err(Error::DuplicateLabel {
+            store: store.path().to_path_buf(),
+            label: r.label,
+            existing: e.label().to_string(),
+        });
+    }
+    let private_key = keygen::generate(r.key)?;
+    let cert = r.spec.self_signed(&private_key)?;
+    store.add(Entry::personal(&r.label, vec![cert], private_key).with_default_flag(r.default))?;
+    store.save()
+}
+
+/// `sign`: a request signed by a CA entry of the store.
+pub struct SignRequest<'a> {
+    /// The CA's label (a personal entry).
+    pub label: &'a str,
+    /// The request file, read once the store is open.
+    pub file: &'a Path,
+    pub target: &'a Path,
+    pub days: u32,
+    pub sans: Vec<SubjectAltName>,
+    pub ca: bool,
+    pub encoding: Encoding,
+    /// PEM: the CA's chain after the certificate.
+    pub chain: bool,
+    pub force: bool,
+    pub hash: Option<crate::pki::policy::HashRequest>,
+    pub policy: crate::pki::policy::Policy,
+}
+
+/// What `sign` issued.
+pub struct Signed {
+    /// The new certificate's subject.
+    pub subject: String,
+    /// The CA's label as stored.
+    pub ca: String,
+}
+
+/// Signs a request with a CA entry and writes the certificate.
+pub fn sign(at: StoreAt<'_>, r: SignRequest<'_>) -> Result<Signed> {
+    let store = at.open(Access::Read)?.store;
+    let ca_entry = store.get_kind(r.label, EntryKind::Personal)?;
+    let csr = read_request(r.file)?;
+    let mut opts = pki::sign::SignOptions::days(r.days);
+    opts.is_ca = r.ca;
+    opts.policy = r.policy;
+    if let Some(k) = ca_entry.private_key() {
+        let alg = pki::cert::key_algorithm_of_pkcs8(k.pkcs8_der());
+        opts.sig_hash = super::signature_hash(r.policy, &alg, r.hash, at.notice)?;
+    }
+    if !r.sans.is_empty() {
+        opts.sans = Some(r.sans);
+    }
+    let (Some(ca_cert), Some(ca_key)) = (ca_entry.certificate(), ca_entry.private_key()) else {
+        return Err(Error::WrongKind {
+            store: store.path().to_path_buf(),
+            label: ca_entry.label().to_string(),
+            found: ca_entry.kind(),
+            needed: crate::error::Needed::Personal,
+        });
+    };
+    let cert = pki::sign::sign_request(&csr, ca_cert, ca_key, &opts)?;
+    let bytes = match r.encoding {
+        Encoding::Der => cert.clone(),
+        Encoding::Pem => {
+            let mut out = pki::pem_encode("CERTIFICATE", &cert);
+            if r.chain {
+                for c in ca_entry.certificates() {
+                    out.push_str(&pki::pem_encode("CERTIFICATE", c));
+                }
+            }
+            out.into_bytes()
+        }
+    };
+    write_public(r.target, &bytes, r.force, at.db)?;
+    Ok(Signed {
+        subject: pki::cert::cert_info(&cert)
+            .map(|i| i.subject)
+            .unwrap_or_default(),
+        ca: ca_entry.label().to_string(),
+    })
+}
+
+/// A PKCS#10 request from PEM (`CERTIFICATE REQUEST`) or DER.
+pub fn read_request(file: &Path) -> Result<Vec<u8>> {
+    let bytes = crate::file::read_input(file)?;
+    pki::sign::parse_request(&bytes, &format!("request file {}", file.display()))
+}
+
+/// A valid chain of an entry.
+pub struct Validated {
+    /// The entry's label as stored.
+    pub label: String,
+    /// The chain, the entry's certificate first.
+    pub chain: Vec<Vec<u8>>,
+}
+
+/// Builds and checks the chain of the entry `label` at `when`; a chain
+/// that fails is [`Error::Chain`].
+pub fn validate(
+    at: StoreAt<'_>,
+    label: &str,
+    when: i64,
+    purpose: pki::validate::Purpose,
+) -> Result<Validated> {
+    let store = at.open(Access::Read)?.store;
+    let label = store.get(label)?.label().to_string();
+    let chain = store.validate(&label, when, purpose)?;
+    Ok(Validated { label, chain })
 }

@@ -58,6 +58,8 @@ pub enum Notice<'a> {
     StashRead(&'a Stash),
     /// The store is open.
     Opened(&'a Store),
+    /// A note on an algorithm choice (a hash replaced by a stronger one).
+    Note(&'a str),
 }
 
 /// The store an operation works on: its path, what opens it, and whom to
@@ -105,6 +107,21 @@ impl StoreAt<'_> {
 
 /// A [`Notice`] receiver that ignores everything.
 pub fn quiet(_: Notice<'_>) {}
+
+/// The signature hash for `key` under `policy`; notes on the choice go to
+/// `notice`.
+pub fn signature_hash(
+    policy: crate::pki::policy::Policy,
+    key: &crate::pki::KeyAlgorithm,
+    asked: Option<crate::pki::policy::HashRequest>,
+    notice: &dyn Fn(Notice<'_>),
+) -> Result<Option<crate::pki::policy::SigHash>> {
+    let choice = policy.signature(key, asked)?;
+    for n in &choice.notes {
+        notice(Notice::Note(n));
+    }
+    Ok(choice.hash)
+}
 
 /// Writes a public file (certificate, request) with mode 0644, refusing
 /// one of the files of `store`, and an existing file unless `force`.

@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{CommandFactory, Parser};
 use kdbman::ops::{self, Encoding, StoreAt, StoreKey, keydb::StashVersion};
-use kdbman::{Access, Entry, EntryKind, Error, Password, Store};
+use kdbman::pki::policy::HashRequest;
+use kdbman::pki::{CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName};
+use kdbman::{Access, Entry, EntryKind, Error, Password, Store, StoreFormat};
 
 use super::messages::GskError;
 use super::output::{self as gout, ListFilter};
@@ -310,16 +312,16 @@ fn encoding(inv: &Invocation) -> R<&'static str> {
 /// `--expire DAYS` for `-expire` on a new password. A PKCS#12 file has no
 /// password expiry: GSKit accepts the option there (IBM's MQ samples give
 /// it), so kdbman says it is ignored instead of failing the command.
-fn password_expiry(inv: &Invocation, ty: StoreType) -> R<Vec<OsString>> {
+fn password_expiry(inv: &Invocation, ty: StoreType) -> R<Option<i64>> {
     match number(inv, "expire", 0..=36500)? {
         Some(d) if d > 0 && ty == StoreType::Pkcs12 => {
             crate::cli::warn(&format!(
                 "-expire {d}: a PKCS#12 file has no password expiry; its password is set without one"
             ));
-            Ok(Vec::new())
+            Ok(None)
         }
-        Some(d) if d > 0 => Ok(os(&["--expire", &d.to_string()])),
-        _ => Ok(Vec::new()),
+        Some(d) if d > 0 => Ok(Some(kdbman::clock::now() + i64::from(d) * 86_400)),
+        _ => Ok(None),
     }
 }
 
@@ -332,11 +334,11 @@ fn fips_mode(inv: &Invocation) -> bool {
         )
 }
 
-/// kdbman's `--hash` for `-sigalg`'s hash (MD5, SHA-1 and SHA-224 too: the
-/// library's policy replaces or refuses them and says so).
-fn hash_args(sig: Option<parse::SigAlg>) -> Vec<OsString> {
+/// The signature hash asked for by `-sigalg` (MD5, SHA-1 and SHA-224 too:
+/// the library's policy replaces or refuses them and says so).
+fn hash_of(sig: Option<parse::SigAlg>) -> R<Option<HashRequest>> {
     let name = match sig.map(|s| s.hash) {
-        None => return Vec::new(),
+        None => return Ok(None),
         Some(5) => "md5",
         Some(1) => "sha1",
         Some(224) => "sha224",
@@ -344,7 +346,9 @@ fn hash_args(sig: Option<parse::SigAlg>) -> Vec<OsString> {
         Some(512) => "sha512",
         Some(_) => "sha256",
     };
-    os(&["--hash", name])
+    name.parse::<HashRequest>()
+        .map(Some)
+        .map_err(|e| not_accepted(name, "--hash <HASH>", &e))
 }
 
 /// `--fips` for kdbman commands that choose algorithms, under `-fips`.
@@ -352,12 +356,21 @@ fn fips_args(fips: bool) -> Vec<OsString> {
     if fips { os(&["--fips"]) } else { Vec::new() }
 }
 
+/// A value kdbman's own parsers refuse, worded as before the operations
+/// layer (when the front end went through kdbman's command line).
+fn not_accepted(value: &str, option: &str, why: &dyn std::fmt::Display) -> GskError {
+    GskError::usage(
+        format!("a value is not accepted: invalid value '{value}' for '{option}': {why}"),
+        "check the option values against `man kdbman-gsk`".to_string(),
+    )
+}
+
 /// kdbman's `--key` for `-size` and `-sigalg`, and the `--hash` (and
 /// `--fips`) arguments. The key family comes from `-sigalg` (RSA or
 /// ECDSA), else from `-size` (256/384/521 are EC sizes); the hash is
 /// passed on, and the library signs with it or with the nearest the key
 /// can use, saying so on stderr.
-fn key_type(inv: &Invocation, fips: bool) -> R<(String, Vec<OsString>)> {
+fn key_type(inv: &Invocation, fips: bool) -> R<(KeyType, Option<HashRequest>)> {
     let sig = inv.get("sigalg").map(parse::sigalg).transpose()?;
     let size = number(inv, "size", 1..=16384)?;
     let family = match (sig.and_then(|s| s.family), size) {
@@ -367,8 +380,11 @@ fn key_type(inv: &Invocation, fips: bool) -> R<(String, Vec<OsString>)> {
         _ => Family::Rsa,
     };
     let hash = sig.map(|s| s.hash);
-    let mut extra = hash_args(sig);
-    extra.extend(fips_args(fips));
+    let extra = hash_of(sig)?;
+    let typed = |name: &str| {
+        name.parse::<KeyType>()
+            .map_err(|e| not_accepted(name, "--key <KEY>", &e))
+    };
     match family {
         Family::Rsa => {
             let bits = size.unwrap_or(2048);
@@ -385,7 +401,7 @@ fn key_type(inv: &Invocation, fips: bool) -> R<(String, Vec<OsString>)> {
                     "-size {bits}: kdbman makes RSA keys of 2048, 3072 or 4096 bits (under 2048 is refused by current clients)"
                 )));
             }
-            Ok((format!("rsa:{bits}"), extra))
+            Ok((typed(&format!("rsa:{bits}"))?, extra))
         }
         Family::Ec => {
             let bits = size.unwrap_or(match hash {
@@ -408,13 +424,13 @@ fn key_type(inv: &Invocation, fips: bool) -> R<(String, Vec<OsString>)> {
                     ));
                 }
             };
-            Ok((curve.to_string(), extra))
+            Ok((typed(curve)?, extra))
         }
     }
 }
 
-/// `--san dns:x --san ip:y` from `-san_dnsname a,b -san_ipaddr c`.
-fn sans(inv: &Invocation) -> Vec<OsString> {
+/// The subject alternative names of `-san_dnsname a,b -san_ipaddr c`.
+fn sans(inv: &Invocation) -> R<Vec<SubjectAltName>> {
     let mut out = Vec::new();
     for (opt, kind) in [("san_dnsname", "dns"), ("san_ipaddr", "ip")] {
         for (n, v) in &inv.opts {
@@ -422,39 +438,59 @@ fn sans(inv: &Invocation) -> Vec<OsString> {
                 && let Some(v) = v
             {
                 for item in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                    out.push("--san".into());
-                    out.push(format!("{kind}:{item}").into());
+                    let value = format!("{kind}:{item}");
+                    out.push(
+                        value
+                            .parse::<SubjectAltName>()
+                            .map_err(|e| not_accepted(&value, "--san <dns:NAME|ip:ADDR>", &e))?,
+                    );
                 }
             }
         }
     }
-    out
+    Ok(out)
 }
 
-/// `--key-usage` / `--eku` from `-ku` / `-eku` (names in any case, with or
-/// without underscores).
-fn usages(inv: &Invocation) -> Vec<OsString> {
-    let mut out = Vec::new();
-    for (opt, flag) in [("ku", "--key-usage"), ("eku", "--eku")] {
-        if let Some(v) = inv.get(opt) {
-            let list: Vec<String> = v
-                .split(',')
-                .map(|s| {
-                    s.trim()
-                        .chars()
-                        .filter(|c| c.is_ascii_alphanumeric())
-                        .collect::<String>()
-                        .to_ascii_lowercase()
+/// The key usages and extended key usages of `-ku` / `-eku` (names in any
+/// case, with or without underscores).
+#[allow(clippy::type_complexity)]
+fn usages(inv: &Invocation) -> R<(Option<Vec<KeyUsage>>, Option<Vec<ExtKeyUsage>>)> {
+    let names = |opt: &str| -> Option<Vec<String>> {
+        let list: Vec<String> = inv
+            .get(opt)?
+            .split(',')
+            .map(|s| {
+                s.trim()
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+                    .to_ascii_lowercase()
+            })
+            .filter(|s| !s.is_empty())
+            .collect();
+        (!list.is_empty()).then_some(list)
+    };
+    let ku = names("ku")
+        .map(|l| {
+            l.iter()
+                .map(|n| {
+                    n.parse::<KeyUsage>()
+                        .map_err(|e| not_accepted(n, "--key-usage <LIST>", &e))
                 })
-                .filter(|s| !s.is_empty())
-                .collect();
-            if !list.is_empty() {
-                out.push(flag.into());
-                out.push(list.join(",").into());
-            }
-        }
-    }
-    out
+                .collect::<R<Vec<_>>>()
+        })
+        .transpose()?;
+    let eku = names("eku")
+        .map(|l| {
+            l.iter()
+                .map(|n| {
+                    n.parse::<ExtKeyUsage>()
+                        .map_err(|e| not_accepted(n, "--eku <LIST>", &e))
+                })
+                .collect::<R<Vec<_>>>()
+        })
+        .transpose()?;
+    Ok((ku, eku))
 }
 
 /// `-dn` as given: GSKit reads it as RFC 4514 (most specific RDN first),
@@ -805,18 +841,15 @@ impl Runner {
             (Object::Cert, "-modify") => self.cert_modify(inv),
             (Object::Cert, "-sign") => self.cert_sign(inv),
             (Object::Cert, "-validate") => {
-                let mut a = os(&[
-                    "cert",
-                    "validate",
-                    "--db",
-                    &db(inv),
-                    "--label",
+                let (path, key) = (db(inv), store_key(inv, true)?);
+                ops::cert::validate(
+                    at(Path::new(&path), &key),
                     inv.get("label").unwrap_or_default(),
-                    "--purpose",
-                    "any",
-                ]);
-                a.extend(self.store_pw(inv)?);
-                kdbman(a).map(drop)
+                    kdbman::clock::now(),
+                    kdbman::pki::validate::Purpose::Any,
+                )
+                .map(drop)
+                .map_err(k)
             }
             (Object::Certreq, "-create") => self.certreq_create(inv),
             (Object::Certreq, "-list") => {
@@ -855,62 +888,86 @@ impl Runner {
             None => StoreType::by_extension(&path),
         };
         check_strong(inv, "pw", inv.get("pw"))?;
-        let mut a = os(&["keydb", "create", "--db", &path]);
-        a.extend(
-            type_args(&["keydb", "create"], "store_type", "--type", ty)?
-                .iter()
-                .map(OsString::from),
-        );
-        match inv.get("pw") {
-            Some(p) => a.extend(["--pw-env".into(), self.secret(p).into()]),
-            None if std::io::stdin().is_terminal() => {}
+        let format = match ty {
+            StoreType::Cms => StoreFormat::Cms(kdbman::store::cms::Version::V6),
+            StoreType::Pkcs12 => StoreFormat::Pkcs12,
+        };
+        let pw = match inv.get("pw") {
+            Some(p) => password(p),
+            None if std::io::stdin().is_terminal() => {
+                crate::cli::password::prompt_new_store().map_err(k)?
+            }
             None => {
                 return Err(GskError::no_password(
                     "new key database's password",
                     "-pw PASSWORD",
                 ));
             }
-        }
-        if inv.has("stash") {
-            a.push("--stash".into());
-        }
-        a.extend(v1stash(inv, &["keydb", "create"])?);
-        a.extend(password_expiry(inv, ty)?);
-        kdbman(a).map(drop)
+        };
+        let version = if inv.has("v1stash") {
+            StashVersion::V1
+        } else {
+            StashVersion::V2
+        };
+        let password_expires = password_expiry(inv, ty)?;
+        ops::keydb::create(ops::keydb::CreateRequest {
+            db: Path::new(&path),
+            password: &pw,
+            options: kdbman::CreateOptions {
+                format,
+                kdf: kdbman::Kdf::DEFAULT,
+                password_expires,
+            },
+            stash: inv.has("stash").then_some(ops::keydb::StashRequest {
+                path: None,
+                version,
+            }),
+        })
+        .map(drop)
+        .map_err(k)
     }
 
     fn keydb_changepw(&mut self, inv: &Invocation) -> R<()> {
         let new = inv.get("new_pw").unwrap_or_default();
         check_strong(inv, "new_pw", Some(new))?;
-        let mut a = os(&["keydb", "changepw", "--db", &db(inv)]);
-        a.extend(self.store_pw(inv)?);
-        a.extend(["--new-pw-env".into(), self.secret(new).into()]);
-        if inv.has("stash") {
-            a.push("--stash".into());
-        }
+        let key = store_key(inv, false)?;
+        let new = password(new);
         let ty = match inv.get("type") {
             Some(t) => StoreType::parse("type", t)?,
             None => StoreType::by_extension(&db(inv)),
         };
-        a.extend(password_expiry(inv, ty)?);
-        kdbman(a).map(drop)
+        let expires = password_expiry(inv, ty)?;
+        let path = db(inv);
+        let r = ops::keydb::change_password(
+            at(Path::new(&path), &key),
+            || Ok(new),
+            None,
+            expires,
+            inv.has("stash").then_some(None),
+        )
+        .map_err(k)?;
+        if let Some(stale) = r.stale_stash {
+            crate::cli::warn(&format!(
+                "{} still holds the old password and is now stale; run `kdbman keydb stashpw --db {}`",
+                stale.display(),
+                path
+            ));
+        }
+        Ok(())
     }
 
     fn keydb_expiry(&mut self, inv: &Invocation) -> R<()> {
-        let mut a = os(&["keydb", "details", "--db", &db(inv), "--json"]);
-        a.extend(self.store_pw(inv)?);
-        let text = kdbman(a)?;
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        if v["format"] == "cms" {
+        let path = db(inv);
+        let key = store_key(inv, true)?;
+        let opened = at(Path::new(&path), &key).open(Access::Read).map_err(k)?;
+        if matches!(opened.store.format(), StoreFormat::Cms(_)) {
             return Err(GskError::refused(format!(
                 "-keydb -expiry: where GSKit keeps the password expiry of a CMS key database ({}) is not documented, and kdbman does not guess",
                 db(inv)
             )));
         }
-        let line = match v["password"]["expires"].as_str().and_then(|s| {
-            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
-        }) {
-            Some(t) => format!("Password expiry : {}\n", gout::gsk_date(t.unix_timestamp())),
+        let line = match opened.store.password_expires() {
+            Some(t) => format!("Password expiry : {}\n", gout::gsk_date(t)),
             None => "Password expiry : never\n".to_string(),
         };
         output::emit(&line);
@@ -1021,38 +1078,37 @@ impl Runner {
                 }
             }
         }
-        let (key, sig_args) = key_type(inv, self.fips)?;
+        let (key_type, hash) = key_type(inv, self.fips)?;
         let days = number(inv, "expire", 1..=36500)?.unwrap_or(365);
-        let mut a = os(&[
-            "cert",
-            "create",
-            "--db",
-            &db(inv),
-            "--label",
-            inv.get("label").unwrap_or_default(),
-            "--dn",
-            &dn_arg(inv),
-            "--key",
-            &key,
-            "--days",
-            &days.to_string(),
-        ]);
-        if inv.get("ca").map(|v| parse::boolean("ca", v)).transpose()? == Some(true) {
-            a.push("--ca".into());
-        }
-        if inv
+        let ca = inv.get("ca").map(|v| parse::boolean("ca", v)).transpose()? == Some(true);
+        let default = inv
             .get("default_cert")
             .map(|v| parse::boolean("default_cert", v))
             .transpose()?
-            == Some(true)
-        {
-            a.push("--default".into());
-        }
-        a.extend(sans(inv));
-        a.extend(usages(inv));
-        a.extend(sig_args);
-        a.extend(self.store_pw(inv)?);
-        kdbman(a).map(drop)
+            == Some(true);
+        let key = store_key(inv, false)?;
+        let sans = sans(inv)?;
+        let (key_usage, eku) = usages(inv)?;
+        let path = db(inv);
+        let at = at(Path::new(&path), &key);
+        let mut spec = CertSpec::new(dn_arg(inv), days);
+        spec.sans = sans;
+        spec.is_ca = ca;
+        spec.key_usage = key_usage;
+        spec.ext_key_usage = eku;
+        spec.policy = crate::cli::policy(self.fips);
+        spec.sig_hash =
+            ops::signature_hash(spec.policy, &key_type.algorithm(), hash, at.notice).map_err(k)?;
+        ops::cert::create(
+            at,
+            ops::cert::CreateRequest {
+                label: inv.get("label").unwrap_or_default().to_string(),
+                spec,
+                key: key_type,
+                default,
+            },
+        )
+        .map_err(k)
     }
 
     fn cert_add(&mut self, inv: &Invocation) -> R<()> {
@@ -1066,8 +1122,7 @@ impl Runner {
             Some(l) => l.to_string(),
             // GSKit labels an unlabelled CA by its subject.
             None => {
-                let certs = crate::cli::files::read_certificates(Path::new(file))
-                    .map_err(|e| GskError::from_kdbman(&e))?;
+                let certs = kdbman::pki::pem::read_certificates(Path::new(file)).map_err(k)?;
                 let der = certs.first().map(Vec::as_slice).unwrap_or_default();
                 let (_, c) = x509_parser::parse_x509_certificate(der).map_err(|e| {
                     GskError::usage(
@@ -1078,20 +1133,19 @@ impl Runner {
                 subject_label(&c)
             }
         };
-        let mut a = os(&[
-            "cert",
-            "add",
-            "--db",
-            &db(inv),
-            "--label",
-            &label,
-            "--file",
-            file,
-            "--trust",
-            if trust { "enable" } else { "disable" },
-        ]);
-        a.extend(self.store_pw(inv)?);
-        kdbman(a).map(drop)
+        let key = store_key(inv, false)?;
+        let certs = kdbman::pki::pem::read_certificates(Path::new(file)).map_err(k)?;
+        let path = db(inv);
+        ops::cert::add(
+            at(Path::new(&path), &key),
+            ops::cert::AddRequest {
+                label: &label,
+                certs,
+                trusted: trust,
+            },
+        )
+        .map(drop)
+        .map_err(k)
     }
 
     /// `-cert -import`: from a PKCS#12 file straight in; from another store
@@ -1330,55 +1384,57 @@ impl Runner {
         // The CA's key decides RSA or ECDSA; -sigalg gives the hash.
         let sig = inv.get("sigalg").map(parse::sigalg).transpose()?;
         let days = number(inv, "expire", 1..=36500)?.unwrap_or(365);
-        let mut a = os(&[
-            "cert",
-            "sign",
-            "--db",
-            &db(inv),
-            "--label",
-            inv.get("label").unwrap_or_default(),
-            "--file",
-            inv.get("file").unwrap_or_default(),
-            "--target",
-            inv.get("target").unwrap_or_default(),
-            "--days",
-            &days.to_string(),
-            "--format",
-            encoding(inv)?,
-            "--force",
-        ]);
-        if inv.get("ca").map(|v| parse::boolean("ca", v)).transpose()? == Some(true) {
-            a.push("--ca".into());
-        }
-        a.extend(sans(inv));
-        a.extend(hash_args(sig));
-        a.extend(fips_args(self.fips));
-        a.extend(self.store_pw(inv)?);
-        kdbman(a).map(drop)
+        let encoding = encoding_of(inv)?;
+        let ca = inv.get("ca").map(|v| parse::boolean("ca", v)).transpose()? == Some(true);
+        let hash = hash_of(sig)?;
+        let key = store_key(inv, false)?;
+        let sans = sans(inv)?;
+        let path = db(inv);
+        ops::cert::sign(
+            at(Path::new(&path), &key),
+            ops::cert::SignRequest {
+                label: inv.get("label").unwrap_or_default(),
+                file: Path::new(inv.get("file").unwrap_or_default()),
+                target: Path::new(inv.get("target").unwrap_or_default()),
+                days,
+                sans,
+                ca,
+                encoding,
+                chain: false,
+                force: true,
+                hash,
+                policy: crate::cli::policy(self.fips),
+            },
+        )
+        .map(drop)
+        .map_err(k)
     }
 
     fn certreq_create(&mut self, inv: &Invocation) -> R<()> {
-        let (key, sig_args) = key_type(inv, self.fips)?;
-        let mut a = os(&[
-            "certreq",
-            "create",
-            "--db",
-            &db(inv),
-            "--label",
-            inv.get("label").unwrap_or_default(),
-            "--dn",
-            &dn_arg(inv),
-            "--key",
-            &key,
-            "--target",
-            inv.get("file").unwrap_or_default(),
-            "--force",
-        ]);
-        a.extend(sans(inv));
-        a.extend(usages(inv));
-        a.extend(sig_args);
-        a.extend(self.store_pw(inv)?);
-        kdbman(a).map(drop)
+        let (key_type, hash) = key_type(inv, self.fips)?;
+        let key = store_key(inv, false)?;
+        let sans = sans(inv)?;
+        let (key_usage, eku) = usages(inv)?;
+        let path = db(inv);
+        let at = at(Path::new(&path), &key);
+        let mut spec = CertSpec::new(dn_arg(inv), 365);
+        spec.sans = sans;
+        spec.key_usage = key_usage;
+        spec.ext_key_usage = eku;
+        spec.policy = crate::cli::policy(self.fips);
+        spec.sig_hash =
+            ops::signature_hash(spec.policy, &key_type.algorithm(), hash, at.notice).map_err(k)?;
+        ops::certreq::create(
+            at,
+            ops::certreq::CreateRequest {
+                label: inv.get("label").unwrap_or_default().to_string(),
+                spec,
+                key: key_type,
+                target: Some((Path::new(inv.get("file").unwrap_or_default()), true)),
+            },
+        )
+        .map(drop)
+        .map_err(k)
     }
 
     /// A new request for the key of an existing personal certificate (or
