@@ -42,46 +42,6 @@ impl From<&str> for SecretArg {
     }
 }
 
-/// Names under which the gsk front end hands a password to the kdbman
-/// command it runs in-process, for `--pw-env NAME` and its kin: read from
-/// this thread's table, never from the process environment (which other
-/// processes of the same user can read, and children inherit). No
-/// environment variable can be exported under such a name by a shell.
-const HANDED_PREFIX: &str = "kdbman-handed-secret:";
-
-thread_local! {
-    static HANDED: std::cell::RefCell<Vec<(String, Password)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Hands `value` to the kdbman commands this thread runs next; returns the
-/// name to pass with `--pw-env` (or `--new-pw-env`, ...).
-pub fn hand_over(value: &str) -> String {
-    HANDED.with(|h| {
-        let mut h = h.borrow_mut();
-        let name = format!("{HANDED_PREFIX}{}", h.len() + 1);
-        h.push((
-            name.clone(),
-            Password::new(kdbman::secret::strip_line_ending(value)),
-        ));
-        name
-    })
-}
-
-/// Drops (and zeroizes) every password handed over on this thread.
-pub fn forget_handed() {
-    HANDED.with(|h| h.borrow_mut().clear());
-}
-
-fn handed(name: &str) -> Option<Password> {
-    HANDED.with(|h| {
-        h.borrow()
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, p)| p.clone())
-    })
-}
-
 /// The store password, from any source including a stash.
 #[derive(Args, Debug, Clone, Default)]
 pub struct PwArgs {
@@ -274,12 +234,6 @@ fn next_stdin_line(role: Role) -> Result<Password> {
 fn read_plain(src: Plain<'_>, role: Role) -> Result<Password> {
     let what = role.what;
     match src {
-        Plain::Env(var) if var.starts_with(HANDED_PREFIX) => {
-            handed(var).ok_or_else(|| Error::PasswordEnv {
-                var: var.to_string(),
-                what,
-            })
-        }
         Plain::Env(var) => match std::env::var(var).map(Zeroizing::new) {
             Ok(v) => Ok(Password::new(kdbman::secret::strip_line_ending(&v))),
             Err(_) => Err(Error::PasswordEnv {
@@ -695,6 +649,20 @@ pub fn prompt_new_store() -> Result<Password> {
     prompt_new("New store password: ", "Repeat the password: ", NEW_STORE)
 }
 
+/// Asks at the terminal for the password of a file to write, twice.
+pub fn prompt_target() -> Result<Password> {
+    prompt_new(
+        "Password for the exported file: ",
+        "Repeat the password: ",
+        TARGET,
+    )
+}
+
+/// Asks at the terminal for the password of an input file.
+pub fn prompt_file(file: &Path) -> Result<Password> {
+    prompt(&format!("Password for {}: ", file.display()), INPUT_FILE)
+}
+
 /// Asks for the password of the store at `db` at the terminal, after
 /// failing on a missing or foreign file (nothing to ask for).
 pub fn prompt_store(db: &Path) -> Result<Password> {
@@ -896,19 +864,5 @@ mod tests {
             assert!(!shown.contains("SECRETVALUE"), "{shown}");
             assert!(shown.contains("<redacted>"), "{shown}");
         }
-    }
-
-    #[test]
-    fn handed_passwords_never_reach_the_environment() {
-        let name = hand_over("SECRETVALUE");
-        assert!(std::env::var_os(&name).is_none());
-        assert!(
-            std::env::vars_os().all(|(_, v)| v != "SECRETVALUE"),
-            "the password is in the environment"
-        );
-        let pw = read_plain(Plain::Env(&name), STORE).unwrap();
-        assert_eq!(pw.as_str(), "SECRETVALUE");
-        forget_handed();
-        assert!(read_plain(Plain::Env(&name), STORE).is_err());
     }
 }

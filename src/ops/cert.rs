@@ -316,3 +316,103 @@ pub fn validate(
     let chain = store.validate(&label, when, purpose)?;
     Ok(Validated { label, chain })
 }
+
+/// `import`: the contents of a PKCS#12 or PEM file (or a certificate and
+/// a separate key).
+pub struct ImportRequest<'a> {
+    pub file: &'a Path,
+    /// A separate private key file (PEM).
+    pub key: Option<&'a Path>,
+    /// The file's password if one was given, read once the store is open.
+    pub given: &'a dyn Fn() -> Result<Option<crate::Password>>,
+    /// Asked when no password was given and the file needs one (a
+    /// terminal prompt); `None`: no asking.
+    pub ask: Option<&'a dyn Fn(&Path) -> Result<crate::Password>>,
+    /// The label for a single personal entry (else the friendly names).
+    pub label: Option<&'a str>,
+    /// Make the one personal entry imported the default.
+    pub default: bool,
+    pub policy: crate::pki::policy::Policy,
+}
+
+/// Imports keys and certificates from a file into the store.
+pub fn import(at: StoreAt<'_>, r: ImportRequest<'_>) -> Result<crate::store::ImportReport> {
+    use crate::pki::pkcs12;
+    let mut store = at.open(Access::Update)?.store;
+    let given = (r.given)()?;
+    let file = r.file;
+    let bytes = zeroize::Zeroizing::new(crate::file::read_input(file)?);
+    let looks_pem_or_cert =
+        crate::pki::pem::is_pem(&bytes) || r.key.is_some() || pki::cert::cert_info(&bytes).is_ok();
+    let contents = if looks_pem_or_cert {
+        pkcs12::contents_from_pem_bytes(&bytes, file, r.key, given.as_ref())?
+    } else {
+        let pw = given.clone().unwrap_or_else(|| crate::Password::new(""));
+        match (pkcs12::parse(&bytes, &pw, file), r.ask) {
+            (Err(Error::InputPassword { .. }), Some(ask)) if given.is_none() => {
+                let p = ask(file)?;
+                pkcs12::parse(&bytes, &p, file)?
+            }
+            (other, _) => other?,
+        }
+    };
+    contents.check(r.policy, file)?;
+    let report = store.import(contents, r.label)?;
+    if r.default {
+        match report.personal.as_slice() {
+            [one] => store.set_default(one)?,
+            _ => {
+                return Err(Error::Usage {
+                    detail: "--default needs exactly one imported personal entry".into(),
+                });
+            }
+        }
+    }
+    store.save()?;
+    Ok(report)
+}
+
+/// `export`: an entry to a new PKCS#12 file.
+pub struct ExportRequest<'a> {
+    pub label: &'a str,
+    pub target: &'a Path,
+    /// The file's password, asked for once the entry is found.
+    pub password: &'a dyn Fn() -> Result<crate::Password>,
+    pub profile: crate::pki::pkcs12::Profile,
+    pub force: bool,
+}
+
+/// Writes an entry (a personal entry with its key and chain, or a
+/// signer) to a PKCS#12 file (mode 0600); returns its label as stored.
+pub fn export(at: StoreAt<'_>, r: ExportRequest<'_>) -> Result<String> {
+    use crate::pki::pkcs12;
+    let store = at.open(Access::Read)?.store;
+    let e = store.get(r.label)?;
+    if !r.force && r.target.exists() {
+        return Err(Error::AlreadyExists {
+            path: r.target.to_path_buf(),
+        });
+    }
+    let password = (r.password)()?;
+    let bytes = match (e.kind(), e.private_key(), e.certificate()) {
+        (EntryKind::Personal, Some(k), Some(_)) => pkcs12::write(
+            &[(e.label(), k, e.certificates())],
+            &[],
+            &password,
+            r.profile,
+        )?,
+        (EntryKind::Signer, _, Some(c)) => {
+            pkcs12::write(&[], &[(e.label(), c)], &password, r.profile)?
+        }
+        _ => {
+            return Err(Error::WrongKind {
+                store: store.path().to_path_buf(),
+                label: e.label().to_string(),
+                found: e.kind(),
+                needed: crate::error::Needed::Certificate,
+            });
+        }
+    };
+    super::write_secret(r.target, &bytes, r.force, at.db)?;
+    Ok(e.label().to_string())
+}

@@ -1,19 +1,16 @@
 //! Dispatch of a parsed GSKit command.
 //!
-//! Writes are translated into kdbman's own command line and run through
-//! kdbman's clap parser and `cli::run` with standard output captured, so
-//! they are silent as GSKit's are and follow kdbman's own behaviour
-//! exactly. Reads (`-list`, `-details`, `-getdefault`) are rendered from
-//! the library. Passwords given with `-pw` reach kdbman's command through
-//! a table on this thread (`cli::password::hand_over`), never through its
-//! argv nor the process environment (which children inherit and other
-//! processes of the user can read in `/proc/PID/environ`).
+//! Every action calls the library's operations (`kdbman::ops`) with typed
+//! requests built from the GSKit options, and words the outcome itself:
+//! silent on success as GSKit is, CTGSK/KDBG messages (`GskError`) on
+//! failure. Passwords given with `-pw` go straight into the requests as
+//! zeroizing `Password`s; nothing goes through kdbman's own command line,
+//! the process environment or a capture of standard output.
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use clap::{CommandFactory, Parser};
 use kdbman::ops::{self, Encoding, StoreAt, StoreKey, keydb::StashVersion};
 use kdbman::pki::policy::HashRequest;
 use kdbman::pki::{CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName};
@@ -22,8 +19,7 @@ use kdbman::{Access, Entry, EntryKind, Error, Password, Store, StoreFormat};
 use super::messages::GskError;
 use super::output::{self as gout, ListFilter};
 use super::parse::{self, Family, Invocation, Object, StoreType};
-use crate::cli::password::PwArgs;
-use crate::cli::{Cli, exit, output};
+use crate::cli::{exit, output};
 
 type R<T> = Result<T, GskError>;
 
@@ -48,15 +44,7 @@ pub fn main(tool: &'static str, args: &[OsString]) -> u8 {
         }
     }
     let strings = zeroize::Zeroizing::new(strings);
-    let result = parse::parse(&strings).and_then(|inv| {
-        Runner {
-            tool,
-            n: 0,
-            fips: false,
-        }
-        .run(&inv)
-    });
-    crate::cli::password::forget_handed();
+    let result = parse::parse(&strings).and_then(|inv| Runner { tool, fips: false }.run(&inv));
     match result {
         Ok(()) => exit::OK,
         Err(mut e) => {
@@ -78,108 +66,8 @@ fn secret_values(args: &[String]) -> Vec<&str> {
 
 struct Runner {
     tool: &'static str,
-    /// How many passwords were handed to kdbman commands (in-process).
-    n: usize,
-    /// `-fips`: kdbman's commands run with `--fips` (FIPS-approved
-    /// algorithms only) where they choose algorithms.
+    /// `-fips`: FIPS-approved algorithms only where algorithms are chosen.
     fips: bool,
-}
-
-/// Whether kdbman's own CLI has a subcommand (and an argument of it): the
-/// front end adapts to the store formats this build supports.
-pub fn kdbman_has(path: &[&str], arg: Option<&str>) -> bool {
-    let mut cmd = Cli::command();
-    for p in path {
-        match cmd.find_subcommand(p) {
-            Some(c) => cmd = c.clone(),
-            None => return false,
-        }
-    }
-    arg.is_none_or(|a| cmd.get_arguments().any(|x| x.get_id() == a))
-}
-
-/// The long option (`--target-stash`) of an argument of a kdbman command.
-pub fn kdbman_long(path: &[&str], id: &str) -> Option<String> {
-    let mut cmd = Cli::command();
-    for p in path {
-        cmd = cmd.find_subcommand(p)?.clone();
-    }
-    cmd.get_arguments()
-        .find(|x| x.get_id() == id)
-        .and_then(|a| a.get_long())
-        .map(|l| format!("--{l}"))
-}
-
-/// kdbman's `--type` value for a GSKit store type, or why this build cannot
-/// create one. The one place that maps store types: `keydb create --type`
-/// arrives with CMS support.
-fn type_args(command: &[&str], flag_id: &str, flag: &str, t: StoreType) -> R<Vec<String>> {
-    let name = match t {
-        StoreType::Cms => "cms",
-        StoreType::Pkcs12 => "pkcs12",
-    };
-    if kdbman_has(command, Some(flag_id)) {
-        return Ok(vec![flag.to_string(), name.to_string()]);
-    }
-    match t {
-        // Before CMS support, kdbman's own format is the only store type.
-        StoreType::Cms => Ok(Vec::new()),
-        StoreType::Pkcs12 => Err(GskError::refused(
-            "this kdbman build cannot keep a PKCS#12 file as a key database; use -type cms"
-                .to_string(),
-        )),
-    }
-}
-
-/// `--stash-version 1` for `-v1stash`, where the kdbman command has it.
-fn v1stash(inv: &Invocation, command: &[&str]) -> R<Vec<OsString>> {
-    if !inv.has("v1stash") {
-        return Ok(Vec::new());
-    }
-    if kdbman_has(command, Some("stash_version")) {
-        Ok(os(&["--stash-version", "1"]))
-    } else {
-        Err(GskError::refused(
-            "-v1stash: this kdbman build writes only its own stash format".to_string(),
-        ))
-    }
-}
-
-/// Runs kdbman's own command line with its output captured; returns what
-/// it printed.
-fn kdbman(argv: Vec<OsString>) -> R<String> {
-    let full = std::iter::once(OsString::from("kdbman")).chain(argv);
-    let cli = Cli::try_parse_from(full).map_err(|e| {
-        let text = e.to_string();
-        let first = text
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim_start_matches("error: ")
-            .to_string();
-        GskError::usage(
-            format!("a value is not accepted: {first}"),
-            "check the option values against `man kdbman-gsk`".to_string(),
-        )
-    })?;
-    output::capture_start();
-    let r = crate::cli::run(cli);
-    let out = output::capture_take();
-    match r {
-        Ok(s) if s == exit::OK => Ok(out),
-        Ok(s) => Err(GskError {
-            code: "KDBG0001W",
-            text: out.trim().to_string(),
-            extra: Vec::new(),
-            fix: "see the message above".to_string(),
-            status: s,
-        }),
-        Err(e) => Err(GskError::from_kdbman(&e)),
-    }
-}
-
-fn os(v: &[&str]) -> Vec<OsString> {
-    v.iter().map(OsString::from).collect()
 }
 
 /// A file removed when dropped (temporary PKCS#12 between stores).
@@ -349,11 +237,6 @@ fn hash_of(sig: Option<parse::SigAlg>) -> R<Option<HashRequest>> {
     name.parse::<HashRequest>()
         .map(Some)
         .map_err(|e| not_accepted(name, "--hash <HASH>", &e))
-}
-
-/// `--fips` for kdbman commands that choose algorithms, under `-fips`.
-fn fips_args(fips: bool) -> Vec<OsString> {
-    if fips { os(&["--fips"]) } else { Vec::new() }
 }
 
 /// A value kdbman's own parsers refuse, worded as before the operations
@@ -561,6 +444,27 @@ fn key_for(
     }
 }
 
+/// What opens `-target` (`-target_pw PASSWORD` or `-target_stashed`);
+/// at a terminal with neither, the password of a target about to be
+/// created is asked twice.
+fn target_key(inv: &Invocation, target: &Path, creating: bool) -> R<StoreKey> {
+    match (inv.get("target_pw"), inv.has("target_stashed")) {
+        (None, false) if creating && std::io::stdin().is_terminal() => {
+            crate::cli::password::prompt_new_store()
+                .map(StoreKey::Password)
+                .map_err(k)
+        }
+        (value, stashed) => key_for(
+            target,
+            value,
+            stashed,
+            false,
+            "target key database password",
+            "-target_pw PASSWORD or -target_stashed",
+        ),
+    }
+}
+
 /// What opens `-db` (`-pw PASSWORD` or `-stashed`).
 fn store_key(inv: &Invocation, reading: bool) -> R<StoreKey> {
     key_for(
@@ -582,35 +486,6 @@ fn encoding_of(inv: &Invocation) -> R<Encoding> {
 }
 
 impl Runner {
-    /// Hands a secret to the kdbman command this thread runs next (never
-    /// through the process environment) and returns the name its
-    /// `--*-pw-env` option takes.
-    fn secret(&mut self, value: &str) -> String {
-        self.n += 1;
-        crate::cli::password::hand_over(value)
-    }
-
-    /// Password options for kdbman: `--pw-env VAR`, `--stashed`, or
-    /// nothing (kdbman prompts at a terminal).
-    fn pw_flags(
-        &mut self,
-        value: Option<&str>,
-        stashed: bool,
-        flag_env: &str,
-        what: &str,
-        options: &str,
-    ) -> R<Vec<OsString>> {
-        match (value, stashed) {
-            (Some(_), true) => Err(GskError::usage(
-                format!("both a password and a stash were given for the {what}"),
-                format!("give one of {options}"),
-            )),
-            (Some(v), false) => Ok(vec![flag_env.into(), self.secret(v).into()]),
-            (None, true) => Ok(vec!["--stashed".into()]),
-            (None, false) if std::io::stdin().is_terminal() => Ok(Vec::new()),
-            (None, false) => Err(GskError::no_password(what, options)),
-        }
-    }
     /// `-cert -extract` and `-certreq -extract`: the public part to a file
     /// (GSKit overwrites it).
     fn extract(&mut self, inv: &Invocation, object: &str) -> R<()> {
@@ -635,17 +510,6 @@ impl Runner {
         .map_err(k)
     }
 
-    /// The store password options for `-db`.
-    fn store_pw(&mut self, inv: &Invocation) -> R<Vec<OsString>> {
-        self.pw_flags(
-            inv.get("pw"),
-            inv.has("stashed"),
-            "--pw-env",
-            "key database password",
-            "-pw PASSWORD or -stashed",
-        )
-    }
-
     /// The password in the stash beside `db`.
     fn stashed_password(&mut self, db: &str) -> R<String> {
         let path = kdbman::stash::default_path(Path::new(db));
@@ -659,23 +523,14 @@ impl Runner {
         })
     }
 
-    /// The source store's password as kdbman's password arguments.
-    fn source_pw(&mut self, inv: &Invocation) -> PwArgs {
-        let mut pw = PwArgs::default();
-        if let Some(p) = inv.get("pw") {
-            pw.pw_env = Some(self.secret(p));
-        }
-        pw.stashed = inv.has("stashed");
-        pw
-    }
-
-    /// Opens `-db` through the library, for the read actions.
+    /// Opens `-db` for the read actions.
     fn open(&mut self, inv: &Invocation, access: Access) -> R<Store> {
-        self.store_pw(inv)?;
-        self.source_pw(inv)
-            .open(Path::new(&db(inv)), access)
-            .map(|(s, _)| s)
-            .map_err(|e| GskError::from_kdbman(&e))
+        let path = db(inv);
+        let key = store_key(inv, false)?;
+        at(Path::new(&path), &key)
+            .open(access)
+            .map(|o| o.store)
+            .map_err(k)
     }
 
     fn run(&mut self, inv: &Invocation) -> R<()> {
@@ -740,11 +595,7 @@ impl Runner {
             }
             (Object::Keydb, "-convert") => self.keydb_convert(inv),
             (Object::Keydb, "-list") => {
-                let mut types = vec!["CMS"];
-                if kdbman_has(&["keydb", "create"], Some("store_type")) {
-                    types.push("PKCS12");
-                }
-                output::emit(&types.iter().map(|t| format!("{t}\n")).collect::<String>());
+                output::emit("CMS\nPKCS12\n");
                 Ok(())
             }
             (Object::Keydb, "-expiry") => self.keydb_expiry(inv),
@@ -1008,57 +859,52 @@ impl Runner {
                 "name the new file with -target".to_string(),
             ));
         }
-        let name = match ty {
-            StoreType::Cms => "cms",
-            StoreType::Pkcs12 => "pkcs12",
+        let key = store_key(inv, false)?;
+        // GSKit keeps the password: the target gets -target_pw, else
+        // the source's (from -pw or the stash).
+        let tp = match (inv.get("target_pw"), inv.get("pw")) {
+            (Some(p), _) | (None, Some(p)) => Some(password(p)),
+            (None, None) if inv.has("stashed") => Some(password(&self.stashed_password(&src)?)),
+            (None, None) => None,
         };
-        if kdbman_has(&["keydb", "convert"], None) {
-            let mut a = os(&["keydb", "convert", "--db", &src, "--target", &target]);
-            if kdbman_has(&["keydb", "convert"], Some("target_type")) {
-                a.extend(os(&["--target-type", name]));
-            }
-            a.extend(self.store_pw(inv)?);
-            // GSKit keeps the password: the target gets -target_pw, else
-            // the source's (from -pw or the stash).
-            let tp = match (inv.get("target_pw"), inv.get("pw")) {
-                (Some(p), _) | (None, Some(p)) => Some(p.to_string()),
-                (None, None) if inv.has("stashed") => Some(self.stashed_password(&src)?),
-                (None, None) => None,
-            };
-            if let Some(p) = tp {
-                a.extend(["--target-pw-env".into(), self.secret(&p).into()]);
-            }
-            if inv.has("stash") {
-                match kdbman_long(&["keydb", "convert"], "stash") {
-                    Some(flag) => a.push(flag.into()),
-                    None => {
-                        return Err(GskError::refused(
-                            "-stash with -keydb -convert: this kdbman build cannot stash the new file's password; run -keydb -stashpw on it".to_string(),
-                        ));
-                    }
-                }
-            }
-            a.extend(v1stash(inv, &["keydb", "convert"])?);
-            kdbman(a)?;
-            return Ok(());
-        }
-        // Before `keydb convert`: PKCS#12 through `keydb export`, same password.
-        if ty == StoreType::Cms {
+        if inv.has("v1stash") {
             return Err(GskError::refused(
-                "-new_format cms: this kdbman build cannot write CMS key databases".to_string(),
+                "-v1stash: this kdbman build writes only its own stash format".to_string(),
             ));
         }
-        let Some(pw) = inv.get("target_pw").or(inv.get("pw")) else {
-            return Err(GskError::usage(
-                "-keydb -convert to pkcs12 needs the password for the new file".to_string(),
-                "give -pw PASSWORD (or -target_pw PASSWORD)".to_string(),
-            ));
+        let target_password = || match &tp {
+            Some(p) => Ok(p.clone()),
+            None => crate::cli::password::prompt_target(),
         };
-        let pw = pw.to_string();
-        let mut a = os(&["keydb", "export", "--db", &src, "--target", &target]);
-        a.extend(self.store_pw(inv)?);
-        a.extend(["--target-pw-env".into(), self.secret(&pw).into()]);
-        kdbman(a).map(drop)
+        let target_path = Path::new(&target);
+        let done = ops::keydb::convert(
+            at(Path::new(&src), &key),
+            ops::keydb::ConvertRequest {
+                target: target_path,
+                target_type: match ty {
+                    StoreType::Cms => ops::keydb::StoreType::Cms,
+                    StoreType::Pkcs12 => ops::keydb::StoreType::Pkcs12,
+                },
+                target_password: &target_password,
+                kdf_floor: false,
+                cms_version: None,
+            },
+        )
+        .map_err(k)?;
+        for n in &done.notes {
+            crate::cli::warn(n);
+        }
+        if inv.has("stash") {
+            ops::keydb::write_stash(
+                target_path,
+                None,
+                &done.store,
+                &done.password,
+                StashVersion::V2,
+            )
+            .map_err(k)?;
+        }
+        Ok(())
     }
 
     fn cert_create(&mut self, inv: &Invocation) -> R<()> {
@@ -1149,7 +995,8 @@ impl Runner {
     }
 
     /// `-cert -import`: from a PKCS#12 file straight in; from another store
-    /// through a temporary PKCS#12 file beside the target.
+    /// through a temporary PKCS#12 file beside the target (a signer goes
+    /// over as a certificate, keeping its label and trust).
     fn cert_import(&mut self, inv: &Invocation) -> R<()> {
         let (source, from_file) = match (inv.get("db"), inv.get("file")) {
             (Some(_), Some(_)) => {
@@ -1176,100 +1023,125 @@ impl Runner {
             StoreType::parse("target_type", t)?;
         }
         let target = inv.get("target").unwrap_or_default().to_string();
+        let target_path = Path::new(&target);
         let new_label = inv.get("new_label").or(inv.get("label"));
-        let target_pw = self.pw_flags(
-            inv.get("target_pw"),
-            inv.has("target_stashed"),
-            "--pw-env",
-            "target key database password",
-            "-target_pw PASSWORD or -target_stashed",
-        )?;
-        let mut import = os(&["cert", "import", "--db", &target]);
-        import.extend(target_pw);
-        if let Some(l) = new_label {
-            import.extend(os(&["--label", l]));
-        }
-        if inv
+        let target_key = target_key(inv, target_path, false)?;
+        let default = inv
             .get("default_cert")
             .map(|v| parse::boolean("default_cert", v))
             .transpose()?
-            == Some(true)
-        {
-            import.push("--default".into());
-        }
+            == Some(true);
         if source_type == StoreType::Pkcs12 {
-            import.extend(["--file".into(), source.clone().into()]);
-            if let Some(p) = inv.get("pw") {
-                import.extend(["--file-pw-env".into(), self.secret(p).into()]);
-            }
-            import.extend(fips_args(self.fips));
-            return kdbman(import).map(drop);
+            let given = || Ok(inv.get("pw").map(password));
+            return self.import_file(
+                at(target_path, &target_key),
+                Path::new(&source),
+                &given,
+                new_label,
+                default,
+                crate::cli::policy(self.fips),
+            );
         }
-        let src_pw = self.pw_flags(
+        let src_path = Path::new(&source);
+        let src_key = key_for(
+            src_path,
             inv.get("pw"),
             inv.has("stashed"),
-            "--pw-env",
+            false,
             "source key database password",
             "-pw PASSWORD or -stashed",
         )?;
+        let src = at(src_path, &src_key);
         if let Some(l) = inv.get("label") {
             // A signer goes over as a certificate, keeping its label and trust.
-            let (store, _) = self
-                .source_pw(inv)
-                .open(Path::new(&source), Access::Read)
-                .map_err(|e| GskError::from_kdbman(&e))?;
+            let store = src.open(Access::Read).map_err(k)?.store;
             let e = find_any(&store, l)?;
             if e.kind() == EntryKind::Signer {
-                let tmp = temp_beside(Path::new(&target));
-                let pem: String = e
-                    .certificate()
-                    .map(|c| kdbman::pki::pem_encode("CERTIFICATE", c))
-                    .unwrap_or_default();
-                std::fs::write(&tmp.0, pem).map_err(|err| {
-                    GskError::from_kdbman(&Error::Io {
-                        path: tmp.0.clone(),
-                        action: "write",
-                        source: err,
-                    })
-                })?;
-                let mut add = os(&[
-                    "cert",
-                    "add",
-                    "--db",
-                    &target,
-                    "--label",
-                    new_label.unwrap_or(l),
-                ]);
-                add.extend(["--file".into(), tmp.0.clone().into_os_string()]);
-                add.extend(os(&[
-                    "--trust",
-                    if e.is_trusted() { "enable" } else { "disable" },
-                ]));
-                add.extend(
-                    import
-                        .iter()
-                        .skip(4)
-                        .take_while(|a| *a != "--label")
-                        .cloned(),
-                );
-                return kdbman(add).map(drop);
+                return ops::cert::add(
+                    at(target_path, &target_key),
+                    ops::cert::AddRequest {
+                        label: new_label.unwrap_or(l),
+                        certs: e.certificate().map(<[u8]>::to_vec).into_iter().collect(),
+                        trusted: e.is_trusted(),
+                    },
+                )
+                .map(drop)
+                .map_err(k);
             }
         }
-        let tmp = temp_beside(Path::new(&target));
-        let tpw = random_password(32, false)?;
-        let tvar = self.secret(&tpw);
-        let mut export = match inv.get("label") {
-            Some(l) => os(&["cert", "export", "--db", &source, "--label", l]),
-            None => os(&["keydb", "export", "--db", &source]),
-        };
-        export.extend(["--target".into(), tmp.0.clone().into_os_string()]);
-        export.extend(["--target-pw-env".into(), tvar.clone().into()]);
-        export.extend(src_pw);
-        kdbman(export)?;
-        import.extend(["--file".into(), tmp.0.clone().into_os_string()]);
-        import.extend(["--file-pw-env".into(), tvar.into()]);
-        import.extend(fips_args(self.fips));
-        kdbman(import).map(drop)
+        let tmp = temp_beside(target_path);
+        let tpw = password(&random_password(32, false)?);
+        let tpw_fn = || Ok(tpw.clone());
+        match inv.get("label") {
+            Some(l) => ops::cert::export(
+                src,
+                ops::cert::ExportRequest {
+                    label: l,
+                    target: &tmp.0,
+                    password: &tpw_fn,
+                    profile: kdbman::pki::pkcs12::Profile::Modern,
+                    force: false,
+                },
+            )
+            .map(drop),
+            None => ops::keydb::export(
+                src,
+                &tmp.0,
+                &tpw_fn,
+                kdbman::pki::pkcs12::Profile::Modern,
+                false,
+            )
+            .map(drop),
+        }
+        .map_err(k)?;
+        let given = || Ok(Some(tpw.clone()));
+        self.import_file(
+            at(target_path, &target_key),
+            &tmp.0,
+            &given,
+            new_label,
+            default,
+            crate::cli::policy(self.fips),
+        )
+    }
+
+    /// Imports a PKCS#12 file into a store, saying on stderr which
+    /// friendly names were not usable as labels.
+    fn import_file(
+        &mut self,
+        target: StoreAt<'_>,
+        file: &Path,
+        given: &dyn Fn() -> kdbman::Result<Option<Password>>,
+        label: Option<&str>,
+        default: bool,
+        policy: kdbman::pki::policy::Policy,
+    ) -> R<()> {
+        let ask = |f: &Path| crate::cli::password::prompt_file(f);
+        let report = ops::cert::import(
+            target,
+            ops::cert::ImportRequest {
+                file,
+                key: None,
+                given,
+                ask: std::io::stdin()
+                    .is_terminal()
+                    .then_some(&ask as &dyn Fn(&Path) -> kdbman::Result<Password>),
+                label,
+                default,
+                policy,
+            },
+        )
+        .map_err(k)?;
+        for r in &report.relabelled {
+            crate::cli::warn(&format!(
+                "the friendly name \"{}\" in {} is not usable as a label ({}): imported as `{}`",
+                kdbman::text::escape(&r.name),
+                kdbman::text::path(file),
+                r.reason,
+                kdbman::text::escape(&r.label)
+            ));
+        }
+        Ok(())
     }
 
     /// `-cert -export`: to a new PKCS#12 file, a new CMS store, or into an
@@ -1278,6 +1150,7 @@ impl Runner {
         let src = db(inv);
         let label = inv.get("label").unwrap_or_default().to_string();
         let target = inv.get("target").unwrap_or_default().to_string();
+        let target_path = Path::new(&target);
         let ty = match inv.get("target_type") {
             Some(t) => StoreType::parse("target_type", t)?,
             None => StoreType::by_extension(&target),
@@ -1297,75 +1170,102 @@ impl Runner {
                 ));
             }
         };
-        let src_pw = self.store_pw(inv)?;
-        let exists = Path::new(&target).exists();
+        let src_key = store_key(inv, false)?;
+        let src_at = at(Path::new(&src), &src_key);
+        let exists = target_path.exists();
         if !exists && ty == StoreType::Pkcs12 {
-            let Some(tp) = inv.get("target_pw") else {
-                if inv.has("target_stashed") {
+            let tp = match inv.get("target_pw") {
+                Some(tp) => Some(password(tp)),
+                None if inv.has("target_stashed") => {
                     return Err(GskError::usage(
                         format!("{target} does not exist, so it has no stash"),
                         "give the new file's password with -target_pw".to_string(),
                     ));
                 }
-                if !std::io::stdin().is_terminal() {
+                None if !std::io::stdin().is_terminal() => {
                     return Err(GskError::no_password(
                         "target file's password",
                         "-target_pw PASSWORD",
                     ));
                 }
-                let mut a = os(&[
-                    "cert", "export", "--db", &src, "--label", &label, "--target", &target,
-                ]);
-                a.extend(src_pw);
-                if legacy {
-                    a.push("--legacy".into());
-                }
-                a.extend(fips_args(self.fips));
-                return kdbman(a).map(drop);
+                None => None,
             };
-            let tp = tp.to_string();
-            let mut a = os(&[
-                "cert", "export", "--db", &src, "--label", &label, "--target", &target,
-            ]);
-            a.extend(src_pw);
-            a.extend(["--target-pw-env".into(), self.secret(&tp).into()]);
-            if legacy {
-                a.push("--legacy".into());
-            }
-            a.extend(fips_args(self.fips));
-            return kdbman(a).map(drop);
+            let profile = if legacy {
+                kdbman::pki::pkcs12::Profile::Legacy
+            } else {
+                kdbman::pki::pkcs12::Profile::Modern
+            };
+            profile.check(crate::cli::policy(self.fips)).map_err(k)?;
+            let password = || match &tp {
+                Some(p) => Ok(p.clone()),
+                None => crate::cli::password::prompt_target(),
+            };
+            return ops::cert::export(
+                src_at,
+                ops::cert::ExportRequest {
+                    label: &label,
+                    target: target_path,
+                    password: &password,
+                    profile,
+                    force: false,
+                },
+            )
+            .map(drop)
+            .map_err(k);
         }
-        let target_pw = self.pw_flags(
-            inv.get("target_pw"),
-            inv.has("target_stashed"),
-            "--pw-env",
-            "target key database password",
-            "-target_pw PASSWORD or -target_stashed",
-        )?;
+        let mut target_key = target_key(inv, target_path, !exists)?;
         if !exists {
-            // A new CMS store to export into.
-            let mut c = os(&["keydb", "create", "--db", &target]);
-            c.extend(
-                type_args(&["keydb", "create"], "store_type", "--type", ty)?
-                    .iter()
-                    .map(OsString::from),
-            );
-            c.extend(target_pw.clone());
-            kdbman(c)?;
+            // A new store to export into.
+            let pw = match &target_key {
+                StoreKey::Password(p) => p.clone(),
+                StoreKey::Stash { .. } => {
+                    return Err(GskError::usage(
+                        "a value is not accepted: unexpected argument '--stashed' found"
+                            .to_string(),
+                        "check the option values against `man kdbman-gsk`".to_string(),
+                    ));
+                }
+            };
+            let format = match ty {
+                StoreType::Cms => StoreFormat::Cms(kdbman::store::cms::Version::V6),
+                StoreType::Pkcs12 => StoreFormat::Pkcs12,
+            };
+            ops::keydb::create(ops::keydb::CreateRequest {
+                db: target_path,
+                password: &pw,
+                options: kdbman::CreateOptions {
+                    format,
+                    kdf: kdbman::Kdf::DEFAULT,
+                    password_expires: None,
+                },
+                stash: None,
+            })
+            .map_err(k)?;
+            target_key = StoreKey::Password(pw);
         }
-        let tmp = temp_beside(Path::new(&target));
-        let tpw = random_password(32, false)?;
-        let tvar = self.secret(&tpw);
-        let mut e = os(&["cert", "export", "--db", &src, "--label", &label]);
-        e.extend(["--target".into(), tmp.0.clone().into_os_string()]);
-        e.extend(["--target-pw-env".into(), tvar.clone().into()]);
-        e.extend(src_pw);
-        kdbman(e)?;
-        let mut i = os(&["cert", "import", "--db", &target]);
-        i.extend(target_pw);
-        i.extend(["--file".into(), tmp.0.clone().into_os_string()]);
-        i.extend(["--file-pw-env".into(), tvar.into()]);
-        kdbman(i).map(drop)
+        let tmp = temp_beside(target_path);
+        let tpw = password(&random_password(32, false)?);
+        let tpw_fn = || Ok(tpw.clone());
+        ops::cert::export(
+            src_at,
+            ops::cert::ExportRequest {
+                label: &label,
+                target: &tmp.0,
+                password: &tpw_fn,
+                profile: kdbman::pki::pkcs12::Profile::Modern,
+                force: false,
+            },
+        )
+        .map_err(k)?;
+        let given = || Ok(Some(tpw.clone()));
+        self.import_file(
+            at(target_path, &target_key),
+            &tmp.0,
+            &given,
+            None,
+            false,
+            kdbman::pki::policy::Policy::Default,
+        )
     }
 
     fn cert_modify(&mut self, inv: &Invocation) -> R<()> {
@@ -1472,7 +1372,7 @@ impl Runner {
             "der" => der,
             _ => kdbman::pki::pem_encode("CERTIFICATE REQUEST", &der).into_bytes(),
         };
-        crate::cli::files::write_public(&target, &bytes, true, store.path())
+        ops::write_public(&target, &bytes, true, store.path())
             .map_err(|e| GskError::from_kdbman(&e))
     }
 }
