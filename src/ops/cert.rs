@@ -317,6 +317,9 @@ pub fn validate(
     Ok(Validated { label, chain })
 }
 
+/// Asks for the password of an input file (a terminal prompt).
+pub type AskPassword<'a> = &'a dyn Fn(&Path) -> Result<crate::Password>;
+
 /// `import`: the contents of a PKCS#12 or PEM file (or a certificate and
 /// a separate key).
 pub struct ImportRequest<'a> {
@@ -327,7 +330,7 @@ pub struct ImportRequest<'a> {
     pub given: &'a dyn Fn() -> Result<Option<crate::Password>>,
     /// Asked when no password was given and the file needs one (a
     /// terminal prompt); `None`: no asking.
-    pub ask: Option<&'a dyn Fn(&Path) -> Result<crate::Password>>,
+    pub ask: Option<AskPassword<'a>>,
     /// The label for a single personal entry (else the friendly names).
     pub label: Option<&'a str>,
     /// Make the one personal entry imported the default.
