@@ -335,9 +335,14 @@ fn sans(inv: &Invocation) -> R<Vec<SubjectAltName>> {
 }
 
 /// The key usages and extended key usages of `-ku` / `-eku` (names in any
-/// case, with or without underscores).
+/// case, with or without underscores). `names` are the option names an
+/// unknown usage is reported under (as kdbman's own commands word them:
+/// `cert create` and `certreq create` differ).
 #[allow(clippy::type_complexity)]
-fn usages(inv: &Invocation) -> R<(Option<Vec<KeyUsage>>, Option<Vec<ExtKeyUsage>>)> {
+fn usages(
+    inv: &Invocation,
+    names_as: [&str; 2],
+) -> R<(Option<Vec<KeyUsage>>, Option<Vec<ExtKeyUsage>>)> {
     let names = |opt: &str| -> Option<Vec<String>> {
         let list: Vec<String> = inv
             .get(opt)?
@@ -358,7 +363,7 @@ fn usages(inv: &Invocation) -> R<(Option<Vec<KeyUsage>>, Option<Vec<ExtKeyUsage>
             l.iter()
                 .map(|n| {
                     n.parse::<KeyUsage>()
-                        .map_err(|e| not_accepted(n, "--key-usage <LIST>", &e))
+                        .map_err(|e| not_accepted(n, names_as[0], &e))
                 })
                 .collect::<R<Vec<_>>>()
         })
@@ -368,7 +373,7 @@ fn usages(inv: &Invocation) -> R<(Option<Vec<KeyUsage>>, Option<Vec<ExtKeyUsage>
             l.iter()
                 .map(|n| {
                     n.parse::<ExtKeyUsage>()
-                        .map_err(|e| not_accepted(n, "--eku <LIST>", &e))
+                        .map_err(|e| not_accepted(n, names_as[1], &e))
                 })
                 .collect::<R<Vec<_>>>()
         })
@@ -934,7 +939,7 @@ impl Runner {
             == Some(true);
         let key = store_key(inv, false)?;
         let sans = sans(inv)?;
-        let (key_usage, eku) = usages(inv)?;
+        let (key_usage, eku) = usages(inv, ["--key-usage <LIST>", "--eku <LIST>"])?;
         let path = db(inv);
         let at = at(Path::new(&path), &key);
         let mut spec = CertSpec::new(dn_arg(inv), days);
@@ -1314,7 +1319,7 @@ impl Runner {
         let (key_type, hash) = key_type(inv, self.fips)?;
         let key = store_key(inv, false)?;
         let sans = sans(inv)?;
-        let (key_usage, eku) = usages(inv)?;
+        let (key_usage, eku) = usages(inv, ["--key-usage <KEY_USAGE>", "--eku <EKU>"])?;
         let path = db(inv);
         let at = at(Path::new(&path), &key);
         let mut spec = CertSpec::new(dn_arg(inv), 365);
