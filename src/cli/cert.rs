@@ -6,11 +6,11 @@ use clap::{Subcommand, ValueEnum};
 use kdbman::pki::policy::HashRequest;
 use kdbman::pki::{self, CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName};
 use kdbman::store::{DefaultMark, cms};
-use kdbman::{Access, Entry, EntryKind, Error, Result};
+use kdbman::{Entry, EntryKind, Error, Result};
 use serde_json::{Value, json};
 
 use super::exit;
-use super::files::{Encoding, read_certificates, write_public, write_secret};
+use super::files::{Encoding, read_certificates};
 use super::output;
 use super::password::{FilePwArgs, PwArgs, TargetPwArgs};
 use kdbman::clock::now;
@@ -1186,62 +1186,21 @@ struct RenewAs<'a> {
 }
 
 fn renew(db: &Path, pw: &PwArgs, label: &str, how: RenewAs<'_>) -> Result<u8> {
-    use kdbman::store::renew::{RenewOptions, key_type_like};
-    // Before the store is written: the request must not go over one of
-    // the store's own files, nor over a file the user did not give up.
-    kdbman::file::check_output(how.target, db)?;
-    if !how.force && how.target.exists() {
-        return Err(Error::AlreadyExists {
-            path: how.target.to_path_buf(),
-        });
-    }
-    let access = if how.new_key {
-        Access::Update
-    } else {
-        Access::Read
-    };
-    let (mut store, _) = pw.open(db, access)?;
-    let entry = store.get_kind(label, EntryKind::Personal)?;
-    let old_alg = entry
-        .private_key()
-        .map(|k| pki::cert::key_algorithm_of_pkcs8(k.pkcs8_der()));
-    let new_key = match (how.new_key, how.key) {
-        (false, _) => None,
-        (true, Some(k)) => Some(k),
-        (true, None) => Some(
-            old_alg
-                .as_ref()
-                .and_then(key_type_like)
-                .ok_or_else(|| Error::Usage {
-                    detail: format!(
-                        "kdbman makes no key like the one of `{}`; choose the new key's type with --key",
-                        esc(entry.label())
-                    ),
-                })?,
-        ),
-    };
-    let policy = super::policy(how.fips);
-    let alg = new_key.map(KeyType::algorithm).or(old_alg);
-    let sig_hash = match &alg {
-        Some(a) => super::signature_hash(policy, a, how.hash)?,
-        None => None,
-    };
-    let r = store.renew(
-        label,
-        &RenewOptions {
-            new_key,
-            policy,
-            sig_hash,
+    let key = pw.key(db)?;
+    let fips = how.fips;
+    let r = ops::cert::renew(
+        pw.at(db, &key),
+        ops::cert::RenewRequest {
+            label,
+            new_key: how.new_key,
+            key: how.key,
+            target: how.target,
+            encoding: how.format.into(),
+            force: how.force,
+            hash: how.hash,
+            policy: &|| super::policy(fips),
         },
     )?;
-    if r.request.is_some() {
-        store.save()?;
-    }
-    let bytes = match how.format {
-        Encoding::Der => r.csr.clone(),
-        Encoding::Pem => pki::pem_encode("CERTIFICATE REQUEST", &r.csr).into_bytes(),
-    };
-    write_public(how.target, &bytes, how.force, db)?;
     for l in &r.left_out {
         super::warn(&format!(
             "the certificate of `{}` has {l}, which the request does not carry; ask the CA to add it if it is still needed",
@@ -1386,27 +1345,12 @@ fn extract_with_key(
             detail: "--with-key writes PEM; leave out --format der".into(),
         });
     }
-    let (store, _) = pw.open_reading(db)?;
-    let e = store.get(label)?;
-    let Some(key) = e.private_key() else {
-        return Err(Error::WrongKind {
-            store: store.path().to_path_buf(),
-            label: e.label().to_string(),
-            found: e.kind(),
-            needed: kdbman::error::Needed::Personal,
-        });
-    };
-    let mut out = kdbman::pki::pem::private_key_pem(key);
-    for c in e.certificates() {
-        out.push_str(&pki::pem_encode("CERTIFICATE", c));
-    }
-    if let Some(csr) = e.csr() {
-        out.push_str(&pki::pem_encode("CERTIFICATE REQUEST", csr));
-    }
-    write_secret(target, out.as_bytes(), force, db)?;
+    let pw = pw.or_stash_beside(db);
+    let key = pw.key(db)?;
+    let label = ops::cert::extract_with_key(pw.at(db, &key), label, target, force)?;
     output::line(format!(
         "wrote the private key and certificates of `{}` to {} (mode 0600)",
-        esc(e.label()),
+        esc(&label),
         target.display()
     ));
     Ok(exit::OK)

@@ -1,5 +1,6 @@
-//! The CLI's own input and output files (certificates, requests, keys,
-//! PKCS#12 exports): shared by every command that reads or writes one.
+//! The CLI's own input files and encodings; the files kdbman writes
+//! (certificates, requests, keys, PKCS#12) are written by the operations
+//! (`kdbman::ops::write_public`, `write_secret`).
 
 use std::path::Path;
 
@@ -22,15 +23,7 @@ impl From<Encoding> for kdbman::ops::Encoding {
     }
 }
 
-/// Writes a public file (certificate) with mode 0644, owned by the caller.
-/// Refused when `target` is one of the files of `store`.
-pub use kdbman::ops::write_public;
-
 /// Reads one or more certificates from PEM (a bundle) or DER.
 pub fn read_certificates(file: &Path) -> Result<Vec<Vec<u8>>> {
     kdbman::pki::pem::read_certificates(file)
 }
-
-/// Writes a file holding a private key: mode 0600, owned by the caller.
-/// Refused when `target` is one of the files of `store`.
-pub use kdbman::ops::write_secret;

@@ -419,3 +419,103 @@ pub fn export(at: StoreAt<'_>, r: ExportRequest<'_>) -> Result<String> {
     super::write_secret(r.target, &bytes, r.force, at.db)?;
     Ok(e.label().to_string())
 }
+
+/// `renew`: a request renewing a personal entry (same subject, names,
+/// usages), for its own key or a new one kept as a pending request.
+pub struct RenewRequest<'a> {
+    pub label: &'a str,
+    /// Make a new key (kept, with the request, as `LABEL-renewal`).
+    pub new_key: bool,
+    /// The new key's type (default: one like the old key).
+    pub key: Option<KeyType>,
+    pub target: &'a Path,
+    pub encoding: Encoding,
+    pub force: bool,
+    pub hash: Option<crate::pki::policy::HashRequest>,
+    /// The algorithm policy, asked for once the store is open.
+    pub policy: &'a dyn Fn() -> crate::pki::policy::Policy,
+}
+
+/// Writes a renewal request for a personal entry. The target is checked
+/// before the store is written: the request must not go over one of the
+/// store's own files, nor over a file the caller did not give up.
+pub fn renew(at: StoreAt<'_>, r: RenewRequest<'_>) -> Result<crate::store::Renewal> {
+    use crate::store::renew::{RenewOptions, key_type_like};
+    crate::file::check_output(r.target, at.db)?;
+    if !r.force && r.target.exists() {
+        return Err(Error::AlreadyExists {
+            path: r.target.to_path_buf(),
+        });
+    }
+    let access = if r.new_key {
+        Access::Update
+    } else {
+        Access::Read
+    };
+    let mut store = at.open(access)?.store;
+    let entry = store.get_kind(r.label, EntryKind::Personal)?;
+    let old_alg = entry
+        .private_key()
+        .map(|k| pki::cert::key_algorithm_of_pkcs8(k.pkcs8_der()));
+    let new_key = match (r.new_key, r.key) {
+        (false, _) => None,
+        (true, Some(k)) => Some(k),
+        (true, None) => Some(old_alg.as_ref().and_then(key_type_like).ok_or_else(|| {
+            Error::Usage {
+                detail: format!(
+                    "kdbman makes no key like the one of `{}`; choose the new key's type with --key",
+                    crate::text::escape(entry.label())
+                ),
+            }
+        })?),
+    };
+    let policy = (r.policy)();
+    let alg = new_key.map(KeyType::algorithm).or(old_alg);
+    let sig_hash = match &alg {
+        Some(a) => super::signature_hash(policy, a, r.hash, at.notice)?,
+        None => None,
+    };
+    let renewal = store.renew(
+        r.label,
+        &RenewOptions {
+            new_key,
+            policy,
+            sig_hash,
+        },
+    )?;
+    if renewal.request.is_some() {
+        store.save()?;
+    }
+    let bytes = super::certreq::encode(&renewal.csr, r.encoding);
+    write_public(r.target, &bytes, r.force, at.db)?;
+    Ok(renewal)
+}
+
+/// Writes the private key, certificates and request of an entry to a PEM
+/// file (mode 0600); returns the entry's label as stored.
+pub fn extract_with_key(
+    at: StoreAt<'_>,
+    label: &str,
+    target: &Path,
+    force: bool,
+) -> Result<String> {
+    let store = at.open(Access::Read)?.store;
+    let e = store.get(label)?;
+    let Some(key) = e.private_key() else {
+        return Err(Error::WrongKind {
+            store: store.path().to_path_buf(),
+            label: e.label().to_string(),
+            found: e.kind(),
+            needed: crate::error::Needed::Personal,
+        });
+    };
+    let mut out = pki::pem::private_key_pem(key);
+    for c in e.certificates() {
+        out.push_str(&pki::pem_encode("CERTIFICATE", c));
+    }
+    if let Some(csr) = e.csr() {
+        out.push_str(&pki::pem_encode("CERTIFICATE REQUEST", csr));
+    }
+    super::write_secret(target, out.as_bytes(), force, at.db)?;
+    Ok(e.label().to_string())
+}
