@@ -1130,10 +1130,11 @@ fn validate_file(
     as_json: bool,
 ) -> Result<u8> {
     let certs = read_certificates(file)?;
-    let (store, _) = pw.open_reading(db)?;
+    let pw = pw.or_stash_beside(db);
+    let key = pw.key(db)?;
     let at = at.unwrap_or_else(now);
     let name = file.display().to_string();
-    match store.validate_certificates(&certs, file, at, purpose_of(purpose)) {
+    match ops::cert::validate_file(pw.at(db, &key), &certs, file, at, purpose_of(purpose)) {
         Ok(chain) => {
             let subjects: Vec<String> = chain
                 .iter()

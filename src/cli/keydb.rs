@@ -8,7 +8,7 @@ use kdbman::stash::{self, Permissions};
 use kdbman::store::cms::{Companion, Found, Kind as CmsKind, Version as CmsVersion};
 use kdbman::store::{DefaultMark, DefaultState};
 use kdbman::{
-    Access, CreateOptions, EntryKind, Error, Kdf, Result, Stash, StashProblem, Store, StoreFormat,
+    CreateOptions, EntryKind, Error, Kdf, Result, Stash, StashProblem, Store, StoreFormat,
 };
 use serde_json::json;
 
@@ -630,10 +630,8 @@ fn upgrade_in_place(
             });
         }
     };
-    let (mut store, _) = pw.open(db, Access::Update)?;
-    let from = store.format();
-    let notes = store.upgrade_cms(to)?;
-    store.save()?;
+    let key = pw.key(db)?;
+    let ops::keydb::Upgraded { from, notes } = ops::keydb::upgrade_in_place(pw.at(db, &key), to)?;
     output::line(format!(
         "upgraded {} in place ({from} to CMS v{}); the password and the stash are unchanged",
         db.display(),

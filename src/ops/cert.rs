@@ -519,3 +519,18 @@ pub fn extract_with_key(
     super::write_secret(target, out.as_bytes(), force, at.db)?;
     Ok(e.label().to_string())
 }
+
+/// Checks the chain of a certificate file (its first certificate, the
+/// others as intermediates) against the store's trusted signers at
+/// `when`; returns the chain built. A chain that fails is
+/// [`Error::FileChain`].
+pub fn validate_file(
+    at: StoreAt<'_>,
+    certs: &[Vec<u8>],
+    file: &Path,
+    when: i64,
+    purpose: pki::validate::Purpose,
+) -> Result<Vec<Vec<u8>>> {
+    let store = at.open(Access::Read)?.store;
+    store.validate_certificates(certs, file, when, purpose)
+}

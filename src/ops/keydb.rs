@@ -406,3 +406,19 @@ pub fn export(
         skipped,
     })
 }
+
+/// What an upgrade in place did.
+pub struct Upgraded {
+    pub from: StoreFormat,
+    /// What changed on the way, in words.
+    pub notes: Vec<String>,
+}
+
+/// Rewrites a CMS store in place as CMS `to` (same password and stash).
+pub fn upgrade_in_place(at: StoreAt<'_>, to: crate::store::cms::Version) -> Result<Upgraded> {
+    let mut store = at.open(Access::Update)?.store;
+    let from = store.format();
+    let notes = store.upgrade_cms(to)?;
+    store.save()?;
+    Ok(Upgraded { from, notes })
+}
