@@ -3,7 +3,10 @@
 //! A [`Store`] holds labelled entries (personal certificates with their
 //! keys, trusted signers, pending requests) sealed under a password; a
 //! [`Stash`] lets servers open it unattended. The library never prints,
-//! prompts or exits: front ends word its [`Error`]s.
+//! prompts or exits: front ends word its [`Error`]s. [`ops`] holds one
+//! typed operation per user action (create, import, sign, convert, ...),
+//! which kdbman's command line and its gsk8capicmd front end share; see
+//! `ARCHITECTURE.md`.
 //!
 //! ```no_run
 //! use kdbman::{Access, CreateOptions, Entry, Password, Store};
@@ -34,6 +37,7 @@ pub mod file;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod limits;
+pub mod ops;
 pub mod pki;
 pub mod probe;
 pub mod secret;

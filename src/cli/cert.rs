@@ -4,16 +4,17 @@ use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use kdbman::pki::policy::HashRequest;
-use kdbman::pki::{self, CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName, keygen};
+use kdbman::pki::{self, CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName};
 use kdbman::store::{DefaultMark, cms};
-use kdbman::{Access, Entry, EntryKind, Error, Result};
+use kdbman::{Entry, EntryKind, Error, Result};
 use serde_json::{Value, json};
 
 use super::exit;
-use super::files::{Encoding, read_certificates, read_request, write_public, write_secret};
+use super::files::{Encoding, read_certificates};
 use super::output;
 use super::password::{FilePwArgs, PwArgs, TargetPwArgs};
 use kdbman::clock::now;
+use kdbman::ops;
 use kdbman::text::escape as esc;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -498,51 +499,28 @@ pub fn run(action: CertAction) -> Result<u8> {
             fips,
         } => {
             let policy = super::policy(fips);
-            let (store, _) = pw.open(&db, Access::Read)?;
-            let ca_entry = store.get_kind(&label, EntryKind::Personal)?;
-            // Decrypted now (CMS keys are sealed until used): damage stops here.
-            ca_entry.key()?;
-            let csr = read_request(&file)?;
-            let mut opts = kdbman::pki::sign::SignOptions::days(days);
-            opts.is_ca = ca;
-            opts.policy = policy;
-            if let Some(k) = ca_entry.private_key() {
-                let alg = pki::cert::key_algorithm_of_pkcs8(k.pkcs8_der());
-                opts.sig_hash = super::signature_hash(policy, &alg, hash)?;
-            }
-            if !san.is_empty() {
-                opts.sans = Some(san);
-            }
-            let (Some(ca_cert), Some(ca_key)) = (ca_entry.certificate(), ca_entry.private_key())
-            else {
-                return Err(Error::WrongKind {
-                    store: store.path().to_path_buf(),
-                    label: ca_entry.label().to_string(),
-                    found: ca_entry.kind(),
-                    needed: kdbman::error::Needed::Personal,
-                });
-            };
-            let cert = kdbman::pki::sign::sign_request(&csr, ca_cert, ca_key, &opts)?;
-            let bytes = match format {
-                Encoding::Der => cert.clone(),
-                Encoding::Pem => {
-                    let mut out = pki::pem_encode("CERTIFICATE", &cert);
-                    if chain {
-                        for c in ca_entry.certificates() {
-                            out.push_str(&pki::pem_encode("CERTIFICATE", c));
-                        }
-                    }
-                    out.into_bytes()
-                }
-            };
-            write_public(&target, &bytes, force, &db)?;
-            let subject = pki::cert::cert_info(&cert)
-                .map(|i| i.subject)
-                .unwrap_or_default();
+            let key = pw.key(&db)?;
+            let signed = ops::cert::sign(
+                pw.at(&db, &key),
+                ops::cert::SignRequest {
+                    label: &label,
+                    file: &file,
+                    target: &target,
+                    days,
+                    sans: san,
+                    ca,
+                    encoding: format.into(),
+                    chain,
+                    force,
+                    hash,
+                    policy,
+                },
+            )?;
+            let (subject, ca_label) = (signed.subject, signed.ca);
             output::line(format!(
                 "signed `{}` with `{}`; wrote {}",
                 esc(&subject),
-                esc(ca_entry.label()),
+                esc(&ca_label),
                 kdbman::text::path(&target)
             ));
             Ok(exit::OK)
@@ -609,24 +587,21 @@ pub fn run(action: CertAction) -> Result<u8> {
             spec.ext_key_usage = eku;
             spec.policy = super::policy(fips);
             spec.sig_hash = super::signature_hash(spec.policy, &key.algorithm(), hash)?;
-            // Check the inputs before spending time on a key.
-            kdbman::pki::certgen::parse_dn(&spec.dn)?;
-            let (mut store, _) = pw.open(&db, Access::Update)?;
-            kdbman::store::check_label(&label)?;
-            if let Ok(e) = store.get(&label) {
-                return Err(Error::DuplicateLabel {
-                    store: store.path().to_path_buf(),
-                    label,
-                    existing: e.label().to_string(),
-                });
-            }
-            let private_key = keygen::generate(key)?;
-            let cert = spec.self_signed(&private_key)?;
-            store
-                .add(Entry::personal(&label, vec![cert], private_key).with_default_flag(default))?;
-            store.save()?;
+            // The name is checked before the store opens, the label
+            // before time goes on a key.
+            let shown = key.to_string();
+            let pw_key = pw.key(&db)?;
+            ops::cert::create(
+                pw.at(&db, &pw_key),
+                ops::cert::CreateRequest {
+                    label: label.clone(),
+                    spec,
+                    key,
+                    default,
+                },
+            )?;
             output::line(format!(
-                "created personal certificate `{label}` ({key}){}",
+                "created personal certificate `{label}` ({shown}){}",
                 if default { ", the default" } else { "" }
             ));
             Ok(exit::OK)
@@ -639,40 +614,23 @@ pub fn run(action: CertAction) -> Result<u8> {
             trust,
         } => {
             let certs = read_certificates(&file)?;
-            let (mut store, _) = pw.open(&db, Access::Update)?;
-            let mut added = 0;
-            for (i, der) in certs.into_iter().enumerate() {
-                // The same certificate (byte for byte) is a signer already:
-                // nothing to add, and not an error (a deploy script may run
-                // twice). The certificate of a personal entry is still
-                // refused (two entries with one key, SSL0216E).
-                let present = store
-                    .entries()
-                    .iter()
-                    .find(|e| {
-                        e.kind() == EntryKind::Signer && e.certificate() == Some(der.as_slice())
-                    })
-                    .map(|e| e.label().to_string());
-                if let Some(there) = present {
-                    output::line(format!(
-                        "certificate {} of {} is in the store already as `{}`: not added again",
-                        i + 1,
-                        file.display(),
-                        kdbman::text::escape(&there)
-                    ));
-                    continue;
-                }
-                let l = if i == 0 {
-                    label.clone()
-                } else {
-                    format!("{label}-{}", i + 1)
-                };
-                store.add(Entry::signer(&l, der).with_trust(trust == Trust::Enable))?;
-                added += 1;
+            let key = pw.key(&db)?;
+            let r = ops::cert::add(
+                pw.at(&db, &key),
+                ops::cert::AddRequest {
+                    label: &label,
+                    certs,
+                    trusted: trust == Trust::Enable,
+                },
+            )?;
+            for (i, there) in &r.present {
+                output::line(format!(
+                    "certificate {i} of {} is in the store already as `{}`: not added again",
+                    file.display(),
+                    kdbman::text::escape(there)
+                ));
             }
-            if added > 0 {
-                store.save()?;
-            }
+            let added = r.added;
             output::line(format!(
                 "added {added} signer certificate{} from {}",
                 if added == 1 { "" } else { "s" },
@@ -710,15 +668,11 @@ pub fn run(action: CertAction) -> Result<u8> {
             Ok(exit::OK)
         }
         CertAction::Setdefault { db, pw, label } => {
-            let (mut store, _) = pw.open(&db, Access::Update)?;
-            store.set_default(&label)?;
-            store.save()?;
-            output::line(format!(
-                "`{}` is now the default",
-                esc(store.get(&label)?.label())
-            ));
-            if let Some(note) = default_note(&store) {
-                output::line(format!("note: {note}"));
+            let key = pw.key(&db)?;
+            let r = ops::cert::set_default(pw.at(&db, &key), &label)?;
+            output::line(format!("`{}` is now the default", esc(&r.label)));
+            if r.mark == DefaultMark::CmsFlag {
+                output::line(format!("note: {}", cms::DEFAULT_EVIDENCE));
             }
             Ok(exit::OK)
         }
@@ -742,17 +696,15 @@ pub fn run(action: CertAction) -> Result<u8> {
             label,
             new_label,
         } => {
-            let (mut store, _) = pw.open(&db, Access::Update)?;
-            store.rename(&label, &new_label)?;
-            store.save()?;
+            let key = pw.key(&db)?;
+            ops::cert::rename(pw.at(&db, &key), &label, &new_label)?;
             output::line(format!("renamed `{label}` to `{new_label}`"));
             Ok(exit::OK)
         }
         CertAction::Delete { db, pw, label } => {
-            let (mut store, _) = pw.open(&db, Access::Update)?;
-            let e = store.remove(&label)?;
-            store.save()?;
-            output::line(format!("deleted {} entry `{}`", e.kind(), esc(e.label())));
+            let key = pw.key(&db)?;
+            let e = ops::cert::delete(pw.at(&db, &key), &label)?;
+            output::line(format!("deleted {} entry `{}`", e.kind, esc(&e.label)));
             Ok(exit::OK)
         }
         CertAction::Extract {
@@ -768,32 +720,21 @@ pub fn run(action: CertAction) -> Result<u8> {
             if with_key {
                 return extract_with_key(&db, &pw, &label, &target, format, force);
             }
-            let (store, _) = pw.open_reading(&db)?;
-            let e = store.get(&label)?;
-            let certs = e.certificates();
-            if certs.is_empty() {
-                return Err(Error::WrongKind {
-                    store: store.path().to_path_buf(),
-                    label: e.label().to_string(),
-                    found: e.kind(),
-                    needed: kdbman::error::Needed::Certificate,
-                });
-            }
-            let bytes = match format {
-                Encoding::Der => certs[0].clone(),
-                Encoding::Pem => {
-                    let take = if chain { certs.len() } else { 1 };
-                    certs[..take]
-                        .iter()
-                        .map(|c| pki::pem_encode("CERTIFICATE", c))
-                        .collect::<String>()
-                        .into_bytes()
-                }
-            };
-            write_public(&target, &bytes, force, &db)?;
+            let pw = pw.or_stash_beside(&db);
+            let key = pw.key(&db)?;
+            let e = ops::cert::extract(
+                pw.at(&db, &key),
+                &ops::cert::ExtractRequest {
+                    label: &label,
+                    target: &target,
+                    encoding: format.into(),
+                    chain,
+                    force,
+                },
+            )?;
             output::line(format!(
                 "wrote the certificate of `{}` to {}",
-                esc(e.label()),
+                esc(&e.label),
                 target.display()
             ));
             Ok(exit::OK)
@@ -1156,16 +1097,16 @@ fn validate(
     as_json: bool,
 ) -> Result<u8> {
     use kdbman::pki::validate::Purpose;
-    let (store, _) = pw.open_reading(db)?;
+    let pw = pw.or_stash_beside(db);
+    let key = pw.key(db)?;
     let at = at.unwrap_or_else(now);
     let purpose = match purpose {
         PurposeArg::Server => Purpose::ServerAuth,
         PurposeArg::Client => Purpose::ClientAuth,
         PurposeArg::Any => Purpose::Any,
     };
-    let label = store.get(label)?.label().to_string();
-    match store.validate(&label, at, purpose) {
-        Ok(chain) => {
+    match ops::cert::validate(pw.at(db, &key), label, at, purpose) {
+        Ok(ops::cert::Validated { label, chain }) => {
             let subjects: Vec<String> = chain
                 .iter()
                 .map(|c| pki::cert::cert_info(c).map_or_else(|_| "?".into(), |i| i.subject))
@@ -1223,10 +1164,11 @@ fn validate_file(
     as_json: bool,
 ) -> Result<u8> {
     let certs = read_certificates(file)?;
-    let (store, _) = pw.open_reading(db)?;
+    let pw = pw.or_stash_beside(db);
+    let key = pw.key(db)?;
     let at = at.unwrap_or_else(now);
     let name = file.display().to_string();
-    match store.validate_certificates(&certs, file, at, purpose_of(purpose)) {
+    match ops::cert::validate_file(pw.at(db, &key), &certs, file, at, purpose_of(purpose)) {
         Ok(chain) => {
             let subjects: Vec<String> = chain
                 .iter()
@@ -1279,62 +1221,21 @@ struct RenewAs<'a> {
 }
 
 fn renew(db: &Path, pw: &PwArgs, label: &str, how: RenewAs<'_>) -> Result<u8> {
-    use kdbman::store::renew::{RenewOptions, key_type_like};
-    // Before the store is written: the request must not go over one of
-    // the store's own files, nor over a file the user did not give up.
-    kdbman::file::check_output(how.target, db)?;
-    if !how.force && how.target.exists() {
-        return Err(Error::AlreadyExists {
-            path: how.target.to_path_buf(),
-        });
-    }
-    let access = if how.new_key {
-        Access::Update
-    } else {
-        Access::Read
-    };
-    let (mut store, _) = pw.open(db, access)?;
-    let entry = store.get_kind(label, EntryKind::Personal)?;
-    let old_alg = entry
-        .key()?
-        .map(|k| pki::cert::key_algorithm_of_pkcs8(k.pkcs8_der()));
-    let new_key = match (how.new_key, how.key) {
-        (false, _) => None,
-        (true, Some(k)) => Some(k),
-        (true, None) => Some(
-            old_alg
-                .as_ref()
-                .and_then(key_type_like)
-                .ok_or_else(|| Error::Usage {
-                    detail: format!(
-                        "kdbman makes no key like the one of `{}`; choose the new key's type with --key",
-                        esc(entry.label())
-                    ),
-                })?,
-        ),
-    };
-    let policy = super::policy(how.fips);
-    let alg = new_key.map(KeyType::algorithm).or(old_alg);
-    let sig_hash = match &alg {
-        Some(a) => super::signature_hash(policy, a, how.hash)?,
-        None => None,
-    };
-    let r = store.renew(
-        label,
-        &RenewOptions {
-            new_key,
-            policy,
-            sig_hash,
+    let key = pw.key(db)?;
+    let fips = how.fips;
+    let r = ops::cert::renew(
+        pw.at(db, &key),
+        ops::cert::RenewRequest {
+            label,
+            new_key: how.new_key,
+            key: how.key,
+            target: how.target,
+            encoding: how.format.into(),
+            force: how.force,
+            hash: how.hash,
+            policy: &|| super::policy(fips),
         },
     )?;
-    if r.request.is_some() {
-        store.save()?;
-    }
-    let bytes = match how.format {
-        Encoding::Der => r.csr.clone(),
-        Encoding::Pem => pki::pem_encode("CERTIFICATE REQUEST", &r.csr).into_bytes(),
-    };
-    write_public(how.target, &bytes, how.force, db)?;
     for l in &r.left_out {
         super::warn(&format!(
             "the certificate of `{}` has {l}, which the request does not carry; ask the CA to add it if it is still needed",
@@ -1373,46 +1274,27 @@ fn import(
     file_pw: &FilePwArgs,
     how: ImportAs<'_>,
 ) -> Result<u8> {
-    use kdbman::pki::pkcs12;
     let ImportAs {
         label,
         default,
         policy,
     } = how;
-    let (mut store, _) = pw.open(db, Access::Update)?;
-    let given = file_pw.given()?;
-    let bytes = kdbman::file::read_input(file)?;
-    let bytes = zeroize::Zeroizing::new(bytes);
-    let looks_pem_or_cert =
-        kdbman::pki::pem::is_pem(&bytes) || key.is_some() || pki::cert::cert_info(&bytes).is_ok();
-    let contents = if looks_pem_or_cert {
-        pkcs12::contents_from_pem_bytes(&bytes, file, key, given.as_ref())?
-    } else {
-        let pw = given.clone().unwrap_or_else(|| kdbman::Password::new(""));
-        match pkcs12::parse(&bytes, &pw, file) {
-            Err(Error::InputPassword { .. })
-                if given.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdin()) =>
-            {
-                let p = file_pw.prompt(file)?;
-                pkcs12::parse(&bytes, &p, file)?
-            }
-            other => other?,
-        }
-    };
-    contents.check(policy, file)?;
-    let report = store.import(contents, label)?;
-    if default {
-        match report.personal.as_slice() {
-            [one] => store.set_default(one)?,
-            _ => {
-                return Err(Error::Usage {
-                    detail: "--default needs exactly one imported personal entry".into(),
-                });
-            }
-        }
-    }
-    store.save()?;
-    // On stderr, so the gsk8capicmd front end (silent on success) says it too.
+    let pw_key = pw.key(db)?;
+    let ask = |f: &Path| file_pw.prompt(f);
+    let report = ops::cert::import(
+        pw.at(db, &pw_key),
+        ops::cert::ImportRequest {
+            file,
+            key,
+            given: &|| file_pw.given(),
+            ask: std::io::IsTerminal::is_terminal(&std::io::stdin())
+                .then_some(&ask as &dyn Fn(&Path) -> Result<kdbman::Password>),
+            label,
+            default,
+            policy,
+        },
+    )?;
+    // On stderr (the gsk8capicmd front end says it too).
     for r in &report.relabelled {
         super::warn(&format!(
             "the friendly name \"{}\" in {} is not usable as a label ({}): imported as `{}`",
@@ -1455,40 +1337,26 @@ fn export(
     legacy: bool,
     force: bool,
 ) -> Result<u8> {
-    use kdbman::pki::pkcs12::{self, Profile};
-    let (store, _) = pw.open(db, Access::Read)?;
-    let e = store.get(label)?;
-    if !force && target.exists() {
-        return Err(Error::AlreadyExists {
-            path: target.to_path_buf(),
-        });
-    }
-    let password = target_pw.resolve()?;
+    use kdbman::pki::pkcs12::Profile;
     let profile = if legacy {
         Profile::Legacy
     } else {
         Profile::Modern
     };
-    let bytes = match (e.kind(), e.key()?, e.certificate()) {
-        (EntryKind::Personal, Some(k), Some(_)) => {
-            pkcs12::write(&[(e.label(), k, e.certificates())], &[], &password, profile)?
-        }
-        (EntryKind::Signer, _, Some(c)) => {
-            pkcs12::write(&[], &[(e.label(), c)], &password, profile)?
-        }
-        _ => {
-            return Err(Error::WrongKind {
-                store: store.path().to_path_buf(),
-                label: e.label().to_string(),
-                found: e.kind(),
-                needed: kdbman::error::Needed::Certificate,
-            });
-        }
-    };
-    write_secret(target, &bytes, force, db)?;
+    let key = pw.key(db)?;
+    let exported = ops::cert::export(
+        pw.at(db, &key),
+        ops::cert::ExportRequest {
+            label,
+            target,
+            password: &|| target_pw.resolve(),
+            profile,
+            force,
+        },
+    )?;
     output::line(format!(
         "exported `{}` to {} ({})",
-        esc(e.label()),
+        esc(&exported),
         target.display(),
         if legacy {
             "legacy 3DES/SHA-1"
@@ -1512,27 +1380,12 @@ fn extract_with_key(
             detail: "--with-key writes PEM; leave out --format der".into(),
         });
     }
-    let (store, _) = pw.open_reading(db)?;
-    let e = store.get(label)?;
-    let Some(key) = e.key()? else {
-        return Err(Error::WrongKind {
-            store: store.path().to_path_buf(),
-            label: e.label().to_string(),
-            found: e.kind(),
-            needed: kdbman::error::Needed::Personal,
-        });
-    };
-    let mut out = kdbman::pki::pem::private_key_pem(key);
-    for c in e.certificates() {
-        out.push_str(&pki::pem_encode("CERTIFICATE", c));
-    }
-    if let Some(csr) = e.csr() {
-        out.push_str(&pki::pem_encode("CERTIFICATE REQUEST", csr));
-    }
-    write_secret(target, out.as_bytes(), force, db)?;
+    let pw = pw.or_stash_beside(db);
+    let key = pw.key(db)?;
+    let label = ops::cert::extract_with_key(pw.at(db, &key), label, target, force)?;
     output::line(format!(
         "wrote the private key and certificates of `{}` to {} (mode 0600)",
-        esc(e.label()),
+        esc(&label),
         target.display()
     ));
     Ok(exit::OK)
@@ -1541,9 +1394,8 @@ fn extract_with_key(
 fn receive(db: &Path, pw: &PwArgs, file: &Path, default: bool) -> Result<u8> {
     use kdbman::store::ReceiveOutcome;
     let certs = read_certificates(file)?;
-    let (mut store, _) = pw.open(db, Access::Update)?;
-    let r = store.receive(&certs, file, default)?;
-    store.save()?;
+    let key = pw.key(db)?;
+    let r = ops::cert::receive(pw.at(db, &key), &certs, file, default)?;
     let label = esc(&r.label);
     output::line(match &r.outcome {
         ReceiveOutcome::AlreadyReceived => {

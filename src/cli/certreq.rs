@@ -4,14 +4,15 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use kdbman::pki::policy::HashRequest;
-use kdbman::pki::{self, CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName, keygen};
-use kdbman::{Access, Entry, EntryKind, Error, Result};
+use kdbman::pki::{self, CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName};
+use kdbman::{Entry, EntryKind, Result};
 use serde_json::json;
 
 use super::exit;
-use super::files::{Encoding, write_public};
+use super::files::Encoding;
 use super::output;
 use super::password::PwArgs;
+use kdbman::ops;
 use kdbman::text::escape as esc;
 
 #[derive(Subcommand, Debug)]
@@ -127,13 +128,6 @@ const DETAILS_JSON: &str = concat!(
     "\n\nsubject is null when unreadable; signature_valid says whether the request's self-signature verifies. Fields are only ever added."
 );
 
-fn encode(csr: &[u8], format: Encoding) -> Vec<u8> {
-    match format {
-        Encoding::Der => csr.to_vec(),
-        Encoding::Pem => pki::pem_encode("CERTIFICATE REQUEST", csr).into_bytes(),
-    }
-}
-
 fn request_json(e: &Entry) -> serde_json::Value {
     use x509_parser::prelude::FromDer;
     let csr = e.csr().unwrap_or_default();
@@ -200,36 +194,24 @@ pub fn run(action: CertreqAction) -> Result<u8> {
             spec.ext_key_usage = eku;
             spec.policy = super::policy(fips);
             spec.sig_hash = super::signature_hash(spec.policy, &key.algorithm(), hash)?;
-            pki::certgen::parse_dn(&spec.dn)?;
+            let key_shown = key.to_string();
+            let pw_key = pw.key(&db)?;
+            ops::certreq::create(
+                pw.at(&db, &pw_key),
+                ops::certreq::CreateRequest {
+                    label: label.clone(),
+                    spec,
+                    key,
+                    target: target.as_deref().map(|t| (t, force)),
+                },
+            )?;
             if let Some(t) = &target {
-                // Before the store is written: the request must not go
-                // over one of the store's own files.
-                kdbman::file::check_output(t, &db)?;
-                if !force && t.exists() {
-                    return Err(Error::AlreadyExists { path: t.clone() });
-                }
-            }
-            let (mut store, _) = pw.open(&db, Access::Update)?;
-            kdbman::store::check_label(&label)?;
-            if let Ok(e) = store.get(&label) {
-                return Err(Error::DuplicateLabel {
-                    store: store.path().to_path_buf(),
-                    label,
-                    existing: e.label().to_string(),
-                });
-            }
-            let private_key = keygen::generate(key)?;
-            let csr = spec.request(&private_key)?;
-            store.add(Entry::request(&label, csr.clone(), private_key))?;
-            store.save()?;
-            if let Some(t) = &target {
-                write_public(t, &encode(&csr, Encoding::Pem), force, &db)?;
                 output::line(format!(
-                    "created request `{label}` ({key}); wrote it to {}",
+                    "created request `{label}` ({key_shown}); wrote it to {}",
                     t.display()
                 ));
             } else {
-                output::line(format!("created request `{label}` ({key})"));
+                output::line(format!("created request `{label}` ({key_shown})"));
             }
             Ok(exit::OK)
         }
@@ -298,27 +280,17 @@ pub fn run(action: CertreqAction) -> Result<u8> {
             format,
             force,
         } => {
-            let (store, _) = pw.open_reading(&db)?;
-            let e = store.get_kind(&label, EntryKind::Request)?;
-            write_public(
-                &target,
-                &encode(e.csr().unwrap_or_default(), format),
-                force,
-                &db,
-            )?;
-            output::line(format!(
-                "wrote request `{}` to {}",
-                e.label(),
-                target.display()
-            ));
+            let pw = pw.or_stash_beside(&db);
+            let key = pw.key(&db)?;
+            let label =
+                ops::certreq::extract(pw.at(&db, &key), &label, &target, format.into(), force)?;
+            output::line(format!("wrote request `{label}` to {}", target.display()));
             Ok(exit::OK)
         }
         CertreqAction::Delete { db, pw, label } => {
-            let (mut store, _) = pw.open(&db, Access::Update)?;
-            store.get_kind(&label, EntryKind::Request)?;
-            let e = store.remove(&label)?;
-            store.save()?;
-            output::line(format!("deleted request `{}`", e.label()));
+            let key = pw.key(&db)?;
+            let label = ops::certreq::delete(pw.at(&db, &key), &label)?;
+            output::line(format!("deleted request `{label}`"));
             Ok(exit::OK)
         }
     }

@@ -1,10 +1,11 @@
-//! The CLI's own input and output files (certificates, requests, keys,
-//! PKCS#12 exports): shared by every command that reads or writes one.
+//! The CLI's own input files and encodings; the files kdbman writes
+//! (certificates, requests, keys, PKCS#12) are written by the operations
+//! (`kdbman::ops::write_public`, `write_secret`).
 
 use std::path::Path;
 
 use clap::ValueEnum;
-use kdbman::{Error, Result};
+use kdbman::Result;
 
 /// How a certificate or request is written.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -13,37 +14,16 @@ pub enum Encoding {
     Der,
 }
 
-/// Writes a public file (certificate) with mode 0644, owned by the caller.
-/// Refused when `target` is one of the files of `store`.
-pub fn write_public(target: &Path, bytes: &[u8], force: bool, store: &Path) -> Result<()> {
-    kdbman::file::check_output(target, store)?;
-    if !force && target.exists() {
-        return Err(Error::AlreadyExists {
-            path: target.to_path_buf(),
-        });
+impl From<Encoding> for kdbman::ops::Encoding {
+    fn from(e: Encoding) -> Self {
+        match e {
+            Encoding::Pem => kdbman::ops::Encoding::Pem,
+            Encoding::Der => kdbman::ops::Encoding::Der,
+        }
     }
-    kdbman::file::replace_output(target, bytes, 0o644)
 }
 
 /// Reads one or more certificates from PEM (a bundle) or DER.
 pub fn read_certificates(file: &Path) -> Result<Vec<Vec<u8>>> {
     kdbman::pki::pem::read_certificates(file)
-}
-
-/// A PKCS#10 request from PEM (`CERTIFICATE REQUEST`) or DER.
-pub fn read_request(file: &Path) -> Result<Vec<u8>> {
-    let bytes = kdbman::file::read_input(file)?;
-    kdbman::pki::sign::parse_request(&bytes, &format!("request file {}", file.display()))
-}
-
-/// Writes a file holding a private key: mode 0600, owned by the caller.
-/// Refused when `target` is one of the files of `store`.
-pub fn write_secret(target: &Path, bytes: &[u8], force: bool, store: &Path) -> Result<()> {
-    kdbman::file::check_output(target, store)?;
-    if !force && target.exists() {
-        return Err(Error::AlreadyExists {
-            path: target.to_path_buf(),
-        });
-    }
-    kdbman::file::replace_output(target, bytes, kdbman::file::SECRET_MODE)
 }

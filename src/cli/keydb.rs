@@ -3,12 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
-use kdbman::stash::gskit;
+use kdbman::ops;
 use kdbman::stash::{self, Permissions};
 use kdbman::store::cms::{Companion, Found, Kind as CmsKind, Version as CmsVersion};
 use kdbman::store::{DefaultMark, DefaultState};
 use kdbman::{
-    Access, CreateOptions, EntryKind, Error, Kdf, Result, Stash, StashProblem, Store, StoreFormat,
+    CreateOptions, EntryKind, Error, Kdf, Result, Stash, StashProblem, Store, StoreFormat,
 };
 use serde_json::json;
 
@@ -40,12 +40,7 @@ pub enum TypeChoice {
 
 impl TypeChoice {
     pub fn format(self, cms_version: u8) -> StoreFormat {
-        match self {
-            TypeChoice::Cms if cms_version == 4 => StoreFormat::Cms(CmsVersion::V4),
-            TypeChoice::Cms => StoreFormat::Cms(CmsVersion::V6),
-            TypeChoice::Kdbman => StoreFormat::Kdbman,
-            TypeChoice::Pkcs12 => StoreFormat::Pkcs12,
-        }
+        ops::keydb::StoreType::from(self).format(cms_version)
     }
 }
 
@@ -225,33 +220,23 @@ fn expiry(days: Option<u32>) -> Option<i64> {
         .map(|d| kdbman::clock::now() + i64::from(d) * 86_400)
 }
 
-/// The stash for `store` at `at` (else beside it), in the store's own
-/// stash format; `version` picks the GSKit version for a CMS store.
-fn make_stash(
-    db: &Path,
-    at: Option<PathBuf>,
-    store: &Store,
-    pw: &kdbman::Password,
-    version: StashVersion,
-) -> Result<Stash> {
-    let path = at.unwrap_or_else(|| stash::default_path(db));
-    match (store.format(), version) {
-        (StoreFormat::Kdbman, _) => Ok(store.stash_at(&path, pw)),
-        (_, StashVersion::V1) => store.gskit_stash_at(&path, pw, gskit::Version::V1),
-        (_, StashVersion::V2) => store.gskit_stash_at(&path, pw, gskit::Version::V2),
+impl From<StashVersion> for ops::keydb::StashVersion {
+    fn from(v: StashVersion) -> Self {
+        match v {
+            StashVersion::V1 => ops::keydb::StashVersion::V1,
+            StashVersion::V2 => ops::keydb::StashVersion::V2,
+        }
     }
 }
 
-fn write_stash(
-    db: &Path,
-    at: Option<PathBuf>,
-    store: &Store,
-    pw: &kdbman::Password,
-    version: StashVersion,
-) -> Result<PathBuf> {
-    let stash = make_stash(db, at, store, pw, version)?;
-    stash.write_for(db)?;
-    Ok(stash.path().to_path_buf())
+impl From<TypeChoice> for ops::keydb::StoreType {
+    fn from(t: TypeChoice) -> Self {
+        match t {
+            TypeChoice::Cms => ops::keydb::StoreType::Cms,
+            TypeChoice::Kdbman => ops::keydb::StoreType::Kdbman,
+            TypeChoice::Pkcs12 => ops::keydb::StoreType::Pkcs12,
+        }
+    }
 }
 
 /// How a store's format is described in messages: `kdbman v1 (argon2id …)`.
@@ -291,13 +276,21 @@ pub fn run(action: KeydbAction) -> Result<u8> {
                 password_expires: expiry(expire),
             };
             // The store and its stash are created as one: both or neither.
-            let (store, stashed) = Store::create_stashed(&db, &password, &opts, |store| {
-                stash
-                    .then(|| make_stash(&db, stash_file, store, &password, stash_version))
-                    .transpose()
+            let created = ops::keydb::create(ops::keydb::CreateRequest {
+                db: &db,
+                password: &password,
+                options: opts,
+                stash: stash.then(|| ops::keydb::StashRequest {
+                    path: stash_file,
+                    version: stash_version.into(),
+                }),
             })?;
-            output::line(format!("created {} ({})", db.display(), describe(&store)));
-            if let Some(st) = stashed {
+            output::line(format!(
+                "created {} ({})",
+                db.display(),
+                describe(&created.store)
+            ));
+            if let Some(st) = created.stash {
                 output::line(format!("stashed the password in {}", st.path().display()));
             }
             Ok(exit::OK)
@@ -313,38 +306,27 @@ pub fn run(action: KeydbAction) -> Result<u8> {
             kdf_floor,
         } => {
             let pw: PwArgs = pw.into();
-            let (mut store, _) = pw.open(&db, Access::Update)?;
-            let new_password = new_pw.resolve()?;
+            let key = pw.key(&db)?;
             let kdf = match (kdf, kdf_floor) {
                 (None, false) => None,
                 (None, true) => Some(Kdf::ARGON2_FLOOR),
                 (Some(k), f) => Some(kdf_of(k, f)),
             };
-            store.change_password(&new_password, kdf, expiry(expire))?;
-            let beside = stash::default_path(&db);
-            if stash {
-                // A GSKit store keeps the version of the stash it had.
-                let version = match Stash::read(&beside, &db, Permissions::AllowInsecure)
-                    .map(|s| s.format().clone())
-                {
-                    Ok(kdbman::stash::StashFormat::Gskit(gskit::Version::V1)) => StashVersion::V1,
-                    _ => StashVersion::V2,
-                };
-                let st = make_stash(&db, stash_file, &store, &new_password, version)?;
-                store.save_with_stash(&st)?;
-                output::line(format!("changed the password of {}", db.display()));
-                output::line(format!(
-                    "stashed the new password in {}",
-                    st.path().display()
-                ));
-            } else {
-                store.save()?;
-                output::line(format!("changed the password of {}", db.display()));
+            let r = ops::keydb::change_password(
+                pw.at(&db, &key),
+                || new_pw.resolve(),
+                kdf,
+                expiry(expire),
+                stash.then_some(stash_file),
+            )?;
+            output::line(format!("changed the password of {}", db.display()));
+            if let Some(st) = r.stash {
+                output::line(format!("stashed the new password in {}", st.display()));
             }
-            if !stash && beside.exists() {
+            if let Some(stale) = r.stale_stash {
                 super::warn(&format!(
                     "{} still holds the old password and is now stale; run `kdbman keydb stashpw --db {}`",
-                    beside.display(),
+                    stale.display(),
                     db.display()
                 ));
             }
@@ -357,8 +339,8 @@ pub fn run(action: KeydbAction) -> Result<u8> {
             stash_version,
         } => {
             let pw: PwArgs = pw.into();
-            let (store, opened) = pw.open(&db, Access::Read)?;
-            let p = write_stash(&db, stash_file, &store, opened.password(), stash_version)?;
+            let key = pw.key(&db)?;
+            let p = ops::keydb::stash_password(pw.at(&db, &key), stash_file, stash_version.into())?;
             output::line(format!(
                 "stashed the password of {} in {}",
                 db.display(),
@@ -396,55 +378,16 @@ pub fn run(action: KeydbAction) -> Result<u8> {
             force,
         } => export(&db, &pw, &target, &target_pw, legacy, force),
         KeydbAction::Delete { db, pw, force } => {
-            if !force {
-                pw.open(&db, Access::Update)?;
+            let key;
+            let check = if force {
+                ops::keydb::DeleteCheck::Force(&db)
             } else {
-                // --force skips the password, not the check that this is a
-                // store: a damaged store (or one of a version kdbman does not
-                // read) goes, someone's PEM or KeePass file stays.
-                match Store::inspect(&db) {
-                    Err(e @ Error::Io { .. }) => return Err(e),
-                    Err(e @ Error::NotAStore { found, .. }) if found.store_format().is_none() => {
-                        return Err(e);
-                    }
-                    _ => {}
-                }
-            }
-            std::fs::remove_file(&db).map_err(|e| Error::Io {
-                path: db.clone(),
-                action: "delete",
-                source: e,
+                key = pw.key(&db)?;
+                ops::keydb::DeleteCheck::Open(pw.at(&db, &key))
+            };
+            ops::keydb::delete(check, &mut |p| {
+                output::line(format!("deleted {}", p.display()));
             })?;
-            output::line(format!("deleted {}", db.display()));
-            // The companions (.rdb, .crl) go with it when they are CMS
-            // containers (an empty one too: it held nothing).
-            for companion in [
-                kdbman::store::cms::rdb_path(&db),
-                kdbman::store::cms::crl_path(&db),
-            ] {
-                if companion != db
-                    && companion.is_file()
-                    && (std::fs::metadata(&companion).is_ok_and(|m| m.len() == 0)
-                        || Store::detect(&companion)
-                            .is_ok_and(|f| matches!(f, StoreFormat::Cms(_))))
-                {
-                    std::fs::remove_file(&companion).map_err(|e| Error::Io {
-                        path: companion.clone(),
-                        action: "delete",
-                        source: e,
-                    })?;
-                    output::line(format!("deleted {}", companion.display()));
-                }
-            }
-            let beside = stash::default_path(&db);
-            if beside.exists() && beside != db {
-                std::fs::remove_file(&beside).map_err(|e| Error::Io {
-                    path: beside.clone(),
-                    action: "delete",
-                    source: e,
-                })?;
-                output::line(format!("deleted {}", beside.display()));
-            }
             Ok(exit::OK)
         }
     }
@@ -687,10 +630,8 @@ fn upgrade_in_place(
             });
         }
     };
-    let (mut store, _) = pw.open(db, Access::Update)?;
-    let from = store.format();
-    let notes = store.upgrade_cms(to)?;
-    store.save()?;
+    let key = pw.key(db)?;
+    let ops::keydb::Upgraded { from, notes } = ops::keydb::upgrade_in_place(pw.at(db, &key), to)?;
     output::line(format!(
         "upgraded {} in place ({from} to CMS v{}); the password and the stash are unchanged",
         db.display(),
@@ -710,114 +651,36 @@ fn convert(
     target_pw: &super::password::TargetPwArgs,
     (stash, kdf_floor, cms_version): (bool, bool, Option<u8>),
 ) -> Result<u8> {
-    kdbman::file::check_output(target, db)?;
-    let (store, _) = pw.open(db, Access::Read)?;
-    let password = target_pw.resolve()?;
-    let format = target_type.format(cms_version.unwrap_or(match store.format() {
-        StoreFormat::Cms(CmsVersion::V4) => 4,
-        _ => 6,
-    }));
-    let opts = CreateOptions {
-        format,
-        kdf: if kdf_floor {
-            Kdf::ARGON2_FLOOR
-        } else {
-            Kdf::DEFAULT
+    let key = pw.key(db)?;
+    let done = ops::keydb::convert(
+        pw.at(db, &key),
+        ops::keydb::ConvertRequest {
+            target,
+            target_type: target_type.into(),
+            target_password: &|| target_pw.resolve(),
+            kdf_floor,
+            cms_version,
         },
-        password_expires: store
-            .password_expires()
-            .filter(|_| format == StoreFormat::Kdbman),
-    };
-    let entries: Vec<_> = store.entries().to_vec();
-    let default = store.default_entry().map(|e| e.label().to_string());
-    let requests = entries
-        .iter()
-        .filter(|e| e.kind() == EntryKind::Request)
-        .count();
-    if format == StoreFormat::Pkcs12 && requests > 0 {
-        return Err(Error::Unsupported {
-            path: target.to_path_buf(),
-            what: "hold certificate requests",
-            why: format!("PKCS#12 has no place for the {requests} pending requests of {}", db.display()),
-            fix: "receive or delete the requests first (`kdbman certreq list`), or convert to cms or kdbman".into(),
-        });
-    }
-    let mut out = Store::create(target, &password, &opts)?;
-    let mut notes = Vec::new();
-    let result = (|| {
-        for e in entries {
-            // The default is set once all entries are in, where the target keeps one.
-            let e = e.with_default_flag(false);
-            let added = out
-                .entries()
-                .iter()
-                .find(|x| x.certificate().is_some() && x.certificate() == e.certificate())
-                .map(|x| (x.kind(), x.label().to_string()));
-            if let Some((kind, label)) = added {
-                // A chain member the target added as a signer already: it
-                // keeps the source's label where that label is free.
-                if kind == EntryKind::Signer
-                    && e.kind() == EntryKind::Signer
-                    && label != e.label()
-                    && !out.entries().iter().any(|x| {
-                        kdbman::store::fold_label(x.label()) == kdbman::store::fold_label(e.label())
-                    })
-                {
-                    out.rename(&label, e.label())?;
-                }
-                continue;
-            }
-            // Keep what the source holds even where kdbman would refuse it
-            // (duplicates written by other tools).
-            if let Err(refused) = out.add(e.clone()) {
-                match refused {
-                    Error::DuplicateKey { .. } | Error::DuplicateLabel { .. } => {
-                        out.add_unchecked(e)
-                    }
-                    other => return Err(other),
-                }
-            }
-        }
-        match (&default, out.can_mark_default()) {
-            (Some(d), true) => out.set_default(d)?,
-            (Some(d), false) => notes.push(format!(
-                "`{d}` was the default; a {} file has no default, so name it with SSLServerCert or --label",
-                format.name()
-            )),
-            _ => {}
-        }
-        if default.is_some() && out.default_mark() == DefaultMark::CmsFlag {
-            notes.push(format!(
-                "the default is marked with flag bit 1 of its record: {}",
-                kdbman::store::cms::DEFAULT_EVIDENCE
-            ));
-        }
-        if store.password_expires().is_some() && format != StoreFormat::Kdbman {
-            notes.push("the password expiry was not carried over (the target format keeps none kdbman can read)".into());
-        }
-        out.save()
-    })();
-    if let Err(e) = result {
-        drop(out);
-        let _ = std::fs::remove_file(target);
-        if matches!(format, StoreFormat::Cms(_)) {
-            let _ = std::fs::remove_file(kdbman::store::cms::rdb_path(target));
-        }
-        return Err(e);
-    }
+    )?;
     output::line(format!(
         "converted {} ({}) to {} ({}): {} entries",
         db.display(),
-        store.format(),
+        done.source_format,
         target.display(),
-        format,
-        out.entries().len()
+        done.target_format,
+        done.entries
     ));
-    for n in notes {
-        super::warn(&n);
+    for n in &done.notes {
+        super::warn(n);
     }
     if stash {
-        let p = write_stash(target, None, &out, &password, StashVersion::V2)?;
+        let p = ops::keydb::write_stash(
+            target,
+            None,
+            &done.store,
+            &done.password,
+            ops::keydb::StashVersion::V2,
+        )?;
         output::line(format!("stashed the password in {}", p.display()));
     }
     Ok(exit::OK)
@@ -847,41 +710,25 @@ fn export(
     legacy: bool,
     force: bool,
 ) -> Result<u8> {
-    use kdbman::pki::pkcs12::{self, Profile};
-    let (store, _) = pw.open(db, Access::Read)?;
-    if !force && target.exists() {
-        return Err(Error::AlreadyExists {
-            path: target.to_path_buf(),
-        });
-    }
-    // Every key is written: decrypted now (on every core), and one that
-    // does not decrypt stops the export as the damage it is.
-    store.unseal_keys()?;
-    let keys: Vec<_> = store
-        .entries()
-        .iter()
-        .filter(|e| e.kind() == EntryKind::Personal && e.certificate().is_some())
-        .filter_map(|e| e.private_key().map(|k| (e.label(), k, e.certificates())))
-        .collect();
-    let signers: Vec<_> = store
-        .entries()
-        .iter()
-        .filter(|e| e.kind() == EntryKind::Signer)
-        .filter_map(|e| e.certificate().map(|c| (e.label(), c)))
-        .collect();
-    let skipped = store.entries().len() - keys.len() - signers.len();
-    let password = target_pw.resolve()?;
+    use kdbman::pki::pkcs12::Profile;
     let profile = if legacy {
         Profile::Legacy
     } else {
         Profile::Modern
     };
-    let bytes = pkcs12::write(&keys, &signers, &password, profile)?;
-    super::files::write_secret(target, &bytes, force, db)?;
+    let key = pw.key(db)?;
+    let r = ops::keydb::export(
+        pw.at(db, &key),
+        target,
+        &|| target_pw.resolve(),
+        profile,
+        force,
+    )?;
+    let (keys, signers, skipped) = (r.personal, r.signers, r.skipped);
     output::line(format!(
         "exported {} personal and {} signer entries to {}{}",
-        keys.len(),
-        signers.len(),
+        keys,
+        signers,
         target.display(),
         if skipped > 0 {
             format!(" ({skipped} pending requests are not part of PKCS#12 and were left out)")

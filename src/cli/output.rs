@@ -1,38 +1,10 @@
 //! Writing to standard output, where a closed pipe is not an error.
 
 use std::io::Write;
-use std::sync::Mutex;
-
-/// While set, [`emit`] appends to this buffer instead of writing to stdout:
-/// the gsk8capicmd front end runs kdbman's own commands silently (GSKit's
-/// writes print nothing) or reads their `--json` output.
-static CAPTURE: Mutex<Option<String>> = Mutex::new(None);
-
-/// Starts capturing standard output.
-pub fn capture_start() {
-    if let Ok(mut c) = CAPTURE.lock() {
-        *c = Some(String::new());
-    }
-}
-
-/// Stops capturing and returns what was captured.
-pub fn capture_take() -> String {
-    CAPTURE
-        .lock()
-        .ok()
-        .and_then(|mut c| c.take())
-        .unwrap_or_default()
-}
 
 /// Writes text to stdout; a reader that went away (`| head`) ends the
 /// program quietly with success, as ripgrep does.
 pub fn emit(text: &str) {
-    if let Ok(mut c) = CAPTURE.lock()
-        && let Some(buf) = c.as_mut()
-    {
-        buf.push_str(text);
-        return;
-    }
     let mut out = std::io::stdout().lock();
     let r = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     if let Err(e) = r {

@@ -4,6 +4,7 @@ use std::io::{BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use kdbman::ops::{Notice, StoreAt, StoreKey};
 use kdbman::stash::{self, Permissions};
 use kdbman::{Access, Error, Password, Result, Stash, Store};
 use zeroize::Zeroizing;
@@ -39,46 +40,6 @@ impl From<&str> for SecretArg {
     fn from(s: &str) -> Self {
         SecretArg(Zeroizing::new(s.to_string()))
     }
-}
-
-/// Names under which the gsk front end hands a password to the kdbman
-/// command it runs in-process, for `--pw-env NAME` and its kin: read from
-/// this thread's table, never from the process environment (which other
-/// processes of the same user can read, and children inherit). No
-/// environment variable can be exported under such a name by a shell.
-const HANDED_PREFIX: &str = "kdbman-handed-secret:";
-
-thread_local! {
-    static HANDED: std::cell::RefCell<Vec<(String, Password)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Hands `value` to the kdbman commands this thread runs next; returns the
-/// name to pass with `--pw-env` (or `--new-pw-env`, ...).
-pub fn hand_over(value: &str) -> String {
-    HANDED.with(|h| {
-        let mut h = h.borrow_mut();
-        let name = format!("{HANDED_PREFIX}{}", h.len() + 1);
-        h.push((
-            name.clone(),
-            Password::new(kdbman::secret::strip_line_ending(value)),
-        ));
-        name
-    })
-}
-
-/// Drops (and zeroizes) every password handed over on this thread.
-pub fn forget_handed() {
-    HANDED.with(|h| h.borrow_mut().clear());
-}
-
-fn handed(name: &str) -> Option<Password> {
-    HANDED.with(|h| {
-        h.borrow()
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, p)| p.clone())
-    })
 }
 
 /// The store password, from any source including a stash.
@@ -273,12 +234,6 @@ fn next_stdin_line(role: Role) -> Result<Password> {
 fn read_plain(src: Plain<'_>, role: Role) -> Result<Password> {
     let what = role.what;
     match src {
-        Plain::Env(var) if var.starts_with(HANDED_PREFIX) => {
-            handed(var).ok_or_else(|| Error::PasswordEnv {
-                var: var.to_string(),
-                what,
-            })
-        }
         Plain::Env(var) => match std::env::var(var).map(Zeroizing::new) {
             Ok(v) => Ok(Password::new(kdbman::secret::strip_line_ending(&v))),
             Err(_) => Err(Error::PasswordEnv {
@@ -634,6 +589,29 @@ impl PwArgs {
 
     /// Opens the store at `db` with whatever source was given.
     pub fn open(&self, db: &Path, access: Access) -> Result<(Store, Opened)> {
+        let key = self.key(db)?;
+        let o = self.at(db, &key).open(access)?;
+        let opened = match o.stash {
+            Some(s) => Opened::Stash(s),
+            None => Opened::Password(o.password),
+        };
+        Ok((o.store, opened))
+    }
+
+    /// The store of an operation: `db`, opened with `key`, said on
+    /// standard error as kdbman says it ([`notice`]).
+    pub fn at<'a>(&self, db: &'a Path, key: &'a StoreKey) -> StoreAt<'a> {
+        StoreAt {
+            db,
+            key,
+            notice: &notice,
+        }
+    }
+
+    /// What opens the store at `db`: the password given, else the stash
+    /// chosen, else the password asked at the terminal (after checking that
+    /// `db` is a store at all).
+    pub fn key(&self, db: &Path) -> Result<StoreKey> {
         let role = if self.no_stash_path {
             STORE_NO_STASH_PATH
         } else {
@@ -647,23 +625,57 @@ impl PwArgs {
                 flags: role.flags,
             });
         }
-        if let Some(stash_path) = stash {
-            let perms = if self.allow_insecure_stash {
+        if let Some(path) = stash {
+            let permissions = if self.allow_insecure_stash {
                 Permissions::AllowInsecure
             } else {
                 Permissions::Strict
             };
-            // The store's own problems come first: a damaged store is not a
-            // stash problem. `open_stashed` parses the store before it looks
-            // at the stash; when the stash cannot even be read, classify
-            // the store before blaming the stash.
-            let stash = match Stash::read(&stash_path, db, perms) {
-                Ok(stash) => stash,
-                Err(e) => {
-                    Store::inspect(db)?;
-                    return Err(e);
-                }
-            };
+            return Ok(StoreKey::Stash { path, permissions });
+        }
+        Ok(StoreKey::Password(match plain {
+            Some(src) => read_plain(src, role)?,
+            None => {
+                // Fail on a missing or foreign file before asking.
+                Store::check_before_password(db)?;
+                prompt(&format!("Password for {}: ", db.display()), role)?
+            }
+        }))
+    }
+}
+
+/// Asks at the terminal for a new store's password, twice.
+pub fn prompt_new_store() -> Result<Password> {
+    prompt_new("New store password: ", "Repeat the password: ", NEW_STORE)
+}
+
+/// Asks at the terminal for the password of a file to write, twice.
+pub fn prompt_target() -> Result<Password> {
+    prompt_new(
+        "Password for the exported file: ",
+        "Repeat the password: ",
+        TARGET,
+    )
+}
+
+/// Asks at the terminal for the password of an input file.
+pub fn prompt_file(file: &Path) -> Result<Password> {
+    prompt(&format!("Password for {}: ", file.display()), INPUT_FILE)
+}
+
+/// Asks for the password of the store at `db` at the terminal, after
+/// failing on a missing or foreign file (nothing to ask for).
+pub fn prompt_store(db: &Path) -> Result<Password> {
+    Store::check_before_password(db)?;
+    prompt(&format!("Password for {}: ", db.display()), STORE)
+}
+
+/// What both front ends say while a store opens: a stash that group or
+/// others can read, an interrupted write, an expired password, an unusable
+/// companion (the gsk8capicmd front end shows kdbman's own warnings).
+pub fn notice(n: Notice<'_>) {
+    match n {
+        Notice::StashRead(stash) => {
             if let Some(mode) = stash.exposed_mode() {
                 crate::cli::warn(&format!(
                     "stash file {} is readable by group or others (mode {mode:04o}): anyone who can read it has the store password; run `chmod 600 {}`",
@@ -671,23 +683,12 @@ impl PwArgs {
                     stash.path().display()
                 ));
             }
-            let store = Store::open_stashed(db, &stash, access)?;
-            warn_if_expired(&store);
-            warn_companions(&store);
-            return Ok((store, Opened::Stash(stash)));
         }
-        let password = match plain {
-            Some(src) => read_plain(src, role)?,
-            None => {
-                // Fail on a missing or foreign file before asking.
-                Store::check_before_password(db)?;
-                prompt(&format!("Password for {}: ", db.display()), role)?
-            }
-        };
-        let store = Store::open(db, &password, access)?;
-        warn_if_expired(&store);
-        warn_companions(&store);
-        Ok((store, Opened::Password(password)))
+        Notice::Opened(store) => {
+            warn_if_expired(store);
+            warn_companions(store);
+        }
+        Notice::Note(n) => crate::cli::warn(n),
     }
 }
 
@@ -863,19 +864,5 @@ mod tests {
             assert!(!shown.contains("SECRETVALUE"), "{shown}");
             assert!(shown.contains("<redacted>"), "{shown}");
         }
-    }
-
-    #[test]
-    fn handed_passwords_never_reach_the_environment() {
-        let name = hand_over("SECRETVALUE");
-        assert!(std::env::var_os(&name).is_none());
-        assert!(
-            std::env::vars_os().all(|(_, v)| v != "SECRETVALUE"),
-            "the password is in the environment"
-        );
-        let pw = read_plain(Plain::Env(&name), STORE).unwrap();
-        assert_eq!(pw.as_str(), "SECRETVALUE");
-        forget_handed();
-        assert!(read_plain(Plain::Env(&name), STORE).is_err());
     }
 }

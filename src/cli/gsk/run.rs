@@ -1,26 +1,25 @@
 //! Dispatch of a parsed GSKit command.
 //!
-//! Writes are translated into kdbman's own command line and run through
-//! kdbman's clap parser and `cli::run` with standard output captured, so
-//! they are silent as GSKit's are and follow kdbman's own behaviour
-//! exactly. Reads (`-list`, `-details`, `-getdefault`) are rendered from
-//! the library. Passwords given with `-pw` reach kdbman's command through
-//! a table on this thread (`cli::password::hand_over`), never through its
-//! argv nor the process environment (which children inherit and other
-//! processes of the user can read in `/proc/PID/environ`).
+//! Every action calls the library's operations (`kdbman::ops`) with typed
+//! requests built from the GSKit options, and words the outcome itself:
+//! silent on success as GSKit is, CTGSK/KDBG messages (`GskError`) on
+//! failure. Passwords given with `-pw` go straight into the requests as
+//! zeroizing `Password`s; nothing goes through kdbman's own command line,
+//! the process environment or a capture of standard output.
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use clap::{CommandFactory, Parser};
-use kdbman::{Access, Entry, EntryKind, Error, Store};
+use kdbman::ops::{self, Encoding, StoreAt, StoreKey, keydb::StashVersion};
+use kdbman::pki::policy::HashRequest;
+use kdbman::pki::{CertSpec, ExtKeyUsage, KeyType, KeyUsage, SubjectAltName};
+use kdbman::{Access, Entry, EntryKind, Error, Password, Store, StoreFormat};
 
 use super::messages::GskError;
 use super::output::{self as gout, ListFilter};
 use super::parse::{self, Family, Invocation, Object, StoreType};
-use crate::cli::password::PwArgs;
-use crate::cli::{Cli, exit, output};
+use crate::cli::{exit, output};
 
 type R<T> = Result<T, GskError>;
 
@@ -45,15 +44,7 @@ pub fn main(tool: &'static str, args: &[OsString]) -> u8 {
         }
     }
     let strings = zeroize::Zeroizing::new(strings);
-    let result = parse::parse(&strings).and_then(|inv| {
-        Runner {
-            tool,
-            n: 0,
-            fips: false,
-        }
-        .run(&inv)
-    });
-    crate::cli::password::forget_handed();
+    let result = parse::parse(&strings).and_then(|inv| Runner { tool, fips: false }.run(&inv));
     match result {
         Ok(()) => exit::OK,
         Err(mut e) => {
@@ -75,108 +66,8 @@ fn secret_values(args: &[String]) -> Vec<&str> {
 
 struct Runner {
     tool: &'static str,
-    /// How many passwords were handed to kdbman commands (in-process).
-    n: usize,
-    /// `-fips`: kdbman's commands run with `--fips` (FIPS-approved
-    /// algorithms only) where they choose algorithms.
+    /// `-fips`: FIPS-approved algorithms only where algorithms are chosen.
     fips: bool,
-}
-
-/// Whether kdbman's own CLI has a subcommand (and an argument of it): the
-/// front end adapts to the store formats this build supports.
-pub fn kdbman_has(path: &[&str], arg: Option<&str>) -> bool {
-    let mut cmd = Cli::command();
-    for p in path {
-        match cmd.find_subcommand(p) {
-            Some(c) => cmd = c.clone(),
-            None => return false,
-        }
-    }
-    arg.is_none_or(|a| cmd.get_arguments().any(|x| x.get_id() == a))
-}
-
-/// The long option (`--target-stash`) of an argument of a kdbman command.
-pub fn kdbman_long(path: &[&str], id: &str) -> Option<String> {
-    let mut cmd = Cli::command();
-    for p in path {
-        cmd = cmd.find_subcommand(p)?.clone();
-    }
-    cmd.get_arguments()
-        .find(|x| x.get_id() == id)
-        .and_then(|a| a.get_long())
-        .map(|l| format!("--{l}"))
-}
-
-/// kdbman's `--type` value for a GSKit store type, or why this build cannot
-/// create one. The one place that maps store types: `keydb create --type`
-/// arrives with CMS support.
-fn type_args(command: &[&str], flag_id: &str, flag: &str, t: StoreType) -> R<Vec<String>> {
-    let name = match t {
-        StoreType::Cms => "cms",
-        StoreType::Pkcs12 => "pkcs12",
-    };
-    if kdbman_has(command, Some(flag_id)) {
-        return Ok(vec![flag.to_string(), name.to_string()]);
-    }
-    match t {
-        // Before CMS support, kdbman's own format is the only store type.
-        StoreType::Cms => Ok(Vec::new()),
-        StoreType::Pkcs12 => Err(GskError::refused(
-            "this kdbman build cannot keep a PKCS#12 file as a key database; use -type cms"
-                .to_string(),
-        )),
-    }
-}
-
-/// `--stash-version 1` for `-v1stash`, where the kdbman command has it.
-fn v1stash(inv: &Invocation, command: &[&str]) -> R<Vec<OsString>> {
-    if !inv.has("v1stash") {
-        return Ok(Vec::new());
-    }
-    if kdbman_has(command, Some("stash_version")) {
-        Ok(os(&["--stash-version", "1"]))
-    } else {
-        Err(GskError::refused(
-            "-v1stash: this kdbman build writes only its own stash format".to_string(),
-        ))
-    }
-}
-
-/// Runs kdbman's own command line with its output captured; returns what
-/// it printed.
-fn kdbman(argv: Vec<OsString>) -> R<String> {
-    let full = std::iter::once(OsString::from("kdbman")).chain(argv);
-    let cli = Cli::try_parse_from(full).map_err(|e| {
-        let text = e.to_string();
-        let first = text
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim_start_matches("error: ")
-            .to_string();
-        GskError::usage(
-            format!("a value is not accepted: {first}"),
-            "check the option values against `man kdbman-gsk`".to_string(),
-        )
-    })?;
-    output::capture_start();
-    let r = crate::cli::run(cli);
-    let out = output::capture_take();
-    match r {
-        Ok(s) if s == exit::OK => Ok(out),
-        Ok(s) => Err(GskError {
-            code: "KDBG0001W",
-            text: out.trim().to_string(),
-            extra: Vec::new(),
-            fix: "see the message above".to_string(),
-            status: s,
-        }),
-        Err(e) => Err(GskError::from_kdbman(&e)),
-    }
-}
-
-fn os(v: &[&str]) -> Vec<OsString> {
-    v.iter().map(OsString::from).collect()
 }
 
 /// A file removed when dropped (temporary PKCS#12 between stores).
@@ -309,16 +200,16 @@ fn encoding(inv: &Invocation) -> R<&'static str> {
 /// `--expire DAYS` for `-expire` on a new password. A PKCS#12 file has no
 /// password expiry: GSKit accepts the option there (IBM's MQ samples give
 /// it), so kdbman says it is ignored instead of failing the command.
-fn password_expiry(inv: &Invocation, ty: StoreType) -> R<Vec<OsString>> {
+fn password_expiry(inv: &Invocation, ty: StoreType) -> R<Option<i64>> {
     match number(inv, "expire", 0..=36500)? {
         Some(d) if d > 0 && ty == StoreType::Pkcs12 => {
             crate::cli::warn(&format!(
                 "-expire {d}: a PKCS#12 file has no password expiry; its password is set without one"
             ));
-            Ok(Vec::new())
+            Ok(None)
         }
-        Some(d) if d > 0 => Ok(os(&["--expire", &d.to_string()])),
-        _ => Ok(Vec::new()),
+        Some(d) if d > 0 => Ok(Some(kdbman::clock::now() + i64::from(d) * 86_400)),
+        _ => Ok(None),
     }
 }
 
@@ -331,11 +222,11 @@ fn fips_mode(inv: &Invocation) -> bool {
         )
 }
 
-/// kdbman's `--hash` for `-sigalg`'s hash (MD5, SHA-1 and SHA-224 too: the
-/// library's policy replaces or refuses them and says so).
-fn hash_args(sig: Option<parse::SigAlg>) -> Vec<OsString> {
+/// The signature hash asked for by `-sigalg` (MD5, SHA-1 and SHA-224 too:
+/// the library's policy replaces or refuses them and says so).
+fn hash_of(sig: Option<parse::SigAlg>) -> R<Option<HashRequest>> {
     let name = match sig.map(|s| s.hash) {
-        None => return Vec::new(),
+        None => return Ok(None),
         Some(5) => "md5",
         Some(1) => "sha1",
         Some(224) => "sha224",
@@ -343,12 +234,18 @@ fn hash_args(sig: Option<parse::SigAlg>) -> Vec<OsString> {
         Some(512) => "sha512",
         Some(_) => "sha256",
     };
-    os(&["--hash", name])
+    name.parse::<HashRequest>()
+        .map(Some)
+        .map_err(|e| not_accepted(name, "--hash <HASH>", &e))
 }
 
-/// `--fips` for kdbman commands that choose algorithms, under `-fips`.
-fn fips_args(fips: bool) -> Vec<OsString> {
-    if fips { os(&["--fips"]) } else { Vec::new() }
+/// A value kdbman's own parsers refuse, worded as before the operations
+/// layer (when the front end went through kdbman's command line).
+fn not_accepted(value: &str, option: &str, why: &dyn std::fmt::Display) -> GskError {
+    GskError::usage(
+        format!("a value is not accepted: invalid value '{value}' for '{option}': {why}"),
+        "check the option values against `man kdbman-gsk`".to_string(),
+    )
 }
 
 /// kdbman's `--key` for `-size` and `-sigalg`, and the `--hash` (and
@@ -356,7 +253,7 @@ fn fips_args(fips: bool) -> Vec<OsString> {
 /// ECDSA), else from `-size` (256/384/521 are EC sizes); the hash is
 /// passed on, and the library signs with it or with the nearest the key
 /// can use, saying so on stderr.
-fn key_type(inv: &Invocation, fips: bool) -> R<(String, Vec<OsString>)> {
+fn key_type(inv: &Invocation, fips: bool) -> R<(KeyType, Option<HashRequest>)> {
     let sig = inv.get("sigalg").map(parse::sigalg).transpose()?;
     let size = number(inv, "size", 1..=16384)?;
     let family = match (sig.and_then(|s| s.family), size) {
@@ -366,8 +263,11 @@ fn key_type(inv: &Invocation, fips: bool) -> R<(String, Vec<OsString>)> {
         _ => Family::Rsa,
     };
     let hash = sig.map(|s| s.hash);
-    let mut extra = hash_args(sig);
-    extra.extend(fips_args(fips));
+    let extra = hash_of(sig)?;
+    let typed = |name: &str| {
+        name.parse::<KeyType>()
+            .map_err(|e| not_accepted(name, "--key <KEY>", &e))
+    };
     match family {
         Family::Rsa => {
             let bits = size.unwrap_or(2048);
@@ -384,7 +284,7 @@ fn key_type(inv: &Invocation, fips: bool) -> R<(String, Vec<OsString>)> {
                     "-size {bits}: kdbman makes RSA keys of 2048, 3072 or 4096 bits (under 2048 is refused by current clients)"
                 )));
             }
-            Ok((format!("rsa:{bits}"), extra))
+            Ok((typed(&format!("rsa:{bits}"))?, extra))
         }
         Family::Ec => {
             let bits = size.unwrap_or(match hash {
@@ -407,13 +307,13 @@ fn key_type(inv: &Invocation, fips: bool) -> R<(String, Vec<OsString>)> {
                     ));
                 }
             };
-            Ok((curve.to_string(), extra))
+            Ok((typed(curve)?, extra))
         }
     }
 }
 
-/// `--san dns:x --san ip:y` from `-san_dnsname a,b -san_ipaddr c`.
-fn sans(inv: &Invocation) -> Vec<OsString> {
+/// The subject alternative names of `-san_dnsname a,b -san_ipaddr c`.
+fn sans(inv: &Invocation) -> R<Vec<SubjectAltName>> {
     let mut out = Vec::new();
     for (opt, kind) in [("san_dnsname", "dns"), ("san_ipaddr", "ip")] {
         for (n, v) in &inv.opts {
@@ -421,39 +321,64 @@ fn sans(inv: &Invocation) -> Vec<OsString> {
                 && let Some(v) = v
             {
                 for item in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                    out.push("--san".into());
-                    out.push(format!("{kind}:{item}").into());
+                    let value = format!("{kind}:{item}");
+                    out.push(
+                        value
+                            .parse::<SubjectAltName>()
+                            .map_err(|e| not_accepted(&value, "--san <dns:NAME|ip:ADDR>", &e))?,
+                    );
                 }
             }
         }
     }
-    out
+    Ok(out)
 }
 
-/// `--key-usage` / `--eku` from `-ku` / `-eku` (names in any case, with or
-/// without underscores).
-fn usages(inv: &Invocation) -> Vec<OsString> {
-    let mut out = Vec::new();
-    for (opt, flag) in [("ku", "--key-usage"), ("eku", "--eku")] {
-        if let Some(v) = inv.get(opt) {
-            let list: Vec<String> = v
-                .split(',')
-                .map(|s| {
-                    s.trim()
-                        .chars()
-                        .filter(|c| c.is_ascii_alphanumeric())
-                        .collect::<String>()
-                        .to_ascii_lowercase()
+/// The key usages and extended key usages of `-ku` / `-eku` (names in any
+/// case, with or without underscores). `names` are the option names an
+/// unknown usage is reported under (as kdbman's own commands word them:
+/// `cert create` and `certreq create` differ).
+#[allow(clippy::type_complexity)]
+fn usages(
+    inv: &Invocation,
+    names_as: [&str; 2],
+) -> R<(Option<Vec<KeyUsage>>, Option<Vec<ExtKeyUsage>>)> {
+    let names = |opt: &str| -> Option<Vec<String>> {
+        let list: Vec<String> = inv
+            .get(opt)?
+            .split(',')
+            .map(|s| {
+                s.trim()
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+                    .to_ascii_lowercase()
+            })
+            .filter(|s| !s.is_empty())
+            .collect();
+        (!list.is_empty()).then_some(list)
+    };
+    let ku = names("ku")
+        .map(|l| {
+            l.iter()
+                .map(|n| {
+                    n.parse::<KeyUsage>()
+                        .map_err(|e| not_accepted(n, names_as[0], &e))
                 })
-                .filter(|s| !s.is_empty())
-                .collect();
-            if !list.is_empty() {
-                out.push(flag.into());
-                out.push(list.join(",").into());
-            }
-        }
-    }
-    out
+                .collect::<R<Vec<_>>>()
+        })
+        .transpose()?;
+    let eku = names("eku")
+        .map(|l| {
+            l.iter()
+                .map(|n| {
+                    n.parse::<ExtKeyUsage>()
+                        .map_err(|e| not_accepted(n, names_as[1], &e))
+                })
+                .collect::<R<Vec<_>>>()
+        })
+        .transpose()?;
+    Ok((ku, eku))
 }
 
 /// `-dn` as given: GSKit reads it as RFC 4514 (most specific RDN first),
@@ -467,65 +392,127 @@ fn db(inv: &Invocation) -> String {
     inv.get("db").unwrap_or_default().to_string()
 }
 
-impl Runner {
-    /// Hands a secret to the kdbman command this thread runs next (never
-    /// through the process environment) and returns the name its
-    /// `--*-pw-env` option takes.
-    fn secret(&mut self, value: &str) -> String {
-        self.n += 1;
-        crate::cli::password::hand_over(value)
-    }
+/// A library error as a GSKit-style message.
+fn k(e: Error) -> GskError {
+    GskError::from_kdbman(&e)
+}
 
-    /// Password options for kdbman: `--pw-env VAR`, `--stashed`, or
-    /// nothing (kdbman prompts at a terminal).
-    fn pw_flags(
-        &mut self,
-        value: Option<&str>,
-        stashed: bool,
-        flag_env: &str,
-        what: &str,
-        options: &str,
-    ) -> R<Vec<OsString>> {
-        match (value, stashed) {
-            (Some(_), true) => Err(GskError::usage(
-                format!("both a password and a stash were given for the {what}"),
-                format!("give one of {options}"),
-            )),
-            (Some(v), false) => Ok(vec![flag_env.into(), self.secret(v).into()]),
-            (None, true) => Ok(vec!["--stashed".into()]),
-            (None, false) if std::io::stdin().is_terminal() => Ok(Vec::new()),
-            (None, false) => Err(GskError::no_password(what, options)),
-        }
+/// A password from the command line, less one trailing LF or CRLF.
+fn password(value: &str) -> Password {
+    Password::new(kdbman::secret::strip_line_ending(value))
+}
+
+/// The operation's store: `db` opened with `key`; what is noticed on the
+/// way is said as kdbman says it.
+fn at<'a>(db: &'a Path, key: &'a StoreKey) -> StoreAt<'a> {
+    StoreAt {
+        db,
+        key,
+        notice: &crate::cli::password::notice,
     }
+}
+
+/// `-pw`/`-stashed` as what opens the store at `db`: a password, the
+/// stash beside it, or (at a terminal) a password asked for. A command
+/// that only reads the store uses the stash beside it, when there is one,
+/// if neither is given.
+fn key_for(
+    db: &Path,
+    value: Option<&str>,
+    stashed: bool,
+    reading: bool,
+    what: &str,
+    options: &str,
+) -> R<StoreKey> {
+    match (value, stashed) {
+        (Some(_), true) => Err(GskError::usage(
+            format!("both a password and a stash were given for the {what}"),
+            format!("give one of {options}"),
+        )),
+        (Some(v), false) => Ok(StoreKey::Password(password(v))),
+        (None, true) => Ok(StoreKey::stash_beside(db)),
+        (None, false) if std::io::stdin().is_terminal() => {
+            let beside = kdbman::stash::default_path(db);
+            if reading && beside.exists() {
+                crate::cli::notice(&format!(
+                    "no password source given: opening {} with the stash beside it ({})",
+                    kdbman::text::path(db),
+                    kdbman::text::path(&beside)
+                ));
+                return Ok(StoreKey::stash_beside(db));
+            }
+            crate::cli::password::prompt_store(db)
+                .map(StoreKey::Password)
+                .map_err(k)
+        }
+        (None, false) => Err(GskError::no_password(what, options)),
+    }
+}
+
+/// What opens `-target` (`-target_pw PASSWORD` or `-target_stashed`);
+/// at a terminal with neither, the password of a target about to be
+/// created is asked twice.
+fn target_key(inv: &Invocation, target: &Path, creating: bool) -> R<StoreKey> {
+    match (inv.get("target_pw"), inv.has("target_stashed")) {
+        (None, false) if creating && std::io::stdin().is_terminal() => {
+            crate::cli::password::prompt_new_store()
+                .map(StoreKey::Password)
+                .map_err(k)
+        }
+        (value, stashed) => key_for(
+            target,
+            value,
+            stashed,
+            false,
+            "target key database password",
+            "-target_pw PASSWORD or -target_stashed",
+        ),
+    }
+}
+
+/// What opens `-db` (`-pw PASSWORD` or `-stashed`).
+fn store_key(inv: &Invocation, reading: bool) -> R<StoreKey> {
+    key_for(
+        Path::new(inv.get("db").unwrap_or_default()),
+        inv.get("pw"),
+        inv.has("stashed"),
+        reading,
+        "key database password",
+        "-pw PASSWORD or -stashed",
+    )
+}
+
+/// `-format` as an encoding.
+fn encoding_of(inv: &Invocation) -> R<Encoding> {
+    Ok(match encoding(inv)? {
+        "der" => Encoding::Der,
+        _ => Encoding::Pem,
+    })
+}
+
+impl Runner {
     /// `-cert -extract` and `-certreq -extract`: the public part to a file
     /// (GSKit overwrites it).
     fn extract(&mut self, inv: &Invocation, object: &str) -> R<()> {
-        let mut a = os(&[
-            object,
-            "extract",
-            "--db",
-            &db(inv),
-            "--label",
-            inv.get("label").unwrap_or_default(),
-            "--target",
-            inv.get("target").unwrap_or_default(),
-            "--format",
-            encoding(inv)?,
-            "--force",
-        ]);
-        a.extend(self.store_pw(inv)?);
-        kdbman(a).map(drop)
-    }
-
-    /// The store password options for `-db`.
-    fn store_pw(&mut self, inv: &Invocation) -> R<Vec<OsString>> {
-        self.pw_flags(
-            inv.get("pw"),
-            inv.has("stashed"),
-            "--pw-env",
-            "key database password",
-            "-pw PASSWORD or -stashed",
-        )
+        let encoding = encoding_of(inv)?;
+        let key = store_key(inv, true)?;
+        let path = db(inv);
+        let label = inv.get("label").unwrap_or_default();
+        let target = Path::new(inv.get("target").unwrap_or_default());
+        let at = at(Path::new(&path), &key);
+        if object == "certreq" {
+            ops::certreq::extract(at, label, target, encoding, true).map(drop)
+        } else {
+            let r = ops::cert::ExtractRequest {
+                label,
+                target,
+                encoding,
+                chain: false,
+                force: true,
+            };
+            ops::cert::extract(at, &r).map(drop)
+        }
+        .map_err(k)
     }
 
     /// The password in the stash beside `db`.
@@ -541,23 +528,14 @@ impl Runner {
         })
     }
 
-    /// The source store's password as kdbman's password arguments.
-    fn source_pw(&mut self, inv: &Invocation) -> PwArgs {
-        let mut pw = PwArgs::default();
-        if let Some(p) = inv.get("pw") {
-            pw.pw_env = Some(self.secret(p));
-        }
-        pw.stashed = inv.has("stashed");
-        pw
-    }
-
-    /// Opens `-db` through the library, for the read actions.
+    /// Opens `-db` for the read actions.
     fn open(&mut self, inv: &Invocation, access: Access) -> R<Store> {
-        self.store_pw(inv)?;
-        self.source_pw(inv)
-            .open(Path::new(&db(inv)), access)
-            .map(|(s, _)| s)
-            .map_err(|e| GskError::from_kdbman(&e))
+        let path = db(inv);
+        let key = store_key(inv, false)?;
+        at(Path::new(&path), &key)
+            .open(access)
+            .map(|o| o.store)
+            .map_err(k)
     }
 
     fn run(&mut self, inv: &Invocation) -> R<()> {
@@ -599,43 +577,49 @@ impl Runner {
         match (inv.object, action) {
             (Object::Keydb, "-create") => self.keydb_create(inv),
             (Object::Keydb, "-delete") => {
-                let mut a = os(&["keydb", "delete", "--db", &db(inv)]);
-                a.extend(self.store_pw(inv)?);
-                kdbman(a).map(drop)
+                let path = db(inv);
+                let key = store_key(inv, false)?;
+                ops::keydb::delete(
+                    ops::keydb::DeleteCheck::Open(at(Path::new(&path), &key)),
+                    &mut |_| {},
+                )
+                .map_err(k)
             }
             (Object::Keydb, "-changepw") => self.keydb_changepw(inv),
             (Object::Keydb, "-stashpw") => {
-                let mut a = os(&["keydb", "stashpw", "--db", &db(inv)]);
-                a.extend(self.store_pw(inv)?);
-                a.extend(v1stash(inv, &["keydb", "stashpw"])?);
-                kdbman(a).map(drop)
+                let path = db(inv);
+                let key = store_key(inv, false)?;
+                let version = if inv.has("v1stash") {
+                    StashVersion::V1
+                } else {
+                    StashVersion::V2
+                };
+                ops::keydb::stash_password(at(Path::new(&path), &key), None, version)
+                    .map(drop)
+                    .map_err(k)
             }
             (Object::Keydb, "-convert") => self.keydb_convert(inv),
             (Object::Keydb, "-list") => {
-                let mut types = vec!["CMS"];
-                if kdbman_has(&["keydb", "create"], Some("store_type")) {
-                    types.push("PKCS12");
-                }
-                output::emit(&types.iter().map(|t| format!("{t}\n")).collect::<String>());
+                output::emit("CMS\nPKCS12\n");
                 Ok(())
             }
             (Object::Keydb, "-expiry") => self.keydb_expiry(inv),
             (Object::Cert, "-create") => self.cert_create(inv),
             (Object::Cert, "-add") => self.cert_add(inv),
             (Object::Cert, "-receive") => {
-                let mut a = os(&["cert", "receive", "--db", &db(inv), "--file"]);
-                a.push(inv.get("file").unwrap_or_default().into());
+                let file = Path::new(inv.get("file").unwrap_or_default());
                 encoding(inv)?;
-                if inv
+                let default = inv
                     .get("default_cert")
                     .map(|v| parse::boolean("default_cert", v))
                     .transpose()?
-                    == Some(true)
-                {
-                    a.push("--default".into());
-                }
-                a.extend(self.store_pw(inv)?);
-                kdbman(a).map(drop)
+                    == Some(true);
+                let key = store_key(inv, false)?;
+                let certs = kdbman::pki::pem::read_certificates(file).map_err(k)?;
+                let path = db(inv);
+                ops::cert::receive(at(Path::new(&path), &key), &certs, file, default)
+                    .map(drop)
+                    .map_err(k)
             }
             (Object::Cert, "-import") => self.cert_import(inv),
             (Object::Cert, "-export") => self.cert_export(inv),
@@ -687,37 +671,41 @@ impl Runner {
                 output::emit(&gout::cert_details(e).map_err(|t| bad_entry(&store, t))?);
                 Ok(())
             }
-            (Object::Cert, "-delete") => self.simple(inv, &["cert", "delete"]),
-            (Object::Cert, "-setdefault") => self.simple(inv, &["cert", "setdefault"]),
+            (Object::Cert, "-delete") => {
+                let (path, key) = (db(inv), store_key(inv, false)?);
+                let label = inv.get("label").unwrap_or_default();
+                ops::cert::delete(at(Path::new(&path), &key), label)
+                    .map(drop)
+                    .map_err(k)
+            }
+            (Object::Cert, "-setdefault") => {
+                let (path, key) = (db(inv), store_key(inv, false)?);
+                let label = inv.get("label").unwrap_or_default();
+                ops::cert::set_default(at(Path::new(&path), &key), label)
+                    .map(drop)
+                    .map_err(k)
+            }
             (Object::Cert, "-rename") => {
-                let mut a = os(&[
-                    "cert",
-                    "rename",
-                    "--db",
-                    &db(inv),
-                    "--label",
+                let (path, key) = (db(inv), store_key(inv, false)?);
+                ops::cert::rename(
+                    at(Path::new(&path), &key),
                     inv.get("label").unwrap_or_default(),
-                    "--new-label",
                     inv.get("new_label").unwrap_or_default(),
-                ]);
-                a.extend(self.store_pw(inv)?);
-                kdbman(a).map(drop)
+                )
+                .map_err(k)
             }
             (Object::Cert, "-modify") => self.cert_modify(inv),
             (Object::Cert, "-sign") => self.cert_sign(inv),
             (Object::Cert, "-validate") => {
-                let mut a = os(&[
-                    "cert",
-                    "validate",
-                    "--db",
-                    &db(inv),
-                    "--label",
+                let (path, key) = (db(inv), store_key(inv, true)?);
+                ops::cert::validate(
+                    at(Path::new(&path), &key),
                     inv.get("label").unwrap_or_default(),
-                    "--purpose",
-                    "any",
-                ]);
-                a.extend(self.store_pw(inv)?);
-                kdbman(a).map(drop)
+                    kdbman::clock::now(),
+                    kdbman::pki::validate::Purpose::Any,
+                )
+                .map(drop)
+                .map_err(k)
             }
             (Object::Certreq, "-create") => self.certreq_create(inv),
             (Object::Certreq, "-list") => {
@@ -731,7 +719,13 @@ impl Runner {
                 output::emit(&gout::certreq_details(e).map_err(|t| bad_entry(&store, t))?);
                 Ok(())
             }
-            (Object::Certreq, "-delete") => self.simple(inv, &["certreq", "delete"]),
+            (Object::Certreq, "-delete") => {
+                let (path, key) = (db(inv), store_key(inv, false)?);
+                let label = inv.get("label").unwrap_or_default();
+                ops::certreq::delete(at(Path::new(&path), &key), label)
+                    .map(drop)
+                    .map_err(k)
+            }
             (Object::Certreq, "-extract") => self.extract(inv, "certreq"),
             (Object::Certreq, "-recreate") => self.certreq_recreate(inv),
             (Object::Random, "-create") => {
@@ -743,19 +737,6 @@ impl Runner {
         }
     }
 
-    /// `OBJECT ACTION --db DB --label LABEL` plus the password.
-    fn simple(&mut self, inv: &Invocation, cmd: &[&str]) -> R<()> {
-        let mut a = os(cmd);
-        a.extend(os(&[
-            "--db",
-            &db(inv),
-            "--label",
-            inv.get("label").unwrap_or_default(),
-        ]));
-        a.extend(self.store_pw(inv)?);
-        kdbman(a).map(drop)
-    }
-
     fn keydb_create(&mut self, inv: &Invocation) -> R<()> {
         let path = db(inv);
         let ty = match inv.get("type") {
@@ -763,62 +744,86 @@ impl Runner {
             None => StoreType::by_extension(&path),
         };
         check_strong(inv, "pw", inv.get("pw"))?;
-        let mut a = os(&["keydb", "create", "--db", &path]);
-        a.extend(
-            type_args(&["keydb", "create"], "store_type", "--type", ty)?
-                .iter()
-                .map(OsString::from),
-        );
-        match inv.get("pw") {
-            Some(p) => a.extend(["--pw-env".into(), self.secret(p).into()]),
-            None if std::io::stdin().is_terminal() => {}
+        let format = match ty {
+            StoreType::Cms => StoreFormat::Cms(kdbman::store::cms::Version::V6),
+            StoreType::Pkcs12 => StoreFormat::Pkcs12,
+        };
+        let pw = match inv.get("pw") {
+            Some(p) => password(p),
+            None if std::io::stdin().is_terminal() => {
+                crate::cli::password::prompt_new_store().map_err(k)?
+            }
             None => {
                 return Err(GskError::no_password(
                     "new key database's password",
                     "-pw PASSWORD",
                 ));
             }
-        }
-        if inv.has("stash") {
-            a.push("--stash".into());
-        }
-        a.extend(v1stash(inv, &["keydb", "create"])?);
-        a.extend(password_expiry(inv, ty)?);
-        kdbman(a).map(drop)
+        };
+        let version = if inv.has("v1stash") {
+            StashVersion::V1
+        } else {
+            StashVersion::V2
+        };
+        let password_expires = password_expiry(inv, ty)?;
+        ops::keydb::create(ops::keydb::CreateRequest {
+            db: Path::new(&path),
+            password: &pw,
+            options: kdbman::CreateOptions {
+                format,
+                kdf: kdbman::Kdf::DEFAULT,
+                password_expires,
+            },
+            stash: inv.has("stash").then_some(ops::keydb::StashRequest {
+                path: None,
+                version,
+            }),
+        })
+        .map(drop)
+        .map_err(k)
     }
 
     fn keydb_changepw(&mut self, inv: &Invocation) -> R<()> {
         let new = inv.get("new_pw").unwrap_or_default();
         check_strong(inv, "new_pw", Some(new))?;
-        let mut a = os(&["keydb", "changepw", "--db", &db(inv)]);
-        a.extend(self.store_pw(inv)?);
-        a.extend(["--new-pw-env".into(), self.secret(new).into()]);
-        if inv.has("stash") {
-            a.push("--stash".into());
-        }
+        let key = store_key(inv, false)?;
+        let new = password(new);
         let ty = match inv.get("type") {
             Some(t) => StoreType::parse("type", t)?,
             None => StoreType::by_extension(&db(inv)),
         };
-        a.extend(password_expiry(inv, ty)?);
-        kdbman(a).map(drop)
+        let expires = password_expiry(inv, ty)?;
+        let path = db(inv);
+        let r = ops::keydb::change_password(
+            at(Path::new(&path), &key),
+            || Ok(new),
+            None,
+            expires,
+            inv.has("stash").then_some(None),
+        )
+        .map_err(k)?;
+        if let Some(stale) = r.stale_stash {
+            crate::cli::warn(&format!(
+                "{} still holds the old password and is now stale; run `kdbman keydb stashpw --db {}`",
+                stale.display(),
+                path
+            ));
+        }
+        Ok(())
     }
 
     fn keydb_expiry(&mut self, inv: &Invocation) -> R<()> {
-        let mut a = os(&["keydb", "details", "--db", &db(inv), "--json"]);
-        a.extend(self.store_pw(inv)?);
-        let text = kdbman(a)?;
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        if v["format"] == "cms" {
+        let path = db(inv);
+        let key = store_key(inv, true)?;
+        let opened = at(Path::new(&path), &key).open(Access::Read).map_err(k)?;
+        if matches!(opened.store.format(), StoreFormat::Cms(_)) {
             return Err(GskError::refused(format!(
                 "-keydb -expiry: where GSKit keeps the password expiry of a CMS key database ({}) is not documented, and kdbman does not guess",
                 db(inv)
             )));
         }
-        let line = match v["password"]["expires"].as_str().and_then(|s| {
-            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
-        }) {
-            Some(t) => format!("Password expiry : {}\n", gout::gsk_date(t.unix_timestamp())),
+        let line = match opened.store.password_expires() {
+            Some(t) => format!("Password expiry : {}\n", gout::gsk_date(t)),
             None => "Password expiry : never\n".to_string(),
         };
         output::emit(&line);
@@ -859,57 +864,52 @@ impl Runner {
                 "name the new file with -target".to_string(),
             ));
         }
-        let name = match ty {
-            StoreType::Cms => "cms",
-            StoreType::Pkcs12 => "pkcs12",
+        let key = store_key(inv, false)?;
+        // GSKit keeps the password: the target gets -target_pw, else
+        // the source's (from -pw or the stash).
+        let tp = match (inv.get("target_pw"), inv.get("pw")) {
+            (Some(p), _) | (None, Some(p)) => Some(password(p)),
+            (None, None) if inv.has("stashed") => Some(password(&self.stashed_password(&src)?)),
+            (None, None) => None,
         };
-        if kdbman_has(&["keydb", "convert"], None) {
-            let mut a = os(&["keydb", "convert", "--db", &src, "--target", &target]);
-            if kdbman_has(&["keydb", "convert"], Some("target_type")) {
-                a.extend(os(&["--target-type", name]));
-            }
-            a.extend(self.store_pw(inv)?);
-            // GSKit keeps the password: the target gets -target_pw, else
-            // the source's (from -pw or the stash).
-            let tp = match (inv.get("target_pw"), inv.get("pw")) {
-                (Some(p), _) | (None, Some(p)) => Some(p.to_string()),
-                (None, None) if inv.has("stashed") => Some(self.stashed_password(&src)?),
-                (None, None) => None,
-            };
-            if let Some(p) = tp {
-                a.extend(["--target-pw-env".into(), self.secret(&p).into()]);
-            }
-            if inv.has("stash") {
-                match kdbman_long(&["keydb", "convert"], "stash") {
-                    Some(flag) => a.push(flag.into()),
-                    None => {
-                        return Err(GskError::refused(
-                            "-stash with -keydb -convert: this kdbman build cannot stash the new file's password; run -keydb -stashpw on it".to_string(),
-                        ));
-                    }
-                }
-            }
-            a.extend(v1stash(inv, &["keydb", "convert"])?);
-            kdbman(a)?;
-            return Ok(());
-        }
-        // Before `keydb convert`: PKCS#12 through `keydb export`, same password.
-        if ty == StoreType::Cms {
+        if inv.has("v1stash") {
             return Err(GskError::refused(
-                "-new_format cms: this kdbman build cannot write CMS key databases".to_string(),
+                "-v1stash: this kdbman build writes only its own stash format".to_string(),
             ));
         }
-        let Some(pw) = inv.get("target_pw").or(inv.get("pw")) else {
-            return Err(GskError::usage(
-                "-keydb -convert to pkcs12 needs the password for the new file".to_string(),
-                "give -pw PASSWORD (or -target_pw PASSWORD)".to_string(),
-            ));
+        let target_password = || match &tp {
+            Some(p) => Ok(p.clone()),
+            None => crate::cli::password::prompt_target(),
         };
-        let pw = pw.to_string();
-        let mut a = os(&["keydb", "export", "--db", &src, "--target", &target]);
-        a.extend(self.store_pw(inv)?);
-        a.extend(["--target-pw-env".into(), self.secret(&pw).into()]);
-        kdbman(a).map(drop)
+        let target_path = Path::new(&target);
+        let done = ops::keydb::convert(
+            at(Path::new(&src), &key),
+            ops::keydb::ConvertRequest {
+                target: target_path,
+                target_type: match ty {
+                    StoreType::Cms => ops::keydb::StoreType::Cms,
+                    StoreType::Pkcs12 => ops::keydb::StoreType::Pkcs12,
+                },
+                target_password: &target_password,
+                kdf_floor: false,
+                cms_version: None,
+            },
+        )
+        .map_err(k)?;
+        for n in &done.notes {
+            crate::cli::warn(n);
+        }
+        if inv.has("stash") {
+            ops::keydb::write_stash(
+                target_path,
+                None,
+                &done.store,
+                &done.password,
+                StashVersion::V2,
+            )
+            .map_err(k)?;
+        }
+        Ok(())
     }
 
     fn cert_create(&mut self, inv: &Invocation) -> R<()> {
@@ -929,38 +929,37 @@ impl Runner {
                 }
             }
         }
-        let (key, sig_args) = key_type(inv, self.fips)?;
+        let (key_type, hash) = key_type(inv, self.fips)?;
         let days = number(inv, "expire", 1..=36500)?.unwrap_or(365);
-        let mut a = os(&[
-            "cert",
-            "create",
-            "--db",
-            &db(inv),
-            "--label",
-            inv.get("label").unwrap_or_default(),
-            "--dn",
-            &dn_arg(inv),
-            "--key",
-            &key,
-            "--days",
-            &days.to_string(),
-        ]);
-        if inv.get("ca").map(|v| parse::boolean("ca", v)).transpose()? == Some(true) {
-            a.push("--ca".into());
-        }
-        if inv
+        let ca = inv.get("ca").map(|v| parse::boolean("ca", v)).transpose()? == Some(true);
+        let default = inv
             .get("default_cert")
             .map(|v| parse::boolean("default_cert", v))
             .transpose()?
-            == Some(true)
-        {
-            a.push("--default".into());
-        }
-        a.extend(sans(inv));
-        a.extend(usages(inv));
-        a.extend(sig_args);
-        a.extend(self.store_pw(inv)?);
-        kdbman(a).map(drop)
+            == Some(true);
+        let key = store_key(inv, false)?;
+        let sans = sans(inv)?;
+        let (key_usage, eku) = usages(inv, ["--key-usage <LIST>", "--eku <LIST>"])?;
+        let path = db(inv);
+        let at = at(Path::new(&path), &key);
+        let mut spec = CertSpec::new(dn_arg(inv), days);
+        spec.sans = sans;
+        spec.is_ca = ca;
+        spec.key_usage = key_usage;
+        spec.ext_key_usage = eku;
+        spec.policy = crate::cli::policy(self.fips);
+        spec.sig_hash =
+            ops::signature_hash(spec.policy, &key_type.algorithm(), hash, at.notice).map_err(k)?;
+        ops::cert::create(
+            at,
+            ops::cert::CreateRequest {
+                label: inv.get("label").unwrap_or_default().to_string(),
+                spec,
+                key: key_type,
+                default,
+            },
+        )
+        .map_err(k)
     }
 
     fn cert_add(&mut self, inv: &Invocation) -> R<()> {
@@ -974,8 +973,7 @@ impl Runner {
             Some(l) => l.to_string(),
             // GSKit labels an unlabelled CA by its subject.
             None => {
-                let certs = crate::cli::files::read_certificates(Path::new(file))
-                    .map_err(|e| GskError::from_kdbman(&e))?;
+                let certs = kdbman::pki::pem::read_certificates(Path::new(file)).map_err(k)?;
                 let der = certs.first().map(Vec::as_slice).unwrap_or_default();
                 let (_, c) = x509_parser::parse_x509_certificate(der).map_err(|e| {
                     GskError::usage(
@@ -986,24 +984,24 @@ impl Runner {
                 subject_label(&c)
             }
         };
-        let mut a = os(&[
-            "cert",
-            "add",
-            "--db",
-            &db(inv),
-            "--label",
-            &label,
-            "--file",
-            file,
-            "--trust",
-            if trust { "enable" } else { "disable" },
-        ]);
-        a.extend(self.store_pw(inv)?);
-        kdbman(a).map(drop)
+        let key = store_key(inv, false)?;
+        let certs = kdbman::pki::pem::read_certificates(Path::new(file)).map_err(k)?;
+        let path = db(inv);
+        ops::cert::add(
+            at(Path::new(&path), &key),
+            ops::cert::AddRequest {
+                label: &label,
+                certs,
+                trusted: trust,
+            },
+        )
+        .map(drop)
+        .map_err(k)
     }
 
     /// `-cert -import`: from a PKCS#12 file straight in; from another store
-    /// through a temporary PKCS#12 file beside the target.
+    /// through a temporary PKCS#12 file beside the target (a signer goes
+    /// over as a certificate, keeping its label and trust).
     fn cert_import(&mut self, inv: &Invocation) -> R<()> {
         let (source, from_file) = match (inv.get("db"), inv.get("file")) {
             (Some(_), Some(_)) => {
@@ -1030,100 +1028,125 @@ impl Runner {
             StoreType::parse("target_type", t)?;
         }
         let target = inv.get("target").unwrap_or_default().to_string();
+        let target_path = Path::new(&target);
         let new_label = inv.get("new_label").or(inv.get("label"));
-        let target_pw = self.pw_flags(
-            inv.get("target_pw"),
-            inv.has("target_stashed"),
-            "--pw-env",
-            "target key database password",
-            "-target_pw PASSWORD or -target_stashed",
-        )?;
-        let mut import = os(&["cert", "import", "--db", &target]);
-        import.extend(target_pw);
-        if let Some(l) = new_label {
-            import.extend(os(&["--label", l]));
-        }
-        if inv
+        let target_key = target_key(inv, target_path, false)?;
+        let default = inv
             .get("default_cert")
             .map(|v| parse::boolean("default_cert", v))
             .transpose()?
-            == Some(true)
-        {
-            import.push("--default".into());
-        }
+            == Some(true);
         if source_type == StoreType::Pkcs12 {
-            import.extend(["--file".into(), source.clone().into()]);
-            if let Some(p) = inv.get("pw") {
-                import.extend(["--file-pw-env".into(), self.secret(p).into()]);
-            }
-            import.extend(fips_args(self.fips));
-            return kdbman(import).map(drop);
+            let given = || Ok(inv.get("pw").map(password));
+            return self.import_file(
+                at(target_path, &target_key),
+                Path::new(&source),
+                &given,
+                new_label,
+                default,
+                crate::cli::policy(self.fips),
+            );
         }
-        let src_pw = self.pw_flags(
+        let src_path = Path::new(&source);
+        let src_key = key_for(
+            src_path,
             inv.get("pw"),
             inv.has("stashed"),
-            "--pw-env",
+            false,
             "source key database password",
             "-pw PASSWORD or -stashed",
         )?;
+        let src = at(src_path, &src_key);
         if let Some(l) = inv.get("label") {
             // A signer goes over as a certificate, keeping its label and trust.
-            let (store, _) = self
-                .source_pw(inv)
-                .open(Path::new(&source), Access::Read)
-                .map_err(|e| GskError::from_kdbman(&e))?;
+            let store = src.open(Access::Read).map_err(k)?.store;
             let e = find_any(&store, l)?;
             if e.kind() == EntryKind::Signer {
-                let tmp = temp_beside(Path::new(&target));
-                let pem: String = e
-                    .certificate()
-                    .map(|c| kdbman::pki::pem_encode("CERTIFICATE", c))
-                    .unwrap_or_default();
-                std::fs::write(&tmp.0, pem).map_err(|err| {
-                    GskError::from_kdbman(&Error::Io {
-                        path: tmp.0.clone(),
-                        action: "write",
-                        source: err,
-                    })
-                })?;
-                let mut add = os(&[
-                    "cert",
-                    "add",
-                    "--db",
-                    &target,
-                    "--label",
-                    new_label.unwrap_or(l),
-                ]);
-                add.extend(["--file".into(), tmp.0.clone().into_os_string()]);
-                add.extend(os(&[
-                    "--trust",
-                    if e.is_trusted() { "enable" } else { "disable" },
-                ]));
-                add.extend(
-                    import
-                        .iter()
-                        .skip(4)
-                        .take_while(|a| *a != "--label")
-                        .cloned(),
-                );
-                return kdbman(add).map(drop);
+                return ops::cert::add(
+                    at(target_path, &target_key),
+                    ops::cert::AddRequest {
+                        label: new_label.unwrap_or(l),
+                        certs: e.certificate().map(<[u8]>::to_vec).into_iter().collect(),
+                        trusted: e.is_trusted(),
+                    },
+                )
+                .map(drop)
+                .map_err(k);
             }
         }
-        let tmp = temp_beside(Path::new(&target));
-        let tpw = random_password(32, false)?;
-        let tvar = self.secret(&tpw);
-        let mut export = match inv.get("label") {
-            Some(l) => os(&["cert", "export", "--db", &source, "--label", l]),
-            None => os(&["keydb", "export", "--db", &source]),
-        };
-        export.extend(["--target".into(), tmp.0.clone().into_os_string()]);
-        export.extend(["--target-pw-env".into(), tvar.clone().into()]);
-        export.extend(src_pw);
-        kdbman(export)?;
-        import.extend(["--file".into(), tmp.0.clone().into_os_string()]);
-        import.extend(["--file-pw-env".into(), tvar.into()]);
-        import.extend(fips_args(self.fips));
-        kdbman(import).map(drop)
+        let tmp = temp_beside(target_path);
+        let tpw = password(&random_password(32, false)?);
+        let tpw_fn = || Ok(tpw.clone());
+        match inv.get("label") {
+            Some(l) => ops::cert::export(
+                src,
+                ops::cert::ExportRequest {
+                    label: l,
+                    target: &tmp.0,
+                    password: &tpw_fn,
+                    profile: kdbman::pki::pkcs12::Profile::Modern,
+                    force: false,
+                },
+            )
+            .map(drop),
+            None => ops::keydb::export(
+                src,
+                &tmp.0,
+                &tpw_fn,
+                kdbman::pki::pkcs12::Profile::Modern,
+                false,
+            )
+            .map(drop),
+        }
+        .map_err(k)?;
+        let given = || Ok(Some(tpw.clone()));
+        self.import_file(
+            at(target_path, &target_key),
+            &tmp.0,
+            &given,
+            new_label,
+            default,
+            crate::cli::policy(self.fips),
+        )
+    }
+
+    /// Imports a PKCS#12 file into a store, saying on stderr which
+    /// friendly names were not usable as labels.
+    fn import_file(
+        &mut self,
+        target: StoreAt<'_>,
+        file: &Path,
+        given: &dyn Fn() -> kdbman::Result<Option<Password>>,
+        label: Option<&str>,
+        default: bool,
+        policy: kdbman::pki::policy::Policy,
+    ) -> R<()> {
+        let ask = |f: &Path| crate::cli::password::prompt_file(f);
+        let report = ops::cert::import(
+            target,
+            ops::cert::ImportRequest {
+                file,
+                key: None,
+                given,
+                ask: std::io::stdin()
+                    .is_terminal()
+                    .then_some(&ask as &dyn Fn(&Path) -> kdbman::Result<Password>),
+                label,
+                default,
+                policy,
+            },
+        )
+        .map_err(k)?;
+        for r in &report.relabelled {
+            crate::cli::warn(&format!(
+                "the friendly name \"{}\" in {} is not usable as a label ({}): imported as `{}`",
+                kdbman::text::escape(&r.name),
+                kdbman::text::path(file),
+                r.reason,
+                kdbman::text::escape(&r.label)
+            ));
+        }
+        Ok(())
     }
 
     /// `-cert -export`: to a new PKCS#12 file, a new CMS store, or into an
@@ -1132,6 +1155,7 @@ impl Runner {
         let src = db(inv);
         let label = inv.get("label").unwrap_or_default().to_string();
         let target = inv.get("target").unwrap_or_default().to_string();
+        let target_path = Path::new(&target);
         let ty = match inv.get("target_type") {
             Some(t) => StoreType::parse("target_type", t)?,
             None => StoreType::by_extension(&target),
@@ -1151,94 +1175,112 @@ impl Runner {
                 ));
             }
         };
-        let src_pw = self.store_pw(inv)?;
-        let exists = Path::new(&target).exists();
+        let src_key = store_key(inv, false)?;
+        let src_at = at(Path::new(&src), &src_key);
+        let exists = target_path.exists();
         if !exists && ty == StoreType::Pkcs12 {
-            let Some(tp) = inv.get("target_pw") else {
-                if inv.has("target_stashed") {
+            let tp = match inv.get("target_pw") {
+                Some(tp) => Some(password(tp)),
+                None if inv.has("target_stashed") => {
                     return Err(GskError::usage(
                         format!("{target} does not exist, so it has no stash"),
                         "give the new file's password with -target_pw".to_string(),
                     ));
                 }
-                if !std::io::stdin().is_terminal() {
+                None if !std::io::stdin().is_terminal() => {
                     return Err(GskError::no_password(
                         "target file's password",
                         "-target_pw PASSWORD",
                     ));
                 }
-                let mut a = os(&[
-                    "cert", "export", "--db", &src, "--label", &label, "--target", &target,
-                ]);
-                a.extend(src_pw);
-                if legacy {
-                    a.push("--legacy".into());
-                }
-                a.extend(fips_args(self.fips));
-                return kdbman(a).map(drop);
+                None => None,
             };
-            let tp = tp.to_string();
-            let mut a = os(&[
-                "cert", "export", "--db", &src, "--label", &label, "--target", &target,
-            ]);
-            a.extend(src_pw);
-            a.extend(["--target-pw-env".into(), self.secret(&tp).into()]);
-            if legacy {
-                a.push("--legacy".into());
-            }
-            a.extend(fips_args(self.fips));
-            return kdbman(a).map(drop);
+            let profile = if legacy {
+                kdbman::pki::pkcs12::Profile::Legacy
+            } else {
+                kdbman::pki::pkcs12::Profile::Modern
+            };
+            profile.check(crate::cli::policy(self.fips)).map_err(k)?;
+            let password = || match &tp {
+                Some(p) => Ok(p.clone()),
+                None => crate::cli::password::prompt_target(),
+            };
+            return ops::cert::export(
+                src_at,
+                ops::cert::ExportRequest {
+                    label: &label,
+                    target: target_path,
+                    password: &password,
+                    profile,
+                    force: false,
+                },
+            )
+            .map(drop)
+            .map_err(k);
         }
-        let target_pw = self.pw_flags(
-            inv.get("target_pw"),
-            inv.has("target_stashed"),
-            "--pw-env",
-            "target key database password",
-            "-target_pw PASSWORD or -target_stashed",
-        )?;
+        let mut target_key = target_key(inv, target_path, !exists)?;
         if !exists {
-            // A new CMS store to export into.
-            let mut c = os(&["keydb", "create", "--db", &target]);
-            c.extend(
-                type_args(&["keydb", "create"], "store_type", "--type", ty)?
-                    .iter()
-                    .map(OsString::from),
-            );
-            c.extend(target_pw.clone());
-            kdbman(c)?;
+            // A new store to export into.
+            let pw = match &target_key {
+                StoreKey::Password(p) => p.clone(),
+                StoreKey::Stash { .. } => {
+                    return Err(GskError::usage(
+                        "a value is not accepted: unexpected argument '--stashed' found"
+                            .to_string(),
+                        "check the option values against `man kdbman-gsk`".to_string(),
+                    ));
+                }
+            };
+            let format = match ty {
+                StoreType::Cms => StoreFormat::Cms(kdbman::store::cms::Version::V6),
+                StoreType::Pkcs12 => StoreFormat::Pkcs12,
+            };
+            ops::keydb::create(ops::keydb::CreateRequest {
+                db: target_path,
+                password: &pw,
+                options: kdbman::CreateOptions {
+                    format,
+                    kdf: kdbman::Kdf::DEFAULT,
+                    password_expires: None,
+                },
+                stash: None,
+            })
+            .map_err(k)?;
+            target_key = StoreKey::Password(pw);
         }
-        let tmp = temp_beside(Path::new(&target));
-        let tpw = random_password(32, false)?;
-        let tvar = self.secret(&tpw);
-        let mut e = os(&["cert", "export", "--db", &src, "--label", &label]);
-        e.extend(["--target".into(), tmp.0.clone().into_os_string()]);
-        e.extend(["--target-pw-env".into(), tvar.clone().into()]);
-        e.extend(src_pw);
-        kdbman(e)?;
-        let mut i = os(&["cert", "import", "--db", &target]);
-        i.extend(target_pw);
-        i.extend(["--file".into(), tmp.0.clone().into_os_string()]);
-        i.extend(["--file-pw-env".into(), tvar.into()]);
-        kdbman(i).map(drop)
+        let tmp = temp_beside(target_path);
+        let tpw = password(&random_password(32, false)?);
+        let tpw_fn = || Ok(tpw.clone());
+        ops::cert::export(
+            src_at,
+            ops::cert::ExportRequest {
+                label: &label,
+                target: &tmp.0,
+                password: &tpw_fn,
+                profile: kdbman::pki::pkcs12::Profile::Modern,
+                force: false,
+            },
+        )
+        .map_err(k)?;
+        let given = || Ok(Some(tpw.clone()));
+        self.import_file(
+            at(target_path, &target_key),
+            &tmp.0,
+            &given,
+            None,
+            false,
+            kdbman::pki::policy::Policy::Default,
+        )
     }
 
     fn cert_modify(&mut self, inv: &Invocation) -> R<()> {
         let trusted = parse::boolean("trust", inv.get("trust").unwrap_or_default())?;
-        let mut store = self.open(inv, Access::Update)?;
-        let e = find(&store, inv.get("label").unwrap_or_default(), false)?;
-        match e.kind() {
-            EntryKind::Signer => {
-                let label = e.label().to_string();
-                let changed = e.clone().with_trust(trusted);
-                store
-                    .replace(&label, changed)
-                    .and_then(|_| store.save())
-                    .map_err(|e| GskError::from_kdbman(&e))
-            }
-            _ if trusted => Ok(()),
-            _ => Err(GskError::refused(format!(
-                "-trust disable on personal certificate `{}`: kdbman keeps personal certificates trusted; only signers' trust can change",
-                e.label()
+        let (path, key) = (db(inv), store_key(inv, false)?);
+        let label = inv.get("label").unwrap_or_default();
+        match ops::cert::set_trust(at(Path::new(&path), &key), label, trusted).map_err(k)? {
+            ops::cert::TrustChange::Done => Ok(()),
+            ops::cert::TrustChange::Personal { label } => Err(GskError::refused(format!(
+                "-trust disable on personal certificate `{label}`: kdbman keeps personal certificates trusted; only signers' trust can change"
             ))),
         }
     }
@@ -1247,55 +1289,57 @@ impl Runner {
         // The CA's key decides RSA or ECDSA; -sigalg gives the hash.
         let sig = inv.get("sigalg").map(parse::sigalg).transpose()?;
         let days = number(inv, "expire", 1..=36500)?.unwrap_or(365);
-        let mut a = os(&[
-            "cert",
-            "sign",
-            "--db",
-            &db(inv),
-            "--label",
-            inv.get("label").unwrap_or_default(),
-            "--file",
-            inv.get("file").unwrap_or_default(),
-            "--target",
-            inv.get("target").unwrap_or_default(),
-            "--days",
-            &days.to_string(),
-            "--format",
-            encoding(inv)?,
-            "--force",
-        ]);
-        if inv.get("ca").map(|v| parse::boolean("ca", v)).transpose()? == Some(true) {
-            a.push("--ca".into());
-        }
-        a.extend(sans(inv));
-        a.extend(hash_args(sig));
-        a.extend(fips_args(self.fips));
-        a.extend(self.store_pw(inv)?);
-        kdbman(a).map(drop)
+        let encoding = encoding_of(inv)?;
+        let ca = inv.get("ca").map(|v| parse::boolean("ca", v)).transpose()? == Some(true);
+        let hash = hash_of(sig)?;
+        let key = store_key(inv, false)?;
+        let sans = sans(inv)?;
+        let path = db(inv);
+        ops::cert::sign(
+            at(Path::new(&path), &key),
+            ops::cert::SignRequest {
+                label: inv.get("label").unwrap_or_default(),
+                file: Path::new(inv.get("file").unwrap_or_default()),
+                target: Path::new(inv.get("target").unwrap_or_default()),
+                days,
+                sans,
+                ca,
+                encoding,
+                chain: false,
+                force: true,
+                hash,
+                policy: crate::cli::policy(self.fips),
+            },
+        )
+        .map(drop)
+        .map_err(k)
     }
 
     fn certreq_create(&mut self, inv: &Invocation) -> R<()> {
-        let (key, sig_args) = key_type(inv, self.fips)?;
-        let mut a = os(&[
-            "certreq",
-            "create",
-            "--db",
-            &db(inv),
-            "--label",
-            inv.get("label").unwrap_or_default(),
-            "--dn",
-            &dn_arg(inv),
-            "--key",
-            &key,
-            "--target",
-            inv.get("file").unwrap_or_default(),
-            "--force",
-        ]);
-        a.extend(sans(inv));
-        a.extend(usages(inv));
-        a.extend(sig_args);
-        a.extend(self.store_pw(inv)?);
-        kdbman(a).map(drop)
+        let (key_type, hash) = key_type(inv, self.fips)?;
+        let key = store_key(inv, false)?;
+        let sans = sans(inv)?;
+        let (key_usage, eku) = usages(inv, ["--key-usage <KEY_USAGE>", "--eku <EKU>"])?;
+        let path = db(inv);
+        let at = at(Path::new(&path), &key);
+        let mut spec = CertSpec::new(dn_arg(inv), 365);
+        spec.sans = sans;
+        spec.key_usage = key_usage;
+        spec.ext_key_usage = eku;
+        spec.policy = crate::cli::policy(self.fips);
+        spec.sig_hash =
+            ops::signature_hash(spec.policy, &key_type.algorithm(), hash, at.notice).map_err(k)?;
+        ops::certreq::create(
+            at,
+            ops::certreq::CreateRequest {
+                label: inv.get("label").unwrap_or_default().to_string(),
+                spec,
+                key: key_type,
+                target: Some((Path::new(inv.get("file").unwrap_or_default()), true)),
+            },
+        )
+        .map(drop)
+        .map_err(k)
     }
 
     /// A new request for the key of an existing personal certificate (or
@@ -1333,7 +1377,7 @@ impl Runner {
             "der" => der,
             _ => kdbman::pki::pem_encode("CERTIFICATE REQUEST", &der).into_bytes(),
         };
-        crate::cli::files::write_public(&target, &bytes, true, store.path())
+        ops::write_public(&target, &bytes, true, store.path())
             .map_err(|e| GskError::from_kdbman(&e))
     }
 }

@@ -1,0 +1,234 @@
+//! The operations layer (`kdbman::ops`) used as a library, the way both
+//! command lines use it: typed requests in, results or typed errors out,
+//! nothing printed, what is noticed while a store opens handed to the
+//! caller.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+use kdbman::ops::{self, Notice, StoreAt, StoreKey};
+use kdbman::pki::{CertSpec, KeyType};
+use kdbman::store::cms::Version;
+use kdbman::{CreateOptions, EntryKind, Error, Kdf, Password, Store, StoreFormat};
+
+fn create_cms(db: &Path, pw: &str, stash: bool) {
+    ops::keydb::create(ops::keydb::CreateRequest {
+        db,
+        password: &Password::new(pw),
+        options: CreateOptions {
+            format: StoreFormat::Cms(Version::V6),
+            kdf: Kdf::DEFAULT,
+            password_expires: None,
+        },
+        stash: stash.then_some(ops::keydb::StashRequest {
+            path: None,
+            version: ops::keydb::StashVersion::V2,
+        }),
+    })
+    .unwrap();
+}
+
+fn key_type(s: &str) -> KeyType {
+    s.parse().unwrap()
+}
+
+#[test]
+fn a_request_signed_received_validated_converted_and_deleted_through_ops() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca_db = dir.path().join("ca.kdb");
+    let web_db = dir.path().join("web.kdb");
+    create_cms(&ca_db, "Passw0rd-ca", true);
+    create_cms(&web_db, "Passw0rd-web", false);
+    assert!(dir.path().join("ca.sth").exists(), "the stash was written");
+
+    // Every open is told to the caller, in order.
+    let heard: RefCell<Vec<String>> = RefCell::new(Vec::new());
+    let notice = |n: Notice<'_>| {
+        heard.borrow_mut().push(match n {
+            Notice::StashRead(s) => format!("stash {}", s.path().display()),
+            Notice::Opened(s) => format!("opened {}", s.path().display()),
+            Notice::Note(n) => format!("note {n}"),
+        })
+    };
+    let ca_key = StoreKey::stash_beside(&ca_db);
+    let ca = StoreAt {
+        db: &ca_db,
+        key: &ca_key,
+        notice: &notice,
+    };
+    let mut spec = CertSpec::new("CN=Ops Test CA,O=Example", 30);
+    spec.is_ca = true;
+    ops::cert::create(
+        ca,
+        ops::cert::CreateRequest {
+            label: "ca".into(),
+            spec,
+            key: key_type("ec:p256"),
+            default: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        heard.borrow()[..2],
+        [
+            format!("stash {}", dir.path().join("ca.sth").display()),
+            format!("opened {}", ca_db.display())
+        ]
+    );
+
+    let web_key = StoreKey::Password(Password::new("Passw0rd-web"));
+    let web = StoreAt {
+        db: &web_db,
+        key: &web_key,
+        notice: &ops::quiet,
+    };
+    let csr_file = dir.path().join("web.csr");
+    let mut spec = CertSpec::new("CN=web.example.com", 365);
+    spec.sans = vec!["dns:web.example.com".parse().unwrap()];
+    ops::certreq::create(
+        web,
+        ops::certreq::CreateRequest {
+            label: "web".into(),
+            spec,
+            key: key_type("rsa:2048"),
+            target: Some((&csr_file, false)),
+        },
+    )
+    .unwrap();
+    assert!(
+        std::fs::read_to_string(&csr_file)
+            .unwrap()
+            .starts_with("-----BEGIN CERTIFICATE REQUEST-----")
+    );
+
+    let cert_file = dir.path().join("web.pem");
+    let signed = ops::cert::sign(
+        ca,
+        ops::cert::SignRequest {
+            label: "ca",
+            file: &csr_file,
+            target: &cert_file,
+            days: 30,
+            sans: Vec::new(),
+            ca: false,
+            encoding: ops::Encoding::Pem,
+            chain: true,
+            force: false,
+            hash: None,
+            policy: kdbman::pki::policy::Policy::Default,
+        },
+    )
+    .unwrap();
+    assert_eq!(signed.ca, "ca");
+    assert!(
+        signed.subject.contains("web.example.com"),
+        "{}",
+        signed.subject
+    );
+
+    let certs = kdbman::pki::pem::read_certificates(&cert_file).unwrap();
+    assert_eq!(certs.len(), 2, "the certificate and the CA's");
+    let received = ops::cert::receive(web, &certs, &cert_file, true).unwrap();
+    assert_eq!(received.label, "web");
+    assert_eq!(received.added_signers.len(), 1, "the CA came with it");
+
+    let valid = ops::cert::validate(
+        web,
+        "WEB",
+        kdbman::clock::now(),
+        kdbman::pki::validate::Purpose::ServerAuth,
+    )
+    .unwrap();
+    assert_eq!(valid.label, "web", "the label as stored");
+    assert_eq!(valid.chain.len(), 2);
+
+    // A personal certificate cannot be distrusted: said, nothing changed.
+    match ops::cert::set_trust(web, "web", false).unwrap() {
+        ops::cert::TrustChange::Personal { label } => assert_eq!(label, "web"),
+        ops::cert::TrustChange::Done => panic!("a personal certificate was distrusted"),
+    }
+
+    // Convert to PKCS#12: the default cannot be kept, and that is a note.
+    let p12 = dir.path().join("web.p12");
+    let pw = || Ok(Password::new("Exp0rt-pw"));
+    let done = ops::keydb::convert(
+        web,
+        ops::keydb::ConvertRequest {
+            target: &p12,
+            target_type: ops::keydb::StoreType::Pkcs12,
+            target_password: &pw,
+            kdf_floor: false,
+            cms_version: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(done.target_format, StoreFormat::Pkcs12);
+    assert_eq!(done.entries, 2);
+    assert!(
+        done.notes
+            .iter()
+            .any(|n| n.contains("`web` was the default")),
+        "{:?}",
+        done.notes
+    );
+    let reopened = Store::open(&p12, &Password::new("Exp0rt-pw"), kdbman::Access::Read).unwrap();
+    assert_eq!(
+        reopened
+            .entries()
+            .iter()
+            .filter(|e| e.kind() == EntryKind::Personal)
+            .count(),
+        1
+    );
+
+    // A missing label is a typed error naming the store.
+    match ops::cert::delete(web, "nope") {
+        Err(Error::LabelNotFound { store, label }) => {
+            assert_eq!(store, web_db);
+            assert_eq!(label, "nope");
+        }
+        Err(e) => panic!("wrong error: {e}"),
+        Ok(_) => panic!("deleted a label that is not there"),
+    }
+
+    // Deleting the CA store takes its stash (and the .rdb) with it.
+    let mut gone: Vec<PathBuf> = Vec::new();
+    ops::keydb::delete(ops::keydb::DeleteCheck::Open(ca), &mut |p| {
+        gone.push(p.to_path_buf())
+    })
+    .unwrap();
+    assert_eq!(gone.first(), Some(&ca_db));
+    assert!(gone.contains(&dir.path().join("ca.sth")), "{gone:?}");
+    assert!(!ca_db.exists() && !dir.path().join("ca.sth").exists());
+}
+
+#[test]
+fn a_wrong_password_fails_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.kdb");
+    create_cms(&db, "Passw0rd-right", false);
+    let before = std::fs::read(&db).unwrap();
+    let key = StoreKey::Password(Password::new("wrong"));
+    let at = StoreAt {
+        db: &db,
+        key: &key,
+        notice: &ops::quiet,
+    };
+    let asked = std::cell::Cell::new(false);
+    let r = ops::keydb::change_password(
+        at,
+        || {
+            asked.set(true);
+            Ok(Password::new("Passw0rd-new"))
+        },
+        None,
+        None,
+        None,
+    );
+    assert!(r.is_err(), "a wrong password changed the store");
+    assert!(
+        !asked.get(),
+        "the new password was asked before the old one opened the store"
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the store changed");
+}
