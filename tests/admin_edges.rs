@@ -263,6 +263,10 @@ fn read_commands_take_the_stash_beside_the_store() {
             vec!["certreq", "details", "--db", db, "--label", "req"],
             vec!["keydb", "details", "--db", db],
             vec!["lint", "--db", db, "--label", "web"],
+            // renew without --new-key only reads the store
+            vec![
+                "cert", "renew", "--db", db, "--label", "web", "--target", "web.csr", "--force",
+            ],
         ];
         for args in &reads {
             let a = bare(dir, args);
@@ -283,6 +287,16 @@ fn read_commands_take_the_stash_beside_the_store() {
         bare(dir, &["cert", "delete", "--db", db, "--label", "web"])
             .code(2)
             .stderr(contains("no password given"));
+        // renew --new-key keeps a new key in the store: a change.
+        bare(
+            dir,
+            &[
+                "cert", "renew", "--db", db, "--label", "web", "--new-key", "--target",
+                "web2.csr",
+            ],
+        )
+        .code(2)
+        .stderr(contains("no password given"));
         bare(dir, &["cert", "list", "--db", db])
             .success()
             .stdout(contains("web"));

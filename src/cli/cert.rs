@@ -421,7 +421,7 @@ With --file, "file": "<path>" takes the place of "label". Fields are only ever a
 
 const RENEW_ABOUT: &str = "Write a request that renews a personal entry: the subject of its certificate (byte for byte), its DNS and IP subject alternative names, key usage, extended key usage and CA flag. Have the CA sign it, then `kdbman cert receive --file CERT` replaces the entry's certificate under the same label, keeping its chain signers, its default mark and its creation time.
 
-Without --new-key the request is for the entry's own key and nothing in the store changes (gsk8capicmd -certreq -recreate does the same). With --new-key a new key is made and kept, with the request, as the pending request LABEL-renewal (in the store, or in the .rdb beside a CMS store, as `certreq create` keeps requests); the entry and its old key stay in use until `cert receive` of the signed certificate replaces both and removes the request. A second --new-key renewal while one is pending is refused: receive it, or `certreq delete` it first. What the certificate has and a request made by kdbman cannot carry (email or URI names, other extended key usages) is named in a warning.";
+Without --new-key the request is for the entry's own key and nothing in the store changes (gsk8capicmd -certreq -recreate does the same); like the read commands, it then opens the store with the stash beside it when no password source is given. With --new-key a new key is made and kept, with the request, as the pending request LABEL-renewal (in the store, or in the .rdb beside a CMS store, as `certreq create` keeps requests); the entry and its old key stay in use until `cert receive` of the signed certificate replaces both and removes the request. A second --new-key renewal while one is pending is refused: receive it, or `certreq delete` it first. What the certificate has and a request made by kdbman cannot carry (email or URI names, other extended key usages) is named in a warning.";
 
 fn parse_key_type(s: &str) -> std::result::Result<KeyType, String> {
     s.parse()
@@ -1221,6 +1221,14 @@ struct RenewAs<'a> {
 }
 
 fn renew(db: &Path, pw: &PwArgs, label: &str, how: RenewAs<'_>) -> Result<u8> {
+    // Without --new-key the store is only read, so it opens as the read
+    // commands do: with the stash beside it when no source is given.
+    let pw = if how.new_key {
+        pw.clone()
+    } else {
+        pw.or_stash_beside(db)
+    };
+    let pw = &pw;
     let key = pw.key(db)?;
     let fips = how.fips;
     let r = ops::cert::renew(
