@@ -11,6 +11,7 @@ pub mod pem;
 pub mod pfx;
 pub mod pkcs12;
 pub mod policy;
+mod purpose;
 mod resign;
 mod rfc5280;
 pub mod sign;

@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use super::cms;
-use super::native::format as native_format;
+use super::magic::bit_distance;
 use crate::error::{Error, Result};
 
 /// The file formats a store can be kept in.
@@ -45,7 +45,7 @@ impl StoreFormat {
     /// The format version (CMS 3, 4 or 6, kdbman 1, PKCS#12 3).
     pub fn version(self) -> u16 {
         match self {
-            StoreFormat::Kdbman => super::native::format::VERSION,
+            StoreFormat::Kdbman => super::magic::NATIVE_VERSION,
             StoreFormat::Cms(v) => u16::from(v.number()),
             StoreFormat::Pkcs12 => 3,
         }
@@ -291,10 +291,6 @@ impl std::fmt::Display for FileKind {
     }
 }
 
-fn bit_distance(a: &[u8], b: &[u8]) -> u32 {
-    a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum()
-}
-
 const CMS_TAGS: [(&[u8; 8], CmsContent); 3] = [
     (b"X509KEY\0", CmsContent::Keys),
     (b"X509KYP\0", CmsContent::Requests),
@@ -325,7 +321,7 @@ fn cms_content(b: &[u8]) -> CmsContent {
 /// kdbman's magic, one a few bit flips away (damage: no format kdbman
 /// recognises starts within 4 bits of it), or a file cut inside it.
 fn looks_kdbman(b: &[u8]) -> bool {
-    let magic = &native_format::MAGIC;
+    let magic = &super::magic::NATIVE_MAGIC;
     if b.len() < magic.len() {
         return !b.is_empty() && magic.starts_with(b);
     }
@@ -462,7 +458,7 @@ mod tests {
                 ..
             }
         ));
-        let mut native = native_format::MAGIC.to_vec();
+        let mut native = crate::store::magic::NATIVE_MAGIC.to_vec();
         native.extend_from_slice(&[0, 7, 0, 0]);
         assert_eq!(classify(&native), FileKind::Kdbman { version: Some(7) });
         assert_eq!(classify(&native[..3]), FileKind::Kdbman { version: None });
@@ -525,7 +521,7 @@ mod tests {
         let mut cms = hex("3748060200000000583530394b455900");
         cms[0] ^= 0x04;
         assert!(matches!(classify(&cms), FileKind::Cms { .. }));
-        let mut native = native_format::MAGIC.to_vec();
+        let mut native = crate::store::magic::NATIVE_MAGIC.to_vec();
         native.extend_from_slice(&[0, 1]);
         native[3] ^= 0x21;
         assert!(matches!(classify(&native), FileKind::Kdbman { .. }));
@@ -541,7 +537,7 @@ mod tests {
             x as u8
         };
         let magics: [&[u8]; 6] = [
-            &native_format::MAGIC,
+            &crate::store::magic::NATIVE_MAGIC,
             &cms::container::MAGIC,
             &KEEPASS_1,
             &[0x30, 0x82],
