@@ -2,7 +2,7 @@
 
 pub mod cert;
 pub mod certgen;
-pub mod chain_problem;
+pub use crate::chain_problem;
 pub mod der_walk;
 pub mod dn;
 pub mod keygen;
