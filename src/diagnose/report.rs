@@ -768,16 +768,7 @@ pub fn junit(reports: &[StoreReport], run: &Run<'_>) -> String {
     )
 }
 
-/// A Prometheus label value: first shown as text (`kdbman::text`: control
-/// and bidi characters as `\x1b`-style escapes, backslash doubled, so two
-/// values stay two), then backslash, double quote and newline escaped per
-/// the exposition format.
-pub(crate) fn prom(s: &str) -> String {
-    crate::text::escape(s)
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-}
+pub(crate) use super::exporter::prom;
 
 /// A store path as a Prometheus label value: its bytes as
 /// `kdbman::text::path` shows them (not lossily: two stores whose names
