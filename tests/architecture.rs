@@ -444,3 +444,43 @@ fn the_reader_finds_a_circle() {
     let all: BTreeSet<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
     assert_eq!(circles(&g), vec![all]);
 }
+
+/// Every check module has its one row in the table, and the table names
+/// no module that is not there.
+#[test]
+fn every_check_is_registered_once() {
+    use kdbman::diagnose::checks::{CHECKS, NAMES, Run};
+    let dir = src_dir().join("diagnose/checks");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("src/diagnose/checks")
+        .map(|e| e.expect("entry").path())
+        .filter_map(|p| Some(p.file_stem()?.to_string_lossy().into_owned()))
+        .filter(|n| n != "mod")
+        .collect();
+    files.sort();
+    let mut rows: Vec<String> = CHECKS
+        .iter()
+        .filter(|c| !matches!(c.run, Run::By(_)))
+        .map(|c| c.name.to_string())
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows, files,
+        "rows of CHECKS that run vs files in src/diagnose/checks"
+    );
+    let mut seen = BTreeSet::new();
+    for c in CHECKS {
+        assert!(seen.insert(c.name), "{} registered twice", c.name);
+        if let Run::By(other) = c.run {
+            assert!(
+                files.iter().any(|f| f == other),
+                "{}: no check {other}",
+                c.name
+            );
+        }
+    }
+    assert_eq!(
+        NAMES.to_vec(),
+        CHECKS.iter().map(|c| c.name).collect::<Vec<_>>()
+    );
+}
