@@ -679,8 +679,6 @@ fn check_title(check: &str) -> &'static str {
     }
 }
 
-/// Checks that run before (and whatever) the store opens.
-
 /// JUnit XML (shape above).
 pub fn junit(reports: &[StoreReport], run: &Run<'_>) -> String {
     let stamp = catalogue_time(run.at).trim_end_matches('Z').to_string();
