@@ -8,7 +8,7 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use crate::store::native::kdf::KdfLimit;
+use crate::kinds::KdfLimit;
 
 /// Shorthand used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -132,8 +132,8 @@ impl fmt::Display for Damage {
     }
 }
 
-use crate::store::detect::CmsContent;
-pub use crate::store::detect::FileKind;
+use crate::kinds::CmsContent;
+pub use crate::kinds::FileKind;
 
 /// The former name of [`FileKind`].
 pub type ForeignFormat = FileKind;
@@ -374,7 +374,7 @@ pub enum Error {
     WrongKind {
         store: PathBuf,
         label: String,
-        found: crate::store::entry::EntryKind,
+        found: crate::kinds::EntryKind,
         needed: Needed,
     },
     /// Another entry already has this label (labels compare case-insensitively).
@@ -419,7 +419,7 @@ pub enum Error {
     /// An entry's certificate chain does not validate (SSL0208E, SSL0221E).
     Chain {
         label: String,
-        problem: crate::pki::chain_problem::ChainProblem,
+        problem: crate::chain_problem::ChainProblem,
     },
     /// A certificate a server would present is outside its validity period
     /// (`is_default`: chosen as the store's default, as IHS words it).
@@ -521,7 +521,7 @@ pub enum Error {
     FileChain {
         file: PathBuf,
         store: PathBuf,
-        problem: crate::pki::chain_problem::ChainProblem,
+        problem: crate::chain_problem::ChainProblem,
     },
 }
 
@@ -1011,13 +1011,13 @@ impl fmt::Display for Error {
                     write!(
                         f,
                         "the {which} `{label}` expired at {}",
-                        crate::pki::cert::rfc3339(*not_after)
+                        crate::time::rfc3339(*not_after)
                     )
                 } else {
                     write!(
                         f,
                         "the {which} `{label}` is not valid until {}",
-                        crate::pki::cert::rfc3339(*not_before)
+                        crate::time::rfc3339(*not_before)
                     )
                 }
             }
@@ -1025,7 +1025,7 @@ impl fmt::Display for Error {
                 f,
                 "the password of {} expired at {}",
                 path.display(),
-                crate::pki::cert::rfc3339(*expired)
+                crate::time::rfc3339(*expired)
             ),
             Error::NoCiphers { requested, min_tls } => write!(
                 f,
@@ -1135,11 +1135,11 @@ fn not_a_store_fix(path: &std::path::Path, found: FileKind) -> String {
             ..
         } => format!(
             "kdbman reads CMS versions {}; {p} holds only pending certificate requests or CRLs beside its key database: if none of them is needed, move it aside; otherwise work on the store with the GSKit tool that wrote it",
-            crate::store::detect::cms_versions_read()
+            crate::kinds::cms_versions_read()
         ),
         FileKind::Cms { .. } => format!(
             "kdbman reads CMS versions {}; export the store with the GSKit tool that opens it (`gsk8capicmd -keydb -convert -db {p} -new_format pkcs12 -target {p12}`), then use {p12} as the store or `kdbman cert import` it",
-            crate::store::detect::cms_versions_read()
+            crate::kinds::cms_versions_read()
         ),
         FileKind::Kdbman { .. } => {
             "open it with the newer kdbman that wrote it, or export it from there".into()

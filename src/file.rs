@@ -723,7 +723,7 @@ pub fn check_output(target: &Path, store: &Path) -> Result<()> {
         .map(|n| real.with_file_name(n))
         .collect();
     own.push(marker_path(&real));
-    own.push(crate::stash::default_path(store));
+    own.push(default_stash_path(store));
     own.push(store.to_path_buf());
     for f in own {
         if let Ok(m) = fs::metadata(&f)
@@ -737,4 +737,18 @@ pub fn check_output(target: &Path, store: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The stash path beside a store (`kdbman::stash::default_path`):
+/// `NAME.sth` for `NAME.kdb`, as GSKit's `-stashed` looks for it (and
+/// `NAME.sth.sth` for a store oddly named `NAME.sth`, so a stash can never
+/// replace its own store).
+pub fn default_stash_path(store: &Path) -> PathBuf {
+    let p = store.with_extension("sth");
+    if p == store {
+        let mut s = store.as_os_str().to_owned();
+        s.push(".sth");
+        return PathBuf::from(s);
+    }
+    p
 }

@@ -30,12 +30,14 @@
 //! # Ok(()) }
 //! ```
 
+pub mod chain_problem;
 pub mod clock;
 pub mod diagnose;
 pub mod error;
 pub mod file;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod kinds;
 pub mod limits;
 pub mod ops;
 pub mod pki;
@@ -45,6 +47,7 @@ pub mod serve;
 pub mod stash;
 pub mod store;
 pub mod text;
+pub mod time;
 
 pub use error::{
     Damage, Error, ErrorClass, FileKind, ForeignFormat, PasswordProblem, Result, StashProblem,

@@ -90,7 +90,7 @@ pub fn render(certs: &[(Vec<(&'static str, String)>, &X509Facts)], at: i64) -> S
         all.dedup_by(|a, b| a.0 == b.0);
         let key = all
             .iter()
-            .map(|(k, v)| format!("{k}=\"{}\"", super::report::prom(v)))
+            .map(|(k, v)| format!("{k}=\"{}\"", prom(v)))
             .collect::<Vec<_>>()
             .join(",");
         rows.entry(key).or_insert(f);
@@ -121,6 +121,17 @@ pub fn render(certs: &[(Vec<(&'static str, String)>, &X509Facts)], at: i64) -> S
         }
     }
     out
+}
+
+/// A Prometheus label value: first shown as text (`kdbman::text`: control
+/// and bidi characters as `\x1b`-style escapes, backslash doubled, so two
+/// values stay two), then backslash, double quote and newline escaped per
+/// the exposition format.
+pub(crate) fn prom(s: &str) -> String {
+    crate::text::escape(s)
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]

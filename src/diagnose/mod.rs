@@ -104,10 +104,9 @@ pub const DEFAULT_WARN_DAYS: u32 = 30;
 /// Runs every check and returns the findings, errors first.
 pub fn lint(target: &LintTarget<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
-    checks::kdb0005w::check(target, &mut out);
-    checks::kdb0008w::check(target, &mut out);
+    checks::run_target(target, &mut out);
     match target.store {
-        Err(e) => checks::open::check(target, e, &mut out),
+        Err(e) => checks::run_open_failed(target, e, &mut out),
         Ok(store) => checks::run(store, target, &mut out),
     }
     // Stable: within a severity, the order the checks ran.
@@ -119,40 +118,33 @@ pub fn lint(target: &LintTarget<'_>) -> Vec<Finding> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Coverage {
     /// Checked by lint, by these checks.
-    Checked(&'static [&'static str]),
+    Checked(Vec<&'static str>),
     /// Only shows during a handshake: `kdbman serve` reproduces it.
     Runtime,
     /// Concerns a part kdbman does not have; the reason.
     NotApplicable(&'static str),
 }
 
-/// The check modules that can report each code.
-pub static CHECKED: &[(&str, &[&str])] = &[
-    ("SSL0206E", &["ssl0206e"]),
-    ("SSL0208E", &["ssl0208e"]),
-    ("SSL0209E", &["ssl0209e"]),
-    ("SSL0210E", &["ssl0210e"]),
-    ("SSL0213E", &["ssl0213e"]),
-    ("SSL0214E", &["open"]),
-    ("SSL0215E", &["open"]),
-    ("SSL0216E", &["ssl0216e"]),
-    ("SSL0217E", &["ssl0217e"]),
-    ("SSL0218E", &["open"]),
-    ("SSL0219E", &["ssl0219e"]),
-    ("SSL0221E", &["ssl0221e"]),
-    ("SSL0223E", &["ssl0223e"]),
-    ("SSL0224E", &["ssl0224e"]),
-    ("SSL0225E", &["ssl0225e"]),
-    ("SSL0227E", &["ssl0206e"]),
-    ("SSL0228E", &["open"]),
-    ("SSL0248E", &["ssl0248e"]),
-    ("SSL0264E", &["ssl0224e"]),
-];
+/// Each catalogue code lint checks, in code order, with the checks that
+/// can report it (from [`checks::CHECKS`]).
+pub fn checked() -> Vec<(&'static str, Vec<&'static str>)> {
+    let mut out: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
+    for c in checks::CHECKS {
+        for &code in c.reports {
+            match out.iter_mut().find(|(id, _)| *id == code) {
+                Some((_, names)) => names.push(c.name),
+                None => out.push((code, vec![c.name])),
+            }
+        }
+    }
+    out.sort_by_key(|(id, _)| *id);
+    out
+}
 
 /// How lint treats a catalogue code: checked, left to `serve`, or not
 /// applicable (with the catalogue's reason).
 pub fn coverage(code: &catalogue::Code) -> Coverage {
-    if let Some((_, checks)) = CHECKED.iter().find(|(id, _)| *id == code.id) {
+    if let Some((_, checks)) = checked().into_iter().find(|(id, _)| *id == code.id) {
         return Coverage::Checked(checks);
     }
     match code.scope {

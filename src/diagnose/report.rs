@@ -99,7 +99,7 @@ use super::catalogue::{self, Severity};
 use super::finding::{EXTRA_RULES, Location, rule_title};
 use super::fleet::StoreReport;
 use super::httpd_conf::Note;
-use super::{CHECKED, Finding, checks};
+use super::{Finding, checked, checks};
 
 /// What a report says besides the findings.
 #[derive(Debug, Clone, Copy)]
@@ -254,7 +254,7 @@ fn mms(text: &str) -> sarif::MultiformatMessageString {
 
 /// Every code lint can report, in a stable order (the SARIF rules).
 pub fn rule_ids() -> Vec<&'static str> {
-    let mut ids: Vec<&'static str> = CHECKED.iter().map(|(id, _)| *id).collect();
+    let mut ids: Vec<&'static str> = checked().into_iter().map(|(id, _)| id).collect();
     ids.extend(EXTRA_RULES.iter().map(|r| r.id));
     ids
 }
@@ -679,9 +679,6 @@ fn check_title(check: &str) -> &'static str {
     }
 }
 
-/// Checks that run before (and whatever) the store opens.
-const PRE_OPEN: &[&str] = &["open", "kdb0005w", "kdb0008w"];
-
 /// JUnit XML (shape above).
 pub fn junit(reports: &[StoreReport], run: &Run<'_>) -> String {
     let stamp = catalogue_time(run.at).trim_end_matches('Z').to_string();
@@ -698,7 +695,7 @@ pub fn junit(reports: &[StoreReport], run: &Run<'_>) -> String {
         };
         let (mut tests, mut failures, mut errors, mut skipped) = (0, 0, 0, 0);
         let mut cases = String::new();
-        for &check in checks::NAMES {
+        for &check in &checks::NAMES {
             tests += 1;
             let mine: Vec<&Finding> = r.findings.iter().filter(|f| f.check == check).collect();
             let failing: Vec<&&Finding> =
@@ -713,7 +710,7 @@ pub fn junit(reports: &[StoreReport], run: &Run<'_>) -> String {
                     xml(&f.map_or(String::new(), |f| format!("{}: {}", f.code, f.message))),
                     xml_text(&mine.iter().map(|f| finding_line(f)).collect::<String>())
                 ));
-            } else if !r.opened() && !PRE_OPEN.contains(&check) {
+            } else if !r.opened() && !checks::of(checks::Stage::Target).any(|c| c.name == check) {
                 skipped += 1;
                 body.push_str("      <skipped message=\"the store did not open\"/>\n");
             } else if let Some((_, why)) = r.not_run.iter().find(|(c, _)| *c == check) {
@@ -768,16 +765,7 @@ pub fn junit(reports: &[StoreReport], run: &Run<'_>) -> String {
     )
 }
 
-/// A Prometheus label value: first shown as text (`kdbman::text`: control
-/// and bidi characters as `\x1b`-style escapes, backslash doubled, so two
-/// values stay two), then backslash, double quote and newline escaped per
-/// the exposition format.
-pub(crate) fn prom(s: &str) -> String {
-    crate::text::escape(s)
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-}
+pub(crate) use super::exporter::prom;
 
 /// A store path as a Prometheus label value: its bytes as
 /// `kdbman::text::path` shows them (not lossily: two stores whose names

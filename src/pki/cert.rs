@@ -252,16 +252,7 @@ pub fn signature_name(oid: &str) -> Option<&'static str> {
     })
 }
 
-/// Unix seconds as RFC 3339 (UTC).
-pub fn rfc3339(unix: i64) -> String {
-    ::time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| {
-            t.format(&::time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| unix.to_string())
-}
+pub use crate::time::rfc3339;
 
 /// The subject of a PKCS#10 request, if it parses.
 pub fn csr_subject(der: &[u8]) -> Option<String> {

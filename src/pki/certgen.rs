@@ -246,7 +246,7 @@ impl CertSpec {
     ) -> Result<Vec<u8>> {
         let subject = self.subject_der()?;
         let ikp = self.signer(issuer_key)?;
-        let issuer = super::sign::issuer(issuer_cert, &ikp)?;
+        let issuer = issuer(issuer_cert, &ikp)?;
         let spki =
             rcgen::SubjectPublicKeyInfo::from_der(subject_public_key_der).map_err(gen_err)?;
         let alg = x509_parser::x509::SubjectPublicKeyInfo::from_der(subject_public_key_der)
@@ -278,6 +278,31 @@ impl CertSpec {
         let csr = params.serialize_request(&*kp).map_err(gen_err)?;
         super::resign::with_names(csr.der(), super::resign::Kind::Request, None, &subject, &kp)
     }
+}
+
+/// rcgen's view of a CA: the key that signs and the key identifier its
+/// certificate gives (for the authorityKeyIdentifier). Its name is put in
+/// by `resign::with_names`, so a name rcgen cannot hold (a multi-valued
+/// RDN) still signs.
+pub(crate) fn issuer<'a>(
+    ca_cert: &[u8],
+    key: &'a rcgen::KeyPair,
+) -> Result<rcgen::Issuer<'static, &'a rcgen::KeyPair>> {
+    let (_, x) = x509_parser::parse_x509_certificate(ca_cert)
+        .map_err(|e| Error::input("CA certificate", e))?;
+    let mut params = rcgen::CertificateParams::default();
+    let ski = x
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0.to_vec()),
+            _ => None,
+        });
+    params.key_identifier_method = match ski {
+        Some(id) => rcgen::KeyIdMethod::PreSpecified(id),
+        None => rcgen::KeyIdMethod::Sha256,
+    };
+    Ok(rcgen::Issuer::new(params, key))
 }
 
 /// SANs in rcgen's form.

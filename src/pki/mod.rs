@@ -2,7 +2,7 @@
 
 pub mod cert;
 pub mod certgen;
-pub mod chain_problem;
+pub use crate::chain_problem;
 pub mod der_walk;
 pub mod dn;
 pub mod keygen;
@@ -11,6 +11,7 @@ pub mod pem;
 pub mod pfx;
 pub mod pkcs12;
 pub mod policy;
+mod purpose;
 mod resign;
 mod rfc5280;
 pub mod sign;

@@ -28,7 +28,8 @@ use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
 use x509_parser::x509::RelativeDistinguishedName;
 
-use super::validate::{ChainProblem, Purpose};
+use super::chain_problem::ChainProblem;
+use super::purpose::Purpose;
 
 /// The verdict.
 pub(crate) enum Outcome {
@@ -333,7 +334,7 @@ impl<'c, 'a> Search<'c, 'a> {
                 detail: format!("RSA {bits}-bit keys are too small (2048 bits or more are needed)"),
             })
         } else {
-            Err(super::validate::signature_problem(&c.x, &c.subject()))
+            Err(super::purpose::signature_problem(&c.x, &c.subject()))
         };
         self.signatures.insert((child, issuer), r.clone());
         r

@@ -167,7 +167,7 @@ pub fn sign_request(
     opts.policy
         .check_signing_key(&super::cert::key_algorithm_of_pkcs8(ca_key.pkcs8_der()))?;
     let kp = rcgen_key_pair_for(ca_key, opts.sig_hash)?;
-    let issuer = issuer(ca_cert, &kp)?;
+    let issuer = super::certgen::issuer(ca_cert, &kp)?;
     let cert = p
         .signed_by(&spki, &issuer)
         .map_err(|e| Error::input("signing the request", e))?;
@@ -183,31 +183,6 @@ pub fn sign_request(
         &subject,
         &kp,
     )
-}
-
-/// rcgen's view of a CA: the key that signs and the key identifier its
-/// certificate gives (for the authorityKeyIdentifier). Its name is put in
-/// by `resign::with_names`, so a name rcgen cannot hold (a multi-valued
-/// RDN) still signs.
-pub(crate) fn issuer<'a>(
-    ca_cert: &[u8],
-    key: &'a rcgen::KeyPair,
-) -> Result<rcgen::Issuer<'static, &'a rcgen::KeyPair>> {
-    let (_, x) = x509_parser::parse_x509_certificate(ca_cert)
-        .map_err(|e| Error::input("CA certificate", e))?;
-    let mut params = rcgen::CertificateParams::default();
-    let ski = x
-        .extensions()
-        .iter()
-        .find_map(|e| match e.parsed_extension() {
-            x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0.to_vec()),
-            _ => None,
-        });
-    params.key_identifier_method = match ski {
-        Some(id) => rcgen::KeyIdMethod::PreSpecified(id),
-        None => rcgen::KeyIdMethod::Sha256,
-    };
-    Ok(rcgen::Issuer::new(params, key))
 }
 
 /// The certificate parameters a request asks for (subjectAltName, key

@@ -84,28 +84,8 @@ use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeIdIter};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 pub use super::chain_problem::ChainProblem;
-
-/// Which use the end-entity certificate must allow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Purpose {
-    /// TLS server (EKU serverAuth, if the certificate has an EKU).
-    #[default]
-    ServerAuth,
-    /// TLS client (EKU clientAuth, if present).
-    ClientAuth,
-    /// Any purpose: the EKU is not checked.
-    Any,
-}
-
-impl Purpose {
-    fn needed(self) -> &'static str {
-        match self {
-            Purpose::ServerAuth => "serverAuth",
-            Purpose::ClientAuth => "clientAuth",
-            Purpose::Any => "any",
-        }
-    }
-}
+pub use super::purpose::Purpose;
+use super::purpose::{signature_problem, weak_hash};
 
 /// webpki's own path-building budget (rustls-webpki 0.103 `Budget`).
 const WEBPKI_SIGNATURE_CHECKS: u32 = 100;
@@ -593,32 +573,6 @@ fn diagnose(
         other => ChainProblem::Other {
             detail: format!("the chain is refused ({other:?})"),
         },
-    }
-}
-
-/// Why `c`'s signature did not verify: an MD2 or MD5 signature cannot be
-/// checked at all (ring has neither), which is not a wrong issuer.
-pub(super) fn signature_problem(
-    c: &x509_parser::certificate::X509Certificate<'_>,
-    subject: &str,
-) -> ChainProblem {
-    match weak_hash(c) {
-        Some(algorithm) => ChainProblem::WeakSignature {
-            subject: subject.to_string(),
-            algorithm: algorithm.to_string(),
-        },
-        None => ChainProblem::BadSignature {
-            subject: subject.to_string(),
-        },
-    }
-}
-
-/// The name of `c`'s signature algorithm if it hashes with MD2 or MD5.
-fn weak_hash(c: &x509_parser::certificate::X509Certificate<'_>) -> Option<&'static str> {
-    match c.signature_algorithm.algorithm.to_id_string().as_str() {
-        "1.2.840.113549.1.1.2" => Some("md2WithRSAEncryption"),
-        "1.2.840.113549.1.1.4" => Some("md5WithRSAEncryption"),
-        _ => None,
     }
 }
 

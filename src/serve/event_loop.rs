@@ -21,8 +21,8 @@ use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token, Waker};
 
 use super::log::Event;
-use super::server::{GRACE, Shared, TICK};
 use super::session::{Evictable, Session, Status};
+use super::shared::{GRACE, Shared, TICK};
 
 /// [`Inbox::candidate`] when a loop has no connection to give up.
 pub(super) const NO_CANDIDATE: u64 = u64::MAX;

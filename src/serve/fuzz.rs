@@ -36,8 +36,8 @@ use rustls::{ClientConfig, ClientConnection, RootCertStore};
 
 use super::config::{self, ClientAuth, ServeOptions, Setup};
 use super::log::{Event, LogFormat};
-use super::server::{Limits, Shared};
 use super::session::{Session, Status, Transport};
+use super::shared::{Limits, Shared};
 
 /// Flags: a real TLS client does the handshake and encrypts the data.
 pub const TLS: u8 = 1;

@@ -18,6 +18,7 @@ pub mod log;
 pub mod page;
 pub mod server;
 mod session;
+mod shared;
 pub mod tls_codes;
 
 pub use config::{ClientAuth, MinTls, ServeOptions, Setup};

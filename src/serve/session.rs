@@ -25,7 +25,7 @@ use rustls::ServerConnection;
 use super::first_bytes::{FirstBytes, classify_first};
 use super::log::Event;
 use super::page::{self, Negotiated, Parsed, Request};
-use super::server::Shared;
+use super::shared::Shared;
 use super::tls_codes::code_for;
 
 /// How long a plain HTTP client has to finish its head, so the 400 can

@@ -53,18 +53,7 @@ pub enum Permissions {
     AllowInsecure,
 }
 
-/// The stash path beside a store: `NAME.sth` for `NAME.kdb`, as GSKit's
-/// `-stashed` looks for it (and `NAME.sth.sth` for a store oddly named
-/// `NAME.sth`, so a stash can never replace its own store).
-pub fn default_path(store: &Path) -> PathBuf {
-    let p = store.with_extension("sth");
-    if p == store {
-        let mut s = store.as_os_str().to_owned();
-        s.push(".sth");
-        return PathBuf::from(s);
-    }
-    p
-}
+pub use crate::file::default_stash_path as default_path;
 
 /// Whether a stash of `format` can hold `password` so that it reads back
 /// the same: a GSKit stash holds 1 to 128 bytes and ends the password at

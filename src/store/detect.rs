@@ -12,8 +12,9 @@
 use std::path::Path;
 
 use super::cms;
-use super::native::format as native_format;
+use super::magic::bit_distance;
 use crate::error::{Error, Result};
+pub use crate::kinds::{CmsContent, FileKind, Head, PemBlocks, cms_versions_read};
 
 /// The file formats a store can be kept in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,7 +46,7 @@ impl StoreFormat {
     /// The format version (CMS 3, 4 or 6, kdbman 1, PKCS#12 3).
     pub fn version(self) -> u16 {
         match self {
-            StoreFormat::Kdbman => super::native::format::VERSION,
+            StoreFormat::Kdbman => super::magic::NATIVE_VERSION,
             StoreFormat::Cms(v) => u16::from(v.number()),
             StoreFormat::Pkcs12 => 3,
         }
@@ -59,64 +60,6 @@ impl std::fmt::Display for StoreFormat {
             StoreFormat::Cms(v) => write!(f, "CMS v{}", v.number()),
             StoreFormat::Pkcs12 => f.write_str("PKCS#12"),
         }
-    }
-}
-
-/// What a CMS container holds, by its type tag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CmsContent {
-    /// `X509KEY`: a key database (`.kdb`).
-    Keys,
-    /// `X509KYP`: a request database (`.rdb`).
-    Requests,
-    /// `X509CRL`: a CRL database (`.crl`).
-    Crls,
-    /// The tag is damaged or missing (the file is short).
-    Unknown,
-}
-
-/// Which kinds of PEM block a PEM file holds (told by their labels only;
-/// nothing is decoded, and a label is never echoed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct PemBlocks(u8);
-
-impl PemBlocks {
-    const CERTIFICATE: u8 = 1;
-    const PRIVATE_KEY: u8 = 2;
-    const REQUEST: u8 = 4;
-    const CRL: u8 = 8;
-    const PUBLIC_KEY: u8 = 16;
-    const OTHER: u8 = 32;
-    const NAMES: [(u8, &'static str); 6] = [
-        (Self::CERTIFICATE, "a certificate"),
-        (Self::PRIVATE_KEY, "a private key"),
-        (Self::REQUEST, "a certificate request"),
-        (Self::CRL, "a CRL"),
-        (Self::PUBLIC_KEY, "a public key"),
-        (Self::OTHER, "another PEM block"),
-    ];
-
-    fn from_label(label: &[u8]) -> u8 {
-        match label {
-            b"CERTIFICATE" | b"X509 CERTIFICATE" | b"TRUSTED CERTIFICATE" => Self::CERTIFICATE,
-            b"PRIVATE KEY" | b"ENCRYPTED PRIVATE KEY" | b"RSA PRIVATE KEY" | b"EC PRIVATE KEY" => {
-                Self::PRIVATE_KEY
-            }
-            b"CERTIFICATE REQUEST" | b"NEW CERTIFICATE REQUEST" => Self::REQUEST,
-            b"X509 CRL" => Self::CRL,
-            b"PUBLIC KEY" | b"RSA PUBLIC KEY" => Self::PUBLIC_KEY,
-            _ => Self::OTHER,
-        }
-    }
-    pub fn certificate(self) -> bool {
-        self.0 & Self::CERTIFICATE != 0
-    }
-    pub fn private_key(self) -> bool {
-        self.0 & Self::PRIVATE_KEY != 0
-    }
-    pub fn request(self) -> bool {
-        self.0 & Self::REQUEST != 0
     }
 }
 
@@ -134,15 +77,6 @@ impl std::fmt::Display for PemBlocks {
             [rest @ .., last] => write!(f, "{} and {last}", rest.join(", ")),
         }
     }
-}
-
-/// The first bytes of a file of no known format, for the message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Head {
-    bytes: [u8; 8],
-    len: u8,
-    /// Printable text (UTF-8, no control bytes but whitespace).
-    text: bool,
 }
 
 impl Head {
@@ -169,50 +103,6 @@ impl Head {
     pub fn bytes(&self) -> &[u8] {
         &self.bytes[..self.len as usize]
     }
-}
-
-/// What a file is, told by content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FileKind {
-    /// kdbman's native store: its magic, or one a few bit flips away
-    /// (damaged). `version` is the header's format version, when the file
-    /// is long enough to hold one.
-    Kdbman { version: Option<u16> },
-    /// An IBM CMS container (`37 48`, or a header a few bit flips away:
-    /// damaged). `version` is its version byte (3, 4 or 6 in IBM-made
-    /// files), when the file is long enough to hold one.
-    Cms {
-        version: Option<u8>,
-        content: CmsContent,
-    },
-    /// PKCS#12 (a DER SEQUENCE whose first element is INTEGER 3).
-    Pkcs12,
-    /// Java KeyStore (`FE ED FE ED`).
-    Jks,
-    /// Java JCEKS keystore (`CE CE CE CE`).
-    Jceks,
-    /// PEM text.
-    Pem(PemBlocks),
-    /// One DER-encoded X.509 certificate.
-    DerCertificate,
-    /// KeePass 1.x password database (`03 D9 A2 9A 65 FB 4B B5`), which
-    /// is named `.kdb` too.
-    KeePass1,
-    /// KeePass 2.x password database (`03 D9 A2 9A 67 FB 4B B5`, or `66`
-    /// in pre-release versions).
-    KeePass2,
-    /// kdbman's native stash (`man/kdbman-stash.5`).
-    KdbmanStash,
-    /// A GSKit stash (`.sth`), v1 or v2, checked by content.
-    GskitStash,
-    /// Zero bytes.
-    Empty,
-    /// No format kdbman knows (what [`classify`] returns, with the first
-    /// bytes for the message).
-    UnknownBytes(Head),
-    /// No format kdbman knows; the bytes were not kept.
-    Unknown,
 }
 
 const KEEPASS_1: [u8; 8] = [0x03, 0xD9, 0xA2, 0x9A, 0x65, 0xFB, 0x4B, 0xB5];
@@ -291,10 +181,6 @@ impl std::fmt::Display for FileKind {
     }
 }
 
-fn bit_distance(a: &[u8], b: &[u8]) -> u32 {
-    a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum()
-}
-
 const CMS_TAGS: [(&[u8; 8], CmsContent); 3] = [
     (b"X509KEY\0", CmsContent::Keys),
     (b"X509KYP\0", CmsContent::Requests),
@@ -325,7 +211,7 @@ fn cms_content(b: &[u8]) -> CmsContent {
 /// kdbman's magic, one a few bit flips away (damage: no format kdbman
 /// recognises starts within 4 bits of it), or a file cut inside it.
 fn looks_kdbman(b: &[u8]) -> bool {
-    let magic = &native_format::MAGIC;
+    let magic = &super::magic::NATIVE_MAGIC;
     if b.len() < magic.len() {
         return !b.is_empty() && magic.starts_with(b);
     }
@@ -409,18 +295,6 @@ pub fn classify(b: &[u8]) -> FileKind {
     FileKind::UnknownBytes(Head::of(b))
 }
 
-/// The CMS versions this kdbman reads, for messages: "4 and 6".
-pub fn cms_versions_read() -> String {
-    let v: Vec<String> = (0..=u8::MAX)
-        .filter(|n| cms::Version::from_number(*n).is_some())
-        .map(|n| n.to_string())
-        .collect();
-    match v.as_slice() {
-        [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => v.concat(),
-    }
-}
-
 /// Which reader the bytes go to: CMS, PKCS#12, or kdbman's native parser
 /// for everything else, which names a foreign file by [`classify`] (use
 /// [`FileKind::store_format`] to tell a foreign file from a store).
@@ -445,6 +319,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn versions_read_are_those_the_cms_codec_accepts() {
+        let accepted: Vec<u8> = (0..=u8::MAX)
+            .filter(|n| cms::Version::from_number(*n).is_some())
+            .collect();
+        assert_eq!(accepted, crate::kinds::CMS_VERSIONS_READ);
+    }
+
+    #[test]
     fn each_kind_by_its_first_bytes() {
         let cms_v3 = hex("3748030200000000583530394b455900");
         assert_eq!(
@@ -462,7 +344,7 @@ mod tests {
                 ..
             }
         ));
-        let mut native = native_format::MAGIC.to_vec();
+        let mut native = crate::store::magic::NATIVE_MAGIC.to_vec();
         native.extend_from_slice(&[0, 7, 0, 0]);
         assert_eq!(classify(&native), FileKind::Kdbman { version: Some(7) });
         assert_eq!(classify(&native[..3]), FileKind::Kdbman { version: None });
@@ -525,7 +407,7 @@ mod tests {
         let mut cms = hex("3748060200000000583530394b455900");
         cms[0] ^= 0x04;
         assert!(matches!(classify(&cms), FileKind::Cms { .. }));
-        let mut native = native_format::MAGIC.to_vec();
+        let mut native = crate::store::magic::NATIVE_MAGIC.to_vec();
         native.extend_from_slice(&[0, 1]);
         native[3] ^= 0x21;
         assert!(matches!(classify(&native), FileKind::Kdbman { .. }));
@@ -541,7 +423,7 @@ mod tests {
             x as u8
         };
         let magics: [&[u8]; 6] = [
-            &native_format::MAGIC,
+            &crate::store::magic::NATIVE_MAGIC,
             &cms::container::MAGIC,
             &KEEPASS_1,
             &[0x30, 0x82],

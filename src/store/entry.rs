@@ -6,52 +6,9 @@
 use std::fmt;
 use std::sync::Arc;
 
+pub use crate::kinds::EntryKind;
 use crate::secret::PrivateKey;
 use crate::store::cms::SealedKey;
-
-/// What an entry is for, as in iKeyman's three lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntryKind {
-    /// A certificate chain with its private key: what a server presents.
-    Personal,
-    /// A trusted (or distrusted) CA certificate.
-    Signer,
-    /// A pending certificate request with its private key.
-    Request,
-}
-
-impl EntryKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntryKind::Personal => "personal",
-            EntryKind::Signer => "signer",
-            EntryKind::Request => "request",
-        }
-    }
-
-    pub(crate) fn code(self) -> u8 {
-        match self {
-            EntryKind::Personal => 1,
-            EntryKind::Signer => 2,
-            EntryKind::Request => 3,
-        }
-    }
-
-    pub(crate) fn from_code(c: u8) -> Option<Self> {
-        match c {
-            1 => Some(EntryKind::Personal),
-            2 => Some(EntryKind::Signer),
-            3 => Some(EntryKind::Request),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for EntryKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A private key as an entry holds it.
 #[derive(Clone)]

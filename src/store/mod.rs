@@ -16,6 +16,7 @@ pub mod cms;
 pub mod detect;
 pub mod entry;
 mod import;
+mod magic;
 pub mod native;
 pub mod pkcs12;
 pub mod renew;

@@ -289,6 +289,131 @@ impl Ctx<'_> {
     }
 }
 
+/// When a check runs (its place in the order is its row in [`CHECKS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// On the target, before and whether or not the store opens
+    /// ([`crate::diagnose::lint`]).
+    Target,
+    /// On the open store, before the certificate in use is checked; these
+    /// find it ([`Ctx::in_use`]) and the entries later checks leave alone.
+    Store,
+    /// On the certificate in use, or on each personal certificate in turn
+    /// when which one is in use cannot be determined; skipped (and listed
+    /// by [`not_run`]) when there is none.
+    InUse,
+    /// The key match (SSL0209E): with the in-use checks when one
+    /// certificate is in use; once, store-wide, after them otherwise.
+    KeyMatch,
+    /// On the open store, after the certificate in use.
+    After,
+}
+
+/// What runs a check.
+#[derive(Clone, Copy)]
+pub enum Run {
+    /// On the target, before the store opens.
+    Target(fn(&LintTarget<'_>, &mut Vec<Finding>)),
+    /// When the store did not open.
+    OpenFailed(fn(&LintTarget<'_>, &crate::error::Error, &mut Vec<Finding>)),
+    /// On the open store.
+    Store(fn(&mut Ctx<'_>, &mut Vec<Finding>)),
+    /// Its findings come from the named check's function.
+    By(&'static str),
+}
+
+/// One lint check: the one place it is registered.
+pub struct Check {
+    /// The name its findings carry in `check`: the module's name, the
+    /// JUnit test case, and what `lint --checks` lists for its codes.
+    pub name: &'static str,
+    pub stage: Stage,
+    /// The catalogue codes it reports (`lint --checks`, SARIF rules);
+    /// kdbman's own KDB codes are [`crate::diagnose::EXTRA_RULES`].
+    pub reports: &'static [&'static str],
+    pub run: Run,
+}
+
+/// Every check, in the order they run within its [`Stage`] (the stages
+/// run in the order they are declared). A new check is a module above
+/// and a row here.
+#[rustfmt::skip]
+pub const CHECKS: &[Check] = &[
+    Check { name: "open", stage: Stage::Target, reports: &["SSL0214E", "SSL0215E", "SSL0218E", "SSL0228E"], run: Run::OpenFailed(open::check) },
+    Check { name: "kdb0005w", stage: Stage::Target, reports: &[], run: Run::Target(kdb0005w::check) },
+    Check { name: "kdb0008w", stage: Stage::Target, reports: &[], run: Run::Target(kdb0008w::check) },
+    Check { name: "ssl0217e", stage: Stage::Store, reports: &["SSL0217E"], run: Run::Store(|c, o| ssl0217e::check(c, o)) },
+    Check { name: "ssl0216e", stage: Stage::Store, reports: &["SSL0216E"], run: Run::Store(|c, o| ssl0216e::check(c, o)) },
+    Check { name: "ssl0206e", stage: Stage::Store, reports: &["SSL0206E", "SSL0227E"], run: Run::Store(ssl0206e::check) },
+    Check { name: "ssl0227e", stage: Stage::Store, reports: &[], run: Run::By("ssl0206e") },
+    Check { name: "kdb0009w", stage: Stage::Store, reports: &[], run: Run::Store(|c, o| kdb0009w::check(c, o)) },
+    Check { name: "ssl0223e", stage: Stage::Store, reports: &["SSL0223E"], run: Run::Store(ssl0223e::check) },
+    Check { name: "ssl0224e", stage: Stage::Store, reports: &["SSL0224E", "SSL0264E"], run: Run::Store(ssl0224e::check) },
+    Check { name: "ssl0210e", stage: Stage::Store, reports: &["SSL0210E"], run: Run::Store(ssl0210e::check) },
+    Check { name: "ssl0248e", stage: Stage::InUse, reports: &["SSL0248E"], run: Run::Store(ssl0248e::check) },
+    Check { name: "ssl0219e", stage: Stage::InUse, reports: &["SSL0219E"], run: Run::Store(|c, o| ssl0219e::check(c, o)) },
+    Check { name: "ssl0221e", stage: Stage::InUse, reports: &["SSL0221E"], run: Run::Store(|c, o| ssl0221e::check(c, o)) },
+    Check { name: "ssl0225e", stage: Stage::InUse, reports: &["SSL0225E"], run: Run::Store(ssl0225e::check) },
+    Check { name: "ssl0213e", stage: Stage::InUse, reports: &["SSL0213E"], run: Run::Store(ssl0213e::check) },
+    Check { name: "ssl0209e", stage: Stage::KeyMatch, reports: &["SSL0209E"], run: Run::Store(|c, o| ssl0209e::check(c, o)) },
+    Check { name: "ssl0208e", stage: Stage::InUse, reports: &["SSL0208E"], run: Run::Store(|c, o| ssl0208e::check(c, o)) },
+    Check { name: "kdb0001w", stage: Stage::InUse, reports: &[], run: Run::Store(|c, o| kdb0001w::check(c, o)) },
+    Check { name: "kdb0002w", stage: Stage::InUse, reports: &[], run: Run::Store(|c, o| kdb0002w::check(c, o)) },
+    Check { name: "kdb0003w", stage: Stage::InUse, reports: &[], run: Run::Store(|c, o| kdb0003w::check(c, o)) },
+    Check { name: "kdb0004w", stage: Stage::InUse, reports: &[], run: Run::Store(|c, o| kdb0004w::check(c, o)) },
+    Check { name: "kdb0006w", stage: Stage::After, reports: &[], run: Run::Store(|c, o| kdb0006w::check(c, o)) },
+    Check { name: "kdb0007w", stage: Stage::After, reports: &[], run: Run::Store(|c, o| kdb0007w::check(c, o)) },
+    Check { name: "kdb0012w", stage: Stage::After, reports: &[], run: Run::Store(|c, o| kdb0012w::check(c, o)) },
+    Check { name: "kdb0013w", stage: Stage::After, reports: &[], run: Run::Store(|c, o| kdb0013w::check(c, o)) },
+    Check { name: "kdb0014w", stage: Stage::After, reports: &[], run: Run::Store(|c, o| kdb0014w::check(c, o)) },
+    Check { name: "kdb0010w", stage: Stage::After, reports: &[], run: Run::Store(|c, o| kdb0010w::check(c, o)) },
+    Check { name: "kdb0011w", stage: Stage::After, reports: &[], run: Run::Store(|c, o| kdb0011w::check(c, o)) },
+];
+
+/// Every check's name, in the order they run (`open` stands for the store
+/// opening at all), read from [`CHECKS`] when compiling. JUnit reports one
+/// test case per name.
+pub static NAMES: [&str; CHECKS.len()] = {
+    let mut names = [""; CHECKS.len()];
+    let mut i = 0;
+    while i < CHECKS.len() {
+        names[i] = CHECKS[i].name;
+        i += 1;
+    }
+    names
+};
+
+/// The checks of a stage, in order.
+pub fn of(stage: Stage) -> impl Iterator<Item = &'static Check> {
+    CHECKS.iter().filter(move |c| c.stage == stage)
+}
+
+/// Runs the checks that look at the target itself, before it is opened.
+pub fn run_target(target: &LintTarget<'_>, out: &mut Vec<Finding>) {
+    for c in of(Stage::Target) {
+        if let Run::Target(f) = c.run {
+            f(target, out);
+        }
+    }
+}
+
+/// Runs the checks of a store that did not open.
+pub fn run_open_failed(target: &LintTarget<'_>, e: &crate::error::Error, out: &mut Vec<Finding>) {
+    for c in CHECKS {
+        if let Run::OpenFailed(f) = c.run {
+            f(target, e, out);
+        }
+    }
+}
+
+fn run_stage(stage: Stage, ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
+    for c in of(stage) {
+        if let Run::Store(f) = c.run {
+            f(ctx, out);
+        }
+    }
+}
+
 /// Runs the checks on an open store, in dependency order.
 pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
     let (decoded, places) = decode_all(store.entries());
@@ -305,16 +430,10 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
         signers_by_subject: std::sync::OnceLock::new(),
         trust: std::sync::OnceLock::new(),
     };
-    ssl0217e::check(&ctx, out);
-    ssl0216e::check(&ctx, out);
-    ssl0206e::check(&mut ctx, out);
-    kdb0009w::check(&ctx, out);
-    ssl0223e::check(&mut ctx, out);
+    run_stage(Stage::Store, &mut ctx, out);
     if ctx.in_use.is_none() && undetermined(store, target) {
         ctx.as_in_use = personal(store);
     }
-    ssl0224e::check(&mut ctx, out);
-    ssl0210e::check(&mut ctx, out);
     if ctx.as_in_use.is_empty() {
         in_use_checks(&mut ctx, out, true);
     } else {
@@ -325,42 +444,22 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
         }
         ctx.in_use = None;
         ctx.key_unusable = false;
-        ssl0209e::check(&ctx, out);
+        run_stage(Stage::KeyMatch, &mut ctx, out);
     }
-    kdb0006w::check(&ctx, out);
-    kdb0007w::check(&ctx, out);
-    kdb0012w::check(&ctx, out);
-    kdb0013w::check(&ctx, out);
-    kdb0014w::check(&ctx, out);
-    kdb0010w::check(&ctx, out);
-    kdb0011w::check(&ctx, out);
+    run_stage(Stage::After, &mut ctx, out);
 }
 
-/// The checks of the certificate in use (and store-wide SSL0209E, in
-/// order, when `with_key_match`: checked as if in use, each personal entry
-/// gets the key match once, after all of them).
+/// The checks of the certificate in use, in table order (with the key
+/// match among them when `with_key_match`: checked as if in use, each
+/// personal entry gets the key match once, after all of them).
 fn in_use_checks(ctx: &mut Ctx<'_>, out: &mut Vec<Finding>, with_key_match: bool) {
-    ssl0248e::check(ctx, out);
-    ssl0219e::check(ctx, out);
-    ssl0221e::check(ctx, out);
-    ssl0225e::check(ctx, out);
-    ssl0213e::check(ctx, out);
-    if with_key_match {
-        ssl0209e::check(ctx, out);
+    for c in CHECKS {
+        let runs = c.stage == Stage::InUse || (with_key_match && c.stage == Stage::KeyMatch);
+        if let (true, Run::Store(f)) = (runs, c.run) {
+            f(ctx, out);
+        }
     }
-    ssl0208e::check(ctx, out);
-    kdb0001w::check(ctx, out);
-    kdb0002w::check(ctx, out);
-    kdb0003w::check(ctx, out);
-    kdb0004w::check(ctx, out);
 }
-
-/// The checks of the certificate in use, by name: they do not run when
-/// there is none (a trust store, or SSL0206E / SSL0227E / SSL0223E).
-pub static IN_USE: &[&str] = &[
-    "ssl0248e", "ssl0219e", "ssl0221e", "ssl0225e", "ssl0213e", "ssl0208e", "kdb0001w", "kdb0002w",
-    "kdb0003w", "kdb0004w",
-];
 
 /// The checks that did not run on an open store, each with why, so that
 /// reports show them as skipped rather than passed.
@@ -376,7 +475,7 @@ pub fn not_run(store: &Store, findings: &[Finding]) -> Vec<(&'static str, String
     } else {
         return Vec::new();
     };
-    IN_USE.iter().map(|&c| (c, why.clone())).collect()
+    of(Stage::InUse).map(|c| (c.name, why.clone())).collect()
 }
 
 /// Whether the certificate in use cannot be determined: no label, and the
@@ -395,16 +494,6 @@ pub fn personal(store: &Store) -> Vec<usize> {
         .map(|(i, _)| i)
         .collect()
 }
-
-/// Every check, by the name findings carry in `check`, in the order they
-/// run (`open` stands for the store opening at all). JUnit reports one test
-/// case per name.
-pub static NAMES: &[&str] = &[
-    "open", "kdb0005w", "kdb0008w", "ssl0217e", "ssl0216e", "ssl0206e", "ssl0227e", "kdb0009w",
-    "ssl0223e", "ssl0224e", "ssl0210e", "ssl0248e", "ssl0219e", "ssl0221e", "ssl0225e", "ssl0213e",
-    "ssl0209e", "ssl0208e", "kdb0001w", "kdb0002w", "kdb0003w", "kdb0004w", "kdb0006w", "kdb0007w",
-    "kdb0012w", "kdb0013w", "kdb0014w", "kdb0010w", "kdb0011w",
-];
 
 /// Whether certificate `n` of an entry of kind `kind` is a trust anchor:
 /// self-issued (subject equals issuer) and either a signer entry of its

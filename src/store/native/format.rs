@@ -25,9 +25,9 @@ use std::path::Path;
 use super::kdf::{KDF_ARGON2ID, KDF_PBKDF2_SHA256, Kdf, SALT_MAX, SALT_MIN};
 use crate::error::{Damage, Error, Result};
 use crate::store::detect::classify;
+use crate::store::magic::bit_distance;
 
-pub const MAGIC: [u8; 8] = *b"\x89KDBMAN\n";
-pub const VERSION: u16 = 1;
+pub use crate::store::magic::{NATIVE_MAGIC as MAGIC, NATIVE_VERSION as VERSION};
 pub const PREFIX_LEN: usize = 14;
 pub const CHECKSUM_LEN: usize = 32;
 pub const MIN_BODY: u32 = 32;
@@ -156,10 +156,6 @@ impl Header {
         out.extend_from_slice(sum.as_ref());
         out
     }
-}
-
-fn bit_distance(a: &[u8], b: &[u8]) -> u32 {
-    a.iter().zip(b).map(|(x, y)| (x ^ y).count_ones()).sum()
 }
 
 /// A parsed file: its header and where the payload lies.

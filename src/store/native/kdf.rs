@@ -8,21 +8,8 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
+pub use crate::kinds::{Kdf, KdfLimit};
 use crate::secret::Password;
-
-/// Key derivation functions of format v1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Kdf {
-    /// Argon2id (RFC 9106) version 0x13, memory in KiB.
-    Argon2id {
-        memory_kib: u32,
-        iterations: u32,
-        parallelism: u32,
-    },
-    /// PBKDF2 with HMAC-SHA-256.
-    Pbkdf2Sha256 { iterations: u32 },
-}
 
 /// Format identifiers of the KDFs.
 pub const KDF_ARGON2ID: u8 = 1;
@@ -191,38 +178,6 @@ impl fmt::Display for Kdf {
             Kdf::Pbkdf2Sha256 { iterations } => {
                 write!(f, "PBKDF2-HMAC-SHA256, {iterations} iterations")
             }
-        }
-    }
-}
-
-/// A KDF request outside format v1's bounds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum KdfLimit {
-    /// A parameter is below the floor or above the ceiling.
-    OutOfRange {
-        asked: Kdf,
-        parameter: &'static str,
-        value: u64,
-        min: u64,
-        max: u64,
-    },
-}
-
-impl fmt::Display for KdfLimit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KdfLimit::OutOfRange {
-                asked,
-                parameter,
-                value,
-                min,
-                max,
-            } => write!(
-                f,
-                "{} {parameter} {value} is outside {min}..={max} (asked for: {asked})",
-                asked.name()
-            ),
         }
     }
 }

@@ -128,7 +128,7 @@ impl ChainProblem {
 
 impl fmt::Display for ChainProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use super::cert::rfc3339;
+        use crate::time::rfc3339;
         match self {
             ChainProblem::Expired {
                 subject,
