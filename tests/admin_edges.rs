@@ -291,7 +291,14 @@ fn read_commands_take_the_stash_beside_the_store() {
         bare(
             dir,
             &[
-                "cert", "renew", "--db", db, "--label", "web", "--new-key", "--target",
+                "cert",
+                "renew",
+                "--db",
+                db,
+                "--label",
+                "web",
+                "--new-key",
+                "--target",
                 "web2.csr",
             ],
         )
