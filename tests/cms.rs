@@ -4,10 +4,14 @@
 //! trips, concurrency and conversion.
 
 mod common;
+use common::Kdbman;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]).stdin_null();
+use common::openssl_text;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::cargo_bin;
@@ -42,17 +46,8 @@ fn copy_fixture(src: &Path, name: &str, dir: &Path) -> PathBuf {
     dir.join(format!("{name}.kdb"))
 }
 
-fn kdbman(args: &[&str]) -> Output {
-    Command::new(cargo_bin("kdbman"))
-        .args(args)
-        .env("KPW", PW)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
 fn ok(args: &[&str]) -> String {
-    let out = kdbman(args);
+    let out = KDBMAN.output(args);
     assert!(
         out.status.success(),
         "kdbman {args:?} failed: {}",
@@ -166,7 +161,7 @@ fn gskit_fixtures_list_exactly_their_entries_with_password_and_stash() {
         );
         // The shared copy is mode 0444: a GSKit stash readable by others is
         // used (GSKit uses it), with a warning.
-        let out = kdbman(&["cert", "list", "--db", db, "--stashed", "--json"]);
+        let out = KDBMAN.output(&["cert", "list", "--db", db, "--stashed", "--json"]);
         assert!(
             out.status.success(),
             "{}",
@@ -184,10 +179,6 @@ fn gskit_fixtures_list_exactly_their_entries_with_password_and_stash() {
         assert_eq!(d["default"], Value::Null);
         assert_eq!(d["default_known"], false);
     }
-}
-
-fn openssl(dir: &Path, args: &[&str]) -> String {
-    common::tool_text(dir, "openssl", args)
 }
 
 #[test]
@@ -234,7 +225,7 @@ fn gskit_personal_entries_export_to_pkcs12_and_pem_that_openssl_reads() {
             s(&pem),
         ]);
         let from_p12 = d.join(format!("{label}.p12.pem"));
-        openssl(
+        openssl_text(
             d,
             &[
                 "pkcs12",
@@ -248,8 +239,8 @@ fn gskit_personal_entries_export_to_pkcs12_and_pem_that_openssl_reads() {
             ],
         );
         for file in [&pem, &from_p12] {
-            let cert_pub = openssl(d, &["x509", "-in", s(file), "-noout", "-pubkey"]);
-            let key_pub = openssl(d, &["pkey", "-in", s(file), "-pubout"]);
+            let cert_pub = openssl_text(d, &["x509", "-in", s(file), "-noout", "-pubkey"]);
+            let key_pub = openssl_text(d, &["pkey", "-in", s(file), "-pubout"]);
             assert_eq!(
                 cert_pub, key_pub,
                 "{label}: key and certificate differ in {file:?}"
@@ -444,7 +435,7 @@ fn damage_through_the_cli_exits_5_and_a_stale_stash_is_ssl0228e() {
     bad[0x20] ^= 0x40; // the salt: covered by the verifier
     let damaged = dir.path().join("damaged.kdb");
     std::fs::write(&damaged, &bad).unwrap();
-    let out = kdbman(&["cert", "list", "--db", s(&damaged), "--pw-env", "KPW"]);
+    let out = KDBMAN.output(&["cert", "list", "--db", s(&damaged), "--pw-env", "KPW"]);
     assert_eq!(
         out.status.code(),
         Some(5),
@@ -453,7 +444,7 @@ fn damage_through_the_cli_exits_5_and_a_stale_stash_is_ssl0228e() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("SSL0218E"));
 
-    let out = kdbman(&["cert", "list", "--db", s(&db), "--pw", "wrong"]);
+    let out = KDBMAN.output(&["cert", "list", "--db", s(&db), "--pw", "wrong"]);
     assert_eq!(out.status.code(), Some(6));
 
     let out = Command::new(cargo_bin("kdbman"))
@@ -481,7 +472,7 @@ fn damage_through_the_cli_exits_5_and_a_stale_stash_is_ssl0228e() {
         std::fs::read(dir.path().join("chained.sth")).unwrap(),
         old_stash
     );
-    let out = kdbman(&["cert", "list", "--db", s(&db), "--stashed"]);
+    let out = KDBMAN.output(&["cert", "list", "--db", s(&db), "--stashed"]);
     assert_eq!(out.status.code(), Some(7));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("SSL0228E") && err.contains("stale"), "{err}");
@@ -495,7 +486,7 @@ fn keyless_store_with_a_failing_verifier_says_both_possibilities() {
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("k.kdb");
     ok(&["keydb", "create", "--db", s(&db), "--pw-env", "KPW"]);
-    let out = kdbman(&["cert", "list", "--db", s(&db), "--pw", "other"]);
+    let out = KDBMAN.output(&["cert", "list", "--db", s(&db), "--pw", "other"]);
     assert_eq!(out.status.code(), Some(10));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("wrong") && err.contains("damaged"), "{err}");
@@ -820,7 +811,7 @@ fn v4_stays_v4_and_v1_stashes_stay_v1() {
 fn default_and_expiry_on_cms_explain_the_limitation() {
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("s.kdb");
-    let out = kdbman(&[
+    let out = KDBMAN.output(&[
         "keydb",
         "create",
         "--db",
@@ -849,7 +840,7 @@ fn default_and_expiry_on_cms_explain_the_limitation() {
     ]);
     // No record carries the default mark (flag bit 1): getdefault says
     // kdbman cannot tell, and how to do without one or set one.
-    let out = kdbman(&["cert", "getdefault", "--db", s(&db), "--pw-env", "KPW"]);
+    let out = KDBMAN.output(&["cert", "getdefault", "--db", s(&db), "--pw-env", "KPW"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -1066,7 +1057,7 @@ fn lint_on_gskit_fixtures_with_a_label_reports_no_error() {
         ("chained", "server-cert"),
     ] {
         let db = g.join(format!("{name}.kdb"));
-        let out = kdbman(&[
+        let out = KDBMAN.output(&[
             "lint",
             "--db",
             s(&db),
@@ -1094,7 +1085,7 @@ fn lint_on_gskit_fixtures_with_a_label_reports_no_error() {
         );
     }
     // Without --label: the default cannot be determined (KDB0009W), not SSL0223E.
-    let out = kdbman(&[
+    let out = KDBMAN.output(&[
         "lint",
         "--db",
         s(&g.join("mixed.kdb")),
@@ -1331,7 +1322,7 @@ fn every_command_on_a_cms_store() {
         "--target-pw-env",
         "KPW",
     ]);
-    let out = kdbman(&["cert", "getdefault", "--db", sdb, "--stashed"]);
+    let out = KDBMAN.output(&["cert", "getdefault", "--db", sdb, "--stashed"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--label"));
     // keydb delete takes the .rdb and the stash with it.
