@@ -11,10 +11,13 @@
 //!    --purpose client`, as `openssl verify -purpose sslclient` refuses it.
 
 mod common;
+use common::Kdbman;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]);
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -69,16 +72,8 @@ fn namesakes(n: usize) -> (Vec<KeyPair>, Vec<String>) {
     (keys, pems)
 }
 
-fn kdbman(args: &[&str]) -> Output {
-    Command::new(cargo_bin("kdbman"))
-        .args(args)
-        .env("KPW", PW)
-        .output()
-        .unwrap()
-}
-
 fn ok(args: &[&str]) {
-    let out = kdbman(args);
+    let out = KDBMAN.output(args);
     assert!(
         out.status.success(),
         "{args:?}: {}",
@@ -470,7 +465,7 @@ fn a_server_only_intermediate_cannot_issue_a_client_certificate() {
         "client",
     ]);
     let validate = |purpose: &str| {
-        kdbman(&[
+        KDBMAN.output(&[
             "cert",
             "validate",
             "--db",

@@ -46,12 +46,8 @@ fn run(dir: &Path, prog: &Path, args: &[&str], stdin: &[u8]) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn kdbman(dir: &Path, args: &[&str]) -> Output {
-    run(dir, &bin(), args, b"")
-}
-
 fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = kdbman(dir, args);
+    let out = run(dir, &bin(), args, b"");
     assert!(
         out.status.success(),
         "kdbman {args:?}: {}",
@@ -225,11 +221,13 @@ fn gsk8capicmd_list_and_details_show_hostile_subjects_escaped() {
 }
 
 fn lint(d: &Path, format: &str) -> String {
-    let out = kdbman(
+    let out = run(
         d,
+        &bin(),
         &[
             "lint", "--db", STORES[0], "--db", STORES[1], "--pw-env", "PW", "--format", format,
         ],
+        b"",
     );
     assert!(
         out.status.code().is_some_and(|c| c < 5),
@@ -490,8 +488,9 @@ fn prometheus_series_stay_unique_for_names_that_display_alike() {
 fn errors_naming_hostile_files_are_inert() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    let out = kdbman(
+    let out = run(
         d,
+        &bin(),
         &[
             "cert",
             "list",
@@ -500,6 +499,7 @@ fn errors_naming_hostile_files_are_inert() {
             "--pw-env",
             "PW",
         ],
+        b"",
     );
     assert!(!out.status.success());
     inert("kdbman error", &out.stderr);
@@ -528,8 +528,9 @@ fn a_password_a_gskit_stash_cannot_hold_is_refused_before_anything_is_written() 
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
     fs::write(d.join("pw"), b"Before\0After-2026\n").unwrap();
-    let out = kdbman(
+    let out = run(
         d,
+        &bin(),
         &[
             "keydb",
             "create",
@@ -539,6 +540,7 @@ fn a_password_a_gskit_stash_cannot_hold_is_refused_before_anything_is_written() 
             "pw",
             "--stash",
         ],
+        b"",
     );
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
@@ -553,8 +555,9 @@ fn a_password_a_gskit_stash_cannot_hold_is_refused_before_anything_is_written() 
     // Over 128 bytes: a GSKit stash (v1 or v2) cannot hold it either.
     fs::write(d.join("long"), format!("{}\n", "L".repeat(129))).unwrap();
     for v in ["1", "2"] {
-        let out = kdbman(
+        let out = run(
             d,
+            &bin(),
             &[
                 "keydb",
                 "create",
@@ -566,6 +569,7 @@ fn a_password_a_gskit_stash_cannot_hold_is_refused_before_anything_is_written() 
                 "--stash-version",
                 v,
             ],
+            b"",
         );
         assert_eq!(out.status.code(), Some(2), "{out:?}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("128"));
