@@ -6,6 +6,9 @@
 //! with the policy's reason.
 
 mod common;
+use common::Kdbman;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", "client-policy-password")]);
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -31,19 +34,6 @@ fn ca_params(name: DnValue) -> CertificateParams {
     p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     p
-}
-
-fn kdbman(args: &[&str]) {
-    let out = Command::new(cargo_bin("kdbman"))
-        .args(args)
-        .env("KPW", "client-policy-password")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 struct Server {
@@ -155,7 +145,7 @@ fn client_auth_follows_the_shared_chain_policy() {
 
     let db = d.join("server.kdbx");
     let s = db.to_str().unwrap();
-    kdbman(&[
+    KDBMAN.stdout(&[
         "keydb",
         "create",
         "--db",
@@ -166,7 +156,7 @@ fn client_auth_follows_the_shared_chain_policy() {
         "kdbman",
         "--kdf-floor",
     ]);
-    kdbman(&[
+    KDBMAN.stdout(&[
         "cert",
         "create",
         "--db",
@@ -184,7 +174,7 @@ fn client_auth_follows_the_shared_chain_policy() {
         "--default",
     ]);
     let root_pem = d.join("root.pem");
-    kdbman(&[
+    KDBMAN.stdout(&[
         "cert",
         "add",
         "--db",

@@ -8,6 +8,9 @@
 //! elsewhere, and fail under CI (`CI=true`), which runs them as root.
 
 mod common;
+use common::Kdbman;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW), ("NEW_PW", NEW_PW)]);
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::{PermissionsExt, symlink};
@@ -38,14 +41,8 @@ fn root() -> bool {
     false
 }
 
-fn kdbman() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kdbman"));
-    c.env("PW", PW).env("NEW_PW", NEW_PW);
-    c
-}
-
 fn run(args: &[&str]) -> Output {
-    kdbman().args(args).output().expect("run kdbman")
+    KDBMAN.std().args(args).output().expect("run kdbman")
 }
 
 fn ok(args: &[&str]) -> Output {
@@ -658,7 +655,7 @@ fn a_rewrite_that_cannot_keep_the_group_fails_before_replacing() {
         std::fs::set_permissions(dir.join(f), std::fs::Permissions::from_mode(0o640)).unwrap();
     }
     let before = snapshot(&dir);
-    let mut cmd = kdbman();
+    let mut cmd = KDBMAN.std();
     cmd.args([
         "cert",
         "create",
