@@ -4,10 +4,11 @@
 //! `--help`, and a closed pipe that is not an error.
 
 mod common;
+use common::kdbman_bin;
 use common::new_store_with;
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,13 +17,9 @@ use serde_json::Value;
 
 const PW: &str = "cli ux password";
 
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("kdbman")
-}
-
 /// Runs kdbman with stdin closed; returns (status, stdout, stderr).
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(bin())
+    let out = std::process::Command::new(kdbman_bin())
         .args(args)
         .env("KPW", PW)
         .env_remove("KDBMAN_PW")
@@ -176,7 +173,7 @@ fn harness_sees_echoed_typing() {
 fn prompt_asks_twice_hides_typing_and_opens_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("typed.kdb");
-    let k = bin();
+    let k = kdbman_bin();
     let mut pty = Pty::spawn(
         &format!(
             "{} keydb create --db {} --kdf-floor --type kdbman",
@@ -237,7 +234,7 @@ fn prompt_refuses_two_different_entries() {
     let mut pty = Pty::spawn(
         &format!(
             "{} keydb create --db {} --kdf-floor --type kdbman",
-            sh_quote(&bin()),
+            sh_quote(&kdbman_bin()),
             sh_quote(&db)
         ),
         dir.path(),
@@ -265,7 +262,7 @@ fn ctrl_c_at_the_prompt_restores_echo() {
     let mut pty = Pty::spawn(
         &format!(
             "{} cert list --db {}; echo status=$?; stty -a",
-            sh_quote(&bin()),
+            sh_quote(&kdbman_bin()),
             sh_quote(&db)
         ),
         dir.path(),
@@ -297,7 +294,7 @@ fn past_the_prompt(dir: &Path, setup: &str) -> (Pty, String) {
     let mut pty = Pty::spawn(
         &format!(
             "{setup}; echo pid=$$; exec {} keydb changepw --db {} --new-pw-stdin",
-            sh_quote(&bin()),
+            sh_quote(&kdbman_bin()),
             sh_quote(&db)
         ),
         dir,
@@ -915,7 +912,7 @@ fn cert_list_json_prints_the_documented_fields_in_order() {
 fn with_closed_stdout(args: &[&str]) -> (i32, String) {
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let out = std::process::Command::new(bin())
+    let out = std::process::Command::new(kdbman_bin())
         .args(args)
         .env("KPW", PW)
         .stdin(Stdio::null())

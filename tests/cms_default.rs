@@ -6,6 +6,7 @@
 //! it does not trust kdbman's own reader to judge kdbman's writer.
 
 mod common;
+use common::kdbman_bin;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -22,12 +23,8 @@ const PLAIN: [u8; 2] = [0x07, 0x80];
 /// The flags of the default record: bits 0 and 1 (MQ's Java tooling).
 const MARKED: [u8; 2] = [0x06, 0xC0];
 
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_kdbman"))
-}
-
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
+    Command::new(kdbman_bin())
         .args(args)
         .current_dir(dir)
         .env("KPW", PW)
@@ -734,7 +731,7 @@ fn a_gskit_store_rewritten_by_kdbman_keeps_every_record_s_flags() {
         std::fs::set_permissions(d.join(f), std::fs::Permissions::from_mode(0o600)).unwrap();
     }
     let run_g = |args: &[&str]| {
-        let out = Command::new(bin())
+        let out = Command::new(kdbman_bin())
             .args(args)
             .current_dir(d)
             .env("GPW", "password")
@@ -842,7 +839,7 @@ fn serve_without_a_label_presents_the_marked_certificate() {
     ];
     // No mark: refused, with both possibilities and the ways out (a
     // server that starts anyway is killed and fails the test).
-    let mut child = Command::new(bin())
+    let mut child = Command::new(kdbman_bin())
         .args(args)
         .current_dir(d)
         .env("KPW", PW)
@@ -883,7 +880,7 @@ fn serve_without_a_label_presents_the_marked_certificate() {
             "two",
         ],
     );
-    let mut child = Command::new(bin())
+    let mut child = Command::new(kdbman_bin())
         .args(args)
         .current_dir(d)
         .env("KPW", PW)

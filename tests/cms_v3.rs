@@ -54,10 +54,6 @@ fn unhex(s: &str) -> Vec<u8> {
         .collect()
 }
 
-fn run(args: &[&str]) -> Output {
-    KDBMAN.std().args(args).output().unwrap()
-}
-
 fn text(o: &Output) -> String {
     format!(
         "{}{}",
@@ -67,7 +63,7 @@ fn text(o: &Output) -> String {
 }
 
 fn ok(args: &[&str]) -> String {
-    let o = run(args);
+    let o = KDBMAN.output(args);
     assert!(o.status.success(), "kdbman {args:?}: {}", text(&o));
     String::from_utf8(o.stdout).unwrap()
 }
@@ -931,7 +927,7 @@ fn convert_in_place_upgrades_v3_keeping_password_stash_owner_and_mode() {
         "{listed}"
     );
     // No way down in place: refused, nothing written.
-    let out = run(&[
+    let out = KDBMAN.output(&[
         "keydb",
         "convert",
         "--db",

@@ -3,19 +3,18 @@
 //! non-zero exit status, nothing on standard output; and no panic on any
 //! argument list (random and truncated).
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::kdbman_bin;
+
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 const PW: &str = "Errors-Passw0rd-1";
 
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_kdbman"))
-}
-
 fn run(dir: &Path, args: &[&str]) -> Output {
     let link = dir.join("gsk8capicmd_64");
     if !link.exists() {
-        std::os::unix::fs::symlink(bin(), &link).unwrap();
+        std::os::unix::fs::symlink(kdbman_bin(), &link).unwrap();
     }
     Command::new(&link)
         .args(args)
@@ -193,7 +192,7 @@ fn stale_stash_of_a_kdbman_store() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
     let k = |args: &[&str]| {
-        let out = Command::new(bin())
+        let out = Command::new(kdbman_bin())
             .args(args)
             .env("P", PW)
             .env("Q", "Second-Passw0rd")

@@ -5,24 +5,21 @@
 
 mod common;
 use common::Kdbman;
+use common::kdbman_bin;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KDB_PW", PW)]);
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
 const PW: &str = "Output-Passw0rd-1";
 
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_kdbman"))
-}
-
 fn gsk(dir: &Path, args: &[&str]) -> String {
     let link = dir.join("gsk8capicmd_64");
     if !link.exists() {
-        std::os::unix::fs::symlink(bin(), &link).unwrap();
+        std::os::unix::fs::symlink(kdbman_bin(), &link).unwrap();
     }
     let out = Command::new(&link)
         .args(args)

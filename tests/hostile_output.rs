@@ -9,6 +9,7 @@
 //! tests/lint_fleet.rs), and the JSON gives the subject back exactly.
 
 mod common;
+use common::kdbman_bin;
 
 use std::fs;
 use std::io::Write;
@@ -27,10 +28,6 @@ const EVIL_O: &str = "\x1b]0;owned\x07 \u{202e}gro.elpmaxe\u{7f}";
 const EVIL_O_TAIL: &str = "owned\x07 \u{202e}gro.elpmaxe\u{7f}";
 const EVIL_DNS: &str = "x\x1b[31m.example.com";
 
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_kdbman"))
-}
-
 fn run(dir: &Path, prog: &Path, args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(prog)
         .args(args)
@@ -47,7 +44,7 @@ fn run(dir: &Path, prog: &Path, args: &[&str], stdin: &[u8]) -> Output {
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, &bin(), args, b"");
+    let out = run(dir, &kdbman_bin(), args, b"");
     assert!(
         out.status.success(),
         "kdbman {args:?}: {}",
@@ -188,7 +185,7 @@ fn gsk8capicmd_list_and_details_show_hostile_subjects_escaped() {
     let t = stores();
     let d = t.path();
     let link = d.join("gsk8capicmd_64");
-    std::os::unix::fs::symlink(bin(), &link).unwrap();
+    std::os::unix::fs::symlink(kdbman_bin(), &link).unwrap();
     let db = STORES[0];
     let out = run(d, &link, &["-cert", "-list", "-db", db, "-pw", PW], b"");
     assert!(
@@ -223,7 +220,7 @@ fn gsk8capicmd_list_and_details_show_hostile_subjects_escaped() {
 fn lint(d: &Path, format: &str) -> String {
     let out = run(
         d,
-        &bin(),
+        &kdbman_bin(),
         &[
             "lint", "--db", STORES[0], "--db", STORES[1], "--pw-env", "PW", "--format", format,
         ],
@@ -438,7 +435,7 @@ fn prometheus_series_stay_unique_for_names_that_display_alike() {
         OsStr::from_bytes(b"a\xfe.kdb"),
     ];
     for n in names {
-        let out = Command::new(bin())
+        let out = Command::new(kdbman_bin())
             .args(["keydb", "create", "--pw-env", "PW", "--db"])
             .arg(n)
             .env("PW", PW)
@@ -447,7 +444,7 @@ fn prometheus_series_stay_unique_for_names_that_display_alike() {
             .unwrap();
         assert!(out.status.success(), "{out:?}");
     }
-    let out = Command::new(bin())
+    let out = Command::new(kdbman_bin())
         .args(["lint", "--pw-env", "PW", "--format", "prometheus", "--db"])
         .arg(names[0])
         .arg("--db")
@@ -490,7 +487,7 @@ fn errors_naming_hostile_files_are_inert() {
     let d = t.path();
     let out = run(
         d,
-        &bin(),
+        &kdbman_bin(),
         &[
             "cert",
             "list",
@@ -509,7 +506,7 @@ fn errors_naming_hostile_files_are_inert() {
         String::from_utf8_lossy(&out.stderr)
     );
     let link = d.join("gsk8capicmd_64");
-    std::os::unix::fs::symlink(bin(), &link).unwrap();
+    std::os::unix::fs::symlink(kdbman_bin(), &link).unwrap();
     let out = run(
         d,
         &link,
@@ -530,7 +527,7 @@ fn a_password_a_gskit_stash_cannot_hold_is_refused_before_anything_is_written() 
     fs::write(d.join("pw"), b"Before\0After-2026\n").unwrap();
     let out = run(
         d,
-        &bin(),
+        &kdbman_bin(),
         &[
             "keydb",
             "create",
@@ -557,7 +554,7 @@ fn a_password_a_gskit_stash_cannot_hold_is_refused_before_anything_is_written() 
     for v in ["1", "2"] {
         let out = run(
             d,
-            &bin(),
+            &kdbman_bin(),
             &[
                 "keydb",
                 "create",
@@ -609,7 +606,7 @@ fn every_password_source_strips_one_lf_or_crlf_and_nothing_else() {
     let opens = |db: &str, stdin: &[u8]| {
         run(
             d,
-            &bin(),
+            &kdbman_bin(),
             &["cert", "list", "--db", db, "--pw-stdin"],
             stdin,
         )
@@ -626,14 +623,14 @@ fn every_password_source_strips_one_lf_or_crlf_and_nothing_else() {
     assert!(opens("b.kdb", b"Cr-Password-2026\r\r\n"));
     assert!(!opens("b.kdb", b"Cr-Password-2026\r\n\n"));
     assert!(!opens("b.kdb", b"Cr-Password-2026\n"));
-    let env = Command::new(bin())
+    let env = Command::new(kdbman_bin())
         .args(["cert", "list", "--db", "b.kdb", "--pw-env", "X"])
         .env("X", "Cr-Password-2026\r")
         .current_dir(d)
         .output()
         .unwrap();
     assert!(env.status.success(), "{env:?}");
-    let env = Command::new(bin())
+    let env = Command::new(kdbman_bin())
         .args(["cert", "list", "--db", "b.kdb", "--pw-env", "X"])
         .env("X", "Cr-Password-2026\r\r\n")
         .current_dir(d)

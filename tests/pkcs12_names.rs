@@ -7,7 +7,10 @@
 //! The files are written here with kdbman's own PKCS#12 writer, which
 //! takes any name: `openssl pkcs12 -name` cannot carry a NUL.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::kdbman_bin;
+
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use kdbman::Password;
@@ -19,12 +22,8 @@ use tempfile::TempDir;
 const PW: &str = "Friendly-Names-2026";
 const P12_PW: &str = "p12-password";
 
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_kdbman"))
-}
-
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
+    Command::new(kdbman_bin())
         .args(args)
         .current_dir(dir)
         .env("KPW", PW)
