@@ -112,6 +112,16 @@ impl Kdbman {
     pub fn stdout_in(&self, dir: &Path, args: &[&str]) -> String {
         succeeded(args, self.output_in(dir, args))
     }
+
+    /// Runs `kdbman args`, asserting success; its standard output as JSON.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.stdout(args)).unwrap()
+    }
+
+    /// [`Kdbman::json`] run in `dir`.
+    pub fn json_in(&self, dir: &Path, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.stdout_in(dir, args)).unwrap()
+    }
 }
 
 fn succeeded(args: &[&str], out: Output) -> String {
