@@ -9,6 +9,7 @@
 
 mod common;
 use common::Kdbman;
+use common::gsk_link;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("DN_PW", PW)]).stdin_null();
 
@@ -30,10 +31,7 @@ const NAMES: &[(&str, &str)] = &[
 ];
 
 fn gsk(dir: &Path, args: &[&str]) {
-    let link = dir.join("gsk8capicmd_64");
-    if !link.exists() {
-        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_kdbman"), &link).unwrap();
-    }
+    let link = gsk_link(dir);
     let out = Command::new(&link)
         .args(args)
         .current_dir(dir)

@@ -14,6 +14,7 @@
 
 mod common;
 use common::Kdbman;
+use common::gsk_link;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW)]).stdin_null();
 
@@ -47,10 +48,7 @@ fn hex(s: &str) -> Vec<u8> {
 
 /// gsk8capicmd_64 through a symlink to kdbman, as the README installs it.
 fn gsk(dir: &Path, args: &[&str]) -> Output {
-    let link = dir.join("gsk8capicmd_64");
-    if !link.exists() {
-        std::os::unix::fs::symlink(cargo_bin("kdbman"), &link).unwrap();
-    }
+    let link = gsk_link(dir);
     Command::new(&link)
         .current_dir(dir)
         .args(args)

@@ -4,6 +4,7 @@
 //! argument list (random and truncated).
 
 mod common;
+use common::gsk_link;
 use common::kdbman_bin;
 
 use std::path::Path;
@@ -12,10 +13,7 @@ use std::process::{Command, Output, Stdio};
 const PW: &str = "Errors-Passw0rd-1";
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    let link = dir.join("gsk8capicmd_64");
-    if !link.exists() {
-        std::os::unix::fs::symlink(kdbman_bin(), &link).unwrap();
-    }
+    let link = gsk_link(dir);
     Command::new(&link)
         .args(args)
         .current_dir(dir)

@@ -5,7 +5,7 @@
 
 mod common;
 use common::Kdbman;
-use common::kdbman_bin;
+use common::gsk_link;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KDB_PW", PW)]);
 
@@ -17,10 +17,7 @@ use serde_json::Value;
 const PW: &str = "Output-Passw0rd-1";
 
 fn gsk(dir: &Path, args: &[&str]) -> String {
-    let link = dir.join("gsk8capicmd_64");
-    if !link.exists() {
-        std::os::unix::fs::symlink(kdbman_bin(), &link).unwrap();
-    }
+    let link = gsk_link(dir);
     let out = Command::new(&link)
         .args(args)
         .current_dir(dir)

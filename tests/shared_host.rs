@@ -9,6 +9,7 @@
 
 mod common;
 use common::Kdbman;
+use common::gsk_link;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW), ("NEW_PW", NEW_PW)]);
 
@@ -831,10 +832,7 @@ fn another_users_links_in_a_sticky_directory_are_refused() {
 
 /// Runs the gsk8capicmd front end (kdbman under that name) in `dir`.
 fn gsk(dir: &Path, line: &[&str]) -> Output {
-    let bin = dir.join("gsk8capicmd_64");
-    if !bin.exists() {
-        symlink(env!("CARGO_BIN_EXE_kdbman"), &bin).unwrap();
-    }
+    let bin = gsk_link(dir);
     Command::new(&bin)
         .args(line)
         .current_dir(dir)

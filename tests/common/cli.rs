@@ -132,3 +132,13 @@ fn succeeded(args: &[&str], out: Output) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// `dir/gsk8capicmd_64`, a symlink to kdbman (as the README installs the
+/// gsk8capicmd front end), made if it is not there yet.
+pub fn gsk_link(dir: &Path) -> PathBuf {
+    let link = dir.join("gsk8capicmd_64");
+    if !link.exists() {
+        std::os::unix::fs::symlink(kdbman_bin(), &link).unwrap();
+    }
+    link
+}

@@ -8,7 +8,7 @@ pub mod cli;
 pub mod stores;
 pub mod tools;
 
-pub use cli::{Kdbman, kdbman_bin};
+pub use cli::{Kdbman, gsk_link, kdbman_bin};
 pub use stores::{new_store, new_store_with};
 pub use tools::{openssl, openssl_status, openssl_text};
 
