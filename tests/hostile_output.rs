@@ -10,10 +10,11 @@
 
 mod common;
 use common::kdbman_bin;
+use common::{python_has, sarif_schema};
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, SanType};
@@ -237,20 +238,6 @@ fn lint(d: &Path, format: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn python_has(module: &str) -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok && std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!("python3 module {module} is required under CI (.ci/run installs it)");
-    }
-    if !ok {
-        common::skipped(&format!("python3 module {module} not available"));
-    }
-    ok
-}
-
 fn python(script: &str, args: &[&Path]) -> Output {
     Command::new("python3")
         .arg("-c")
@@ -258,22 +245,6 @@ fn python(script: &str, args: &[&Path]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn sarif_schema() -> Option<PathBuf> {
-    let p = std::env::var_os("KDBMAN_SARIF_SCHEMA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools/sarif-2.1.0-rtm.5.json")
-        });
-    if p.is_file() {
-        return Some(p);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!("the SARIF schema {} is required under CI", p.display());
-    }
-    common::skipped(&format!("no SARIF schema at {}", p.display()));
-    None
 }
 
 #[test]

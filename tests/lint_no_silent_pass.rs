@@ -7,6 +7,7 @@
 
 mod common;
 use common::Kdbman;
+use common::python_has;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW)]).stdin_null();
 use common::openssl;
@@ -337,20 +338,6 @@ for suite in xml:
         "{s:#}"
     );
     validate_sarif(&dir, &out.stdout);
-}
-
-fn python_has(module: &str) -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok && std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!("python3 module {module} is required under CI (.ci/run installs it)");
-    }
-    if !ok {
-        common::skipped(&format!("python3 module {module} not available"));
-    }
-    ok
 }
 
 fn validate_sarif(dir: &Path, doc: &[u8]) {
