@@ -9,10 +9,9 @@ use common::Kdbman;
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]).stdin_null();
 use common::openssl_text;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use assert_cmd::cargo::cargo_bin;
 use kdbman::{Access, ErrorClass, Password, Store};
@@ -268,28 +267,10 @@ fn serve(args: &[&str]) -> Server {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let out = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("serve printed no listening line");
-        };
-        if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
-            let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            return Server {
-                child,
-                port: port.parse().unwrap(),
-            };
-        }
-    }
+    let Some(port) = common::listening_port(&mut child) else {
+        panic!("serve printed no listening line");
+    };
+    Server { child, port }
 }
 
 #[test]

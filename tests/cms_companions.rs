@@ -716,7 +716,6 @@ impl Drop for Server {
 /// Starts `kdbman serve` on the store (password `pw`) and returns it with
 /// its port.
 fn serve(db: &Path, pw: &str) -> (Server, u16) {
-    use std::io::{BufRead, BufReader};
     let mut child = Command::new(cargo_bin("kdbman"))
         .args(["serve", "--db", s(db), "--pw-env", "KPW", "--label", "web"])
         .args(["--listen", "127.0.0.1:0"])
@@ -726,15 +725,10 @@ fn serve(db: &Path, pw: &str) -> (Server, u16) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let out = child.stdout.take().unwrap();
-    let server = Server(child);
-    for line in BufReader::new(out).lines().map_while(Result::ok) {
-        if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
-            let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            return (server, port.parse().unwrap());
-        }
-    }
-    panic!("serve printed no listening line");
+    let Some(port) = common::listening_port(&mut child) else {
+        panic!("serve printed no listening line");
+    };
+    (Server(child), port)
 }
 
 /// Issue 19, acceptance 3: a v6 and a v4 store, each with IBM's 80-byte v3

@@ -11,11 +11,8 @@ use common::Kdbman;
 
 const KDBMAN: Kdbman = Kdbman::new(&[(PW_VAR, FIXTURE_PW)]).stdin_null();
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
 
 use kdbman::store::cms::record::{self, Body};
 use kdbman::{Access, ErrorClass, Password, Store};
@@ -604,28 +601,10 @@ fn serve(kdb: &Path, label: &str) -> (Child, u16) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let out = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    loop {
-        match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(line) => {
-                if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
-                    let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-                    return (child, port.parse().unwrap());
-                }
-            }
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("serve printed no readiness line");
-            }
-        }
-    }
+    let Some(port) = common::listening_port(&mut child) else {
+        panic!("serve printed no readiness line");
+    };
+    (child, port)
 }
 
 #[test]

@@ -15,7 +15,7 @@ use common::Kdbman;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]);
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -170,29 +170,10 @@ fn serve(db: &str) -> Server {
                 .push_str(&String::from_utf8_lossy(&buf[..n]));
         }
     });
-    let out = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("serve printed no listening line: {}", log.lock().unwrap());
-        };
-        if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
-            let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            return Server {
-                child,
-                port: port.parse().unwrap(),
-                log,
-            };
-        }
-    }
+    let Some(port) = common::listening_port(&mut child) else {
+        panic!("serve printed no listening line: {}", log.lock().unwrap());
+    };
+    Server { child, port, log }
 }
 
 /// Starts curl with a client certificate (chain) and key; `--max-time`
