@@ -5,29 +5,29 @@
 //! that change the store still need one.
 
 mod common;
+use common::Kdbman;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]);
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 
 const PW: &str = "Admin-Edges-Password-42";
 
-fn kdbman(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("kdbman").unwrap();
-    c.current_dir(dir).env("KPW", PW);
-    c
-}
-
 /// With the password from $KPW.
 fn kdb(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
-    kdbman(dir).args(args).args(["--pw-env", "KPW"]).assert()
+    KDBMAN
+        .cmd_in(dir)
+        .args(args)
+        .args(["--pw-env", "KPW"])
+        .assert()
 }
 
 /// With no password source at all.
 fn bare(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
-    kdbman(dir).args(args).assert()
+    KDBMAN.cmd_in(dir).args(args).assert()
 }
 
 /// A CA and a personal entry it issued, received with the CA's
@@ -171,13 +171,15 @@ fn expire_zero_means_never() {
     )
     .success();
     assert!(details("e.kdbx")["password"]["expires"].is_string());
-    kdbman(dir)
+    KDBMAN
+        .cmd_in(dir)
         .env("NEW", "Another-Password-Of-Length")
         .args(["keydb", "changepw", "--db", "e.kdbx", "--pw-env", "KPW"])
         .args(["--new-pw-env", "NEW", "--expire", "0"])
         .assert()
         .success();
-    let out = kdbman(dir)
+    let out = KDBMAN
+        .cmd_in(dir)
         .env("NEW", "Another-Password-Of-Length")
         .args([
             "keydb", "details", "--db", "e.kdbx", "--pw-env", "NEW", "--json",

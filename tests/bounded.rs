@@ -20,11 +20,6 @@ struct Run {
     stderr: String,
 }
 
-/// Runs kdbman in `dir` with `PW` set, killing it (and failing) after 30 s.
-fn kdbman(dir: &Path, args: &[&str], pw: &str) -> Run {
-    kdbman_with(dir, args, pw, &[])
-}
-
 fn kdbman_with(dir: &Path, args: &[&str], pw: &str, env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kdbman"));
     cmd.env_remove("KDBMAN_MAX_KDF_ITERATIONS")
@@ -73,10 +68,11 @@ fn a_pkcs12_whose_items_sum_past_the_cap_is_refused_naming_the_figures() {
     let p12 = p12.to_str().unwrap();
     // Each item (MAC, certificate safe, key bag) asks for 2,500,000
     // iterations: allowed alone, 7,500,000 together.
-    let r = kdbman(
+    let r = kdbman_with(
         dir.path(),
         &["cert", "list", "--db", p12, "--pw-env", "PW"],
         "pw",
+        &[],
     );
     assert_ne!(r.code, 0, "{}", r.stdout);
     for figure in ["2500000", "7500000", "6000000", "the shrouded key"] {
@@ -89,7 +85,7 @@ fn a_pkcs12_whose_items_sum_past_the_cap_is_refused_naming_the_figures() {
     );
 
     // The same file as an input to import.
-    let r = kdbman(
+    let r = kdbman_with(
         dir.path(),
         &[
             "keydb",
@@ -103,9 +99,10 @@ fn a_pkcs12_whose_items_sum_past_the_cap_is_refused_naming_the_figures() {
             "--kdf-floor",
         ],
         "pw",
+        &[],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = kdbman(
+    let r = kdbman_with(
         dir.path(),
         &[
             "cert",
@@ -120,6 +117,7 @@ fn a_pkcs12_whose_items_sum_past_the_cap_is_refused_naming_the_figures() {
             "PW",
         ],
         "pw",
+        &[],
     );
     assert_ne!(r.code, 0, "{}", r.stdout);
     assert!(r.stderr.contains("7500000"), "{}", r.stderr);
@@ -160,12 +158,13 @@ fn the_maximum_argon2_memory_under_lint_jobs_8_is_refused_naming_the_figures() {
         ..opts
     };
     Store::create(&good, &pw, &opts).unwrap().save().unwrap();
-    let r = kdbman(
+    let r = kdbman_with(
         dir.path(),
         &[
             "lint", "--dir", "fleet", "--jobs", "8", "--pw-env", "PW", "--format", "json",
         ],
         "fleet-password",
+        &[],
     );
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
         panic!("{e}: {} / {}", r.stdout, r.stderr);
@@ -215,12 +214,13 @@ fn fifos_and_links_to_devices_named_like_stores_neither_hang_lint_nor_open() {
         .save()
         .unwrap();
 
-    let r = kdbman(
+    let r = kdbman_with(
         dir.path(),
         &[
             "lint", "--dir", "tree", "--pw-env", "PW", "--format", "json",
         ],
         "tree-password",
+        &[],
     );
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
         panic!("{e}: {} / {}", r.stdout, r.stderr);
@@ -256,7 +256,7 @@ fn fifos_and_links_to_devices_named_like_stores_neither_hang_lint_nor_open() {
                 "cert", "create", "--db", db, "--pw-env", "PW", "--label", "x", "--dn", "CN=x",
             ][..],
         ] {
-            let r = kdbman(dir.path(), cmd, "tree-password");
+            let r = kdbman_with(dir.path(), cmd, "tree-password", &[]);
             assert_ne!(r.code, 0, "{cmd:?}");
             let all = format!("{}{}", r.stdout, r.stderr);
             assert!(
@@ -282,10 +282,11 @@ fn a_store_larger_than_the_cap_is_refused_before_it_is_read() {
     let big = std::fs::File::create(dir.path().join("big.kdb")).unwrap();
     big.set_len(300 << 20).unwrap();
     drop(big);
-    let r = kdbman(
+    let r = kdbman_with(
         dir.path(),
         &["cert", "list", "--db", "big.kdb", "--pw-env", "PW"],
         "pw",
+        &[],
     );
     assert_ne!(r.code, 0);
     assert!(
@@ -305,23 +306,25 @@ fn a_store_larger_than_the_cap_is_refused_before_it_is_read() {
 fn the_keys_of_a_cms_store_are_summed_against_the_cap_which_the_environment_sets() {
     let dir = TempDir::new().unwrap();
     let ok = |r: Run| assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    ok(kdbman(
+    ok(kdbman_with(
         dir.path(),
         &["keydb", "create", "--db", "c.kdb", "--pw-env", "PW"],
         "cms-password",
+        &[],
     ));
     for label in ["one", "two"] {
-        ok(kdbman(
+        ok(kdbman_with(
             dir.path(),
             &[
                 "cert", "create", "--db", "c.kdb", "--pw-env", "PW", "--label", label, "--dn",
                 "CN=x", "--key", "ec:p256",
             ],
             "cms-password",
+            &[],
         ));
     }
     let list = ["cert", "list", "--db", "c.kdb", "--pw-env", "PW"];
-    ok(kdbman(dir.path(), &list, "cms-password"));
+    ok(kdbman_with(dir.path(), &list, "cms-password", &[]));
     // GSKit's 5 iterations a key: two keys are 10, past a cap of 6.
     let r = kdbman_with(
         dir.path(),

@@ -2,39 +2,19 @@
 //! the requested key, SANs, key usage, extended key usage and validity.
 //! Needs `openssl` on PATH (installed by .ci/run); never skipped.
 
-use std::path::{Path, PathBuf};
-use std::process::Command as Std;
+mod common;
+use common::Kdbman;
 
-use assert_cmd::Command;
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]);
+use common::openssl_status;
+
+use std::path::{Path, PathBuf};
 
 const PW: &str = "openssl interop";
 
-fn kdbman(args: &[&str]) -> String {
-    let out = Command::cargo_bin("kdbman")
-        .unwrap()
-        .env("KPW", PW)
-        .args(args)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "kdbman {args:?}:\n{err}");
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs openssl; returns (success, stdout + stderr).
-fn openssl(args: &[&str]) -> (bool, String) {
-    let out = Std::new("openssl")
-        .args(args)
-        .output()
-        .expect("openssl must be installed (see .ci/run)");
-    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-    text.push_str(&String::from_utf8_lossy(&out.stderr));
-    (out.status.success(), text)
-}
-
 fn store(dir: &Path) -> PathBuf {
     let db = dir.join("interop.kdb");
-    kdbman(&[
+    KDBMAN.stdout(&[
         "keydb",
         "create",
         "--db",
@@ -59,9 +39,9 @@ fn create(dir: &Path, label: &str, extra: &[&str]) -> PathBuf {
         "cert", "create", "--db", d, "--pw-env", "KPW", "--label", label,
     ];
     args.extend_from_slice(extra);
-    kdbman(&args);
+    KDBMAN.stdout(&args);
     let pem = dir.join(format!("{label}.pem"));
-    kdbman(&[
+    KDBMAN.stdout(&[
         "cert",
         "extract",
         "--db",
@@ -77,7 +57,7 @@ fn create(dir: &Path, label: &str, extra: &[&str]) -> PathBuf {
 }
 
 fn text_of(pem: &Path) -> String {
-    let (ok, text) = openssl(&["x509", "-in", pem.to_str().unwrap(), "-noout", "-text"]);
+    let (ok, text) = openssl_status(&["x509", "-in", pem.to_str().unwrap(), "-noout", "-text"]);
     assert!(ok, "openssl x509 rejects the certificate:\n{text}");
     text
 }
@@ -86,7 +66,8 @@ fn text_of(pem: &Path) -> String {
 /// signature checked.
 fn assert_verifies(pem: &Path) {
     let p = pem.to_str().unwrap();
-    let (ok, text) = openssl(&["verify", "-partial_chain", "-check_ss_sig", "-CAfile", p, p]);
+    let (ok, text) =
+        openssl_status(&["verify", "-partial_chain", "-check_ss_sig", "-CAfile", p, p]);
     assert!(ok && text.contains(": OK"), "openssl verify:\n{text}");
 }
 
@@ -95,7 +76,7 @@ fn assert_verifies(pem: &Path) {
 fn assert_validity(pem: &Path, days: i64) {
     let p = pem.to_str().unwrap();
     let secs = days * 86_400;
-    let (ok, text) = openssl(&[
+    let (ok, text) = openssl_status(&[
         "x509",
         "-in",
         p,
@@ -104,9 +85,9 @@ fn assert_validity(pem: &Path, days: i64) {
         &(secs - 3600).to_string(),
     ]);
     assert!(ok, "still valid an hour short of {days} days:\n{text}");
-    let (ok, text) = openssl(&["x509", "-in", p, "-noout", "-checkend", &secs.to_string()]);
+    let (ok, text) = openssl_status(&["x509", "-in", p, "-noout", "-checkend", &secs.to_string()]);
     assert!(!ok, "expired by {days} days from now:\n{text}");
-    let (ok, text) = openssl(&["x509", "-in", p, "-noout", "-checkend", "0"]);
+    let (ok, text) = openssl_status(&["x509", "-in", p, "-noout", "-checkend", "0"]);
     assert!(ok, "valid now:\n{text}");
 }
 
@@ -251,11 +232,11 @@ fn ca_certificate_verifies_as_a_root() {
     );
     // A real root: no -partial_chain needed.
     let p = pem.to_str().unwrap();
-    let (ok, out) = openssl(&["verify", "-check_ss_sig", "-CAfile", p, p]);
+    let (ok, out) = openssl_status(&["verify", "-check_ss_sig", "-CAfile", p, p]);
     assert!(ok, "openssl verify of the root:\n{out}");
     assert_validity(&pem, 3650);
     // OpenSSL sees a CA fit for issuing server certificates.
-    let (ok, out) = openssl(&["x509", "-in", p, "-noout", "-purpose"]);
+    let (ok, out) = openssl_status(&["x509", "-in", p, "-noout", "-purpose"]);
     assert!(ok && out.contains("SSL server CA : Yes"), "{out}");
 }
 
@@ -291,11 +272,12 @@ fn der_extract_matches_pem_and_serials_differ() {
     let dir = tempfile::tempdir().unwrap();
     let a = create(dir.path(), "a", &["--dn", "CN=same", "--key", "ed25519"]);
     let b = create(dir.path(), "b", &["--dn", "CN=same", "--key", "ed25519"]);
-    let serial = |p: &Path| openssl(&["x509", "-in", p.to_str().unwrap(), "-noout", "-serial"]).1;
+    let serial =
+        |p: &Path| openssl_status(&["x509", "-in", p.to_str().unwrap(), "-noout", "-serial"]).1;
     assert_ne!(serial(&a), serial(&b), "random serials");
     let db = dir.path().join("interop.kdb");
     let der = dir.path().join("a.der");
-    kdbman(&[
+    KDBMAN.stdout(&[
         "cert",
         "extract",
         "--db",
@@ -309,7 +291,7 @@ fn der_extract_matches_pem_and_serials_differ() {
         "--format",
         "der",
     ]);
-    let (ok, out) = openssl(&[
+    let (ok, out) = openssl_status(&[
         "x509",
         "-inform",
         "DER",

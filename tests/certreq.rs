@@ -2,10 +2,13 @@
 //! → `cert receive` → `cert validate`; CSR → `cert sign` → `openssl verify`.
 
 mod common;
+use common::{Kdbman, new_store};
 
-use std::path::{Path, PathBuf};
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", "store-pw")]);
+use common::openssl_text;
 
-use assert_cmd::Command;
+use std::path::Path;
+
 use kdbman::{Access, EntryKind, Password, Store};
 use predicates::str::contains;
 
@@ -13,35 +16,15 @@ fn have_openssl() -> bool {
     common::require_tool("openssl", "version")
 }
 
-fn openssl(dir: &Path, args: &[&str]) -> String {
-    common::tool_text(dir, "openssl", args)
-}
-
-fn kdbman() -> Command {
-    let mut c = Command::cargo_bin("kdbman").unwrap();
-    c.env("KPW", "store-pw");
-    c
-}
-
 fn kdb(db: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
     let (group, action) = (args[0], args[1]);
-    kdbman()
+    KDBMAN
+        .cmd()
         .args([group, action, "--db"])
         .arg(db)
         .args(["--pw-env", "KPW"])
         .args(&args[2..])
         .assert()
-}
-
-fn new_store(dir: &Path) -> PathBuf {
-    let db = dir.join("r.kdb");
-    kdbman()
-        .args(["keydb", "create", "--db"])
-        .arg(&db)
-        .args(["--pw-env", "KPW", "--kdf-floor", "--type", "kdbman"])
-        .assert()
-        .success();
-    db
 }
 
 fn open(db: &Path) -> Store {
@@ -55,7 +38,7 @@ fn request_signed_by_openssl_is_received_and_validates() {
     }
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
-    let db = new_store(dir);
+    let db = new_store(&KDBMAN, dir, "r.kdb", false);
     let req = dir.join("web.csr");
     kdb(
         &db,
@@ -76,7 +59,7 @@ fn request_signed_by_openssl_is_received_and_validates() {
     )
     .success();
     // openssl reads and verifies our request.
-    let text = openssl(
+    let text = openssl_text(
         dir,
         &["req", "-in", "web.csr", "-verify", "-noout", "-text"],
     );
@@ -111,7 +94,7 @@ fn request_signed_by_openssl_is_received_and_validates() {
     assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&req).unwrap());
 
     // A CA made by openssl signs it.
-    openssl(
+    openssl_text(
         dir,
         &[
             "req",
@@ -140,7 +123,7 @@ fn request_signed_by_openssl_is_received_and_validates() {
         "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:web.example\n",
     )
     .unwrap();
-    openssl(
+    openssl_text(
         dir,
         &[
             "x509",
@@ -226,7 +209,7 @@ fn store_ca_signs_requests_that_openssl_verifies() {
     }
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
-    let db = new_store(dir);
+    let db = new_store(&KDBMAN, dir, "r.kdb", false);
     kdb(
         &db,
         &[
@@ -263,7 +246,7 @@ fn store_ca_signs_requests_that_openssl_verifies() {
     .success();
 
     // An RSA request from openssl with a requested SAN.
-    openssl(
+    openssl_text(
         dir,
         &[
             "req",
@@ -297,7 +280,7 @@ fn store_ca_signs_requests_that_openssl_verifies() {
         ],
     )
     .success();
-    let v = openssl(
+    let v = openssl_text(
         dir,
         &[
             "verify",
@@ -309,7 +292,7 @@ fn store_ca_signs_requests_that_openssl_verifies() {
         ],
     );
     assert!(v.contains("svc.pem: OK"), "{v}");
-    let text = openssl(dir, &["x509", "-in", "svc.pem", "-noout", "-text"]);
+    let text = openssl_text(dir, &["x509", "-in", "svc.pem", "-noout", "-text"]);
     assert!(
         text.contains("DNS:svc.example"),
         "requested SAN carried over: {text}"
@@ -321,13 +304,13 @@ fn store_ca_signs_requests_that_openssl_verifies() {
     );
     assert!(text.contains("CA:FALSE"), "{text}");
     // The certificate matches openssl's key.
-    let m1 = openssl(dir, &["x509", "-in", "svc.pem", "-noout", "-pubkey"]);
-    let m2 = openssl(dir, &["pkey", "-in", "svc.key", "-pubout"]);
+    let m1 = openssl_text(dir, &["x509", "-in", "svc.pem", "-noout", "-pubkey"]);
+    let m2 = openssl_text(dir, &["pkey", "-in", "svc.key", "-pubout"]);
     assert_eq!(m1, m2);
 
     // SANs given replace the requested ones; --ca issues an intermediate
     // that openssl accepts as an issuer.
-    openssl(
+    openssl_text(
         dir,
         &[
             "req",
@@ -360,14 +343,14 @@ fn store_ca_signs_requests_that_openssl_verifies() {
         ],
     )
     .success();
-    let v = openssl(dir, &["verify", "-CAfile", "ca.pem", "sub.pem"]);
+    let v = openssl_text(dir, &["verify", "-CAfile", "ca.pem", "sub.pem"]);
     assert!(v.contains("sub.pem: OK"), "{v}");
     std::fs::write(
         dir.join("leaf.ext"),
         "subjectAltName=DNS:leaf.example\nextendedKeyUsage=serverAuth\n",
     )
     .unwrap();
-    openssl(
+    openssl_text(
         dir,
         &[
             "req",
@@ -385,7 +368,7 @@ fn store_ca_signs_requests_that_openssl_verifies() {
             "leaf.csr",
         ],
     );
-    openssl(
+    openssl_text(
         dir,
         &[
             "x509",
@@ -405,7 +388,7 @@ fn store_ca_signs_requests_that_openssl_verifies() {
             "leaf.pem",
         ],
     );
-    let v = openssl(
+    let v = openssl_text(
         dir,
         &[
             "verify",
@@ -434,7 +417,7 @@ fn store_ca_signs_requests_that_openssl_verifies() {
         ],
     )
     .success();
-    let text = openssl(dir, &["x509", "-in", "svc2.pem", "-noout", "-text"]);
+    let text = openssl_text(dir, &["x509", "-in", "svc2.pem", "-noout", "-text"]);
     assert!(
         text.contains("DNS:other.example") && !text.contains("DNS:svc.example"),
         "{text}"

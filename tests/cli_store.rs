@@ -3,8 +3,11 @@
 //! reopen by password and by stash), password sources, and exit statuses.
 
 mod common;
+use common::{Kdbman, new_store_with};
 
-use std::path::{Path, PathBuf};
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]).without(&["KDBMAN_PW"]);
+
+use std::path::Path;
 
 use assert_cmd::Command;
 use kdbman::pki::{CertSpec, KeyType, keygen};
@@ -14,15 +17,9 @@ const PW: &str = "round trip password";
 
 use common::now;
 
-fn kdbman() -> Command {
-    let mut c = Command::cargo_bin("kdbman").unwrap();
-    c.env("KPW", PW).env_remove("KDBMAN_PW");
-    c
-}
-
 /// Runs kdbman with `args` and returns (status, stdout, stderr).
 fn run(args: &[&str]) -> (i32, String, String) {
-    run_with(kdbman(), args)
+    run_with(KDBMAN.cmd(), args)
 }
 
 fn run_with(mut cmd: Command, args: &[&str]) -> (i32, String, String) {
@@ -39,27 +36,6 @@ fn ok(args: &[&str]) -> String {
     assert_eq!(code, 0, "kdbman {args:?} failed:\n{err}");
     assert!(!out.contains(PW) && !err.contains(PW), "password echoed");
     out
-}
-
-fn new_store(dir: &Path, name: &str, stash: bool) -> PathBuf {
-    let db = dir.join(name);
-    let d = db.to_str().unwrap();
-    let mut args = vec![
-        "keydb",
-        "create",
-        "--db",
-        d,
-        "--pw-env",
-        "KPW",
-        "--kdf-floor",
-        "--type",
-        "kdbman",
-    ];
-    if stash {
-        args.push("--stash");
-    }
-    ok(&args);
-    db
 }
 
 fn list_json(db: &Path, source: &[&str]) -> Value {
@@ -135,7 +111,7 @@ fn row(label: &str, kind: &str, default: bool, subject: &str, der: &[u8]) -> Val
 #[test]
 fn round_trip_list_shows_exactly_what_was_done() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "rt.kdb", true);
+    let db = new_store_with(ok, dir.path(), "rt.kdb", true);
     let d = db.to_str().unwrap();
     assert!(
         dir.path().join("rt.sth").exists(),
@@ -314,7 +290,7 @@ fn round_trip_list_shows_exactly_what_was_done() {
 #[test]
 fn labels_are_unique_case_insensitively() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "dup.kdb", false);
+    let db = new_store_with(ok, dir.path(), "dup.kdb", false);
     let d = db.to_str().unwrap();
     ok(&[
         "cert", "create", "--db", d, "--pw-env", "KPW", "--label", "Web", "--dn", "CN=a", "--key",
@@ -361,7 +337,7 @@ fn labels_are_unique_case_insensitively() {
 #[test]
 fn the_same_certificate_twice_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "dupkey.kdb", false);
+    let db = new_store_with(ok, dir.path(), "dupkey.kdb", false);
     let d = db.to_str().unwrap();
     ok(&[
         "cert", "create", "--db", d, "--pw-env", "KPW", "--label", "a", "--dn", "CN=a", "--key",
@@ -412,7 +388,7 @@ fn the_same_certificate_twice_is_refused() {
 #[test]
 fn password_sources() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "pw.kdb", false);
+    let db = new_store_with(ok, dir.path(), "pw.kdb", false);
     let d = db.to_str().unwrap();
     let empty = json!({"entries": []});
 
@@ -422,7 +398,7 @@ fn password_sources() {
     assert_eq!(list_json(&db, &["--pw-file", f.to_str().unwrap()]), empty);
 
     // --pw-stdin.
-    let mut c = kdbman();
+    let mut c = KDBMAN.cmd();
     c.write_stdin(format!("{PW}\n"));
     let (code, out, err) = run_with(c, &["cert", "list", "--db", d, "--pw-stdin", "--json"]);
     assert_eq!(code, 0, "{err}");
@@ -461,7 +437,7 @@ fn password_sources() {
     assert_eq!(code, 2, "{err}");
 
     // changepw reading both passwords from stdin, one per line.
-    let mut c = kdbman();
+    let mut c = KDBMAN.cmd();
     c.write_stdin(format!("{PW}\nthe new one\n"));
     let (code, _, err) = run_with(
         c,
@@ -477,13 +453,13 @@ fn password_sources() {
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = run(&["cert", "list", "--db", d, "--pw-env", "KPW"]);
     assert_eq!(code, 6, "the old password no longer opens: {err}");
-    let mut c = kdbman();
+    let mut c = KDBMAN.cmd();
     c.env("NEWPW", "the new one");
     let (code, _, err) = run_with(c, &["cert", "list", "--db", d, "--pw-env", "NEWPW"]);
     assert_eq!(code, 0, "{err}");
 
     // changepw with --new-pw-env and --new-pw-file.
-    let mut c = kdbman();
+    let mut c = KDBMAN.cmd();
     c.env("NEWPW", "the new one");
     let (code, _, err) = run_with(
         c,
@@ -499,7 +475,7 @@ fn password_sources() {
         ],
     );
     assert_eq!(code, 0, "{err}");
-    let mut c = kdbman();
+    let mut c = KDBMAN.cmd();
     c.env("NEWPW", "third");
     let (code, _, err) = run_with(
         c,
@@ -515,13 +491,13 @@ fn password_sources() {
         ],
     );
     assert_eq!(code, 0, "{err}");
-    let mut c = kdbman();
+    let mut c = KDBMAN.cmd();
     c.env("NEWPW", "third");
     let (code, _, err) = run_with(c, &["keydb", "details", "--db", d, "--pw-env", "NEWPW"]);
     assert_eq!(code, 0, "{err}");
 
     // stdin that ends early is a usage error.
-    let mut c = kdbman();
+    let mut c = KDBMAN.cmd();
     c.write_stdin("");
     let (code, _, err) = run_with(c, &["cert", "list", "--db", d, "--pw-stdin"]);
     assert_eq!(code, 2, "{err}");
@@ -530,7 +506,7 @@ fn password_sources() {
 #[test]
 fn exit_statuses_per_class() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "x.kdb", false);
+    let db = new_store_with(ok, dir.path(), "x.kdb", false);
     let d = db.to_str().unwrap();
     ok(&[
         "cert", "create", "--db", d, "--pw-env", "KPW", "--label", "short", "--dn", "CN=short",
@@ -602,7 +578,7 @@ fn exit_statuses_per_class() {
     assert_eq!(c, 4, "{e}");
     assert!(e.contains("SSL0215E") && e.contains("PEM"), "{e}");
     // 6: wrong password.
-    let mut cmd = kdbman();
+    let mut cmd = KDBMAN.cmd();
     cmd.env("KPW", "not it");
     let (c, _, e) = run_with(cmd, &["cert", "list", "--db", d, "--pw-env", "KPW"]);
     assert_eq!(c, 6, "{e}");
@@ -682,9 +658,9 @@ fn exit_statuses_per_class() {
 #[test]
 fn keydb_delete_removes_store_and_stash() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "gone.kdb", true);
+    let db = new_store_with(ok, dir.path(), "gone.kdb", true);
     let d = db.to_str().unwrap();
-    let mut cmd = kdbman();
+    let mut cmd = KDBMAN.cmd();
     cmd.env("KPW", "wrong");
     let (c, _, e) = run_with(cmd, &["keydb", "delete", "--db", d, "--pw-env", "KPW"]);
     assert_eq!(c, 6, "a wrong password deletes nothing: {e}");
@@ -697,7 +673,7 @@ fn keydb_delete_removes_store_and_stash() {
 #[test]
 fn extract_pem_and_refuse_overwrite() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "ex.kdb", false);
+    let db = new_store_with(ok, dir.path(), "ex.kdb", false);
     let d = db.to_str().unwrap();
     ok(&[
         "cert", "create", "--db", d, "--pw-env", "KPW", "--label", "a", "--dn", "CN=a", "--key",
@@ -771,7 +747,7 @@ fn debug_output_shows_no_secrets() {
 fn keydb_delete_force_only_deletes_stores() {
     let dir = tempfile::tempdir().unwrap();
     // A damaged store that no password opens can be deleted with --force.
-    let db = new_store(dir.path(), "broken.kdb", false);
+    let db = new_store_with(ok, dir.path(), "broken.kdb", false);
     let mut b = std::fs::read(&db).unwrap();
     b[20] ^= 0xff;
     std::fs::write(&db, &b).unwrap();
@@ -806,7 +782,7 @@ fn pw_stdin_reads_one_line_without_waiting_for_more() {
     // A script that writes the password and keeps stdin open must not hang.
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "stdin.kdb", false);
+    let db = new_store_with(ok, dir.path(), "stdin.kdb", false);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kdbman"))
         .args(["cert", "list", "--json", "--pw-stdin", "--db"])
         .arg(&db)
@@ -849,7 +825,7 @@ fn pw_stdin_reads_one_line_without_waiting_for_more() {
 #[test]
 fn cert_add_of_a_certificate_already_present_is_a_no_op() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "twice.kdbx", false);
+    let db = new_store_with(ok, dir.path(), "twice.kdbx", false);
     let d = db.to_str().unwrap();
     let mut spec = CertSpec::new("CN=Twice Root", 3650);
     spec.is_ca = true;

@@ -3,8 +3,12 @@
 //! the command at hand, help for every option, JSON shapes documented in
 //! `--help`, and a closed pipe that is not an error.
 
+mod common;
+use common::kdbman_bin;
+use common::new_store_with;
+
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -13,13 +17,9 @@ use serde_json::Value;
 
 const PW: &str = "cli ux password";
 
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("kdbman")
-}
-
 /// Runs kdbman with stdin closed; returns (status, stdout, stderr).
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(bin())
+    let out = std::process::Command::new(kdbman_bin())
         .args(args)
         .env("KPW", PW)
         .env_remove("KDBMAN_PW")
@@ -37,23 +37,6 @@ fn ok(args: &[&str]) -> String {
     let (code, out, err) = run(args);
     assert_eq!(code, 0, "kdbman {args:?} failed:\n{err}");
     out
-}
-
-fn new_store(dir: &Path, name: &str) -> PathBuf {
-    let db = dir.join(name);
-    ok(&[
-        "keydb",
-        "create",
-        "--db",
-        db.to_str().unwrap(),
-        "--pw-env",
-        "KPW",
-        "--kdf-floor",
-        "--type",
-        "kdbman",
-        "--stash",
-    ]);
-    db
 }
 
 // ---------------------------------------------------------------------
@@ -190,7 +173,7 @@ fn harness_sees_echoed_typing() {
 fn prompt_asks_twice_hides_typing_and_opens_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("typed.kdb");
-    let k = bin();
+    let k = kdbman_bin();
     let mut pty = Pty::spawn(
         &format!(
             "{} keydb create --db {} --kdf-floor --type kdbman",
@@ -251,7 +234,7 @@ fn prompt_refuses_two_different_entries() {
     let mut pty = Pty::spawn(
         &format!(
             "{} keydb create --db {} --kdf-floor --type kdbman",
-            sh_quote(&bin()),
+            sh_quote(&kdbman_bin()),
             sh_quote(&db)
         ),
         dir.path(),
@@ -273,13 +256,13 @@ fn prompt_refuses_two_different_entries() {
 #[test]
 fn ctrl_c_at_the_prompt_restores_echo() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "ctrlc.kdb");
+    let db = new_store_with(ok, dir.path(), "ctrlc.kdb", true);
     // Without it: a read command would take the stash beside the store.
     std::fs::remove_file(dir.path().join("ctrlc.sth")).unwrap();
     let mut pty = Pty::spawn(
         &format!(
             "{} cert list --db {}; echo status=$?; stty -a",
-            sh_quote(&bin()),
+            sh_quote(&kdbman_bin()),
             sh_quote(&db)
         ),
         dir.path(),
@@ -307,11 +290,11 @@ fn ctrl_c_at_the_prompt_restores_echo() {
 /// with the store password typed at the prompt, once kdbman is past the
 /// prompt and reading the new password from the terminal; with its pid.
 fn past_the_prompt(dir: &Path, setup: &str) -> (Pty, String) {
-    let db = new_store(dir, "signals.kdb");
+    let db = new_store_with(ok, dir, "signals.kdb", true);
     let mut pty = Pty::spawn(
         &format!(
             "{setup}; echo pid=$$; exec {} keydb changepw --db {} --new-pw-stdin",
-            sh_quote(&bin()),
+            sh_quote(&kdbman_bin()),
             sh_quote(&db)
         ),
         dir,
@@ -380,10 +363,10 @@ fn a_signal_ignored_from_the_start_stays_ignored_after_the_prompt() {
 #[test]
 fn missing_password_names_the_options_of_the_command() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "m.kdb");
+    let db = new_store_with(ok, dir.path(), "m.kdb", true);
     let d = db.to_str().unwrap();
     // One without a stash: a read command would take the stash beside it.
-    let bare = new_store(dir.path(), "bare.kdb");
+    let bare = new_store_with(ok, dir.path(), "bare.kdb", true);
     std::fs::remove_file(dir.path().join("bare.sth")).unwrap();
     let newdb = dir.path().join("new.kdb");
     let p12 = dir.path().join("x.p12");
@@ -448,7 +431,7 @@ fn missing_password_names_the_options_of_the_command() {
 #[test]
 fn password_source_errors_say_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "s.kdb");
+    let db = new_store_with(ok, dir.path(), "s.kdb", true);
     let d = db.to_str().unwrap();
 
     let (code, _, err) = run(&["cert", "list", "--db", d, "--pw-env", "KDBMAN_UX_UNSET"]);
@@ -482,7 +465,7 @@ fn password_source_errors_say_what_to_do() {
 #[test]
 fn a_missing_input_file_is_not_told_to_create_a_store() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "f.kdb");
+    let db = new_store_with(ok, dir.path(), "f.kdb", true);
     let missing = dir.path().join("root-ca.pem");
     let (code, _, err) = run(&[
         "cert",
@@ -538,10 +521,10 @@ fn kdf_floor_and_kdf_together_are_refused() {
 #[test]
 fn validate_at_takes_the_times_lint_takes() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "v.kdb");
+    let db = new_store_with(ok, dir.path(), "v.kdb", true);
     let d = db.to_str().unwrap();
     // A CA made in another store, trusted here as a signer.
-    let other = new_store(dir.path(), "other.kdb");
+    let other = new_store_with(ok, dir.path(), "other.kdb", true);
     let o = other.to_str().unwrap();
     ok(&[
         "cert",
@@ -858,7 +841,7 @@ fn json_shapes_are_documented_in_help() {
 #[test]
 fn cert_list_json_prints_the_documented_fields_in_order() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "l.kdb");
+    let db = new_store_with(ok, dir.path(), "l.kdb", true);
     let d = db.to_str().unwrap();
     ok(&[
         "cert",
@@ -929,7 +912,7 @@ fn cert_list_json_prints_the_documented_fields_in_order() {
 fn with_closed_stdout(args: &[&str]) -> (i32, String) {
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let out = std::process::Command::new(bin())
+    let out = std::process::Command::new(kdbman_bin())
         .args(args)
         .env("KPW", PW)
         .stdin(Stdio::null())
@@ -946,7 +929,7 @@ fn with_closed_stdout(args: &[&str]) -> (i32, String) {
 #[test]
 fn a_closed_pipe_ends_quietly_with_success() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store(dir.path(), "p.kdb");
+    let db = new_store_with(ok, dir.path(), "p.kdb", true);
     let d = db.to_str().unwrap();
     let cases: &[&[&str]] = &[
         &["cert", "list", "--db", d, "--stashed"],

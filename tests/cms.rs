@@ -4,11 +4,14 @@
 //! trips, concurrency and conversion.
 
 mod common;
+use common::Kdbman;
 
-use std::io::{BufRead, BufReader};
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]).stdin_null();
+use common::openssl_text;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use assert_cmd::cargo::cargo_bin;
 use kdbman::{Access, ErrorClass, Password, Store};
@@ -40,29 +43,6 @@ fn copy_fixture(src: &Path, name: &str, dir: &Path) -> PathBuf {
         std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
     dir.join(format!("{name}.kdb"))
-}
-
-fn kdbman(args: &[&str]) -> Output {
-    Command::new(cargo_bin("kdbman"))
-        .args(args)
-        .env("KPW", PW)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = kdbman(args);
-    assert!(
-        out.status.success(),
-        "kdbman {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(args: &[&str]) -> Value {
-    serde_json::from_str(&ok(args)).unwrap()
 }
 
 fn s(p: &Path) -> &str {
@@ -161,12 +141,12 @@ fn gskit_fixtures_list_exactly_their_entries_with_password_and_stash() {
         let db = g.join(format!("{name}.kdb"));
         let db = s(&db);
         check_list(
-            &json(&["cert", "list", "--db", db, "--pw-env", "KPW", "--json"]),
+            &KDBMAN.json(&["cert", "list", "--db", db, "--pw-env", "KPW", "--json"]),
             expected,
         );
         // The shared copy is mode 0444: a GSKit stash readable by others is
         // used (GSKit uses it), with a warning.
-        let out = kdbman(&["cert", "list", "--db", db, "--stashed", "--json"]);
+        let out = KDBMAN.output(&["cert", "list", "--db", db, "--stashed", "--json"]);
         assert!(
             out.status.success(),
             "{}",
@@ -175,7 +155,7 @@ fn gskit_fixtures_list_exactly_their_entries_with_password_and_stash() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("chmod 600"));
         check_list(&serde_json::from_slice(&out.stdout).unwrap(), expected);
 
-        let d = json(&["keydb", "details", "--db", db, "--stashed", "--json"]);
+        let d = KDBMAN.json(&["keydb", "details", "--db", db, "--stashed", "--json"]);
         assert_eq!(d["format"], "cms");
         assert_eq!(d["version"], 6);
         assert_eq!(d["cms"]["slot_size"], 5000);
@@ -184,10 +164,6 @@ fn gskit_fixtures_list_exactly_their_entries_with_password_and_stash() {
         assert_eq!(d["default"], Value::Null);
         assert_eq!(d["default_known"], false);
     }
-}
-
-fn openssl(dir: &Path, args: &[&str]) -> String {
-    common::tool_text(dir, "openssl", args)
 }
 
 #[test]
@@ -206,7 +182,7 @@ fn gskit_personal_entries_export_to_pkcs12_and_pem_that_openssl_reads() {
         let db = g.join(format!("{name}.kdb"));
         let p12 = d.join(format!("{label}.p12"));
         let pem = d.join(format!("{label}.pem"));
-        ok(&[
+        KDBMAN.stdout(&[
             "cert",
             "export",
             "--db",
@@ -220,7 +196,7 @@ fn gskit_personal_entries_export_to_pkcs12_and_pem_that_openssl_reads() {
             "--target-pw-env",
             "KPW",
         ]);
-        ok(&[
+        KDBMAN.stdout(&[
             "cert",
             "extract",
             "--db",
@@ -234,7 +210,7 @@ fn gskit_personal_entries_export_to_pkcs12_and_pem_that_openssl_reads() {
             s(&pem),
         ]);
         let from_p12 = d.join(format!("{label}.p12.pem"));
-        openssl(
+        openssl_text(
             d,
             &[
                 "pkcs12",
@@ -248,8 +224,8 @@ fn gskit_personal_entries_export_to_pkcs12_and_pem_that_openssl_reads() {
             ],
         );
         for file in [&pem, &from_p12] {
-            let cert_pub = openssl(d, &["x509", "-in", s(file), "-noout", "-pubkey"]);
-            let key_pub = openssl(d, &["pkey", "-in", s(file), "-pubout"]);
+            let cert_pub = openssl_text(d, &["x509", "-in", s(file), "-noout", "-pubkey"]);
+            let key_pub = openssl_text(d, &["pkey", "-in", s(file), "-pubout"]);
             assert_eq!(
                 cert_pub, key_pub,
                 "{label}: key and certificate differ in {file:?}"
@@ -257,7 +233,7 @@ fn gskit_personal_entries_export_to_pkcs12_and_pem_that_openssl_reads() {
         }
     }
     let chained = g.join("chained.kdb");
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "validate",
         "--db",
@@ -291,28 +267,10 @@ fn serve(args: &[&str]) -> Server {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let out = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("serve printed no listening line");
-        };
-        if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
-            let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            return Server {
-                child,
-                port: port.parse().unwrap(),
-            };
-        }
-    }
+    let Some(port) = common::listening_port(&mut child) else {
+        panic!("serve printed no listening line");
+    };
+    Server { child, port }
 }
 
 #[test]
@@ -323,7 +281,7 @@ fn serve_from_gskit_store_completes_handshakes_with_curl_and_s_client() {
     }
     let dir = TempDir::new().unwrap();
     let root = dir.path().join("root.pem");
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "extract",
         "--db",
@@ -444,7 +402,7 @@ fn damage_through_the_cli_exits_5_and_a_stale_stash_is_ssl0228e() {
     bad[0x20] ^= 0x40; // the salt: covered by the verifier
     let damaged = dir.path().join("damaged.kdb");
     std::fs::write(&damaged, &bad).unwrap();
-    let out = kdbman(&["cert", "list", "--db", s(&damaged), "--pw-env", "KPW"]);
+    let out = KDBMAN.output(&["cert", "list", "--db", s(&damaged), "--pw-env", "KPW"]);
     assert_eq!(
         out.status.code(),
         Some(5),
@@ -453,7 +411,7 @@ fn damage_through_the_cli_exits_5_and_a_stale_stash_is_ssl0228e() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("SSL0218E"));
 
-    let out = kdbman(&["cert", "list", "--db", s(&db), "--pw", "wrong"]);
+    let out = KDBMAN.output(&["cert", "list", "--db", s(&db), "--pw", "wrong"]);
     assert_eq!(out.status.code(), Some(6));
 
     let out = Command::new(cargo_bin("kdbman"))
@@ -481,7 +439,7 @@ fn damage_through_the_cli_exits_5_and_a_stale_stash_is_ssl0228e() {
         std::fs::read(dir.path().join("chained.sth")).unwrap(),
         old_stash
     );
-    let out = kdbman(&["cert", "list", "--db", s(&db), "--stashed"]);
+    let out = KDBMAN.output(&["cert", "list", "--db", s(&db), "--stashed"]);
     assert_eq!(out.status.code(), Some(7));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("SSL0228E") && err.contains("stale"), "{err}");
@@ -494,8 +452,8 @@ fn damage_through_the_cli_exits_5_and_a_stale_stash_is_ssl0228e() {
 fn keyless_store_with_a_failing_verifier_says_both_possibilities() {
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("k.kdb");
-    ok(&["keydb", "create", "--db", s(&db), "--pw-env", "KPW"]);
-    let out = kdbman(&["cert", "list", "--db", s(&db), "--pw", "other"]);
+    KDBMAN.stdout(&["keydb", "create", "--db", s(&db), "--pw-env", "KPW"]);
+    let out = KDBMAN.output(&["cert", "list", "--db", s(&db), "--pw", "other"]);
     assert_eq!(out.status.code(), Some(10));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("wrong") && err.contains("damaged"), "{err}");
@@ -503,7 +461,7 @@ fn keyless_store_with_a_failing_verifier_says_both_possibilities() {
 
 fn make_ca(dir: &Path) -> PathBuf {
     let ca = dir.join("ca.kdb");
-    ok(&[
+    KDBMAN.stdout(&[
         "keydb",
         "create",
         "--db",
@@ -514,7 +472,7 @@ fn make_ca(dir: &Path) -> PathBuf {
         "kdbman",
         "--kdf-floor",
     ]);
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "create",
         "--db",
@@ -539,7 +497,7 @@ fn kdbman_cms_store_round_trips_keys_signers_requests_and_receive() {
     let dir = TempDir::new().unwrap();
     let d = dir.path();
     let db = d.join("server.kdb");
-    ok(&[
+    KDBMAN.stdout(&[
         "keydb",
         "create",
         "--db",
@@ -554,7 +512,7 @@ fn kdbman_cms_store_round_trips_keys_signers_requests_and_receive() {
         "a CMS store has its request database"
     );
     for (label, key) in [("rsa", "rsa:2048"), ("ec", "ec:p256")] {
-        ok(&[
+        KDBMAN.stdout(&[
             "cert",
             "create",
             "--db",
@@ -572,7 +530,7 @@ fn kdbman_cms_store_round_trips_keys_signers_requests_and_receive() {
     }
     let ca = make_ca(d);
     let ca_pem = d.join("ca.pem");
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "extract",
         "--db",
@@ -584,7 +542,7 @@ fn kdbman_cms_store_round_trips_keys_signers_requests_and_receive() {
         "--target",
         s(&ca_pem),
     ]);
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "add",
         "--db",
@@ -596,7 +554,7 @@ fn kdbman_cms_store_round_trips_keys_signers_requests_and_receive() {
         s(&ca_pem),
     ]);
     let csr = d.join("www.csr");
-    ok(&[
+    KDBMAN.stdout(&[
         "certreq",
         "create",
         "--db",
@@ -611,7 +569,7 @@ fn kdbman_cms_store_round_trips_keys_signers_requests_and_receive() {
         "--target",
         s(&csr),
     ]);
-    ok(&[
+    KDBMAN.stdout(&[
         "certreq",
         "create",
         "--db",
@@ -622,7 +580,7 @@ fn kdbman_cms_store_round_trips_keys_signers_requests_and_receive() {
         "--dn",
         "CN=pending",
     ]);
-    let before = json(&["cert", "list", "--db", s(&db), "--stashed", "--json"]);
+    let before = KDBMAN.json(&["cert", "list", "--db", s(&db), "--stashed", "--json"]);
     assert_eq!(before["entries"].as_array().unwrap().len(), 5);
     // The requests live in the .rdb: the .kdb alone has 3 records.
     let store = Store::open(&db, &Password::new(PW), Access::Read).unwrap();
@@ -638,7 +596,7 @@ fn kdbman_cms_store_round_trips_keys_signers_requests_and_receive() {
     drop(store);
 
     let signed = d.join("www.pem");
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "sign",
         "--db",
@@ -654,7 +612,7 @@ fn kdbman_cms_store_round_trips_keys_signers_requests_and_receive() {
         "--days",
         "30",
     ]);
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "receive",
         "--db",
@@ -663,7 +621,7 @@ fn kdbman_cms_store_round_trips_keys_signers_requests_and_receive() {
         "--file",
         s(&signed),
     ]);
-    let after = json(&["cert", "list", "--db", s(&db), "--stashed", "--json"]);
+    let after = KDBMAN.json(&["cert", "list", "--db", s(&db), "--stashed", "--json"]);
     let www: Vec<&Value> = after["entries"]
         .as_array()
         .unwrap()
@@ -690,7 +648,7 @@ fn kdbman_cms_store_round_trips_keys_signers_requests_and_receive() {
         "the chain comes from the signer"
     );
     assert_eq!(
-        json(&[
+        KDBMAN.json(&[
             "cert",
             "details",
             "--db",
@@ -716,7 +674,7 @@ fn rewriting_a_gskit_store_keeps_it_byte_for_byte() {
         } else {
             "server-cert"
         };
-        ok(&[
+        KDBMAN.stdout(&[
             "cert",
             "rename",
             "--db",
@@ -728,7 +686,7 @@ fn rewriting_a_gskit_store_keeps_it_byte_for_byte() {
             "renamed",
         ]);
         assert_ne!(std::fs::read(&db).unwrap(), original);
-        ok(&[
+        KDBMAN.stdout(&[
             "cert",
             "rename",
             "--db",
@@ -753,7 +711,7 @@ fn rewriting_a_gskit_store_keeps_it_byte_for_byte() {
 fn v4_stays_v4_and_v1_stashes_stay_v1() {
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("old.kdb");
-    ok(&[
+    KDBMAN.stdout(&[
         "keydb",
         "create",
         "--db",
@@ -768,7 +726,7 @@ fn v4_stays_v4_and_v1_stashes_stay_v1() {
     ]);
     let sth = dir.path().join("old.sth");
     assert_eq!(std::fs::read(&sth).unwrap().len(), 129);
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "create",
         "--db",
@@ -783,7 +741,7 @@ fn v4_stays_v4_and_v1_stashes_stay_v1() {
     ]);
     let bytes = std::fs::read(&db).unwrap();
     assert_eq!((bytes[2], bytes.len()), (4, 88 + 5000));
-    let d = json(&["keydb", "details", "--db", s(&db), "--stashed", "--json"]);
+    let d = KDBMAN.json(&["keydb", "details", "--db", s(&db), "--stashed", "--json"]);
     assert_eq!(
         (d["version"].clone(), d["stash"]["format"].clone()),
         (Value::from(4), Value::from("gskit v1"))
@@ -813,14 +771,14 @@ fn v4_stays_v4_and_v1_stashes_stay_v1() {
         "a v1 stash is rewritten as v1"
     );
     assert_eq!(std::fs::read(&db).unwrap()[2], 4);
-    ok(&["cert", "list", "--db", s(&db), "--stashed"]);
+    KDBMAN.stdout(&["cert", "list", "--db", s(&db), "--stashed"]);
 }
 
 #[test]
 fn default_and_expiry_on_cms_explain_the_limitation() {
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("s.kdb");
-    let out = kdbman(&[
+    let out = KDBMAN.output(&[
         "keydb",
         "create",
         "--db",
@@ -832,8 +790,8 @@ fn default_and_expiry_on_cms_explain_the_limitation() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not documented"));
-    ok(&["keydb", "create", "--db", s(&db), "--pw-env", "KPW"]);
-    ok(&[
+    KDBMAN.stdout(&["keydb", "create", "--db", s(&db), "--pw-env", "KPW"]);
+    KDBMAN.stdout(&[
         "cert",
         "create",
         "--db",
@@ -849,7 +807,7 @@ fn default_and_expiry_on_cms_explain_the_limitation() {
     ]);
     // No record carries the default mark (flag bit 1): getdefault says
     // kdbman cannot tell, and how to do without one or set one.
-    let out = kdbman(&["cert", "getdefault", "--db", s(&db), "--pw-env", "KPW"]);
+    let out = KDBMAN.output(&["cert", "getdefault", "--db", s(&db), "--pw-env", "KPW"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -857,7 +815,7 @@ fn default_and_expiry_on_cms_explain_the_limitation() {
         "{err}"
     );
     // Marked on evidence from IBM-made files (tests/cms_default.rs checks the bytes).
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "setdefault",
         "--db",
@@ -867,7 +825,7 @@ fn default_and_expiry_on_cms_explain_the_limitation() {
         "--label",
         "a",
     ]);
-    let got = ok(&["cert", "getdefault", "--db", s(&db), "--pw-env", "KPW"]);
+    let got = KDBMAN.stdout(&["cert", "getdefault", "--db", s(&db), "--pw-env", "KPW"]);
     assert_eq!(got.trim_end(), "a");
 }
 
@@ -875,7 +833,7 @@ fn default_and_expiry_on_cms_explain_the_limitation() {
 fn eight_concurrent_writers_on_one_cms_store_lose_nothing() {
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("c.kdb");
-    ok(&["keydb", "create", "--db", s(&db), "--pw-env", "KPW"]);
+    KDBMAN.stdout(&["keydb", "create", "--db", s(&db), "--pw-env", "KPW"]);
     let children: Vec<Child> = (0..8)
         .map(|i| {
             Command::new(cargo_bin("kdbman"))
@@ -902,7 +860,7 @@ fn eight_concurrent_writers_on_one_cms_store_lose_nothing() {
     for mut c in children {
         assert!(c.wait().unwrap().success());
     }
-    let list = json(&[
+    let list = KDBMAN.json(&[
         "certreq",
         "list",
         "--db",
@@ -922,7 +880,7 @@ fn a_writer_killed_mid_write_leaves_kdb_and_rdb_consistent() {
     use std::os::unix::process::ExitStatusExt;
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("k.kdb");
-    ok(&["keydb", "create", "--db", s(&db), "--pw-env", "KPW"]);
+    KDBMAN.stdout(&["keydb", "create", "--db", s(&db), "--pw-env", "KPW"]);
     let mut seen_kills = 0;
     for round in 0..25u64 {
         let mut child = Command::new(cargo_bin("kdbman"))
@@ -958,7 +916,7 @@ fn a_writer_killed_mid_write_leaves_kdb_and_rdb_consistent() {
     }
     assert!(seen_kills > 0, "no writer was killed mid-run");
     // The next write finishes or cleans up what a killed one left.
-    ok(&[
+    KDBMAN.stdout(&[
         "certreq",
         "create",
         "--db",
@@ -984,7 +942,7 @@ fn a_writer_killed_mid_write_leaves_kdb_and_rdb_consistent() {
 fn entries_view(db: &Path, pw_args: &[&str]) -> Vec<(String, String, String)> {
     let mut args = vec!["cert", "list", "--db", s(db), "--json"];
     args.extend_from_slice(pw_args);
-    let v = json(&args);
+    let v = KDBMAN.json(&args);
     let mut out: Vec<_> = v["entries"]
         .as_array()
         .unwrap()
@@ -1031,10 +989,10 @@ fn convert_cms_to_native_to_pkcs12_to_cms_keeps_every_entry() {
         if ty == "kdbman" {
             args.push("--kdf-floor");
         }
-        ok(&args);
+        KDBMAN.stdout(&args);
         assert_eq!(entries_view(to, &pw), original, "after converting to {ty}");
     }
-    let d = json(&[
+    let d = KDBMAN.json(&[
         "keydb",
         "details",
         "--db",
@@ -1045,7 +1003,7 @@ fn convert_cms_to_native_to_pkcs12_to_cms_keeps_every_entry() {
     ]);
     assert_eq!(d["format"], "cms");
     // The round trip kept the keys: the personal entry still serves.
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "validate",
         "--db",
@@ -1066,7 +1024,7 @@ fn lint_on_gskit_fixtures_with_a_label_reports_no_error() {
         ("chained", "server-cert"),
     ] {
         let db = g.join(format!("{name}.kdb"));
-        let out = kdbman(&[
+        let out = KDBMAN.output(&[
             "lint",
             "--db",
             s(&db),
@@ -1094,7 +1052,7 @@ fn lint_on_gskit_fixtures_with_a_label_reports_no_error() {
         );
     }
     // Without --label: the default cannot be determined (KDB0009W), not SSL0223E.
-    let out = kdbman(&[
+    let out = KDBMAN.output(&[
         "lint",
         "--db",
         s(&g.join("mixed.kdb")),
@@ -1117,9 +1075,9 @@ fn every_command_on_a_cms_store() {
     let d = dir.path();
     let db = d.join("all.kdb");
     let sdb = s(&db);
-    ok(&["keydb", "create", "--db", sdb, "--pw-env", "KPW", "--stash"]);
+    KDBMAN.stdout(&["keydb", "create", "--db", sdb, "--pw-env", "KPW", "--stash"]);
     // A CMS CA signs a request from another CMS store.
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "create",
         "--db",
@@ -1136,7 +1094,7 @@ fn every_command_on_a_cms_store() {
         "3650",
     ]);
     let other = d.join("other.kdb");
-    ok(&[
+    KDBMAN.stdout(&[
         "keydb",
         "create",
         "--db",
@@ -1146,7 +1104,7 @@ fn every_command_on_a_cms_store() {
         "--stash",
     ]);
     let csr = d.join("req.csr");
-    ok(&[
+    KDBMAN.stdout(&[
         "certreq",
         "create",
         "--db",
@@ -1161,7 +1119,7 @@ fn every_command_on_a_cms_store() {
         "--target",
         s(&csr),
     ]);
-    let details = json(&[
+    let details = KDBMAN.json(&[
         "certreq",
         "details",
         "--db",
@@ -1173,7 +1131,7 @@ fn every_command_on_a_cms_store() {
     ]);
     assert_eq!(details["label"], "web");
     let signed = d.join("web.pem");
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "sign",
         "--db",
@@ -1189,7 +1147,7 @@ fn every_command_on_a_cms_store() {
         "30",
     ]);
     let ca_pem = d.join("ca.pem");
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "extract",
         "--db",
@@ -1200,7 +1158,7 @@ fn every_command_on_a_cms_store() {
         "--target",
         s(&ca_pem),
     ]);
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "add",
         "--db",
@@ -1211,7 +1169,7 @@ fn every_command_on_a_cms_store() {
         "--file",
         s(&ca_pem),
     ]);
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "receive",
         "--db",
@@ -1220,7 +1178,7 @@ fn every_command_on_a_cms_store() {
         "--file",
         s(&signed),
     ]);
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "validate",
         "--db",
@@ -1231,7 +1189,7 @@ fn every_command_on_a_cms_store() {
     ]);
     // Export to PKCS#12 and import into a third CMS store: the CA comes along as a signer.
     let p12 = d.join("web.p12");
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "export",
         "--db",
@@ -1245,8 +1203,8 @@ fn every_command_on_a_cms_store() {
         "KPW",
     ]);
     let third = d.join("third.kdb");
-    ok(&["keydb", "create", "--db", s(&third), "--pw-env", "KPW"]);
-    ok(&[
+    KDBMAN.stdout(&["keydb", "create", "--db", s(&third), "--pw-env", "KPW"]);
+    KDBMAN.stdout(&[
         "cert",
         "import",
         "--db",
@@ -1260,7 +1218,7 @@ fn every_command_on_a_cms_store() {
         "--label",
         "imported",
     ]);
-    let list = json(&[
+    let list = KDBMAN.json(&[
         "cert",
         "list",
         "--db",
@@ -1288,7 +1246,7 @@ fn every_command_on_a_cms_store() {
         kinds.iter().any(|(_, k)| k == "signer"),
         "the CA became a signer: {kinds:?}"
     );
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "validate",
         "--db",
@@ -1299,7 +1257,7 @@ fn every_command_on_a_cms_store() {
         "imported",
     ]);
     // Trust, rename, delete, keydb export.
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "rename",
         "--db",
@@ -1310,7 +1268,7 @@ fn every_command_on_a_cms_store() {
         "--new-label",
         "www",
     ]);
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "delete",
         "--db",
@@ -1320,7 +1278,7 @@ fn every_command_on_a_cms_store() {
         "www",
     ]);
     let all = d.join("all.p12");
-    ok(&[
+    KDBMAN.stdout(&[
         "keydb",
         "export",
         "--db",
@@ -1331,11 +1289,11 @@ fn every_command_on_a_cms_store() {
         "--target-pw-env",
         "KPW",
     ]);
-    let out = kdbman(&["cert", "getdefault", "--db", sdb, "--stashed"]);
+    let out = KDBMAN.output(&["cert", "getdefault", "--db", sdb, "--stashed"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--label"));
     // keydb delete takes the .rdb and the stash with it.
-    ok(&["keydb", "delete", "--db", s(&other), "--stashed"]);
+    KDBMAN.stdout(&["keydb", "delete", "--db", s(&other), "--stashed"]);
     for f in ["other.kdb", "other.rdb", "other.sth"] {
         assert!(!d.join(f).exists(), "{f} left behind");
     }

@@ -5,6 +5,9 @@
 //! per bad-password refusal.
 
 mod common;
+use common::Kdbman;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW), ("NEW", NEW_PW)]).stdin_null();
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -27,28 +30,14 @@ const PBES2: [u8; 11] = [
     0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d,
 ];
 
-fn run(args: &[&str]) -> Output {
-    Command::new(cargo_bin("kdbman"))
-        .args(args)
-        .env("KPW", PW)
-        .env("NEW", NEW_PW)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
 fn ok(args: &[&str]) -> Output {
-    let out = run(args);
+    let out = KDBMAN.output(args);
     assert!(
         out.status.success(),
         "kdbman {args:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     out
-}
-
-fn json(args: &[&str]) -> Value {
-    serde_json::from_slice(&ok(args).stdout).unwrap()
 }
 
 fn stderr(out: &Output) -> String {
@@ -112,7 +101,7 @@ fn empty_companion(version: u8, kind: container::Kind, pw: &str) -> Vec<u8> {
 fn details(db: &Path, pw_args: &[&str]) -> Value {
     let mut args = vec!["keydb", "details", "--db", s(db), "--json"];
     args.extend_from_slice(pw_args);
-    json(&args)
+    KDBMAN.json(&args)
 }
 
 /// The companion of `kind` ("requests", "crls") in `keydb details --json`.
@@ -129,7 +118,7 @@ fn companion(d: &Value, kind: &str) -> Value {
 fn list_labels(db: &Path, pw_args: &[&str]) -> Vec<String> {
     let mut args = vec!["cert", "list", "--db", s(db), "--json"];
     args.extend_from_slice(pw_args);
-    let v = json(&args);
+    let v = KDBMAN.json(&args);
     let mut labels: Vec<String> = v["entries"]
         .as_array()
         .unwrap()
@@ -141,7 +130,7 @@ fn list_labels(db: &Path, pw_args: &[&str]) -> Vec<String> {
 }
 
 fn certreq(db: &Path, label: &str) -> Output {
-    run(&[
+    KDBMAN.output(&[
         "certreq",
         "create",
         "--db",
@@ -158,7 +147,7 @@ fn certreq(db: &Path, label: &str) -> Output {
 }
 
 fn changepw(db: &Path) -> Output {
-    run(&[
+    KDBMAN.output(&[
         "keydb",
         "changepw",
         "--db",
@@ -271,7 +260,7 @@ fn a_damaged_rdb_never_stops_reading_and_refuses_only_the_writes_that_need_it() 
             "{what}"
         );
         assert_eq!(d["cms"]["request_db"], false);
-        let lint = run(&[
+        let lint = KDBMAN.output(&[
             "lint",
             "--db",
             s(&db),
@@ -385,7 +374,7 @@ fn a_crl_database_is_verified_and_rewritten_in_its_own_version() {
     let out = ok(&["cert", "list", "--db", s(&db), "--stashed"]);
     assert!(stderr(&out).contains(s(&crl)), "{}", stderr(&out));
     let before = snapshot(&db);
-    let out = run(&[
+    let out = KDBMAN.output(&[
         "keydb",
         "changepw",
         "--db",
@@ -415,7 +404,7 @@ fn a_crl_database_is_verified_and_rewritten_in_its_own_version() {
         (&Value::from("intact"), &Value::from(1))
     );
     let before = snapshot(&db);
-    let out = run(&[
+    let out = KDBMAN.output(&[
         "keydb",
         "changepw",
         "--db",
@@ -475,7 +464,7 @@ fn an_altered_record_count_or_slot_size_is_header_damage_not_truncation() {
                 }
                 other => panic!("v{version} byte {at:#x}: {other:?}"),
             }
-            let out = run(&["cert", "list", "--db", s(&db), "--pw-env", "KPW"]);
+            let out = KDBMAN.output(&["cert", "list", "--db", s(&db), "--pw-env", "KPW"]);
             assert_eq!(out.status.code(), Some(5), "v{version}");
             let err = stderr(&out);
             assert!(
@@ -657,9 +646,9 @@ fn each_bad_password_refusal_has_its_own_fix() {
     ok(&["keydb", "create", "--db", s(&keyless), "--pw-env", "KPW"]);
     ok(&["keydb", "stashpw", "--db", s(&keyless), "--pw-env", "KPW"]);
 
-    let wrong = run(&["cert", "list", "--db", s(&db), "--pw", "wrong"]);
+    let wrong = KDBMAN.output(&["cert", "list", "--db", s(&db), "--pw", "wrong"]);
     assert_eq!(wrong.status.code(), Some(6));
-    let undecided = run(&["cert", "list", "--db", s(&keyless), "--pw", "wrong"]);
+    let undecided = KDBMAN.output(&["cert", "list", "--db", s(&keyless), "--pw", "wrong"]);
     assert_eq!(undecided.status.code(), Some(10));
     // The stash beside each holds the old password after a change.
     for db in [&db, &keyless] {
@@ -674,9 +663,9 @@ fn each_bad_password_refusal_has_its_own_fix() {
             "NEW",
         ]);
     }
-    let stale = run(&["cert", "list", "--db", s(&db), "--stashed"]);
+    let stale = KDBMAN.output(&["cert", "list", "--db", s(&db), "--stashed"]);
     assert_eq!(stale.status.code(), Some(7));
-    let stale_keyless = run(&["cert", "list", "--db", s(&keyless), "--stashed"]);
+    let stale_keyless = KDBMAN.output(&["cert", "list", "--db", s(&keyless), "--stashed"]);
     assert_ne!(stale_keyless.status.code(), Some(0));
     let fixes = [
         fix_of(&wrong),
@@ -727,7 +716,6 @@ impl Drop for Server {
 /// Starts `kdbman serve` on the store (password `pw`) and returns it with
 /// its port.
 fn serve(db: &Path, pw: &str) -> (Server, u16) {
-    use std::io::{BufRead, BufReader};
     let mut child = Command::new(cargo_bin("kdbman"))
         .args(["serve", "--db", s(db), "--pw-env", "KPW", "--label", "web"])
         .args(["--listen", "127.0.0.1:0"])
@@ -737,15 +725,10 @@ fn serve(db: &Path, pw: &str) -> (Server, u16) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let out = child.stdout.take().unwrap();
-    let server = Server(child);
-    for line in BufReader::new(out).lines().map_while(Result::ok) {
-        if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
-            let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            return (server, port.parse().unwrap());
-        }
-    }
-    panic!("serve printed no listening line");
+    let Some(port) = common::listening_port(&mut child) else {
+        panic!("serve printed no listening line");
+    };
+    (Server(child), port)
 }
 
 /// Issue 19, acceptance 3: a v6 and a v4 store, each with IBM's 80-byte v3
@@ -772,7 +755,7 @@ fn v6_and_v4_stores_with_ibms_80_byte_v3_rdb_work_and_keep_it_v3() {
             "v{version}: {d:#}"
         );
         assert_eq!(d["version"], version.parse::<u8>().unwrap());
-        let lint = run(&[
+        let lint = KDBMAN.output(&[
             "lint",
             "--db",
             s(&db),

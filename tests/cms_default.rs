@@ -6,9 +6,13 @@
 //! it does not trust kdbman's own reader to judge kdbman's writer.
 
 mod common;
+use common::Kdbman;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]).stdin_null();
+use common::kdbman_bin;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use kdbman::store::cms::Version;
 use kdbman::store::{DefaultState, several_marked};
@@ -21,35 +25,6 @@ const PW: &str = "Default-Mark-2026";
 const PLAIN: [u8; 2] = [0x07, 0x80];
 /// The flags of the default record: bits 0 and 1 (MQ's Java tooling).
 const MARKED: [u8; 2] = [0x06, 0xC0];
-
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_kdbman"))
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .args(args)
-        .current_dir(dir)
-        .env("KPW", PW)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-/// Runs a command that must succeed; its standard output.
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(dir: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&ok(dir, args)).unwrap()
-}
 
 // ---- the slots, read without kdbman ----
 
@@ -138,7 +113,7 @@ fn assert_default(dir: &Path, db: &str, label: &str) {
             s.label
         );
     }
-    let list = json(
+    let list = KDBMAN.json_in(
         dir,
         &["cert", "list", "--db", db, "--pw-env", "KPW", "--json"],
     );
@@ -153,18 +128,18 @@ fn assert_default(dir: &Path, db: &str, label: &str) {
     for e in entries {
         assert_eq!(e["default"], e["label"] == label, "{e}");
     }
-    let got = ok(dir, &["cert", "getdefault", "--db", db, "--pw-env", "KPW"]);
+    let got = KDBMAN.stdout_in(dir, &["cert", "getdefault", "--db", db, "--pw-env", "KPW"]);
     assert_eq!(got.trim_end(), label);
-    let d = json(
+    let d = KDBMAN.json_in(
         dir,
         &[
             "cert", "details", "--db", db, "--pw-env", "KPW", "--label", label, "--json",
         ],
     );
     assert_eq!(d["default"], true);
-    let gsk = ok(dir, &["-cert", "-getdefault", "-db", db, "-pw", PW]);
+    let gsk = KDBMAN.stdout_in(dir, &["-cert", "-getdefault", "-db", db, "-pw", PW]);
     assert!(gsk.starts_with(&format!("Label : {label}\n")), "{gsk}");
-    let list = ok(dir, &["-cert", "-list", "-db", db, "-pw", PW]);
+    let list = KDBMAN.stdout_in(dir, &["-cert", "-list", "-db", db, "-pw", PW]);
     assert_eq!(list.matches('*').count(), 2, "{list}"); // the legend's and one
     assert!(list.contains(&format!("\n*-\t{label}\n")), "{list}");
 }
@@ -188,8 +163,8 @@ fn assert_others_unchanged(before: &[Slot], after: &[Slot], changed: &[&str]) {
 /// A CA in `ca.kdb` and a store `a.kdb` with two personal certificates
 /// and the CA as a signer; no record is marked.
 fn setup(d: &Path) {
-    ok(d, &["keydb", "create", "--db", "ca.kdb", "--pw-env", "KPW"]);
-    ok(
+    KDBMAN.stdout_in(d, &["keydb", "create", "--db", "ca.kdb", "--pw-env", "KPW"]);
+    KDBMAN.stdout_in(
         d,
         &[
             "cert",
@@ -207,16 +182,16 @@ fn setup(d: &Path) {
             "--ca",
         ],
     );
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert", "extract", "--db", "ca.kdb", "--pw-env", "KPW", "--label", "ca", "--target",
             "ca.pem",
         ],
     );
-    ok(d, &["keydb", "create", "--db", "a.kdb", "--pw-env", "KPW"]);
+    KDBMAN.stdout_in(d, &["keydb", "create", "--db", "a.kdb", "--pw-env", "KPW"]);
     for (label, san) in [("one", "dns:one.example"), ("two", "dns:two.example")] {
-        ok(
+        KDBMAN.stdout_in(
             d,
             &[
                 "cert",
@@ -236,7 +211,7 @@ fn setup(d: &Path) {
             ],
         );
     }
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert", "add", "--db", "a.kdb", "--pw-env", "KPW", "--label", "signer", "--file",
@@ -253,7 +228,7 @@ fn setdefault_marks_one_record_and_clears_the_others() {
     // Nothing marked: every record has GSKit's flags; no view claims a default.
     let start = slots(&d.join("a.kdb"));
     assert!(start.iter().all(|s| s.flags == PLAIN), "{start:?}");
-    let list = json(
+    let list = KDBMAN.json_in(
         d,
         &["cert", "list", "--db", "a.kdb", "--pw-env", "KPW", "--json"],
     );
@@ -264,7 +239,7 @@ fn setdefault_marks_one_record_and_clears_the_others() {
             .iter()
             .all(|e| e["default"] == false)
     );
-    let out = run(
+    let out = KDBMAN.output_in(
         d,
         &["cert", "getdefault", "--db", "a.kdb", "--pw-env", "KPW"],
     );
@@ -274,11 +249,11 @@ fn setdefault_marks_one_record_and_clears_the_others() {
         err.contains("setdefault"),
         "the fix names setdefault: {err}"
     );
-    let out = run(d, &["-cert", "-getdefault", "-db", "a.kdb", "-pw", PW]);
+    let out = KDBMAN.output_in(d, &["-cert", "-getdefault", "-db", "a.kdb", "-pw", PW]);
     assert!(!out.status.success());
 
     // kdbman's own command; it says what the mark rests on.
-    let said = ok(
+    let said = KDBMAN.stdout_in(
         d,
         &[
             "cert",
@@ -300,7 +275,7 @@ fn setdefault_marks_one_record_and_clears_the_others() {
 
     // gsk8capicmd's: the mark moves, and only the two records change.
     let before = slots(&d.join("a.kdb"));
-    let out = ok(
+    let out = KDBMAN.stdout_in(
         d,
         &[
             "-cert",
@@ -323,7 +298,7 @@ fn setdefault_marks_one_record_and_clears_the_others() {
     );
 
     // A signer is not a default.
-    let out = run(
+    let out = KDBMAN.output_in(
         d,
         &[
             "cert",
@@ -345,7 +320,7 @@ fn default_on_create_import_and_receive() {
     let t = TempDir::new().unwrap();
     let d = t.path();
     setup(d);
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert",
@@ -366,7 +341,7 @@ fn default_on_create_import_and_receive() {
     assert_default(d, "a.kdb", "three");
 
     // The lines admins' scripts use (today they made the command fail).
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "-cert",
@@ -385,7 +360,7 @@ fn default_on_create_import_and_receive() {
     );
     assert_default(d, "a.kdb", "four");
     // -default_cert no leaves the mark where it is.
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "-cert",
@@ -404,21 +379,21 @@ fn default_on_create_import_and_receive() {
     );
     assert_default(d, "a.kdb", "four");
 
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "-certreq", "-create", "-db", "a.kdb", "-pw", PW, "-label", "req", "-dn", "CN=req",
             "-file", "req.arm",
         ],
     );
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "-cert", "-sign", "-db", "ca.kdb", "-pw", PW, "-label", "ca", "-file", "req.arm",
             "-target", "req.crt",
         ],
     );
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "-cert",
@@ -435,14 +410,14 @@ fn default_on_create_import_and_receive() {
     );
     assert_default(d, "a.kdb", "req");
 
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert", "create", "--db", "ca.kdb", "--pw-env", "KPW", "--label", "imp", "--dn",
             "CN=imp", "--key", "ec:p256",
         ],
     );
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "-cert",
@@ -461,7 +436,7 @@ fn default_on_create_import_and_receive() {
             "pkcs12",
         ],
     );
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "-cert",
@@ -487,7 +462,7 @@ fn lint_uses_the_marked_certificate_and_keeps_its_caution_without_one() {
     let d = t.path();
     setup(d);
     // `bare` has no SAN: KDB0003W shows which certificate lint judges.
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert", "create", "--db", "a.kdb", "--pw-env", "KPW", "--label", "bare", "--dn",
@@ -495,7 +470,7 @@ fn lint_uses_the_marked_certificate_and_keeps_its_caution_without_one() {
         ],
     );
     let lint = || {
-        json(
+        KDBMAN.json_in(
             d,
             &[
                 "lint", "--db", "a.kdb", "--pw-env", "KPW", "--format", "json",
@@ -533,7 +508,7 @@ fn lint_uses_the_marked_certificate_and_keeps_its_caution_without_one() {
     );
     assert!(msg.contains("checked as if it were in use"), "{msg}");
 
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert",
@@ -558,7 +533,7 @@ fn lint_uses_the_marked_certificate_and_keeps_its_caution_without_one() {
         "the marked certificate is the one in use: {v}"
     );
     // --label still wins over the mark.
-    let v = json(
+    let v = KDBMAN.json_in(
         d,
         &[
             "lint", "--db", "a.kdb", "--pw-env", "KPW", "--format", "json", "--label", "one",
@@ -597,7 +572,7 @@ fn several_marked_records_are_no_default_until_one_is_chosen() {
     );
     assert!(store.default_entry().is_none() && !store.default_known());
     drop(store);
-    let list = json(
+    let list = KDBMAN.json_in(
         d,
         &["cert", "list", "--db", "m.kdb", "--pw-env", "KPW", "--json"],
     );
@@ -608,14 +583,14 @@ fn several_marked_records_are_no_default_until_one_is_chosen() {
             .iter()
             .all(|e| e["default"] == true)
     );
-    let out = run(
+    let out = KDBMAN.output_in(
         d,
         &["cert", "getdefault", "--db", "m.kdb", "--pw-env", "KPW"],
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{err}");
     assert!(err.contains(&several_marked(&["a", "b"])), "{err}");
-    let v = json(
+    let v = KDBMAN.json_in(
         d,
         &[
             "lint", "--db", "m.kdb", "--pw-env", "KPW", "--format", "json",
@@ -626,7 +601,7 @@ fn several_marked_records_are_no_default_until_one_is_chosen() {
         "{v}"
     );
 
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert",
@@ -646,33 +621,33 @@ fn several_marked_records_are_no_default_until_one_is_chosen() {
 fn pkcs12_says_null_never_false() {
     let t = TempDir::new().unwrap();
     let d = t.path();
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "keydb", "create", "--db", "s.p12", "--pw-env", "KPW", "--type", "pkcs12",
         ],
     );
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert", "create", "--db", "s.p12", "--pw-env", "KPW", "--label", "web", "--dn",
             "CN=web", "--key", "ec:p256",
         ],
     );
-    let list = json(
+    let list = KDBMAN.json_in(
         d,
         &["cert", "list", "--db", "s.p12", "--pw-env", "KPW", "--json"],
     );
     assert_eq!(list["entries"][0]["default"], Value::Null, "{list}");
     assert!(list.get("default_note").is_none(), "{list}");
-    let det = json(
+    let det = KDBMAN.json_in(
         d,
         &[
             "cert", "details", "--db", "s.p12", "--pw-env", "KPW", "--label", "web", "--json",
         ],
     );
     assert_eq!(det["default"], Value::Null, "{det}");
-    let out = run(
+    let out = KDBMAN.output_in(
         d,
         &[
             "cert",
@@ -687,20 +662,20 @@ fn pkcs12_says_null_never_false() {
     );
     assert!(!out.status.success());
     // A native store has a documented default: true or false, no note.
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "keydb", "create", "--db", "n.kdbx", "--pw-env", "KPW", "--type", "kdbman",
         ],
     );
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert", "create", "--db", "n.kdbx", "--pw-env", "KPW", "--label", "web", "--dn",
             "CN=web", "--key", "ec:p256",
         ],
     );
-    let list = json(
+    let list = KDBMAN.json_in(
         d,
         &[
             "cert", "list", "--db", "n.kdbx", "--pw-env", "KPW", "--json",
@@ -734,7 +709,7 @@ fn a_gskit_store_rewritten_by_kdbman_keeps_every_record_s_flags() {
         std::fs::set_permissions(d.join(f), std::fs::Permissions::from_mode(0o600)).unwrap();
     }
     let run_g = |args: &[&str]| {
-        let out = Command::new(bin())
+        let out = Command::new(kdbman_bin())
             .args(args)
             .current_dir(d)
             .env("GPW", "password")
@@ -842,7 +817,7 @@ fn serve_without_a_label_presents_the_marked_certificate() {
     ];
     // No mark: refused, with both possibilities and the ways out (a
     // server that starts anyway is killed and fails the test).
-    let mut child = Command::new(bin())
+    let mut child = Command::new(kdbman_bin())
         .args(args)
         .current_dir(d)
         .env("KPW", PW)
@@ -870,7 +845,7 @@ fn serve_without_a_label_presents_the_marked_certificate() {
         "{err}"
     );
 
-    ok(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert",
@@ -883,7 +858,7 @@ fn serve_without_a_label_presents_the_marked_certificate() {
             "two",
         ],
     );
-    let mut child = Command::new(bin())
+    let mut child = Command::new(kdbman_bin())
         .args(args)
         .current_dir(d)
         .env("KPW", PW)

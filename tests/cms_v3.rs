@@ -7,12 +7,12 @@
 //! encrypted by `openssl pkcs8 -v1 PBE-MD5-DES`), never by kdbman.
 
 mod common;
+use common::Kdbman;
 
-use std::io::{BufRead, BufReader};
+const KDBMAN: Kdbman = Kdbman::new(&[(PW_VAR, FIXTURE_PW)]).stdin_null();
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
 
 use kdbman::store::cms::record::{self, Body};
 use kdbman::{Access, ErrorClass, Password, Store};
@@ -51,16 +51,6 @@ fn unhex(s: &str) -> Vec<u8> {
         .collect()
 }
 
-fn kdbman() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kdbman"));
-    c.env(PW_VAR, FIXTURE_PW).stdin(Stdio::null());
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    kdbman().args(args).output().unwrap()
-}
-
 fn text(o: &Output) -> String {
     format!(
         "{}{}",
@@ -70,7 +60,7 @@ fn text(o: &Output) -> String {
 }
 
 fn ok(args: &[&str]) -> String {
-    let o = run(args);
+    let o = KDBMAN.output(args);
     assert!(o.status.success(), "kdbman {args:?}: {}", text(&o));
     String::from_utf8(o.stdout).unwrap()
 }
@@ -160,7 +150,8 @@ fn ibm_vectors_open_with_their_passwords() {
     let store = Store::open(&kdb, &Password::new("123"), Access::Read).unwrap();
     assert!(store.entries().is_empty());
     assert_eq!(store.format().to_string(), "CMS v3");
-    let out = kdbman()
+    let out = KDBMAN
+        .std()
         .args([
             "cert",
             "list",
@@ -195,7 +186,8 @@ fn ibm_vectors_refuse_a_wrong_password_cleanly() {
         let e = Store::open(&kdb, &Password::new(wrong), Access::Read).unwrap_err();
         assert_eq!(e.class(), ErrorClass::Undecided, "{wrong:?}: {e}");
     }
-    let out = kdbman()
+    let out = KDBMAN
+        .std()
         .args(["cert", "list", "--db", s(&kdb), "--pw-env", "V3PW"])
         .env("V3PW", "124")
         .output()
@@ -364,7 +356,8 @@ fn fixture_lists_and_details_old_cas_included() {
     let details = k(&["keydb", "details"], &kdb);
     assert!(details.contains("CMS v3"), "{details}");
     // A wrong password is proven wrong on a key (not "or damaged").
-    let out = kdbman()
+    let out = KDBMAN
+        .std()
         .args(["cert", "list", "--db", s(&kdb), "--pw-env", "V3PW"])
         .env("V3PW", "v3-fixture-pW")
         .output()
@@ -484,7 +477,8 @@ fn fixture_exports_keys_that_match_their_certificates() {
 #[test]
 fn fixture_lint_reports_v3_weaknesses_with_the_upgrade() {
     let (_d, kdb) = fixture();
-    let out = kdbman()
+    let out = KDBMAN
+        .std()
         .args(["lint", "--format", "json", "--label", "rsa-server"])
         .args(pw_args(&kdb))
         .output()
@@ -520,7 +514,8 @@ fn fixture_lint_reports_v3_weaknesses_with_the_upgrade() {
     // A v6 store has no KDB0012W.
     let d = tempfile::tempdir().unwrap();
     let v6 = d.path().join("v6.kdb");
-    kdbman()
+    KDBMAN
+        .std()
         .args([
             "keydb",
             "convert",
@@ -533,7 +528,8 @@ fn fixture_lint_reports_v3_weaknesses_with_the_upgrade() {
         .args(pw_args(&kdb))
         .output()
         .unwrap();
-    let out = kdbman()
+    let out = KDBMAN
+        .std()
         .args(["lint", "--format", "json", "--label", "rsa-server"])
         .args(pw_args(&v6))
         .output()
@@ -556,7 +552,8 @@ fn fixture_old_roots_are_warnings_not_errors() {
     // anchor's serial and self-signature are never processed: KDB0014W,
     // never SSL0210E, and lint passes on a store whose server is fine.
     let (_d, kdb) = fixture();
-    let out = kdbman()
+    let out = KDBMAN
+        .std()
         .args(["lint", "--format", "json", "--label", "rsa-server"])
         .args(pw_args(&kdb))
         .output()
@@ -596,35 +593,18 @@ fn fixture_old_roots_are_warnings_not_errors() {
 
 /// `kdbman serve --label LABEL` on port 0: the child and its port.
 fn serve(kdb: &Path, label: &str) -> (Child, u16) {
-    let mut child = kdbman()
+    let mut child = KDBMAN
+        .std()
         .args(["serve", "--listen", "127.0.0.1:0", "--label", label])
         .args(pw_args(kdb))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let out = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    loop {
-        match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(line) => {
-                if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
-                    let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-                    return (child, port.parse().unwrap());
-                }
-            }
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("serve printed no readiness line");
-            }
-        }
-    }
+    let Some(port) = common::listening_port(&mut child) else {
+        panic!("serve printed no readiness line");
+    };
+    (child, port)
 }
 
 #[test]
@@ -761,7 +741,8 @@ fn swapped_slots_are_damage() {
     // The XOR still matches: only the record numbers show the swap.
     let e = Store::open(&kdb, &Password::new(FIXTURE_PW), Access::Read).unwrap_err();
     assert_eq!(e.class(), ErrorClass::Damaged, "{e}");
-    let out = kdbman()
+    let out = KDBMAN
+        .std()
         .args(["cert", "list"])
         .args(pw_args(&kdb))
         .output()
@@ -808,7 +789,8 @@ fn convert_upgrades_v3_to_v6_with_pbes2_keys() {
         &kdb,
     );
     let gsk = d.path().join("gsk.kdb");
-    let out = kdbman()
+    let out = KDBMAN
+        .std()
         .args(["-keydb", "-convert", "-db", s(&kdb), "-pw", FIXTURE_PW])
         .args(["-new_format", "cms", "-target", s(&gsk)])
         .output()
@@ -841,7 +823,8 @@ fn convert_upgrades_v3_to_v6_with_pbes2_keys() {
 fn changepw_keeps_v3_and_re_encrypts_keys_with_des() {
     let (d, kdb) = fixture();
     let new_pw = "Another-v3-Passw0rd";
-    let out = kdbman()
+    let out = KDBMAN
+        .std()
         .args(["keydb", "changepw", "--new-pw-env", "V3NEW"])
         .args(pw_args(&kdb))
         .env("V3NEW", new_pw)
@@ -923,7 +906,7 @@ fn convert_in_place_upgrades_v3_keeping_password_stash_owner_and_mode() {
         "{listed}"
     );
     // No way down in place: refused, nothing written.
-    let out = run(&[
+    let out = KDBMAN.output(&[
         "keydb",
         "convert",
         "--db",

@@ -2,7 +2,10 @@
 //! update, and a writer killed at any moment leaves a store that opens to
 //! either the old or the new contents.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::kdbman_bin;
+
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -10,10 +13,6 @@ use kdbman::pki::{CertSpec, KeyType, keygen};
 use kdbman::{Access, CreateOptions, Entry, Kdf, Password, Store};
 
 const PW: &str = "concurrency password";
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("kdbman")
-}
 
 fn floor() -> CreateOptions {
     CreateOptions {
@@ -24,7 +23,7 @@ fn floor() -> CreateOptions {
 }
 
 fn spawn_create(db: &Path, label: &str) -> Child {
-    Command::new(bin())
+    Command::new(kdbman_bin())
         .args(["cert", "create", "--db"])
         .arg(db)
         .args(["--pw-env", "KPW", "--label", label, "--dn"])
@@ -253,7 +252,7 @@ fn concurrent_creates_one_wins_and_no_store_is_clobbered() {
     let children: Vec<(String, Child)> = (0..6)
         .map(|i| {
             let pw = format!("password number {i}");
-            let child = Command::new(bin())
+            let child = Command::new(kdbman_bin())
                 .args([
                     "keydb",
                     "create",

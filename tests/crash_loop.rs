@@ -21,6 +21,11 @@
 //! PKCS#12) runs in every `cargo test`; the long one (200 kills, bigger
 //! stores) is `#[ignore]`d and run by `benches/crash.sh`.
 
+mod common;
+use common::Kdbman;
+
+const KDBMAN: Kdbman = Kdbman::new(&[]);
+
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -71,10 +76,6 @@ const LONG: Plan = Plan {
     ballast: 3000,
 };
 
-fn kdbman() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_kdbman"))
-}
-
 fn password(k: u64) -> String {
     format!("crash-loop-password-{k}")
 }
@@ -112,7 +113,7 @@ impl Write {
     }
 
     fn command(self, store: &Path, s: State) -> Command {
-        let mut c = kdbman();
+        let mut c = KDBMAN.std();
         match self {
             Write::Rename => {
                 c.args(["cert", "rename", "--stashed", "--db"])
@@ -138,7 +139,8 @@ fn stash_path(store: &Path) -> PathBuf {
 
 fn make_store(dir: &Path, f: &Format, plan: &Plan) -> PathBuf {
     let path = dir.join("crash.kdb");
-    let out = kdbman()
+    let out = KDBMAN
+        .std()
         .args(["keydb", "create", "--stash", "--pw-env", "PW"])
         .args(f.create)
         .arg("--db")

@@ -8,6 +8,10 @@
 //! `openssl x509 -nameopt RFC2253` does.
 
 mod common;
+use common::Kdbman;
+use common::gsk_link;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("DN_PW", PW)]).stdin_null();
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -26,27 +30,8 @@ const NAMES: &[(&str, &str)] = &[
     ),
 ];
 
-fn kdbman(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_kdbman"))
-        .args(args)
-        .current_dir(dir)
-        .env("DN_PW", PW)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "kdbman {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn gsk(dir: &Path, args: &[&str]) {
-    let link = dir.join("gsk8capicmd_64");
-    if !link.exists() {
-        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_kdbman"), &link).unwrap();
-    }
+    let link = gsk_link(dir);
     let out = Command::new(&link)
         .args(args)
         .current_dir(dir)
@@ -89,13 +74,13 @@ fn oids(name_der: &[u8]) -> Vec<Vec<String>> {
 /// listing of the first.
 fn kdbman_subjects(dir: &Path, i: usize, dn: &str) -> (Vec<Vec<u8>>, String) {
     let db = format!("s{i}.kdb");
-    kdbman(
+    KDBMAN.stdout_in(
         dir,
         &[
             "keydb", "create", "--db", &db, "--pw-env", "DN_PW", "--stash",
         ],
     );
-    kdbman(
+    KDBMAN.stdout_in(
         dir,
         &[
             "cert",
@@ -111,7 +96,7 @@ fn kdbman_subjects(dir: &Path, i: usize, dn: &str) -> (Vec<Vec<u8>>, String) {
             "ec:p256",
         ],
     );
-    kdbman(
+    KDBMAN.stdout_in(
         dir,
         &[
             "cert",
@@ -128,7 +113,7 @@ fn kdbman_subjects(dir: &Path, i: usize, dn: &str) -> (Vec<Vec<u8>>, String) {
             "--force",
         ],
     );
-    kdbman(
+    KDBMAN.stdout_in(
         dir,
         &[
             "certreq",
@@ -194,7 +179,7 @@ fn kdbman_subjects(dir: &Path, i: usize, dn: &str) -> (Vec<Vec<u8>>, String) {
         cert_subject(&std::fs::read(dir.join("gsk.der")).unwrap()),
         csr_subject(&pem_der(&dir.join("gskreq.arm"))),
     ];
-    let list = kdbman(
+    let list = KDBMAN.stdout_in(
         dir,
         &[
             "cert",
@@ -379,13 +364,13 @@ fn openssl_subj_gives_the_same_bytes_and_text() {
 fn signing_keeps_both_names_byte_for_byte() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
-    kdbman(
+    KDBMAN.stdout_in(
         dir,
         &[
             "keydb", "create", "--db", "ca.kdb", "--pw-env", "DN_PW", "--stash",
         ],
     );
-    kdbman(
+    KDBMAN.stdout_in(
         dir,
         &[
             "cert",
@@ -403,7 +388,7 @@ fn signing_keeps_both_names_byte_for_byte() {
         ],
     );
     let (subjects, _) = kdbman_subjects(dir, 0, NAMES[1].0);
-    kdbman(
+    KDBMAN.stdout_in(
         dir,
         &[
             "cert",
@@ -422,7 +407,7 @@ fn signing_keeps_both_names_byte_for_byte() {
             "--force",
         ],
     );
-    kdbman(
+    KDBMAN.stdout_in(
         dir,
         &[
             "cert",

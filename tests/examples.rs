@@ -5,6 +5,9 @@
 //! steps that start a server are only parsed (by the unit tests in
 //! `src/cli/examples_tests.rs`).
 
+mod common;
+use common::kdbman_bin;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -14,17 +17,13 @@ mod examples;
 
 use examples::{ENV, GSK_TOOLS, WORKFLOWS, shell_words};
 
-fn kdbman() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_kdbman"))
-}
-
 /// Whether this build has a pending feature: `"cert renew"` (a command)
 /// or `"lint --mq-qmgr"` (an option of one).
 fn has_feature(feature: &str) -> bool {
     let (path, option): (Vec<&str>, Vec<&str>) = feature
         .split_whitespace()
         .partition(|w| !w.starts_with("--"));
-    let out = Command::new(kdbman())
+    let out = Command::new(kdbman_bin())
         .args(&path)
         .arg("--help")
         .output()
@@ -42,7 +41,7 @@ fn bin_dir(root: &Path) -> PathBuf {
     let bin = root.join("bin");
     std::fs::create_dir(&bin).unwrap();
     for name in std::iter::once(&"kdbman").chain(GSK_TOOLS) {
-        std::os::unix::fs::symlink(kdbman(), bin.join(name)).unwrap();
+        std::os::unix::fs::symlink(kdbman_bin(), bin.join(name)).unwrap();
     }
     bin
 }
@@ -137,7 +136,7 @@ fn every_workflow_of_the_man_pages_runs() {
     let prom = std::fs::read_to_string(work.join("kdbman.prom")).unwrap();
     assert!(prom.contains("kdbman_certificate_not_after_seconds"));
     // The MQ queue manager's certificate is under the label MQ looks for.
-    let out = Command::new(kdbman())
+    let out = Command::new(kdbman_bin())
         .args(["cert", "list", "--db", "qm1/key.kdb", "--stashed", "--json"])
         .current_dir(&work)
         .output()

@@ -3,10 +3,12 @@
 //! after a change without `--expire` it no longer does.
 
 mod common;
+use common::Kdbman;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW), ("NEWPW", NEW)]);
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use kdbman::pki::{CertSpec, KeyType, keygen};
 use kdbman::{Access, CreateOptions, Entry, Kdf, Password, Store};
 use serde_json::Value;
@@ -16,14 +18,8 @@ const NEW: &str = "fresh password";
 
 use common::now;
 
-fn kdbman() -> Command {
-    let mut c = Command::cargo_bin("kdbman").unwrap();
-    c.env("KPW", PW).env("NEWPW", NEW);
-    c
-}
-
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = kdbman().args(args).output().unwrap();
+    let out = KDBMAN.cmd().args(args).output().unwrap();
     (
         out.status.code().unwrap(),
         String::from_utf8(out.stdout).unwrap(),

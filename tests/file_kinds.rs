@@ -13,6 +13,10 @@
 //! vector.
 
 mod common;
+use common::Kdbman;
+use common::gsk_link;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW)]).stdin_null();
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -42,22 +46,9 @@ fn hex(s: &str) -> Vec<u8> {
         .collect()
 }
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(cargo_bin("kdbman"))
-        .current_dir(dir)
-        .env("PW", PW)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
 /// gsk8capicmd_64 through a symlink to kdbman, as the README installs it.
 fn gsk(dir: &Path, args: &[&str]) -> Output {
-    let link = dir.join("gsk8capicmd_64");
-    if !link.exists() {
-        std::os::unix::fs::symlink(cargo_bin("kdbman"), &link).unwrap();
-    }
+    let link = gsk_link(dir);
     Command::new(&link)
         .current_dir(dir)
         .args(args)
@@ -159,7 +150,7 @@ fn openssl_cert(dir: &Path) -> bool {
 /// `cert list` on `key.kdb`: its exit status and its `error[…]` line (the
 /// line that names the file), after checking the native wording is absent.
 fn list_error(dir: &Path) -> (Option<i32>, String) {
-    let out = run(dir, &["cert", "list", "--db", "key.kdb", "--pw-env", "PW"]);
+    let out = KDBMAN.output_in(dir, &["cert", "list", "--db", "key.kdb", "--pw-env", "PW"]);
     let all = text(&out);
     assert!(!all.contains(NATIVE_VERSION_TEXT), "{all}");
     let line = all
@@ -182,7 +173,7 @@ fn assert_named(dir: &Path, kind: &str) {
         assert!(!line.contains(claim), "{kind}: claims {claim}: {line}");
     }
 
-    let out = run(dir, &["lint", "--db", "key.kdb", "--pw-env", "PW"]);
+    let out = KDBMAN.output_in(dir, &["lint", "--db", "key.kdb", "--pw-env", "PW"]);
     let lint = text(&out);
     assert_eq!(out.status.code(), Some(NOT_A_STORE), "{lint}");
     let finding = lint
@@ -220,19 +211,19 @@ fn keepass_files_named_kdb_are_named_keepass() {
         "not a key database: it looks like a KeePass 2.x file",
     );
     // Not a store, so not deleted as one, even with --force.
-    let out = run(
+    let out = KDBMAN.output_in(
         dir.path(),
         &["keydb", "delete", "--db", "key.kdb", "--force"],
     );
     assert_eq!(out.status.code(), Some(NOT_A_STORE), "{}", text(&out));
     assert_eq!(std::fs::read(&path).unwrap(), keepass2());
     // Given as an input file, it is named too.
-    let out = run(
+    let out = KDBMAN.output_in(
         dir.path(),
         &["keydb", "create", "--db", "new.kdb", "--pw-env", "PW"],
     );
     assert!(out.status.success(), "{}", text(&out));
-    let out = run(
+    let out = KDBMAN.output_in(
         dir.path(),
         &[
             "cert",
@@ -295,7 +286,7 @@ fn java_keystores_are_named_with_the_keytool_conversion() {
             ],
         );
         assert_named(dir.path(), kind);
-        let out = run(
+        let out = KDBMAN.output_in(
             dir.path(),
             &["cert", "list", "--db", "key.kdb", "--pw-env", "PW"],
         );
@@ -327,7 +318,7 @@ fn java_keystores_are_named_with_the_keytool_conversion() {
                 "-noprompt",
             ],
         );
-        let out = run(
+        let out = KDBMAN.output_in(
             dir.path(),
             &["cert", "list", "--db", "key.p12", "--pw-env", "PW"],
         );
@@ -403,7 +394,7 @@ fn cms_files_are_named_cms_with_their_version_never_kdbman() {
         "{line}"
     );
     // It is a store all the same: --force deletes it.
-    let out = run(
+    let out = KDBMAN.output_in(
         dir.path(),
         &["keydb", "delete", "--db", "key.kdb", "--force"],
     );
@@ -415,7 +406,7 @@ fn cms_files_are_named_cms_with_their_version_never_kdbman() {
 fn a_companion_of_an_unknown_version_is_never_called_a_kdbman_store() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let out = run(
+    let out = KDBMAN.output_in(
         d,
         &[
             "keydb", "create", "--db", "key.kdb", "--pw-env", "PW", "--type", "cms",
@@ -429,7 +420,7 @@ fn a_companion_of_an_unknown_version_is_never_called_a_kdbman_store() {
     rdb[8..16].copy_from_slice(b"X509KYP\0");
     rdb.extend_from_slice(&[0; 21]);
     std::fs::write(d.join("key.rdb"), &rdb).unwrap();
-    let out = run(d, &["cert", "list", "--db", "key.kdb", "--pw-env", "PW"]);
+    let out = KDBMAN.output_in(d, &["cert", "list", "--db", "key.kdb", "--pw-env", "PW"]);
     let all = text(&out);
     assert!(!all.contains(NATIVE_VERSION_TEXT), "{all}");
     // Whether a bad companion stops a read is another item of the issue;
@@ -444,7 +435,7 @@ fn a_companion_of_an_unknown_version_is_never_called_a_kdbman_store() {
 fn only_a_native_file_is_a_kdbman_store_of_a_format_version() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let out = run(
+    let out = KDBMAN.output_in(
         d,
         &[
             "keydb",
@@ -466,7 +457,7 @@ fn only_a_native_file_is_a_kdbman_store_of_a_format_version() {
     let sum = ring::digest::digest(&ring::digest::SHA256, &b[..14 + body]);
     b[14 + body..14 + body + 32].copy_from_slice(sum.as_ref());
     std::fs::write(d.join("key.kdb"), &b).unwrap();
-    let out = run(d, &["cert", "list", "--db", "key.kdb", "--pw-env", "PW"]);
+    let out = KDBMAN.output_in(d, &["cert", "list", "--db", "key.kdb", "--pw-env", "PW"]);
     assert_eq!(out.status.code(), Some(NOT_A_STORE), "{}", text(&out));
     assert!(
         text(&out).contains(
@@ -525,7 +516,7 @@ fn a_pkcs12_named_kdb_with_its_gskit_stash_works_everywhere() {
             &format!("pass:{PW}"),
         ],
     );
-    let out = run(
+    let out = KDBMAN.output_in(
         &fleet,
         &[
             "keydb",
@@ -545,7 +536,7 @@ fn a_pkcs12_named_kdb_with_its_gskit_stash_works_everywhere() {
     );
 
     // cert list --stashed
-    let out = run(
+    let out = KDBMAN.output_in(
         &fleet,
         &["cert", "list", "--db", "clientkey.kdb", "--stashed"],
     );
@@ -564,14 +555,14 @@ fn a_pkcs12_named_kdb_with_its_gskit_stash_works_everywhere() {
         ][..],
         &["lint", "--dir", ".", "--stashed", "--label", "web"][..],
     ] {
-        let out = run(&fleet, args);
+        let out = KDBMAN.output_in(&fleet, args);
         let lint = text(&out);
         assert_eq!(out.status.code(), Some(0), "{args:?}: {lint}");
         assert!(lint.contains("clientkey.kdb"), "{lint}");
         assert!(!lint.contains("SSL02"), "{args:?}: {lint}");
         assert!(!lint.contains("CMS"), "{args:?}: {lint}");
     }
-    let out = run(
+    let out = KDBMAN.output_in(
         &fleet,
         &[
             "lint",

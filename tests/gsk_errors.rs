@@ -3,20 +3,17 @@
 //! non-zero exit status, nothing on standard output; and no panic on any
 //! argument list (random and truncated).
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::gsk_link;
+use common::kdbman_bin;
+
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 const PW: &str = "Errors-Passw0rd-1";
 
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_kdbman"))
-}
-
 fn run(dir: &Path, args: &[&str]) -> Output {
-    let link = dir.join("gsk8capicmd_64");
-    if !link.exists() {
-        std::os::unix::fs::symlink(bin(), &link).unwrap();
-    }
+    let link = gsk_link(dir);
     Command::new(&link)
         .args(args)
         .current_dir(dir)
@@ -193,7 +190,7 @@ fn stale_stash_of_a_kdbman_store() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
     let k = |args: &[&str]| {
-        let out = Command::new(bin())
+        let out = Command::new(kdbman_bin())
             .args(args)
             .env("P", PW)
             .env("Q", "Second-Passw0rd")

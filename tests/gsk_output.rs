@@ -3,37 +3,21 @@
 //! and labels with spaces and commas. (Default marking needs a kdbman
 //! store: where GSKit keeps the default in a CMS file is undocumented.)
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::Kdbman;
+use common::gsk_link;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("KDB_PW", PW)]);
+
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
 const PW: &str = "Output-Passw0rd-1";
 
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_kdbman"))
-}
-
-fn kdbman(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(bin())
-        .args(args)
-        .env("KDB_PW", PW)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "kdbman {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn gsk(dir: &Path, args: &[&str]) -> String {
-    let link = dir.join("gsk8capicmd_64");
-    if !link.exists() {
-        std::os::unix::fs::symlink(bin(), &link).unwrap();
-    }
+    let link = gsk_link(dir);
     let out = Command::new(&link)
         .args(args)
         .current_dir(dir)
@@ -58,7 +42,7 @@ fn store() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
     for db in ["s.kdbx", "ca.kdbx"] {
-        kdbman(
+        KDBMAN.stdout_in(
             d,
             &[
                 "keydb",
@@ -74,7 +58,7 @@ fn store() -> tempfile::TempDir {
             ],
         );
     }
-    kdbman(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert",
@@ -91,7 +75,7 @@ fn store() -> tempfile::TempDir {
             "ec:p256",
         ],
     );
-    kdbman(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert",
@@ -105,7 +89,7 @@ fn store() -> tempfile::TempDir {
             "ca.pem",
         ],
     );
-    kdbman(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert",
@@ -122,7 +106,7 @@ fn store() -> tempfile::TempDir {
             "--default",
         ],
     );
-    kdbman(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert",
@@ -138,7 +122,7 @@ fn store() -> tempfile::TempDir {
             "ec:p384",
         ],
     );
-    kdbman(
+    KDBMAN.stdout_in(
         d,
         &[
             "cert",
@@ -152,7 +136,7 @@ fn store() -> tempfile::TempDir {
             "ca.pem",
         ],
     );
-    kdbman(
+    KDBMAN.stdout_in(
         d,
         &[
             "certreq",
@@ -322,7 +306,7 @@ fn cert_details_in_gskit_field_order() {
     );
 
     // The facts agree with kdbman's own JSON.
-    let j: Value = serde_json::from_str(&kdbman(
+    let j: Value = serde_json::from_str(&KDBMAN.stdout_in(
         d,
         &[
             "cert",

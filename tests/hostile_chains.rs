@@ -11,10 +11,13 @@
 //!    --purpose client`, as `openssl verify -purpose sslclient` refuses it.
 
 mod common;
+use common::Kdbman;
 
-use std::io::{BufRead, BufReader, Read};
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]);
+
+use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -69,16 +72,8 @@ fn namesakes(n: usize) -> (Vec<KeyPair>, Vec<String>) {
     (keys, pems)
 }
 
-fn kdbman(args: &[&str]) -> Output {
-    Command::new(cargo_bin("kdbman"))
-        .args(args)
-        .env("KPW", PW)
-        .output()
-        .unwrap()
-}
-
 fn ok(args: &[&str]) {
-    let out = kdbman(args);
+    let out = KDBMAN.output(args);
     assert!(
         out.status.success(),
         "{args:?}: {}",
@@ -175,29 +170,10 @@ fn serve(db: &str) -> Server {
                 .push_str(&String::from_utf8_lossy(&buf[..n]));
         }
     });
-    let out = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("serve printed no listening line: {}", log.lock().unwrap());
-        };
-        if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
-            let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            return Server {
-                child,
-                port: port.parse().unwrap(),
-                log,
-            };
-        }
-    }
+    let Some(port) = common::listening_port(&mut child) else {
+        panic!("serve printed no listening line: {}", log.lock().unwrap());
+    };
+    Server { child, port, log }
 }
 
 /// Starts curl with a client certificate (chain) and key; `--max-time`
@@ -470,7 +446,7 @@ fn a_server_only_intermediate_cannot_issue_a_client_certificate() {
         "client",
     ]);
     let validate = |purpose: &str| {
-        kdbman(&[
+        KDBMAN.output(&[
             "cert",
             "validate",
             "--db",

@@ -7,13 +7,20 @@
 //! The sweeps are deterministic (a seeded xorshift), so a failure names a
 //! case that reproduces.
 
+mod common;
+use common::Kdbman;
+
+const PW_TEXT: &str = "hostile test pw";
+const KDBMAN: Kdbman = Kdbman::new(&[(PW_VAR, PW_TEXT)])
+    .without(&["KDB_PW"])
+    .timeout(60);
+use common::openssl;
+
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
-use std::process::Command as StdCommand;
 use std::sync::Once;
 use std::time::Duration;
 
-use assert_cmd::Command;
 use kdbman::pki::{CertSpec, KeyType, cert, keygen, pem, pkcs12, sign};
 use kdbman::store::native::format;
 use kdbman::{
@@ -171,21 +178,8 @@ fn pem_of(label: &str, der: &[u8]) -> Vec<u8> {
     kdbman::pki::pem_encode(label, der).into_bytes()
 }
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = StdCommand::new("openssl")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("openssl is installed (see README: tests need openssl, keytool, curl)");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn pw() -> Password {
-    Password::new("hostile test pw")
+    Password::new(PW_TEXT)
 }
 
 const PW_VAR: &str = "KDBMAN_HOSTILE_PW";
@@ -591,19 +585,10 @@ fn hostile_payloads_inside_a_valid_seal_are_damage_not_panics() {
 
 // ------------------------------------------------------------------- CLI
 
-fn kdbman(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("kdbman").unwrap();
-    c.current_dir(dir)
-        .env(PW_VAR, pw().as_str())
-        .env_remove("KDB_PW")
-        .timeout(Duration::from_secs(60));
-    c
-}
-
 /// Runs kdbman; fails on a panic (exit 101 or "panicked" on stderr) and
 /// returns the exit code and stderr.
 fn run_no_panic(dir: &Path, case: &str, args: &[&str]) -> (i32, String) {
-    let out = kdbman(dir).args(args).output().unwrap();
+    let out = KDBMAN.cmd_in(dir).args(args).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let code = out.status.code().unwrap_or(-1);
     assert!(
@@ -616,7 +601,8 @@ fn run_no_panic(dir: &Path, case: &str, args: &[&str]) -> (i32, String) {
 
 fn cli_store(dir: &Path, name: &str) -> PathBuf {
     let p = dir.join(name);
-    kdbman(dir)
+    KDBMAN
+        .cmd_in(dir)
         .args([
             "keydb",
             "create",
@@ -640,7 +626,8 @@ fn cli_cert_add_sign_receive_import_refuse_hostile_files() {
     let db = cli_store(d, "s.kdb");
     let db = db.to_str().unwrap();
     // A CA to sign with and a pending request to receive into.
-    kdbman(d)
+    KDBMAN
+        .cmd_in(d)
         .args([
             "cert",
             "create",
@@ -660,7 +647,8 @@ fn cli_cert_add_sign_receive_import_refuse_hostile_files() {
         ])
         .assert()
         .success();
-    kdbman(d)
+    KDBMAN
+        .cmd_in(d)
         .args([
             "certreq",
             "create",
@@ -883,7 +871,8 @@ fn cli_commands_on_garbage_entries_give_errors_or_findings() {
             run_no_panic(d, &format!("{args:?}"), &as_refs(&with(&args)));
         }
         // serve refuses to start on garbage (it never gets to listen).
-        let out = kdbman(d)
+        let out = KDBMAN
+            .cmd_in(d)
             .args(["serve", "--label", l, "--listen", "127.0.0.1:0", "--once"])
             .args(auth)
             .timeout(Duration::from_secs(20))

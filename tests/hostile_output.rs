@@ -9,10 +9,12 @@
 //! tests/lint_fleet.rs), and the JSON gives the subject back exactly.
 
 mod common;
+use common::kdbman_bin;
+use common::{python_has, sarif_schema};
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, SanType};
@@ -26,10 +28,6 @@ const EVIL_CN: &str = "evil\x1b[2K\r\nfake row\x07";
 const EVIL_O: &str = "\x1b]0;owned\x07 \u{202e}gro.elpmaxe\u{7f}";
 const EVIL_O_TAIL: &str = "owned\x07 \u{202e}gro.elpmaxe\u{7f}";
 const EVIL_DNS: &str = "x\x1b[31m.example.com";
-
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_kdbman"))
-}
 
 fn run(dir: &Path, prog: &Path, args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(prog)
@@ -46,12 +44,8 @@ fn run(dir: &Path, prog: &Path, args: &[&str], stdin: &[u8]) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn kdbman(dir: &Path, args: &[&str]) -> Output {
-    run(dir, &bin(), args, b"")
-}
-
 fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = kdbman(dir, args);
+    let out = run(dir, &kdbman_bin(), args, b"");
     assert!(
         out.status.success(),
         "kdbman {args:?}: {}",
@@ -192,7 +186,7 @@ fn gsk8capicmd_list_and_details_show_hostile_subjects_escaped() {
     let t = stores();
     let d = t.path();
     let link = d.join("gsk8capicmd_64");
-    std::os::unix::fs::symlink(bin(), &link).unwrap();
+    std::os::unix::fs::symlink(kdbman_bin(), &link).unwrap();
     let db = STORES[0];
     let out = run(d, &link, &["-cert", "-list", "-db", db, "-pw", PW], b"");
     assert!(
@@ -225,11 +219,13 @@ fn gsk8capicmd_list_and_details_show_hostile_subjects_escaped() {
 }
 
 fn lint(d: &Path, format: &str) -> String {
-    let out = kdbman(
+    let out = run(
         d,
+        &kdbman_bin(),
         &[
             "lint", "--db", STORES[0], "--db", STORES[1], "--pw-env", "PW", "--format", format,
         ],
+        b"",
     );
     assert!(
         out.status.code().is_some_and(|c| c < 5),
@@ -242,20 +238,6 @@ fn lint(d: &Path, format: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn python_has(module: &str) -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok && std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!("python3 module {module} is required under CI (.ci/run installs it)");
-    }
-    if !ok {
-        common::skipped(&format!("python3 module {module} not available"));
-    }
-    ok
-}
-
 fn python(script: &str, args: &[&Path]) -> Output {
     Command::new("python3")
         .arg("-c")
@@ -263,22 +245,6 @@ fn python(script: &str, args: &[&Path]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn sarif_schema() -> Option<PathBuf> {
-    let p = std::env::var_os("KDBMAN_SARIF_SCHEMA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools/sarif-2.1.0-rtm.5.json")
-        });
-    if p.is_file() {
-        return Some(p);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!("the SARIF schema {} is required under CI", p.display());
-    }
-    common::skipped(&format!("no SARIF schema at {}", p.display()));
-    None
 }
 
 #[test]
@@ -440,7 +406,7 @@ fn prometheus_series_stay_unique_for_names_that_display_alike() {
         OsStr::from_bytes(b"a\xfe.kdb"),
     ];
     for n in names {
-        let out = Command::new(bin())
+        let out = Command::new(kdbman_bin())
             .args(["keydb", "create", "--pw-env", "PW", "--db"])
             .arg(n)
             .env("PW", PW)
@@ -449,7 +415,7 @@ fn prometheus_series_stay_unique_for_names_that_display_alike() {
             .unwrap();
         assert!(out.status.success(), "{out:?}");
     }
-    let out = Command::new(bin())
+    let out = Command::new(kdbman_bin())
         .args(["lint", "--pw-env", "PW", "--format", "prometheus", "--db"])
         .arg(names[0])
         .arg("--db")
@@ -490,8 +456,9 @@ fn prometheus_series_stay_unique_for_names_that_display_alike() {
 fn errors_naming_hostile_files_are_inert() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    let out = kdbman(
+    let out = run(
         d,
+        &kdbman_bin(),
         &[
             "cert",
             "list",
@@ -500,6 +467,7 @@ fn errors_naming_hostile_files_are_inert() {
             "--pw-env",
             "PW",
         ],
+        b"",
     );
     assert!(!out.status.success());
     inert("kdbman error", &out.stderr);
@@ -509,7 +477,7 @@ fn errors_naming_hostile_files_are_inert() {
         String::from_utf8_lossy(&out.stderr)
     );
     let link = d.join("gsk8capicmd_64");
-    std::os::unix::fs::symlink(bin(), &link).unwrap();
+    std::os::unix::fs::symlink(kdbman_bin(), &link).unwrap();
     let out = run(
         d,
         &link,
@@ -528,8 +496,9 @@ fn a_password_a_gskit_stash_cannot_hold_is_refused_before_anything_is_written() 
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
     fs::write(d.join("pw"), b"Before\0After-2026\n").unwrap();
-    let out = kdbman(
+    let out = run(
         d,
+        &kdbman_bin(),
         &[
             "keydb",
             "create",
@@ -539,6 +508,7 @@ fn a_password_a_gskit_stash_cannot_hold_is_refused_before_anything_is_written() 
             "pw",
             "--stash",
         ],
+        b"",
     );
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
@@ -553,8 +523,9 @@ fn a_password_a_gskit_stash_cannot_hold_is_refused_before_anything_is_written() 
     // Over 128 bytes: a GSKit stash (v1 or v2) cannot hold it either.
     fs::write(d.join("long"), format!("{}\n", "L".repeat(129))).unwrap();
     for v in ["1", "2"] {
-        let out = kdbman(
+        let out = run(
             d,
+            &kdbman_bin(),
             &[
                 "keydb",
                 "create",
@@ -566,6 +537,7 @@ fn a_password_a_gskit_stash_cannot_hold_is_refused_before_anything_is_written() 
                 "--stash-version",
                 v,
             ],
+            b"",
         );
         assert_eq!(out.status.code(), Some(2), "{out:?}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("128"));
@@ -605,7 +577,7 @@ fn every_password_source_strips_one_lf_or_crlf_and_nothing_else() {
     let opens = |db: &str, stdin: &[u8]| {
         run(
             d,
-            &bin(),
+            &kdbman_bin(),
             &["cert", "list", "--db", db, "--pw-stdin"],
             stdin,
         )
@@ -622,14 +594,14 @@ fn every_password_source_strips_one_lf_or_crlf_and_nothing_else() {
     assert!(opens("b.kdb", b"Cr-Password-2026\r\r\n"));
     assert!(!opens("b.kdb", b"Cr-Password-2026\r\n\n"));
     assert!(!opens("b.kdb", b"Cr-Password-2026\n"));
-    let env = Command::new(bin())
+    let env = Command::new(kdbman_bin())
         .args(["cert", "list", "--db", "b.kdb", "--pw-env", "X"])
         .env("X", "Cr-Password-2026\r")
         .current_dir(d)
         .output()
         .unwrap();
     assert!(env.status.success(), "{env:?}");
-    let env = Command::new(bin())
+    let env = Command::new(kdbman_bin())
         .args(["cert", "list", "--db", "b.kdb", "--pw-env", "X"])
         .env("X", "Cr-Password-2026\r\r\n")
         .current_dir(d)

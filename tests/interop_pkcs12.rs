@@ -3,11 +3,14 @@
 //! (`CI=true`) a missing tool fails the test instead of skipping it.
 
 mod common;
+use common::{Kdbman, new_store};
 
-use std::path::{Path, PathBuf};
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", "store-pw"), ("P12PW", "p12-pw")]);
+use common::openssl;
+
+use std::path::Path;
 use std::process::Command as Proc;
 
-use assert_cmd::Command;
 use kdbman::{Access, EntryKind, Password, Store};
 use predicates::str::contains;
 
@@ -23,30 +26,9 @@ fn run(dir: &Path, prog: &str, args: &[&str]) -> Vec<u8> {
     common::tool(dir, prog, args).stdout
 }
 
-fn openssl(dir: &Path, args: &[&str]) -> Vec<u8> {
-    run(dir, "openssl", args)
-}
-
 /// Standard output and error together (`pkcs12 -info` reports on stderr).
 fn openssl_all(dir: &Path, args: &[&str]) -> String {
     common::tool_text(dir, "openssl", args)
-}
-
-fn kdbman() -> Command {
-    let mut c = Command::cargo_bin("kdbman").unwrap();
-    c.env("KPW", "store-pw").env("P12PW", "p12-pw");
-    c
-}
-
-fn new_store(dir: &Path, name: &str) -> PathBuf {
-    let db = dir.join(name);
-    kdbman()
-        .args(["keydb", "create", "--db"])
-        .arg(&db)
-        .args(["--pw-env", "KPW", "--kdf-floor", "--type", "kdbman"])
-        .assert()
-        .success();
-    db
 }
 
 fn open(db: &Path) -> Store {
@@ -115,7 +97,8 @@ fn our_key(dir: &Path, key: &kdbman::PrivateKey) -> Vec<u8> {
 }
 
 fn import(db: &Path, file: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    kdbman()
+    KDBMAN
+        .cmd()
         .args(["cert", "import", "--db"])
         .arg(db)
         .args(["--pw-env", "KPW", "--file"])
@@ -257,12 +240,12 @@ fn openssl_chain(dir: &Path, leaf_alg: &[&str]) {
 
 /// Imports `p12` and checks the store against openssl's view of the file.
 fn check_import(dir: &Path, p12: &str, pass: &str, label: &str, extra: &[&str]) {
-    let db = new_store(dir, &format!("{p12}.kdb"));
+    let db = new_store(&KDBMAN, dir, &format!("{p12}.kdb"), false);
     let mut args = extra.to_vec();
     if !pass.is_empty() {
         args.extend_from_slice(&["--file-pw-env", "P12PW"]);
     }
-    let mut cmd = kdbman();
+    let mut cmd = KDBMAN.cmd();
     cmd.env("P12PW", pass)
         .args(["cert", "import", "--db"])
         .arg(&db)
@@ -541,7 +524,7 @@ fn labels_duplicates_and_pem_keys() {
             "noname.p12",
         ],
     );
-    let db = new_store(dir, "l.kdb");
+    let db = new_store(&KDBMAN, dir, "l.kdb", false);
     // No friendly name: the leaf's CN is the label.
     import(&db, &dir.join("noname.p12"), &["--file-pw-env", "P12PW"]).success();
     assert!(open(&db).get("leaf.example").is_ok());
@@ -555,8 +538,9 @@ fn labels_duplicates_and_pem_keys() {
     .stderr(contains("SSL0216E"))
     .stderr(contains("leaf.example"));
     // A taken label: SSL0217E.
-    let db2 = new_store(dir, "l2.kdb");
-    kdbman()
+    let db2 = new_store(&KDBMAN, dir, "l2.kdb", false);
+    KDBMAN
+        .cmd()
         .args(["cert", "create", "--db"])
         .arg(&db2)
         .args([
@@ -616,7 +600,7 @@ fn labels_duplicates_and_pem_keys() {
     .into_iter()
     .enumerate()
     {
-        let db = new_store(dir, &format!("pem{i}.kdb"));
+        let db = new_store(&KDBMAN, dir, &format!("pem{i}.kdb"), false);
         let full = [
             std::fs::read(dir.join("leaf.pem")).unwrap(),
             std::fs::read(dir.join("chain.pem")).unwrap(),
@@ -680,7 +664,7 @@ fn labels_duplicates_and_pem_keys() {
     .concat();
     assert!(String::from_utf8_lossy(&both).contains("BEGIN RSA PRIVATE KEY"));
     std::fs::write(dir.join("both.pem"), both).unwrap();
-    let db = new_store(dir, "pkcs1.kdb");
+    let db = new_store(&KDBMAN, dir, "pkcs1.kdb", false);
     import(&db, &dir.join("both.pem"), &[]).success();
     let store = open(&db);
     let e = store.get("pkcs1.example").unwrap();
@@ -691,7 +675,8 @@ fn labels_duplicates_and_pem_keys() {
 }
 
 fn create_entry(db: &Path, label: &str, key: &str) {
-    kdbman()
+    KDBMAN
+        .cmd()
         .args(["cert", "create", "--db"])
         .arg(db)
         .args([
@@ -718,7 +703,7 @@ fn exports_are_read_by_openssl_and_keytool_and_round_trip() {
     let keytool = have_keytool();
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
-    let db = new_store(dir, "src.kdb");
+    let db = new_store(&KDBMAN, dir, "src.kdb", false);
     for (label, key) in [("rsa", "rsa:2048"), ("ec", "ec:p384"), ("ed", "ed25519")] {
         create_entry(&db, label, key);
     }
@@ -726,7 +711,7 @@ fn exports_are_read_by_openssl_and_keytool_and_round_trip() {
     for label in ["rsa", "ec", "ed"] {
         for legacy in [false, true] {
             let out = format!("{label}-{legacy}.p12");
-            let mut cmd = kdbman();
+            let mut cmd = KDBMAN.cmd();
             cmd.args(["cert", "export", "--db"])
                 .arg(&db)
                 .args(["--pw-env", "KPW", "--label", label, "--target"])
@@ -794,7 +779,7 @@ fn exports_are_read_by_openssl_and_keytool_and_round_trip() {
                 );
             }
             // Importing the export gives back the same entry, bit for bit.
-            let back = new_store(dir, &format!("{out}.kdb"));
+            let back = new_store(&KDBMAN, dir, &format!("{out}.kdb"), false);
             import(&back, &dir.join(&out), &["--file-pw-env", "P12PW"]).success();
             let b = open(&back);
             let got = b.get(label).unwrap();
@@ -815,7 +800,7 @@ fn keydb_export_and_extract_with_key() {
     }
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
-    let db = new_store(dir, "all.kdb");
+    let db = new_store(&KDBMAN, dir, "all.kdb", false);
     create_entry(&db, "one", "ec:p256");
     create_entry(&db, "two", "ec:p256");
     openssl(
@@ -838,14 +823,16 @@ fn keydb_export_and_extract_with_key() {
             "ca.pem",
         ],
     );
-    kdbman()
+    KDBMAN
+        .cmd()
         .args(["cert", "add", "--db"])
         .arg(&db)
         .args(["--pw-env", "KPW", "--label", "someca", "--file"])
         .arg(dir.join("ca.pem"))
         .assert()
         .success();
-    kdbman()
+    KDBMAN
+        .cmd()
         .args(["keydb", "export", "--db"])
         .arg(&db)
         .args(["--pw-env", "KPW", "--target"])
@@ -854,7 +841,7 @@ fn keydb_export_and_extract_with_key() {
         .assert()
         .success()
         .stdout(contains("2 personal and 1 signer"));
-    let back = new_store(dir, "back.kdb");
+    let back = new_store(&KDBMAN, dir, "back.kdb", false);
     import(&back, &dir.join("all.p12"), &["--file-pw-env", "P12PW"]).success();
     let (a, b) = (open(&db), open(&back));
     for l in ["one", "two", "someca"] {
@@ -893,7 +880,8 @@ fn keydb_export_and_extract_with_key() {
 
     // extract --with-key: PEM key + certificate, mode 0600, read by openssl.
     let target = dir.join("one.pem");
-    kdbman()
+    KDBMAN
+        .cmd()
         .args(["cert", "extract", "--db"])
         .arg(&db)
         .args([
@@ -960,9 +948,10 @@ fn bad_inputs_get_their_own_errors() {
             "good.p12",
         ],
     );
-    let db = new_store(dir, "bad.kdb");
+    let db = new_store(&KDBMAN, dir, "bad.kdb", false);
     // Wrong password.
-    kdbman()
+    KDBMAN
+        .cmd()
         .env("P12PW", "wrong")
         .args(["cert", "import", "--db"])
         .arg(&db)

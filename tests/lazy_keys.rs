@@ -8,10 +8,12 @@
 //! this process; the others count in `kdbman` (`KDBMAN_DEBUG_STATS=1`).
 
 mod common;
+use common::Kdbman;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("KDBMAN_DEBUG_STATS", "1")]).without(&["CI"]);
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use kdbman::pki::{CertSpec, KeyType, keygen};
 use kdbman::store::cms::container::{self, Version};
 use kdbman::store::cms::keycrypt::key_decryptions;
@@ -150,15 +152,9 @@ fn open_decrypts_nothing_and_each_key_once_when_used() {
     }
 }
 
-fn kdbman() -> Command {
-    let mut c = Command::cargo_bin("kdbman").unwrap();
-    c.env("KDBMAN_DEBUG_STATS", "1").env_remove("CI");
-    c
-}
-
 /// Runs kdbman; its exit code, stdout, and the decryptions it reported.
 fn run(args: &[&str]) -> (i32, String, String, u64) {
-    let out = kdbman().args(args).output().unwrap();
+    let out = KDBMAN.cmd().args(args).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     let n = err
         .lines()
@@ -293,7 +289,8 @@ fn a_damaged_key_is_listed_but_lint_and_its_users_report_damage() {
     assert!(out.contains("SSL0218E") && out.contains("host7"), "{out}");
     // A wrong password is still a wrong password (exit 6), not damage.
     let (code, _, err, _) = {
-        let out = kdbman()
+        let out = KDBMAN
+            .cmd()
             .env("KPW", "not it")
             .args([
                 "cert",

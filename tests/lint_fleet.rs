@@ -6,6 +6,7 @@
 //! `@microsoft/jest-sarif` ships. `.ci/run` installs all three.
 
 mod common;
+use common::{python_has, sarif_schema};
 
 use std::fs;
 use std::io::Write;
@@ -630,22 +631,6 @@ fn cert_list_expiring_over_many_stores() {
     assert_eq!(out.status.code(), Some(5));
 }
 
-/// Runs `python3 -c CODE ARGS…` and returns its output; under CI the
-/// module must be there.
-fn python_has(module: &str) -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok && std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!("python3 module {module} is required under CI (.ci/run installs it)");
-    }
-    if !ok {
-        common::skipped(&format!("python3 module {module} not available"));
-    }
-    ok
-}
-
 fn write_tmp(name: &str, body: &str) -> PathBuf {
     let p = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     fs::write(&p, body).unwrap();
@@ -784,27 +769,6 @@ fn prometheus_passes_promtool() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// The SARIF 2.1.0 schema: `$KDBMAN_SARIF_SCHEMA`, else where `.ci/run`
-/// puts it (from npm `@microsoft/jest-sarif`).
-fn sarif_schema() -> Option<PathBuf> {
-    let p = std::env::var_os("KDBMAN_SARIF_SCHEMA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools/sarif-2.1.0-rtm.5.json")
-        });
-    if p.is_file() {
-        return Some(p);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!(
-            "the SARIF schema {} is required under CI (.ci/run fetches it)",
-            p.display()
-        );
-    }
-    common::skipped(&format!("no SARIF schema at {}", p.display()));
-    None
 }
 
 #[test]

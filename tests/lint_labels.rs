@@ -12,39 +12,29 @@
 //! so only linting with the right label is clean.
 
 mod common;
+use common::Kdbman;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW)])
+    .without(&["CLICOLOR_FORCE"])
+    .stdin_null();
+use common::openssl;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-use assert_cmd::cargo::cargo_bin;
 use serde_json::Value;
 
 /// Strong enough that lint does not call it guessable (KDB0006W).
 const PW: &str = "Labels-Where-They-Live-2026!";
 
-fn kdbman(dir: &Path, args: &[&str]) -> Output {
-    Command::new(cargo_bin("kdbman"))
-        .current_dir(dir)
-        .env("PW", PW)
-        .env_remove("CLICOLOR_FORCE")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
 fn ok(dir: &Path, args: &[&str]) {
-    let out = kdbman(dir, args);
+    let out = KDBMAN.output_in(dir, args);
     assert!(
         out.status.success(),
         "kdbman {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn openssl(dir: &Path, args: &[&str]) {
-    common::tool(dir, "openssl", args);
 }
 
 fn fresh(name: &str) -> PathBuf {
@@ -336,7 +326,7 @@ fn httpd_conf_misspelt_label_is_ssl0227e_at_its_line_and_the_included_host_uses_
 
     // JSON: SSL0227E located at httpd.conf line 11; api.kdb linted with
     // `api` only (its broken `spare` would be SSL0208E if checked as in use).
-    let out = kdbman(&dir, &["lint", "--httpd-conf", conf_s, "--format", "json"]);
+    let out = KDBMAN.output_in(&dir, &["lint", "--httpd-conf", conf_s, "--format", "json"]);
     let v = json_of(&out);
     assert_eq!(out.status.code(), Some(1), "{v:#}");
     let www = store(&v, "www.kdb");
@@ -366,7 +356,7 @@ fn httpd_conf_misspelt_label_is_ssl0227e_at_its_line_and_the_included_host_uses_
     assert_eq!(api["configured"]["sites"][0], "<VirtualHost *:8443>");
 
     // Text names the file and line too.
-    let out = kdbman(&dir, &["lint", "--httpd-conf", conf_s]);
+    let out = KDBMAN.output_in(&dir, &["lint", "--httpd-conf", conf_s]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("SSL0227E"), "{text}");
@@ -380,7 +370,7 @@ fn httpd_conf_misspelt_label_is_ssl0227e_at_its_line_and_the_included_host_uses_
     );
 
     // SARIF: the result is located first at the directive.
-    let out = kdbman(&dir, &["lint", "--httpd-conf", conf_s, "--format", "sarif"]);
+    let out = KDBMAN.output_in(&dir, &["lint", "--httpd-conf", conf_s, "--format", "sarif"]);
     let s = json_of(&out);
     common::validate_sarif_schema(&dir, &out.stdout);
     let r = s["runs"][0]["results"]
@@ -407,7 +397,7 @@ fn httpd_conf_misspelt_label_is_ssl0227e_at_its_line_and_the_included_host_uses_
     );
 
     // GitHub annotations point at the configuration line; JUnit names it.
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &["lint", "--httpd-conf", conf_s, "--format", "github"],
     );
@@ -418,7 +408,7 @@ fn httpd_conf_misspelt_label_is_ssl0227e_at_its_line_and_the_included_host_uses_
         .unwrap_or_else(|| panic!("{gh}"));
     assert!(line.starts_with("::error file="), "{line}");
     assert!(line.contains("httpd.conf,line=11,"), "{line}");
-    let out = kdbman(&dir, &["lint", "--httpd-conf", conf_s, "--format", "junit"]);
+    let out = KDBMAN.output_in(&dir, &["lint", "--httpd-conf", conf_s, "--format", "junit"]);
     assert_eq!(out.status.code(), Some(1));
     let xml = String::from_utf8_lossy(&out.stdout);
     assert!(xml.contains("<failure type=\"SSL0227E\""), "{xml}");
@@ -426,14 +416,14 @@ fn httpd_conf_misspelt_label_is_ssl0227e_at_its_line_and_the_included_host_uses_
 
     // The label corrected: both stores clean, exit 0.
     ihs_layout(&dir, "www");
-    let out = kdbman(&dir, &["lint", "--httpd-conf", conf_s, "--format", "json"]);
+    let out = KDBMAN.output_in(&dir, &["lint", "--httpd-conf", conf_s, "--format", "json"]);
     let v = json_of(&out);
     assert_eq!(out.status.code(), Some(0), "{v:#}");
     assert_eq!(store(&v, "www.kdb")["summary"]["error"], 0, "{v:#}");
 
     // Pointed at the broken entry: SSL0208E, as only that label gives.
     ihs_layout(&dir, "old");
-    let out = kdbman(&dir, &["lint", "--httpd-conf", conf_s, "--format", "json"]);
+    let out = KDBMAN.output_in(&dir, &["lint", "--httpd-conf", conf_s, "--format", "json"]);
     let v = json_of(&out);
     assert_eq!(out.status.code(), Some(1), "{v:#}");
     let www = store(&v, "www.kdb");
@@ -472,7 +462,7 @@ fn httpd_conf_missing_key_file_global_inheritance_and_crypto_tokens() {
          </VirtualHost>\n",
     )
     .unwrap();
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &["lint", "--httpd-conf", "httpd.conf", "--format", "json"],
     );
@@ -512,7 +502,7 @@ fn httpd_conf_missing_key_file_global_inheritance_and_crypto_tokens() {
     assert_eq!(v["stores"].as_array().unwrap().len(), 2, "{v:#}");
 
     // SARIF: the note is a notification at its line.
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &["lint", "--httpd-conf", "httpd.conf", "--format", "sarif"],
     );
@@ -543,14 +533,14 @@ fn httpd_conf_include_loops_and_bad_lines_are_errors_naming_file_and_line() {
         "# back again\n\nInclude httpd.conf\n",
     )
     .unwrap();
-    let out = kdbman(&dir, &["lint", "--httpd-conf", "httpd.conf"]);
+    let out = KDBMAN.output_in(&dir, &["lint", "--httpd-conf", "httpd.conf"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(9), "{err}");
     assert!(err.contains("loop.conf:3"), "{err}");
     assert!(err.contains("include loop"), "{err}");
 
     fs::write(dir.join("httpd.conf"), "Include missing.conf\n").unwrap();
-    let out = kdbman(&dir, &["lint", "--httpd-conf", "httpd.conf"]);
+    let out = KDBMAN.output_in(&dir, &["lint", "--httpd-conf", "httpd.conf"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(9), "{err}");
     assert!(
@@ -563,7 +553,7 @@ fn httpd_conf_include_loops_and_bad_lines_are_errors_naming_file_and_line() {
         "<VirtualHost *:443>\nSSLEnable\n</VirtualHost>\n",
     )
     .unwrap();
-    let out = kdbman(&dir, &["lint", "--httpd-conf", "httpd.conf"]);
+    let out = KDBMAN.output_in(&dir, &["lint", "--httpd-conf", "httpd.conf"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(9), "{err}");
     assert!(
@@ -571,7 +561,7 @@ fn httpd_conf_include_loops_and_bad_lines_are_errors_naming_file_and_line() {
         "{err}"
     );
 
-    let out = kdbman(&dir, &["lint", "--httpd-conf", "absent.conf"]);
+    let out = KDBMAN.output_in(&dir, &["lint", "--httpd-conf", "absent.conf"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("absent.conf"));
 }
@@ -605,7 +595,7 @@ fn labels_file_with_globs_lints_each_store_with_its_own_label() {
             "json",
         ];
         args.extend(extra);
-        let out = kdbman(&dir, &args);
+        let out = KDBMAN.output_in(&dir, &args);
         (json_of(&out), out.status.code())
     };
     let (v, status) = lint(&[]);
@@ -627,7 +617,7 @@ fn labels_file_with_globs_lints_each_store_with_its_own_label() {
         "{v:#}"
     );
     // Without the file, the broken entries are checked as if in use.
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &[
             "lint",
@@ -675,7 +665,7 @@ fn labels_file_with_globs_lints_each_store_with_its_own_label() {
     // A wildcard matching no store, and a malformed line: errors naming
     // the file and line.
     fs::write(&labels, "web/*.kdb alpha\nnone/*.kdb beta\n").unwrap();
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &[
             "lint",
@@ -693,7 +683,7 @@ fn labels_file_with_globs_lints_each_store_with_its_own_label() {
         "{err}"
     );
     fs::write(&labels, "web/w1.kdb alpha\nweb/w2.kdb\n").unwrap();
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &[
             "lint",
@@ -720,7 +710,7 @@ fn mq_qmgr_derives_the_default_label_unless_label_is_given() {
     let lint = |extra: &[&str]| {
         let mut args = vec!["lint", "--db", "qm1.kdb", "--stashed", "--format", "json"];
         args.extend(extra);
-        let out = kdbman(&dir, &args);
+        let out = KDBMAN.output_in(&dir, &args);
         (json_of(&out), out.status.code())
     };
     let (v, status) = lint(&["--mq-qmgr", "QM1"]);
@@ -736,7 +726,7 @@ fn mq_qmgr_derives_the_default_label_unless_label_is_given() {
     assert_eq!(status, Some(1), "{v:#}");
     assert_eq!(v["label"], "spare");
     assert!(v.to_string().contains("SSL0208E"), "{v:#}");
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &["lint", "--db", "qm1.kdb", "--stashed", "--mq-qmgr", "QM 1"],
     );
@@ -877,7 +867,7 @@ fn acceptance_1_missing_intermediate_fails_and_skipped_checks_are_skipped() {
             "web",
         ],
     );
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &["lint", "--dir", "ks", "--stashed", "--format", "junit"],
     );
@@ -919,7 +909,7 @@ fn httpd_conf_one_store_two_labels() {
          <VirtualHost *:9443>\nSSLEnable\nSSLServerCert www\n</VirtualHost>\n",
     )
     .unwrap();
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &["lint", "--httpd-conf", "httpd.conf", "--format", "json"],
     );
@@ -936,7 +926,7 @@ fn httpd_conf_one_store_two_labels() {
     assert_eq!(both[1]["label"], "old");
     assert_eq!(finding(both[1], "SSL0208E")["label"], "old");
 
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &["lint", "--httpd-conf", "httpd.conf", "--format", "junit"],
     );
@@ -944,7 +934,7 @@ fn httpd_conf_one_store_two_labels() {
     assert!(xml.contains("shared.kdb [www]\""), "{xml}");
     assert!(xml.contains("shared.kdb [old]\""), "{xml}");
 
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &[
             "lint",

@@ -6,42 +6,27 @@
 //! (no KDB0009W). Certificates are made by openssl, as a CA would.
 
 mod common;
+use common::Kdbman;
+use common::python_has;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW)]).stdin_null();
+use common::openssl;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
-use assert_cmd::cargo::cargo_bin;
 use serde_json::Value;
 
 /// Strong enough that lint does not call it guessable (KDB0006W).
 const PW: &str = "NoSilent-Pass-2026!";
 
-fn kdbman(dir: &Path, args: &[&str]) -> Output {
-    Command::new(cargo_bin("kdbman"))
-        .current_dir(dir)
-        .env("PW", PW)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
 fn ok(dir: &Path, args: &[&str]) {
-    let out = kdbman(dir, args);
+    let out = KDBMAN.output_in(dir, args);
     assert!(
         out.status.success(),
         "kdbman {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = common::tool(dir, "openssl", args);
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
 }
@@ -160,7 +145,7 @@ fn lint_json(dir: &Path, extra: &[&str]) -> (Value, i32) {
         "json",
     ];
     args.extend(extra);
-    let out = kdbman(dir, &args);
+    let out = KDBMAN.output_in(dir, &args);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "lint JSON: {e}: {}{}",
@@ -235,7 +220,7 @@ fn a_personal_certificate_without_its_intermediate_fails_without_a_label() {
     );
 
     // JUnit: the chain check is a failure, not a pass.
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &[
             "lint",
@@ -285,7 +270,7 @@ fn checks_that_did_not_run_are_skipped_in_junit_and_noted_in_sarif() {
         ],
     );
     // A label the store lacks: SSL0206E, and no certificate in use.
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &[
             "lint",
@@ -328,7 +313,7 @@ for suite in xml:
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &[
             "lint",
@@ -353,20 +338,6 @@ for suite in xml:
         "{s:#}"
     );
     validate_sarif(&dir, &out.stdout);
-}
-
-fn python_has(module: &str) -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok && std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!("python3 module {module} is required under CI (.ci/run installs it)");
-    }
-    if !ok {
-        common::skipped(&format!("python3 module {module} not available"));
-    }
-    ok
 }
 
 fn validate_sarif(dir: &Path, doc: &[u8]) {
@@ -445,7 +416,7 @@ fn a_trust_only_store_is_linted_as_a_trust_store() {
     assert!(!c.contains(&"SSL0223E".to_string()), "{c:?}: {v:#}");
     assert_eq!(status, 0, "{v:#}");
     // The checks of a certificate in use did not run: skipped, not passed.
-    let out = kdbman(
+    let out = KDBMAN.output_in(
         &dir,
         &[
             "lint",

@@ -6,33 +6,15 @@
 //! usable block is refused, naming what it holds.
 
 mod common;
+use common::{Kdbman, new_store};
 
-use std::path::{Path, PathBuf};
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", "store-pw"), ("P12PW", "p12-pw")]);
+use common::openssl;
 
-use assert_cmd::Command;
+use std::path::Path;
+
 use kdbman::{Access, Password, Store};
 use predicates::str::contains;
-
-fn openssl(dir: &Path, args: &[&str]) -> Vec<u8> {
-    common::tool(dir, "openssl", args).stdout
-}
-
-fn kdbman() -> Command {
-    let mut c = Command::cargo_bin("kdbman").unwrap();
-    c.env("KPW", "store-pw").env("P12PW", "p12-pw");
-    c
-}
-
-fn new_store(dir: &Path, name: &str) -> PathBuf {
-    let db = dir.join(name);
-    kdbman()
-        .args(["keydb", "create", "--db"])
-        .arg(&db)
-        .args(["--pw-env", "KPW", "--kdf-floor", "--type", "kdbman"])
-        .assert()
-        .success();
-    db
-}
 
 fn der_of(dir: &Path, pem: &str) -> Vec<u8> {
     openssl(dir, &["x509", "-in", pem, "-outform", "DER"])
@@ -263,8 +245,9 @@ fn pem_as_users_have_it_imports() {
             );
         }
         // And `cert add` imports it.
-        let db = new_store(dir, &format!("{file}.kdb"));
-        kdbman()
+        let db = new_store(&KDBMAN, dir, &format!("{file}.kdb"), false);
+        KDBMAN
+            .cmd()
             .args(["cert", "add", "--db"])
             .arg(&db)
             .args(["--pw-env", "KPW", "--label", "ca", "--file"])
@@ -300,8 +283,9 @@ fn pem_as_users_have_it_imports() {
         ),
     )
     .unwrap();
-    let db = new_store(dir, "bundle.kdb");
-    kdbman()
+    let db = new_store(&KDBMAN, dir, "bundle.kdb", false);
+    KDBMAN
+        .cmd()
         .args(["cert", "import", "--db"])
         .arg(&db)
         .args(["--pw-env", "KPW", "--label", "web", "--file"])
@@ -341,8 +325,9 @@ fn pem_as_users_have_it_imports() {
         ("truncated.pem", "no END line"),
         ("damaged.pem", "base64"),
     ] {
-        let db = new_store(dir, &format!("{file}.kdb"));
-        kdbman()
+        let db = new_store(&KDBMAN, dir, &format!("{file}.kdb"), false);
+        KDBMAN
+            .cmd()
             .args(["cert", "add", "--db"])
             .arg(&db)
             .args(["--pw-env", "KPW", "--label", "ca", "--file"])

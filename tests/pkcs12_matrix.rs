@@ -8,16 +8,15 @@
 //! with an empty one. Under CI a missing tool fails the test.
 
 mod common;
+use common::{Kdbman, new_store};
 
-use std::path::{Path, PathBuf};
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", "store-pw")]).without(&["P12PW"]);
+use common::openssl;
+
+use std::path::Path;
 use std::process::Command as Proc;
 
-use assert_cmd::Command;
 use kdbman::{Access, EntryKind, Password, Store};
-
-fn openssl(dir: &Path, args: &[&str]) -> Vec<u8> {
-    common::tool(dir, "openssl", args).stdout
-}
 
 fn try_openssl(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
     let out = Proc::new("openssl")
@@ -538,23 +537,6 @@ fn every_pkcs12_openssl_and_keytool_write_imports() {
     }
 }
 
-fn kdbman() -> Command {
-    let mut c = Command::cargo_bin("kdbman").unwrap();
-    c.env("KPW", "store-pw").env_remove("P12PW");
-    c
-}
-
-fn new_store(dir: &Path, name: &str) -> PathBuf {
-    let db = dir.join(name);
-    kdbman()
-        .args(["keydb", "create", "--db"])
-        .arg(&db)
-        .args(["--pw-env", "KPW", "--kdf-floor", "--type", "kdbman"])
-        .assert()
-        .success();
-    db
-}
-
 /// No password option, and an empty one, for each no-password encoding.
 fn no_password_files_import_through_the_cli(dir: &Path) {
     for file in [
@@ -564,8 +546,8 @@ fn no_password_files_import_through_the_cli(dir: &Path) {
         "ossl-certs-empty.p12",
     ] {
         for empty_option in [false, true] {
-            let db = new_store(dir, &format!("{file}-{empty_option}.kdb"));
-            let mut c = kdbman();
+            let db = new_store(&KDBMAN, dir, &format!("{file}-{empty_option}.kdb"), false);
+            let mut c = KDBMAN.cmd();
             c.args(["cert", "import", "--db"])
                 .arg(&db)
                 .args(["--pw-env", "KPW", "--file"])

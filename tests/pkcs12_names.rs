@@ -7,8 +7,12 @@
 //! The files are written here with kdbman's own PKCS#12 writer, which
 //! takes any name: `openssl pkcs12 -name` cannot carry a NUL.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::Kdbman;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW), ("P12PW", P12_PW)]).stdin_null();
+
+use std::path::Path;
 
 use kdbman::Password;
 use kdbman::pki::pkcs12::{Profile, write};
@@ -19,24 +23,9 @@ use tempfile::TempDir;
 const PW: &str = "Friendly-Names-2026";
 const P12_PW: &str = "p12-password";
 
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_kdbman"))
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .args(args)
-        .current_dir(dir)
-        .env("KPW", PW)
-        .env("P12PW", P12_PW)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
 /// Runs a command that must succeed: (stdout, stderr).
 fn ok(dir: &Path, args: &[&str]) -> (String, String) {
-    let out = run(dir, args);
+    let out = KDBMAN.output_in(dir, args);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{args:?} failed: {err}");
     (String::from_utf8(out.stdout).unwrap(), err)

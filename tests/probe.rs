@@ -4,6 +4,7 @@
 //! and are killed at the end, even when a test panics (Drop guards).
 
 mod common;
+use common::{python_has, sarif_schema};
 
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
@@ -1052,38 +1053,6 @@ fn usage_errors_exit_2() {
     let out = probe(&["--targets", t.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
-}
-
-/// Runs `python3 -c "import MODULE"`; under CI the module must be there.
-fn python_has(module: &str) -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok && std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!("python3 module {module} is required under CI (.ci/run installs it)");
-    }
-    if !ok {
-        eprintln!("skipping: python3 module {module} not available");
-    }
-    ok
-}
-
-/// The SARIF 2.1.0 schema where `.ci/run` puts it.
-fn sarif_schema() -> Option<PathBuf> {
-    let p = std::env::var_os("KDBMAN_SARIF_SCHEMA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools/sarif-2.1.0-rtm.5.json")
-        });
-    if p.is_file() {
-        return Some(p);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!("the SARIF schema {} is required under CI", p.display());
-    }
-    eprintln!("skipping: no SARIF schema at {}", p.display());
-    None
 }
 
 /// Acceptance 4 (reports like lint's): over a --targets file, SARIF

@@ -3,16 +3,13 @@
 //! receiving the same file again adds nothing twice. The CA is openssl.
 
 mod common;
+use common::openssl;
 
 use std::path::Path;
 
 use assert_cmd::Command;
 use kdbman::{Access, EntryKind, Password, Store};
 use predicates::str::contains;
-
-fn openssl(dir: &Path, args: &[&str]) {
-    common::tool(dir, "openssl", args);
-}
 
 fn kdb(db: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
     let mut c = Command::cargo_bin("kdbman").unwrap();

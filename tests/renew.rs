@@ -5,6 +5,7 @@
 //! stores, with the entry's own key and with --new-key.
 
 mod common;
+use common::openssl;
 
 use std::path::Path;
 
@@ -33,10 +34,6 @@ fn json(db: &Path, args: &[&str]) -> Value {
     let out = kdb(db, args).get_output().stdout.clone();
     serde_json::from_slice(&out)
         .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out)))
-}
-
-fn openssl(dir: &Path, args: &[&str]) {
-    common::tool(dir, "openssl", args);
 }
 
 /// A root CA made by openssl, valid for ten years.

@@ -6,8 +6,11 @@
 //! with the policy's reason.
 
 mod common;
+use common::Kdbman;
 
-use std::io::{BufRead, BufReader, Read};
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", "client-policy-password")]);
+
+use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -31,19 +34,6 @@ fn ca_params(name: DnValue) -> CertificateParams {
     p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     p
-}
-
-fn kdbman(args: &[&str]) {
-    let out = Command::new(cargo_bin("kdbman"))
-        .args(args)
-        .env("KPW", "client-policy-password")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 struct Server {
@@ -83,29 +73,10 @@ fn serve(db: &Path) -> Server {
                 .push_str(&String::from_utf8_lossy(&buf[..n]));
         }
     });
-    let out = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("serve printed no listening line: {}", log.lock().unwrap());
-        };
-        if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
-            let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            return Server {
-                child,
-                port: port.parse().unwrap(),
-                log,
-            };
-        }
-    }
+    let Some(port) = common::listening_port(&mut child) else {
+        panic!("serve printed no listening line: {}", log.lock().unwrap());
+    };
+    Server { child, port, log }
 }
 
 fn curl(server: &Server, dir: &Path, cert: &str) -> bool {
@@ -155,7 +126,7 @@ fn client_auth_follows_the_shared_chain_policy() {
 
     let db = d.join("server.kdbx");
     let s = db.to_str().unwrap();
-    kdbman(&[
+    KDBMAN.stdout(&[
         "keydb",
         "create",
         "--db",
@@ -166,7 +137,7 @@ fn client_auth_follows_the_shared_chain_policy() {
         "kdbman",
         "--kdf-floor",
     ]);
-    kdbman(&[
+    KDBMAN.stdout(&[
         "cert",
         "create",
         "--db",
@@ -184,7 +155,7 @@ fn client_auth_follows_the_shared_chain_policy() {
         "--default",
     ]);
     let root_pem = d.join("root.pem");
-    kdbman(&[
+    KDBMAN.stdout(&[
         "cert",
         "add",
         "--db",

@@ -8,6 +8,10 @@
 //! elsewhere, and fail under CI (`CI=true`), which runs them as root.
 
 mod common;
+use common::Kdbman;
+use common::gsk_link;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW), ("NEW_PW", NEW_PW)]);
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::{PermissionsExt, symlink};
@@ -38,18 +42,8 @@ fn root() -> bool {
     false
 }
 
-fn kdbman() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kdbman"));
-    c.env("PW", PW).env("NEW_PW", NEW_PW);
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    kdbman().args(args).output().expect("run kdbman")
-}
-
 fn ok(args: &[&str]) -> Output {
-    let out = run(args);
+    let out = KDBMAN.output(args);
     assert!(
         out.status.success(),
         "kdbman {args:?} failed: {}",
@@ -240,8 +234,8 @@ fn planted_markers_move_nothing() {
         let before = snapshot(dir);
         let outside_before = snapshot(&outside);
 
-        let list = run(&["cert", "list", "--db", s(&db), "--stashed"]);
-        let create = run(&[
+        let list = KDBMAN.output(&["cert", "list", "--db", s(&db), "--stashed"]);
+        let create = KDBMAN.output(&[
             "cert",
             "create",
             "--db",
@@ -254,7 +248,7 @@ fn planted_markers_move_nothing() {
             "--key",
             "ec:p256",
         ]);
-        let lint = run(&["lint", "--db", s(&db), "--stashed", "--format", "json"]);
+        let lint = KDBMAN.output(&["lint", "--db", s(&db), "--stashed", "--format", "json"]);
         for (what, out) in [("cert list", &list), ("cert create", &create)] {
             assert!(
                 !out.status.success(),
@@ -374,14 +368,14 @@ fn interrupted_replacement_is_read_whole_and_completed_by_the_next_writer() {
     );
     let pw = ok(&["cert", "list", "--db", s(&db), "--pw-env", "NEW_PW"]);
     assert!(text(&pw).contains("second"));
-    let lint = run(&["lint", "--db", s(&db), "--stashed", "--format", "json"]);
+    let lint = KDBMAN.output(&["lint", "--db", s(&db), "--stashed", "--format", "json"]);
     assert!(
         !text(&lint).contains("SSL0214E"),
         "lint reads the committed set: {}",
         text(&lint)
     );
     assert!(text(&lint).contains("interrupted"), "{}", text(&lint));
-    let fleet = run(&["lint", "--dir", s(&dir), "--stashed", "--format", "json"]);
+    let fleet = KDBMAN.output(&["lint", "--dir", s(&dir), "--stashed", "--format", "json"]);
     assert!(
         !text(&fleet).contains("SSL0214E") && text(&fleet).contains("interrupted"),
         "lint over a directory: {}",
@@ -593,22 +587,24 @@ fn rewrites_keep_owner_group_mode_and_acl() {
     // Converting onto the store itself is refused before anything is
     // written; the set is as it was.
     let before = snapshot(dir);
-    let out = run(&[
+    let out = KDBMAN.output(
         &[
-            "keydb",
-            "convert",
-            "--db",
-            db_s,
-            "--target",
-            db_s,
-            "--target-type",
-            "cms",
-            "--target-pw-env",
-            "NEW_PW",
-        ][..],
-        &new_pw,
-    ]
-    .concat());
+            &[
+                "keydb",
+                "convert",
+                "--db",
+                db_s,
+                "--target",
+                db_s,
+                "--target-type",
+                "cms",
+                "--target-pw-env",
+                "NEW_PW",
+            ][..],
+            &new_pw,
+        ]
+        .concat(),
+    );
     assert!(!out.status.success(), "convert onto the store went ahead");
     assert!(
         text(&out).contains("a file of the store itself"),
@@ -658,7 +654,7 @@ fn a_rewrite_that_cannot_keep_the_group_fails_before_replacing() {
         std::fs::set_permissions(dir.join(f), std::fs::Permissions::from_mode(0o640)).unwrap();
     }
     let before = snapshot(&dir);
-    let mut cmd = kdbman();
+    let mut cmd = KDBMAN.std();
     cmd.args([
         "cert",
         "create",
@@ -722,19 +718,21 @@ fn another_users_links_in_a_sticky_directory_are_refused() {
     }
     let before = snapshot(&shared);
     for extra in [&[][..], &["--type", "kdbman", "--kdf-floor"][..]] {
-        let out = run(&[
+        let out = KDBMAN.output(
             &[
-                "keydb",
-                "create",
-                "--db",
-                s(&db),
-                "--pw-env",
-                "PW",
-                "--stash",
-            ][..],
-            extra,
-        ]
-        .concat());
+                &[
+                    "keydb",
+                    "create",
+                    "--db",
+                    s(&db),
+                    "--pw-env",
+                    "PW",
+                    "--stash",
+                ][..],
+                extra,
+            ]
+            .concat(),
+        );
         assert!(!out.status.success(), "create went ahead: {}", text(&out));
         assert!(text(&out).contains("exists already"), "{}", text(&out));
         assert!(!db.exists(), "a store was left behind");
@@ -747,7 +745,7 @@ fn another_users_links_in_a_sticky_directory_are_refused() {
     let link = t2.path().join("key.sth");
     symlink(&targets[1], &link).unwrap();
     lchown(&link, OTHER_UID, OTHER_GID);
-    let out = run(&["keydb", "stashpw", "--db", s(&db2), "--pw-env", "PW"]);
+    let out = KDBMAN.output(&["keydb", "stashpw", "--db", s(&db2), "--pw-env", "PW"]);
     assert!(!out.status.success(), "stashpw wrote through the link");
     assert!(
         text(&out).contains("symbolic link owned by uid 12345"),
@@ -788,7 +786,7 @@ fn another_users_links_in_a_sticky_directory_are_refused() {
             "--stash",
         ][..],
     ] {
-        let out = run(args);
+        let out = KDBMAN.output(args);
         assert!(
             !out.status.success(),
             "{args:?} wrote into the planted file"
@@ -810,7 +808,7 @@ fn another_users_links_in_a_sticky_directory_are_refused() {
     lchown(&dir_link, OTHER_UID, OTHER_GID);
     let before = snapshot(&real);
     let via = dir_link.join("key.kdb");
-    let out = run(&[
+    let out = KDBMAN.output(&[
         "cert",
         "create",
         "--db",
@@ -834,10 +832,7 @@ fn another_users_links_in_a_sticky_directory_are_refused() {
 
 /// Runs the gsk8capicmd front end (kdbman under that name) in `dir`.
 fn gsk(dir: &Path, line: &[&str]) -> Output {
-    let bin = dir.join("gsk8capicmd_64");
-    if !bin.exists() {
-        symlink(env!("CARGO_BIN_EXE_kdbman"), &bin).unwrap();
-    }
+    let bin = gsk_link(dir);
     Command::new(&bin)
         .args(line)
         .current_dir(dir)
@@ -948,7 +943,7 @@ fn outputs_onto_the_store_itself_are_refused() {
             "--force",
         ][..],
     ] {
-        let out = run(args);
+        let out = KDBMAN.output(args);
         assert!(!out.status.success(), "{args:?} went ahead");
         assert!(
             text(&out).contains("a file of the store itself"),

@@ -2,23 +2,21 @@
 //! message (all SSL0228E, exit status 7); a good stash opens; `keydb
 //! details` reports the stash state.
 
+mod common;
+use common::Kdbman;
+
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]);
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use kdbman::{Access, CreateOptions, Error, Kdf, Password, Stash, StashProblem, Store};
 use serde_json::Value;
 
 const PW: &str = "stash test password";
 
-fn kdbman() -> Command {
-    let mut c = Command::cargo_bin("kdbman").unwrap();
-    c.env("KPW", PW);
-    c
-}
-
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = kdbman().args(args).output().unwrap();
+    let out = KDBMAN.cmd().args(args).output().unwrap();
     (
         out.status.code().unwrap(),
         String::from_utf8(out.stdout).unwrap(),
@@ -220,7 +218,7 @@ fn stale_stash_after_changepw_and_its_fix() {
     let (db, sth) = stashed_store(dir.path(), "stale");
     let d = db.to_str().unwrap();
     // changepw without --stash leaves the stash stale, and says so.
-    let mut c = kdbman();
+    let mut c = KDBMAN.cmd();
     c.env("NEWPW", "a brand new password");
     let out = c
         .args([
@@ -244,7 +242,7 @@ fn stale_stash_after_changepw_and_its_fix() {
         "{err}"
     );
     assert!(!err.contains("another store"), "{err}");
-    let mut c = kdbman();
+    let mut c = KDBMAN.cmd();
     c.env("KPW", "a brand new password");
     let out = c
         .args(["keydb", "details", "--db", d, "--pw-env", "KPW", "--json"])
@@ -253,7 +251,7 @@ fn stale_stash_after_changepw_and_its_fix() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["stash"]["state"], "stale");
     // The fix: stashpw with the new password.
-    let mut c = kdbman();
+    let mut c = KDBMAN.cmd();
     c.env("KPW", "a brand new password");
     assert!(
         c.args(["keydb", "stashpw", "--db", d, "--pw-env", "KPW"])
@@ -265,7 +263,7 @@ fn stale_stash_after_changepw_and_its_fix() {
     assert_eq!(mode(&sth), 0o600);
     assert_eq!(open_stashed(&db, &[]).0, 0);
     // changepw --stash re-stashes at once.
-    let mut c = kdbman();
+    let mut c = KDBMAN.cmd();
     c.env("NEWPW", "third password");
     let out = c
         .args([

@@ -1,8 +1,10 @@
 //! `cert validate` and `kdbman::pki::validate`: each failure has its reason.
 
 mod common;
+use common::Kdbman;
 
-use assert_cmd::Command;
+const KDBMAN: Kdbman = Kdbman::new(&[]);
+
 use kdbman::pki::validate::{ChainProblem, Purpose, validate_chain};
 use kdbman::pki::{CertSpec, ExtKeyUsage, KeyType, KeyUsage, keygen};
 use kdbman::{CreateOptions, Entry, Error, Kdf, Password, PrivateKey, Store};
@@ -325,10 +327,6 @@ fn self_signed_personal_needs_itself_as_a_trusted_signer() {
     );
 }
 
-fn kdbman() -> Command {
-    Command::cargo_bin("kdbman").unwrap()
-}
-
 #[test]
 fn cli_validate_exit_statuses_and_reasons() {
     let dir = tempfile::tempdir().unwrap();
@@ -358,7 +356,8 @@ fn cli_validate_exit_statuses_and_reasons() {
         s.save().unwrap();
     }
     let run = |args: &[&str]| {
-        kdbman()
+        KDBMAN
+            .cmd()
             .args(["cert", "validate", "--db"])
             .arg(&db)
             .args(["--pw-env", "KPW"])

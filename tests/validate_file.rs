@@ -7,6 +7,7 @@
 //! substitution).
 
 mod common;
+use common::openssl;
 
 use std::path::Path;
 use std::process::Stdio;
@@ -25,10 +26,6 @@ fn kdb(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
         .args(args)
         .args(["--pw-env", "KPW"])
         .assert()
-}
-
-fn openssl(dir: &Path, args: &[&str]) {
-    common::tool(dir, "openssl", args);
 }
 
 /// Root, intermediate and a server certificate by openssl; chain.pem is

@@ -1,8 +1,20 @@
 //! Helpers shared by the integration tests. Each test binary uses a part.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::path::Path;
 use std::process::{Command, Output};
+
+pub mod cli;
+pub mod reports;
+pub mod servers;
+pub mod stores;
+pub mod tools;
+
+pub use cli::{Kdbman, gsk_link, kdbman_bin};
+pub use reports::{python_has, sarif_schema};
+pub use servers::listening_port;
+pub use stores::{new_store, new_store_with};
+pub use tools::{openssl, openssl_status, openssl_text};
 
 /// Unix seconds now.
 pub fn now() -> i64 {
