@@ -356,26 +356,7 @@ print(json.dumps({"suites": len(list(xml)), "texts": texts}))
         "{prom}"
     );
     if common::require_tool("promtool", "--version") {
-        let mut child = Command::new("promtool")
-            .args(["check", "metrics"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(prom.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(),
-            "promtool: {}{}\n{prom}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::promtool_check(&prom, true);
     }
 
     // GitHub: one annotation per finding, each one line; file properties
@@ -434,21 +415,7 @@ fn prometheus_series_stay_unique_for_names_that_display_alike() {
         "{prom}"
     );
     if common::require_tool("promtool", "--version") {
-        let mut child = Command::new("promtool")
-            .args(["check", "metrics"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(prom.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{out:?}\n{prom}");
+        common::promtool_check(&prom, false);
     }
 }
 

@@ -11,7 +11,7 @@ pub mod stores;
 pub mod tools;
 
 pub use cli::{Kdbman, gsk_link, kdbman_bin};
-pub use reports::{python_has, sarif_schema};
+pub use reports::{promtool_check, python_has, sarif_schema};
 pub use servers::listening_port;
 pub use stores::{new_store, new_store_with};
 pub use tools::{openssl, openssl_status, openssl_text};

@@ -41,3 +41,32 @@ pub fn sarif_schema() -> Option<PathBuf> {
     super::skipped(&format!("no SARIF schema at {}", p.display()));
     None
 }
+
+/// `promtool check metrics` of an exposition text must pass; `strict`:
+/// and print nothing (no lint warning either). Callers check first that
+/// promtool is there (`require_tool`).
+pub fn promtool_check(text: &str, strict: bool) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("promtool starts");
+    child
+        .stdin
+        .take()
+        .expect("promtool's stdin")
+        .write_all(text.as_bytes())
+        .expect("promtool reads the text");
+    let out = child.wait_with_output().expect("promtool ends");
+    let quiet = out.stdout.is_empty() && out.stderr.is_empty();
+    assert!(
+        out.status.success() && (quiet || !strict),
+        "promtool: {}{}\n{text}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
