@@ -333,8 +333,6 @@ const KNOWN_FILE_CIRCLES: &[&[&str]] = &[
 const KNOWN_LIBRARY_CIRCLES: &[&[&str]] = &[
     // pki::pkcs12 names a foreign file with store::detect::classify.
     &["pki", "store"],
-    // diagnose::finding looks up probe's rule codes; probe renders with diagnose.
-    &["diagnose", "probe"],
 ];
 
 fn check_circles(what: &str, g: &Graph, known: &[&[&str]]) {

@@ -85,15 +85,7 @@ impl fmt::Display for Finding {
     }
 }
 
-/// A kdbman rule beyond the IHS catalogue (warnings GSKit does not give).
-#[derive(Debug)]
-pub struct ExtraRule {
-    pub id: &'static str,
-    pub severity: Severity,
-    pub title: &'static str,
-    /// Why it matters, for SARIF's rule help.
-    pub help: &'static str,
-}
+pub use super::rule::ExtraRule;
 
 /// kdbman's own rules: the letter ends the id as in IHS codes.
 pub static EXTRA_RULES: &[ExtraRule] = &[
@@ -204,5 +196,5 @@ pub fn extra_rule(code: &str) -> Option<&'static ExtraRule> {
     EXTRA_RULES
         .iter()
         .find(|r| r.id == code)
-        .or_else(|| crate::probe::codes::rule(code))
+        .or_else(|| super::probe_codes::rule(code))
 }

@@ -64,7 +64,9 @@ pub mod fleet;
 pub mod glob;
 pub mod httpd_conf;
 pub mod labels;
+pub mod probe_codes;
 pub mod report;
+pub mod rule;
 
 use std::path::Path;
 

@@ -20,7 +20,7 @@
 //! with the socket error or TLS alert ([`ProbeReport::unreachable`]).
 //! Nothing here prints; [`report`] renders.
 
-pub mod codes;
+pub use crate::diagnose::probe_codes as codes;
 pub mod connect;
 pub mod report;
 

@@ -1,9 +1,12 @@
 //! The codes of `kdbman probe`'s findings (KDBPnnnnX), each with its
 //! `kdbman explain` entry. Where a probe finding means what a lint code
 //! means, the lint code is used instead (SSL0219E, SSL0221E, SSL0208E,
-//! KDB0001W).
+//! KDB0001W). They live in `diagnose`, beside lint's own rules, so that
+//! findings and reports look them up without depending on `probe`;
+//! `probe::codes` is this module.
 
-use crate::diagnose::{ExtraRule, Severity};
+use crate::diagnose::catalogue::Severity;
+use crate::diagnose::rule::ExtraRule;
 
 pub const NOT_STORE_CERT: &str = "KDBP0001E";
 pub const CHAIN_INCOMPLETE: &str = "KDBP0002E";
