@@ -6,7 +6,7 @@
 //! `@microsoft/jest-sarif` ships. `.ci/run` installs all three.
 
 mod common;
-use common::{python_has, sarif_schema};
+use common::python_has;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -776,37 +776,7 @@ fn sarif_validates_and_keeps_each_result_on_its_store() {
     );
     let total: usize = EXPECT.iter().map(|e| e.codes.len()).sum();
     assert_eq!(results.len(), total);
-    let Some(schema) = sarif_schema() else { return };
-    if !python_has("jsonschema") {
-        return;
-    }
-    let file = write_tmp("fleet.sarif", &out);
-    let script = r#"
-import sys, json, jsonschema
-schema = json.load(open(sys.argv[1]))
-doc = json.load(open(sys.argv[2]))
-cls = jsonschema.validators.validator_for(schema)
-cls.check_schema(schema)
-errors = list(cls(schema).iter_errors(doc))
-for e in errors[:10]:
-    print(list(e.absolute_path), e.message)
-sys.exit(1 if errors else 0)
-"#;
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            script,
-            schema.to_str().unwrap(),
-            file.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "SARIF does not validate: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::validate_sarif_schema(Path::new(env!("CARGO_TARGET_TMPDIR")), out.as_bytes());
 }
 
 #[test]

@@ -341,45 +341,7 @@ for suite in xml:
 }
 
 fn validate_sarif(dir: &Path, doc: &[u8]) {
-    let schema =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools/sarif-2.1.0-rtm.5.json");
-    if !schema.is_file() {
-        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-            panic!("the SARIF schema {} is required under CI", schema.display());
-        }
-        common::skipped(&format!("no SARIF schema at {}", schema.display()));
-        return;
-    }
-    if !python_has("jsonschema") {
-        return;
-    }
-    let file = dir.join("lint.sarif");
-    fs::write(&file, doc).unwrap();
-    let script = r#"
-import sys, json, jsonschema
-schema = json.load(open(sys.argv[1]))
-doc = json.load(open(sys.argv[2]))
-cls = jsonschema.validators.validator_for(schema)
-errors = list(cls(schema).iter_errors(doc))
-for e in errors[:10]:
-    print(list(e.absolute_path), e.message)
-sys.exit(1 if errors else 0)
-"#;
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            script,
-            schema.to_str().unwrap(),
-            file.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "SARIF does not validate: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::validate_sarif_schema(dir, doc);
 }
 
 #[test]
