@@ -169,12 +169,12 @@ fn main() {
     serve_session(out);
 }
 
-/// `serve_session` inputs (layout in `kdbman::serve::fuzz`): a flags byte,
+/// `serve_session` inputs (layout in `kdbman_serve::fuzz`): a flags byte,
 /// then operations. Raw streams start with a real rustls ClientHello (the
 /// openssl one comes from `make_seeds.sh`); with the TLS flag a real client
 /// handshakes first and the chunks are HTTP over it.
 fn serve_session(out: &Path) {
-    use kdbman::serve::fuzz::*;
+    use kdbman_serve::fuzz::*;
     fn data(bytes: &[u8]) -> Vec<u8> {
         let mut v = (bytes.len() as u16).to_be_bytes().to_vec();
         v.extend_from_slice(bytes);

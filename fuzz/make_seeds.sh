@@ -69,7 +69,7 @@ PY
 cargo run -q --example fuzz_seeds -- "$out"
 # serve_session: the ClientHello openssl s_client sends, caught by a
 # listener that answers nothing, as a raw stream (flags 0, one data chunk
-# with a u16 length; layout in src/serve/fuzz.rs).
+# with a u16 length; layout in crates/kdbman-serve/src/fuzz.rs).
 python3 - "$out/serve_session/raw-openssl-hello" <<'PY'
 import socket, subprocess, sys
 s = socket.socket()

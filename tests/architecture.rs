@@ -1,8 +1,11 @@
 //! The import graph keeps its shape (issue 22, ARCHITECTURE.md "Layers"):
-//! no circle between the files of `src/`, nor between the library's
-//! top-level modules; the library never reaches the front ends (`crate::cli`,
-//! clap, rpassword, process exit); and `error.rs` with the small data types
-//! it carries sits on the floor, using nothing above it.
+//! no circle between the files of any of the workspace's crates (the
+//! library `crates/kdbman`, the server `crates/kdbman-serve`, the command
+//! line `src/`), nor between the library's top-level modules; the library
+//! crates never reach the front ends (`crate::cli`, clap, rpassword,
+//! process exit) and their dependency trees (read from `Cargo.lock`) hold
+//! no front-end crate; and `error.rs` with the small data types it
+//! carries sits on the floor, using nothing above it.
 //!
 //! The graph is read from the source text: every `crate::…`, `super::…`
 //! and `self::…` path (grouped `use` trees included) outside comments and
@@ -30,9 +33,34 @@ const FRONT_END_ONLY: &[&str] = &[
 type Module = Vec<String>;
 type Graph = BTreeMap<String, BTreeSet<String>>;
 
+/// The library crate's sources.
 fn src_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+    root().join("crates/kdbman/src")
 }
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Each crate of the workspace: its name, its sources, and whether it is
+/// a library (which must know nothing of the front ends).
+const CRATES: &[(&str, &str, bool)] = &[
+    ("kdbman", "crates/kdbman/src", true),
+    ("kdbman-serve", "crates/kdbman-serve/src", true),
+    ("kdbman-cli", "src", false),
+];
+
+/// Crates only a front end may depend on.
+const FRONT_END_CRATES: &[&str] = &[
+    "clap",
+    "clap_mangen",
+    "clap_complete",
+    "rpassword",
+    "mio",
+    "serde-sarif",
+    "rustix",
+    "signal-hook",
+];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -189,8 +217,13 @@ struct Source {
     code: String,
 }
 
+/// The library crate's files.
 fn sources() -> Vec<Source> {
-    let src = src_dir();
+    sources_of(&src_dir())
+}
+
+fn sources_of(src: &Path) -> Vec<Source> {
+    let src = src.to_path_buf();
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     files
@@ -206,10 +239,6 @@ fn sources() -> Vec<Source> {
             }
         })
         .collect()
-}
-
-fn is_library(rel: &Path) -> bool {
-    !(rel.starts_with("cli") || rel == Path::new("main.rs"))
 }
 
 fn name(m: &[String]) -> String {
@@ -367,17 +396,25 @@ fn check_circles(what: &str, g: &Graph, known: &[&[&str]]) {
 
 #[test]
 fn no_circle_between_files() {
-    let g = file_graph(&sources());
-    assert!(g.len() > 50, "read too few modules: {}", g.len());
-    check_circles("files", &g, KNOWN_FILE_CIRCLES);
+    for (name, dir, _) in CRATES {
+        let g = file_graph(&sources_of(&root().join(dir)));
+        assert!(g.len() > 5, "read too few modules of {name}: {}", g.len());
+        let known = if *name == "kdbman" {
+            KNOWN_FILE_CIRCLES
+        } else {
+            &[]
+        };
+        check_circles(&format!("files of {name}"), &g, known);
+    }
+    assert!(
+        file_graph(&sources()).len() > 50,
+        "read too few library modules"
+    );
 }
 
 #[test]
 fn no_circle_between_library_modules() {
-    let library: Vec<Source> = sources()
-        .into_iter()
-        .filter(|s| is_library(&s.rel))
-        .collect();
+    let library = sources();
     check_circles(
         "the library's top-level modules",
         &coarse(&file_graph(&library), 1),
@@ -388,14 +425,91 @@ fn no_circle_between_library_modules() {
 #[test]
 fn the_library_knows_nothing_of_the_front_ends() {
     let mut found = Vec::new();
-    for s in sources().iter().filter(|s| is_library(&s.rel)) {
-        for bad in FRONT_END_ONLY {
-            if s.code.contains(bad) {
-                found.push(format!("src/{}: {bad}", s.rel.display()));
+    for (_, dir, library) in CRATES {
+        if !library {
+            continue;
+        }
+        for s in sources_of(&root().join(dir)) {
+            for bad in FRONT_END_ONLY {
+                if s.code.contains(bad) {
+                    found.push(format!("{dir}/{}: {bad}", s.rel.display()));
+                }
             }
         }
     }
     assert!(found.is_empty(), "the library reaches up: {found:#?}");
+}
+
+/// The packages of `Cargo.lock`: name -> the names it depends on.
+fn lock_graph() -> BTreeMap<String, Vec<String>> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).expect("Cargo.lock");
+    let mut g: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for block in lock.split("[[package]]").skip(1) {
+        let mut name = None;
+        let mut deps = Vec::new();
+        let mut in_deps = false;
+        for line in block.lines() {
+            let line = line.trim();
+            if let Some(n) = line.strip_prefix("name = ") {
+                name = Some(n.trim_matches('"').to_string());
+            } else if line.starts_with("dependencies = [") {
+                in_deps = true;
+            } else if in_deps && line.starts_with(']') {
+                in_deps = false;
+            } else if in_deps {
+                let d = line.trim_end_matches(',').trim_matches('"');
+                deps.push(d.split(' ').next().unwrap_or_default().to_string());
+            }
+        }
+        if let Some(n) = name {
+            g.entry(n).or_default().extend(deps);
+        }
+    }
+    g
+}
+
+/// Every package `root` pulls in (Cargo.lock lists dev-dependencies and
+/// every target's too, so this is an upper bound).
+fn dependency_tree(g: &BTreeMap<String, Vec<String>>, root: &str) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![root.to_string()];
+    while let Some(p) = todo.pop() {
+        if seen.insert(p.clone()) {
+            todo.extend(g.get(&p).into_iter().flatten().cloned());
+        }
+    }
+    seen
+}
+
+#[test]
+fn the_library_crates_depend_on_no_front_end_crate() {
+    let g = lock_graph();
+    let cli = dependency_tree(&g, "kdbman-cli");
+    for bad in FRONT_END_CRATES.iter().filter(|c| **c != "mio") {
+        assert!(
+            cli.contains(*bad),
+            "the reader misses {bad} under kdbman-cli: {cli:?}"
+        );
+    }
+    let lib = dependency_tree(&g, "kdbman");
+    assert!(
+        lib.contains("ring") && lib.contains("rustls"),
+        "the reader misses kdbman's own dependencies"
+    );
+    let found: Vec<_> = FRONT_END_CRATES
+        .iter()
+        .filter(|c| lib.contains(**c))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "the library crate kdbman depends on {found:?}"
+    );
+    let serve = dependency_tree(&g, "kdbman-serve");
+    let found: Vec<_> = FRONT_END_CRATES
+        .iter()
+        .filter(|c| **c != "mio" && serve.contains(**c))
+        .collect();
+    assert!(found.is_empty(), "kdbman-serve depends on {found:?}");
 }
 
 #[test]
@@ -405,7 +519,7 @@ fn error_and_its_floor_use_nothing_above_them() {
     for m in FLOOR {
         let edges = g
             .get(*m)
-            .unwrap_or_else(|| panic!("no module `{m}` in src/ (update FLOOR)"));
+            .unwrap_or_else(|| panic!("no module `{m}` in crates/kdbman/src/ (update FLOOR)"));
         for t in edges {
             let top = t.split("::").next().unwrap_or_default();
             if !FLOOR.contains(&top) {
@@ -450,7 +564,7 @@ fn every_check_is_registered_once() {
     use kdbman::diagnose::checks::{CHECKS, NAMES, Run};
     let dir = src_dir().join("diagnose/checks");
     let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .expect("src/diagnose/checks")
+        .expect("crates/kdbman/src/diagnose/checks")
         .map(|e| e.expect("entry").path())
         .filter_map(|p| Some(p.file_stem()?.to_string_lossy().into_owned()))
         .filter(|n| n != "mod")
@@ -464,7 +578,7 @@ fn every_check_is_registered_once() {
     rows.sort();
     assert_eq!(
         rows, files,
-        "rows of CHECKS that run vs files in src/diagnose/checks"
+        "rows of CHECKS that run vs files in crates/kdbman/src/diagnose/checks"
     );
     let mut seen = BTreeSet::new();
     for c in CHECKS {

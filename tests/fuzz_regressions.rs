@@ -6,9 +6,16 @@
 
 use std::path::Path;
 
+/// Every target: the library's and the server's.
+fn targets() -> impl Iterator<Item = &'static (&'static str, kdbman::fuzzing::Target)> {
+    kdbman::fuzzing::TARGETS
+        .iter()
+        .chain(kdbman_serve::fuzzing::TARGETS)
+}
+
 fn replay(root: &Path) -> usize {
     let mut n = 0;
-    for (target, run) in kdbman::fuzzing::TARGETS {
+    for (target, run) in targets() {
         let dir = root.join(target);
         let Ok(files) = std::fs::read_dir(&dir) else {
             continue;
@@ -65,7 +72,7 @@ fn fuzz_seeds_pass_through_every_target() {
 
 #[test]
 fn every_target_is_replayed() {
-    let names: Vec<&str> = kdbman::fuzzing::TARGETS.iter().map(|(n, _)| *n).collect();
+    let names: Vec<&str> = targets().map(|(n, _)| *n).collect();
     let manifest =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/Cargo.toml"))
             .unwrap();

@@ -769,7 +769,7 @@ fn demo_needs_no_store_prints_a_working_curl_and_once_exits() {
     let (ca, url) = hint.split_once(' ').unwrap();
     assert!(Path::new(ca).exists());
     let page = json_of(&curl(&["--cacert", ca, url]));
-    assert_eq!(page["label"], kdbman::serve::DEMO_LABEL);
+    assert_eq!(page["label"], kdbman_serve::DEMO_LABEL);
     assert_eq!(server.wait_exit(15), Some(0), "log: {}", server.log());
     assert!(
         !Path::new(ca).exists(),

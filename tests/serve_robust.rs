@@ -673,7 +673,7 @@ fn ipv6_loopback_serves_curl() {
         String::from_utf8_lossy(&out.stderr)
     );
     let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(page["label"], kdbman::serve::DEMO_LABEL);
+    assert_eq!(page["label"], kdbman_serve::DEMO_LABEL);
     // Log lines name IPv6 peers the usual way.
     drop(server.tcp());
     assert!(

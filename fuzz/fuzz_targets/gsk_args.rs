@@ -8,6 +8,8 @@ use libfuzzer_sys::fuzz_target;
 
 #[path = "../../src/cli/exit.rs"]
 pub mod exit;
+#[path = "../../src/cli/gsk/advice.rs"]
+mod advice;
 #[path = "../../src/cli/gsk/messages.rs"]
 mod messages;
 #[path = "../../src/cli/gsk/parse.rs"]

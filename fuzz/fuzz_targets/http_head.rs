@@ -2,5 +2,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    kdbman::fuzzing::http_head(data);
+    kdbman_serve::fuzzing::http_head(data);
 });

@@ -2,5 +2,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    kdbman::fuzzing::serve_session(data);
+    kdbman_serve::fuzzing::serve_session(data);
 });

@@ -962,7 +962,7 @@ fn list_many(
                 super::report(&e);
                 worst = worst.max(super::status_of(&e));
                 if as_json {
-                    stores.push(json!({"store": name, "format": null, "error": {"code": e.code(), "message": e.to_string(), "fix": e.fix()}, "entries": []}));
+                    stores.push(json!({"store": name, "format": null, "error": {"code": e.code(), "message": e.to_string(), "fix": kdbman::advice::fix(&e)}, "entries": []}));
                 }
             }
         }
@@ -1136,7 +1136,7 @@ fn validate(
                 "at": output::time(at),
                 "code": problem.code(),
                 "reason": problem.to_string(),
-                "fix": problem.fix(),
+                "fix": kdbman::advice::chain_fix(&problem),
             }));
             Ok(exit::FINDINGS)
         }
@@ -1201,7 +1201,7 @@ fn validate_file(
                 "at": output::time(at),
                 "code": problem.code(),
                 "reason": problem.to_string(),
-                "fix": problem.fix(),
+                "fix": kdbman::advice::chain_fix(&problem),
             }));
             Ok(exit::FINDINGS)
         }

@@ -366,8 +366,8 @@ pub fn run(args: LintArgs) -> Result<u8> {
             output::json(&v);
         }
         (Format::Sarif, _) => {
-            let mut log = report::fleet_sarif(&reports, &run);
-            report::sarif_notes(&mut log, &notes);
+            let mut log = super::sarif::fleet_sarif(&reports, &run);
+            super::sarif::sarif_notes(&mut log, &notes);
             let v = serde_json::to_value(log).unwrap_or_default();
             output::json(&v);
         }

@@ -15,6 +15,7 @@ pub mod lint;
 pub mod output;
 pub mod password;
 pub mod probe;
+pub mod sarif;
 pub mod serve;
 pub mod values;
 
@@ -86,7 +87,10 @@ pub const NAMES_HELP: &str = "Distinguished names: a --dn string is read as RFC 
 /// stderr is ignored: there is nobody left to tell.
 pub fn report(e: &Error) {
     let code = e.code().map(|c| format!("[{c}]")).unwrap_or_default();
-    let mut text = format!("kdbman: error{code}: {e}\n  fix: {}\n", e.fix());
+    let mut text = format!(
+        "kdbman: error{code}: {e}\n  fix: {}\n",
+        kdbman::advice::fix(e)
+    );
     if let Some(c) = e.code() {
         text.push_str(&format!("  see: kdbman explain {c}\n"));
     }

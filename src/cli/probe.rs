@@ -299,7 +299,7 @@ pub fn run(args: ProbeArgs) -> Result<u8> {
         Format::Json if many => output::json(&probe::report::fleet_json(&reports, at)),
         Format::Json => output::json(&probe::report::json(&reports[0])),
         Format::Sarif => {
-            let v = serde_json::to_value(probe::report::sarif(&reports)).unwrap_or_default();
+            let v = serde_json::to_value(super::sarif::probe(&reports)).unwrap_or_default();
             output::json(&v);
         }
         Format::Junit => output::emit(&probe::report::junit(&reports, fail_on, at)),

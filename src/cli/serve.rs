@@ -7,8 +7,10 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use kdbman::serve::{self, ClientAuth, Event, Limits, LogFormat, MinTls, ServeOptions, Server};
 use kdbman::{Access, Error, Result};
+use kdbman_serve::{
+    self as serve, ClientAuth, Event, Limits, LogFormat, MinTls, ServeOptions, Server,
+};
 
 use super::exit;
 use super::password::{Opened, PwArgs};

@@ -162,7 +162,7 @@ impl GskError {
     /// Words a library or kdbman-CLI error.
     pub fn from_kdbman(e: &Error) -> GskError {
         let status = crate::cli::status_of(e);
-        let mut fix = e.fix();
+        let mut fix = super::advice::fix(e);
         if let Some(c) = e.code() {
             fix.push_str(&format!(" (IHS code {c}; see `kdbman explain {c}`)"));
         }

@@ -14,6 +14,7 @@
 //! - [`man`]: the `kdbman-gsk(1)` page, generated from the tables;
 //! - [`explain`]: `kdbman explain` for its KDBG and CTGSK messages.
 
+pub mod advice;
 pub mod explain;
 pub mod man;
 pub mod messages;

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::config::Served;
-use crate::pki::cert::rfc3339;
+use kdbman::pki::cert::rfc3339;
 
 /// The largest request head (request line + headers) accepted.
 pub const MAX_HEAD: usize = 16 * 1024;

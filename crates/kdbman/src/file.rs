@@ -27,6 +27,9 @@
 //! A failed write (full disk, read-only directory, file size limit)
 //! removes the temporary file and leaves the old file as it was.
 
+// Owners, modes, locks and renames go through libc (see `keep`, `commit`).
+#![allow(unsafe_code)]
+
 mod commit;
 pub mod keep;
 

@@ -10,14 +10,10 @@
 //! three-line target in `fuzz/fuzz_targets/`, a `[[bin]]` in
 //! `fuzz/Cargo.toml`, and a line in [`TARGETS`].
 
-use std::net::SocketAddr;
 use std::path::Path;
 
 use crate::pki::{self, cert, pem, pkcs12, sign};
 use crate::secret::Password;
-use crate::serve::first_bytes::{FirstBytes, classify_first};
-use crate::serve::log::{Event, LogFormat};
-use crate::serve::page;
 use crate::store::native::{format, payload as entry};
 
 /// The password the seed corpora are made with.
@@ -26,7 +22,9 @@ pub const SEED_PASSWORD: &str = "fuzz-password";
 /// A fuzz target's body.
 pub type Target = fn(&[u8]);
 
-/// Every target by name, as the regression test replays them.
+/// Every target by name, as the regression test replays them (the
+/// server's two, `http_head` and `serve_session`, are in
+/// `kdbman_serve::fuzzing`).
 pub const TARGETS: &[(&str, Target)] = &[
     ("store", store),
     ("stash", stash),
@@ -34,10 +32,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("cert", cert),
     ("key", key),
     ("csr", csr),
-    ("http_head", http_head),
     ("cms", cms),
     ("gskit_stash", gskit_stash),
-    ("serve_session", serve_session),
 ];
 
 /// Rewrites a frame's SHA-256 so the fuzzer reaches what the checksum
@@ -258,48 +254,4 @@ pub fn csr(data: &[u8]) {
         let _ = cert::csr_subject(&der);
         let _ = pki::csr_spki(&der);
     }
-}
-
-/// `serve`: the first-bytes classification, the request-head parser, what
-/// is read from a parsed head, and the log lines that show client bytes.
-pub fn http_head(data: &[u8]) {
-    let peer = SocketAddr::from(([127, 0, 0, 1], 1));
-    let first = &data[..data.len().min(4096)];
-    if let FirstBytes::NotTls(detail) = classify_first(first) {
-        let e = Event::Handshake {
-            peer,
-            code: "SSL0253E",
-            detail,
-        };
-        assert!(!e.render(LogFormat::Text, "t").contains('\n'));
-    }
-    // Pipelined requests, as the request loop consumes them.
-    let mut rest = data;
-    while let page::Parsed::Complete(req, used) = page::parse(rest) {
-        assert!(used > 0 && used <= rest.len(), "parse consumed {used}");
-        let _ = req.keep_alive();
-        let _ = req.content_length();
-        let host = req.header("host");
-        let _ = page::use_https(host);
-        let e = Event::Request {
-            peer,
-            method: req.method.clone(),
-            path: req.target.chars().take(200).collect(),
-            status: 200,
-        };
-        for f in [LogFormat::Text, LogFormat::Json] {
-            assert!(!e.render(f, "t").contains('\n'), "a log line was split");
-        }
-        rest = &rest[used..];
-    }
-}
-
-/// `serve`: one connection's state machine (first bytes, plain 400, TLS
-/// handshake, HTTP, closing) over an in-memory socket, the fuzzer's bytes
-/// being the client's stream in chunks, with the clock, the client's
-/// close, eviction and a graceful stop taken from the input too (see
-/// `serve::fuzz` for the input's layout). Every session ends within its
-/// deadlines.
-pub fn serve_session(data: &[u8]) {
-    crate::serve::fuzz::session(data);
 }

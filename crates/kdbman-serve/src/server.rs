@@ -13,7 +13,7 @@ use super::config::Setup;
 use super::event_loop;
 pub use super::shared::{Limits, Sink};
 use super::shared::{Shared, TICK};
-use crate::error::{Error, Result};
+use kdbman::error::{Error, Result};
 
 /// A bound listener with its configuration.
 pub struct Server {

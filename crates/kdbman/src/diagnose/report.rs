@@ -50,7 +50,8 @@
 //!                                          -- lines not linted (crypto tokens)
 //! ```
 //!
-//! SARIF 2.1.0 is built with serde-sarif's typed structures: one run whose
+//! SARIF 2.1.0 is built by the command line (`src/cli/sarif.rs`, with
+//! serde-sarif's typed structures, which the library does not depend on): one run whose
 //! driver lists a rule for every code lint can report, and one result per
 //! finding located at its own store file (region line 1, as code scanning
 //! wants a region) with the entry's label as a logical location. With many
@@ -93,9 +94,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::{Value, json};
-use serde_sarif::sarif;
 
-use super::catalogue::{self, Severity};
+use super::catalogue::Severity;
 use super::finding::{EXTRA_RULES, Location, rule_title};
 use super::fleet::StoreReport;
 use super::httpd_conf::Note;
@@ -238,153 +238,11 @@ pub fn json(findings: &[Finding], meta: &Meta<'_>) -> Value {
     })
 }
 
-fn level(s: Severity) -> sarif::ResultLevel {
-    match s {
-        Severity::Error => sarif::ResultLevel::Error,
-        Severity::Warning => sarif::ResultLevel::Warning,
-        Severity::Info => sarif::ResultLevel::Note,
-    }
-}
-
-fn mms(text: &str) -> sarif::MultiformatMessageString {
-    sarif::MultiformatMessageString::builder()
-        .text(text.to_string())
-        .build()
-}
-
 /// Every code lint can report, in a stable order (the SARIF rules).
 pub fn rule_ids() -> Vec<&'static str> {
     let mut ids: Vec<&'static str> = checked().into_iter().map(|(id, _)| id).collect();
     ids.extend(EXTRA_RULES.iter().map(|r| r.id));
     ids
-}
-
-fn rule(id: &'static str) -> sarif::ReportingDescriptor {
-    let (full, help, sev) = match catalogue::by_id(id) {
-        Some(c) => (c.meaning, c.fix, c.severity),
-        None => {
-            let r = super::finding::extra_rule(id);
-            (
-                r.map_or("", |r| r.help),
-                r.map_or("", |r| r.help),
-                r.map_or(Severity::Warning, |r| r.severity),
-            )
-        }
-    };
-    sarif::ReportingDescriptor::builder()
-        .id(id.to_string())
-        .name(rule_title(id).to_string())
-        .short_description(mms(rule_title(id)))
-        .full_description(mms(full))
-        .help(mms(&format!("{help} (`kdbman explain {id}` says more.)")))
-        .default_configuration(
-            sarif::ReportingConfiguration::builder()
-                .level(json!(level(sev)))
-                .build(),
-        )
-        .build()
-}
-
-/// The SARIF 2.1.0 log.
-pub fn sarif(findings: &[Finding], meta: &Meta<'_>) -> sarif::Sarif {
-    sarif_many(&[(findings, *meta)])
-}
-
-/// The SARIF 2.1.0 log of many stores: one run, each result located at
-/// its own store.
-pub fn sarif_many(stores: &[(&[Finding], Meta<'_>)]) -> sarif::Sarif {
-    sarif_with_rules(stores, rule_ids())
-}
-
-/// The SARIF 2.1.0 log of many reports whose driver lists the rules `ids`
-/// (lint's, or `kdbman probe`'s): one run, each result located at its own
-/// store (or target).
-pub fn sarif_with_rules(stores: &[(&[Finding], Meta<'_>)], ids: Vec<&'static str>) -> sarif::Sarif {
-    let mut results: Vec<sarif::Result> = Vec::new();
-    for (findings, meta) in stores {
-        let uri = uri_of(meta.store);
-        results.extend(findings.iter().map(|f| sarif_result(f, &uri, &ids)));
-    }
-    let driver = sarif::ToolComponent::builder()
-        .name("kdbman".to_string())
-        .version(env!("CARGO_PKG_VERSION").to_string())
-        .semantic_version(env!("CARGO_PKG_VERSION").to_string())
-        .information_uri("https://github.com/kdbman/kdbman".to_string())
-        .rules(ids.into_iter().map(rule).collect::<Vec<_>>())
-        .build();
-    let run = sarif::Run::builder()
-        .tool(sarif::Tool::builder().driver(driver).build())
-        .results(results)
-        .build();
-    sarif::Sarif::builder()
-        .schema(sarif::SCHEMA_URL.to_string())
-        .version(json!("2.1.0"))
-        .runs(vec![run])
-        .build()
-}
-
-/// A store path as a SARIF `uri` (an RFC 3986 URI reference): every byte
-/// but the unreserved characters and `/` percent-encoded, so spaces,
-/// `#`, `%`, controls and bytes that are not UTF-8 all survive intact.
-fn uri_of(path: &std::path::Path) -> String {
-    let mut out = String::new();
-    for &b in path.as_os_str().as_encoded_bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn sarif_result(f: &Finding, uri: &str, ids: &[&str]) -> sarif::Result {
-    let mut loc = sarif::Location::builder()
-        .physical_location(
-            sarif::PhysicalLocation::builder()
-                .artifact_location(
-                    sarif::ArtifactLocation::builder()
-                        .uri(uri.to_string())
-                        .build(),
-                )
-                .region(sarif::Region::builder().start_line(1).build())
-                .build(),
-        )
-        .build();
-    if let Some(l) = &f.label {
-        loc.logical_locations = Some(vec![
-            sarif::LogicalLocation::builder()
-                .name(l.clone())
-                .fully_qualified_name(format!("{uri}#{l}"))
-                .kind("object".to_string())
-                .build(),
-        ]);
-    }
-    let mut locations = vec![loc];
-    if let Some(at) = &f.location {
-        // The configuration line comes first: that is what to change.
-        locations.insert(0, config_location(at));
-    }
-    let mut fp = BTreeMap::new();
-    fp.insert(
-        "kdbman/v1".to_string(),
-        crate::pki::hex(&crate::pki::sha256(
-            format!("{}\0{}", f.code, f.label.as_deref().unwrap_or("")).as_bytes(),
-        )),
-    );
-    let mut r = sarif::Result::builder()
-        .rule_id(f.code.to_string())
-        .level(level(f.severity))
-        .message(
-            sarif::Message::builder()
-                .text(format!("{} Fix: {}", f.message, f.fix))
-                .build(),
-        )
-        .locations(locations)
-        .partial_fingerprints(fp)
-        .build();
-    r.rule_index = ids.iter().position(|id| *id == f.code).map(|i| i as i64);
-    r
 }
 
 /// What a many-store report says besides the stores.
@@ -479,57 +337,6 @@ pub fn notes_json(notes: &[Note]) -> Value {
         .collect()
 }
 
-/// Adds configuration lines lint left alone to a SARIF log, as
-/// `toolExecutionNotifications` (level `note`) located at their line.
-pub fn sarif_notes(log: &mut sarif::Sarif, notes: &[Note]) {
-    if notes.is_empty() {
-        return;
-    }
-    let extra: Vec<sarif::Notification> = notes
-        .iter()
-        .map(|n| {
-            sarif::Notification::builder()
-                .level(json!("note"))
-                .message(sarif::Message::builder().text(n.message.clone()).build())
-                .locations(vec![config_location(&n.at)])
-                .build()
-        })
-        .collect();
-    let Some(run) = log.runs.first_mut() else {
-        return;
-    };
-    match run.invocations.as_mut().and_then(|i| i.first_mut()) {
-        Some(inv) => inv
-            .tool_execution_notifications
-            .get_or_insert_with(Vec::new)
-            .extend(extra),
-        None => {
-            run.invocations = Some(vec![
-                sarif::Invocation::builder()
-                    .execution_successful(true)
-                    .tool_execution_notifications(extra)
-                    .build(),
-            ]);
-        }
-    }
-}
-
-/// A SARIF location at a configuration line.
-fn config_location(at: &Location) -> sarif::Location {
-    sarif::Location::builder()
-        .physical_location(
-            sarif::PhysicalLocation::builder()
-                .artifact_location(
-                    sarif::ArtifactLocation::builder()
-                        .uri(uri_of(&at.file))
-                        .build(),
-                )
-                .region(sarif::Region::builder().start_line(at.line as i64).build())
-                .build(),
-        )
-        .build()
-}
-
 /// The `kdbman-lint-fleet/1` JSON report (schema above).
 pub fn fleet_json(reports: &[StoreReport], run: &Run<'_>) -> Value {
     let stores: Vec<Value> = reports
@@ -570,53 +377,6 @@ pub fn fleet_json(reports: &[StoreReport], run: &Run<'_>) -> Value {
         },
         "stores": stores,
     })
-}
-
-/// SARIF for many stores.
-pub fn fleet_sarif(reports: &[StoreReport], run: &Run<'_>) -> sarif::Sarif {
-    let items: Vec<(&[Finding], Meta<'_>)> = reports
-        .iter()
-        .map(|r| (r.findings.as_slice(), run.meta(r)))
-        .collect();
-    let mut log = sarif_many(&items);
-    let notes: Vec<sarif::Notification> = reports
-        .iter()
-        .flat_map(|r| {
-            let uri = uri_of(&r.path);
-            r.not_run.iter().map(move |(check, why)| {
-                sarif::Notification::builder()
-                    .level(json!("note"))
-                    .message(
-                        sarif::Message::builder()
-                            .text(format!("{check} did not run: {why}"))
-                            .build(),
-                    )
-                    .locations(vec![
-                        sarif::Location::builder()
-                            .physical_location(
-                                sarif::PhysicalLocation::builder()
-                                    .artifact_location(
-                                        sarif::ArtifactLocation::builder().uri(uri.clone()).build(),
-                                    )
-                                    .build(),
-                            )
-                            .build(),
-                    ])
-                    .build()
-            })
-        })
-        .collect();
-    if !notes.is_empty()
-        && let Some(first) = log.runs.first_mut()
-    {
-        first.invocations = Some(vec![
-            sarif::Invocation::builder()
-                .execution_successful(true)
-                .tool_execution_notifications(notes)
-                .build(),
-        ]);
-    }
-    log
 }
 
 /// Escapes text for XML 1.0 content and attributes. The characters XML

@@ -30,6 +30,11 @@
 //! # Ok(()) }
 //! ```
 
+// Unsafe code is refused everywhere but in `file` (owners, modes and
+// locks through libc), which allows it for itself.
+#![deny(unsafe_code)]
+
+pub mod advice;
 pub mod chain_problem;
 pub mod clock;
 pub mod diagnose;
@@ -43,7 +48,6 @@ pub mod ops;
 pub mod pki;
 pub mod probe;
 pub mod secret;
-pub mod serve;
 pub mod stash;
 pub mod store;
 pub mod text;

@@ -512,7 +512,7 @@ fn check_store(r: &mut ProbeReport, opts: &Options<'_>, store: &Store, out: &mut
                     format!(
                         "the chain the server sends does not validate against the store's signers: {other}"
                     ),
-                    other.fix(),
+                    crate::advice::chain_fix(other),
                 )),
             }
         }
@@ -643,7 +643,7 @@ fn check_client_view(
                 Some((m, _)) => format!(
                     "get the CA certificate `{m}` from its issuer, then `kdbman cert add --db {add_to} --label CA --file ca.pem`"
                 ),
-                None => p.fix(),
+                None => crate::advice::chain_fix(p),
             };
             out.push(Finding::new(
                 codes::CLIENT_REFUSES,

@@ -8,5 +8,11 @@ use crate::error::Error;
 pub fn check(target: &LintTarget<'_>, e: &Error, out: &mut Vec<Finding>) {
     let code = e.code().unwrap_or("SSL0214E");
     let _ = target;
-    out.push(Finding::new(code, "open", None, e.to_string(), e.fix()));
+    out.push(Finding::new(
+        code,
+        "open",
+        None,
+        e.to_string(),
+        crate::advice::fix(e),
+    ));
 }

@@ -76,54 +76,6 @@ impl ChainProblem {
             _ => "SSL0208E",
         }
     }
-
-    /// What to do about it.
-    pub fn fix(&self) -> String {
-        match self {
-            ChainProblem::Expired { .. } => {
-                "renew the certificate (or check the system clock)".into()
-            }
-            ChainProblem::NotYetValid { .. } => {
-                "check the system clock, or wait until the certificate's start date".into()
-            }
-            ChainProblem::UntrustedRoot { .. } => {
-                "add the root CA certificate as a trusted signer: `kdbman cert add --db STORE --label CA --file ROOT.pem`".into()
-            }
-            ChainProblem::MissingIssuer { .. } => {
-                "add the missing intermediate CA certificate: `kdbman cert add --db STORE --label INTERMEDIATE --file CA.pem`".into()
-            }
-            ChainProblem::BadSignature { .. } => {
-                "the certificate was not issued by the CA in the store with that name; add the right CA or re-import the chain".into()
-            }
-            ChainProblem::WeakSignature { .. } => {
-                "have the certificate reissued with a SHA-256 (or stronger) signature; a trusted root's own MD5 or MD2 self-signature does not matter, but a certificate below it must not use one".into()
-            }
-            ChainProblem::WrongUsage { .. } => {
-                "request a certificate whose extended key usage includes the purpose".into()
-            }
-            ChainProblem::CaCannotSign { .. } => {
-                "use a CA certificate with basicConstraints CA:TRUE and keyUsage keyCertSign".into()
-            }
-            ChainProblem::LeafIsCa { .. } => {
-                "use a certificate issued for the server or client, not a CA certificate".into()
-            }
-            ChainProblem::PathTooLong { .. } => {
-                "re-issue the intermediate CA certificates under a CA whose pathLenConstraint allows them, or shorten the chain".into()
-            }
-            ChainProblem::UnsupportedKey { .. } => {
-                "re-issue the chain with RSA keys of 2048 bits or more, or ECDSA P-256/P-384 or Ed25519".into()
-            }
-            ChainProblem::BudgetExhausted { .. } => {
-                "remove the certificates that share a name with the chain's CAs but do not belong to it (old cross-certificates, namesakes), so that the chain up to a trusted signer is plain".into()
-            }
-            ChainProblem::TooManyIntermediates { .. } => {
-                "send only the chain up to the trusted root, without extra CA certificates".into()
-            }
-            ChainProblem::Malformed { .. } | ChainProblem::Other { .. } => {
-                "re-issue or re-import the certificate chain".into()
-            }
-        }
-    }
 }
 
 impl fmt::Display for ChainProblem {

@@ -950,7 +950,7 @@ fn negotiated<'s>(conn: &ServerConnection, sh: &'s Shared) -> Negotiated<'s> {
     let client_subject = conn
         .peer_certificates()
         .and_then(|c| c.first())
-        .and_then(|c| crate::pki::cert::cert_info(c).ok())
+        .and_then(|c| kdbman::pki::cert::cert_info(c).ok())
         .map(|i| i.subject);
     Negotiated {
         protocol,

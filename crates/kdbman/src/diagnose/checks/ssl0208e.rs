@@ -43,6 +43,6 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         "ssl0208e",
         Some(e.label()),
         format!("the chain of the certificate in use does not validate: {problem}"),
-        problem.fix(),
+        crate::advice::chain_fix(&problem),
     ));
 }

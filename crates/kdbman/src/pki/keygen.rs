@@ -96,14 +96,14 @@ pub fn generate(kind: KeyType) -> Result<PrivateKey> {
 /// Loads a PKCS#8 key into rcgen, choosing the signature algorithm from the
 /// key. rcgen copies the key; the copy is wiped when the result drops (ring's
 /// own parsed key inside is not: ring does not zeroize).
-pub(crate) fn rcgen_key_pair(key: &PrivateKey) -> Result<Zeroizing<rcgen::KeyPair>> {
+pub fn rcgen_key_pair(key: &PrivateKey) -> Result<Zeroizing<rcgen::KeyPair>> {
     rcgen_key_pair_for(key, None)
 }
 
 /// [`rcgen_key_pair`] signing with `hash` (`None`: the key's own). A hash
 /// the key cannot sign with here is an error: [`super::policy::Policy::signature`]
 /// chooses one that works.
-pub(crate) fn rcgen_key_pair_for(
+pub fn rcgen_key_pair_for(
     key: &PrivateKey,
     hash: Option<super::policy::SigHash>,
 ) -> Result<Zeroizing<rcgen::KeyPair>> {

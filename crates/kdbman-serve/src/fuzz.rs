@@ -139,7 +139,7 @@ fn fixture() -> Option<&'static Fixture> {
             let opts = ServeOptions {
                 sni: vec![("alt.example".into(), super::DEMO_LABEL.into())],
                 client_auth: ClientAuth::Optional,
-                now: crate::clock::now(),
+                now: kdbman::clock::now(),
                 ..ServeOptions::default()
             };
             let setup =

@@ -25,12 +25,10 @@
 //! "summary": {"targets", "unreachable", "error", "warning", "info"},
 //! "targets": [one object above per target, in file order]}`.
 
-use std::path::Path;
-
 use serde_json::{Value, json};
 
 use super::{ClientCertOutcome, ProbeReport, TlsVersion, codes};
-use crate::diagnose::report::{Meta, catalogue_time, finding_json, prom, xml};
+use crate::diagnose::report::{catalogue_time, finding_json, prom, xml};
 use crate::diagnose::{Finding, Severity};
 
 fn count(findings: &[Finding], s: Severity) -> usize {
@@ -287,30 +285,6 @@ pub fn text(r: &ProbeReport, color: bool) -> String {
         out.push_str("See `kdbman explain CODE` for what a code means.\n");
     }
     out
-}
-
-/// SARIF 2.1.0: one run, each result located at its target.
-pub fn sarif(reports: &[ProbeReport]) -> serde_sarif::sarif::Sarif {
-    let names: Vec<std::path::PathBuf> = reports
-        .iter()
-        .map(|r| std::path::PathBuf::from(r.target.display()))
-        .collect();
-    let items: Vec<(&[Finding], Meta<'_>)> = reports
-        .iter()
-        .zip(&names)
-        .map(|(r, n)| {
-            (
-                r.findings.as_slice(),
-                Meta {
-                    store: Path::new(n),
-                    format: None,
-                    label: r.label.as_deref(),
-                    at: r.at,
-                },
-            )
-        })
-        .collect();
-    crate::diagnose::report::sarif_with_rules(&items, rule_ids())
 }
 
 fn finding_line(f: &Finding) -> String {

@@ -17,9 +17,9 @@ use rustls::server::{ClientHello, ResolvesServerCert, WebPkiClientVerifier};
 use rustls::sign::CertifiedKey;
 use rustls::{RootCertStore, ServerConfig, SupportedCipherSuite};
 
-use crate::error::{Error, Needed, Result};
-use crate::pki::{self, CertInfo};
-use crate::store::{Entry, EntryKind, Store, fold_label};
+use kdbman::error::{Error, Needed, Result};
+use kdbman::pki::{self, CertInfo};
+use kdbman::store::{Entry, EntryKind, Store, fold_label};
 
 /// Whether and how clients must present certificates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -406,14 +406,14 @@ impl ResolvesServerCert for Resolver {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pki::{CertSpec, KeyType, keygen};
+    use kdbman::pki::{CertSpec, KeyType, keygen};
 
     fn entry(label: &str, days_ago_expired: Option<i64>) -> Entry {
         let key = keygen::generate(KeyType::EcP256).unwrap();
         let mut spec = CertSpec::new(format!("CN={label}"), 30);
         if let Some(d) = days_ago_expired {
             spec.not_before -= 400 * 86_400;
-            spec.not_after = crate::clock::now() - d * 86_400;
+            spec.not_after = kdbman::clock::now() - d * 86_400;
         }
         let cert = spec.self_signed(&key).unwrap();
         Entry::personal(label, vec![cert], key)
@@ -421,7 +421,7 @@ mod tests {
 
     fn opts() -> ServeOptions {
         ServeOptions {
-            now: crate::clock::now(),
+            now: kdbman::clock::now(),
             ..Default::default()
         }
     }

@@ -83,7 +83,7 @@ mod tests {
         ] {
             let code = code_for(&e).0;
             assert!(
-                crate::diagnose::catalogue::by_id(code).is_some(),
+                kdbman::diagnose::catalogue::by_id(code).is_some(),
                 "{code} is not in the catalogue"
             );
         }

@@ -1,5 +1,5 @@
 //! Client certificates checked by kdbman's one chain policy
-//! ([`crate::pki::validate::validate_chain`], RFC 5280 where webpki is
+//! ([`kdbman::pki::validate::validate_chain`], RFC 5280 where webpki is
 //! stricter), the same that `cert validate` and lint's SSL0208E apply.
 //! At most [`MAX_PEER_INTERMEDIATES`] intermediates are considered.
 //! rustls' own verifier still offers the CA names and checks the
@@ -14,8 +14,8 @@ use rustls::{
     CertificateError, DigitallySignedStruct, DistinguishedName, OtherError, SignatureScheme,
 };
 
-use crate::pki::chain_problem::ChainProblem;
-use crate::pki::validate::{Purpose, validate_chain};
+use kdbman::pki::chain_problem::ChainProblem;
+use kdbman::pki::validate::{Purpose, validate_chain};
 
 /// Intermediates a client may send: a real chain has a few; a long list
 /// of namesake CAs is an attack on path building.

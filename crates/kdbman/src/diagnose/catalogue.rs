@@ -1433,9 +1433,12 @@ mod tests {
 
     const CATALOGUE: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/reference/ihs-handshake-messages.txt"
+        "/../../../shared/reference/ihs-handshake-messages.txt"
     );
-    const GSK_NOTES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/notes/gsk-codes.md");
+    const GSK_NOTES: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/notes/gsk-codes.md"
+    );
 
     /// One message of the reference catalogue.
     struct Reference {

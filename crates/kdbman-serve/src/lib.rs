@@ -8,12 +8,16 @@
 //! ([`first_bytes`], [`tls_codes`]); [`page`] is the HTTP side. Nothing
 //! here prints: the front end supplies the event sink.
 
+#![forbid(unsafe_code)]
+
 pub mod client_auth;
 pub mod config;
 mod event_loop;
 pub mod first_bytes;
 #[doc(hidden)]
 pub mod fuzz;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod log;
 pub mod page;
 pub mod server;
@@ -25,9 +29,9 @@ pub use config::{ClientAuth, MinTls, ServeOptions, Setup};
 pub use log::{Event, LogFormat};
 pub use server::{Limits, Server};
 
-use crate::error::Result;
-use crate::pki::{CertSpec, KeyType, SubjectAltName, keygen};
-use crate::store::Entry;
+use kdbman::error::Result;
+use kdbman::pki::{CertSpec, KeyType, SubjectAltName, keygen};
+use kdbman::store::Entry;
 
 /// Label of the demo's served entry.
 pub const DEMO_LABEL: &str = "kdbman-demo";

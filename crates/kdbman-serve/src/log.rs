@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use serde_json::json;
 
-use crate::diagnose::catalogue;
+use kdbman::diagnose::catalogue;
 
 /// Something worth one log line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,17 +50,17 @@ pub fn timestamp() -> String {
 /// Control characters shown as escapes, so a client cannot split or
 /// forge a text log line (`kdbman::text`).
 fn clean(s: &str) -> std::borrow::Cow<'_, str> {
-    crate::text::escape(s)
+    kdbman::text::escape(s)
 }
 
 impl Event {
     /// One line (no newline) in the chosen format, stamped with `time`:
     /// text with control characters escaped, JSON with every control and
-    /// bidi character `\u`-escaped (`crate::text`).
+    /// bidi character `\u`-escaped (`kdbman::text`).
     pub fn render(&self, format: LogFormat, time: &str) -> String {
         match format {
             LogFormat::Text => self.render_raw(format, time),
-            LogFormat::Json => crate::text::inert_json(self.render_raw(format, time)),
+            LogFormat::Json => kdbman::text::inert_json(self.render_raw(format, time)),
         }
     }
 
