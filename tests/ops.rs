@@ -232,3 +232,91 @@ fn a_wrong_password_fails_before_anything_is_written() {
     );
     assert_eq!(std::fs::read(&db).unwrap(), before, "the store changed");
 }
+
+/// The read operations give data, not text: `cert list`'s rows with their
+/// kind filter and expiry horizon, and `keydb details`' summary, with no
+/// private key decrypted on the way.
+#[test]
+fn list_and_summary_are_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.kdb");
+    create_cms(&db, "Passw0rd-read", true);
+    let key = StoreKey::stash_beside(&db);
+    let at = StoreAt {
+        db: &db,
+        key: &key,
+        notice: &ops::quiet,
+    };
+    for (label, days, default) in [("soon", 10, true), ("later", 400, false)] {
+        ops::cert::create(
+            at,
+            ops::cert::CreateRequest {
+                label: label.into(),
+                spec: CertSpec::new(&format!("CN={label}.example"), days),
+                key: key_type("ec:p256"),
+                default,
+            },
+        )
+        .unwrap();
+    }
+    let now = kdbman::clock::now();
+    let before = kdbman::store::cms::keycrypt::key_decryptions();
+    let all = ops::read::list_at(
+        at,
+        &ops::read::ListRequest {
+            now,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        kdbman::store::cms::keycrypt::key_decryptions(),
+        before,
+        "listing decrypted a key"
+    );
+    assert_eq!(all.format, StoreFormat::Cms(Version::V6));
+    assert!(
+        all.default_note.is_some(),
+        "a CMS default rests on evidence"
+    );
+    let labels: Vec<_> = all.entries.iter().map(|l| l.label.as_str()).collect();
+    assert_eq!(labels, ["soon", "later"]);
+    let soon = &all.entries[0];
+    assert_eq!(soon.kind, EntryKind::Personal);
+    assert_eq!(soon.default, Some(true));
+    assert_eq!(all.entries[1].default, Some(false));
+    assert_eq!(soon.subject.as_deref(), Some("CN=soon.example"));
+    assert!(soon.not_after.unwrap() > now && soon.not_after.unwrap() <= now + 11 * 86_400);
+    assert_eq!(soon.sha256.as_ref().map(String::len), Some(64));
+
+    let expiring = ops::read::list_at(
+        at,
+        &ops::read::ListRequest {
+            expiring_within_days: Some(30),
+            now,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(expiring.entries.len(), 1);
+    assert_eq!(expiring.entries[0].label, "soon");
+    let signers = ops::read::list_at(
+        at,
+        &ops::read::ListRequest {
+            kind: Some(EntryKind::Signer),
+            now,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(signers.entries.is_empty());
+
+    let opened = at.open(kdbman::Access::Read).unwrap();
+    let sum = ops::read::summary(&db, &opened.store, &dir.path().join("r.sth"), now);
+    assert_eq!(sum.counts.total, 2);
+    assert_eq!(sum.counts.personal, 2);
+    assert_eq!(sum.default.as_deref(), Some("soon"));
+    assert!(sum.size > 0);
+    assert!(sum.stash_format.is_some(), "the stash beside it reads");
+    assert!(!sum.password_expired);
+}

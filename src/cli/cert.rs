@@ -681,7 +681,7 @@ pub fn run(action: CertAction) -> Result<u8> {
             let e = store.require_default()?;
             if json {
                 let mut v = json!({"label": e.label()});
-                if let Some(note) = default_note(&store) {
+                if let Some(note) = ops::read::default_note(&store) {
                     v["default_note"] = note.into();
                 }
                 output::json(&v);
@@ -742,13 +742,6 @@ pub fn run(action: CertAction) -> Result<u8> {
     }
 }
 
-fn subject_of(e: &Entry) -> Option<String> {
-    if let Some(c) = e.certificate() {
-        return pki::cert::cert_info(c).ok().map(|i| i.subject);
-    }
-    e.csr().and_then(pki::cert::csr_subject)
-}
-
 /// One row of `cert list --json`: a struct, so the fields print in the
 /// documented order (a `serde_json::Value` sorts them).
 #[derive(serde::Serialize)]
@@ -772,17 +765,6 @@ struct ListJson<'a> {
     entries: &'a [ListRow],
 }
 
-/// What a store's default mark rests on, where it is not documentation:
-/// said wherever a CMS default is shown.
-fn default_note(store: &kdbman::Store) -> Option<&'static str> {
-    (store.default_mark() == DefaultMark::CmsFlag).then_some(cms::DEFAULT_EVIDENCE)
-}
-
-/// An entry's default flag as shown: None where the format cannot say.
-fn default_shown(e: &Entry, mark: DefaultMark) -> Option<bool> {
-    (mark != DefaultMark::Absent).then(|| e.is_default())
-}
-
 fn list(
     db: &Path,
     pw: &PwArgs,
@@ -791,15 +773,16 @@ fn list(
     as_json: bool,
 ) -> Result<u8> {
     let (store, _) = pw.open_reading(db)?;
-    let rows = list_rows(&store, kind, expiring);
+    let listing = ops::read::list(&store, &list_request(kind, expiring));
+    let rows = list_rows(&listing);
     if as_json {
         output::json_ordered(&ListJson {
-            format: store.format().name(),
-            default_note: default_note(&store),
+            format: listing.format.name(),
+            default_note: listing.default_note,
             entries: &rows,
         });
     } else {
-        print_rows(&rows, expiring, default_note(&store));
+        print_rows(&rows, expiring, listing.default_note);
     }
     if expiring.is_some() && !rows.is_empty() {
         return Ok(exit::FINDINGS);
@@ -807,76 +790,36 @@ fn list(
     Ok(exit::OK)
 }
 
-fn list_rows(store: &kdbman::Store, kind: KindFilter, expiring: Option<u32>) -> Vec<ListRow> {
-    let horizon = expiring.map(|d| now() + i64::from(d) * 86_400);
-    let kept: Vec<&Entry> = store
-        .entries()
-        .iter()
-        .filter(|e| match kind {
-            KindFilter::All => true,
-            KindFilter::Personal => e.kind() == EntryKind::Personal,
-            KindFilter::Signer => e.kind() == EntryKind::Signer,
-            KindFilter::Request => e.kind() == EntryKind::Request,
-        })
-        .collect();
-    // Certificates are parsed once each, on every core (10,000 entries
-    // take longer to parse than the store takes to verify).
-    let infos = parse_all(&kept);
-    let mut rows = Vec::with_capacity(kept.len());
-    for (e, info) in kept.into_iter().zip(infos) {
-        let not_after = info.as_ref().map(|i| i.not_after);
-        if let Some(h) = horizon
-            && not_after.is_none_or(|t| t > h)
-        {
-            continue;
-        }
-        // The parse computed the certificate's SHA-256 already.
-        let sha = match &info {
-            Some(i) => Some(i.sha256.clone()),
-            None => e
-                .certificate()
-                .or(e.csr())
-                .map(|d| pki::hex(&pki::sha256(d))),
-        };
-        rows.push(ListRow {
-            label: e.label().to_string(),
-            kind: e.kind().as_str(),
-            default: default_shown(e, store.default_mark()),
-            subject: info
-                .as_ref()
-                .map(|i| i.subject.clone())
-                .or_else(|| subject_of(e)),
-            not_after: not_after.map(output::time),
-            sha256: sha,
-            serial: info.as_ref().map(|i| i.serial.clone()),
-            trusted: e.is_trusted(),
-        });
+/// The listing request of `cert list`'s options.
+fn list_request(kind: KindFilter, expiring: Option<u32>) -> ops::read::ListRequest {
+    ops::read::ListRequest {
+        kind: match kind {
+            KindFilter::All => None,
+            KindFilter::Personal => Some(EntryKind::Personal),
+            KindFilter::Signer => Some(EntryKind::Signer),
+            KindFilter::Request => Some(EntryKind::Request),
+        },
+        expiring_within_days: expiring,
+        now: now(),
     }
-    rows
 }
 
-/// The parsed certificate of each entry (`None`: none, or malformed), in
-/// order, parsed on every core.
-fn parse_all(entries: &[&Entry]) -> Vec<Option<pki::cert::CertInfo>> {
-    let parse = |e: &&Entry| e.certificate().and_then(|c| pki::cert::cert_info(c).ok());
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads < 2 || entries.len() < 256 {
-        return entries.iter().map(parse).collect();
-    }
-    let chunk = entries.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let workers: Vec<_> = entries
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(parse).collect::<Vec<_>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| match w.join() {
-                Ok(v) => v,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+/// The rows of `cert list` (text and JSON) from a listing.
+fn list_rows(listing: &ops::read::Listing) -> Vec<ListRow> {
+    listing
+        .entries
+        .iter()
+        .map(|l| ListRow {
+            label: l.label.clone(),
+            kind: l.kind.as_str(),
+            default: l.default,
+            subject: l.subject.clone(),
+            not_after: l.not_after.map(output::time),
+            sha256: l.sha256.clone(),
+            serial: l.serial.clone(),
+            trusted: l.trusted,
+        })
+        .collect()
 }
 
 fn print_rows(rows: &[ListRow], expiring: Option<u32>, note: Option<&str>) {
@@ -940,13 +883,14 @@ fn list_many(
         let name = db.display().to_string();
         match fleet::open_with(db, &auth, perms).0 {
             Ok(store) => {
-                let rows = list_rows(&store, kind, expiring);
+                let listing = ops::read::list(&store, &list_request(kind, expiring));
+                let rows = list_rows(&listing);
                 if expiring.is_some() && !rows.is_empty() {
                     worst = worst.max(exit::FINDINGS);
                 }
                 if as_json {
                     let mut one = json!({"store": name, "format": store.format().name(), "entries": serde_json::to_value(&rows).unwrap_or_default()});
-                    if let Some(note) = default_note(&store) {
+                    if let Some(note) = listing.default_note {
                         one["default_note"] = note.into();
                     }
                     stores.push(one);
@@ -955,7 +899,7 @@ fn list_many(
                         output::line("");
                     }
                     output::line(format!("{}:", kdbman::text::path(db)));
-                    print_rows(&rows, expiring, default_note(&store));
+                    print_rows(&rows, expiring, listing.default_note);
                 }
             }
             Err(e) => {
@@ -1003,7 +947,7 @@ pub fn entry_details(e: &Entry, mark: DefaultMark) -> Value {
     let mut v = json!({
         "label": e.label(),
         "kind": e.kind().as_str(),
-        "default": default_shown(e, mark),
+        "default": ops::read::default_shown(e, mark),
         "trusted": e.is_trusted(),
         "has_private_key": e.has_private_key(),
         "private_key": key,

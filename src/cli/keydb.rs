@@ -7,9 +7,7 @@ use kdbman::ops;
 use kdbman::stash::{self, Permissions};
 use kdbman::store::cms::{Companion, Found, Kind as CmsKind, Version as CmsVersion};
 use kdbman::store::{DefaultMark, DefaultState};
-use kdbman::{
-    CreateOptions, EntryKind, Error, Kdf, Result, Stash, StashProblem, Store, StoreFormat,
-};
+use kdbman::{CreateOptions, Error, Kdf, Result, Stash, StashProblem, Store, StoreFormat};
 use serde_json::json;
 
 use super::exit;
@@ -434,24 +432,23 @@ fn stash_state(
 
 fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
     let (store, opened) = pw.open_reading(db)?;
-    let count = |k| store.entries().iter().filter(|e| e.kind() == k).count();
-    let (personal, signer, request) = (
-        count(EntryKind::Personal),
-        count(EntryKind::Signer),
-        count(EntryKind::Request),
-    );
-    let expires = store.password_expires();
-    let expired = store.password_expired_at(kdbman::clock::now());
     let (stash_path, stash, stash_detail) =
         stash_state(db, pw.stash_path.as_deref(), &store, opened.password());
-    let stash_format = Stash::read(&stash_path, db, Permissions::AllowInsecure)
-        .ok()
-        .map(|s| s.format_name());
-    let format = store.format();
+    let summary = ops::read::summary(db, &store, &stash_path, kdbman::clock::now());
+    let ops::read::Counts {
+        personal,
+        signer,
+        request,
+        ..
+    } = summary.counts;
+    let expires = summary.password_expires;
+    let expired = summary.password_expired;
+    let stash_format = summary.stash_format;
+    let format = summary.format;
     let cms = store.cms_facts();
     let companions = store.cms_companions();
-    let default = store.default_entry().map(|e| e.label().to_string());
-    let size = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
+    let default = summary.default;
+    let size = summary.size;
     if as_json {
         let mut findings = Vec::new();
         if expired {
@@ -465,7 +462,7 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
             "format": format.name(),
             "version": format.version(),
             "size": size,
-            "kdf": store.kdf().map(kdf_json),
+            "kdf": summary.kdf.map(kdf_json),
             "cms": cms.map(|c| json!({
                 "slot_size": c.slot_size,
                 "records": personal + signer + c.secret_keys,
@@ -474,7 +471,7 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
                 "companions": companions.iter().map(companion_json).collect::<Vec<_>>(),
             })),
             "default_known": store.default_known(),
-            "entries": {"total": store.entries().len(), "personal": personal, "signer": signer, "request": request},
+            "entries": {"total": summary.counts.total, "personal": personal, "signer": signer, "request": request},
             "default": default,
             "password": {
                 "expires": expires.map(output::time),
