@@ -252,7 +252,7 @@ fn list_and_summary_are_data() {
             at,
             ops::cert::CreateRequest {
                 label: label.into(),
-                spec: CertSpec::new(&format!("CN={label}.example"), days),
+                spec: CertSpec::new(format!("CN={label}.example"), days),
                 key: key_type("ec:p256"),
                 default,
             },
