@@ -804,7 +804,7 @@ impl Runner {
         .map_err(k)?;
         if let Some(stale) = r.stale_stash {
             crate::cli::warn(&format!(
-                "{} still holds the old password and is now stale; run `kdbman keydb stashpw --db {}`",
+                "{} still holds the old password and is now stale; stash the new one with `-keydb -stashpw -db {} -pw PASSWORD`",
                 stale.display(),
                 path
             ));
