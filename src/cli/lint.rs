@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use kdbman::diagnose::fleet::{self, Auth, StoreReport};
 use kdbman::diagnose::{self, Coverage, Severity, catalogue, report};
-use kdbman::diagnose::{httpd_conf, labels};
+use kdbman::ops;
 use kdbman::stash;
 use kdbman::{Access, Error, ErrorClass, Result};
 use serde_json::json;
@@ -201,69 +201,6 @@ pub(crate) fn mq_label(qmgr: &str) -> Result<String> {
     Ok(format!("ibmwebspheremq{}", qmgr.to_ascii_lowercase()))
 }
 
-/// The stores an IHS configuration names, each with its label; notes
-/// (crypto tokens, SAF key rings) on standard error.
-fn httpd_jobs(confs: &[PathBuf]) -> Result<(Vec<fleet::Job>, Vec<httpd_conf::Note>)> {
-    let mut jobs: Vec<fleet::Job> = Vec::new();
-    let mut notes = Vec::new();
-    for conf in confs {
-        let cfg = httpd_conf::read(conf, &httpd_conf::Disk)?;
-        let plan = httpd_conf::plan(&cfg)?;
-        for site in plan.sites {
-            let job = fleet::Job {
-                path: site.key_file,
-                label: site.label,
-                store_at: Some(site.key_file_at),
-                label_at: site.label_at,
-                sites: site.names,
-            };
-            if !jobs
-                .iter()
-                .any(|j| j.path == job.path && j.label == job.label)
-            {
-                jobs.push(job);
-            }
-        }
-        notes.extend(plan.notes);
-    }
-    for n in &notes {
-        crate::cli::notice(&kdbman::text::escape(&format!("{}: {}", n.at, n.message)));
-    }
-    Ok((jobs, notes))
-}
-
-/// The stores of a labels file: each (store, label) pair, then the
-/// stores found that no line names (linted without a label).
-fn labels_jobs(file: &Path, db: &[PathBuf], dirs: &[PathBuf]) -> Result<Vec<fleet::Job>> {
-    let bytes = kdbman::file::read_input(file)?;
-    let text = String::from_utf8(bytes).map_err(|_| Error::BadInput {
-        what: file.display().to_string(),
-        detail: "the labels file is not UTF-8 text; write one `STORE LABEL` per line".into(),
-        code: None,
-    })?;
-    let lines = labels::parse(&text, file)?;
-    let (found, skipped) = fleet::discover_noting(db, dirs);
-    note_skipped(&skipped);
-    let base = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let (assigned, rest) = labels::assign(&lines, base, &found, &cwd)?;
-    let mut jobs: Vec<fleet::Job> = assigned
-        .into_iter()
-        .map(|a| fleet::Job {
-            path: a.path,
-            label: Some(a.label),
-            store_at: Some(a.at.clone()),
-            label_at: Some(a.at),
-            sites: Vec::new(),
-        })
-        .collect();
-    jobs.extend(rest.iter().map(|p| fleet::Job::of(p)));
-    Ok(jobs)
-}
-
 fn note_skipped(skipped: &[fleet::Skipped]) {
     for s in skipped {
         crate::cli::notice(&format!(
@@ -301,8 +238,7 @@ pub fn run(args: LintArgs) -> Result<u8> {
             (Format::Json, true) | (Format::Prometheus, _)
         ),
     };
-    let mut notes = Vec::new();
-    let reports = if !args.httpd_conf.is_empty() {
+    let targets = if !args.httpd_conf.is_empty() {
         // IHS opens each KeyFile with the stash beside it: so does lint,
         // falling back to a password given for a store without one.
         options.auth = match (&args.pw.stash_path, args.pw.given()?) {
@@ -314,34 +250,45 @@ pub fn run(args: LintArgs) -> Result<u8> {
             (Some(p), None) => Auth::Stash(p.clone()),
             (None, fallback) => Auth::OwnStash { fallback },
         };
-        let (jobs, n) = httpd_jobs(&args.httpd_conf)?;
-        notes = n;
-        fleet::lint_jobs(&jobs, &options)
+        Some(ops::lint::Targets::HttpdConf(&args.httpd_conf))
     } else if let Some(file) = &args.labels {
         options.auth = fleet_auth(&args.pw)?;
-        let jobs = labels_jobs(file, &args.db, &args.dir)?;
-        fleet::lint_jobs(&jobs, &options)
+        Some(ops::lint::Targets::Labels {
+            file,
+            db: &args.db,
+            dirs: &args.dir,
+        })
     } else if many {
         options.auth = fleet_auth(&args.pw)?;
-        let (paths, skipped) = fleet::discover_noting(&args.db, &args.dir);
-        note_skipped(&skipped);
-        fleet::lint_all(&paths, &options)
+        Some(ops::lint::Targets::Stores {
+            db: &args.db,
+            dirs: &args.dir,
+        })
     } else {
-        let db = args.db.first().cloned().unwrap_or_default();
-        vec![lint_single(&db, &args, &options)?]
+        None
     };
-    if many {
-        // One store alone says it through the open; over many, here.
-        for r in reports.iter().filter(|r| r.error.is_none()) {
-            if let Ok(Some(p)) = kdbman::file::pending(&kdbman::file::resolve_for_read(&r.path)) {
+    let (reports, notes) = match targets {
+        Some(targets) => {
+            let done = ops::lint::lint(targets, &options)?;
+            for n in &done.notes {
+                crate::cli::notice(&kdbman::text::escape(&format!("{}: {}", n.at, n.message)));
+            }
+            note_skipped(&done.skipped);
+            // One store alone says it through the open; over many, here.
+            for i in &done.interrupted {
                 super::warn(&format!(
                     "a write to {} was interrupted (its commit marker {} remains): lint read the files that write committed; the next command that changes the store completes it",
-                    r.path.display(),
-                    p.marker().display()
+                    i.store.display(),
+                    i.marker.display()
                 ));
             }
+            (done.reports, done.notes)
         }
-    }
+        None => {
+            let db = args.db.first().cloned().unwrap_or_default();
+            (vec![lint_single(&db, &args, &options)?], Vec::new())
+        }
+    };
     let run = report::Run {
         label: label.as_deref(),
         at,

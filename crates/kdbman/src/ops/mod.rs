@@ -17,6 +17,7 @@ use crate::{Access, Error, Password, Result, Stash, Store};
 pub mod cert;
 pub mod certreq;
 pub mod keydb;
+pub mod lint;
 pub mod read;
 
 /// What opens a store: its password, or a stash file.
