@@ -270,7 +270,7 @@ pub fn run(args: ProbeArgs) -> Result<u8> {
         at,
         warn_days: args.warn_days,
     };
-    let reports = probe_all(&targets, &opts, usize::from(args.jobs));
+    let reports = probe::probe_all(&targets, &opts, usize::from(args.jobs));
     let fail_on = threshold(args.fail_on);
     let color = || std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let many = args.targets.is_some();
@@ -310,32 +310,4 @@ pub fn run(args: ProbeArgs) -> Result<u8> {
         .map(|r| status(r, fail_on))
         .max()
         .unwrap_or(exit::OK))
-}
-
-/// Probes every target, `jobs` at a time; reports in target order.
-fn probe_all(targets: &[Target], opts: &Options<'_>, jobs: usize) -> Vec<ProbeReport> {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<ProbeReport>>> = Mutex::new(vec![None; targets.len()]);
-    std::thread::scope(|s| {
-        for _ in 0..jobs.min(targets.len()).max(1) {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(t) = targets.get(i) else { break };
-                    let r = probe::probe(t, opts);
-                    if let Ok(mut v) = results.lock() {
-                        v[i] = Some(r);
-                    }
-                }
-            });
-        }
-    });
-    results
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .flatten()
-        .collect()
 }
