@@ -59,12 +59,6 @@ fn text(o: &Output) -> String {
     )
 }
 
-fn ok(args: &[&str]) -> String {
-    let o = KDBMAN.output(args);
-    assert!(o.status.success(), "kdbman {args:?}: {}", text(&o));
-    String::from_utf8(o.stdout).unwrap()
-}
-
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -278,7 +272,7 @@ fn k(args: &[&str], kdb: &Path) -> String {
     let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     all.extend(pw_args(kdb));
     let refs: Vec<&str> = all.iter().map(String::as_str).collect();
-    ok(&refs)
+    KDBMAN.stdout(&refs)
 }
 
 const LABELS: [(&str, &str); 7] = [
@@ -506,7 +500,7 @@ fn fixture_lint_reports_v3_weaknesses_with_the_upgrade() {
         assert!(!["SSL0215E", "SSL0218E", "SSL0214E"].contains(&code), "{f}");
     }
     // Explained like every other code.
-    let e = ok(&["explain", "KDB0012W"]);
+    let e = KDBMAN.stdout(&["explain", "KDB0012W"]);
     assert!(
         e.contains("CMS v3 key database") && e.contains("--cms-version 6"),
         "{e}"
@@ -587,7 +581,7 @@ fn fixture_old_roots_are_warnings_not_errors() {
         2,
         "{v:#}"
     );
-    let e = ok(&["explain", "KDB0014W"]);
+    let e = KDBMAN.stdout(&["explain", "KDB0014W"]);
     assert!(e.contains("RFC 5280") && e.contains("cert delete"), "{e}");
 }
 
@@ -872,7 +866,7 @@ fn convert_in_place_upgrades_v3_keeping_password_stash_owner_and_mode() {
     };
     let before: Vec<_> = [&kdb, &rdb, &sth].map(|f| attrs(f)).to_vec();
     let stash_bytes = std::fs::read(&sth).unwrap();
-    let said = ok(&["keydb", "convert", "--db", s(&kdb), "--stashed"]);
+    let said = KDBMAN.stdout(&["keydb", "convert", "--db", s(&kdb), "--stashed"]);
     assert!(said.contains("CMS v3 to CMS v6"), "{said}");
     assert!(said.contains(".rdb: CMS v3 to v6"), "{said}");
     let after: Vec<_> = [&kdb, &rdb, &sth].map(|f| attrs(f)).to_vec();
@@ -900,7 +894,7 @@ fn convert_in_place_upgrades_v3_keeping_password_stash_owner_and_mode() {
     // The same password opens it, and so does the untouched stash.
     let store = Store::open(&kdb, &Password::new(FIXTURE_PW), Access::Read).unwrap();
     assert_eq!(store.entries().len(), LABELS.len());
-    let listed = ok(&["cert", "list", "--db", s(&kdb), "--stashed"]);
+    let listed = KDBMAN.stdout(&["cert", "list", "--db", s(&kdb), "--stashed"]);
     assert!(
         listed.contains("rsa-server") && listed.contains("old-md2-ca"),
         "{listed}"

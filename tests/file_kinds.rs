@@ -14,7 +14,7 @@
 
 mod common;
 use common::Kdbman;
-use common::gsk_link;
+use common::gsk;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW)]).stdin_null();
 
@@ -44,17 +44,6 @@ fn hex(s: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
-}
-
-/// gsk8capicmd_64 through a symlink to kdbman, as the README installs it.
-fn gsk(dir: &Path, args: &[&str]) -> Output {
-    let link = gsk_link(dir);
-    Command::new(&link)
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
 }
 
 fn text(out: &Output) -> String {

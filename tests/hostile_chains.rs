@@ -72,20 +72,11 @@ fn namesakes(n: usize) -> (Vec<KeyPair>, Vec<String>) {
     (keys, pems)
 }
 
-fn ok(args: &[&str]) {
-    let out = KDBMAN.output(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// A kdbman store with a server certificate for localhost.
 fn server_store(d: &Path) -> String {
     let db = d.join("server.kdbx");
     let s = db.to_str().unwrap().to_string();
-    ok(&[
+    KDBMAN.ok(&[
         "keydb",
         "create",
         "--db",
@@ -96,7 +87,7 @@ fn server_store(d: &Path) -> String {
         "kdbman",
         "--kdf-floor",
     ]);
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "create",
         "--db",
@@ -117,7 +108,7 @@ fn server_store(d: &Path) -> String {
 }
 
 fn add_signer(db: &str, label: &str, file: &Path, trusted: bool) {
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "add",
         "--db",
@@ -279,7 +270,7 @@ fn lint_of_a_store_with_twenty_namesake_signers_finishes_with_a_finding() {
     let d = dir.path();
     let db = d.join("victim.kdbx");
     let s = db.to_str().unwrap();
-    ok(&[
+    KDBMAN.ok(&[
         "keydb",
         "create",
         "--db",
@@ -300,7 +291,7 @@ fn lint_of_a_store_with_twenty_namesake_signers_finishes_with_a_finding() {
     )
     .unwrap();
     let (web_pem, web_key_file) = (d.join("web.pem"), d.join("web.key"));
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "import",
         "--db",
@@ -417,7 +408,7 @@ fn a_server_only_intermediate_cannot_issue_a_client_certificate() {
     // cert validate --purpose client: refused, naming the intermediate.
     let db = d.join("eku.kdbx");
     let s = db.to_str().unwrap();
-    ok(&[
+    KDBMAN.ok(&[
         "keydb",
         "create",
         "--db",
@@ -431,7 +422,7 @@ fn a_server_only_intermediate_cannot_issue_a_client_certificate() {
     add_signer(s, "root", &d.join("root.pem"), true);
     let chain = d.join("chain.pem");
     let key_file = d.join("client.key");
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "import",
         "--db",

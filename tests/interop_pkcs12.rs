@@ -22,10 +22,6 @@ fn have_keytool() -> bool {
     common::require_tool("keytool", "-help")
 }
 
-fn run(dir: &Path, prog: &str, args: &[&str]) -> Vec<u8> {
-    common::tool(dir, prog, args).stdout
-}
-
 /// Standard output and error together (`pkcs12 -info` reports on stderr).
 fn openssl_all(dir: &Path, args: &[&str]) -> String {
     common::tool_text(dir, "openssl", args)
@@ -449,7 +445,7 @@ fn imports_what_keytool_writes() {
             "p12-pw",
         ];
         args.extend_from_slice(alg);
-        run(dir, "keytool", &args);
+        common::tool_stdout(dir, "keytool", &args);
         check_import(dir, file, "p12-pw", "javakey", &[]);
     }
     // A trust store: certificates only, with Java's trust attribute.
@@ -473,7 +469,7 @@ fn imports_what_keytool_writes() {
             "ca.pem",
         ],
     );
-    run(
+    common::tool_stdout(
         dir,
         "keytool",
         &[
@@ -759,7 +755,7 @@ fn exports_are_read_by_openssl_and_keytool_and_round_trip() {
             );
             assert_eq!(certs, e.certificates().to_vec());
             if keytool {
-                let list = run(
+                let list = common::tool_stdout(
                     dir,
                     "keytool",
                     &[
@@ -858,7 +854,7 @@ fn keydb_export_and_extract_with_key() {
         assert_eq!(a.get(l).unwrap().kind(), b.get(l).unwrap().kind(), "{l}");
     }
     if have_keytool() {
-        let list = run(
+        let list = common::tool_stdout(
             dir,
             "keytool",
             &[

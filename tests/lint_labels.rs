@@ -28,15 +28,6 @@ use serde_json::Value;
 /// Strong enough that lint does not call it guessable (KDB0006W).
 const PW: &str = "Labels-Where-They-Live-2026!";
 
-fn ok(dir: &Path, args: &[&str]) {
-    let out = KDBMAN.output_in(dir, args);
-    assert!(
-        out.status.success(),
-        "kdbman {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn fresh(name: &str) -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = fs::remove_dir_all(&d);
@@ -178,17 +169,17 @@ fn make_store(dir: &Path, db: &str, leaf: &str, healthy: &str, broken: &str) {
     if let Some(parent) = Path::new(db).parent() {
         fs::create_dir_all(dir.join(parent)).unwrap();
     }
-    ok(
+    KDBMAN.ok_in(
         dir,
         &["keydb", "create", "--db", db, "--pw-env", "PW", "--stash"],
     );
-    ok(
+    KDBMAN.ok_in(
         dir,
         &[
             "cert", "add", "--db", db, "--pw-env", "PW", "--label", "root", "--file", "root.pem",
         ],
     );
-    ok(
+    KDBMAN.ok_in(
         dir,
         &[
             "cert",
@@ -205,7 +196,7 @@ fn make_store(dir: &Path, db: &str, leaf: &str, healthy: &str, broken: &str) {
             healthy,
         ],
     );
-    ok(
+    KDBMAN.ok_in(
         dir,
         &[
             "cert",
@@ -838,11 +829,11 @@ fn acceptance_1_missing_intermediate_fails_and_skipped_checks_are_skipped() {
     );
     fs::create_dir_all(dir.join("ks")).unwrap();
     for db in ["ks/web.kdb", "ks/trust.kdb"] {
-        ok(
+        KDBMAN.ok_in(
             &dir,
             &["keydb", "create", "--db", db, "--pw-env", "PW", "--stash"],
         );
-        ok(
+        KDBMAN.ok_in(
             &dir,
             &[
                 "cert", "add", "--db", db, "--pw-env", "PW", "--label", "root", "--file",
@@ -850,7 +841,7 @@ fn acceptance_1_missing_intermediate_fails_and_skipped_checks_are_skipped() {
             ],
         );
     }
-    ok(
+    KDBMAN.ok_in(
         &dir,
         &[
             "cert",

@@ -43,7 +43,8 @@ impl std::ops::DerefMut for Server {
 impl Server {
     fn start(listen: &str, extra: &[&str]) -> Server {
         let mut cmd = Command::new(cargo_bin("kdbman"));
-        cmd.args(["serve", "--demo", "--listen", listen]).args(extra);
+        cmd.args(["serve", "--demo", "--listen", listen])
+            .args(extra);
         let (mut addr, mut ca) = (None, None);
         let serving = Serving::start(cmd, |line| {
             if let Some(rest) = line.strip_prefix("listening on https://") {

@@ -10,7 +10,7 @@ pub mod servers;
 pub mod stores;
 pub mod tools;
 
-pub use cli::{Kdbman, gsk_link, kdbman_bin};
+pub use cli::{Kdbman, gsk, gsk_link, gsk_ok, kdbman_bin, run_with, status_and_text};
 pub use reports::{promtool_check, python_has, sarif_schema};
 pub use servers::listening_port;
 pub use stores::{new_store, new_store_with};
@@ -97,6 +97,11 @@ pub fn tool(dir: &Path, prog: &str, args: &[&str]) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// Runs a tool in `dir`, asserting success; its standard output.
+pub fn tool_stdout(dir: &Path, prog: &str, args: &[&str]) -> Vec<u8> {
+    tool(dir, prog, args).stdout
 }
 
 /// A tool's standard output and error together (`openssl pkcs12 -info`
