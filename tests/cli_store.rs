@@ -3,6 +3,7 @@
 //! reopen by password and by stash), password sources, and exit statuses.
 
 mod common;
+use common::floor;
 use common::{Kdbman, new_store, run_with};
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)])
@@ -712,11 +713,7 @@ fn debug_output_shows_no_secrets() {
     // private key (they end up in logs and panic messages).
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("dbg.kdb");
-    let opts = kdbman::CreateOptions {
-        format: kdbman::StoreFormat::Kdbman,
-        kdf: kdbman::Kdf::ARGON2_FLOOR,
-        password_expires: None,
-    };
+    let opts = floor();
     let pw = kdbman::Password::new(PW);
     let mut store = kdbman::Store::create(&path, &pw, &opts).unwrap();
     let key = keygen::generate(KeyType::Ed25519).unwrap();

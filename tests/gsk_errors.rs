@@ -334,71 +334,8 @@ fn refused_options_and_objects() {
     );
 }
 
-#[test]
-fn usage_errors() {
-    let t = setup();
-    let d = t.path();
-    for (args, needle) in [
-        (&[][..], "no object"),
-        (&["-frob"], "not an object"),
-        (&["-cert"], "needs an action"),
-        (&["-cert", "-frob"], "not an action"),
-        (&["-cert", "-list", "-db"], "-db needs a value"),
-        (
-            &["-cert", "-list", "-db", "k.kdb", "-bogus"],
-            "-bogus is not an option",
-        ),
-        (
-            &["-cert", "-details", "-db", "k.kdb", "-stashed"],
-            "needs -label",
-        ),
-        (
-            &["-cert", "-list", "-db", "k.kdb", "-stashed", "-dn", "CN=x"],
-            "does not apply",
-        ),
-        (
-            &["-cert", "-list", "-db", "k.kdb", "-stashed", "extra"],
-            "unexpected value",
-        ),
-        (
-            &[
-                "-cert", "-create", "-db", "k.kdb", "-stashed", "-label", "x", "-dn", "CN=x",
-                "-expire", "soon",
-            ],
-            "-expire soon",
-        ),
-        (
-            &[
-                "-cert", "-create", "-db", "k.kdb", "-stashed", "-label", "x", "-dn", "CN=x",
-                "-ca", "maybe",
-            ],
-            "neither yes nor no",
-        ),
-        (
-            &[
-                "-cert", "-add", "-db", "k.kdb", "-stashed", "-file", "x.pem", "-format", "octal",
-            ],
-            "neither ascii nor binary",
-        ),
-        (
-            &[
-                "-cert", "-create", "-db", "k.kdb", "-stashed", "-label", "x", "-dn", "CN=x",
-                "-sigalg", "banana",
-            ],
-            "not a signature algorithm",
-        ),
-        (
-            &[
-                "-keydb", "-create", "-db", "t.kdb", "-pw", PW, "-type", "floppy",
-            ],
-            "not a store type",
-        ),
-        (&["-version", "-db", "x"], "takes no options"),
-    ] {
-        let l = fails(d, args, 2, "KDBG0001W");
-        assert!(l.contains(needle), "{args:?}: {l}");
-    }
-}
+// Usage errors (no object, unknown action or option, bad values) are CLI
+// cases: tests/cmd/gsk-usage-*.toml and gsk-unknown-option.toml.
 
 #[test]
 fn invalid_chain_is_ctgsk2146w() {

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::cargo_bin;
 use kdbman::pki::{self, CertSpec, KeyType, keygen};
-use kdbman::{CreateOptions, Entry, Kdf, Password, PrivateKey, Store};
+use kdbman::{Entry, Password, PrivateKey, Store};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -80,19 +80,7 @@ fn server_entry(ca: &Ca, kind: KeyType, label: &str, host: &str) -> Entry {
 
 fn make_store(dir: &Path, entries: Vec<Entry>, default: Option<&str>) -> PathBuf {
     let path = dir.join("server.kdb");
-    let opts = CreateOptions {
-        format: kdbman::StoreFormat::Kdbman,
-        kdf: Kdf::ARGON2_FLOOR,
-        password_expires: None,
-    };
-    let mut store = Store::create(&path, &password(), &opts).unwrap();
-    for e in entries {
-        store.add(e).unwrap();
-    }
-    if let Some(d) = default {
-        store.set_default(d).unwrap();
-    }
-    store.save().unwrap();
+    common::native_store(&path, PW, entries, default);
     path
 }
 

@@ -4,13 +4,14 @@
 
 mod common;
 use common::Kdbman;
+use common::floor;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]).never_prints(PW);
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use kdbman::{Access, CreateOptions, Error, Kdf, Password, Stash, StashProblem, Store};
+use kdbman::{Access, Error, Password, Stash, StashProblem, Store};
 use serde_json::Value;
 
 const PW: &str = "stash test password";
@@ -347,11 +348,7 @@ fn damaged_store_is_not_a_stash_problem() {
 fn library_outcomes() {
     let dir = tempfile::tempdir().unwrap();
     let pw = Password::new(PW);
-    let opts = CreateOptions {
-        format: kdbman::StoreFormat::Kdbman,
-        kdf: Kdf::ARGON2_FLOOR,
-        password_expires: None,
-    };
+    let opts = floor();
     let a = dir.path().join("a.kdb");
     let b = dir.path().join("b.kdb");
     let sa = Store::create(&a, &pw, &opts).unwrap();

@@ -13,7 +13,7 @@ pub mod tools;
 pub use cli::{Kdbman, gsk, gsk_link, gsk_ok, kdbman_bin, run_with, status_and_text};
 pub use reports::{promtool_check, python_has, sarif_schema};
 pub use servers::listening_port;
-pub use stores::{new_store, new_store_with};
+pub use stores::{floor, native_store, new_store, new_store_with};
 pub use tools::{openssl, openssl_status, openssl_text};
 
 /// Unix seconds now.
