@@ -2,6 +2,7 @@
 //! → `cert receive` → `cert validate`; CSR → `cert sign` → `openssl verify`.
 
 mod common;
+use common::have_openssl;
 use common::{Kdbman, new_store};
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", "store-pw")]);
@@ -11,10 +12,6 @@ use std::path::Path;
 
 use kdbman::{Access, EntryKind, Password, Store};
 use predicates::str::contains;
-
-fn have_openssl() -> bool {
-    common::require_tool("openssl", "version")
-}
 
 fn kdb(db: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
     let (group, action) = (args[0], args[1]);

@@ -8,11 +8,12 @@
 
 mod common;
 use common::Kdbman;
+use common::text;
 
 const KDBMAN: Kdbman = Kdbman::new(&[(PW_VAR, FIXTURE_PW)]).stdin_null();
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use kdbman::store::cms::record::{self, Body};
 use kdbman::{Access, ErrorClass, Password, Store};
@@ -49,14 +50,6 @@ fn unhex(s: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn s(p: &Path) -> &str {

@@ -12,13 +12,12 @@
 
 mod common;
 use common::Kdbman;
+use common::servers::Serving;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]);
 
-use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::cargo_bin;
@@ -124,47 +123,19 @@ fn add_signer(db: &str, label: &str, file: &Path, trusted: bool) {
     ]);
 }
 
+/// A running `kdbman serve` (stopped on drop) and its port.
 struct Server {
-    child: Child,
+    serving: Serving,
     port: u16,
-    log: Arc<Mutex<String>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn serve(db: &str) -> Server {
-    let mut child = Command::new(cargo_bin("kdbman"))
-        .args(["serve", "--db", db, "--pw-env", "KPW", "--threads", "1"])
+    let mut cmd = Command::new(cargo_bin("kdbman"));
+    cmd.args(["serve", "--db", db, "--pw-env", "KPW", "--threads", "1"])
         .args(["--listen", "127.0.0.1:0", "--client-auth", "required"])
-        .env("KPW", PW)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let log = Arc::new(Mutex::new(String::new()));
-    let mut err = child.stderr.take().unwrap();
-    let l = log.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = err.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            l.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
-    let Some(port) = common::listening_port(&mut child) else {
-        panic!("serve printed no listening line: {}", log.lock().unwrap());
-    };
-    Server { child, port, log }
+        .env("KPW", PW);
+    let (serving, port) = Serving::on_loopback(cmd);
+    Server { serving, port }
 }
 
 /// Starts curl with a client certificate (chain) and key; `--max-time`
@@ -189,10 +160,10 @@ fn finish(mut c: Child, t: Instant) -> (bool, Duration) {
 
 fn wait_for_log(server: &Server, needle: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline && !server.log.lock().unwrap().contains(needle) {
+    while Instant::now() < deadline && !server.serving.log().contains(needle) {
         std::thread::sleep(Duration::from_millis(50));
     }
-    server.log.lock().unwrap().clone()
+    server.serving.log()
 }
 
 #[test]
@@ -232,7 +203,7 @@ fn namesake_cas_from_a_client_are_refused_at_once_and_others_are_served() {
 
     let server = serve(&db);
     let (good, _) = finish(curl(&server, d, "good.pem", "good.key"), Instant::now());
-    assert!(good, "the honest client: {}", server.log.lock().unwrap());
+    assert!(good, "the honest client: {}", server.serving.log());
 
     for chain in ["evil20.pem", "evil10.pem"] {
         let t = Instant::now();
@@ -252,7 +223,7 @@ fn namesake_cas_from_a_client_are_refused_at_once_and_others_are_served() {
         }
         let (ok, took) = finish(honest, t);
         assert!(ok, "the honest client was not served: {}", {
-            server.log.lock().unwrap()
+            server.serving.log()
         });
         assert!(took < Duration::from_secs(2), "honest client: {took:?}");
     }

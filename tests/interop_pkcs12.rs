@@ -3,6 +3,7 @@
 //! (`CI=true`) a missing tool fails the test instead of skipping it.
 
 mod common;
+use common::have_openssl;
 use common::{Kdbman, new_store};
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", "store-pw"), ("P12PW", "p12-pw")]);
@@ -13,10 +14,6 @@ use std::process::Command as Proc;
 
 use kdbman::{Access, EntryKind, Password, Store};
 use predicates::str::contains;
-
-fn have_openssl() -> bool {
-    common::require_tool("openssl", "version")
-}
 
 fn have_keytool() -> bool {
     common::require_tool("keytool", "-help")

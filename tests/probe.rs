@@ -5,6 +5,7 @@
 
 mod common;
 use common::python_has;
+use common::spki_of;
 
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
@@ -34,11 +35,6 @@ fn root(cn: &str) -> Ca {
         cert: spec.self_signed(&key).unwrap(),
         key,
     }
-}
-
-fn spki_of(key: &PrivateKey) -> Vec<u8> {
-    let cert = CertSpec::new("CN=spki", 1).self_signed(key).unwrap();
-    pki::cert_spki(&cert).unwrap()
 }
 
 fn intermediate(parent: &Ca, cn: &str) -> Ca {

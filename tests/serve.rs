@@ -5,6 +5,7 @@
 
 mod common;
 use common::servers::Serving;
+use common::spki_of;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -40,11 +41,6 @@ fn new_ca(cn: &str) -> Ca {
         cert: spec.self_signed(&key).unwrap(),
         key,
     }
-}
-
-fn spki_of(key: &PrivateKey) -> Vec<u8> {
-    let cert = CertSpec::new("CN=spki", 1).self_signed(key).unwrap();
-    pki::cert_spki(&cert).unwrap()
 }
 
 /// A certificate for a new key of `kind`, signed by `ca`.
@@ -119,15 +115,7 @@ impl Server {
         cmd.args(["--listen", "127.0.0.1:0"])
             .args(extra)
             .env(PW_VAR, PW);
-        let mut port = 0;
-        let serving = Serving::start(cmd, |line| {
-            if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
-                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-                port = digits.parse().unwrap();
-                return true;
-            }
-            false
-        });
+        let (serving, port) = Serving::on_loopback(cmd);
         // Later stdout lines (the demo's curl hint) are collected by the thread.
         std::thread::sleep(Duration::from_millis(50));
         Server { serving, port }

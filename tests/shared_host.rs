@@ -10,13 +10,13 @@
 mod common;
 use common::Kdbman;
 use common::gsk;
+use common::text;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW), ("NEW_PW", NEW_PW)]);
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 /// Another user (no entry in /etc/passwd is needed to own a file).
 const OTHER_UID: u32 = 12345;
@@ -40,14 +40,6 @@ fn root() -> bool {
         "shared_host tests change file owners and need root (uid {euid})"
     ));
     false
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn s(p: &Path) -> &str {

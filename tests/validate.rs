@@ -3,6 +3,7 @@
 mod common;
 use common::Kdbman;
 use common::floor;
+use common::spki_of;
 
 const KDBMAN: Kdbman = Kdbman::new(&[]);
 
@@ -17,11 +18,6 @@ use common::now;
 struct Ca {
     cert: Vec<u8>,
     key: PrivateKey,
-}
-
-fn spki_of(key: &PrivateKey) -> Vec<u8> {
-    let c = CertSpec::new("CN=tmp", 1).self_signed(key).unwrap();
-    kdbman::pki::cert_spki(&c).unwrap()
 }
 
 fn root(dn: &str) -> Ca {

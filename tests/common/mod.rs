@@ -99,6 +99,29 @@ pub fn tool(dir: &Path, prog: &str, args: &[&str]) -> Output {
     out
 }
 
+/// Standard output and error of a finished command together (lossy).
+pub fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Whether openssl is there ([`require_tool`]: required under CI).
+pub fn have_openssl() -> bool {
+    require_tool("openssl", "version")
+}
+
+/// The SubjectPublicKeyInfo of a key (through a throw-away self-signed
+/// certificate).
+pub fn spki_of(key: &kdbman::PrivateKey) -> Vec<u8> {
+    let cert = kdbman::pki::CertSpec::new("CN=spki", 1)
+        .self_signed(key)
+        .unwrap();
+    kdbman::pki::cert_spki(&cert).unwrap()
+}
+
 /// Runs a tool in `dir`, asserting success; its standard output.
 pub fn tool_stdout(dir: &Path, prog: &str, args: &[&str]) -> Vec<u8> {
     tool(dir, prog, args).stdout

@@ -93,6 +93,21 @@ impl Serving {
         Serving { child, stdout, log }
     }
 
+    /// [`Serving::start`] until the `listening on https://127.0.0.1:PORT`
+    /// line; the server and its port.
+    pub fn on_loopback(cmd: Command) -> (Serving, u16) {
+        let mut port = 0;
+        let serving = Serving::start(cmd, |line| {
+            let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") else {
+                return false;
+            };
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            port = digits.parse().unwrap();
+            true
+        });
+        (serving, port)
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
