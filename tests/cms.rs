@@ -5,6 +5,7 @@
 
 mod common;
 use common::Kdbman;
+use common::servers::Serving;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]).stdin_null();
 use common::openssl_text;
@@ -245,32 +246,19 @@ fn gskit_personal_entries_export_to_pkcs12_and_pem_that_openssl_reads() {
 }
 
 /// A running `kdbman serve`, killed on drop.
+/// A running `kdbman serve` (stopped on drop) and its port.
 struct Server {
-    child: Child,
+    _serving: Serving,
     port: u16,
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn serve(args: &[&str]) -> Server {
-    let mut child = Command::new(cargo_bin("kdbman"))
-        .arg("serve")
+    let mut cmd = Command::new(cargo_bin("kdbman"));
+    cmd.arg("serve")
         .args(args)
-        .args(["--listen", "127.0.0.1:0"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let Some(port) = common::listening_port(&mut child) else {
-        panic!("serve printed no listening line");
-    };
-    Server { child, port }
+        .args(["--listen", "127.0.0.1:0"]);
+    let (_serving, port) = Serving::on_loopback(cmd);
+    Server { _serving, port }
 }
 
 #[test]

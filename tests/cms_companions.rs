@@ -6,11 +6,12 @@
 
 mod common;
 use common::Kdbman;
+use common::servers::Serving;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW), ("NEW", NEW_PW)]).stdin_null();
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use assert_cmd::cargo::cargo_bin;
 use kdbman::store::cms::{self, container, record};
@@ -693,32 +694,14 @@ fn ibm_v3_rdb() -> Vec<u8> {
         .collect()
 }
 
-/// A running `kdbman serve`, killed on drop.
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `kdbman serve` on the store (password `pw`) and returns it with
-/// its port.
-fn serve(db: &Path, pw: &str) -> (Server, u16) {
-    let mut child = Command::new(cargo_bin("kdbman"))
-        .args(["serve", "--db", s(db), "--pw-env", "KPW", "--label", "web"])
+/// Starts `kdbman serve` on the store (password `pw`) and returns it
+/// (stopped on drop) with its port.
+fn serve(db: &Path, pw: &str) -> (Serving, u16) {
+    let mut cmd = Command::new(cargo_bin("kdbman"));
+    cmd.args(["serve", "--db", s(db), "--pw-env", "KPW", "--label", "web"])
         .args(["--listen", "127.0.0.1:0"])
-        .env("KPW", pw)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let Some(port) = common::listening_port(&mut child) else {
-        panic!("serve printed no listening line");
-    };
-    (Server(child), port)
+        .env("KPW", pw);
+    Serving::on_loopback(cmd)
 }
 
 /// Issue 19, acceptance 3: a v6 and a v4 store, each with IBM's 80-byte v3

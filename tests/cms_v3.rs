@@ -8,12 +8,13 @@
 
 mod common;
 use common::Kdbman;
+use common::servers::Serving;
 use common::text;
 
 const KDBMAN: Kdbman = Kdbman::new(&[(PW_VAR, FIXTURE_PW)]).stdin_null();
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use kdbman::store::cms::record::{self, Body};
 use kdbman::{Access, ErrorClass, Password, Store};
@@ -578,20 +579,13 @@ fn fixture_old_roots_are_warnings_not_errors() {
     assert!(e.contains("RFC 5280") && e.contains("cert delete"), "{e}");
 }
 
-/// `kdbman serve --label LABEL` on port 0: the child and its port.
-fn serve(kdb: &Path, label: &str) -> (Child, u16) {
-    let mut child = KDBMAN
-        .std()
-        .args(["serve", "--listen", "127.0.0.1:0", "--label", label])
-        .args(pw_args(kdb))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let Some(port) = common::listening_port(&mut child) else {
-        panic!("serve printed no readiness line");
-    };
-    (child, port)
+/// `kdbman serve --label LABEL` on port 0: the server (stopped on drop)
+/// and its port.
+fn serve(kdb: &Path, label: &str) -> (Serving, u16) {
+    let mut cmd = KDBMAN.std();
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--label", label])
+        .args(pw_args(kdb));
+    Serving::on_loopback(cmd)
 }
 
 #[test]
@@ -604,7 +598,7 @@ fn fixture_serves_each_personal_entry_by_label() {
         ("rsa-server", "rsa.v3.test", "rsa-root.pem"),
         ("ec-server", "ec.v3.test", "ec-root.pem"),
     ] {
-        let (mut child, port) = serve(&kdb, label);
+        let (server, port) = serve(&kdb, label);
         let out = Command::new("curl")
             .args(["-sS", "--max-time", "15", "--cacert"])
             .arg(fixture_dir().join(root))
@@ -612,8 +606,7 @@ fn fixture_serves_each_personal_entry_by_label() {
             .arg(format!("https://{host}:{port}/?format=json"))
             .output()
             .unwrap();
-        let _ = child.kill();
-        let _ = child.wait();
+        drop(server);
         assert!(out.status.success(), "{label}: {}", text(&out));
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert!(v.to_string().contains(&format!("\"{label}\"")), "{v:#}");
