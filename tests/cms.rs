@@ -5,6 +5,7 @@
 
 mod common;
 use common::Kdbman;
+use common::s;
 use common::servers::Serving;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]).stdin_null();
@@ -44,10 +45,6 @@ fn copy_fixture(src: &Path, name: &str, dir: &Path) -> PathBuf {
         std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
     dir.join(format!("{name}.kdb"))
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 /// The subject's RDNs, order-free ("C=XX, O=Example, CN=x" → sorted parts).

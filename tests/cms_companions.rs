@@ -6,6 +6,7 @@
 
 mod common;
 use common::Kdbman;
+use common::s;
 use common::servers::Serving;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW), ("NEW", NEW_PW)]).stdin_null();
@@ -33,10 +34,6 @@ const PBES2: [u8; 11] = [
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 fn has(haystack: &[u8], needle: &[u8]) -> bool {

@@ -8,6 +8,7 @@
 
 mod common;
 use common::Kdbman;
+use common::s;
 use common::servers::Serving;
 use common::text;
 
@@ -51,10 +52,6 @@ fn unhex(s: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 fn be32(b: &[u8]) -> u32 {

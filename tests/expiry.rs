@@ -4,6 +4,7 @@
 
 mod common;
 use common::Kdbman;
+use common::codes;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW), ("NEWPW", NEW)]);
 
@@ -39,15 +40,6 @@ fn expired_store(dir: &Path, ago: i64) -> PathBuf {
 fn details_json(db: &str, pw_var: &str) -> Value {
     let (out, _) = KDBMAN.ok_text(&["keydb", "details", "--db", db, "--pw-env", pw_var, "--json"]);
     serde_json::from_str(&out).unwrap()
-}
-
-fn codes(v: &Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]

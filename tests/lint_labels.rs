@@ -13,6 +13,7 @@
 
 mod common;
 use common::Kdbman;
+use common::codes;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW)])
     .without(&["CLICOLOR_FORCE"])
@@ -239,15 +240,6 @@ fn store<'v>(v: &'v Value, suffix: &str) -> &'v Value {
     let s = stores(v, suffix);
     assert_eq!(s.len(), 1, "one store ending {suffix}: {v:#}");
     s[0]
-}
-
-fn codes(store: &Value) -> Vec<String> {
-    store["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
 }
 
 fn finding<'v>(store: &'v Value, code: &str) -> &'v Value {

@@ -4,6 +4,7 @@
 //! and are killed at the end, even when a test panics (Drop guards).
 
 mod common;
+use common::codes;
 use common::python_has;
 use common::spki_of;
 
@@ -249,15 +250,6 @@ fn json_of(out: &Output) -> Value {
             String::from_utf8_lossy(&out.stderr)
         )
     })
-}
-
-fn codes(v: &Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
 }
 
 fn errors(v: &Value) -> Vec<&Value> {

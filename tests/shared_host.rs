@@ -10,6 +10,7 @@
 mod common;
 use common::Kdbman;
 use common::gsk;
+use common::s;
 use common::text;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW), ("NEW_PW", NEW_PW)]);
@@ -40,10 +41,6 @@ fn root() -> bool {
         "shared_host tests change file owners and need root (uid {euid})"
     ));
     false
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 /// A CMS store `key.kdb` with its `.rdb` and GSKit stash in `dir`, holding

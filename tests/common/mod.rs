@@ -12,7 +12,6 @@ pub mod tools;
 
 pub use cli::{Kdbman, gsk, gsk_link, gsk_ok, kdbman_bin, run_with, status_and_text};
 pub use reports::{promtool_check, python_has, sarif_schema};
-pub use servers::listening_port;
 pub use stores::{floor, native_store, new_store, new_store_with};
 pub use tools::{openssl, openssl_status, openssl_text};
 
@@ -97,6 +96,21 @@ pub fn tool(dir: &Path, prog: &str, args: &[&str]) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// A path as a command-line argument (test paths are UTF-8).
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// The codes of a lint report's findings (`findings[].code`), in order.
+pub fn codes(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// Standard output and error of a finished command together (lossy).

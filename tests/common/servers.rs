@@ -1,38 +1,11 @@
-//! Starting servers in tests: the port a `kdbman serve` child listens on,
-//! and a running `kdbman serve` with its log ([`Serving`]).
+//! Starting servers in tests: a running `kdbman serve` with its log
+//! ([`Serving`]).
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// The port of `kdbman serve`'s `listening on https://127.0.0.1:PORT`
-/// line on the child's (piped) standard output, read within 60 seconds;
-/// None, with the child killed and reaped, if it did not come (the caller
-/// panics with what it knows). Later output is drained so the server
-/// never blocks on a full pipe.
-pub fn listening_port(child: &mut Child) -> Option<u16> {
-    let out = child.stdout.take().expect("serve's stdout is piped");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        };
-        if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
-            let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            return Some(port.parse().unwrap());
-        }
-    }
-}
 
 /// A running `kdbman serve` child: its standard error collected as the
 /// log, its standard output lines kept; stopped gracefully on drop
