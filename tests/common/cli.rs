@@ -116,6 +116,32 @@ impl Kdbman {
         self.std().current_dir(dir).args(args).output().unwrap()
     }
 
+    /// `kdbman ARGS --pw-env KPW` in `dir` (the test sets `KPW`), to
+    /// assert on.
+    pub fn with_kpw_in(&self, dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd_in(dir)
+            .args(args)
+            .args(["--pw-env", "KPW"])
+            .assert()
+    }
+
+    /// `kdbman COMMAND --db DB --pw-env KPW OPTIONS...` in DB's directory
+    /// (the test sets `KPW`), to assert on; `args` is COMMAND (one word
+    /// for `lint`, else two: `cert list`) followed by the OPTIONS.
+    pub fn on_db(&self, db: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+        let n = if args[0] == "lint" { 1 } else { 2 };
+        let mut c = self.cmd();
+        if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+            c.current_dir(dir);
+        }
+        c.args(&args[..n])
+            .arg("--db")
+            .arg(db)
+            .args(["--pw-env", "KPW"])
+            .args(&args[n..])
+            .assert()
+    }
+
     /// Runs `prog` (kdbman, or a link to it such as [`gsk_link`]) with
     /// this environment in `dir`, writing `stdin` to its standard input.
     pub fn piped(&self, dir: &Path, prog: &Path, args: &[&str], stdin: &[u8]) -> Output {
