@@ -16,15 +16,6 @@ use predicates::str::contains;
 
 const PW: &str = "Admin-Edges-Password-42";
 
-/// With the password from $KPW.
-fn kdb(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
-    KDBMAN
-        .cmd_in(dir)
-        .args(args)
-        .args(["--pw-env", "KPW"])
-        .assert()
-}
-
 /// With no password source at all.
 fn bare(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
     KDBMAN.cmd_in(dir).args(args).assert()
@@ -37,75 +28,81 @@ fn received(dir: &Path, db: &str, format: &str) {
     if format == "kdbman" {
         c.push("--kdf-floor");
     }
-    kdb(dir, &c).success();
+    KDBMAN.with_kpw_in(dir, &c).success();
     let ca = format!("ca-{db}");
-    kdb(
-        dir,
-        &[
-            "keydb",
-            "create",
-            "--db",
-            &ca,
-            "--type",
-            "kdbman",
-            "--kdf-floor",
-        ],
-    )
-    .success();
-    kdb(
-        dir,
-        &[
-            "cert",
-            "create",
-            "--db",
-            &ca,
-            "--label",
-            "ca",
-            "--dn",
-            "CN=Edge CA",
-            "--ca",
-            "--key",
-            "ec:p256",
-        ],
-    )
-    .success();
-    kdb(
-        dir,
-        &[
-            "certreq",
-            "create",
-            "--db",
-            db,
-            "--label",
-            "www",
-            "--dn",
-            "CN=www.edge",
-            "--key",
-            "ec:p256",
-            "--target",
-            "www.csr",
-            "--force",
-        ],
-    )
-    .success();
-    kdb(
-        dir,
-        &[
-            "cert", "sign", "--db", &ca, "--label", "ca", "--file", "www.csr", "--target",
-            "www.pem", "--chain", "--force",
-        ],
-    )
-    .success();
-    kdb(dir, &["cert", "receive", "--db", db, "--file", "www.pem"])
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "keydb",
+                "create",
+                "--db",
+                &ca,
+                "--type",
+                "kdbman",
+                "--kdf-floor",
+            ],
+        )
+        .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "create",
+                "--db",
+                &ca,
+                "--label",
+                "ca",
+                "--dn",
+                "CN=Edge CA",
+                "--ca",
+                "--key",
+                "ec:p256",
+            ],
+        )
+        .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "certreq",
+                "create",
+                "--db",
+                db,
+                "--label",
+                "www",
+                "--dn",
+                "CN=www.edge",
+                "--key",
+                "ec:p256",
+                "--target",
+                "www.csr",
+                "--force",
+            ],
+        )
+        .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert", "sign", "--db", &ca, "--label", "ca", "--file", "www.csr", "--target",
+                "www.pem", "--chain", "--force",
+            ],
+        )
+        .success();
+    KDBMAN
+        .with_kpw_in(dir, &["cert", "receive", "--db", db, "--file", "www.pem"])
         .success()
         .stdout(contains("added signer certificate `Edge CA`"));
-    kdb(
-        dir,
-        &[
-            "cert", "extract", "--db", &ca, "--label", "ca", "--target", "ca.pem", "--force",
-        ],
-    )
-    .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert", "extract", "--db", &ca, "--label", "ca", "--target", "ca.pem", "--force",
+            ],
+        )
+        .success();
 }
 
 #[test]
@@ -114,7 +111,8 @@ fn import_names_the_label_a_skipped_ca_certificate_has() {
     let dir = t.path();
     for (db, format) in [("n.kdbx", "kdbman"), ("c.kdb", "cms")] {
         received(dir, db, format);
-        kdb(dir, &["cert", "import", "--db", db, "--file", "ca.pem"])
+        KDBMAN
+            .with_kpw_in(dir, &["cert", "import", "--db", db, "--file", "ca.pem"])
             .success()
             .stdout(contains(
                 "skipped a certificate the store has already as `Edge CA`",
@@ -127,23 +125,25 @@ fn import_names_the_label_a_skipped_ca_certificate_has() {
 fn expire_zero_means_never() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
-    kdb(
-        dir,
-        &[
-            "keydb",
-            "create",
-            "--db",
-            "z.kdbx",
-            "--type",
-            "kdbman",
-            "--kdf-floor",
-            "--expire",
-            "0",
-        ],
-    )
-    .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "keydb",
+                "create",
+                "--db",
+                "z.kdbx",
+                "--type",
+                "kdbman",
+                "--kdf-floor",
+                "--expire",
+                "0",
+            ],
+        )
+        .success();
     let details = |db: &str| -> serde_json::Value {
-        let out = kdb(dir, &["keydb", "details", "--db", db, "--json"])
+        let out = KDBMAN
+            .with_kpw_in(dir, &["keydb", "details", "--db", db, "--json"])
             .success()
             .get_output()
             .stdout
@@ -155,21 +155,22 @@ fn expire_zero_means_never() {
     assert_eq!(v["password"]["expired"], false);
     // The store opens without an expiry warning, and changepw --expire 0
     // takes an expiry away.
-    kdb(
-        dir,
-        &[
-            "keydb",
-            "create",
-            "--db",
-            "e.kdbx",
-            "--type",
-            "kdbman",
-            "--kdf-floor",
-            "--expire",
-            "30",
-        ],
-    )
-    .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "keydb",
+                "create",
+                "--db",
+                "e.kdbx",
+                "--type",
+                "kdbman",
+                "--kdf-floor",
+                "--expire",
+                "30",
+            ],
+        )
+        .success();
     assert!(details("e.kdbx")["password"]["expires"].is_string());
     KDBMAN
         .cmd_in(dir)
@@ -192,23 +193,26 @@ fn expire_zero_means_never() {
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert!(v["password"]["expires"].is_null(), "{v}");
     // A CMS store, which keeps no expiry kdbman can write, takes 0 too.
-    kdb(dir, &["keydb", "create", "--db", "z.kdb", "--expire", "0"]).success();
+    KDBMAN
+        .with_kpw_in(dir, &["keydb", "create", "--db", "z.kdb", "--expire", "0"])
+        .success();
     // Out of range: refused as a usage error, nothing created.
-    kdb(
-        dir,
-        &[
-            "keydb",
-            "create",
-            "--db",
-            "big.kdbx",
-            "--type",
-            "kdbman",
-            "--kdf-floor",
-            "--expire",
-            "36501",
-        ],
-    )
-    .code(2);
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "keydb",
+                "create",
+                "--db",
+                "big.kdbx",
+                "--type",
+                "kdbman",
+                "--kdf-floor",
+                "--expire",
+                "36501",
+            ],
+        )
+        .code(2);
     assert!(!dir.join("big.kdbx").exists());
     // Said in the help.
     bare(dir, &["keydb", "create", "--help"])
@@ -226,32 +230,34 @@ fn read_commands_take_the_stash_beside_the_store() {
         if format == "kdbman" {
             c.push("--kdf-floor");
         }
-        kdb(dir, &c).success();
-        kdb(
-            dir,
-            &[
-                "cert",
-                "create",
-                "--db",
-                db,
-                "--label",
-                "web",
-                "--dn",
-                "CN=web",
-                "--key",
-                "ec:p256",
-                "--default",
-            ],
-        )
-        .success();
-        kdb(
-            dir,
-            &[
-                "certreq", "create", "--db", db, "--label", "req", "--dn", "CN=req", "--key",
-                "ec:p256",
-            ],
-        )
-        .success();
+        KDBMAN.with_kpw_in(dir, &c).success();
+        KDBMAN
+            .with_kpw_in(
+                dir,
+                &[
+                    "cert",
+                    "create",
+                    "--db",
+                    db,
+                    "--label",
+                    "web",
+                    "--dn",
+                    "CN=web",
+                    "--key",
+                    "ec:p256",
+                    "--default",
+                ],
+            )
+            .success();
+        KDBMAN
+            .with_kpw_in(
+                dir,
+                &[
+                    "certreq", "create", "--db", db, "--label", "req", "--dn", "CN=req", "--key",
+                    "ec:p256",
+                ],
+            )
+            .success();
         let notice = format!("no password source given: opening {db} with the stash beside it");
         let reads: Vec<Vec<&str>> = vec![
             vec!["cert", "list", "--db", db],
@@ -279,7 +285,8 @@ fn read_commands_take_the_stash_beside_the_store() {
             assert_eq!(err.matches(&notice).count(), 1, "{args:?}: {err}");
         }
         // A given source is used as it is, without the notice.
-        kdb(dir, &["cert", "list", "--db", db])
+        KDBMAN
+            .with_kpw_in(dir, &["cert", "list", "--db", db])
             .success()
             .stderr(contains("stash beside").not());
         bare(dir, &["cert", "list", "--db", db, "--stashed"])
@@ -311,7 +318,9 @@ fn read_commands_take_the_stash_beside_the_store() {
             .stdout(contains("web"));
     }
     // Without a stash: no password, as before.
-    kdb(dir, &["keydb", "create", "--db", "nostash.kdb"]).success();
+    KDBMAN
+        .with_kpw_in(dir, &["keydb", "create", "--db", "nostash.kdb"])
+        .success();
     bare(dir, &["cert", "list", "--db", "nostash.kdb"])
         .code(2)
         .stderr(contains("no password given"));

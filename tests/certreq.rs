@@ -2,6 +2,7 @@
 //! → `cert receive` → `cert validate`; CSR → `cert sign` → `openssl verify`.
 
 mod common;
+use common::have_openssl;
 use common::{Kdbman, new_store};
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", "store-pw")]);
@@ -11,21 +12,6 @@ use std::path::Path;
 
 use kdbman::{Access, EntryKind, Password, Store};
 use predicates::str::contains;
-
-fn have_openssl() -> bool {
-    common::require_tool("openssl", "version")
-}
-
-fn kdb(db: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
-    let (group, action) = (args[0], args[1]);
-    KDBMAN
-        .cmd()
-        .args([group, action, "--db"])
-        .arg(db)
-        .args(["--pw-env", "KPW"])
-        .args(&args[2..])
-        .assert()
-}
 
 fn open(db: &Path) -> Store {
     Store::open(db, &Password::new("store-pw"), Access::Read).unwrap()
@@ -40,24 +26,25 @@ fn request_signed_by_openssl_is_received_and_validates() {
     let dir = t.path();
     let db = new_store(&KDBMAN, dir, "r.kdb", false);
     let req = dir.join("web.csr");
-    kdb(
-        &db,
-        &[
-            "certreq",
-            "create",
-            "--label",
-            "web",
-            "--dn",
-            "CN=web.example,O=Example",
-            "--key",
-            "ec:p256",
-            "--san",
-            "dns:web.example",
-            "--target",
-            req.to_str().unwrap(),
-        ],
-    )
-    .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "certreq",
+                "create",
+                "--label",
+                "web",
+                "--dn",
+                "CN=web.example,O=Example",
+                "--key",
+                "ec:p256",
+                "--san",
+                "dns:web.example",
+                "--target",
+                req.to_str().unwrap(),
+            ],
+        )
+        .success();
     // openssl reads and verifies our request.
     let text = openssl_text(
         dir,
@@ -70,27 +57,30 @@ fn request_signed_by_openssl_is_received_and_validates() {
     assert!(text.contains("DNS:web.example"), "{text}");
 
     // list / details / extract show it.
-    kdb(&db, &["certreq", "list", "--json"])
+    KDBMAN
+        .on_db(&db, &["certreq", "list", "--json"])
         .success()
         .stdout(contains("\"web\""))
         .stdout(contains("web.example"));
-    kdb(&db, &["certreq", "details", "--label", "web"])
+    KDBMAN
+        .on_db(&db, &["certreq", "details", "--label", "web"])
         .success()
         .stdout(contains("dns:web.example"))
         .stdout(contains("signature:    valid"));
     let again = dir.join("again.csr");
-    kdb(
-        &db,
-        &[
-            "certreq",
-            "extract",
-            "--label",
-            "web",
-            "--target",
-            again.to_str().unwrap(),
-        ],
-    )
-    .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "certreq",
+                "extract",
+                "--label",
+                "web",
+                "--target",
+                again.to_str().unwrap(),
+            ],
+        )
+        .success();
     assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&req).unwrap());
 
     // A CA made by openssl signs it.
@@ -145,42 +135,45 @@ fn request_signed_by_openssl_is_received_and_validates() {
     );
 
     // A certificate for no request is refused, naming its subject.
-    kdb(
-        &db,
-        &[
-            "cert",
-            "receive",
-            "--file",
-            dir.join("ca.pem").to_str().unwrap(),
-        ],
-    )
-    .code(9)
-    .stderr(contains("matches no request"))
-    .stderr(contains("OpenSSL Test CA"));
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "receive",
+                "--file",
+                dir.join("ca.pem").to_str().unwrap(),
+            ],
+        )
+        .code(9)
+        .stderr(contains("matches no request"))
+        .stderr(contains("OpenSSL Test CA"));
 
-    kdb(
-        &db,
-        &[
-            "cert",
-            "add",
-            "--label",
-            "testca",
-            "--file",
-            dir.join("ca.pem").to_str().unwrap(),
-        ],
-    )
-    .success();
-    kdb(
-        &db,
-        &[
-            "cert",
-            "receive",
-            "--file",
-            dir.join("web.pem").to_str().unwrap(),
-        ],
-    )
-    .success()
-    .stdout(contains("`web`"));
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "add",
+                "--label",
+                "testca",
+                "--file",
+                dir.join("ca.pem").to_str().unwrap(),
+            ],
+        )
+        .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "receive",
+                "--file",
+                dir.join("web.pem").to_str().unwrap(),
+            ],
+        )
+        .success()
+        .stdout(contains("`web`"));
     let store = open(&db);
     let web = store.get("web").unwrap();
     assert_eq!(web.kind(), EntryKind::Personal);
@@ -191,11 +184,14 @@ fn request_signed_by_openssl_is_received_and_validates() {
         "chain completed from the store's signer"
     );
     drop(store);
-    kdb(&db, &["cert", "validate", "--label", "web"])
+    KDBMAN
+        .on_db(&db, &["cert", "validate", "--label", "web"])
         .success()
         .stdout(contains("OpenSSL Test CA"));
     // The request is gone; deleting it now is an entry error.
-    kdb(&db, &["certreq", "delete", "--label", "web"]).code(8);
+    KDBMAN
+        .on_db(&db, &["certreq", "delete", "--label", "web"])
+        .code(8);
 }
 
 fn pem_der(path: &Path) -> Vec<u8> {
@@ -210,40 +206,43 @@ fn store_ca_signs_requests_that_openssl_verifies() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
     let db = new_store(&KDBMAN, dir, "r.kdb", false);
-    kdb(
-        &db,
-        &[
-            "cert",
-            "create",
-            "--label",
-            "myca",
-            "--dn",
-            "CN=kdbman Test CA",
-            "--key",
-            "ec:p384",
-            "--ca",
-        ],
-    )
-    .success();
-    kdb(
-        &db,
-        &[
-            "cert", "create", "--label", "notca", "--dn", "CN=Plain", "--key", "ec:p256",
-        ],
-    )
-    .success();
-    kdb(
-        &db,
-        &[
-            "cert",
-            "extract",
-            "--label",
-            "myca",
-            "--target",
-            dir.join("ca.pem").to_str().unwrap(),
-        ],
-    )
-    .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "create",
+                "--label",
+                "myca",
+                "--dn",
+                "CN=kdbman Test CA",
+                "--key",
+                "ec:p384",
+                "--ca",
+            ],
+        )
+        .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert", "create", "--label", "notca", "--dn", "CN=Plain", "--key", "ec:p256",
+            ],
+        )
+        .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "extract",
+                "--label",
+                "myca",
+                "--target",
+                dir.join("ca.pem").to_str().unwrap(),
+            ],
+        )
+        .success();
 
     // An RSA request from openssl with a requested SAN.
     openssl_text(
@@ -264,22 +263,23 @@ fn store_ca_signs_requests_that_openssl_verifies() {
             "svc.csr",
         ],
     );
-    kdb(
-        &db,
-        &[
-            "cert",
-            "sign",
-            "--label",
-            "myca",
-            "--file",
-            dir.join("svc.csr").to_str().unwrap(),
-            "--target",
-            dir.join("svc.pem").to_str().unwrap(),
-            "--days",
-            "90",
-        ],
-    )
-    .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "sign",
+                "--label",
+                "myca",
+                "--file",
+                dir.join("svc.csr").to_str().unwrap(),
+                "--target",
+                dir.join("svc.pem").to_str().unwrap(),
+                "--days",
+                "90",
+            ],
+        )
+        .success();
     let v = openssl_text(
         dir,
         &[
@@ -328,21 +328,22 @@ fn store_ca_signs_requests_that_openssl_verifies() {
             "sub.csr",
         ],
     );
-    kdb(
-        &db,
-        &[
-            "cert",
-            "sign",
-            "--label",
-            "myca",
-            "--file",
-            dir.join("sub.csr").to_str().unwrap(),
-            "--target",
-            dir.join("sub.pem").to_str().unwrap(),
-            "--ca",
-        ],
-    )
-    .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "sign",
+                "--label",
+                "myca",
+                "--file",
+                dir.join("sub.csr").to_str().unwrap(),
+                "--target",
+                dir.join("sub.pem").to_str().unwrap(),
+                "--ca",
+            ],
+        )
+        .success();
     let v = openssl_text(dir, &["verify", "-CAfile", "ca.pem", "sub.pem"]);
     assert!(v.contains("sub.pem: OK"), "{v}");
     std::fs::write(
@@ -401,22 +402,23 @@ fn store_ca_signs_requests_that_openssl_verifies() {
     );
     assert!(v.contains("leaf.pem: OK"), "{v}");
 
-    kdb(
-        &db,
-        &[
-            "cert",
-            "sign",
-            "--label",
-            "myca",
-            "--file",
-            dir.join("svc.csr").to_str().unwrap(),
-            "--target",
-            dir.join("svc2.pem").to_str().unwrap(),
-            "--san",
-            "dns:other.example",
-        ],
-    )
-    .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "sign",
+                "--label",
+                "myca",
+                "--file",
+                dir.join("svc.csr").to_str().unwrap(),
+                "--target",
+                dir.join("svc2.pem").to_str().unwrap(),
+                "--san",
+                "dns:other.example",
+            ],
+        )
+        .success();
     let text = openssl_text(dir, &["x509", "-in", "svc2.pem", "-noout", "-text"]);
     assert!(
         text.contains("DNS:other.example") && !text.contains("DNS:svc.example"),
@@ -424,38 +426,40 @@ fn store_ca_signs_requests_that_openssl_verifies() {
     );
 
     // A non-CA entry cannot sign; a tampered request is refused.
-    kdb(
-        &db,
-        &[
-            "cert",
-            "sign",
-            "--label",
-            "notca",
-            "--file",
-            dir.join("svc.csr").to_str().unwrap(),
-            "--target",
-            dir.join("x.pem").to_str().unwrap(),
-        ],
-    )
-    .code(9)
-    .stderr(contains("not a CA certificate"));
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "sign",
+                "--label",
+                "notca",
+                "--file",
+                dir.join("svc.csr").to_str().unwrap(),
+                "--target",
+                dir.join("x.pem").to_str().unwrap(),
+            ],
+        )
+        .code(9)
+        .stderr(contains("not a CA certificate"));
     let csr_pem = std::fs::read_to_string(dir.join("svc.csr")).unwrap();
     let (_, mut csr) = pem_rfc7468::decode_vec(csr_pem.as_bytes()).unwrap();
     let n = csr.len();
     csr[n / 3] ^= 0x01;
     std::fs::write(dir.join("bad.csr"), &csr).unwrap();
-    kdb(
-        &db,
-        &[
-            "cert",
-            "sign",
-            "--label",
-            "myca",
-            "--file",
-            dir.join("bad.csr").to_str().unwrap(),
-            "--target",
-            dir.join("y.pem").to_str().unwrap(),
-        ],
-    )
-    .code(9);
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "sign",
+                "--label",
+                "myca",
+                "--file",
+                dir.join("bad.csr").to_str().unwrap(),
+                "--target",
+                dir.join("y.pem").to_str().unwrap(),
+            ],
+        )
+        .code(9);
 }

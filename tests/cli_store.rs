@@ -3,13 +3,15 @@
 //! reopen by password and by stash), password sources, and exit statuses.
 
 mod common;
-use common::{Kdbman, new_store_with};
+use common::floor;
+use common::{Kdbman, new_store, run_with};
 
-const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]).without(&["KDBMAN_PW"]);
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)])
+    .without(&["KDBMAN_PW"])
+    .never_prints(PW);
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use kdbman::pki::{CertSpec, KeyType, keygen};
 use serde_json::{Value, json};
 
@@ -17,31 +19,10 @@ const PW: &str = "round trip password";
 
 use common::now;
 
-/// Runs kdbman with `args` and returns (status, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    run_with(KDBMAN.cmd(), args)
-}
-
-fn run_with(mut cmd: Command, args: &[&str]) -> (i32, String, String) {
-    let out = cmd.args(args).output().unwrap();
-    (
-        out.status.code().expect("exited, not killed"),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn ok(args: &[&str]) -> String {
-    let (code, out, err) = run(args);
-    assert_eq!(code, 0, "kdbman {args:?} failed:\n{err}");
-    assert!(!out.contains(PW) && !err.contains(PW), "password echoed");
-    out
-}
-
 fn list_json(db: &Path, source: &[&str]) -> Value {
     let mut args = vec!["cert", "list", "--db", db.to_str().unwrap(), "--json"];
     args.extend_from_slice(source);
-    let mut v: Value = serde_json::from_str(&ok(&args)).unwrap();
+    let mut v: Value = serde_json::from_str(&KDBMAN.stdout(&args)).unwrap();
     // These tests are about a native store; serial and trust are checked
     // in tests/cms.rs.
     assert_eq!(v["format"], "kdbman");
@@ -65,7 +46,7 @@ fn sha256_hex(b: &[u8]) -> String {
 /// The certificate of `label`, as `cert extract --format der` writes it.
 fn extract_der(db: &Path, label: &str, dir: &Path) -> Vec<u8> {
     let target = dir.join(format!("{label}.der"));
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "extract",
         "--db",
@@ -111,7 +92,7 @@ fn row(label: &str, kind: &str, default: bool, subject: &str, der: &[u8]) -> Val
 #[test]
 fn round_trip_list_shows_exactly_what_was_done() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "rt.kdb", true);
+    let db = new_store(&KDBMAN, dir.path(), "rt.kdb", true);
     let d = db.to_str().unwrap();
     assert!(
         dir.path().join("rt.sth").exists(),
@@ -151,11 +132,13 @@ fn round_trip_list_shows_exactly_what_was_done() {
         if label == "ed" {
             args.push("--default");
         }
-        ok(&args);
+        KDBMAN.stdout(&args);
     }
     let t1 = now();
     assert_eq!(
-        ok(&["cert", "getdefault", "--db", d, "--pw-env", "KPW"]).trim(),
+        KDBMAN
+            .stdout(&["cert", "getdefault", "--db", d, "--pw-env", "KPW"])
+            .trim(),
         "ed",
         "cert create --default"
     );
@@ -168,7 +151,7 @@ fn round_trip_list_shows_exactly_what_was_done() {
     let pem = kdbman::pki::pem_encode("CERTIFICATE", &ca_der);
     let ca_file = dir.path().join("ca.pem");
     std::fs::write(&ca_file, pem).unwrap();
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "add",
         "--db",
@@ -181,7 +164,7 @@ fn round_trip_list_shows_exactly_what_was_done() {
         ca_file.to_str().unwrap(),
     ]);
 
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "setdefault",
         "--db",
@@ -191,7 +174,7 @@ fn round_trip_list_shows_exactly_what_was_done() {
         "--label",
         "ec",
     ]);
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "rename",
         "--db",
@@ -203,11 +186,13 @@ fn round_trip_list_shows_exactly_what_was_done() {
         "--new-label",
         "web-rsa",
     ]);
-    ok(&[
+    KDBMAN.stdout(&[
         "cert", "delete", "--db", d, "--pw-env", "KPW", "--label", "ed",
     ]);
     assert_eq!(
-        ok(&["cert", "getdefault", "--db", d, "--stashed"]).trim(),
+        KDBMAN
+            .stdout(&["cert", "getdefault", "--db", d, "--stashed"])
+            .trim(),
         "ec"
     );
 
@@ -255,7 +240,7 @@ fn round_trip_list_shows_exactly_what_was_done() {
     // Kind filter and details agree with the list.
     let signers = list_json(&db, &["--stashed", "--kind", "signer"]);
     assert_eq!(signers["entries"], json!([expected["entries"][2]]));
-    let details: Value = serde_json::from_str(&ok(&[
+    let details: Value = serde_json::from_str(&KDBMAN.stdout(&[
         "cert",
         "details",
         "--db",
@@ -277,8 +262,15 @@ fn round_trip_list_shows_exactly_what_was_done() {
         json!(["dns:rsa.example.com", "ip:192.0.2.7"])
     );
     // keydb details counts what is there.
-    let kd: Value =
-        serde_json::from_str(&ok(&["keydb", "details", "--db", d, "--stashed", "--json"])).unwrap();
+    let kd: Value = serde_json::from_str(&KDBMAN.stdout(&[
+        "keydb",
+        "details",
+        "--db",
+        d,
+        "--stashed",
+        "--json",
+    ]))
+    .unwrap();
     assert_eq!(
         kd["entries"],
         json!({"total": 3, "personal": 2, "signer": 1, "request": 0})
@@ -290,28 +282,28 @@ fn round_trip_list_shows_exactly_what_was_done() {
 #[test]
 fn labels_are_unique_case_insensitively() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "dup.kdb", false);
+    let db = new_store(&KDBMAN, dir.path(), "dup.kdb", false);
     let d = db.to_str().unwrap();
-    ok(&[
+    KDBMAN.stdout(&[
         "cert", "create", "--db", d, "--pw-env", "KPW", "--label", "Web", "--dn", "CN=a", "--key",
         "ec:p256",
     ]);
-    let (code, _, err) = run(&[
+    let (code, _, err) = KDBMAN.run(&[
         "cert", "create", "--db", d, "--pw-env", "KPW", "--label", "web", "--dn", "CN=b", "--key",
         "ec:p256",
     ]);
     assert_eq!(code, 8, "{err}");
     assert!(err.contains("SSL0217E"), "{err}");
     // Lookup is case-insensitive too.
-    ok(&[
+    KDBMAN.stdout(&[
         "cert", "details", "--db", d, "--pw-env", "KPW", "--label", "WEB",
     ]);
     // Renaming onto a taken label is refused.
-    ok(&[
+    KDBMAN.stdout(&[
         "cert", "create", "--db", d, "--pw-env", "KPW", "--label", "other", "--dn", "CN=c",
         "--key", "ec:p256",
     ]);
-    let (code, _, err) = run(&[
+    let (code, _, err) = KDBMAN.run(&[
         "cert",
         "rename",
         "--db",
@@ -337,16 +329,16 @@ fn labels_are_unique_case_insensitively() {
 #[test]
 fn the_same_certificate_twice_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "dupkey.kdb", false);
+    let db = new_store(&KDBMAN, dir.path(), "dupkey.kdb", false);
     let d = db.to_str().unwrap();
-    ok(&[
+    KDBMAN.stdout(&[
         "cert", "create", "--db", d, "--pw-env", "KPW", "--label", "a", "--dn", "CN=a", "--key",
         "ec:p256",
     ]);
     let der = extract_der(&db, "a", dir.path());
     let f = dir.path().join("a.der");
     std::fs::write(&f, &der).unwrap();
-    let (code, _, err) = run(&[
+    let (code, _, err) = KDBMAN.run(&[
         "cert",
         "add",
         "--db",
@@ -368,7 +360,7 @@ fn the_same_certificate_twice_is_refused() {
     let text = kdbman::pki::pem_encode("CERTIFICATE", &other)
         + &kdbman::pki::pem_encode("CERTIFICATE", &der);
     std::fs::write(&bundle, text).unwrap();
-    let (code, _, err) = run(&[
+    let (code, _, err) = KDBMAN.run(&[
         "cert",
         "add",
         "--db",
@@ -388,7 +380,7 @@ fn the_same_certificate_twice_is_refused() {
 #[test]
 fn password_sources() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "pw.kdb", false);
+    let db = new_store(&KDBMAN, dir.path(), "pw.kdb", false);
     let d = db.to_str().unwrap();
     let empty = json!({"entries": []});
 
@@ -410,7 +402,7 @@ fn password_sources() {
     assert_eq!(v, empty);
 
     // --pw works, warns, and does not echo the value.
-    let (code, out, err) = run(&["cert", "list", "--db", d, "--pw", PW, "--json"]);
+    let (code, out, err) = KDBMAN.run(&["cert", "list", "--db", d, "--pw", PW, "--json"]);
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("warning") && err.contains("visible to other processes"),
@@ -419,12 +411,12 @@ fn password_sources() {
     assert!(!err.contains(PW) && !out.contains(PW));
 
     // No source and no terminal: a usage error, not a hang.
-    let (code, _, err) = run(&["cert", "list", "--db", d]);
+    let (code, _, err) = KDBMAN.run(&["cert", "list", "--db", d]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no password given"), "{err}");
 
     // Two sources: a usage error.
-    let (code, _, err) = run(&[
+    let (code, _, err) = KDBMAN.run(&[
         "cert",
         "list",
         "--db",
@@ -451,7 +443,7 @@ fn password_sources() {
         ],
     );
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(&["cert", "list", "--db", d, "--pw-env", "KPW"]);
+    let (code, _, err) = KDBMAN.run(&["cert", "list", "--db", d, "--pw-env", "KPW"]);
     assert_eq!(code, 6, "the old password no longer opens: {err}");
     let mut c = KDBMAN.cmd();
     c.env("NEWPW", "the new one");
@@ -506,15 +498,15 @@ fn password_sources() {
 #[test]
 fn exit_statuses_per_class() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "x.kdb", false);
+    let db = new_store(&KDBMAN, dir.path(), "x.kdb", false);
     let d = db.to_str().unwrap();
-    ok(&[
+    KDBMAN.stdout(&[
         "cert", "create", "--db", d, "--pw-env", "KPW", "--label", "short", "--dn", "CN=short",
         "--key", "ec:p256", "--days", "10",
     ]);
 
     let code_of = |args: &[&str]| {
-        let (code, _, err) = run(args);
+        let (code, _, err) = KDBMAN.run(args);
         (code, err)
     };
     // 1: findings (--expiring).
@@ -658,14 +650,14 @@ fn exit_statuses_per_class() {
 #[test]
 fn keydb_delete_removes_store_and_stash() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "gone.kdb", true);
+    let db = new_store(&KDBMAN, dir.path(), "gone.kdb", true);
     let d = db.to_str().unwrap();
     let mut cmd = KDBMAN.cmd();
     cmd.env("KPW", "wrong");
     let (c, _, e) = run_with(cmd, &["keydb", "delete", "--db", d, "--pw-env", "KPW"]);
     assert_eq!(c, 6, "a wrong password deletes nothing: {e}");
     assert!(db.exists());
-    ok(&["keydb", "delete", "--db", d, "--pw-env", "KPW"]);
+    KDBMAN.stdout(&["keydb", "delete", "--db", d, "--pw-env", "KPW"]);
     assert!(!db.exists());
     assert!(!dir.path().join("gone.sth").exists());
 }
@@ -673,15 +665,15 @@ fn keydb_delete_removes_store_and_stash() {
 #[test]
 fn extract_pem_and_refuse_overwrite() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "ex.kdb", false);
+    let db = new_store(&KDBMAN, dir.path(), "ex.kdb", false);
     let d = db.to_str().unwrap();
-    ok(&[
+    KDBMAN.stdout(&[
         "cert", "create", "--db", d, "--pw-env", "KPW", "--label", "a", "--dn", "CN=a", "--key",
         "ed25519",
     ]);
     let der = extract_der(&db, "a", dir.path());
     let pem = dir.path().join("a.pem");
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "extract",
         "--db",
@@ -697,7 +689,7 @@ fn extract_pem_and_refuse_overwrite() {
     assert!(text.starts_with("-----BEGIN CERTIFICATE-----"), "{text}");
     assert!(!text.contains("PRIVATE KEY"));
     assert_eq!(kdbman::pki::pem_encode("CERTIFICATE", &der), text);
-    let (c, _, e) = run(&[
+    let (c, _, e) = KDBMAN.run(&[
         "cert",
         "extract",
         "--db",
@@ -721,11 +713,7 @@ fn debug_output_shows_no_secrets() {
     // private key (they end up in logs and panic messages).
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("dbg.kdb");
-    let opts = kdbman::CreateOptions {
-        format: kdbman::StoreFormat::Kdbman,
-        kdf: kdbman::Kdf::ARGON2_FLOOR,
-        password_expires: None,
-    };
+    let opts = floor();
     let pw = kdbman::Password::new(PW);
     let mut store = kdbman::Store::create(&path, &pw, &opts).unwrap();
     let key = keygen::generate(KeyType::Ed25519).unwrap();
@@ -747,14 +735,14 @@ fn debug_output_shows_no_secrets() {
 fn keydb_delete_force_only_deletes_stores() {
     let dir = tempfile::tempdir().unwrap();
     // A damaged store that no password opens can be deleted with --force.
-    let db = new_store_with(ok, dir.path(), "broken.kdb", false);
+    let db = new_store(&KDBMAN, dir.path(), "broken.kdb", false);
     let mut b = std::fs::read(&db).unwrap();
     b[20] ^= 0xff;
     std::fs::write(&db, &b).unwrap();
     let d = db.to_str().unwrap();
-    let (c, _, e) = run(&["keydb", "delete", "--db", d, "--pw-env", "KPW"]);
+    let (c, _, e) = KDBMAN.run(&["keydb", "delete", "--db", d, "--pw-env", "KPW"]);
     assert_eq!(c, 5, "{e}");
-    ok(&["keydb", "delete", "--db", d, "--force"]);
+    KDBMAN.stdout(&["keydb", "delete", "--db", d, "--force"]);
     assert!(!db.exists());
     // Something that is not a store is never deleted, even with --force.
     let pem = dir.path().join("precious.pem");
@@ -763,11 +751,11 @@ fn keydb_delete_force_only_deletes_stores() {
         "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
     )
     .unwrap();
-    let (c, _, e) = run(&["keydb", "delete", "--db", pem.to_str().unwrap(), "--force"]);
+    let (c, _, e) = KDBMAN.run(&["keydb", "delete", "--db", pem.to_str().unwrap(), "--force"]);
     assert_eq!(c, 4, "{e}");
     assert!(pem.exists());
     let missing = dir.path().join("missing.kdb");
-    let (c, _, e) = run(&[
+    let (c, _, e) = KDBMAN.run(&[
         "keydb",
         "delete",
         "--db",
@@ -782,7 +770,7 @@ fn pw_stdin_reads_one_line_without_waiting_for_more() {
     // A script that writes the password and keeps stdin open must not hang.
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "stdin.kdb", false);
+    let db = new_store(&KDBMAN, dir.path(), "stdin.kdb", false);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kdbman"))
         .args(["cert", "list", "--json", "--pw-stdin", "--db"])
         .arg(&db)
@@ -825,7 +813,7 @@ fn pw_stdin_reads_one_line_without_waiting_for_more() {
 #[test]
 fn cert_add_of_a_certificate_already_present_is_a_no_op() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "twice.kdbx", false);
+    let db = new_store(&KDBMAN, dir.path(), "twice.kdbx", false);
     let d = db.to_str().unwrap();
     let mut spec = CertSpec::new("CN=Twice Root", 3650);
     spec.is_ca = true;
@@ -836,7 +824,7 @@ fn cert_add_of_a_certificate_already_present_is_a_no_op() {
     std::fs::write(&ca_file, kdbman::pki::pem_encode("CERTIFICATE", &ca_der)).unwrap();
     let f = ca_file.to_str().unwrap();
     let add = |label: &str| {
-        run(&[
+        KDBMAN.run(&[
             "cert", "add", "--db", d, "--pw-env", "KPW", "--label", label, "--file", f,
         ])
     };

@@ -5,7 +5,7 @@
 
 mod common;
 use common::kdbman_bin;
-use common::new_store_with;
+use common::{Kdbman, new_store};
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -16,28 +16,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 const PW: &str = "cli ux password";
-
-/// Runs kdbman with stdin closed; returns (status, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(kdbman_bin())
-        .args(args)
-        .env("KPW", PW)
-        .env_remove("KDBMAN_PW")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    (
-        out.status.code().expect("exited, not killed"),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn ok(args: &[&str]) -> String {
-    let (code, out, err) = run(args);
-    assert_eq!(code, 0, "kdbman {args:?} failed:\n{err}");
-    out
-}
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)])
+    .without(&["KDBMAN_PW"])
+    .stdin_null();
 
 // ---------------------------------------------------------------------
 // The terminal prompt, through a pseudo-terminal.
@@ -256,7 +237,7 @@ fn prompt_refuses_two_different_entries() {
 #[test]
 fn ctrl_c_at_the_prompt_restores_echo() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "ctrlc.kdb", true);
+    let db = new_store(&KDBMAN, dir.path(), "ctrlc.kdb", true);
     // Without it: a read command would take the stash beside the store.
     std::fs::remove_file(dir.path().join("ctrlc.sth")).unwrap();
     let mut pty = Pty::spawn(
@@ -290,7 +271,7 @@ fn ctrl_c_at_the_prompt_restores_echo() {
 /// with the store password typed at the prompt, once kdbman is past the
 /// prompt and reading the new password from the terminal; with its pid.
 fn past_the_prompt(dir: &Path, setup: &str) -> (Pty, String) {
-    let db = new_store_with(ok, dir, "signals.kdb", true);
+    let db = new_store(&KDBMAN, dir, "signals.kdb", true);
     let mut pty = Pty::spawn(
         &format!(
             "{setup}; echo pid=$$; exec {} keydb changepw --db {} --new-pw-stdin",
@@ -363,10 +344,10 @@ fn a_signal_ignored_from_the_start_stays_ignored_after_the_prompt() {
 #[test]
 fn missing_password_names_the_options_of_the_command() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "m.kdb", true);
+    let db = new_store(&KDBMAN, dir.path(), "m.kdb", true);
     let d = db.to_str().unwrap();
     // One without a stash: a read command would take the stash beside it.
-    let bare = new_store_with(ok, dir.path(), "bare.kdb", true);
+    let bare = new_store(&KDBMAN, dir.path(), "bare.kdb", true);
     std::fs::remove_file(dir.path().join("bare.sth")).unwrap();
     let newdb = dir.path().join("new.kdb");
     let p12 = dir.path().join("x.p12");
@@ -409,7 +390,7 @@ fn missing_password_names_the_options_of_the_command() {
         ),
     ];
     for (args, names, not) in cases {
-        let (code, out, err) = run(args);
+        let (code, out, err) = KDBMAN.run(args);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(out.is_empty(), "{out}");
         assert!(err.contains("no password given"), "{args:?}: {err}");
@@ -420,7 +401,7 @@ fn missing_password_names_the_options_of_the_command() {
         }
     }
     // changepw has no --stash PATH for the current password.
-    let (_, _, err) = run(&["keydb", "changepw", "--db", d]);
+    let (_, _, err) = KDBMAN.run(&["keydb", "changepw", "--db", d]);
     assert!(
         err.contains("--pw-env VAR, --pw-file PATH, --pw-stdin or --stashed")
             && !err.contains("--stash PATH"),
@@ -431,21 +412,21 @@ fn missing_password_names_the_options_of_the_command() {
 #[test]
 fn password_source_errors_say_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "s.kdb", true);
+    let db = new_store(&KDBMAN, dir.path(), "s.kdb", true);
     let d = db.to_str().unwrap();
 
-    let (code, _, err) = run(&["cert", "list", "--db", d, "--pw-env", "KDBMAN_UX_UNSET"]);
+    let (code, _, err) = KDBMAN.run(&["cert", "list", "--db", d, "--pw-env", "KDBMAN_UX_UNSET"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("KDBMAN_UX_UNSET"), "{err}");
     assert!(err.contains("fix: export KDBMAN_UX_UNSET"), "{err}");
 
-    let (code, _, err) = run(&["cert", "list", "--db", d, "--pw-env", "KPW", "--stashed"]);
+    let (code, _, err) = KDBMAN.run(&["cert", "list", "--db", d, "--pw-env", "KPW", "--stashed"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("more than one way"), "{err}");
     assert!(err.contains("fix: keep only one of"), "{err}");
 
     // --file-pw warns towards the input file's own safe options.
-    let (_, _, err) = run(&[
+    let (_, _, err) = KDBMAN.run(&[
         "cert",
         "import",
         "--db",
@@ -465,9 +446,9 @@ fn password_source_errors_say_what_to_do() {
 #[test]
 fn a_missing_input_file_is_not_told_to_create_a_store() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "f.kdb", true);
+    let db = new_store(&KDBMAN, dir.path(), "f.kdb", true);
     let missing = dir.path().join("root-ca.pem");
-    let (code, _, err) = run(&[
+    let (code, _, err) = KDBMAN.run(&[
         "cert",
         "add",
         "--db",
@@ -485,7 +466,7 @@ fn a_missing_input_file_is_not_told_to_create_a_store() {
     );
     assert!(!err.contains("keydb create"), "{err}");
 
-    let (code, _, err) = run(&[
+    let (code, _, err) = KDBMAN.run(&[
         "cert",
         "list",
         "--db",
@@ -501,7 +482,7 @@ fn a_missing_input_file_is_not_told_to_create_a_store() {
 fn kdf_floor_and_kdf_together_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("k.kdb");
-    let (code, _, err) = run(&[
+    let (code, _, err) = KDBMAN.run(&[
         "keydb",
         "create",
         "--db",
@@ -521,12 +502,12 @@ fn kdf_floor_and_kdf_together_are_refused() {
 #[test]
 fn validate_at_takes_the_times_lint_takes() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "v.kdb", true);
+    let db = new_store(&KDBMAN, dir.path(), "v.kdb", true);
     let d = db.to_str().unwrap();
     // A CA made in another store, trusted here as a signer.
-    let other = new_store_with(ok, dir.path(), "other.kdb", true);
+    let other = new_store(&KDBMAN, dir.path(), "other.kdb", true);
     let o = other.to_str().unwrap();
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "create",
         "--db",
@@ -544,7 +525,7 @@ fn validate_at_takes_the_times_lint_takes() {
     ]);
     let pem = dir.path().join("ca.pem");
     let p = pem.to_str().unwrap();
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "extract",
         "--db",
@@ -555,7 +536,7 @@ fn validate_at_takes_the_times_lint_takes() {
         "--target",
         p,
     ]);
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "add",
         "--db",
@@ -571,7 +552,7 @@ fn validate_at_takes_the_times_lint_takes() {
         .unwrap()
         .as_secs();
     let validate = |at: &str| {
-        run(&[
+        KDBMAN.run(&[
             "cert",
             "validate",
             "--db",
@@ -630,10 +611,10 @@ fn subcommands(help: &str) -> Vec<String> {
 
 /// Every leaf command line, e.g. ["cert", "list"].
 fn leaf_commands() -> Vec<Vec<String>> {
-    let top = ok(&["--help"]);
+    let top = KDBMAN.stdout(&["--help"]);
     let mut leaves = Vec::new();
     for t in subcommands(&top) {
-        let h = ok(&[&t, "--help"]);
+        let h = KDBMAN.stdout(&[&t, "--help"]);
         let subs = subcommands(&h);
         if subs.is_empty() {
             leaves.push(vec![t.clone()]);
@@ -701,7 +682,7 @@ fn every_option_has_help() {
     assert!(leaves.len() >= 25, "{leaves:?}");
     for cmd in leaves.iter().filter(|c| ours(c)) {
         let args: Vec<&str> = cmd.iter().map(String::as_str).chain(["--help"]).collect();
-        let opts = options(&ok(&args));
+        let opts = options(&KDBMAN.stdout(&args));
         assert!(!opts.is_empty(), "{cmd:?}");
         for (name, text) in opts {
             if text.is_empty() {
@@ -742,7 +723,7 @@ fn the_same_option_has_the_same_words_everywhere() {
     for cmd in leaf_commands().iter().filter(|c| ours(c)) {
         let name = cmd.join(" ");
         let args: Vec<&str> = cmd.iter().map(String::as_str).chain(["--help"]).collect();
-        for (opt, text) in options(&ok(&args)) {
+        for (opt, text) in options(&KDBMAN.stdout(&args)) {
             if exceptions.contains(&(name.as_str(), opt.as_str())) {
                 continue;
             }
@@ -825,7 +806,7 @@ fn json_shapes_are_documented_in_help() {
     ];
     for (cmd, fields) in cases {
         let args: Vec<&str> = cmd.iter().copied().chain(["--help"]).collect();
-        let opts = options(&ok(&args));
+        let opts = options(&KDBMAN.stdout(&args));
         let json = &opts
             .iter()
             .find(|(o, _)| o == "--json")
@@ -841,9 +822,9 @@ fn json_shapes_are_documented_in_help() {
 #[test]
 fn cert_list_json_prints_the_documented_fields_in_order() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "l.kdb", true);
+    let db = new_store(&KDBMAN, dir.path(), "l.kdb", true);
     let d = db.to_str().unwrap();
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "create",
         "--db",
@@ -857,7 +838,7 @@ fn cert_list_json_prints_the_documented_fields_in_order() {
         "ec:p256",
         "--default",
     ]);
-    let out = ok(&["cert", "list", "--db", d, "--stashed", "--json"]);
+    let out = KDBMAN.stdout(&["cert", "list", "--db", d, "--stashed", "--json"]);
     let v: Value = serde_json::from_str(&out).unwrap();
     let row = v["entries"][0].as_object().unwrap();
     let keys: Vec<&str> = row.keys().map(String::as_str).collect();
@@ -929,7 +910,7 @@ fn with_closed_stdout(args: &[&str]) -> (i32, String) {
 #[test]
 fn a_closed_pipe_ends_quietly_with_success() {
     let dir = tempfile::tempdir().unwrap();
-    let db = new_store_with(ok, dir.path(), "p.kdb", true);
+    let db = new_store(&KDBMAN, dir.path(), "p.kdb", true);
     let d = db.to_str().unwrap();
     let cases: &[&[&str]] = &[
         &["cert", "list", "--db", d, "--stashed"],
@@ -947,5 +928,5 @@ fn a_closed_pipe_ends_quietly_with_success() {
         assert!(err.is_empty(), "{args:?} complained: {err}");
     }
     // The pipe is what ends it: with a reader the same command prints.
-    assert!(!ok(&["explain", "--list"]).is_empty());
+    assert!(!KDBMAN.stdout(&["explain", "--list"]).is_empty());
 }

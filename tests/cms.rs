@@ -5,6 +5,8 @@
 
 mod common;
 use common::Kdbman;
+use common::s;
+use common::servers::Serving;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]).stdin_null();
 use common::openssl_text;
@@ -43,10 +45,6 @@ fn copy_fixture(src: &Path, name: &str, dir: &Path) -> PathBuf {
         std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
     dir.join(format!("{name}.kdb"))
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 /// The subject's RDNs, order-free ("C=XX, O=Example, CN=x" → sorted parts).
@@ -245,32 +243,19 @@ fn gskit_personal_entries_export_to_pkcs12_and_pem_that_openssl_reads() {
 }
 
 /// A running `kdbman serve`, killed on drop.
+/// A running `kdbman serve` (stopped on drop) and its port.
 struct Server {
-    child: Child,
+    _serving: Serving,
     port: u16,
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn serve(args: &[&str]) -> Server {
-    let mut child = Command::new(cargo_bin("kdbman"))
-        .arg("serve")
+    let mut cmd = Command::new(cargo_bin("kdbman"));
+    cmd.arg("serve")
         .args(args)
-        .args(["--listen", "127.0.0.1:0"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let Some(port) = common::listening_port(&mut child) else {
-        panic!("serve printed no listening line");
-    };
-    Server { child, port }
+        .args(["--listen", "127.0.0.1:0"]);
+    let (_serving, port) = Serving::on_loopback(cmd);
+    Server { _serving, port }
 }
 
 #[test]

@@ -6,11 +6,13 @@
 
 mod common;
 use common::Kdbman;
+use common::s;
+use common::servers::Serving;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW), ("NEW", NEW_PW)]).stdin_null();
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use assert_cmd::cargo::cargo_bin;
 use kdbman::store::cms::{self, container, record};
@@ -30,22 +32,8 @@ const PBES2: [u8; 11] = [
     0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d,
 ];
 
-fn ok(args: &[&str]) -> Output {
-    let out = KDBMAN.output(args);
-    assert!(
-        out.status.success(),
-        "kdbman {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 fn has(haystack: &[u8], needle: &[u8]) -> bool {
@@ -56,7 +44,7 @@ fn has(haystack: &[u8], needle: &[u8]) -> bool {
 /// personal entry `web` (its .rdb, as kdbman writes it, removed).
 fn store(dir: &Path, name: &str, version: &str) -> PathBuf {
     let db = dir.join(format!("{name}.kdb"));
-    ok(&[
+    KDBMAN.ok(&[
         "keydb",
         "create",
         "--db",
@@ -66,7 +54,7 @@ fn store(dir: &Path, name: &str, version: &str) -> PathBuf {
         "--cms-version",
         version,
     ]);
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "create",
         "--db",
@@ -219,7 +207,7 @@ fn a_damaged_rdb_never_stops_reading_and_refuses_only_the_writes_that_need_it() 
     let dir = TempDir::new().unwrap();
     let db = store(dir.path(), "key", "6");
     let rdb = cms::rdb_path(&db);
-    ok(&["keydb", "stashpw", "--db", s(&db), "--pw-env", "KPW"]);
+    KDBMAN.ok(&["keydb", "stashpw", "--db", s(&db), "--pw-env", "KPW"]);
     let mut bytes = empty_companion(6, container::Kind::Requests, PW);
     bytes[0x40] ^= 0x01; // inside the verifier
     for (what, bad) in [
@@ -242,7 +230,7 @@ fn a_damaged_rdb_never_stops_reading_and_refuses_only_the_writes_that_need_it() 
     ] {
         std::fs::write(&rdb, &bad).unwrap();
         // Read-only commands work, and say what they found.
-        let out = ok(&["cert", "list", "--db", s(&db), "--pw-env", "KPW"]);
+        let out = KDBMAN.ok(&["cert", "list", "--db", s(&db), "--pw-env", "KPW"]);
         let err = stderr(&out);
         assert!(
             err.contains("warning") && err.contains(s(&rdb)) && err.contains("not usable"),
@@ -301,7 +289,7 @@ fn a_damaged_rdb_never_stops_reading_and_refuses_only_the_writes_that_need_it() 
         }
         // A change to the .kdb alone goes through and leaves it as it was.
         let label = format!("signer-{}", what.len());
-        ok(&[
+        KDBMAN.ok(&[
             "cert",
             "create",
             "--db",
@@ -316,7 +304,7 @@ fn a_damaged_rdb_never_stops_reading_and_refuses_only_the_writes_that_need_it() 
             "ec:p256",
         ]);
         assert_eq!(std::fs::read(&rdb).unwrap(), bad, "{what}");
-        ok(&[
+        KDBMAN.ok(&[
             "cert",
             "delete",
             "--db",
@@ -330,7 +318,7 @@ fn a_damaged_rdb_never_stops_reading_and_refuses_only_the_writes_that_need_it() 
 
     // Empty: read as holding nothing (and said); a request replaces it.
     std::fs::write(&rdb, b"").unwrap();
-    let out = ok(&["cert", "list", "--db", s(&db), "--pw-env", "KPW"]);
+    let out = KDBMAN.ok(&["cert", "list", "--db", s(&db), "--pw-env", "KPW"]);
     assert!(stderr(&out).contains("empty"), "{}", stderr(&out));
     assert_eq!(
         companion(&details(&db, &["--stashed"]), "requests")["state"],
@@ -342,7 +330,7 @@ fn a_damaged_rdb_never_stops_reading_and_refuses_only_the_writes_that_need_it() 
     // Missing: nothing to say.
     std::fs::remove_file(&rdb).unwrap();
     std::fs::remove_file(cms::rdb_path(&db)).ok();
-    let out = ok(&["cert", "list", "--db", s(&db), "--pw-env", "KPW"]);
+    let out = KDBMAN.ok(&["cert", "list", "--db", s(&db), "--pw-env", "KPW"]);
     assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
 }
 
@@ -371,7 +359,7 @@ fn a_crl_database_is_verified_and_rewritten_in_its_own_version() {
     let mut bad = std::fs::read(&crl).unwrap();
     bad[0x50] ^= 0x10; // the integrity MAC of a v4 container
     std::fs::write(&crl, &bad).unwrap();
-    let out = ok(&["cert", "list", "--db", s(&db), "--stashed"]);
+    let out = KDBMAN.ok(&["cert", "list", "--db", s(&db), "--stashed"]);
     assert!(stderr(&out).contains(s(&crl)), "{}", stderr(&out));
     let before = snapshot(&db);
     let out = KDBMAN.output(&[
@@ -418,7 +406,7 @@ fn a_crl_database_is_verified_and_rewritten_in_its_own_version() {
     assert_eq!(snapshot(&db), before);
 
     // keydb delete takes the companions with it.
-    ok(&["keydb", "delete", "--db", s(&db), "--stashed"]);
+    KDBMAN.ok(&["keydb", "delete", "--db", s(&db), "--stashed"]);
     assert!(!crl.exists() && !cms::rdb_path(&db).exists());
 }
 
@@ -495,7 +483,7 @@ fn an_altered_record_count_or_slot_size_is_header_damage_not_truncation() {
     }
     // A store with no key at all: the count is still named.
     let db = dir.path().join("empty.kdb");
-    ok(&["keydb", "create", "--db", s(&db), "--pw-env", "KPW"]);
+    KDBMAN.ok(&["keydb", "create", "--db", s(&db), "--pw-env", "KPW"]);
     let mut bad = std::fs::read(&db).unwrap();
     bad[0x17] ^= 0x04;
     std::fs::write(&db, &bad).unwrap();
@@ -528,7 +516,7 @@ fn a_store_with_5001_byte_slots_is_rewritten_with_5000() {
     assert_eq!(list_labels(&db, &["--pw-env", "KPW"]), ["web"]);
     let d = details(&db, &["--pw-env", "KPW"]);
     assert_eq!(d["cms"]["slot_size"], 5001);
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "create",
         "--db",
@@ -599,7 +587,7 @@ fn keys_written_into_a_v4_store_are_pkcs12_3des_and_openssl_decrypts_them() {
     assert!(pem.contains("BEGIN PRIVATE KEY"), "{pem}");
     // The key openssl decrypted is the one the certificate holds.
     std::fs::write(dir.path().join("key.pem"), pem.as_bytes()).unwrap();
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "extract",
         "--db",
@@ -641,10 +629,10 @@ fn fix_of(out: &Output) -> String {
 fn each_bad_password_refusal_has_its_own_fix() {
     let dir = TempDir::new().unwrap();
     let db = store(dir.path(), "key", "6");
-    ok(&["keydb", "stashpw", "--db", s(&db), "--pw-env", "KPW"]);
+    KDBMAN.ok(&["keydb", "stashpw", "--db", s(&db), "--pw-env", "KPW"]);
     let keyless = dir.path().join("keyless.kdb");
-    ok(&["keydb", "create", "--db", s(&keyless), "--pw-env", "KPW"]);
-    ok(&["keydb", "stashpw", "--db", s(&keyless), "--pw-env", "KPW"]);
+    KDBMAN.ok(&["keydb", "create", "--db", s(&keyless), "--pw-env", "KPW"]);
+    KDBMAN.ok(&["keydb", "stashpw", "--db", s(&keyless), "--pw-env", "KPW"]);
 
     let wrong = KDBMAN.output(&["cert", "list", "--db", s(&db), "--pw", "wrong"]);
     assert_eq!(wrong.status.code(), Some(6));
@@ -652,7 +640,7 @@ fn each_bad_password_refusal_has_its_own_fix() {
     assert_eq!(undecided.status.code(), Some(10));
     // The stash beside each holds the old password after a change.
     for db in [&db, &keyless] {
-        ok(&[
+        KDBMAN.ok(&[
             "keydb",
             "changepw",
             "--db",
@@ -703,32 +691,14 @@ fn ibm_v3_rdb() -> Vec<u8> {
         .collect()
 }
 
-/// A running `kdbman serve`, killed on drop.
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `kdbman serve` on the store (password `pw`) and returns it with
-/// its port.
-fn serve(db: &Path, pw: &str) -> (Server, u16) {
-    let mut child = Command::new(cargo_bin("kdbman"))
-        .args(["serve", "--db", s(db), "--pw-env", "KPW", "--label", "web"])
+/// Starts `kdbman serve` on the store (password `pw`) and returns it
+/// (stopped on drop) with its port.
+fn serve(db: &Path, pw: &str) -> (Serving, u16) {
+    let mut cmd = Command::new(cargo_bin("kdbman"));
+    cmd.args(["serve", "--db", s(db), "--pw-env", "KPW", "--label", "web"])
         .args(["--listen", "127.0.0.1:0"])
-        .env("KPW", pw)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let Some(port) = common::listening_port(&mut child) else {
-        panic!("serve printed no listening line");
-    };
-    (Server(child), port)
+        .env("KPW", pw);
+    Serving::on_loopback(cmd)
 }
 
 /// Issue 19, acceptance 3: a v6 and a v4 store, each with IBM's 80-byte v3
@@ -744,7 +714,7 @@ fn v6_and_v4_stores_with_ibms_80_byte_v3_rdb_work_and_keep_it_v3() {
         assert_eq!(version_and_verified(&rdb, PW), (3, true), "the vector");
 
         // list, details, lint, serve.
-        let out = ok(&["cert", "list", "--db", s(&db), "--pw-env", "KPW"]);
+        let out = KDBMAN.ok(&["cert", "list", "--db", s(&db), "--pw-env", "KPW"]);
         assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
         assert_eq!(list_labels(&db, &["--pw-env", "KPW"]), ["web"]);
         let d = details(&db, &["--pw-env", "KPW"]);
@@ -823,7 +793,7 @@ fn v6_and_v4_stores_with_ibms_80_byte_v3_rdb_work_and_keep_it_v3() {
         );
 
         // The request deleted: the .rdb stays, empty, in v3.
-        ok(&[
+        KDBMAN.ok(&[
             "certreq",
             "delete",
             "--db",
@@ -839,7 +809,7 @@ fn v6_and_v4_stores_with_ibms_80_byte_v3_rdb_work_and_keep_it_v3() {
         let mut bad = bytes.clone();
         bad[0x45] ^= 0x20; // the v3 integrity value
         std::fs::write(&rdb, &bad).unwrap();
-        let out = ok(&["cert", "list", "--db", s(&db), "--stashed"]);
+        let out = KDBMAN.ok(&["cert", "list", "--db", s(&db), "--stashed"]);
         assert!(
             String::from_utf8_lossy(&out.stdout).contains("web") && stderr(&out).contains(s(&rdb)),
             "{}",

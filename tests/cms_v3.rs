@@ -8,11 +8,14 @@
 
 mod common;
 use common::Kdbman;
+use common::s;
+use common::servers::Serving;
+use common::text;
 
 const KDBMAN: Kdbman = Kdbman::new(&[(PW_VAR, FIXTURE_PW)]).stdin_null();
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Command;
 
 use kdbman::store::cms::record::{self, Body};
 use kdbman::{Access, ErrorClass, Password, Store};
@@ -49,24 +52,6 @@ fn unhex(s: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = KDBMAN.output(args);
-    assert!(o.status.success(), "kdbman {args:?}: {}", text(&o));
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 fn be32(b: &[u8]) -> u32 {
@@ -278,7 +263,7 @@ fn k(args: &[&str], kdb: &Path) -> String {
     let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     all.extend(pw_args(kdb));
     let refs: Vec<&str> = all.iter().map(String::as_str).collect();
-    ok(&refs)
+    KDBMAN.stdout(&refs)
 }
 
 const LABELS: [(&str, &str); 7] = [
@@ -506,7 +491,7 @@ fn fixture_lint_reports_v3_weaknesses_with_the_upgrade() {
         assert!(!["SSL0215E", "SSL0218E", "SSL0214E"].contains(&code), "{f}");
     }
     // Explained like every other code.
-    let e = ok(&["explain", "KDB0012W"]);
+    let e = KDBMAN.stdout(&["explain", "KDB0012W"]);
     assert!(
         e.contains("CMS v3 key database") && e.contains("--cms-version 6"),
         "{e}"
@@ -587,24 +572,17 @@ fn fixture_old_roots_are_warnings_not_errors() {
         2,
         "{v:#}"
     );
-    let e = ok(&["explain", "KDB0014W"]);
+    let e = KDBMAN.stdout(&["explain", "KDB0014W"]);
     assert!(e.contains("RFC 5280") && e.contains("cert delete"), "{e}");
 }
 
-/// `kdbman serve --label LABEL` on port 0: the child and its port.
-fn serve(kdb: &Path, label: &str) -> (Child, u16) {
-    let mut child = KDBMAN
-        .std()
-        .args(["serve", "--listen", "127.0.0.1:0", "--label", label])
-        .args(pw_args(kdb))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let Some(port) = common::listening_port(&mut child) else {
-        panic!("serve printed no readiness line");
-    };
-    (child, port)
+/// `kdbman serve --label LABEL` on port 0: the server (stopped on drop)
+/// and its port.
+fn serve(kdb: &Path, label: &str) -> (Serving, u16) {
+    let mut cmd = KDBMAN.std();
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--label", label])
+        .args(pw_args(kdb));
+    Serving::on_loopback(cmd)
 }
 
 #[test]
@@ -617,7 +595,7 @@ fn fixture_serves_each_personal_entry_by_label() {
         ("rsa-server", "rsa.v3.test", "rsa-root.pem"),
         ("ec-server", "ec.v3.test", "ec-root.pem"),
     ] {
-        let (mut child, port) = serve(&kdb, label);
+        let (server, port) = serve(&kdb, label);
         let out = Command::new("curl")
             .args(["-sS", "--max-time", "15", "--cacert"])
             .arg(fixture_dir().join(root))
@@ -625,8 +603,7 @@ fn fixture_serves_each_personal_entry_by_label() {
             .arg(format!("https://{host}:{port}/?format=json"))
             .output()
             .unwrap();
-        let _ = child.kill();
-        let _ = child.wait();
+        drop(server);
         assert!(out.status.success(), "{label}: {}", text(&out));
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert!(v.to_string().contains(&format!("\"{label}\"")), "{v:#}");
@@ -872,7 +849,7 @@ fn convert_in_place_upgrades_v3_keeping_password_stash_owner_and_mode() {
     };
     let before: Vec<_> = [&kdb, &rdb, &sth].map(|f| attrs(f)).to_vec();
     let stash_bytes = std::fs::read(&sth).unwrap();
-    let said = ok(&["keydb", "convert", "--db", s(&kdb), "--stashed"]);
+    let said = KDBMAN.stdout(&["keydb", "convert", "--db", s(&kdb), "--stashed"]);
     assert!(said.contains("CMS v3 to CMS v6"), "{said}");
     assert!(said.contains(".rdb: CMS v3 to v6"), "{said}");
     let after: Vec<_> = [&kdb, &rdb, &sth].map(|f| attrs(f)).to_vec();
@@ -900,7 +877,7 @@ fn convert_in_place_upgrades_v3_keeping_password_stash_owner_and_mode() {
     // The same password opens it, and so does the untouched stash.
     let store = Store::open(&kdb, &Password::new(FIXTURE_PW), Access::Read).unwrap();
     assert_eq!(store.entries().len(), LABELS.len());
-    let listed = ok(&["cert", "list", "--db", s(&kdb), "--stashed"]);
+    let listed = KDBMAN.stdout(&["cert", "list", "--db", s(&kdb), "--stashed"]);
     assert!(
         listed.contains("rsa-server") && listed.contains("old-md2-ca"),
         "{listed}"

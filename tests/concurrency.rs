@@ -3,6 +3,7 @@
 //! either the old or the new contents.
 
 mod common;
+use common::floor;
 use common::kdbman_bin;
 
 use std::path::Path;
@@ -10,17 +11,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use kdbman::pki::{CertSpec, KeyType, keygen};
-use kdbman::{Access, CreateOptions, Entry, Kdf, Password, Store};
+use kdbman::{Access, Entry, Password, Store};
 
 const PW: &str = "concurrency password";
-
-fn floor() -> CreateOptions {
-    CreateOptions {
-        format: kdbman::StoreFormat::Kdbman,
-        kdf: Kdf::ARGON2_FLOOR,
-        password_expires: None,
-    }
-}
 
 fn spawn_create(db: &Path, label: &str) -> Child {
     Command::new(kdbman_bin())

@@ -9,12 +9,11 @@
 
 mod common;
 use common::Kdbman;
-use common::gsk_link;
+use common::gsk_ok;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("DN_PW", PW)]).stdin_null();
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use x509_parser::prelude::FromDer;
 
@@ -29,21 +28,6 @@ const NAMES: &[(&str, &str)] = &[
         "/C=US/O=Example/ST=Oregon/L=Springfield/OU=Ops/CN=web, Inc+OU=Web",
     ),
 ];
-
-fn gsk(dir: &Path, args: &[&str]) {
-    let link = gsk_link(dir);
-    let out = Command::new(&link)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "gsk8capicmd_64 {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn cert_subject(der: &[u8]) -> Vec<u8> {
     let (_, c) = x509_parser::parse_x509_certificate(der).unwrap();
@@ -132,7 +116,7 @@ fn kdbman_subjects(dir: &Path, i: usize, dn: &str) -> (Vec<Vec<u8>>, String) {
             "--force",
         ],
     );
-    gsk(
+    gsk_ok(
         dir,
         &[
             "-cert",
@@ -148,14 +132,14 @@ fn kdbman_subjects(dir: &Path, i: usize, dn: &str) -> (Vec<Vec<u8>>, String) {
             "SHA256WithECDSA",
         ],
     );
-    gsk(
+    gsk_ok(
         dir,
         &[
             "-cert", "-extract", "-db", &db, "-stashed", "-label", "gsk", "-target", "gsk.der",
             "-format", "binary",
         ],
     );
-    gsk(
+    gsk_ok(
         dir,
         &[
             "-certreq",
@@ -221,7 +205,7 @@ fn one_dn_string_one_subject_everywhere() {
         assert_eq!(shown, *dn);
         // A renewal request keeps the certificate's subject byte for byte.
         let db = format!("s{i}.kdb");
-        gsk(
+        gsk_ok(
             dir,
             &[
                 "-certreq",

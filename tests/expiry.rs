@@ -4,6 +4,7 @@
 
 mod common;
 use common::Kdbman;
+use common::codes;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW), ("NEWPW", NEW)]);
 
@@ -17,21 +18,6 @@ const PW: &str = "expiring password";
 const NEW: &str = "fresh password";
 
 use common::now;
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = KDBMAN.cmd().args(args).output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn ok(args: &[&str]) -> (String, String) {
-    let (code, out, err) = run(args);
-    assert_eq!(code, 0, "kdbman {args:?}:\n{err}");
-    (out, err)
-}
 
 /// A store with one entry whose password expired `ago` seconds ago.
 fn expired_store(dir: &Path, ago: i64) -> PathBuf {
@@ -52,17 +38,8 @@ fn expired_store(dir: &Path, ago: i64) -> PathBuf {
 }
 
 fn details_json(db: &str, pw_var: &str) -> Value {
-    let (out, _) = ok(&["keydb", "details", "--db", db, "--pw-env", pw_var, "--json"]);
+    let (out, _) = KDBMAN.ok_text(&["keydb", "details", "--db", db, "--pw-env", pw_var, "--json"]);
     serde_json::from_str(&out).unwrap()
-}
-
-fn codes(v: &Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]
@@ -77,7 +54,7 @@ fn expired_password_is_reported_and_can_be_changed() {
     drop(store);
 
     // keydb details, text and JSON.
-    let (text, _) = ok(&["keydb", "details", "--db", d, "--pw-env", "KPW"]);
+    let (text, _) = KDBMAN.ok_text(&["keydb", "details", "--db", d, "--pw-env", "KPW"]);
     assert!(
         text.contains("SSL0219E") && text.contains("EXPIRED"),
         "{text}"
@@ -88,7 +65,7 @@ fn expired_password_is_reported_and_can_be_changed() {
     assert_eq!(codes(&v), ["SSL0219E"]);
 
     // Management still works (listing here), and says the password expired.
-    let (out, err) = ok(&["cert", "list", "--db", d, "--pw-env", "KPW", "--json"]);
+    let (out, err) = KDBMAN.ok_text(&["cert", "list", "--db", d, "--pw-env", "KPW", "--json"]);
     let list: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(list["entries"][0]["label"], "web");
     assert!(
@@ -97,7 +74,7 @@ fn expired_password_is_reported_and_can_be_changed() {
     );
 
     // changepw opens it; without --expire the new password never expires.
-    ok(&[
+    KDBMAN.ok_text(&[
         "keydb",
         "changepw",
         "--db",
@@ -112,10 +89,10 @@ fn expired_password_is_reported_and_can_be_changed() {
     assert_eq!(v["password"]["expires"], Value::Null);
     assert_eq!(codes(&v), Vec::<String>::new());
     assert_eq!(v["entries"]["total"], 1, "the entries survive the change");
-    let (text, _) = ok(&["keydb", "details", "--db", d, "--pw-env", "NEWPW"]);
+    let (text, _) = KDBMAN.ok_text(&["keydb", "details", "--db", d, "--pw-env", "NEWPW"]);
     assert!(!text.contains("SSL0219E"), "{text}");
     assert!(text.contains("never expires"), "{text}");
-    let (code, _, _) = run(&["keydb", "details", "--db", d, "--pw-env", "KPW"]);
+    let (code, _, _) = KDBMAN.run(&["keydb", "details", "--db", d, "--pw-env", "KPW"]);
     assert_eq!(code, 6, "the old password is gone");
 }
 
@@ -125,7 +102,7 @@ fn expire_option_at_create_and_changepw() {
     let db = dir.path().join("e.kdb");
     let d = db.to_str().unwrap();
     let t0 = now();
-    ok(&[
+    KDBMAN.ok_text(&[
         "keydb",
         "create",
         "--db",
@@ -155,7 +132,7 @@ fn expire_option_at_create_and_changepw() {
     assert_eq!(v["password"]["expired"], false);
     assert_eq!(codes(&v), Vec::<String>::new());
 
-    ok(&[
+    KDBMAN.ok_text(&[
         "keydb",
         "changepw",
         "--db",

@@ -159,24 +159,8 @@ fn every_gsk_code_and_name_leads_to_its_ihs_entry() {
     assert!(checked >= 50);
 }
 
-#[test]
-fn text_shows_the_gsk_code_and_an_unknown_code_is_a_usage_error() {
-    let out = Command::cargo_bin("kdbman")
-        .unwrap()
-        .args(["explain", "GSK_ERROR_BAD_KEYFILE_PASSWORD"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("SSL0228E"), "{text}");
-    assert!(text.contains("GSKit return code 408"), "{text}");
-    let bad = Command::cargo_bin("kdbman")
-        .unwrap()
-        .args(["explain", "SSL9999E"])
-        .output()
-        .unwrap();
-    assert_eq!(bad.status.code(), Some(2));
-}
+// The text of `explain` (the GSK code line, an unknown code as a usage
+// error, exit 2) is a CLI case: tests/cmd/explain-*.toml.
 
 /// kdbman's own lint warnings are explained too, by id.
 #[test]

@@ -14,13 +14,14 @@
 
 mod common;
 use common::Kdbman;
-use common::gsk_link;
+use common::gsk;
+use common::text;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW)]).stdin_null();
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::cargo_bin;
@@ -44,25 +45,6 @@ fn hex(s: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
-}
-
-/// gsk8capicmd_64 through a symlink to kdbman, as the README installs it.
-fn gsk(dir: &Path, args: &[&str]) -> Output {
-    let link = gsk_link(dir);
-    Command::new(&link)
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 /// A directory holding one `key.kdb` with these bytes.

@@ -4,27 +4,17 @@
 //! argument list (random and truncated).
 
 mod common;
-use common::gsk_link;
+use common::gsk;
 use common::kdbman_bin;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 const PW: &str = "Errors-Passw0rd-1";
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    let link = gsk_link(dir);
-    Command::new(&link)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
 /// Asserts the failure shape and returns the first line.
 fn fails(dir: &Path, args: &[&str], status: i32, code: &str) -> String {
-    let out = run(dir, args);
+    let out = gsk(dir, args);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(status), "{args:?}: {err}");
     assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
@@ -43,7 +33,7 @@ fn fails(dir: &Path, args: &[&str], status: i32, code: &str) -> String {
 
 fn setup() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
-    let out = run(
+    let out = gsk(
         t.path(),
         &["-keydb", "-create", "-db", "k.kdb", "-pw", PW, "-stash"],
     );
@@ -52,7 +42,7 @@ fn setup() -> tempfile::TempDir {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = run(
+    let out = gsk(
         t.path(),
         &[
             "-cert", "-create", "-db", "k.kdb", "-stashed", "-label", "web", "-dn", "CN=web",
@@ -119,10 +109,10 @@ fn store_errors() {
         b"hello, this is not a key database at all",
     )
     .unwrap();
-    let out = run(d, &["-cert", "-list", "-db", "notes.kdb", "-pw", PW]);
+    let out = gsk(d, &["-cert", "-list", "-db", "notes.kdb", "-pw", PW]);
     assert!(matches!(out.status.code(), Some(4 | 5)), "{out:?}");
     // Stale stash: the password changed without -stash.
-    let out = run(
+    let out = gsk(
         d,
         &[
             "-keydb",
@@ -145,7 +135,7 @@ fn store_errors() {
     assert!(l.contains("k.sth") && l.contains("stale"), "{l}");
     // A CMS store without a private key cannot tell a wrong password from
     // a damaged header: kdbman's exit status 10 (undecided).
-    let out = run(d, &["-keydb", "-create", "-db", "empty.kdb", "-pw", PW]);
+    let out = gsk(d, &["-keydb", "-create", "-db", "empty.kdb", "-pw", PW]);
     assert!(out.status.success());
     let l = fails(
         d,
@@ -166,7 +156,7 @@ fn store_errors() {
         "KDBG0003W",
     );
     assert!(!d.join("weak.kdb").exists());
-    let out = run(
+    let out = gsk(
         d,
         &[
             "-keydb",
@@ -302,7 +292,7 @@ fn refused_options_and_objects() {
     );
     // -setdefault on a CMS store marks the record (flag bit 1, see
     // kdbman-cms(5)) silently; -getdefault reads it back.
-    let out = run(
+    let out = gsk(
         d,
         &[
             "-cert",
@@ -319,14 +309,14 @@ fn refused_options_and_objects() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = run(d, &["-cert", "-getdefault", "-db", "k.kdb", "-stashed"]);
+    let out = gsk(d, &["-cert", "-getdefault", "-db", "k.kdb", "-stashed"]);
     assert!(
         String::from_utf8_lossy(&out.stdout).starts_with("Label : web\n"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     // Documented no-ops are accepted.
-    let out = run(
+    let out = gsk(
         d,
         &[
             "-cert", "-list", "-db", "k.kdb", "-stashed", "-fips", "false", "-pqc", "false",
@@ -344,78 +334,15 @@ fn refused_options_and_objects() {
     );
 }
 
-#[test]
-fn usage_errors() {
-    let t = setup();
-    let d = t.path();
-    for (args, needle) in [
-        (&[][..], "no object"),
-        (&["-frob"], "not an object"),
-        (&["-cert"], "needs an action"),
-        (&["-cert", "-frob"], "not an action"),
-        (&["-cert", "-list", "-db"], "-db needs a value"),
-        (
-            &["-cert", "-list", "-db", "k.kdb", "-bogus"],
-            "-bogus is not an option",
-        ),
-        (
-            &["-cert", "-details", "-db", "k.kdb", "-stashed"],
-            "needs -label",
-        ),
-        (
-            &["-cert", "-list", "-db", "k.kdb", "-stashed", "-dn", "CN=x"],
-            "does not apply",
-        ),
-        (
-            &["-cert", "-list", "-db", "k.kdb", "-stashed", "extra"],
-            "unexpected value",
-        ),
-        (
-            &[
-                "-cert", "-create", "-db", "k.kdb", "-stashed", "-label", "x", "-dn", "CN=x",
-                "-expire", "soon",
-            ],
-            "-expire soon",
-        ),
-        (
-            &[
-                "-cert", "-create", "-db", "k.kdb", "-stashed", "-label", "x", "-dn", "CN=x",
-                "-ca", "maybe",
-            ],
-            "neither yes nor no",
-        ),
-        (
-            &[
-                "-cert", "-add", "-db", "k.kdb", "-stashed", "-file", "x.pem", "-format", "octal",
-            ],
-            "neither ascii nor binary",
-        ),
-        (
-            &[
-                "-cert", "-create", "-db", "k.kdb", "-stashed", "-label", "x", "-dn", "CN=x",
-                "-sigalg", "banana",
-            ],
-            "not a signature algorithm",
-        ),
-        (
-            &[
-                "-keydb", "-create", "-db", "t.kdb", "-pw", PW, "-type", "floppy",
-            ],
-            "not a store type",
-        ),
-        (&["-version", "-db", "x"], "takes no options"),
-    ] {
-        let l = fails(d, args, 2, "KDBG0001W");
-        assert!(l.contains(needle), "{args:?}: {l}");
-    }
-}
+// Usage errors (no object, unknown action or option, bad values) are CLI
+// cases: tests/cmd/gsk-usage-*.toml and gsk-unknown-option.toml.
 
 #[test]
 fn invalid_chain_is_ctgsk2146w() {
     let t = setup();
     let d = t.path();
     // A self-signed personal certificate that is not a trusted signer.
-    let out = run(
+    let out = gsk(
         d,
         &[
             "-cert",
@@ -544,7 +471,7 @@ fn vocabulary() -> Vec<String> {
 }
 
 fn assert_no_panic(dir: &Path, args: &[String]) {
-    let out = run(dir, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = gsk(dir, &args.iter().map(String::as_str).collect::<Vec<_>>());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         !err.contains("panicked") && !err.contains("KDBG0099E"),
@@ -571,7 +498,7 @@ fn assert_no_panic(dir: &Path, args: &[String]) {
 fn sweep_random_and_truncated_argument_lists() {
     let t = setup();
     let d = t.path();
-    let out = run(
+    let out = gsk(
         d,
         &[
             "-certreq", "-create", "-db", "k.kdb", "-stashed", "-label", "req", "-dn", "CN=req",

@@ -5,29 +5,19 @@
 
 mod common;
 use common::Kdbman;
-use common::gsk_link;
+use common::gsk_ok;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KDB_PW", PW)]);
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
 const PW: &str = "Output-Passw0rd-1";
 
-fn gsk(dir: &Path, args: &[&str]) -> String {
-    let link = gsk_link(dir);
-    let out = Command::new(&link)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "gsk8capicmd_64 {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+/// [`gsk_ok`] with nothing on standard error; standard output.
+fn gsk_stdout(dir: &Path, args: &[&str]) -> String {
+    let out = gsk_ok(dir, args);
     assert!(
         out.stderr.is_empty(),
         "{}",
@@ -160,27 +150,27 @@ fn cert_list_lines() {
     let t = store();
     let d = t.path();
     assert_eq!(
-        gsk(d, &["-cert", "-list", "-db", "s.kdbx", "-stashed"]),
+        gsk_stdout(d, &["-cert", "-list", "-db", "s.kdbx", "-stashed"]),
         format!("{HEADER}*-\tweb\n-\t\"plain server\"\n!\t\"Corp Root, Issuing\"\n")
     );
     assert_eq!(
-        gsk(d, &["-cert", "-list", "all", "-db", "s.kdbx", "-stashed"]),
+        gsk_stdout(d, &["-cert", "-list", "all", "-db", "s.kdbx", "-stashed"]),
         format!("{HEADER}*-\tweb\n-\t\"plain server\"\n!\t\"Corp Root, Issuing\"\n")
     );
     assert_eq!(
-        gsk(
+        gsk_stdout(
             d,
             &["-cert", "-list", "personal", "-db", "s.kdbx", "-stashed"]
         ),
         format!("{HEADER}*-\tweb\n-\t\"plain server\"\n")
     );
     assert_eq!(
-        gsk(d, &["-cert", "-list", "CA", "-db", "s.kdbx", "-stashed"]),
+        gsk_stdout(d, &["-cert", "-list", "CA", "-db", "s.kdbx", "-stashed"]),
         format!("{HEADER}!\t\"Corp Root, Issuing\"\n")
     );
     // -expiry DAYS: only what expires by then (nothing within 30 days).
     assert_eq!(
-        gsk(
+        gsk_stdout(
             d,
             &[
                 "-cert", "-list", "-db", "s.kdbx", "-stashed", "-expiry", "30"
@@ -189,7 +179,7 @@ fn cert_list_lines() {
         "No certificates were found.\n"
     );
     // A signer whose trust is disabled keeps its line, without a marker.
-    gsk(
+    gsk_stdout(
         d,
         &[
             "-cert",
@@ -204,11 +194,11 @@ fn cert_list_lines() {
         ],
     );
     assert_eq!(
-        gsk(d, &["-cert", "-list", "CA", "-db", "s.kdbx", "-stashed"]),
+        gsk_stdout(d, &["-cert", "-list", "CA", "-db", "s.kdbx", "-stashed"]),
         format!("{HEADER}\t\"Corp Root, Issuing\"\n")
     );
     assert_eq!(
-        gsk(d, &["-certreq", "-list", "-db", "s.kdbx", "-stashed"]),
+        gsk_stdout(d, &["-certreq", "-list", "-db", "s.kdbx", "-stashed"]),
         "Certificates requests found\n\t\"pending req\"\n"
     );
 }
@@ -252,7 +242,7 @@ fn field<'a>(text: &'a str, name: &str) -> &'a str {
 fn cert_details_in_gskit_field_order() {
     let t = store();
     let d = t.path();
-    let text = gsk(
+    let text = gsk_stdout(
         d,
         &[
             "-cert", "-details", "-db", "s.kdbx", "-stashed", "-label", "web",
@@ -350,7 +340,7 @@ fn cert_details_in_gskit_field_order() {
     assert!(not_after.contains(&format!(", {year} ")), "{not_after}");
 
     // An EC entry and a signer with spaces and a comma in the label.
-    let ec = gsk(
+    let ec = gsk_stdout(
         d,
         &[
             "-cert",
@@ -370,7 +360,7 @@ fn cert_details_in_gskit_field_order() {
     assert!(
         ec.contains("\nSignature Algorithm : SHA384WithECDSASignature (1.2.840.10045.4.3.3)\n")
     );
-    let signer = gsk(
+    let signer = gsk_stdout(
         d,
         &[
             "-cert",
@@ -395,15 +385,15 @@ fn getdefault_and_request_details() {
     let t = store();
     let d = t.path();
     assert_eq!(
-        gsk(d, &["-cert", "-getdefault", "-db", "s.kdbx", "-stashed"]),
-        gsk(
+        gsk_stdout(d, &["-cert", "-getdefault", "-db", "s.kdbx", "-stashed"]),
+        gsk_stdout(
             d,
             &[
                 "-cert", "-details", "-db", "s.kdbx", "-stashed", "-label", "web"
             ]
         )
     );
-    let text = gsk(
+    let text = gsk_stdout(
         d,
         &[
             "-certreq",
@@ -447,7 +437,7 @@ fn getdefault_and_request_details() {
     );
     // Silent success for a write, then the effect shows in the list.
     assert_eq!(
-        gsk(
+        gsk_stdout(
             d,
             &[
                 "-cert",
@@ -462,7 +452,7 @@ fn getdefault_and_request_details() {
         ""
     );
     assert_eq!(
-        gsk(
+        gsk_stdout(
             d,
             &["-cert", "-list", "personal", "-db", "s.kdbx", "-stashed"]
         ),

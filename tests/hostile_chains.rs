@@ -12,13 +12,12 @@
 
 mod common;
 use common::Kdbman;
+use common::servers::Serving;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]);
 
-use std::io::Read;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::cargo_bin;
@@ -72,20 +71,11 @@ fn namesakes(n: usize) -> (Vec<KeyPair>, Vec<String>) {
     (keys, pems)
 }
 
-fn ok(args: &[&str]) {
-    let out = KDBMAN.output(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// A kdbman store with a server certificate for localhost.
 fn server_store(d: &Path) -> String {
     let db = d.join("server.kdbx");
     let s = db.to_str().unwrap().to_string();
-    ok(&[
+    KDBMAN.ok(&[
         "keydb",
         "create",
         "--db",
@@ -96,7 +86,7 @@ fn server_store(d: &Path) -> String {
         "kdbman",
         "--kdf-floor",
     ]);
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "create",
         "--db",
@@ -117,7 +107,7 @@ fn server_store(d: &Path) -> String {
 }
 
 fn add_signer(db: &str, label: &str, file: &Path, trusted: bool) {
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "add",
         "--db",
@@ -133,47 +123,19 @@ fn add_signer(db: &str, label: &str, file: &Path, trusted: bool) {
     ]);
 }
 
+/// A running `kdbman serve` (stopped on drop) and its port.
 struct Server {
-    child: Child,
+    serving: Serving,
     port: u16,
-    log: Arc<Mutex<String>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn serve(db: &str) -> Server {
-    let mut child = Command::new(cargo_bin("kdbman"))
-        .args(["serve", "--db", db, "--pw-env", "KPW", "--threads", "1"])
+    let mut cmd = Command::new(cargo_bin("kdbman"));
+    cmd.args(["serve", "--db", db, "--pw-env", "KPW", "--threads", "1"])
         .args(["--listen", "127.0.0.1:0", "--client-auth", "required"])
-        .env("KPW", PW)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let log = Arc::new(Mutex::new(String::new()));
-    let mut err = child.stderr.take().unwrap();
-    let l = log.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = err.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            l.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
-    let Some(port) = common::listening_port(&mut child) else {
-        panic!("serve printed no listening line: {}", log.lock().unwrap());
-    };
-    Server { child, port, log }
+        .env("KPW", PW);
+    let (serving, port) = Serving::on_loopback(cmd);
+    Server { serving, port }
 }
 
 /// Starts curl with a client certificate (chain) and key; `--max-time`
@@ -198,10 +160,10 @@ fn finish(mut c: Child, t: Instant) -> (bool, Duration) {
 
 fn wait_for_log(server: &Server, needle: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline && !server.log.lock().unwrap().contains(needle) {
+    while Instant::now() < deadline && !server.serving.log().contains(needle) {
         std::thread::sleep(Duration::from_millis(50));
     }
-    server.log.lock().unwrap().clone()
+    server.serving.log()
 }
 
 #[test]
@@ -241,7 +203,7 @@ fn namesake_cas_from_a_client_are_refused_at_once_and_others_are_served() {
 
     let server = serve(&db);
     let (good, _) = finish(curl(&server, d, "good.pem", "good.key"), Instant::now());
-    assert!(good, "the honest client: {}", server.log.lock().unwrap());
+    assert!(good, "the honest client: {}", server.serving.log());
 
     for chain in ["evil20.pem", "evil10.pem"] {
         let t = Instant::now();
@@ -261,7 +223,7 @@ fn namesake_cas_from_a_client_are_refused_at_once_and_others_are_served() {
         }
         let (ok, took) = finish(honest, t);
         assert!(ok, "the honest client was not served: {}", {
-            server.log.lock().unwrap()
+            server.serving.log()
         });
         assert!(took < Duration::from_secs(2), "honest client: {took:?}");
     }
@@ -279,7 +241,7 @@ fn lint_of_a_store_with_twenty_namesake_signers_finishes_with_a_finding() {
     let d = dir.path();
     let db = d.join("victim.kdbx");
     let s = db.to_str().unwrap();
-    ok(&[
+    KDBMAN.ok(&[
         "keydb",
         "create",
         "--db",
@@ -300,7 +262,7 @@ fn lint_of_a_store_with_twenty_namesake_signers_finishes_with_a_finding() {
     )
     .unwrap();
     let (web_pem, web_key_file) = (d.join("web.pem"), d.join("web.key"));
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "import",
         "--db",
@@ -417,7 +379,7 @@ fn a_server_only_intermediate_cannot_issue_a_client_certificate() {
     // cert validate --purpose client: refused, naming the intermediate.
     let db = d.join("eku.kdbx");
     let s = db.to_str().unwrap();
-    ok(&[
+    KDBMAN.ok(&[
         "keydb",
         "create",
         "--db",
@@ -431,7 +393,7 @@ fn a_server_only_intermediate_cannot_issue_a_client_certificate() {
     add_signer(s, "root", &d.join("root.pem"), true);
     let chain = d.join("chain.pem");
     let key_file = d.join("client.key");
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "import",
         "--db",

@@ -9,6 +9,7 @@
 
 mod common;
 use common::Kdbman;
+use common::floor;
 
 const PW_TEXT: &str = "hostile test pw";
 const KDBMAN: Kdbman = Kdbman::new(&[(PW_VAR, PW_TEXT)])
@@ -23,9 +24,7 @@ use std::time::Duration;
 
 use kdbman::pki::{CertSpec, KeyType, cert, keygen, pem, pkcs12, sign};
 use kdbman::store::native::format;
-use kdbman::{
-    Access, CreateOptions, Damage, Entry, Error, Kdf, Password, PrivateKey, Stash, Store,
-};
+use kdbman::{Access, Damage, Entry, Error, Kdf, Password, PrivateKey, Stash, Store};
 use tempfile::TempDir;
 
 // ---------------------------------------------------------------- harness
@@ -183,14 +182,6 @@ fn pw() -> Password {
 }
 
 const PW_VAR: &str = "KDBMAN_HOSTILE_PW";
-
-fn floor() -> CreateOptions {
-    CreateOptions {
-        format: kdbman::StoreFormat::Kdbman,
-        kdf: Kdf::ARGON2_FLOOR,
-        password_expires: None,
-    }
-}
 
 // ------------------------------------------------------ library parsers
 

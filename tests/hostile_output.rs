@@ -9,18 +9,18 @@
 //! tests/lint_fleet.rs), and the JSON gives the subject back exactly.
 
 mod common;
-use common::kdbman_bin;
+use common::{Kdbman, kdbman_bin};
 use common::{python_has, sarif_schema};
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, SanType};
 use serde_json::Value;
 
 const PW: &str = "Hostile-Output-2026!";
+const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW)]).without(&["NO_COLOR"]);
 /// Erases the line, returns the cursor, starts a new line with a forged
 /// row, rings the bell.
 const EVIL_CN: &str = "evil\x1b[2K\r\nfake row\x07";
@@ -29,28 +29,8 @@ const EVIL_O: &str = "\x1b]0;owned\x07 \u{202e}gro.elpmaxe\u{7f}";
 const EVIL_O_TAIL: &str = "owned\x07 \u{202e}gro.elpmaxe\u{7f}";
 const EVIL_DNS: &str = "x\x1b[31m.example.com";
 
-fn run(dir: &Path, prog: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(prog)
-        .args(args)
-        .env("PW", PW)
-        .env_remove("NO_COLOR")
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, &kdbman_bin(), args, b"");
-    assert!(
-        out.status.success(),
-        "kdbman {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+fn ok_inert(dir: &Path, args: &[&str]) -> String {
+    let out = KDBMAN.ok_in(dir, args);
     inert(&format!("stderr of {args:?}"), &out.stderr);
     String::from_utf8(out.stdout).unwrap()
 }
@@ -99,8 +79,8 @@ fn stores() -> tempfile::TempDir {
         if native {
             args.extend(["--type", "kdbman", "--kdf-floor"]);
         }
-        ok(d, &args);
-        ok(
+        ok_inert(d, &args);
+        ok_inert(
             d,
             &[
                 "cert", "add", "--db", db, "--pw-env", "PW", "--label", "evil", "--file",
@@ -116,7 +96,7 @@ fn cert_list_and_details_show_hostile_subjects_escaped() {
     let t = stores();
     let d = t.path();
     for db in STORES {
-        let list = ok(d, &["cert", "list", "--db", db, "--pw-env", "PW"]);
+        let list = ok_inert(d, &["cert", "list", "--db", db, "--pw-env", "PW"]);
         inert("cert list", list.as_bytes());
         assert!(
             list.contains("evil\\x1b[2K\\r\\nfake row\\x07"),
@@ -126,7 +106,7 @@ fn cert_list_and_details_show_hostile_subjects_escaped() {
         // Header and one row: no forged row.
         assert_eq!(list.lines().count(), 2, "{}", list.escape_debug());
 
-        let details = ok(
+        let details = ok_inert(
             d,
             &[
                 "cert", "details", "--db", db, "--pw-env", "PW", "--label", "evil",
@@ -137,7 +117,7 @@ fn cert_list_and_details_show_hostile_subjects_escaped() {
         assert!(details.contains("x\\x1b[31m.example.com"), "{details}");
 
         // JSON gives the strings back exactly.
-        let v: Value = serde_json::from_str(&ok(
+        let v: Value = serde_json::from_str(&ok_inert(
             d,
             &["cert", "list", "--db", db, "--pw-env", "PW", "--json"],
         ))
@@ -148,7 +128,7 @@ fn cert_list_and_details_show_hostile_subjects_escaped() {
             subject.contains(EVIL_CN) && subject.contains(EVIL_O_TAIL),
             "{subject:?}"
         );
-        let json = ok(
+        let json = ok_inert(
             d,
             &[
                 "cert", "details", "--db", db, "--pw-env", "PW", "--label", "evil", "--json",
@@ -167,12 +147,12 @@ fn cert_list_and_details_show_hostile_subjects_escaped() {
                 .contains(EVIL_O_TAIL)
         );
 
-        let kd = ok(d, &["keydb", "details", "--db", db, "--pw-env", "PW"]);
+        let kd = ok_inert(d, &["keydb", "details", "--db", db, "--pw-env", "PW"]);
         inert("keydb details", kd.as_bytes());
         assert!(kd.contains("\\x1b"), "{kd}");
     }
     // Several stores at once: each named escaped.
-    let many = ok(
+    let many = ok_inert(
         d,
         &[
             "cert", "list", "--db", STORES[0], "--db", STORES[1], "--pw-env", "PW",
@@ -188,14 +168,14 @@ fn gsk8capicmd_list_and_details_show_hostile_subjects_escaped() {
     let link = d.join("gsk8capicmd_64");
     std::os::unix::fs::symlink(kdbman_bin(), &link).unwrap();
     let db = STORES[0];
-    let out = run(d, &link, &["-cert", "-list", "-db", db, "-pw", PW], b"");
+    let out = KDBMAN.piped(d, &link, &["-cert", "-list", "-db", db, "-pw", PW], b"");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     inert("-cert -list", &out.stdout);
-    let out = run(
+    let out = KDBMAN.piped(
         d,
         &link,
         &["-cert", "-details", "-db", db, "-pw", PW, "-label", "evil"],
@@ -219,7 +199,7 @@ fn gsk8capicmd_list_and_details_show_hostile_subjects_escaped() {
 }
 
 fn lint(d: &Path, format: &str) -> String {
-    let out = run(
+    let out = KDBMAN.piped(
         d,
         &kdbman_bin(),
         &[
@@ -423,7 +403,7 @@ fn prometheus_series_stay_unique_for_names_that_display_alike() {
 fn errors_naming_hostile_files_are_inert() {
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
-    let out = run(
+    let out = KDBMAN.piped(
         d,
         &kdbman_bin(),
         &[
@@ -445,7 +425,7 @@ fn errors_naming_hostile_files_are_inert() {
     );
     let link = d.join("gsk8capicmd_64");
     std::os::unix::fs::symlink(kdbman_bin(), &link).unwrap();
-    let out = run(
+    let out = KDBMAN.piped(
         d,
         &link,
         &["-cert", "-list", "-db", "gone\x1b]0;x\x07.kdb", "-pw", PW],
@@ -463,7 +443,7 @@ fn a_password_a_gskit_stash_cannot_hold_is_refused_before_anything_is_written() 
     let t = tempfile::tempdir().unwrap();
     let d = t.path();
     fs::write(d.join("pw"), b"Before\0After-2026\n").unwrap();
-    let out = run(
+    let out = KDBMAN.piped(
         d,
         &kdbman_bin(),
         &[
@@ -490,7 +470,7 @@ fn a_password_a_gskit_stash_cannot_hold_is_refused_before_anything_is_written() 
     // Over 128 bytes: a GSKit stash (v1 or v2) cannot hold it either.
     fs::write(d.join("long"), format!("{}\n", "L".repeat(129))).unwrap();
     for v in ["1", "2"] {
-        let out = run(
+        let out = KDBMAN.piped(
             d,
             &kdbman_bin(),
             &[
@@ -512,7 +492,7 @@ fn a_password_a_gskit_stash_cannot_hold_is_refused_before_anything_is_written() 
     }
 
     // A kdbman stash holds any bytes: the same password stashes and opens.
-    ok(
+    ok_inert(
         d,
         &[
             "keydb",
@@ -527,8 +507,8 @@ fn a_password_a_gskit_stash_cannot_hold_is_refused_before_anything_is_written() 
             "--stash",
         ],
     );
-    ok(d, &["cert", "list", "--db", "k.kdbx", "--stashed"]);
-    ok(d, &["cert", "list", "--db", "k.kdbx", "--pw-file", "pw"]);
+    ok_inert(d, &["cert", "list", "--db", "k.kdbx", "--stashed"]);
+    ok_inert(d, &["cert", "list", "--db", "k.kdbx", "--pw-file", "pw"]);
 }
 
 #[test]
@@ -537,19 +517,20 @@ fn every_password_source_strips_one_lf_or_crlf_and_nothing_else() {
     let d = t.path();
     // CRLF from a Windows editor: the same store from a file and stdin.
     fs::write(d.join("crlf"), b"Crlf-Password-2026\r\n").unwrap();
-    ok(
+    ok_inert(
         d,
         &["keydb", "create", "--db", "a.kdb", "--pw-file", "crlf"],
     );
     let opens = |db: &str, stdin: &[u8]| {
-        run(
-            d,
-            &kdbman_bin(),
-            &["cert", "list", "--db", db, "--pw-stdin"],
-            stdin,
-        )
-        .status
-        .success()
+        KDBMAN
+            .piped(
+                d,
+                &kdbman_bin(),
+                &["cert", "list", "--db", db, "--pw-stdin"],
+                stdin,
+            )
+            .status
+            .success()
     };
     assert!(opens("a.kdb", b"Crlf-Password-2026\r\n"));
     assert!(opens("a.kdb", b"Crlf-Password-2026\n"));
@@ -557,7 +538,7 @@ fn every_password_source_strips_one_lf_or_crlf_and_nothing_else() {
 
     // A CR before the line ending is the password's own, from every source.
     fs::write(d.join("cr"), b"Cr-Password-2026\r\r\n").unwrap();
-    ok(d, &["keydb", "create", "--db", "b.kdb", "--pw-file", "cr"]);
+    ok_inert(d, &["keydb", "create", "--db", "b.kdb", "--pw-file", "cr"]);
     assert!(opens("b.kdb", b"Cr-Password-2026\r\r\n"));
     assert!(!opens("b.kdb", b"Cr-Password-2026\r\n\n"));
     assert!(!opens("b.kdb", b"Cr-Password-2026\n"));
@@ -577,5 +558,5 @@ fn every_password_source_strips_one_lf_or_crlf_and_nothing_else() {
     assert!(env.status.success(), "{env:?}");
     // A file without a final newline: the CR stays.
     fs::write(d.join("bare"), b"Cr-Password-2026\r").unwrap();
-    ok(d, &["cert", "list", "--db", "b.kdb", "--pw-file", "bare"]);
+    ok_inert(d, &["cert", "list", "--db", "b.kdb", "--pw-file", "bare"]);
 }

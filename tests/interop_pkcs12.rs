@@ -3,6 +3,7 @@
 //! (`CI=true`) a missing tool fails the test instead of skipping it.
 
 mod common;
+use common::have_openssl;
 use common::{Kdbman, new_store};
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", "store-pw"), ("P12PW", "p12-pw")]);
@@ -14,16 +15,8 @@ use std::process::Command as Proc;
 use kdbman::{Access, EntryKind, Password, Store};
 use predicates::str::contains;
 
-fn have_openssl() -> bool {
-    common::require_tool("openssl", "version")
-}
-
 fn have_keytool() -> bool {
     common::require_tool("keytool", "-help")
-}
-
-fn run(dir: &Path, prog: &str, args: &[&str]) -> Vec<u8> {
-    common::tool(dir, prog, args).stdout
 }
 
 /// Standard output and error together (`pkcs12 -info` reports on stderr).
@@ -449,7 +442,7 @@ fn imports_what_keytool_writes() {
             "p12-pw",
         ];
         args.extend_from_slice(alg);
-        run(dir, "keytool", &args);
+        common::tool_stdout(dir, "keytool", &args);
         check_import(dir, file, "p12-pw", "javakey", &[]);
     }
     // A trust store: certificates only, with Java's trust attribute.
@@ -473,7 +466,7 @@ fn imports_what_keytool_writes() {
             "ca.pem",
         ],
     );
-    run(
+    common::tool_stdout(
         dir,
         "keytool",
         &[
@@ -759,7 +752,7 @@ fn exports_are_read_by_openssl_and_keytool_and_round_trip() {
             );
             assert_eq!(certs, e.certificates().to_vec());
             if keytool {
-                let list = run(
+                let list = common::tool_stdout(
                     dir,
                     "keytool",
                     &[
@@ -858,7 +851,7 @@ fn keydb_export_and_extract_with_key() {
         assert_eq!(a.get(l).unwrap().kind(), b.get(l).unwrap().kind(), "{l}");
     }
     if have_keytool() {
-        let list = run(
+        let list = common::tool_stdout(
             dir,
             "keytool",
             &[

@@ -153,9 +153,8 @@ fn open_decrypts_nothing_and_each_key_once_when_used() {
 }
 
 /// Runs kdbman; its exit code, stdout, and the decryptions it reported.
-fn run(args: &[&str]) -> (i32, String, String, u64) {
-    let out = KDBMAN.cmd().args(args).output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+fn run_counted(args: &[&str]) -> (i32, String, String, u64) {
+    let (code, out, err) = KDBMAN.run(args);
     let n = err
         .lines()
         .find_map(|l| l.strip_prefix("kdbman: debug: private-key decryptions: "))
@@ -163,12 +162,7 @@ fn run(args: &[&str]) -> (i32, String, String, u64) {
         .trim()
         .parse()
         .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        err,
-        n,
-    )
+    (code, out, err, n)
 }
 
 fn db_args(path: &Path) -> Vec<String> {
@@ -193,15 +187,15 @@ fn cert_list_decrypts_no_key_and_details_or_extract_one() {
     let keys = make_store(&path, Version::V6);
     let db = db_args(&path);
 
-    let (code, out, err, n) = run(&args(&["cert", "list"], &db, &["--json"]));
+    let (code, out, err, n) = run_counted(&args(&["cert", "list"], &db, &["--json"]));
     assert_eq!(code, 0, "{err}");
     assert_eq!(n, 0, "cert list decrypts no private key");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["entries"].as_array().unwrap().len(), PERSONAL + 1);
-    let (code, _, err, n) = run(&args(&["cert", "list"], &db, &[]));
+    let (code, _, err, n) = run_counted(&args(&["cert", "list"], &db, &[]));
     assert_eq!((code, n), (0, 0), "{err}");
 
-    let (code, out, err, n) = run(&args(
+    let (code, out, err, n) = run_counted(&args(
         &["cert", "details"],
         &db,
         &["--label", "host2", "--json"],
@@ -213,7 +207,7 @@ fn cert_list_decrypts_no_key_and_details_or_extract_one() {
     assert!(v["private_key"].as_str().unwrap().contains("P-256"), "{v}");
 
     let pem = dir.path().join("host4.pem");
-    let (code, _, err, n) = run(&args(
+    let (code, _, err, n) = run_counted(&args(
         &["cert", "extract"],
         &db,
         &[
@@ -231,7 +225,7 @@ fn cert_list_decrypts_no_key_and_details_or_extract_one() {
     assert!(text.contains(key.as_str()), "the extracted key is host4's");
 
     // lint proves every key against its certificate.
-    let (_, _, err, n) = run(&args(&["lint"], &db, &[]));
+    let (_, _, err, n) = run_counted(&args(&["lint"], &db, &[]));
     assert_eq!(n, PERSONAL as u64, "{err}");
 }
 
@@ -273,18 +267,18 @@ fn a_damaged_key_is_listed_but_lint_and_its_users_report_damage() {
     let db = db_args(&path);
 
     // Listing does not decrypt, so it does not notice (documented).
-    let (code, _, err, n) = run(&args(&["cert", "list"], &db, &["--json"]));
+    let (code, _, err, n) = run_counted(&args(&["cert", "list"], &db, &["--json"]));
     assert_eq!((code, n), (0, 0), "{err}");
     // Another entry's key still serves.
-    let (code, _, err, _) = run(&args(&["cert", "details"], &db, &["--label", "host1"]));
+    let (code, _, err, _) = run_counted(&args(&["cert", "details"], &db, &["--label", "host1"]));
     assert_eq!(code, 0, "{err}");
     // The damaged key's users say damage (exit 5), naming the record.
-    let (code, _, err, _) = run(&args(&["cert", "details"], &db, &["--label", "host7"]));
+    let (code, _, err, _) = run_counted(&args(&["cert", "details"], &db, &["--label", "host7"]));
     assert_eq!(code, 5, "{err}");
     assert!(err.contains("SSL0218E") && err.contains("host7"), "{err}");
     assert!(!err.contains("password is incorrect"), "{err}");
     // lint reports the store damaged, as when keys were decrypted on open.
-    let (code, out, err, _) = run(&args(&["lint"], &db, &["--format", "json"]));
+    let (code, out, err, _) = run_counted(&args(&["lint"], &db, &["--format", "json"]));
     assert_ne!(code, 0, "{out}{err}");
     assert!(out.contains("SSL0218E") && out.contains("host7"), "{out}");
     // A wrong password is still a wrong password (exit 6), not damage.

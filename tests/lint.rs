@@ -11,6 +11,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 mod common;
+use common::floor;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lint")
@@ -735,16 +736,12 @@ fn self_signed_store_from_cert_create_is_clean() {
 fn a_key_whose_parts_disagree_is_ssl0209e_in_use_or_not() {
     use kdbman::diagnose::{self, LintTarget};
     use kdbman::pki::{CertSpec, KeyType, keygen};
-    use kdbman::{CreateOptions, Entry, Kdf, Password, PrivateKey, Store, StoreFormat};
+    use kdbman::{Entry, Password, PrivateKey, Store};
 
     let tmp = TempDir::new().unwrap();
     let path = tmp.path().join("mixed.kdbx");
     let pw = Password::new("lint-mixed-pw");
-    let opts = CreateOptions {
-        format: StoreFormat::Kdbman,
-        kdf: Kdf::ARGON2_FLOOR,
-        password_expires: None,
-    };
+    let opts = floor();
     let mut store = Store::create(&path, &pw, &opts).unwrap();
     let good_key = keygen::generate(KeyType::EcP256).unwrap();
     let good = CertSpec::new("CN=good.example", 30)

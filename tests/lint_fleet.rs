@@ -6,12 +6,12 @@
 //! `@microsoft/jest-sarif` ships. `.ci/run` installs all three.
 
 mod common;
-use common::python_has;
+use common::{Kdbman, python_has};
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 
 use assert_cmd::cargo::cargo_bin;
@@ -20,30 +20,18 @@ use serde_json::Value;
 /// Strong enough that lint does not call it guessable (KDB0006W).
 const PW: &str = "Fleet-Password-2026!";
 const OTHER_PW: &str = "Another-Password-2026!";
-
-fn kdbman_in(dir: &Path, args: &[&str], pw: &str) -> Output {
-    Command::new(cargo_bin("kdbman"))
-        .current_dir(dir)
-        .env("PW", pw)
-        .env_remove("NO_COLOR")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn ok_in(dir: &Path, args: &[&str], pw: &str) {
-    let out = kdbman_in(dir, args, pw);
-    assert!(
-        out.status.success(),
-        "kdbman {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+/// kdbman with the fleet's password in `PW` (colour left to kdbman).
+const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW)])
+    .without(&["NO_COLOR"])
+    .stdin_null();
+/// The same with the other store's password.
+const OTHER: Kdbman = Kdbman::new(&[("PW", OTHER_PW)])
+    .without(&["NO_COLOR"])
+    .stdin_null();
 
 /// A store with a `web` certificate valid for `days` (the one in use with
 /// `--label web`), made with the CLI as an admin would.
-fn make_store(dir: &Path, name: &str, native: bool, stash: bool, pw: &str, days: u32) {
+fn make_store(dir: &Path, name: &str, native: bool, stash: bool, k: &Kdbman, days: u32) {
     let mut args = vec!["keydb", "create", "--db", name, "--pw-env", "PW"];
     if native {
         args.extend(["--type", "kdbman", "--kdf-floor"]);
@@ -51,7 +39,7 @@ fn make_store(dir: &Path, name: &str, native: bool, stash: bool, pw: &str, days:
     if stash {
         args.push("--stash");
     }
-    ok_in(dir, &args, pw);
+    k.ok_in(dir, &args);
     let days = days.to_string();
     let mut args = vec![
         "cert",
@@ -76,12 +64,12 @@ fn make_store(dir: &Path, name: &str, native: bool, stash: bool, pw: &str, days:
     if native {
         args.push("--default");
     }
-    ok_in(dir, &args, pw);
+    k.ok_in(dir, &args);
 }
 
-fn add_cert(dir: &Path, db: &str, label: &str, days: u32, pw: &str) {
+fn add_cert(dir: &Path, db: &str, label: &str, days: u32, k: &Kdbman) {
     let days = days.to_string();
-    ok_in(
+    k.ok_in(
         dir,
         &[
             "cert",
@@ -101,7 +89,6 @@ fn add_cert(dir: &Path, db: &str, label: &str, days: u32, pw: &str) {
             "--days",
             &days,
         ],
-        pw,
     );
 }
 
@@ -229,7 +216,14 @@ fn fleet() -> &'static Path {
             fs::create_dir_all(root.join(d)).unwrap();
         }
         for i in 0..6 {
-            make_store(&root, &format!("fleet/cms-0{i}.kdb"), false, true, PW, 365);
+            make_store(
+                &root,
+                &format!("fleet/cms-0{i}.kdb"),
+                false,
+                true,
+                &KDBMAN,
+                365,
+            );
         }
         for i in 10..12 {
             make_store(
@@ -237,7 +231,7 @@ fn fleet() -> &'static Path {
                 &format!("fleet/team-a/cms-{i}.kdb"),
                 false,
                 true,
-                PW,
+                &KDBMAN,
                 365,
             );
         }
@@ -246,7 +240,7 @@ fn fleet() -> &'static Path {
             "fleet/team-a/cms-12-expiring.kdb",
             false,
             true,
-            PW,
+            &KDBMAN,
             10,
         );
         for i in 0..3 {
@@ -256,21 +250,21 @@ fn fleet() -> &'static Path {
                 &format!("fleet/team-a/native-0{i}.kdbx"),
                 true,
                 true,
-                PW,
+                &KDBMAN,
                 365,
             );
         }
         for i in 3..6 {
             // Without: the shared password opens them.
             let p = format!("fleet/team-b/deeper/native-0{i}.kdbx");
-            make_store(&root, &p, true, false, PW, 365);
+            make_store(&root, &p, true, false, &KDBMAN, 365);
         }
         make_store(
             &root,
             "fleet/team-b/native-exposed.kdbx",
             true,
             false,
-            PW,
+            &KDBMAN,
             365,
         );
         fs::set_permissions(
@@ -280,14 +274,27 @@ fn fleet() -> &'static Path {
         .unwrap();
         // The issue's case: the default valid for a year, a second personal
         // certificate expiring in 10 days.
-        make_store(&root, "fleet/cms-second-expiring.kdb", false, true, PW, 365);
-        add_cert(&root, "fleet/cms-second-expiring.kdb", "old-vhost", 10, PW);
+        make_store(
+            &root,
+            "fleet/cms-second-expiring.kdb",
+            false,
+            true,
+            &KDBMAN,
+            365,
+        );
+        add_cert(
+            &root,
+            "fleet/cms-second-expiring.kdb",
+            "old-vhost",
+            10,
+            &KDBMAN,
+        );
         make_store(
             &root,
             "fleet/team-b/native-second-5-days.kdbx",
             true,
             true,
-            PW,
+            &KDBMAN,
             365,
         );
         add_cert(
@@ -295,10 +302,10 @@ fn fleet() -> &'static Path {
             "fleet/team-b/native-second-5-days.kdbx",
             "legacy",
             5,
-            PW,
+            &KDBMAN,
         );
         // Damaged: bytes flipped in the middle (the header still says CMS).
-        make_store(&root, "fleet/cms-damaged.kdb", false, true, PW, 365);
+        make_store(&root, "fleet/cms-damaged.kdb", false, true, &KDBMAN, 365);
         let p = root.join("fleet/cms-damaged.kdb");
         let mut b = fs::read(&p).unwrap();
         let mid = b.len() / 2;
@@ -307,8 +314,15 @@ fn fleet() -> &'static Path {
         }
         fs::write(&p, b).unwrap();
         // A wrong stash: another store's, for another password.
-        make_store(&root, "fleet/cms-wrong-stash.kdb", false, true, PW, 365);
-        make_store(&root, "other.kdb", false, true, OTHER_PW, 365);
+        make_store(
+            &root,
+            "fleet/cms-wrong-stash.kdb",
+            false,
+            true,
+            &KDBMAN,
+            365,
+        );
+        make_store(&root, "other.kdb", false, true, &OTHER, 365);
         fs::copy(
             root.join("other.sth"),
             root.join("fleet/cms-wrong-stash.sth"),
@@ -360,7 +374,7 @@ fn lint_fleet(extra: &[&str]) -> (String, i32) {
         "web",
     ];
     args.extend(extra);
-    let out = kdbman_in(fleet(), &args, PW);
+    let out = KDBMAN.output_in(fleet(), &args);
     (
         String::from_utf8(out.stdout).unwrap(),
         out.status.code().unwrap_or(-1),
@@ -458,7 +472,7 @@ fn exit_status_is_the_worst_of_all() {
             args.extend(["--db", d]);
         }
         args.extend(extra);
-        let out = kdbman_in(dir, &args, PW);
+        let out = KDBMAN.output_in(dir, &args);
         (
             out.status.code().unwrap(),
             String::from_utf8(out.stdout).unwrap(),
@@ -491,7 +505,7 @@ fn exit_status_is_the_worst_of_all() {
     // Without a password source there is no prompt for many stores: each
     // is opened with its own stash, as one store alone is (issue 20), and
     // the status is the worst of all (the wrong stash: 7).
-    let out = kdbman_in(dir, &["lint", "--dir", "fleet"], PW);
+    let out = KDBMAN.output_in(dir, &["lint", "--dir", "fleet"]);
     assert_eq!(out.status.code(), Some(7));
     assert!(
         String::from_utf8_lossy(&out.stderr)
@@ -504,7 +518,7 @@ fn every_certificate_is_checked_not_only_the_one_in_use() {
     let dir = fleet();
     // One store on its own keeps kdbman-lint/1, and now names the second
     // certificate (it said "no findings" before).
-    let out = kdbman_in(
+    let out = KDBMAN.output_in(
         dir,
         &[
             "lint",
@@ -516,7 +530,6 @@ fn every_certificate_is_checked_not_only_the_one_in_use() {
             "--format",
             "json",
         ],
-        PW,
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["schema"], "kdbman-lint/1");
@@ -525,7 +538,7 @@ fn every_certificate_is_checked_not_only_the_one_in_use() {
     assert_eq!(out.status.code(), Some(0));
     // A month on, it has expired: KDB0011W, while the one in use (a year)
     // is still fine.
-    let out = kdbman_in(
+    let out = KDBMAN.output_in(
         dir,
         &[
             "lint",
@@ -539,12 +552,11 @@ fn every_certificate_is_checked_not_only_the_one_in_use() {
             "--at",
             &format!("@{}", common::now() + 30 * 86_400),
         ],
-        PW,
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(sorted_codes(&v), ["KDB0011W"], "{v:#}");
     // --warn-days moves the window for every certificate.
-    let out = kdbman_in(
+    let out = KDBMAN.output_in(
         dir,
         &[
             "lint",
@@ -558,13 +570,12 @@ fn every_certificate_is_checked_not_only_the_one_in_use() {
             "--warn-days",
             "5",
         ],
-        PW,
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(sorted_codes(&v), Vec::<String>::new(), "{v:#}");
     // explain knows the new codes.
     for code in ["KDB0010W", "KDB0011W"] {
-        let out = kdbman_in(dir, &["explain", code], PW);
+        let out = KDBMAN.output_in(dir, &["explain", code]);
         assert!(out.status.success(), "{code}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("not in use"));
     }
@@ -573,7 +584,7 @@ fn every_certificate_is_checked_not_only_the_one_in_use() {
 #[test]
 fn cert_list_expiring_over_many_stores() {
     let dir = fleet();
-    let out = kdbman_in(
+    let out = KDBMAN.output_in(
         dir,
         &[
             "cert",
@@ -589,7 +600,6 @@ fn cert_list_expiring_over_many_stores() {
             "--db",
             "fleet/team-b/native-second-5-days.kdbx",
         ],
-        PW,
     );
     assert_eq!(
         out.status.code(),
@@ -606,7 +616,7 @@ fn cert_list_expiring_over_many_stores() {
     assert_eq!(stores[2]["format"], "kdbman");
     // Text names each store; a store that does not open is reported and
     // the others still listed, the status the worst.
-    let out = kdbman_in(
+    let out = KDBMAN.output_in(
         dir,
         &[
             "cert",
@@ -619,7 +629,6 @@ fn cert_list_expiring_over_many_stores() {
             "--db",
             "fleet/cms-damaged.kdb",
         ],
-        PW,
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -802,7 +811,7 @@ fn github_annotations_point_at_each_store() {
 #[test]
 fn one_store_in_the_new_formats() {
     let dir = fleet();
-    let out = kdbman_in(
+    let out = KDBMAN.output_in(
         dir,
         &[
             "lint",
@@ -814,13 +823,12 @@ fn one_store_in_the_new_formats() {
             "--format",
             "junit",
         ],
-        PW,
     );
     assert_eq!(out.status.code(), Some(0));
     let xml = String::from_utf8(out.stdout).unwrap();
     assert_eq!(xml.matches("<testsuite ").count(), 1);
     assert!(xml.contains("name=\"fleet/cms-00.kdb\""));
-    let out = kdbman_in(
+    let out = KDBMAN.output_in(
         dir,
         &[
             "lint",
@@ -832,7 +840,6 @@ fn one_store_in_the_new_formats() {
             "--format",
             "prometheus",
         ],
-        PW,
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(

@@ -13,6 +13,7 @@
 
 mod common;
 use common::Kdbman;
+use common::codes;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW)])
     .without(&["CLICOLOR_FORCE"])
@@ -27,15 +28,6 @@ use serde_json::Value;
 
 /// Strong enough that lint does not call it guessable (KDB0006W).
 const PW: &str = "Labels-Where-They-Live-2026!";
-
-fn ok(dir: &Path, args: &[&str]) {
-    let out = KDBMAN.output_in(dir, args);
-    assert!(
-        out.status.success(),
-        "kdbman {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn fresh(name: &str) -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
@@ -178,17 +170,17 @@ fn make_store(dir: &Path, db: &str, leaf: &str, healthy: &str, broken: &str) {
     if let Some(parent) = Path::new(db).parent() {
         fs::create_dir_all(dir.join(parent)).unwrap();
     }
-    ok(
+    KDBMAN.ok_in(
         dir,
         &["keydb", "create", "--db", db, "--pw-env", "PW", "--stash"],
     );
-    ok(
+    KDBMAN.ok_in(
         dir,
         &[
             "cert", "add", "--db", db, "--pw-env", "PW", "--label", "root", "--file", "root.pem",
         ],
     );
-    ok(
+    KDBMAN.ok_in(
         dir,
         &[
             "cert",
@@ -205,7 +197,7 @@ fn make_store(dir: &Path, db: &str, leaf: &str, healthy: &str, broken: &str) {
             healthy,
         ],
     );
-    ok(
+    KDBMAN.ok_in(
         dir,
         &[
             "cert",
@@ -248,15 +240,6 @@ fn store<'v>(v: &'v Value, suffix: &str) -> &'v Value {
     let s = stores(v, suffix);
     assert_eq!(s.len(), 1, "one store ending {suffix}: {v:#}");
     s[0]
-}
-
-fn codes(store: &Value) -> Vec<String> {
-    store["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
 }
 
 fn finding<'v>(store: &'v Value, code: &str) -> &'v Value {
@@ -838,11 +821,11 @@ fn acceptance_1_missing_intermediate_fails_and_skipped_checks_are_skipped() {
     );
     fs::create_dir_all(dir.join("ks")).unwrap();
     for db in ["ks/web.kdb", "ks/trust.kdb"] {
-        ok(
+        KDBMAN.ok_in(
             &dir,
             &["keydb", "create", "--db", db, "--pw-env", "PW", "--stash"],
         );
-        ok(
+        KDBMAN.ok_in(
             &dir,
             &[
                 "cert", "add", "--db", db, "--pw-env", "PW", "--label", "root", "--file",
@@ -850,7 +833,7 @@ fn acceptance_1_missing_intermediate_fails_and_skipped_checks_are_skipped() {
             ],
         );
     }
-    ok(
+    KDBMAN.ok_in(
         &dir,
         &[
             "cert",

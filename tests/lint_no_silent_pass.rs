@@ -22,15 +22,6 @@ use serde_json::Value;
 /// Strong enough that lint does not call it guessable (KDB0006W).
 const PW: &str = "NoSilent-Pass-2026!";
 
-fn ok(dir: &Path, args: &[&str]) {
-    let out = KDBMAN.output_in(dir, args);
-    assert!(
-        out.status.success(),
-        "kdbman {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn fresh(name: &str) -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = fs::remove_dir_all(&d);
@@ -183,18 +174,18 @@ fn a_personal_certificate_without_its_intermediate_fails_without_a_label() {
     let dir = fresh("no-silent-chain");
     make_pki(&dir);
     let db = "keystores/web.kdb";
-    ok(
+    KDBMAN.ok_in(
         &dir,
         &["keydb", "create", "--db", db, "--pw-env", "PW", "--stash"],
     );
-    ok(
+    KDBMAN.ok_in(
         &dir,
         &[
             "cert", "add", "--db", db, "--pw-env", "PW", "--label", "root", "--file", "root.pem",
         ],
     );
     // Only the leaf: its intermediate is nowhere in the store.
-    ok(
+    KDBMAN.ok_in(
         &dir,
         &[
             "cert", "import", "--db", db, "--pw-env", "PW", "--file", "leaf.pem", "--key",
@@ -259,11 +250,11 @@ fn checks_that_did_not_run_are_skipped_in_junit_and_noted_in_sarif() {
     let dir = fresh("no-silent-skipped");
     make_pki(&dir);
     let db = "keystores/web.kdb";
-    ok(
+    KDBMAN.ok_in(
         &dir,
         &["keydb", "create", "--db", db, "--pw-env", "PW", "--stash"],
     );
-    ok(
+    KDBMAN.ok_in(
         &dir,
         &[
             "cert", "add", "--db", db, "--pw-env", "PW", "--label", "root", "--file", "root.pem",
@@ -352,17 +343,17 @@ fn a_trust_only_store_is_linted_as_a_trust_store() {
     let dir = fresh("no-silent-trust");
     make_pki(&dir);
     let db = "keystores/client.kdb";
-    ok(
+    KDBMAN.ok_in(
         &dir,
         &["keydb", "create", "--db", db, "--pw-env", "PW", "--stash"],
     );
-    ok(
+    KDBMAN.ok_in(
         &dir,
         &[
             "cert", "add", "--db", db, "--pw-env", "PW", "--label", "root", "--file", "root.pem",
         ],
     );
-    ok(
+    KDBMAN.ok_in(
         &dir,
         &[
             "cert", "add", "--db", db, "--pw-env", "PW", "--label", "int", "--file", "int.pem",

@@ -23,16 +23,8 @@ use tempfile::TempDir;
 const PW: &str = "Friendly-Names-2026";
 const P12_PW: &str = "p12-password";
 
-/// Runs a command that must succeed: (stdout, stderr).
-fn ok(dir: &Path, args: &[&str]) -> (String, String) {
-    let out = KDBMAN.output_in(dir, args);
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "{args:?} failed: {err}");
-    (String::from_utf8(out.stdout).unwrap(), err)
-}
-
 fn labels(dir: &Path, db: &str, pw_env: &str) -> Vec<(String, String)> {
-    let (out, _) = ok(
+    let (out, _) = KDBMAN.ok_text_in(
         dir,
         &["cert", "list", "--db", db, "--pw-env", pw_env, "--json"],
     );
@@ -91,8 +83,8 @@ fn a_friendly_name_ending_in_nul_imports_without_it() {
     );
 
     // kdbman's own import prints the label it used.
-    ok(d, &["keydb", "create", "--db", "k.kdb", "--pw-env", "KPW"]);
-    let (out, err) = ok(
+    KDBMAN.ok_text_in(d, &["keydb", "create", "--db", "k.kdb", "--pw-env", "KPW"]);
+    let (out, err) = KDBMAN.ok_text_in(
         d,
         &[
             "cert",
@@ -115,8 +107,8 @@ fn a_friendly_name_ending_in_nul_imports_without_it() {
     );
 
     // gsk8capicmd's line, as MQ admins run it.
-    ok(d, &["keydb", "create", "--db", "g.kdb", "--pw-env", "KPW"]);
-    ok(
+    KDBMAN.ok_text_in(d, &["keydb", "create", "--db", "g.kdb", "--pw-env", "KPW"]);
+    KDBMAN.ok_text_in(
         d,
         &[
             "-cert",
@@ -135,7 +127,7 @@ fn a_friendly_name_ending_in_nul_imports_without_it() {
         labels(d, "g.kdb", "KPW"),
         [("6BC162DA".to_string(), "personal".to_string())]
     );
-    let (list, _) = ok(d, &["-cert", "-list", "-db", "g.kdb", "-pw", PW]);
+    let (list, _) = KDBMAN.ok_text_in(d, &["-cert", "-list", "-db", "g.kdb", "-pw", PW]);
     assert!(list.contains("\n-\t6BC162DA\n"), "{list}");
 
     // Opened as a store, the file shows the same label.
@@ -157,8 +149,8 @@ fn a_name_that_cannot_be_a_label_gives_way_to_a_derived_one() {
         "web\u{7}server",
         Some(long.as_str()),
     );
-    ok(d, &["keydb", "create", "--db", "k.kdb", "--pw-env", "KPW"]);
-    let (out, err) = ok(
+    KDBMAN.ok_text_in(d, &["keydb", "create", "--db", "k.kdb", "--pw-env", "KPW"]);
+    let (out, err) = KDBMAN.ok_text_in(
         d,
         &[
             "cert",
@@ -202,7 +194,7 @@ fn a_name_that_cannot_be_a_label_gives_way_to_a_derived_one() {
     // The derived label is unique in the store: a second file whose key
     // has the same CN and an unusable name does not fail either.
     p12(d, "bad2.p12", "bad.example", "\u{1}", None);
-    let (out, err) = ok(
+    let (out, err) = KDBMAN.ok_text_in(
         d,
         &[
             "cert",
@@ -221,8 +213,8 @@ fn a_name_that_cannot_be_a_label_gives_way_to_a_derived_one() {
     assert!(err.contains("imported as `bad.example (2)`"), "{err}");
 
     // The gsk8capicmd front end is silent on success but says this.
-    ok(d, &["keydb", "create", "--db", "g.kdb", "--pw-env", "KPW"]);
-    let (out, err) = ok(
+    KDBMAN.ok_text_in(d, &["keydb", "create", "--db", "g.kdb", "--pw-env", "KPW"]);
+    let (out, err) = KDBMAN.ok_text_in(
         d,
         &[
             "-cert",

@@ -4,7 +4,9 @@
 //! and are killed at the end, even when a test panics (Drop guards).
 
 mod common;
+use common::codes;
 use common::python_has;
+use common::spki_of;
 
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
@@ -14,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::cargo_bin;
 use kdbman::pki::{self, CertSpec, ExtKeyUsage, KeyType, keygen};
-use kdbman::{CreateOptions, Entry, Kdf, Password, PrivateKey, Store};
+use kdbman::{Entry, PrivateKey};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -34,11 +36,6 @@ fn root(cn: &str) -> Ca {
         cert: spec.self_signed(&key).unwrap(),
         key,
     }
-}
-
-fn spki_of(key: &PrivateKey) -> Vec<u8> {
-    let cert = CertSpec::new("CN=spki", 1).self_signed(key).unwrap();
-    pki::cert_spki(&cert).unwrap()
 }
 
 fn intermediate(parent: &Ca, cn: &str) -> Ca {
@@ -66,22 +63,6 @@ fn leaf(ca: &Ca, cn: &str, eku: Option<Vec<ExtKeyUsage>>) -> (Vec<u8>, PrivateKe
         spec.signed_by(&spki_of(&key), &ca.cert, &ca.key).unwrap(),
         key,
     )
-}
-
-fn make_store(path: &Path, entries: Vec<Entry>, default: Option<&str>) {
-    let opts = CreateOptions {
-        format: kdbman::StoreFormat::Kdbman,
-        kdf: Kdf::ARGON2_FLOOR,
-        password_expires: None,
-    };
-    let mut store = Store::create(path, &Password::new(PW), &opts).unwrap();
-    for e in entries {
-        store.add(e).unwrap();
-    }
-    if let Some(d) = default {
-        store.set_default(d).unwrap();
-    }
-    store.save().unwrap();
 }
 
 fn pem(dir: &Path, name: &str, ders: &[&[u8]]) -> PathBuf {
@@ -271,15 +252,6 @@ fn json_of(out: &Output) -> Value {
     })
 }
 
-fn codes(v: &Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
 fn errors(v: &Value) -> Vec<&Value> {
     v["findings"]
         .as_array()
@@ -310,8 +282,9 @@ fn pki_setup() -> Pki {
     let inter = intermediate(&root, "Probe Issuing CA");
     let (leaf, leaf_key) = leaf(&inter, "localhost", None);
     let db = dir.path().join("server.kdb");
-    make_store(
+    common::native_store(
         &db,
+        PW,
         vec![
             Entry::personal(
                 "web",
@@ -451,8 +424,9 @@ fn leaf_without_intermediate_is_incomplete_and_trust_db_decides_the_client_view(
     let p = pki_setup();
     let dir = p.dir.path();
     let only_root = dir.join("only-root.kdb");
-    make_store(
+    common::native_store(
         &only_root,
+        PW,
         vec![
             Entry::personal("web", vec![p.leaf.clone()], p.leaf_key.clone()),
             Entry::signer("root", p.root.cert.clone()),
@@ -460,14 +434,16 @@ fn leaf_without_intermediate_is_incomplete_and_trust_db_decides_the_client_view(
         Some("web"),
     );
     let client = dir.join("client.kdb");
-    make_store(
+    common::native_store(
         &client,
+        PW,
         vec![Entry::signer("issuing-ca", p.inter.cert.clone())],
         None,
     );
     let client_root = dir.join("client-root.kdb");
-    make_store(
+    common::native_store(
         &client_root,
+        PW,
         vec![Entry::signer("root", p.root.cert.clone())],
         None,
     );
@@ -583,8 +559,9 @@ fn s_server_requiring_client_certificates_accepts_the_right_one_and_refuses_an_u
     let (good, good_key) = leaf(&client_ca, "mq client", Some(vec![ExtKeyUsage::ClientAuth]));
     let (bad, bad_key) = leaf(&rogue_ca, "mq client", Some(vec![ExtKeyUsage::ClientAuth]));
     let client = dir.join("client.kdb");
-    make_store(
+    common::native_store(
         &client,
+        PW,
         vec![
             Entry::personal("good", vec![good, client_ca.cert.clone()], good_key),
             Entry::personal("untrusted", vec![bad], bad_key),
@@ -884,8 +861,9 @@ fn kdbman_serve_sni_mapping_picks_the_label() {
     let dir = p.dir.path();
     let (b, b_key) = leaf(&p.inter, "b.example", None);
     let db = dir.join("sni.kdb");
-    make_store(
+    common::native_store(
         &db,
+        PW,
         vec![
             Entry::personal(
                 "a",

@@ -3,23 +3,15 @@
 //! receiving the same file again adds nothing twice. The CA is openssl.
 
 mod common;
-use common::openssl;
+use common::{Kdbman, openssl};
+
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", "store-pw")]);
 
 use std::path::Path;
 
 use assert_cmd::Command;
 use kdbman::{Access, EntryKind, Password, Store};
 use predicates::str::contains;
-
-fn kdb(db: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
-    let mut c = Command::cargo_bin("kdbman").unwrap();
-    c.env("KPW", "store-pw")
-        .args([args[0], args[1], "--db"])
-        .arg(db)
-        .args(["--pw-env", "KPW"])
-        .args(&args[2..])
-        .assert()
-}
 
 /// A native store with the cheapest KDF, password `store-pw`.
 fn create_store(db: &Path) {
@@ -53,24 +45,25 @@ fn receive_adds_bundled_ca_certificates_once() {
     let db = dir.join("r.kdb");
     create_store(&db);
     let csr = dir.join("web.csr");
-    kdb(
-        &db,
-        &[
-            "certreq",
-            "create",
-            "--label",
-            "web",
-            "--dn",
-            "CN=web.example",
-            "--key",
-            "ec:p256",
-            "--san",
-            "dns:web.example",
-            "--target",
-            csr.to_str().unwrap(),
-        ],
-    )
-    .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "certreq",
+                "create",
+                "--label",
+                "web",
+                "--dn",
+                "CN=web.example",
+                "--key",
+                "ec:p256",
+                "--san",
+                "dns:web.example",
+                "--target",
+                csr.to_str().unwrap(),
+            ],
+        )
+        .success();
     std::fs::write(
         dir.join("ca.ext"),
         "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n",
@@ -178,7 +171,8 @@ fn receive_adds_bundled_ca_certificates_once() {
     let file = file.to_str().unwrap();
 
     assert!(signers(&db).is_empty());
-    kdb(&db, &["cert", "receive", "--file", file])
+    KDBMAN
+        .on_db(&db, &["cert", "receive", "--file", file])
         .success()
         .stdout(contains("it is now a personal entry"))
         .stdout(contains("added signer certificate `Bundle Intermediate`"))
@@ -189,10 +183,13 @@ fn receive_adds_bundled_ca_certificates_once() {
     assert!(after.iter().any(|(_, c)| *c == der("int.pem")));
     assert!(after.iter().any(|(_, c)| *c == der("root.pem")));
     // The chain validates with what was received.
-    kdb(&db, &["cert", "validate", "--label", "web"]).success();
+    KDBMAN
+        .on_db(&db, &["cert", "validate", "--label", "web"])
+        .success();
 
     // Again: nothing is added twice, and it says why.
-    kdb(&db, &["cert", "receive", "--file", file])
+    KDBMAN
+        .on_db(&db, &["cert", "receive", "--file", file])
         .success()
         .stdout(contains("received before"))
         .stdout(contains("has already as `Bundle Root`"))
@@ -213,32 +210,34 @@ fn receive_renews_the_entry_that_holds_the_key() {
     let dir = t.path();
     let db = dir.join("r.kdbx");
     create_store(&db);
-    kdb(
-        &db,
-        &[
-            "cert",
-            "create",
-            "--label",
-            "ca",
-            "--dn",
-            "CN=Renewal CA",
-            "--ca",
-        ],
-    )
-    .success();
-    kdb(
-        &db,
-        &[
-            "cert",
-            "create",
-            "--label",
-            "web",
-            "--dn",
-            "CN=web.example",
-            "--default",
-        ],
-    )
-    .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "create",
+                "--label",
+                "ca",
+                "--dn",
+                "CN=Renewal CA",
+                "--ca",
+            ],
+        )
+        .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "create",
+                "--label",
+                "web",
+                "--dn",
+                "CN=web.example",
+                "--default",
+            ],
+        )
+        .success();
     let open = || Store::open(&db, &Password::new("store-pw"), Access::Read).unwrap();
     let before = open().get("web").unwrap().clone();
 
@@ -254,31 +253,33 @@ fn receive_renews_the_entry_that_holds_the_key() {
     let sign = |name: &str| {
         let signed = dir.join(name);
         let csr = dir.join("web.csr");
-        kdb(
-            &db,
-            &[
-                "cert",
-                "sign",
-                "--label",
-                "ca",
-                "--chain",
-                "--file",
-                csr.to_str().unwrap(),
-                "--target",
-                signed.to_str().unwrap(),
-            ],
-        )
-        .success();
+        KDBMAN
+            .on_db(
+                &db,
+                &[
+                    "cert",
+                    "sign",
+                    "--label",
+                    "ca",
+                    "--chain",
+                    "--file",
+                    csr.to_str().unwrap(),
+                    "--target",
+                    signed.to_str().unwrap(),
+                ],
+            )
+            .success();
         signed
     };
     let signed = sign("web.pem");
 
-    kdb(
-        &db,
-        &["cert", "receive", "--file", signed.to_str().unwrap()],
-    )
-    .success()
-    .stdout(contains("renewed personal entry `web`"));
+    KDBMAN
+        .on_db(
+            &db,
+            &["cert", "receive", "--file", signed.to_str().unwrap()],
+        )
+        .success()
+        .stdout(contains("renewed personal entry `web`"));
     let after = open().get("web").unwrap().clone();
     assert_eq!(after.kind(), EntryKind::Personal);
     assert_ne!(
@@ -295,12 +296,13 @@ fn receive_renews_the_entry_that_holds_the_key() {
     assert_eq!(after.certificates().len(), 2, "leaf and the CA");
     assert_eq!(open().get("ca").unwrap().kind(), EntryKind::Personal);
 
-    kdb(
-        &db,
-        &["cert", "receive", "--file", signed.to_str().unwrap()],
-    )
-    .success()
-    .stdout(contains("received before: it is personal entry `web`"));
+    KDBMAN
+        .on_db(
+            &db,
+            &["cert", "receive", "--file", signed.to_str().unwrap()],
+        )
+        .success()
+        .stdout(contains("received before: it is personal entry `web`"));
     assert_eq!(
         open().get("web").unwrap().certificate(),
         after.certificate()
@@ -317,7 +319,8 @@ fn receive_renews_the_entry_that_holds_the_key() {
     store.save().unwrap();
     drop(store);
     let again = sign("web-again.pem");
-    kdb(&db, &["cert", "receive", "--file", again.to_str().unwrap()])
+    KDBMAN
+        .on_db(&db, &["cert", "receive", "--file", again.to_str().unwrap()])
         .failure()
         .stderr(contains("SSL0216E"))
         .stderr(contains("web-copy"));

@@ -5,7 +5,7 @@
 //! stores, with the entry's own key and with --new-key.
 
 mod common;
-use common::openssl;
+use common::{Kdbman, openssl};
 
 use std::path::Path;
 
@@ -15,23 +15,10 @@ use predicates::str::contains;
 use serde_json::Value;
 
 const PW: &str = "Renewal-Store-Password-9";
-
-fn kdb(db: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
-    let mut c = Command::cargo_bin("kdbman").unwrap();
-    // `lint --db` has no subcommand before the options.
-    let n = if args[0] == "lint" { 1 } else { 2 };
-    c.env("KPW", PW)
-        .current_dir(db.parent().unwrap())
-        .args(&args[..n])
-        .arg("--db")
-        .arg(db)
-        .args(["--pw-env", "KPW"])
-        .args(&args[n..])
-        .assert()
-}
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]);
 
 fn json(db: &Path, args: &[&str]) -> Value {
-    let out = kdb(db, args).get_output().stdout.clone();
+    let out = KDBMAN.on_db(db, args).get_output().stdout.clone();
     serde_json::from_slice(&out)
         .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out)))
 }
@@ -107,42 +94,47 @@ fn renewal(format: &str, new_key: bool) {
     if format == "kdbman" {
         create.push("--kdf-floor");
     }
-    kdb(&db, &create).success();
+    KDBMAN.on_db(&db, &create).success();
     openssl_ca(dir);
-    kdb(&db, &["cert", "add", "--label", "root", "--file", "ca.pem"]).success();
+    KDBMAN
+        .on_db(&db, &["cert", "add", "--label", "root", "--file", "ca.pem"])
+        .success();
     // The entry in use: requested here, signed by openssl for 5 days.
-    kdb(
-        &db,
-        &[
-            "certreq",
-            "create",
-            "--label",
-            "www",
-            "--dn",
-            "CN=www.example.com,O=Example,C=US",
-            "--key",
-            "ec:p256",
-            "--san",
-            "dns:www.example.com",
-            "--san",
-            "ip:192.0.2.7",
-            "--eku",
-            "serverAuth",
-            "--target",
-            "www.csr",
-        ],
-    )
-    .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "certreq",
+                "create",
+                "--label",
+                "www",
+                "--dn",
+                "CN=www.example.com,O=Example,C=US",
+                "--key",
+                "ec:p256",
+                "--san",
+                "dns:www.example.com",
+                "--san",
+                "ip:192.0.2.7",
+                "--eku",
+                "serverAuth",
+                "--target",
+                "www.csr",
+            ],
+        )
+        .success();
     openssl_sign(dir, "www.csr", "www-old.pem", 5);
-    kdb(
-        &db,
-        &["cert", "receive", "--file", "www-old.pem", "--default"],
-    )
-    .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &["cert", "receive", "--file", "www-old.pem", "--default"],
+        )
+        .success();
     let before = entry(&db, "www");
 
     // Lint warns of the coming expiry and names the one-step renewal.
-    kdb(&db, &["lint", "--label", "www", "--fail-on", "warning"])
+    KDBMAN
+        .on_db(&db, &["lint", "--label", "www", "--fail-on", "warning"])
         .code(1)
         .stdout(contains("KDB0001W"))
         .stdout(contains("kdbman cert renew --db STORE --label www"));
@@ -151,7 +143,8 @@ fn renewal(format: &str, new_key: bool) {
     if new_key {
         renew.push("--new-key");
     }
-    kdb(&db, &renew)
+    KDBMAN
+        .on_db(&db, &renew)
         .success()
         .stdout(contains("renewing `www`"));
     let requests = json(&db, &["certreq", "list", "--json"]);
@@ -183,7 +176,8 @@ fn renewal(format: &str, new_key: bool) {
     assert!(text.contains("Digital Signature"), "{text}");
 
     openssl_sign(dir, "renew.csr", "www-new.pem", 400);
-    kdb(&db, &["cert", "receive", "--file", "www-new.pem"])
+    KDBMAN
+        .on_db(&db, &["cert", "receive", "--file", "www-new.pem"])
         .success()
         .stdout(contains("renewed personal entry `www`"));
 
@@ -226,8 +220,11 @@ fn renewal(format: &str, new_key: bool) {
     let requests = json(&db, &["certreq", "list", "--json"]);
     assert_eq!(requests["requests"].as_array().unwrap().len(), 0);
     // The chain is intact and lint is clean.
-    kdb(&db, &["cert", "validate", "--label", "www"]).success();
-    kdb(&db, &["lint", "--label", "www", "--fail-on", "info"])
+    KDBMAN
+        .on_db(&db, &["cert", "validate", "--label", "www"])
+        .success();
+    KDBMAN
+        .on_db(&db, &["lint", "--label", "www", "--fail-on", "info"])
         .success()
         .stdout(contains("no findings"));
 }
@@ -258,30 +255,34 @@ fn renewal_of_a_kdbman_entry_with_its_own_key() {
 fn a_pending_renewal_is_not_replaced() {
     let t = tempfile::tempdir().unwrap();
     let db = t.path().join("p.kdbx");
-    kdb(&db, &["keydb", "create", "--type", "kdbman", "--kdf-floor"]).success();
-    kdb(
-        &db,
-        &[
-            "cert", "create", "--label", "app", "--dn", "CN=app", "--key", "ec:p256",
-        ],
-    )
-    .success();
-    kdb(
-        &db,
-        &[
-            "cert",
-            "renew",
-            "--label",
-            "app",
-            "--new-key",
-            "--key",
-            "ec:p384",
-            "--target",
-            "a.csr",
-        ],
-    )
-    .success()
-    .stdout(contains("ECDSA P-384"));
+    KDBMAN
+        .on_db(&db, &["keydb", "create", "--type", "kdbman", "--kdf-floor"])
+        .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert", "create", "--label", "app", "--dn", "CN=app", "--key", "ec:p256",
+            ],
+        )
+        .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "renew",
+                "--label",
+                "app",
+                "--new-key",
+                "--key",
+                "ec:p384",
+                "--target",
+                "a.csr",
+            ],
+        )
+        .success()
+        .stdout(contains("ECDSA P-384"));
     let open = || Store::open(&db, &Password::new(PW), Access::Read).unwrap();
     let key = open()
         .get("app-renewal")
@@ -290,21 +291,22 @@ fn a_pending_renewal_is_not_replaced() {
         .unwrap()
         .pkcs8_der()
         .to_vec();
-    kdb(
-        &db,
-        &[
-            "cert",
-            "renew",
-            "--label",
-            "app",
-            "--new-key",
-            "--target",
-            "b.csr",
-        ],
-    )
-    .code(8)
-    .stderr(contains("pending already"))
-    .stderr(contains("app-renewal"));
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "renew",
+                "--label",
+                "app",
+                "--new-key",
+                "--target",
+                "b.csr",
+            ],
+        )
+        .code(8)
+        .stderr(contains("pending already"))
+        .stderr(contains("app-renewal"));
     assert!(!t.path().join("b.csr").exists());
     assert_eq!(
         open()
@@ -316,32 +318,35 @@ fn a_pending_renewal_is_not_replaced() {
         key.as_slice()
     );
     // An existing target is kept unless --force.
-    kdb(
-        &db,
-        &["cert", "renew", "--label", "app", "--target", "a.csr"],
-    )
-    .failure()
-    .stderr(contains("a.csr"));
-    kdb(
-        &db,
-        &[
-            "cert", "renew", "--label", "app", "--target", "a.csr", "--force",
-        ],
-    )
-    .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &["cert", "renew", "--label", "app", "--target", "a.csr"],
+        )
+        .failure()
+        .stderr(contains("a.csr"));
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert", "renew", "--label", "app", "--target", "a.csr", "--force",
+            ],
+        )
+        .success();
     // A request is not a personal entry.
-    kdb(
-        &db,
-        &[
-            "cert",
-            "renew",
-            "--label",
-            "app-renewal",
-            "--target",
-            "c.csr",
-        ],
-    )
-    .code(8);
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "renew",
+                "--label",
+                "app-renewal",
+                "--target",
+                "c.csr",
+            ],
+        )
+        .code(8);
 }
 
 /// gsk8capicmd's `-certreq -recreate` is `cert renew` with the entry's own
@@ -354,27 +359,28 @@ fn gsk_recreate_asks_for_what_the_certificate_has() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
     let db = dir.join("g.kdb");
-    kdb(&db, &["keydb", "create"]).success();
-    kdb(
-        &db,
-        &[
-            "cert",
-            "create",
-            "--label",
-            "mq",
-            "--dn",
-            "CN=QM1,O=Example",
-            "--key",
-            "ec:p256",
-            "--san",
-            "dns:qm1.example",
-            "--eku",
-            "clientAuth",
-            "--key-usage",
-            "digitalSignature,keyAgreement",
-        ],
-    )
-    .success();
+    KDBMAN.on_db(&db, &["keydb", "create"]).success();
+    KDBMAN
+        .on_db(
+            &db,
+            &[
+                "cert",
+                "create",
+                "--label",
+                "mq",
+                "--dn",
+                "CN=QM1,O=Example",
+                "--key",
+                "ec:p256",
+                "--san",
+                "dns:qm1.example",
+                "--eku",
+                "clientAuth",
+                "--key-usage",
+                "digitalSignature,keyAgreement",
+            ],
+        )
+        .success();
     Command::cargo_bin("kdbman")
         .unwrap()
         .current_dir(dir)
@@ -403,11 +409,12 @@ fn gsk_recreate_asks_for_what_the_certificate_has() {
     assert!(!text.contains("TLS Web Server Authentication"), "{text}");
     assert!(text.contains("Key Agreement"), "{text}");
     // The same key as the entry's certificate.
-    kdb(
-        &db,
-        &["cert", "extract", "--label", "mq", "--target", "mq.pem"],
-    )
-    .success();
+    KDBMAN
+        .on_db(
+            &db,
+            &["cert", "extract", "--label", "mq", "--target", "mq.pem"],
+        )
+        .success();
     let key_of = |args: &[&str]| common::tool_text(dir, "openssl", args);
     assert_eq!(
         key_of(&["req", "-in", "mq.csr", "-noout", "-pubkey"]),

@@ -3,18 +3,16 @@
 //! gsk8capicmd syntax) or `--pw VALUE` (kdbman's), neither standard output
 //! nor standard error shows the value.
 
-use std::process::Command;
+mod common;
+use common::Kdbman;
 
 const SECRET: &str = "SECRETVALUE";
 
-fn run(args: &[&str]) -> String {
+/// Runs kdbman in an empty directory, asserting that it fails; its
+/// standard output and error together.
+fn refused(args: &[&str]) -> String {
     let dir = tempfile::TempDir::new().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_kdbman"))
-        .args(args)
-        .current_dir(dir.path())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let out = Kdbman::new(&[]).stdin_null().output_in(dir.path(), args);
     assert!(!out.status.success(), "{args:?} succeeded");
     format!(
         "{}{}",
@@ -69,7 +67,7 @@ fn bad_gsk_command_lines_never_print_the_password() {
         ],
     ];
     for args in lines {
-        let out = run(args);
+        let out = refused(args);
         assert!(
             !out.contains(SECRET),
             "{args:?} printed the password:\n{out}"
@@ -109,7 +107,7 @@ fn bad_kdbman_command_lines_never_print_the_password() {
         &["cert", "list", "--db", "missing.kdb", "--pw", SECRET],
     ];
     for args in lines {
-        let out = run(args);
+        let out = refused(args);
         assert!(
             !out.contains(SECRET),
             "{args:?} printed the password:\n{out}"

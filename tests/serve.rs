@@ -4,18 +4,19 @@
 //! readiness line, bounds every wait, and kills the server at the end.
 
 mod common;
+use common::servers::Serving;
+use common::spki_of;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::cargo_bin;
 use kdbman::pki::{self, CertSpec, KeyType, keygen};
-use kdbman::{CreateOptions, Entry, Kdf, Password, PrivateKey, Store};
+use kdbman::{Entry, Password, PrivateKey, Store};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -40,11 +41,6 @@ fn new_ca(cn: &str) -> Ca {
         cert: spec.self_signed(&key).unwrap(),
         key,
     }
-}
-
-fn spki_of(key: &PrivateKey) -> Vec<u8> {
-    let cert = CertSpec::new("CN=spki", 1).self_signed(key).unwrap();
-    pki::cert_spki(&cert).unwrap()
 }
 
 /// A certificate for a new key of `kind`, signed by `ca`.
@@ -80,19 +76,7 @@ fn server_entry(ca: &Ca, kind: KeyType, label: &str, host: &str) -> Entry {
 
 fn make_store(dir: &Path, entries: Vec<Entry>, default: Option<&str>) -> PathBuf {
     let path = dir.join("server.kdb");
-    let opts = CreateOptions {
-        format: kdbman::StoreFormat::Kdbman,
-        kdf: Kdf::ARGON2_FLOOR,
-        password_expires: None,
-    };
-    let mut store = Store::create(&path, &password(), &opts).unwrap();
-    for e in entries {
-        store.add(e).unwrap();
-    }
-    if let Some(d) = default {
-        store.set_default(d).unwrap();
-    }
-    store.save().unwrap();
+    common::native_store(&path, PW, entries, default);
     path
 }
 
@@ -102,12 +86,23 @@ fn write_pem(dir: &Path, name: &str, label: &str, der: &[u8]) -> PathBuf {
     p
 }
 
-/// A running `kdbman serve`, killed on drop.
+/// A running `kdbman serve` (stopped on drop) and its port.
 struct Server {
-    child: Child,
+    serving: Serving,
     port: u16,
-    stdout: Arc<Mutex<Vec<String>>>,
-    log: Arc<Mutex<String>>,
+}
+
+impl std::ops::Deref for Server {
+    type Target = Serving;
+    fn deref(&self) -> &Serving {
+        &self.serving
+    }
+}
+
+impl std::ops::DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Serving {
+        &mut self.serving
+    }
 }
 
 impl Server {
@@ -119,59 +114,11 @@ impl Server {
         }
         cmd.args(["--listen", "127.0.0.1:0"])
             .args(extra)
-            .env(PW_VAR, PW)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("kdbman runs");
-        let log = Arc::new(Mutex::new(String::new()));
-        let mut err = child.stderr.take().unwrap();
-        let l = log.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                l.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        let out = child.stdout.take().unwrap();
-        let stdout = Arc::new(Mutex::new(Vec::new()));
-        let (tx, rx) = mpsc::channel();
-        let s = stdout.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                s.lock().unwrap().push(line.clone());
-                let _ = tx.send(line);
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let port = loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(rest) = line.strip_prefix("listening on https://127.0.0.1:") {
-                        let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-                        break port.parse().unwrap();
-                    }
-                }
-                Err(_) => {
-                    let _ = child.kill();
-                    panic!("no readiness line; stderr: {}", log.lock().unwrap());
-                }
-            }
-        };
+            .env(PW_VAR, PW);
+        let (serving, port) = Serving::on_loopback(cmd);
         // Later stdout lines (the demo's curl hint) are collected by the thread.
         std::thread::sleep(Duration::from_millis(50));
-        Server {
-            child,
-            port,
-            stdout,
-            log,
-        }
+        Server { serving, port }
     }
 
     fn url(&self, host: &str, path: &str) -> String {
@@ -180,40 +127,6 @@ impl Server {
 
     fn resolve(&self, host: &str) -> String {
         format!("{host}:{}:127.0.0.1", self.port)
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// Waits until the log contains `needle`; false after `secs`.
-    fn wait_log(&self, needle: &str, secs: u64) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        while Instant::now() < deadline {
-            if self.log().contains(needle) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        false
-    }
-
-    /// Waits for the process to exit by itself; its status code.
-    fn wait_exit(&mut self, secs: u64) -> Option<i32> {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        while Instant::now() < deadline {
-            if let Ok(Some(st)) = self.child.try_wait() {
-                return st.code();
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        None
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        common::stop_gracefully(&mut self.child);
     }
 }
 

@@ -7,13 +7,12 @@
 
 mod common;
 use common::Kdbman;
+use common::servers::Serving;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("KPW", "client-policy-password")]);
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::cargo_bin;
@@ -36,47 +35,19 @@ fn ca_params(name: DnValue) -> CertificateParams {
     p
 }
 
+/// A running `kdbman serve` (stopped on drop) and its port.
 struct Server {
-    child: Child,
+    serving: Serving,
     port: u16,
-    log: Arc<Mutex<String>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn serve(db: &Path) -> Server {
-    let mut child = Command::new(cargo_bin("kdbman"))
-        .args(["serve", "--db", db.to_str().unwrap(), "--pw-env", "KPW"])
+    let mut cmd = Command::new(cargo_bin("kdbman"));
+    cmd.args(["serve", "--db", db.to_str().unwrap(), "--pw-env", "KPW"])
         .args(["--listen", "127.0.0.1:0", "--client-auth", "required"])
-        .env("KPW", "client-policy-password")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let log = Arc::new(Mutex::new(String::new()));
-    let mut err = child.stderr.take().unwrap();
-    let l = log.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = err.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            l.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
-    let Some(port) = common::listening_port(&mut child) else {
-        panic!("serve printed no listening line: {}", log.lock().unwrap());
-    };
-    Server { child, port, log }
+        .env("KPW", "client-policy-password");
+    let (serving, port) = Serving::on_loopback(cmd);
+    Server { serving, port }
 }
 
 fn curl(server: &Server, dir: &Path, cert: &str) -> bool {
@@ -171,13 +142,13 @@ fn client_auth_follows_the_shared_chain_policy() {
     assert!(
         curl(&server, d, "client.pem"),
         "log: {}",
-        server.log.lock().unwrap()
+        server.serving.log()
     );
     assert!(!curl(&server, d, "stranger.pem"));
     let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline && !server.log.lock().unwrap().contains("SSL0208E") {
+    while Instant::now() < deadline && !server.serving.log().contains("SSL0208E") {
         std::thread::sleep(Duration::from_millis(50));
     }
-    let log = server.log.lock().unwrap().clone();
+    let log = server.serving.log();
     assert!(log.contains("SSL0208E"), "{log}");
 }

@@ -7,123 +7,59 @@
 //! client is rustls itself, trusting the demo CA the server prints.
 
 mod common;
+use common::servers::Serving;
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
 
 use assert_cmd::cargo::cargo_bin;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 
-/// A running `kdbman serve --demo`, killed on drop.
+/// A running `kdbman serve --demo` (stopped on drop), its address and CA.
 struct Server {
-    child: Child,
+    serving: Serving,
     addr: SocketAddr,
     ca: PathBuf,
-    log: Arc<Mutex<String>>,
+}
+
+impl std::ops::Deref for Server {
+    type Target = Serving;
+    fn deref(&self) -> &Serving {
+        &self.serving
+    }
+}
+
+impl std::ops::DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Serving {
+        &mut self.serving
+    }
 }
 
 impl Server {
     fn start(listen: &str, extra: &[&str]) -> Server {
-        let mut child = Command::new(cargo_bin("kdbman"))
-            .args(["serve", "--demo", "--listen", listen])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("kdbman runs");
-        let log = Arc::new(Mutex::new(String::new()));
-        let mut err = child.stderr.take().unwrap();
-        let l = log.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                l.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        let out = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut cmd = Command::new(cargo_bin("kdbman"));
+        cmd.args(["serve", "--demo", "--listen", listen])
+            .args(extra);
         let (mut addr, mut ca) = (None, None);
-        while addr.is_none() || ca.is_none() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let Ok(line) = rx.recv_timeout(left) else {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("no readiness line; stderr: {}", log.lock().unwrap());
-            };
+        let serving = Serving::start(cmd, |line| {
             if let Some(rest) = line.strip_prefix("listening on https://") {
                 let a = rest.split('/').next().unwrap();
                 addr = Some(a.parse::<SocketAddr>().unwrap());
             } else if let Some(rest) = line.strip_prefix("try: curl --cacert ") {
                 ca = Some(PathBuf::from(rest.split(' ').next().unwrap()));
             }
-        }
+            addr.is_some() && ca.is_some()
+        });
         Server {
-            child,
+            serving,
             addr: addr.unwrap(),
             ca: ca.unwrap(),
-            log,
         }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// Waits until a log line holds every needle; false after `secs`.
-    fn wait_line(&self, needles: &[&str], secs: u64) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        while Instant::now() < deadline {
-            if self
-                .log()
-                .lines()
-                .any(|l| needles.iter().all(|n| l.contains(n)))
-            {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        false
-    }
-
-    fn wait_exit(&mut self, secs: u64) -> Option<i32> {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        while Instant::now() < deadline {
-            if let Ok(Some(st)) = self.child.try_wait() {
-                return st.code();
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        None
-    }
-
-    fn signal(&self, sig: &str) {
-        let st = Command::new("kill")
-            .args([sig, &self.pid().to_string()])
-            .status()
-            .unwrap();
-        assert!(st.success());
     }
 
     /// Threads of connection work (named `kdbman-conn`) right now.
@@ -202,12 +138,6 @@ impl Server {
             String::from_utf8_lossy(&out.stderr),
             self.log()
         );
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        common::stop_gracefully(&mut self.child);
     }
 }
 

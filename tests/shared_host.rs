@@ -9,14 +9,15 @@
 
 mod common;
 use common::Kdbman;
-use common::gsk_link;
+use common::gsk;
+use common::s;
+use common::text;
 
 const KDBMAN: Kdbman = Kdbman::new(&[("PW", PW), ("NEW_PW", NEW_PW)]);
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 /// Another user (no entry in /etc/passwd is needed to own a file).
 const OTHER_UID: u32 = 12345;
@@ -42,33 +43,11 @@ fn root() -> bool {
     false
 }
 
-fn ok(args: &[&str]) -> Output {
-    let out = KDBMAN.output(args);
-    assert!(
-        out.status.success(),
-        "kdbman {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
 /// A CMS store `key.kdb` with its `.rdb` and GSKit stash in `dir`, holding
 /// one personal certificate `first`.
 fn cms_store(dir: &Path) -> PathBuf {
     let db = dir.join("key.kdb");
-    ok(&[
+    KDBMAN.ok(&[
         "keydb",
         "create",
         "--db",
@@ -77,7 +56,7 @@ fn cms_store(dir: &Path) -> PathBuf {
         "PW",
         "--stash",
     ]);
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "create",
         "--db",
@@ -118,7 +97,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn labels(db: &Path) -> String {
-    text(&ok(&["cert", "list", "--db", s(db), "--stashed"]))
+    text(&KDBMAN.ok(&["cert", "list", "--db", s(db), "--stashed"]))
 }
 
 fn lchown(p: &Path, uid: u32, gid: u32) {
@@ -310,7 +289,7 @@ fn interrupted_replacement_is_read_whole_and_completed_by_the_next_writer() {
         std::fs::copy(dir.join(f), next.join(f)).unwrap();
     }
     let next_db = next.join("key.kdb");
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "create",
         "--db",
@@ -323,7 +302,7 @@ fn interrupted_replacement_is_read_whole_and_completed_by_the_next_writer() {
         "--key",
         "ec:p256",
     ]);
-    ok(&[
+    KDBMAN.ok(&[
         "keydb",
         "changepw",
         "--db",
@@ -356,7 +335,7 @@ fn interrupted_replacement_is_read_whole_and_completed_by_the_next_writer() {
     // A reader sees the new set whole (the old stash would not open the
     // new .kdb; the old .rdb beside it would be a mix), says a write is
     // pending, and changes nothing.
-    let list = ok(&["cert", "list", "--db", s(&db), "--stashed"]);
+    let list = KDBMAN.ok(&["cert", "list", "--db", s(&db), "--stashed"]);
     let list_text = text(&list);
     assert!(
         list_text.contains("second") && list_text.contains("first"),
@@ -366,7 +345,7 @@ fn interrupted_replacement_is_read_whole_and_completed_by_the_next_writer() {
         list_text.contains("interrupted") && list_text.contains(".key.kdb.commit"),
         "{list_text}"
     );
-    let pw = ok(&["cert", "list", "--db", s(&db), "--pw-env", "NEW_PW"]);
+    let pw = KDBMAN.ok(&["cert", "list", "--db", s(&db), "--pw-env", "NEW_PW"]);
     assert!(text(&pw).contains("second"));
     let lint = KDBMAN.output(&["lint", "--db", s(&db), "--stashed", "--format", "json"]);
     assert!(
@@ -396,7 +375,7 @@ fn interrupted_replacement_is_read_whole_and_completed_by_the_next_writer() {
     assert_eq!(std::fs::read(dir.join("key.rdb")).unwrap(), old_rdb);
 
     // The next writer completes the renames, then makes its own change.
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "rename",
         "--db",
@@ -419,7 +398,9 @@ fn interrupted_replacement_is_read_whole_and_completed_by_the_next_writer() {
         after.contains("third") && after.contains("first"),
         "{after}"
     );
-    assert!(!text(&ok(&["cert", "list", "--db", s(&db), "--stashed"])).contains("interrupted"));
+    assert!(
+        !text(&KDBMAN.ok(&["cert", "list", "--db", s(&db), "--stashed"])).contains("interrupted")
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -527,7 +508,7 @@ fn rewrites_keep_owner_group_mode_and_acl() {
     };
     let pw = ["--pw-env", "PW", "--allow-insecure-stash"];
     let db_s = s(&db);
-    ok(&[
+    KDBMAN.ok(&[
         &[
             "cert",
             "create",
@@ -544,7 +525,7 @@ fn rewrites_keep_owner_group_mode_and_acl() {
     ]
     .concat());
     check("cert create");
-    ok(&[
+    KDBMAN.ok(&[
         &[
             "cert",
             "rename",
@@ -559,7 +540,7 @@ fn rewrites_keep_owner_group_mode_and_acl() {
     ]
     .concat());
     check("cert rename");
-    ok(&[
+    KDBMAN.ok(&[
         "keydb",
         "changepw",
         "--db",
@@ -572,7 +553,7 @@ fn rewrites_keep_owner_group_mode_and_acl() {
     ]);
     check("keydb changepw --stash");
     let new_pw = ["--pw-env", "NEW_PW"];
-    ok(&[
+    KDBMAN.ok(&[
         &[
             "certreq", "create", "--db", db_s, "--label", "req", "--dn", "CN=req", "--key",
             "ec:p256",
@@ -582,7 +563,7 @@ fn rewrites_keep_owner_group_mode_and_acl() {
     .concat());
     check("certreq create");
     // A stashpw over the existing stash keeps it as it was too.
-    ok(&[&["keydb", "stashpw", "--db", db_s][..], &new_pw].concat());
+    KDBMAN.ok(&[&["keydb", "stashpw", "--db", db_s][..], &new_pw].concat());
     check("keydb stashpw");
     // Converting onto the store itself is refused before anything is
     // written; the set is as it was.
@@ -615,20 +596,20 @@ fn rewrites_keep_owner_group_mode_and_acl() {
     check("keydb convert onto the store");
     // Converting in place (no --target: the CMS version upgrade) rewrites
     // the set keeping owner, group, mode and ACL.
-    ok(&[
+    KDBMAN.ok(&[
         &["keydb", "convert", "--db", db_s, "--cms-version", "6"][..],
         &new_pw,
     ]
     .concat());
     check("keydb convert in place");
-    let listed = text(&ok(&[&["cert", "list", "--db", db_s][..], &new_pw].concat()));
+    let listed = text(&KDBMAN.ok(&[&["cert", "list", "--db", db_s][..], &new_pw].concat()));
     assert!(
         listed.contains("renamed") && listed.contains("req"),
         "{listed}"
     );
     // A new stash takes the store's owner and group, mode 0600.
     std::fs::remove_file(&set[2]).unwrap();
-    ok(&[&["keydb", "stashpw", "--db", db_s][..], &new_pw].concat());
+    KDBMAN.ok(&[&["keydb", "stashpw", "--db", db_s][..], &new_pw].concat());
     let (uid, gid, mode, _) = attrs(&set[2]);
     assert_eq!((uid, gid, mode), (OTHER_UID, OTHER_GID, 0o600));
 }
@@ -767,7 +748,7 @@ fn another_users_links_in_a_sticky_directory_are_refused() {
     std::fs::create_dir(&sticky).unwrap();
     std::fs::set_permissions(&sticky, std::fs::Permissions::from_mode(0o1777)).unwrap();
     let db3 = sticky.join("key.kdb");
-    ok(&["keydb", "create", "--db", s(&db3), "--pw-env", "PW"]);
+    KDBMAN.ok(&["keydb", "create", "--db", s(&db3), "--pw-env", "PW"]);
     let planted = sticky.join("key.sth");
     std::fs::write(&planted, b"mine").unwrap();
     lchown(&planted, OTHER_UID, OTHER_GID);
@@ -828,17 +809,6 @@ fn another_users_links_in_a_sticky_directory_are_refused() {
         text(&out)
     );
     assert_eq!(snapshot(&real), before);
-}
-
-/// Runs the gsk8capicmd front end (kdbman under that name) in `dir`.
-fn gsk(dir: &Path, line: &[&str]) -> Output {
-    let bin = gsk_link(dir);
-    Command::new(&bin)
-        .args(line)
-        .current_dir(dir)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap()
 }
 
 #[test]
@@ -962,7 +932,7 @@ fn outputs_onto_the_store_itself_are_refused() {
     std::fs::write(&planted, b"planted").unwrap();
     std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o666)).unwrap();
     lchown(&planted, OTHER_UID, OTHER_GID);
-    ok(&[
+    KDBMAN.ok(&[
         "cert",
         "extract",
         "--db",

@@ -4,38 +4,23 @@
 
 mod common;
 use common::Kdbman;
+use common::floor;
 
-const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]);
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]).never_prints(PW);
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use kdbman::{Access, CreateOptions, Error, Kdf, Password, Stash, StashProblem, Store};
+use kdbman::{Access, Error, Password, Stash, StashProblem, Store};
 use serde_json::Value;
 
 const PW: &str = "stash test password";
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = KDBMAN.cmd().args(args).output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn ok(args: &[&str]) -> String {
-    let (code, out, err) = run(args);
-    assert_eq!(code, 0, "kdbman {args:?}:\n{err}");
-    assert!(!out.contains(PW) && !err.contains(PW), "password echoed");
-    out
-}
 
 /// A stashed store with one certificate; returns (store, stash).
 fn stashed_store(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
     let db = dir.join(format!("{name}.kdb"));
     let d = db.to_str().unwrap();
-    ok(&[
+    KDBMAN.stdout(&[
         "keydb",
         "create",
         "--db",
@@ -47,7 +32,7 @@ fn stashed_store(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
         "kdbman",
         "--stash",
     ]);
-    ok(&[
+    KDBMAN.stdout(&[
         "cert",
         "create",
         "--db",
@@ -71,7 +56,7 @@ fn mode(p: &Path) -> u32 {
 fn open_stashed(db: &Path, extra: &[&str]) -> (i32, String) {
     let mut args = vec!["cert", "list", "--db", db.to_str().unwrap(), "--stashed"];
     args.extend_from_slice(extra);
-    let (code, _, err) = run(&args);
+    let (code, _, err) = KDBMAN.run(&args);
     (code, err)
 }
 
@@ -90,7 +75,7 @@ fn assert_stash_failure(db: &Path, words: &str, extra: &[&str]) -> String {
 }
 
 fn stash_state(db: &Path) -> String {
-    let out = ok(&[
+    let out = KDBMAN.stdout(&[
         "keydb",
         "details",
         "--db",
@@ -115,7 +100,7 @@ fn good_stash_opens_and_is_private() {
     let bytes = std::fs::read(&sth).unwrap();
     assert!(!bytes.windows(PW.len()).any(|w| w == PW.as_bytes()));
     // keydb details text says so too.
-    let text = ok(&[
+    let text = KDBMAN.stdout(&[
         "keydb",
         "details",
         "--db",
@@ -200,7 +185,7 @@ fn foreign_stash() {
     assert!(!err.contains("stale"), "{err}");
     assert_eq!(stash_state(&db), "foreign");
     // --stash PATH names it directly: same diagnosis.
-    let (code, _, err) = run(&[
+    let (code, _, err) = KDBMAN.run(&[
         "cert",
         "list",
         "--db",
@@ -304,7 +289,7 @@ fn group_readable_stash_is_refused_unless_allowed() {
     assert_eq!(stash_state(&db), "insecure-permissions");
     // stashpw rewrites it keeping the mode the admin chose (a server may
     // read it through its group): making it private is chmod's job.
-    ok(&[
+    KDBMAN.stdout(&[
         "keydb",
         "stashpw",
         "--db",
@@ -347,7 +332,7 @@ fn damaged_store_is_not_a_stash_problem() {
     assert!(!err.contains("SSL0228E"), "{err}");
     // And a stash passed as the store is named as such.
     let sth = dir.path().join("broken.sth");
-    let (code, _, err) = run(&[
+    let (code, _, err) = KDBMAN.run(&[
         "cert",
         "list",
         "--db",
@@ -363,11 +348,7 @@ fn damaged_store_is_not_a_stash_problem() {
 fn library_outcomes() {
     let dir = tempfile::tempdir().unwrap();
     let pw = Password::new(PW);
-    let opts = CreateOptions {
-        format: kdbman::StoreFormat::Kdbman,
-        kdf: Kdf::ARGON2_FLOOR,
-        password_expires: None,
-    };
+    let opts = floor();
     let a = dir.path().join("a.kdb");
     let b = dir.path().join("b.kdb");
     let sa = Store::create(&a, &pw, &opts).unwrap();

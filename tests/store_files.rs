@@ -2,6 +2,9 @@
 //! through its link (the link stays), and a write that fails part-way
 //! leaves the old store byte for byte, with no temporary file behind.
 
+mod common;
+use common::floor;
+
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
 use std::process::Command as StdCommand;
@@ -9,19 +12,11 @@ use std::process::Command as StdCommand;
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin;
 use kdbman::pki::{CertSpec, KeyType, keygen};
-use kdbman::{Access, CreateOptions, Entry, Kdf, Password, Store};
+use kdbman::{Access, Entry, Password, Store};
 use tempfile::TempDir;
 
 const PW_VAR: &str = "KDBMAN_FILES_PW";
 const PW: &str = "store files pw";
-
-fn floor() -> CreateOptions {
-    CreateOptions {
-        format: kdbman::StoreFormat::Kdbman,
-        kdf: Kdf::ARGON2_FLOOR,
-        password_expires: None,
-    }
-}
 
 /// Names in `dir` that look like our temporary files.
 fn temps(dir: &Path) -> Vec<String> {

@@ -1,21 +1,20 @@
 //! The store format's diagnosis: damage is never a wrong password, a wrong
 //! password never damage, hostile headers are refused before the KDF.
 
+mod common;
+use common::floor;
+
 use std::path::Path;
 use std::time::Instant;
 
 use kdbman::pki::{CertSpec, KeyType, keygen};
 use kdbman::store::native::format;
-use kdbman::{Access, CreateOptions, Entry, Error, ErrorClass, Kdf, Password, Store};
+use kdbman::{Access, Entry, Error, ErrorClass, Password, Store};
 
 fn small_store(dir: &Path) -> (std::path::PathBuf, Password) {
     let path = dir.join("s.kdb");
     let pw = Password::new("correct horse");
-    let opts = CreateOptions {
-        format: kdbman::StoreFormat::Kdbman,
-        kdf: Kdf::ARGON2_FLOOR,
-        password_expires: None,
-    };
+    let opts = floor();
     let mut store = Store::create(&path, &pw, &opts).unwrap();
     let key = keygen::generate(KeyType::EcP256).unwrap();
     let cert = CertSpec::new("CN=sweep", 30).self_signed(&key).unwrap();

@@ -2,12 +2,14 @@
 
 mod common;
 use common::Kdbman;
+use common::floor;
+use common::spki_of;
 
 const KDBMAN: Kdbman = Kdbman::new(&[]);
 
 use kdbman::pki::validate::{ChainProblem, Purpose, validate_chain};
 use kdbman::pki::{CertSpec, ExtKeyUsage, KeyType, KeyUsage, keygen};
-use kdbman::{CreateOptions, Entry, Error, Kdf, Password, PrivateKey, Store};
+use kdbman::{Entry, Error, Password, PrivateKey, Store};
 
 const DAY: i64 = 86_400;
 
@@ -16,11 +18,6 @@ use common::now;
 struct Ca {
     cert: Vec<u8>,
     key: PrivateKey,
-}
-
-fn spki_of(key: &PrivateKey) -> Vec<u8> {
-    let c = CertSpec::new("CN=tmp", 1).self_signed(key).unwrap();
-    kdbman::pki::cert_spki(&c).unwrap()
 }
 
 fn root(dn: &str) -> Ca {
@@ -252,11 +249,7 @@ fn garbage_is_malformed_not_a_panic() {
 }
 
 fn store(dir: &tempfile::TempDir) -> Store {
-    let opts = CreateOptions {
-        format: kdbman::StoreFormat::Kdbman,
-        kdf: Kdf::ARGON2_FLOOR,
-        password_expires: None,
-    };
+    let opts = floor();
     Store::create(&dir.path().join("t.kdb"), &Password::new("pw"), &opts).unwrap()
 }
 
@@ -332,16 +325,7 @@ fn cli_validate_exit_statuses_and_reasons() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.kdb");
     {
-        let mut s = Store::create(
-            &db,
-            &Password::new("pw"),
-            &CreateOptions {
-                format: kdbman::StoreFormat::Kdbman,
-                kdf: Kdf::ARGON2_FLOOR,
-                password_expires: None,
-            },
-        )
-        .unwrap();
+        let mut s = Store::create(&db, &Password::new("pw"), &floor()).unwrap();
         let (r, i, l) = pki();
         s.add(Entry::personal(
             "www",

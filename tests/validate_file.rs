@@ -7,26 +7,16 @@
 //! substitution).
 
 mod common;
-use common::openssl;
+use common::{Kdbman, openssl};
 
 use std::path::Path;
 use std::process::Stdio;
 
-use assert_cmd::Command;
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 
 const PW: &str = "Validate-File-Password-7";
-
-fn kdb(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("kdbman")
-        .unwrap()
-        .current_dir(dir)
-        .env("KPW", PW)
-        .args(args)
-        .args(["--pw-env", "KPW"])
-        .assert()
-}
+const KDBMAN: Kdbman = Kdbman::new(&[("KPW", PW)]);
 
 /// Root, intermediate and a server certificate by openssl; chain.pem is
 /// the server certificate and the intermediate, as a server sends them.
@@ -118,19 +108,20 @@ fn openssl_chain(dir: &Path) {
 }
 
 fn store(dir: &Path, name: &str) {
-    kdb(
-        dir,
-        &[
-            "keydb",
-            "create",
-            "--db",
-            name,
-            "--type",
-            "kdbman",
-            "--kdf-floor",
-        ],
-    )
-    .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "keydb",
+                "create",
+                "--db",
+                name,
+                "--type",
+                "kdbman",
+                "--kdf-floor",
+            ],
+        )
+        .success();
 }
 
 #[test]
@@ -142,54 +133,57 @@ fn a_chain_the_signers_anchor_passes_and_a_missing_link_is_named() {
     let dir = t.path();
     openssl_chain(dir);
     store(dir, "client.kdbx");
-    kdb(
-        dir,
-        &[
-            "cert",
-            "add",
-            "--db",
-            "client.kdbx",
-            "--label",
-            "root",
-            "--file",
-            "root.pem",
-        ],
-    )
-    .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "add",
+                "--db",
+                "client.kdbx",
+                "--label",
+                "root",
+                "--file",
+                "root.pem",
+            ],
+        )
+        .success();
 
     // The server's chain: trusted, built up to the store's root.
-    kdb(
-        dir,
-        &[
-            "cert",
-            "validate",
-            "--db",
-            "client.kdbx",
-            "--file",
-            "chain.pem",
-        ],
-    )
-    .success()
-    .stdout(contains("is trusted by the signers of client.kdbx"))
-    .stdout(contains("0: CN=srv.example.com"))
-    .stdout(contains("1: CN=VF Intermediate,O=VF Test"))
-    .stdout(contains("2: CN=VF Root,O=VF Test"));
-    let out = kdb(
-        dir,
-        &[
-            "cert",
-            "validate",
-            "--db",
-            "client.kdbx",
-            "--file",
-            "chain.pem",
-            "--json",
-        ],
-    )
-    .success()
-    .get_output()
-    .stdout
-    .clone();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "validate",
+                "--db",
+                "client.kdbx",
+                "--file",
+                "chain.pem",
+            ],
+        )
+        .success()
+        .stdout(contains("is trusted by the signers of client.kdbx"))
+        .stdout(contains("0: CN=srv.example.com"))
+        .stdout(contains("1: CN=VF Intermediate,O=VF Test"))
+        .stdout(contains("2: CN=VF Root,O=VF Test"));
+    let out = KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "validate",
+                "--db",
+                "client.kdbx",
+                "--file",
+                "chain.pem",
+                "--json",
+            ],
+        )
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["valid"], true);
     assert_eq!(v["file"], "chain.pem");
@@ -197,108 +191,116 @@ fn a_chain_the_signers_anchor_passes_and_a_missing_link_is_named() {
 
     // The server sends its certificate alone: the intermediate is missing,
     // and named (exit status 1, a finding).
-    kdb(
-        dir,
-        &[
-            "cert",
-            "validate",
-            "--db",
-            "client.kdbx",
-            "--file",
-            "leaf.pem",
-        ],
-    )
-    .code(1)
-    .stderr(contains("SSL0208E"))
-    .stderr(contains(
-        "the issuer `CN=VF Intermediate,O=VF Test` of `CN=srv.example.com` is missing",
-    ));
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "validate",
+                "--db",
+                "client.kdbx",
+                "--file",
+                "leaf.pem",
+            ],
+        )
+        .code(1)
+        .stderr(contains("SSL0208E"))
+        .stderr(contains(
+            "the issuer `CN=VF Intermediate,O=VF Test` of `CN=srv.example.com` is missing",
+        ));
 
     // A store without the root: the root is the missing certificate.
     store(dir, "empty.kdbx");
-    kdb(
-        dir,
-        &[
-            "cert",
-            "validate",
-            "--db",
-            "empty.kdbx",
-            "--file",
-            "chain.pem",
-        ],
-    )
-    .code(1)
-    .stderr(contains(
-        "the issuer `CN=VF Root,O=VF Test` of `CN=VF Intermediate,O=VF Test` is missing",
-    ));
-    let out = kdb(
-        dir,
-        &[
-            "cert",
-            "validate",
-            "--db",
-            "empty.kdbx",
-            "--file",
-            "chain.pem",
-            "--json",
-        ],
-    )
-    .code(1)
-    .get_output()
-    .stdout
-    .clone();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "validate",
+                "--db",
+                "empty.kdbx",
+                "--file",
+                "chain.pem",
+            ],
+        )
+        .code(1)
+        .stderr(contains(
+            "the issuer `CN=VF Root,O=VF Test` of `CN=VF Intermediate,O=VF Test` is missing",
+        ));
+    let out = KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "validate",
+                "--db",
+                "empty.kdbx",
+                "--file",
+                "chain.pem",
+                "--json",
+            ],
+        )
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["valid"], false);
     assert_eq!(v["code"], "SSL0208E");
     assert!(v["reason"].as_str().unwrap().contains("CN=VF Root"), "{v}");
 
     // --purpose as for entries: a server certificate is no client's.
-    kdb(
-        dir,
-        &[
-            "cert",
-            "validate",
-            "--db",
-            "client.kdbx",
-            "--file",
-            "chain.pem",
-            "--purpose",
-            "client",
-        ],
-    )
-    .code(1)
-    .stderr(contains("does not include clientAuth"));
-    kdb(
-        dir,
-        &[
-            "cert",
-            "validate",
-            "--db",
-            "client.kdbx",
-            "--file",
-            "chain.pem",
-            "--purpose",
-            "any",
-        ],
-    )
-    .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "validate",
+                "--db",
+                "client.kdbx",
+                "--file",
+                "chain.pem",
+                "--purpose",
+                "client",
+            ],
+        )
+        .code(1)
+        .stderr(contains("does not include clientAuth"));
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "validate",
+                "--db",
+                "client.kdbx",
+                "--file",
+                "chain.pem",
+                "--purpose",
+                "any",
+            ],
+        )
+        .success();
 
     // --label and --file are one or the other.
-    kdb(dir, &["cert", "validate", "--db", "client.kdbx"]).code(2);
-    kdb(
-        dir,
-        &[
-            "cert",
-            "validate",
-            "--db",
-            "client.kdbx",
-            "--label",
-            "root",
-            "--file",
-            "chain.pem",
-        ],
-    )
-    .code(2);
+    KDBMAN
+        .with_kpw_in(dir, &["cert", "validate", "--db", "client.kdbx"])
+        .code(2);
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "validate",
+                "--db",
+                "client.kdbx",
+                "--label",
+                "root",
+                "--file",
+                "chain.pem",
+            ],
+        )
+        .code(2);
 }
 
 /// An MQ client store holds the queue manager's self-signed certificate
@@ -309,104 +311,111 @@ fn a_self_signed_peer_certificate_stored_as_a_signer_is_not_an_issuer() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
     store(dir, "qm.kdbx");
-    kdb(
-        dir,
-        &[
-            "cert",
-            "create",
-            "--db",
-            "qm.kdbx",
-            "--label",
-            "ibmwebspheremqqm1",
-            "--dn",
-            "CN=QM1,O=Example",
-            "--key",
-            "ec:p256",
-        ],
-    )
-    .success();
-    kdb(
-        dir,
-        &[
-            "cert",
-            "extract",
-            "--db",
-            "qm.kdbx",
-            "--label",
-            "ibmwebspheremqqm1",
-            "--target",
-            "qm1.pem",
-        ],
-    )
-    .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "create",
+                "--db",
+                "qm.kdbx",
+                "--label",
+                "ibmwebspheremqqm1",
+                "--dn",
+                "CN=QM1,O=Example",
+                "--key",
+                "ec:p256",
+            ],
+        )
+        .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "extract",
+                "--db",
+                "qm.kdbx",
+                "--label",
+                "ibmwebspheremqqm1",
+                "--target",
+                "qm1.pem",
+            ],
+        )
+        .success();
     store(dir, "client.kdbx");
-    kdb(
-        dir,
-        &[
-            "cert",
-            "add",
-            "--db",
-            "client.kdbx",
-            "--label",
-            "qm1",
-            "--file",
-            "qm1.pem",
-        ],
-    )
-    .success();
-    kdb(
-        dir,
-        &["cert", "validate", "--db", "client.kdbx", "--label", "qm1"],
-    )
-    .success()
-    .stdout(contains("`qm1` is valid"))
-    .stderr(contains("may not sign").not());
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "add",
+                "--db",
+                "client.kdbx",
+                "--label",
+                "qm1",
+                "--file",
+                "qm1.pem",
+            ],
+        )
+        .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &["cert", "validate", "--db", "client.kdbx", "--label", "qm1"],
+        )
+        .success()
+        .stdout(contains("`qm1` is valid"))
+        .stderr(contains("may not sign").not());
     // The queue manager's certificate as a file: trusted by the client.
-    kdb(
-        dir,
-        &[
-            "cert",
-            "validate",
-            "--db",
-            "client.kdbx",
-            "--file",
-            "qm1.pem",
-        ],
-    )
-    .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "validate",
+                "--db",
+                "client.kdbx",
+                "--file",
+                "qm1.pem",
+            ],
+        )
+        .success();
 
     // Distrusted, it is refused as itself, not as an issuer.
     store(dir, "distrust.kdbx");
-    kdb(
-        dir,
-        &[
-            "cert",
-            "add",
-            "--db",
-            "distrust.kdbx",
-            "--label",
-            "qm1",
-            "--file",
-            "qm1.pem",
-            "--trust",
-            "disable",
-        ],
-    )
-    .success();
-    kdb(
-        dir,
-        &[
-            "cert",
-            "validate",
-            "--db",
-            "distrust.kdbx",
-            "--label",
-            "qm1",
-        ],
-    )
-    .code(1)
-    .stderr(contains("self-signed `CN=QM1,O=Example`"))
-    .stderr(contains("issuer `CN=QM1").not());
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "add",
+                "--db",
+                "distrust.kdbx",
+                "--label",
+                "qm1",
+                "--file",
+                "qm1.pem",
+                "--trust",
+                "disable",
+            ],
+        )
+        .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "validate",
+                "--db",
+                "distrust.kdbx",
+                "--label",
+                "qm1",
+            ],
+        )
+        .code(1)
+        .stderr(contains("self-signed `CN=QM1,O=Example`"))
+        .stderr(contains("issuer `CN=QM1").not());
 }
 
 /// `--file` takes a FIFO and process substitution (`/dev/fd/63`), read
@@ -419,30 +428,32 @@ fn file_options_read_pipes() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
     store(dir, "s.kdbx");
-    kdb(
-        dir,
-        &[
-            "cert",
-            "create",
-            "--db",
-            "s.kdbx",
-            "--label",
-            "ca",
-            "--dn",
-            "CN=Pipe CA",
-            "--ca",
-            "--key",
-            "ec:p256",
-        ],
-    )
-    .success();
-    kdb(
-        dir,
-        &[
-            "cert", "extract", "--db", "s.kdbx", "--label", "ca", "--target", "ca.pem",
-        ],
-    )
-    .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "create",
+                "--db",
+                "s.kdbx",
+                "--label",
+                "ca",
+                "--dn",
+                "CN=Pipe CA",
+                "--ca",
+                "--key",
+                "ec:p256",
+            ],
+        )
+        .success();
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert", "extract", "--db", "s.kdbx", "--label", "ca", "--target", "ca.pem",
+            ],
+        )
+        .success();
     store(dir, "t.kdbx");
     let bin = assert_cmd::cargo::cargo_bin("kdbman");
 
@@ -518,19 +529,20 @@ fn file_options_read_pipes() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("KDBMAN_MAX_INPUT_MIB"));
 
     // A device is still refused without being read.
-    kdb(
-        dir,
-        &[
-            "cert",
-            "add",
-            "--db",
-            "t.kdbx",
-            "--label",
-            "z",
-            "--file",
-            "/dev/zero",
-        ],
-    )
-    .code(3)
-    .stderr(contains("character device"));
+    KDBMAN
+        .with_kpw_in(
+            dir,
+            &[
+                "cert",
+                "add",
+                "--db",
+                "t.kdbx",
+                "--label",
+                "z",
+                "--file",
+                "/dev/zero",
+            ],
+        )
+        .code(3)
+        .stderr(contains("character device"));
 }

@@ -22,6 +22,9 @@ pub struct Kdbman {
     /// Kill kdbman (and fail) after this many seconds; 0: no limit.
     /// Applies to [`Kdbman::cmd`] (`assert_cmd`) only.
     pub timeout_secs: u64,
+    /// A secret (the store password) that the output of a command that
+    /// succeeded must never show ([`Kdbman::ok`], [`Kdbman::stdout`]).
+    pub secret: Option<&'static str>,
 }
 
 impl Kdbman {
@@ -32,6 +35,16 @@ impl Kdbman {
             remove: &[],
             stdin_null: false,
             timeout_secs: 0,
+            secret: None,
+        }
+    }
+
+    /// Also asserts that `secret` never shows in the output of a command
+    /// that succeeded.
+    pub const fn never_prints(self, secret: &'static str) -> Self {
+        Kdbman {
+            secret: Some(secret),
+            ..self
         }
     }
 
@@ -103,14 +116,103 @@ impl Kdbman {
         self.std().current_dir(dir).args(args).output().unwrap()
     }
 
+    /// `kdbman ARGS --pw-env KPW` in `dir` (the test sets `KPW`), to
+    /// assert on.
+    pub fn with_kpw_in(&self, dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd_in(dir)
+            .args(args)
+            .args(["--pw-env", "KPW"])
+            .assert()
+    }
+
+    /// `kdbman COMMAND --db DB --pw-env KPW OPTIONS...` in DB's directory
+    /// (the test sets `KPW`), to assert on; `args` is COMMAND (one word
+    /// for `lint`, else two: `cert list`) followed by the OPTIONS.
+    pub fn on_db(&self, db: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+        let n = if args[0] == "lint" { 1 } else { 2 };
+        let mut c = self.cmd();
+        if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+            c.current_dir(dir);
+        }
+        c.args(&args[..n])
+            .arg("--db")
+            .arg(db)
+            .args(["--pw-env", "KPW"])
+            .args(&args[n..])
+            .assert()
+    }
+
+    /// Runs `prog` (kdbman, or a link to it such as [`gsk_link`]) with
+    /// this environment in `dir`, writing `stdin` to its standard input.
+    pub fn piped(&self, dir: &Path, prog: &Path, args: &[&str], stdin: &[u8]) -> Output {
+        use std::io::Write;
+        let mut cmd = std::process::Command::new(prog);
+        for (k, v) in self.env {
+            cmd.env(k, v);
+        }
+        for k in self.remove {
+            cmd.env_remove(k);
+        }
+        let mut child = cmd
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin).unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    /// Runs `kdbman args`: (exit status, standard output, standard
+    /// error), success or not; kdbman must exit, not be killed.
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        status_and_text(self.output(args))
+    }
+
+    /// [`Kdbman::run`] run in `dir`.
+    pub fn run_in(&self, dir: &Path, args: &[&str]) -> (i32, String, String) {
+        status_and_text(self.output_in(dir, args))
+    }
+
+    /// Runs `kdbman args`, asserting success; what it did.
+    pub fn ok(&self, args: &[&str]) -> Output {
+        self.succeeded(args, self.output(args))
+    }
+
+    /// [`Kdbman::ok`] run in `dir`.
+    pub fn ok_in(&self, dir: &Path, args: &[&str]) -> Output {
+        self.succeeded(args, self.output_in(dir, args))
+    }
+
+    /// Runs `kdbman args`, asserting success; (standard output, standard
+    /// error).
+    pub fn ok_text(&self, args: &[&str]) -> (String, String) {
+        let out = self.ok(args);
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    }
+
+    /// [`Kdbman::ok_text`] run in `dir`.
+    pub fn ok_text_in(&self, dir: &Path, args: &[&str]) -> (String, String) {
+        let out = self.ok_in(dir, args);
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    }
+
     /// Runs `kdbman args`, asserting success; its standard output.
     pub fn stdout(&self, args: &[&str]) -> String {
-        succeeded(args, self.output(args))
+        String::from_utf8(self.ok(args).stdout).unwrap()
     }
 
     /// [`Kdbman::stdout`] run in `dir`.
     pub fn stdout_in(&self, dir: &Path, args: &[&str]) -> String {
-        succeeded(args, self.output_in(dir, args))
+        String::from_utf8(self.ok_in(dir, args).stdout).unwrap()
     }
 
     /// Runs `kdbman args`, asserting success; its standard output as JSON.
@@ -124,13 +226,50 @@ impl Kdbman {
     }
 }
 
-fn succeeded(args: &[&str], out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "kdbman {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+impl Kdbman {
+    /// `out` of `kdbman args`, asserted successful (and free of the secret).
+    fn succeeded(&self, args: &[&str], out: Output) -> Output {
+        assert!(
+            out.status.success(),
+            "kdbman {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if let Some(secret) = self.secret {
+            let text = [&out.stdout[..], &out.stderr[..]].concat();
+            assert!(
+                !String::from_utf8_lossy(&text).contains(secret),
+                "kdbman {args:?}: password echoed"
+            );
+        }
+        out
+    }
+}
+
+/// (exit status, standard output, standard error) of a finished command,
+/// which must have exited, not been killed.
+pub fn status_and_text(out: Output) -> (i32, String, String) {
+    (
+        out.status.code().expect("exited, not killed"),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Runs `cmd` (a kdbman command the test set up itself) with `args`:
+/// (exit status, standard output, standard error).
+pub fn run_with(mut cmd: assert_cmd::Command, args: &[&str]) -> (i32, String, String) {
+    status_and_text(cmd.args(args).output().unwrap())
+}
+
+/// Runs the gsk8capicmd front end (`dir/gsk8capicmd_64`, made by
+/// [`gsk_link`]) in `dir` with standard input closed.
+pub fn gsk(dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(gsk_link(dir))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
 }
 
 /// `dir/gsk8capicmd_64`, a symlink to kdbman (as the README installs the
@@ -141,4 +280,15 @@ pub fn gsk_link(dir: &Path) -> PathBuf {
         std::os::unix::fs::symlink(kdbman_bin(), &link).unwrap();
     }
     link
+}
+
+/// [`gsk`], asserting success; what it did.
+pub fn gsk_ok(dir: &Path, args: &[&str]) -> Output {
+    let out = gsk(dir, args);
+    assert!(
+        out.status.success(),
+        "gsk8capicmd_64 {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }

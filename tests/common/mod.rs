@@ -10,10 +10,9 @@ pub mod servers;
 pub mod stores;
 pub mod tools;
 
-pub use cli::{Kdbman, gsk_link, kdbman_bin};
+pub use cli::{Kdbman, gsk, gsk_link, gsk_ok, kdbman_bin, run_with, status_and_text};
 pub use reports::{promtool_check, python_has, sarif_schema};
-pub use servers::listening_port;
-pub use stores::{new_store, new_store_with};
+pub use stores::{floor, native_store, new_store, new_store_with};
 pub use tools::{openssl, openssl_status, openssl_text};
 
 /// Unix seconds now.
@@ -97,6 +96,49 @@ pub fn tool(dir: &Path, prog: &str, args: &[&str]) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// A path as a command-line argument (test paths are UTF-8).
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// The codes of a lint report's findings (`findings[].code`), in order.
+pub fn codes(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Standard output and error of a finished command together (lossy).
+pub fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Whether openssl is there ([`require_tool`]: required under CI).
+pub fn have_openssl() -> bool {
+    require_tool("openssl", "version")
+}
+
+/// The SubjectPublicKeyInfo of a key (through a throw-away self-signed
+/// certificate).
+pub fn spki_of(key: &kdbman::PrivateKey) -> Vec<u8> {
+    let cert = kdbman::pki::CertSpec::new("CN=spki", 1)
+        .self_signed(key)
+        .unwrap();
+    kdbman::pki::cert_spki(&cert).unwrap()
+}
+
+/// Runs a tool in `dir`, asserting success; its standard output.
+pub fn tool_stdout(dir: &Path, prog: &str, args: &[&str]) -> Vec<u8> {
+    tool(dir, prog, args).stdout
 }
 
 /// A tool's standard output and error together (`openssl pkcs12 -info`

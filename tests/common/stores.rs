@@ -38,3 +38,27 @@ pub fn new_store_with(
     run(&args);
     db
 }
+
+/// Options of a kdbman-format store with the cheapest key derivation the
+/// library accepts (`Kdf::ARGON2_FLOOR`), no password expiry: what tests
+/// that build stores through the library use.
+pub fn floor() -> kdbman::CreateOptions {
+    kdbman::CreateOptions {
+        format: kdbman::StoreFormat::Kdbman,
+        kdf: kdbman::Kdf::ARGON2_FLOOR,
+        password_expires: None,
+    }
+}
+
+/// Creates `path`, a kdbman-format store ([`floor`]) with password `pw`
+/// holding `entries`, `default` (if any) as its default; saved.
+pub fn native_store(path: &Path, pw: &str, entries: Vec<kdbman::Entry>, default: Option<&str>) {
+    let mut store = kdbman::Store::create(path, &kdbman::Password::new(pw), &floor()).unwrap();
+    for e in entries {
+        store.add(e).unwrap();
+    }
+    if let Some(d) = default {
+        store.set_default(d).unwrap();
+    }
+    store.save().unwrap();
+}

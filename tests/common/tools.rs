@@ -5,7 +5,7 @@ use std::path::Path;
 
 /// Runs openssl in `dir`, asserting success; its standard output.
 pub fn openssl(dir: &Path, args: &[&str]) -> Vec<u8> {
-    super::tool(dir, "openssl", args).stdout
+    super::tool_stdout(dir, "openssl", args)
 }
 
 /// Runs openssl in `dir`, asserting success; standard output and error
