@@ -763,7 +763,7 @@ fn take_option(
         return Err(GskError::usage(
             format!("{token} is not an option of {command}"),
             format!(
-                "run `{} -help` for the options (option names start with one dash, values follow them)",
+                "see `{}` for the options (option names start with one dash, values follow them)",
                 help_for(command)
             ),
         ));
@@ -806,8 +806,10 @@ fn take_option(
     Ok((spec, value))
 }
 
+/// The help command for `command` (`-cert -list`), as the tool is run:
+/// `-help -cert -list`.
 fn help_for(command: &str) -> String {
-    format!("kdbman {command}").replace("  ", " ")
+    format!("-help {command}").replace("  ", " ")
 }
 
 /// Parses a GSKit command line (without the program name).
