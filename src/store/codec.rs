@@ -17,7 +17,7 @@ use crate::secret::Password;
 use crate::stash::StashFormat;
 
 use super::entry::Entry;
-pub use super::fault::{Beside, CodecError, CodecResult, Fault, Part, Problem};
+pub use super::fault::{Beside, CodecError, CodecResult, Encoded, Fault, Part, Problem};
 
 /// What a store format can hold and do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,14 +112,6 @@ pub struct HeaderInfo {
     pub password_expires: Option<i64>,
     pub store_id: [u8; 16],
     pub payload_len: u64,
-}
-
-/// The bytes of a store: the store file's, then each companion that must
-/// be written (by extension).
-#[derive(Debug, Default)]
-pub struct Encoded {
-    pub store: Vec<u8>,
-    pub companions: Vec<(&'static str, Vec<u8>)>,
 }
 
 /// A store format.

@@ -4,8 +4,9 @@
 //! companion with this extension); whoever read the bytes adds the path
 //! ([`CodecError::at`]), which makes it a [`crate::Error`].
 //!
-//! This module is below every codec and below [`super::entry`], so any of
-//! them can use it without an import circle.
+//! The bytes codecs take and give beside the store's own ([`Beside`],
+//! [`Encoded`]) live here too. This module is below every codec and below
+//! [`super::entry`], so any of them can use it without an import circle.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -45,6 +46,14 @@ pub fn beside(store: &Path, ext: &str) -> PathBuf {
         return PathBuf::from(s);
     }
     p
+}
+
+/// The bytes of a store: the store file's, then each companion that must
+/// be written (by extension).
+#[derive(Debug, Default)]
+pub struct Encoded {
+    pub store: Vec<u8>,
+    pub companions: Vec<(&'static str, Vec<u8>)>,
 }
 
 /// A companion file's bytes as the reader found them.

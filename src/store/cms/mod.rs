@@ -39,7 +39,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::error::{Damage, Error, Result};
 pub use crate::store::fault::Beside;
-use crate::store::fault::{CodecError, CodecResult, Fault, Part, Problem};
+use crate::store::fault::{CodecError, CodecResult, Encoded, Fault, Part, Problem};
 use crate::pki;
 use crate::secret::{Password, PrivateKey};
 use crate::store::entry::{Entry, EntryKind, Key};
@@ -324,7 +324,7 @@ impl State {
 
     /// The files of `written` (as [`encode`] made them) are on disk now:
     /// the next [`encode`] compares with them.
-    pub fn written(&mut self, written: &crate::store::codec::Encoded) {
+    pub fn written(&mut self, written: &Encoded) {
         for (ext, bytes) in &written.companions {
             let file = match *ext {
                 RDB => &mut self.rdb,
@@ -909,7 +909,7 @@ pub fn encode(
 
 /// [`encode`] without a path: the `.kdb`'s bytes, and each companion's
 /// that must change (by extension).
-pub fn encode_files(state: &State, entries: &[Entry]) -> CodecResult<crate::store::codec::Encoded> {
+pub fn encode_files(state: &State, entries: &[Entry]) -> CodecResult<Encoded> {
     let refuse = |companion: &'static str, problem: &Problem| {
         CodecError::store(Fault::CompanionUnusable {
             companion,
@@ -934,7 +934,7 @@ pub fn encode_files(state: &State, entries: &[Entry]) -> CodecResult<crate::stor
         }
     }
     keys.extend(state.passthrough.iter().cloned());
-    let mut files = crate::store::codec::Encoded {
+    let mut files = Encoded {
         store: encode_container(&state.kdb, Kind::Keys, keys, &state.password),
         companions: Vec::new(),
     };
