@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use super::StoreAt;
 use crate::stash::{self, Permissions, gskit};
+use crate::store::codec::Codec;
+use crate::store::formats::FORMATS;
 use crate::{Access, CreateOptions, Error, Password, Result, Stash, Store, StoreFormat};
 
 /// Which GSKit stash version a CMS store's stash is written in (a kdbman
@@ -163,14 +165,18 @@ pub fn delete(check: DeleteCheck<'_>, deleted: &mut dyn FnMut(&Path)) -> Result<
     };
     remove(db)?;
     deleted(db);
-    for companion in [
-        crate::store::cms::rdb_path(db),
-        crate::store::cms::crl_path(db),
-    ] {
+    // Every registered format's companions (CMS: `.rdb`, `.crl`) that are
+    // empty or of that format.
+    let companions = FORMATS.iter().flat_map(|c| {
+        c.companions()
+            .iter()
+            .map(move |ext| (*c, crate::store::fault::beside(db, ext)))
+    });
+    for (codec, companion) in companions {
         if companion != db
             && companion.is_file()
             && (std::fs::metadata(&companion).is_ok_and(|m| m.len() == 0)
-                || Store::detect(&companion).is_ok_and(|f| matches!(f, StoreFormat::Cms(_))))
+                || Store::detect(&companion).is_ok_and(|f| f.codec().name() == codec.name()))
         {
             remove(&companion)?;
             deleted(&companion);
@@ -184,24 +190,51 @@ pub fn delete(check: DeleteCheck<'_>, deleted: &mut dyn FnMut(&Path)) -> Result<
     Ok(())
 }
 
-/// A store file format to create or convert to.
+/// A store file format to create or convert to, without its version:
+/// one of the registry's ([`crate::store::formats::FORMATS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StoreType {
-    Cms,
-    Kdbman,
-    Pkcs12,
-}
+pub struct StoreType(StoreFormat);
 
+#[allow(non_upper_case_globals)]
 impl StoreType {
-    /// The format, with the CMS version to write (4, else 6).
-    pub fn format(self, cms_version: u8) -> StoreFormat {
-        use crate::store::cms::Version;
-        match self {
-            StoreType::Cms if cms_version == 4 => StoreFormat::Cms(Version::V4),
-            StoreType::Cms => StoreFormat::Cms(Version::V6),
-            StoreType::Kdbman => StoreFormat::Kdbman,
-            StoreType::Pkcs12 => StoreFormat::Pkcs12,
-        }
+    /// IBM CMS (named for callers that pick it in code).
+    pub const Cms: StoreType = StoreType(StoreFormat::Cms(crate::store::cms::Version::V6));
+    /// kdbman's own format.
+    pub const Kdbman: StoreType = StoreType(StoreFormat::Kdbman);
+    /// PKCS#12.
+    pub const Pkcs12: StoreType = StoreType(StoreFormat::Pkcs12);
+
+    /// The type of `codec`.
+    pub fn of(codec: &dyn Codec) -> StoreType {
+        StoreType(StoreFormat::of(codec, codec.versions()[0]))
+    }
+
+    /// Every registered type, in registry order.
+    pub fn all() -> impl Iterator<Item = StoreType> {
+        FORMATS.iter().map(|c| StoreType::of(*c))
+    }
+
+    /// The type named `name` (kdbman's `--type` spellings).
+    pub fn named(name: &str) -> Option<StoreType> {
+        crate::store::formats::by_name(name).map(StoreType::of)
+    }
+
+    /// Its codec (name, help, what it can hold).
+    pub fn codec(self) -> &'static dyn Codec {
+        self.0.codec()
+    }
+
+    /// The format, in `version` where the codec writes that version on
+    /// request (CMS 4), else in its default version (CMS 6).
+    pub fn format(self, version: u8) -> StoreFormat {
+        let codec = self.codec();
+        let v = u16::from(version);
+        let v = if codec.versions().contains(&v) {
+            v
+        } else {
+            codec.versions()[0]
+        };
+        StoreFormat::of(codec, v)
     }
 }
 

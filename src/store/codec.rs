@@ -135,7 +135,7 @@ pub trait Codec: Sync {
     fn companions(&self) -> &'static [&'static str] {
         &[]
     }
-    /// The format versions it writes, the default first.
+    /// The format versions it writes on request, the default first.
     fn versions(&self) -> &'static [u16];
     /// The format and version as people name it: "CMS v6".
     fn describe(&self, version: u16) -> String;

@@ -76,7 +76,9 @@ impl Codec for CmsCodec {
         &[RDB, CRL]
     }
     fn versions(&self) -> &'static [u16] {
-        &[6, 4, 3]
+        // v3 is read and kept, and written only on request in code
+        // (`StoreFormat::Cms(Version::V3)`), never offered.
+        &[6, 4]
     }
     fn describe(&self, version: u16) -> String {
         format!("CMS v{version}")

@@ -152,7 +152,9 @@ impl Codec for NativeCodec {
         "kdbman's native format (Argon2id, AES-256-GCM; extension .kdbx by convention)"
     }
     fn extensions(&self) -> &'static [&'static str] {
-        &["kdbx"]
+        // `.kdbx` is a convention only: nothing relies on a native store's
+        // name (lint --dir finds them by content alone).
+        &[]
     }
     fn versions(&self) -> &'static [u16] {
         &[format::VERSION]
