@@ -1,7 +1,7 @@
 //! The one shape of a stash format: bytes in, the format (with what binds
 //! it to a store) and the password bytes out; format and password in,
 //! bytes out. No path and no I/O: [`super::Stash`] reads and writes the
-//! file and names it in errors. [`STASHES`] is the registry.
+//! file and names it in errors. The registry is [`super::STASHES`].
 
 use zeroize::Zeroizing;
 
@@ -25,17 +25,4 @@ pub trait StashCodec: Sync {
     fn describe(&self, format: &StashFormat) -> Option<String>;
     /// The longest password it holds, when `format` is this codec's.
     fn max_password(&self, format: &StashFormat) -> Option<usize>;
-}
-
-/// Every stash format, in the order they are asked; the first decodes
-/// (and names the damage of) bytes no format claims.
-pub static STASHES: &[&dyn StashCodec] = &[&super::native::CODEC, &super::gskit::CODEC];
-
-/// The codec whose bytes these are.
-pub fn of_bytes(bytes: &[u8]) -> &'static dyn StashCodec {
-    STASHES
-        .iter()
-        .copied()
-        .find(|c| c.claims(bytes))
-        .unwrap_or(STASHES[0])
 }

@@ -56,6 +56,19 @@ pub enum Permissions {
 
 pub use crate::file::default_stash_path as default_path;
 
+/// Every stash format, in the order they are asked; the first decodes
+/// (and names the damage of) bytes no format claims.
+pub static STASHES: &[&dyn codec::StashCodec] = &[&native::CODEC, &gskit::CODEC];
+
+/// The codec whose bytes these are.
+fn codec_of(bytes: &[u8]) -> &'static dyn codec::StashCodec {
+    STASHES
+        .iter()
+        .copied()
+        .find(|c| c.claims(bytes))
+        .unwrap_or(STASHES[0])
+}
+
 /// Whether a stash of `format` can hold `password` so that it reads back
 /// the same: a GSKit stash holds 1 to 128 bytes and ends the password at
 /// the first NUL; a kdbman stash holds 1 to 1024 bytes of any value.
@@ -121,7 +134,7 @@ impl Stash {
     }
     /// A short name of the format, as `keydb details` shows it.
     pub fn format_name(&self) -> String {
-        codec::STASHES
+        STASHES
             .iter()
             .find_map(|c| c.describe(&self.format))
             .unwrap_or_default()
@@ -131,7 +144,7 @@ impl Stash {
     /// cannot hold the password so that it reads back the same.
     pub fn encode(&self) -> Result<Zeroizing<Vec<u8>>> {
         check_password(&self.format, &self.password)?;
-        Ok(codec::STASHES
+        Ok(STASHES
             .iter()
             .find_map(|c| c.encode(&self.format, self.password.as_bytes()))
             .unwrap_or_default())
@@ -150,7 +163,7 @@ impl Stash {
                 field: "password encoding",
             }))
         };
-        let (format, password) = codec::of_bytes(bytes).decode(bytes).map_err(err)?;
+        let (format, password) = codec_of(bytes).decode(bytes).map_err(err)?;
         Ok(Stash {
             path: path.to_path_buf(),
             format,
