@@ -26,8 +26,8 @@ pub fn make_stash(
     version: StashVersion,
 ) -> Result<Stash> {
     let path = at.unwrap_or_else(|| stash::default_path(db));
-    match (store.format(), version) {
-        (StoreFormat::Kdbman, _) => Ok(store.stash_at(&path, pw)),
+    match (store.format().codec().supports().bound_stash, version) {
+        (true, _) => Ok(store.stash_at(&path, pw)),
         (_, StashVersion::V1) => store.gskit_stash_at(&path, pw, gskit::Version::V1),
         (_, StashVersion::V2) => store.gskit_stash_at(&path, pw, gskit::Version::V2),
     }
@@ -279,18 +279,18 @@ pub fn write_stash(
 /// no target behind.
 pub fn convert(at: StoreAt<'_>, r: ConvertRequest<'_>) -> Result<Converted> {
     use crate::store::DefaultMark;
-    use crate::store::cms::Version as CmsVersion;
     use crate::{EntryKind, Kdf};
     let (db, target) = (at.db, r.target);
     crate::file::check_output(target, db)?;
     let store = at.open(Access::Read)?.store;
     let password = (r.target_password)()?;
-    let format = r
-        .target_type
-        .format(r.cms_version.unwrap_or(match store.format() {
-            StoreFormat::Cms(CmsVersion::V4) => 4,
-            _ => 6,
-        }));
+    // The source's version where the target's codec writes it on request
+    // (a CMS v4 source stays v4), else the target's default.
+    let format = r.target_type.format(
+        r.cms_version
+            .unwrap_or_else(|| u8::try_from(store.format().version()).unwrap_or(0)),
+    );
+    let supports = format.codec().supports();
     let opts = CreateOptions {
         format,
         kdf: if r.kdf_floor {
@@ -300,7 +300,7 @@ pub fn convert(at: StoreAt<'_>, r: ConvertRequest<'_>) -> Result<Converted> {
         },
         password_expires: store
             .password_expires()
-            .filter(|_| format == StoreFormat::Kdbman),
+            .filter(|_| supports.password_expiry),
     };
     let entries: Vec<_> = store.entries().to_vec();
     let default = store.default_entry().map(|e| e.label().to_string());
@@ -308,17 +308,26 @@ pub fn convert(at: StoreAt<'_>, r: ConvertRequest<'_>) -> Result<Converted> {
         .iter()
         .filter(|e| e.kind() == EntryKind::Request)
         .count();
-    if format == StoreFormat::Pkcs12 && requests > 0 {
+    if !supports.requests && requests > 0 {
         return Err(Error::Unsupported {
             path: target.to_path_buf(),
             what: "hold certificate requests",
             why: format!(
-                "PKCS#12 has no place for the {requests} pending requests of {}",
+                "{format} has no place for the {requests} pending requests of {}",
                 db.display()
             ),
             fix: "receive or delete the requests first (`kdbman certreq list`), or convert to cms or kdbman".into(),
         });
     }
+    // The target's companions that are not there yet: a failed copy
+    // removes those it made, never one that was there before.
+    let new_companions: Vec<PathBuf> = format
+        .codec()
+        .companions()
+        .iter()
+        .map(|ext| crate::store::fault::beside(target, ext))
+        .filter(|p| std::fs::symlink_metadata(p).is_err())
+        .collect();
     let mut out = Store::create(target, &password, &opts)?;
     let mut notes = Vec::new();
     let result = (|| {
@@ -369,7 +378,7 @@ pub fn convert(at: StoreAt<'_>, r: ConvertRequest<'_>) -> Result<Converted> {
                 crate::store::cms::DEFAULT_EVIDENCE
             ));
         }
-        if store.password_expires().is_some() && format != StoreFormat::Kdbman {
+        if store.password_expires().is_some() && !supports.password_expiry {
             notes.push("the password expiry was not carried over (the target format keeps none kdbman can read)".into());
         }
         out.save()
@@ -377,8 +386,8 @@ pub fn convert(at: StoreAt<'_>, r: ConvertRequest<'_>) -> Result<Converted> {
     if let Err(e) = result {
         drop(out);
         let _ = std::fs::remove_file(target);
-        if matches!(format, StoreFormat::Cms(_)) {
-            let _ = std::fs::remove_file(crate::store::cms::rdb_path(target));
+        for p in &new_companions {
+            let _ = std::fs::remove_file(p);
         }
         return Err(e);
     }

@@ -5,7 +5,7 @@
 use std::any::Any;
 use std::path::Path;
 
-use crate::error::{Error, Result, StashProblem};
+use crate::error::{Error, StashProblem};
 use crate::kinds::{FileKind, Kdf};
 use crate::pki;
 use crate::secret::Password;
@@ -62,11 +62,6 @@ pub fn decode(bytes: &[u8], password: &Password) -> CodecResult<(State, Vec<Entr
     Ok((State::new(password), entries))
 }
 
-/// Reads the entries of PKCS#12 bytes, errors about the file at `path`.
-pub fn open(path: &Path, bytes: &[u8], password: &Password) -> Result<(State, Vec<Entry>)> {
-    decode(bytes, password).map_err(|e| e.at(path))
-}
-
 /// The file bytes for `entries` (requests cannot be held: refused).
 pub fn encode_entries(state: &State, entries: &[Entry]) -> CodecResult<Vec<u8>> {
     if let Some(r) = entries.iter().find(|e| e.kind() == EntryKind::Request) {
@@ -97,11 +92,6 @@ pub fn encode_entries(state: &State, entries: &[Entry]) -> CodecResult<Vec<u8>> 
         pki::pkcs12::write(&keys, &certs, &state.password, pki::pkcs12::Profile::Modern)
             .map(|z| z.to_vec())?,
     )
-}
-
-/// The file bytes for `entries`, errors about the file at `path`.
-pub fn encode(path: &Path, state: &State, entries: &[Entry]) -> Result<Vec<u8>> {
-    encode_entries(state, entries).map_err(|e| e.at(path))
 }
 
 /// PKCS#12 as a [`Codec`].

@@ -87,27 +87,6 @@ pub fn decode<E: From<CodecError>>(
     ))
 }
 
-/// [`decode`], its errors about the store at `path`.
-pub fn open(
-    path: &std::path::Path,
-    bytes: &[u8],
-    password_for: impl FnOnce(&Header) -> Result<Password>,
-) -> Result<Opened> {
-    enum E {
-        Codec(CodecError),
-        Lib(Error),
-    }
-    impl From<CodecError> for E {
-        fn from(e: CodecError) -> E {
-            E::Codec(e)
-        }
-    }
-    decode(bytes, |h| password_for(h).map_err(E::Lib)).map_err(|e| match e {
-        E::Codec(c) => c.at(path),
-        E::Lib(e) => e,
-    })
-}
-
 /// Checks a header's key derivation against the per-file caps (beyond the
 /// format's own bounds, which parsing checked) and, for Argon2id, waits
 /// for its memory to fit in the process-wide budget (`lint --jobs` opens
