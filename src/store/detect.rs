@@ -88,6 +88,14 @@ impl std::fmt::Display for FileKind {
                 })
             }
             FileKind::Pkcs12 => f.write_str("a PKCS#12 file"),
+            FileKind::Store {
+                format,
+                version: Some(v),
+            } => write!(f, "a {format} store of format version {v}"),
+            FileKind::Store {
+                format,
+                version: None,
+            } => write!(f, "a {format} store"),
             FileKind::Jks => f.write_str("a Java KeyStore (JKS)"),
             FileKind::Jceks => f.write_str("a Java JCEKS keystore"),
             FileKind::Pem(blocks) => write!(f, "a PEM file holding {blocks}"),
