@@ -105,7 +105,10 @@ fn file_kinds_are_stores_exactly_when_a_registered_codec_claims_them() {
         assert_eq!(claimed, [codec.name()], "{kind}");
         assert!(formats::is_store(&bytes));
     }
-    for foreign in [&b"-----BEGIN CERTIFICATE-----\n"[..], &[0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2]] {
+    for foreign in [
+        &b"-----BEGIN CERTIFICATE-----\n"[..],
+        &[0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2],
+    ] {
         assert!(formats::detect(foreign).is_err());
         assert!(!formats::is_store(foreign));
     }
@@ -169,7 +172,10 @@ fn the_type_option_lists_and_accepts_the_registry_names() {
 fn gsk_type_accepts_the_registry_gskit_names() {
     let dir = tempfile::tempdir().unwrap();
     let gsk = gsk_link(dir.path());
-    let gsk_formats: Vec<_> = FORMATS.iter().filter(|c| !c.gsk_names().is_empty()).collect();
+    let gsk_formats: Vec<_> = FORMATS
+        .iter()
+        .filter(|c| !c.gsk_names().is_empty())
+        .collect();
     assert!(!gsk_formats.is_empty());
     for codec in gsk_formats {
         for name in codec.gsk_names() {

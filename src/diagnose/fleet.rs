@@ -48,8 +48,8 @@ use crate::error::{Error, Result};
 use crate::pki::cert::cert_info;
 use crate::secret::Password;
 use crate::stash::{self, Permissions, Stash};
-use crate::store::{Access, EntryKind, Store, StoreFormat};
 use crate::store::formats::FORMATS;
+use crate::store::{Access, EntryKind, Store, StoreFormat};
 
 /// How every store of a run gets its password.
 #[derive(Debug, Clone)]
@@ -426,7 +426,11 @@ pub fn looks_like_store(head: &[u8]) -> bool {
 
 /// Companions of the registered formats (`rdb`, `crl`), and stash files.
 fn companion_extensions() -> Vec<&'static str> {
-    let mut exts: Vec<&str> = FORMATS.iter().flat_map(|c| c.companions()).copied().collect();
+    let mut exts: Vec<&str> = FORMATS
+        .iter()
+        .flat_map(|c| c.companions())
+        .copied()
+        .collect();
     exts.push("sth");
     exts
 }
@@ -434,7 +438,11 @@ fn companion_extensions() -> Vec<&'static str> {
 /// The extensions the registered formats' stores are given (`kdb`, `p12`,
 /// `pfx`).
 fn store_extensions() -> Vec<&'static str> {
-    FORMATS.iter().flat_map(|c| c.extensions()).copied().collect()
+    FORMATS
+        .iter()
+        .flat_map(|c| c.extensions())
+        .copied()
+        .collect()
 }
 
 fn has_ext(path: &Path, exts: &[&str]) -> bool {

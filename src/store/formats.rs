@@ -98,7 +98,8 @@ impl FileKind {
 /// The codec named `name`, by its name or an alias (case-insensitive).
 pub fn by_name(name: &str) -> Option<&'static dyn Codec> {
     FORMATS.iter().copied().find(|c| {
-        c.name().eq_ignore_ascii_case(name) || c.aliases().iter().any(|a| a.eq_ignore_ascii_case(name))
+        c.name().eq_ignore_ascii_case(name)
+            || c.aliases().iter().any(|a| a.eq_ignore_ascii_case(name))
     })
 }
 

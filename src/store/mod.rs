@@ -30,9 +30,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use codec::{DefaultMark, HeaderInfo};
+pub use entry::{Entry, EntryKind};
 pub use formats::StoreFormat;
 pub use handle::Access;
-pub use entry::{Entry, EntryKind};
 pub use import::{ImportReport, Relabelled};
 pub use native::kdf::Kdf;
 pub use renew::{ReceiveOutcome, Received, RenewOptions, Renewal, renewal_label};

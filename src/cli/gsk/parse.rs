@@ -1009,7 +1009,10 @@ impl StoreType {
 
     /// Every format GSKit has a name for, in registry order.
     fn all() -> impl Iterator<Item = &'static dyn Codec> {
-        FORMATS.iter().copied().filter(|c| !c.gsk_names().is_empty())
+        FORMATS
+            .iter()
+            .copied()
+            .filter(|c| !c.gsk_names().is_empty())
     }
 
     /// `-type` and friends: the registry's GSKit names (cms/kdb,
@@ -1043,7 +1046,11 @@ impl StoreType {
     pub fn by_extension(path: &str) -> StoreType {
         let lower = path.to_ascii_lowercase();
         Self::all()
-            .find(|c| c.extensions().iter().any(|x| lower.ends_with(&format!(".{x}"))))
+            .find(|c| {
+                c.extensions()
+                    .iter()
+                    .any(|x| lower.ends_with(&format!(".{x}")))
+            })
             .map_or(StoreType::Cms, |c| {
                 StoreType(kdbman::ops::keydb::StoreType::of(c))
             })

@@ -9,8 +9,8 @@ use crate::kinds::{FileKind, Kdf};
 use crate::secret::Password;
 use crate::stash::{StashFormat, gskit};
 use crate::store::codec::{
-    Codec, CodecError, CodecResult, Companions, Decoded, DefaultMark, Encoded, Fault,
-    HeaderInfo, Key, Model, NewStore, Supports,
+    Codec, CodecError, CodecResult, Companions, Decoded, DefaultMark, Encoded, Fault, HeaderInfo,
+    Key, Model, NewStore, Supports,
 };
 use crate::store::entry::Entry;
 
@@ -157,9 +157,7 @@ impl Codec for CmsCodec {
                 model: state,
                 entries,
             },
-            Opened::WrongPassword if key.is_stash() => {
-                Decoded::Stash(StashProblem::StaleOrForeign)
-            }
+            Opened::WrongPassword if key.is_stash() => Decoded::Stash(StashProblem::StaleOrForeign),
             Opened::WrongPassword => Decoded::WrongPassword,
             Opened::HeaderDamaged => Decoded::HeaderDamaged,
             Opened::Undecided => Decoded::Undecided,
@@ -222,4 +220,3 @@ impl Model for State {
         self
     }
 }
-

@@ -38,11 +38,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use crate::error::{Damage, Error, Result};
-pub use crate::store::fault::Beside;
-use crate::store::fault::{CodecError, CodecResult, Encoded, Fault, Part, Problem};
 use crate::pki;
 use crate::secret::{Password, PrivateKey};
 use crate::store::entry::{Entry, EntryKind, Key};
+pub use crate::store::fault::Beside;
+use crate::store::fault::{CodecError, CodecResult, Encoded, Fault, Part, Problem};
 pub use codec::{CODEC, CmsCodec};
 pub use container::{Kind, Version};
 use keycrypt::KeyError;
@@ -537,12 +537,10 @@ fn charge_keys(
             record::label_text(&rec.label),
             i + 1
         );
-        budget
-            .charge(item, work)
-            .map_err(|over| CodecError {
-                part,
-                fault: Fault::KdfWorkRefused(over),
-            })?;
+        budget.charge(item, work).map_err(|over| CodecError {
+            part,
+            fault: Fault::KdfWorkRefused(over),
+        })?;
     }
     Ok(())
 }
@@ -732,7 +730,9 @@ fn open_companion(
 ) -> (CompanionFile, Option<CompanionRecords>) {
     let bytes = match found {
         Beside::Absent => return (CompanionFile::Absent, None),
-        Beside::Unreadable(e) => return (CompanionFile::Unusable(Problem::Read(Arc::new(e))), None),
+        Beside::Unreadable(e) => {
+            return (CompanionFile::Unusable(Problem::Read(Arc::new(e))), None);
+        }
         Beside::Bytes(b) if b.is_empty() => return (CompanionFile::Empty, None),
         Beside::Bytes(b) => b,
     };

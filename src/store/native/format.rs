@@ -457,7 +457,19 @@ pub fn seal(header: &mut Header, data_key: &[u8; 32], plaintext: &[u8]) -> Vec<u
 }
 
 /// Decrypts the payload with the data key.
-pub fn open_payload(parsed: &Parsed<'_>, data_key: &[u8; 32]) -> CodecResult<Zeroizing<Vec<u8>>> {
+pub fn open_payload(
+    path: &Path,
+    parsed: &Parsed<'_>,
+    data_key: &[u8; 32],
+) -> Result<Zeroizing<Vec<u8>>> {
+    decrypt_payload(parsed, data_key).map_err(|e| e.at(path))
+}
+
+/// [`open_payload`], without a path.
+pub fn decrypt_payload(
+    parsed: &Parsed<'_>,
+    data_key: &[u8; 32],
+) -> CodecResult<Zeroizing<Vec<u8>>> {
     let mut buf = Zeroizing::new(parsed.payload.to_vec());
     let n = aead_key(data_key)
         .open_in_place(

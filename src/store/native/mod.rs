@@ -74,10 +74,9 @@ pub fn decode<E: From<CodecError>>(
     let Some(data_key) = format::unwrap_key(&parsed.header, &kek) else {
         return Err(CodecError::header(Part::Store, Damage::SealedFields).into());
     };
-    let plain = format::open_payload(&parsed, &data_key)?;
-    let entries = payload::decode(&plain).map_err(|detail| {
-        CodecError::payload(Part::Store, Damage::PayloadEncoding { detail })
-    })?;
+    let plain = format::decrypt_payload(&parsed, &data_key)?;
+    let entries = payload::decode(&plain)
+        .map_err(|detail| CodecError::payload(Part::Store, Damage::PayloadEncoding { detail }))?;
     Ok(Opened::Ok(
         Box::new(State {
             header: parsed.header,
@@ -171,7 +170,11 @@ impl Codec for NativeCodec {
     }
     fn create(&self, new: &NewStore, password: &Password) -> CodecResult<Box<dyn Model>> {
         check_kdf(new.kdf)?;
-        Ok(Box::new(State::new(new.kdf, new.password_expires, password)))
+        Ok(Box::new(State::new(
+            new.kdf,
+            new.password_expires,
+            password,
+        )))
     }
     fn decode(&self, bytes: &[u8], _: Companions, key: Key<'_>) -> CodecResult<Decoded> {
         enum E {
