@@ -1,12 +1,15 @@
-//! What a file is, from its bytes (never its name): the one classification
-//! behind opening a store, naming a file that is not one, and finding
-//! stores under a directory.
+//! What a file is, from its bytes (never its name): the classification
+//! behind naming a file that is not a store. The registry
+//! ([`super::formats::classify`]) asks every registered codec's own magic
+//! check first and comes here for the rest; this module is below the
+//! codecs (they name a foreign file with it), so it calls the built-in
+//! formats' magic checks directly.
 //!
 //! `.kdb` is not IBM's alone: KeePass 1.x databases use it too, and
 //! `runmqakm -keydb -create -type pkcs12 -db key.kdb` writes a PKCS#12 file
 //! under that name. So the name says nothing; the first bytes decide, and
 //! every error about a file's kind names what was found
-//! ([`Error::NotAStore`]). Only kdbman's own magic may be called "a
+//! ([`crate::Error::NotAStore`]). Only kdbman's own magic may be called "a
 //! kdbman store".
 
 use super::cms;

@@ -216,6 +216,8 @@ impl CodecError {
                     path.display(),
                 ),
             },
+            // Shared only when a stored fault was cloned (companions'
+            // problems, which are never `Other`): then its words are kept.
             Fault::Other(e) => match Arc::try_unwrap(e) {
                 Ok(e) => e,
                 Err(shared) => Error::Usage {

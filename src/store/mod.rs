@@ -1,5 +1,8 @@
 //! The store: a model of labelled entries, kept in one of several file
-//! formats, each a codec of its own.
+//! formats, each a codec of its own ([`codec::Codec`]: bytes in, model
+//! out, and back; no path, no I/O), listed in the registry
+//! ([`formats::FORMATS`]). [`Store`] is the open file (`handle.rs`: path,
+//! lock, access, companions) and the model (entries and the codec's state).
 //!
 //! - [`native`]: kdbman's format (`man/kdbman-kdb.5`);
 //! - [`cms`]: IBM CMS `.kdb` with its `.rdb` (`man/kdbman-cms.5`), what IBM
@@ -7,7 +10,7 @@
 //! - [`pkcs12`]: a PKCS#12 file used as a store.
 //!
 //! The format is told from the file's content, never its name
-//! ([`detect::classify`]); a file that is no store is named for what it is.
+//! ([`formats::classify`]); a file that is no store is named for what it is.
 //! Labels are compared case-insensitively (Unicode lower case) for
 //! uniqueness and lookup, and kept as typed: `Server` and `server` cannot
 //! both exist, since a server configured with either would be ambiguous.
@@ -280,6 +283,8 @@ impl Store {
             Source::Stash(s) => Some(s),
             Source::Password(_) => None,
         };
+        // What the password could not open: the stash's problem when it
+        // came from one, else a wrong password.
         let stash_err = |problem| match via {
             Some(stash) => Error::Stash {
                 stash: stash.path().to_path_buf(),
