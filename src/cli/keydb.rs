@@ -22,23 +22,38 @@ pub enum KdfChoice {
     Pbkdf2,
 }
 
-/// Store file formats for `--type` and `--target-type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TypeChoice {
-    /// IBM CMS key database (.kdb, with .rdb for requests): what IHS, MQ and Db2 load
-    #[value(alias = "kdb")]
-    Cms,
-    /// kdbman's native format (Argon2id, AES-256-GCM; extension .kdbx by convention)
-    #[value(alias = "native")]
-    Kdbman,
-    /// A PKCS#12 file
-    #[value(alias = "p12")]
-    Pkcs12,
+/// Store file formats for `--type` and `--target-type`: every format in
+/// the library's registry (`kdbman::store::formats::FORMATS`), with its
+/// name, help and aliases from its codec.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct TypeChoice(ops::keydb::StoreType);
+
+impl std::fmt::Debug for TypeChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.codec().name())
+    }
+}
+
+impl ValueEnum for TypeChoice {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: std::sync::LazyLock<Vec<TypeChoice>> =
+            std::sync::LazyLock::new(|| ops::keydb::StoreType::all().map(TypeChoice).collect());
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let codec = self.0.codec();
+        Some(
+            clap::builder::PossibleValue::new(codec.name())
+                .help(codec.help())
+                .aliases(codec.aliases().iter().copied()),
+        )
+    }
 }
 
 impl TypeChoice {
     pub fn format(self, cms_version: u8) -> StoreFormat {
-        ops::keydb::StoreType::from(self).format(cms_version)
+        self.0.format(cms_version)
     }
 }
 
@@ -229,11 +244,7 @@ impl From<StashVersion> for ops::keydb::StashVersion {
 
 impl From<TypeChoice> for ops::keydb::StoreType {
     fn from(t: TypeChoice) -> Self {
-        match t {
-            TypeChoice::Cms => ops::keydb::StoreType::Cms,
-            TypeChoice::Kdbman => ops::keydb::StoreType::Kdbman,
-            TypeChoice::Pkcs12 => ops::keydb::StoreType::Pkcs12,
-        }
+        t.0
     }
 }
 
@@ -259,7 +270,7 @@ pub fn run(action: KeydbAction) -> Result<u8> {
             kdf,
             kdf_floor,
         } => {
-            if store_type != TypeChoice::Kdbman && (kdf.is_some() || kdf_floor) {
+            if !store_type.0.codec().supports().kdf && (kdf.is_some() || kdf_floor) {
                 return Err(Error::Usage {
                     detail: format!(
                         "--kdf and --kdf-floor apply to kdbman stores; add --type kdbman (a {} store has no key derivation of its own)",
@@ -476,7 +487,7 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
             "password": {
                 "expires": expires.map(output::time),
                 "expired": expired,
-                "expiry_known": format == StoreFormat::Kdbman,
+                "expiry_known": format.codec().supports().password_expiry,
             },
             "stash": {"path": stash_path.display().to_string(), "state": stash, "detail": stash_detail, "format": stash_format},
             "findings": findings,
@@ -543,7 +554,7 @@ fn details(db: &Path, pw: &PwArgs, as_json: bool) -> Result<u8> {
             }
         ));
         let pwline = match expires {
-            None if format != StoreFormat::Kdbman => {
+            None if !format.codec().supports().password_expiry => {
                 "expiry unknown (where this format keeps one is not documented)".to_string()
             }
             None => "never expires".to_string(),

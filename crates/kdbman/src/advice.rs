@@ -295,7 +295,7 @@ fn not_a_store_fix(path: &std::path::Path, found: FileKind) -> String {
             "kdbman reads CMS versions {}; export the store with the GSKit tool that opens it (`gsk8capicmd -keydb -convert -db {p} -new_format pkcs12 -target {p12}`), then use {p12} as the store or `kdbman cert import` it",
             crate::kinds::cms_versions_read()
         ),
-        FileKind::Kdbman { .. } => {
+        FileKind::Kdbman { .. } | FileKind::Store { .. } => {
             "open it with the newer kdbman that wrote it, or export it from there".into()
         }
         FileKind::Jks | FileKind::Jceks => format!(

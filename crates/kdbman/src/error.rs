@@ -639,7 +639,7 @@ impl fmt::Display for Error {
             Error::NotAStore { path, found } => {
                 let p = path.display();
                 match found {
-                    FileKind::Kdbman { .. } | FileKind::Cms { .. } => {
+                    FileKind::Kdbman { .. } | FileKind::Cms { .. } | FileKind::Store { .. } => {
                         write!(f, "{p} is {found}, a version this kdbman cannot read")
                     }
                     FileKind::Jks | FileKind::Jceks => {

@@ -130,7 +130,7 @@ pub fn cms(data: &[u8]) {
     use crate::store::cms::{self, container};
     let path = Path::new("fuzz.kdb");
     let pw = Password::new(SEED_PASSWORD);
-    let _ = crate::store::detect::detect(data);
+    let _ = crate::store::formats::detect(data);
     let _ = cms::open(path, data, cms::Besides::none(), &pw);
     if let Some(sealed) = container::remac(path, data, &pw) {
         if let Ok(cms::Opened::Ok(state, entries)) =

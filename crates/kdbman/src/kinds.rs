@@ -181,6 +181,13 @@ pub enum FileKind {
     },
     /// PKCS#12 (a DER SEQUENCE whose first element is INTEGER 3).
     Pkcs12,
+    /// A store of a format registered with its own codec (beyond the
+    /// three above), named by the codec (`format`), with its version when
+    /// the codec reads one.
+    Store {
+        format: &'static str,
+        version: Option<u16>,
+    },
     /// Java KeyStore (`FE ED FE ED`).
     Jks,
     /// Java JCEKS keystore (`CE CE CE CE`).

@@ -8,6 +8,8 @@
 //! these tables, so they cannot disagree.
 
 use super::messages::GskError;
+use kdbman::store::codec::Codec;
+use kdbman::store::formats::FORMATS;
 
 /// How an option takes its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -995,40 +997,80 @@ pub fn allowed_list(action: &ActionSpec) -> String {
         .join(" ")
 }
 
-/// A store type as GSKit names them.
+/// A store type as GSKit names them: the registry's formats that have a
+/// GSKit name (`Codec::gsk_names`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StoreType {
-    Cms,
-    Pkcs12,
-}
+pub struct StoreType(kdbman::ops::keydb::StoreType);
 
+#[allow(non_upper_case_globals)]
 impl StoreType {
-    /// `-type` and friends: cms/kdb, pkcs12/p12, any case.
+    /// GSKit's default type, and what a name it does not know is taken for.
+    pub const Cms: StoreType = StoreType(kdbman::ops::keydb::StoreType::Cms);
+    /// The type GSKit imports from and exports to files.
+    pub const Pkcs12: StoreType = StoreType(kdbman::ops::keydb::StoreType::Pkcs12);
+
+    /// Every format GSKit has a name for, in registry order.
+    fn all() -> impl Iterator<Item = &'static dyn Codec> {
+        FORMATS
+            .iter()
+            .copied()
+            .filter(|c| !c.gsk_names().is_empty())
+    }
+
+    /// `-type` and friends: the registry's GSKit names (cms/kdb,
+    /// pkcs12/p12/pfx), any case.
     pub fn parse(option: &str, value: &str) -> Result<StoreType, GskError> {
-        match value.to_ascii_lowercase().as_str() {
-            "cms" | "kdb" => Ok(StoreType::Cms),
-            "pkcs12" | "p12" | "pfx" => Ok(StoreType::Pkcs12),
+        let lower = value.to_ascii_lowercase();
+        if let Some(codec) = Self::all().find(|c| c.gsk_names().contains(&lower.as_str())) {
+            return Ok(StoreType(kdbman::ops::keydb::StoreType::of(codec)));
+        }
+        match lower.as_str() {
             "jks" | "jceks" => Err(GskError::refused(format!(
                 "-{option} {value}: kdbman does not write Java keystores; convert to pkcs12 and use keytool -importkeystore"
             ))),
             "pkcs11" | "mscapi" | "msks" => Err(GskError::refused(format!(
                 "-{option} {value}: hardware tokens and the Windows store are not supported by kdbman; use a cms or pkcs12 file"
             ))),
-            _ => Err(GskError::usage(
-                format!("-{option} {value} is not a store type"),
-                format!("use -{option} cms or -{option} pkcs12"),
-            )),
+            _ => {
+                let names: Vec<String> = Self::all()
+                    .map(|c| format!("-{option} {}", c.gsk_names()[0]))
+                    .collect();
+                Err(GskError::usage(
+                    format!("-{option} {value} is not a store type"),
+                    format!("use {}", names.join(" or ")),
+                ))
+            }
         }
     }
 
-    /// The type GSKit guesses from a file name: .p12/.pfx PKCS#12, else CMS.
+    /// The type GSKit guesses from a file name: by the registry's
+    /// extensions (.p12/.pfx PKCS#12), else CMS.
     pub fn by_extension(path: &str) -> StoreType {
         let lower = path.to_ascii_lowercase();
-        if lower.ends_with(".p12") || lower.ends_with(".pfx") {
-            StoreType::Pkcs12
-        } else {
-            StoreType::Cms
-        }
+        Self::all()
+            .find(|c| {
+                c.extensions()
+                    .iter()
+                    .any(|x| lower.ends_with(&format!(".{x}")))
+            })
+            .map_or(StoreType::Cms, |c| {
+                StoreType(kdbman::ops::keydb::StoreType::of(c))
+            })
+    }
+
+    /// The format of a new store of this type (in its default version).
+    pub fn format(self) -> kdbman::StoreFormat {
+        self.0.format(0)
+    }
+
+    /// The type as the operations take it.
+    pub fn ops(self) -> kdbman::ops::keydb::StoreType {
+        self.0
+    }
+
+    /// The extension a file of this type is given.
+    pub fn extension(self) -> &'static str {
+        self.0.codec().extensions()[0]
     }
 }
 

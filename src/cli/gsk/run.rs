@@ -744,10 +744,7 @@ impl Runner {
             None => StoreType::by_extension(&path),
         };
         check_strong(inv, "pw", inv.get("pw"))?;
-        let format = match ty {
-            StoreType::Cms => StoreFormat::Cms(kdbman::store::cms::Version::V6),
-            StoreType::Pkcs12 => StoreFormat::Pkcs12,
-        };
+        let format = ty.format();
         let pw = match inv.get("pw") {
             Some(p) => password(p),
             None if std::io::stdin().is_terminal() => {
@@ -851,10 +848,7 @@ impl Runner {
         let target = match inv.get("target") {
             Some(t) => t.to_string(),
             None => Path::new(&src)
-                .with_extension(match ty {
-                    StoreType::Cms => "kdb",
-                    StoreType::Pkcs12 => "p12",
-                })
+                .with_extension(ty.extension())
                 .to_string_lossy()
                 .into_owned(),
         };
@@ -886,10 +880,7 @@ impl Runner {
             at(Path::new(&src), &key),
             ops::keydb::ConvertRequest {
                 target: target_path,
-                target_type: match ty {
-                    StoreType::Cms => ops::keydb::StoreType::Cms,
-                    StoreType::Pkcs12 => ops::keydb::StoreType::Pkcs12,
-                },
+                target_type: ty.ops(),
                 target_password: &target_password,
                 kdf_floor: false,
                 cms_version: None,
@@ -1231,10 +1222,7 @@ impl Runner {
                     ));
                 }
             };
-            let format = match ty {
-                StoreType::Cms => StoreFormat::Cms(kdbman::store::cms::Version::V6),
-                StoreType::Pkcs12 => StoreFormat::Pkcs12,
-            };
+            let format = ty.format();
             ops::keydb::create(ops::keydb::CreateRequest {
                 db: target_path,
                 password: &pw,

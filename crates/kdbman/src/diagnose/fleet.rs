@@ -48,7 +48,8 @@ use crate::error::{Error, Result};
 use crate::pki::cert::cert_info;
 use crate::secret::Password;
 use crate::stash::{self, Permissions, Stash};
-use crate::store::{Access, EntryKind, Store, StoreFormat, cms};
+use crate::store::formats::FORMATS;
+use crate::store::{Access, EntryKind, Store, StoreFormat};
 
 /// How every store of a run gets its password.
 #[derive(Debug, Clone)]
@@ -417,18 +418,31 @@ pub fn lint_jobs(paths: &[Job], options: &Options) -> Vec<StoreReport> {
 }
 
 /// Whether the file's first bytes are a store kdbman reads (the rule in
-/// the module documentation).
+/// the module documentation): a format of the registry claims them, and
+/// they are not one of its companions (request and CRL databases).
 pub fn looks_like_store(head: &[u8]) -> bool {
-    use crate::store::detect::{CmsContent, FileKind};
-    match crate::store::detect::classify(head) {
-        // Request (.rdb) and CRL databases are companions, not stores.
-        FileKind::Cms {
-            content: CmsContent::Requests | CmsContent::Crls,
-            ..
-        } => !cms::container::looks_like(head),
-        FileKind::Cms { .. } | FileKind::Kdbman { .. } | FileKind::Pkcs12 => true,
-        _ => false,
-    }
+    crate::store::formats::is_store(head)
+}
+
+/// Companions of the registered formats (`rdb`, `crl`), and stash files.
+fn companion_extensions() -> Vec<&'static str> {
+    let mut exts: Vec<&str> = FORMATS
+        .iter()
+        .flat_map(|c| c.companions())
+        .copied()
+        .collect();
+    exts.push("sth");
+    exts
+}
+
+/// The extensions the registered formats' stores are given (`kdb`, `p12`,
+/// `pfx`).
+fn store_extensions() -> Vec<&'static str> {
+    FORMATS
+        .iter()
+        .flat_map(|c| c.extensions())
+        .copied()
+        .collect()
 }
 
 fn has_ext(path: &Path, exts: &[&str]) -> bool {
@@ -471,7 +485,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
         if meta.file_type().is_symlink() && p.is_dir() {
             continue;
         }
-        if has_ext(&p, &["rdb", "sth", "crl"]) {
+        if has_ext(&p, &companion_extensions()) {
             continue;
         }
         if let Some(kind) = crate::file::irregular_kind(&p) {
@@ -502,7 +516,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
         match read {
             Ok(n) if looks_like_store(&head[..n]) => out.push(p),
             Ok(_) => {}
-            Err(_) if has_ext(&p, &["kdb", "p12", "pfx"]) => out.push(p),
+            Err(_) if has_ext(&p, &store_extensions()) => out.push(p),
             Err(_) => {}
         }
     }

@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use super::StoreAt;
 use crate::stash::{self, Permissions, gskit};
+use crate::store::codec::Codec;
+use crate::store::formats::FORMATS;
 use crate::{Access, CreateOptions, Error, Password, Result, Stash, Store, StoreFormat};
 
 /// Which GSKit stash version a CMS store's stash is written in (a kdbman
@@ -24,8 +26,8 @@ pub fn make_stash(
     version: StashVersion,
 ) -> Result<Stash> {
     let path = at.unwrap_or_else(|| stash::default_path(db));
-    match (store.format(), version) {
-        (StoreFormat::Kdbman, _) => Ok(store.stash_at(&path, pw)),
+    match (store.format().codec().supports().bound_stash, version) {
+        (true, _) => Ok(store.stash_at(&path, pw)),
         (_, StashVersion::V1) => store.gskit_stash_at(&path, pw, gskit::Version::V1),
         (_, StashVersion::V2) => store.gskit_stash_at(&path, pw, gskit::Version::V2),
     }
@@ -163,14 +165,18 @@ pub fn delete(check: DeleteCheck<'_>, deleted: &mut dyn FnMut(&Path)) -> Result<
     };
     remove(db)?;
     deleted(db);
-    for companion in [
-        crate::store::cms::rdb_path(db),
-        crate::store::cms::crl_path(db),
-    ] {
+    // Every registered format's companions (CMS: `.rdb`, `.crl`) that are
+    // empty or of that format.
+    let companions = FORMATS.iter().flat_map(|c| {
+        c.companions()
+            .iter()
+            .map(move |ext| (*c, crate::store::fault::beside(db, ext)))
+    });
+    for (codec, companion) in companions {
         if companion != db
             && companion.is_file()
             && (std::fs::metadata(&companion).is_ok_and(|m| m.len() == 0)
-                || Store::detect(&companion).is_ok_and(|f| matches!(f, StoreFormat::Cms(_))))
+                || Store::detect(&companion).is_ok_and(|f| f.codec().name() == codec.name()))
         {
             remove(&companion)?;
             deleted(&companion);
@@ -184,24 +190,51 @@ pub fn delete(check: DeleteCheck<'_>, deleted: &mut dyn FnMut(&Path)) -> Result<
     Ok(())
 }
 
-/// A store file format to create or convert to.
+/// A store file format to create or convert to, without its version:
+/// one of the registry's ([`crate::store::formats::FORMATS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StoreType {
-    Cms,
-    Kdbman,
-    Pkcs12,
-}
+pub struct StoreType(StoreFormat);
 
+#[allow(non_upper_case_globals)]
 impl StoreType {
-    /// The format, with the CMS version to write (4, else 6).
-    pub fn format(self, cms_version: u8) -> StoreFormat {
-        use crate::store::cms::Version;
-        match self {
-            StoreType::Cms if cms_version == 4 => StoreFormat::Cms(Version::V4),
-            StoreType::Cms => StoreFormat::Cms(Version::V6),
-            StoreType::Kdbman => StoreFormat::Kdbman,
-            StoreType::Pkcs12 => StoreFormat::Pkcs12,
-        }
+    /// IBM CMS (named for callers that pick it in code).
+    pub const Cms: StoreType = StoreType(StoreFormat::Cms(crate::store::cms::Version::V6));
+    /// kdbman's own format.
+    pub const Kdbman: StoreType = StoreType(StoreFormat::Kdbman);
+    /// PKCS#12.
+    pub const Pkcs12: StoreType = StoreType(StoreFormat::Pkcs12);
+
+    /// The type of `codec`.
+    pub fn of(codec: &dyn Codec) -> StoreType {
+        StoreType(StoreFormat::of(codec, codec.versions()[0]))
+    }
+
+    /// Every registered type, in registry order.
+    pub fn all() -> impl Iterator<Item = StoreType> {
+        FORMATS.iter().map(|c| StoreType::of(*c))
+    }
+
+    /// The type named `name` (kdbman's `--type` spellings).
+    pub fn named(name: &str) -> Option<StoreType> {
+        crate::store::formats::by_name(name).map(StoreType::of)
+    }
+
+    /// Its codec (name, help, what it can hold).
+    pub fn codec(self) -> &'static dyn Codec {
+        self.0.codec()
+    }
+
+    /// The format, in `version` where the codec writes that version on
+    /// request (CMS 4), else in its default version (CMS 6).
+    pub fn format(self, version: u8) -> StoreFormat {
+        let codec = self.codec();
+        let v = u16::from(version);
+        let v = if codec.versions().contains(&v) {
+            v
+        } else {
+            codec.versions()[0]
+        };
+        StoreFormat::of(codec, v)
     }
 }
 
@@ -246,18 +279,18 @@ pub fn write_stash(
 /// no target behind.
 pub fn convert(at: StoreAt<'_>, r: ConvertRequest<'_>) -> Result<Converted> {
     use crate::store::DefaultMark;
-    use crate::store::cms::Version as CmsVersion;
     use crate::{EntryKind, Kdf};
     let (db, target) = (at.db, r.target);
     crate::file::check_output(target, db)?;
     let store = at.open(Access::Read)?.store;
     let password = (r.target_password)()?;
-    let format = r
-        .target_type
-        .format(r.cms_version.unwrap_or(match store.format() {
-            StoreFormat::Cms(CmsVersion::V4) => 4,
-            _ => 6,
-        }));
+    // The source's version where the target's codec writes it on request
+    // (a CMS v4 source stays v4), else the target's default.
+    let format = r.target_type.format(
+        r.cms_version
+            .unwrap_or_else(|| u8::try_from(store.format().version()).unwrap_or(0)),
+    );
+    let supports = format.codec().supports();
     let opts = CreateOptions {
         format,
         kdf: if r.kdf_floor {
@@ -267,7 +300,7 @@ pub fn convert(at: StoreAt<'_>, r: ConvertRequest<'_>) -> Result<Converted> {
         },
         password_expires: store
             .password_expires()
-            .filter(|_| format == StoreFormat::Kdbman),
+            .filter(|_| supports.password_expiry),
     };
     let entries: Vec<_> = store.entries().to_vec();
     let default = store.default_entry().map(|e| e.label().to_string());
@@ -275,17 +308,26 @@ pub fn convert(at: StoreAt<'_>, r: ConvertRequest<'_>) -> Result<Converted> {
         .iter()
         .filter(|e| e.kind() == EntryKind::Request)
         .count();
-    if format == StoreFormat::Pkcs12 && requests > 0 {
+    if !supports.requests && requests > 0 {
         return Err(Error::Unsupported {
             path: target.to_path_buf(),
             what: "hold certificate requests",
             why: format!(
-                "PKCS#12 has no place for the {requests} pending requests of {}",
+                "{format} has no place for the {requests} pending requests of {}",
                 db.display()
             ),
             fix: "receive or delete the requests first (`kdbman certreq list`), or convert to cms or kdbman".into(),
         });
     }
+    // The target's companions that are not there yet: a failed copy
+    // removes those it made, never one that was there before.
+    let new_companions: Vec<PathBuf> = format
+        .codec()
+        .companions()
+        .iter()
+        .map(|ext| crate::store::fault::beside(target, ext))
+        .filter(|p| std::fs::symlink_metadata(p).is_err())
+        .collect();
     let mut out = Store::create(target, &password, &opts)?;
     let mut notes = Vec::new();
     let result = (|| {
@@ -336,7 +378,7 @@ pub fn convert(at: StoreAt<'_>, r: ConvertRequest<'_>) -> Result<Converted> {
                 crate::store::cms::DEFAULT_EVIDENCE
             ));
         }
-        if store.password_expires().is_some() && format != StoreFormat::Kdbman {
+        if store.password_expires().is_some() && !supports.password_expiry {
             notes.push("the password expiry was not carried over (the target format keeps none kdbman can read)".into());
         }
         out.save()
@@ -344,8 +386,8 @@ pub fn convert(at: StoreAt<'_>, r: ConvertRequest<'_>) -> Result<Converted> {
     if let Err(e) = result {
         drop(out);
         let _ = std::fs::remove_file(target);
-        if matches!(format, StoreFormat::Cms(_)) {
-            let _ = std::fs::remove_file(crate::store::cms::rdb_path(target));
+        for p in &new_companions {
+            let _ = std::fs::remove_file(p);
         }
         return Err(e);
     }

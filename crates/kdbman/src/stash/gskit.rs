@@ -180,6 +180,51 @@ fn keystream(a: &[u8], b: &[u8]) -> Zeroizing<Vec<u8>> {
     ks
 }
 
+/// GSKit's stash as a [`super::codec::StashCodec`].
+pub struct GskitStash;
+
+/// The GSKit stash codec, as the registry lists it.
+pub static CODEC: GskitStash = GskitStash;
+
+impl super::codec::StashCodec for GskitStash {
+    fn name(&self) -> &'static str {
+        "gskit"
+    }
+    /// Told by size alone (129 or 193 bytes).
+    fn claims(&self, bytes: &[u8]) -> bool {
+        version_of(bytes).is_some()
+    }
+    fn decode(
+        &self,
+        bytes: &[u8],
+    ) -> Result<(super::StashFormat, Zeroizing<Vec<u8>>), crate::error::StashProblem> {
+        use crate::error::StashProblem;
+        match decode(bytes) {
+            Ok((v, pw)) => Ok((super::StashFormat::Gskit(v), pw)),
+            Err(Problem::Damaged(d)) => Err(StashProblem::Damaged(d)),
+            Err(Problem::Size(n)) => Err(StashProblem::Damaged(Damage::Truncated {
+                expected: V1_LEN as u64,
+                actual: n as u64,
+            })),
+        }
+    }
+    fn encode(&self, format: &super::StashFormat, password: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        match format {
+            super::StashFormat::Gskit(v) => Some(encode(*v, password)),
+            _ => None,
+        }
+    }
+    fn describe(&self, format: &super::StashFormat) -> Option<String> {
+        match format {
+            super::StashFormat::Gskit(v) => Some(format!("gskit v{}", v.number())),
+            _ => None,
+        }
+    }
+    fn max_password(&self, format: &super::StashFormat) -> Option<usize> {
+        matches!(format, super::StashFormat::Gskit(_)).then_some(MAX_PASSWORD)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@
 //!   MQ and Db2 read beside a CMS key database. Nothing binds it to its
 //!   store; the store's verifier decides.
 
+pub mod codec;
 pub mod gskit;
 pub mod native;
 
@@ -54,6 +55,19 @@ pub enum Permissions {
 }
 
 pub use crate::file::default_stash_path as default_path;
+
+/// Every stash format, in the order they are asked; the first decodes
+/// (and names the damage of) bytes no format claims.
+pub static STASHES: &[&dyn codec::StashCodec] = &[&native::CODEC, &gskit::CODEC];
+
+/// The codec whose bytes these are.
+fn codec_of(bytes: &[u8]) -> &'static dyn codec::StashCodec {
+    STASHES
+        .iter()
+        .copied()
+        .find(|c| c.claims(bytes))
+        .unwrap_or(STASHES[0])
+}
 
 /// Whether a stash of `format` can hold `password` so that it reads back
 /// the same: a GSKit stash holds 1 to 128 bytes and ends the password at
@@ -120,22 +134,20 @@ impl Stash {
     }
     /// A short name of the format, as `keydb details` shows it.
     pub fn format_name(&self) -> String {
-        match &self.format {
-            StashFormat::Kdbman { .. } => "kdbman v1".into(),
-            StashFormat::Gskit(v) => format!("gskit v{}", v.number()),
-        }
+        STASHES
+            .iter()
+            .find_map(|c| c.describe(&self.format))
+            .unwrap_or_default()
     }
 
     /// The file bytes; refused ([`check_password`]) when the format
     /// cannot hold the password so that it reads back the same.
     pub fn encode(&self) -> Result<Zeroizing<Vec<u8>>> {
         check_password(&self.format, &self.password)?;
-        Ok(match &self.format {
-            StashFormat::Kdbman { store_id, epoch } => {
-                native::encode(store_id, epoch, self.password.as_bytes())
-            }
-            StashFormat::Gskit(v) => gskit::encode(*v, self.password.as_bytes()),
-        })
+        Ok(STASHES
+            .iter()
+            .find_map(|c| c.encode(&self.format, self.password.as_bytes()))
+            .unwrap_or_default())
     }
 
     /// Decodes stash bytes of either format; `store` only names the store
@@ -151,33 +163,13 @@ impl Stash {
                 field: "password encoding",
             }))
         };
-        let native_like = bytes.starts_with(&native::MAGIC[..4]) || bytes.len() < gskit::V1_LEN;
-        if native_like || gskit::version_of(bytes).is_none() {
-            let d = native::decode(bytes).map_err(err)?;
-            let password = password_from(&d.password).ok_or_else(not_text)?;
-            return Ok(Stash {
-                path: path.to_path_buf(),
-                format: StashFormat::Kdbman {
-                    store_id: d.store_id,
-                    epoch: d.epoch,
-                },
-                password,
-                exposed: None,
-            });
-        }
-        match gskit::decode(bytes) {
-            Ok((v, pw)) => Ok(Stash {
-                path: path.to_path_buf(),
-                format: StashFormat::Gskit(v),
-                password: password_from(&pw).ok_or_else(not_text)?,
-                exposed: None,
-            }),
-            Err(gskit::Problem::Damaged(d)) => Err(err(StashProblem::Damaged(d))),
-            Err(gskit::Problem::Size(n)) => Err(err(StashProblem::Damaged(Damage::Truncated {
-                expected: gskit::V1_LEN as u64,
-                actual: n as u64,
-            }))),
-        }
+        let (format, password) = codec_of(bytes).decode(bytes).map_err(err)?;
+        Ok(Stash {
+            path: path.to_path_buf(),
+            format,
+            password: password_from(&password).ok_or_else(not_text)?,
+            exposed: None,
+        })
     }
 
     /// Reads a stash file for `store`, checking permissions first.

@@ -124,3 +124,46 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, StashProblem> {
         password,
     })
 }
+
+/// kdbman's stash as a [`super::codec::StashCodec`].
+pub struct NativeStash;
+
+/// The native stash codec, as the registry lists it.
+pub static CODEC: NativeStash = NativeStash;
+
+impl super::codec::StashCodec for NativeStash {
+    fn name(&self) -> &'static str {
+        "kdbman"
+    }
+    /// Its magic, or too short to be a GSKit stash (named as damage).
+    fn claims(&self, bytes: &[u8]) -> bool {
+        bytes.starts_with(&MAGIC[..4]) || bytes.len() < super::gskit::V1_LEN
+    }
+    fn decode(
+        &self,
+        bytes: &[u8],
+    ) -> Result<(super::StashFormat, Zeroizing<Vec<u8>>), StashProblem> {
+        let d = decode(bytes)?;
+        Ok((
+            super::StashFormat::Kdbman {
+                store_id: d.store_id,
+                epoch: d.epoch,
+            },
+            d.password,
+        ))
+    }
+    fn encode(&self, format: &super::StashFormat, password: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        match format {
+            super::StashFormat::Kdbman { store_id, epoch } => {
+                Some(encode(store_id, epoch, password))
+            }
+            _ => None,
+        }
+    }
+    fn describe(&self, format: &super::StashFormat) -> Option<String> {
+        matches!(format, super::StashFormat::Kdbman { .. }).then(|| format!("kdbman v{VERSION}"))
+    }
+    fn max_password(&self, format: &super::StashFormat) -> Option<usize> {
+        matches!(format, super::StashFormat::Kdbman { .. }).then_some(MAX_PASSWORD)
+    }
+}

@@ -1,67 +1,20 @@
-//! What a file is, from its bytes (never its name): the one classification
-//! behind opening a store, naming a file that is not one, and finding
-//! stores under a directory.
+//! What a file is, from its bytes (never its name): the classification
+//! behind naming a file that is not a store. The registry
+//! ([`super::formats::classify`]) asks every registered codec's own magic
+//! check first and comes here for the rest; this module is below the
+//! codecs (they name a foreign file with it), so it calls the built-in
+//! formats' magic checks directly.
 //!
 //! `.kdb` is not IBM's alone: KeePass 1.x databases use it too, and
 //! `runmqakm -keydb -create -type pkcs12 -db key.kdb` writes a PKCS#12 file
 //! under that name. So the name says nothing; the first bytes decide, and
 //! every error about a file's kind names what was found
-//! ([`Error::NotAStore`]). Only kdbman's own magic may be called "a
+//! ([`crate::Error::NotAStore`]). Only kdbman's own magic may be called "a
 //! kdbman store".
 
-use std::path::Path;
-
 use super::cms;
-use super::magic::bit_distance;
-use crate::error::{Error, Result};
+use super::magic::{looks_native, looks_pkcs12};
 pub use crate::kinds::{CmsContent, FileKind, Head, PemBlocks, cms_versions_read};
-
-/// The file formats a store can be kept in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum StoreFormat {
-    /// kdbman's native format (`man/kdbman-kdb.5`).
-    Kdbman,
-    /// IBM CMS key database (`man/kdbman-cms.5`).
-    Cms(cms::Version),
-    /// A PKCS#12 file.
-    Pkcs12,
-}
-
-/// New stores are CMS v6: what IHS, MQ and Db2 load.
-impl Default for StoreFormat {
-    fn default() -> Self {
-        StoreFormat::Cms(cms::Version::V6)
-    }
-}
-
-impl StoreFormat {
-    /// The short name used in `--type`, JSON (`format`) and messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            StoreFormat::Kdbman => "kdbman",
-            StoreFormat::Cms(_) => "cms",
-            StoreFormat::Pkcs12 => "pkcs12",
-        }
-    }
-    /// The format version (CMS 3, 4 or 6, kdbman 1, PKCS#12 3).
-    pub fn version(self) -> u16 {
-        match self {
-            StoreFormat::Kdbman => super::magic::NATIVE_VERSION,
-            StoreFormat::Cms(v) => u16::from(v.number()),
-            StoreFormat::Pkcs12 => 3,
-        }
-    }
-}
-
-impl std::fmt::Display for StoreFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StoreFormat::Kdbman => f.write_str("kdbman v1"),
-            StoreFormat::Cms(v) => write!(f, "CMS v{}", v.number()),
-            StoreFormat::Pkcs12 => f.write_str("PKCS#12"),
-        }
-    }
-}
 
 /// "a certificate and a private key", in a fixed order.
 impl std::fmt::Display for PemBlocks {
@@ -110,23 +63,6 @@ const KEEPASS_2: [u8; 8] = [0x03, 0xD9, 0xA2, 0x9A, 0x67, 0xFB, 0x4B, 0xB5];
 const KEEPASS_2_PRE: [u8; 8] = [0x03, 0xD9, 0xA2, 0x9A, 0x66, 0xFB, 0x4B, 0xB5];
 
 impl FileKind {
-    /// The store format whose reader opens (or, when damaged, judges) this
-    /// file; `None` for a file that is no store kdbman reads. A CMS file of
-    /// a version kdbman does not read goes to the CMS reader, which tells a
-    /// damaged version byte from an unknown version.
-    pub fn store_format(self) -> Option<StoreFormat> {
-        match self {
-            FileKind::Kdbman { .. } => Some(StoreFormat::Kdbman),
-            FileKind::Cms { version, .. } => Some(StoreFormat::Cms(
-                version
-                    .and_then(cms::Version::from_number)
-                    .unwrap_or(cms::Version::V6),
-            )),
-            FileKind::Pkcs12 => Some(StoreFormat::Pkcs12),
-            _ => None,
-        }
-    }
-
     /// Whether the file is a keystore of a format kdbman does not open as
     /// a store (it holds keys, but needs converting).
     pub fn is_foreign_keystore(self) -> bool {
@@ -155,6 +91,14 @@ impl std::fmt::Display for FileKind {
                 })
             }
             FileKind::Pkcs12 => f.write_str("a PKCS#12 file"),
+            FileKind::Store {
+                format,
+                version: Some(v),
+            } => write!(f, "a {format} store of format version {v}"),
+            FileKind::Store {
+                format,
+                version: None,
+            } => write!(f, "a {format} store"),
             FileKind::Jks => f.write_str("a Java KeyStore (JKS)"),
             FileKind::Jceks => f.write_str("a Java JCEKS keystore"),
             FileKind::Pem(blocks) => write!(f, "a PEM file holding {blocks}"),
@@ -181,56 +125,6 @@ impl std::fmt::Display for FileKind {
     }
 }
 
-const CMS_TAGS: [(&[u8; 8], CmsContent); 3] = [
-    (b"X509KEY\0", CmsContent::Keys),
-    (b"X509KYP\0", CmsContent::Requests),
-    (b"X509CRL\0", CmsContent::Crls),
-];
-
-/// A CMS container, or one whose magic or tag (not both) took a few bit
-/// flips: such a file is a damaged CMS store, not a foreign one.
-fn looks_cms(b: &[u8]) -> bool {
-    if b.len() < 16 {
-        return cms::container::looks_like(b);
-    }
-    let tag_near = CMS_TAGS
-        .iter()
-        .any(|(t, _)| bit_distance(&b[8..16], *t) <= 2);
-    let magic_exact = b[..2] == cms::container::MAGIC;
-    let magic_near = bit_distance(&b[..2], &cms::container::MAGIC) <= 2;
-    let tag_exact = CMS_TAGS.iter().any(|(t, _)| b[8..16] == **t);
-    magic_exact || (tag_exact && b[4..8] == [0; 4]) || (magic_near && (tag_exact || tag_near))
-}
-
-fn cms_content(b: &[u8]) -> CmsContent {
-    b.get(8..16)
-        .and_then(|tag| CMS_TAGS.iter().find(|(t, _)| tag == *t))
-        .map_or(CmsContent::Unknown, |(_, c)| *c)
-}
-
-/// kdbman's magic, one a few bit flips away (damage: no format kdbman
-/// recognises starts within 4 bits of it), or a file cut inside it.
-fn looks_kdbman(b: &[u8]) -> bool {
-    let magic = &super::magic::NATIVE_MAGIC;
-    if b.len() < magic.len() {
-        return !b.is_empty() && magic.starts_with(b);
-    }
-    bit_distance(&b[..magic.len()], magic) <= 4
-}
-
-/// A PFX is a DER SEQUENCE whose first element is INTEGER 3.
-pub(crate) fn looks_pkcs12(b: &[u8]) -> bool {
-    if b.first() != Some(&0x30) || b.len() < 6 {
-        return false;
-    }
-    let len_octets = match b[1] {
-        n if n < 0x80 => 0,
-        n @ 0x81..=0x84 => (n & 0x7f) as usize,
-        _ => return false,
-    };
-    b.get(2 + len_octets..2 + len_octets + 3) == Some(&[0x02, 0x01, 0x03])
-}
-
 /// The PEM blocks of text, by the labels of their BEGIN lines; `None` when
 /// it is not PEM.
 fn pem_blocks(b: &[u8]) -> Option<PemBlocks> {
@@ -255,13 +149,12 @@ pub fn classify(b: &[u8]) -> FileKind {
     if b.is_empty() {
         return FileKind::Empty;
     }
-    if looks_cms(b) {
-        return FileKind::Cms {
-            version: b.get(2).copied(),
-            content: cms_content(b),
-        };
+    // The store formats' own magic checks, in the registry's order of
+    // precedence (a damaged CMS header is CMS before it is anything else).
+    if let Some(kind) = cms::container::sniff(b) {
+        return kind;
     }
-    if looks_kdbman(b) {
+    if looks_native(b) {
         return FileKind::Kdbman {
             version: b.get(8..10).map(|v| u16::from_be_bytes([v[0], v[1]])),
         };
@@ -295,28 +188,11 @@ pub fn classify(b: &[u8]) -> FileKind {
     FileKind::UnknownBytes(Head::of(b))
 }
 
-/// Which reader the bytes go to: CMS, PKCS#12, or kdbman's native parser
-/// for everything else, which names a foreign file by [`classify`] (use
-/// [`FileKind::store_format`] to tell a foreign file from a store).
-pub fn detect(bytes: &[u8]) -> StoreFormat {
-    classify(bytes)
-        .store_format()
-        .unwrap_or(StoreFormat::Kdbman)
-}
-
-/// The format whose reader opens `bytes`, or [`Error::NotAStore`] naming
-/// what they are (told by content: a `.kdb` may be CMS, PKCS#12, KeePass…).
-pub(crate) fn store_format(path: &Path, bytes: &[u8]) -> Result<StoreFormat> {
-    let kind = classify(bytes);
-    kind.store_format().ok_or_else(|| Error::NotAStore {
-        path: path.to_path_buf(),
-        found: kind,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::store::formats::StoreFormat;
 
     #[test]
     fn versions_read_are_those_the_cms_codec_accepts() {

@@ -1,5 +1,8 @@
 //! The store: a model of labelled entries, kept in one of several file
-//! formats, each a codec of its own.
+//! formats, each a codec of its own ([`codec::Codec`]: bytes in, model
+//! out, and back; no path, no I/O), listed in the registry
+//! ([`formats::FORMATS`]). [`Store`] is the open file (`handle.rs`: path,
+//! lock, access, companions) and the model (entries and the codec's state).
 //!
 //! - [`native`]: kdbman's format (`man/kdbman-kdb.5`);
 //! - [`cms`]: IBM CMS `.kdb` with its `.rdb` (`man/kdbman-cms.5`), what IBM
@@ -7,14 +10,18 @@
 //! - [`pkcs12`]: a PKCS#12 file used as a store.
 //!
 //! The format is told from the file's content, never its name
-//! ([`detect::classify`]); a file that is no store is named for what it is.
+//! ([`formats::classify`]); a file that is no store is named for what it is.
 //! Labels are compared case-insensitively (Unicode lower case) for
 //! uniqueness and lookup, and kept as typed: `Server` and `server` cannot
 //! both exist, since a server configured with either would be ambiguous.
 
 pub mod cms;
+pub mod codec;
 pub mod detect;
 pub mod entry;
+pub mod fault;
+pub mod formats;
+mod handle;
 mod import;
 mod magic;
 pub mod native;
@@ -25,8 +32,10 @@ mod trust;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use detect::StoreFormat;
+pub use codec::{DefaultMark, HeaderInfo};
 pub use entry::{Entry, EntryKind};
+pub use formats::StoreFormat;
+pub use handle::Access;
 pub use import::{ImportReport, Relabelled};
 pub use native::kdf::Kdf;
 pub use renew::{ReceiveOutcome, Received, RenewOptions, Renewal, renewal_label};
@@ -37,15 +46,8 @@ use crate::file;
 use crate::pki;
 use crate::secret::Password;
 use crate::stash::{Stash, StashFormat, gskit};
-
-/// How a store is opened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// A snapshot for reading; [`Store::save`] is refused.
-    Read,
-    /// Holds the store's write lock until dropped, so no update is lost.
-    Update,
-}
+use codec::{Decoded, Encoded, Key, Model, NewStore};
+use handle::OpenFile;
 
 /// Options for a new store.
 #[derive(Debug, Clone)]
@@ -68,45 +70,25 @@ impl Default for CreateOptions {
     }
 }
 
-/// What can be learnt about a native store without its password.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeaderInfo {
-    pub version: u16,
-    pub kdf: Kdf,
-    pub password_expires: Option<i64>,
-    pub store_id: [u8; 16],
-    pub payload_len: u64,
-}
-
-/// The format-specific half of an open store.
-enum Backing {
-    Native(native::State),
-    Cms(cms::State),
-    Pkcs12(pkcs12::State),
-}
-
-/// An open store.
+/// An open store: the open file (path, lock, access) and the model (the
+/// entries, and the format's own state kept by its codec).
 pub struct Store {
-    path: PathBuf,
-    backing: Backing,
+    file: OpenFile,
+    model: Box<dyn Model>,
     entries: Vec<Entry>,
-    lock: Option<file::WriteLock>,
-    access: Access,
     /// Label and key lookup for [`Store::add`], built on first use and
     /// dropped by any change that would shift it.
     index: Option<Index>,
-    /// The marker of an interrupted write a read-only open read through.
-    pending: Option<PathBuf>,
 }
 
 /// Shows the path, format and entry count; never a key or password.
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
-            .field("path", &self.path)
+            .field("path", &self.file.path)
             .field("format", &self.format())
             .field("entries", &self.entries.len())
-            .field("access", &self.access)
+            .field("access", &self.file.access)
             .finish_non_exhaustive()
     }
 }
@@ -165,18 +147,6 @@ pub enum DefaultState<'a> {
     NotRecorded,
 }
 
-/// How a store's format records its default certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DefaultMark {
-    /// kdbman's own field: documented, and absent means none.
-    Native,
-    /// Flag bit 1 of a CMS record: read on evidence from IBM-made files,
-    /// not on documentation (see [`cms::DEFAULT_EVIDENCE`]).
-    CmsFlag,
-    /// None: PKCS#12 cannot say which certificate is the default.
-    Absent,
-}
-
 /// How the password of an open is known: typed, or from a stash.
 enum Source<'a> {
     Password(&'a Password),
@@ -200,47 +170,30 @@ impl Store {
         stash: impl FnOnce(&Store) -> Result<Option<Stash>>,
     ) -> Result<(Store, Option<Stash>)> {
         check_password(password)?;
-        let backing = match options.format {
-            StoreFormat::Kdbman => {
-                options.kdf.check().map_err(|limit| Error::Usage {
-                    detail: format!("key derivation cost refused: {limit}"),
-                })?;
-                Backing::Native(native::State::new(
-                    options.kdf,
-                    options.password_expires,
-                    password,
-                ))
-            }
-            StoreFormat::Cms(version) => {
-                if options.password_expires.is_some() {
-                    return Err(cms_expiry_unsupported(path));
-                }
-                check_cms_password(password)?;
-                Backing::Cms(cms::State::new(version, password))
-            }
-            StoreFormat::Pkcs12 => {
-                if options.password_expires.is_some() {
-                    return Err(Error::Unsupported {
-                        path: path.to_path_buf(),
-                        what: "expire its password",
-                        why: "PKCS#12 has no password expiry".into(),
-                        fix: "leave --expire out, or create a CMS or kdbman store".into(),
-                    });
-                }
-                Backing::Pkcs12(pkcs12::State::new(password))
-            }
+        let new = NewStore {
+            version: options.format.version(),
+            kdf: options.kdf,
+            password_expires: options.password_expires,
         };
+        let model = options
+            .format
+            .codec()
+            .create(&new, password)
+            .map_err(|e| e.at(path))?;
         let mut store = Store {
-            path: path.to_path_buf(),
-            backing,
+            file: OpenFile {
+                path: path.to_path_buf(),
+                lock: None,
+                access: Access::Update,
+                pending: None,
+            },
+            model,
             entries: Vec::new(),
-            lock: None,
-            access: Access::Update,
             index: None,
-            pending: None,
         };
         let stash = stash(&store)?;
-        let mut files = store.encode()?;
+        let encoded = store.encode()?;
+        let mut files = store.files(&encoded);
         if let Some(s) = &stash {
             files.push((s.path().to_path_buf(), s.encode()?.to_vec()));
         }
@@ -255,10 +208,8 @@ impl Store {
             })
             .collect();
         file::create_set(&set)?;
-        store.lock = Some(file::WriteLock::acquire(path)?);
-        if let Backing::Cms(state) = &mut store.backing {
-            state.written(path, &files);
-        }
+        store.file = OpenFile::created(path, file::WriteLock::acquire(path)?);
+        store.model.written(&encoded);
         Ok((store, stash))
     }
 
@@ -270,20 +221,10 @@ impl Store {
             Some(p) => p.read(&file::resolve_for_read(path))?,
             None => file::read(path)?,
         };
-        match detect::detect(&bytes) {
-            StoreFormat::Kdbman => {
-                let parsed = native::format::parse(path, &bytes)?;
-                Ok(Some(HeaderInfo {
-                    version: native::format::VERSION,
-                    kdf: parsed.header.kdf,
-                    password_expires: parsed.header.password_expires,
-                    store_id: parsed.header.store_id,
-                    payload_len: parsed.header.payload_len,
-                }))
-            }
-            StoreFormat::Cms(_) => cms::container::parse(path, &bytes).map(|_| None),
-            StoreFormat::Pkcs12 => Ok(None),
-        }
+        formats::store_format(path, &bytes)?
+            .codec()
+            .check(&bytes, true)
+            .map_err(|e| e.at(path))
     }
 
     /// What can be refused before a password is asked for: a missing or
@@ -293,8 +234,12 @@ impl Store {
     /// tells an altered field from a truncated file.
     pub fn check_before_password(path: &Path) -> Result<()> {
         let bytes = file::read(path)?;
-        match detect::detect(&bytes) {
-            StoreFormat::Cms(_) => cms::container::parse_header(path, &bytes).map(|_| ()),
+        match formats::detect(&bytes) {
+            Ok(f) if !f.codec().companions().is_empty() => f
+                .codec()
+                .check(&bytes, false)
+                .map(|_| ())
+                .map_err(|e| e.at(path)),
             _ => Self::inspect(path).map(|_| ()),
         }
     }
@@ -303,12 +248,12 @@ impl Store {
     /// A file that is no store kdbman reads is [`Error::NotAStore`], saying
     /// what it is.
     pub fn detect(path: &Path) -> Result<StoreFormat> {
-        detect::store_format(path, &file::read(path)?)
+        formats::store_format(path, &file::read(path)?)
     }
 
     /// What the file at `path` is, from its content.
     pub fn classify(path: &Path) -> Result<detect::FileKind> {
-        Ok(detect::classify(&file::read(path)?))
+        Ok(formats::classify(&file::read(path)?))
     }
 
     /// Opens a store with its password.
@@ -321,174 +266,61 @@ impl Store {
         Self::open_with(path, access, Source::Stash(stash))
     }
 
+    /// Reads, detects, decodes (with the registry's codec) and maps the
+    /// codec's outcome to an error about these files.
     fn open_with(path: &Path, access: Access, source: Source<'_>) -> Result<Store> {
-        // A CMS reader must see the .kdb and .rdb of one commit: it reads
-        // both under a shared lock (a writer holds its exclusive lock
-        // across every rename). The first bytes tell whether it is CMS, so
-        // the file (50 MB for 10,000 GSKit slots) is read once.
-        //
-        // A writer killed between its renames leaves a commit marker. A
-        // writer finishes the renames (holding the write lock, after
-        // checking everything the marker lists); a reader changes nothing
-        // and reads the staged files in place of those not yet renamed.
-        let mut _shared = None;
-        let mut pending = None;
-        let (bytes, lock) = match access {
-            Access::Read => {
-                let real = file::resolve_for_read(path);
-                if file::pending(&real)?.is_some() {
-                    let shared = file::WriteLock::acquire_shared(path)?;
-                    // Checked again under the lock: a writer may have
-                    // finished in between.
-                    pending = file::pending(&real)?;
-                    _shared = Some(shared);
-                }
-                match &pending {
-                    Some(p) => (p.read(&real)?, None),
-                    None => {
-                        let head = file::read_head(path, 16)?;
-                        let mut bytes = None;
-                        if !matches!(detect::detect(&head), StoreFormat::Cms(_)) {
-                            let b = file::read(path)?;
-                            // Replaced by a CMS store in between: read it locked.
-                            if !matches!(detect::detect(&b), StoreFormat::Cms(_)) {
-                                bytes = Some(b);
-                            }
-                        }
-                        match bytes {
-                            Some(b) => (b, None),
-                            None => {
-                                let mut shared = file::WriteLock::acquire_shared(path)?;
-                                let b = shared.read(path)?;
-                                _shared = Some(shared);
-                                (b, None)
-                            }
-                        }
-                    }
-                }
+        let read = OpenFile::read(path, access)?;
+        let codec = formats::store_format(path, &read.bytes)?.codec();
+        let companions = read.companions(codec.companions());
+        let key = match source {
+            Source::Password(p) => Key::Password(p),
+            Source::Stash(s) => Key::Stash {
+                password: s.password(),
+                format: s.format(),
+            },
+        };
+        let via = match source {
+            Source::Stash(s) => Some(s),
+            Source::Password(_) => None,
+        };
+        // What the password could not open: the stash's problem when it
+        // came from one, else a wrong password.
+        let stash_err = |problem| match via {
+            Some(stash) => Error::Stash {
+                stash: stash.path().to_path_buf(),
+                store: path.to_path_buf(),
+                problem,
+            },
+            None => Error::WrongPassword {
+                path: path.to_path_buf(),
+            },
+        };
+        let decoded = codec
+            .decode(&read.bytes, companions, key)
+            .map_err(|e| e.at(path))?;
+        let (model, entries) = match decoded {
+            Decoded::Opened { model, entries } => (model, entries),
+            Decoded::WrongPassword => return Err(stash_err(StashProblem::StaleOrForeign)),
+            Decoded::Stash(problem) => return Err(stash_err(problem)),
+            Decoded::HeaderDamaged => {
+                return Err(Error::DamagedHeader {
+                    path: path.to_path_buf(),
+                    damage: crate::error::Damage::VerifierMac,
+                });
             }
-            Access::Update => {
-                let mut lock = file::WriteLock::acquire(path)?;
-                if file::finish_commit(path, &lock)? {
-                    // The .kdb may be another file now: lock what is there
-                    // (letting go first, or the same file would wait on us).
-                    drop(lock);
-                    lock = file::WriteLock::acquire(path)?;
-                }
-                (lock.read(path)?, Some(lock))
+            Decoded::Undecided => {
+                return Err(Error::WrongPasswordOrDamaged {
+                    path: path.to_path_buf(),
+                    stash: via.map(|s| s.path().to_path_buf()),
+                });
             }
         };
-        let stash_err = |stash: &Stash, problem| Error::Stash {
-            stash: stash.path().to_path_buf(),
-            store: path.to_path_buf(),
-            problem,
-        };
-        let (backing, entries) = match detect::store_format(path, &bytes)? {
-            StoreFormat::Kdbman => {
-                let opened = native::open(path, &bytes, |header| match source {
-                    Source::Password(p) => Ok(p.clone()),
-                    Source::Stash(stash) => match stash.format() {
-                        StashFormat::Kdbman { store_id, .. } if store_id != &header.store_id => {
-                            Err(stash_err(stash, StashProblem::Foreign))
-                        }
-                        StashFormat::Kdbman { epoch, .. } if epoch != &header.epoch => {
-                            Err(stash_err(stash, StashProblem::Stale))
-                        }
-                        _ => Ok(stash.password().clone()),
-                    },
-                })?;
-                match opened {
-                    native::Opened::Ok(state, entries) => (Backing::Native(*state), entries),
-                    native::Opened::WrongPassword => {
-                        return Err(match source {
-                            Source::Password(_) => Error::WrongPassword {
-                                path: path.to_path_buf(),
-                            },
-                            Source::Stash(stash) => match stash.format() {
-                                StashFormat::Kdbman { .. } => {
-                                    stash_err(stash, StashProblem::Rejected)
-                                }
-                                StashFormat::Gskit(_) => {
-                                    stash_err(stash, StashProblem::StaleOrForeign)
-                                }
-                            },
-                        });
-                    }
-                }
-            }
-            StoreFormat::Cms(_) => {
-                let password = match source {
-                    Source::Password(p) => p,
-                    Source::Stash(stash) => {
-                        if let StashFormat::Kdbman { .. } = stash.format() {
-                            // Parse first: a damaged store is not a stash problem.
-                            cms::container::parse(path, &bytes)?;
-                            return Err(stash_err(stash, StashProblem::Foreign));
-                        }
-                        stash.password()
-                    }
-                };
-                // Companions never stop the .kdb from opening: what is
-                // found (or why it cannot be read) goes into the state. A
-                // pending write is read as committed.
-                let kdb_real = match &pending {
-                    Some(_) => file::resolve_for_read(path),
-                    None => path.to_path_buf(),
-                };
-                let besides = cms::Besides {
-                    rdb: read_beside(pending.as_ref(), &cms::rdb_path(&kdb_real)),
-                    crl: read_beside(pending.as_ref(), &cms::crl_path(&kdb_real)),
-                };
-                let via = match source {
-                    Source::Stash(s) => Some(s),
-                    Source::Password(_) => None,
-                };
-                match cms::open(path, &bytes, besides, password)? {
-                    cms::Opened::Ok(state, entries) => (Backing::Cms(*state), entries),
-                    cms::Opened::WrongPassword => {
-                        return Err(match via {
-                            Some(stash) => stash_err(stash, StashProblem::StaleOrForeign),
-                            None => Error::WrongPassword {
-                                path: path.to_path_buf(),
-                            },
-                        });
-                    }
-                    cms::Opened::HeaderDamaged => {
-                        return Err(Error::DamagedHeader {
-                            path: path.to_path_buf(),
-                            damage: crate::error::Damage::VerifierMac,
-                        });
-                    }
-                    cms::Opened::Undecided => {
-                        return Err(Error::WrongPasswordOrDamaged {
-                            path: path.to_path_buf(),
-                            stash: via.map(|s| s.path().to_path_buf()),
-                        });
-                    }
-                }
-            }
-            StoreFormat::Pkcs12 => {
-                let password = match source {
-                    Source::Password(p) => p,
-                    Source::Stash(s) => s.password(),
-                };
-                let (state, entries) = match (pkcs12::open(path, &bytes, password), source) {
-                    (Err(Error::WrongPassword { .. }), Source::Stash(stash)) => {
-                        return Err(stash_err(stash, StashProblem::StaleOrForeign));
-                    }
-                    (r, _) => r?,
-                };
-                (Backing::Pkcs12(state), entries)
-            }
-        };
+        model.read_from(path);
         Ok(Store {
-            path: path.to_path_buf(),
-            backing,
+            file: read.file,
+            model,
             entries,
-            lock,
-            access,
             index: None,
-            pending: pending.map(|p| p.marker().to_path_buf()),
         })
     }
 
@@ -496,19 +328,23 @@ impl Store {
     /// open found one: the store was read as that write left it (its new
     /// files), and the next command that changes the store completes it.
     pub fn pending_write(&self) -> Option<&Path> {
-        self.pending.as_deref()
+        self.file.pending.as_deref()
     }
 
-    /// The files this store is written as: the store first.
-    fn encode(&mut self) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-        match &mut self.backing {
-            Backing::Native(state) => Ok(vec![(self.path.clone(), state.seal(&self.entries)?)]),
-            Backing::Cms(state) => cms::encode(&self.path, state, &self.entries),
-            Backing::Pkcs12(state) => Ok(vec![(
-                self.path.clone(),
-                pkcs12::encode(&self.path, state, &self.entries)?,
-            )]),
+    /// The bytes of the store and its changed companions.
+    fn encode(&mut self) -> Result<Encoded> {
+        self.model
+            .encode(&self.entries)
+            .map_err(|e| e.at(&self.file.path))
+    }
+
+    /// The files `encoded` is written as: the store first.
+    fn files(&self, encoded: &Encoded) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = vec![(self.file.path.clone(), encoded.store.clone())];
+        for (ext, bytes) in &encoded.companions {
+            files.push((fault::beside(&self.file.path, ext), bytes.clone()));
         }
+        files
     }
 
     /// Writes the store atomically. Needs [`Access::Update`].
@@ -523,15 +359,16 @@ impl Store {
     }
 
     fn save_with(&mut self, stash: Option<&Stash>) -> Result<()> {
-        if self.access != Access::Update {
+        if self.file.access != Access::Update {
             return Err(Error::Usage {
                 detail: format!(
                     "{} was opened read-only and cannot be saved",
-                    self.path.display()
+                    self.file.path.display()
                 ),
             });
         }
-        let mut files = self.encode()?;
+        let encoded = self.encode()?;
+        let mut files = self.files(&encoded);
         if let Some(s) = stash {
             files.push((s.path().to_path_buf(), s.encode()?.to_vec()));
         }
@@ -541,37 +378,33 @@ impl Store {
             .collect();
         // The new file is locked before it replaces the old one, so the
         // lock is never let go between two saves.
-        self.lock = Some(file::replace_set_locked(&set)?);
-        if let Backing::Cms(state) = &mut self.backing {
-            state.written(&self.path, &files);
-        }
+        self.file.lock = Some(file::replace_set_locked(&set)?);
+        self.model.written(&encoded);
         Ok(())
     }
 
     /// The file format of this store.
     pub fn format(&self) -> StoreFormat {
-        match &self.backing {
-            Backing::Native(_) => StoreFormat::Kdbman,
-            Backing::Cms(s) => StoreFormat::Cms(s.version()),
-            Backing::Pkcs12(_) => StoreFormat::Pkcs12,
-        }
+        StoreFormat::of(self.model.codec(), self.model.version())
+    }
+
+    /// The format's own state, if it is `T` (a codec's `State`).
+    fn state<T: 'static>(&self) -> Option<&T> {
+        self.model.as_any().downcast_ref::<T>()
+    }
+
+    fn state_mut<T: 'static>(&mut self) -> Option<&mut T> {
+        self.model.as_any_mut().downcast_mut::<T>()
     }
 
     /// The password of an open CMS store (lint judges its strength).
     pub(crate) fn cms_password(&self) -> Option<&Password> {
-        match &self.backing {
-            Backing::Cms(s) => Some(&s.password),
-            _ => None,
-        }
+        self.state::<cms::State>().map(|s| &s.password)
     }
 
     /// How this store's format records a default certificate.
     pub fn default_mark(&self) -> DefaultMark {
-        match self.backing {
-            Backing::Native(_) => DefaultMark::Native,
-            Backing::Cms(_) => DefaultMark::CmsFlag,
-            Backing::Pkcs12(_) => DefaultMark::Absent,
-        }
+        self.model.codec().supports().default_mark
     }
 
     /// Whether [`Store::set_default`] can mark a default in this format.
@@ -615,37 +448,27 @@ impl Store {
     /// CMS container facts: (version, slot size, records in the .kdb,
     /// whether a .rdb exists, secret-key records kept as they are).
     pub fn cms_facts(&self) -> Option<CmsFacts> {
-        match &self.backing {
-            Backing::Cms(s) => Some(CmsFacts {
-                version: s.kdb.version,
-                slot_size: s.kdb.slot_size,
-                request_db: s.request_db(),
-                secret_keys: s.secret_keys(),
-            }),
-            _ => None,
-        }
+        self.state::<cms::State>().map(|s| CmsFacts {
+            version: s.kdb.version,
+            slot_size: s.kdb.slot_size,
+            request_db: s.request_db(),
+            secret_keys: s.secret_keys(),
+        })
     }
 
     /// What was found beside a CMS store (`.rdb`, `.crl`), each read in
     /// its own version; empty for other formats. Front ends show the ones
     /// that could not be used: the store opened without them.
     pub fn cms_companions(&self) -> Vec<cms::Companion> {
-        match &self.backing {
-            Backing::Cms(s) => s.companions(&self.path),
-            _ => Vec::new(),
-        }
+        self.state::<cms::State>()
+            .map(|s| s.companions(&self.file.path))
+            .unwrap_or_default()
     }
 
     /// A stash of `password` at `path` in this store's own stash format
     /// (kdbman's for native stores, GSKit v2 otherwise).
     pub fn stash_at(&self, path: &Path, password: &Password) -> Stash {
-        let format = match &self.backing {
-            Backing::Native(s) => StashFormat::Kdbman {
-                store_id: s.header.store_id,
-                epoch: s.header.epoch,
-            },
-            _ => StashFormat::Gskit(gskit::Version::V2),
-        };
+        let format = self.model.stash_format();
         Stash::new(path, format, password)
     }
 
@@ -693,27 +516,19 @@ impl Store {
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.file.path
     }
     /// The key derivation of a native store (other formats have none).
     pub fn kdf(&self) -> Option<Kdf> {
-        match &self.backing {
-            Backing::Native(s) => Some(s.header.kdf),
-            _ => None,
-        }
+        self.state::<native::State>().map(|s| s.header.kdf)
     }
     /// The id a native store's stashes are bound to.
     pub fn store_id(&self) -> Option<&[u8; 16]> {
-        match &self.backing {
-            Backing::Native(s) => Some(&s.header.store_id),
-            _ => None,
-        }
+        self.state::<native::State>().map(|s| &s.header.store_id)
     }
     pub fn password_expires(&self) -> Option<i64> {
-        match &self.backing {
-            Backing::Native(s) => s.header.password_expires,
-            _ => None,
-        }
+        self.state::<native::State>()
+            .and_then(|s| s.header.password_expires)
     }
     /// Whether the password has expired at `now` (Unix seconds).
     pub fn password_expired_at(&self, now: i64) -> bool {
@@ -739,7 +554,7 @@ impl Store {
                     .position(|e| fold_label(e.label()) == folded)
             })
             .ok_or_else(|| Error::LabelNotFound {
-                store: self.path.clone(),
+                store: self.file.path.clone(),
                 label: label.to_string(),
             })
     }
@@ -749,7 +564,7 @@ impl Store {
         let e = self.get(label)?;
         if e.kind() != kind {
             return Err(Error::WrongKind {
-                store: self.path.clone(),
+                store: self.file.path.clone(),
                 label: e.label().to_string(),
                 found: e.kind(),
                 needed: match kind {
@@ -770,7 +585,7 @@ impl Store {
             DefaultState::Entry(e) => return Ok(e),
             DefaultState::NoneSet => {
                 return Err(Error::NoDefault {
-                    store: self.path.clone(),
+                    store: self.file.path.clone(),
                 });
             }
             DefaultState::Unmarked => cms::DEFAULT_UNMARKED.to_string(),
@@ -781,11 +596,11 @@ impl Store {
         if self.can_mark_default() {
             fix.push_str(&format!(
                 ", or mark one with `kdbman cert setdefault --db {} --label L`",
-                self.path.display()
+                self.file.path.display()
             ));
         }
         Err(Error::Unsupported {
-            path: self.path.clone(),
+            path: self.file.path.clone(),
             what: "tell which certificate is its default",
             why,
             fix,
@@ -808,14 +623,14 @@ impl Store {
             .get_or_insert_with(|| Index::build(&self.entries));
         if let Some(&i) = index.labels.get(&fold_label(entry.label())) {
             return Err(Error::DuplicateLabel {
-                store: self.path.clone(),
+                store: self.file.path.clone(),
                 label: entry.label().to_string(),
                 existing: self.entries[i].label().to_string(),
             });
         }
         if let Some(&i) = key_ids(&entry).iter().find_map(|k| index.keys.get(k)) {
             return Err(Error::DuplicateKey {
-                store: self.path.clone(),
+                store: self.file.path.clone(),
                 label: entry.label().to_string(),
                 existing: self.entries[i].label().to_string(),
             });
@@ -825,9 +640,9 @@ impl Store {
             return Err(self.default_unsupported());
         }
         let label = entry.label().to_string();
-        let chain_signers = match self.backing {
-            Backing::Cms(_) => self.missing_chain_signers(&entry),
-            _ => Vec::new(),
+        let chain_signers = match self.model.codec().supports().whole_chains {
+            false => self.missing_chain_signers(&entry),
+            true => Vec::new(),
         };
         let index = self
             .index
@@ -878,13 +693,13 @@ impl Store {
 
     /// Labels of signers [`Store::add`] would add for `entry`'s chain.
     pub fn chain_signers_needed(&self, entry: &Entry) -> Vec<String> {
-        match self.backing {
-            Backing::Cms(_) => self
+        match self.model.codec().supports().whole_chains {
+            false => self
                 .missing_chain_signers(entry)
                 .iter()
                 .map(|e| e.label().to_string())
                 .collect(),
-            _ => Vec::new(),
+            true => Vec::new(),
         }
     }
 
@@ -921,7 +736,7 @@ impl Store {
             .find(|(j, e)| *j != i && fold_label(e.label()) == fold_label(new_label))
         {
             return Err(Error::DuplicateLabel {
-                store: self.path.clone(),
+                store: self.file.path.clone(),
                 label: new_label.to_string(),
                 existing: other.1.label().to_string(),
             });
@@ -941,15 +756,13 @@ impl Store {
         }
         if self.entries[i].kind() != EntryKind::Personal {
             return Err(Error::WrongKind {
-                store: self.path.clone(),
+                store: self.file.path.clone(),
                 label: self.entries[i].label().to_string(),
                 found: self.entries[i].kind(),
                 needed: Needed::Personal,
             });
         }
-        if let Backing::Cms(state) = &mut self.backing {
-            state.clear_default_marks();
-        }
+        self.model.clear_default_marks();
         for (j, e) in self.entries.iter_mut().enumerate() {
             e.set_default_flag(j == i);
         }
@@ -960,10 +773,10 @@ impl Store {
     /// companions of an older version with it), for the next save; what
     /// was upgraded, in words. Other formats have no such versions.
     pub fn upgrade_cms(&mut self, to: cms::Version) -> Result<Vec<String>> {
-        match &mut self.backing {
-            Backing::Cms(state) => state.upgrade(to),
-            _ => Err(Error::Unsupported {
-                path: self.path.clone(),
+        match self.state_mut::<cms::State>() {
+            Some(state) => state.upgrade(to),
+            None => Err(Error::Unsupported {
+                path: self.file.path.clone(),
                 what: "be upgraded in place",
                 why: format!("it is a {} store, which has no CMS version", self.format()),
                 fix: "name --target and --target-type to write a converted copy".into(),
@@ -981,71 +794,20 @@ impl Store {
         password_expires: Option<i64>,
     ) -> Result<()> {
         check_password(new_password)?;
-        match &mut self.backing {
-            Backing::Native(state) => {
-                let kdf = kdf.unwrap_or(state.header.kdf);
-                kdf.check().map_err(|limit| Error::Usage {
-                    detail: format!("key derivation cost refused: {limit}"),
-                })?;
-                let store_id = state.header.store_id;
-                *state = native::State::new(kdf, password_expires, new_password);
-                state.header.store_id = store_id;
-                // The key wrap binds the store id: wrap again with it.
-                let kek = state.header.kdf.derive(new_password, &state.header.salt);
-                native::format::wrap_key(&mut state.header, &kek, &state.data_key);
-            }
-            Backing::Cms(state) => {
-                if password_expires.is_some() {
-                    return Err(cms_expiry_unsupported(&self.path));
-                }
-                if kdf.is_some() {
-                    return Err(Error::Usage {
-                        detail: "--kdf applies to kdbman stores; a CMS store keys its MACs with the password itself".into(),
-                    });
-                }
-                check_cms_password(new_password)?;
-                state.change_password(new_password)?;
-            }
-            Backing::Pkcs12(state) => {
-                if password_expires.is_some() || kdf.is_some() {
-                    return Err(Error::Usage {
-                        detail: "a PKCS#12 store has neither a password expiry nor a kdbman KDF"
-                            .into(),
-                    });
-                }
-                state.password = new_password.clone();
-            }
-        }
-        Ok(())
+        self.model
+            .change_password(new_password, kdf, password_expires)
+            .map_err(|e| e.at(&self.file.path))
     }
 
     /// Checks a stash against this store without opening anything.
     pub fn stash_problem(&self, stash: &Stash) -> Option<StashProblem> {
-        match (&self.backing, stash.format()) {
-            (Backing::Native(s), StashFormat::Kdbman { store_id, epoch }) => {
-                if store_id != &s.header.store_id {
-                    Some(StashProblem::Foreign)
-                } else if epoch != &s.header.epoch {
-                    Some(StashProblem::Stale)
-                } else {
-                    None
-                }
-            }
-            (Backing::Native(_), StashFormat::Gskit(_)) => Some(StashProblem::StaleOrForeign),
-            (_, StashFormat::Kdbman { .. }) => Some(StashProblem::Foreign),
-            (Backing::Cms(s), StashFormat::Gskit(_)) => {
-                (!s.password_is(stash.password())).then_some(StashProblem::StaleOrForeign)
-            }
-            (Backing::Pkcs12(s), StashFormat::Gskit(_)) => (s.password.as_bytes()
-                != stash.password().as_bytes())
-            .then_some(StashProblem::StaleOrForeign),
-        }
+        self.model.stash_problem(stash.format(), stash.password())
     }
 
     /// Why [`Store::set_default`] is refused: PKCS#12 has no default.
     fn default_unsupported(&self) -> Error {
         Error::Unsupported {
-            path: self.path.clone(),
+            path: self.file.path.clone(),
             what: "mark a default certificate",
             why: "a PKCS#12 file has no default certificate".to_string(),
             fix: NAME_THE_LABEL.into(),
@@ -1068,45 +830,6 @@ pub fn several_marked(labels: &[&str]) -> String {
         labels.len(),
         list.join(", ")
     )
-}
-
-/// A companion file's bytes, or why there are none (absent, unreadable).
-fn read_beside(pending: Option<&file::Pending>, path: &Path) -> cms::Beside {
-    match file::read_committed(pending, path) {
-        Ok(b) => cms::Beside::Bytes(b),
-        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-            cms::Beside::Absent
-        }
-        Err(e) => cms::Beside::Unreadable(e),
-    }
-}
-
-fn cms_expiry_unsupported(path: &Path) -> Error {
-    Error::Unsupported {
-        path: path.to_path_buf(),
-        what: "expire its password",
-        why: "where GSKit keeps the password expiry of a CMS key database is not documented, and kdbman does not guess".into(),
-        fix: "leave --expire out (rotate the password on your own schedule), or use a kdbman store (--type kdbman) for an enforced expiry".into(),
-    }
-}
-
-/// CMS passwords end up in GSKit stashes, which hold at most 128 bytes,
-/// and in GSKit's own C-string APIs and command line, where a NUL ends
-/// them: a password either cannot carry is refused before anything is
-/// written.
-fn check_cms_password(p: &Password) -> Result<()> {
-    const CMS: &str = "a CMS key database (and its GSKit stash)";
-    let reason = if p.as_bytes().len() > gskit::MAX_PASSWORD {
-        PasswordProblem::TooLong {
-            max: gskit::MAX_PASSWORD,
-            format: CMS,
-        }
-    } else if p.as_bytes().contains(&0) {
-        PasswordProblem::Nul { format: CMS }
-    } else {
-        return Ok(());
-    };
-    Err(Error::BadPassword { reason })
 }
 
 fn check_password(p: &Password) -> Result<()> {

@@ -2,11 +2,18 @@
 //! their chains, and trusted certificates. It holds no requests, no
 //! default mark and no password expiry.
 
+use std::any::Any;
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, StashProblem};
+use crate::kinds::{FileKind, Kdf};
 use crate::pki;
 use crate::secret::Password;
+use crate::stash::{StashFormat, gskit};
+use crate::store::codec::{
+    Codec, CodecError, CodecResult, Companions, Decoded, DefaultMark, Encoded, Fault, HeaderInfo,
+    Key, Model, NewStore, Part, Supports,
+};
 use crate::store::entry::{Entry, EntryKind};
 
 /// What a PKCS#12 store keeps besides its entries.
@@ -22,17 +29,19 @@ impl State {
     }
 }
 
-/// Reads the entries of PKCS#12 bytes.
-pub fn open(path: &Path, bytes: &[u8], password: &Password) -> Result<(State, Vec<Entry>)> {
+/// Reads the entries of PKCS#12 bytes; no path, no I/O.
+pub fn decode(bytes: &[u8], password: &Password) -> CodecResult<(State, Vec<Entry>)> {
     // Opened as a store, a PKCS#12 file is judged as one: a wrong
-    // password is exit 6, a malformed file is damaged (exit 5).
-    let contents = pki::pkcs12::parse(bytes, password, path).map_err(|e| match e {
-        Error::InputPassword { path } => Error::WrongPassword { path },
-        Error::BadInput { detail, .. } => Error::DamagedPayload {
-            path: path.to_path_buf(),
-            damage: crate::error::Damage::PayloadEncoding { detail },
-        },
-        other => other,
+    // password is exit 6, a malformed file is damaged (exit 5). The
+    // reader's errors name no file here: every one that would is mapped.
+    let contents = pki::pkcs12::parse(bytes, password, Path::new("")).map_err(|e| match e {
+        Error::InputPassword { .. } => CodecError::store(Fault::WrongPassword),
+        Error::BadInput { detail, .. } => CodecError::payload(
+            Part::Store,
+            crate::error::Damage::PayloadEncoding { detail },
+        ),
+        Error::KdfWorkRefused { over, .. } => CodecError::store(Fault::KdfWorkRefused(over)),
+        other => CodecError::from(other),
     })?;
     // A friendly name that cannot be a label (control characters, too
     // long) gives way to one derived from the certificate, as on import.
@@ -54,10 +63,9 @@ pub fn open(path: &Path, bytes: &[u8], password: &Password) -> Result<(State, Ve
 }
 
 /// The file bytes for `entries` (requests cannot be held: refused).
-pub fn encode(path: &Path, state: &State, entries: &[Entry]) -> Result<Vec<u8>> {
+pub fn encode_entries(state: &State, entries: &[Entry]) -> CodecResult<Vec<u8>> {
     if let Some(r) = entries.iter().find(|e| e.kind() == EntryKind::Request) {
-        return Err(Error::Unsupported {
-            path: path.to_path_buf(),
+        return Err(CodecError::store(Fault::Unsupported {
             what: "hold a certificate request",
             why: format!(
                 "PKCS#12 has no place for the pending request `{}`",
@@ -65,7 +73,7 @@ pub fn encode(path: &Path, state: &State, entries: &[Entry]) -> Result<Vec<u8>> 
             ),
             fix: "keep requests in a CMS or kdbman store (convert with `kdbman keydb convert`)"
                 .into(),
-        });
+        }));
     }
     let mut keys: Vec<(&str, &crate::secret::PrivateKey, &[Vec<u8>])> = Vec::new();
     for e in entries {
@@ -80,6 +88,129 @@ pub fn encode(path: &Path, state: &State, entries: &[Entry]) -> Result<Vec<u8>> 
         .filter(|e| e.kind() == EntryKind::Signer)
         .filter_map(|e| Some((e.label(), e.certificate()?)))
         .collect();
-    pki::pkcs12::write(&keys, &certs, &state.password, pki::pkcs12::Profile::Modern)
-        .map(|z| z.to_vec())
+    Ok(
+        pki::pkcs12::write(&keys, &certs, &state.password, pki::pkcs12::Profile::Modern)
+            .map(|z| z.to_vec())?,
+    )
+}
+
+/// PKCS#12 as a [`Codec`].
+pub struct Pkcs12Codec;
+
+/// The PKCS#12 codec, as the registry lists it.
+pub static CODEC: Pkcs12Codec = Pkcs12Codec;
+
+impl Codec for Pkcs12Codec {
+    fn name(&self) -> &'static str {
+        "pkcs12"
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &["p12"]
+    }
+    fn gsk_names(&self) -> &'static [&'static str] {
+        &["pkcs12", "p12", "pfx"]
+    }
+    fn help(&self) -> &'static str {
+        "A PKCS#12 file"
+    }
+    fn extensions(&self) -> &'static [&'static str] {
+        &["p12", "pfx"]
+    }
+    fn versions(&self) -> &'static [u16] {
+        &[3]
+    }
+    fn describe(&self, _version: u16) -> String {
+        "PKCS#12".into()
+    }
+    fn supports(&self) -> Supports {
+        Supports {
+            requests: false,
+            default_mark: DefaultMark::Absent,
+            password_expiry: false,
+            kdf: false,
+            whole_chains: true,
+            bound_stash: false,
+        }
+    }
+    fn sniff(&self, bytes: &[u8]) -> Option<FileKind> {
+        crate::store::magic::looks_pkcs12(bytes).then_some(FileKind::Pkcs12)
+    }
+    fn claims(&self, kind: &FileKind) -> Option<u16> {
+        matches!(kind, FileKind::Pkcs12).then_some(3)
+    }
+    fn check(&self, _bytes: &[u8], _strict: bool) -> CodecResult<Option<HeaderInfo>> {
+        Ok(None)
+    }
+    fn create(&self, new: &NewStore, password: &Password) -> CodecResult<Box<dyn Model>> {
+        if new.password_expires.is_some() {
+            return Err(CodecError::store(Fault::Unsupported {
+                what: "expire its password",
+                why: "PKCS#12 has no password expiry".into(),
+                fix: "leave --expire out, or create a CMS or kdbman store".into(),
+            }));
+        }
+        Ok(Box::new(State::new(password)))
+    }
+    fn decode(&self, bytes: &[u8], _: Companions, key: Key<'_>) -> CodecResult<Decoded> {
+        match decode(bytes, key.password()) {
+            Ok((state, entries)) => Ok(Decoded::Opened {
+                model: Box::new(state),
+                entries,
+            }),
+            Err(CodecError {
+                fault: Fault::WrongPassword,
+                ..
+            }) => Ok(if key.is_stash() {
+                Decoded::Stash(StashProblem::StaleOrForeign)
+            } else {
+                Decoded::WrongPassword
+            }),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl Model for State {
+    fn codec(&self) -> &'static dyn Codec {
+        &CODEC
+    }
+    fn version(&self) -> u16 {
+        3
+    }
+    fn encode(&mut self, entries: &[Entry]) -> CodecResult<Encoded> {
+        Ok(Encoded {
+            store: encode_entries(self, entries)?,
+            companions: Vec::new(),
+        })
+    }
+    fn change_password(
+        &mut self,
+        new: &Password,
+        kdf: Option<Kdf>,
+        password_expires: Option<i64>,
+    ) -> CodecResult<()> {
+        if password_expires.is_some() || kdf.is_some() {
+            return Err(CodecError::from(Error::Usage {
+                detail: "a PKCS#12 store has neither a password expiry nor a kdbman KDF".into(),
+            }));
+        }
+        self.password = new.clone();
+        Ok(())
+    }
+    fn stash_format(&self) -> StashFormat {
+        StashFormat::Gskit(gskit::Version::V2)
+    }
+    fn stash_problem(&self, format: &StashFormat, password: &Password) -> Option<StashProblem> {
+        match format {
+            StashFormat::Kdbman { .. } => Some(StashProblem::Foreign),
+            StashFormat::Gskit(_) => (self.password.as_bytes() != password.as_bytes())
+                .then_some(StashProblem::StaleOrForeign),
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
 }

@@ -36,8 +36,10 @@ use std::path::Path;
 use md5::{Digest, Md5};
 use ring::hmac;
 
-use crate::error::{Damage, Error, ForeignFormat, Result};
+use crate::error::{Damage, ForeignFormat, Result};
+use crate::kinds::{CmsContent, FileKind};
 use crate::secret::Password;
+use crate::store::fault::{CodecError, CodecResult, Fault, Part};
 
 pub const MAGIC: [u8; 2] = [0x37, 0x48];
 pub const PREFIX_LEN: usize = 0x30;
@@ -151,15 +153,47 @@ pub fn looks_like(bytes: &[u8]) -> bool {
     bytes.len() >= 2 && bytes[..2] == MAGIC
 }
 
+const TAGS: [(&[u8; 8], CmsContent); 3] = [
+    (b"X509KEY\0", CmsContent::Keys),
+    (b"X509KYP\0", CmsContent::Requests),
+    (b"X509CRL\0", CmsContent::Crls),
+];
+
+/// What the bytes are if they are a CMS container, or one whose magic or
+/// tag (not both) took a few bit flips: such a file is a damaged CMS
+/// store, not a foreign one. The CMS codec's detection of its own magic.
+pub fn sniff(b: &[u8]) -> Option<FileKind> {
+    let looks = if b.len() < 16 {
+        looks_like(b)
+    } else {
+        let tag_near = TAGS
+            .iter()
+            .any(|(t, _)| crate::store::magic::bit_distance(&b[8..16], *t) <= 2);
+        let magic_exact = b[..2] == MAGIC;
+        let magic_near = crate::store::magic::bit_distance(&b[..2], &MAGIC) <= 2;
+        let tag_exact = TAGS.iter().any(|(t, _)| b[8..16] == **t);
+        magic_exact || (tag_exact && b[4..8] == [0; 4]) || (magic_near && (tag_exact || tag_near))
+    };
+    looks.then(|| FileKind::Cms {
+        version: b.get(2).copied(),
+        content: b
+            .get(8..16)
+            .and_then(|tag| TAGS.iter().find(|(t, _)| tag == *t))
+            .map_or(CmsContent::Unknown, |(_, c)| *c),
+    })
+}
+
 /// Checks the structure without a password: magic, version, kind and tag,
 /// slot size, and that the length is exactly header + count × slot.
 pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
-    let layout = parse_header(path, bytes)?;
+    decode(bytes).map_err(|e| e.at(path))
+}
+
+/// [`parse`], without a path: the fault is in [`Part::Store`].
+pub fn decode(bytes: &[u8]) -> CodecResult<Layout<'_>> {
+    let layout = decode_header(bytes)?;
     if let Some(damage) = layout.misfit.clone() {
-        return Err(Error::DamagedHeader {
-            path: path.to_path_buf(),
-            damage,
-        });
+        return Err(CodecError::header(Part::Store, damage));
     }
     Ok(layout)
 }
@@ -169,24 +203,23 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
 /// tries the password first, so that an altered count or slot size is
 /// named as such rather than as a truncated file.
 pub fn parse_header<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
-    let damaged = |damage| Error::DamagedHeader {
-        path: path.to_path_buf(),
-        damage,
-    };
+    decode_header(bytes).map_err(|e| e.at(path))
+}
+
+/// [`parse_header`], without a path: the fault is in [`Part::Store`].
+pub fn decode_header(bytes: &[u8]) -> CodecResult<Layout<'_>> {
+    let damaged = |damage| CodecError::header(Part::Store, damage);
     let known_tag = bytes.len() >= 16 && Kind::from_tag(&bytes[8..16]).is_some();
     if !looks_like(bytes) && known_tag && bytes.len() >= Version::V3.header_len() {
         // The rest says CMS: the magic itself was damaged.
         return Err(damaged(Damage::Magic));
     }
     if !looks_like(bytes) {
-        return Err(Error::NotAStore {
-            path: path.to_path_buf(),
-            found: if bytes.is_empty() {
-                ForeignFormat::Empty
-            } else {
-                ForeignFormat::Unknown
-            },
-        });
+        return Err(CodecError::store(Fault::NotAStore(if bytes.is_empty() {
+            ForeignFormat::Empty
+        } else {
+            ForeignFormat::Unknown
+        })));
     }
     if bytes.len() < 4 {
         return Err(damaged(Damage::Truncated {
@@ -211,10 +244,9 @@ pub fn parse_header<'a>(path: &Path, bytes: &'a [u8]) -> Result<Layout<'a>> {
             return Err(damaged(Damage::HeaderField { field: "version" }));
         }
         // Named as a CMS file of that version, never as a kdbman store.
-        return Err(Error::NotAStore {
-            path: path.to_path_buf(),
-            found: crate::store::detect::classify(bytes),
-        });
+        return Err(CodecError::store(Fault::NotAStore(
+            sniff(bytes).unwrap_or(FileKind::Unknown),
+        )));
     };
     if bytes.len() < version.header_len() {
         return Err(damaged(Damage::Truncated {
@@ -434,8 +466,8 @@ impl<'a> Layout<'a> {
 /// The same bytes with both MACs recomputed under `password`, if they
 /// parse as a container: lets a fuzzer reach the records behind the MACs.
 #[doc(hidden)]
-pub fn remac(path: &Path, bytes: &[u8], password: &Password) -> Option<Vec<u8>> {
-    let l = parse(path, bytes).ok()?;
+pub fn remac(_path: &Path, bytes: &[u8], password: &Password) -> Option<Vec<u8>> {
+    let l = decode(bytes).ok()?;
     let (m, h) = (l.version.mac_len(), l.version.header_len());
     let mut out = bytes.to_vec();
     let v = verifier(l.version, password, &out[..PREFIX_LEN]);

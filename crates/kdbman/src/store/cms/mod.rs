@@ -28,6 +28,7 @@
 //! default key is read from flag bit 1, on evidence rather than
 //! documentation (see [`DEFAULT_EVIDENCE`]).
 
+mod codec;
 pub mod container;
 pub mod keycrypt;
 pub mod record;
@@ -40,6 +41,9 @@ use crate::error::{Damage, Error, Result};
 use crate::pki;
 use crate::secret::{Password, PrivateKey};
 use crate::store::entry::{Entry, EntryKind, Key};
+pub use crate::store::fault::Beside;
+use crate::store::fault::{CodecError, CodecResult, Encoded, Fault, Part, Problem};
+pub use codec::{CODEC, CmsCodec};
 pub use container::{Kind, Version};
 use keycrypt::KeyError;
 use record::{Body, Record};
@@ -52,32 +56,25 @@ pub const DEFAULT_UNMARKED: &str = "no record carries the default mark kdbman re
 
 /// The request database beside a key database: `NAME.rdb` for `NAME.kdb`.
 pub fn rdb_path(kdb: &Path) -> PathBuf {
-    beside(kdb, "rdb")
+    crate::store::fault::beside(kdb, RDB)
 }
 
 /// The CRL database beside a key database: `NAME.crl` for `NAME.kdb`.
 pub fn crl_path(kdb: &Path) -> PathBuf {
-    beside(kdb, "crl")
+    crate::store::fault::beside(kdb, CRL)
 }
 
-fn beside(kdb: &Path, ext: &str) -> PathBuf {
-    let p = kdb.with_extension(ext);
-    if p == kdb {
-        let mut s = kdb.as_os_str().to_owned();
-        s.push(".");
-        s.push(ext);
-        return PathBuf::from(s);
+/// The request database's extension.
+pub const RDB: &str = "rdb";
+/// The CRL database's extension.
+pub const CRL: &str = "crl";
+
+/// The companion's extension.
+fn ext_of(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Crls => CRL,
+        _ => RDB,
     }
-    p
-}
-
-/// What was at a companion's path when the store was read.
-#[derive(Debug)]
-pub enum Beside {
-    Absent,
-    Bytes(Vec<u8>),
-    /// It exists but could not be read (permissions, a directory...).
-    Unreadable(Error),
 }
 
 /// The companions' bytes given to [`open`].
@@ -113,7 +110,7 @@ enum CompanionFile {
     },
     /// There, but not usable: why. Reads go on without it; a change that
     /// must rewrite it is refused.
-    Unusable(Arc<Error>),
+    Unusable(Problem),
 }
 
 /// What was found beside the `.kdb`, for front ends to show.
@@ -160,10 +157,12 @@ struct Original {
 }
 
 /// What the sealed keys of one file share: the password that proved it
-/// and the file (for the damage a key that does not decrypt is).
+/// and the file (for the damage a key that does not decrypt is: its part,
+/// and the store's path once whoever read it says where from).
 struct SealedFile {
     password: Password,
-    path: PathBuf,
+    part: Part,
+    store: OnceLock<PathBuf>,
     /// The container version: each has its own key scheme.
     version: Version,
 }
@@ -215,13 +214,15 @@ impl SealedKey {
 
     /// The damage a key that does not decrypt is, in its file and record.
     pub(crate) fn damage(&self, detail: String) -> Error {
-        damaged_payload(
-            &self.file.path,
+        let store = self.file.store.get().cloned().unwrap_or_default();
+        CodecError::payload(
+            self.file.part,
             Damage::Record {
                 index: self.record,
                 detail,
             },
         )
+        .at(&store)
     }
 
     /// The bytes as read, if they can go into a file of `version` sealed
@@ -262,6 +263,8 @@ pub struct State {
     originals: HashMap<[u8; 32], Original>,
     /// Records kdbman does not model (secret keys): written back as read.
     passthrough: Vec<Record>,
+    /// The files whose keys are sealed in the entries.
+    sealed: Vec<Arc<SealedFile>>,
 }
 
 impl State {
@@ -279,6 +282,15 @@ impl State {
             password_changed: false,
             originals: HashMap::new(),
             passthrough: Vec::new(),
+            sealed: Vec::new(),
+        }
+    }
+
+    /// The store was read from `kdb_path`: where the damage of a sealed
+    /// key found later is.
+    pub fn read_from(&self, kdb_path: &Path) {
+        for f in &self.sealed {
+            let _ = f.store.set(kdb_path.to_path_buf());
         }
     }
 
@@ -301,7 +313,7 @@ impl State {
                     version: params.version,
                     records: *records,
                 },
-                CompanionFile::Unusable(e) => Found::Unusable(e.clone()),
+                CompanionFile::Unusable(e) => Found::Unusable(e.at(kdb_path)),
             },
         };
         vec![
@@ -312,16 +324,14 @@ impl State {
 
     /// The files of `written` (as [`encode`] made them) are on disk now:
     /// the next [`encode`] compares with them.
-    pub fn written(&mut self, kdb_path: &Path, written: &[(PathBuf, Vec<u8>)]) {
-        for (path, bytes) in written {
-            let file = if *path == rdb_path(kdb_path) {
-                &mut self.rdb
-            } else if *path == crl_path(kdb_path) {
-                &mut self.crl
-            } else {
-                continue;
+    pub fn written(&mut self, written: &Encoded) {
+        for (ext, bytes) in &written.companions {
+            let file = match *ext {
+                RDB => &mut self.rdb,
+                CRL => &mut self.crl,
+                _ => continue,
             };
-            if let Ok(l) = container::parse(path, bytes) {
+            if let Ok(l) = container::decode(bytes) {
                 *file = CompanionFile::Intact {
                     params: FileParams {
                         version: l.version,
@@ -480,11 +490,8 @@ pub enum Opened {
     Undecided,
 }
 
-fn damaged_payload(path: &Path, damage: Damage) -> Error {
-    Error::DamagedPayload {
-        path: path.to_path_buf(),
-        damage,
-    }
+fn damaged_payload(part: Part, damage: Damage) -> CodecError {
+    CodecError::payload(part, damage)
 }
 
 /// Records of a container, with the slot index of any that is malformed.
@@ -512,10 +519,10 @@ fn records(layout: &container::Layout<'_>) -> Vec<(usize, std::result::Result<Re
 /// refusing the file (naming the record, its count and the total) when
 /// the keys together ask for more than the cap.
 fn charge_keys(
-    path: &Path,
+    part: Part,
     recs: &[(usize, std::result::Result<Record, String>)],
     budget: &mut crate::limits::KdfBudget,
-) -> Result<()> {
+) -> CodecResult<()> {
     for (i, rec) in recs {
         let Ok(rec) = rec else { continue };
         let key = match &rec.body {
@@ -530,12 +537,10 @@ fn charge_keys(
             record::label_text(&rec.label),
             i + 1
         );
-        budget
-            .charge(item, work)
-            .map_err(|over| Error::KdfWorkRefused {
-                path: path.to_path_buf(),
-                over,
-            })?;
+        budget.charge(item, work).map_err(|over| CodecError {
+            part,
+            fault: Fault::KdfWorkRefused(over),
+        })?;
     }
     Ok(())
 }
@@ -543,31 +548,29 @@ fn charge_keys(
 /// Opens a `.kdb` with `password`, and reads its companions (`.rdb`,
 /// `.crl`) each in its own version. Only the `.kdb` decides whether the
 /// store opens: a companion's problem is recorded in the state (see
-/// [`State::companions`]), never returned.
+/// [`State::companions`]), never returned. Errors name `kdb_path`.
 pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) -> Result<Opened> {
-    let layout = container::parse_header(kdb_path, kdb)?;
-    if layout.kind != Kind::Keys {
-        return Err(Error::Usage {
-            detail: format!(
-                "{} is a CMS {} database (.{}); name its key database (.kdb) with --db",
-                kdb_path.display(),
-                if layout.kind == Kind::Requests {
-                    "request"
-                } else {
-                    "CRL"
-                },
-                if layout.kind == Kind::Requests {
-                    "rdb"
-                } else {
-                    "crl"
-                },
-            ),
-        });
+    let opened = decode(kdb, besides, password).map_err(|e| e.at(kdb_path))?;
+    if let Opened::Ok(state, _) = &opened {
+        state.read_from(kdb_path);
     }
-    let header_damage = |damage| Error::DamagedHeader {
-        path: kdb_path.to_path_buf(),
-        damage,
-    };
+    Ok(opened)
+}
+
+/// [`open`] without a path: the bytes of a `.kdb` and its companions.
+pub fn decode(kdb: &[u8], besides: Besides, password: &Password) -> CodecResult<Opened> {
+    let layout = container::decode_header(kdb)?;
+    if layout.kind != Kind::Keys {
+        return Err(CodecError::store(Fault::CompanionGiven {
+            what: if layout.kind == Kind::Requests {
+                "request"
+            } else {
+                "CRL"
+            },
+            ext: ext_of(layout.kind),
+        }));
+    }
+    let header_damage = |damage| CodecError::header(Part::Store, damage);
     // Every key's derivation, in both files, is charged to one budget
     // before any runs: a file asking for more in total is refused.
     let budget = &mut crate::limits::KdfBudget::iterations();
@@ -578,13 +581,13 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
             return Err(header_damage(damage));
         }
         let mut recs = records(&layout);
-        charge_keys(kdb_path, &recs, budget)?;
+        charge_keys(Part::Store, &recs, budget)?;
         // No key in the .kdb: the requests' keys in the .rdb can decide.
         if let Beside::Bytes(b) = &besides.rdb
-            && let Ok(l) = container::parse(&rdb_path(kdb_path), b)
+            && let Ok(l) = container::decode(b)
         {
             let more = records(&l);
-            charge_keys(&rdb_path(kdb_path), &more, budget)?;
+            charge_keys(Part::Companion(RDB), &more, budget)?;
             recs.extend(more);
         }
         return match (prove_password(&recs, password), layout.misfit()) {
@@ -607,7 +610,7 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
     let (integrity, recs) = std::thread::scope(|s| {
         let mac = s.spawn(|| layout.integrity_matches(password));
         let recs = records(&layout);
-        let charged = charge_keys(kdb_path, &recs, budget);
+        let charged = charge_keys(Part::Store, &recs, budget);
         let ok = match mac.join() {
             Ok(ok) => ok,
             Err(panic) => std::panic::resume_unwind(panic),
@@ -615,35 +618,38 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
         (ok, charged.map(|()| recs))
     });
     if !integrity {
-        return Err(damaged_payload(kdb_path, Damage::IntegrityMac));
+        return Err(damaged_payload(Part::Store, Damage::IntegrityMac));
     }
     let recs = recs?;
     let kdb_file = Arc::new(SealedFile {
         password: password.clone(),
-        path: kdb_path.to_path_buf(),
+        part: Part::Store,
+        store: OnceLock::new(),
         version: layout.version,
     });
-    let mut all: Vec<(Record, usize, &Arc<SealedFile>)> = slots_or_damage(kdb_path, recs)?
+    let mut all: Vec<(Record, usize, &Arc<SealedFile>)> = slots_or_damage(Part::Store, recs)?
         .into_iter()
         .enumerate()
         .map(|(i, r)| (r, i + 1, &kdb_file))
         .collect();
-    let (rdb, requests) =
-        open_companion(&rdb_path(kdb_path), besides.rdb, Kind::Requests, password);
+    let (rdb, requests) = open_companion(besides.rdb, Kind::Requests, password);
     let rdb_file;
+    let mut sealed = vec![kdb_file.clone()];
     if let Some((recs, version)) = requests {
         rdb_file = Arc::new(SealedFile {
             password: password.clone(),
-            path: rdb_path(kdb_path),
+            part: Part::Companion(RDB),
+            store: OnceLock::new(),
             version,
         });
+        sealed.push(rdb_file.clone());
         all.extend(
             recs.into_iter()
                 .enumerate()
                 .map(|(i, r)| (r, i + 1, &rdb_file)),
         );
     }
-    let (crl, _) = open_companion(&crl_path(kdb_path), besides.crl, Kind::Crls, password);
+    let (crl, _) = open_companion(besides.crl, Kind::Crls, password);
     let mut state = State {
         password: password.clone(),
         kdb: FileParams {
@@ -656,6 +662,7 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
         password_changed: false,
         originals: HashMap::new(),
         passthrough: Vec::new(),
+        sealed,
     };
     let mut entries = Vec::with_capacity(all.len());
     for (rec, slot, file) in all {
@@ -717,18 +724,19 @@ type CompanionRecords = (Vec<Record>, Version);
 /// keys sealed, like the `.kdb`'s). Every problem becomes
 /// [`CompanionFile::Unusable`].
 fn open_companion(
-    path: &Path,
     found: Beside,
     kind: Kind,
     password: &Password,
 ) -> (CompanionFile, Option<CompanionRecords>) {
     let bytes = match found {
         Beside::Absent => return (CompanionFile::Absent, None),
-        Beside::Unreadable(e) => return (CompanionFile::Unusable(Arc::new(e)), None),
+        Beside::Unreadable(e) => {
+            return (CompanionFile::Unusable(Problem::Read(Arc::new(e))), None);
+        }
         Beside::Bytes(b) if b.is_empty() => return (CompanionFile::Empty, None),
         Beside::Bytes(b) => b,
     };
-    match read_companion(path, &bytes, kind, password) {
+    match read_companion(&bytes, kind, password) {
         Ok((params, count, recs)) => (
             CompanionFile::Intact {
                 params,
@@ -737,46 +745,43 @@ fn open_companion(
             },
             Some(recs),
         ),
-        Err(e) => (CompanionFile::Unusable(Arc::new(e)), None),
+        Err(e) => (CompanionFile::Unusable(Problem::Fault(Box::new(e))), None),
     }
 }
 
 fn read_companion(
-    path: &Path,
     bytes: &[u8],
     kind: Kind,
     password: &Password,
-) -> Result<(FileParams, usize, CompanionRecords)> {
-    let l = container::parse_header(path, bytes)?;
+) -> CodecResult<(FileParams, usize, CompanionRecords)> {
+    let part = Part::Companion(ext_of(kind));
+    let in_part = |e: CodecError| CodecError { part, ..e };
+    let l = container::decode_header(bytes).map_err(in_part)?;
     if l.kind != kind {
-        return Err(Error::DamagedHeader {
-            path: path.to_path_buf(),
-            damage: Damage::HeaderField {
+        return Err(CodecError::header(
+            part,
+            Damage::HeaderField {
                 field: match kind {
                     Kind::Crls => "type tag (not a CRL database)",
                     _ => "type tag (not a request database)",
                 },
             },
-        });
+        ));
     }
     if !l.password_matches(password) {
         // The .kdb proved the password: the companion is another store's,
         // or its header is damaged.
-        return Err(Error::DamagedHeader {
-            path: path.to_path_buf(),
-            damage: l
-                .altered_field(password)
+        return Err(CodecError::header(
+            part,
+            l.altered_field(password)
                 .unwrap_or(Damage::CompanionMismatch),
-        });
+        ));
     }
     if let Some(damage) = l.misfit() {
-        return Err(Error::DamagedHeader {
-            path: path.to_path_buf(),
-            damage: damage.clone(),
-        });
+        return Err(CodecError::header(part, damage.clone()));
     }
     if !l.integrity_matches(password) {
-        return Err(damaged_payload(path, Damage::IntegrityMac));
+        return Err(damaged_payload(part, Damage::IntegrityMac));
     }
     let params = FileParams {
         version: l.version,
@@ -790,8 +795,8 @@ fn read_companion(
     }
     let recs = records(&l);
     // A companion is a file of its own: its keys have a budget of their own.
-    charge_keys(path, &recs, &mut crate::limits::KdfBudget::iterations())?;
-    let recs = slots_or_damage(path, recs)?;
+    charge_keys(part, &recs, &mut crate::limits::KdfBudget::iterations())?;
+    let recs = slots_or_damage(part, recs)?;
     Ok((params, recs.len(), (recs, l.version)))
 }
 
@@ -819,15 +824,15 @@ fn prove_password(
 /// One file's per-slot results (records, or their keys once the MACs
 /// passed), or the first failure as damage of that slot.
 fn slots_or_damage<T>(
-    path: &Path,
+    part: Part,
     results: impl IntoIterator<Item = (usize, std::result::Result<T, String>)>,
-) -> Result<Vec<T>> {
+) -> CodecResult<Vec<T>> {
     results
         .into_iter()
         .map(|(i, r)| {
             r.map_err(|detail| {
                 damaged_payload(
-                    path,
+                    part,
                     Damage::Record {
                         index: i + 1,
                         detail,
@@ -894,17 +899,27 @@ pub fn encode(
     state: &State,
     entries: &[Entry],
 ) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-    let rdb_path = rdb_path(kdb_path);
-    let crl_path = crl_path(kdb_path);
-    let refuse = |companion: &Path, problem: &Arc<Error>| Error::CompanionUnusable {
-        store: kdb_path.to_path_buf(),
-        companion: companion.to_path_buf(),
-        action: if state.password_changed {
-            "change its password"
-        } else {
-            "change its certificate requests"
-        },
-        problem: problem.clone(),
+    let encoded = encode_files(state, entries).map_err(|e| e.at(kdb_path))?;
+    let mut files = vec![(kdb_path.to_path_buf(), encoded.store)];
+    for (ext, bytes) in encoded.companions {
+        files.push((crate::store::fault::beside(kdb_path, ext), bytes));
+    }
+    Ok(files)
+}
+
+/// [`encode`] without a path: the `.kdb`'s bytes, and each companion's
+/// that must change (by extension).
+pub fn encode_files(state: &State, entries: &[Entry]) -> CodecResult<Encoded> {
+    let refuse = |companion: &'static str, problem: &Problem| {
+        CodecError::store(Fault::CompanionUnusable {
+            companion,
+            action: if state.password_changed {
+                "change its password"
+            } else {
+                "change its certificate requests"
+            },
+            problem: problem.clone(),
+        })
     };
     let rdb_version = match &state.rdb {
         CompanionFile::Intact { params, .. } => params.version,
@@ -919,29 +934,29 @@ pub fn encode(
         }
     }
     keys.extend(state.passthrough.iter().cloned());
-    let mut files = vec![(
-        kdb_path.to_path_buf(),
-        encode_container(&state.kdb, Kind::Keys, keys, &state.password),
-    )];
+    let mut files = Encoded {
+        store: encode_container(&state.kdb, Kind::Keys, keys, &state.password),
+        companions: Vec::new(),
+    };
     match &state.rdb {
         CompanionFile::Intact {
             params, written, ..
         } => {
             let bytes = encode_container(params, Kind::Requests, requests, &state.password);
             if *written != Some(pki::sha256(&bytes)) {
-                files.push((rdb_path, bytes));
+                files.companions.push((RDB, bytes));
             }
         }
         CompanionFile::Absent | CompanionFile::Empty => {
             if !requests.is_empty() {
                 let params = FileParams::new(state.kdb.version);
                 let bytes = encode_container(&params, Kind::Requests, requests, &state.password);
-                files.push((rdb_path, bytes));
+                files.companions.push((RDB, bytes));
             }
         }
         CompanionFile::Unusable(problem) => {
             if !requests.is_empty() || state.password_changed {
-                return Err(refuse(&rdb_path, problem));
+                return Err(refuse(RDB, problem));
             }
         }
     }
@@ -950,24 +965,16 @@ pub fn encode(
             params, records, ..
         } if state.password_changed => {
             if *records > 0 {
-                return Err(Error::Unsupported {
-                    path: kdb_path.to_path_buf(),
-                    what: "change its password",
-                    why: format!(
-                        "its CRL database {} holds {records} records kdbman does not read, which may be sealed with the old password",
-                        crl_path.display()
-                    ),
-                    fix: format!(
-                        "remove the CRLs with GSKit (gsk8capicmd -crl -delete), or move {} aside if they are not needed, then change the password",
-                        crl_path.display()
-                    ),
-                });
+                return Err(CodecError::store(Fault::UnreadRecords {
+                    companion: CRL,
+                    records: *records,
+                }));
             }
             let bytes = encode_container(params, Kind::Crls, Vec::new(), &state.password);
-            files.push((crl_path, bytes));
+            files.companions.push((CRL, bytes));
         }
         CompanionFile::Unusable(problem) if state.password_changed => {
-            return Err(refuse(&crl_path, problem));
+            return Err(refuse(CRL, problem));
         }
         _ => {}
     }

@@ -23,8 +23,9 @@ use zeroize::Zeroizing;
 use std::path::Path;
 
 use super::kdf::{KDF_ARGON2ID, KDF_PBKDF2_SHA256, Kdf, SALT_MAX, SALT_MIN};
-use crate::error::{Damage, Error, Result};
+use crate::error::{Damage, Result};
 use crate::store::detect::classify;
+use crate::store::fault::{CodecError, CodecResult, Fault, Part};
 use crate::store::magic::bit_distance;
 
 pub use crate::store::magic::{NATIVE_MAGIC as MAGIC, NATIVE_VERSION as VERSION};
@@ -172,10 +173,12 @@ pub struct Parsed<'a> {
 /// The order is the diagnosis: not a store, damaged frame, unsupported
 /// version, bad fields, KDF bounds, payload length.
 pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Parsed<'a>> {
-    let damaged = |damage| Error::DamagedHeader {
-        path: path.to_path_buf(),
-        damage,
-    };
+    decode(bytes).map_err(|e| e.at(path))
+}
+
+/// [`parse`], without a path.
+pub fn decode(bytes: &[u8]) -> CodecResult<Parsed<'_>> {
+    let damaged = |damage| CodecError::header(Part::Store, damage);
     let truncated = |expected: usize| {
         damaged(Damage::Truncated {
             expected: expected as u64,
@@ -187,10 +190,7 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Parsed<'a>> {
         if !bytes.is_empty() && MAGIC.starts_with(bytes) {
             return Err(truncated(PREFIX_LEN + MIN_BODY as usize + CHECKSUM_LEN));
         }
-        return Err(Error::NotAStore {
-            path: path.to_path_buf(),
-            found: classify(bytes),
-        });
+        return Err(CodecError::store(Fault::NotAStore(classify(bytes))));
     }
     if bytes[..8] != MAGIC {
         // A few flipped bits in our magic is damage, not a foreign file
@@ -199,10 +199,7 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Parsed<'a>> {
             return Err(damaged(Damage::Magic));
         }
         // Named by content alone: a `.kdb` may be CMS, PKCS#12 or KeePass.
-        return Err(Error::NotAStore {
-            path: path.to_path_buf(),
-            found: classify(bytes),
-        });
+        return Err(CodecError::store(Fault::NotAStore(classify(bytes))));
     }
     if bytes.len() < PREFIX_LEN {
         return Err(truncated(PREFIX_LEN + MIN_BODY as usize + CHECKSUM_LEN));
@@ -224,37 +221,31 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Parsed<'a>> {
         return Err(damaged(Damage::HeaderChecksum));
     }
     if version != VERSION {
-        return Err(Error::UnsupportedVersion {
-            path: path.to_path_buf(),
-            version,
-        });
+        return Err(CodecError::store(Fault::UnsupportedVersion(version)));
     }
     let header = parse_body(&bytes[PREFIX_LEN..sum_at])
         .map_err(|field| damaged(Damage::HeaderField { field }))?;
     if let Err(limit) = header.kdf.check() {
-        return Err(Error::KdfCostRefused {
-            path: path.to_path_buf(),
-            limit,
-        });
+        return Err(CodecError::store(Fault::KdfCostRefused(limit)));
     }
     let payload = &bytes[header_end..];
     let have = payload.len() as u64;
     if have < header.payload_len {
-        return Err(Error::DamagedPayload {
-            path: path.to_path_buf(),
-            damage: Damage::Truncated {
+        return Err(CodecError::payload(
+            Part::Store,
+            Damage::Truncated {
                 expected: header_end as u64 + header.payload_len,
                 actual: bytes.len() as u64,
             },
-        });
+        ));
     }
     if have > header.payload_len {
-        return Err(Error::DamagedPayload {
-            path: path.to_path_buf(),
-            damage: Damage::TrailingBytes {
+        return Err(CodecError::payload(
+            Part::Store,
+            Damage::TrailingBytes {
                 extra: have - header.payload_len,
             },
-        });
+        ));
     }
     Ok(Parsed {
         header,
@@ -471,6 +462,14 @@ pub fn open_payload(
     parsed: &Parsed<'_>,
     data_key: &[u8; 32],
 ) -> Result<Zeroizing<Vec<u8>>> {
+    decrypt_payload(parsed, data_key).map_err(|e| e.at(path))
+}
+
+/// [`open_payload`], without a path.
+pub fn decrypt_payload(
+    parsed: &Parsed<'_>,
+    data_key: &[u8; 32],
+) -> CodecResult<Zeroizing<Vec<u8>>> {
     let mut buf = Zeroizing::new(parsed.payload.to_vec());
     let n = aead_key(data_key)
         .open_in_place(
@@ -478,10 +477,7 @@ pub fn open_payload(
             Aad::from(parsed.header_bytes),
             &mut buf[..],
         )
-        .map_err(|_| Error::DamagedPayload {
-            path: path.to_path_buf(),
-            damage: Damage::PayloadAuthentication,
-        })?
+        .map_err(|_| CodecError::payload(Part::Store, Damage::PayloadAuthentication))?
         .len();
     buf.truncate(n);
     Ok(buf)
