@@ -353,12 +353,13 @@ pub fn import(at: StoreAt<'_>, r: ImportRequest<'_>) -> Result<crate::store::Imp
         pkcs12::contents_from_pem_bytes(&bytes, file, r.key, given.as_ref())?
     } else {
         let pw = given.clone().unwrap_or_else(|| crate::Password::new(""));
+        let named = |e| crate::store::detect::name_foreign(e, &bytes);
         match (pkcs12::parse(&bytes, &pw, file), r.ask) {
             (Err(Error::InputPassword { .. }), Some(ask)) if given.is_none() => {
                 let p = ask(file)?;
-                pkcs12::parse(&bytes, &p, file)?
+                pkcs12::parse(&bytes, &p, file).map_err(named)?
             }
-            (other, _) => other?,
+            (other, _) => other.map_err(named)?,
         }
     };
     contents.check(r.policy, file)?;

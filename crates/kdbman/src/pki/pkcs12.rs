@@ -98,6 +98,10 @@ fn malformed(path: &Path, detail: impl std::fmt::Display) -> Error {
     }
 }
 
+/// The refusal of bytes that do not begin as DER does.
+pub const NOT_DER: &str =
+    "not a PKCS#12 file: it does not begin with a DER SEQUENCE (is it PEM, or another format?)";
+
 /// Reads a PKCS#12 file's bytes with its password. An empty password is
 /// tried in both of PKCS#12's encodings (see [`super::pfx`]).
 pub fn parse(data: &[u8], password: &Password, path: &Path) -> Result<Contents> {
@@ -116,14 +120,11 @@ fn precheck(data: &[u8], path: &Path) -> Result<()> {
         return Err(malformed(path, "the file is empty"));
     }
     if data[0] != 0x30 {
-        use crate::store::detect::{FileKind, classify};
-        let detail = match classify(data) {
-            FileKind::UnknownBytes(_) | FileKind::Unknown => "not a PKCS#12 file: it does not begin with a DER SEQUENCE (is it PEM, or another format?)".into(),
-            kind => format!("not a PKCS#12 file: it looks like {kind}"),
-        };
+        // What the bytes are instead is said by the caller that knows
+        // every format (`store::detect::name_foreign`).
         return Err(Error::BadInput {
             what: what(path),
-            detail,
+            detail: NOT_DER.into(),
             code: Some("SSL0224E"),
         });
     }

@@ -188,6 +188,21 @@ pub fn classify(b: &[u8]) -> FileKind {
     FileKind::UnknownBytes(Head::of(b))
 }
 
+/// A PKCS#12 reader's refusal of bytes that are not DER
+/// ([`crate::pki::pkcs12::NOT_DER`]), saying what they look like instead.
+pub fn name_foreign(e: crate::Error, data: &[u8]) -> crate::Error {
+    match e {
+        crate::Error::BadInput { what, detail, code } if detail == crate::pki::pkcs12::NOT_DER => {
+            let detail = match classify(data) {
+                FileKind::UnknownBytes(_) | FileKind::Unknown => detail,
+                kind => format!("not a PKCS#12 file: it looks like {kind}"),
+            };
+            crate::Error::BadInput { what, detail, code }
+        }
+        e => e,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,9 +6,22 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::error::Error;
 pub use crate::kinds::EntryKind;
 use crate::secret::PrivateKey;
-use crate::store::cms::SealedKey;
+
+/// A private key its store keeps encrypted until first use (a CMS
+/// record's, `store::cms::SealedKey`): decrypted once, then kept. A trait
+/// here, so that entries need not know the format that sealed them.
+pub(crate) trait Sealed: Send + Sync + fmt::Debug {
+    /// The key, decrypted now if this is its first use; why not, if it
+    /// does not decrypt.
+    fn plain(&self) -> std::result::Result<&PrivateKey, String>;
+    /// The damage a key that does not decrypt is, in its file and record.
+    fn damage(&self, detail: String) -> Error;
+    /// The format's own type, for writing the sealed bytes again as read.
+    fn as_any(&self) -> &dyn std::any::Any;
+}
 
 /// A private key as an entry holds it.
 #[derive(Clone)]
@@ -18,7 +31,7 @@ pub(crate) enum Key {
     Plain(PrivateKey),
     /// As a CMS record holds it, decrypted on first use only (listing a
     /// store decrypts nothing); clones share the one decryption.
-    Sealed(Arc<SealedKey>),
+    Sealed(Arc<dyn Sealed>),
 }
 
 impl fmt::Debug for Key {

@@ -185,10 +185,10 @@ impl std::fmt::Debug for SealedKey {
     }
 }
 
-impl SealedKey {
+impl crate::store::entry::Sealed for SealedKey {
     /// The key, decrypted now if this is its first use; why not, if it
     /// does not decrypt (the file's MAC has proved the password).
-    pub(crate) fn plain(&self) -> std::result::Result<&PrivateKey, String> {
+    fn plain(&self) -> std::result::Result<&PrivateKey, String> {
         self.plain
             .get_or_init(|| {
                 let label = || record::label_text(self.label.as_bytes());
@@ -213,7 +213,7 @@ impl SealedKey {
     }
 
     /// The damage a key that does not decrypt is, in its file and record.
-    pub(crate) fn damage(&self, detail: String) -> Error {
+    fn damage(&self, detail: String) -> Error {
         let store = self.file.store.get().cloned().unwrap_or_default();
         CodecError::payload(
             self.file.part,
@@ -225,6 +225,12 @@ impl SealedKey {
         .at(&store)
     }
 
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+impl SealedKey {
     /// The bytes as read, if they can go into a file of `version` sealed
     /// with `password` unchanged.
     fn reusable(&self, version: Version, password: &Password) -> Option<&[u8]> {
@@ -1021,7 +1027,11 @@ fn encode_container(
 fn to_record(state: &State, e: &Entry, version: Version) -> Result<Record> {
     let original = identity(e).and_then(|id| state.originals.get(&id));
     let reused = match &e.private_key {
-        Some(Key::Sealed(s)) => s.reusable(version, &state.password).map(<[u8]>::to_vec),
+        Some(Key::Sealed(s)) => s
+            .as_any()
+            .downcast_ref::<SealedKey>()
+            .and_then(|s| s.reusable(version, &state.password))
+            .map(<[u8]>::to_vec),
         _ => None,
     };
     let key_bytes = match reused {
