@@ -9,7 +9,7 @@
 use std::io;
 
 use crate::chain_problem::ChainProblem;
-use crate::error::{Error, FileKind, Kept, PasswordProblem, StashProblem};
+use crate::error::{Error, FileKind, Kept, PasswordProblem, Remedy, StashProblem};
 use crate::kinds::CmsContent;
 
 /// What the user should do about `e`, in one or two sentences of
@@ -78,7 +78,7 @@ pub fn fix(e: &Error) -> String {
             "re-stash the right password with `kdbman keydb stashpw --db {}`; if the stash is current, the store is damaged: restore it from a backup",
             path.display()
         ),
-        Error::Unsupported { fix, .. } => fix.clone(),
+        Error::Unsupported { remedy, .. } => remedy_fix(remedy),
         Error::Stash { store, problem, .. } => match problem {
             StashProblem::Permissions { .. } => format!(
                 "run `chmod 600` on the stash (or pass --allow-insecure-stash), then re-stash with `kdbman keydb stashpw --db {}`",
@@ -148,7 +148,7 @@ pub fn fix(e: &Error) -> String {
             "check that the file is the one you meant and complete (PEM or DER, not truncated); export it again from its source".into()
         }
         Error::Usage { .. } => "see `kdbman help` for the options".into(),
-        Error::NotApproved { fix, .. } => fix.clone(),
+        Error::NotApproved { remedy, .. } => remedy_fix(remedy),
         Error::Chain { problem, .. } => chain_fix(problem),
         Error::InputPassword { .. } => "give the password the file was exported with (--file-pw-env VAR, --file-pw-file PATH or --file-pw-stdin)".into(),
         Error::CertificateDates { label, now, not_after, .. } if now > not_after => format!(
@@ -227,6 +227,44 @@ pub fn fix(e: &Error) -> String {
             store.display()
         ),
         Error::FileChain { problem, .. } => chain_fix(problem),
+    }
+}
+
+/// The fix wherever a default cannot be used: name the certificate.
+const NAME_THE_LABEL: &str = "name the certificate instead: `SSLServerCert LABEL` in httpd.conf (IHS), the certificate label of the queue manager or channel (MQ), or `--label` for kdbman serve and lint";
+
+/// What would let a refused action go ahead, in kdbman's words.
+pub fn remedy_fix(r: &Remedy) -> String {
+    match r {
+        Remedy::SettleRequests => "receive or delete the requests first (`kdbman certreq list`), or convert to cms or kdbman".into(),
+        Remedy::KeepRequestsElsewhere => {
+            "keep requests in a CMS or kdbman store (convert with `kdbman keydb convert`)".into()
+        }
+        Remedy::LeaveOutExpiry { or_cms: true } => {
+            "leave --expire out, or create a CMS or kdbman store".into()
+        }
+        Remedy::LeaveOutExpiry { or_cms: false } => "leave --expire out (rotate the password on your own schedule), or use a kdbman store (--type kdbman) for an enforced expiry".into(),
+        Remedy::ConvertToCopy => "name --target and --target-type to write a converted copy".into(),
+        Remedy::NameTheLabel { store: None } => NAME_THE_LABEL.into(),
+        Remedy::NameTheLabel { store: Some(db) } => format!(
+            "{NAME_THE_LABEL}, or mark one with `kdbman cert setdefault --db {} --label L`",
+            db.display()
+        ),
+        Remedy::ClearCrls { companion } => format!(
+            "remove the CRLs with GSKit (gsk8capicmd -crl -delete), or move {} aside if they are not needed, then change the password",
+            companion.display()
+        ),
+        Remedy::StrongerSigningKey => {
+            "sign with an RSA key of 2048 bits or more, or an ECDSA key".into()
+        }
+        Remedy::Sha2Signature => {
+            "ask for SHA-256, SHA-384 or SHA-512 (--hash sha256)".into()
+        }
+        Remedy::ReexportWithAes => "re-export the file with AES (openssl pkcs12 -export without -legacy, or kdbman cert export without --legacy), or import it without --fips".into(),
+        Remedy::ExportWithAes => {
+            "export with the default AES-256 encryption (leave out --legacy)".into()
+        }
+        Remedy::Worded(text) => text.clone(),
     }
 }
 

@@ -15,6 +15,39 @@ use crate::kinds::KdfLimit;
 /// Shorthand used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// What would let a refused action go ahead ([`Error::Unsupported`],
+/// [`Error::NotApproved`]): data, which each front end words in its own
+/// vocabulary (`crate::advice` for kdbman's command line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Remedy {
+    /// Receive or delete the store's pending requests first, or convert
+    /// to a format that holds requests.
+    SettleRequests,
+    /// Keep requests in a format that holds them (convert the store).
+    KeepRequestsElsewhere,
+    /// Leave the password expiry out; kdbman's own format enforces one
+    /// (`or_cms`: a CMS store would take it too).
+    LeaveOutExpiry { or_cms: bool },
+    /// Write a converted copy under another name instead.
+    ConvertToCopy,
+    /// Name the certificate by its label (`store` can also mark a default).
+    NameTheLabel { store: Option<PathBuf> },
+    /// Remove the unread CRL records with GSKit, or move `companion`
+    /// aside if they are not needed.
+    ClearCrls { companion: PathBuf },
+    /// Sign with an RSA key of 2048 bits or more, or an ECDSA key.
+    StrongerSigningKey,
+    /// Ask for a SHA-2 signature hash.
+    Sha2Signature,
+    /// Re-export the input with AES, or import it without the FIPS policy.
+    ReexportWithAes,
+    /// Export with the default AES-256 encryption, not the legacy one.
+    ExportWithAes,
+    /// What the front end that made the error said (its own words).
+    Worded(String),
+}
+
 /// Broad classes of failure, for front ends that map them to exit statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -345,12 +378,13 @@ pub enum Error {
         path: PathBuf,
         stash: Option<PathBuf>,
     },
-    /// The store's format cannot hold what was asked (`why` says why).
+    /// The store's format cannot hold what was asked (`why` says why;
+    /// `remedy`, what would let it go ahead).
     Unsupported {
         path: PathBuf,
         what: &'static str,
         why: String,
-        fix: String,
+        remedy: Remedy,
     },
     /// The store's encrypted payload is damaged.
     DamagedPayload { path: PathBuf, damage: Damage },
@@ -413,7 +447,7 @@ pub enum Error {
     NotApproved {
         what: String,
         policy: &'static str,
-        fix: String,
+        remedy: Remedy,
     },
     /// The password does not open an input file (PKCS#12, encrypted key).
     InputPassword { path: PathBuf },

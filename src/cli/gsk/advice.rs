@@ -8,7 +8,7 @@
 
 use std::io;
 
-use kdbman::error::{Error, StashProblem};
+use kdbman::error::{Error, Remedy, StashProblem};
 
 /// The fix a gsk8capicmd user sees for `e`.
 pub fn fix(e: &Error) -> String {
@@ -74,7 +74,44 @@ pub fn fix(e: &Error) -> String {
         Error::NoPassword { .. } | Error::PromptClosed { .. } => {
             "give the password with -pw, or -stashed to read it from the stash beside the key database".into()
         }
+        Error::Unsupported { remedy, .. } | Error::NotApproved { remedy, .. } => remedy_fix(remedy),
         _ => kdbman::advice::fix(e),
+    }
+}
+
+/// What would let a refused action go ahead, in gsk8capicmd's words.
+fn remedy_fix(r: &Remedy) -> String {
+    match r {
+        Remedy::SettleRequests => "receive or delete the requests first (`-certreq -list` shows them), or convert to cms".into(),
+        Remedy::KeepRequestsElsewhere => {
+            "keep requests in a CMS key database (`-keydb -convert -new_format cms`)".into()
+        }
+        Remedy::LeaveOutExpiry { .. } => {
+            "leave -expire out (rotate the password on your own schedule)".into()
+        }
+        Remedy::ConvertToCopy => "name -target (and -new_format) to write a converted copy".into(),
+        Remedy::NameTheLabel { store } => {
+            let mut t = "name the certificate with -label (the label in SSLServerCert for IHS, the queue manager's certificate label for MQ)".to_string();
+            if let Some(db) = store {
+                t.push_str(&format!(
+                    ", or mark one with `-cert -setdefault -db {} -label LABEL`",
+                    db.display()
+                ));
+            }
+            t
+        }
+        Remedy::StrongerSigningKey => {
+            "sign with an RSA key of 2048 bits or more (-size 2048), or an EC key".into()
+        }
+        Remedy::Sha2Signature => {
+            "ask for a SHA-2 signature (-sigalg SHA256WithRSA, SHA256WithECDSA or SHA384WithECDSA)".into()
+        }
+        Remedy::ReexportWithAes => "re-export the file with AES (openssl pkcs12 -export without -legacy), or import it without -fips".into(),
+        Remedy::ExportWithAes => {
+            "export with the default AES-256 encryption (leave out -encryption weak)".into()
+        }
+        Remedy::Worded(text) => text.clone(),
+        _ => kdbman::advice::remedy_fix(r),
     }
 }
 
@@ -99,6 +136,25 @@ mod tests {
             },
             Error::NoDefault {
                 store: store.clone(),
+            },
+            Error::Unsupported {
+                path: store.clone(),
+                what: "mark a default certificate",
+                why: "a PKCS#12 file has no default certificate".into(),
+                remedy: Remedy::NameTheLabel {
+                    store: Some(store.clone()),
+                },
+            },
+            Error::NotApproved {
+                what: "a signature with SHA-1".into(),
+                policy: "FIPS 140",
+                remedy: Remedy::Sha2Signature,
+            },
+            Error::Unsupported {
+                path: store.clone(),
+                what: "expire its password",
+                why: "undocumented".into(),
+                remedy: Remedy::LeaveOutExpiry { or_cms: false },
             },
         ];
         for e in &errors {

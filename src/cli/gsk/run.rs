@@ -663,7 +663,7 @@ impl Runner {
                             path,
                             what: "show its default certificate",
                             why,
-                            fix: "name the certificate instead (-cert -details -label LABEL, the label in SSLServerCert for IHS or the queue manager's certificate label for MQ), or mark one with -cert -setdefault -label LABEL".to_string(),
+                            remedy: kdbman::error::Remedy::Worded("name the certificate instead (-cert -details -label LABEL, the label in SSLServerCert for IHS or the queue manager's certificate label for MQ), or mark one with -cert -setdefault -label LABEL".to_string()),
                         })
                     }
                     other => GskError::from_kdbman(&other),

@@ -316,7 +316,7 @@ pub fn convert(at: StoreAt<'_>, r: ConvertRequest<'_>) -> Result<Converted> {
                 "{format} has no place for the {requests} pending requests of {}",
                 db.display()
             ),
-            fix: "receive or delete the requests first (`kdbman certreq list`), or convert to cms or kdbman".into(),
+            remedy: crate::error::Remedy::SettleRequests,
         });
     }
     // The target's companions that are not there yet: a failed copy

@@ -45,11 +45,8 @@ impl Contents {
         for c in &self.old_ciphers {
             policy.check_cipher(
                 *c,
-                &format!(
-                    "importing {}, which is encrypted with {c},",
-                    path.display()
-                ),
-                "re-export the file with AES (openssl pkcs12 -export without -legacy, or kdbman cert export without --legacy), or import it without -fips",
+                &format!("importing {}, which is encrypted with {c},", path.display()),
+                crate::error::Remedy::ReexportWithAes,
             )?;
         }
         Ok(())
@@ -75,7 +72,7 @@ impl Profile {
             Profile::Legacy => policy.check_cipher(
                 super::policy::Cipher::TripleDes,
                 "PKCS#12 legacy encryption with 3DES",
-                "export with the default AES-256 encryption (leave out --legacy / -encryption weak)",
+                crate::error::Remedy::ExportWithAes,
             ),
         }
     }

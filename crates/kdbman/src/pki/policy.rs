@@ -20,6 +20,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::KeyAlgorithm;
+use crate::error::Remedy;
 use crate::error::{Error, Result};
 
 /// The algorithm restriction an operation runs under.
@@ -157,7 +158,7 @@ impl Policy {
             return Err(Error::NotApproved {
                 what: format!("signing with an RSA key of {bits} bits"),
                 policy: FIPS,
-                fix: "sign with an RSA key of 2048 bits or more, or an ECDSA key".into(),
+                remedy: Remedy::StrongerSigningKey,
             });
         }
         Ok(())
@@ -180,7 +181,7 @@ impl Policy {
                 return Err(Error::NotApproved {
                     what: format!("a signature with {asked}"),
                     policy: FIPS,
-                    fix: "ask for SHA-256, SHA-384 or SHA-512 (e.g. -sigalg SHA256WithRSA)".into(),
+                    remedy: Remedy::Sha2Signature,
                 });
             }
             HashRequest::Md5 | HashRequest::Sha1 => {
@@ -219,12 +220,12 @@ impl Policy {
 
     /// Checks that `cipher` may protect data under this policy; `what`
     /// names the use, cipher included ("PKCS#12 encryption with 3DES").
-    pub fn check_cipher(self, cipher: Cipher, what: &str, fix: &str) -> Result<()> {
+    pub fn check_cipher(self, cipher: Cipher, what: &str, remedy: Remedy) -> Result<()> {
         if self == Policy::Fips && !cipher.fips_approved() {
             return Err(Error::NotApproved {
                 what: what.to_string(),
                 policy: FIPS,
-                fix: fix.to_string(),
+                remedy,
             });
         }
         Ok(())
@@ -278,10 +279,14 @@ mod tests {
         let small = KeyAlgorithm::Rsa { bits: 1024 };
         assert!(Policy::Default.signature(&small, None).is_ok());
         assert!(Policy::Fips.signature(&small, None).is_err());
-        assert!(Policy::Fips.check_cipher(Cipher::Rc2, "x", "y").is_err());
+        assert!(
+            Policy::Fips
+                .check_cipher(Cipher::Rc2, "x", Remedy::ExportWithAes)
+                .is_err()
+        );
         assert!(
             Policy::Default
-                .check_cipher(Cipher::TripleDes, "x", "y")
+                .check_cipher(Cipher::TripleDes, "x", Remedy::ExportWithAes)
                 .is_ok()
         );
     }

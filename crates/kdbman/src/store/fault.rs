@@ -104,7 +104,7 @@ pub enum Fault {
     Unsupported {
         what: &'static str,
         why: String,
-        fix: String,
+        remedy: crate::error::Remedy,
     },
     /// A change must rewrite a companion that could not be used.
     CompanionUnusable {
@@ -179,11 +179,11 @@ impl CodecError {
             Fault::KdfCostRefused(limit) => Error::KdfCostRefused { path, limit },
             Fault::KdfWorkRefused(over) => Error::KdfWorkRefused { path, over },
             Fault::WrongPassword => Error::WrongPassword { path },
-            Fault::Unsupported { what, why, fix } => Error::Unsupported {
+            Fault::Unsupported { what, why, remedy } => Error::Unsupported {
                 path,
                 what,
                 why,
-                fix,
+                remedy,
             },
             Fault::CompanionUnusable {
                 companion,
@@ -204,10 +204,7 @@ impl CodecError {
                         "its CRL database {} holds {records} records kdbman does not read, which may be sealed with the old password",
                         file.display()
                     ),
-                    fix: format!(
-                        "remove the CRLs with GSKit (gsk8capicmd -crl -delete), or move {} aside if they are not needed, then change the password",
-                        file.display()
-                    ),
+                    remedy: crate::error::Remedy::ClearCrls { companion: file },
                 }
             }
             Fault::CompanionGiven { what, ext } => Error::Usage {

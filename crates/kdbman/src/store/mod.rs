@@ -592,18 +592,13 @@ impl Store {
             DefaultState::SeveralMarked(labels) => several_marked(&labels),
             DefaultState::NotRecorded => "a PKCS#12 file has no default certificate".to_string(),
         };
-        let mut fix = NAME_THE_LABEL.to_string();
-        if self.can_mark_default() {
-            fix.push_str(&format!(
-                ", or mark one with `kdbman cert setdefault --db {} --label L`",
-                self.file.path.display()
-            ));
-        }
         Err(Error::Unsupported {
             path: self.file.path.clone(),
             what: "tell which certificate is its default",
             why,
-            fix,
+            remedy: crate::error::Remedy::NameTheLabel {
+                store: self.can_mark_default().then(|| self.file.path.clone()),
+            },
         })
     }
 
@@ -779,7 +774,7 @@ impl Store {
                 path: self.file.path.clone(),
                 what: "be upgraded in place",
                 why: format!("it is a {} store, which has no CMS version", self.format()),
-                fix: "name --target and --target-type to write a converted copy".into(),
+                remedy: crate::error::Remedy::ConvertToCopy,
             }),
         }
     }
@@ -810,13 +805,10 @@ impl Store {
             path: self.file.path.clone(),
             what: "mark a default certificate",
             why: "a PKCS#12 file has no default certificate".to_string(),
-            fix: NAME_THE_LABEL.into(),
+            remedy: crate::error::Remedy::NameTheLabel { store: None },
         }
     }
 }
-
-/// The fix wherever a default cannot be used: name the certificate.
-const NAME_THE_LABEL: &str = "name the certificate instead: `SSLServerCert LABEL` in httpd.conf (IHS), the certificate label of the queue manager or channel (MQ), or `--label` for kdbman serve and lint";
 
 /// Why a CMS store with several marked records has no default kdbman can
 /// name.

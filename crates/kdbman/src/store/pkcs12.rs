@@ -71,8 +71,7 @@ pub fn encode_entries(state: &State, entries: &[Entry]) -> CodecResult<Vec<u8>> 
                 "PKCS#12 has no place for the pending request `{}`",
                 r.label()
             ),
-            fix: "keep requests in a CMS or kdbman store (convert with `kdbman keydb convert`)"
-                .into(),
+            remedy: crate::error::Remedy::KeepRequestsElsewhere,
         }));
     }
     let mut keys: Vec<(&str, &crate::secret::PrivateKey, &[Vec<u8>])> = Vec::new();
@@ -146,7 +145,7 @@ impl Codec for Pkcs12Codec {
             return Err(CodecError::store(Fault::Unsupported {
                 what: "expire its password",
                 why: "PKCS#12 has no password expiry".into(),
-                fix: "leave --expire out, or create a CMS or kdbman store".into(),
+                remedy: crate::error::Remedy::LeaveOutExpiry { or_cms: true },
             }));
         }
         Ok(Box::new(State::new(password)))

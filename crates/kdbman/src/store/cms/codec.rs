@@ -26,7 +26,7 @@ fn expiry_unsupported() -> CodecError {
     CodecError::store(Fault::Unsupported {
         what: "expire its password",
         why: "where GSKit keeps the password expiry of a CMS key database is not documented, and kdbman does not guess".into(),
-        fix: "leave --expire out (rotate the password on your own schedule), or use a kdbman store (--type kdbman) for an enforced expiry".into(),
+        remedy: crate::error::Remedy::LeaveOutExpiry { or_cms: false },
     })
 }
 
