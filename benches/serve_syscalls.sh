@@ -1,7 +1,8 @@
 #!/bin/bash
 # What one request costs the server, counted rather than timed, for kdbman
 # serve and nginx (configured as in benches/compare.sh): a fixed number of
-# keep-alive requests and of full handshakes from benches/serve_cost.py,
+# keep-alive requests (benches/serve_cost.py) and of full handshakes
+# (examples/tls_load new, the client of benches/compare.sh, with a count),
 # and around exactly that window
 #   - system calls per request (strace -c on every server thread);
 #   - server CPU per request: on-CPU time of every thread from
@@ -16,18 +17,20 @@
 #
 # Usage: benches/serve_syscalls.sh [kdbman|nginx|both]   (default both)
 # Environment: CONNS (connections, default 50), ROUNDS (keep-alive requests
-# per connection, default 400), HS (rounds of CONNS full handshakes at
-# once, default 20), KDBMAN (binary, default target/release/kdbman),
+# per connection, default 400), CLIENTS (handshake client threads, default
+# 4), HS (full handshakes per client thread, default 250), KDBMAN (binary, default target/release/kdbman),
 # INSTR=1, OUT (where to keep strace/callgrind output; default a temporary
 # directory, removed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WHO=${1:-both}
 case "$WHO" in kdbman | nginx | both) ;; *) echo "usage: $0 [kdbman|nginx|both]" >&2; exit 2 ;; esac
-CONNS=${CONNS:-50}; ROUNDS=${ROUNDS:-400}; HS=${HS:-20}
+CONNS=${CONNS:-50}; ROUNDS=${ROUNDS:-400}; CLIENTS=${CLIENTS:-4}; HS=${HS:-250}
 KDBMAN=${KDBMAN:-$PWD/target/release/kdbman}
 CLIENT=$PWD/benches/serve_cost.py
+LOAD=$PWD/target/release/examples/tls_load
 [ -x "$KDBMAN" ] || cargo build --release -q --bin kdbman
+[ -x "$LOAD" ] || cargo build --release -q --example tls_load
 command -v strace >/dev/null || { echo "needs strace (apt-get install strace)"; exit 1; }
 work=$(mktemp -d)
 chmod 711 "$work" # nginx's workers run as nobody
@@ -61,6 +64,15 @@ HZ=$(getconf CLK_TCK)
 run_window() { # NAME MODE PORT ROUNDS PIDS...
     local name=$1 mode=$2 port=$3 rounds=$4; shift 4
     local line n
+    if [ "$mode" = handshake ]; then
+        probe start "$name" "$@"
+        line=$("$LOAD" new "$port" 600 "$CLIENTS" "$rounds")
+        probe stop "$name" "$@"
+        n=$(sed 's/.*handshakes=\([0-9]*\).*/\1/' <<<"$line")
+        grep -q ' errors=0 ' <<<"$line" || echo "  (tls_load: $line)"
+        report "$name" "$n"
+        return
+    fi
     coproc CL { python3 "$CLIENT" "$mode" "$port" "$CONNS" "$rounds"; }
     read -r line <&"${CL[0]}"
     [ "$line" = ready ] || { echo "client: $line"; exit 1; }
@@ -198,7 +210,7 @@ measure() { # LABEL PORT PIDS...
     done
 }
 
-echo "units: keep-alive requests ($CONNS connections x $ROUNDS rounds) and full handshakes ($CONNS x $HS); $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "units: keep-alive requests ($CONNS connections x $ROUNDS rounds) and full handshakes ($CLIENTS clients x $HS); $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$WHO" != nginx ]; then
     start_kdbman
     measure kdbman $kport $kpid
@@ -209,7 +221,7 @@ if [ "$WHO" != nginx ]; then
             --callgrind-out-file="$OUT/callgrind.out.%p"
         PROBE=callgrind
         ROUNDS=$((ROUNDS / 4)) run_window kdbman-keepalive keepalive $kport $((ROUNDS / 4)) $kpid
-        run_window kdbman-handshake handshake $kport $((HS / 4 + 1)) $kpid
+        run_window kdbman-handshake handshake $kport $((HS / 10 + 1)) $kpid
         stop_kdbman
     fi
 fi
