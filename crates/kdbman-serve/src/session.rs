@@ -867,8 +867,8 @@ fn send_last(h: &mut Http<'_>, peer: SocketAddr, sh: &Shared) {
     let Some(last) = &h.last else {
         return;
     };
-    // The buffer was empty (flushed before), so this is not refused for
-    // size: rustls's limit is far above any page.
+    // The buffer was empty (flushed before) but for the handshake's tail,
+    // so this is not refused for size: rustls's limit is far above any page.
     let _ = h.tls.writer().write_all(&last.bytes);
     h.tail = false;
     h.served += 1;
