@@ -19,6 +19,7 @@
 # Environment: CONNS (connections, default 50), ROUNDS (keep-alive requests
 # per connection, default 400), CLIENTS (handshake client threads, default
 # 4), HS (full handshakes per client thread, default 250), KDBMAN (binary, default target/release/kdbman),
+# PROBES (default "strace cpu"; "cpu" alone to repeat CPU figures quickly),
 # INSTR=1, OUT (where to keep strace/callgrind output; default a temporary
 # directory, removed).
 set -euo pipefail
@@ -140,7 +141,7 @@ n=$n; print(f'  {\"$name\":<24} CPU µs/unit {($ns1-$ns0)/1e3/n:7.2f}   (user {(
         # The newest dump holds the window only (zeroed at its start).
         local f ir
         f=$(ls -t "$OUT"/callgrind.out.* | head -1)
-        ir=$(awk '/^(summary|totals):/{print $2; exit}' "$f")
+        ir=$(awk '/^totals:/{print $2; exit}' "$f")
         python3 -c "print(f'  {\"$name\":<24} instructions/unit {$ir/$n:10.0f}   [{$n} units; $f]')"
         ;;
     esac
@@ -204,7 +205,7 @@ CONF
 measure() { # LABEL PORT PIDS...
     local label=$1 port=$2; shift 2
     echo "$label"
-    for PROBE in strace cpu; do
+    for PROBE in ${PROBES:-strace cpu}; do
         run_window "$label-keepalive" keepalive "$port" "$ROUNDS" "$@"
         run_window "$label-handshake" handshake "$port" "$HS" "$@"
     done
