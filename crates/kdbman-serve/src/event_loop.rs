@@ -18,7 +18,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use mio::net::TcpStream;
-use mio::{Events, Interest, Poll, Token, Waker};
+use mio::{Events, Interest, Poll, Registry, Token, Waker};
 
 use super::log::Event;
 use super::session::{Evictable, Session, Status};
@@ -247,6 +247,7 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll, listener: &mio::net::TcpListe
             ready(
                 sh,
                 inbox,
+                poll.registry(),
                 &mut slots,
                 &mut again,
                 ev.token().0,
@@ -257,7 +258,16 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll, listener: &mio::net::TcpListe
         for i in turn {
             // Unless an event drove it already.
             if matches!(slots.slots.get(i), Some(Some(s)) if s.wants_another_turn()) {
-                ready(sh, inbox, &mut slots, &mut again, i, false, false);
+                ready(
+                    sh,
+                    inbox,
+                    poll.registry(),
+                    &mut slots,
+                    &mut again,
+                    i,
+                    false,
+                    false,
+                );
             }
         }
         if woken {
@@ -267,11 +277,10 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll, listener: &mio::net::TcpListe
                 let Some(Some(session)) = slots.slots.get_mut(i) else {
                     continue;
                 };
-                let registered = poll.registry().register(
-                    session.sock(),
-                    Token(i),
-                    Interest::READABLE | Interest::WRITABLE,
-                );
+                // Readable only until a write blocks (see `watch_writable`).
+                let registered =
+                    poll.registry()
+                        .register(session.sock(), Token(i), Interest::READABLE);
                 if registered.is_err() {
                     finish(sh, inbox, &mut slots, i);
                 }
@@ -288,7 +297,9 @@ fn run(sh: &Shared, inbox: &Inbox, mut poll: Poll, listener: &mio::net::TcpListe
                 let Some(Some(session)) = slots.slots.get_mut(i) else {
                     continue;
                 };
-                if guarded(sh, session, |s| s.on_tick(sh, now)) == Status::Done {
+                if guarded(sh, session, |s| s.on_tick(sh, now)) == Status::Done
+                    || watch_writable(poll.registry(), session, i).is_err()
+                {
                     finish(sh, inbox, &mut slots, i);
                 }
             }
@@ -352,11 +363,10 @@ fn accept<'s>(
         let Some(Some(session)) = slots.slots.get_mut(i) else {
             continue;
         };
-        let registered = poll.registry().register(
-            session.sock(),
-            Token(i),
-            Interest::READABLE | Interest::WRITABLE,
-        );
+        // Readable only until a write blocks (see `watch_writable`).
+        let registered = poll
+            .registry()
+            .register(session.sock(), Token(i), Interest::READABLE);
         if registered.is_err() {
             finish(sh, inbox, slots, i);
         }
@@ -371,11 +381,26 @@ fn finish(sh: &Shared, inbox: &Inbox, slots: &mut Slots<'_>, i: usize) {
     sh.release();
 }
 
+/// Watches session `i`'s socket for writability too once one of its
+/// writes blocked (until then it is watched for reading only).
+fn watch_writable(registry: &Registry, session: &mut Session<'_>, i: usize) -> io::Result<()> {
+    if session.wants_writable() {
+        registry.reregister(
+            session.sock(),
+            Token(i),
+            Interest::READABLE | Interest::WRITABLE,
+        )?;
+    }
+    Ok(())
+}
+
 /// Drives session `i` on readiness; one that used up its reads with bytes
 /// still waiting goes to `again`.
+#[allow(clippy::too_many_arguments)]
 fn ready<'s>(
     sh: &'s Shared,
     inbox: &Inbox,
+    registry: &Registry,
     slots: &mut Slots<'s>,
     again: &mut Vec<usize>,
     i: usize,
@@ -385,9 +410,14 @@ fn ready<'s>(
     let Some(Some(session)) = slots.slots.get_mut(i) else {
         return;
     };
-    match guarded(sh, session, |s| {
+    let status = guarded(sh, session, |s| {
         s.on_ready(readable, ended, sh, Instant::now())
-    }) {
+    });
+    if status == Status::Open && watch_writable(registry, session, i).is_err() {
+        finish(sh, inbox, slots, i);
+        return;
+    }
+    match status {
         Status::Done => finish(sh, inbox, slots, i),
         Status::Open if session.wants_another_turn() => again.push(i),
         Status::Open => {}

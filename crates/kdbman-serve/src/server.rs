@@ -157,3 +157,91 @@ impl Server {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+
+    use rustls::pki_types::{CertificateDer, ServerName};
+    use rustls::{ClientConfig, ClientConnection, RootCertStore};
+
+    use super::*;
+    use crate::config::{ServeOptions, from_entries};
+
+    /// A client that sends thousands of pipelined requests and reads
+    /// nothing for a while fills the socket both ways (about 10 MB of
+    /// answers): the server's writes block (it watches a socket for
+    /// writability only from then on), and every answer still arrives once
+    /// the client reads.
+    #[test]
+    fn answers_held_up_by_a_client_that_does_not_read_all_arrive() {
+        const N: usize = 12_000;
+        let (entries, ca) = crate::demo_entries().unwrap();
+        let opts = ServeOptions {
+            now: kdbman::clock::now(),
+            ..ServeOptions::default()
+        };
+        let setup = from_entries(std::path::Path::new("t.kdb"), &entries, &opts).unwrap();
+        let server = Server::bind("127.0.0.1:0", setup, Limits::default()).unwrap();
+        let addr = server.local_addr();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopper = stop.clone();
+        let runner = std::thread::spawn(move || server.run(&stopper, false, Arc::new(|_| {})));
+
+        let mut roots = RootCertStore::empty();
+        roots.add(CertificateDer::from(ca)).unwrap();
+        let config =
+            ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+        let name = ServerName::try_from("localhost").unwrap();
+        let mut conn = ClientConnection::new(Arc::new(config), name).unwrap();
+        conn.set_buffer_limit(None);
+        let mut sock = TcpStream::connect(addr).unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        while conn.is_handshaking() {
+            conn.complete_io(&mut sock).unwrap();
+        }
+        // Every request at once, sent by another thread (the server stops
+        // reading while its answer cannot go out, so this write blocks too).
+        for _ in 0..N {
+            conn.writer()
+                .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .unwrap();
+        }
+        let mut wire = Vec::new();
+        while conn.wants_write() {
+            conn.write_tls(&mut wire).unwrap();
+        }
+        let mut out = sock.try_clone().unwrap();
+        let sender = std::thread::spawn(move || out.write_all(&wire));
+        // Reads nothing until the server has long filled the socket.
+        std::thread::sleep(Duration::from_millis(500));
+
+        const OK: &[u8] = b"HTTP/1.1 200 OK";
+        let (mut plain, mut answers, mut scanned) = (Vec::new(), 0, 0);
+        let until = Instant::now() + Duration::from_secs(60);
+        while answers < N && Instant::now() < until {
+            match conn.read_tls(&mut sock) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+            conn.process_new_packets().unwrap();
+            let _ = conn.reader().read_to_end(&mut plain);
+            answers += plain[scanned..]
+                .windows(OK.len())
+                .filter(|w| w == &OK)
+                .count();
+            scanned = plain.len().saturating_sub(OK.len() - 1).max(scanned);
+        }
+        sender.join().unwrap().unwrap();
+        stop.store(true, Ordering::SeqCst);
+        runner.join().unwrap().unwrap();
+        assert_eq!(answers, N, "answers received");
+    }
+}

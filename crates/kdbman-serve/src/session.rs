@@ -105,6 +105,22 @@ struct Io<S> {
     /// The client's end (or an error) was reported: a short read no
     /// longer means dry, since no new edge follows the end.
     ended: bool,
+    /// Writability is reported: the socket is watched for it. A socket is
+    /// first watched for reading only (an answer almost always fits in
+    /// its send buffer, and every writable edge would be a wake-up for
+    /// nothing); the first write that would block asks for it.
+    writable: Writable,
+}
+
+/// Whether a session's socket is watched for writability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Writable {
+    /// Not watched, and no write has blocked.
+    No,
+    /// A write blocked: the loop must watch for writability.
+    Wanted,
+    /// Watched.
+    Yes,
 }
 
 impl<S: Transport> Read for Io<S> {
@@ -132,13 +148,27 @@ impl<S: Transport> Read for Io<S> {
     }
 }
 
+impl<S> Io<S> {
+    /// A write came back: one that would block needs a writable edge.
+    fn wrote(&mut self, r: io::Result<usize>) -> io::Result<usize> {
+        if self.writable == Writable::No
+            && matches!(&r, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+        {
+            self.writable = Writable::Wanted;
+        }
+        r
+    }
+}
+
 impl<S: Transport> Write for Io<S> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.sock.write(buf)
+        let r = self.sock.write(buf);
+        self.wrote(r)
     }
 
     fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
-        self.sock.write_vectored(bufs)
+        let r = self.sock.write_vectored(bufs);
+        self.wrote(r)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -183,6 +213,10 @@ struct Http<'s> {
     last: Option<Answer>,
     /// The client closed its side: answer what is buffered, then end.
     peer_done: bool,
+    /// What rustls has queued is the handshake's tail, not an answer: the
+    /// first answer may be queued behind it and both sent in one write.
+    /// Cleared by the first answer or before waiting for the client.
+    tail: bool,
 }
 
 struct Answer {
@@ -227,6 +261,7 @@ impl<'s, S: Transport> Session<'s, S> {
                 unread: false,
                 reads_left: READS_PER_TURN,
                 ended: false,
+                writable: Writable::No,
             },
             phase: Phase::First {
                 deadline: now + sh.limits.handshake_timeout,
@@ -260,6 +295,18 @@ impl<'s, S: Transport> Session<'s, S> {
         }
         self.io.reads_left = READS_PER_TURN;
         self.drive(sh, now)
+    }
+
+    /// A write would have blocked and the socket is watched for reading
+    /// only: `true` once, and the loop then watches it for writability too
+    /// (re-registering after the failed write loses no edge: epoll looks
+    /// at the socket's state as the interest changes).
+    pub(super) fn wants_writable(&mut self) -> bool {
+        if self.io.writable == Writable::Wanted {
+            self.io.writable = Writable::Yes;
+            return true;
+        }
+        false
     }
 
     /// The session used up its reads for this turn with bytes still
@@ -580,6 +627,12 @@ fn handshake<'s, S: Transport>(
     now: Instant,
 ) -> Flow<'s> {
     loop {
+        if !tls.is_handshaking() {
+            // What the handshake still has queued (the TLS 1.3 session
+            // ticket) goes out with the first answer when its request came
+            // with the client's last flight: one write, one segment.
+            return Flow::Go(Phase::Http(Box::new(Http::new(*tls, sh, now))));
+        }
         match flush(&mut tls, io) {
             Ok(true) => {}
             Ok(false) => return Flow::Wait(Phase::Handshake { tls, deadline }),
@@ -591,9 +644,6 @@ fn handshake<'s, S: Transport>(
                     format!("cannot send the handshake: {e}"),
                 );
             }
-        }
-        if !tls.is_handshaking() {
-            return Flow::Go(Phase::Http(Box::new(Http::new(*tls, sh, now))));
         }
         if !io.unread {
             return Flow::Wait(Phase::Handshake { tls, deadline });
@@ -629,6 +679,7 @@ impl<'s> Http<'s> {
             idle_until: now + sh.limits.idle_timeout,
             last: None,
             peer_done: false,
+            tail: true,
         }
     }
 }
@@ -674,10 +725,12 @@ fn http<'s, S: Transport>(
     now: Instant,
 ) -> Flow<'s> {
     loop {
-        match flush(&mut h.tls, io) {
-            Ok(true) => {}
-            Ok(false) => return Flow::Wait(Phase::Http(h)),
-            Err(_) => return gone(h.tls, io),
+        if !h.tail {
+            match flush(&mut h.tls, io) {
+                Ok(true) => {}
+                Ok(false) => return Flow::Wait(Phase::Http(h)),
+                Err(_) => return gone(h.tls, io),
+            }
         }
         if let Some(used) = repeated(&h, sh) {
             send_last(&mut h, io.peer, sh);
@@ -714,6 +767,11 @@ fn http<'s, S: Transport>(
             Ok(true) => continue,
             Ok(false) => {}
             Err(()) => return gone(h.tls, io),
+        }
+        if h.tail {
+            // No request yet: the handshake's tail goes alone (at the top).
+            h.tail = false;
+            continue;
         }
         if h.peer_done {
             return gone(h.tls, io);
@@ -809,9 +867,10 @@ fn send_last(h: &mut Http<'_>, peer: SocketAddr, sh: &Shared) {
     let Some(last) = &h.last else {
         return;
     };
-    // The buffer was empty (flushed before), so this is not refused for
-    // size: rustls's limit is far above any page.
+    // The buffer was empty (flushed before) but for the handshake's tail,
+    // so this is not refused for size: rustls's limit is far above any page.
     let _ = h.tls.writer().write_all(&last.bytes);
+    h.tail = false;
     h.served += 1;
     if sh.limits.log_requests {
         (sh.sink)(Event::Request {
