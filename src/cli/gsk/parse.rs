@@ -893,6 +893,19 @@ pub fn parse(args: &[String]) -> Result<Invocation, GskError> {
             ),
         ));
     };
+    let asks_help = |t: &str| t.eq_ignore_ascii_case("-help") || t == "-?";
+    // `-cert -help` and `-cert -list ... -help`: the help of what came
+    // before, as `-help -cert [-list]` gives it.
+    let help_on = |topic: Vec<String>, opts| Invocation {
+        object: Object::Help,
+        action: None,
+        opts,
+        positional: None,
+        topic,
+    };
+    if asks_help(act_token) {
+        return Ok(help_on(vec![object.name().to_string()], opts));
+    }
     let Some(action) = actions_of(object).find(|a| a.name.eq_ignore_ascii_case(act_token)) else {
         return Err(GskError::usage(
             format!(
@@ -935,6 +948,12 @@ pub fn parse(args: &[String]) -> Result<Invocation, GskError> {
             return Err(GskError::usage(
                 format!("unexpected value {token:?} in {command} (no option before it takes a value)"),
                 "options are -name value pairs; quote values with spaces or commas, e.g. -label \"my server\"".to_string(),
+            ));
+        }
+        if asks_help(token) {
+            return Ok(help_on(
+                vec![object.name().to_string(), action.name.to_string()],
+                opts,
             ));
         }
         let (spec, value) = take_option(args, &mut i, &command)?;
