@@ -23,6 +23,7 @@
 # started. Figures from a machine that is busy with other work are noise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/nginx_tuned.sh
 WHAT=${1:-all}
 case "$WHAT" in serve | list | all) ;; *) echo "usage: $0 [serve|list|all]" >&2; exit 2 ;; esac
 SECS=${SECS:-10}; N=${N:-10000}; CONNS=${CONNS:-50}; CLIENTS=${CLIENTS:-4}; IDLE=1000
@@ -87,34 +88,7 @@ mkdir -p "$work/html" "$work/nginx"
 get() { curl -sk --http1.1 --tlsv1.3 --resolve localhost:$1:127.0.0.1 https://localhost:$1/; }
 get $kport >"$work/html/index.html"
 nport=$(free_port)
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes auto;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $work/nginx; proxy_temp_path $work/nginx;
-    fastcgi_temp_path $work/nginx; uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
-    sendfile on;
-    tcp_nopush on;
-    open_file_cache max=1000 inactive=60s;
-    open_file_cache_valid 60s;
-    open_file_cache_errors on;
-    server {
-        listen 127.0.0.1:$nport ssl;
-        ssl_certificate $work/cert.pem;
-        ssl_certificate_key $work/key.pem;
-        ssl_protocols TLSv1.2 TLSv1.3;
-        ssl_session_cache shared:SSL:10m;
-        ssl_session_timeout 1d;
-        ssl_session_tickets on;
-        root $work/html;
-        location / { index index.html; }
-    }
-}
-CONF
+write_nginx_conf "$work" "$nport"
 "$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 npid=$!; pids+=($npid)
 wait_port $nport

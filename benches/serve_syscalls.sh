@@ -24,6 +24,7 @@
 # directory, removed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/nginx_tuned.sh
 WHO=${1:-both}
 case "$WHO" in kdbman | nginx | both) ;; *) echo "usage: $0 [kdbman|nginx|both]" >&2; exit 2 ;; esac
 CONNS=${CONNS:-50}; ROUNDS=${ROUNDS:-400}; CLIENTS=${CLIENTS:-4}; HS=${HS:-250}
@@ -167,35 +168,7 @@ start_nginx() {
     curl -sk --http1.1 --no-alpn https://127.0.0.1:$kport/ >"$work/html/index.html"
     stop_kdbman
     nport=$(free_port)
-    # As in benches/compare.sh.
-    cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes auto;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $work/nginx; proxy_temp_path $work/nginx;
-    fastcgi_temp_path $work/nginx; uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
-    sendfile on;
-    tcp_nopush on;
-    open_file_cache max=1000 inactive=60s;
-    open_file_cache_valid 60s;
-    open_file_cache_errors on;
-    server {
-        listen 127.0.0.1:$nport ssl;
-        ssl_certificate $work/cert.pem;
-        ssl_certificate_key $work/key.pem;
-        ssl_protocols TLSv1.2 TLSv1.3;
-        ssl_session_cache shared:SSL:10m;
-        ssl_session_timeout 1d;
-        ssl_session_tickets on;
-        root $work/html;
-        location / { index index.html; }
-    }
-}
-CONF
+    write_nginx_conf "$work" "$nport"
     "$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
     npid=$!; pids+=($npid)
     wait_port $nport
