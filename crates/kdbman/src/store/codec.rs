@@ -114,33 +114,72 @@ pub struct HeaderInfo {
     pub payload_len: u64,
 }
 
-/// A store format.
-pub trait Codec: Sync {
+/// What a format is called and what it can hold: the facts a codec states
+/// once, as data (the registry, `--type`, gsk8capicmd's `-type`, `keydb
+/// details` and conversion read them through [`Codec`]'s methods).
+#[derive(Debug)]
+pub struct Facts {
     /// The name in `--type`, JSON (`format`) and messages.
-    fn name(&self) -> &'static str;
+    pub name: &'static str,
     /// Other spellings kdbman's `--type` accepts.
-    fn aliases(&self) -> &'static [&'static str] {
-        &[]
-    }
+    pub aliases: &'static [&'static str],
     /// The names gsk8capicmd's `-type` gives the format (none: GSKit does
     /// not know it).
+    pub gsk_names: &'static [&'static str],
+    /// What `--type` help says of the format.
+    pub help: &'static str,
+    /// File name extensions its stores are given (without the dot).
+    pub extensions: &'static [&'static str],
+    /// Companion files read and written beside the store, by extension.
+    pub companions: &'static [&'static str],
+    /// The format versions it writes on request, the default first.
+    pub versions: &'static [u16],
+    /// How people name the format, before its version ("CMS" in "CMS v6").
+    pub title: &'static str,
+    /// What the format can hold.
+    pub supports: Supports,
+}
+
+/// A store format.
+pub trait Codec: Sync {
+    /// What the format is called and can hold.
+    fn facts(&self) -> &'static Facts;
+    /// The name in `--type`, JSON (`format`) and messages.
+    fn name(&self) -> &'static str {
+        self.facts().name
+    }
+    /// Other spellings kdbman's `--type` accepts.
+    fn aliases(&self) -> &'static [&'static str] {
+        self.facts().aliases
+    }
+    /// The names gsk8capicmd's `-type` gives the format.
     fn gsk_names(&self) -> &'static [&'static str] {
-        &[]
+        self.facts().gsk_names
     }
     /// What `--type` help says of the format.
-    fn help(&self) -> &'static str;
+    fn help(&self) -> &'static str {
+        self.facts().help
+    }
     /// File name extensions its stores are given (without the dot).
-    fn extensions(&self) -> &'static [&'static str];
+    fn extensions(&self) -> &'static [&'static str] {
+        self.facts().extensions
+    }
     /// Companion files read and written beside the store, by extension.
     fn companions(&self) -> &'static [&'static str] {
-        &[]
+        self.facts().companions
     }
     /// The format versions it writes on request, the default first.
-    fn versions(&self) -> &'static [u16];
+    fn versions(&self) -> &'static [u16] {
+        self.facts().versions
+    }
     /// The format and version as people name it: "CMS v6".
-    fn describe(&self, version: u16) -> String;
+    fn describe(&self, version: u16) -> String {
+        format!("{} v{version}", self.facts().title)
+    }
     /// What the format can hold.
-    fn supports(&self) -> Supports;
+    fn supports(&self) -> Supports {
+        self.facts().supports
+    }
     /// Detection of its own magic: what the bytes are, if they are (or a
     /// damaged copy of) this format's, companions included.
     fn sniff(&self, bytes: &[u8]) -> Option<FileKind>;

@@ -11,8 +11,8 @@ use crate::pki;
 use crate::secret::Password;
 use crate::stash::{StashFormat, gskit};
 use crate::store::codec::{
-    Codec, CodecError, CodecResult, Companions, Decoded, DefaultMark, Encoded, Fault, HeaderInfo,
-    Key, Model, NewStore, Part, Supports,
+    Codec, CodecError, CodecResult, Companions, Decoded, DefaultMark, Encoded, Facts, Fault,
+    HeaderInfo, Key, Model, NewStore, Part, Supports,
 };
 use crate::store::entry::{Entry, EntryKind};
 
@@ -99,37 +99,32 @@ pub struct Pkcs12Codec;
 /// The PKCS#12 codec, as the registry lists it.
 pub static CODEC: Pkcs12Codec = Pkcs12Codec;
 
+/// What PKCS#12 is called and can hold.
+static FACTS: Facts = Facts {
+    name: "pkcs12",
+    aliases: &["p12"],
+    gsk_names: &["pkcs12", "p12", "pfx"],
+    help: "A PKCS#12 file",
+    extensions: &["p12", "pfx"],
+    companions: &[],
+    versions: &[3],
+    title: "PKCS#12",
+    supports: Supports {
+        requests: false,
+        default_mark: DefaultMark::Absent,
+        password_expiry: false,
+        kdf: false,
+        whole_chains: true,
+        bound_stash: false,
+    },
+};
+
 impl Codec for Pkcs12Codec {
-    fn name(&self) -> &'static str {
-        "pkcs12"
-    }
-    fn aliases(&self) -> &'static [&'static str] {
-        &["p12"]
-    }
-    fn gsk_names(&self) -> &'static [&'static str] {
-        &["pkcs12", "p12", "pfx"]
-    }
-    fn help(&self) -> &'static str {
-        "A PKCS#12 file"
-    }
-    fn extensions(&self) -> &'static [&'static str] {
-        &["p12", "pfx"]
-    }
-    fn versions(&self) -> &'static [u16] {
-        &[3]
+    fn facts(&self) -> &'static Facts {
+        &FACTS
     }
     fn describe(&self, _version: u16) -> String {
         "PKCS#12".into()
-    }
-    fn supports(&self) -> Supports {
-        Supports {
-            requests: false,
-            default_mark: DefaultMark::Absent,
-            password_expiry: false,
-            kdf: false,
-            whole_chains: true,
-            bound_stash: false,
-        }
     }
     fn sniff(&self, bytes: &[u8]) -> Option<FileKind> {
         crate::store::magic::looks_pkcs12(bytes).then_some(FileKind::Pkcs12)

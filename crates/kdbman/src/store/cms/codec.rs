@@ -9,8 +9,8 @@ use crate::kinds::{FileKind, Kdf};
 use crate::secret::Password;
 use crate::stash::{StashFormat, gskit};
 use crate::store::codec::{
-    Codec, CodecError, CodecResult, Companions, Decoded, DefaultMark, Encoded, Fault, HeaderInfo,
-    Key, Model, NewStore, Supports,
+    Codec, CodecError, CodecResult, Companions, Decoded, DefaultMark, Encoded, Facts, Fault,
+    HeaderInfo, Key, Model, NewStore, Supports,
 };
 use crate::store::entry::Entry;
 
@@ -56,42 +56,31 @@ fn version_of(number: u16) -> Version {
         .unwrap_or(Version::V6)
 }
 
+/// What CMS is called and can hold.
+static FACTS: Facts = Facts {
+    name: "cms",
+    aliases: &["kdb"],
+    gsk_names: &["cms", "kdb"],
+    help: "IBM CMS key database (.kdb, with .rdb for requests): what IHS, MQ and Db2 load",
+    extensions: &["kdb"],
+    companions: &[RDB, CRL],
+    // v3 is read and kept, and written only on request in code
+    // (`StoreFormat::Cms(Version::V3)`), never offered.
+    versions: &[6, 4],
+    title: "CMS",
+    supports: Supports {
+        requests: true,
+        default_mark: DefaultMark::CmsFlag,
+        password_expiry: false,
+        kdf: false,
+        whole_chains: false,
+        bound_stash: false,
+    },
+};
+
 impl Codec for CmsCodec {
-    fn name(&self) -> &'static str {
-        "cms"
-    }
-    fn aliases(&self) -> &'static [&'static str] {
-        &["kdb"]
-    }
-    fn gsk_names(&self) -> &'static [&'static str] {
-        &["cms", "kdb"]
-    }
-    fn help(&self) -> &'static str {
-        "IBM CMS key database (.kdb, with .rdb for requests): what IHS, MQ and Db2 load"
-    }
-    fn extensions(&self) -> &'static [&'static str] {
-        &["kdb"]
-    }
-    fn companions(&self) -> &'static [&'static str] {
-        &[RDB, CRL]
-    }
-    fn versions(&self) -> &'static [u16] {
-        // v3 is read and kept, and written only on request in code
-        // (`StoreFormat::Cms(Version::V3)`), never offered.
-        &[6, 4]
-    }
-    fn describe(&self, version: u16) -> String {
-        format!("CMS v{version}")
-    }
-    fn supports(&self) -> Supports {
-        Supports {
-            requests: true,
-            default_mark: DefaultMark::CmsFlag,
-            password_expiry: false,
-            kdf: false,
-            whole_chains: false,
-            bound_stash: false,
-        }
+    fn facts(&self) -> &'static Facts {
+        &FACTS
     }
     fn sniff(&self, bytes: &[u8]) -> Option<FileKind> {
         container::sniff(bytes)

@@ -15,8 +15,8 @@ use crate::kinds::FileKind;
 use crate::secret::Password;
 use crate::stash::StashFormat;
 use crate::store::codec::{
-    Codec, CodecError, CodecResult, Companions, Decoded, DefaultMark, Encoded, Fault, HeaderInfo,
-    Key, Model, NewStore, Part, Supports,
+    Codec, CodecError, CodecResult, Companions, Decoded, DefaultMark, Encoded, Facts, Fault,
+    HeaderInfo, Key, Model, NewStore, Part, Supports,
 };
 use crate::store::entry::Entry;
 use format::Header;
@@ -119,36 +119,31 @@ pub struct NativeCodec;
 /// The native codec, as the registry lists it.
 pub static CODEC: NativeCodec = NativeCodec;
 
+/// What the native format is called and can hold.
+static FACTS: Facts = Facts {
+    name: "kdbman",
+    aliases: &["native"],
+    gsk_names: &[],
+    help: "kdbman's native format (Argon2id, AES-256-GCM; extension .kdbx by convention)",
+    // `.kdbx` is a convention only: nothing relies on a native store's
+    // name (lint --dir finds them by content alone).
+    extensions: &[],
+    companions: &[],
+    versions: &[format::VERSION],
+    title: "kdbman",
+    supports: Supports {
+        requests: true,
+        default_mark: DefaultMark::Native,
+        password_expiry: true,
+        kdf: true,
+        whole_chains: true,
+        bound_stash: true,
+    },
+};
+
 impl Codec for NativeCodec {
-    fn name(&self) -> &'static str {
-        "kdbman"
-    }
-    fn aliases(&self) -> &'static [&'static str] {
-        &["native"]
-    }
-    fn help(&self) -> &'static str {
-        "kdbman's native format (Argon2id, AES-256-GCM; extension .kdbx by convention)"
-    }
-    fn extensions(&self) -> &'static [&'static str] {
-        // `.kdbx` is a convention only: nothing relies on a native store's
-        // name (lint --dir finds them by content alone).
-        &[]
-    }
-    fn versions(&self) -> &'static [u16] {
-        &[format::VERSION]
-    }
-    fn describe(&self, version: u16) -> String {
-        format!("kdbman v{version}")
-    }
-    fn supports(&self) -> Supports {
-        Supports {
-            requests: true,
-            default_mark: DefaultMark::Native,
-            password_expiry: true,
-            kdf: true,
-            whole_chains: true,
-            bound_stash: true,
-        }
+    fn facts(&self) -> &'static Facts {
+        &FACTS
     }
     fn sniff(&self, bytes: &[u8]) -> Option<FileKind> {
         crate::store::magic::looks_native(bytes).then(|| FileKind::Kdbman {
