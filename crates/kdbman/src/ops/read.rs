@@ -127,8 +127,8 @@ pub fn subject_of(e: &Entry) -> Option<String> {
 
 /// The parsed certificate of each entry (`None`: none, or malformed), in
 /// order, parsed on every core.
-fn parse_all(entries: &[&Entry]) -> Vec<Option<pki::cert::CertInfo>> {
-    let parse = |e: &&Entry| e.certificate().and_then(|c| pki::cert::cert_info(c).ok());
+fn parse_all(entries: &[&Entry]) -> Vec<Option<pki::cert::ListFacts>> {
+    let parse = |e: &&Entry| e.certificate().and_then(|c| pki::cert::list_facts(c).ok());
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     if threads < 2 || entries.len() < 256 {
         return entries.iter().map(parse).collect();

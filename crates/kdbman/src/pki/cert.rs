@@ -143,6 +143,29 @@ pub fn cert_info(der: &[u8]) -> Result<CertInfo, String> {
     Ok(info_of(&decode(der)?, der))
 }
 
+/// What a listing shows of a certificate: [`CertInfo`]'s subject, serial,
+/// expiry and fingerprint, without the rest (extensions, key, signature
+/// names), which a 10,000-entry listing would compute for nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListFacts {
+    pub subject: String,
+    pub serial: String,
+    pub not_after: i64,
+    pub sha256: String,
+}
+
+/// The [`ListFacts`] of a DER certificate; the same certificates decode
+/// as for [`cert_info`], and fail the same way.
+pub fn list_facts(der: &[u8]) -> Result<ListFacts, String> {
+    let cert = decode(der)?;
+    Ok(ListFacts {
+        subject: super::dn::display(cert.subject()),
+        serial: super::hex(cert.raw_serial()),
+        not_after: cert.validity().not_after.timestamp(),
+        sha256: super::hex(&super::sha256(der)),
+    })
+}
+
 /// Decodes a DER certificate, refusing trailing bytes; the error says what
 /// is malformed.
 pub fn decode(der: &[u8]) -> Result<X509Certificate<'_>, String> {
