@@ -339,10 +339,7 @@ fn sans(inv: &Invocation) -> R<Vec<SubjectAltName>> {
 /// unknown usage is reported under (as kdbman's own commands word them:
 /// `cert create` and `certreq create` differ).
 #[allow(clippy::type_complexity)]
-fn usages(
-    inv: &Invocation,
-    names_as: [&str; 2],
-) -> R<(Option<Vec<KeyUsage>>, Option<Vec<ExtKeyUsage>>)> {
+fn usages(inv: &Invocation) -> R<(Option<Vec<KeyUsage>>, Option<Vec<ExtKeyUsage>>)> {
     let names = |opt: &str| -> Option<Vec<String>> {
         let list: Vec<String> = inv
             .get(opt)?
@@ -363,7 +360,7 @@ fn usages(
             l.iter()
                 .map(|n| {
                     n.parse::<KeyUsage>()
-                        .map_err(|e| not_accepted(n, names_as[0], &e))
+                        .map_err(|e| not_accepted(n, "-ku", &e))
                 })
                 .collect::<R<Vec<_>>>()
         })
@@ -373,7 +370,7 @@ fn usages(
             l.iter()
                 .map(|n| {
                     n.parse::<ExtKeyUsage>()
-                        .map_err(|e| not_accepted(n, names_as[1], &e))
+                        .map_err(|e| not_accepted(n, "-eku", &e))
                 })
                 .collect::<R<Vec<_>>>()
         })
@@ -929,18 +926,10 @@ impl Runner {
             .transpose()?
             == Some(true);
         let key = store_key(inv, false)?;
-        let sans = sans(inv)?;
-        let (key_usage, eku) = usages(inv, ["--key-usage <LIST>", "--eku <LIST>"])?;
         let path = db(inv);
         let at = at(Path::new(&path), &key);
-        let mut spec = CertSpec::new(dn_arg(inv), days);
-        spec.sans = sans;
+        let mut spec = self.spec(inv, days, key_type, hash, at)?;
         spec.is_ca = ca;
-        spec.key_usage = key_usage;
-        spec.ext_key_usage = eku;
-        spec.policy = crate::cli::policy(self.fips);
-        spec.sig_hash =
-            ops::signature_hash(spec.policy, &key_type.algorithm(), hash, at.notice).map_err(k)?;
         ops::cert::create(
             at,
             ops::cert::CreateRequest {
@@ -1303,20 +1292,31 @@ impl Runner {
         .map_err(k)
     }
 
-    fn certreq_create(&mut self, inv: &Invocation) -> R<()> {
-        let (key_type, hash) = key_type(inv, self.fips)?;
-        let key = store_key(inv, false)?;
-        let sans = sans(inv)?;
-        let (key_usage, eku) = usages(inv, ["--key-usage <KEY_USAGE>", "--eku <EKU>"])?;
-        let path = db(inv);
-        let at = at(Path::new(&path), &key);
-        let mut spec = CertSpec::new(dn_arg(inv), 365);
-        spec.sans = sans;
-        spec.key_usage = key_usage;
-        spec.ext_key_usage = eku;
+    /// The certificate or request `-dn`, `-san_*`, `-ku`, `-eku`, `-fips`
+    /// and `-sigalg` describe, its signature hash chosen for `key_type`.
+    fn spec(
+        &self,
+        inv: &Invocation,
+        days: u32,
+        key_type: KeyType,
+        hash: Option<HashRequest>,
+        at: ops::StoreAt<'_>,
+    ) -> R<CertSpec> {
+        let mut spec = CertSpec::new(dn_arg(inv), days);
+        spec.sans = sans(inv)?;
+        (spec.key_usage, spec.ext_key_usage) = usages(inv)?;
         spec.policy = crate::cli::policy(self.fips);
         spec.sig_hash =
             ops::signature_hash(spec.policy, &key_type.algorithm(), hash, at.notice).map_err(k)?;
+        Ok(spec)
+    }
+
+    fn certreq_create(&mut self, inv: &Invocation) -> R<()> {
+        let (key_type, hash) = key_type(inv, self.fips)?;
+        let key = store_key(inv, false)?;
+        let path = db(inv);
+        let at = at(Path::new(&path), &key);
+        let spec = self.spec(inv, 365, key_type, hash, at)?;
         ops::certreq::create(
             at,
             ops::certreq::CreateRequest {
