@@ -876,3 +876,48 @@ fn serve_without_a_label_presents_the_marked_certificate() {
     let line = line.expect("serve printed no listening line");
     assert!(line.ends_with("(serving `two`)"), "{line}");
 }
+
+/// KDB0009W names the personal certificates it checked as if in use, but
+/// not all 10,000 of a large store: the first eight, and how many more.
+#[test]
+fn an_undetermined_default_names_eight_labels_and_counts_the_rest() {
+    use kdbman::pki::{CertSpec, KeyType, keygen};
+    let t = TempDir::new().unwrap();
+    let path = t.path().join("many.kdb");
+    let pw = Password::new(PW);
+    let mut store = Store::create(&path, &pw, &CreateOptions::default()).unwrap();
+    for i in 0..11 {
+        let key = keygen::generate(KeyType::EcP256).unwrap();
+        let cert = CertSpec::new(format!("CN=host{i}"), 30)
+            .self_signed(&key)
+            .unwrap();
+        store
+            .add(Entry::personal(format!("host{i}"), vec![cert], key))
+            .unwrap();
+    }
+    store.save().unwrap();
+    drop(store);
+    let v = KDBMAN.json_in(
+        t.path(),
+        &[
+            "lint", "--db", "many.kdb", "--pw-env", "KPW", "--format", "json",
+        ],
+    );
+    let w = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "KDB0009W")
+        .unwrap_or_else(|| panic!("no KDB0009W: {v}"));
+    let msg = w["message"].as_str().unwrap();
+    assert!(msg.ends_with("`host6`, `host7` and 3 more"), "{msg}");
+    assert!(!msg.contains("`host8`"), "{msg}");
+    // Every one of them was still checked as if in use (none has a SAN).
+    let no_san = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "KDB0003W")
+        .count();
+    assert_eq!(no_san, 11, "{v}");
+}

@@ -33,6 +33,7 @@ pub mod ssl0225e;
 pub mod ssl0248e;
 
 use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
 
 use super::{Finding, LintTarget};
 use crate::pki::cert::{self, CertInfo};
@@ -90,24 +91,33 @@ fn decode_all(entries: &[Entry]) -> (Vec<Result<Decoded, String>>, Vec<Vec<usize
 
 /// Runs `f` over `items` on up to every core, keeping the order.
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    par_chunks(items, |part| part.iter().map(&f).collect::<Vec<R>>())
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Runs `f` over up to one share of `items` per core (at least 32 items a
+/// share), returning each share's result in order.
+fn par_chunks<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
     const MIN_PER_THREAD: usize = 32;
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(items.len().div_ceil(MIN_PER_THREAD))
         .max(1);
     if threads == 1 {
-        return items.iter().map(f).collect();
+        return vec![f(items)];
     }
     let per = items.len().div_ceil(threads);
     let f = &f;
     std::thread::scope(|s| {
         let handles: Vec<_> = items
             .chunks(per)
-            .map(|chunk| s.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()))
+            .map(|chunk| s.spawn(move || f(chunk)))
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| match h.join() {
+            .map(|h| match h.join() {
                 Ok(v) => v,
                 // A panic in a worker is a bug; surface it as the caller's.
                 Err(p) => std::panic::resume_unwind(p),
@@ -117,7 +127,9 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
 }
 
 /// What the checks share: the store, the target and what earlier checks
-/// learnt.
+/// learnt. A clone is cheap (what is large is shared): each core checks
+/// its own share of the personal entries with one.
+#[derive(Clone)]
 pub struct Ctx<'a> {
     pub store: &'a Store,
     pub target: &'a LintTarget<'a>,
@@ -135,16 +147,16 @@ pub struct Ctx<'a> {
     /// unchecked. Their chains are left out of [`Ctx::other_certificates`].
     pub as_in_use: Vec<usize>,
     /// Each distinct certificate of the store, decoded.
-    decoded: Vec<Result<Decoded, String>>,
+    decoded: Arc<Vec<Result<Decoded, String>>>,
     /// `places[i][n]`: where certificate `n` of entry `i` is in `decoded`.
-    places: Vec<Vec<usize>>,
+    places: Arc<Vec<Vec<usize>>>,
     /// The first signer entry (by index) with each subject, built on first
     /// use: chains are followed for every personal entry of an undetermined
     /// store, and a scan of all entries for each would be quadratic.
-    signers_by_subject: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+    signers_by_subject: Arc<OnceLock<std::collections::HashMap<String, usize>>>,
     /// The store's signers for chain validation, gathered on first use
     /// (SSL0208E validates every personal entry of an undetermined store).
-    trust: std::sync::OnceLock<crate::store::TrustSet<'a>>,
+    trust: Arc<OnceLock<crate::store::TrustSet<'a>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -425,10 +437,10 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
         bad_validity: HashSet::new(),
         key_unusable: false,
         as_in_use: Vec::new(),
-        decoded,
-        places,
-        signers_by_subject: std::sync::OnceLock::new(),
-        trust: std::sync::OnceLock::new(),
+        decoded: Arc::new(decoded),
+        places: Arc::new(places),
+        signers_by_subject: Arc::default(),
+        trust: Arc::default(),
     };
     run_stage(Stage::Store, &mut ctx, out);
     if ctx.in_use.is_none() && undetermined(store, target) {
@@ -437,11 +449,22 @@ pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
     if ctx.as_in_use.is_empty() {
         in_use_checks(&mut ctx, out, true);
     } else {
-        for i in ctx.as_in_use.clone() {
-            ctx.in_use = Some(i);
-            ctx.key_unusable = false;
-            in_use_checks(&mut ctx, out, false);
-        }
+        // Each personal entry is checked on its own (the in-use checks
+        // write nothing but `in_use` and `key_unusable`), so every core
+        // takes a share; the findings keep the entries' order.
+        let each = ctx.as_in_use.clone();
+        let shared = &ctx;
+        let found = par_chunks(&each, |part| {
+            let mut c = shared.clone();
+            let mut found = Vec::new();
+            for &i in part {
+                c.in_use = Some(i);
+                c.key_unusable = false;
+                in_use_checks(&mut c, &mut found, false);
+            }
+            found
+        });
+        out.extend(found.into_iter().flatten());
         ctx.in_use = None;
         ctx.key_unusable = false;
         run_stage(Stage::KeyMatch, &mut ctx, out);
