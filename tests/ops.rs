@@ -320,3 +320,108 @@ fn list_and_summary_are_data() {
     assert!(sum.stash_format.is_some(), "the stash beside it reads");
     assert!(!sum.password_expired);
 }
+
+/// Work handed to an open (`Meanwhile`) sees exactly the entries the store
+/// opens with, once, whatever the format; `cert list` through it lists
+/// what a listing of the opened store does; and on a CMS store whose
+/// integrity MAC fails, the open fails as before, whatever was done
+/// meanwhile.
+#[test]
+fn work_done_meanwhile_sees_the_entries_the_store_opens_with() {
+    use kdbman::store::codec::Meanwhile;
+    use kdbman::{Access, Entry};
+    use std::sync::Mutex;
+
+    struct Seen(Mutex<Vec<Vec<String>>>);
+    impl Meanwhile for Seen {
+        fn decoded(&self, entries: &[Entry]) {
+            let labels = entries.iter().map(|e| e.label().to_string()).collect();
+            self.0.lock().unwrap().push(labels);
+        }
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    for (name, format) in [
+        ("m.kdb", StoreFormat::Cms(Version::V6)),
+        ("m.kdbx", StoreFormat::Kdbman),
+    ] {
+        let db = dir.path().join(name);
+        let pw = Password::new("Passw0rd-meanwhile");
+        let opts = CreateOptions {
+            format,
+            ..CreateOptions::default()
+        };
+        Store::create(&db, &pw, &opts).unwrap().save().unwrap();
+        let key = StoreKey::Password(pw.clone());
+        let at = StoreAt {
+            db: &db,
+            key: &key,
+            notice: &ops::quiet,
+        };
+        for label in ["one", "two", "three"] {
+            ops::cert::create(
+                at,
+                ops::cert::CreateRequest {
+                    label: label.into(),
+                    spec: CertSpec::new(format!("CN={label}.example"), 30),
+                    key: key_type("ec:p256"),
+                    default: false,
+                },
+            )
+            .unwrap();
+        }
+        let seen = Seen(Mutex::new(Vec::new()));
+        let opened = at.open_meanwhile(Access::Read, &seen).unwrap();
+        let labels: Vec<String> = opened
+            .store
+            .entries()
+            .iter()
+            .map(|e| e.label().to_string())
+            .collect();
+        assert_eq!(*seen.0.lock().unwrap(), [labels], "{name}");
+
+        let req = ops::read::ListRequest {
+            now: kdbman::clock::now(),
+            ..Default::default()
+        };
+        let through_open = ops::read::list_at(at, &req).unwrap();
+        let after_open = ops::read::list(&opened.store, &req);
+        assert_eq!(through_open.entries, after_open.entries, "{name}");
+        assert_eq!(through_open.entries.len(), 3, "{name}");
+        assert!(
+            through_open.entries.iter().all(|l| l.subject.is_some()),
+            "{name}: {:?}",
+            through_open.entries
+        );
+    }
+
+    // A byte of the last CMS record changed: the MAC fails, and so does
+    // the open, listing included.
+    let db = dir.path().join("m.kdb");
+    let mut bytes = std::fs::read(&db).unwrap();
+    let at_byte = bytes.len() - 10;
+    bytes[at_byte] ^= 0x55;
+    std::fs::write(&db, &bytes).unwrap();
+    let key = StoreKey::Password(Password::new("Passw0rd-meanwhile"));
+    let at = StoreAt {
+        db: &db,
+        key: &key,
+        notice: &ops::quiet,
+    };
+    let seen = Seen(Mutex::new(Vec::new()));
+    let Err(err) = at.open_meanwhile(Access::Read, &seen) else {
+        panic!("a store whose integrity MAC fails opened");
+    };
+    assert!(
+        matches!(
+            err,
+            Error::DamagedPayload {
+                damage: kdbman::error::Damage::IntegrityMac,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = ops::read::list_at(at, &ops::read::ListRequest::default()).unwrap_err();
+    assert!(matches!(err, Error::DamagedPayload { .. }), "{err:?}");
+}

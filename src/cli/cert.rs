@@ -772,8 +772,9 @@ fn list(
     expiring: Option<u32>,
     as_json: bool,
 ) -> Result<u8> {
-    let (store, _) = pw.open_reading(db)?;
-    let listing = ops::read::list(&store, &list_request(kind, expiring));
+    let pw = pw.or_stash_beside(db);
+    let key = pw.key(db)?;
+    let listing = ops::read::list_at(pw.at(db, &key), &list_request(kind, expiring))?;
     let rows = list_rows(&listing);
     if as_json {
         output::json_ordered(&ListJson {

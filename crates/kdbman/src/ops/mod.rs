@@ -12,6 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::stash::{self, Permissions};
+use crate::store::Unlock;
 use crate::{Access, Error, Password, Result, Stash, Store};
 
 pub mod cert;
@@ -78,10 +79,20 @@ impl StoreAt<'_> {
     /// (when the stash cannot even be read, the store is classified before
     /// the stash is blamed).
     pub fn open(&self, access: Access) -> Result<Opened> {
+        self.open_meanwhile(access, &())
+    }
+
+    /// [`StoreAt::open`], doing `meanwhile` on the entries while the
+    /// store's codec still checks them ([`crate::store::codec::Meanwhile`]).
+    pub fn open_meanwhile(
+        &self,
+        access: Access,
+        meanwhile: &dyn crate::store::codec::Meanwhile,
+    ) -> Result<Opened> {
         let db = self.db;
         let o = match self.key {
             StoreKey::Password(p) => Opened {
-                store: Store::open(db, p, access)?,
+                store: Store::open_meanwhile(db, Unlock::Password(p), access, meanwhile)?,
                 stash: None,
                 password: p.clone(),
             },
@@ -94,7 +105,7 @@ impl StoreAt<'_> {
                     }
                 };
                 (self.notice)(Notice::StashRead(&stash));
-                let store = Store::open_stashed(db, &stash, access)?;
+                let store = Store::open_meanwhile(db, Unlock::Stash(&stash), access, meanwhile)?;
                 Opened {
                     store,
                     password: stash.password().clone(),

@@ -63,17 +63,32 @@ pub fn default_shown(e: &Entry, mark: DefaultMark) -> Option<bool> {
 /// `cert list` of a store that is open already (`lint`-style many-store
 /// listings open each store their own way). Decrypts no private key.
 pub fn list(store: &Store, req: &ListRequest) -> Listing {
+    list_parsed(store, req, None)
+}
+
+/// [`list`], with each entry's certificate parsed already (`parsed`, by
+/// entry, when it came from the store's open: [`Parsed`]).
+fn list_parsed(
+    store: &Store,
+    req: &ListRequest,
+    parsed: Option<Vec<Option<pki::cert::ListFacts>>>,
+) -> Listing {
     let horizon = req
         .expiring_within_days
         .map(|d| req.now + i64::from(d) * 86_400);
-    let kept: Vec<&Entry> = store
+    let kept: Vec<(usize, &Entry)> = store
         .entries()
         .iter()
-        .filter(|e| req.kind.is_none_or(|k| e.kind() == k))
+        .enumerate()
+        .filter(|(_, e)| req.kind.is_none_or(|k| e.kind() == k))
         .collect();
-    // Certificates are parsed once each, on every core (10,000 entries
-    // take longer to parse than the store takes to verify).
-    let infos = parse_all(&kept);
+    let infos: Vec<_> = match parsed.filter(|p| p.len() == store.entries().len()) {
+        Some(mut all) => kept.iter().map(|&(i, _)| all[i].take()).collect(),
+        // Certificates are parsed once each, on every core (10,000
+        // entries take longer to parse than the store takes to verify).
+        None => parse_all(&kept.iter().map(|&(_, e)| e).collect::<Vec<_>>()),
+    };
+    let kept = kept.into_iter().map(|(_, e)| e);
     let mut entries = Vec::with_capacity(kept.len());
     for (e, info) in kept.into_iter().zip(infos) {
         let not_after = info.as_ref().map(|i| i.not_after);
@@ -113,8 +128,20 @@ pub fn list(store: &Store, req: &ListRequest) -> Listing {
 
 /// `cert list`: opens the store for reading and lists it.
 pub fn list_at(at: StoreAt<'_>, req: &ListRequest) -> Result<Listing> {
-    let opened = at.open(crate::store::Access::Read)?;
-    Ok(list(&opened.store, req))
+    let parsed = Parsed(std::sync::OnceLock::new());
+    let opened = at.open_meanwhile(crate::store::Access::Read, &parsed)?;
+    Ok(list_parsed(&opened.store, req, parsed.0.into_inner()))
+}
+
+/// Every entry's certificate parsed while the store's codec still checks
+/// the entries: on a 10,000-entry CMS store that is while one core
+/// computes the 50 MB integrity MAC, and the other would wait for it.
+struct Parsed(std::sync::OnceLock<Vec<Option<pki::cert::ListFacts>>>);
+
+impl crate::store::codec::Meanwhile for Parsed {
+    fn decoded(&self, entries: &[Entry]) {
+        let _ = self.0.set(parse_all(&entries.iter().collect::<Vec<_>>()));
+    }
 }
 
 /// The subject of an entry's certificate, or of its request.

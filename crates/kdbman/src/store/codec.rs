@@ -199,7 +199,34 @@ pub trait Codec: Sync {
     /// An empty store.
     fn create(&self, new: &NewStore, password: &Password) -> CodecResult<Box<dyn Model>>;
     /// Opens the bytes of a store and its companions with a password.
-    fn decode(&self, bytes: &[u8], companions: Companions, key: Key<'_>) -> CodecResult<Decoded>;
+    fn decode(&self, bytes: &[u8], companions: Companions, key: Key<'_>) -> CodecResult<Decoded> {
+        self.decode_meanwhile(bytes, companions, key, &())
+    }
+    /// [`Self::decode`], handing the entries to `meanwhile` as soon as
+    /// they are decoded: a codec that still verifies them then (the CMS
+    /// integrity MAC) lets the caller's work run alongside. What it gets
+    /// counts only if the open succeeds. A codec that verifies first hands
+    /// them over at the end, as this default does.
+    fn decode_meanwhile(
+        &self,
+        bytes: &[u8],
+        companions: Companions,
+        key: Key<'_>,
+        meanwhile: &dyn Meanwhile,
+    ) -> CodecResult<Decoded>;
+}
+
+/// Work on a store's entries done while its codec finishes checking them
+/// ([`Codec::decode_meanwhile`]): `cert list` parses 10,000 certificates
+/// while the MAC of their 50 MB store is computed. Its results must be
+/// dropped when the open fails.
+pub trait Meanwhile: Sync {
+    fn decoded(&self, entries: &[Entry]);
+}
+
+/// No work.
+impl Meanwhile for () {
+    fn decoded(&self, _: &[Entry]) {}
 }
 
 /// The format's state of an open store: what it keeps besides the entries.

@@ -148,7 +148,8 @@ pub enum DefaultState<'a> {
 }
 
 /// How the password of an open is known: typed, or from a stash.
-enum Source<'a> {
+#[derive(Clone, Copy)]
+pub enum Unlock<'a> {
     Password(&'a Password),
     Stash(&'a Stash),
 }
@@ -258,30 +259,47 @@ impl Store {
 
     /// Opens a store with its password.
     pub fn open(path: &Path, password: &Password, access: Access) -> Result<Store> {
-        Self::open_with(path, access, Source::Password(password))
+        Self::open_with(path, access, Unlock::Password(password), &())
     }
 
     /// Opens a store with the password held in a stash file.
     pub fn open_stashed(path: &Path, stash: &Stash, access: Access) -> Result<Store> {
-        Self::open_with(path, access, Source::Stash(stash))
+        Self::open_with(path, access, Unlock::Stash(stash), &())
+    }
+
+    /// [`Store::open`] or [`Store::open_stashed`], doing `meanwhile` on
+    /// the entries while the codec still checks them
+    /// ([`codec::Codec::decode_meanwhile`]).
+    pub fn open_meanwhile(
+        path: &Path,
+        unlock: Unlock<'_>,
+        access: Access,
+        meanwhile: &dyn codec::Meanwhile,
+    ) -> Result<Store> {
+        Self::open_with(path, access, unlock, meanwhile)
     }
 
     /// Reads, detects, decodes (with the registry's codec) and maps the
     /// codec's outcome to an error about these files.
-    fn open_with(path: &Path, access: Access, source: Source<'_>) -> Result<Store> {
+    fn open_with(
+        path: &Path,
+        access: Access,
+        source: Unlock<'_>,
+        meanwhile: &dyn codec::Meanwhile,
+    ) -> Result<Store> {
         let read = OpenFile::read(path, access)?;
         let codec = formats::store_format(path, &read.bytes)?.codec();
         let companions = read.companions(codec.companions());
         let key = match source {
-            Source::Password(p) => Key::Password(p),
-            Source::Stash(s) => Key::Stash {
+            Unlock::Password(p) => Key::Password(p),
+            Unlock::Stash(s) => Key::Stash {
                 password: s.password(),
                 format: s.format(),
             },
         };
         let via = match source {
-            Source::Stash(s) => Some(s),
-            Source::Password(_) => None,
+            Unlock::Stash(s) => Some(s),
+            Unlock::Password(_) => None,
         };
         // What the password could not open: the stash's problem when it
         // came from one, else a wrong password.
@@ -296,7 +314,7 @@ impl Store {
             },
         };
         let decoded = codec
-            .decode(&read.bytes, companions, key)
+            .decode_meanwhile(&read.bytes, companions, key, meanwhile)
             .map_err(|e| e.at(path))?;
         let (model, entries) = match decoded {
             Decoded::Opened { model, entries } => (model, entries),

@@ -10,7 +10,7 @@ use crate::secret::Password;
 use crate::stash::{StashFormat, gskit};
 use crate::store::codec::{
     Codec, CodecError, CodecResult, Companions, Decoded, DefaultMark, Encoded, Facts, Fault,
-    HeaderInfo, Key, Model, NewStore, Supports,
+    HeaderInfo, Key, Meanwhile, Model, NewStore, Supports,
 };
 use crate::store::entry::Entry;
 
@@ -123,7 +123,13 @@ impl Codec for CmsCodec {
         check_password(password)?;
         Ok(Box::new(State::new(version_of(new.version), password)))
     }
-    fn decode(&self, bytes: &[u8], companions: Companions, key: Key<'_>) -> CodecResult<Decoded> {
+    fn decode_meanwhile(
+        &self,
+        bytes: &[u8],
+        companions: Companions,
+        key: Key<'_>,
+        meanwhile: &dyn Meanwhile,
+    ) -> CodecResult<Decoded> {
         if let Key::Stash {
             format: StashFormat::Kdbman { .. },
             ..
@@ -141,16 +147,20 @@ impl Codec for CmsCodec {
                 _ => {}
             }
         }
-        Ok(match super::decode(bytes, besides, key.password())? {
-            Opened::Ok(state, entries) => Decoded::Opened {
-                model: state,
-                entries,
+        Ok(
+            match super::decode(bytes, besides, key.password(), meanwhile)? {
+                Opened::Ok(state, entries) => Decoded::Opened {
+                    model: state,
+                    entries,
+                },
+                Opened::WrongPassword if key.is_stash() => {
+                    Decoded::Stash(StashProblem::StaleOrForeign)
+                }
+                Opened::WrongPassword => Decoded::WrongPassword,
+                Opened::HeaderDamaged => Decoded::HeaderDamaged,
+                Opened::Undecided => Decoded::Undecided,
             },
-            Opened::WrongPassword if key.is_stash() => Decoded::Stash(StashProblem::StaleOrForeign),
-            Opened::WrongPassword => Decoded::WrongPassword,
-            Opened::HeaderDamaged => Decoded::HeaderDamaged,
-            Opened::Undecided => Decoded::Undecided,
-        })
+        )
     }
 }
 

@@ -40,6 +40,7 @@ use std::sync::{Arc, OnceLock};
 use crate::error::{Damage, Error, Result};
 use crate::pki;
 use crate::secret::{Password, PrivateKey};
+use crate::store::codec::Meanwhile;
 use crate::store::entry::{Entry, EntryKind, Key};
 pub use crate::store::fault::Beside;
 use crate::store::fault::{CodecError, CodecResult, Encoded, Fault, Part, Problem};
@@ -556,7 +557,7 @@ fn charge_keys(
 /// store opens: a companion's problem is recorded in the state (see
 /// [`State::companions`]), never returned. Errors name `kdb_path`.
 pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) -> Result<Opened> {
-    let opened = decode(kdb, besides, password).map_err(|e| e.at(kdb_path))?;
+    let opened = decode(kdb, besides, password, &()).map_err(|e| e.at(kdb_path))?;
     if let Opened::Ok(state, _) = &opened {
         state.read_from(kdb_path);
     }
@@ -564,7 +565,12 @@ pub fn open(kdb_path: &Path, kdb: &[u8], besides: Besides, password: &Password) 
 }
 
 /// [`open`] without a path: the bytes of a `.kdb` and its companions.
-pub fn decode(kdb: &[u8], besides: Besides, password: &Password) -> CodecResult<Opened> {
+pub fn decode(
+    kdb: &[u8],
+    besides: Besides,
+    password: &Password,
+    meanwhile: &dyn Meanwhile,
+) -> CodecResult<Opened> {
     let layout = container::decode_header(kdb)?;
     if layout.kind != Kind::Keys {
         return Err(CodecError::store(Fault::CompanionGiven {
@@ -611,22 +617,37 @@ pub fn decode(kdb: &[u8], besides: Besides, password: &Password) -> CodecResult<
     }
     // The integrity MAC covers every slot (50 MB for 10,000 records in
     // GSKit's 5000-byte slots): one core computes it while the other
-    // decodes the records. Nothing decoded counts until it has passed. No
-    // key is decrypted: the MACs proved the password.
-    let (integrity, recs) = std::thread::scope(|s| {
+    // decodes the records and builds the entries. Nothing decoded counts
+    // until it has passed: a failed MAC is the answer whatever the
+    // records hold. No key is decrypted: the MACs proved the password.
+    let (integrity, opened) = std::thread::scope(|s| {
         let mac = s.spawn(|| layout.integrity_matches(password));
         let recs = records(&layout);
-        let charged = charge_keys(Part::Store, &recs, budget);
+        let opened = charge_keys(Part::Store, &recs, budget)
+            .and_then(|()| entries_of(&layout, recs, besides, password));
+        if let Ok(Opened::Ok(_, entries)) = &opened {
+            meanwhile.decoded(entries);
+        }
         let ok = match mac.join() {
             Ok(ok) => ok,
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        (ok, charged.map(|()| recs))
+        (ok, opened)
     });
     if !integrity {
         return Err(damaged_payload(Part::Store, Damage::IntegrityMac));
     }
-    let recs = recs?;
+    opened
+}
+
+/// The model and entries of a `.kdb` whose password is proven, from its
+/// records and its companions.
+fn entries_of(
+    layout: &container::Layout<'_>,
+    recs: Vec<(usize, std::result::Result<Record, String>)>,
+    besides: Besides,
+    password: &Password,
+) -> CodecResult<Opened> {
     let kdb_file = Arc::new(SealedFile {
         password: password.clone(),
         part: Part::Store,
