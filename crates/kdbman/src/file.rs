@@ -651,9 +651,7 @@ fn read_open_capped(
     let mut buf = match read_in_parts(f, size) {
         Some(buf) => buf,
         None => {
-            let mut buf = Vec::with_capacity(size as usize);
-            prefer_huge_pages(&mut buf);
-            buf
+            Vec::with_capacity(size as usize)
         }
     };
     // Whatever is there past `size` (a file growing meanwhile), up to the
@@ -686,9 +684,11 @@ fn read_in_parts(f: &mut File, size: u64) -> Option<Vec<u8>> {
     }
     let size = usize::try_from(size).ok()?;
     // Zeroed by the kernel as pages are first touched, by the thread
-    // reading into them.
+    // reading into them. (Not backed by huge pages: with the kernel's
+    // default `defrag=madvise`, asking for them stalls the read on memory
+    // compaction, up to 190 ms for a 50 MB store on a host whose page
+    // cache has fragmented its memory, against 20 ms without.)
     let mut buf = vec![0u8; size];
-    prefer_huge_pages(&mut buf);
     let per = size.div_ceil(parts as usize);
     let file = &*f;
     let whole = std::thread::scope(|s| {
@@ -700,30 +700,6 @@ fn read_in_parts(f: &mut File, size: u64) -> Option<Vec<u8>> {
         readers.into_iter().all(|r| r.join().unwrap_or(false))
     });
     (whole && f.seek(io::SeekFrom::Start(size as u64)).is_ok()).then_some(buf)
-}
-
-/// Asks the kernel to back a large read buffer with huge pages where it
-/// can (transparent huge pages in `madvise` mode): a 50 MB store then
-/// costs a few dozen page faults instead of some 12,000, a tenth of the
-/// time `cert list` spends on a 10,000-entry CMS store. Only a hint: the
-/// buffer is the same, and nothing fails if the kernel says no.
-fn prefer_huge_pages(buf: &mut Vec<u8>) {
-    const HUGE: usize = 2 << 20;
-    let cap = buf.capacity();
-    if cap < 4 * HUGE {
-        return;
-    }
-    let start = buf.as_mut_ptr() as usize;
-    let first = start.next_multiple_of(HUGE);
-    let end = (start + cap) / HUGE * HUGE;
-    if end > first {
-        // SAFETY: [first, end) lies inside the vector's own allocation;
-        // MADV_HUGEPAGE changes how the kernel backs those pages, not
-        // their contents or who owns them.
-        unsafe {
-            libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE);
-        }
-    }
 }
 
 /// Reads a whole regular file of at most `cap` bytes.
