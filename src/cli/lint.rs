@@ -339,10 +339,22 @@ fn lint_single(db: &Path, args: &LintArgs, options: &fleet::Options) -> Result<S
         (None, true) => Some(stash::default_path(db)),
         _ => None,
     };
-    let opened = match pw.open(db, Access::Read) {
-        Ok((store, _)) => Ok(store),
+    // Keys are decrypted and certificates decoded while a CMS store's
+    // integrity MAC is computed.
+    let prepare = kdbman::diagnose::checks::Prepare::default();
+    let opened = pw
+        .key(db)
+        .and_then(|key| pw.at(db, &key).open_meanwhile(Access::Read, &prepare));
+    let opened = match opened {
+        Ok(o) => Ok(o.store),
         Err(e) if e.class() == ErrorClass::Usage => return Err(e),
         Err(e) => Err(e),
     };
-    Ok(fleet::report(db, opened, stash_path.as_deref(), options))
+    Ok(fleet::report_prepared(
+        db,
+        opened,
+        prepare.into_prepared(),
+        stash_path.as_deref(),
+        options,
+    ))
 }

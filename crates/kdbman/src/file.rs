@@ -650,9 +650,7 @@ fn read_open_capped(
     }
     let mut buf = match read_in_parts(f, size) {
         Some(buf) => buf,
-        None => {
-            Vec::with_capacity(size as usize)
-        }
+        None => Vec::with_capacity(size as usize),
     };
     // Whatever is there past `size` (a file growing meanwhile), up to the
     // cap and one byte.

@@ -49,7 +49,7 @@ use crate::pki::cert::cert_info;
 use crate::secret::Password;
 use crate::stash::{self, Permissions, Stash};
 use crate::store::formats::FORMATS;
-use crate::store::{Access, EntryKind, Store, StoreFormat};
+use crate::store::{Access, EntryKind, Store, StoreFormat, Unlock};
 
 /// How every store of a run gets its password.
 #[derive(Debug, Clone)]
@@ -198,11 +198,34 @@ pub fn report(
     report_job(&Job::of(path), opened, stash, options)
 }
 
+/// [`report`] of a store opened with a [`super::checks::Prepare`]
+/// (`Store::open_meanwhile`): its keys decrypted and certificates decoded
+/// while the store's MAC was computed.
+pub fn report_prepared(
+    path: &Path,
+    opened: Result<Store>,
+    prepared: Option<super::checks::Prepared>,
+    stash: Option<&Path>,
+    options: &Options,
+) -> StoreReport {
+    report_job_prepared(&Job::of(path), opened, prepared, stash, options)
+}
+
 /// [`report`] for a store a configuration named: its own label, and the
 /// configuration's lines on the findings they explain.
 pub fn report_job(
     job: &Job,
     opened: Result<Store>,
+    stash: Option<&Path>,
+    options: &Options,
+) -> StoreReport {
+    report_job_prepared(job, opened, None, stash, options)
+}
+
+fn report_job_prepared(
+    job: &Job,
+    opened: Result<Store>,
+    prepared: Option<super::checks::Prepared>,
     stash: Option<&Path>,
     options: &Options,
 ) -> StoreReport {
@@ -220,7 +243,7 @@ pub fn report_job(
         at: options.at,
         warn_days: options.warn_days,
     };
-    let mut findings = super::lint(&target);
+    let mut findings = super::lint_prepared(&target, prepared);
     locate(&mut findings, job, opened.as_ref().ok());
     let not_run = match &opened {
         Ok(s) => super::checks::not_run(s, &findings),
@@ -324,6 +347,17 @@ pub fn open(path: &Path, auth: &Auth) -> (Result<Store>, Option<PathBuf>) {
 /// [`open`], refusing an exposed kdbman stash unless `perms` allows it
 /// (lint allows it and reports KDB0005W instead).
 pub fn open_with(path: &Path, auth: &Auth, perms: Permissions) -> (Result<Store>, Option<PathBuf>) {
+    open_meanwhile(path, auth, perms, &())
+}
+
+/// [`open_with`], doing `meanwhile` on the entries while the store's
+/// codec still checks them.
+fn open_meanwhile(
+    path: &Path,
+    auth: &Auth,
+    perms: Permissions,
+    meanwhile: &dyn crate::store::codec::Meanwhile,
+) -> (Result<Store>, Option<PathBuf>) {
     let stash_path = match auth {
         Auth::Password(_) => None,
         Auth::OwnStash { fallback } => {
@@ -337,7 +371,7 @@ pub fn open_with(path: &Path, auth: &Auth, perms: Permissions) -> (Result<Store>
             Auth::Password(pw)
             | Auth::OwnStash {
                 fallback: Some(pw), ..
-            } => Store::open(path, pw, Access::Read),
+            } => Store::open_meanwhile(path, Unlock::Password(pw), Access::Read, meanwhile),
             // Unreachable by construction: a stash path was chosen above.
             _ => Err(Error::Usage {
                 detail: "no password source for this store".into(),
@@ -346,7 +380,7 @@ pub fn open_with(path: &Path, auth: &Auth, perms: Permissions) -> (Result<Store>
         return (result, None);
     };
     let result = match Stash::read(&sp, path, perms) {
-        Ok(stash) => Store::open_stashed(path, &stash, Access::Read),
+        Ok(stash) => Store::open_meanwhile(path, Unlock::Stash(&stash), Access::Read, meanwhile),
         Err(e) => match Store::inspect(path) {
             Err(store_problem) => Err(store_problem),
             Ok(_) => Err(e),
@@ -362,8 +396,20 @@ pub fn lint_one(path: &Path, options: &Options) -> StoreReport {
 
 /// Opens and lints one store a configuration named.
 pub fn lint_job(job: &Job, options: &Options) -> StoreReport {
-    let (opened, stash) = open(&job.path, &options.auth);
-    report_job(job, opened, stash.as_deref(), options)
+    let prepare = super::checks::Prepare::default();
+    let (opened, stash) = open_meanwhile(
+        &job.path,
+        &options.auth,
+        Permissions::AllowInsecure,
+        &prepare,
+    );
+    report_job_prepared(
+        job,
+        opened,
+        prepare.into_prepared(),
+        stash.as_deref(),
+        options,
+    )
 }
 
 /// Lints every store, `options.jobs` at a time (scoped threads taking the

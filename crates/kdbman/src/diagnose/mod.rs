@@ -105,11 +105,16 @@ pub const DEFAULT_WARN_DAYS: u32 = 30;
 
 /// Runs every check and returns the findings, errors first.
 pub fn lint(target: &LintTarget<'_>) -> Vec<Finding> {
+    lint_prepared(target, None)
+}
+
+/// [`lint`], with what [`checks::Prepare`] did while the store opened.
+pub fn lint_prepared(target: &LintTarget<'_>, prepared: Option<checks::Prepared>) -> Vec<Finding> {
     let mut out = Vec::new();
     checks::run_target(target, &mut out);
     match target.store {
         Err(e) => checks::run_open_failed(target, e, &mut out),
-        Ok(store) => checks::run(store, target, &mut out),
+        Ok(store) => checks::run_prepared(store, target, prepared, &mut out),
     }
     // Stable: within a severity, the order the checks ran.
     out.sort_by_key(|f| f.severity);

@@ -47,14 +47,14 @@ const OID_P521: &str = "1.3.132.0.35";
 
 fn classify(
     alg_oid: &str,
-    curve_oid: Option<String>,
+    curve_oid: Option<&str>,
     rsa_bits: impl FnOnce() -> usize,
 ) -> KeyAlgorithm {
     match alg_oid {
         OID_RSA => KeyAlgorithm::Rsa { bits: rsa_bits() },
         OID_ED25519 => KeyAlgorithm::Ed25519,
         OID_DSA => KeyAlgorithm::Dsa,
-        OID_EC => match curve_oid.as_deref() {
+        OID_EC => match curve_oid {
             Some(OID_P256) => KeyAlgorithm::EcP256,
             Some(OID_P384) => KeyAlgorithm::EcP384,
             Some(OID_P521) => KeyAlgorithm::EcP521,
@@ -71,10 +71,10 @@ pub fn key_algorithm_of_spki(spki: &SubjectPublicKeyInfo<'_>) -> KeyAlgorithm {
         .parameters
         .as_ref()
         .and_then(|p| p.as_oid().ok())
-        .map(|o| o.to_id_string());
+        .map(|o| super::oid::text(&o));
     classify(
-        &spki.algorithm.algorithm.to_id_string(),
-        curve,
+        &super::oid::text(&spki.algorithm.algorithm),
+        curve.as_deref(),
         || match spki.parsed() {
             Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => rsa.key_size(),
             _ => 0,
@@ -88,13 +88,13 @@ pub fn key_algorithm_of_pkcs8(der: &[u8]) -> KeyAlgorithm {
     let Ok(info) = pkcs8::PrivateKeyInfoRef::from_der(der) else {
         return KeyAlgorithm::Other("unparseable PKCS#8".into());
     };
-    let alg = info.algorithm.oid.to_string();
+    let alg = super::oid::text_of(&info.algorithm.oid);
     let curve = info
         .algorithm
         .parameters
         .and_then(|p| p.decode_as::<pkcs8::der::asn1::ObjectIdentifier>().ok())
-        .map(|o| o.to_string());
-    classify(&alg, curve, || {
+        .map(|o| super::oid::text_of(&o));
+    classify(&alg, curve.as_deref(), || {
         use rsa::pkcs8::DecodePrivateKey;
         use rsa::traits::PublicKeyParts;
         rsa::PrivateKey::from_pkcs8_der(der).map_or(0, |k| k.size() * 8)
@@ -237,7 +237,7 @@ pub fn info_of(cert: &X509Certificate<'_>, der: &[u8]) -> CertInfo {
             }
         }
     }
-    let sig = cert.signature_algorithm.algorithm.to_id_string();
+    let sig = super::oid::text(&cert.signature_algorithm.algorithm);
     CertInfo {
         subject: super::dn::display(cert.subject()),
         issuer: super::dn::display(cert.issuer()),

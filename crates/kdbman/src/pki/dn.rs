@@ -352,11 +352,11 @@ pub fn display_der(der: &[u8]) -> Option<String> {
 }
 
 fn ava_text(ava: &AttributeTypeAndValue) -> String {
-    let oid = ava.oid.to_string();
+    let oid = super::oid::text_of(&ava.oid);
     let key = ATTRIBUTES
         .iter()
         .find(|(_, o)| *o == oid)
-        .map_or_else(|| oid.clone(), |(k, _)| (*k).to_string());
+        .map_or_else(|| oid.to_string(), |(k, _)| (*k).to_string());
     let text = match ava.value.tag() {
         Tag::PrintableString | Tag::Utf8String | Tag::Ia5String | Tag::TeletexString => {
             std::str::from_utf8(ava.value.value()).ok().map(escape)

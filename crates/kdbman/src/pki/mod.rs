@@ -7,6 +7,7 @@ pub mod der_walk;
 pub mod dn;
 pub mod keygen;
 mod name_graph;
+pub mod oid;
 pub mod pem;
 pub mod pfx;
 pub mod pkcs12;

@@ -508,29 +508,7 @@ impl Store {
     /// The first key that does not decrypt, in store order, is returned as
     /// the damage it is (the store's MAC proved the password).
     pub fn unseal_keys(&self) -> Result<()> {
-        let sealed: Vec<&Entry> = self
-            .entries
-            .iter()
-            .filter(|e| matches!(e.private_key, Some(entry::Key::Sealed(_))))
-            .collect();
-        if sealed.is_empty() {
-            return Ok(());
-        }
-        let threads = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .clamp(1, sealed.len());
-        let chunk = sealed.len().div_ceil(threads);
-        let first_error = std::thread::scope(|s| {
-            let workers: Vec<_> = sealed
-                .chunks(chunk)
-                .map(|part| s.spawn(move || part.iter().find_map(|e| e.key().err())))
-                .collect();
-            workers.into_iter().find_map(|w| w.join().unwrap_or(None))
-        });
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
+        unseal_entries(&self.entries)
     }
 
     pub fn path(&self) -> &Path {
@@ -903,6 +881,35 @@ pub fn key_ids(entry: &Entry) -> Vec<[u8; 32]> {
         ids.push(pki::sha256(&spki));
     }
     ids
+}
+
+/// Decrypts every sealed key of `entries` on every core (each keeps its
+/// plaintext, or why it has none); the first that does not decrypt, in
+/// entry order, as the damage it is. [`Store::unseal_keys`], for entries
+/// not in a store yet (lint decrypts them while a CMS MAC is computed).
+pub fn unseal_entries(entries: &[Entry]) -> Result<()> {
+    let sealed: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| matches!(e.private_key, Some(entry::Key::Sealed(_))))
+        .collect();
+    if sealed.is_empty() {
+        return Ok(());
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, sealed.len());
+    let chunk = sealed.len().div_ceil(threads);
+    let first_error = std::thread::scope(|s| {
+        let workers: Vec<_> = sealed
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().find_map(|e| e.key().err())))
+            .collect();
+        workers.into_iter().find_map(|w| w.join().unwrap_or(None))
+    });
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Groups of entries (by index) that share a key: for lint, in linear time.

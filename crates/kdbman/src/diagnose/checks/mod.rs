@@ -426,9 +426,56 @@ fn run_stage(stage: Stage, ctx: &mut Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// What lint does to a store's entries before any check: every key
+/// decrypted (each keeps its plaintext) and every certificate decoded.
+/// Done while a CMS store's integrity MAC is computed on another core
+/// ([`crate::store::codec::Meanwhile`]); kept only if the store opens.
+#[derive(Default)]
+pub struct Prepare(OnceLock<Prepared>);
+
+/// The certificates [`Prepare`] decoded, for the entries it was given.
+pub struct Prepared {
+    entries: usize,
+    decoded: Vec<Result<Decoded, String>>,
+    places: Vec<Vec<usize>>,
+}
+
+impl Prepare {
+    pub fn into_prepared(self) -> Option<Prepared> {
+        self.0.into_inner()
+    }
+}
+
+impl crate::store::codec::Meanwhile for Prepare {
+    fn decoded(&self, entries: &[Entry]) {
+        // A key that does not decrypt keeps why; the store's own
+        // `unseal_keys` reports it once the store has opened.
+        let _ = crate::store::unseal_entries(entries);
+        let (decoded, places) = decode_all(entries);
+        let _ = self.0.set(Prepared {
+            entries: entries.len(),
+            decoded,
+            places,
+        });
+    }
+}
+
 /// Runs the checks on an open store, in dependency order.
 pub fn run(store: &Store, target: &LintTarget<'_>, out: &mut Vec<Finding>) {
-    let (decoded, places) = decode_all(store.entries());
+    run_prepared(store, target, None, out);
+}
+
+/// [`run`], with what [`Prepare`] did while the store opened.
+pub fn run_prepared(
+    store: &Store,
+    target: &LintTarget<'_>,
+    prepared: Option<Prepared>,
+    out: &mut Vec<Finding>,
+) {
+    let (decoded, places) = match prepared.filter(|p| p.entries == store.entries().len()) {
+        Some(p) => (p.decoded, p.places),
+        None => decode_all(store.entries()),
+    };
     let mut ctx = Ctx {
         store,
         target,
