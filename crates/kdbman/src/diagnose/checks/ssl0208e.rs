@@ -18,14 +18,14 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some((i, e)) = ctx.in_use_entry() else {
         return;
     };
-    let Some(cert) = e.certificate() else {
+    if e.certificate().is_none() {
         return;
-    };
+    }
     if ctx.broken.contains(&i) {
         return;
     }
-    let self_signed = e.certificates().len() == 1
-        && crate::pki::cert::cert_info(cert).is_ok_and(|info| info.self_issued);
+    let self_signed =
+        e.certificates().len() == 1 && ctx.decoded(i, 0).is_some_and(|d| d.info.self_issued);
     if self_signed {
         return;
     }
