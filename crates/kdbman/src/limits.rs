@@ -162,10 +162,20 @@ impl KdfBudget {
 
     /// Charges `asked` iterations for `item`, or refuses.
     pub fn charge(&mut self, item: impl Into<String>, asked: u64) -> Result<(), OverBudget> {
+        self.charge_for(|| item.into(), asked)
+    }
+
+    /// [`KdfBudget::charge`], naming the item only when it is refused
+    /// (a CMS store charges each of its 10,000 keys).
+    pub fn charge_for(
+        &mut self,
+        item: impl FnOnce() -> String,
+        asked: u64,
+    ) -> Result<(), OverBudget> {
         let total = self.spent.saturating_add(asked);
         if total > self.cap {
             return Err(OverBudget {
-                item: item.into(),
+                item: item(),
                 asked,
                 total,
                 cap: self.cap,

@@ -113,7 +113,11 @@ pub fn os(s: &OsStr) -> Cow<'_, str> {
 /// means the same character, so the value is unchanged; LF, which pretty
 /// printing puts between tokens, is left alone.
 pub fn inert_json(s: String) -> String {
-    if !s.chars().any(|c| c != '\n' && is_unsafe(c)) {
+    // Printable ASCII and LF, the usual case, in one pass over the bytes
+    // (a 10,000-entry listing is 3 MB).
+    if s.bytes().all(|b| b == b'\n' || (0x20..0x7f).contains(&b))
+        || !s.chars().any(|c| c != '\n' && is_unsafe(c))
+    {
         return s;
     }
     let mut out = String::with_capacity(s.len() + 16);

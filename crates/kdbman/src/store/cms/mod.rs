@@ -539,12 +539,14 @@ fn charge_keys(
         let Some(work) = keycrypt::work(key) else {
             continue;
         };
-        let item = format!(
-            "the private key of `{}` (record {})",
-            record::label_text(&rec.label),
-            i + 1
-        );
-        budget.charge(item, work).map_err(|over| CodecError {
+        let item = || {
+            format!(
+                "the private key of `{}` (record {})",
+                record::label_text(&rec.label),
+                i + 1
+            )
+        };
+        budget.charge_for(item, work).map_err(|over| CodecError {
             part,
             fault: Fault::KdfWorkRefused(over),
         })?;
