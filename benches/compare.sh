@@ -11,12 +11,16 @@
 #          (tickets) and server CPU per handshake; resident memory with
 #          1,000 idle TLS connections. Server CPU is utime+stime from
 #          /proc/PID/stat (all threads of kdbman; nginx's master and
-#          workers) before and after each run.
+#          workers) before and after each run. Each figure alternates
+#          the two servers over ROUNDS windows (kdbman, nginx, kdbman,
+#          ...) of SECS/ROUNDS seconds and sums them, so that a disturbance
+#          of the machine falls on both rather than on one.
 #   list:  a 10,000-entry store listed by kdbman against keytool -list and
 #          openssl pkcs12 -info on a PKCS#12 holding the same entries.
 #
 # Usage: benches/compare.sh [serve|list|all]   (default all)
-# Environment: SECS (seconds per run, default 10), CONNS (wrk connections,
+# Environment: SECS (seconds per figure and server, default 10), ROUNDS
+# (alternating windows, default 5), CONNS (wrk connections,
 # default 50), CLIENTS (handshake client threads, default 4), N (entries
 # for list, default 10000), KEEP=1 (keep the work directory).
 # Installs nginx and wrk (apt-get) where missing; stops everything it
@@ -26,7 +30,7 @@ cd "$(dirname "$0")/.."
 . benches/nginx_tuned.sh
 WHAT=${1:-all}
 case "$WHAT" in serve | list | all) ;; *) echo "usage: $0 [serve|list|all]" >&2; exit 2 ;; esac
-SECS=${SECS:-10}; N=${N:-10000}; CONNS=${CONNS:-50}; CLIENTS=${CLIENTS:-4}; IDLE=1000
+SECS=${SECS:-10}; ROUNDS=${ROUNDS:-5}; N=${N:-10000}; CONNS=${CONNS:-50}; CLIENTS=${CLIENTS:-4}; IDLE=1000
 [ "$WHAT" = serve ] && N=1
 
 need=()
@@ -109,49 +113,62 @@ echo "-- $("$NGINX" -v 2>&1 | sed 's/.*: //') with $(openssl version | awk '{pri
 sed "s|$work/||g; s/^/   /" "$work/nginx/nginx.conf"
 echo
 
-# Server CPU over a run: ticks before and after, per unit of work.
-# Prints "rate cpu_us_per_unit".
-measure_wrk() { # PIDS-FUNCTION URL [wrk args...]
-    local who=$1 url=$2; shift 2
-    local c0 c1 out n
+# Server CPU over a window: ticks before and after. A window prints
+# "units seconds ticks [full resumed errors]"; `alternate` runs ROUNDS
+# windows of each server in turn and prints, per server, "rate
+# cpu_us_per_unit [full F resumed R errors E]".
+WIN=$(( SECS / ROUNDS > 1 ? SECS / ROUNDS : 1 ))
+window_wrk() { # PIDS-FUNCTION URL
+    local who=$1 url=$2 c0 c1 out
     c0=$(cpu_ticks $($who))
-    out=$(wrk -t2 -c"$CONNS" -d"${SECS}s" "$@" "$url")
+    out=$(wrk -t2 -c"$CONNS" -d"${WIN}s" "$url")
     c1=$(cpu_ticks $($who))
-    n=$(awk '/requests in/{print $1}' <<<"$out")
-    echo "$(awk '/Requests\/sec/{print $2}' <<<"$out") $(calc "($c1-$c0)/$HZ*1e6/$n:.2f")"
+    awk -v t=$((c1 - c0)) '/requests in/{sub(/s,$/, "", $4); print $1, $4, t}' <<<"$out"
 }
-measure_load() { # PIDS-FUNCTION MODE PORT
-    local who=$1 mode=$2 port=$3 c0 c1 out n
+window_load() { # PIDS-FUNCTION MODE PORT
+    local who=$1 mode=$2 port=$3 c0 c1 out
     c0=$(cpu_ticks $($who))
-    out=$("$LOAD" "$mode" "$port" "$SECS" "$CLIENTS")
+    out=$("$LOAD" "$mode" "$port" "$WIN" "$CLIENTS")
     c1=$(cpu_ticks $($who))
     echo "$out" >>"$work/load.log"
-    n=$(sed 's/.*handshakes=\([0-9]*\).*/\1/' <<<"$out")
-    echo "$(sed 's/.*per_sec=\([0-9]*\).*/\1/' <<<"$out") $(calc "($c1-$c0)/$HZ*1e6/$n:.1f")" \
-        "$(sed 's/.*full=\([0-9]*\) resumed=\([0-9]*\).*errors=\([0-9]*\).*/full \1 resumed \2 errors \3/' <<<"$out")"
+    echo "$(sed 's/.*handshakes=\([0-9]*\).*/\1/' <<<"$out") $WIN $((c1 - c0))" \
+        "$(sed 's/.*full=\([0-9]*\) resumed=\([0-9]*\).*errors=\([0-9]*\).*/\1 \2 \3/' <<<"$out")"
 }
+alternate() { # WINDOW-FUNCTION ARGS-FOR-KDBMAN... -- ARGS-FOR-NGINX...
+    local fn=$1; shift
+    local -a ka=() na=(); while [ "$1" != -- ]; do ka+=("$1"); shift; done; shift; na=("$@")
+    local k="" n=""
+    for _ in $(seq "$ROUNDS"); do
+        k+="$("$fn" "${ka[@]}")"$'\n'
+        n+="$("$fn" "${na[@]}")"$'\n'
+    done
+    for sums in "$k" "$n"; do
+        awk -v hz="$HZ" 'NF { u += $1; s += $2; t += $3; f += $4; r += $5; e += $6; x = (NF > 3) }
+            END { printf "%.2f %.2f", u / s, t / hz * 1e6 / u
+                  if (x) printf " full %d resumed %d errors %d", f, r, e
+                  print "" }' <<<"$sums"
+    done
+}
+
 line() { # LABEL UNIT K N  (higher is better for rates, lower for CPU)
     printf '  %-34s kdbman %10s  nginx %10s  %-8s ratio %sx\n' "$1" "$3" "$4" "$2" "$(ratio "$3" "$4")"
 }
 
-echo "(a) keep-alive: wrk -t2 -c$CONNS -d${SECS}s, GET / over kept-alive connections"
+echo "(a) keep-alive: wrk -t2 -c$CONNS, $ROUNDS windows of ${WIN}s each, alternating, GET / over kept-alive connections"
 echo "    (kdbman's page as wrk sees it, with no ALPN: $(curl -sk --http1.1 --no-alpn https://127.0.0.1:$kport/ | wc -c) bytes; nginx's file: $page)"
-read -r k_ka k_kacpu < <(measure_wrk kdbman_pids https://127.0.0.1:$kport/)
-read -r n_ka n_kacpu < <(measure_wrk nginx_pids https://127.0.0.1:$nport/)
+{ read -r k_ka k_kacpu; read -r n_ka n_kacpu; } < <(alternate window_wrk kdbman_pids https://127.0.0.1:$kport/ -- nginx_pids https://127.0.0.1:$nport/)
 line "requests/s" "" "$k_ka" "$n_ka"
 line "server CPU per request" "µs" "$k_kacpu" "$n_kacpu"
 
-echo "(b) full handshakes: examples/tls_load new, $CLIENTS client threads, ${SECS}s: connect, full handshake"
+echo "(b) full handshakes: examples/tls_load new, $CLIENTS client threads, $ROUNDS windows of ${WIN}s: connect, full handshake"
 echo "    (resumption off in the client), GET / with Connection: close, read to the end"
-read -r k_new k_newcpu k_newkinds < <(measure_load kdbman_pids new $kport)
-read -r n_new n_newcpu n_newkinds < <(measure_load nginx_pids new $nport)
+{ read -r k_new k_newcpu k_newkinds; read -r n_new n_newcpu n_newkinds; } < <(alternate window_load kdbman_pids new $kport -- nginx_pids new $nport)
 line "handshakes/s" "" "$k_new" "$n_new"
 line "server CPU per handshake" "µs" "$k_newcpu" "$n_newcpu"
 echo "    kdbman: $k_newkinds; nginx: $n_newkinds"
 
 echo "(c) resumed handshakes: examples/tls_load resume, the same, offering the last ticket (PSK + X25519)"
-read -r k_res k_rescpu k_reskinds < <(measure_load kdbman_pids resume $kport)
-read -r n_res n_rescpu n_reskinds < <(measure_load nginx_pids resume $nport)
+{ read -r k_res k_rescpu k_reskinds; read -r n_res n_rescpu n_reskinds; } < <(alternate window_load kdbman_pids resume $kport -- nginx_pids resume $nport)
 line "handshakes/s" "" "$k_res" "$n_res"
 line "server CPU per handshake" "µs" "$k_rescpu" "$n_rescpu"
 echo "    kdbman: $k_reskinds; nginx: $n_reskinds"
