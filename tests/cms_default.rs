@@ -488,13 +488,7 @@ fn lint_uses_the_marked_certificate_and_keeps_its_caution_without_one() {
     let v = lint();
     let c = codes(&v);
     assert!(c.iter().all(|(code, _)| code != "SSL0223E"), "{v}");
-    let w = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "KDB0009W")
-        .unwrap_or_else(|| panic!("no KDB0009W: {v}"));
-    let msg = w["message"].as_str().unwrap();
+    let msg = message_of(&v, "KDB0009W");
     assert!(
         msg.contains("has no default")
             && msg.contains("GSKit keeps it where kdbman cannot read it"),
@@ -903,13 +897,7 @@ fn an_undetermined_default_names_eight_labels_and_counts_the_rest() {
             "lint", "--db", "many.kdb", "--pw-env", "KPW", "--format", "json",
         ],
     );
-    let w = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "KDB0009W")
-        .unwrap_or_else(|| panic!("no KDB0009W: {v}"));
-    let msg = w["message"].as_str().unwrap();
+    let msg = message_of(&v, "KDB0009W");
     assert!(msg.ends_with("`host6`, `host7` and 3 more"), "{msg}");
     assert!(!msg.contains("`host8`"), "{msg}");
     // Every one of them was still checked as if in use (none has a SAN).
@@ -920,4 +908,15 @@ fn an_undetermined_default_names_eight_labels_and_counts_the_rest() {
         .filter(|f| f["code"] == "KDB0003W")
         .count();
     assert_eq!(no_san, 11, "{v}");
+}
+
+/// The message of lint's finding `code` in its JSON report.
+fn message_of<'a>(v: &'a Value, code: &str) -> &'a str {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == code)
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or_else(|| panic!("no {code}: {v}"))
 }

@@ -199,9 +199,7 @@ pub trait Codec: Sync {
     /// An empty store.
     fn create(&self, new: &NewStore, password: &Password) -> CodecResult<Box<dyn Model>>;
     /// Opens the bytes of a store and its companions with a password.
-    fn decode(&self, bytes: &[u8], companions: Companions, key: Key<'_>) -> CodecResult<Decoded> {
-        self.decode_meanwhile(bytes, companions, key, &())
-    }
+    fn decode(&self, bytes: &[u8], companions: Companions, key: Key<'_>) -> CodecResult<Decoded>;
     /// [`Self::decode`], handing the entries to `meanwhile` as soon as
     /// they are decoded: a codec that still verifies them then (the CMS
     /// integrity MAC) lets the caller's work run alongside. What it gets
@@ -213,7 +211,13 @@ pub trait Codec: Sync {
         companions: Companions,
         key: Key<'_>,
         meanwhile: &dyn Meanwhile,
-    ) -> CodecResult<Decoded>;
+    ) -> CodecResult<Decoded> {
+        let decoded = self.decode(bytes, companions, key)?;
+        if let Decoded::Opened { entries, .. } = &decoded {
+            meanwhile.decoded(entries);
+        }
+        Ok(decoded)
+    }
 }
 
 /// Work on a store's entries done while its codec finishes checking them

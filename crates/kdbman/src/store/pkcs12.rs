@@ -12,7 +12,7 @@ use crate::secret::Password;
 use crate::stash::{StashFormat, gskit};
 use crate::store::codec::{
     Codec, CodecError, CodecResult, Companions, Decoded, DefaultMark, Encoded, Facts, Fault,
-    HeaderInfo, Key, Meanwhile, Model, NewStore, Part, Supports,
+    HeaderInfo, Key, Model, NewStore, Part, Supports,
 };
 use crate::store::entry::{Entry, EntryKind};
 
@@ -145,23 +145,7 @@ impl Codec for Pkcs12Codec {
         }
         Ok(Box::new(State::new(password)))
     }
-    fn decode_meanwhile(
-        &self,
-        bytes: &[u8],
-        _: Companions,
-        key: Key<'_>,
-        meanwhile: &dyn Meanwhile,
-    ) -> CodecResult<Decoded> {
-        let decoded = self.decode_verified(bytes, key)?;
-        if let Decoded::Opened { entries, .. } = &decoded {
-            meanwhile.decoded(entries);
-        }
-        Ok(decoded)
-    }
-}
-
-impl Pkcs12Codec {
-    fn decode_verified(&self, bytes: &[u8], key: Key<'_>) -> CodecResult<Decoded> {
+    fn decode(&self, bytes: &[u8], _: Companions, key: Key<'_>) -> CodecResult<Decoded> {
         match decode(bytes, key.password()) {
             Ok((state, entries)) => Ok(Decoded::Opened {
                 model: Box::new(state),

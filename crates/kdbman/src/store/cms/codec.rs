@@ -123,6 +123,10 @@ impl Codec for CmsCodec {
         check_password(password)?;
         Ok(Box::new(State::new(version_of(new.version), password)))
     }
+    fn decode(&self, bytes: &[u8], companions: Companions, key: Key<'_>) -> CodecResult<Decoded> {
+        self.decode_meanwhile(bytes, companions, key, &())
+    }
+    /// The entries go to `meanwhile` while the integrity MAC is computed.
     fn decode_meanwhile(
         &self,
         bytes: &[u8],

@@ -16,7 +16,7 @@ use crate::secret::Password;
 use crate::stash::StashFormat;
 use crate::store::codec::{
     Codec, CodecError, CodecResult, Companions, Decoded, DefaultMark, Encoded, Facts, Fault,
-    HeaderInfo, Key, Meanwhile, Model, NewStore, Part, Supports,
+    HeaderInfo, Key, Model, NewStore, Part, Supports,
 };
 use crate::store::entry::Entry;
 use format::Header;
@@ -171,23 +171,7 @@ impl Codec for NativeCodec {
             password,
         )))
     }
-    fn decode_meanwhile(
-        &self,
-        bytes: &[u8],
-        _: Companions,
-        key: Key<'_>,
-        meanwhile: &dyn Meanwhile,
-    ) -> CodecResult<Decoded> {
-        let decoded = self.decode_verified(bytes, key)?;
-        if let Decoded::Opened { entries, .. } = &decoded {
-            meanwhile.decoded(entries);
-        }
-        Ok(decoded)
-    }
-}
-
-impl NativeCodec {
-    fn decode_verified(&self, bytes: &[u8], key: Key<'_>) -> CodecResult<Decoded> {
+    fn decode(&self, bytes: &[u8], _: Companions, key: Key<'_>) -> CodecResult<Decoded> {
         enum E {
             Codec(CodecError),
             Stash(StashProblem),
