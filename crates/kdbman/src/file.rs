@@ -816,8 +816,15 @@ mod tests {
 
     #[test]
     fn a_large_file_read_in_parts_is_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("big.kdb");
+        // (No tempfile crate here: the library's dependency tree stays
+        // free of what its front ends use; tests/architecture.rs.)
+        let dir = std::env::temp_dir().join(format!(
+            "kdbman-read-parts-{}-{:x}",
+            std::process::id(),
+            u64::from_le_bytes(crate::clock::random::<8>())
+        ));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("big.kdb");
         let want = patterned(20 << 20);
         fs::write(&path, &want).unwrap();
         assert!(read_capped(&path, 64 << 20, None).unwrap() == want);
@@ -836,5 +843,6 @@ mod tests {
         let mut f = File::open(&path).unwrap();
         let got = read_open_capped(&path, &mut f, 24 << 20, 64 << 20, None).unwrap();
         assert!(got == want);
+        fs::remove_dir_all(&dir).unwrap();
     }
 }
