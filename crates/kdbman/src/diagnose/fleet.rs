@@ -222,6 +222,8 @@ pub fn report_job(
     report_job_prepared(job, opened, None, stash, options)
 }
 
+/// [`report_job`], with what [`super::checks::Prepare`] did while the
+/// store opened (nothing when `prepared` is `None`).
 fn report_job_prepared(
     job: &Job,
     opened: Result<Store>,

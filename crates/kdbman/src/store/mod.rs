@@ -284,20 +284,20 @@ impl Store {
     fn open_with(
         path: &Path,
         access: Access,
-        source: Unlock<'_>,
+        unlock: Unlock<'_>,
         meanwhile: &dyn codec::Meanwhile,
     ) -> Result<Store> {
         let read = OpenFile::read(path, access)?;
         let codec = formats::store_format(path, &read.bytes)?.codec();
         let companions = read.companions(codec.companions());
-        let key = match source {
+        let key = match unlock {
             Unlock::Password(p) => Key::Password(p),
             Unlock::Stash(s) => Key::Stash {
                 password: s.password(),
                 format: s.format(),
             },
         };
-        let via = match source {
+        let via = match unlock {
             Unlock::Stash(s) => Some(s),
             Unlock::Password(_) => None,
         };
